@@ -1,0 +1,176 @@
+//! Discovery descriptions → rustdoc that renders sensibly and builds without warnings.
+//!
+//! Descriptions are loose markdown written for other tools: reference links with no target
+//! (`[google.rpc.Code][]`), raw HTML, bare URLs and indented text that rustdoc would run as a doctest.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line, for the given paragraphs (empty ones are skipped).
+pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let lines = doc_lines(paragraphs);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// `#![doc = "..."]` attributes for the crate, from markdown this generator wrote (not sanitized).
+pub fn crate_doc_attrs(markdown: &str) -> TokenStream {
+    let lines = markdown.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #(#![doc = #lines])* }
+}
+
+fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let text = paragraphs
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(sanitize)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+}
+
+/// Makes one description safe for rustdoc.
+pub fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.replace("\r\n", "\n").lines() {
+        let line = raw.trim_end();
+        if line.trim_start().starts_with("```") {
+            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            in_fence = !in_fence;
+        } else if in_fence {
+            out.push(line.to_owned());
+        } else {
+            // Leading spaces would make an indented code block, which rustdoc compiles as a doctest.
+            out.push(escape_line(line.trim_start()));
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
+
+/// Escapes brackets and HTML outside code spans, keeps inline links, and wraps bare URLs in `<...>`.
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    loop {
+        match rest.find('`') {
+            Some(start) => match rest[start + 1..].find('`') {
+                Some(len) => {
+                    escape_text(&rest[..start], &mut out);
+                    out.push_str(&rest[start..start + len + 2]);
+                    rest = &rest[start + len + 2..];
+                }
+                None => {
+                    escape_text(&rest[..start], &mut out);
+                    out.push_str("\\`");
+                    rest = &rest[start + 1..];
+                }
+            },
+            None => {
+                escape_text(rest, &mut out);
+                return out;
+            }
+        }
+    }
+}
+
+fn escape_text(text: &str, out: &mut String) {
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        let rest = &text[i..];
+        if let Some(link_len) = inline_link_len(rest) {
+            out.push_str(&rest[..link_len]);
+            i += link_len;
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let len = url_len(rest);
+            out.push('<');
+            out.push_str(&rest[..len]);
+            out.push('>');
+            i += len;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        match c {
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_punctuation() => out.push_str("\\\\"),
+            _ => out.push(c),
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// Length of a markdown inline link `[text](http...)` at the start of `text`, if there is one.
+fn inline_link_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let label = &inner[..close];
+    if label.contains('[') || label.contains('`') {
+        return None;
+    }
+    let after = &inner[close + 1..];
+    let target = after.strip_prefix('(')?;
+    if !(target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/')) {
+        return None;
+    }
+    let end = target.find(')')?;
+    if target[..end].contains(char::is_whitespace) {
+        return None;
+    }
+    Some(1 + close + 1 + 1 + end + 1)
+}
+
+/// Length of a bare URL, leaving out trailing punctuation that ends the sentence.
+fn url_len(text: &str) -> usize {
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '{' | '}' | '|'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', ')']);
+    // Keep a closing parenthesis that matches one inside the URL, as in wiki links.
+    let opened = url.matches('(').count();
+    let closed = url.matches(')').count();
+    if opened > closed && text[url.len()..].starts_with(')') {
+        url.len() + 1
+    } else {
+        url.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn reference_links_and_brackets_are_escaped() {
+        assert_eq!(sanitize("The [google.rpc.Code][] value"), "The \\[google.rpc.Code\\]\\[\\] value");
+        assert_eq!(sanitize("see [docs](https://x.io/a)"), "see [docs](https://x.io/a)");
+    }
+
+    #[test]
+    fn html_and_bare_urls() {
+        assert_eq!(sanitize("<b>bold</b> at https://x.io/a."), "&lt;b&gt;bold&lt;/b&gt; at <https://x.io/a>.");
+        assert_eq!(sanitize("(see https://en.wikipedia.org/wiki/A_(b))"), "(see <https://en.wikipedia.org/wiki/A_(b)>)");
+    }
+
+    #[test]
+    fn indented_text_is_not_a_doctest_and_fences_are_text() {
+        assert_eq!(sanitize("Example:\n    foo(bar)\n```\nx [y]\n```"), "Example:\nfoo(bar)\n```text\nx [y]\n```");
+        assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+    }
+
+    #[test]
+    fn code_spans_are_kept_verbatim() {
+        assert_eq!(sanitize("use `a[0] <b>` here"), "use `a[0] <b>` here");
+        assert_eq!(sanitize("odd ` tick [x]"), "odd \\` tick \\[x\\]");
+    }
+}

@@ -1,0 +1,144 @@
+//! Emission: the resolved [`Api`] becomes Rust token streams, one per file of the generated crate.
+
+mod docs;
+mod resources;
+mod root;
+mod types;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::*;
+
+pub use docs::sanitize as sanitize_doc;
+
+/// The Rust files of one crate, by path relative to `src/`.
+pub fn emit(api: &Api) -> Vec<(String, TokenStream)> {
+    let mut files = vec![
+        ("lib.rs".to_owned(), root::lib_rs(api)),
+        ("schemas.rs".to_owned(), types::module_types(api, &["schemas".to_owned()])),
+        ("resources.rs".to_owned(), resources::resources_rs(api)),
+    ];
+    for resource in &api.root.resources {
+        let file = format!("resources/{}.rs", resource.module.last().map(String::as_str).unwrap_or_default());
+        files.push((file, resources::resource_body(api, resource)));
+    }
+    files
+}
+
+/// The tokens of the `operations` resource module(s) and of the operation and status types: what the
+/// snapshots show a reviewer.
+pub fn emit_item(api: &Api, item: Item<'_>) -> TokenStream {
+    match item {
+        Item::Resource(resource) => {
+            let body = resources::resource_body(api, resource);
+            let module = ident(resource.module.last().map(String::as_str).unwrap_or("resources"));
+            quote! { pub mod #module { #body } }
+        }
+        Item::Type(id) => types::type_def(api, id),
+    }
+}
+
+/// One item to emit on its own.
+#[derive(Debug, Clone, Copy)]
+pub enum Item<'a> {
+    Resource(&'a Resource),
+    Type(TypeId),
+}
+
+/// An identifier, raw when the name says so (`r#type`).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// What a module declares, so that std names are written short unless a generated item shadows them.
+pub(crate) struct Scope<'a> {
+    pub api: &'a Api,
+    pub module: &'a [String],
+    declared: BTreeSet<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(api: &'a Api, module: &'a [String], extra: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut declared: BTreeSet<&str> =
+            api.types.iter().filter(|t| t.module == module).map(|t| t.name.as_str()).collect();
+        declared.extend(extra);
+        Scope { api, module, declared }
+    }
+
+    /// `Option`, or `::std::option::Option` where a generated type is called `Option`.
+    pub fn std(&self, name: &str) -> TokenStream {
+        let short = format_ident!("{}", name);
+        if !self.declared.contains(name) {
+            return quote!(#short);
+        }
+        let module = match name {
+            "Option" => quote!(option),
+            "String" => quote!(string),
+            "Vec" => quote!(vec),
+            "Box" => quote!(boxed),
+            "From" | "Into" => quote!(convert),
+            "IntoIterator" | "Iterator" => quote!(iter),
+            "Default" => quote!(default),
+            _ => unreachable!("not a prelude name: {name}"),
+        };
+        quote!(::std::#module::#short)
+    }
+
+    /// The path of `Option::is_none` for `skip_serializing_if`.
+    pub fn is_none_path(&self) -> String {
+        if self.declared.contains("Option") { "::std::option::Option::is_none" } else { "Option::is_none" }.to_owned()
+    }
+
+    /// The Rust type of a field, parameter or response.
+    pub fn ty(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Bool => quote!(bool),
+            TypeRef::Int32 => quote!(i32),
+            TypeRef::Uint32 => quote!(u32),
+            TypeRef::Int64 => quote!(i64),
+            TypeRef::Uint64 => quote!(u64),
+            TypeRef::Float => quote!(f32),
+            TypeRef::Double => quote!(f64),
+            TypeRef::String | TypeRef::FieldMask => self.std("String"),
+            TypeRef::Bytes => quote!(::discogen_runtime::Bytes),
+            TypeRef::Date => quote!(::discogen_runtime::Date),
+            TypeRef::DateTime => quote!(::discogen_runtime::Timestamp),
+            TypeRef::Duration => quote!(::discogen_runtime::Duration),
+            TypeRef::Any => quote!(::serde_json::Value),
+            TypeRef::Named(id) => self.named(*id),
+            TypeRef::Array(inner) => {
+                let vec = self.std("Vec");
+                let inner = self.ty(inner);
+                quote!(#vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let string = self.std("String");
+                let inner = self.ty(inner);
+                quote!(::std::collections::BTreeMap<#string, #inner>)
+            }
+        }
+    }
+
+    /// An item declared in this module (a builder or handle).
+    pub fn named_local(&self, name: &str) -> Ident {
+        ident(name)
+    }
+
+    /// A generated type, by its bare name in its own module and by `crate::...` elsewhere.
+    pub fn named(&self, id: TypeId) -> TokenStream {
+        let def = self.api.ty(id);
+        let name = ident(&def.name);
+        if def.module == self.module {
+            quote!(#name)
+        } else {
+            let path = def.module.iter().map(|m| ident(m));
+            quote!(crate #(::#path)* :: #name)
+        }
+    }
+}

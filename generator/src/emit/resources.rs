@@ -1,0 +1,336 @@
+//! Resource handles and one builder per method. A builder is data (its parameters) plus `to_request`,
+//! which describes the HTTP call; the runtime's one generic `execute` sends it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, sanitize};
+use super::types::module_types;
+use super::{ident, Scope};
+use crate::ir::*;
+
+/// `resources.rs`: the top-level resource modules and the document-level methods.
+pub fn resources_rs(api: &Api) -> TokenStream {
+    let modules = api.root.resources.iter().map(|r| {
+        let name = ident(r.module.last().map(String::as_str).unwrap_or_default());
+        let doc = format!(" The `{}` resource.", r.wire_name);
+        quote! { #[doc = #doc] pub mod #name; }
+    });
+    let scope = Scope::new(api, &api.root.module, api.root.methods.iter().map(|m| m.builder.as_str()));
+    let builders = api.root.methods.iter().map(|m| builder(&scope, m));
+    let types = module_types(api, &api.root.module);
+    quote! {
+        //! Resources of the API, each a module with a handle, and one request builder per method.
+        #(#modules)*
+        #(#builders)*
+        #types
+    }
+}
+
+/// The contents of a resource's module: its handle, builders, parameter enums and sub-resource modules.
+pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
+    let declared = std::iter::once(resource.handle.as_str()).chain(resource.methods.iter().map(|m| m.builder.as_str()));
+    let scope = Scope::new(api, &resource.module, declared);
+    let handle = ident(&resource.handle);
+    let handle_doc = format!(" The `{}` resource.", wire_path(api, resource));
+    let client = quote!(::discogen_runtime::Client);
+    let accessors = resource.resources.iter().map(|child| accessor(child, quote!(self.client.clone())));
+    let constructors = resource.methods.iter().map(|m| constructor(&scope, m, quote!(self.client.clone())));
+    let builders = resource.methods.iter().map(|m| builder(&scope, m));
+    let types = module_types(api, &resource.module);
+    let children = resource.resources.iter().map(|child| {
+        let name = ident(child.module.last().map(String::as_str).unwrap_or_default());
+        let body = resource_body(api, child);
+        let doc = format!(" The `{}` resource.", wire_path(api, child));
+        quote! { #[doc = #doc] pub mod #name { #body } }
+    });
+    quote! {
+        #[doc = #handle_doc]
+        #[derive(Clone, Debug)]
+        pub struct #handle {
+            client: #client,
+        }
+
+        impl #handle {
+            pub(crate) fn new(client: #client) -> Self {
+                Self { client }
+            }
+            #(#accessors)*
+            #(#constructors)*
+        }
+
+        #(#builders)*
+        #types
+        #(#children)*
+    }
+}
+
+/// `projects.locations.operations`.
+fn wire_path(api: &Api, target: &Resource) -> String {
+    fn find<'a>(node: &'a Resource, target: &Resource, trail: &mut Vec<&'a str>) -> bool {
+        if std::ptr::eq(node, target) {
+            return true;
+        }
+        for child in &node.resources {
+            trail.push(&child.wire_name);
+            if find(child, target, trail) {
+                return true;
+            }
+            trail.pop();
+        }
+        false
+    }
+    let mut trail = Vec::new();
+    find(&api.root, target, &mut trail);
+    trail.join(".")
+}
+
+/// The method on a parent handle (or the client) that returns a sub-resource's handle.
+pub fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
+    let name = ident(&child.accessor);
+    let path: Vec<_> = child.module.iter().skip(1).map(|m| ident(m)).collect();
+    let handle = ident(&child.handle);
+    let doc = format!(" The `{}` resource.", child.wire_name);
+    let deprecated = child.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #name(&self) -> crate::resources #(::#path)* :: #handle {
+            crate::resources #(::#path)* :: #handle::new(#client)
+        }
+    }
+}
+
+/// The method on a handle that starts a call: required parameters (and the body) are its arguments.
+pub fn constructor(scope: &Scope<'_>, method: &Method, client: TokenStream) -> TokenStream {
+    let name = ident(&method.fn_name);
+    let builder = scope.named_local(&method.builder);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in method.params.iter() {
+        let field = ident(&param.rust_name);
+        if param.required {
+            let (arg_ty, convert) = setter_input(scope, param);
+            args.push(quote!(#field: #arg_ty));
+            inits.push(quote!(#field: #convert));
+        } else if param.repeated {
+            inits.push(quote!(#field: ::std::vec::Vec::new()));
+        } else {
+            inits.push(quote!(#field: ::std::option::Option::None));
+        }
+    }
+    if let Some(body) = &method.request {
+        let field = ident(&body.rust_name);
+        let ty = scope.ty(&body.ty);
+        args.push(quote!(#field: #ty));
+        inits.push(quote!(#field));
+    }
+    let arguments: Vec<String> = method
+        .required_params()
+        .filter_map(|p| {
+            let doc = sanitize(p.doc.as_deref()?).replace('\n', " ");
+            Some(format!("- `{}`: {doc}", p.rust_name.trim_start_matches("r#")))
+        })
+        .collect();
+    let mut docs = doc_attrs(method.doc.as_deref());
+    if !arguments.is_empty() {
+        let lines = std::iter::once(String::new()).chain(arguments).map(|l| if l.is_empty() { l } else { format!(" {l}") });
+        docs.extend(quote! { #(#[doc = #lines])* });
+    }
+    let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder {
+            #builder {
+                client: #client,
+                #(#inits,)*
+                params: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+/// A setter's (or constructor argument's) input type and the expression that stores it.
+fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, TokenStream) {
+    let field = ident(&param.rust_name);
+    let string = scope.std("String");
+    let into = scope.std("Into");
+    let is_string = matches!(param.ty, TypeRef::String | TypeRef::FieldMask);
+    match (param.repeated, is_string) {
+        (false, true) => (quote!(impl #into<#string>), quote!(#field.into())),
+        (false, false) => (scope.ty(&param.ty), quote!(#field)),
+        (true, true) => {
+            let iter = scope.std("IntoIterator");
+            (quote!(impl #iter<Item = impl #into<#string>>), quote!(#field.into_iter().map(#into::into).collect()))
+        }
+        (true, false) => {
+            let iter = scope.std("IntoIterator");
+            let ty = scope.ty(&param.ty);
+            (quote!(impl #iter<Item = #ty>), quote!(#field.into_iter().collect()))
+        }
+    }
+}
+
+fn builder(scope: &Scope<'_>, method: &Method) -> TokenStream {
+    let name = scope.named_local(&method.builder);
+    let option = scope.std("Option");
+    let vec = scope.std("Vec");
+
+    let fields = method.params.iter().map(|param| {
+        let field = ident(&param.rust_name);
+        let ty = scope.ty(&param.ty);
+        let ty = match (param.repeated, param.required) {
+            (true, _) => quote!(#vec<#ty>),
+            (false, true) => ty,
+            (false, false) => quote!(#option<#ty>),
+        };
+        quote!(#field: #ty,)
+    });
+    let body_field = method.request.as_ref().map(|body| {
+        let field = ident(&body.rust_name);
+        let ty = scope.ty(&body.ty);
+        quote!(#field: #ty,)
+    });
+
+    let setters = method.optional_params().map(|param| {
+        let field = ident(&param.rust_name);
+        let (input, convert) = setter_input(scope, param);
+        let stored = if param.repeated { convert } else { quote!(::std::option::Option::Some(#convert)) };
+        let deprecated = param.deprecated.then_some("Deprecated.");
+        let docs = doc_attrs(param.doc.as_deref().into_iter().chain(deprecated));
+        quote! {
+            #docs
+            pub fn #field(mut self, #field: #input) -> Self {
+                self.#field = #stored;
+                self
+            }
+        }
+    });
+
+    let http_method = format_ident!(
+        "{}",
+        match method.http_method {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    );
+    let path = path_expr(scope, method);
+    let queries = method.params.iter().filter(|p| p.location == Location::Query).map(|param| {
+        let field = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        quote!(request.query(#wire, &self.#field);)
+    });
+    let api_version = method.api_version.as_ref().map(|v| quote!(request.api_version(#v);));
+    let body = method.request.as_ref().map(|body| {
+        let field = ident(&body.rust_name);
+        quote!(request.json_body(&self.#field);)
+    });
+    let (response, execute) = match &method.response {
+        Some(ty) => (scope.ty(ty), quote!(execute)),
+        None => (quote!(()), quote!(execute_unit)),
+    };
+
+    let mut doc = vec![method.doc.clone().unwrap_or_default()];
+    let template = method_template(scope, method);
+    doc.push(format!("`{template}`{}", method.id.as_ref().map(|id| format!(" (`{id}`)")).unwrap_or_default()));
+    if !method.unsupported.is_empty() {
+        doc.push(format!("Not supported by this crate yet: {}.", method.unsupported.join(", ")));
+    }
+    let docs = doc_attrs(doc.iter().map(String::as_str));
+
+    quote! {
+        #docs
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #name {
+            client: ::discogen_runtime::Client,
+            #(#fields)*
+            #body_field
+            params: ::discogen_runtime::Params,
+        }
+
+        impl #name {
+            #(#setters)*
+
+            /// The HTTP request this call sends.
+            pub fn to_request(&self) -> ::discogen_runtime::Request {
+                let mut request = ::discogen_runtime::Request::new(::discogen_runtime::Method::#http_method, #path);
+                #(#queries)*
+                #api_version
+                #body
+                request.params(self.params.clone());
+                request
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::discogen_runtime::Result<#response> {
+                self.client.#execute(self.to_request()).await
+            }
+        }
+
+        impl crate::StandardParameters for #name {
+            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                &mut self.params
+            }
+        }
+    }
+}
+
+/// `GET v2/{+name}/operations`, for the docs.
+fn method_template(_scope: &Scope<'_>, method: &Method) -> String {
+    let verb = match method.http_method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Delete => "DELETE",
+    };
+    let mut path = String::new();
+    for part in &method.path {
+        match part {
+            PathPart::Literal(text) => path.push_str(text),
+            PathPart::Var { param, expansion } => {
+                let plus = if *expansion == Expansion::Simple { "" } else { "+" };
+                path.push_str(&format!("{{{plus}{}}}", method.params[*param].wire_name));
+            }
+        }
+    }
+    format!("{verb} {path}")
+}
+
+/// The expression that builds the request path: a `format!` over percent-encoded variables.
+fn path_expr(scope: &Scope<'_>, method: &Method) -> TokenStream {
+    let string = scope.std("String");
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for part in &method.path {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Var { param, expansion } => {
+                template.push_str("{}");
+                let param = &method.params[*param];
+                let field = ident(&param.rust_name);
+                let value = match &param.ty {
+                    TypeRef::String | TypeRef::FieldMask => quote!(&self.#field),
+                    TypeRef::Named(_) => quote!(self.#field.as_str()),
+                    _ => quote!(&self.#field.to_string()),
+                };
+                let encode = match expansion {
+                    Expansion::Simple => quote!(simple),
+                    Expansion::ReservedFull => quote!(reserved),
+                    Expansion::Reserved => quote!(reserved_rfc6570),
+                };
+                args.push(quote!(::discogen_runtime::path::#encode(#value)));
+            }
+        }
+    }
+    if args.is_empty() {
+        quote!(#string::from(#template))
+    } else {
+        quote!(format!(#template, #(#args),*))
+    }
+}

@@ -1,0 +1,238 @@
+//! The resolved model: what the emitter prints, with every name final and every reference an id.
+
+/// A stable id of a type: its index in [`Api::types`]. Top-level schemas come first, in sorted order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// One API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `name` of the document, e.g. `dialogflow`.
+    pub name: String,
+    pub version: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub revision: Option<String>,
+    pub documentation_link: Option<String>,
+    /// rootUrl + servicePath (or baseUrl), always ending in `/`.
+    pub base_url: String,
+    /// mtlsRootUrl + servicePath, when the document has one.
+    pub mtls_base_url: Option<String>,
+    pub endpoints: Vec<Endpoint>,
+    /// OAuth scopes: URL and description.
+    pub scopes: Vec<(String, String)>,
+    pub types: Vec<TypeDef>,
+    /// Global parameters every method accepts (`fields`, `$.xgafv`, ...).
+    pub global_params: Vec<Param>,
+    /// The document-level methods and the top-level resources.
+    pub root: Resource,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub location: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// Where a type is declared: a module path below the crate root (`[]` is the root).
+pub type ModulePath = Vec<String>;
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub module: ModulePath,
+    pub doc: Option<String>,
+    /// The schema id, or for a synthetic type the JSON path it came from.
+    pub origin: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+    /// A top-level schema that is not an object, e.g. `{"type": "string"}` or a map.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside `properties`: the extra keys, flattened into a map.
+    pub additional: Option<(String, TypeRef)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Boxed because the field closes a cycle of directly nested structs.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub variants: Vec<Variant>,
+    /// The variant that keeps values this crate does not know, e.g. `UnknownValue(String)`.
+    pub unknown_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+/// A type as it is used in a field or parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    Bool,
+    Int32,
+    Uint32,
+    /// JSON string on the wire.
+    Int64,
+    /// JSON string on the wire.
+    Uint64,
+    Float,
+    Double,
+    String,
+    /// base64 (`format: byte`).
+    Bytes,
+    Date,
+    DateTime,
+    Duration,
+    /// `google-fieldmask`: comma-separated field paths.
+    FieldMask,
+    /// `any`, or an object with no declared shape.
+    Any,
+    Named(TypeId),
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+/// A resource: its methods and sub-resources, and where its code lives.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub wire_name: String,
+    /// Module path of this resource's code, e.g. `["resources", "projects", "locations"]`.
+    pub module: ModulePath,
+    /// Name of the accessor method on the parent handle.
+    pub accessor: String,
+    /// Name of the handle struct (in `module`).
+    pub handle: String,
+    pub deprecated: bool,
+    pub methods: Vec<Method>,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Method {
+    pub wire_name: String,
+    pub id: Option<String>,
+    /// Name of the method on the resource handle.
+    pub fn_name: String,
+    /// Name of the builder struct (in the resource's module).
+    pub builder: String,
+    pub doc: Option<String>,
+    pub http_method: HttpMethod,
+    pub path: Vec<PathPart>,
+    pub params: Vec<Param>,
+    pub request: Option<Body>,
+    pub response: Option<TypeRef>,
+    pub api_version: Option<String>,
+    pub deprecated: bool,
+    pub scopes: Vec<String>,
+    /// Discovery features this generator does not turn into code yet, named in the docs.
+    pub unsupported: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Name of the constructor argument and builder field.
+    pub rust_name: String,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// A template variable; `param` indexes [`Method::params`].
+    Var { param: usize, expansion: Expansion },
+}
+
+/// How a path variable is percent-encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expansion {
+    /// `{name}`: everything but unreserved characters is encoded, `/` included.
+    Simple,
+    /// `{+name}` in a document with `fullyEncodeReservedExpansion`: only `/` is kept.
+    ReservedFull,
+    /// `{+name}` per RFC 6570: reserved characters are kept.
+    Reserved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire_name: String,
+    /// Setter or argument name.
+    pub rust_name: String,
+    /// The element type when `repeated`.
+    pub ty: TypeRef,
+    pub repeated: bool,
+    /// Required parameters are constructor arguments, in this order.
+    pub required: bool,
+    pub location: Location,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+impl Api {
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Whether values of `ty` need the runtime's wire adapter (int64 as strings, NaN floats, durations).
+    pub fn needs_wire(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Int64 | TypeRef::Uint64 | TypeRef::Float | TypeRef::Double | TypeRef::Duration => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.needs_wire(inner),
+            TypeRef::Named(id) => match &self.ty(*id).kind {
+                TypeKind::Alias(target) => self.needs_wire(target),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+impl Method {
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.required)
+    }
+
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required)
+    }
+}

@@ -1,0 +1,547 @@
+//! Resolution: the parsed document becomes an [`Api`] with stable type ids, resolved `$ref`s, boxed cycles,
+//! parsed path templates and final Rust names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::*;
+use crate::names::{pascal, snake, Namespace};
+use crate::parse::{self, Document, Schema};
+use crate::Error;
+
+/// Names the emitter itself uses in the crate root; schemas and enums must not take them.
+const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "resources"];
+/// Methods of the generated `Client` besides the resource accessors.
+const CLIENT_RESERVED: &[&str] = &["new", "builder", "runtime"];
+/// Fields and methods of every builder besides the parameter setters.
+const BUILDER_RESERVED: &[&str] = &["client", "params", "send", "to_request"];
+
+/// Resolves a parsed document into the model the emitter prints.
+pub fn resolve(doc: &Document) -> Result<Api, Error> {
+    let mut resolver = Resolver { doc, types: Vec::new(), schema_ids: BTreeMap::new(), namespaces: BTreeMap::new() };
+    resolver.namespaces.insert(Vec::new(), Namespace::with_reserved(ROOT_RESERVED));
+    resolver.declare_schemas();
+    resolver.define_schemas()?;
+
+    let mut global_params = Vec::new();
+    let mut setter_names = Namespace::with_reserved(BUILDER_RESERVED);
+    for (wire, schema) in &doc.parameters {
+        let path = key_path("$.parameters", wire);
+        let ty = resolver.type_of(schema, &pascal(wire), &[], &path)?;
+        global_params.push(Param {
+            wire_name: wire.clone(),
+            rust_name: setter_names.claim(snake(wire)),
+            ty,
+            repeated: schema.repeated,
+            required: false,
+            location: Location::Query,
+            doc: schema.description.clone(),
+            deprecated: schema.deprecated,
+        });
+    }
+
+    let mut root = Resource {
+        wire_name: String::new(),
+        module: vec!["resources".to_owned()],
+        accessor: String::new(),
+        handle: "Client".to_owned(),
+        deprecated: false,
+        methods: Vec::new(),
+        resources: Vec::new(),
+    };
+    resolver.namespaces.insert(root.module.clone(), Namespace::default());
+    let mut accessors = Namespace::with_reserved(CLIENT_RESERVED);
+    resolver.fill_resource(&mut root, &doc.resources, &doc.methods, &mut accessors, "$")?;
+
+    let mut types = resolver.types;
+    box_cycles(&mut types);
+
+    let base_url = base_url(doc);
+    let service_path = doc.service_path.clone().unwrap_or_default();
+    Ok(Api {
+        name: doc.name.clone(),
+        version: doc.version.clone(),
+        title: doc.title.clone().unwrap_or_else(|| format!("{} {}", doc.name, doc.version)),
+        description: doc.description.clone(),
+        revision: doc.revision.clone(),
+        documentation_link: doc.documentation_link.clone(),
+        mtls_base_url: doc.mtls_root_url.as_ref().map(|root| with_slash(format!("{root}{service_path}"))),
+        base_url,
+        endpoints: doc
+            .endpoints
+            .iter()
+            .map(|e| Endpoint {
+                location: e.location.clone().unwrap_or_default(),
+                url: with_slash(format!("{}{service_path}", e.endpoint_url)),
+                description: e.description.clone(),
+            })
+            .collect(),
+        scopes: doc
+            .auth
+            .iter()
+            .flat_map(|a| a.oauth2.iter())
+            .flat_map(|o| o.scopes.iter())
+            .map(|(url, scope)| (url.clone(), scope.description.clone().unwrap_or_default()))
+            .collect(),
+        types,
+        global_params,
+        root,
+    })
+}
+
+fn base_url(doc: &Document) -> String {
+    match (&doc.root_url, &doc.service_path, &doc.base_url) {
+        (Some(root), Some(service), _) => with_slash(format!("{root}{service}")),
+        (_, _, Some(base)) => with_slash(base.clone()),
+        (Some(root), None, None) => with_slash(format!("{root}{}", doc.base_path.as_deref().unwrap_or(""))),
+        (None, _, None) => String::from("https://www.googleapis.com/"),
+    }
+}
+
+fn with_slash(mut url: String) -> String {
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+/// `$.a.b` for plain keys, `$.a["b.c"]` for keys that are not.
+fn key_path(parent: &str, key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        format!("{parent}.{key}")
+    } else {
+        format!("{parent}[{}]", serde_json::Value::String(key.to_owned()))
+    }
+}
+
+struct Resolver<'d> {
+    doc: &'d Document,
+    types: Vec<TypeDef>,
+    schema_ids: BTreeMap<&'d str, TypeId>,
+    /// Names taken in each module (types and sub-modules share Rust's type namespace).
+    namespaces: BTreeMap<ModulePath, Namespace>,
+}
+
+impl<'d> Resolver<'d> {
+    fn namespace(&mut self, module: &[String]) -> &mut Namespace {
+        self.namespaces.entry(module.to_vec()).or_default()
+    }
+
+    /// Gives every top-level schema its id and name before any body is resolved, so forward and cyclic
+    /// references resolve and real schemas keep their names ahead of synthetic ones.
+    fn declare_schemas(&mut self) {
+        let module = vec!["schemas".to_owned()];
+        for (key, schema) in &self.doc.schemas {
+            let name = self.namespace(&module).claim(pascal(key));
+            self.schema_ids.insert(key.as_str(), TypeId(self.types.len()));
+            self.types.push(TypeDef {
+                name,
+                module: module.clone(),
+                doc: schema.description.clone(),
+                origin: key.clone(),
+                kind: TypeKind::Alias(TypeRef::Any),
+            });
+        }
+    }
+
+    fn define_schemas(&mut self) -> Result<(), Error> {
+        let module = vec!["schemas".to_owned()];
+        for (key, schema) in &self.doc.schemas {
+            let id = self.schema_ids[key.as_str()];
+            let path = key_path("$.schemas", key);
+            let name = self.types[id.0].name.clone();
+            let kind = if schema.reference.is_some() {
+                TypeKind::Alias(self.type_of(schema, &name, &module, &path)?)
+            } else if !schema.enum_values.is_empty() {
+                TypeKind::Enum(make_enum(schema))
+            } else if is_struct(schema) {
+                TypeKind::Struct(self.make_struct(schema, &name, &module, &path)?)
+            } else {
+                TypeKind::Alias(self.type_of(schema, &name, &module, &path)?)
+            };
+            self.types[id.0].kind = kind;
+        }
+        self.check_alias_cycles()
+    }
+
+    /// `A = B`, `B = A` would be an infinite type.
+    fn check_alias_cycles(&self) -> Result<(), Error> {
+        for start in 0..self.types.len() {
+            let mut seen = BTreeSet::new();
+            let mut current = TypeId(start);
+            while let TypeKind::Alias(TypeRef::Named(next)) = &self.types[current.0].kind {
+                if !seen.insert(current) {
+                    return Err(Error::new(
+                        key_path("$.schemas", &self.types[start].origin),
+                        "the schema is defined only by a cycle of $refs",
+                    ));
+                }
+                current = *next;
+            }
+        }
+        Ok(())
+    }
+
+    fn make_struct(&mut self, schema: &'d Schema, name: &str, module: &[String], path: &str) -> Result<Struct, Error> {
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, property) in &schema.properties {
+            let field_path = key_path(&format!("{path}.properties"), wire);
+            let ty = self.type_of(property, &format!("{name}{}", pascal(wire)), module, &field_path)?;
+            fields.push(Field {
+                wire_name: wire.clone(),
+                rust_name: field_names.claim(snake(wire)),
+                ty,
+                boxed: false,
+                doc: property.description.clone(),
+                deprecated: property.deprecated,
+                read_only: property.read_only,
+            });
+        }
+        let additional = match &schema.additional_properties {
+            Some(values) => {
+                let ty = self.type_of(values, &format!("{name}Value"), module, &format!("{path}.additionalProperties"))?;
+                Some((field_names.claim("additional_properties".to_owned()), ty))
+            }
+            None => None,
+        };
+        Ok(Struct { fields, additional })
+    }
+
+    /// The type of a property, array item, map value or parameter; inline objects and enums become new types
+    /// named `hint` in `module`.
+    fn type_of(&mut self, schema: &'d Schema, hint: &str, module: &[String], path: &str) -> Result<TypeRef, Error> {
+        if let Some(reference) = &schema.reference {
+            return match self.schema_ids.get(reference.as_str()) {
+                Some(id) => Ok(TypeRef::Named(*id)),
+                None => Err(Error::new(
+                    format!("{path}.$ref"),
+                    format!("$ref `{reference}` names no schema in this document"),
+                )),
+            };
+        }
+        if !schema.enum_values.is_empty() {
+            return Ok(self.synthetic(hint, module, schema, path, TypeKind::Enum(make_enum(schema))));
+        }
+        match schema.kind.as_deref() {
+            Some("object") | None if !schema.properties.is_empty() => {
+                let id = self.synthetic(hint, module, schema, path, TypeKind::Alias(TypeRef::Any));
+                let name = self.types[id_of(&id)].name.clone();
+                let body = self.make_struct(schema, &name, module, path)?;
+                self.types[id_of(&id)].kind = TypeKind::Struct(body);
+                Ok(id)
+            }
+            Some("object") => match &schema.additional_properties {
+                Some(values) => Ok(TypeRef::Map(Box::new(self.type_of(
+                    values,
+                    hint,
+                    module,
+                    &format!("{path}.additionalProperties"),
+                )?))),
+                None => Ok(TypeRef::Any),
+            },
+            Some("array") => match &schema.items {
+                Some(items) => Ok(TypeRef::Array(Box::new(self.type_of(items, hint, module, &format!("{path}.items"))?))),
+                None => Ok(TypeRef::Array(Box::new(TypeRef::Any))),
+            },
+            Some("string") => Ok(match schema.format.as_deref() {
+                Some("byte") => TypeRef::Bytes,
+                Some("date") => TypeRef::Date,
+                Some("date-time") | Some("google-datetime") => TypeRef::DateTime,
+                Some("google-duration") => TypeRef::Duration,
+                Some("google-fieldmask") => TypeRef::FieldMask,
+                Some("int64") => TypeRef::Int64,
+                Some("uint64") => TypeRef::Uint64,
+                _ => TypeRef::String,
+            }),
+            Some("integer") => Ok(match schema.format.as_deref() {
+                Some("uint32") => TypeRef::Uint32,
+                Some("int64") => TypeRef::Int64,
+                Some("uint64") => TypeRef::Uint64,
+                _ => TypeRef::Int32,
+            }),
+            Some("number") => Ok(match schema.format.as_deref() {
+                Some("float") => TypeRef::Float,
+                _ => TypeRef::Double,
+            }),
+            Some("boolean") => Ok(TypeRef::Bool),
+            Some("any") | Some("null") | None => Ok(TypeRef::Any),
+            Some(other) => Err(Error::new(format!("{path}.type"), format!("unknown type `{other}`"))),
+        }
+    }
+
+    fn synthetic(&mut self, hint: &str, module: &[String], schema: &Schema, path: &str, kind: TypeKind) -> TypeRef {
+        let name = self.namespace(module).claim(pascal(hint));
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name,
+            module: module.to_vec(),
+            doc: schema.description.clone(),
+            origin: path.to_owned(),
+            kind,
+        });
+        TypeRef::Named(id)
+    }
+
+    fn fill_resource(
+        &mut self,
+        resource: &mut Resource,
+        children: &'d BTreeMap<String, parse::Resource>,
+        methods: &'d BTreeMap<String, parse::Method>,
+        accessors: &mut Namespace,
+        path: &str,
+    ) -> Result<(), Error> {
+        let module = resource.module.clone();
+        for (wire, child) in children {
+            let child_module_name = self.namespace(&module).claim(snake(wire));
+            let mut child_module = module.clone();
+            child_module.push(child_module_name.trim_start_matches("r#").to_owned());
+            let mut child_namespace = Namespace::default();
+            let handle = child_namespace.claim(pascal(wire));
+            self.namespaces.insert(child_module.clone(), child_namespace);
+            let mut sub = Resource {
+                wire_name: wire.clone(),
+                module: child_module,
+                accessor: accessors.claim(snake(wire)),
+                handle,
+                deprecated: child.deprecated,
+                methods: Vec::new(),
+                resources: Vec::new(),
+            };
+            let mut sub_accessors = Namespace::default();
+            let child_path = key_path(&format!("{path}.resources"), wire);
+            self.fill_resource(&mut sub, &child.resources, &child.methods, &mut sub_accessors, &child_path)?;
+            resource.resources.push(sub);
+        }
+        for (wire, method) in methods {
+            let method_path = key_path(&format!("{path}.methods"), wire);
+            let fn_name = accessors.claim(snake(wire));
+            let builder = self.namespace(&module).claim(pascal(wire));
+            resource.methods.push(self.method(wire, method, fn_name, builder, &module, &method_path)?);
+        }
+        Ok(())
+    }
+
+    fn method(
+        &mut self,
+        wire: &str,
+        method: &'d parse::Method,
+        fn_name: String,
+        builder: String,
+        module: &[String],
+        path: &str,
+    ) -> Result<Method, Error> {
+        let http_method = match method.http_method.to_ascii_uppercase().as_str() {
+            "GET" => HttpMethod::Get,
+            "POST" => HttpMethod::Post,
+            "PUT" => HttpMethod::Put,
+            "PATCH" => HttpMethod::Patch,
+            "DELETE" => HttpMethod::Delete,
+            other => {
+                return Err(Error::new(format!("{path}.httpMethod"), format!("unsupported HTTP method `{other}`")))
+            }
+        };
+
+        // Constructor arguments in parameterOrder first, then other required ones, then the optional ones.
+        let order: &[String] = method.parameter_order.as_deref().unwrap_or_default();
+        for (i, name) in order.iter().enumerate() {
+            if !method.parameters.contains_key(name) {
+                return Err(Error::new(
+                    format!("{path}.parameterOrder[{i}]"),
+                    format!("`{name}` is not one of the method's parameters"),
+                ));
+            }
+        }
+        let is_required = |s: &Schema| s.is_required() || s.location.as_deref() == Some("path");
+        let rest = |required: bool| {
+            method.parameters.iter().filter(move |(name, s)| is_required(s) == required && !order.contains(name)).map(|(name, _)| name)
+        };
+        let wire_names: Vec<&String> = order.iter().chain(rest(true)).chain(rest(false)).collect();
+
+        let mut names = Namespace::with_reserved(BUILDER_RESERVED);
+        let mut params = Vec::new();
+        for wire_name in wire_names {
+            let schema = &method.parameters[wire_name];
+            let param_path = key_path(&format!("{path}.parameters"), wire_name);
+            let location = match schema.location.as_deref() {
+                Some("path") => Location::Path,
+                Some("query") | None => Location::Query,
+                Some(other) => {
+                    return Err(Error::new(
+                        format!("{param_path}.location"),
+                        format!("unsupported parameter location `{other}`"),
+                    ))
+                }
+            };
+            let hint = format!("{builder}{}", pascal(wire_name));
+            let ty = self.type_of(schema, &hint, module, &param_path)?;
+            params.push(Param {
+                wire_name: wire_name.clone(),
+                rust_name: names.claim(snake(wire_name)),
+                ty,
+                repeated: schema.repeated,
+                required: is_required(schema),
+                location,
+                doc: schema.description.clone(),
+                deprecated: schema.deprecated,
+            });
+        }
+
+        let path_parts = parse_path(&method.path, &params, &format!("{path}.path"), self.doc.fully_encode_reserved_expansion)?;
+        let request = match &method.request {
+            Some(schema) => Some(Body {
+                rust_name: names.claim("body".to_owned()),
+                ty: self.type_of(schema, &format!("{builder}Request"), module, &format!("{path}.request"))?,
+            }),
+            None => None,
+        };
+        let response = match &method.response {
+            Some(schema) => Some(self.type_of(schema, &format!("{builder}Response"), module, &format!("{path}.response"))?),
+            None => None,
+        };
+
+        let mut unsupported = Vec::new();
+        if method.supports_media_upload {
+            unsupported.push("media upload".to_owned());
+        }
+        if method.supports_media_download || method.use_media_download_service {
+            unsupported.push("media download (`alt=media`)".to_owned());
+        }
+
+        Ok(Method {
+            wire_name: wire.to_owned(),
+            id: method.id.clone(),
+            fn_name,
+            builder,
+            doc: method.description.clone(),
+            http_method,
+            path: path_parts,
+            params,
+            request,
+            response,
+            api_version: method.api_version.clone(),
+            deprecated: method.deprecated,
+            scopes: method.scopes.clone(),
+            unsupported,
+        })
+    }
+}
+
+fn id_of(ty: &TypeRef) -> usize {
+    match ty {
+        TypeRef::Named(id) => id.0,
+        _ => unreachable!("synthetic types are always named"),
+    }
+}
+
+/// An object with declared properties, or a bare object schema (like `Empty`), becomes a struct.
+fn is_struct(schema: &Schema) -> bool {
+    !schema.properties.is_empty()
+        || (schema.kind.as_deref() == Some("object") && schema.additional_properties.is_none())
+}
+
+fn make_enum(schema: &Schema) -> Enum {
+    let mut names = Namespace::default();
+    let unknown_variant = names.claim("UnknownValue".to_owned());
+    let mut seen = BTreeSet::new();
+    let variants = schema
+        .enum_values
+        .iter()
+        .enumerate()
+        .filter(|(_, wire)| seen.insert(wire.as_str()))
+        .map(|(i, wire)| Variant {
+            wire_name: wire.clone(),
+            rust_name: names.claim(pascal(wire)),
+            doc: schema.enum_descriptions.get(i).filter(|d| !d.trim().is_empty()).cloned(),
+            deprecated: schema.enum_deprecated.get(i).copied().unwrap_or(false),
+        })
+        .collect();
+    Enum { variants, unknown_variant }
+}
+
+/// Splits a `path` template into literals and variables (`{name}`, `{+name}`).
+fn parse_path(template: &str, params: &[Param], path: &str, fully_encode: bool) -> Result<Vec<PathPart>, Error> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_owned()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(Error::new(path, format!("unclosed `{{` in path template `{template}`")));
+        };
+        let expression = &rest[open + 1..open + close];
+        let (expansion, name) = match expression.strip_prefix('+') {
+            Some(name) if fully_encode => (Expansion::ReservedFull, name),
+            Some(name) => (Expansion::Reserved, name),
+            None => (Expansion::Simple, expression),
+        };
+        let name = name.trim_end_matches('*');
+        let Some(param) = params.iter().position(|p| p.wire_name == name && p.location == Location::Path) else {
+            return Err(Error::new(path, format!("path variable `{name}` is not a path parameter of the method")));
+        };
+        parts.push(PathPart::Var { param, expansion });
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    for (i, param) in params.iter().enumerate() {
+        if param.location == Location::Path && !parts.iter().any(|p| matches!(p, PathPart::Var { param, .. } if *param == i)) {
+            return Err(Error::new(path, format!("path parameter `{}` does not appear in `{template}`", param.wire_name)));
+        }
+    }
+    Ok(parts)
+}
+
+/// Boxes exactly the struct fields that close a cycle of directly nested structs (not through arrays or maps,
+/// which already live on the heap).
+fn box_cycles(types: &mut [TypeDef]) {
+    let direct_target = |ty: &TypeRef, types: &[TypeDef]| -> Option<TypeId> {
+        let mut ty = ty;
+        while let TypeRef::Named(id) = ty {
+            match &types[id.0].kind {
+                TypeKind::Struct(_) => return Some(*id),
+                TypeKind::Alias(target) => ty = target,
+                TypeKind::Enum(_) => return None,
+            }
+        }
+        None
+    };
+    let edges: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty, types)).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let reaches = |from: TypeId, to: TypeId| -> bool {
+        let mut stack = vec![from];
+        let mut seen = BTreeSet::new();
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node) {
+                stack.extend(edges[node.0].iter().copied());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (owner, def) in types.iter().enumerate() {
+        if let TypeKind::Struct(s) = &def.kind {
+            for (i, field) in s.fields.iter().enumerate() {
+                if let Some(target) = direct_target(&field.ty, types) {
+                    if reaches(target, TypeId(owner)) {
+                        to_box.push((owner, i));
+                    }
+                }
+            }
+        }
+    }
+    for (owner, i) in to_box {
+        if let TypeKind::Struct(s) = &mut types[owner].kind {
+            s.fields[i].boxed = true;
+        }
+    }
+}

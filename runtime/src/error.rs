@@ -1,0 +1,238 @@
+//! Errors returned by the runtime.
+
+use std::fmt;
+
+/// Maximum number of body bytes kept in error excerpts.
+pub(crate) const EXCERPT_LIMIT: usize = 512;
+
+/// Errors returned by [`Client`](crate::Client) and the generated API calls.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with a non-success status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request could not be sent or the response not read.
+    #[error("HTTP transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The response body was not the expected JSON.
+    #[error(
+        "cannot decode response body (HTTP {status}): {source}; body starts with: {body_excerpt:?}"
+    )]
+    Decode {
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+        /// The HTTP status of the response.
+        status: u16,
+        /// The first 512 bytes of the body, as lossy UTF-8.
+        body_excerpt: String,
+    },
+    /// The request body could not be encoded.
+    #[error("cannot encode request body: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// The client configuration is invalid (e.g. base URL).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// The token provider failed.
+    #[error("cannot get access token: {0}")]
+    Auth(String),
+}
+
+impl Error {
+    /// The HTTP status of the response this error came from, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The decoded Google error body, for [`Error::Api`] errors that had one.
+    pub fn google_error(&self) -> Option<&GoogleError> {
+        match self {
+            Error::Api(e) => e.error.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// A non-success response from the service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The decoded `{"error": {...}}` body, if the body had that shape.
+    pub error: Option<GoogleError>,
+    /// The first 512 bytes of the body, as lossy UTF-8.
+    pub body_excerpt: String,
+}
+
+impl ApiError {
+    /// Builds the error for a response with `status` and `body`.
+    pub fn from_response(status: u16, body: &[u8]) -> Self {
+        ApiError {
+            status,
+            error: GoogleError::from_body(body),
+            body_excerpt: excerpt(body),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        match &self.error {
+            Some(e) => {
+                if let Some(status) = e.status.as_deref().filter(|s| !s.is_empty()) {
+                    write!(f, " {status}")?;
+                }
+                if !e.message.is_empty() {
+                    write!(f, ": {}", e.message)?;
+                }
+                Ok(())
+            }
+            None if self.body_excerpt.trim().is_empty() => Ok(()),
+            None => write!(f, ": {}", self.body_excerpt.trim()),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The decoded `{"error": {...}}` body of a failed call.
+///
+/// Covers both the v2 shape `{code, message, status, details: [{"@type": ..}]}`
+/// and the v1 shape `{code, message, errors: [{domain, reason, message, ..}]}`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct GoogleError {
+    /// The HTTP status code (or 0 if absent).
+    #[serde(default)]
+    pub code: i32,
+    /// A developer-facing error message.
+    #[serde(default)]
+    pub message: String,
+    /// The canonical status name, e.g. `NOT_FOUND` (v2 shape).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Typed error details, each with an `@type` field (v2 shape).
+    #[serde(default)]
+    pub details: Vec<serde_json::Value>,
+    /// Individual errors with `domain`, `reason`, `message` (v1 shape).
+    #[serde(default)]
+    pub errors: Vec<serde_json::Value>,
+}
+
+impl GoogleError {
+    /// Decodes `{"error": {...}}` (or `[{"error": {...}}]`) from a response
+    /// body; `None` if the body has neither shape.
+    pub fn from_body(body: &[u8]) -> Option<Self> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let envelope = match value {
+            serde_json::Value::Array(mut list) if !list.is_empty() => list.swap_remove(0),
+            other => other,
+        };
+        match envelope {
+            serde_json::Value::Object(mut map) => match map.remove("error")? {
+                error @ serde_json::Value::Object(_) => serde_json::from_value(error).ok(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The `reason` of the first entry in `errors` or of the first
+    /// `ErrorInfo` in `details`, if any.
+    pub fn reason(&self) -> Option<&str> {
+        let from_errors = self
+            .errors
+            .iter()
+            .find_map(|e| e.get("reason").and_then(|r| r.as_str()));
+        from_errors.or_else(|| {
+            self.details
+                .iter()
+                .filter(|d| {
+                    d.get("@type")
+                        .and_then(|t| t.as_str())
+                        .is_some_and(|t| t.ends_with("google.rpc.ErrorInfo"))
+                })
+                .find_map(|d| d.get("reason").and_then(|r| r.as_str()))
+        })
+    }
+}
+
+/// The first [`EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8, without a
+/// UTF-8 sequence cut in half at the end.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let mut cut = &body[..body.len().min(EXCERPT_LIMIT)];
+    if cut.len() < body.len() {
+        if let Err(e) = std::str::from_utf8(cut) {
+            if e.error_len().is_none() {
+                cut = &cut[..e.valid_up_to()];
+            }
+        }
+    }
+    String::from_utf8_lossy(cut).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_v2_error() {
+        let body = br#"{"error":{"code":404,"message":"not found","status":"NOT_FOUND",
+            "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"GONE"}]}}"#;
+        let e = ApiError::from_response(404, body);
+        let g = e.error.as_ref().unwrap();
+        assert_eq!(g.code, 404);
+        assert_eq!(g.message, "not found");
+        assert_eq!(g.status.as_deref(), Some("NOT_FOUND"));
+        assert_eq!(g.reason(), Some("GONE"));
+        assert_eq!(e.to_string(), "HTTP 404 NOT_FOUND: not found");
+        let err = Error::Api(Box::new(e));
+        assert_eq!(err.status(), Some(404));
+        assert_eq!(err.google_error().unwrap().code, 404);
+    }
+
+    #[test]
+    fn decodes_v1_error_and_array_shape() {
+        let body = br#"[{"error":{"code":403,"message":"denied",
+            "errors":[{"domain":"global","reason":"forbidden","message":"denied"}]}}]"#;
+        let g = GoogleError::from_body(body).unwrap();
+        assert_eq!(g.code, 403);
+        assert_eq!(g.status, None);
+        assert_eq!(g.reason(), Some("forbidden"));
+        assert_eq!(g.errors.len(), 1);
+    }
+
+    #[test]
+    fn odd_bodies_give_none() {
+        for body in [
+            &b""[..],
+            b"<html>oops</html>",
+            br#"{"error":"invalid_grant"}"#,
+            br#"{"error":{"code":"x"}}"#,
+            b"[]",
+            b"null",
+            br#"{"error":[404,"x"]}"#,
+            br#"[{"code":404}]"#,
+        ] {
+            assert_eq!(GoogleError::from_body(body), None);
+        }
+        let e = ApiError::from_response(502, b"<html>bad gateway</html>");
+        assert_eq!(e.to_string(), "HTTP 502: <html>bad gateway</html>");
+        assert_eq!(ApiError::from_response(500, b"").to_string(), "HTTP 500");
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_utf8_safe() {
+        let long = "é".repeat(600); // 1200 bytes
+        let e = excerpt(long.as_bytes());
+        assert_eq!(e, "é".repeat(256));
+        assert_eq!(excerpt(&[b'a'; 1000]).len(), 512);
+        assert_eq!(excerpt(b"\xff\xfe"), "\u{fffd}\u{fffd}");
+    }
+}

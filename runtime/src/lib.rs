@@ -1,0 +1,49 @@
+//! Runtime support for Rust clients generated from Google Discovery documents.
+//!
+//! Generated API crates describe each call as a [`Request`] (method, relative
+//! path, query pairs and an optional JSON body) and hand it to a [`Client`],
+//! which adds authentication and standard headers, sends it and decodes the
+//! response. The remaining items are the small pieces of glue the generated
+//! code relies on: [`path`] encoding for URI templates, the [`wire`] serde
+//! adapters for values whose JSON form differs from serde's default,
+//! [`Bytes`] for base64 data, the [`open_enum!`] macro for enums that keep
+//! unknown values, and the [`Error`] type.
+#![warn(missing_docs)]
+
+mod bytes;
+mod client;
+mod error;
+mod open_enum;
+pub mod path;
+mod request;
+pub mod wire;
+
+pub use crate::bytes::Bytes;
+pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
+pub use crate::error::{ApiError, Error, GoogleError};
+pub use crate::request::{Params, QueryValue, Request};
+pub use http::Method;
+
+/// A point in time (Discovery `google-datetime` and `date-time`): RFC 3339 on the wire.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// A calendar date (Discovery `date`): `YYYY-MM-DD` on the wire.
+pub type Date = chrono::NaiveDate;
+
+/// A signed duration (Discovery `google-duration`): seconds with a fractional part and an `s`, e.g. `"3.5s"`.
+pub type Duration = chrono::TimeDelta;
+
+pub use chrono;
+
+/// Result type of this crate: `std::result::Result<T, Error>`.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Serde, re-exported for [`open_enum!`] so generated crates need not name it.
+#[doc(hidden)]
+pub use serde as __serde;
+
+/// Implementation details used by macros; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::open_enum::deserialize_open_enum;
+}

@@ -1,0 +1,388 @@
+//! Requests described as data, query parameters and standard parameters.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
+
+use crate::{Bytes, Error, Method};
+
+/// A list of query pairs, in order.
+type Pairs = Vec<(Cow<'static, str>, String)>;
+
+/// One HTTP call described as data: method, path relative to the base URL,
+/// query pairs and an optional JSON body.
+///
+/// Requests are plain data and cheap enough to clone, so a caller can keep
+/// one around to send it again.
+#[derive(Clone)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Pairs,
+    body: Option<Vec<u8>>,
+    encode_error: Option<Arc<serde_json::Error>>,
+    api_version: Option<&'static str>,
+}
+
+impl Request {
+    /// Creates a request. `path` is already expanded and percent-encoded and
+    /// relative to the client's base URL (no leading `/`), e.g.
+    /// `"v2/projects/p/operations/o:cancel"`. A path that starts with `/` is
+    /// resolved against the origin of the base URL instead.
+    pub fn new(method: Method, path: String) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            encode_error: None,
+            api_version: None,
+        }
+    }
+
+    /// Appends the query pairs for `value` under `name`: none for `None`,
+    /// one per element for sequences, one otherwise.
+    pub fn query<V: QueryValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        value.append_to(name, &mut self.query);
+    }
+
+    /// Sets the JSON body, serializing `body` now. An encoding error is kept
+    /// and returned as [`Error::Encode`] when the request is executed.
+    pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(bytes);
+                self.encode_error = None;
+            }
+            Err(e) => {
+                self.body = None;
+                self.encode_error = Some(Arc::new(e));
+            }
+        }
+    }
+
+    /// Sets the API version, sent as the `X-Goog-Api-Version` header.
+    pub fn api_version(&mut self, version: &'static str) {
+        self.api_version = Some(version);
+    }
+
+    /// Appends the standard (global) parameters as query pairs.
+    pub fn params(&mut self, params: Params) {
+        self.query.extend(params.pairs);
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The percent-encoded path, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query pairs (unencoded), in order.
+    pub fn query_pairs(&self) -> &[(Cow<'static, str>, String)] {
+        &self.query
+    }
+
+    /// The encoded JSON body, if one was set.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The value of the `X-Goog-Api-Version` header, if one was set.
+    pub fn api_version_header(&self) -> Option<&'static str> {
+        self.api_version
+    }
+
+    /// Takes the body out, or returns the error stored by [`Request::json_body`].
+    pub(crate) fn take_body(&mut self) -> crate::Result<Option<Vec<u8>>> {
+        if let Some(e) = self.encode_error.take() {
+            let e = Arc::try_unwrap(e)
+                .unwrap_or_else(|shared| serde::ser::Error::custom(shared.to_string()));
+            return Err(Error::Encode(e));
+        }
+        Ok(self.body.take())
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field(
+                "body",
+                &self.body.as_deref().map(|b| String::from_utf8_lossy(b)),
+            )
+            .field("encode_error", &self.encode_error)
+            .field("api_version", &self.api_version)
+            .finish()
+    }
+}
+
+/// Values that can be sent as query parameters.
+pub trait QueryValue {
+    /// Appends zero, one or many `(name, value)` pairs to `out`.
+    fn append_to(&self, name: &'static str, out: &mut Vec<(Cow<'static, str>, String)>);
+}
+
+fn push(name: &'static str, out: &mut Pairs, value: String) {
+    out.push((Cow::Borrowed(name), value));
+}
+
+impl QueryValue for str {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, self.to_owned());
+    }
+}
+
+impl QueryValue for String {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, self.clone());
+    }
+}
+
+impl QueryValue for bool {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, if *self { "true" } else { "false" }.to_owned());
+    }
+}
+
+macro_rules! display_query_value {
+    ($($t:ty),*) => {$(
+        impl QueryValue for $t {
+            fn append_to(&self, name: &'static str, out: &mut Pairs) {
+                push(name, out, self.to_string());
+            }
+        }
+    )*};
+}
+
+display_query_value!(i32, u32, i64, u64);
+
+/// Floats are sent in decimal; NaN and the infinities as `NaN`, `Infinity`, `-Infinity`.
+impl QueryValue for f64 {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        let text = match crate::wire::non_finite_text(*self) {
+            Some(t) => t.to_owned(),
+            None => self.to_string(),
+        };
+        push(name, out, text);
+    }
+}
+
+/// Floats are sent in decimal; NaN and the infinities as `NaN`, `Infinity`, `-Infinity`.
+impl QueryValue for f32 {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        let text = match crate::wire::non_finite_text(f64::from(*self)) {
+            Some(t) => t.to_owned(),
+            None => self.to_string(),
+        };
+        push(name, out, text);
+    }
+}
+
+/// RFC 3339 with a `Z` suffix, e.g. `2024-05-01T12:00:00.5Z`.
+impl QueryValue for DateTime<Utc> {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, self.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+    }
+}
+
+/// `YYYY-MM-DD`.
+impl QueryValue for NaiveDate {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, self.format("%Y-%m-%d").to_string());
+    }
+}
+
+/// Google duration text, e.g. `3.5s`.
+impl QueryValue for TimeDelta {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, crate::wire::format_duration(self));
+    }
+}
+
+/// URL-safe base64 with padding.
+impl QueryValue for Bytes {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        push(name, out, self.to_base64_url());
+    }
+}
+
+impl<T: QueryValue> QueryValue for Option<T> {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        if let Some(v) = self {
+            v.append_to(name, out);
+        }
+    }
+}
+
+impl<T: QueryValue> QueryValue for Vec<T> {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        self.as_slice().append_to(name, out);
+    }
+}
+
+impl<T: QueryValue> QueryValue for [T] {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        for v in self {
+            v.append_to(name, out);
+        }
+    }
+}
+
+impl<T: QueryValue + ?Sized> QueryValue for &T {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        (**self).append_to(name, out);
+    }
+}
+
+/// Standard (global) query parameters of one call, e.g. `fields`,
+/// `quotaUser`, `$.xgafv`. Generated crates fill it.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pairs: Pairs,
+}
+
+impl Params {
+    /// Sets parameter `name` to `value`, replacing earlier values of that
+    /// name. A `None` value just removes the parameter.
+    pub fn set<V: QueryValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.pairs.retain(|(n, _)| n != name);
+        value.append_to(name, &mut self.pairs);
+    }
+
+    /// The parameters as `(name, value)` pairs, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
+    }
+
+    /// Whether no parameter is set.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(r: &Request) -> Vec<(&str, &str)> {
+        r.query_pairs()
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn query_values() {
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        r.query("a", "s");
+        r.query("b", &String::from("t"));
+        r.query("c", &true);
+        r.query("d", &-5i32);
+        r.query("e", &7u64);
+        r.query("f", &1.5f64);
+        r.query("g", &f64::NEG_INFINITY);
+        r.query("h", &None::<i32>);
+        r.query("i", &Some(3i64));
+        r.query("j", &vec!["x".to_owned(), "y".to_owned()]);
+        r.query("k", &[1u32, 2][..]);
+        r.query("l", &Vec::<String>::new());
+        r.query("m", &&false);
+        r.query("n", &Some(vec![0.25f32]));
+        assert_eq!(
+            pairs(&r),
+            vec![
+                ("a", "s"),
+                ("b", "t"),
+                ("c", "true"),
+                ("d", "-5"),
+                ("e", "7"),
+                ("f", "1.5"),
+                ("g", "-Infinity"),
+                ("i", "3"),
+                ("j", "x"),
+                ("j", "y"),
+                ("k", "1"),
+                ("k", "2"),
+                ("m", "false"),
+                ("n", "0.25"),
+            ]
+        );
+    }
+
+    #[test]
+    fn query_chrono_and_bytes() {
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        let t = DateTime::parse_from_rfc3339("2024-05-01T12:00:00.5+02:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        r.query("t", &t);
+        r.query("t0", &DateTime::from_timestamp(0, 0).unwrap());
+        r.query("d", &NaiveDate::from_ymd_opt(2024, 2, 9).unwrap());
+        r.query("dur", &TimeDelta::milliseconds(3500));
+        r.query("b", &Bytes(vec![0xfb, 0xff]));
+        assert_eq!(
+            pairs(&r),
+            vec![
+                ("t", "2024-05-01T10:00:00.500Z"),
+                ("t0", "1970-01-01T00:00:00Z"),
+                ("d", "2024-02-09"),
+                ("dur", "3.5s"),
+                ("b", "-_8="),
+            ]
+        );
+    }
+
+    #[test]
+    fn params_replace_and_append() {
+        let mut p = Params::default();
+        assert!(p.is_empty());
+        p.set("fields", "a,b");
+        p.set("quotaUser", "u");
+        p.set("fields", "c");
+        p.set("$.xgafv", &None::<String>);
+        p.set("quotaUser", &None::<String>);
+        p.set("prettyPrint", &false);
+        assert_eq!(
+            p.iter().collect::<Vec<_>>(),
+            vec![("fields", "c"), ("prettyPrint", "false")]
+        );
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        r.query("pageSize", &10i32);
+        r.params(p);
+        assert_eq!(
+            pairs(&r),
+            vec![
+                ("pageSize", "10"),
+                ("fields", "c"),
+                ("prettyPrint", "false")
+            ]
+        );
+    }
+
+    #[test]
+    fn json_body_and_encode_error() {
+        let mut r = Request::new(Method::POST, "v1/x".to_owned());
+        r.json_body(&serde_json::json!({"a": 1}));
+        assert_eq!(r.body(), Some(&br#"{"a":1}"#[..]));
+        let cloned = r.clone();
+        assert_eq!(cloned.body(), r.body());
+
+        // Maps with non-string keys cannot be encoded as JSON.
+        let bad: std::collections::BTreeMap<Vec<u8>, i32> = [(vec![1u8], 1)].into_iter().collect();
+        r.json_body(&bad);
+        assert_eq!(r.body(), None);
+        let mut cloned = r.clone();
+        assert!(matches!(r.take_body(), Err(Error::Encode(_))));
+        assert!(matches!(cloned.take_body(), Err(Error::Encode(_))));
+        assert!(format!("{r:?}").contains("Request"));
+    }
+}
