@@ -19,7 +19,8 @@ fn separate_items(source: &str) -> String {
     let mut previous = "";
     for line in source.lines() {
         let trimmed = line.trim_start();
-        let ends_item = previous.ends_with('}') || previous.ends_with(';');
+        let is_comment = previous.starts_with("//") || previous.starts_with("#[");
+        let ends_item = !is_comment && (previous.ends_with('}') || previous.ends_with(';'));
         let in_body = trimmed.starts_with("pub ") && line.trim_end().ends_with(',');
         if ends_item && !in_body && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) {
             out.push('\n');

@@ -1,7 +1,7 @@
 //! discogen: typed Rust clients from Google Discovery documents.
 //!
 //! The pipeline runs one way: [`parse`] (a tolerant serde model) → [`resolve`] (the [`ir`] with stable type
-//! ids and final names) → [`emit`] (token streams) → [`format`] (prettyplease). This crate does no I/O: it
+//! ids and final names) → [`emit`] (token streams) → [`format`](mod@format) (prettyplease). This crate does no I/O: it
 //! turns document text into file contents; `xtask` reads and writes.
 
 pub mod emit;

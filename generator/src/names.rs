@@ -82,6 +82,22 @@ impl Namespace {
     }
 }
 
+/// A package name for a document file stem: `dialogflow.v2` → `dialogflow-v2`, `admin.directory_v1` →
+/// `admin-directory-v1`, `x.v1.1beta2` → `x-v1-1beta2`.
+pub fn crate_name(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("api-{name}")
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,20 +134,5 @@ mod tests {
         let mut raw = Namespace::default();
         assert_eq!(raw.claim("r#type".into()), "r#type");
         assert_eq!(raw.claim("r#type".into()), "type_2");
-    }
-}
-
-/// A package name for a document file stem: `dialogflow.v2` → `dialogflow-v2`, `admin.directory_v1` →
-/// `admin-directory-v1`, `x.v1.1beta2` → `x-v1-1beta2`.
-pub fn crate_name(stem: &str) -> String {
-    let name: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
-    let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name
-    } else {
-        format!("api-{name}")
     }
 }

@@ -84,7 +84,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             source: job.source_label.clone(),
         };
         let generated = discogen::generate(&text, &options)
-            .and_then(|c| write::rustfmt_crate(c))
+            .and_then(write::rustfmt_crate)
             .map_err(|e| format!("{}: {e}", job.document.display()))?;
         crates.push((job, generated));
     }

@@ -66,7 +66,6 @@ pub mod global {
             /// Returns a specific Metrics Scope, including the list of projects monitored by the specified Metrics Scope.
             ///
             /// - `name`: Required. The resource name of the Metrics Scope. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}
-
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -134,7 +133,6 @@ pub mod global {
 
         impl ListMetricsScopesByMonitoredProject {
             /// Required. The resource name of the Monitored Project being requested. Example: projects/{MONITORED_PROJECT_ID_OR_NUMBER}
-
             pub fn monitored_resource_container(
                 mut self,
                 monitored_resource_container: impl Into<String>,
@@ -192,7 +190,6 @@ pub mod global {
                 /// Adds a MonitoredProject with the given project ID to the specified Metrics Scope.
                 ///
                 /// - `parent`: Required. The resource name of the existing Metrics Scope that will monitor this project. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
