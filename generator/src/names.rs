@@ -65,7 +65,7 @@ impl Namespace {
 
     /// Returns `name` if free, else `name_2`, `name_3`, ... (`Name2` for types); records the result.
     pub fn claim(&mut self, name: String) -> String {
-        let bare = name.trim_start_matches("r#");
+        let bare = name.trim_start_matches("r#").trim_end_matches('_');
         let pascal_style = bare.starts_with(|c: char| c.is_ascii_uppercase());
         let mut candidate = name.clone();
         let mut n = 2;

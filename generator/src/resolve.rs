@@ -294,7 +294,7 @@ impl<'d> Resolver<'d> {
         for (wire, child) in children {
             let child_module_name = self.namespace(&module).claim(snake(wire));
             let mut child_module = module.clone();
-            child_module.push(child_module_name.trim_start_matches("r#").to_owned());
+            child_module.push(child_module_name);
             let mut child_namespace = Namespace::default();
             let handle = child_namespace.claim(pascal(wire));
             self.namespaces.insert(child_module.clone(), child_namespace);

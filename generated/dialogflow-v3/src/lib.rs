@@ -47,7 +47,9 @@ impl Client {
 
     /// The `projects` resource.
     pub fn projects(&self) -> crate::resources::projects::Projects {
-        crate::resources::projects::Projects::new(self.runtime.clone())
+        crate::resources::projects::Projects {
+            client: self.runtime.clone(),
+        }
     }
 }
 

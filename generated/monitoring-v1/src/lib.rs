@@ -43,17 +43,23 @@ impl Client {
 
     /// The `locations` resource.
     pub fn locations(&self) -> crate::resources::locations::Locations {
-        crate::resources::locations::Locations::new(self.runtime.clone())
+        crate::resources::locations::Locations {
+            client: self.runtime.clone(),
+        }
     }
 
     /// The `operations` resource.
     pub fn operations(&self) -> crate::resources::operations::Operations {
-        crate::resources::operations::Operations::new(self.runtime.clone())
+        crate::resources::operations::Operations {
+            client: self.runtime.clone(),
+        }
     }
 
     /// The `projects` resource.
     pub fn projects(&self) -> crate::resources::projects::Projects {
-        crate::resources::projects::Projects::new(self.runtime.clone())
+        crate::resources::projects::Projects {
+            client: self.runtime.clone(),
+        }
     }
 }
 

@@ -43,12 +43,16 @@ impl Client {
 
     /// The `operations` resource.
     pub fn operations(&self) -> crate::resources::operations::Operations {
-        crate::resources::operations::Operations::new(self.runtime.clone())
+        crate::resources::operations::Operations {
+            client: self.runtime.clone(),
+        }
     }
 
     /// The `subscriptions` resource.
     pub fn subscriptions(&self) -> crate::resources::subscriptions::Subscriptions {
-        crate::resources::subscriptions::Subscriptions::new(self.runtime.clone())
+        crate::resources::subscriptions::Subscriptions {
+            client: self.runtime.clone(),
+        }
     }
 }
 

@@ -22,7 +22,8 @@ pub fn emit(api: &Api) -> Vec<(String, TokenStream)> {
         ("resources.rs".to_owned(), resources::resources_rs(api)),
     ];
     for resource in &api.root.resources {
-        let file = format!("resources/{}.rs", resource.module.last().map(String::as_str).unwrap_or_default());
+        let module = resource.module.last().map(String::as_str).unwrap_or_default();
+        let file = format!("resources/{}.rs", module.trim_start_matches("r#"));
         files.push((file, resources::resource_body(api, resource)));
     }
     files
@@ -123,11 +124,6 @@ impl<'a> Scope<'a> {
                 quote!(::std::collections::BTreeMap<#string, #inner>)
             }
         }
-    }
-
-    /// An item declared in this module (a builder or handle).
-    pub fn named_local(&self, name: &str) -> Ident {
-        ident(name)
     }
 
     /// A generated type, by its bare name in its own module and by `crate::...` elsewhere.

@@ -17,7 +17,8 @@ pub fn resources_rs(api: &Api) -> TokenStream {
         quote! { #[doc = #doc] pub mod #name; }
     });
     let scope = Scope::new(api, &api.root.module, api.root.methods.iter().map(|m| m.builder.as_str()));
-    let builders = api.root.methods.iter().map(|m| builder(&scope, m));
+    // The client in the crate root constructs these builders, so their fields are visible crate-wide.
+    let builders = api.root.methods.iter().map(|m| builder(&scope, m, quote!(pub(crate))));
     let types = module_types(api, &api.root.module);
     quote! {
         //! Resources of the API, each a module with a handle, and one request builder per method.
@@ -35,8 +36,11 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
     let handle_doc = format!(" The `{}` resource.", wire_path(api, resource));
     let client = quote!(::discogen_runtime::Client);
     let accessors = resource.resources.iter().map(|child| accessor(child, quote!(self.client.clone())));
-    let constructors = resource.methods.iter().map(|m| constructor(&scope, m, quote!(self.client.clone())));
-    let builders = resource.methods.iter().map(|m| builder(&scope, m));
+    let constructors = resource.methods.iter().map(|m| {
+        let builder = ident(&m.builder);
+        constructor(&scope, m, quote!(self.client.clone()), quote!(#builder))
+    });
+    let builders = resource.methods.iter().map(|m| builder(&scope, m, TokenStream::new()));
     let types = module_types(api, &resource.module);
     let children = resource.resources.iter().map(|child| {
         let name = ident(child.module.last().map(String::as_str).unwrap_or_default());
@@ -48,13 +52,10 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
         #[doc = #handle_doc]
         #[derive(Clone, Debug)]
         pub struct #handle {
-            client: #client,
+            pub(crate) client: #client,
         }
 
         impl #handle {
-            pub(crate) fn new(client: #client) -> Self {
-                Self { client }
-            }
             #(#accessors)*
             #(#constructors)*
         }
@@ -96,15 +97,14 @@ pub fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
         #[doc = #doc]
         #deprecated
         pub fn #name(&self) -> crate::resources #(::#path)* :: #handle {
-            crate::resources #(::#path)* :: #handle::new(#client)
+            crate::resources #(::#path)* :: #handle { client: #client }
         }
     }
 }
 
 /// The method on a handle that starts a call: required parameters (and the body) are its arguments.
-pub fn constructor(scope: &Scope<'_>, method: &Method, client: TokenStream) -> TokenStream {
+pub fn constructor(scope: &Scope<'_>, method: &Method, client: TokenStream, builder: TokenStream) -> TokenStream {
     let name = ident(&method.fn_name);
-    let builder = scope.named_local(&method.builder);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for param in method.params.iter() {
@@ -172,8 +172,8 @@ fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, TokenStream) 
     }
 }
 
-fn builder(scope: &Scope<'_>, method: &Method) -> TokenStream {
-    let name = scope.named_local(&method.builder);
+fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenStream {
+    let name = ident(&method.builder);
     let option = scope.std("Option");
     let vec = scope.std("Vec");
 
@@ -185,12 +185,12 @@ fn builder(scope: &Scope<'_>, method: &Method) -> TokenStream {
             (false, true) => ty,
             (false, false) => quote!(#option<#ty>),
         };
-        quote!(#field: #ty,)
+        quote!(#field_vis #field: #ty,)
     });
     let body_field = method.request.as_ref().map(|body| {
         let field = ident(&body.rust_name);
         let ty = scope.ty(&body.ty);
-        quote!(#field: #ty,)
+        quote!(#field_vis #field: #ty,)
     });
 
     let setters = method.optional_params().map(|param| {
@@ -247,10 +247,10 @@ fn builder(scope: &Scope<'_>, method: &Method) -> TokenStream {
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #name {
-            client: ::discogen_runtime::Client,
+            #field_vis client: ::discogen_runtime::Client,
             #(#fields)*
             #body_field
-            params: ::discogen_runtime::Params,
+            #field_vis params: ::discogen_runtime::Params,
         }
 
         impl #name {

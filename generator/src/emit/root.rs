@@ -67,7 +67,10 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
     });
     let accessors = api.root.resources.iter().map(|r| accessor(r, quote!(self.runtime.clone())));
     let methods_scope = Scope::new(api, &api.root.module, api.root.methods.iter().map(|m| m.builder.as_str()));
-    let constructors = api.root.methods.iter().map(|m| constructor(&methods_scope, m, quote!(self.runtime.clone())));
+    let constructors = api.root.methods.iter().map(|m| {
+        let builder = ident(&m.builder);
+        constructor(&methods_scope, m, quote!(self.runtime.clone()), quote!(crate::resources::#builder))
+    });
     let _ = scope;
     quote! {
         #[doc = #title]

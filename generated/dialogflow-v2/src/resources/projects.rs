@@ -3,79 +3,91 @@
 /// The `projects` resource.
 #[derive(Clone, Debug)]
 pub struct Projects {
-    client: ::discogen_runtime::Client,
+    pub(crate) client: ::discogen_runtime::Client,
 }
 
 impl Projects {
-    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-        Self { client }
-    }
-
     /// The `agent` resource.
     pub fn agent(&self) -> crate::resources::projects::agent::Agent {
-        crate::resources::projects::agent::Agent::new(self.client.clone())
+        crate::resources::projects::agent::Agent {
+            client: self.client.clone(),
+        }
     }
 
     /// The `answerRecords` resource.
     pub fn answer_records(&self) -> crate::resources::projects::answer_records::AnswerRecords {
-        crate::resources::projects::answer_records::AnswerRecords::new(self.client.clone())
+        crate::resources::projects::answer_records::AnswerRecords {
+            client: self.client.clone(),
+        }
     }
 
     /// The `conversationDatasets` resource.
     pub fn conversation_datasets(
         &self,
     ) -> crate::resources::projects::conversation_datasets::ConversationDatasets {
-        crate::resources::projects::conversation_datasets::ConversationDatasets::new(
-            self.client.clone(),
-        )
+        crate::resources::projects::conversation_datasets::ConversationDatasets {
+            client: self.client.clone(),
+        }
     }
 
     /// The `conversationModels` resource.
     pub fn conversation_models(
         &self,
     ) -> crate::resources::projects::conversation_models::ConversationModels {
-        crate::resources::projects::conversation_models::ConversationModels::new(
-            self.client.clone(),
-        )
+        crate::resources::projects::conversation_models::ConversationModels {
+            client: self.client.clone(),
+        }
     }
 
     /// The `conversationProfiles` resource.
     pub fn conversation_profiles(
         &self,
     ) -> crate::resources::projects::conversation_profiles::ConversationProfiles {
-        crate::resources::projects::conversation_profiles::ConversationProfiles::new(
-            self.client.clone(),
-        )
+        crate::resources::projects::conversation_profiles::ConversationProfiles {
+            client: self.client.clone(),
+        }
     }
 
     /// The `conversations` resource.
     pub fn conversations(&self) -> crate::resources::projects::conversations::Conversations {
-        crate::resources::projects::conversations::Conversations::new(self.client.clone())
+        crate::resources::projects::conversations::Conversations {
+            client: self.client.clone(),
+        }
     }
 
     /// The `generators` resource.
     pub fn generators(&self) -> crate::resources::projects::generators::Generators {
-        crate::resources::projects::generators::Generators::new(self.client.clone())
+        crate::resources::projects::generators::Generators {
+            client: self.client.clone(),
+        }
     }
 
     /// The `knowledgeBases` resource.
     pub fn knowledge_bases(&self) -> crate::resources::projects::knowledge_bases::KnowledgeBases {
-        crate::resources::projects::knowledge_bases::KnowledgeBases::new(self.client.clone())
+        crate::resources::projects::knowledge_bases::KnowledgeBases {
+            client: self.client.clone(),
+        }
     }
 
     /// The `locations` resource.
     pub fn locations(&self) -> crate::resources::projects::locations::Locations {
-        crate::resources::projects::locations::Locations::new(self.client.clone())
+        crate::resources::projects::locations::Locations {
+            client: self.client.clone(),
+        }
     }
 
     /// The `operations` resource.
     pub fn operations(&self) -> crate::resources::projects::operations::Operations {
-        crate::resources::projects::operations::Operations::new(self.client.clone())
+        crate::resources::projects::operations::Operations {
+            client: self.client.clone(),
+        }
     }
 
     /// The `suggestions` resource.
     pub fn suggestions(&self) -> crate::resources::projects::suggestions::Suggestions {
-        crate::resources::projects::suggestions::Suggestions::new(self.client.clone())
+        crate::resources::projects::suggestions::Suggestions {
+            client: self.client.clone(),
+        }
     }
 
     pub fn delete_agent(&self, parent: impl Into<String>) -> DeleteAgent {
@@ -232,48 +244,54 @@ pub mod agent {
     /// The `projects.agent` resource.
     #[derive(Clone, Debug)]
     pub struct Agent {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Agent {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `entityTypes` resource.
         pub fn entity_types(&self) -> crate::resources::projects::agent::entity_types::EntityTypes {
-            crate::resources::projects::agent::entity_types::EntityTypes::new(self.client.clone())
+            crate::resources::projects::agent::entity_types::EntityTypes {
+                client: self.client.clone(),
+            }
         }
 
         /// The `environments` resource.
         pub fn environments(
             &self,
         ) -> crate::resources::projects::agent::environments::Environments {
-            crate::resources::projects::agent::environments::Environments::new(self.client.clone())
+            crate::resources::projects::agent::environments::Environments {
+                client: self.client.clone(),
+            }
         }
 
         /// The `intents` resource.
         pub fn intents(&self) -> crate::resources::projects::agent::intents::Intents {
-            crate::resources::projects::agent::intents::Intents::new(self.client.clone())
+            crate::resources::projects::agent::intents::Intents {
+                client: self.client.clone(),
+            }
         }
 
         /// The `knowledgeBases` resource.
         pub fn knowledge_bases(
             &self,
         ) -> crate::resources::projects::agent::knowledge_bases::KnowledgeBases {
-            crate::resources::projects::agent::knowledge_bases::KnowledgeBases::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::agent::knowledge_bases::KnowledgeBases {
+                client: self.client.clone(),
+            }
         }
 
         /// The `sessions` resource.
         pub fn sessions(&self) -> crate::resources::projects::agent::sessions::Sessions {
-            crate::resources::projects::agent::sessions::Sessions::new(self.client.clone())
+            crate::resources::projects::agent::sessions::Sessions {
+                client: self.client.clone(),
+            }
         }
 
         /// The `versions` resource.
         pub fn versions(&self) -> crate::resources::projects::agent::versions::Versions {
-            crate::resources::projects::agent::versions::Versions::new(self.client.clone())
+            crate::resources::projects::agent::versions::Versions {
+                client: self.client.clone(),
+            }
         }
 
         pub fn export(
@@ -707,21 +725,17 @@ pub mod agent {
         /// The `projects.agent.entityTypes` resource.
         #[derive(Clone, Debug)]
         pub struct EntityTypes {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl EntityTypes {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `entities` resource.
             pub fn entities(
                 &self,
             ) -> crate::resources::projects::agent::entity_types::entities::Entities {
-                crate::resources::projects::agent::entity_types::entities::Entities::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::agent::entity_types::entities::Entities {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn batch_delete(
@@ -1127,14 +1141,10 @@ pub mod agent {
             /// The `projects.agent.entityTypes.entities` resource.
             #[derive(Clone, Debug)]
             pub struct Entities {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Entities {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn batch_create(
                     &self,
                     parent: impl Into<String>,
@@ -1302,28 +1312,24 @@ pub mod agent {
         /// The `projects.agent.environments` resource.
         #[derive(Clone, Debug)]
         pub struct Environments {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Environments {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `intents` resource.
             pub fn intents(
                 &self,
             ) -> crate::resources::projects::agent::environments::intents::Intents {
-                crate::resources::projects::agent::environments::intents::Intents::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::agent::environments::intents::Intents {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `users` resource.
             pub fn users(&self) -> crate::resources::projects::agent::environments::users::Users {
-                crate::resources::projects::agent::environments::users::Users::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::agent::environments::users::Users {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn create(
@@ -1676,14 +1682,10 @@ pub mod agent {
             /// The `projects.agent.environments.intents` resource.
             #[derive(Clone, Debug)]
             pub struct Intents {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Intents {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -1802,22 +1804,18 @@ pub mod agent {
             /// The `projects.agent.environments.users` resource.
             #[derive(Clone, Debug)]
             pub struct Users {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Users {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `sessions` resource.
                 pub fn sessions(
                     &self,
                 ) -> crate::resources::projects::agent::environments::users::sessions::Sessions
                 {
-                    crate::resources::projects::agent::environments::users::sessions::Sessions::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::agent::environments::users::sessions::Sessions {
+                        client: self.client.clone(),
+                    }
                 }
             }
 
@@ -1826,30 +1824,26 @@ pub mod agent {
                 /// The `projects.agent.environments.users.sessions` resource.
                 #[derive(Clone, Debug)]
                 pub struct Sessions {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Sessions {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     /// The `contexts` resource.
                     pub fn contexts(
                         &self,
                     ) -> crate::resources::projects::agent::environments::users::sessions::contexts::Contexts{
-                        crate::resources::projects::agent::environments::users::sessions::contexts::Contexts::new(
-                            self.client.clone(),
-                        )
+                        crate::resources::projects::agent::environments::users::sessions::contexts::Contexts {
+                            client: self.client.clone(),
+                        }
                     }
 
                     /// The `entityTypes` resource.
                     pub fn entity_types(
                         &self,
                     ) -> crate::resources::projects::agent::environments::users::sessions::entity_types::EntityTypes{
-                        crate::resources::projects::agent::environments::users::sessions::entity_types::EntityTypes::new(
-                            self.client.clone(),
-                        )
+                        crate::resources::projects::agent::environments::users::sessions::entity_types::EntityTypes {
+                            client: self.client.clone(),
+                        }
                     }
 
                     pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
@@ -1958,14 +1952,10 @@ pub mod agent {
                     /// The `projects.agent.environments.users.sessions.contexts` resource.
                     #[derive(Clone, Debug)]
                     pub struct Contexts {
-                        client: ::discogen_runtime::Client,
+                        pub(crate) client: ::discogen_runtime::Client,
                     }
 
                     impl Contexts {
-                        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                            Self { client }
-                        }
-
                         pub fn create(
                             &self,
                             parent: impl Into<String>,
@@ -2236,14 +2226,10 @@ pub mod agent {
                     /// The `projects.agent.environments.users.sessions.entityTypes` resource.
                     #[derive(Clone, Debug)]
                     pub struct EntityTypes {
-                        client: ::discogen_runtime::Client,
+                        pub(crate) client: ::discogen_runtime::Client,
                     }
 
                     impl EntityTypes {
-                        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                            Self { client }
-                        }
-
                         pub fn create(
                             &self,
                             parent: impl Into<String>,
@@ -2517,14 +2503,10 @@ pub mod agent {
         /// The `projects.agent.intents` resource.
         #[derive(Clone, Debug)]
         pub struct Intents {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Intents {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn batch_delete(
                 &self,
                 parent: impl Into<String>,
@@ -3089,22 +3071,18 @@ pub mod agent {
         /// The `projects.agent.knowledgeBases` resource.
         #[derive(Clone, Debug)]
         pub struct KnowledgeBases {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl KnowledgeBases {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `documents` resource.
             pub fn documents(
                 &self,
             ) -> crate::resources::projects::agent::knowledge_bases::documents::Documents
             {
-                crate::resources::projects::agent::knowledge_bases::documents::Documents::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::agent::knowledge_bases::documents::Documents {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn create(
@@ -3388,14 +3366,10 @@ pub mod agent {
             /// The `projects.agent.knowledgeBases.documents` resource.
             #[derive(Clone, Debug)]
             pub struct Documents {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Documents {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -3725,21 +3699,17 @@ pub mod agent {
         /// The `projects.agent.sessions` resource.
         #[derive(Clone, Debug)]
         pub struct Sessions {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Sessions {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `contexts` resource.
             pub fn contexts(
                 &self,
             ) -> crate::resources::projects::agent::sessions::contexts::Contexts {
-                crate::resources::projects::agent::sessions::contexts::Contexts::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::agent::sessions::contexts::Contexts {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `entityTypes` resource.
@@ -3747,9 +3717,9 @@ pub mod agent {
                 &self,
             ) -> crate::resources::projects::agent::sessions::entity_types::EntityTypes
             {
-                crate::resources::projects::agent::sessions::entity_types::EntityTypes::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::agent::sessions::entity_types::EntityTypes {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
@@ -3857,14 +3827,10 @@ pub mod agent {
             /// The `projects.agent.sessions.contexts` resource.
             #[derive(Clone, Debug)]
             pub struct Contexts {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Contexts {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -4132,14 +4098,10 @@ pub mod agent {
             /// The `projects.agent.sessions.entityTypes` resource.
             #[derive(Clone, Debug)]
             pub struct EntityTypes {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl EntityTypes {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -4411,14 +4373,10 @@ pub mod agent {
         /// The `projects.agent.versions` resource.
         #[derive(Clone, Debug)]
         pub struct Versions {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Versions {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -4686,14 +4644,10 @@ pub mod answer_records {
     /// The `projects.answerRecords` resource.
     #[derive(Clone, Debug)]
     pub struct AnswerRecords {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl AnswerRecords {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -4830,14 +4784,10 @@ pub mod conversation_datasets {
     /// The `projects.conversationDatasets` resource.
     #[derive(Clone, Debug)]
     pub struct ConversationDatasets {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl ConversationDatasets {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -5003,21 +4953,17 @@ pub mod conversation_models {
     /// The `projects.conversationModels` resource.
     #[derive(Clone, Debug)]
     pub struct ConversationModels {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl ConversationModels {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `evaluations` resource.
         pub fn evaluations(
             &self,
         ) -> crate::resources::projects::conversation_models::evaluations::Evaluations {
-            crate::resources::projects::conversation_models::evaluations::Evaluations::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::conversation_models::evaluations::Evaluations {
+                client: self.client.clone(),
+            }
         }
 
         pub fn create(
@@ -5330,14 +5276,10 @@ pub mod conversation_models {
         /// The `projects.conversationModels.evaluations` resource.
         #[derive(Clone, Debug)]
         pub struct Evaluations {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Evaluations {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -5453,14 +5395,10 @@ pub mod conversation_profiles {
     /// The `projects.conversationProfiles` resource.
     #[derive(Clone, Debug)]
     pub struct ConversationProfiles {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl ConversationProfiles {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn clear_suggestion_feature_config(
             &self,
             conversation_profile: impl Into<String>,
@@ -5829,35 +5767,33 @@ pub mod conversations {
     /// The `projects.conversations` resource.
     #[derive(Clone, Debug)]
     pub struct Conversations {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Conversations {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `messages` resource.
         pub fn messages(&self) -> crate::resources::projects::conversations::messages::Messages {
-            crate::resources::projects::conversations::messages::Messages::new(self.client.clone())
+            crate::resources::projects::conversations::messages::Messages {
+                client: self.client.clone(),
+            }
         }
 
         /// The `participants` resource.
         pub fn participants(
             &self,
         ) -> crate::resources::projects::conversations::participants::Participants {
-            crate::resources::projects::conversations::participants::Participants::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::conversations::participants::Participants {
+                client: self.client.clone(),
+            }
         }
 
         /// The `suggestions` resource.
         pub fn suggestions(
             &self,
         ) -> crate::resources::projects::conversations::suggestions::Suggestions {
-            crate::resources::projects::conversations::suggestions::Suggestions::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::conversations::suggestions::Suggestions {
+                client: self.client.clone(),
+            }
         }
 
         pub fn complete(
@@ -6094,14 +6030,10 @@ pub mod conversations {
         /// The `projects.conversations.messages` resource.
         #[derive(Clone, Debug)]
         pub struct Messages {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Messages {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -6180,22 +6112,18 @@ pub mod conversations {
         /// The `projects.conversations.participants` resource.
         #[derive(Clone, Debug)]
         pub struct Participants {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Participants {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `suggestions` resource.
             pub fn suggestions(
                 &self,
             ) -> crate::resources::projects::conversations::participants::suggestions::Suggestions
             {
-                crate::resources::projects::conversations::participants::suggestions::Suggestions::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::conversations::participants::suggestions::Suggestions {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn analyze_content(
@@ -6475,14 +6403,10 @@ pub mod conversations {
             /// The `projects.conversations.participants.suggestions` resource.
             #[derive(Clone, Debug)]
             pub struct Suggestions {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Suggestions {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn suggest_articles(
                     &self,
                     parent: impl Into<String>,
@@ -6707,14 +6631,10 @@ pub mod conversations {
         /// The `projects.conversations.suggestions` resource.
         #[derive(Clone, Debug)]
         pub struct Suggestions {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Suggestions {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn generate(
                 &self,
                 conversation: impl Into<String>,
@@ -6885,14 +6805,10 @@ pub mod generators {
     /// The `projects.generators` resource.
     #[derive(Clone, Debug)]
     pub struct Generators {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Generators {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -7022,21 +6938,17 @@ pub mod knowledge_bases {
     /// The `projects.knowledgeBases` resource.
     #[derive(Clone, Debug)]
     pub struct KnowledgeBases {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl KnowledgeBases {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `documents` resource.
         pub fn documents(
             &self,
         ) -> crate::resources::projects::knowledge_bases::documents::Documents {
-            crate::resources::projects::knowledge_bases::documents::Documents::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::knowledge_bases::documents::Documents {
+                client: self.client.clone(),
+            }
         }
 
         pub fn create(
@@ -7318,14 +7230,10 @@ pub mod knowledge_bases {
         /// The `projects.knowledgeBases.documents` resource.
         #[derive(Clone, Debug)]
         pub struct Documents {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Documents {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -7761,35 +7669,33 @@ pub mod locations {
     /// The `projects.locations` resource.
     #[derive(Clone, Debug)]
     pub struct Locations {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Locations {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `agent` resource.
         pub fn agent(&self) -> crate::resources::projects::locations::agent::Agent {
-            crate::resources::projects::locations::agent::Agent::new(self.client.clone())
+            crate::resources::projects::locations::agent::Agent {
+                client: self.client.clone(),
+            }
         }
 
         /// The `answerRecords` resource.
         pub fn answer_records(
             &self,
         ) -> crate::resources::projects::locations::answer_records::AnswerRecords {
-            crate::resources::projects::locations::answer_records::AnswerRecords::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::answer_records::AnswerRecords {
+                client: self.client.clone(),
+            }
         }
 
         /// The `companionAgents` resource.
         pub fn companion_agents(
             &self,
         ) -> crate::resources::projects::locations::companion_agents::CompanionAgents {
-            crate::resources::projects::locations::companion_agents::CompanionAgents::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::companion_agents::CompanionAgents {
+                client: self.client.clone(),
+            }
         }
 
         /// The `conversationDatasets` resource.
@@ -7797,9 +7703,9 @@ pub mod locations {
             &self,
         ) -> crate::resources::projects::locations::conversation_datasets::ConversationDatasets
         {
-            crate::resources::projects::locations::conversation_datasets::ConversationDatasets::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::conversation_datasets::ConversationDatasets {
+                client: self.client.clone(),
+            }
         }
 
         /// The `conversationModels` resource.
@@ -7807,9 +7713,9 @@ pub mod locations {
             &self,
         ) -> crate::resources::projects::locations::conversation_models::ConversationModels
         {
-            crate::resources::projects::locations::conversation_models::ConversationModels::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::conversation_models::ConversationModels {
+                client: self.client.clone(),
+            }
         }
 
         /// The `conversationProfiles` resource.
@@ -7817,51 +7723,57 @@ pub mod locations {
             &self,
         ) -> crate::resources::projects::locations::conversation_profiles::ConversationProfiles
         {
-            crate::resources::projects::locations::conversation_profiles::ConversationProfiles::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::conversation_profiles::ConversationProfiles {
+                client: self.client.clone(),
+            }
         }
 
         /// The `conversations` resource.
         pub fn conversations(
             &self,
         ) -> crate::resources::projects::locations::conversations::Conversations {
-            crate::resources::projects::locations::conversations::Conversations::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::conversations::Conversations {
+                client: self.client.clone(),
+            }
         }
 
         /// The `encryptionSpec` resource.
         pub fn encryption_spec(
             &self,
         ) -> crate::resources::projects::locations::encryption_spec::EncryptionSpec {
-            crate::resources::projects::locations::encryption_spec::EncryptionSpec::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::encryption_spec::EncryptionSpec {
+                client: self.client.clone(),
+            }
         }
 
         /// The `generators` resource.
         pub fn generators(&self) -> crate::resources::projects::locations::generators::Generators {
-            crate::resources::projects::locations::generators::Generators::new(self.client.clone())
+            crate::resources::projects::locations::generators::Generators {
+                client: self.client.clone(),
+            }
         }
 
         /// The `knowledgeBases` resource.
         pub fn knowledge_bases(
             &self,
         ) -> crate::resources::projects::locations::knowledge_bases::KnowledgeBases {
-            crate::resources::projects::locations::knowledge_bases::KnowledgeBases::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::knowledge_bases::KnowledgeBases {
+                client: self.client.clone(),
+            }
         }
 
         /// The `operations` resource.
         pub fn operations(&self) -> crate::resources::projects::locations::operations::Operations {
-            crate::resources::projects::locations::operations::Operations::new(self.client.clone())
+            crate::resources::projects::locations::operations::Operations {
+                client: self.client.clone(),
+            }
         }
 
         /// The `sipTrunks` resource.
         pub fn sip_trunks(&self) -> crate::resources::projects::locations::sip_trunks::SipTrunks {
-            crate::resources::projects::locations::sip_trunks::SipTrunks::new(self.client.clone())
+            crate::resources::projects::locations::sip_trunks::SipTrunks {
+                client: self.client.clone(),
+            }
         }
 
         /// The `statelessSuggestion` resource.
@@ -7869,23 +7781,25 @@ pub mod locations {
             &self,
         ) -> crate::resources::projects::locations::stateless_suggestion::StatelessSuggestion
         {
-            crate::resources::projects::locations::stateless_suggestion::StatelessSuggestion::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::stateless_suggestion::StatelessSuggestion {
+                client: self.client.clone(),
+            }
         }
 
         /// The `suggestions` resource.
         pub fn suggestions(
             &self,
         ) -> crate::resources::projects::locations::suggestions::Suggestions {
-            crate::resources::projects::locations::suggestions::Suggestions::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::suggestions::Suggestions {
+                client: self.client.clone(),
+            }
         }
 
         /// The `tools` resource.
         pub fn tools(&self) -> crate::resources::projects::locations::tools::Tools {
-            crate::resources::projects::locations::tools::Tools::new(self.client.clone())
+            crate::resources::projects::locations::tools::Tools {
+                client: self.client.clone(),
+            }
         }
 
         pub fn delete_agent(&self, parent: impl Into<String>) -> DeleteAgent {
@@ -8208,22 +8122,18 @@ pub mod locations {
         /// The `projects.locations.agent` resource.
         #[derive(Clone, Debug)]
         pub struct Agent {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Agent {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `entityTypes` resource.
             pub fn entity_types(
                 &self,
             ) -> crate::resources::projects::locations::agent::entity_types::EntityTypes
             {
-                crate::resources::projects::locations::agent::entity_types::EntityTypes::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agent::entity_types::EntityTypes {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `environments` resource.
@@ -8231,36 +8141,36 @@ pub mod locations {
                 &self,
             ) -> crate::resources::projects::locations::agent::environments::Environments
             {
-                crate::resources::projects::locations::agent::environments::Environments::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agent::environments::Environments {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `intents` resource.
             pub fn intents(
                 &self,
             ) -> crate::resources::projects::locations::agent::intents::Intents {
-                crate::resources::projects::locations::agent::intents::Intents::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agent::intents::Intents {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `sessions` resource.
             pub fn sessions(
                 &self,
             ) -> crate::resources::projects::locations::agent::sessions::Sessions {
-                crate::resources::projects::locations::agent::sessions::Sessions::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agent::sessions::Sessions {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `versions` resource.
             pub fn versions(
                 &self,
             ) -> crate::resources::projects::locations::agent::versions::Versions {
-                crate::resources::projects::locations::agent::versions::Versions::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agent::versions::Versions {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn export(
@@ -8699,22 +8609,18 @@ pub mod locations {
             /// The `projects.locations.agent.entityTypes` resource.
             #[derive(Clone, Debug)]
             pub struct EntityTypes {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl EntityTypes {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `entities` resource.
                 pub fn entities(
                     &self,
                 ) -> crate::resources::projects::locations::agent::entity_types::entities::Entities
                 {
-                    crate::resources::projects::locations::agent::entity_types::entities::Entities::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agent::entity_types::entities::Entities {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn batch_delete(
@@ -9121,14 +9027,10 @@ pub mod locations {
                 /// The `projects.locations.agent.entityTypes.entities` resource.
                 #[derive(Clone, Debug)]
                 pub struct Entities {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Entities {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn batch_create(
                         &self,
                         parent: impl Into<String>,
@@ -9296,22 +9198,18 @@ pub mod locations {
             /// The `projects.locations.agent.environments` resource.
             #[derive(Clone, Debug)]
             pub struct Environments {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Environments {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `intents` resource.
                 pub fn intents(
                     &self,
                 ) -> crate::resources::projects::locations::agent::environments::intents::Intents
                 {
-                    crate::resources::projects::locations::agent::environments::intents::Intents::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agent::environments::intents::Intents {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `users` resource.
@@ -9319,9 +9217,9 @@ pub mod locations {
                     &self,
                 ) -> crate::resources::projects::locations::agent::environments::users::Users
                 {
-                    crate::resources::projects::locations::agent::environments::users::Users::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agent::environments::users::Users {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn create(
@@ -9676,14 +9574,10 @@ pub mod locations {
                 /// The `projects.locations.agent.environments.intents` resource.
                 #[derive(Clone, Debug)]
                 pub struct Intents {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Intents {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -9802,21 +9696,17 @@ pub mod locations {
                 /// The `projects.locations.agent.environments.users` resource.
                 #[derive(Clone, Debug)]
                 pub struct Users {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Users {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     /// The `sessions` resource.
                     pub fn sessions(
                         &self,
                     ) -> crate::resources::projects::locations::agent::environments::users::sessions::Sessions{
-                        crate::resources::projects::locations::agent::environments::users::sessions::Sessions::new(
-                            self.client.clone(),
-                        )
+                        crate::resources::projects::locations::agent::environments::users::sessions::Sessions {
+                            client: self.client.clone(),
+                        }
                     }
                 }
 
@@ -9825,30 +9715,26 @@ pub mod locations {
                     /// The `projects.locations.agent.environments.users.sessions` resource.
                     #[derive(Clone, Debug)]
                     pub struct Sessions {
-                        client: ::discogen_runtime::Client,
+                        pub(crate) client: ::discogen_runtime::Client,
                     }
 
                     impl Sessions {
-                        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                            Self { client }
-                        }
-
                         /// The `contexts` resource.
                         pub fn contexts(
                             &self,
                         ) -> crate::resources::projects::locations::agent::environments::users::sessions::contexts::Contexts{
-                            crate::resources::projects::locations::agent::environments::users::sessions::contexts::Contexts::new(
-                                self.client.clone(),
-                            )
+                            crate::resources::projects::locations::agent::environments::users::sessions::contexts::Contexts {
+                                client: self.client.clone(),
+                            }
                         }
 
                         /// The `entityTypes` resource.
                         pub fn entity_types(
                             &self,
                         ) -> crate::resources::projects::locations::agent::environments::users::sessions::entity_types::EntityTypes{
-                            crate::resources::projects::locations::agent::environments::users::sessions::entity_types::EntityTypes::new(
-                                self.client.clone(),
-                            )
+                            crate::resources::projects::locations::agent::environments::users::sessions::entity_types::EntityTypes {
+                                client: self.client.clone(),
+                            }
                         }
 
                         pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
@@ -9957,14 +9843,10 @@ pub mod locations {
                         /// The `projects.locations.agent.environments.users.sessions.contexts` resource.
                         #[derive(Clone, Debug)]
                         pub struct Contexts {
-                            client: ::discogen_runtime::Client,
+                            pub(crate) client: ::discogen_runtime::Client,
                         }
 
                         impl Contexts {
-                            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                                Self { client }
-                            }
-
                             pub fn create(
                                 &self,
                                 parent: impl Into<String>,
@@ -10244,14 +10126,10 @@ pub mod locations {
                         /// The `projects.locations.agent.environments.users.sessions.entityTypes` resource.
                         #[derive(Clone, Debug)]
                         pub struct EntityTypes {
-                            client: ::discogen_runtime::Client,
+                            pub(crate) client: ::discogen_runtime::Client,
                         }
 
                         impl EntityTypes {
-                            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                                Self { client }
-                            }
-
                             pub fn create(
                                 &self,
                                 parent: impl Into<String>,
@@ -10534,14 +10412,10 @@ pub mod locations {
             /// The `projects.locations.agent.intents` resource.
             #[derive(Clone, Debug)]
             pub struct Intents {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Intents {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn batch_delete(
                     &self,
                     parent: impl Into<String>,
@@ -11107,22 +10981,18 @@ pub mod locations {
             /// The `projects.locations.agent.sessions` resource.
             #[derive(Clone, Debug)]
             pub struct Sessions {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Sessions {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `contexts` resource.
                 pub fn contexts(
                     &self,
                 ) -> crate::resources::projects::locations::agent::sessions::contexts::Contexts
                 {
-                    crate::resources::projects::locations::agent::sessions::contexts::Contexts::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agent::sessions::contexts::Contexts {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `entityTypes` resource.
@@ -11130,9 +11000,9 @@ pub mod locations {
                     &self,
                 ) -> crate::resources::projects::locations::agent::sessions::entity_types::EntityTypes
                 {
-                    crate::resources::projects::locations::agent::sessions::entity_types::EntityTypes::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agent::sessions::entity_types::EntityTypes {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
@@ -11241,14 +11111,10 @@ pub mod locations {
                 /// The `projects.locations.agent.sessions.contexts` resource.
                 #[derive(Clone, Debug)]
                 pub struct Contexts {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Contexts {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -11516,14 +11382,10 @@ pub mod locations {
                 /// The `projects.locations.agent.sessions.entityTypes` resource.
                 #[derive(Clone, Debug)]
                 pub struct EntityTypes {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl EntityTypes {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -11795,14 +11657,10 @@ pub mod locations {
             /// The `projects.locations.agent.versions` resource.
             #[derive(Clone, Debug)]
             pub struct Versions {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Versions {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -12071,14 +11929,10 @@ pub mod locations {
         /// The `projects.locations.answerRecords` resource.
         #[derive(Clone, Debug)]
         pub struct AnswerRecords {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl AnswerRecords {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -12215,14 +12069,10 @@ pub mod locations {
         /// The `projects.locations.companionAgents` resource.
         #[derive(Clone, Debug)]
         pub struct CompanionAgents {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl CompanionAgents {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -12497,14 +12347,10 @@ pub mod locations {
         /// The `projects.locations.conversationDatasets` resource.
         #[derive(Clone, Debug)]
         pub struct ConversationDatasets {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl ConversationDatasets {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -12768,22 +12614,18 @@ pub mod locations {
         /// The `projects.locations.conversationModels` resource.
         #[derive(Clone, Debug)]
         pub struct ConversationModels {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl ConversationModels {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `evaluations` resource.
             pub fn evaluations(
                 &self,
             ) -> crate::resources::projects::locations::conversation_models::evaluations::Evaluations
             {
-                crate::resources::projects::locations::conversation_models::evaluations::Evaluations::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::conversation_models::evaluations::Evaluations {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn create(
@@ -13100,14 +12942,10 @@ pub mod locations {
             /// The `projects.locations.conversationModels.evaluations` resource.
             #[derive(Clone, Debug)]
             pub struct Evaluations {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Evaluations {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -13277,14 +13115,10 @@ pub mod locations {
         /// The `projects.locations.conversationProfiles` resource.
         #[derive(Clone, Debug)]
         pub struct ConversationProfiles {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl ConversationProfiles {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn clear_suggestion_feature_config(
                 &self,
                 conversation_profile: impl Into<String>,
@@ -13660,22 +13494,18 @@ pub mod locations {
         /// The `projects.locations.conversations` resource.
         #[derive(Clone, Debug)]
         pub struct Conversations {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Conversations {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `messages` resource.
             pub fn messages(
                 &self,
             ) -> crate::resources::projects::locations::conversations::messages::Messages
             {
-                crate::resources::projects::locations::conversations::messages::Messages::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::conversations::messages::Messages {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `participants` resource.
@@ -13683,9 +13513,9 @@ pub mod locations {
                 &self,
             ) -> crate::resources::projects::locations::conversations::participants::Participants
             {
-                crate::resources::projects::locations::conversations::participants::Participants::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::conversations::participants::Participants {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `suggestions` resource.
@@ -13693,9 +13523,9 @@ pub mod locations {
                 &self,
             ) -> crate::resources::projects::locations::conversations::suggestions::Suggestions
             {
-                crate::resources::projects::locations::conversations::suggestions::Suggestions::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::conversations::suggestions::Suggestions {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn complete(
@@ -13986,14 +13816,10 @@ pub mod locations {
             /// The `projects.locations.conversations.messages` resource.
             #[derive(Clone, Debug)]
             pub struct Messages {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Messages {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -14072,21 +13898,17 @@ pub mod locations {
             /// The `projects.locations.conversations.participants` resource.
             #[derive(Clone, Debug)]
             pub struct Participants {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Participants {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `suggestions` resource.
                 pub fn suggestions(
                     &self,
                 ) -> crate::resources::projects::locations::conversations::participants::suggestions::Suggestions{
-                    crate::resources::projects::locations::conversations::participants::suggestions::Suggestions::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::conversations::participants::suggestions::Suggestions {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn analyze_content(
@@ -14366,14 +14188,10 @@ pub mod locations {
                 /// The `projects.locations.conversations.participants.suggestions` resource.
                 #[derive(Clone, Debug)]
                 pub struct Suggestions {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Suggestions {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn suggest_articles(
                         &self,
                         parent: impl Into<String>,
@@ -14598,14 +14416,10 @@ pub mod locations {
             /// The `projects.locations.conversations.suggestions` resource.
             #[derive(Clone, Debug)]
             pub struct Suggestions {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Suggestions {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn generate(
                     &self,
                     conversation: impl Into<String>,
@@ -14776,14 +14590,10 @@ pub mod locations {
         /// The `projects.locations.encryptionSpec` resource.
         #[derive(Clone, Debug)]
         pub struct EncryptionSpec {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl EncryptionSpec {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn initialize(
                 &self,
                 name: impl Into<String>,
@@ -14844,22 +14654,18 @@ pub mod locations {
         /// The `projects.locations.generators` resource.
         #[derive(Clone, Debug)]
         pub struct Generators {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Generators {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `evaluations` resource.
             pub fn evaluations(
                 &self,
             ) -> crate::resources::projects::locations::generators::evaluations::Evaluations
             {
-                crate::resources::projects::locations::generators::evaluations::Evaluations::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::generators::evaluations::Evaluations {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn create(
@@ -15135,14 +14941,10 @@ pub mod locations {
             /// The `projects.locations.generators.evaluations` resource.
             #[derive(Clone, Debug)]
             pub struct Evaluations {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Evaluations {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -15354,22 +15156,18 @@ pub mod locations {
         /// The `projects.locations.knowledgeBases` resource.
         #[derive(Clone, Debug)]
         pub struct KnowledgeBases {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl KnowledgeBases {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `documents` resource.
             pub fn documents(
                 &self,
             ) -> crate::resources::projects::locations::knowledge_bases::documents::Documents
             {
-                crate::resources::projects::locations::knowledge_bases::documents::Documents::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::knowledge_bases::documents::Documents {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn create(
@@ -15653,14 +15451,10 @@ pub mod locations {
             /// The `projects.locations.knowledgeBases.documents` resource.
             #[derive(Clone, Debug)]
             pub struct Documents {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Documents {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -16096,14 +15890,10 @@ pub mod locations {
         /// The `projects.locations.operations` resource.
         #[derive(Clone, Debug)]
         pub struct Operations {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Operations {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn cancel(&self, name: impl Into<String>) -> Cancel {
                 Cancel {
                     client: self.client.clone(),
@@ -16277,14 +16067,10 @@ pub mod locations {
         /// The `projects.locations.sipTrunks` resource.
         #[derive(Clone, Debug)]
         pub struct SipTrunks {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl SipTrunks {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -16551,14 +16337,10 @@ pub mod locations {
         /// The `projects.locations.statelessSuggestion` resource.
         #[derive(Clone, Debug)]
         pub struct StatelessSuggestion {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl StatelessSuggestion {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn generate(
                 &self,
                 parent: impl Into<String>,
@@ -16620,14 +16402,10 @@ pub mod locations {
         /// The `projects.locations.suggestions` resource.
         #[derive(Clone, Debug)]
         pub struct Suggestions {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Suggestions {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn generate_stateless_summary(
                 &self,
                 parent: impl Into<String>,
@@ -16743,14 +16521,10 @@ pub mod locations {
         /// The `projects.locations.tools` resource.
         #[derive(Clone, Debug)]
         pub struct Tools {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Tools {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -17025,14 +16799,10 @@ pub mod operations {
     /// The `projects.operations` resource.
     #[derive(Clone, Debug)]
     pub struct Operations {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Operations {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn cancel(&self, name: impl Into<String>) -> Cancel {
             Cancel {
                 client: self.client.clone(),
@@ -17203,14 +16973,10 @@ pub mod suggestions {
     /// The `projects.suggestions` resource.
     #[derive(Clone, Debug)]
     pub struct Suggestions {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Suggestions {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn generate_stateless_summary(
             &self,
             parent: impl Into<String>,

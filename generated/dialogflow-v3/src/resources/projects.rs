@@ -3,22 +3,22 @@
 /// The `projects` resource.
 #[derive(Clone, Debug)]
 pub struct Projects {
-    client: ::discogen_runtime::Client,
+    pub(crate) client: ::discogen_runtime::Client,
 }
 
 impl Projects {
-    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-        Self { client }
-    }
-
     /// The `locations` resource.
     pub fn locations(&self) -> crate::resources::projects::locations::Locations {
-        crate::resources::projects::locations::Locations::new(self.client.clone())
+        crate::resources::projects::locations::Locations {
+            client: self.client.clone(),
+        }
     }
 
     /// The `operations` resource.
     pub fn operations(&self) -> crate::resources::projects::operations::Operations {
-        crate::resources::projects::operations::Operations::new(self.client.clone())
+        crate::resources::projects::operations::Operations {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -27,31 +27,31 @@ pub mod locations {
     /// The `projects.locations` resource.
     #[derive(Clone, Debug)]
     pub struct Locations {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Locations {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `agents` resource.
         pub fn agents(&self) -> crate::resources::projects::locations::agents::Agents {
-            crate::resources::projects::locations::agents::Agents::new(self.client.clone())
+            crate::resources::projects::locations::agents::Agents {
+                client: self.client.clone(),
+            }
         }
 
         /// The `operations` resource.
         pub fn operations(&self) -> crate::resources::projects::locations::operations::Operations {
-            crate::resources::projects::locations::operations::Operations::new(self.client.clone())
+            crate::resources::projects::locations::operations::Operations {
+                client: self.client.clone(),
+            }
         }
 
         /// The `securitySettings` resource.
         pub fn security_settings(
             &self,
         ) -> crate::resources::projects::locations::security_settings::SecuritySettings {
-            crate::resources::projects::locations::security_settings::SecuritySettings::new(
-                self.client.clone(),
-            )
+            crate::resources::projects::locations::security_settings::SecuritySettings {
+                client: self.client.clone(),
+            }
         }
 
         pub fn get(&self, name: impl Into<String>) -> Get {
@@ -183,21 +183,17 @@ pub mod locations {
         /// The `projects.locations.agents` resource.
         #[derive(Clone, Debug)]
         pub struct Agents {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Agents {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `changelogs` resource.
             pub fn changelogs(
                 &self,
             ) -> crate::resources::projects::locations::agents::changelogs::Changelogs {
-                crate::resources::projects::locations::agents::changelogs::Changelogs::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::changelogs::Changelogs {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `entityTypes` resource.
@@ -205,9 +201,9 @@ pub mod locations {
                 &self,
             ) -> crate::resources::projects::locations::agents::entity_types::EntityTypes
             {
-                crate::resources::projects::locations::agents::entity_types::EntityTypes::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::entity_types::EntityTypes {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `environments` resource.
@@ -215,86 +211,86 @@ pub mod locations {
                 &self,
             ) -> crate::resources::projects::locations::agents::environments::Environments
             {
-                crate::resources::projects::locations::agents::environments::Environments::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::environments::Environments {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `flows` resource.
             pub fn flows(&self) -> crate::resources::projects::locations::agents::flows::Flows {
-                crate::resources::projects::locations::agents::flows::Flows::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::flows::Flows {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `generators` resource.
             pub fn generators(
                 &self,
             ) -> crate::resources::projects::locations::agents::generators::Generators {
-                crate::resources::projects::locations::agents::generators::Generators::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::generators::Generators {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `intents` resource.
             pub fn intents(
                 &self,
             ) -> crate::resources::projects::locations::agents::intents::Intents {
-                crate::resources::projects::locations::agents::intents::Intents::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::intents::Intents {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `playbooks` resource.
             pub fn playbooks(
                 &self,
             ) -> crate::resources::projects::locations::agents::playbooks::Playbooks {
-                crate::resources::projects::locations::agents::playbooks::Playbooks::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::playbooks::Playbooks {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `sessions` resource.
             pub fn sessions(
                 &self,
             ) -> crate::resources::projects::locations::agents::sessions::Sessions {
-                crate::resources::projects::locations::agents::sessions::Sessions::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::sessions::Sessions {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `testCases` resource.
             pub fn test_cases(
                 &self,
             ) -> crate::resources::projects::locations::agents::test_cases::TestCases {
-                crate::resources::projects::locations::agents::test_cases::TestCases::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::test_cases::TestCases {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `tools` resource.
             pub fn tools(&self) -> crate::resources::projects::locations::agents::tools::Tools {
-                crate::resources::projects::locations::agents::tools::Tools::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::tools::Tools {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `transitionRouteGroups` resource.
             pub fn transition_route_groups(
                 &self,
             ) -> crate::resources::projects::locations::agents::transition_route_groups::TransitionRouteGroups{
-                crate::resources::projects::locations::agents::transition_route_groups::TransitionRouteGroups::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::transition_route_groups::TransitionRouteGroups {
+                    client: self.client.clone(),
+                }
             }
 
             /// The `webhooks` resource.
             pub fn webhooks(
                 &self,
             ) -> crate::resources::projects::locations::agents::webhooks::Webhooks {
-                crate::resources::projects::locations::agents::webhooks::Webhooks::new(
-                    self.client.clone(),
-                )
+                crate::resources::projects::locations::agents::webhooks::Webhooks {
+                    client: self.client.clone(),
+                }
             }
 
             pub fn create(
@@ -888,14 +884,10 @@ pub mod locations {
             /// The `projects.locations.agents.changelogs` resource.
             #[derive(Clone, Debug)]
             pub struct Changelogs {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Changelogs {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -1017,14 +1009,10 @@ pub mod locations {
             /// The `projects.locations.agents.entityTypes` resource.
             #[derive(Clone, Debug)]
             pub struct EntityTypes {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl EntityTypes {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -1438,39 +1426,35 @@ pub mod locations {
             /// The `projects.locations.agents.environments` resource.
             #[derive(Clone, Debug)]
             pub struct Environments {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Environments {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `continuousTestResults` resource.
                 pub fn continuous_test_results(
                     &self,
                 ) -> crate::resources::projects::locations::agents::environments::continuous_test_results::ContinuousTestResults{
-                    crate::resources::projects::locations::agents::environments::continuous_test_results::ContinuousTestResults::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::environments::continuous_test_results::ContinuousTestResults {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `deployments` resource.
                 pub fn deployments(
                     &self,
                 ) -> crate::resources::projects::locations::agents::environments::deployments::Deployments{
-                    crate::resources::projects::locations::agents::environments::deployments::Deployments::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::environments::deployments::Deployments {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `experiments` resource.
                 pub fn experiments(
                     &self,
                 ) -> crate::resources::projects::locations::agents::environments::experiments::Experiments{
-                    crate::resources::projects::locations::agents::environments::experiments::Experiments::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::environments::experiments::Experiments {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `sessions` resource.
@@ -1478,9 +1462,9 @@ pub mod locations {
                     &self,
                 ) -> crate::resources::projects::locations::agents::environments::sessions::Sessions
                 {
-                    crate::resources::projects::locations::agents::environments::sessions::Sessions::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::environments::sessions::Sessions {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn create(
@@ -1921,14 +1905,10 @@ pub mod locations {
                 /// The `projects.locations.agents.environments.continuousTestResults` resource.
                 #[derive(Clone, Debug)]
                 pub struct ContinuousTestResults {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl ContinuousTestResults {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -1999,14 +1979,10 @@ pub mod locations {
                 /// The `projects.locations.agents.environments.deployments` resource.
                 #[derive(Clone, Debug)]
                 pub struct Deployments {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Deployments {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -2121,14 +2097,10 @@ pub mod locations {
                 /// The `projects.locations.agents.environments.experiments` resource.
                 #[derive(Clone, Debug)]
                 pub struct Experiments {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Experiments {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -2504,21 +2476,17 @@ pub mod locations {
                 /// The `projects.locations.agents.environments.sessions` resource.
                 #[derive(Clone, Debug)]
                 pub struct Sessions {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Sessions {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     /// The `entityTypes` resource.
                     pub fn entity_types(
                         &self,
                     ) -> crate::resources::projects::locations::agents::environments::sessions::entity_types::EntityTypes{
-                        crate::resources::projects::locations::agents::environments::sessions::entity_types::EntityTypes::new(
-                            self.client.clone(),
-                        )
+                        crate::resources::projects::locations::agents::environments::sessions::entity_types::EntityTypes {
+                            client: self.client.clone(),
+                        }
                     }
 
                     pub fn detect_intent(
@@ -2743,14 +2711,10 @@ pub mod locations {
                     /// The `projects.locations.agents.environments.sessions.entityTypes` resource.
                     #[derive(Clone, Debug)]
                     pub struct EntityTypes {
-                        client: ::discogen_runtime::Client,
+                        pub(crate) client: ::discogen_runtime::Client,
                     }
 
                     impl EntityTypes {
-                        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                            Self { client }
-                        }
-
                         pub fn create(
                             &self,
                             parent: impl Into<String>,
@@ -3023,31 +2987,27 @@ pub mod locations {
             /// The `projects.locations.agents.flows` resource.
             #[derive(Clone, Debug)]
             pub struct Flows {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Flows {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `pages` resource.
                 pub fn pages(
                     &self,
                 ) -> crate::resources::projects::locations::agents::flows::pages::Pages
                 {
-                    crate::resources::projects::locations::agents::flows::pages::Pages::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::flows::pages::Pages {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `transitionRouteGroups` resource.
                 pub fn transition_route_groups(
                     &self,
                 ) -> crate::resources::projects::locations::agents::flows::transition_route_groups::TransitionRouteGroups{
-                    crate::resources::projects::locations::agents::flows::transition_route_groups::TransitionRouteGroups::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::flows::transition_route_groups::TransitionRouteGroups {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `versions` resource.
@@ -3055,9 +3015,9 @@ pub mod locations {
                     &self,
                 ) -> crate::resources::projects::locations::agents::flows::versions::Versions
                 {
-                    crate::resources::projects::locations::agents::flows::versions::Versions::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::flows::versions::Versions {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn create(
@@ -3634,14 +3594,10 @@ pub mod locations {
                 /// The `projects.locations.agents.flows.pages` resource.
                 #[derive(Clone, Debug)]
                 pub struct Pages {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Pages {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -3949,14 +3905,10 @@ pub mod locations {
                 /// The `projects.locations.agents.flows.transitionRouteGroups` resource.
                 #[derive(Clone, Debug)]
                 pub struct TransitionRouteGroups {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl TransitionRouteGroups {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -4267,14 +4219,10 @@ pub mod locations {
                 /// The `projects.locations.agents.flows.versions` resource.
                 #[derive(Clone, Debug)]
                 pub struct Versions {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Versions {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn compare_versions(
                         &self,
                         base_version: impl Into<String>,
@@ -4647,14 +4595,10 @@ pub mod locations {
             /// The `projects.locations.agents.generators` resource.
             #[derive(Clone, Debug)]
             pub struct Generators {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Generators {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -4962,14 +4906,10 @@ pub mod locations {
             /// The `projects.locations.agents.intents` resource.
             #[derive(Clone, Debug)]
             pub struct Intents {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Intents {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -5418,22 +5358,18 @@ pub mod locations {
             /// The `projects.locations.agents.playbooks` resource.
             #[derive(Clone, Debug)]
             pub struct Playbooks {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Playbooks {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `examples` resource.
                 pub fn examples(
                     &self,
                 ) -> crate::resources::projects::locations::agents::playbooks::examples::Examples
                 {
-                    crate::resources::projects::locations::agents::playbooks::examples::Examples::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::playbooks::examples::Examples {
+                        client: self.client.clone(),
+                    }
                 }
 
                 /// The `versions` resource.
@@ -5441,9 +5377,9 @@ pub mod locations {
                     &self,
                 ) -> crate::resources::projects::locations::agents::playbooks::versions::Versions
                 {
-                    crate::resources::projects::locations::agents::playbooks::versions::Versions::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::playbooks::versions::Versions {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn create(
@@ -5818,14 +5754,10 @@ pub mod locations {
                 /// The `projects.locations.agents.playbooks.examples` resource.
                 #[derive(Clone, Debug)]
                 pub struct Examples {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Examples {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -6101,14 +6033,10 @@ pub mod locations {
                 /// The `projects.locations.agents.playbooks.versions` resource.
                 #[derive(Clone, Debug)]
                 pub struct Versions {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Versions {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -6375,21 +6303,17 @@ pub mod locations {
             /// The `projects.locations.agents.sessions` resource.
             #[derive(Clone, Debug)]
             pub struct Sessions {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Sessions {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `entityTypes` resource.
                 pub fn entity_types(
                     &self,
                 ) -> crate::resources::projects::locations::agents::sessions::entity_types::EntityTypes{
-                    crate::resources::projects::locations::agents::sessions::entity_types::EntityTypes::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::sessions::entity_types::EntityTypes {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn detect_intent(
@@ -6668,14 +6592,10 @@ pub mod locations {
                 /// The `projects.locations.agents.sessions.entityTypes` resource.
                 #[derive(Clone, Debug)]
                 pub struct EntityTypes {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl EntityTypes {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -6947,22 +6867,18 @@ pub mod locations {
             /// The `projects.locations.agents.testCases` resource.
             #[derive(Clone, Debug)]
             pub struct TestCases {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl TestCases {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `results` resource.
                 pub fn results(
                     &self,
                 ) -> crate::resources::projects::locations::agents::test_cases::results::Results
                 {
-                    crate::resources::projects::locations::agents::test_cases::results::Results::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::test_cases::results::Results {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn batch_delete(
@@ -7586,14 +7502,10 @@ pub mod locations {
                 /// The `projects.locations.agents.testCases.results` resource.
                 #[derive(Clone, Debug)]
                 pub struct Results {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Results {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -7717,22 +7629,18 @@ pub mod locations {
             /// The `projects.locations.agents.tools` resource.
             #[derive(Clone, Debug)]
             pub struct Tools {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Tools {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `versions` resource.
                 pub fn versions(
                     &self,
                 ) -> crate::resources::projects::locations::agents::tools::versions::Versions
                 {
-                    crate::resources::projects::locations::agents::tools::versions::Versions::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::locations::agents::tools::versions::Versions {
+                        client: self.client.clone(),
+                    }
                 }
 
                 pub fn create(
@@ -8009,14 +7917,10 @@ pub mod locations {
                 /// The `projects.locations.agents.tools.versions` resource.
                 #[derive(Clone, Debug)]
                 pub struct Versions {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl Versions {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -8291,14 +8195,10 @@ pub mod locations {
             /// The `projects.locations.agents.transitionRouteGroups` resource.
             #[derive(Clone, Debug)]
             pub struct TransitionRouteGroups {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl TransitionRouteGroups {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -8609,14 +8509,10 @@ pub mod locations {
             /// The `projects.locations.agents.webhooks` resource.
             #[derive(Clone, Debug)]
             pub struct Webhooks {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Webhooks {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -8893,14 +8789,10 @@ pub mod locations {
         /// The `projects.locations.operations` resource.
         #[derive(Clone, Debug)]
         pub struct Operations {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Operations {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn cancel(&self, name: impl Into<String>) -> Cancel {
                 Cancel {
                     client: self.client.clone(),
@@ -9074,14 +8966,10 @@ pub mod locations {
         /// The `projects.locations.securitySettings` resource.
         #[derive(Clone, Debug)]
         pub struct SecuritySettings {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl SecuritySettings {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -9349,14 +9237,10 @@ pub mod operations {
     /// The `projects.operations` resource.
     #[derive(Clone, Debug)]
     pub struct Operations {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Operations {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         pub fn cancel(&self, name: impl Into<String>) -> Cancel {
             Cancel {
                 client: self.client.clone(),

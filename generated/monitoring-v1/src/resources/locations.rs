@@ -3,17 +3,15 @@
 /// The `locations` resource.
 #[derive(Clone, Debug)]
 pub struct Locations {
-    client: ::discogen_runtime::Client,
+    pub(crate) client: ::discogen_runtime::Client,
 }
 
 impl Locations {
-    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-        Self { client }
-    }
-
     /// The `global` resource.
     pub fn global(&self) -> crate::resources::locations::global::Global {
-        crate::resources::locations::global::Global::new(self.client.clone())
+        crate::resources::locations::global::Global {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -22,21 +20,17 @@ pub mod global {
     /// The `locations.global` resource.
     #[derive(Clone, Debug)]
     pub struct Global {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Global {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `metricsScopes` resource.
         pub fn metrics_scopes(
             &self,
         ) -> crate::resources::locations::global::metrics_scopes::MetricsScopes {
-            crate::resources::locations::global::metrics_scopes::MetricsScopes::new(
-                self.client.clone(),
-            )
+            crate::resources::locations::global::metrics_scopes::MetricsScopes {
+                client: self.client.clone(),
+            }
         }
     }
 
@@ -45,22 +39,18 @@ pub mod global {
         /// The `locations.global.metricsScopes` resource.
         #[derive(Clone, Debug)]
         pub struct MetricsScopes {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl MetricsScopes {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `projects` resource.
             pub fn projects(
                 &self,
             ) -> crate::resources::locations::global::metrics_scopes::projects::Projects
             {
-                crate::resources::locations::global::metrics_scopes::projects::Projects::new(
-                    self.client.clone(),
-                )
+                crate::resources::locations::global::metrics_scopes::projects::Projects {
+                    client: self.client.clone(),
+                }
             }
 
             /// Returns a specific Metrics Scope, including the list of projects monitored by the specified Metrics Scope.
@@ -179,14 +169,10 @@ pub mod global {
             /// The `locations.global.metricsScopes.projects` resource.
             #[derive(Clone, Debug)]
             pub struct Projects {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Projects {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// Adds a MonitoredProject with the given project ID to the specified Metrics Scope.
                 ///
                 /// - `parent`: Required. The resource name of the existing Metrics Scope that will monitor this project. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}

@@ -3,22 +3,22 @@
 /// The `projects` resource.
 #[derive(Clone, Debug)]
 pub struct Projects {
-    client: ::discogen_runtime::Client,
+    pub(crate) client: ::discogen_runtime::Client,
 }
 
 impl Projects {
-    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-        Self { client }
-    }
-
     /// The `dashboards` resource.
     pub fn dashboards(&self) -> crate::resources::projects::dashboards::Dashboards {
-        crate::resources::projects::dashboards::Dashboards::new(self.client.clone())
+        crate::resources::projects::dashboards::Dashboards {
+            client: self.client.clone(),
+        }
     }
 
     /// The `location` resource.
     pub fn location(&self) -> crate::resources::projects::location::Location {
-        crate::resources::projects::location::Location::new(self.client.clone())
+        crate::resources::projects::location::Location {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -27,14 +27,10 @@ pub mod dashboards {
     /// The `projects.dashboards` resource.
     #[derive(Clone, Debug)]
     pub struct Dashboards {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Dashboards {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// Creates a new custom dashboard. For examples on how you can use this API to create dashboards, see Managing dashboards by API (<https://cloud.google.com/monitoring/dashboards/api-dashboard>). This method requires the monitoring.dashboards.create permission on the specified project. For more information about permissions, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
         ///
         /// - `parent`: Required. The project on which to execute the request. The format is: projects/\[PROJECT_ID_OR_NUMBER\] The \[PROJECT_ID_OR_NUMBER\] must match the dashboard resource name.
@@ -317,17 +313,15 @@ pub mod location {
     /// The `projects.location` resource.
     #[derive(Clone, Debug)]
     pub struct Location {
-        client: ::discogen_runtime::Client,
+        pub(crate) client: ::discogen_runtime::Client,
     }
 
     impl Location {
-        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-            Self { client }
-        }
-
         /// The `prometheus` resource.
         pub fn prometheus(&self) -> crate::resources::projects::location::prometheus::Prometheus {
-            crate::resources::projects::location::prometheus::Prometheus::new(self.client.clone())
+            crate::resources::projects::location::prometheus::Prometheus {
+                client: self.client.clone(),
+            }
         }
     }
 
@@ -336,17 +330,15 @@ pub mod location {
         /// The `projects.location.prometheus` resource.
         #[derive(Clone, Debug)]
         pub struct Prometheus {
-            client: ::discogen_runtime::Client,
+            pub(crate) client: ::discogen_runtime::Client,
         }
 
         impl Prometheus {
-            pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                Self { client }
-            }
-
             /// The `api` resource.
             pub fn api(&self) -> crate::resources::projects::location::prometheus::api::Api {
-                crate::resources::projects::location::prometheus::api::Api::new(self.client.clone())
+                crate::resources::projects::location::prometheus::api::Api {
+                    client: self.client.clone(),
+                }
             }
         }
 
@@ -355,19 +347,15 @@ pub mod location {
             /// The `projects.location.prometheus.api` resource.
             #[derive(Clone, Debug)]
             pub struct Api {
-                client: ::discogen_runtime::Client,
+                pub(crate) client: ::discogen_runtime::Client,
             }
 
             impl Api {
-                pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                    Self { client }
-                }
-
                 /// The `v1` resource.
                 pub fn v1(&self) -> crate::resources::projects::location::prometheus::api::v1::V1 {
-                    crate::resources::projects::location::prometheus::api::v1::V1::new(
-                        self.client.clone(),
-                    )
+                    crate::resources::projects::location::prometheus::api::v1::V1 {
+                        client: self.client.clone(),
+                    }
                 }
             }
 
@@ -376,22 +364,18 @@ pub mod location {
                 /// The `projects.location.prometheus.api.v1` resource.
                 #[derive(Clone, Debug)]
                 pub struct V1 {
-                    client: ::discogen_runtime::Client,
+                    pub(crate) client: ::discogen_runtime::Client,
                 }
 
                 impl V1 {
-                    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                        Self { client }
-                    }
-
                     /// The `label` resource.
                     pub fn label(
                         &self,
                     ) -> crate::resources::projects::location::prometheus::api::v1::label::Label
                     {
-                        crate::resources::projects::location::prometheus::api::v1::label::Label::new(
-                            self.client.clone(),
-                        )
+                        crate::resources::projects::location::prometheus::api::v1::label::Label {
+                            client: self.client.clone(),
+                        }
                     }
 
                     /// The `metadata` resource.
@@ -399,9 +383,9 @@ pub mod location {
                         &self,
                     ) -> crate::resources::projects::location::prometheus::api::v1::metadata::Metadata
                     {
-                        crate::resources::projects::location::prometheus::api::v1::metadata::Metadata::new(
-                            self.client.clone(),
-                        )
+                        crate::resources::projects::location::prometheus::api::v1::metadata::Metadata {
+                            client: self.client.clone(),
+                        }
                     }
 
                     /// Lists labels for metrics.
@@ -720,14 +704,10 @@ pub mod location {
                     /// The `projects.location.prometheus.api.v1.label` resource.
                     #[derive(Clone, Debug)]
                     pub struct Label {
-                        client: ::discogen_runtime::Client,
+                        pub(crate) client: ::discogen_runtime::Client,
                     }
 
                     impl Label {
-                        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                            Self { client }
-                        }
-
                         /// Lists possible values for a given label name.
                         ///
                         /// - `name`: Required. The workspace on which to execute the request. It is not part of the open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine. The format is: projects/PROJECT_ID_OR_NUMBER.
@@ -826,14 +806,10 @@ pub mod location {
                     /// The `projects.location.prometheus.api.v1.metadata` resource.
                     #[derive(Clone, Debug)]
                     pub struct Metadata {
-                        client: ::discogen_runtime::Client,
+                        pub(crate) client: ::discogen_runtime::Client,
                     }
 
                     impl Metadata {
-                        pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-                            Self { client }
-                        }
-
                         /// Lists metadata for metrics.
                         ///
                         /// - `name`: Required. The workspace on which to execute the request. It is not part of the open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine. The format is: projects/PROJECT_ID_OR_NUMBER.

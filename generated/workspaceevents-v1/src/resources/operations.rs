@@ -3,14 +3,10 @@
 /// The `operations` resource.
 #[derive(Clone, Debug)]
 pub struct Operations {
-    client: ::discogen_runtime::Client,
+    pub(crate) client: ::discogen_runtime::Client,
 }
 
 impl Operations {
-    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-        Self { client }
-    }
-
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
     ///
     /// - `name`: The name of the operation resource.

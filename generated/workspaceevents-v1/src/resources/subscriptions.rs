@@ -3,14 +3,10 @@
 /// The `subscriptions` resource.
 #[derive(Clone, Debug)]
 pub struct Subscriptions {
-    client: ::discogen_runtime::Client,
+    pub(crate) client: ::discogen_runtime::Client,
 }
 
 impl Subscriptions {
-    pub(crate) fn new(client: ::discogen_runtime::Client) -> Self {
-        Self { client }
-    }
-
     /// Creates a Google Workspace subscription. To learn how to use this method, see [Create a Google Workspace subscription](https://developers.google.com/workspace/events/guides/create-subscription). For a subscription on a [Chat target resource](https://developers.google.com/workspace/events/guides/events-chat), you can create a subscription as: - A Chat app subscribing to space events where the app is a member by specifying an authorization scope that begins with `chat.app` and getting one-time administrator approval. To learn more, see [Authorize as a Chat app with administrator approval](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). - [Developer Preview](https://developers.google.com/workspace/preview): A Chat app subscribing to all events in a Google Workspace organization by specifying an authorization scope that begins with `chat.app.all` and obtaining one-time administrator approval. To learn more, see [Subscribe to all Google Chat events in a Workspace organization ](https://developers.google.com/workspace/events/guides/create-subscription#customer-subscription). - A user by specifying an authorization scope that doesn't include `app` in its name. To learn more, see [Authorize as a Chat user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     pub fn create(&self, body: crate::schemas::Subscription) -> Create {
         Create {

@@ -1,0 +1,101 @@
+//! The project's commands as a library, so that tests can check freshness without spawning cargo.
+
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use discogen::manifest::Manifest;
+use discogen::GeneratedCrate;
+
+/// One crate to generate: which document, and what to call the crate where.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub document: PathBuf,
+    /// How the generated header names the document.
+    pub source_label: String,
+    pub crate_name: String,
+    pub out: PathBuf,
+    /// The runtime crate's path as seen from `out`.
+    pub runtime_path: String,
+}
+
+/// The project root (xtask lives one folder below it).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The crates `cargo xtask generate` maintains: every API in `discovery/manifest.toml`, and a crate per
+/// edge-case fixture in `tests/fixtures/` (under `tests/fixture-crates/`, compiled as workspace members).
+pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
+    let manifest_path = root.join("discovery/manifest.toml");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let manifest = Manifest::parse(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let mut jobs: Vec<Job> = manifest
+        .apis
+        .iter()
+        .map(|api| Job {
+            document: root.join("discovery").join(&api.document),
+            source_label: format!("discovery/{}", api.document),
+            crate_name: api.crate_name.clone(),
+            out: root.join(&api.out),
+            runtime_path: api.runtime_path(&manifest.runtime),
+        })
+        .collect();
+
+    let fixtures = root.join("tests/fixtures");
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .map_err(|e| format!("{}: {e}", fixtures.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    documents.sort();
+    for document in documents {
+        let stem = file_stem(&document)?;
+        jobs.push(Job {
+            source_label: format!("tests/fixtures/{stem}.json"),
+            crate_name: format!("fixture-{}", discogen::names::crate_name(&stem)),
+            out: root.join("tests/fixture-crates").join(&stem),
+            runtime_path: "../../../runtime".to_owned(),
+            document,
+        });
+    }
+    Ok(jobs)
+}
+
+/// Jobs for documents outside the manifest: one crate per document, in `out/<crate-name>`.
+pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec<Job>, String> {
+    let runtime = std::path::absolute(root.join("runtime")).map_err(|e| e.to_string())?;
+    documents
+        .iter()
+        .map(|document| {
+            let crate_name = discogen::names::crate_name(&file_stem(document)?);
+            Ok(Job {
+                document: document.clone(),
+                source_label: document.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+                out: out.join(&crate_name),
+                crate_name,
+                runtime_path: runtime.display().to_string(),
+            })
+        })
+        .collect()
+}
+
+fn file_stem(path: &Path) -> Result<String, String> {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: not a file name", path.display()))
+}
+
+/// Generates one crate in memory, formatted as it is checked in.
+pub fn generate(job: &Job) -> Result<GeneratedCrate, String> {
+    let text = std::fs::read_to_string(&job.document).map_err(|e| format!("{}: {e}", job.document.display()))?;
+    let options = discogen::CrateOptions {
+        crate_name: job.crate_name.clone(),
+        runtime_path: job.runtime_path.clone(),
+        source: job.source_label.clone(),
+    };
+    discogen::generate(&text, &options)
+        .and_then(write::rustfmt_crate)
+        .map_err(|e| format!("{}: {e}", job.document.display()))
+}
