@@ -1,0 +1,133 @@
+//! Snapshots of what a reviewer should see change: each API's `operations` resources and its
+//! `Operation`/`Status` types, and every edge-case fixture's whole crate. Everything snapshotted here is also
+//! compiled: the four crates under `generated/` and the fixture crates under `tests/fixture-crates/` are
+//! workspace members, and `freshness.rs` proves they are exactly this output.
+
+use std::path::Path;
+
+use discogen::emit::{emit_item, Item};
+use discogen::ir::{Api, Resource, TypeKind, TypeRef};
+
+fn resolve(path: &Path) -> Api {
+    let text = std::fs::read_to_string(path).unwrap();
+    discogen::resolve::resolve(&discogen::parse::parse(&text).unwrap()).unwrap()
+}
+
+/// Every resource called `operations`, depth first, with its dotted path.
+fn operations_resources<'a>(resource: &'a Resource, trail: &str, out: &mut Vec<(String, &'a Resource)>) {
+    for child in &resource.resources {
+        let path = if trail.is_empty() { child.wire_name.clone() } else { format!("{trail}.{}", child.wire_name) };
+        if child.wire_name == "operations" {
+            out.push((path.clone(), child));
+        }
+        operations_resources(child, &path, out);
+    }
+}
+
+fn format(tokens: proc_macro2::TokenStream) -> String {
+    discogen::format::format_file(&tokens).unwrap()
+}
+
+/// The operations modules, then the type `operations.get` returns and the type of its `error` field.
+fn operations_snapshot(document: &str) -> String {
+    let api = resolve(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery").join(document));
+    let mut resources = Vec::new();
+    operations_resources(&api.root, "", &mut resources);
+    assert!(!resources.is_empty(), "{document} has no operations resource");
+
+    let mut out = String::new();
+    for (path, resource) in &resources {
+        out.push_str(&format!("// ---- resource {path} ----\n"));
+        out.push_str(&format(emit_item(&api, Item::Resource(resource))));
+    }
+    let get = resources
+        .iter()
+        .flat_map(|(_, r)| &r.methods)
+        .find(|m| m.wire_name == "get")
+        .expect("an operations.get method");
+    let Some(TypeRef::Named(operation)) = &get.response else { panic!("operations.get returns a named type") };
+    let TypeKind::Struct(fields) = &api.ty(*operation).kind else { panic!("Operation is a struct") };
+    let status = fields.fields.iter().find(|f| f.wire_name == "error").map(|f| f.ty.clone());
+    let Some(TypeRef::Named(status)) = status else { panic!("Operation.error is a named type") };
+    for id in [*operation, status] {
+        out.push_str(&format!("// ---- type {} ----\n", api.ty(id).origin));
+        out.push_str(&format(emit_item(&api, Item::Type(id))));
+    }
+    out
+}
+
+#[test]
+fn dialogflow_v2_operations() {
+    insta::assert_snapshot!(operations_snapshot("dialogflow.v2.json"));
+}
+
+#[test]
+fn dialogflow_v3_operations() {
+    insta::assert_snapshot!(operations_snapshot("dialogflow.v3.json"));
+}
+
+#[test]
+fn workspaceevents_v1_operations() {
+    insta::assert_snapshot!(operations_snapshot("workspaceevents.v1.json"));
+}
+
+#[test]
+fn monitoring_v1_operations() {
+    insta::assert_snapshot!(operations_snapshot("monitoring.v1.json"));
+}
+
+/// The whole crate generated from a fixture, file by file.
+fn fixture_snapshot(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let options = discogen::CrateOptions {
+        crate_name: format!("fixture-{name}"),
+        runtime_path: "../../../runtime".to_owned(),
+        source: format!("tests/fixtures/{name}.json"),
+    };
+    let generated = discogen::generate(&text, &options).unwrap();
+    let mut out = String::new();
+    for (file, contents) in &generated.files {
+        out.push_str(&format!("// ==== {file} ====\n{contents}"));
+    }
+    out
+}
+
+macro_rules! fixture_snapshots {
+    ($($name:ident => $file:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                insta::assert_snapshot!(fixture_snapshot($file));
+            }
+        )*
+    };
+}
+
+fixture_snapshots! {
+    fixture_collisions => "collisions",
+    fixture_cycles => "cycles",
+    fixture_docs => "docs",
+    fixture_document_methods => "document_methods",
+    fixture_enums => "enums",
+    fixture_keywords => "keywords",
+    fixture_maps => "maps",
+    fixture_media => "media",
+    fixture_nested => "nested",
+    fixture_operations => "operations",
+    fixture_params => "params",
+    fixture_scalars => "scalars",
+}
+
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let source = include_str!("snapshots.rs");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for entry in std::fs::read_dir(fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            assert!(source.contains(&format!("=> \"{stem}\"")), "fixture {stem} has no snapshot test");
+        }
+    }
+}
