@@ -12,8 +12,21 @@ pub fn format_file(tokens: &TokenStream) -> Result<String, syn::Error> {
 /// variants and statements together.
 fn separate_items(source: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(crate) ", "fn ", "impl ", "impl<", "mod ", "const ", "type ", "struct ", "enum ",
-        "trait ", "async fn ", "::discogen_runtime::open_enum!",
+        "///",
+        "#[",
+        "pub ",
+        "pub(crate) ",
+        "fn ",
+        "impl ",
+        "impl<",
+        "mod ",
+        "const ",
+        "type ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "async fn ",
+        "::discogen_runtime::open_enum!",
     ];
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut previous = "";
@@ -50,9 +63,14 @@ pub fn rustfmt(source: &str) -> std::io::Result<String> {
     let input = source.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output()?;
-    writer.join().map_err(|_| std::io::Error::other("rustfmt writer thread panicked"))??;
+    writer
+        .join()
+        .map_err(|_| std::io::Error::other("rustfmt writer thread panicked"))??;
     if !output.status.success() {
-        return Err(std::io::Error::other(format!("rustfmt failed: {}", String::from_utf8_lossy(&output.stderr))));
+        return Err(std::io::Error::other(format!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
     }
     String::from_utf8(output.stdout).map_err(std::io::Error::other)
 }

@@ -173,7 +173,10 @@ pub enum HttpMethod {
 pub enum PathPart {
     Literal(String),
     /// A template variable; `param` indexes [`Method::params`].
-    Var { param: usize, expansion: Expansion },
+    Var {
+        param: usize,
+        expansion: Expansion,
+    },
 }
 
 /// How a path variable is percent-encoded.
@@ -216,7 +219,11 @@ impl Api {
     /// Whether values of `ty` need the runtime's wire adapter (int64 as strings, NaN floats, durations).
     pub fn needs_wire(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::Int64 | TypeRef::Uint64 | TypeRef::Float | TypeRef::Double | TypeRef::Duration => true,
+            TypeRef::Int64
+            | TypeRef::Uint64
+            | TypeRef::Float
+            | TypeRef::Double
+            | TypeRef::Duration => true,
             TypeRef::Array(inner) | TypeRef::Map(inner) => self.needs_wire(inner),
             TypeRef::Named(id) => match &self.ty(*id).kind {
                 TypeKind::Alias(target) => self.needs_wire(target),

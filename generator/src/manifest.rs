@@ -34,7 +34,12 @@ impl Manifest {
 impl ManifestApi {
     /// The path of the runtime crate as seen from this crate's folder.
     pub fn runtime_path(&self, runtime: &str) -> String {
-        let depth = self.out.trim_matches('/').split('/').filter(|c| !c.is_empty()).count();
+        let depth = self
+            .out
+            .trim_matches('/')
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .count();
         format!("{}{}", "../".repeat(depth), runtime)
     }
 }

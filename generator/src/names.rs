@@ -8,10 +8,11 @@ use heck::{ToPascalCase, ToSnakeCase};
 
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
-    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try",
-    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "union",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield", "union",
 ];
 
 /// Keywords that cannot be raw identifiers and must be renamed.
@@ -60,7 +61,9 @@ pub struct Namespace {
 impl Namespace {
     /// A namespace in which `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Namespace { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Namespace {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// Returns `name` if free, else `name_2`, `name_3`, ... (`Name2` for types); records the result.
@@ -70,10 +73,15 @@ impl Namespace {
         let mut candidate = name.clone();
         let mut n = 2;
         while self.taken.contains(candidate.trim_start_matches("r#")) {
-            candidate = if pascal_style { format!("{bare}{n}") } else { format!("{bare}_{n}") };
+            candidate = if pascal_style {
+                format!("{bare}{n}")
+            } else {
+                format!("{bare}_{n}")
+            };
             n += 1;
         }
-        self.taken.insert(candidate.trim_start_matches("r#").to_owned());
+        self.taken
+            .insert(candidate.trim_start_matches("r#").to_owned());
         candidate
     }
 
@@ -87,16 +95,25 @@ impl Namespace {
 pub fn crate_name(stem: &str) -> String {
     let name: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    let name = name
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name
     } else {
         format!("api-{name}")
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -154,17 +154,33 @@ pub struct Method {
 
 /// Parses a Discovery document, naming the JSON path of the first problem.
 pub fn parse(text: &str) -> Result<Document, Error> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::new("$", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            "$",
+            format!(
+                "not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
     if let Some(error) = value.get("error") {
-        let message = error.get("message").and_then(Value::as_str).unwrap_or("no message");
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("no message");
         return Err(Error::new(
             "$.error",
-            format!("this is an error response from the Discovery service, not a document: {message}"),
+            format!(
+                "this is an error response from the Discovery service, not a document: {message}"
+            ),
         ));
     }
     if !value.is_object() {
-        return Err(Error::new("$", "a Discovery document must be a JSON object"));
+        return Err(Error::new(
+            "$",
+            "a Discovery document must be a JSON object",
+        ));
     }
     serde_path_to_error::deserialize::<_, Document>(value).map_err(|e| {
         let path = json_path(&e.path().to_string());
@@ -195,14 +211,22 @@ mod tests {
 
     #[test]
     fn type_errors_name_the_json_path() {
-        let err = parse(r#"{"name":"x","version":"v1","schemas":{"A":{"properties":{"b":{"type":7}}}}}"#).unwrap_err();
+        let err =
+            parse(r#"{"name":"x","version":"v1","schemas":{"A":{"properties":{"b":{"type":7}}}}}"#)
+                .unwrap_err();
         assert_eq!(err.path, "$.schemas.A.properties.b.type");
-        assert!(err.message.contains("invalid type: integer `7`, expected a string"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("invalid type: integer `7`, expected a string"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn discovery_error_objects_are_rejected() {
-        let err = parse(r#"{"error":{"code":404,"message":"Requested entity was not found."}}"#).unwrap_err();
+        let err = parse(r#"{"error":{"code":404,"message":"Requested entity was not found."}}"#)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "$.error: this is an error response from the Discovery service, not a document: Requested entity was not found."
@@ -213,6 +237,11 @@ mod tests {
     fn truncated_json_is_reported_with_its_position() {
         let err = parse(r#"{"name":"x","#).unwrap_err();
         assert_eq!(err.path, "$");
-        assert!(err.message.starts_with("not valid JSON (line 1, column 12)"), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("not valid JSON (line 1, column 12)"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -17,8 +17,15 @@ const BUILDER_RESERVED: &[&str] = &["client", "params", "send", "to_request"];
 
 /// Resolves a parsed document into the model the emitter prints.
 pub fn resolve(doc: &Document) -> Result<Api, Error> {
-    let mut resolver = Resolver { doc, types: Vec::new(), schema_ids: BTreeMap::new(), namespaces: BTreeMap::new() };
-    resolver.namespaces.insert(Vec::new(), Namespace::with_reserved(ROOT_RESERVED));
+    let mut resolver = Resolver {
+        doc,
+        types: Vec::new(),
+        schema_ids: BTreeMap::new(),
+        namespaces: BTreeMap::new(),
+    };
+    resolver
+        .namespaces
+        .insert(Vec::new(), Namespace::with_reserved(ROOT_RESERVED));
     resolver.declare_schemas();
     resolver.define_schemas()?;
 
@@ -48,7 +55,9 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         methods: Vec::new(),
         resources: Vec::new(),
     };
-    resolver.namespaces.insert(root.module.clone(), Namespace::default());
+    resolver
+        .namespaces
+        .insert(root.module.clone(), Namespace::default());
     let mut accessors = Namespace::with_reserved(CLIENT_RESERVED);
     resolver.fill_resource(&mut root, &doc.resources, &doc.methods, &mut accessors, "$")?;
 
@@ -60,11 +69,17 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
     Ok(Api {
         name: doc.name.clone(),
         version: doc.version.clone(),
-        title: doc.title.clone().unwrap_or_else(|| format!("{} {}", doc.name, doc.version)),
+        title: doc
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{} {}", doc.name, doc.version)),
         description: doc.description.clone(),
         revision: doc.revision.clone(),
         documentation_link: doc.documentation_link.clone(),
-        mtls_base_url: doc.mtls_root_url.as_ref().map(|root| with_slash(format!("{root}{service_path}"))),
+        mtls_base_url: doc
+            .mtls_root_url
+            .as_ref()
+            .map(|root| with_slash(format!("{root}{service_path}"))),
         base_url,
         endpoints: doc
             .endpoints
@@ -92,7 +107,9 @@ fn base_url(doc: &Document) -> String {
     match (&doc.root_url, &doc.service_path, &doc.base_url) {
         (Some(root), Some(service), _) => with_slash(format!("{root}{service}")),
         (_, _, Some(base)) => with_slash(base.clone()),
-        (Some(root), None, None) => with_slash(format!("{root}{}", doc.base_path.as_deref().unwrap_or(""))),
+        (Some(root), None, None) => {
+            with_slash(format!("{root}{}", doc.base_path.as_deref().unwrap_or("")))
+        }
         (None, _, None) => String::from("https://www.googleapis.com/"),
     }
 }
@@ -132,7 +149,8 @@ impl<'d> Resolver<'d> {
         let module = vec!["schemas".to_owned()];
         for (key, schema) in &self.doc.schemas {
             let name = self.namespace(&module).claim(pascal(key));
-            self.schema_ids.insert(key.as_str(), TypeId(self.types.len()));
+            self.schema_ids
+                .insert(key.as_str(), TypeId(self.types.len()));
             self.types.push(TypeDef {
                 name,
                 module: module.clone(),
@@ -181,12 +199,23 @@ impl<'d> Resolver<'d> {
         Ok(())
     }
 
-    fn make_struct(&mut self, schema: &'d Schema, name: &str, module: &[String], path: &str) -> Result<Struct, Error> {
+    fn make_struct(
+        &mut self,
+        schema: &'d Schema,
+        name: &str,
+        module: &[String],
+        path: &str,
+    ) -> Result<Struct, Error> {
         let mut field_names = Namespace::default();
         let mut fields = Vec::new();
         for (wire, property) in &schema.properties {
             let field_path = key_path(&format!("{path}.properties"), wire);
-            let ty = self.type_of(property, &format!("{name}{}", pascal(wire)), module, &field_path)?;
+            let ty = self.type_of(
+                property,
+                &format!("{name}{}", pascal(wire)),
+                module,
+                &field_path,
+            )?;
             fields.push(Field {
                 wire_name: wire.clone(),
                 rust_name: field_names.claim(snake(wire)),
@@ -199,7 +228,12 @@ impl<'d> Resolver<'d> {
         }
         let additional = match &schema.additional_properties {
             Some(values) => {
-                let ty = self.type_of(values, &format!("{name}Value"), module, &format!("{path}.additionalProperties"))?;
+                let ty = self.type_of(
+                    values,
+                    &format!("{name}Value"),
+                    module,
+                    &format!("{path}.additionalProperties"),
+                )?;
                 Some((field_names.claim("additional_properties".to_owned()), ty))
             }
             None => None,
@@ -209,7 +243,13 @@ impl<'d> Resolver<'d> {
 
     /// The type of a property, array item, map value or parameter; inline objects and enums become new types
     /// named `hint` in `module`.
-    fn type_of(&mut self, schema: &'d Schema, hint: &str, module: &[String], path: &str) -> Result<TypeRef, Error> {
+    fn type_of(
+        &mut self,
+        schema: &'d Schema,
+        hint: &str,
+        module: &[String],
+        path: &str,
+    ) -> Result<TypeRef, Error> {
         if let Some(reference) = &schema.reference {
             return match self.schema_ids.get(reference.as_str()) {
                 Some(id) => Ok(TypeRef::Named(*id)),
@@ -220,7 +260,13 @@ impl<'d> Resolver<'d> {
             };
         }
         if !schema.enum_values.is_empty() {
-            return Ok(self.synthetic(hint, module, schema, path, TypeKind::Enum(make_enum(schema))));
+            return Ok(self.synthetic(
+                hint,
+                module,
+                schema,
+                path,
+                TypeKind::Enum(make_enum(schema)),
+            ));
         }
         match schema.kind.as_deref() {
             Some("object") | None if !schema.properties.is_empty() => {
@@ -240,7 +286,12 @@ impl<'d> Resolver<'d> {
                 None => Ok(TypeRef::Any),
             },
             Some("array") => match &schema.items {
-                Some(items) => Ok(TypeRef::Array(Box::new(self.type_of(items, hint, module, &format!("{path}.items"))?))),
+                Some(items) => Ok(TypeRef::Array(Box::new(self.type_of(
+                    items,
+                    hint,
+                    module,
+                    &format!("{path}.items"),
+                )?))),
                 None => Ok(TypeRef::Array(Box::new(TypeRef::Any))),
             },
             Some("string") => Ok(match schema.format.as_deref() {
@@ -265,11 +316,21 @@ impl<'d> Resolver<'d> {
             }),
             Some("boolean") => Ok(TypeRef::Bool),
             Some("any") | Some("null") | None => Ok(TypeRef::Any),
-            Some(other) => Err(Error::new(format!("{path}.type"), format!("unknown type `{other}`"))),
+            Some(other) => Err(Error::new(
+                format!("{path}.type"),
+                format!("unknown type `{other}`"),
+            )),
         }
     }
 
-    fn synthetic(&mut self, hint: &str, module: &[String], schema: &Schema, path: &str, kind: TypeKind) -> TypeRef {
+    fn synthetic(
+        &mut self,
+        hint: &str,
+        module: &[String],
+        schema: &Schema,
+        path: &str,
+        kind: TypeKind,
+    ) -> TypeRef {
         let name = self.namespace(module).claim(pascal(hint));
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
@@ -297,7 +358,8 @@ impl<'d> Resolver<'d> {
             child_module.push(child_module_name);
             let mut child_namespace = Namespace::default();
             let handle = child_namespace.claim(pascal(wire));
-            self.namespaces.insert(child_module.clone(), child_namespace);
+            self.namespaces
+                .insert(child_module.clone(), child_namespace);
             let mut sub = Resource {
                 wire_name: wire.clone(),
                 module: child_module,
@@ -309,14 +371,27 @@ impl<'d> Resolver<'d> {
             };
             let mut sub_accessors = Namespace::default();
             let child_path = key_path(&format!("{path}.resources"), wire);
-            self.fill_resource(&mut sub, &child.resources, &child.methods, &mut sub_accessors, &child_path)?;
+            self.fill_resource(
+                &mut sub,
+                &child.resources,
+                &child.methods,
+                &mut sub_accessors,
+                &child_path,
+            )?;
             resource.resources.push(sub);
         }
         for (wire, method) in methods {
             let method_path = key_path(&format!("{path}.methods"), wire);
             let fn_name = accessors.claim(snake(wire));
             let builder = self.namespace(&module).claim(pascal(wire));
-            resource.methods.push(self.method(wire, method, fn_name, builder, &module, &method_path)?);
+            resource.methods.push(self.method(
+                wire,
+                method,
+                fn_name,
+                builder,
+                &module,
+                &method_path,
+            )?);
         }
         Ok(())
     }
@@ -337,7 +412,10 @@ impl<'d> Resolver<'d> {
             "PATCH" => HttpMethod::Patch,
             "DELETE" => HttpMethod::Delete,
             other => {
-                return Err(Error::new(format!("{path}.httpMethod"), format!("unsupported HTTP method `{other}`")))
+                return Err(Error::new(
+                    format!("{path}.httpMethod"),
+                    format!("unsupported HTTP method `{other}`"),
+                ))
             }
         };
 
@@ -353,7 +431,11 @@ impl<'d> Resolver<'d> {
         }
         let is_required = |s: &Schema| s.is_required() || s.location.as_deref() == Some("path");
         let rest = |required: bool| {
-            method.parameters.iter().filter(move |(name, s)| is_required(s) == required && !order.contains(name)).map(|(name, _)| name)
+            method
+                .parameters
+                .iter()
+                .filter(move |(name, s)| is_required(s) == required && !order.contains(name))
+                .map(|(name, _)| name)
         };
         let wire_names: Vec<&String> = order.iter().chain(rest(true)).chain(rest(false)).collect();
 
@@ -386,16 +468,31 @@ impl<'d> Resolver<'d> {
             });
         }
 
-        let path_parts = parse_path(&method.path, &params, &format!("{path}.path"), self.doc.fully_encode_reserved_expansion)?;
+        let path_parts = parse_path(
+            &method.path,
+            &params,
+            &format!("{path}.path"),
+            self.doc.fully_encode_reserved_expansion,
+        )?;
         let request = match &method.request {
             Some(schema) => Some(Body {
                 rust_name: names.claim("body".to_owned()),
-                ty: self.type_of(schema, &format!("{builder}Request"), module, &format!("{path}.request"))?,
+                ty: self.type_of(
+                    schema,
+                    &format!("{builder}Request"),
+                    module,
+                    &format!("{path}.request"),
+                )?,
             }),
             None => None,
         };
         let response = match &method.response {
-            Some(schema) => Some(self.type_of(schema, &format!("{builder}Response"), module, &format!("{path}.response"))?),
+            Some(schema) => Some(self.type_of(
+                schema,
+                &format!("{builder}Response"),
+                module,
+                &format!("{path}.response"),
+            )?),
             None => None,
         };
 
@@ -451,15 +548,27 @@ fn make_enum(schema: &Schema) -> Enum {
         .map(|(i, wire)| Variant {
             wire_name: wire.clone(),
             rust_name: names.claim(pascal(wire)),
-            doc: schema.enum_descriptions.get(i).filter(|d| !d.trim().is_empty()).cloned(),
+            doc: schema
+                .enum_descriptions
+                .get(i)
+                .filter(|d| !d.trim().is_empty())
+                .cloned(),
             deprecated: schema.enum_deprecated.get(i).copied().unwrap_or(false),
         })
         .collect();
-    Enum { variants, unknown_variant }
+    Enum {
+        variants,
+        unknown_variant,
+    }
 }
 
 /// Splits a `path` template into literals and variables (`{name}`, `{+name}`).
-fn parse_path(template: &str, params: &[Param], path: &str, fully_encode: bool) -> Result<Vec<PathPart>, Error> {
+fn parse_path(
+    template: &str,
+    params: &[Param],
+    path: &str,
+    fully_encode: bool,
+) -> Result<Vec<PathPart>, Error> {
     let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -467,7 +576,10 @@ fn parse_path(template: &str, params: &[Param], path: &str, fully_encode: bool) 
             parts.push(PathPart::Literal(rest[..open].to_owned()));
         }
         let Some(close) = rest[open..].find('}') else {
-            return Err(Error::new(path, format!("unclosed `{{` in path template `{template}`")));
+            return Err(Error::new(
+                path,
+                format!("unclosed `{{` in path template `{template}`"),
+            ));
         };
         let expression = &rest[open + 1..open + close];
         let (expansion, name) = match expression.strip_prefix('+') {
@@ -476,8 +588,14 @@ fn parse_path(template: &str, params: &[Param], path: &str, fully_encode: bool) 
             None => (Expansion::Simple, expression),
         };
         let name = name.trim_end_matches('*');
-        let Some(param) = params.iter().position(|p| p.wire_name == name && p.location == Location::Path) else {
-            return Err(Error::new(path, format!("path variable `{name}` is not a path parameter of the method")));
+        let Some(param) = params
+            .iter()
+            .position(|p| p.wire_name == name && p.location == Location::Path)
+        else {
+            return Err(Error::new(
+                path,
+                format!("path variable `{name}` is not a path parameter of the method"),
+            ));
         };
         parts.push(PathPart::Var { param, expansion });
         rest = &rest[open + close + 1..];
@@ -486,8 +604,18 @@ fn parse_path(template: &str, params: &[Param], path: &str, fully_encode: bool) 
         parts.push(PathPart::Literal(rest.to_owned()));
     }
     for (i, param) in params.iter().enumerate() {
-        if param.location == Location::Path && !parts.iter().any(|p| matches!(p, PathPart::Var { param, .. } if *param == i)) {
-            return Err(Error::new(path, format!("path parameter `{}` does not appear in `{template}`", param.wire_name)));
+        if param.location == Location::Path
+            && !parts
+                .iter()
+                .any(|p| matches!(p, PathPart::Var { param, .. } if *param == i))
+        {
+            return Err(Error::new(
+                path,
+                format!(
+                    "path parameter `{}` does not appear in `{template}`",
+                    param.wire_name
+                ),
+            ));
         }
     }
     Ok(parts)
@@ -510,7 +638,11 @@ fn box_cycles(types: &mut [TypeDef]) {
     let edges: Vec<Vec<TypeId>> = types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty, types)).collect(),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| direct_target(&f.ty, types))
+                .collect(),
             _ => Vec::new(),
         })
         .collect();

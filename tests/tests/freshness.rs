@@ -5,13 +5,20 @@
 fn checked_in_crates_match_fresh_output() {
     let root = xtask::project_root();
     let jobs = xtask::project_jobs(&root).unwrap();
-    assert!(jobs.len() >= 4 + 8, "expected the four APIs and the fixtures, got {} jobs", jobs.len());
+    assert!(
+        jobs.len() >= 4 + 8,
+        "expected the four APIs and the fixtures, got {} jobs",
+        jobs.len()
+    );
     let mut stale = Vec::new();
     for job in &jobs {
         let generated = xtask::generate(job).unwrap();
         stale.extend(xtask::write::differences(&job.out, &generated).unwrap());
     }
-    assert!(stale.is_empty(), "stale generated files (run `cargo xtask generate`): {stale:#?}");
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `cargo xtask generate`): {stale:#?}"
+    );
 }
 
 #[test]

@@ -5,22 +5,36 @@ use discogen_runtime::{Method, Request};
 use fixture_params::{Client, StandardParameters, Xgafv};
 
 fn client() -> Client {
-    Client::new(Client::builder().base_url("http://127.0.0.1:1/").build().unwrap())
+    Client::new(
+        Client::builder()
+            .base_url("http://127.0.0.1:1/")
+            .build()
+            .unwrap(),
+    )
 }
 
 fn query(request: &Request) -> Vec<(String, String)> {
-    request.query_pairs().iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    request
+        .query_pairs()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
 fn reserved_expansion_keeps_slashes_and_the_custom_verb() {
     let request = client()
         .jobs()
-        .cancel("projects/p 1/jobs/j", fixture_params::schemas::CancelJobRequest {})
+        .cancel(
+            "projects/p 1/jobs/j",
+            fixture_params::schemas::CancelJobRequest {},
+        )
         .to_request();
     assert_eq!(request.method(), &Method::POST);
     assert_eq!(request.path(), "v1/projects/p%201/jobs/j:cancel");
@@ -30,9 +44,16 @@ fn reserved_expansion_keeps_slashes_and_the_custom_verb() {
 
 #[test]
 fn simple_expansion_encodes_slashes() {
-    let request = client().buckets().files().get("my bucket", "dir/file.txt").to_request();
+    let request = client()
+        .buckets()
+        .files()
+        .get("my bucket", "dir/file.txt")
+        .to_request();
     assert_eq!(request.method(), &Method::GET);
-    assert_eq!(request.path(), "v1/buckets/my%20bucket/files/dir%2Ffile.txt");
+    assert_eq!(
+        request.path(),
+        "v1/buckets/my%20bucket/files/dir%2Ffile.txt"
+    );
 }
 
 #[test]
@@ -40,7 +61,11 @@ fn integer_path_parameters_and_required_query_parameters() {
     let request = client().users().items().get("u/1", 42).to_request();
     assert_eq!(request.path(), "v1/users/u%2F1/items/42");
 
-    let request = client().users().items().list("u", "state=ACTIVE").to_request();
+    let request = client()
+        .users()
+        .items()
+        .list("u", "state=ACTIVE")
+        .to_request();
     assert_eq!(request.path(), "v1/users/u/items");
     assert_eq!(query(&request), pairs(&[("filter", "state=ACTIVE")]));
 }
@@ -78,16 +103,32 @@ fn repeated_parameters_are_sent_once_per_value_in_order() {
 
 #[test]
 fn standard_parameters_and_the_api_version_header() {
-    let request = client().jobs().purge("projects/p").quota_user("me").xgafv(Xgafv::V2).pretty_print(false).to_request();
+    let request = client()
+        .jobs()
+        .purge("projects/p")
+        .quota_user("me")
+        .xgafv(Xgafv::V2)
+        .pretty_print(false)
+        .to_request();
     assert_eq!(request.path(), "v1/projects/p/jobs:purge");
     assert_eq!(request.api_version_header(), Some("v1_20240101"));
     let sent = query(&request);
-    assert!(sent.ends_with(&pairs(&[("quotaUser", "me"), ("$.xgafv", "2"), ("prettyPrint", "false")])), "{sent:?}");
+    assert!(
+        sent.ends_with(&pairs(&[
+            ("quotaUser", "me"),
+            ("$.xgafv", "2"),
+            ("prettyPrint", "false")
+        ])),
+        "{sent:?}"
+    );
 }
 
 #[test]
 fn typed_request_body_is_json() {
-    let job = fixture_params::schemas::Job { name: Some("jobs/1".into()), ..Default::default() };
+    let job = fixture_params::schemas::Job {
+        name: Some("jobs/1".into()),
+        ..Default::default()
+    };
     let request = client().jobs().insert(job).request_id("r-1").to_request();
     assert_eq!(request.path(), "v1/jobs");
     assert_eq!(query(&request), pairs(&[("requestId", "r-1")]));

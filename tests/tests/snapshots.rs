@@ -14,9 +14,17 @@ fn resolve(path: &Path) -> Api {
 }
 
 /// Every resource called `operations`, depth first, with its dotted path.
-fn operations_resources<'a>(resource: &'a Resource, trail: &str, out: &mut Vec<(String, &'a Resource)>) {
+fn operations_resources<'a>(
+    resource: &'a Resource,
+    trail: &str,
+    out: &mut Vec<(String, &'a Resource)>,
+) {
     for child in &resource.resources {
-        let path = if trail.is_empty() { child.wire_name.clone() } else { format!("{trail}.{}", child.wire_name) };
+        let path = if trail.is_empty() {
+            child.wire_name.clone()
+        } else {
+            format!("{trail}.{}", child.wire_name)
+        };
         if child.wire_name == "operations" {
             out.push((path.clone(), child));
         }
@@ -30,10 +38,17 @@ fn format(tokens: proc_macro2::TokenStream) -> String {
 
 /// The operations modules, then the type `operations.get` returns and the type of its `error` field.
 fn operations_snapshot(document: &str) -> String {
-    let api = resolve(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../discovery").join(document));
+    let api = resolve(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../discovery")
+            .join(document),
+    );
     let mut resources = Vec::new();
     operations_resources(&api.root, "", &mut resources);
-    assert!(!resources.is_empty(), "{document} has no operations resource");
+    assert!(
+        !resources.is_empty(),
+        "{document} has no operations resource"
+    );
 
     let mut out = String::new();
     for (path, resource) in &resources {
@@ -45,10 +60,20 @@ fn operations_snapshot(document: &str) -> String {
         .flat_map(|(_, r)| &r.methods)
         .find(|m| m.wire_name == "get")
         .expect("an operations.get method");
-    let Some(TypeRef::Named(operation)) = &get.response else { panic!("operations.get returns a named type") };
-    let TypeKind::Struct(fields) = &api.ty(*operation).kind else { panic!("Operation is a struct") };
-    let status = fields.fields.iter().find(|f| f.wire_name == "error").map(|f| f.ty.clone());
-    let Some(TypeRef::Named(status)) = status else { panic!("Operation.error is a named type") };
+    let Some(TypeRef::Named(operation)) = &get.response else {
+        panic!("operations.get returns a named type")
+    };
+    let TypeKind::Struct(fields) = &api.ty(*operation).kind else {
+        panic!("Operation is a struct")
+    };
+    let status = fields
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "error")
+        .map(|f| f.ty.clone());
+    let Some(TypeRef::Named(status)) = status else {
+        panic!("Operation.error is a named type")
+    };
     for id in [*operation, status] {
         out.push_str(&format!("// ---- type {} ----\n", api.ty(id).origin));
         out.push_str(&format(emit_item(&api, Item::Type(id))));
@@ -78,7 +103,9 @@ fn monitoring_v1_operations() {
 
 /// The whole crate generated from a fixture, file by file.
 fn fixture_snapshot(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(format!("{name}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap();
     let options = discogen::CrateOptions {
         crate_name: format!("fixture-{name}"),
@@ -127,7 +154,10 @@ fn every_fixture_has_a_snapshot_test() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "json") {
             let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
-            assert!(source.contains(&format!("=> \"{stem}\"")), "fixture {stem} has no snapshot test");
+            assert!(
+                source.contains(&format!("=> \"{stem}\"")),
+                "fixture {stem} has no snapshot test"
+            );
         }
     }
 }

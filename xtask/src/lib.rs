@@ -21,15 +21,20 @@ pub struct Job {
 
 /// The project root (xtask lives one folder below it).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The crates `cargo xtask generate` maintains: every API in `discovery/manifest.toml`, and a crate per
 /// edge-case fixture in `tests/fixtures/` (under `tests/fixture-crates/`, compiled as workspace members).
 pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
     let manifest_path = root.join("discovery/manifest.toml");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let manifest = Manifest::parse(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let text = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let manifest =
+        Manifest::parse(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let mut jobs: Vec<Job> = manifest
         .apis
         .iter()
@@ -71,7 +76,10 @@ pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec
             let crate_name = discogen::names::crate_name(&file_stem(document)?);
             Ok(Job {
                 document: document.clone(),
-                source_label: document.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+                source_label: document
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 out: out.join(&crate_name),
                 crate_name,
                 runtime_path: runtime.display().to_string(),
@@ -89,7 +97,8 @@ fn file_stem(path: &Path) -> Result<String, String> {
 
 /// Generates one crate in memory, formatted as it is checked in.
 pub fn generate(job: &Job) -> Result<GeneratedCrate, String> {
-    let text = std::fs::read_to_string(&job.document).map_err(|e| format!("{}: {e}", job.document.display()))?;
+    let text = std::fs::read_to_string(&job.document)
+        .map_err(|e| format!("{}: {e}", job.document.display()))?;
     let options = discogen::CrateOptions {
         crate_name: job.crate_name.clone(),
         runtime_path: job.runtime_path.clone(),

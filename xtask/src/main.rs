@@ -53,7 +53,10 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     };
 
     // Everything is generated in memory first: one bad document means nothing is written.
-    let crates = jobs.iter().map(|job| Ok((job, xtask::generate(job)?))).collect::<Result<Vec<_>, String>>()?;
+    let crates = jobs
+        .iter()
+        .map(|job| Ok((job, xtask::generate(job)?)))
+        .collect::<Result<Vec<_>, String>>()?;
 
     if check {
         let mut stale = Vec::new();
@@ -74,8 +77,13 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     for (job, generated) in &crates {
         let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
         let changed = write::differences(&job.out, generated).map_err(|e| e.to_string())?;
-        write::replace_dir(&job.out, generated).map_err(|e| format!("{}: {e}", job.out.display()))?;
-        let status = if changed.is_empty() { "unchanged".to_owned() } else { format!("{} files changed", changed.len()) };
+        write::replace_dir(&job.out, generated)
+            .map_err(|e| format!("{}: {e}", job.out.display()))?;
+        let status = if changed.is_empty() {
+            "unchanged".to_owned()
+        } else {
+            format!("{} files changed", changed.len())
+        };
         println!("{:<28} {:>7} lines  {status}", job.crate_name, lines);
     }
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,11 @@ use discogen::GeneratedCrate;
 
 /// Formats every Rust file with rustfmt, so the checked-in crates pass `cargo fmt --check`.
 pub fn rustfmt_crate(mut generated: GeneratedCrate) -> Result<GeneratedCrate, discogen::Error> {
-    for (path, contents) in generated.files.iter_mut().filter(|(p, _)| p.ends_with(".rs")) {
+    for (path, contents) in generated
+        .files
+        .iter_mut()
+        .filter(|(p, _)| p.ends_with(".rs"))
+    {
         *contents = discogen::format::rustfmt(contents)
             .map_err(|e| discogen::Error::new("$", format!("formatting {path}: {e}")))?;
     }
@@ -59,9 +63,14 @@ fn files_below(dir: &Path) -> io::Result<Vec<PathBuf>> {
 /// Writes the crate to a sibling staging folder, then swaps it in with renames: an interrupted or failed run
 /// leaves either the old crate or the new one, never a mix.
 pub fn replace_dir(dir: &Path, generated: &GeneratedCrate) -> io::Result<()> {
-    let parent = dir.parent().ok_or_else(|| io::Error::other("output folder has no parent"))?;
+    let parent = dir
+        .parent()
+        .ok_or_else(|| io::Error::other("output folder has no parent"))?;
     fs::create_dir_all(parent)?;
-    let name = dir.file_name().ok_or_else(|| io::Error::other("output folder has no name"))?.to_string_lossy();
+    let name = dir
+        .file_name()
+        .ok_or_else(|| io::Error::other("output folder has no name"))?
+        .to_string_lossy();
     let staging = parent.join(format!(".{name}.staging"));
     let backup = parent.join(format!(".{name}.old"));
     for leftover in [&staging, &backup] {

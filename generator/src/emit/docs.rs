@@ -14,7 +14,13 @@ pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStre
 
 /// `#![doc = "..."]` attributes for the crate, from markdown this generator wrote (not sanitized).
 pub fn crate_doc_attrs(markdown: &str) -> TokenStream {
-    let lines = markdown.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = markdown.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #(#![doc = #lines])* }
 }
 
@@ -26,7 +32,15 @@ fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         .map(sanitize)
         .collect::<Vec<_>>()
         .join("\n\n");
-    text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// Makes one description safe for rustdoc.
@@ -36,7 +50,11 @@ pub fn sanitize(text: &str) -> String {
     for raw in text.replace("\r\n", "\n").lines() {
         let line = raw.trim_end();
         if line.trim_start().starts_with("```") {
-            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            out.push(if in_fence {
+                "```".to_owned()
+            } else {
+                "```text".to_owned()
+            });
             in_fence = !in_fence;
         } else if in_fence {
             out.push(line.to_owned());
@@ -103,7 +121,9 @@ fn escape_text(text: &str, out: &mut String) {
             }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_punctuation() => out.push_str("\\\\"),
+            '\\' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_punctuation() => {
+                out.push_str("\\\\")
+            }
             _ => out.push(c),
         }
         i += c.len_utf8();
@@ -120,7 +140,8 @@ fn inline_link_len(text: &str) -> Option<usize> {
     }
     let after = &inner[close + 1..];
     let target = after.strip_prefix('(')?;
-    if !(target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/')) {
+    if !(target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/'))
+    {
         return None;
     }
     let end = target.find(')')?;
@@ -133,7 +154,9 @@ fn inline_link_len(text: &str) -> Option<usize> {
 /// Length of a bare URL, leaving out trailing punctuation that ends the sentence.
 fn url_len(text: &str) -> usize {
     let end = text
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '{' | '}' | '|'))
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '{' | '}' | '|')
+        })
         .unwrap_or(text.len());
     let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', ')']);
     // Keep a closing parenthesis that matches one inside the URL, as in wiki links.
@@ -152,19 +175,34 @@ mod tests {
 
     #[test]
     fn reference_links_and_brackets_are_escaped() {
-        assert_eq!(sanitize("The [google.rpc.Code][] value"), "The \\[google.rpc.Code\\]\\[\\] value");
-        assert_eq!(sanitize("see [docs](https://x.io/a)"), "see [docs](https://x.io/a)");
+        assert_eq!(
+            sanitize("The [google.rpc.Code][] value"),
+            "The \\[google.rpc.Code\\]\\[\\] value"
+        );
+        assert_eq!(
+            sanitize("see [docs](https://x.io/a)"),
+            "see [docs](https://x.io/a)"
+        );
     }
 
     #[test]
     fn html_and_bare_urls() {
-        assert_eq!(sanitize("<b>bold</b> at https://x.io/a."), "&lt;b&gt;bold&lt;/b&gt; at <https://x.io/a>.");
-        assert_eq!(sanitize("(see https://en.wikipedia.org/wiki/A_(b))"), "(see <https://en.wikipedia.org/wiki/A_(b)>)");
+        assert_eq!(
+            sanitize("<b>bold</b> at https://x.io/a."),
+            "&lt;b&gt;bold&lt;/b&gt; at <https://x.io/a>."
+        );
+        assert_eq!(
+            sanitize("(see https://en.wikipedia.org/wiki/A_(b))"),
+            "(see <https://en.wikipedia.org/wiki/A_(b)>)"
+        );
     }
 
     #[test]
     fn indented_text_is_not_a_doctest_and_fences_are_text() {
-        assert_eq!(sanitize("Example:\n    foo(bar)\n```\nx [y]\n```"), "Example:\nfoo(bar)\n```text\nx [y]\n```");
+        assert_eq!(
+            sanitize("Example:\n    foo(bar)\n```\nx [y]\n```"),
+            "Example:\nfoo(bar)\n```text\nx [y]\n```"
+        );
         assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
     }
 

@@ -18,11 +18,18 @@ pub use docs::sanitize as sanitize_doc;
 pub fn emit(api: &Api) -> Vec<(String, TokenStream)> {
     let mut files = vec![
         ("lib.rs".to_owned(), root::lib_rs(api)),
-        ("schemas.rs".to_owned(), types::module_types(api, &["schemas".to_owned()])),
+        (
+            "schemas.rs".to_owned(),
+            types::module_types(api, &["schemas".to_owned()]),
+        ),
         ("resources.rs".to_owned(), resources::resources_rs(api)),
     ];
     for resource in &api.root.resources {
-        let module = resource.module.last().map(String::as_str).unwrap_or_default();
+        let module = resource
+            .module
+            .last()
+            .map(String::as_str)
+            .unwrap_or_default();
         let file = format!("resources/{}.rs", module.trim_start_matches("r#"));
         files.push((file, resources::resource_body(api, resource)));
     }
@@ -35,7 +42,13 @@ pub fn emit_item(api: &Api, item: Item<'_>) -> TokenStream {
     match item {
         Item::Resource(resource) => {
             let body = resources::resource_body(api, resource);
-            let module = ident(resource.module.last().map(String::as_str).unwrap_or("resources"));
+            let module = ident(
+                resource
+                    .module
+                    .last()
+                    .map(String::as_str)
+                    .unwrap_or("resources"),
+            );
             quote! { pub mod #module { #body } }
         }
         Item::Type(id) => types::type_def(api, id),
@@ -65,11 +78,23 @@ pub(crate) struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    pub fn new(api: &'a Api, module: &'a [String], extra: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut declared: BTreeSet<&str> =
-            api.types.iter().filter(|t| t.module == module).map(|t| t.name.as_str()).collect();
+    pub fn new(
+        api: &'a Api,
+        module: &'a [String],
+        extra: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut declared: BTreeSet<&str> = api
+            .types
+            .iter()
+            .filter(|t| t.module == module)
+            .map(|t| t.name.as_str())
+            .collect();
         declared.extend(extra);
-        Scope { api, module, declared }
+        Scope {
+            api,
+            module,
+            declared,
+        }
     }
 
     /// `Option`, or `::std::option::Option` where a generated type is called `Option`.
@@ -93,7 +118,12 @@ impl<'a> Scope<'a> {
 
     /// The path of `Option::is_none` for `skip_serializing_if`.
     pub fn is_none_path(&self) -> String {
-        if self.declared.contains("Option") { "::std::option::Option::is_none" } else { "Option::is_none" }.to_owned()
+        if self.declared.contains("Option") {
+            "::std::option::Option::is_none"
+        } else {
+            "Option::is_none"
+        }
+        .to_owned()
     }
 
     /// The Rust type of a field, parameter or response.

@@ -16,9 +16,17 @@ pub fn resources_rs(api: &Api) -> TokenStream {
         let doc = format!(" The `{}` resource.", r.wire_name);
         quote! { #[doc = #doc] pub mod #name; }
     });
-    let scope = Scope::new(api, &api.root.module, api.root.methods.iter().map(|m| m.builder.as_str()));
+    let scope = Scope::new(
+        api,
+        &api.root.module,
+        api.root.methods.iter().map(|m| m.builder.as_str()),
+    );
     // The client in the crate root constructs these builders, so their fields are visible crate-wide.
-    let builders = api.root.methods.iter().map(|m| builder(&scope, m, quote!(pub(crate))));
+    let builders = api
+        .root
+        .methods
+        .iter()
+        .map(|m| builder(&scope, m, quote!(pub(crate))));
     let types = module_types(api, &api.root.module);
     quote! {
         //! Resources of the API, each a module with a handle, and one request builder per method.
@@ -30,17 +38,24 @@ pub fn resources_rs(api: &Api) -> TokenStream {
 
 /// The contents of a resource's module: its handle, builders, parameter enums and sub-resource modules.
 pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
-    let declared = std::iter::once(resource.handle.as_str()).chain(resource.methods.iter().map(|m| m.builder.as_str()));
+    let declared = std::iter::once(resource.handle.as_str())
+        .chain(resource.methods.iter().map(|m| m.builder.as_str()));
     let scope = Scope::new(api, &resource.module, declared);
     let handle = ident(&resource.handle);
     let handle_doc = format!(" The `{}` resource.", wire_path(api, resource));
     let client = quote!(::discogen_runtime::Client);
-    let accessors = resource.resources.iter().map(|child| accessor(child, quote!(self.client.clone())));
+    let accessors = resource
+        .resources
+        .iter()
+        .map(|child| accessor(child, quote!(self.client.clone())));
     let constructors = resource.methods.iter().map(|m| {
         let builder = ident(&m.builder);
         constructor(&scope, m, quote!(self.client.clone()), quote!(#builder))
     });
-    let builders = resource.methods.iter().map(|m| builder(&scope, m, TokenStream::new()));
+    let builders = resource
+        .methods
+        .iter()
+        .map(|m| builder(&scope, m, TokenStream::new()));
     let types = module_types(api, &resource.module);
     let children = resource.resources.iter().map(|child| {
         let name = ident(child.module.last().map(String::as_str).unwrap_or_default());
@@ -103,7 +118,12 @@ pub fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
 }
 
 /// The method on a handle that starts a call: required parameters (and the body) are its arguments.
-pub fn constructor(scope: &Scope<'_>, method: &Method, client: TokenStream, builder: TokenStream) -> TokenStream {
+pub fn constructor(
+    scope: &Scope<'_>,
+    method: &Method,
+    client: TokenStream,
+    builder: TokenStream,
+) -> TokenStream {
     let name = ident(&method.fn_name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -129,12 +149,21 @@ pub fn constructor(scope: &Scope<'_>, method: &Method, client: TokenStream, buil
         .required_params()
         .filter_map(|p| {
             let doc = sanitize(p.doc.as_deref()?).replace('\n', " ");
-            Some(format!("- `{}`: {doc}", p.rust_name.trim_start_matches("r#")))
+            Some(format!(
+                "- `{}`: {doc}",
+                p.rust_name.trim_start_matches("r#")
+            ))
         })
         .collect();
     let mut docs = doc_attrs(method.doc.as_deref());
     if !arguments.is_empty() {
-        let lines = std::iter::once(String::new()).chain(arguments).map(|l| if l.is_empty() { l } else { format!(" {l}") });
+        let lines = std::iter::once(String::new()).chain(arguments).map(|l| {
+            if l.is_empty() {
+                l
+            } else {
+                format!(" {l}")
+            }
+        });
         docs.extend(quote! { #(#[doc = #lines])* });
     }
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
@@ -162,12 +191,18 @@ fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, TokenStream) 
         (false, false) => (scope.ty(&param.ty), quote!(#field)),
         (true, true) => {
             let iter = scope.std("IntoIterator");
-            (quote!(impl #iter<Item = impl #into<#string>>), quote!(#field.into_iter().map(#into::into).collect()))
+            (
+                quote!(impl #iter<Item = impl #into<#string>>),
+                quote!(#field.into_iter().map(#into::into).collect()),
+            )
         }
         (true, false) => {
             let iter = scope.std("IntoIterator");
             let ty = scope.ty(&param.ty);
-            (quote!(impl #iter<Item = #ty>), quote!(#field.into_iter().collect()))
+            (
+                quote!(impl #iter<Item = #ty>),
+                quote!(#field.into_iter().collect()),
+            )
         }
     }
 }
@@ -196,7 +231,11 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
     let setters = method.optional_params().map(|param| {
         let field = ident(&param.rust_name);
         let (input, convert) = setter_input(scope, param);
-        let stored = if param.repeated { convert } else { quote!(::std::option::Option::Some(#convert)) };
+        let stored = if param.repeated {
+            convert
+        } else {
+            quote!(::std::option::Option::Some(#convert))
+        };
         let deprecated = param.deprecated.then_some("Deprecated.");
         let docs = doc_attrs(param.doc.as_deref().into_iter().chain(deprecated));
         quote! {
@@ -219,12 +258,19 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         }
     );
     let path = path_expr(scope, method);
-    let queries = method.params.iter().filter(|p| p.location == Location::Query).map(|param| {
-        let field = ident(&param.rust_name);
-        let wire = &param.wire_name;
-        quote!(request.query(#wire, &self.#field);)
-    });
-    let api_version = method.api_version.as_ref().map(|v| quote!(request.api_version(#v);));
+    let queries = method
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|param| {
+            let field = ident(&param.rust_name);
+            let wire = &param.wire_name;
+            quote!(request.query(#wire, &self.#field);)
+        });
+    let api_version = method
+        .api_version
+        .as_ref()
+        .map(|v| quote!(request.api_version(#v);));
     let body = method.request.as_ref().map(|body| {
         let field = ident(&body.rust_name);
         quote!(request.json_body(&self.#field);)
@@ -236,9 +282,19 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
 
     let mut doc = vec![method.doc.clone().unwrap_or_default()];
     let template = method_template(scope, method);
-    doc.push(format!("`{template}`{}", method.id.as_ref().map(|id| format!(" (`{id}`)")).unwrap_or_default()));
+    doc.push(format!(
+        "`{template}`{}",
+        method
+            .id
+            .as_ref()
+            .map(|id| format!(" (`{id}`)"))
+            .unwrap_or_default()
+    ));
     if !method.unsupported.is_empty() {
-        doc.push(format!("Not supported by this crate yet: {}.", method.unsupported.join(", ")));
+        doc.push(format!(
+            "Not supported by this crate yet: {}.",
+            method.unsupported.join(", ")
+        ));
     }
     let docs = doc_attrs(doc.iter().map(String::as_str));
 
@@ -294,7 +350,11 @@ fn method_template(_scope: &Scope<'_>, method: &Method) -> String {
         match part {
             PathPart::Literal(text) => path.push_str(text),
             PathPart::Var { param, expansion } => {
-                let plus = if *expansion == Expansion::Simple { "" } else { "+" };
+                let plus = if *expansion == Expansion::Simple {
+                    ""
+                } else {
+                    "+"
+                };
                 path.push_str(&format!("{{{plus}{}}}", method.params[*param].wire_name));
             }
         }
@@ -309,7 +369,9 @@ fn path_expr(scope: &Scope<'_>, method: &Method) -> TokenStream {
     let mut args = Vec::new();
     for part in &method.path {
         match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
             PathPart::Var { param, expansion } => {
                 template.push_str("{}");
                 let param = &method.params[*param];

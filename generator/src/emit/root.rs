@@ -65,11 +65,24 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
             pub const REGIONAL_BASE_URLS: &'static [(&'static str, &'static str)] = &[#(#entries),*];
         }
     });
-    let accessors = api.root.resources.iter().map(|r| accessor(r, quote!(self.runtime.clone())));
-    let methods_scope = Scope::new(api, &api.root.module, api.root.methods.iter().map(|m| m.builder.as_str()));
+    let accessors = api
+        .root
+        .resources
+        .iter()
+        .map(|r| accessor(r, quote!(self.runtime.clone())));
+    let methods_scope = Scope::new(
+        api,
+        &api.root.module,
+        api.root.methods.iter().map(|m| m.builder.as_str()),
+    );
     let constructors = api.root.methods.iter().map(|m| {
         let builder = ident(&m.builder);
-        constructor(&methods_scope, m, quote!(self.runtime.clone()), quote!(crate::resources::#builder))
+        constructor(
+            &methods_scope,
+            m,
+            quote!(self.runtime.clone()),
+            quote!(crate::resources::#builder),
+        )
     });
     let _ = scope;
     quote! {
@@ -115,12 +128,15 @@ fn scopes(api: &Api) -> TokenStream {
     let mut names = Namespace::default();
     let consts = api.scopes.iter().map(|(url, description)| {
         let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or(url);
-        let name = names.claim(heck::ToShoutySnakeCase::to_shouty_snake_case(last).replace('.', "_"));
-        let name = ident(&if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
-            format!("SCOPE_{name}")
-        } else {
-            name
-        });
+        let name =
+            names.claim(heck::ToShoutySnakeCase::to_shouty_snake_case(last).replace('.', "_"));
+        let name = ident(
+            &if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+                format!("SCOPE_{name}")
+            } else {
+                name
+            },
+        );
         let docs = doc_attrs([description.as_str()]);
         quote! { #docs pub const #name: &str = #url; }
     });

@@ -72,11 +72,15 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             let boxed = scope.std("Box");
             ty = quote!(#boxed<#ty>);
         }
-        let rename = (serde_camel(field.rust_name.trim_start_matches("r#")) != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote!(rename = #wire,)
-        });
-        let with = scope.api.needs_wire(&field.ty).then(|| quote!(with = "::discogen_runtime::wire",));
+        let rename = (serde_camel(field.rust_name.trim_start_matches("r#")) != field.wire_name)
+            .then(|| {
+                let wire = &field.wire_name;
+                quote!(rename = #wire,)
+            });
+        let with = scope
+            .api
+            .needs_wire(&field.ty)
+            .then(|| quote!(with = "::discogen_runtime::wire",));
         quote! {
             #docs
             #[serde(#rename #with skip_serializing_if = #is_none)]
@@ -85,7 +89,10 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
         let field_name = ident(rust_name);
-        let with = scope.api.needs_wire(ty).then(|| quote!(with = "::discogen_runtime::wire"));
+        let with = scope
+            .api
+            .needs_wire(ty)
+            .then(|| quote!(with = "::discogen_runtime::wire"));
         let map = scope.ty(&TypeRef::Map(Box::new(ty.clone())));
         quote! {
             /// Properties not declared above.
