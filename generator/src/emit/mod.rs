@@ -116,6 +116,16 @@ impl<'a> Scope<'a> {
         quote!(::std::#module::#short)
     }
 
+    /// `None`, or `::std::option::Option::None` where `Option` is shadowed (a variant could be too).
+    pub fn option_variant(&self, variant: &str) -> TokenStream {
+        let variant = format_ident!("{}", variant);
+        if self.declared.contains("Option") || self.declared.contains(variant.to_string().as_str()) {
+            quote!(::std::option::Option::#variant)
+        } else {
+            quote!(#variant)
+        }
+    }
+
     /// The path of `Option::is_none` for `skip_serializing_if`.
     pub fn is_none_path(&self) -> String {
         if self.declared.contains("Option") {

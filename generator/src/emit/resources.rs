@@ -134,9 +134,11 @@ pub fn constructor(
             args.push(quote!(#field: #arg_ty));
             inits.push(quote!(#field: #convert));
         } else if param.repeated {
-            inits.push(quote!(#field: ::std::vec::Vec::new()));
+            let vec = scope.std("Vec");
+            inits.push(quote!(#field: #vec::new()));
         } else {
-            inits.push(quote!(#field: ::std::option::Option::None));
+            let none = scope.option_variant("None");
+            inits.push(quote!(#field: #none));
         }
     }
     if let Some(body) = &method.request {
@@ -167,6 +169,7 @@ pub fn constructor(
         docs.extend(quote! { #(#[doc = #lines])* });
     }
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
+    let default = scope.std("Default");
     quote! {
         #docs
         #deprecated
@@ -174,7 +177,7 @@ pub fn constructor(
             #builder {
                 client: #client,
                 #(#inits,)*
-                params: ::std::default::Default::default(),
+                params: #default::default(),
             }
         }
     }

@@ -94,7 +94,7 @@ impl Projects {
         DeleteAgent {
             client: self.client.clone(),
             parent: parent.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -102,7 +102,7 @@ impl Projects {
         GetAgent {
             client: self.client.clone(),
             parent: parent.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -114,9 +114,9 @@ impl Projects {
         SetAgent {
             client: self.client.clone(),
             parent: parent.into(),
-            update_mask: ::std::option::Option::None,
+            update_mask: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }
@@ -303,7 +303,7 @@ pub mod agent {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -311,7 +311,7 @@ pub mod agent {
             GetFulfillment {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -319,8 +319,8 @@ pub mod agent {
             GetValidationResult {
                 client: self.client.clone(),
                 parent: parent.into(),
-                language_code: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                language_code: None,
+                params: Default::default(),
             }
         }
 
@@ -333,7 +333,7 @@ pub mod agent {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -346,7 +346,7 @@ pub mod agent {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -354,9 +354,9 @@ pub mod agent {
             Search {
                 client: self.client.clone(),
                 parent: parent.into(),
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -369,7 +369,7 @@ pub mod agent {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -381,9 +381,9 @@ pub mod agent {
             UpdateFulfillment {
                 client: self.client.clone(),
                 name: name.into(),
-                update_mask: ::std::option::Option::None,
+                update_mask: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -747,7 +747,7 @@ pub mod agent {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -760,7 +760,7 @@ pub mod agent {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -772,9 +772,9 @@ pub mod agent {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    language_code: ::std::option::Option::None,
+                    language_code: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -782,7 +782,7 @@ pub mod agent {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -790,8 +790,8 @@ pub mod agent {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    language_code: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    language_code: None,
+                    params: Default::default(),
                 }
             }
 
@@ -799,10 +799,10 @@ pub mod agent {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    language_code: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    language_code: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -814,10 +814,10 @@ pub mod agent {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    language_code: ::std::option::Option::None,
-                    update_mask: ::std::option::Option::None,
+                    language_code: None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -1154,7 +1154,7 @@ pub mod agent {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1167,7 +1167,7 @@ pub mod agent {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1180,7 +1180,7 @@ pub mod agent {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -1340,9 +1340,9 @@ pub mod agent {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    environment_id: ::std::option::Option::None,
+                    environment_id: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -1350,7 +1350,7 @@ pub mod agent {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -1358,7 +1358,7 @@ pub mod agent {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -1366,9 +1366,9 @@ pub mod agent {
                 GetHistory {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -1376,9 +1376,9 @@ pub mod agent {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -1390,10 +1390,10 @@ pub mod agent {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    allow_load_to_draft_and_discard_changes: ::std::option::Option::None,
-                    update_mask: ::std::option::Option::None,
+                    allow_load_to_draft_and_discard_changes: None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -1690,11 +1690,11 @@ pub mod agent {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        intent_view: ::std::option::Option::None,
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        intent_view: None,
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
             }
@@ -1850,7 +1850,7 @@ pub mod agent {
                         DeleteContexts {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -1863,7 +1863,7 @@ pub mod agent {
                             client: self.client.clone(),
                             session: session.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -1965,7 +1965,7 @@ pub mod agent {
                                 client: self.client.clone(),
                                 parent: parent.into(),
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -1973,7 +1973,7 @@ pub mod agent {
                             Delete {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -1981,7 +1981,7 @@ pub mod agent {
                             Get {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -1989,9 +1989,9 @@ pub mod agent {
                             List {
                                 client: self.client.clone(),
                                 parent: parent.into(),
-                                page_size: ::std::option::Option::None,
-                                page_token: ::std::option::Option::None,
-                                params: ::std::default::Default::default(),
+                                page_size: None,
+                                page_token: None,
+                                params: Default::default(),
                             }
                         }
 
@@ -2003,9 +2003,9 @@ pub mod agent {
                             Patch {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                update_mask: ::std::option::Option::None,
+                                update_mask: None,
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
                     }
@@ -2239,7 +2239,7 @@ pub mod agent {
                                 client: self.client.clone(),
                                 parent: parent.into(),
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -2247,7 +2247,7 @@ pub mod agent {
                             Delete {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -2255,7 +2255,7 @@ pub mod agent {
                             Get {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -2263,9 +2263,9 @@ pub mod agent {
                             List {
                                 client: self.client.clone(),
                                 parent: parent.into(),
-                                page_size: ::std::option::Option::None,
-                                page_token: ::std::option::Option::None,
-                                params: ::std::default::Default::default(),
+                                page_size: None,
+                                page_token: None,
+                                params: Default::default(),
                             }
                         }
 
@@ -2277,9 +2277,9 @@ pub mod agent {
                             Patch {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                update_mask: ::std::option::Option::None,
+                                update_mask: None,
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
                     }
@@ -2516,7 +2516,7 @@ pub mod agent {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -2529,7 +2529,7 @@ pub mod agent {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -2541,10 +2541,10 @@ pub mod agent {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    intent_view: ::std::option::Option::None,
-                    language_code: ::std::option::Option::None,
+                    intent_view: None,
+                    language_code: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -2552,7 +2552,7 @@ pub mod agent {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -2560,9 +2560,9 @@ pub mod agent {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    intent_view: ::std::option::Option::None,
-                    language_code: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    intent_view: None,
+                    language_code: None,
+                    params: Default::default(),
                 }
             }
 
@@ -2570,11 +2570,11 @@ pub mod agent {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    intent_view: ::std::option::Option::None,
-                    language_code: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    intent_view: None,
+                    language_code: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -2586,11 +2586,11 @@ pub mod agent {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    intent_view: ::std::option::Option::None,
-                    language_code: ::std::option::Option::None,
-                    update_mask: ::std::option::Option::None,
+                    intent_view: None,
+                    language_code: None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -3094,7 +3094,7 @@ pub mod agent {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -3102,8 +3102,8 @@ pub mod agent {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    force: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    force: None,
+                    params: Default::default(),
                 }
             }
 
@@ -3111,7 +3111,7 @@ pub mod agent {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -3119,10 +3119,10 @@ pub mod agent {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -3134,9 +3134,9 @@ pub mod agent {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -3379,7 +3379,7 @@ pub mod agent {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3387,7 +3387,7 @@ pub mod agent {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3395,7 +3395,7 @@ pub mod agent {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3403,10 +3403,10 @@ pub mod agent {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        filter: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        filter: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -3418,9 +3418,9 @@ pub mod agent {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3433,7 +3433,7 @@ pub mod agent {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -3726,7 +3726,7 @@ pub mod agent {
                 DeleteContexts {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -3739,7 +3739,7 @@ pub mod agent {
                     client: self.client.clone(),
                     session: session.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -3840,7 +3840,7 @@ pub mod agent {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3848,7 +3848,7 @@ pub mod agent {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3856,7 +3856,7 @@ pub mod agent {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3864,9 +3864,9 @@ pub mod agent {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -3878,9 +3878,9 @@ pub mod agent {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -4111,7 +4111,7 @@ pub mod agent {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4119,7 +4119,7 @@ pub mod agent {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4127,7 +4127,7 @@ pub mod agent {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4135,9 +4135,9 @@ pub mod agent {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -4149,9 +4149,9 @@ pub mod agent {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -4386,7 +4386,7 @@ pub mod agent {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -4394,7 +4394,7 @@ pub mod agent {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -4402,7 +4402,7 @@ pub mod agent {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -4410,9 +4410,9 @@ pub mod agent {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -4424,9 +4424,9 @@ pub mod agent {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -4652,10 +4652,10 @@ pub mod answer_records {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -4667,9 +4667,9 @@ pub mod answer_records {
             Patch {
                 client: self.client.clone(),
                 name: name.into(),
-                update_mask: ::std::option::Option::None,
+                update_mask: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -4792,7 +4792,7 @@ pub mod conversation_datasets {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -4805,7 +4805,7 @@ pub mod conversation_datasets {
                 client: self.client.clone(),
                 name: name.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -4813,9 +4813,9 @@ pub mod conversation_datasets {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
     }
@@ -4975,7 +4975,7 @@ pub mod conversation_models {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -4983,7 +4983,7 @@ pub mod conversation_models {
             Delete {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -4996,7 +4996,7 @@ pub mod conversation_models {
                 client: self.client.clone(),
                 name: name.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5004,7 +5004,7 @@ pub mod conversation_models {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5012,9 +5012,9 @@ pub mod conversation_models {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -5027,7 +5027,7 @@ pub mod conversation_models {
                 client: self.client.clone(),
                 name: name.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -5284,7 +5284,7 @@ pub mod conversation_models {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -5292,9 +5292,9 @@ pub mod conversation_models {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -5408,7 +5408,7 @@ pub mod conversation_profiles {
                 client: self.client.clone(),
                 conversation_profile: conversation_profile.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5421,7 +5421,7 @@ pub mod conversation_profiles {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5429,7 +5429,7 @@ pub mod conversation_profiles {
             Delete {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5437,7 +5437,7 @@ pub mod conversation_profiles {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5445,9 +5445,9 @@ pub mod conversation_profiles {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -5459,9 +5459,9 @@ pub mod conversation_profiles {
             Patch {
                 client: self.client.clone(),
                 name: name.into(),
-                update_mask: ::std::option::Option::None,
+                update_mask: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5474,7 +5474,7 @@ pub mod conversation_profiles {
                 client: self.client.clone(),
                 conversation_profile: conversation_profile.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -5805,7 +5805,7 @@ pub mod conversations {
                 client: self.client.clone(),
                 name: name.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5817,9 +5817,9 @@ pub mod conversations {
             Create {
                 client: self.client.clone(),
                 parent: parent.into(),
-                conversation_id: ::std::option::Option::None,
+                conversation_id: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5827,7 +5827,7 @@ pub mod conversations {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -5835,10 +5835,10 @@ pub mod conversations {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
     }
@@ -6038,10 +6038,10 @@ pub mod conversations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -6135,7 +6135,7 @@ pub mod conversations {
                     client: self.client.clone(),
                     participant: participant.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -6148,7 +6148,7 @@ pub mod conversations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -6156,7 +6156,7 @@ pub mod conversations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -6164,9 +6164,9 @@ pub mod conversations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -6178,9 +6178,9 @@ pub mod conversations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -6416,7 +6416,7 @@ pub mod conversations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6429,7 +6429,7 @@ pub mod conversations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6442,7 +6442,7 @@ pub mod conversations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6455,7 +6455,7 @@ pub mod conversations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -6644,7 +6644,7 @@ pub mod conversations {
                     client: self.client.clone(),
                     conversation: conversation.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -6657,7 +6657,7 @@ pub mod conversations {
                     client: self.client.clone(),
                     conversation: conversation.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -6670,7 +6670,7 @@ pub mod conversations {
                     client: self.client.clone(),
                     conversation: conversation.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -6817,9 +6817,9 @@ pub mod generators {
             Create {
                 client: self.client.clone(),
                 parent: parent.into(),
-                generator_id: ::std::option::Option::None,
+                generator_id: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -6827,9 +6827,9 @@ pub mod generators {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
     }
@@ -6960,7 +6960,7 @@ pub mod knowledge_bases {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -6968,8 +6968,8 @@ pub mod knowledge_bases {
             Delete {
                 client: self.client.clone(),
                 name: name.into(),
-                force: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                force: None,
+                params: Default::default(),
             }
         }
 
@@ -6977,7 +6977,7 @@ pub mod knowledge_bases {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -6985,10 +6985,10 @@ pub mod knowledge_bases {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -7000,9 +7000,9 @@ pub mod knowledge_bases {
             Patch {
                 client: self.client.clone(),
                 name: name.into(),
-                update_mask: ::std::option::Option::None,
+                update_mask: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -7243,7 +7243,7 @@ pub mod knowledge_bases {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -7251,7 +7251,7 @@ pub mod knowledge_bases {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -7264,7 +7264,7 @@ pub mod knowledge_bases {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -7272,7 +7272,7 @@ pub mod knowledge_bases {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -7285,7 +7285,7 @@ pub mod knowledge_bases {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -7293,10 +7293,10 @@ pub mod knowledge_bases {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -7308,9 +7308,9 @@ pub mod knowledge_bases {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -7323,7 +7323,7 @@ pub mod knowledge_bases {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -7806,7 +7806,7 @@ pub mod locations {
             DeleteAgent {
                 client: self.client.clone(),
                 parent: parent.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -7814,7 +7814,7 @@ pub mod locations {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -7822,7 +7822,7 @@ pub mod locations {
             GetAgent {
                 client: self.client.clone(),
                 parent: parent.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -7830,7 +7830,7 @@ pub mod locations {
             GetEncryptionSpec {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -7838,11 +7838,11 @@ pub mod locations {
             List {
                 client: self.client.clone(),
                 name: name.into(),
-                extra_location_types: ::std::vec::Vec::new(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                extra_location_types: Vec::new(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -7854,9 +7854,9 @@ pub mod locations {
             SetAgent {
                 client: self.client.clone(),
                 parent: parent.into(),
-                update_mask: ::std::option::Option::None,
+                update_mask: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -8182,7 +8182,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8190,7 +8190,7 @@ pub mod locations {
                 GetFulfillment {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8198,8 +8198,8 @@ pub mod locations {
                 GetValidationResult {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    language_code: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    language_code: None,
+                    params: Default::default(),
                 }
             }
 
@@ -8212,7 +8212,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8225,7 +8225,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8233,9 +8233,9 @@ pub mod locations {
                 Search {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -8248,7 +8248,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8260,9 +8260,9 @@ pub mod locations {
                 UpdateFulfillment {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -8632,7 +8632,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8645,7 +8645,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8657,9 +8657,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8667,7 +8667,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8675,8 +8675,8 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8684,10 +8684,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8699,10 +8699,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -9040,7 +9040,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -9053,7 +9053,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -9066,7 +9066,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -9230,9 +9230,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        environment_id: ::std::option::Option::None,
+                        environment_id: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -9240,7 +9240,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -9248,7 +9248,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -9256,9 +9256,9 @@ pub mod locations {
                     GetHistory {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -9266,9 +9266,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -9280,10 +9280,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        allow_load_to_draft_and_discard_changes: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        allow_load_to_draft_and_discard_changes: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -9582,11 +9582,11 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            intent_view: ::std::option::Option::None,
-                            language_code: ::std::option::Option::None,
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            intent_view: None,
+                            language_code: None,
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
                 }
@@ -9741,7 +9741,7 @@ pub mod locations {
                             DeleteContexts {
                                 client: self.client.clone(),
                                 parent: parent.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -9754,7 +9754,7 @@ pub mod locations {
                                 client: self.client.clone(),
                                 session: session.into(),
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
                     }
@@ -9856,7 +9856,7 @@ pub mod locations {
                                     client: self.client.clone(),
                                     parent: parent.into(),
                                     body,
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
 
@@ -9864,7 +9864,7 @@ pub mod locations {
                                 Delete {
                                     client: self.client.clone(),
                                     name: name.into(),
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
 
@@ -9872,7 +9872,7 @@ pub mod locations {
                                 Get {
                                     client: self.client.clone(),
                                     name: name.into(),
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
 
@@ -9880,9 +9880,9 @@ pub mod locations {
                                 List {
                                     client: self.client.clone(),
                                     parent: parent.into(),
-                                    page_size: ::std::option::Option::None,
-                                    page_token: ::std::option::Option::None,
-                                    params: ::std::default::Default::default(),
+                                    page_size: None,
+                                    page_token: None,
+                                    params: Default::default(),
                                 }
                             }
 
@@ -9894,9 +9894,9 @@ pub mod locations {
                                 Patch {
                                     client: self.client.clone(),
                                     name: name.into(),
-                                    update_mask: ::std::option::Option::None,
+                                    update_mask: None,
                                     body,
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
                         }
@@ -10139,7 +10139,7 @@ pub mod locations {
                                     client: self.client.clone(),
                                     parent: parent.into(),
                                     body,
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
 
@@ -10147,7 +10147,7 @@ pub mod locations {
                                 Delete {
                                     client: self.client.clone(),
                                     name: name.into(),
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
 
@@ -10155,7 +10155,7 @@ pub mod locations {
                                 Get {
                                     client: self.client.clone(),
                                     name: name.into(),
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
 
@@ -10163,9 +10163,9 @@ pub mod locations {
                                 List {
                                     client: self.client.clone(),
                                     parent: parent.into(),
-                                    page_size: ::std::option::Option::None,
-                                    page_token: ::std::option::Option::None,
-                                    params: ::std::default::Default::default(),
+                                    page_size: None,
+                                    page_token: None,
+                                    params: Default::default(),
                                 }
                             }
 
@@ -10177,9 +10177,9 @@ pub mod locations {
                                 Patch {
                                     client: self.client.clone(),
                                     name: name.into(),
-                                    update_mask: ::std::option::Option::None,
+                                    update_mask: None,
                                     body,
-                                    params: ::std::default::Default::default(),
+                                    params: Default::default(),
                                 }
                             }
                         }
@@ -10425,7 +10425,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -10438,7 +10438,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -10450,10 +10450,10 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        intent_view: ::std::option::Option::None,
-                        language_code: ::std::option::Option::None,
+                        intent_view: None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -10461,7 +10461,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -10469,9 +10469,9 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        intent_view: ::std::option::Option::None,
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        intent_view: None,
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -10479,11 +10479,11 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        intent_view: ::std::option::Option::None,
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        intent_view: None,
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -10495,11 +10495,11 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        intent_view: ::std::option::Option::None,
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        intent_view: None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -11009,7 +11009,7 @@ pub mod locations {
                     DeleteContexts {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -11022,7 +11022,7 @@ pub mod locations {
                         client: self.client.clone(),
                         session: session.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -11124,7 +11124,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -11132,7 +11132,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -11140,7 +11140,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -11148,9 +11148,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -11162,9 +11162,9 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            update_mask: ::std::option::Option::None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -11395,7 +11395,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -11403,7 +11403,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -11411,7 +11411,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -11419,9 +11419,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -11433,9 +11433,9 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            update_mask: ::std::option::Option::None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -11670,7 +11670,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -11678,7 +11678,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -11686,7 +11686,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -11694,9 +11694,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -11708,9 +11708,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -11937,10 +11937,10 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -11952,9 +11952,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -12081,9 +12081,9 @@ pub mod locations {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    companion_agent_id: ::std::option::Option::None,
+                    companion_agent_id: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12091,7 +12091,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12099,7 +12099,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12107,9 +12107,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -12121,9 +12121,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -12360,7 +12360,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12368,7 +12368,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12376,7 +12376,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12389,7 +12389,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12397,9 +12397,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -12637,7 +12637,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12645,7 +12645,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12658,7 +12658,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12666,7 +12666,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -12674,9 +12674,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -12689,7 +12689,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -12955,7 +12955,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -12963,7 +12963,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -12971,9 +12971,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
             }
@@ -13128,7 +13128,7 @@ pub mod locations {
                     client: self.client.clone(),
                     conversation_profile: conversation_profile.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13141,7 +13141,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13149,7 +13149,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13157,7 +13157,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13165,9 +13165,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -13179,9 +13179,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13194,7 +13194,7 @@ pub mod locations {
                     client: self.client.clone(),
                     conversation_profile: conversation_profile.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -13537,7 +13537,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13549,9 +13549,9 @@ pub mod locations {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    conversation_id: ::std::option::Option::None,
+                    conversation_id: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13559,7 +13559,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13572,7 +13572,7 @@ pub mod locations {
                     client: self.client.clone(),
                     conversation: conversation.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -13580,10 +13580,10 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -13824,10 +13824,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        filter: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        filter: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
             }
@@ -13920,7 +13920,7 @@ pub mod locations {
                         client: self.client.clone(),
                         participant: participant.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -13933,7 +13933,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -13941,7 +13941,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -13949,9 +13949,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -13963,9 +13963,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -14201,7 +14201,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -14214,7 +14214,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -14227,7 +14227,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -14240,7 +14240,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -14429,7 +14429,7 @@ pub mod locations {
                         client: self.client.clone(),
                         conversation: conversation.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -14442,7 +14442,7 @@ pub mod locations {
                         client: self.client.clone(),
                         conversation: conversation.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -14455,7 +14455,7 @@ pub mod locations {
                         client: self.client.clone(),
                         conversation: conversation.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -14603,7 +14603,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -14676,9 +14676,9 @@ pub mod locations {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    generator_id: ::std::option::Option::None,
+                    generator_id: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -14686,7 +14686,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -14694,7 +14694,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -14702,9 +14702,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -14716,9 +14716,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -14954,7 +14954,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -14962,7 +14962,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -14970,7 +14970,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -14978,9 +14978,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
             }
@@ -15179,7 +15179,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -15187,8 +15187,8 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    force: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    force: None,
+                    params: Default::default(),
                 }
             }
 
@@ -15196,7 +15196,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -15204,10 +15204,10 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -15219,9 +15219,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -15464,7 +15464,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -15472,7 +15472,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -15485,7 +15485,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -15493,7 +15493,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -15506,7 +15506,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -15514,10 +15514,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        filter: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        filter: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -15529,9 +15529,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -15544,7 +15544,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -15898,7 +15898,7 @@ pub mod locations {
                 Cancel {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -15906,7 +15906,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -15914,11 +15914,11 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     name: name.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    return_partial_success: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    return_partial_success: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -16080,7 +16080,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16088,7 +16088,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16096,7 +16096,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16104,9 +16104,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -16118,9 +16118,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -16350,7 +16350,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -16415,7 +16415,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16428,7 +16428,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -16533,9 +16533,9 @@ pub mod locations {
                 Create {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    tool_id: ::std::option::Option::None,
+                    tool_id: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16543,7 +16543,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16551,7 +16551,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -16559,9 +16559,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -16573,9 +16573,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -16807,7 +16807,7 @@ pub mod operations {
             Cancel {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -16815,7 +16815,7 @@ pub mod operations {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -16823,11 +16823,11 @@ pub mod operations {
             List {
                 client: self.client.clone(),
                 name: name.into(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                return_partial_success: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                return_partial_success: None,
+                params: Default::default(),
             }
         }
     }
@@ -16986,7 +16986,7 @@ pub mod suggestions {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -16999,7 +16999,7 @@ pub mod suggestions {
                 client: self.client.clone(),
                 parent: parent.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }

@@ -58,7 +58,7 @@ pub mod locations {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -66,11 +66,11 @@ pub mod locations {
             List {
                 client: self.client.clone(),
                 name: name.into(),
-                extra_location_types: ::std::vec::Vec::new(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                extra_location_types: Vec::new(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
     }
@@ -302,7 +302,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -310,7 +310,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -323,7 +323,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -331,7 +331,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -342,8 +342,8 @@ pub mod locations {
                 GetGenerativeSettings {
                     client: self.client.clone(),
                     name: name.into(),
-                    language_code: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    language_code: None,
+                    params: Default::default(),
                 }
             }
 
@@ -351,8 +351,8 @@ pub mod locations {
                 GetValidationResult {
                     client: self.client.clone(),
                     name: name.into(),
-                    language_code: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    language_code: None,
+                    params: Default::default(),
                 }
             }
 
@@ -360,9 +360,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -374,9 +374,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -389,7 +389,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -401,9 +401,9 @@ pub mod locations {
                 UpdateGenerativeSettings {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -416,7 +416,7 @@ pub mod locations {
                     client: self.client.clone(),
                     name: name.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -892,7 +892,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -900,10 +900,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        filter: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        filter: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
             }
@@ -1021,9 +1021,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1031,8 +1031,8 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        force: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        force: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -1045,7 +1045,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1053,8 +1053,8 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -1067,7 +1067,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1075,10 +1075,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -1090,10 +1090,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -1476,7 +1476,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1484,7 +1484,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1497,7 +1497,7 @@ pub mod locations {
                         client: self.client.clone(),
                         environment: environment.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1505,7 +1505,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1513,9 +1513,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -1526,9 +1526,9 @@ pub mod locations {
                     LookupEnvironmentHistory {
                         client: self.client.clone(),
                         name: name.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -1540,9 +1540,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -1555,7 +1555,7 @@ pub mod locations {
                         client: self.client.clone(),
                         environment: environment.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -1913,9 +1913,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
                 }
@@ -1987,7 +1987,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -1995,9 +1995,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
                 }
@@ -2110,7 +2110,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2118,7 +2118,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2126,7 +2126,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2134,9 +2134,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -2148,9 +2148,9 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            update_mask: ::std::option::Option::None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2163,7 +2163,7 @@ pub mod locations {
                             client: self.client.clone(),
                             name: name.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2176,7 +2176,7 @@ pub mod locations {
                             client: self.client.clone(),
                             name: name.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -2498,7 +2498,7 @@ pub mod locations {
                             client: self.client.clone(),
                             session: session.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2511,7 +2511,7 @@ pub mod locations {
                             client: self.client.clone(),
                             session: session.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2524,7 +2524,7 @@ pub mod locations {
                             client: self.client.clone(),
                             session: session.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -2537,7 +2537,7 @@ pub mod locations {
                             client: self.client.clone(),
                             session: session.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -2724,7 +2724,7 @@ pub mod locations {
                                 client: self.client.clone(),
                                 parent: parent.into(),
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -2732,7 +2732,7 @@ pub mod locations {
                             Delete {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -2740,7 +2740,7 @@ pub mod locations {
                             Get {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
 
@@ -2748,9 +2748,9 @@ pub mod locations {
                             List {
                                 client: self.client.clone(),
                                 parent: parent.into(),
-                                page_size: ::std::option::Option::None,
-                                page_token: ::std::option::Option::None,
-                                params: ::std::default::Default::default(),
+                                page_size: None,
+                                page_token: None,
+                                params: Default::default(),
                             }
                         }
 
@@ -2762,9 +2762,9 @@ pub mod locations {
                             Patch {
                                 client: self.client.clone(),
                                 name: name.into(),
-                                update_mask: ::std::option::Option::None,
+                                update_mask: None,
                                 body,
-                                params: ::std::default::Default::default(),
+                                params: Default::default(),
                             }
                         }
                     }
@@ -3028,9 +3028,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3038,8 +3038,8 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        force: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        force: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -3052,7 +3052,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3060,8 +3060,8 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -3072,8 +3072,8 @@ pub mod locations {
                     GetValidationResult {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -3086,7 +3086,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3094,10 +3094,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -3109,10 +3109,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3125,7 +3125,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -3138,7 +3138,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -3606,9 +3606,9 @@ pub mod locations {
                         Create {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            language_code: ::std::option::Option::None,
+                            language_code: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -3616,8 +3616,8 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            force: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            force: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -3625,8 +3625,8 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            language_code: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            language_code: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -3634,10 +3634,10 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            language_code: ::std::option::Option::None,
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            language_code: None,
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -3649,10 +3649,10 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            language_code: ::std::option::Option::None,
-                            update_mask: ::std::option::Option::None,
+                            language_code: None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -3917,9 +3917,9 @@ pub mod locations {
                         Create {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            language_code: ::std::option::Option::None,
+                            language_code: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -3927,8 +3927,8 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            force: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            force: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -3936,8 +3936,8 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            language_code: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            language_code: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -3945,10 +3945,10 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            language_code: ::std::option::Option::None,
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            language_code: None,
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -3960,10 +3960,10 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            language_code: ::std::option::Option::None,
-                            update_mask: ::std::option::Option::None,
+                            language_code: None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -4232,7 +4232,7 @@ pub mod locations {
                             client: self.client.clone(),
                             base_version: base_version.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -4245,7 +4245,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -4253,7 +4253,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -4261,7 +4261,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -4269,9 +4269,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -4284,7 +4284,7 @@ pub mod locations {
                             client: self.client.clone(),
                             name: name.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -4296,9 +4296,9 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            update_mask: ::std::option::Option::None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -4607,9 +4607,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4617,8 +4617,8 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        force: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        force: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -4626,8 +4626,8 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -4635,10 +4635,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -4650,10 +4650,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -4918,9 +4918,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4928,7 +4928,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4941,7 +4941,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4949,8 +4949,8 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -4963,7 +4963,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -4971,11 +4971,11 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        intent_view: ::std::option::Option::None,
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        intent_view: None,
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -4987,10 +4987,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -5391,7 +5391,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -5399,7 +5399,7 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -5412,7 +5412,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -5420,7 +5420,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -5433,7 +5433,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -5441,9 +5441,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -5455,9 +5455,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -5767,7 +5767,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -5775,7 +5775,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -5783,7 +5783,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -5791,10 +5791,10 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            language_code: ::std::option::Option::None,
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            language_code: None,
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -5806,9 +5806,9 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            update_mask: ::std::option::Option::None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -6046,7 +6046,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -6054,7 +6054,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -6062,7 +6062,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -6070,9 +6070,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -6085,7 +6085,7 @@ pub mod locations {
                             client: self.client.clone(),
                             name: name.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -6325,7 +6325,7 @@ pub mod locations {
                         client: self.client.clone(),
                         session: session.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6338,7 +6338,7 @@ pub mod locations {
                         client: self.client.clone(),
                         session: session.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6351,7 +6351,7 @@ pub mod locations {
                         client: self.client.clone(),
                         session: session.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6364,7 +6364,7 @@ pub mod locations {
                         client: self.client.clone(),
                         session: session.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6377,7 +6377,7 @@ pub mod locations {
                         client: self.client.clone(),
                         session: session.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -6605,7 +6605,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -6613,7 +6613,7 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -6621,7 +6621,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -6629,9 +6629,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -6643,9 +6643,9 @@ pub mod locations {
                         Patch {
                             client: self.client.clone(),
                             name: name.into(),
-                            update_mask: ::std::option::Option::None,
+                            update_mask: None,
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -6890,7 +6890,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6903,7 +6903,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6911,8 +6911,8 @@ pub mod locations {
                     CalculateCoverage {
                         client: self.client.clone(),
                         agent: agent.into(),
-                        r#type: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        r#type: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -6925,7 +6925,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6938,7 +6938,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6946,7 +6946,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6959,7 +6959,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6967,10 +6967,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        view: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        view: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -6982,9 +6982,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -6997,7 +6997,7 @@ pub mod locations {
                         client: self.client.clone(),
                         name: name.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -7510,7 +7510,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -7518,10 +7518,10 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            filter: ::std::option::Option::None,
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            filter: None,
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
                 }
@@ -7652,7 +7652,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -7660,8 +7660,8 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        force: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        force: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -7669,7 +7669,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -7677,9 +7677,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -7691,9 +7691,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -7930,7 +7930,7 @@ pub mod locations {
                             client: self.client.clone(),
                             parent: parent.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -7938,8 +7938,8 @@ pub mod locations {
                         Delete {
                             client: self.client.clone(),
                             name: name.into(),
-                            force: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            force: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -7947,7 +7947,7 @@ pub mod locations {
                         Get {
                             client: self.client.clone(),
                             name: name.into(),
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -7955,9 +7955,9 @@ pub mod locations {
                         List {
                             client: self.client.clone(),
                             parent: parent.into(),
-                            page_size: ::std::option::Option::None,
-                            page_token: ::std::option::Option::None,
-                            params: ::std::default::Default::default(),
+                            page_size: None,
+                            page_token: None,
+                            params: Default::default(),
                         }
                     }
 
@@ -7970,7 +7970,7 @@ pub mod locations {
                             client: self.client.clone(),
                             name: name.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -8207,9 +8207,9 @@ pub mod locations {
                     Create {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
+                        language_code: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8217,8 +8217,8 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        force: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        force: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8226,8 +8226,8 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8235,10 +8235,10 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        language_code: ::std::option::Option::None,
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        language_code: None,
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8250,10 +8250,10 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        language_code: ::std::option::Option::None,
-                        update_mask: ::std::option::Option::None,
+                        language_code: None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -8522,7 +8522,7 @@ pub mod locations {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8530,8 +8530,8 @@ pub mod locations {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        force: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        force: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8539,7 +8539,7 @@ pub mod locations {
                     Get {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -8547,9 +8547,9 @@ pub mod locations {
                     List {
                         client: self.client.clone(),
                         parent: parent.into(),
-                        page_size: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        page_size: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
 
@@ -8561,9 +8561,9 @@ pub mod locations {
                     Patch {
                         client: self.client.clone(),
                         name: name.into(),
-                        update_mask: ::std::option::Option::None,
+                        update_mask: None,
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }
@@ -8797,7 +8797,7 @@ pub mod locations {
                 Cancel {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8805,7 +8805,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8813,11 +8813,11 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     name: name.into(),
-                    filter: ::std::option::Option::None,
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    return_partial_success: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    filter: None,
+                    page_size: None,
+                    page_token: None,
+                    return_partial_success: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -8979,7 +8979,7 @@ pub mod locations {
                     client: self.client.clone(),
                     parent: parent.into(),
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8987,7 +8987,7 @@ pub mod locations {
                 Delete {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -8995,7 +8995,7 @@ pub mod locations {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -9003,9 +9003,9 @@ pub mod locations {
                 List {
                     client: self.client.clone(),
                     parent: parent.into(),
-                    page_size: ::std::option::Option::None,
-                    page_token: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    page_size: None,
+                    page_token: None,
+                    params: Default::default(),
                 }
             }
 
@@ -9017,9 +9017,9 @@ pub mod locations {
                 Patch {
                     client: self.client.clone(),
                     name: name.into(),
-                    update_mask: ::std::option::Option::None,
+                    update_mask: None,
                     body,
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -9245,7 +9245,7 @@ pub mod operations {
             Cancel {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -9253,7 +9253,7 @@ pub mod operations {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -9261,11 +9261,11 @@ pub mod operations {
             List {
                 client: self.client.clone(),
                 name: name.into(),
-                filter: ::std::option::Option::None,
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                return_partial_success: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                return_partial_success: None,
+                params: Default::default(),
             }
         }
     }

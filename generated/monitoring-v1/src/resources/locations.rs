@@ -60,7 +60,7 @@ pub mod global {
                 Get {
                     client: self.client.clone(),
                     name: name.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
 
@@ -70,8 +70,8 @@ pub mod global {
             ) -> ListMetricsScopesByMonitoredProject {
                 ListMetricsScopesByMonitoredProject {
                     client: self.client.clone(),
-                    monitored_resource_container: ::std::option::Option::None,
-                    params: ::std::default::Default::default(),
+                    monitored_resource_container: None,
+                    params: Default::default(),
                 }
             }
         }
@@ -185,7 +185,7 @@ pub mod global {
                         client: self.client.clone(),
                         parent: parent.into(),
                         body,
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -196,7 +196,7 @@ pub mod global {
                     Delete {
                         client: self.client.clone(),
                         name: name.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
             }

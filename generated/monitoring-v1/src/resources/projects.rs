@@ -38,9 +38,9 @@ pub mod dashboards {
             Create {
                 client: self.client.clone(),
                 parent: parent.into(),
-                validate_only: ::std::option::Option::None,
+                validate_only: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -51,7 +51,7 @@ pub mod dashboards {
             Delete {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -62,7 +62,7 @@ pub mod dashboards {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -73,9 +73,9 @@ pub mod dashboards {
             List {
                 client: self.client.clone(),
                 parent: parent.into(),
-                page_size: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                params: ::std::default::Default::default(),
+                page_size: None,
+                page_token: None,
+                params: Default::default(),
             }
         }
 
@@ -86,9 +86,9 @@ pub mod dashboards {
             Patch {
                 client: self.client.clone(),
                 name: name.into(),
-                validate_only: ::std::option::Option::None,
+                validate_only: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -403,7 +403,7 @@ pub mod location {
                             name: name.into(),
                             location: location.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -422,7 +422,7 @@ pub mod location {
                             name: name.into(),
                             location: location.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -441,7 +441,7 @@ pub mod location {
                             name: name.into(),
                             location: location.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -460,7 +460,7 @@ pub mod location {
                             name: name.into(),
                             location: location.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
 
@@ -479,7 +479,7 @@ pub mod location {
                             name: name.into(),
                             location: location.into(),
                             body,
-                            params: ::std::default::Default::default(),
+                            params: Default::default(),
                         }
                     }
                 }
@@ -724,10 +724,10 @@ pub mod location {
                                 name: name.into(),
                                 location: location.into(),
                                 label: label.into(),
-                                end: ::std::option::Option::None,
-                                r#match: ::std::option::Option::None,
-                                start: ::std::option::Option::None,
-                                params: ::std::default::Default::default(),
+                                end: None,
+                                r#match: None,
+                                start: None,
+                                params: Default::default(),
                             }
                         }
                     }
@@ -823,9 +823,9 @@ pub mod location {
                                 client: self.client.clone(),
                                 name: name.into(),
                                 location: location.into(),
-                                limit: ::std::option::Option::None,
-                                metric: ::std::option::Option::None,
-                                params: ::std::default::Default::default(),
+                                limit: None,
+                                metric: None,
+                                params: Default::default(),
                             }
                         }
                     }

@@ -11,9 +11,9 @@ impl Subscriptions {
     pub fn create(&self, body: crate::schemas::Subscription) -> Create {
         Create {
             client: self.client.clone(),
-            validate_only: ::std::option::Option::None,
+            validate_only: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -24,10 +24,10 @@ impl Subscriptions {
         Delete {
             client: self.client.clone(),
             name: name.into(),
-            allow_missing: ::std::option::Option::None,
-            etag: ::std::option::Option::None,
-            validate_only: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            allow_missing: None,
+            etag: None,
+            validate_only: None,
+            params: Default::default(),
         }
     }
 
@@ -38,7 +38,7 @@ impl Subscriptions {
         Get {
             client: self.client.clone(),
             name: name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -46,10 +46,10 @@ impl Subscriptions {
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
-            filter: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            filter: None,
+            page_size: None,
+            page_token: None,
+            params: Default::default(),
         }
     }
 
@@ -60,10 +60,10 @@ impl Subscriptions {
         Patch {
             client: self.client.clone(),
             name: name.into(),
-            update_mask: ::std::option::Option::None,
-            validate_only: ::std::option::Option::None,
+            update_mask: None,
+            validate_only: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -79,7 +79,7 @@ impl Subscriptions {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

@@ -64,19 +64,19 @@ impl Client {
     pub fn ping(&self) -> crate::resources::Ping {
         crate::resources::Ping {
             client: self.runtime.clone(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
     pub fn tokeninfo(&self) -> crate::resources::Tokeninfo {
         crate::resources::Tokeninfo {
             client: self.runtime.clone(),
-            access_token: ::std::option::Option::None,
-            alt: ::std::option::Option::None,
-            fields: ::std::option::Option::None,
-            id_token: ::std::option::Option::None,
-            key: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            access_token: None,
+            alt: None,
+            fields: None,
+            id_token: None,
+            key: None,
+            params: Default::default(),
         }
     }
 }

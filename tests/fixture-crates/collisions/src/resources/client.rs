@@ -11,7 +11,7 @@ impl Client {
     pub fn get(&self) -> Get {
         Get {
             client: self.client.clone(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

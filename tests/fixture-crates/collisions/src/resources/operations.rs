@@ -18,8 +18,8 @@ impl Operations {
     pub fn list_2(&self) -> List {
         List {
             client: self.client.clone(),
-            page_token: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            page_token: None,
+            params: Default::default(),
         }
     }
 }
@@ -81,7 +81,7 @@ pub mod list {
             Get {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }

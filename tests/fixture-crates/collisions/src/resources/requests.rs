@@ -12,7 +12,7 @@ impl Requests {
         Build {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -21,7 +21,7 @@ impl Requests {
         FooBar {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -30,7 +30,7 @@ impl Requests {
         FooBar2 {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -39,7 +39,7 @@ impl Requests {
         New {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -48,7 +48,7 @@ impl Requests {
         Send {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

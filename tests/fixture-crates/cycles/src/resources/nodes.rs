@@ -12,7 +12,7 @@ impl Nodes {
         Create {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

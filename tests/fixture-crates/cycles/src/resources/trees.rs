@@ -14,7 +14,7 @@ impl Trees {
         Get {
             client: self.client.clone(),
             name: name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

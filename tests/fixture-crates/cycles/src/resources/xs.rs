@@ -15,7 +15,7 @@ impl Xs {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

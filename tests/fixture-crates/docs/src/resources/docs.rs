@@ -18,16 +18,16 @@ impl Docs {
         Get {
             client: self.client.clone(),
             name: name.into(),
-            view: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            view: None,
+            params: Default::default(),
         }
     }
 
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
-            page_token: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            page_token: None,
+            params: Default::default(),
         }
     }
 
@@ -35,7 +35,7 @@ impl Docs {
         Touch {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

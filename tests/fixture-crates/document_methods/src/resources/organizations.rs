@@ -66,7 +66,7 @@ pub mod folders {
                     organization_id: organization_id.into(),
                     folder_id: folder_id.into(),
                     project_id: project_id.into(),
-                    params: ::std::default::Default::default(),
+                    params: Default::default(),
                 }
             }
         }
@@ -140,7 +140,7 @@ pub mod folders {
                         folder_id: folder_id.into(),
                         project_id: project_id.into(),
                         zone: zone.into(),
-                        params: ::std::default::Default::default(),
+                        params: Default::default(),
                     }
                 }
 
@@ -160,9 +160,9 @@ pub mod folders {
                         organization_id: organization_id.into(),
                         folder_id: folder_id.into(),
                         project_id: project_id.into(),
-                        max_results: ::std::option::Option::None,
-                        page_token: ::std::option::Option::None,
-                        params: ::std::default::Default::default(),
+                        max_results: None,
+                        page_token: None,
+                        params: Default::default(),
                     }
                 }
             }

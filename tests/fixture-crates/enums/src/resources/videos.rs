@@ -14,11 +14,11 @@ impl Videos {
         List {
             client: self.client.clone(),
             parent: parent.into(),
-            formats: ::std::vec::Vec::new(),
-            page_token: ::std::option::Option::None,
-            resolution: ::std::option::Option::None,
-            view: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            formats: Vec::new(),
+            page_token: None,
+            resolution: None,
+            view: None,
+            params: Default::default(),
         }
     }
 
@@ -29,9 +29,9 @@ impl Videos {
         Patch {
             client: self.client.clone(),
             name: name.into(),
-            update_mask: ::std::option::Option::None,
+            update_mask: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

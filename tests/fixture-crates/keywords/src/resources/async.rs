@@ -28,11 +28,11 @@ impl Async {
         Match {
             client: self.client.clone(),
             parent: parent.into(),
-            r#async: ::std::option::Option::None,
-            r#ref: ::std::vec::Vec::new(),
-            self_: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            r#async: None,
+            r#ref: Vec::new(),
+            self_: None,
+            r#type: None,
+            params: Default::default(),
         }
     }
 
@@ -44,7 +44,7 @@ impl Async {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -55,7 +55,7 @@ impl Async {
         Type {
             client: self.client.clone(),
             name: name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }
@@ -215,7 +215,7 @@ pub mod crate_ {
             Fn {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }
@@ -272,7 +272,7 @@ pub mod self_ {
                 client: self.client.clone(),
                 name: name.into(),
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }

@@ -14,7 +14,7 @@ impl Attachments {
         Download {
             client: self.client.clone(),
             resource_name: resource_name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -30,7 +30,7 @@ impl Attachments {
             client: self.client.clone(),
             parent: parent.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

@@ -23,7 +23,7 @@ impl Objects {
             bucket: bucket.into(),
             object: object.into(),
             mime_type: mime_type.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -36,9 +36,9 @@ impl Objects {
             client: self.client.clone(),
             bucket: bucket.into(),
             object: object.into(),
-            generation: ::std::option::Option::None,
-            projection: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            generation: None,
+            projection: None,
+            params: Default::default(),
         }
     }
 
@@ -49,11 +49,11 @@ impl Objects {
         Insert {
             client: self.client.clone(),
             bucket: bucket.into(),
-            content_encoding: ::std::option::Option::None,
-            if_generation_match: ::std::option::Option::None,
-            name: ::std::option::Option::None,
+            content_encoding: None,
+            if_generation_match: None,
+            name: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -64,7 +64,7 @@ impl Objects {
         UploadData {
             client: self.client.clone(),
             bucket: bucket.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

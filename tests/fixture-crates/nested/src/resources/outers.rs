@@ -12,7 +12,7 @@ impl Outers {
         Create {
             client: self.client.clone(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -24,7 +24,7 @@ impl Outers {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -35,7 +35,7 @@ impl Outers {
         Get {
             client: self.client.clone(),
             name: name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

@@ -19,7 +19,7 @@ impl Operations {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -30,7 +30,7 @@ impl Operations {
         Delete {
             client: self.client.clone(),
             name: name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -41,7 +41,7 @@ impl Operations {
         Get {
             client: self.client.clone(),
             name: name.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -52,11 +52,11 @@ impl Operations {
         List {
             client: self.client.clone(),
             name: name.into(),
-            filter: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            return_partial_success: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            filter: None,
+            page_size: None,
+            page_token: None,
+            return_partial_success: None,
+            params: Default::default(),
         }
     }
 }

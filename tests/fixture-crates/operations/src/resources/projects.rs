@@ -31,9 +31,9 @@ pub mod widgets {
             Create {
                 client: self.client.clone(),
                 parent: parent.into(),
-                widget_id: ::std::option::Option::None,
+                widget_id: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -44,7 +44,7 @@ pub mod widgets {
             Delete {
                 client: self.client.clone(),
                 name: name.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }

@@ -33,7 +33,7 @@ pub mod files {
                 client: self.client.clone(),
                 bucket: bucket.into(),
                 file: file.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -53,7 +53,7 @@ pub mod files {
                 bucket: bucket.into(),
                 file: file.into(),
                 context_key: context_key.into(),
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }

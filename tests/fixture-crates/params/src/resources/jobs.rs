@@ -19,7 +19,7 @@ impl Jobs {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -35,7 +35,7 @@ impl Jobs {
             client: self.client.clone(),
             name: name.into(),
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -43,9 +43,9 @@ impl Jobs {
     pub fn insert(&self, body: crate::schemas::Job) -> Insert {
         Insert {
             client: self.client.clone(),
-            request_id: ::std::option::Option::None,
+            request_id: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -53,7 +53,7 @@ impl Jobs {
     pub fn ping(&self) -> Ping {
         Ping {
             client: self.client.clone(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -65,7 +65,7 @@ impl Jobs {
         Purge {
             client: self.client.clone(),
             parent: parent.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -73,10 +73,10 @@ impl Jobs {
     pub fn search(&self, body: crate::schemas::SearchJobsRequest) -> Search {
         Search {
             client: self.client.clone(),
-            order_by: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
+            order_by: None,
+            page_token: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

@@ -14,7 +14,7 @@ impl Keys {
         RetrieveSecret {
             client: self.client.clone(),
             key: key.into(),
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }

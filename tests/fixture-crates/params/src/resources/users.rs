@@ -33,7 +33,7 @@ pub mod items {
                 client: self.client.clone(),
                 user_id: user_id.into(),
                 item_id: item_id,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
 
@@ -46,15 +46,15 @@ pub mod items {
                 client: self.client.clone(),
                 user_id: user_id.into(),
                 filter: filter.into(),
-                body: ::std::option::Option::None,
-                fields: ::std::option::Option::None,
-                ids: ::std::vec::Vec::new(),
-                include_deleted: ::std::option::Option::None,
-                limit: ::std::option::Option::None,
-                page_token: ::std::option::Option::None,
-                start_date: ::std::option::Option::None,
-                tags: ::std::vec::Vec::new(),
-                params: ::std::default::Default::default(),
+                body: None,
+                fields: None,
+                ids: Vec::new(),
+                include_deleted: None,
+                limit: None,
+                page_token: None,
+                start_date: None,
+                tags: Vec::new(),
+                params: Default::default(),
             }
         }
 
@@ -72,9 +72,9 @@ pub mod items {
                 client: self.client.clone(),
                 user_id: user_id.into(),
                 item_id: item_id,
-                update_mask: ::std::option::Option::None,
+                update_mask: None,
                 body,
-                params: ::std::default::Default::default(),
+                params: Default::default(),
             }
         }
     }

@@ -11,9 +11,9 @@ impl Scalars {
     pub fn create(&self, body: crate::schemas::Scalars) -> Create {
         Create {
             client: self.client.clone(),
-            request_id: ::std::option::Option::None,
+            request_id: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 
@@ -24,19 +24,19 @@ impl Scalars {
         Get {
             client: self.client.clone(),
             name: name.into(),
-            bool_param: ::std::option::Option::None,
-            bytes_param: ::std::option::Option::None,
-            date_param: ::std::option::Option::None,
-            double_param: ::std::option::Option::None,
-            duration_param: ::std::option::Option::None,
-            float_param: ::std::option::Option::None,
-            int32_param: ::std::option::Option::None,
-            int64_param: ::std::option::Option::None,
-            read_mask: ::std::option::Option::None,
-            time_param: ::std::option::Option::None,
-            uint32_param: ::std::option::Option::None,
-            uint64_param: ::std::option::Option::None,
-            params: ::std::default::Default::default(),
+            bool_param: None,
+            bytes_param: None,
+            date_param: None,
+            double_param: None,
+            duration_param: None,
+            float_param: None,
+            int32_param: None,
+            int64_param: None,
+            read_mask: None,
+            time_param: None,
+            uint32_param: None,
+            uint64_param: None,
+            params: Default::default(),
         }
     }
 
@@ -47,9 +47,9 @@ impl Scalars {
         Patch {
             client: self.client.clone(),
             name: name.into(),
-            update_mask: ::std::option::Option::None,
+            update_mask: None,
             body,
-            params: ::std::default::Default::default(),
+            params: Default::default(),
         }
     }
 }
