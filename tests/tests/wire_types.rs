@@ -22,10 +22,7 @@ fn scalars_decode_from_the_wire_forms() {
     assert_eq!(value.int64_value, Some(-9_007_199_254_740_993));
     assert_eq!(value.uint64_value, Some(u64::MAX));
     assert_eq!(value.int64_list, Some(vec![1, 2]));
-    assert_eq!(
-        value.bytes_value.as_deref().map(|b| &b[..]),
-        Some(&[0xfb, 0xff][..])
-    );
+    assert_eq!(value.bytes_value.as_deref(), Some(&[0xfb, 0xff][..]));
     assert_eq!(
         value
             .bytes_list

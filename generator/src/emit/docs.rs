@@ -46,27 +46,50 @@ fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 /// Makes one description safe for rustdoc.
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
-    let mut in_fence = false;
+    // The marker (``` or ~~~) of the open code fence, if any.
+    let mut fence: Option<&str> = None;
     for raw in text.replace("\r\n", "\n").lines() {
         let line = raw.trim_end();
-        if line.trim_start().starts_with("```") {
-            out.push(if in_fence {
-                "```".to_owned()
-            } else {
-                "```text".to_owned()
-            });
-            in_fence = !in_fence;
-        } else if in_fence {
-            out.push(line.to_owned());
-        } else {
-            // Leading spaces would make an indented code block, which rustdoc compiles as a doctest.
-            out.push(escape_line(line.trim_start()));
+        let marker = ["```", "~~~"]
+            .into_iter()
+            .find(|m| line.trim_start().starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                // Untagged or tagged alike, fenced text is never compiled as a doctest.
+                out.push(format!("{m}text"));
+                fence = Some(m);
+            }
+            (Some(open), Some(m)) if open == m => {
+                out.push(m.to_owned());
+                fence = None;
+            }
+            (Some(_), _) => out.push(line.to_owned()),
+            (None, None) => {
+                // Leading spaces would make an indented code block, which rustdoc compiles as a doctest.
+                let line = line.trim_start();
+                // Without indentation a line after a list item would continue it lazily; start a new block.
+                let after_list_item = out
+                    .last()
+                    .is_some_and(|previous: &String| is_list_item(previous));
+                if after_list_item && !line.is_empty() && !is_list_item(line) {
+                    out.push(String::new());
+                }
+                out.push(escape_line(line));
+            }
         }
     }
-    if in_fence {
-        out.push("```".to_owned());
+    if let Some(open) = fence {
+        out.push(open.to_owned());
     }
     out.join("\n")
+}
+
+fn is_list_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    ["- ", "* ", "+ "]
+        .iter()
+        .any(|marker| line.starts_with(marker))
+        || (digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") ")))
 }
 
 /// Escapes brackets and HTML outside code spans, keeps inline links, and wraps bare URLs in `<...>`.
@@ -204,6 +227,13 @@ mod tests {
             "Example:\nfoo(bar)\n```text\nx [y]\n```"
         );
         assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+        assert_eq!(sanitize("~~~\nx\n```\n~~~"), "~~~text\nx\n```\n~~~");
+    }
+
+    #[test]
+    fn a_line_after_a_list_starts_a_new_block() {
+        assert_eq!(sanitize("- a\n- b\n| t |"), "- a\n- b\n\n| t |");
+        assert_eq!(sanitize("1. one\ntext"), "1. one\n\ntext");
     }
 
     #[test]

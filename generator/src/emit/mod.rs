@@ -119,7 +119,8 @@ impl<'a> Scope<'a> {
     /// `None`, or `::std::option::Option::None` where `Option` is shadowed (a variant could be too).
     pub fn option_variant(&self, variant: &str) -> TokenStream {
         let variant = format_ident!("{}", variant);
-        if self.declared.contains("Option") || self.declared.contains(variant.to_string().as_str()) {
+        if self.declared.contains("Option") || self.declared.contains(variant.to_string().as_str())
+        {
             quote!(::std::option::Option::#variant)
         } else {
             quote!(#variant)

@@ -132,7 +132,10 @@ pub fn constructor(
         if param.required {
             let (arg_ty, convert) = setter_input(scope, param);
             args.push(quote!(#field: #arg_ty));
-            inits.push(quote!(#field: #convert));
+            inits.push(match convert {
+                Some(convert) => quote!(#field: #convert),
+                None => quote!(#field),
+            });
         } else if param.repeated {
             let vec = scope.std("Vec");
             inits.push(quote!(#field: #vec::new()));
@@ -169,10 +172,13 @@ pub fn constructor(
         docs.extend(quote! { #(#[doc = #lines])* });
     }
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
+    // The API named the method; it starts a call rather than constructing the handle.
+    let allow_new = (method.fn_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
     let default = scope.std("Default");
     quote! {
         #docs
         #deprecated
+        #allow_new
         pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
                 client: #client,
@@ -183,20 +189,20 @@ pub fn constructor(
     }
 }
 
-/// A setter's (or constructor argument's) input type and the expression that stores it.
-fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, TokenStream) {
+/// A setter's (or constructor argument's) input type and the expression that stores it (`None`: as is).
+fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, Option<TokenStream>) {
     let field = ident(&param.rust_name);
     let string = scope.std("String");
     let into = scope.std("Into");
     let is_string = matches!(param.ty, TypeRef::String | TypeRef::FieldMask);
     match (param.repeated, is_string) {
-        (false, true) => (quote!(impl #into<#string>), quote!(#field.into())),
-        (false, false) => (scope.ty(&param.ty), quote!(#field)),
+        (false, true) => (quote!(impl #into<#string>), Some(quote!(#field.into()))),
+        (false, false) => (scope.ty(&param.ty), None),
         (true, true) => {
             let iter = scope.std("IntoIterator");
             (
                 quote!(impl #iter<Item = impl #into<#string>>),
-                quote!(#field.into_iter().map(#into::into).collect()),
+                Some(quote!(#field.into_iter().map(#into::into).collect())),
             )
         }
         (true, false) => {
@@ -204,7 +210,7 @@ fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, TokenStream) 
             let ty = scope.ty(&param.ty);
             (
                 quote!(impl #iter<Item = #ty>),
-                quote!(#field.into_iter().collect()),
+                Some(quote!(#field.into_iter().collect())),
             )
         }
     }
@@ -234,10 +240,12 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
     let setters = method.optional_params().map(|param| {
         let field = ident(&param.rust_name);
         let (input, convert) = setter_input(scope, param);
+        let value = convert.unwrap_or_else(|| quote!(#field));
         let stored = if param.repeated {
-            convert
+            value
         } else {
-            quote!(::std::option::Option::Some(#convert))
+            let some = scope.option_variant("Some");
+            quote!(#some(#value))
         };
         let deprecated = param.deprecated.then_some("Deprecated.");
         let docs = doc_attrs(param.doc.as_deref().into_iter().chain(deprecated));

@@ -206,7 +206,7 @@ pub struct SetAgent {
 
 impl SetAgent {
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-        self.update_mask = ::std::option::Option::Some(update_mask.into());
+        self.update_mask = Some(update_mask.into());
         self
     }
 
@@ -474,7 +474,7 @@ pub mod agent {
 
     impl GetValidationResult {
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-            self.language_code = ::std::option::Option::Some(language_code.into());
+            self.language_code = Some(language_code.into());
             self
         }
 
@@ -598,12 +598,12 @@ pub mod agent {
 
     impl Search {
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -689,7 +689,7 @@ pub mod agent {
 
     impl UpdateFulfillment {
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-            self.update_mask = ::std::option::Option::Some(update_mask.into());
+            self.update_mask = Some(update_mask.into());
             self
         }
 
@@ -915,7 +915,7 @@ pub mod agent {
 
         impl Create {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -995,7 +995,7 @@ pub mod agent {
 
         impl Get {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -1039,17 +1039,17 @@ pub mod agent {
 
         impl List {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -1099,12 +1099,12 @@ pub mod agent {
 
         impl Patch {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -1411,7 +1411,7 @@ pub mod agent {
 
         impl Create {
             pub fn environment_id(mut self, environment_id: impl Into<String>) -> Self {
-                self.environment_id = ::std::option::Option::Some(environment_id.into());
+                self.environment_id = Some(environment_id.into());
                 self
             }
 
@@ -1527,12 +1527,12 @@ pub mod agent {
 
         impl GetHistory {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -1579,12 +1579,12 @@ pub mod agent {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -1637,12 +1637,12 @@ pub mod agent {
                 allow_load_to_draft_and_discard_changes: bool,
             ) -> Self {
                 self.allow_load_to_draft_and_discard_changes =
-                    ::std::option::Option::Some(allow_load_to_draft_and_discard_changes);
+                    Some(allow_load_to_draft_and_discard_changes);
                 self
             }
 
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -1714,22 +1714,22 @@ pub mod agent {
 
             impl List {
                 pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
-                    self.intent_view = ::std::option::Option::Some(intent_view);
+                    self.intent_view = Some(intent_view);
                     self
                 }
 
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -2135,12 +2135,12 @@ pub mod agent {
 
                     impl List {
                         pub fn page_size(mut self, page_size: i32) -> Self {
-                            self.page_size = ::std::option::Option::Some(page_size);
+                            self.page_size = Some(page_size);
                             self
                         }
 
                         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                            self.page_token = ::std::option::Option::Some(page_token.into());
+                            self.page_token = Some(page_token.into());
                             self
                         }
 
@@ -2188,7 +2188,7 @@ pub mod agent {
 
                     impl Patch {
                         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                            self.update_mask = ::std::option::Option::Some(update_mask.into());
+                            self.update_mask = Some(update_mask.into());
                             self
                         }
 
@@ -2409,12 +2409,12 @@ pub mod agent {
 
                     impl List {
                         pub fn page_size(mut self, page_size: i32) -> Self {
-                            self.page_size = ::std::option::Option::Some(page_size);
+                            self.page_size = Some(page_size);
                             self
                         }
 
                         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                            self.page_token = ::std::option::Option::Some(page_token.into());
+                            self.page_token = Some(page_token.into());
                             self
                         }
 
@@ -2462,7 +2462,7 @@ pub mod agent {
 
                     impl Patch {
                         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                            self.update_mask = ::std::option::Option::Some(update_mask.into());
+                            self.update_mask = Some(update_mask.into());
                             self
                         }
 
@@ -2689,12 +2689,12 @@ pub mod agent {
 
         impl Create {
             pub fn intent_view(mut self, intent_view: CreateIntentView) -> Self {
-                self.intent_view = ::std::option::Option::Some(intent_view);
+                self.intent_view = Some(intent_view);
                 self
             }
 
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -2776,12 +2776,12 @@ pub mod agent {
 
         impl Get {
             pub fn intent_view(mut self, intent_view: GetIntentView) -> Self {
-                self.intent_view = ::std::option::Option::Some(intent_view);
+                self.intent_view = Some(intent_view);
                 self
             }
 
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -2827,22 +2827,22 @@ pub mod agent {
 
         impl List {
             pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
-                self.intent_view = ::std::option::Option::Some(intent_view);
+                self.intent_view = Some(intent_view);
                 self
             }
 
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -2894,17 +2894,17 @@ pub mod agent {
 
         impl Patch {
             pub fn intent_view(mut self, intent_view: PatchIntentView) -> Self {
-                self.intent_view = ::std::option::Option::Some(intent_view);
+                self.intent_view = Some(intent_view);
                 self
             }
 
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -3193,7 +3193,7 @@ pub mod agent {
 
         impl Delete {
             pub fn force(mut self, force: bool) -> Self {
-                self.force = ::std::option::Option::Some(force);
+                self.force = Some(force);
                 self
             }
 
@@ -3271,17 +3271,17 @@ pub mod agent {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -3330,7 +3330,7 @@ pub mod agent {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -3562,17 +3562,17 @@ pub mod agent {
 
             impl List {
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                    self.filter = ::std::option::Option::Some(filter.into());
+                    self.filter = Some(filter.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -3621,7 +3621,7 @@ pub mod agent {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -4008,12 +4008,12 @@ pub mod agent {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -4061,7 +4061,7 @@ pub mod agent {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -4281,12 +4281,12 @@ pub mod agent {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -4334,7 +4334,7 @@ pub mod agent {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -4553,12 +4553,12 @@ pub mod agent {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -4606,7 +4606,7 @@ pub mod agent {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -4688,17 +4688,17 @@ pub mod answer_records {
 
     impl List {
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -4747,7 +4747,7 @@ pub mod answer_records {
 
     impl Patch {
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-            self.update_mask = ::std::option::Option::Some(update_mask.into());
+            self.update_mask = Some(update_mask.into());
             self
         }
 
@@ -4907,12 +4907,12 @@ pub mod conversation_datasets {
 
     impl List {
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -5192,12 +5192,12 @@ pub mod conversation_models {
 
     impl List {
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -5348,12 +5348,12 @@ pub mod conversation_models {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -5638,12 +5638,12 @@ pub mod conversation_profiles {
 
     impl List {
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -5691,7 +5691,7 @@ pub mod conversation_profiles {
 
     impl Patch {
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-            self.update_mask = ::std::option::Option::Some(update_mask.into());
+            self.update_mask = Some(update_mask.into());
             self
         }
 
@@ -5896,7 +5896,7 @@ pub mod conversations {
 
     impl Create {
         pub fn conversation_id(mut self, conversation_id: impl Into<String>) -> Self {
-            self.conversation_id = ::std::option::Option::Some(conversation_id.into());
+            self.conversation_id = Some(conversation_id.into());
             self
         }
 
@@ -5979,17 +5979,17 @@ pub mod conversations {
 
     impl List {
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -6060,17 +6060,17 @@ pub mod conversations {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -6314,12 +6314,12 @@ pub mod conversations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -6367,7 +6367,7 @@ pub mod conversations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -6847,7 +6847,7 @@ pub mod generators {
 
     impl Create {
         pub fn generator_id(mut self, generator_id: impl Into<String>) -> Self {
-            self.generator_id = ::std::option::Option::Some(generator_id.into());
+            self.generator_id = Some(generator_id.into());
             self
         }
 
@@ -6893,12 +6893,12 @@ pub mod generators {
 
     impl List {
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -7059,7 +7059,7 @@ pub mod knowledge_bases {
 
     impl Delete {
         pub fn force(mut self, force: bool) -> Self {
-            self.force = ::std::option::Option::Some(force);
+            self.force = Some(force);
             self
         }
 
@@ -7135,17 +7135,17 @@ pub mod knowledge_bases {
 
     impl List {
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -7194,7 +7194,7 @@ pub mod knowledge_bases {
 
     impl Patch {
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-            self.update_mask = ::std::option::Option::Some(update_mask.into());
+            self.update_mask = Some(update_mask.into());
             self
         }
 
@@ -7532,17 +7532,17 @@ pub mod knowledge_bases {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -7591,7 +7591,7 @@ pub mod knowledge_bases {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -8025,17 +8025,17 @@ pub mod locations {
         }
 
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -8084,7 +8084,7 @@ pub mod locations {
 
     impl SetAgent {
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-            self.update_mask = ::std::option::Option::Some(update_mask.into());
+            self.update_mask = Some(update_mask.into());
             self
         }
 
@@ -8354,7 +8354,7 @@ pub mod locations {
 
         impl GetValidationResult {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -8480,12 +8480,12 @@ pub mod locations {
 
         impl Search {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -8573,7 +8573,7 @@ pub mod locations {
 
         impl UpdateFulfillment {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -8800,7 +8800,7 @@ pub mod locations {
 
             impl Create {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -8881,7 +8881,7 @@ pub mod locations {
 
             impl Get {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -8925,17 +8925,17 @@ pub mod locations {
 
             impl List {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -8985,12 +8985,12 @@ pub mod locations {
 
             impl Patch {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -9301,7 +9301,7 @@ pub mod locations {
 
             impl Create {
                 pub fn environment_id(mut self, environment_id: impl Into<String>) -> Self {
-                    self.environment_id = ::std::option::Option::Some(environment_id.into());
+                    self.environment_id = Some(environment_id.into());
                     self
                 }
 
@@ -9418,12 +9418,12 @@ pub mod locations {
 
             impl GetHistory {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -9471,12 +9471,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -9529,12 +9529,12 @@ pub mod locations {
                     allow_load_to_draft_and_discard_changes: bool,
                 ) -> Self {
                     self.allow_load_to_draft_and_discard_changes =
-                        ::std::option::Option::Some(allow_load_to_draft_and_discard_changes);
+                        Some(allow_load_to_draft_and_discard_changes);
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -9606,22 +9606,22 @@ pub mod locations {
 
                 impl List {
                     pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
-                        self.intent_view = ::std::option::Option::Some(intent_view);
+                        self.intent_view = Some(intent_view);
                         self
                     }
 
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -10032,12 +10032,12 @@ pub mod locations {
 
                         impl List {
                             pub fn page_size(mut self, page_size: i32) -> Self {
-                                self.page_size = ::std::option::Option::Some(page_size);
+                                self.page_size = Some(page_size);
                                 self
                             }
 
                             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                                self.page_token = ::std::option::Option::Some(page_token.into());
+                                self.page_token = Some(page_token.into());
                                 self
                             }
 
@@ -10085,7 +10085,7 @@ pub mod locations {
 
                         impl Patch {
                             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                                self.update_mask = Some(update_mask.into());
                                 self
                             }
 
@@ -10315,12 +10315,12 @@ pub mod locations {
 
                         impl List {
                             pub fn page_size(mut self, page_size: i32) -> Self {
-                                self.page_size = ::std::option::Option::Some(page_size);
+                                self.page_size = Some(page_size);
                                 self
                             }
 
                             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                                self.page_token = ::std::option::Option::Some(page_token.into());
+                                self.page_token = Some(page_token.into());
                                 self
                             }
 
@@ -10368,7 +10368,7 @@ pub mod locations {
 
                         impl Patch {
                             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                                self.update_mask = Some(update_mask.into());
                                 self
                             }
 
@@ -10598,12 +10598,12 @@ pub mod locations {
 
             impl Create {
                 pub fn intent_view(mut self, intent_view: CreateIntentView) -> Self {
-                    self.intent_view = ::std::option::Option::Some(intent_view);
+                    self.intent_view = Some(intent_view);
                     self
                 }
 
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -10686,12 +10686,12 @@ pub mod locations {
 
             impl Get {
                 pub fn intent_view(mut self, intent_view: GetIntentView) -> Self {
-                    self.intent_view = ::std::option::Option::Some(intent_view);
+                    self.intent_view = Some(intent_view);
                     self
                 }
 
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -10737,22 +10737,22 @@ pub mod locations {
 
             impl List {
                 pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
-                    self.intent_view = ::std::option::Option::Some(intent_view);
+                    self.intent_view = Some(intent_view);
                     self
                 }
 
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -10804,17 +10804,17 @@ pub mod locations {
 
             impl Patch {
                 pub fn intent_view(mut self, intent_view: PatchIntentView) -> Self {
-                    self.intent_view = ::std::option::Option::Some(intent_view);
+                    self.intent_view = Some(intent_view);
                     self
                 }
 
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -11292,12 +11292,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -11345,7 +11345,7 @@ pub mod locations {
 
                 impl Patch {
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -11565,12 +11565,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -11618,7 +11618,7 @@ pub mod locations {
 
                 impl Patch {
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -11838,12 +11838,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -11891,7 +11891,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -11973,17 +11973,17 @@ pub mod locations {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -12032,7 +12032,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -12141,7 +12141,7 @@ pub mod locations {
 
         impl Create {
             pub fn companion_agent_id(mut self, companion_agent_id: impl Into<String>) -> Self {
-                self.companion_agent_id = ::std::option::Option::Some(companion_agent_id.into());
+                self.companion_agent_id = Some(companion_agent_id.into());
                 self
             }
 
@@ -12257,12 +12257,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -12310,7 +12310,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -12568,12 +12568,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -12857,12 +12857,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -13068,12 +13068,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -13363,12 +13363,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -13416,7 +13416,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -13641,7 +13641,7 @@ pub mod locations {
 
         impl Create {
             pub fn conversation_id(mut self, conversation_id: impl Into<String>) -> Self {
-                self.conversation_id = ::std::option::Option::Some(conversation_id.into());
+                self.conversation_id = Some(conversation_id.into());
                 self
             }
 
@@ -13765,17 +13765,17 @@ pub mod locations {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -13846,17 +13846,17 @@ pub mod locations {
 
             impl List {
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                    self.filter = ::std::option::Option::Some(filter.into());
+                    self.filter = Some(filter.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -14099,12 +14099,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -14152,7 +14152,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -14736,7 +14736,7 @@ pub mod locations {
 
         impl Create {
             pub fn generator_id(mut self, generator_id: impl Into<String>) -> Self {
-                self.generator_id = ::std::option::Option::Some(generator_id.into());
+                self.generator_id = Some(generator_id.into());
                 self
             }
 
@@ -14852,12 +14852,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -14905,7 +14905,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -15109,12 +15109,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -15278,7 +15278,7 @@ pub mod locations {
 
         impl Delete {
             pub fn force(mut self, force: bool) -> Self {
-                self.force = ::std::option::Option::Some(force);
+                self.force = Some(force);
                 self
             }
 
@@ -15356,17 +15356,17 @@ pub mod locations {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -15415,7 +15415,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -15753,17 +15753,17 @@ pub mod locations {
 
             impl List {
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                    self.filter = ::std::option::Option::Some(filter.into());
+                    self.filter = Some(filter.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -15812,7 +15812,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -16010,22 +16010,22 @@ pub mod locations {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
             pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
-                self.return_partial_success = ::std::option::Option::Some(return_partial_success);
+                self.return_partial_success = Some(return_partial_success);
                 self
             }
 
@@ -16247,12 +16247,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -16300,7 +16300,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -16593,7 +16593,7 @@ pub mod locations {
 
         impl Create {
             pub fn tool_id(mut self, tool_id: impl Into<String>) -> Self {
-                self.tool_id = ::std::option::Option::Some(tool_id.into());
+                self.tool_id = Some(tool_id.into());
                 self
             }
 
@@ -16709,12 +16709,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -16761,7 +16761,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -16916,22 +16916,22 @@ pub mod operations {
 
     impl List {
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
         pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
-            self.return_partial_success = ::std::option::Option::Some(return_partial_success);
+            self.return_partial_success = Some(return_partial_success);
             self
         }
 

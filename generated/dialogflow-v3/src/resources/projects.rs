@@ -132,17 +132,17 @@ pub mod locations {
         }
 
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -582,7 +582,7 @@ pub mod locations {
 
         impl GetGenerativeSettings {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -625,7 +625,7 @@ pub mod locations {
 
         impl GetValidationResult {
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                self.language_code = ::std::option::Option::Some(language_code.into());
+                self.language_code = Some(language_code.into());
                 self
             }
 
@@ -669,12 +669,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -722,7 +722,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -806,7 +806,7 @@ pub mod locations {
 
         impl UpdateGenerativeSettings {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -957,17 +957,17 @@ pub mod locations {
 
             impl List {
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                    self.filter = ::std::option::Option::Some(filter.into());
+                    self.filter = Some(filter.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -1111,7 +1111,7 @@ pub mod locations {
 
             impl Create {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -1157,7 +1157,7 @@ pub mod locations {
 
             impl Delete {
                 pub fn force(mut self, force: bool) -> Self {
-                    self.force = ::std::option::Option::Some(force);
+                    self.force = Some(force);
                     self
                 }
 
@@ -1239,7 +1239,7 @@ pub mod locations {
 
             impl Get {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -1323,17 +1323,17 @@ pub mod locations {
 
             impl List {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -1383,12 +1383,12 @@ pub mod locations {
 
             impl Patch {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -1723,12 +1723,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -1776,12 +1776,12 @@ pub mod locations {
 
             impl LookupEnvironmentHistory {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -1829,7 +1829,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -1933,12 +1933,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -2051,12 +2051,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -2306,12 +2306,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -2359,7 +2359,7 @@ pub mod locations {
 
                 impl Patch {
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -2894,12 +2894,12 @@ pub mod locations {
 
                     impl List {
                         pub fn page_size(mut self, page_size: i32) -> Self {
-                            self.page_size = ::std::option::Option::Some(page_size);
+                            self.page_size = Some(page_size);
                             self
                         }
 
                         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                            self.page_token = ::std::option::Option::Some(page_token.into());
+                            self.page_token = Some(page_token.into());
                             self
                         }
 
@@ -2947,7 +2947,7 @@ pub mod locations {
 
                     impl Patch {
                         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                            self.update_mask = ::std::option::Option::Some(update_mask.into());
+                            self.update_mask = Some(update_mask.into());
                             self
                         }
 
@@ -3156,7 +3156,7 @@ pub mod locations {
 
             impl Create {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -3202,7 +3202,7 @@ pub mod locations {
 
             impl Delete {
                 pub fn force(mut self, force: bool) -> Self {
-                    self.force = ::std::option::Option::Some(force);
+                    self.force = Some(force);
                     self
                 }
 
@@ -3284,7 +3284,7 @@ pub mod locations {
 
             impl Get {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -3326,7 +3326,7 @@ pub mod locations {
 
             impl GetValidationResult {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -3411,17 +3411,17 @@ pub mod locations {
 
             impl List {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -3471,12 +3471,12 @@ pub mod locations {
 
             impl Patch {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -3670,7 +3670,7 @@ pub mod locations {
 
                 impl Create {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
@@ -3716,7 +3716,7 @@ pub mod locations {
 
                 impl Delete {
                     pub fn force(mut self, force: bool) -> Self {
-                        self.force = ::std::option::Option::Some(force);
+                        self.force = Some(force);
                         self
                     }
 
@@ -3758,7 +3758,7 @@ pub mod locations {
 
                 impl Get {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
@@ -3802,17 +3802,17 @@ pub mod locations {
 
                 impl List {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -3862,12 +3862,12 @@ pub mod locations {
 
                 impl Patch {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -3981,7 +3981,7 @@ pub mod locations {
 
                 impl Create {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
@@ -4028,7 +4028,7 @@ pub mod locations {
 
                 impl Delete {
                     pub fn force(mut self, force: bool) -> Self {
-                        self.force = ::std::option::Option::Some(force);
+                        self.force = Some(force);
                         self
                     }
 
@@ -4070,7 +4070,7 @@ pub mod locations {
 
                 impl Get {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
@@ -4115,17 +4115,17 @@ pub mod locations {
 
                 impl List {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -4175,12 +4175,12 @@ pub mod locations {
 
                 impl Patch {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -4467,12 +4467,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -4557,7 +4557,7 @@ pub mod locations {
 
                 impl Patch {
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -4671,7 +4671,7 @@ pub mod locations {
 
             impl Create {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -4717,7 +4717,7 @@ pub mod locations {
 
             impl Delete {
                 pub fn force(mut self, force: bool) -> Self {
-                    self.force = ::std::option::Option::Some(force);
+                    self.force = Some(force);
                     self
                 }
 
@@ -4759,7 +4759,7 @@ pub mod locations {
 
             impl Get {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -4803,17 +4803,17 @@ pub mod locations {
 
             impl List {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -4863,12 +4863,12 @@ pub mod locations {
 
             impl Patch {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -5008,7 +5008,7 @@ pub mod locations {
 
             impl Create {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -5129,7 +5129,7 @@ pub mod locations {
 
             impl Get {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -5214,22 +5214,22 @@ pub mod locations {
 
             impl List {
                 pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
-                    self.intent_view = ::std::option::Option::Some(intent_view);
+                    self.intent_view = Some(intent_view);
                     self
                 }
 
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -5280,12 +5280,12 @@ pub mod locations {
 
             impl Patch {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -5665,12 +5665,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -5718,7 +5718,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -5937,17 +5937,17 @@ pub mod locations {
 
                 impl List {
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                        self.language_code = ::std::option::Option::Some(language_code.into());
+                        self.language_code = Some(language_code.into());
                         self
                     }
 
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -5996,7 +5996,7 @@ pub mod locations {
 
                 impl Patch {
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -6215,12 +6215,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -6775,12 +6775,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -6828,7 +6828,7 @@ pub mod locations {
 
                 impl Patch {
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                        self.update_mask = ::std::option::Option::Some(update_mask.into());
+                        self.update_mask = Some(update_mask.into());
                         self
                     }
 
@@ -7094,7 +7094,7 @@ pub mod locations {
 
             impl CalculateCoverage {
                 pub fn r#type(mut self, r#type: CalculateCoverageType) -> Self {
-                    self.r#type = ::std::option::Option::Some(r#type);
+                    self.r#type = Some(r#type);
                     self
                 }
 
@@ -7297,17 +7297,17 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
                 pub fn view(mut self, view: ListView) -> Self {
-                    self.view = ::std::option::Option::Some(view);
+                    self.view = Some(view);
                     self
                 }
 
@@ -7356,7 +7356,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -7576,17 +7576,17 @@ pub mod locations {
 
                 impl List {
                     pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                        self.filter = ::std::option::Option::Some(filter.into());
+                        self.filter = Some(filter.into());
                         self
                     }
 
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -7750,7 +7750,7 @@ pub mod locations {
 
             impl Delete {
                 pub fn force(mut self, force: bool) -> Self {
-                    self.force = ::std::option::Option::Some(force);
+                    self.force = Some(force);
                     self
                 }
 
@@ -7828,12 +7828,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -7881,7 +7881,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -8028,7 +8028,7 @@ pub mod locations {
 
                 impl Delete {
                     pub fn force(mut self, force: bool) -> Self {
-                        self.force = ::std::option::Option::Some(force);
+                        self.force = Some(force);
                         self
                     }
 
@@ -8107,12 +8107,12 @@ pub mod locations {
 
                 impl List {
                     pub fn page_size(mut self, page_size: i32) -> Self {
-                        self.page_size = ::std::option::Option::Some(page_size);
+                        self.page_size = Some(page_size);
                         self
                     }
 
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                        self.page_token = ::std::option::Option::Some(page_token.into());
+                        self.page_token = Some(page_token.into());
                         self
                     }
 
@@ -8271,7 +8271,7 @@ pub mod locations {
 
             impl Create {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -8318,7 +8318,7 @@ pub mod locations {
 
             impl Delete {
                 pub fn force(mut self, force: bool) -> Self {
-                    self.force = ::std::option::Option::Some(force);
+                    self.force = Some(force);
                     self
                 }
 
@@ -8360,7 +8360,7 @@ pub mod locations {
 
             impl Get {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
@@ -8405,17 +8405,17 @@ pub mod locations {
 
             impl List {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -8465,12 +8465,12 @@ pub mod locations {
 
             impl Patch {
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-                    self.language_code = ::std::option::Option::Some(language_code.into());
+                    self.language_code = Some(language_code.into());
                     self
                 }
 
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -8620,7 +8620,7 @@ pub mod locations {
 
             impl Delete {
                 pub fn force(mut self, force: bool) -> Self {
-                    self.force = ::std::option::Option::Some(force);
+                    self.force = Some(force);
                     self
                 }
 
@@ -8698,12 +8698,12 @@ pub mod locations {
 
             impl List {
                 pub fn page_size(mut self, page_size: i32) -> Self {
-                    self.page_size = ::std::option::Option::Some(page_size);
+                    self.page_size = Some(page_size);
                     self
                 }
 
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 
@@ -8751,7 +8751,7 @@ pub mod locations {
 
             impl Patch {
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                    self.update_mask = ::std::option::Option::Some(update_mask.into());
+                    self.update_mask = Some(update_mask.into());
                     self
                 }
 
@@ -8909,22 +8909,22 @@ pub mod locations {
 
         impl List {
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
-                self.filter = ::std::option::Option::Some(filter.into());
+                self.filter = Some(filter.into());
                 self
             }
 
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
             pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
-                self.return_partial_success = ::std::option::Option::Some(return_partial_success);
+                self.return_partial_success = Some(return_partial_success);
                 self
             }
 
@@ -9146,12 +9146,12 @@ pub mod locations {
 
         impl List {
             pub fn page_size(mut self, page_size: i32) -> Self {
-                self.page_size = ::std::option::Option::Some(page_size);
+                self.page_size = Some(page_size);
                 self
             }
 
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                self.page_token = ::std::option::Option::Some(page_token.into());
+                self.page_token = Some(page_token.into());
                 self
             }
 
@@ -9199,7 +9199,7 @@ pub mod locations {
 
         impl Patch {
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-                self.update_mask = ::std::option::Option::Some(update_mask.into());
+                self.update_mask = Some(update_mask.into());
                 self
             }
 
@@ -9354,22 +9354,22 @@ pub mod operations {
 
     impl List {
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = ::std::option::Option::Some(filter.into());
+            self.filter = Some(filter.into());
             self
         }
 
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
         pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
-            self.return_partial_success = ::std::option::Option::Some(return_partial_success);
+            self.return_partial_success = Some(return_partial_success);
             self
         }
 

@@ -127,8 +127,7 @@ pub mod global {
                 mut self,
                 monitored_resource_container: impl Into<String>,
             ) -> Self {
-                self.monitored_resource_container =
-                    ::std::option::Option::Some(monitored_resource_container.into());
+                self.monitored_resource_container = Some(monitored_resource_container.into());
                 self
             }
 

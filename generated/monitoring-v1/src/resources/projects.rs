@@ -109,7 +109,7 @@ pub mod dashboards {
     impl Create {
         /// If set, validate the request and preview the review, but do not actually save it.
         pub fn validate_only(mut self, validate_only: bool) -> Self {
-            self.validate_only = ::std::option::Option::Some(validate_only);
+            self.validate_only = Some(validate_only);
             self
         }
 
@@ -224,13 +224,13 @@ pub mod dashboards {
     impl List {
         /// A positive number that is the maximum number of results to return. If unspecified, a default of 1000 is used.
         pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = ::std::option::Option::Some(page_size);
+            self.page_size = Some(page_size);
             self
         }
 
         /// Optional. If this field is not empty then it must contain the nextPageToken value returned by a previous call to this method. Using this field causes the method to return additional results from the previous method call.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
@@ -279,7 +279,7 @@ pub mod dashboards {
     impl Patch {
         /// If set, validate the request and preview the review, but do not actually save it.
         pub fn validate_only(mut self, validate_only: bool) -> Self {
-            self.validate_only = ::std::option::Option::Some(validate_only);
+            self.validate_only = Some(validate_only);
             self
         }
 
@@ -751,19 +751,19 @@ pub mod location {
                     impl Values {
                         /// The end time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
                         pub fn end(mut self, end: impl Into<String>) -> Self {
-                            self.end = ::std::option::Option::Some(end.into());
+                            self.end = Some(end.into());
                             self
                         }
 
                         /// A list of matchers encoded in the Prometheus label matcher format to constrain the values to series that satisfy them.
                         pub fn r#match(mut self, r#match: impl Into<String>) -> Self {
-                            self.r#match = ::std::option::Option::Some(r#match.into());
+                            self.r#match = Some(r#match.into());
                             self
                         }
 
                         /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
                         pub fn start(mut self, start: impl Into<String>) -> Self {
-                            self.start = ::std::option::Option::Some(start.into());
+                            self.start = Some(start.into());
                             self
                         }
 
@@ -847,13 +847,13 @@ pub mod location {
                     impl List {
                         /// Maximum number of metrics to return.
                         pub fn limit(mut self, limit: i64) -> Self {
-                            self.limit = ::std::option::Option::Some(limit);
+                            self.limit = Some(limit);
                             self
                         }
 
                         /// The metric name for which to query metadata. If unset, all metric metadata is returned.
                         pub fn metric(mut self, metric: impl Into<String>) -> Self {
-                            self.metric = ::std::option::Option::Some(metric.into());
+                            self.metric = Some(metric.into());
                             self
                         }
 

@@ -99,7 +99,7 @@ pub struct Create {
 impl Create {
     /// Optional. If set to `true`, validates and previews the request, but doesn't create the subscription.
     pub fn validate_only(mut self, validate_only: bool) -> Self {
-        self.validate_only = ::std::option::Option::Some(validate_only);
+        self.validate_only = Some(validate_only);
         self
     }
 
@@ -144,19 +144,19 @@ pub struct Delete {
 impl Delete {
     /// Optional. If set to `true` and the subscription isn't found, the request succeeds but doesn't delete the subscription.
     pub fn allow_missing(mut self, allow_missing: bool) -> Self {
-        self.allow_missing = ::std::option::Option::Some(allow_missing);
+        self.allow_missing = Some(allow_missing);
         self
     }
 
     /// Optional. Etag of the subscription. If present, it must match with the server's etag. Otherwise, request fails with the status `ABORTED`.
     pub fn etag(mut self, etag: impl Into<String>) -> Self {
-        self.etag = ::std::option::Option::Some(etag.into());
+        self.etag = Some(etag.into());
         self
     }
 
     /// Optional. If set to `true`, validates and previews the request, but doesn't delete the subscription.
     pub fn validate_only(mut self, validate_only: bool) -> Self {
-        self.validate_only = ::std::option::Option::Some(validate_only);
+        self.validate_only = Some(validate_only);
         self
     }
 
@@ -235,19 +235,19 @@ pub struct List {
 impl List {
     /// Required. A query filter. You can filter subscriptions by event type (`event_types`) and target resource (`target_resource`). You must specify at least one event type in your query. To filter for multiple event types, use the `OR` operator. To filter by both event type and target resource, use the `AND` operator and specify the full resource name, such as `//chat.googleapis.com/spaces/{space}`. For example, the following queries are valid: ``` event_types:"google.workspace.chat.membership.v1.updated" OR event_types:"google.workspace.chat.message.v1.created" event_types:"google.workspace.chat.message.v1.created" AND target_resource="//chat.googleapis.com/spaces/{space}" ( event_types:"google.workspace.chat.membership.v1.updated" OR event_types:"google.workspace.chat.message.v1.created" ) AND target_resource="//chat.googleapis.com/spaces/{space}" ``` The following query is available in [Developer Preview](https://developers.google.com/workspace/preview): ``` event_types:"google.workspace.chat.message.v1.created" AND target_resource="//admin.googleapis.com/customers/my_customer" ``` The server rejects invalid queries with an `INVALID_ARGUMENT` error.
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.into());
+        self.filter = Some(filter.into());
         self
     }
 
     /// Optional. The maximum number of subscriptions to return. The service might return fewer than this value. If unspecified or set to `0`, up to 50 subscriptions are returned. The maximum value is 100. If you specify a value more than 100, the system only returns 100 subscriptions.
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(page_size);
+        self.page_size = Some(page_size);
         self
     }
 
     /// Optional. A page token, received from a previous list subscriptions call. Provide this parameter to retrieve the subsequent page. When paginating, the filter value should match the call that provided the page token. Passing a different value might lead to unexpected results.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = ::std::option::Option::Some(page_token.into());
+        self.page_token = Some(page_token.into());
         self
     }
 
@@ -295,13 +295,13 @@ pub struct Patch {
 impl Patch {
     /// Optional. The field to update. If omitted, updates any fields included in the request. You can update one of the following fields in a subscription: * `expire_time`: The timestamp when the subscription expires. * `ttl`: The time-to-live (TTL) or duration of the subscription. * `event_types`: The list of event types to receive about the target resource. When using the `*` wildcard (equivalent to `PUT`), omitted fields are set to empty values and rejected if they're invalid.
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-        self.update_mask = ::std::option::Option::Some(update_mask.into());
+        self.update_mask = Some(update_mask.into());
         self
     }
 
     /// Optional. If set to `true`, validates and previews the request, but doesn't update the subscription.
     pub fn validate_only(mut self, validate_only: bool) -> Self {
-        self.validate_only = ::std::option::Option::Some(validate_only);
+        self.validate_only = Some(validate_only);
         self
     }
 

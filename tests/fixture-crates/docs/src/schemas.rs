@@ -47,7 +47,7 @@ pub struct Doc {
     /// curl -X POST https://example.googleapis.com/v1/widgets
     /// ```
     /// And a tilde fence:
-    /// ~~~
+    /// ~~~text
     /// not rust
     /// ~~~
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,6 +80,7 @@ pub struct Doc {
     /// - list item
     /// - nested item
     /// 1. numbered
+    ///
     /// | a | b |
     /// |---|---|
     /// | 1 | 2 |

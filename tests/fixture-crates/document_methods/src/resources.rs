@@ -52,30 +52,30 @@ pub struct Tokeninfo {
 
 impl Tokeninfo {
     pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.access_token = ::std::option::Option::Some(access_token.into());
+        self.access_token = Some(access_token.into());
         self
     }
 
     /// Data format for the response; a narrower enum than the global `alt`.
     pub fn alt(mut self, alt: TokeninfoAlt) -> Self {
-        self.alt = ::std::option::Option::Some(alt);
+        self.alt = Some(alt);
         self
     }
 
     /// Collides with the global `fields`.
     pub fn fields(mut self, fields: impl Into<String>) -> Self {
-        self.fields = ::std::option::Option::Some(fields.into());
+        self.fields = Some(fields.into());
         self
     }
 
     pub fn id_token(mut self, id_token: impl Into<String>) -> Self {
-        self.id_token = ::std::option::Option::Some(id_token.into());
+        self.id_token = Some(id_token.into());
         self
     }
 
     /// Collides with the global `key`.
     pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.key = ::std::option::Option::Some(key.into());
+        self.key = Some(key.into());
         self
     }
 

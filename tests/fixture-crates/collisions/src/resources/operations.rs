@@ -38,7 +38,7 @@ pub struct List {
 impl List {
     /// Page token.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = ::std::option::Option::Some(page_token.into());
+        self.page_token = Some(page_token.into());
         self
     }
 

@@ -35,6 +35,7 @@ impl Requests {
     }
 
     /// Method named `new`.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new(&self, body: crate::schemas::Request) -> New {
         New {
             client: self.client.clone(),

@@ -61,7 +61,7 @@ impl Get {
     ///
     /// view=FULL
     pub fn view(mut self, view: impl Into<String>) -> Self {
-        self.view = ::std::option::Option::Some(view.into());
+        self.view = Some(view.into());
         self
     }
 
@@ -99,7 +99,7 @@ pub struct List {
 
 impl List {
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = ::std::option::Option::Some(page_token.into());
+        self.page_token = Some(page_token.into());
         self
     }
 

@@ -228,13 +228,13 @@ pub mod folders {
             impl List {
                 /// Max results.
                 pub fn max_results(mut self, max_results: u32) -> Self {
-                    self.max_results = ::std::option::Option::Some(max_results);
+                    self.max_results = Some(max_results);
                     self
                 }
 
                 /// Page token.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-                    self.page_token = ::std::option::Option::Some(page_token.into());
+                    self.page_token = Some(page_token.into());
                     self
                 }
 

@@ -60,19 +60,19 @@ impl List {
 
     /// Page token.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = ::std::option::Option::Some(page_token.into());
+        self.page_token = Some(page_token.into());
         self
     }
 
     /// An enum query parameter whose values start with digits.
     pub fn resolution(mut self, resolution: ListResolution) -> Self {
-        self.resolution = ::std::option::Option::Some(resolution);
+        self.resolution = Some(resolution);
         self
     }
 
     /// An enum query parameter with enumDeprecated.
     pub fn view(mut self, view: ListView) -> Self {
-        self.view = ::std::option::Option::Some(view);
+        self.view = Some(view);
         self
     }
 
@@ -121,7 +121,7 @@ pub struct Patch {
 impl Patch {
     /// Fields to update.
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-        self.update_mask = ::std::option::Option::Some(update_mask.into());
+        self.update_mask = Some(update_mask.into());
         self
     }
 

@@ -78,7 +78,7 @@ pub struct Match {
 impl Match {
     /// A boolean query parameter named `async`.
     pub fn r#async(mut self, r#async: bool) -> Self {
-        self.r#async = ::std::option::Option::Some(r#async);
+        self.r#async = Some(r#async);
         self
     }
 
@@ -90,13 +90,13 @@ impl Match {
 
     /// A query parameter named `self` (cannot be a raw identifier).
     pub fn self_(mut self, self_: impl Into<String>) -> Self {
-        self.self_ = ::std::option::Option::Some(self_.into());
+        self.self_ = Some(self_.into());
         self
     }
 
     /// A query parameter named `type`.
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = ::std::option::Option::Some(r#type.into());
+        self.r#type = Some(r#type.into());
         self
     }
 

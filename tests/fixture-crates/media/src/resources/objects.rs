@@ -131,13 +131,13 @@ pub struct Get {
 impl Get {
     /// Generation.
     pub fn generation(mut self, generation: i64) -> Self {
-        self.generation = ::std::option::Option::Some(generation);
+        self.generation = Some(generation);
         self
     }
 
     /// Set of properties to return.
     pub fn projection(mut self, projection: GetProjection) -> Self {
-        self.projection = ::std::option::Option::Some(projection);
+        self.projection = Some(projection);
         self
     }
 
@@ -189,19 +189,19 @@ pub struct Insert {
 impl Insert {
     /// Content encoding of the uploaded data.
     pub fn content_encoding(mut self, content_encoding: impl Into<String>) -> Self {
-        self.content_encoding = ::std::option::Option::Some(content_encoding.into());
+        self.content_encoding = Some(content_encoding.into());
         self
     }
 
     /// Precondition on the generation.
     pub fn if_generation_match(mut self, if_generation_match: i64) -> Self {
-        self.if_generation_match = ::std::option::Option::Some(if_generation_match);
+        self.if_generation_match = Some(if_generation_match);
         self
     }
 
     /// Name of the object; required when no metadata is sent.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = ::std::option::Option::Some(name.into());
+        self.name = Some(name.into());
         self
     }
 

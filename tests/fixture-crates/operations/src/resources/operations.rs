@@ -186,25 +186,25 @@ pub struct List {
 impl List {
     /// The standard list filter.
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
-        self.filter = ::std::option::Option::Some(filter.into());
+        self.filter = Some(filter.into());
         self
     }
 
     /// The standard list page size.
     pub fn page_size(mut self, page_size: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(page_size);
+        self.page_size = Some(page_size);
         self
     }
 
     /// The standard list page token.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = ::std::option::Option::Some(page_token.into());
+        self.page_token = Some(page_token.into());
         self
     }
 
     /// Return reachable operations and list the others in `unreachable`.
     pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
-        self.return_partial_success = ::std::option::Option::Some(return_partial_success);
+        self.return_partial_success = Some(return_partial_success);
         self
     }
 

@@ -65,7 +65,7 @@ pub mod widgets {
     impl Create {
         /// Id for the new widget.
         pub fn widget_id(mut self, widget_id: impl Into<String>) -> Self {
-            self.widget_id = ::std::option::Option::Some(widget_id.into());
+            self.widget_id = Some(widget_id.into());
             self
         }
 

@@ -171,7 +171,7 @@ pub struct Insert {
 impl Insert {
     /// Idempotency key.
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = ::std::option::Option::Some(request_id.into());
+        self.request_id = Some(request_id.into());
         self
     }
 
@@ -286,13 +286,13 @@ pub struct Search {
 impl Search {
     /// Sort order.
     pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
-        self.order_by = ::std::option::Option::Some(order_by.into());
+        self.order_by = Some(order_by.into());
         self
     }
 
     /// Page token.
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = ::std::option::Option::Some(page_token.into());
+        self.page_token = Some(page_token.into());
         self
     }
 

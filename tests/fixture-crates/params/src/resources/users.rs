@@ -32,7 +32,7 @@ pub mod items {
             Get {
                 client: self.client.clone(),
                 user_id: user_id.into(),
-                item_id: item_id,
+                item_id,
                 params: Default::default(),
             }
         }
@@ -71,7 +71,7 @@ pub mod items {
             Patch {
                 client: self.client.clone(),
                 user_id: user_id.into(),
-                item_id: item_id,
+                item_id,
                 update_mask: None,
                 body,
                 params: Default::default(),
@@ -141,13 +141,13 @@ pub mod items {
     impl List {
         /// A query parameter named `body`.
         pub fn body(mut self, body: impl Into<String>) -> Self {
-            self.body = ::std::option::Option::Some(body.into());
+            self.body = Some(body.into());
             self
         }
 
         /// A method parameter that collides with the global `fields` parameter.
         pub fn fields(mut self, fields: impl Into<String>) -> Self {
-            self.fields = ::std::option::Option::Some(fields.into());
+            self.fields = Some(fields.into());
             self
         }
 
@@ -159,25 +159,25 @@ pub mod items {
 
         /// A boolean.
         pub fn include_deleted(mut self, include_deleted: bool) -> Self {
-            self.include_deleted = ::std::option::Option::Some(include_deleted);
+            self.include_deleted = Some(include_deleted);
             self
         }
 
         /// Optional int32.
         pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = ::std::option::Option::Some(limit);
+            self.limit = Some(limit);
             self
         }
 
         /// Page token.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-            self.page_token = ::std::option::Option::Some(page_token.into());
+            self.page_token = Some(page_token.into());
             self
         }
 
         /// A name with a dash (analytics.v3 style).
         pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
-            self.start_date = ::std::option::Option::Some(start_date.into());
+            self.start_date = Some(start_date.into());
             self
         }
 
@@ -238,7 +238,7 @@ pub mod items {
     impl Patch {
         /// Fields to update.
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-            self.update_mask = ::std::option::Option::Some(update_mask.into());
+            self.update_mask = Some(update_mask.into());
             self
         }
 

@@ -69,7 +69,7 @@ pub struct Create {
 impl Create {
     /// Idempotency key.
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = ::std::option::Option::Some(request_id.into());
+        self.request_id = Some(request_id.into());
         self
     }
 
@@ -123,73 +123,73 @@ pub struct Get {
 impl Get {
     /// boolean query parameter.
     pub fn bool_param(mut self, bool_param: bool) -> Self {
-        self.bool_param = ::std::option::Option::Some(bool_param);
+        self.bool_param = Some(bool_param);
         self
     }
 
     /// base64 query parameter.
     pub fn bytes_param(mut self, bytes_param: ::discogen_runtime::Bytes) -> Self {
-        self.bytes_param = ::std::option::Option::Some(bytes_param);
+        self.bytes_param = Some(bytes_param);
         self
     }
 
     /// date query parameter.
     pub fn date_param(mut self, date_param: ::discogen_runtime::Date) -> Self {
-        self.date_param = ::std::option::Option::Some(date_param);
+        self.date_param = Some(date_param);
         self
     }
 
     /// double query parameter.
     pub fn double_param(mut self, double_param: f64) -> Self {
-        self.double_param = ::std::option::Option::Some(double_param);
+        self.double_param = Some(double_param);
         self
     }
 
     /// duration query parameter.
     pub fn duration_param(mut self, duration_param: ::discogen_runtime::Duration) -> Self {
-        self.duration_param = ::std::option::Option::Some(duration_param);
+        self.duration_param = Some(duration_param);
         self
     }
 
     /// float query parameter.
     pub fn float_param(mut self, float_param: f32) -> Self {
-        self.float_param = ::std::option::Option::Some(float_param);
+        self.float_param = Some(float_param);
         self
     }
 
     /// int32 query parameter.
     pub fn int32_param(mut self, int32_param: i32) -> Self {
-        self.int32_param = ::std::option::Option::Some(int32_param);
+        self.int32_param = Some(int32_param);
         self
     }
 
     /// int64 query parameter.
     pub fn int64_param(mut self, int64_param: i64) -> Self {
-        self.int64_param = ::std::option::Option::Some(int64_param);
+        self.int64_param = Some(int64_param);
         self
     }
 
     /// Field mask query parameter.
     pub fn read_mask(mut self, read_mask: impl Into<String>) -> Self {
-        self.read_mask = ::std::option::Option::Some(read_mask.into());
+        self.read_mask = Some(read_mask.into());
         self
     }
 
     /// timestamp query parameter.
     pub fn time_param(mut self, time_param: ::discogen_runtime::Timestamp) -> Self {
-        self.time_param = ::std::option::Option::Some(time_param);
+        self.time_param = Some(time_param);
         self
     }
 
     /// uint32 query parameter.
     pub fn uint32_param(mut self, uint32_param: u32) -> Self {
-        self.uint32_param = ::std::option::Option::Some(uint32_param);
+        self.uint32_param = Some(uint32_param);
         self
     }
 
     /// uint64 query parameter.
     pub fn uint64_param(mut self, uint64_param: u64) -> Self {
-        self.uint64_param = ::std::option::Option::Some(uint64_param);
+        self.uint64_param = Some(uint64_param);
         self
     }
 
@@ -243,7 +243,7 @@ pub struct Patch {
 impl Patch {
     /// Fields to update.
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
-        self.update_mask = ::std::option::Option::Some(update_mask.into());
+        self.update_mask = Some(update_mask.into());
         self
     }
 
