@@ -26,6 +26,49 @@ pub struct Api {
     pub global_params: Vec<Param>,
     /// The document-level methods and the top-level resources.
     pub root: Resource,
+    /// The API's long-running operations service, when it has one the runtime's poller can drive.
+    pub lro: Option<Lro>,
+}
+
+/// How the runtime's poller reaches this API's operations: the `Operation` schema and the accessor chains
+/// from the client to `operations.get` and `operations.cancel`.
+#[derive(Debug, Clone)]
+pub struct Lro {
+    pub operation: TypeId,
+    /// The status schema of `Operation.error`, and how its `details` are typed.
+    pub status: TypeId,
+    pub details: DetailsShape,
+    /// Accessor names from the client to the resource, then the method name.
+    pub get: MethodPath,
+    pub cancel: Option<MethodPath>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodPath {
+    pub accessors: Vec<String>,
+    pub method: String,
+    /// The request body type, for methods like `cancel` that take an (empty) one.
+    pub body: Option<TypeRef>,
+}
+
+/// How `Status.details` is typed in a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailsShape {
+    /// `array` of objects with `additionalProperties: any`.
+    Maps,
+    /// `array` of `any`.
+    Values,
+    /// Absent or another shape: details are not passed on.
+    None,
+}
+
+/// A list method that pages with `pageToken` / `nextPageToken`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The response schema.
+    pub response: TypeId,
+    /// The response's one list field: its Rust name and element type.
+    pub items: (String, TypeRef),
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +194,9 @@ pub struct Method {
     pub scopes: Vec<String>,
     /// Discovery features this generator does not turn into code yet, named in the docs.
     pub unsupported: Vec<String>,
+    pub pagination: Option<Pagination>,
+    /// The method returns the API's long-running `Operation`.
+    pub returns_operation: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +262,28 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// Response types of paging methods, with their list field: each gets one `Page` impl.
+    pub fn page_types(&self) -> std::collections::BTreeMap<TypeId, (String, TypeRef)> {
+        fn walk(
+            resource: &Resource,
+            out: &mut std::collections::BTreeMap<TypeId, (String, TypeRef)>,
+        ) {
+            for pagination in resource
+                .methods
+                .iter()
+                .filter_map(|m| m.pagination.as_ref())
+            {
+                out.insert(pagination.response, pagination.items.clone());
+            }
+            for child in &resource.resources {
+                walk(child, out);
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(&self.root, &mut out);
+        out
+    }
+
     /// Whether values of `ty` need the runtime's wire adapter (int64 as strings, NaN floats, durations).
     pub fn needs_wire(&self, ty: &TypeRef) -> bool {
         match ty {
@@ -231,6 +299,20 @@ impl Api {
             },
             _ => false,
         }
+    }
+}
+
+impl TypeDef {
+    /// The fields of a struct type, or none.
+    pub fn fields(&self) -> &[Field] {
+        match &self.kind {
+            TypeKind::Struct(s) => &s.fields,
+            _ => &[],
+        }
+    }
+
+    pub fn field(&self, wire_name: &str) -> Option<&Field> {
+        self.fields().iter().find(|f| f.wire_name == wire_name)
     }
 }
 

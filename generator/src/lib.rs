@@ -5,6 +5,7 @@
 //! turns document text into file contents; `xtask` reads and writes.
 
 pub mod emit;
+pub mod features;
 pub mod format;
 pub mod ir;
 pub mod manifest;

@@ -154,7 +154,7 @@ pub struct Method {
 
 /// Parses a Discovery document, naming the JSON path of the first problem.
 pub fn parse(text: &str) -> Result<Document, Error> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let not_json = |e: &serde_json::Error| {
         Error::new(
             "$",
             format!(
@@ -163,7 +163,20 @@ pub fn parse(text: &str) -> Result<Document, Error> {
                 e.column()
             ),
         )
-    })?;
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = match serde_path_to_error::deserialize::<_, StrictValue>(&mut deserializer) {
+        Ok(StrictValue(value)) => value,
+        Err(e) if e.inner().is_syntax() || e.inner().is_eof() => return Err(not_json(e.inner())),
+        Err(e) => {
+            return Err(Error::new(
+                json_path(&e.path().to_string()),
+                e.into_inner().to_string(),
+            ))
+        }
+    };
+    deserializer.end().map_err(|e| not_json(&e))?;
+
     if let Some(error) = value.get("error") {
         let message = error
             .get("message")
@@ -182,10 +195,85 @@ pub fn parse(text: &str) -> Result<Document, Error> {
             "a Discovery document must be a JSON object",
         ));
     }
+    match value.get("kind").and_then(Value::as_str) {
+        None | Some("discovery#restDescription") => {}
+        Some(kind) => {
+            return Err(Error::new(
+                "$.kind",
+                format!("`{kind}` is not a REST description (`discovery#restDescription`)"),
+            ))
+        }
+    }
     serde_path_to_error::deserialize::<_, Document>(value).map_err(|e| {
         let path = json_path(&e.path().to_string());
         Error::new(path, e.into_inner().to_string())
     })
+}
+
+/// A JSON value that rejects duplicate object keys, which serde_json would silently resolve to the last.
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let StrictValue(value) = map.next_value()?;
+            if object.insert(key.clone(), value).is_some() {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// Turns serde_path_to_error's `a.b[0].c` into `$.a.b[0].c`, quoting keys that are not plain names.
@@ -231,6 +319,34 @@ mod tests {
             err.to_string(),
             "$.error: this is an error response from the Discovery service, not a document: Requested entity was not found."
         );
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected_with_their_path() {
+        let err = parse(r#"{"name":"x","version":"v1","schemas":{"A":{"type":"object"},"A":{"type":"string"}}}"#)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "$.schemas: duplicate key `A` at line 1 column 82"
+        );
+    }
+
+    #[test]
+    fn trailing_text_after_the_document_is_an_error() {
+        let err = parse(r#"{"name":"x","version":"v1"} {"#).unwrap_err();
+        assert_eq!(err.path, "$");
+        assert!(
+            err.message
+                .starts_with("not valid JSON (line 1, column 29): trailing characters"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn the_directory_list_is_not_a_document() {
+        let err = parse(r#"{"kind":"discovery#directoryList","items":[]}"#).unwrap_err();
+        assert_eq!(err.to_string(), "$.kind: `discovery#directoryList` is not a REST description (`discovery#restDescription`)");
     }
 
     #[test]

@@ -11,9 +11,17 @@ use crate::Error;
 /// Names the emitter itself uses in the crate root; schemas and enums must not take them.
 const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "resources"];
 /// Methods of the generated `Client` besides the resource accessors.
-const CLIENT_RESERVED: &[&str] = &["new", "builder", "runtime"];
+const CLIENT_RESERVED: &[&str] = &["new", "builder", "runtime", "operation"];
 /// Fields and methods of every builder besides the parameter setters.
-const BUILDER_RESERVED: &[&str] = &["client", "params", "send", "to_request"];
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "params",
+    "send",
+    "to_request",
+    "pages",
+    "items",
+    "start",
+];
 
 /// Resolves a parsed document into the model the emitter prints.
 pub fn resolve(doc: &Document) -> Result<Api, Error> {
@@ -63,6 +71,8 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
 
     let mut types = resolver.types;
     box_cycles(&mut types);
+    let lro = crate::features::find_lro(&types, &root);
+    crate::features::mark_methods(&types, &mut root, lro.as_ref());
 
     let base_url = base_url(doc);
     let service_path = doc.service_path.clone().unwrap_or_default();
@@ -100,6 +110,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         types,
         global_params,
         root,
+        lro,
     })
 }
 
@@ -519,6 +530,8 @@ impl<'d> Resolver<'d> {
             deprecated: method.deprecated,
             scopes: method.scopes.clone(),
             unsupported,
+            pagination: None,
+            returns_operation: false,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The project's commands as a library, so that tests can check freshness without spawning cargo.
 
+pub mod corpus;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -9,12 +9,15 @@ use std::process::ExitCode;
 
 use xtask::write;
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [--discovery FILE... --out DIR]";
+const USAGE: &str = "usage:
+  cargo xtask generate [--check] [--discovery FILE... --out DIR]
+  cargo xtask corpus DIR [--jobs N] [--compile STEM,STEM,...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
+        Some("corpus") => corpus(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     result.unwrap_or_else(|message| {
@@ -87,4 +90,61 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         println!("{:<28} {:>7} lines  {status}", job.crate_name, lines);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn corpus(args: &[String]) -> Result<ExitCode, String> {
+    let mut dir = None;
+    let mut compile: Vec<String> = Vec::new();
+    let mut jobs = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--compile" => {
+                let list = iter
+                    .next()
+                    .ok_or("--compile needs document stems, e.g. compute.v1,drive.v3")?;
+                compile.extend(list.split(',').map(str::to_owned));
+            }
+            "--jobs" => {
+                jobs = iter
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--jobs needs a number")?
+            }
+            other if !other.starts_with("--") && dir.is_none() => dir = Some(PathBuf::from(other)),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let dir = dir.ok_or(USAGE)?;
+    let documents = xtask::corpus::documents(&dir)?;
+    let start = std::time::Instant::now();
+    let outcomes = xtask::corpus::run_all(&documents, jobs);
+    print!("{}", xtask::corpus::report(&outcomes, start.elapsed()));
+    let mut failed = outcomes.iter().any(|o| o.result.is_err());
+    if !compile.is_empty() {
+        let sample: Vec<PathBuf> = compile
+            .iter()
+            .map(|stem| dir.join(format!("{stem}.json")))
+            .collect();
+        let root = xtask::project_root();
+        let start = std::time::Instant::now();
+        match xtask::corpus::compile_sample(&root, &sample, &root.join("target/corpus-sample")) {
+            Ok(warnings) => println!(
+                "compiled sample: {} crates, {warnings} warnings, {:.0} s (cargo check)",
+                sample.len(),
+                start.elapsed().as_secs_f64()
+            ),
+            Err(e) => {
+                failed = true;
+                println!("compiled sample: FAILED\n{e}");
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -101,3 +101,24 @@ fn unknown_arguments_are_rejected() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument `--frobnicate`"));
 }
+
+#[test]
+fn corpus_generates_and_parses_every_committed_document() {
+    let root = xtask::project_root();
+    let mut documents = xtask::corpus::documents(&root.join("discovery")).unwrap();
+    documents.extend(xtask::corpus::documents(&root.join("tests/fixtures")).unwrap());
+    assert_eq!(documents.len(), 16);
+    let outcomes = xtask::corpus::run_all(&documents, 2);
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.result
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", o.document.display()))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    let report = xtask::corpus::report(&outcomes, std::time::Duration::from_secs(1));
+    assert!(report.contains("| 16 | 16 | 16 | 0 |"), "{report}");
+}

@@ -291,6 +291,32 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         None => (quote!(()), quote!(execute_unit)),
     };
 
+    let paging = method.pagination.as_ref().map(|pagination| {
+        let page = scope.named(pagination.response);
+        let item = scope.ty(&pagination.items.1);
+        quote! {
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + Send {
+                ::discogen_runtime::paginate::items::<#page>(self.client.clone(), self.to_request())
+            }
+        }
+    });
+    let start = method.returns_operation.then(|| {
+        quote! {
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(self) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            }
+        }
+    });
+
     let mut doc = vec![method.doc.clone().unwrap_or_default()];
     let template = method_template(scope, method);
     doc.push(format!(
@@ -337,6 +363,9 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             pub async fn send(self) -> ::discogen_runtime::Result<#response> {
                 self.client.#execute(self.to_request()).await
             }
+
+            #paging
+            #start
         }
 
         impl crate::StandardParameters for #name {

@@ -17,6 +17,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let standard = standard_parameters(&scope);
     let scopes = scopes(api);
     let types = module_types(api, &[]);
+    let lro = api.lro.as_ref().map(|lro| operations(api, lro));
     quote! {
         #crate_docs
 
@@ -24,6 +25,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod schemas;
 
         #client
+        #lro
         #scopes
         #standard
         #types
@@ -185,6 +187,116 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
             fn standard_params(&mut self) -> &mut ::discogen_runtime::Params;
 
             #(#setters)*
+        }
+    }
+}
+
+/// Wires the API's operations service to the runtime's poller.
+fn operations(api: &Api, lro: &Lro) -> TokenStream {
+    let scope = Scope::new(api, &[], ["Client", "StandardParameters"]);
+    let operation = scope.named(lro.operation);
+    let def = api.ty(lro.operation);
+    let field = |wire: &str| def.field(wire).map(|f| (ident(&f.rust_name), f.boxed));
+    let (
+        Some((name, _)),
+        Some((done, _)),
+        Some((metadata, _)),
+        Some((response, _)),
+        Some((error, error_boxed)),
+    ) = (
+        field("name"),
+        field("done"),
+        field("metadata"),
+        field("response"),
+        field("error"),
+    )
+    else {
+        return TokenStream::new();
+    };
+    let status = api.ty(lro.status);
+    let status_field = |wire: &str| status.field(wire).map(|f| ident(&f.rust_name));
+    let (Some(code), Some(message)) = (status_field("code"), status_field("message")) else {
+        return TokenStream::new();
+    };
+    let details = match (lro.details, status_field("details")) {
+        (DetailsShape::Maps, Some(details)) => quote! {
+            error.#details.iter().flatten().map(|detail| ::serde_json::Value::Object(detail.clone().into_iter().collect())).collect()
+        },
+        (DetailsShape::Values, Some(details)) => quote!(error.#details.clone().unwrap_or_default()),
+        _ => quote!(::std::vec::Vec::new()),
+    };
+    let error_ref = if error_boxed {
+        quote!(self.#error.as_deref()?)
+    } else {
+        quote!(self.#error.as_ref()?)
+    };
+    let call = |path: &MethodPath| {
+        let accessors = path.accessors.iter().map(|a| ident(a));
+        let method = ident(&path.method);
+        let body = path
+            .body
+            .as_ref()
+            .map(|_| quote!(, ::std::default::Default::default()));
+        quote!(self #(.#accessors())* .#method(name #body).to_request())
+    };
+    let get = call(&lro.get);
+    let cancel = match &lro.cancel {
+        Some(cancel) => {
+            let cancel = call(cancel);
+            quote!(Some(#cancel))
+        }
+        None => quote!(None),
+    };
+    let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
+    quote! {
+        impl ::discogen_runtime::lro::Operation for #operation {
+            fn name(&self) -> Option<&str> {
+                self.#name.as_deref()
+            }
+
+            fn done(&self) -> bool {
+                self.#done.unwrap_or(false)
+            }
+
+            fn error(&self) -> Option<::discogen_runtime::lro::Status> {
+                let error = #error_ref;
+                Some(::discogen_runtime::lro::Status {
+                    code: error.#code.unwrap_or(0).into(),
+                    message: error.#message.clone().unwrap_or_default(),
+                    details: #details,
+                })
+            }
+
+            fn metadata(&self) -> Option<&#map> {
+                self.#metadata.as_ref()
+            }
+
+            fn response(&self) -> Option<&#map> {
+                self.#response.as_ref()
+            }
+        }
+
+        impl ::discogen_runtime::lro::OperationsApi for Client {
+            type Operation = #operation;
+
+            fn runtime(&self) -> &::discogen_runtime::Client {
+                &self.runtime
+            }
+
+            fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
+                #get
+            }
+
+            fn cancel_request(&self, name: &str) -> Option<::discogen_runtime::Request> {
+                #cancel
+            }
+        }
+
+        impl Client {
+            /// A poller for the long-running operation `name`, e.g. one started by another process.
+            pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
+                ::discogen_runtime::lro::Poller::new(self.clone(), name)
+            }
         }
     }
 }

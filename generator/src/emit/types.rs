@@ -9,13 +9,62 @@ use crate::ir::*;
 
 /// Every type declared in `module`, in id order.
 pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
+    let pages = api.page_types();
     let items = api
         .types
         .iter()
         .enumerate()
         .filter(|(_, t)| t.module == module)
-        .map(|(i, _)| type_def(api, TypeId(i)));
+        .map(|(i, def)| {
+            let id = TypeId(i);
+            let body = type_def(api, id);
+            let scope = Scope::new(api, &def.module, []);
+            let page = pages
+                .get(&id)
+                .map(|(field, item)| page_impl(&scope, def, field, item));
+            let message = message_impl(api, def);
+            quote! { #body #page #message }
+        });
     quote! { #(#items)* }
+}
+
+/// Lets the runtime follow `nextPageToken` and hand out the list's items.
+fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> TokenStream {
+    let name = ident(&def.name);
+    let field = ident(field);
+    let item = scope.ty(item);
+    let vec = scope.std("Vec");
+    let option = scope.std("Option");
+    quote! {
+        impl ::discogen_runtime::paginate::Page for #name {
+            type Item = #item;
+
+            fn next_page_token(&self) -> #option<&str> {
+                self.next_page_token.as_deref()
+            }
+
+            fn into_items(self) -> #vec<#item> {
+                self.#field.unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// Names the schema for `@type` checks when an operation's response or metadata is decoded into it. Only
+/// APIs with long-running operations need it, and only top-level schemas (synthetic ones have a JSON path as
+/// their origin).
+fn message_impl(api: &Api, def: &TypeDef) -> Option<TokenStream> {
+    let is_schema = matches!(def.kind, TypeKind::Struct(_)) && !def.origin.starts_with('$');
+    if api.lro.is_none() || !is_schema {
+        return None;
+    }
+    let name = ident(&def.name);
+    let id = &def.origin;
+    Some(quote! {
+        impl ::discogen_runtime::lro::Message for #name {
+            const SCHEMA_ID: &'static str = #id;
+        }
+    })
 }
 
 pub fn type_def(api: &Api, id: TypeId) -> TokenStream {

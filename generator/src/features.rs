@@ -1,0 +1,153 @@
+//! Recognising the shapes the runtime has generic support for: long-running operations and pagination.
+//! Runs at the end of resolution, on resolved types; it only adds facts to the model.
+
+use crate::ir::*;
+
+/// Finds the operations service: an `operations` resource whose `get` takes just the name and returns an
+/// `Operation`-shaped struct (`name`, `done`, `error`, `metadata`, `response`). Prefers the shortest accessor
+/// chain, then one that has `cancel`.
+pub fn find_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
+    let mut candidates = Vec::new();
+    collect_operations(types, root, &mut Vec::new(), &mut candidates);
+    candidates.sort_by_key(|lro: &Lro| (lro.get.accessors.len(), lro.cancel.is_none()));
+    candidates.into_iter().next()
+}
+
+fn collect_operations(
+    types: &[TypeDef],
+    resource: &Resource,
+    trail: &mut Vec<String>,
+    out: &mut Vec<Lro>,
+) {
+    if resource.wire_name == "operations" {
+        if let Some(lro) = operations_service(types, resource, trail) {
+            out.push(lro);
+        }
+    }
+    for child in &resource.resources {
+        trail.push(child.accessor.clone());
+        collect_operations(types, child, trail, out);
+        trail.pop();
+    }
+}
+
+fn operations_service(types: &[TypeDef], resource: &Resource, trail: &[String]) -> Option<Lro> {
+    let by_name = |name: &str| resource.methods.iter().find(|m| m.wire_name == name);
+    let get = by_name("get").filter(|m| takes_only_a_name(m) && m.request.is_none())?;
+    let Some(TypeRef::Named(operation)) = &get.response else {
+        return None;
+    };
+    let def = &types[operation.0];
+    let is_bool = |f: &str| def.field(f).is_some_and(|f| f.ty == TypeRef::Bool);
+    let is_string = |f: &str| def.field(f).is_some_and(|f| f.ty == TypeRef::String);
+    let is_map = |f: &str| def.field(f).is_some_and(|f| is_any_map(types, &f.ty));
+    if !(is_string("name") && is_bool("done") && is_map("metadata") && is_map("response")) {
+        return None;
+    }
+    let Some(TypeRef::Named(status)) = def.field("error").map(|f| f.ty.clone()) else {
+        return None;
+    };
+    let status_def = &types[status.0];
+    if status_def
+        .field("code")
+        .is_none_or(|f| f.ty != TypeRef::Int32)
+        || status_def
+            .field("message")
+            .is_none_or(|f| f.ty != TypeRef::String)
+    {
+        return None;
+    }
+    let details = match status_def.field("details").map(|f| &f.ty) {
+        Some(TypeRef::Array(item)) if is_any_map(types, item) => DetailsShape::Maps,
+        Some(TypeRef::Array(item)) if **item == TypeRef::Any => DetailsShape::Values,
+        _ => DetailsShape::None,
+    };
+    let path = |method: &Method| MethodPath {
+        accessors: trail.to_vec(),
+        method: method.fn_name.clone(),
+        body: method.request.as_ref().map(|b| b.ty.clone()),
+    };
+    let cancel = by_name("cancel")
+        .filter(|m| takes_only_a_name(m) && body_has_default(types, m))
+        .map(path);
+    Some(Lro {
+        operation: *operation,
+        status,
+        details,
+        get: path(get),
+        cancel,
+    })
+}
+
+fn takes_only_a_name(method: &Method) -> bool {
+    let required: Vec<&Param> = method.required_params().collect();
+    required.len() == 1 && required[0].wire_name == "name" && required[0].ty == TypeRef::String
+}
+
+/// A request body the poller can fill with `Default::default()`: none, or a struct.
+fn body_has_default(types: &[TypeDef], method: &Method) -> bool {
+    match &method.request {
+        None => true,
+        Some(body) => {
+            matches!(&body.ty, TypeRef::Named(id) if matches!(types[id.0].kind, TypeKind::Struct(_)))
+        }
+    }
+}
+
+/// `additionalProperties: any`, directly or through an alias.
+fn is_any_map(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(value) => **value == TypeRef::Any,
+        TypeRef::Named(id) => {
+            matches!(&types[id.0].kind, TypeKind::Alias(target) if is_any_map(types, target))
+        }
+        _ => false,
+    }
+}
+
+/// Marks methods that return the operation, and list methods that page.
+pub fn mark_methods(types: &[TypeDef], resource: &mut Resource, lro: Option<&Lro>) {
+    for method in &mut resource.methods {
+        method.returns_operation =
+            lro.is_some_and(|l| method.response == Some(TypeRef::Named(l.operation)));
+        method.pagination = pagination(types, method);
+    }
+    for child in &mut resource.resources {
+        mark_methods(types, child, lro);
+    }
+}
+
+/// A method pages when it takes `pageToken` and its response has a string `nextPageToken` and exactly one
+/// list field besides `unreachable` (the locations that could not be reached).
+fn pagination(types: &[TypeDef], method: &Method) -> Option<Pagination> {
+    let takes_token = method
+        .optional_params()
+        .any(|p| p.wire_name == "pageToken" && p.ty == TypeRef::String);
+    let Some(TypeRef::Named(response)) = &method.response else {
+        return None;
+    };
+    let def = &types[response.0];
+    if !takes_token
+        || def
+            .field("nextPageToken")
+            .is_none_or(|f| f.ty != TypeRef::String)
+    {
+        return None;
+    }
+    let mut lists = def
+        .fields()
+        .iter()
+        .filter(|f| f.wire_name != "unreachable")
+        .filter_map(|f| match &f.ty {
+            TypeRef::Array(item) => Some((f.rust_name.clone(), (**item).clone())),
+            _ => None,
+        });
+    let items = lists.next()?;
+    if lists.next().is_some() {
+        return None;
+    }
+    Some(Pagination {
+        response: *response,
+        items,
+    })
+}
