@@ -1,18 +1,25 @@
-//! The HTTP client and authentication.
+//! The HTTP client, token providers and the send loop (retries, timeouts).
 
 use std::fmt;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+    RETRY_AFTER,
 };
 use reqwest::Url;
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 use tracing::Instrument as _;
 
+use crate::auth::ApiKey;
 use crate::error::{excerpt, ApiError};
+use crate::request::SECRET_QUERY_PARAMS;
+use crate::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
 use crate::{Error, Method, Request, Result};
 
 /// The default `User-Agent` header.
@@ -66,6 +73,10 @@ impl TokenProvider for StaticToken {
 }
 
 /// Shared, cheap-to-clone HTTP client configured for one API.
+///
+/// Sending needs a Tokio runtime with timers enabled (`#[tokio::main]` and
+/// `#[tokio::test]` enable them): retries sleep and timeouts use
+/// `tokio::time`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -79,7 +90,24 @@ struct Inner {
     /// Scheme, host and port of the base URL, without a trailing `/`.
     origin: String,
     auth: Option<Arc<dyn TokenProvider>>,
+    api_key: Option<ApiKey>,
     user_agent: HeaderValue,
+    retry: RetryPolicy,
+    /// Limit of one attempt.
+    timeout: Option<Duration>,
+    /// Limit of a whole call, across retries.
+    total_timeout: Option<Duration>,
+}
+
+/// Why one attempt failed.
+enum Failure {
+    /// Worth another attempt if the policy allows it.
+    Retryable {
+        error: Error,
+        retry_after: Option<Duration>,
+    },
+    /// Returned as is.
+    Fatal(Error),
 }
 
 impl Client {
@@ -89,8 +117,13 @@ impl Client {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
             auth: None,
+            api_key: None,
             http: None,
             user_agent: None,
+            retry: RetryPolicy::default(),
+            timeout: None,
+            total_timeout: None,
+            allow_insecure_http: false,
         }
     }
 
@@ -104,7 +137,13 @@ impl Client {
         &self.inner.http
     }
 
-    /// The full URL `request` is sent to, including its query string.
+    /// The retry policy of idempotent requests.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The full URL `request` is sent to, including its query string but
+    /// not the client's API key (added when sending, and never shown).
     pub fn url_for(&self, request: &Request) -> Result<Url> {
         let path = request.path();
         let joined = match path.strip_prefix('/') {
@@ -122,9 +161,21 @@ impl Client {
         Ok(url)
     }
 
+    /// [`Client::url_for`] plus the API key, unless the request has its own `key`.
+    fn send_url(&self, request: &Request) -> Result<Url> {
+        let mut url = self.url_for(request)?;
+        if let Some(key) = &self.inner.api_key {
+            if !request.query_pairs().iter().any(|(n, _)| n == "key") {
+                url.query_pairs_mut().append_pair("key", key.expose());
+            }
+        }
+        Ok(url)
+    }
+
     /// Sends the request and decodes a JSON response body into `T`.
     ///
-    /// An empty body decodes as if it were `{}`.
+    /// An empty body decodes as if it were `{}`. Idempotent requests are
+    /// retried on transient errors; see [`crate::retry`].
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let (status, body) = self.send(request).await?;
         let slice: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
@@ -144,29 +195,178 @@ impl Client {
         self.send(request).await.map(|_| ())
     }
 
-    /// Sends the request; returns the status and body of a 2xx response, or
-    /// [`Error::Api`] for any other status.
+    /// Sends the request, with retries; returns the status and body of a
+    /// 2xx response, or [`Error::Api`] for any other status.
     async fn send(&self, request: Request) -> Result<(u16, Vec<u8>)> {
         let span = tracing::debug_span!(
             "discogen_request",
             method = %request.method(),
             path = %request.path(),
+            attempt = tracing::field::Empty,
         );
-        self.send_inner(request).instrument(span).await
+        self.send_with_retries(request, span.clone())
+            .instrument(span)
+            .await
     }
 
-    async fn send_inner(&self, mut request: Request) -> Result<(u16, Vec<u8>)> {
-        let url = self.url_for(&request)?;
+    async fn send_with_retries(
+        &self,
+        mut request: Request,
+        span: tracing::Span,
+    ) -> Result<(u16, Vec<u8>)> {
+        let start = Instant::now();
+        // A limit too far away to represent is no limit.
+        let deadline = self.inner.total_timeout.and_then(|t| start.checked_add(t));
+        let url = self.send_url(&request)?;
         let body = request.take_body()?;
-        let headers = self.headers(&request, body.is_some()).await?;
-        let method = request.method().clone();
+        let policy = &self.inner.retry;
+        let max_attempts = if request.is_idempotent() {
+            policy.attempts()
+        } else {
+            1
+        };
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let failure = self
+                .attempt(&request, &url, body.as_deref(), start, deadline, attempt)
+                .await;
+            let (error, retry_after) = match failure {
+                Ok(ok) => return Ok(ok),
+                Err(Failure::Fatal(error)) => return Err(error),
+                Err(Failure::Retryable { error, retry_after }) => (error, retry_after),
+            };
+            if attempt >= max_attempts {
+                if max_attempts > 1 {
+                    tracing::debug!(error = %error, "giving up: no attempts left");
+                }
+                return Err(error);
+            }
+            let delay = match retry_after {
+                Some(wait) if wait > policy.max_retry_after => {
+                    tracing::debug!(
+                        retry_after_ms = millis(wait),
+                        error = %error,
+                        "giving up: Retry-After longer than the policy allows"
+                    );
+                    return Err(error);
+                }
+                Some(wait) => wait,
+                None => policy.delay(attempt),
+            };
+            let wake = Instant::now().checked_add(delay);
+            if deadline.is_some_and(|d| wake.is_none_or(|w| w >= d)) {
+                tracing::debug!(
+                    delay_ms = millis(delay),
+                    error = %error,
+                    "giving up: the next attempt would start after the deadline"
+                );
+                return Err(error);
+            }
+            tracing::debug!(delay_ms = millis(delay), error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: headers (and token), then the exchange, within the
+    /// attempt timeout and the overall deadline.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        body: Option<&[u8]>,
+        start: Instant,
+        deadline: Option<Instant>,
+        attempt: u32,
+    ) -> std::result::Result<(u16, Vec<u8>), Failure> {
+        let timed_out = || Error::Timeout {
+            elapsed: start.elapsed(),
+            attempts: attempt,
+        };
+        let headers = self.headers(request, body.is_some());
+        let headers = match deadline {
+            Some(d) => tokio::time::timeout_at(d, headers)
+                .await
+                .map_err(|_| Failure::Fatal(timed_out()))?,
+            None => headers.await,
+        }
+        .map_err(Failure::Fatal)?;
+
+        let attempt_limit = self
+            .inner
+            .timeout
+            .and_then(|t| Instant::now().checked_add(t));
+        let limit = match (attempt_limit, deadline) {
+            (Some(a), Some(d)) => Some(a.min(d)),
+            (a, d) => a.or(d),
+        };
+        let exchange = self.exchange(request.method(), url, headers, body);
+        let result = match limit {
+            Some(at) => match tokio::time::timeout_at(at, exchange).await {
+                Ok(result) => result,
+                // The overall deadline has passed: no retry can help.
+                Err(_) if Some(at) == deadline => return Err(Failure::Fatal(timed_out())),
+                Err(_) => {
+                    return Err(Failure::Retryable {
+                        error: timed_out(),
+                        retry_after: None,
+                    })
+                }
+            },
+            None => exchange.await,
+        };
+        let (status, retry_after, bytes) = match result {
+            Ok(response) => response,
+            Err(mut e) => {
+                if let Some(url) = e.url_mut() {
+                    redact_url(url);
+                }
+                // Builder and redirect errors will not go away by themselves;
+                // everything else is a connection that failed or broke.
+                return Err(if e.is_builder() || e.is_redirect() {
+                    Failure::Fatal(Error::Transport(e))
+                } else {
+                    Failure::Retryable {
+                        error: Error::Transport(e),
+                        retry_after: None,
+                    }
+                });
+            }
+        };
+        tracing::debug!(status = status.as_u16(), "response");
+        if status.is_success() {
+            return Ok((status.as_u16(), bytes));
+        }
+        let mut api = ApiError::from_response(status.as_u16(), &bytes);
+        api.attempts = attempt;
+        let error = Error::Api(Box::new(api));
+        Err(if is_retryable_status(status.as_u16()) {
+            Failure::Retryable {
+                error,
+                retry_after: retry_after.and_then(|v| parse_retry_after(&v, chrono::Utc::now())),
+            }
+        } else {
+            Failure::Fatal(error)
+        })
+    }
+
+    /// Sends the request and reads the whole response: status, the
+    /// `Retry-After` header and the body.
+    async fn exchange(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: HeaderMap,
+        body: Option<&[u8]>,
+    ) -> reqwest::Result<(reqwest::StatusCode, Option<String>, Vec<u8>)> {
         let mut builder = self
             .inner
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .headers(headers);
         builder = match body {
-            Some(bytes) => builder.body(bytes),
+            Some(bytes) => builder.body(bytes.to_vec()),
             // Google front ends answer 411 to a POST without Content-Length.
             // hyper omits the header for an empty body, so set it explicitly.
             None if method == Method::POST || method == Method::PUT || method == Method::PATCH => {
@@ -176,18 +376,15 @@ impl Client {
             }
             None => builder,
         };
-        let response = builder.send().await.map_err(Error::Transport)?;
+        let response = builder.send().await?;
         let status = response.status();
-        tracing::debug!(status = status.as_u16(), "response");
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if status.is_success() {
-            Ok((status.as_u16(), bytes.to_vec()))
-        } else {
-            Err(Error::Api(Box::new(ApiError::from_response(
-                status.as_u16(),
-                &bytes,
-            ))))
-        }
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = response.bytes().await?;
+        Ok((status, retry_after, bytes.to_vec()))
     }
 
     async fn headers(&self, request: &Request, has_body: bool) -> Result<HeaderMap> {
@@ -214,19 +411,77 @@ impl Client {
     }
 }
 
+/// Milliseconds, saturating, for logs.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Replaces the values of credential query parameters (`key`,
+/// `access_token`, `oauth_token`) in `url` with `REDACTED`.
+pub(crate) fn redact_url(url: &mut Url) {
+    let secret = |name: &str| SECRET_QUERY_PARAMS.contains(&name);
+    if !url.query_pairs().any(|(n, _)| secret(&n)) {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(n, v)| {
+            let v = if secret(&n) {
+                "REDACTED".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (n.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+}
+
+/// Whether `url`'s host is `localhost` or a loopback IP address.
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Configures a [`Client`]; see [`Client::builder`].
 #[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
     auth: Option<Arc<dyn TokenProvider>>,
+    api_key: Option<ApiKey>,
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
     /// Overrides the base URL; a trailing `/` is added if missing.
+    ///
+    /// A plain `http://` URL is accepted only for a loopback host
+    /// (`localhost`, `127.0.0.0/8`, `[::1]`) unless
+    /// [`ClientBuilder::allow_insecure_http`] is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
+    }
+
+    /// Allows a plain `http://` base URL whose host is not a loopback
+    /// address (default `false`: such a URL is an [`Error::Config`] at
+    /// [`ClientBuilder::build`], since tokens would travel in clear text).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -241,7 +496,51 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (for proxies, timeouts, TLS settings...).
+    /// Sends `key=<key>` as a query parameter with every request (unless
+    /// the request sets `key` itself). Can be combined with a token. The key
+    /// never appears in `Debug` output, logs or error messages.
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Uses Application Default Credentials for the given OAuth `scopes`;
+    /// see [`crate::auth::adc`].
+    ///
+    /// Fails with [`Error::Auth`] when no credentials can be found.
+    #[cfg(feature = "adc")]
+    pub async fn application_default_credentials(self, scopes: &[&str]) -> Result<Self> {
+        let credentials = crate::auth::adc(scopes).await?;
+        Ok(self.token_provider(credentials))
+    }
+
+    /// Sets how idempotent requests are retried (default
+    /// [`RetryPolicy::default`]; [`RetryPolicy::none`] disables retries).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Limits each attempt (connecting, sending, and reading the whole
+    /// response; not getting the token) to `timeout`. An attempt that takes longer is abandoned
+    /// and, for an idempotent request, retried; the error is
+    /// [`Error::Timeout`] when no attempt is left. Default: no limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits a whole call, across all attempts and the sleeps between them
+    /// (and the token fetches), to `timeout`. When it passes during an
+    /// attempt the call fails with [`Error::Timeout`]; a retry that could
+    /// only start after it is not made and the last error is returned.
+    /// Default: no limit.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this `reqwest` client (for proxies, TLS settings...).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -256,8 +555,9 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] if the base URL is not an absolute
-    /// `http`/`https` URL, the user agent is not a valid header value, or
-    /// the default HTTP client cannot be created.
+    /// `http`/`https` URL (or is `http` to a non-loopback host without
+    /// [`ClientBuilder::allow_insecure_http`]), the user agent is not a
+    /// valid header value, or the default HTTP client cannot be created.
     pub fn build(self) -> Result<Client> {
         let mut base_url = self.base_url.trim().to_owned();
         if !base_url.ends_with('/') {
@@ -268,6 +568,12 @@ impl ClientBuilder {
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(Error::Config(format!(
                 "base URL {base_url:?} is not an http(s) URL"
+            )));
+        }
+        if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
+            return Err(Error::Config(format!(
+                "base URL {base_url:?} uses plain http:// to a non-loopback host; \
+                 use https:// or ClientBuilder::allow_insecure_http(true)"
             )));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
@@ -291,7 +597,11 @@ impl ClientBuilder {
                 base_url,
                 origin,
                 auth: self.auth,
+                api_key: self.api_key,
                 user_agent,
+                retry: self.retry,
+                timeout: self.timeout,
+                total_timeout: self.total_timeout,
             }),
         })
     }
@@ -364,6 +674,67 @@ mod tests {
     }
 
     #[test]
+    fn insecure_http_only_for_loopback_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:1/",
+            "http://127.8.9.10/",
+            "http://localhost:8080/x",
+            "http://LOCALHOST/",
+            "http://[::1]:9/",
+            "https://example.com/",
+        ] {
+            Client::builder(url)
+                .build()
+                .unwrap_or_else(|e| panic!("{url}: {e}"));
+        }
+        for url in [
+            "http://example.com/",
+            "http://10.0.0.1/",
+            "http://0.0.0.0/",
+            "http://[::2]/",
+            "http://localhost.example.com/",
+        ] {
+            let err = Client::builder(url).build().unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+            Client::builder(url)
+                .allow_insecure_http(true)
+                .build()
+                .unwrap_or_else(|e| panic!("{url}: {e}"));
+        }
+    }
+
+    #[test]
+    fn api_key_is_sent_but_never_shown() {
+        let c = Client::builder("https://example.com/")
+            .api_key("AIza-secret")
+            .build()
+            .unwrap();
+        assert!(!format!("{c:?}").contains("AIza-secret"));
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        r.query("q", "1");
+        assert_eq!(
+            c.url_for(&r).unwrap().as_str(),
+            "https://example.com/v1/x?q=1"
+        );
+        assert_eq!(
+            c.send_url(&r).unwrap().as_str(),
+            "https://example.com/v1/x?q=1&key=AIza-secret"
+        );
+        // A request's own key wins.
+        r.query("key", "other");
+        assert_eq!(
+            c.send_url(&r).unwrap().as_str(),
+            "https://example.com/v1/x?q=1&key=other"
+        );
+        let mut url = c.send_url(&r).unwrap();
+        redact_url(&mut url);
+        assert_eq!(url.as_str(), "https://example.com/v1/x?q=1&key=REDACTED");
+        let mut plain = Url::parse("https://example.com/v1/x?q=a+b").unwrap();
+        redact_url(&mut plain);
+        assert_eq!(plain.as_str(), "https://example.com/v1/x?q=a+b");
+    }
+
+    #[test]
     fn client_and_futures_are_send_sync() {
         fn assert_send_sync<T: Send + Sync>(_: &T) {}
         fn assert_send<T: Send>(_: &T) {}
@@ -373,5 +744,11 @@ mod tests {
         assert_send(&fut);
         let fut = c.execute_unit(Request::new(Method::GET, "x".to_owned()));
         assert_send(&fut);
+        #[cfg(feature = "adc")]
+        {
+            let fut =
+                Client::builder("https://example.com/").application_default_credentials(&["scope"]);
+            assert_send(&fut);
+        }
     }
 }

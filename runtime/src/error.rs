@@ -37,6 +37,22 @@ pub enum Error {
     /// The token provider failed.
     #[error("cannot get access token: {0}")]
     Auth(String),
+    /// The call took too long: one attempt exceeded
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout) and no retry
+    /// was left, or the overall deadline of
+    /// [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)
+    /// passed.
+    #[error("request timed out after {elapsed:?} ({attempts} attempt(s))")]
+    Timeout {
+        /// Time from the start of the call (first attempt) to the timeout.
+        elapsed: std::time::Duration,
+        /// Attempts made, counting the one that timed out.
+        attempts: u32,
+    },
+    /// The service's responses broke a rule the client relies on, e.g. a
+    /// list call that keeps returning a page token it returned before.
+    #[error("invalid response from the service: {0}")]
+    InvalidResponse(String),
 }
 
 impl Error {
@@ -47,6 +63,29 @@ impl Error {
             Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
+        }
+    }
+
+    /// How many attempts the call made, for [`Error::Api`] (see
+    /// [`ApiError::attempts`]) and [`Error::Timeout`].
+    ///
+    /// Other errors carry no count: [`Error::Transport`] may also come after
+    /// retries (the `tracing` events of the request tell how many).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::Timeout { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Error::Timeout`] or a transport error caused by a
+    /// timeout of the underlying HTTP client.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport(e) => e.is_timeout(),
+            _ => false,
         }
     }
 
@@ -68,6 +107,10 @@ pub struct ApiError {
     pub error: Option<GoogleError>,
     /// The first 512 bytes of the body, as lossy UTF-8.
     pub body_excerpt: String,
+    /// How many attempts the call made; this error is the answer to the
+    /// last one. 1 unless the request was retried (see
+    /// [`RetryPolicy`](crate::RetryPolicy)).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -77,6 +120,7 @@ impl ApiError {
             status,
             error: GoogleError::from_body(body),
             body_excerpt: excerpt(body),
+            attempts: 1,
         }
     }
 }
@@ -96,7 +140,11 @@ impl fmt::Display for ApiError {
             }
             None if self.body_excerpt.trim().is_empty() => Ok(()),
             None => write!(f, ": {}", self.body_excerpt.trim()),
+        }?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
+        Ok(())
     }
 }
 

@@ -10,18 +10,25 @@
 //! unknown values, and the [`Error`] type.
 #![warn(missing_docs)]
 
+pub mod auth;
 mod bytes;
 mod client;
 mod error;
+pub mod lro;
 mod open_enum;
+pub mod paginate;
 pub mod path;
 mod request;
+pub mod retry;
 pub mod wire;
 
+pub use crate::auth::ApiKey;
 pub use crate::bytes::Bytes;
 pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
 pub use crate::error::{ApiError, Error, GoogleError};
+pub use crate::paginate::{Page, Stream};
 pub use crate::request::{Params, QueryValue, Request};
+pub use crate::retry::RetryPolicy;
 pub use http::Method;
 
 /// A point in time (Discovery `google-datetime` and `date-time`): RFC 3339 on the wire.

@@ -24,7 +24,12 @@ pub struct Request {
     body: Option<Vec<u8>>,
     encode_error: Option<Arc<serde_json::Error>>,
     api_version: Option<&'static str>,
+    idempotent: Option<bool>,
 }
+
+/// Query parameters whose values are credentials: shown as `<redacted>` in
+/// `Debug` output and in error messages.
+pub(crate) const SECRET_QUERY_PARAMS: [&str; 3] = ["key", "access_token", "oauth_token"];
 
 impl Request {
     /// Creates a request. `path` is already expanded and percent-encoded and
@@ -39,6 +44,7 @@ impl Request {
             body: None,
             encode_error: None,
             api_version: None,
+            idempotent: None,
         }
     }
 
@@ -46,6 +52,35 @@ impl Request {
     /// one per element for sequences, one otherwise.
     pub fn query<V: QueryValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         value.append_to(name, &mut self.query);
+    }
+
+    /// Sets query parameter `name` to `value`, replacing every earlier pair
+    /// of that name (at its first position, or at the end if there was
+    /// none). A `None` value just removes the parameter.
+    pub fn set_query<V: QueryValue + ?Sized>(&mut self, name: &'static str, value: &V) {
+        let mut new = Vec::new();
+        value.append_to(name, &mut new);
+        match self.query.iter().position(|(n, _)| n == name) {
+            Some(at) => {
+                self.query.retain(|(n, _)| n != name);
+                self.query.splice(at..at, new);
+            }
+            None => self.query.extend(new),
+        }
+    }
+
+    /// Marks the request as safe (or not) to send more than once, which
+    /// decides whether the client may retry it (see [`crate::retry`]).
+    ///
+    /// By default only `GET` requests are idempotent.
+    pub fn idempotent(&mut self, idempotent: bool) {
+        self.idempotent = Some(idempotent);
+    }
+
+    /// Whether the request may be retried: the value given to
+    /// [`Request::idempotent`], or else whether the method is `GET`.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent.unwrap_or(self.method == Method::GET)
     }
 
     /// Sets the JSON body, serializing `body` now. An encoding error is kept
@@ -114,13 +149,32 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("query", &self.query)
+            .field("query", &RedactedPairs(&self.query))
             .field(
                 "body",
                 &self.body.as_deref().map(|b| String::from_utf8_lossy(b)),
             )
             .field("encode_error", &self.encode_error)
             .field("api_version", &self.api_version)
+            .field("idempotent", &self.is_idempotent())
+            .finish()
+    }
+}
+
+/// Query pairs for `Debug`, with credential values hidden.
+struct RedactedPairs<'a>(&'a [(Cow<'static, str>, String)]);
+
+impl fmt::Debug for RedactedPairs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                let value = if SECRET_QUERY_PARAMS.contains(&name.as_ref()) {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_ref(), value)
+            }))
             .finish()
     }
 }
@@ -365,6 +419,65 @@ mod tests {
                 ("fields", "c"),
                 ("prettyPrint", "false")
             ]
+        );
+    }
+
+    #[test]
+    fn set_query_replaces_in_place() {
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        r.query("a", "1");
+        r.query("pageToken", "t1");
+        r.query("b", "2");
+        r.query("pageToken", "t2");
+        r.set_query("pageToken", "t3");
+        assert_eq!(pairs(&r), vec![("a", "1"), ("pageToken", "t3"), ("b", "2")]);
+        r.set_query("ids", &vec![1, 2]);
+        r.set_query("a", &vec!["x", "y"]);
+        assert_eq!(
+            pairs(&r),
+            vec![
+                ("a", "x"),
+                ("a", "y"),
+                ("pageToken", "t3"),
+                ("b", "2"),
+                ("ids", "1"),
+                ("ids", "2")
+            ]
+        );
+        r.set_query("pageToken", &None::<String>);
+        r.set_query("a", &Vec::<String>::new());
+        assert_eq!(pairs(&r), vec![("b", "2"), ("ids", "1"), ("ids", "2")]);
+    }
+
+    #[test]
+    fn idempotency_defaults_to_get_only() {
+        for (method, expected) in [
+            (Method::GET, true),
+            (Method::POST, false),
+            (Method::PUT, false),
+            (Method::PATCH, false),
+            (Method::DELETE, false),
+        ] {
+            let mut r = Request::new(method.clone(), "x".to_owned());
+            assert_eq!(r.is_idempotent(), expected, "{method}");
+            r.idempotent(!expected);
+            assert_eq!(r.is_idempotent(), !expected, "{method}");
+            assert_eq!(r.clone().is_idempotent(), !expected);
+        }
+    }
+
+    #[test]
+    fn debug_hides_credentials_in_query() {
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        r.query("key", "api-key-secret");
+        r.query("access_token", "tok-secret");
+        r.query("oauth_token", "oauth-secret");
+        r.query("q", "visible");
+        let debug = format!("{r:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(
+            debug.contains("visible") && debug.contains("<redacted>"),
+            "{debug}"
         );
     }
 

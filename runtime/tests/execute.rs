@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use discogen_runtime::{Client, Error, Method, Params, Request, TokenProvider};
+use discogen_runtime::{Client, Error, Method, Params, Request, RetryPolicy, TokenProvider};
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -265,7 +265,11 @@ async fn not_found_gives_api_error() {
 async fn error_without_google_body_keeps_excerpt() {
     let body = vec![b'x'; 2000];
     let (base, server) = serve_once("503 Service Unavailable", "text/html", body).await;
-    let client = Client::builder(&base).build().unwrap();
+    // One connection only: no retries (tests/retry.rs covers them).
+    let client = Client::builder(&base)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
     let err = client
         .execute_unit(Request::new(Method::GET, "v1/x".to_owned()))
         .await
@@ -387,7 +391,10 @@ async fn connection_refused_is_transport_error() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let client = Client::builder(&format!("http://{addr}/")).build().unwrap();
+    let client = Client::builder(&format!("http://{addr}/"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
     let err = client
         .execute_unit(Request::new(Method::GET, "v1/x".to_owned()))
         .await

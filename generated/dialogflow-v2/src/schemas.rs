@@ -13,6 +13,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     pub speech_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
@@ -34,6 +38,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     pub max_digits: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
@@ -43,6 +51,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     pub enable_interaction_logging: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stackdriver_logging: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -61,6 +73,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     pub use_timeout_based_endpointing: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AudioInput {
@@ -68,6 +84,10 @@ pub struct GoogleCloudDialogflowCxV3AudioInput {
     pub audio: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<GoogleCloudDialogflowCxV3InputAudioConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AudioInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -85,6 +105,10 @@ pub struct GoogleCloudDialogflowCxV3BargeInConfig {
     pub total_duration: Option<::discogen_runtime::Duration>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BargeInConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
@@ -92,11 +116,19 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -112,11 +144,19 @@ pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     pub test_case_results: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ContinuousTestResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ContinuousTestResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ConversationSignals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_signals: Option<GoogleCloudDialogflowCxV3TurnSignals>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -126,6 +166,10 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurn {
     pub user_input: Option<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_agent_output: Option<GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationTurn {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -139,6 +183,10 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     pub input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_webhook_enabled: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnUserInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -161,11 +209,21 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3Intent>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -180,11 +238,19 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
         Option<GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DataStoreConnection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -196,6 +262,10 @@ pub struct GoogleCloudDialogflowCxV3DeployFlowResponse {
     pub environment: Option<GoogleCloudDialogflowCxV3Environment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DtmfInput {
@@ -203,6 +273,10 @@ pub struct GoogleCloudDialogflowCxV3DtmfInput {
     pub digits: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_digit: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DtmfInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -225,6 +299,10 @@ pub struct GoogleCloudDialogflowCxV3Environment {
     pub webhook_config: Option<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Environment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Environment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
@@ -236,6 +314,10 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     pub test_cases: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
@@ -243,11 +325,19 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     pub version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -268,11 +358,19 @@ pub struct GoogleCloudDialogflowCxV3EventHandler {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EventHandler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EventHandler";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EventInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -286,9 +384,17 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     pub commit_sha: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -297,6 +403,10 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -308,9 +418,17 @@ pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
     pub flow_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -321,9 +439,17 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
     pub intents_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -334,11 +460,19 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     pub gcs_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Form {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Form {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Form";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -362,6 +496,10 @@ pub struct GoogleCloudDialogflowCxV3FormParameter {
     pub required: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FormParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FormParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
@@ -369,6 +507,10 @@ pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -396,11 +538,19 @@ pub struct GoogleCloudDialogflowCxV3Fulfillment {
     pub webhook: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Fulfillment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Fulfillment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -413,6 +563,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     pub condition: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
@@ -420,6 +574,13 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     pub additional_cases: Option<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<GoogleCloudDialogflowCxV3ResponseMessage>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -433,6 +594,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     pub output_parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
@@ -442,6 +607,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     pub value: Option<::serde_json::Value>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3GcsDestination {
@@ -449,9 +618,17 @@ pub struct GoogleCloudDialogflowCxV3GcsDestination {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -463,6 +640,10 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     pub entity_types: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
@@ -472,6 +653,13 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResource
     pub entity_type_display_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
@@ -479,9 +667,17 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
     pub flow: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -493,6 +689,10 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
     pub intents: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
@@ -502,11 +702,22 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     pub intent_display_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -516,12 +727,20 @@ pub struct GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     pub names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3InlineDestination {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<::discogen_runtime::Bytes>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -547,6 +766,10 @@ pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     pub single_utterance: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InputAudioConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Intent {
@@ -570,11 +793,19 @@ pub struct GoogleCloudDialogflowCxV3Intent {
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -590,6 +821,10 @@ pub struct GoogleCloudDialogflowCxV3IntentParameter {
     pub redact: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
@@ -602,6 +837,10 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     pub repeat_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
@@ -609,6 +848,10 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     pub parameter_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -626,6 +869,10 @@ pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3KnowledgeConnectorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3LanguageInfo {
@@ -638,6 +885,10 @@ pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     pub input_language_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_language_code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LanguageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LanguageInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -665,6 +916,10 @@ pub struct GoogleCloudDialogflowCxV3Page {
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Page {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Page";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PageInfo {
@@ -676,11 +931,19 @@ pub struct GoogleCloudDialogflowCxV3PageInfo {
     pub form_info: Option<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_info: Option<Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfoFormInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -696,6 +959,10 @@ pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     pub state: Option<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -715,6 +982,10 @@ pub struct GoogleCloudDialogflowCxV3QueryInput {
     pub text: Option<GoogleCloudDialogflowCxV3TextInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3ToolCallResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -751,6 +1022,10 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     pub tool_call: Option<GoogleCloudDialogflowCxV3ToolCall>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
@@ -758,13 +1033,29 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {}
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -773,11 +1064,19 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -792,6 +1091,12 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
@@ -804,6 +1109,10 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
@@ -814,11 +1123,21 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     pub audio_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -831,11 +1150,19 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     pub text: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -845,15 +1172,27 @@ pub struct GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3ContinuousTestResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<GoogleCloudDialogflowCxV3TestCaseResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -863,6 +1202,10 @@ pub struct GoogleCloudDialogflowCxV3SessionInfo {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SessionInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -887,6 +1230,10 @@ pub struct GoogleCloudDialogflowCxV3TestCase {
     pub test_config: Option<GoogleCloudDialogflowCxV3TestConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestCaseError {
@@ -894,6 +1241,10 @@ pub struct GoogleCloudDialogflowCxV3TestCaseError {
     pub status: Option<GoogleRpcStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_case: Option<GoogleCloudDialogflowCxV3TestCase>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCaseError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -911,6 +1262,10 @@ pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCaseResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCaseResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestConfig {
@@ -920,6 +1275,10 @@ pub struct GoogleCloudDialogflowCxV3TestConfig {
     pub page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_parameters: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -933,6 +1292,10 @@ pub struct GoogleCloudDialogflowCxV3TestError {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestRunDifference {
@@ -942,11 +1305,19 @@ pub struct GoogleCloudDialogflowCxV3TestRunDifference {
     pub r#type: Option<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestRunDifference {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TextInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TextInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -958,6 +1329,10 @@ pub struct GoogleCloudDialogflowCxV3ToolCall {
     pub input_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -973,11 +1348,19 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -998,6 +1381,10 @@ pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     pub target_page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRoute {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRoute";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1031,6 +1418,10 @@ pub struct GoogleCloudDialogflowCxV3TurnSignals {
     pub webhook_statuses: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TurnSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TurnSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Webhook {
@@ -1049,6 +1440,10 @@ pub struct GoogleCloudDialogflowCxV3Webhook {
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Webhook {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Webhook";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1093,6 +1488,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
     pub webhook_type: Option<GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookGenericWebService {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebService";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
@@ -1108,6 +1507,12 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     pub token_endpoint: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
@@ -1115,11 +1520,25 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderV
     pub secret_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1158,11 +1577,19 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     pub trigger_intent: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1186,6 +1613,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
@@ -1193,6 +1624,13 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
     pub original_value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1208,6 +1646,13 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub score: Option<f32>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1227,6 +1672,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     pub target_page: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
@@ -1237,6 +1686,12 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
@@ -1244,6 +1699,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     pub generic_web_service: Option<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1257,6 +1716,10 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettings {
     pub logging_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1AdvancedSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1280,6 +1743,12 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings {
     pub max_digits: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings {
@@ -1289,6 +1758,12 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings {
     pub enable_interaction_logging: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stackdriver_logging: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1307,6 +1782,12 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings {
     pub use_timeout_based_endpointing: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1AudioInput {
@@ -1314,6 +1795,10 @@ pub struct GoogleCloudDialogflowCxV3beta1AudioInput {
     pub audio: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<GoogleCloudDialogflowCxV3beta1InputAudioConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1AudioInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AudioInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1331,6 +1816,10 @@ pub struct GoogleCloudDialogflowCxV3beta1BargeInConfig {
     pub total_duration: Option<::discogen_runtime::Duration>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1BargeInConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1BargeInConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
@@ -1338,11 +1827,19 @@ pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<GoogleCloudDialogflowCxV3beta1TestCaseResult>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1BatchRunTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1358,11 +1855,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ContinuousTestResult {
     pub test_case_results: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ContinuousTestResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ContinuousTestResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ConversationSignals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_signals: Option<GoogleCloudDialogflowCxV3beta1TurnSignals>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ConversationSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ConversationSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1373,6 +1878,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ConversationTurn {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_agent_output:
         Option<GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ConversationTurn {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ConversationTurn";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1386,6 +1895,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput {
     pub input: Option<GoogleCloudDialogflowCxV3beta1QueryInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_webhook_enabled: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1408,11 +1921,24 @@ pub struct GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput {
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3beta1Intent>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1427,11 +1953,19 @@ pub struct GoogleCloudDialogflowCxV3beta1DataStoreConnection {
         Option<GoogleCloudDialogflowCxV3beta1DataStoreConnectionDocumentProcessingMode>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DataStoreConnection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DataStoreConnection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1DeployFlowMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DeployFlowMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DeployFlowMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1443,6 +1977,10 @@ pub struct GoogleCloudDialogflowCxV3beta1DeployFlowResponse {
     pub environment: Option<GoogleCloudDialogflowCxV3beta1Environment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DeployFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DeployFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1DtmfInput {
@@ -1450,6 +1988,10 @@ pub struct GoogleCloudDialogflowCxV3beta1DtmfInput {
     pub digits: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_digit: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DtmfInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DtmfInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1472,6 +2014,10 @@ pub struct GoogleCloudDialogflowCxV3beta1Environment {
     pub webhook_config: Option<GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Environment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Environment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig {
@@ -1483,6 +2029,10 @@ pub struct GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig {
     pub test_cases: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig {
@@ -1490,11 +2040,19 @@ pub struct GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig {
     pub version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3beta1Webhook>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1515,11 +2073,19 @@ pub struct GoogleCloudDialogflowCxV3beta1EventHandler {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EventHandler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EventHandler";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EventInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EventInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1533,9 +2099,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportAgentResponse {
     pub commit_sha: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1544,6 +2118,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportEntityTypesResponse {
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3beta1InlineDestination>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1555,9 +2133,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportFlowResponse {
     pub flow_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1568,9 +2154,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportIntentsResponse {
     pub intents_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1581,11 +2175,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportTestCasesResponse {
     pub gcs_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1Form {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3beta1FormParameter>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Form {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Form";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1609,6 +2211,10 @@ pub struct GoogleCloudDialogflowCxV3beta1FormParameter {
     pub required: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1FormParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FormParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
@@ -1616,6 +2222,10 @@ pub struct GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3beta1EventHandler>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1644,11 +2254,21 @@ pub struct GoogleCloudDialogflowCxV3beta1Fulfillment {
     pub webhook: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Fulfillment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Fulfillment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1661,6 +2281,12 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase {
     pub condition: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent {
@@ -1668,6 +2294,13 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseCont
     pub additional_cases: Option<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<GoogleCloudDialogflowCxV3beta1ResponseMessage>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1681,6 +2314,12 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings {
     pub output_parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction {
@@ -1690,6 +2329,12 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction {
     pub value: Option<::serde_json::Value>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1GcsDestination {
@@ -1697,9 +2342,17 @@ pub struct GoogleCloudDialogflowCxV3beta1GcsDestination {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1GcsDestination";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1711,6 +2364,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponse {
     pub entity_types: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingResources {
@@ -1720,6 +2377,13 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingRes
     pub entity_type_display_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingResources";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportFlowResponse {
@@ -1727,9 +2391,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportFlowResponse {
     pub flow: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1741,6 +2413,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsResponse {
     pub intents: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResources {
@@ -1750,11 +2426,22 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResourc
     pub intent_display_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResources";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestCaseError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1764,12 +2451,20 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportTestCasesResponse {
     pub names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1InlineDestination {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<::discogen_runtime::Bytes>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1InlineDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1InlineDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1795,6 +2490,10 @@ pub struct GoogleCloudDialogflowCxV3beta1InputAudioConfig {
     pub single_utterance: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1InputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1InputAudioConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1Intent {
@@ -1818,11 +2517,19 @@ pub struct GoogleCloudDialogflowCxV3beta1Intent {
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1IntentInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1838,6 +2545,10 @@ pub struct GoogleCloudDialogflowCxV3beta1IntentParameter {
     pub redact: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
@@ -1850,6 +2561,10 @@ pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
     pub repeat_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
@@ -1857,6 +2572,10 @@ pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
     pub parameter_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1874,6 +2593,10 @@ pub struct GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1LanguageInfo {
@@ -1886,6 +2609,10 @@ pub struct GoogleCloudDialogflowCxV3beta1LanguageInfo {
     pub input_language_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_language_code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1LanguageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1LanguageInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1914,6 +2641,10 @@ pub struct GoogleCloudDialogflowCxV3beta1Page {
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3beta1TransitionRoute>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Page {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Page";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1PageInfo {
@@ -1925,11 +2656,19 @@ pub struct GoogleCloudDialogflowCxV3beta1PageInfo {
     pub form_info: Option<GoogleCloudDialogflowCxV3beta1PageInfoFormInfo>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1PageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1PageInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1PageInfoFormInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_info: Option<Vec<GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1PageInfoFormInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1PageInfoFormInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1945,6 +2684,12 @@ pub struct GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo {
     pub state: Option<GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfoState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1964,6 +2709,10 @@ pub struct GoogleCloudDialogflowCxV3beta1QueryInput {
     pub text: Option<GoogleCloudDialogflowCxV3beta1TextInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3beta1ToolCallResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1QueryInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1QueryInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1999,6 +2748,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessage {
     pub tool_call: Option<GoogleCloudDialogflowCxV3beta1ToolCall>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess {
@@ -2006,13 +2759,33 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction {}
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2021,11 +2794,21 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2040,6 +2823,13 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText {
@@ -2052,6 +2842,12 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
@@ -2062,11 +2858,22 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
     pub audio_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2079,11 +2886,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageText {
     pub text: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2093,15 +2908,27 @@ pub struct GoogleCloudDialogflowCxV3beta1RunContinuousTestResponse {
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3beta1ContinuousTestResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunContinuousTestResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunContinuousTestResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1RunTestCaseResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<GoogleCloudDialogflowCxV3beta1TestCaseResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunTestCaseResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunTestCaseResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2111,6 +2938,10 @@ pub struct GoogleCloudDialogflowCxV3beta1SessionInfo {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1SessionInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1SessionInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2135,6 +2966,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestCase {
     pub test_config: Option<GoogleCloudDialogflowCxV3beta1TestConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestCase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TestCaseError {
@@ -2142,6 +2977,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestCaseError {
     pub status: Option<GoogleRpcStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_case: Option<GoogleCloudDialogflowCxV3beta1TestCase>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestCaseError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestCaseError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2159,6 +2998,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestCaseResult {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestCaseResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestCaseResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TestConfig {
@@ -2168,6 +3011,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestConfig {
     pub page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_parameters: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2181,6 +3028,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestError {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TestRunDifference {
@@ -2190,11 +3041,19 @@ pub struct GoogleCloudDialogflowCxV3beta1TestRunDifference {
     pub r#type: Option<GoogleCloudDialogflowCxV3beta1TestRunDifferenceType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestRunDifference {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestRunDifference";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TextInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TextInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TextInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2206,6 +3065,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ToolCall {
     pub input_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ToolCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2221,11 +3084,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ToolCallResultError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ToolCallResultError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2246,6 +3117,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TransitionRoute {
     pub target_page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TransitionRoute {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TransitionRoute";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2279,6 +3154,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TurnSignals {
     pub webhook_statuses: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TurnSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TurnSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1Webhook {
@@ -2297,6 +3176,10 @@ pub struct GoogleCloudDialogflowCxV3beta1Webhook {
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Webhook {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Webhook";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2341,6 +3224,10 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebService {
     pub webhook_type: Option<GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceWebhookType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookGenericWebService {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookGenericWebService";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig {
@@ -2356,6 +3243,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig {
     pub token_endpoint: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHeaderValue {
@@ -2363,11 +3257,25 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHe
     pub secret_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHeaderValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHeaderValue";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceServiceAccountAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceServiceAccountAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceServiceAccountAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2406,11 +3314,21 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequest {
     pub trigger_intent: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestFulfillmentInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookRequestFulfillmentInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookRequestFulfillmentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2434,6 +3352,10 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfo {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameterValue {
@@ -2441,6 +3363,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameter
     pub original_value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameterValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameterValue";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2456,6 +3385,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestSentimentAnalysisResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub score: Option<f32>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookRequestSentimentAnalysisResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookRequestSentimentAnalysisResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2476,6 +3412,10 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookResponse {
     pub target_page: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse {
@@ -2486,6 +3426,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse {
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3beta1ResponseMessage>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig {
@@ -2493,6 +3440,12 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig {
     pub generic_web_service: Option<GoogleCloudDialogflowCxV3beta1WebhookGenericWebService>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2528,6 +3481,10 @@ pub struct GoogleCloudDialogflowV2Agent {
     pub time_zone: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Agent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Agent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedback {
@@ -2552,9 +3509,20 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedback {
         Option<GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentAssistantFeedback {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedback";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2565,6 +3533,13 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback 
     pub clicked_uris: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
@@ -2572,6 +3547,13 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback 
     pub answer_copied: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clicked_uris: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2585,6 +3567,13 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
     pub summary_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_sections: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2612,6 +3601,10 @@ pub struct GoogleCloudDialogflowV2AgentAssistantRecord {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentAssistantRecord {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentAssistantRecord";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingContext {
@@ -2623,6 +3616,10 @@ pub struct GoogleCloudDialogflowV2AgentCoachingContext {
     pub overarching_guidance: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2646,6 +3643,10 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstruction {
     pub triggering_event: Option<GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
@@ -2654,6 +3655,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
     pub duplicate_suggestions: Option<
         Vec<GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2673,6 +3681,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDu
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestion {
@@ -2683,6 +3698,10 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestion {
     pub applicable_instructions: Option<Vec<GoogleCloudDialogflowV2AgentCoachingInstruction>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_responses: Option<Vec<GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2699,6 +3718,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     pub sources: Option<GoogleCloudDialogflowV2AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
@@ -2707,6 +3733,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     pub duplicate_suggestions: Option<
         Vec<GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2729,6 +3762,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDup
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
@@ -2743,12 +3783,22 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     pub sources: Option<GoogleCloudDialogflowV2AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_indexes: Option<Vec<i32>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2774,6 +3824,10 @@ pub struct GoogleCloudDialogflowV2AnalyzeContentRequest {
     pub text_input: Option<GoogleCloudDialogflowV2TextInput>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnalyzeContentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnalyzeContentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AnalyzeContentResponse {
@@ -2793,6 +3847,10 @@ pub struct GoogleCloudDialogflowV2AnalyzeContentResponse {
     pub reply_text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnalyzeContentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnalyzeContentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AnnotatedMessagePart {
@@ -2802,6 +3860,10 @@ pub struct GoogleCloudDialogflowV2AnnotatedMessagePart {
     pub formatted_value: Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnnotatedMessagePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2821,6 +3883,10 @@ pub struct GoogleCloudDialogflowV2AnswerFeedback {
     pub displayed: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnswerFeedback {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnswerFeedback";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AnswerRecord {
@@ -2831,6 +3897,10 @@ pub struct GoogleCloudDialogflowV2AnswerRecord {
     pub answer_feedback: Option<GoogleCloudDialogflowV2AnswerFeedback>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnswerRecord {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnswerRecord";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2853,12 +3923,20 @@ pub struct GoogleCloudDialogflowV2ArticleAnswer {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ArticleAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ArticleAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub training_model_type:
         Option<GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ArticleSuggestionModelMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2868,6 +3946,10 @@ pub struct GoogleCloudDialogflowV2AssistQueryParameters {
     pub documents_metadata_filters: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AssistQueryParameters {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AssistQueryParameters";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AudioInput {
@@ -2875,6 +3957,10 @@ pub struct GoogleCloudDialogflowV2AudioInput {
     pub audio: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<GoogleCloudDialogflowV2InputAudioConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AudioInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AudioInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2887,6 +3973,10 @@ pub struct GoogleCloudDialogflowV2AutomatedAgentConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub session_ttl: Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AutomatedAgentConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AutomatedAgentConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2918,6 +4008,10 @@ pub struct GoogleCloudDialogflowV2AutomatedAgentReply {
     pub response_messages: Option<Vec<GoogleCloudDialogflowV2ResponseMessage>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AutomatedAgentReply {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AutomatedAgentReply";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
@@ -2925,6 +4019,10 @@ pub struct GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
     pub entities: Option<Vec<GoogleCloudDialogflowV2EntityTypeEntity>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchCreateEntitiesRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2936,6 +4034,10 @@ pub struct GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
     pub language_code: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntitiesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
@@ -2943,11 +4045,19 @@ pub struct GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     pub entity_type_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchDeleteIntentsRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2959,6 +4069,10 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     pub language_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntitiesRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2974,11 +4088,19 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
     pub update_mask: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2EntityType>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2996,11 +4118,19 @@ pub struct GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
     pub update_mask: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3016,6 +4146,10 @@ pub struct GoogleCloudDialogflowV2CesAppSpec {
     pub reactive_enabled: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CesAppSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CesAppSpec";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CesToolSpec {
@@ -3029,6 +4163,10 @@ pub struct GoogleCloudDialogflowV2CesToolSpec {
     pub proactive_enabled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reactive_enabled: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CesToolSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CesToolSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3047,6 +4185,13 @@ pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata 
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
@@ -3056,6 +4201,12 @@ pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion_feature_type:
         Option<GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeatureType>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3081,6 +4232,10 @@ pub struct GoogleCloudDialogflowV2CompanionAgent {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
@@ -3092,9 +4247,17 @@ pub struct GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
     pub overarching_guidance: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentKnowledgeSource";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3109,6 +4272,10 @@ pub struct GoogleCloudDialogflowV2CompanionAgentSkillConfig {
         Option<GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentSkillConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
@@ -3118,11 +4285,21 @@ pub struct GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
     pub customer_language_code: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidances: Option<Vec<GoogleCloudDialogflowV2CompanionSuggestionGuidance>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3147,6 +4324,10 @@ pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidance {
     pub triggering_tool_call_answer_records: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidance";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
@@ -3158,9 +4339,20 @@ pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     pub knowledge_snippet: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompleteConversationRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompleteConversationRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompleteConversationRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3179,6 +4371,10 @@ pub struct GoogleCloudDialogflowV2Connection {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Connection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Connection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConnectionErrorDetails {
@@ -3187,6 +4383,10 @@ pub struct GoogleCloudDialogflowV2ConnectionErrorDetails {
     pub certificate_state: Option<GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConnectionErrorDetails {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConnectionErrorDetails";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3198,6 +4398,10 @@ pub struct GoogleCloudDialogflowV2Context {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Context {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Context";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3241,11 +4445,19 @@ pub struct GoogleCloudDialogflowV2Conversation {
         Option<GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Conversation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Conversation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationContext {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_entries: Option<Vec<GoogleCloudDialogflowV2MessageEntry>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3263,6 +4475,10 @@ pub struct GoogleCloudDialogflowV2ConversationContextReference {
     pub update_mode: Option<GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationContextReference {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationContextReference";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
@@ -3276,6 +4492,13 @@ pub struct GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingestion_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ConversationContextReferenceContextContent
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ConversationContextReferenceContextContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3311,6 +4534,10 @@ pub struct GoogleCloudDialogflowV2ConversationDataset {
     pub satisfies_pzs: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationDataset {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationDataset";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationEvent {
@@ -3326,6 +4553,10 @@ pub struct GoogleCloudDialogflowV2ConversationEvent {
     pub r#type: Option<GoogleCloudDialogflowV2ConversationEventType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationGeneratorContext {
@@ -3334,11 +4565,19 @@ pub struct GoogleCloudDialogflowV2ConversationGeneratorContext {
     pub generator_type: Option<GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationGeneratorContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationGeneratorContext";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3371,6 +4610,10 @@ pub struct GoogleCloudDialogflowV2ConversationModel {
     pub state: Option<GoogleCloudDialogflowV2ConversationModelState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationModel {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationModel";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationModelEvaluation {
@@ -3391,6 +4634,10 @@ pub struct GoogleCloudDialogflowV2ConversationModelEvaluation {
     pub smart_reply_metrics: Option<GoogleCloudDialogflowV2SmartReplyMetrics>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationModelEvaluation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationModelEvaluation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationPhoneNumber {
@@ -3400,6 +4647,10 @@ pub struct GoogleCloudDialogflowV2ConversationPhoneNumber {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationPhoneNumber {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationPhoneNumber";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3444,6 +4695,10 @@ pub struct GoogleCloudDialogflowV2ConversationProfile {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationProfile {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationProfile";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
@@ -3462,6 +4717,12 @@ pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
         Option<Vec<GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
@@ -3469,6 +4730,13 @@ pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent
     pub content: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3480,11 +4748,25 @@ pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
     pub value: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_dataset: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3501,11 +4783,25 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMeta
         Option<GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_model_evaluation: Option<GoogleCloudDialogflowV2ConversationModelEvaluation>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3521,6 +4817,13 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
     pub state: Option<GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CustomPronunciationParams {
@@ -3532,9 +4835,20 @@ pub struct GoogleCloudDialogflowV2CustomPronunciationParams {
     pub pronunciation: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CustomPronunciationParams {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CustomPronunciationParams";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3545,6 +4859,13 @@ pub struct GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
     pub create_time: Option<::discogen_runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub done_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3558,9 +4879,20 @@ pub struct GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     pub done_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2DeployConversationModelRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DeployConversationModelRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DeployConversationModelRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3575,6 +4907,10 @@ pub struct GoogleCloudDialogflowV2DetectIntentRequest {
     pub query_input: Option<GoogleCloudDialogflowV2QueryInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_params: Option<GoogleCloudDialogflowV2QueryParameters>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DetectIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DetectIntentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3592,6 +4928,10 @@ pub struct GoogleCloudDialogflowV2DetectIntentResponse {
     pub webhook_status: Option<GoogleRpcStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DetectIntentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DetectIntentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2DialogflowAssistAnswer {
@@ -3601,6 +4941,10 @@ pub struct GoogleCloudDialogflowV2DialogflowAssistAnswer {
     pub intent_suggestion: Option<GoogleCloudDialogflowV2IntentSuggestion>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_result: Option<GoogleCloudDialogflowV2QueryResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DialogflowAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DialogflowAssistAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3630,6 +4974,10 @@ pub struct GoogleCloudDialogflowV2Document {
     pub state: Option<GoogleCloudDialogflowV2DocumentState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Document {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Document";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2DocumentReloadStatus {
@@ -3639,11 +4987,19 @@ pub struct GoogleCloudDialogflowV2DocumentReloadStatus {
     pub time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DocumentReloadStatus {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DocumentReloadStatus";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2DtmfParameters {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepts_dtmf_input: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DtmfParameters {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DtmfParameters";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3653,6 +5009,10 @@ pub struct GoogleCloudDialogflowV2EncryptionSpec {
     pub kms_key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EncryptionSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3672,11 +5032,19 @@ pub struct GoogleCloudDialogflowV2EntityType {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityType";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EntityTypeBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2EntityType>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityTypeBatch {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityTypeBatch";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3686,6 +5054,10 @@ pub struct GoogleCloudDialogflowV2EntityTypeEntity {
     pub synonyms: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityTypeEntity {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3710,6 +5082,10 @@ pub struct GoogleCloudDialogflowV2Environment {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Environment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Environment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EnvironmentHistory {
@@ -3724,6 +5100,22 @@ pub struct GoogleCloudDialogflowV2EnvironmentHistory {
     pub parent: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2EnvironmentHistory {
+    type Item = GoogleCloudDialogflowV2EnvironmentHistoryEntry;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2EnvironmentHistoryEntry> {
+        self.entries.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EnvironmentHistory {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EnvironmentHistory";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EnvironmentHistoryEntry {
@@ -3733,6 +5125,10 @@ pub struct GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     pub create_time: Option<::discogen_runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EnvironmentHistoryEntry";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3746,6 +5142,10 @@ pub struct GoogleCloudDialogflowV2EvaluationConfig {
     pub smart_reply_config: Option<GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EvaluationConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
@@ -3755,6 +5155,12 @@ pub struct GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
     pub max_result_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
@@ -3762,6 +5168,10 @@ pub struct GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
     pub allowlist_document: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_result_count: Option<i32>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3775,6 +5185,10 @@ pub struct GoogleCloudDialogflowV2EvaluationStatus {
     pub pipeline_status: Option<GoogleRpcStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EvaluationStatus {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationStatus";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EventInput {
@@ -3786,11 +5200,19 @@ pub struct GoogleCloudDialogflowV2EventInput {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EventInput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ExportAgentRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportAgentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3800,6 +5222,10 @@ pub struct GoogleCloudDialogflowV2ExportAgentResponse {
     pub agent_content: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3813,11 +5239,19 @@ pub struct GoogleCloudDialogflowV2ExportDocumentRequest {
     pub smart_messaging_partial_update: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportDocumentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportDocumentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ExportOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_gcs_destination: Option<GoogleCloudDialogflowV2GcsDestination>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3840,6 +5274,10 @@ pub struct GoogleCloudDialogflowV2FaqAnswer {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FaqAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FaqAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2FewShotExample {
@@ -3853,6 +5291,10 @@ pub struct GoogleCloudDialogflowV2FewShotExample {
     pub summarization_section_list: Option<GoogleCloudDialogflowV2SummarizationSectionList>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FewShotExample {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FewShotExample";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2FreeFormContext {
@@ -3860,11 +5302,19 @@ pub struct GoogleCloudDialogflowV2FreeFormContext {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FreeFormContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FreeFormContext";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2FreeFormSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FreeFormSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FreeFormSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3882,11 +5332,19 @@ pub struct GoogleCloudDialogflowV2Fulfillment {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Fulfillment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Fulfillment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2FulfillmentFeature {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GoogleCloudDialogflowV2FulfillmentFeatureType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FulfillmentFeature {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FulfillmentFeature";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3905,6 +5363,10 @@ pub struct GoogleCloudDialogflowV2FulfillmentGenericWebService {
     pub username: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FulfillmentGenericWebService {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FulfillmentGenericWebService";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GcsDestination {
@@ -3912,11 +5374,19 @@ pub struct GoogleCloudDialogflowV2GcsDestination {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GcsDestination";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GcsSources {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uris: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GcsSources {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GcsSources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3931,6 +5401,12 @@ pub struct GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion_index: Option<i32>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3953,11 +5429,23 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
         Option<Vec<GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generator_suggestion: Option<GoogleCloudDialogflowV2GeneratorSuggestion>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3974,11 +5462,22 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         Option<GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<GoogleCloudDialogflowV2Message>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3992,6 +5491,10 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
     pub summary: Option<GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
@@ -4003,6 +5506,13 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
     pub text_sections: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GenerateSuggestionsRequest {
@@ -4010,6 +5520,10 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsRequest {
     pub latest_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_events: Option<Vec<GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateSuggestionsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4022,6 +5536,10 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer {
@@ -4031,6 +5549,13 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestion
     pub generator_suggestion: Option<GoogleCloudDialogflowV2GeneratorSuggestion>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_generator: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4072,6 +5597,10 @@ pub struct GoogleCloudDialogflowV2Generator {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Generator {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Generator";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluation {
@@ -4104,6 +5633,10 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluation {
     pub summarization_metrics: Option<GoogleCloudDialogflowV2SummarizationEvaluationMetrics>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorEvaluation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfig {
@@ -4116,6 +5649,10 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfig {
         Option<GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
@@ -4125,11 +5662,25 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataC
     pub start_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4162,6 +5713,13 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
@@ -4181,6 +5739,13 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
     pub evaluator_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorSuggestion {
@@ -4194,6 +5759,10 @@ pub struct GoogleCloudDialogflowV2GeneratorSuggestion {
     pub tool_call_info: Option<Vec<GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
@@ -4203,6 +5772,10 @@ pub struct GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     pub tool_call_result: Option<GoogleCloudDialogflowV2ToolCallResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GroundingChunk {
@@ -4210,6 +5783,10 @@ pub struct GoogleCloudDialogflowV2GroundingChunk {
     pub retrieved_context: Option<GoogleCloudDialogflowV2GroundingChunkRetrievedContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<GoogleCloudDialogflowV2GroundingChunkWeb>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunk {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4226,6 +5803,10 @@ pub struct GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunkRetrievedContext";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
@@ -4238,6 +5819,10 @@ pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunkWeb {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4253,6 +5838,10 @@ pub struct GoogleCloudDialogflowV2GroundingMetadata {
     pub web_search_queries: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GroundingSupport {
@@ -4260,6 +5849,10 @@ pub struct GoogleCloudDialogflowV2GroundingSupport {
     pub grounding_chunk_indices: Option<Vec<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<GoogleCloudDialogflowV2Segment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingSupport {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4279,11 +5872,19 @@ pub struct GoogleCloudDialogflowV2GuidanceInstruction {
     pub trigger_event: Option<GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GuidanceInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GuidanceInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GuidanceInstructionAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GuidanceInstructionAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GuidanceInstructionAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4302,6 +5903,10 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfig {
     pub notification_config: Option<GoogleCloudDialogflowV2NotificationConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
@@ -4311,11 +5916,25 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConf
     pub model: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recent_sentences_count: Option<i32>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4327,6 +5946,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig
     pub enable_sentiment_analysis: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sentiment_analysis_v3: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4350,6 +5976,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
     pub skip_empty_event_based_suggestion: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_unredacted_conversation_data: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4395,6 +6028,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConf
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
@@ -4426,6 +6066,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings
@@ -4436,6 +6083,12 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     pub drop_ivr_messages: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drop_virtual_agent_messages: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4449,12 +6102,23 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4465,12 +6129,24 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     pub documents: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_bases: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4484,6 +6160,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
@@ -4491,6 +6174,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSett
     pub no_smalltalk: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only_end_user: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4504,6 +6194,10 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     pub suggestion_results: Option<Vec<GoogleCloudDialogflowV2SuggestionResult>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfig {
@@ -4514,11 +6208,22 @@ pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfig {
         Option<GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4534,6 +6239,13 @@ pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConf
     pub organization_id: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportAgentRequest {
@@ -4541,6 +6253,10 @@ pub struct GoogleCloudDialogflowV2ImportAgentRequest {
     pub agent_content: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportAgentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4554,6 +6270,13 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
     pub partial_failures: Option<Vec<GoogleRpcStatus>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
@@ -4563,11 +6286,22 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     pub import_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ImportConversationDataOperationResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ImportConversationDataOperationResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportConversationDataRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_config: Option<GoogleCloudDialogflowV2InputConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportConversationDataRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportConversationDataRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4581,6 +6315,10 @@ pub struct GoogleCloudDialogflowV2ImportDocumentTemplate {
     pub mime_type: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentTemplate {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentTemplate";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportDocumentsRequest {
@@ -4592,11 +6330,19 @@ pub struct GoogleCloudDialogflowV2ImportDocumentsRequest {
     pub import_gcs_custom_metadata: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentsRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportDocumentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<GoogleRpcStatus>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4618,6 +6364,10 @@ pub struct GoogleCloudDialogflowV2InferenceParameter {
     pub top_p: Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InferenceParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InferenceParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IngestContextReferencesRequest {
@@ -4627,6 +6377,10 @@ pub struct GoogleCloudDialogflowV2IngestContextReferencesRequest {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestContextReferencesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IngestContextReferencesResponse {
@@ -4634,6 +6388,10 @@ pub struct GoogleCloudDialogflowV2IngestContextReferencesResponse {
     pub ingested_context_references: Option<
         ::std::collections::BTreeMap<String, GoogleCloudDialogflowV2ConversationContextReference>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestContextReferencesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4649,6 +6407,10 @@ pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
     pub project_not_allowlisted: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
@@ -4660,6 +6422,13 @@ pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParam
     pub parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
@@ -4668,11 +6437,19 @@ pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
     pub request: Option<GoogleCloudDialogflowV2InitializeEncryptionSpecRequest>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<GoogleCloudDialogflowV2EncryptionSpec>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4719,6 +6496,10 @@ pub struct GoogleCloudDialogflowV2InputAudioConfig {
     pub use_gemini_asr: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputAudioConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2InputConfig {
@@ -4726,11 +6507,19 @@ pub struct GoogleCloudDialogflowV2InputConfig {
     pub gcs_source: Option<GoogleCloudDialogflowV2GcsSources>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2InputDataset {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputDataset {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputDataset";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4781,11 +6570,19 @@ pub struct GoogleCloudDialogflowV2Intent {
     pub webhook_state: Option<GoogleCloudDialogflowV2IntentWebhookState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentBatch {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentBatch";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4795,6 +6592,10 @@ pub struct GoogleCloudDialogflowV2IntentFollowupIntentInfo {
     pub followup_intent_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_followup_intent_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentFollowupIntentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4832,6 +6633,10 @@ pub struct GoogleCloudDialogflowV2IntentMessage {
     pub text: Option<GoogleCloudDialogflowV2IntentMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCard {
@@ -4847,6 +6652,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBasicCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
@@ -4856,11 +6665,22 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4872,6 +6692,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items:
         Option<Vec<GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4891,6 +6715,13 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselC
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
@@ -4900,6 +6731,13 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselC
     pub url_type_hint: Option<
         GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4915,6 +6753,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
@@ -4924,11 +6766,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<GoogleCloudDialogflowV2IntentMessageCarouselSelectItem>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4944,6 +6794,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageColumnProperties {
@@ -4952,6 +6806,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageColumnProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_alignment:
         Option<GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageColumnProperties {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageColumnProperties";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4963,6 +6821,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageImage {
     pub image_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageImage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
@@ -4970,6 +6832,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     pub destination_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4981,6 +6847,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelect {
     pub subtitle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageListSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4996,6 +6866,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageListSelectItem {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
@@ -5004,6 +6878,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
         Option<Vec<GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<GoogleCloudDialogflowV2IntentMessageMediaContentMediaType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageMediaContent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5021,6 +6899,13 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
@@ -5030,6 +6915,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageQuickReplies {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageQuickReplies";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
@@ -5037,6 +6926,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSelectItemInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5050,11 +6943,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     pub text_to_speech: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponses {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_responses: Option<Vec<GoogleCloudDialogflowV2IntentMessageSimpleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponses";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5064,11 +6965,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageSuggestion {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageSuggestions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<GoogleCloudDialogflowV2IntentMessageSuggestion>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSuggestions {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestions";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5088,11 +6997,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageTableCardCell {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCardCell {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardCell";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5104,11 +7021,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCardRow {
     pub divider_after: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCardRow {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardRow";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageText";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5132,6 +7057,10 @@ pub struct GoogleCloudDialogflowV2IntentParameter {
     pub value: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentSuggestion {
@@ -5141,6 +7070,10 @@ pub struct GoogleCloudDialogflowV2IntentSuggestion {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent_v2: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5157,6 +7090,10 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrase {
     pub r#type: Option<GoogleCloudDialogflowV2IntentTrainingPhraseType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentTrainingPhrasePart {
@@ -5168,6 +7105,10 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrasePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5183,6 +7124,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswer {
     pub suggested_query_answer: Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
@@ -5192,6 +7137,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryR
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_query: Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5212,6 +7164,12 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
@@ -5222,11 +7180,25 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSourc
         Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5236,6 +7208,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerative
     pub snippets: Option<
         Vec<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5251,6 +7230,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerative
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
@@ -5261,6 +7247,12 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
         Option<Vec<GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
@@ -5268,6 +7260,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchConte
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5295,6 +7294,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
         Option<GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_latency: Option<GoogleCloudDialogflowV2ServiceLatency>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5336,6 +7339,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavio
     pub use_translated_message: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
@@ -5361,6 +7371,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugIn
     pub total_token_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeBase {
@@ -5370,6 +7387,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeBase {
     pub language_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeBase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeBase";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5386,6 +7407,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeOperationMetadata {
     pub state: Option<GoogleCloudDialogflowV2KnowledgeOperationMetadataState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListAnswerRecordsResponse {
@@ -5393,6 +7418,22 @@ pub struct GoogleCloudDialogflowV2ListAnswerRecordsResponse {
     pub answer_records: Option<Vec<GoogleCloudDialogflowV2AnswerRecord>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
+    type Item = GoogleCloudDialogflowV2AnswerRecord;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2AnswerRecord> {
+        self.answer_records.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListAnswerRecordsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5404,6 +7445,22 @@ pub struct GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
+    type Item = GoogleCloudDialogflowV2CompanionAgent;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2CompanionAgent> {
+        self.companion_agents.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListCompanionAgentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListContextsResponse {
@@ -5413,6 +7470,22 @@ pub struct GoogleCloudDialogflowV2ListContextsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListContextsResponse {
+    type Item = GoogleCloudDialogflowV2Context;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Context> {
+        self.contexts.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListContextsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListContextsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListConversationDatasetsResponse {
@@ -5420,6 +7493,24 @@ pub struct GoogleCloudDialogflowV2ListConversationDatasetsResponse {
     pub conversation_datasets: Option<Vec<GoogleCloudDialogflowV2ConversationDataset>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowV2ListConversationDatasetsResponse
+{
+    type Item = GoogleCloudDialogflowV2ConversationDataset;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2ConversationDataset> {
+        self.conversation_datasets.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationDatasetsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5432,6 +7523,27 @@ pub struct GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse
+{
+    type Item = GoogleCloudDialogflowV2ConversationModelEvaluation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2ConversationModelEvaluation> {
+        self.conversation_model_evaluations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListConversationModelsResponse {
@@ -5439,6 +7551,22 @@ pub struct GoogleCloudDialogflowV2ListConversationModelsResponse {
     pub conversation_models: Option<Vec<GoogleCloudDialogflowV2ConversationModel>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListConversationModelsResponse {
+    type Item = GoogleCloudDialogflowV2ConversationModel;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2ConversationModel> {
+        self.conversation_models.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationModelsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationModelsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5450,6 +7578,24 @@ pub struct GoogleCloudDialogflowV2ListConversationProfilesResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowV2ListConversationProfilesResponse
+{
+    type Item = GoogleCloudDialogflowV2ConversationProfile;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2ConversationProfile> {
+        self.conversation_profiles.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationProfilesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationProfilesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListConversationsResponse {
@@ -5457,6 +7603,22 @@ pub struct GoogleCloudDialogflowV2ListConversationsResponse {
     pub conversations: Option<Vec<GoogleCloudDialogflowV2Conversation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListConversationsResponse {
+    type Item = GoogleCloudDialogflowV2Conversation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Conversation> {
+        self.conversations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5468,6 +7630,22 @@ pub struct GoogleCloudDialogflowV2ListDocumentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListDocumentsResponse {
+    type Item = GoogleCloudDialogflowV2Document;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Document> {
+        self.documents.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListDocumentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListDocumentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListEntityTypesResponse {
@@ -5475,6 +7653,22 @@ pub struct GoogleCloudDialogflowV2ListEntityTypesResponse {
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2EntityType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListEntityTypesResponse {
+    type Item = GoogleCloudDialogflowV2EntityType;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2EntityType> {
+        self.entity_types.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5486,6 +7680,22 @@ pub struct GoogleCloudDialogflowV2ListEnvironmentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListEnvironmentsResponse {
+    type Item = GoogleCloudDialogflowV2Environment;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Environment> {
+        self.environments.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListEnvironmentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListEnvironmentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
@@ -5493,6 +7703,24 @@ pub struct GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
     pub generator_evaluations: Option<Vec<GoogleCloudDialogflowV2GeneratorEvaluation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse
+{
+    type Item = GoogleCloudDialogflowV2GeneratorEvaluation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2GeneratorEvaluation> {
+        self.generator_evaluations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5504,6 +7732,22 @@ pub struct GoogleCloudDialogflowV2ListGeneratorsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListGeneratorsResponse {
+    type Item = GoogleCloudDialogflowV2Generator;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Generator> {
+        self.generators.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListGeneratorsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListGeneratorsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListIntentsResponse {
@@ -5511,6 +7755,22 @@ pub struct GoogleCloudDialogflowV2ListIntentsResponse {
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListIntentsResponse {
+    type Item = GoogleCloudDialogflowV2Intent;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Intent> {
+        self.intents.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5522,6 +7782,22 @@ pub struct GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
+    type Item = GoogleCloudDialogflowV2KnowledgeBase;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2KnowledgeBase> {
+        self.knowledge_bases.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListKnowledgeBasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListMessagesResponse {
@@ -5529,6 +7805,22 @@ pub struct GoogleCloudDialogflowV2ListMessagesResponse {
     pub messages: Option<Vec<GoogleCloudDialogflowV2Message>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListMessagesResponse {
+    type Item = GoogleCloudDialogflowV2Message;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Message> {
+        self.messages.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListMessagesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListMessagesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5540,6 +7832,22 @@ pub struct GoogleCloudDialogflowV2ListParticipantsResponse {
     pub participants: Option<Vec<GoogleCloudDialogflowV2Participant>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListParticipantsResponse {
+    type Item = GoogleCloudDialogflowV2Participant;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Participant> {
+        self.participants.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListParticipantsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListParticipantsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
@@ -5547,6 +7855,22 @@ pub struct GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowV2SessionEntityType>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
+    type Item = GoogleCloudDialogflowV2SessionEntityType;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2SessionEntityType> {
+        self.session_entity_types.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListSessionEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5558,6 +7882,22 @@ pub struct GoogleCloudDialogflowV2ListSipTrunksResponse {
     pub sip_trunks: Option<Vec<GoogleCloudDialogflowV2SipTrunk>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListSipTrunksResponse {
+    type Item = GoogleCloudDialogflowV2SipTrunk;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2SipTrunk> {
+        self.sip_trunks.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListSipTrunksResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListSipTrunksResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ListToolsResponse {
@@ -5565,6 +7905,22 @@ pub struct GoogleCloudDialogflowV2ListToolsResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<GoogleCloudDialogflowV2Tool>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListToolsResponse {
+    type Item = GoogleCloudDialogflowV2Tool;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Tool> {
+        self.tools.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListToolsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListToolsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5576,11 +7932,31 @@ pub struct GoogleCloudDialogflowV2ListVersionsResponse {
     pub versions: Option<Vec<GoogleCloudDialogflowV2Version>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListVersionsResponse {
+    type Item = GoogleCloudDialogflowV2Version;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Version> {
+        self.versions.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListVersionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListVersionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2LoggingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stackdriver_logging: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2LoggingConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2LoggingConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5613,6 +7989,10 @@ pub struct GoogleCloudDialogflowV2Message {
     pub sentiment_analysis: Option<GoogleCloudDialogflowV2SentimentAnalysisResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Message {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Message";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2MessageAnnotation {
@@ -5620,6 +8000,10 @@ pub struct GoogleCloudDialogflowV2MessageAnnotation {
     pub contain_entities: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<GoogleCloudDialogflowV2AnnotatedMessagePart>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2MessageAnnotation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2MessageAnnotation";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5635,6 +8019,10 @@ pub struct GoogleCloudDialogflowV2MessageEntry {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2MessageEntry {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2MessageEntry";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2NotificationConfig {
@@ -5642,6 +8030,10 @@ pub struct GoogleCloudDialogflowV2NotificationConfig {
     pub message_format: Option<GoogleCloudDialogflowV2NotificationConfigMessageFormat>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2NotificationConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2NotificationConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5655,6 +8047,10 @@ pub struct GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     pub version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OriginalDetectIntentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2OutputAudio {
@@ -5662,6 +8058,10 @@ pub struct GoogleCloudDialogflowV2OutputAudio {
     pub audio: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<GoogleCloudDialogflowV2OutputAudioConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OutputAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OutputAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5675,6 +8075,10 @@ pub struct GoogleCloudDialogflowV2OutputAudioConfig {
     pub synthesize_speech_config: Option<GoogleCloudDialogflowV2SynthesizeSpeechConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OutputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OutputAudioConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ParameterOverride {
@@ -5684,6 +8088,10 @@ pub struct GoogleCloudDialogflowV2ParameterOverride {
     pub field_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ParameterOverride {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ParameterOverride";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5703,6 +8111,10 @@ pub struct GoogleCloudDialogflowV2Participant {
     pub sip_recording_media_label: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Participant {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Participant";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ProbeDetails {
@@ -5720,6 +8132,10 @@ pub struct GoogleCloudDialogflowV2ProbeDetails {
     pub probe_status: Option<GoogleCloudDialogflowV2ProbeDetailsProbeStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ProbeDetails {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ProbeDetails";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2QueryInput {
@@ -5729,6 +8145,10 @@ pub struct GoogleCloudDialogflowV2QueryInput {
     pub event: Option<GoogleCloudDialogflowV2EventInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<GoogleCloudDialogflowV2TextInput>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5753,6 +8173,10 @@ pub struct GoogleCloudDialogflowV2QueryParameters {
     pub time_zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_headers: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryParameters {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryParameters";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5798,11 +8222,19 @@ pub struct GoogleCloudDialogflowV2QueryResult {
     pub webhook_source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2RaiSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rai_category_configs: Option<Vec<GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2RaiSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2RaiSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5815,6 +8247,10 @@ pub struct GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
         Option<GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ReloadDocumentRequest {
@@ -5824,6 +8260,10 @@ pub struct GoogleCloudDialogflowV2ReloadDocumentRequest {
     pub import_gcs_custom_metadata: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_messaging_partial_update: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ReloadDocumentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ReloadDocumentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5844,9 +8284,17 @@ pub struct GoogleCloudDialogflowV2ResponseMessage {
     pub text: Option<GoogleCloudDialogflowV2ResponseMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageEndInteraction {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageEndInteraction";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -5855,11 +8303,19 @@ pub struct GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5873,6 +8329,10 @@ pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
@@ -5882,11 +8342,21 @@ pub struct GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     pub sip_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageText";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5898,6 +8368,10 @@ pub struct GoogleCloudDialogflowV2RestoreAgentRequest {
     pub agent_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2RestoreAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2RestoreAgentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchAgentsResponse {
@@ -5907,11 +8381,31 @@ pub struct GoogleCloudDialogflowV2SearchAgentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2SearchAgentsResponse {
+    type Item = GoogleCloudDialogflowV2Agent;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowV2Agent> {
+        self.agents.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchAgentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchAgentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchEntryPoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_content: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchEntryPoint {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchEntryPoint";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5927,6 +8421,10 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeAnswer {
     pub answer_type: Option<GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
@@ -5938,6 +8436,10 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5958,6 +8460,10 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
     pub service_latency: Option<GoogleCloudDialogflowV2ServiceLatency>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
@@ -5967,6 +8473,13 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavio
     pub end_user_metadata_included: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_connector_allowed: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5994,6 +8507,10 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequest {
     pub session_id: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
@@ -6005,6 +8522,12 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
         Option<Vec<GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
@@ -6013,6 +8536,13 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec:
         Option<Vec<GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6026,6 +8556,13 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
@@ -6037,6 +8574,11 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
     >,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6060,6 +8602,11 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint
@@ -6073,6 +8620,11 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
     pub boost_amount: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
@@ -6080,6 +8632,13 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs 
     pub data_stores: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6091,6 +8650,10 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeResponse {
     pub rewritten_query: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_knowledge_debug_info: Option<GoogleCloudDialogflowV2SearchKnowledgeDebugInfo>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6105,6 +8668,10 @@ pub struct GoogleCloudDialogflowV2Segment {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Segment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Segment";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6122,11 +8689,19 @@ pub struct GoogleCloudDialogflowV2Sentiment {
     pub score: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Sentiment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Sentiment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analyze_query_text_sentiment: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisRequestConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6139,12 +8714,20 @@ pub struct GoogleCloudDialogflowV2SentimentAnalysisResult {
     pub status: Option<GoogleRpcStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SentimentAnalysisResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ServiceLatency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_service_latencies:
         Option<Vec<GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ServiceLatency {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ServiceLatency";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6163,6 +8746,12 @@ pub struct GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     pub step: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SessionEntityType {
@@ -6172,6 +8761,10 @@ pub struct GoogleCloudDialogflowV2SessionEntityType {
     pub entity_override_mode: Option<GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SessionEntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6190,6 +8783,13 @@ pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
@@ -6199,6 +8799,10 @@ pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion_feature_config:
         Option<GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6221,6 +8825,10 @@ pub struct GoogleCloudDialogflowV2SipConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_audio_recording_duration: Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6251,6 +8859,10 @@ pub struct GoogleCloudDialogflowV2SipHostname {
     pub probe_details: Option<GoogleCloudDialogflowV2ProbeDetails>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipHostname {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipHostname";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
@@ -6261,6 +8873,10 @@ pub struct GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6281,6 +8897,10 @@ pub struct GoogleCloudDialogflowV2SipTrunk {
     pub peer_hostnames: Option<Vec<GoogleCloudDialogflowV2SipHostname>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipTrunk {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipTrunk";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
@@ -6293,6 +8913,10 @@ pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
     pub confidence: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6312,6 +8936,10 @@ pub struct GoogleCloudDialogflowV2SmartReplyMetrics {
     pub top_n_metrics: Option<Vec<GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyMetrics {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyMetrics";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
@@ -6324,12 +8952,20 @@ pub struct GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     pub recall: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SmartReplyModelMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub training_model_type:
         Option<GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyModelMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyModelMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6342,6 +8978,10 @@ pub struct GoogleCloudDialogflowV2SpeechContext {
     pub boost: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phrases: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6375,6 +9015,10 @@ pub struct GoogleCloudDialogflowV2SpeechToTextConfig {
     pub use_timeout_based_endpointing: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechToTextConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
@@ -6388,6 +9032,10 @@ pub struct GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_of_speech_sensitivity:
         Option<GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensitivity>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6412,6 +9060,10 @@ pub struct GoogleCloudDialogflowV2SpeechWordInfo {
     pub word: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechWordInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechWordInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse
@@ -6422,6 +9074,13 @@ pub struct GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseR
     pub response: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<GoogleCloudDialogflowV2ToolCallSuggestion>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6449,6 +9108,10 @@ pub struct GoogleCloudDialogflowV2StreamingRecognitionResult {
     pub transcript: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2StreamingRecognitionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2StreamingRecognitionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestArticlesRequest {
@@ -6458,6 +9121,10 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesRequest {
     pub context_size: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestArticlesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestArticlesRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6471,6 +9138,10 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestArticlesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestArticlesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
@@ -6482,6 +9153,10 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
@@ -6491,6 +9166,12 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
     pub latest_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SuggestConversationSummaryResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6509,6 +9190,13 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
     pub text_sections: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection {
@@ -6518,6 +9206,13 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySumma
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6531,6 +9226,10 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
@@ -6542,6 +9241,10 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
@@ -6551,6 +9254,10 @@ pub struct GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
     pub latest_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_suggested_query: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6568,6 +9275,10 @@ pub struct GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
@@ -6577,6 +9288,10 @@ pub struct GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     pub current_text_input: Option<GoogleCloudDialogflowV2TextInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6591,6 +9306,10 @@ pub struct GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
     pub smart_reply_answers: Option<Vec<GoogleCloudDialogflowV2SmartReplyAnswer>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestionDedupingConfig {
@@ -6603,11 +9322,19 @@ pub struct GoogleCloudDialogflowV2SuggestionDedupingConfig {
     pub similarity_threshold: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionDedupingConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionDedupingConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestionFeature {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GoogleCloudDialogflowV2SuggestionFeatureType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionFeature {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionFeature";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6621,6 +9348,10 @@ pub struct GoogleCloudDialogflowV2SuggestionInput {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6644,6 +9375,10 @@ pub struct GoogleCloudDialogflowV2SuggestionResult {
     pub suggest_smart_replies_response: Option<GoogleCloudDialogflowV2SuggestSmartRepliesResponse>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationContext {
@@ -6655,6 +9390,10 @@ pub struct GoogleCloudDialogflowV2SummarizationContext {
     pub summarization_sections: Option<Vec<GoogleCloudDialogflowV2SummarizationSection>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6682,6 +9421,10 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetrics";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
@@ -6694,6 +9437,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecompos
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub point: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6710,6 +9460,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecompo
     pub point: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
@@ -6724,6 +9481,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric 
     pub reasoning: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
@@ -6733,6 +9497,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubr
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6755,6 +9526,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDeta
     pub summary_sections: Option<Vec<GoogleCloudDialogflowV2SummarySuggestionSummarySection>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail {
@@ -6771,6 +9549,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDeta
             GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6795,6 +9580,11 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDeta
     pub section_summary: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
@@ -6804,6 +9594,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adherence_decomposition:
         Option<GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6820,12 +9617,26 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult
         Option<GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6840,6 +9651,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
         skip_serializing_if = "Option::is_none"
     )]
     pub token_count: Option<i64>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6877,6 +9695,13 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEva
     pub session_id: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationSection {
@@ -6888,11 +9713,19 @@ pub struct GoogleCloudDialogflowV2SummarizationSection {
     pub r#type: Option<GoogleCloudDialogflowV2SummarizationSectionType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationSection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationSection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarizationSectionList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_sections: Option<Vec<GoogleCloudDialogflowV2SummarizationSection>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationSectionList {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationSectionList";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6902,6 +9735,10 @@ pub struct GoogleCloudDialogflowV2SummarySuggestion {
     pub summary_sections: Option<Vec<GoogleCloudDialogflowV2SummarySuggestionSummarySection>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarySuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarySuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarySuggestionSummarySection {
@@ -6909,6 +9746,10 @@ pub struct GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     pub section: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarySuggestionSummarySection";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6937,6 +9778,10 @@ pub struct GoogleCloudDialogflowV2SynthesizeSpeechConfig {
     pub volume_gain_db: Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SynthesizeSpeechConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2TextInput {
@@ -6944,6 +9789,10 @@ pub struct GoogleCloudDialogflowV2TextInput {
     pub language_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2TextInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TextInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6959,6 +9808,10 @@ pub struct GoogleCloudDialogflowV2TextToSpeechSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthesize_speech_configs:
         Option<::std::collections::BTreeMap<String, GoogleCloudDialogflowV2SynthesizeSpeechConfig>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2TextToSpeechSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TextToSpeechSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7003,6 +9856,10 @@ pub struct GoogleCloudDialogflowV2Tool {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Tool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Tool";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolAuthentication {
@@ -7015,6 +9872,10 @@ pub struct GoogleCloudDialogflowV2ToolAuthentication {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_agent_auth_config:
         Option<GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolAuthentication {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthentication";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7031,6 +9892,10 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
     pub secret_version_for_api_key: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
@@ -7038,6 +9903,12 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     pub secret_version_for_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7058,12 +9929,23 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
     pub token_endpoint: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_agent_auth:
         Option<GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7095,6 +9977,10 @@ pub struct GoogleCloudDialogflowV2ToolCall {
     pub tool_display_name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolCallResult {
@@ -7121,6 +10007,10 @@ pub struct GoogleCloudDialogflowV2ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolCallResultError {
@@ -7128,6 +10018,10 @@ pub struct GoogleCloudDialogflowV2ToolCallResultError {
     pub message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retryable: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallResultError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7139,6 +10033,10 @@ pub struct GoogleCloudDialogflowV2ToolCallSuggestion {
     pub tool_call_info: Option<GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolConnectorTool {
@@ -7146,6 +10044,10 @@ pub struct GoogleCloudDialogflowV2ToolConnectorTool {
     pub actions: Option<Vec<GoogleCloudDialogflowV2ToolConnectorToolAction>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolConnectorTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolConnectorTool";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7161,6 +10063,10 @@ pub struct GoogleCloudDialogflowV2ToolConnectorToolAction {
     pub output_fields: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolConnectorToolAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
@@ -7170,11 +10076,21 @@ pub struct GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
     pub operation: Option<GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolExtensionTool {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolExtensionTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolExtensionTool";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7186,6 +10102,10 @@ pub struct GoogleCloudDialogflowV2ToolFunctionTool {
     pub method_type: Option<GoogleCloudDialogflowV2ToolFunctionToolMethodType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolFunctionTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolFunctionTool";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7201,11 +10121,19 @@ pub struct GoogleCloudDialogflowV2ToolOpenApiTool {
     pub tls_config: Option<GoogleCloudDialogflowV2ToolTlsConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolOpenApiTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolOpenApiTool";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolServiceDirectoryConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7215,6 +10143,10 @@ pub struct GoogleCloudDialogflowV2ToolTlsConfig {
     pub ca_certs: Option<Vec<GoogleCloudDialogflowV2ToolTlsConfigCaCert>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolTlsConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolTLSConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolTlsConfigCaCert {
@@ -7222,6 +10154,10 @@ pub struct GoogleCloudDialogflowV2ToolTlsConfigCaCert {
     pub cert: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolTlsConfigCaCert {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolTLSConfigCACert";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7241,9 +10177,17 @@ pub struct GoogleCloudDialogflowV2ToolsetTool {
     pub toolset: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolsetTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolsetTool";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2TrainAgentRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2TrainAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TrainAgentRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -7256,9 +10200,20 @@ pub struct GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
     pub done_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2UndeployConversationModelRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2UndeployConversationModelRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -7271,11 +10226,19 @@ pub struct GoogleCloudDialogflowV2ValidationError {
     pub severity: Option<GoogleCloudDialogflowV2ValidationErrorSeverity>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ValidationError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ValidationError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ValidationResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<GoogleCloudDialogflowV2ValidationError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ValidationResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ValidationResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7297,6 +10260,10 @@ pub struct GoogleCloudDialogflowV2Version {
     pub version_number: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Version {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Version";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2VoiceSelectionParams {
@@ -7304,6 +10271,10 @@ pub struct GoogleCloudDialogflowV2VoiceSelectionParams {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssml_gender: Option<GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2VoiceSelectionParams {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2VoiceSelectionParams";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7317,6 +10288,10 @@ pub struct GoogleCloudDialogflowV2WebhookRequest {
     pub response_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2WebhookRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7336,6 +10311,10 @@ pub struct GoogleCloudDialogflowV2WebhookResponse {
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowV2SessionEntityType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2WebhookResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7360,6 +10339,10 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstruction {
         Option<GoogleCloudDialogflowV2beta1AgentCoachingInstructionTriggeringEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1AgentCoachingInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResult {
@@ -7370,6 +10353,13 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckRes
             GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7390,6 +10380,12 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckRes
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestion {
@@ -7401,6 +10397,10 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_responses:
         Option<Vec<GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1AgentCoachingSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7417,6 +10417,13 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionAgentActionSuggest
     pub sources: Option<GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionAgentActionSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionAgentActionSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResult {
@@ -7427,6 +10434,13 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResu
             GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7450,6 +10464,12 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResu
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse {
@@ -7464,12 +10484,25 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse {
     pub sources: Option<GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_indexes: Option<Vec<i32>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7481,6 +10514,10 @@ pub struct GoogleCloudDialogflowV2beta1AnnotatedMessagePart {
     pub formatted_value: Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1AnnotatedMessagePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AnnotatedMessagePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7498,6 +10535,10 @@ pub struct GoogleCloudDialogflowV2beta1ArticleAnswer {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ArticleAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ArticleAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse {
@@ -7505,11 +10546,21 @@ pub struct GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse {
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2beta1EntityType>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1BatchUpdateIntentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<GoogleCloudDialogflowV2beta1Intent>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1BatchUpdateIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1BatchUpdateIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7529,11 +10580,22 @@ pub struct GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMeta
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1CompanionSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidances: Option<Vec<GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1CompanionSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1CompanionSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7558,6 +10620,10 @@ pub struct GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance {
     pub triggering_tool_call_answer_records: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSource {
@@ -7569,6 +10635,13 @@ pub struct GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSourc
     pub knowledge_snippet: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1Context {
@@ -7578,6 +10651,10 @@ pub struct GoogleCloudDialogflowV2beta1Context {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Context {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Context";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7596,6 +10673,10 @@ pub struct GoogleCloudDialogflowV2beta1ConversationEvent {
     pub r#type: Option<GoogleCloudDialogflowV2beta1ConversationEventType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ConversationEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ConversationEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1DialogflowAssistAnswer {
@@ -7607,6 +10688,10 @@ pub struct GoogleCloudDialogflowV2beta1DialogflowAssistAnswer {
     pub query_result: Option<GoogleCloudDialogflowV2beta1QueryResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1DialogflowAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1DialogflowAssistAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1EncryptionSpec {
@@ -7614,6 +10699,10 @@ pub struct GoogleCloudDialogflowV2beta1EncryptionSpec {
     pub kms_key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EncryptionSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EncryptionSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7633,6 +10722,10 @@ pub struct GoogleCloudDialogflowV2beta1EntityType {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EntityType";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1EntityTypeEntity {
@@ -7640,6 +10733,10 @@ pub struct GoogleCloudDialogflowV2beta1EntityTypeEntity {
     pub synonyms: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EntityTypeEntity {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EntityTypeEntity";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7653,6 +10750,10 @@ pub struct GoogleCloudDialogflowV2beta1EventInput {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EventInput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ExportAgentResponse {
@@ -7662,11 +10763,19 @@ pub struct GoogleCloudDialogflowV2beta1ExportAgentResponse {
     pub agent_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ExportOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_gcs_destination: Option<GoogleCloudDialogflowV2beta1GcsDestination>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ExportOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ExportOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7689,6 +10798,10 @@ pub struct GoogleCloudDialogflowV2beta1FaqAnswer {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1FaqAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1FaqAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1FreeFormSuggestion {
@@ -7696,11 +10809,19 @@ pub struct GoogleCloudDialogflowV2beta1FreeFormSuggestion {
     pub response: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1FreeFormSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1FreeFormSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GcsDestination {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GcsDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7717,6 +10838,13 @@ pub struct GoogleCloudDialogflowV2beta1GenerateCompanionSuggestionsResponse {
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GenerateCompanionSuggestionsResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1GenerateCompanionSuggestionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse {
@@ -7728,6 +10856,10 @@ pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSuggestionAnswer {
@@ -7737,6 +10869,13 @@ pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSugge
     pub generator_suggestion: Option<GoogleCloudDialogflowV2beta1GeneratorSuggestion>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_generator: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSuggestionAnswer
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7752,6 +10891,10 @@ pub struct GoogleCloudDialogflowV2beta1GeneratorSuggestion {
     pub tool_call_info: Option<Vec<GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GeneratorSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GeneratorSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo {
@@ -7761,6 +10904,12 @@ pub struct GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo {
     pub tool_call_result: Option<GoogleCloudDialogflowV2beta1ToolCallResult>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GroundingChunk {
@@ -7768,6 +10917,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingChunk {
     pub retrieved_context: Option<GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<GoogleCloudDialogflowV2beta1GroundingChunkWeb>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingChunk {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingChunk";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7784,6 +10937,12 @@ pub struct GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GroundingChunkWeb {
@@ -7796,6 +10955,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingChunkWeb {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingChunkWeb {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingChunkWeb";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7811,6 +10974,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingMetadata {
     pub web_search_queries: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GroundingSupport {
@@ -7818,6 +10985,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingSupport {
     pub grounding_chunk_indices: Option<Vec<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<GoogleCloudDialogflowV2beta1Segment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingSupport {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingSupport";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7837,11 +11008,19 @@ pub struct GoogleCloudDialogflowV2beta1GuidanceInstruction {
     pub trigger_event: Option<GoogleCloudDialogflowV2beta1GuidanceInstructionTriggerEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GuidanceInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GuidanceInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GuidanceInstructionAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GuidanceInstructionAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GuidanceInstructionAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7855,11 +11034,19 @@ pub struct GoogleCloudDialogflowV2beta1HumanAgentAssistantEvent {
     pub suggestion_results: Option<Vec<GoogleCloudDialogflowV2beta1SuggestionResult>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1HumanAgentAssistantEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1HumanAgentAssistantEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ImportDocumentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<GoogleRpcStatus>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ImportDocumentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ImportDocumentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7877,6 +11064,12 @@ pub struct GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfo {
     pub project_not_allowlisted: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
@@ -7888,6 +11081,13 @@ pub struct GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngested
     pub parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata {
@@ -7896,11 +11096,23 @@ pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata {
     pub request: Option<GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<GoogleCloudDialogflowV2beta1EncryptionSpec>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7954,6 +11166,10 @@ pub struct GoogleCloudDialogflowV2beta1Intent {
     pub webhook_state: Option<GoogleCloudDialogflowV2beta1IntentWebhookState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo {
@@ -7961,6 +11177,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo {
     pub followup_intent_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_followup_intent_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8013,6 +11233,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessage {
     pub text: Option<GoogleCloudDialogflowV2beta1IntentMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCard {
@@ -8028,6 +11252,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageBasicCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBasicCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton {
@@ -8038,11 +11266,22 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCardButtonOpenUriAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageBasicCardButtonOpenUriAction
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageBasicCardButtonOpenUriAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8055,6 +11294,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCard {
     pub items: Option<
         Vec<GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItem>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCard
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8074,6 +11319,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCaro
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItem
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
@@ -8083,6 +11335,11 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCaro
     pub url_type_hint: Option<
         GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8098,6 +11355,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageCardButton {
@@ -8107,11 +11368,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageCardButton {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageCarouselSelect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageCarouselSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCarouselSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8127,6 +11396,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageColumnProperties {
@@ -8135,6 +11410,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageColumnProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_alignment:
         Option<GoogleCloudDialogflowV2beta1IntentMessageColumnPropertiesHorizontalAlignment>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageColumnProperties
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageColumnProperties";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8146,6 +11427,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageImage {
     pub image_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageImage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageImage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion {
@@ -8153,6 +11438,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion {
     pub destination_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8164,6 +11455,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageListSelect {
     pub subtitle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageListSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageListSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8179,6 +11474,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageListSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageListSelectItem {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageListSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageMediaContent {
@@ -8187,6 +11486,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageMediaContent {
         Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObject>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<GoogleCloudDialogflowV2beta1IntentMessageMediaContentMediaType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageMediaContent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageMediaContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8204,6 +11507,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObj
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObject
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObject";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageQuickReplies {
@@ -8211,6 +11521,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageQuickReplies {
     pub quick_replies: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageQuickReplies {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageQuickReplies";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8226,6 +11540,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia {
@@ -8237,6 +11555,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia {
     pub thumbnail_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard {
@@ -8244,6 +11569,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard {
     pub card_contents: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card_width: Option<GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCardCardWidth>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8257,6 +11586,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_image_alignment:
         Option<GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCardThumbnailImageAlignment>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCard
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8279,11 +11614,24 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedAction {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedAction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionDial {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionDial
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionDial";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8293,10 +11641,23 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggest
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionOpenUri
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionOpenUri";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionShareLocation
 {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionShareLocation
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionShareLocation";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -8305,6 +11666,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply {
     pub postback_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8316,6 +11683,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestion {
     pub reply: Option<GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmText {
@@ -8325,6 +11696,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmText {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo {
@@ -8332,6 +11707,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo {
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8345,11 +11724,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse {
     pub text_to_speech: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageSimpleResponses {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_responses: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSimpleResponses {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSimpleResponses";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8359,11 +11746,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageSuggestion {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageSuggestions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageSuggestion>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSuggestions {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSuggestions";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8383,11 +11778,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTableCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageTableCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTableCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageTableCardCell {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageTableCardCell {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTableCardCell";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8399,11 +11802,21 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTableCardRow {
     pub divider_after: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageTableCardRow {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTableCardRow";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonyPlayAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageTelephonyPlayAudio
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTelephonyPlayAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8415,6 +11828,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonySynthesizeSpeech {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageTelephonySynthesizeSpeech
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageTelephonySynthesizeSpeech";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall {
@@ -8422,11 +11842,22 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall {
     pub phone_number: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageText";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8450,6 +11881,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentParameter {
     pub value: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentSuggestion {
@@ -8459,6 +11894,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentSuggestion {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent_v2: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8475,6 +11914,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentTrainingPhrase {
     pub r#type: Option<GoogleCloudDialogflowV2beta1IntentTrainingPhraseType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart {
@@ -8488,11 +11931,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart {
     pub user_defined: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAnswers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAnswers {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAnswers";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8514,6 +11965,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer {
@@ -8528,6 +11983,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer {
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
@@ -8537,6 +11996,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQ
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_query: Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQueryResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8558,6 +12024,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer {
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEventSource {
@@ -8568,11 +12041,25 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEvent
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEventSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEventSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerFaqSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8584,6 +12071,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGener
             GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8599,6 +12093,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGener
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery {
@@ -8609,6 +12110,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery {
         Option<Vec<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext {
@@ -8616,6 +12124,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearch
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8644,6 +12159,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfo {
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationFailureReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_latency: Option<GoogleCloudDialogflowV2beta1ServiceLatency>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8685,6 +12204,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoKnowledgeAssistBe
     pub use_translated_message: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoKnowledgeAssistBehavior
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
@@ -8710,6 +12236,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDe
     pub total_token_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
@@ -8722,6 +12255,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<GoogleCloudDialogflowV2beta1KnowledgeOperationMetadataState>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8754,6 +12291,10 @@ pub struct GoogleCloudDialogflowV2beta1Message {
     pub sentiment_analysis: Option<GoogleCloudDialogflowV2beta1SentimentAnalysisResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Message {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Message";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1MessageAnnotation {
@@ -8761,6 +12302,10 @@ pub struct GoogleCloudDialogflowV2beta1MessageAnnotation {
     pub contain_entities: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<GoogleCloudDialogflowV2beta1AnnotatedMessagePart>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1MessageAnnotation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1MessageAnnotation";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8772,6 +12317,10 @@ pub struct GoogleCloudDialogflowV2beta1OriginalDetectIntentRequest {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1OriginalDetectIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1OriginalDetectIntentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8819,6 +12368,10 @@ pub struct GoogleCloudDialogflowV2beta1QueryResult {
     pub webhook_source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1QueryResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1QueryResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessage {
@@ -8837,9 +12390,19 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessage {
     pub text: Option<GoogleCloudDialogflowV2beta1ResponseMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageEndInteraction {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageEndInteraction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageEndInteraction";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -8848,11 +12411,21 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageLiveAgentHandoff
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8866,6 +12439,12 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall {
@@ -8875,6 +12454,13 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall {
     pub sip_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageText {
@@ -8882,11 +12468,19 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageText {
     pub text: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SearchEntryPoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_content: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SearchEntryPoint {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SearchEntryPoint";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8901,6 +12495,10 @@ pub struct GoogleCloudDialogflowV2beta1Segment {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Segment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Segment";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8918,6 +12516,10 @@ pub struct GoogleCloudDialogflowV2beta1Sentiment {
     pub score: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Sentiment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Sentiment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SentimentAnalysisResult {
@@ -8928,12 +12530,20 @@ pub struct GoogleCloudDialogflowV2beta1SentimentAnalysisResult {
     pub status: Option<GoogleRpcStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SentimentAnalysisResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SentimentAnalysisResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ServiceLatency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_service_latencies:
         Option<Vec<GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ServiceLatency {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ServiceLatency";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8952,6 +12562,13 @@ pub struct GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency {
     pub step: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SessionEntityType {
@@ -8962,6 +12579,10 @@ pub struct GoogleCloudDialogflowV2beta1SessionEntityType {
         Option<GoogleCloudDialogflowV2beta1SessionEntityTypeEntityOverrideMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SessionEntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SessionEntityType";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8981,6 +12602,13 @@ pub struct GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetada
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SmartReplyAnswer {
@@ -8993,6 +12621,10 @@ pub struct GoogleCloudDialogflowV2beta1SmartReplyAnswer {
     pub confidence: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SmartReplyAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SmartReplyAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9015,6 +12647,10 @@ pub struct GoogleCloudDialogflowV2beta1SpeechWordInfo {
     pub start_offset: Option<::discogen_runtime::Duration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub word: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SpeechWordInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SpeechWordInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9049,6 +12685,10 @@ pub struct GoogleCloudDialogflowV2beta1StreamingRecognitionResult {
     pub transcript: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1StreamingRecognitionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1StreamingRecognitionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SuggestArticlesResponse {
@@ -9058,6 +12698,10 @@ pub struct GoogleCloudDialogflowV2beta1SuggestArticlesResponse {
     pub context_size: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestArticlesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestArticlesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9071,6 +12715,12 @@ pub struct GoogleCloudDialogflowV2beta1SuggestDialogflowAssistsResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SuggestDialogflowAssistsResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestDialogflowAssistsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse {
@@ -9080,6 +12730,10 @@ pub struct GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse {
     pub faq_answers: Option<Vec<GoogleCloudDialogflowV2beta1FaqAnswer>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9098,6 +12752,12 @@ pub struct GoogleCloudDialogflowV2beta1SuggestKnowledgeAssistResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SuggestKnowledgeAssistResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestKnowledgeAssistResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse {
@@ -9107,6 +12767,10 @@ pub struct GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse {
     pub latest_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_reply_answers: Option<Vec<GoogleCloudDialogflowV2beta1SmartReplyAnswer>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9138,11 +12802,19 @@ pub struct GoogleCloudDialogflowV2beta1SuggestionResult {
         Option<GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SummarySuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_sections: Option<Vec<GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SummarySuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SummarySuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9154,11 +12826,21 @@ pub struct GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection {
     pub summary: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1TelephonyDtmfEvents {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_events: Option<Vec<GoogleCloudDialogflowV2beta1TelephonyDtmfEventsDtmfEvents>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1TelephonyDtmfEvents {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1TelephonyDtmfEvents";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9190,6 +12872,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCall {
     pub tool_display_name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ToolCallResult {
@@ -9216,6 +12902,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ToolCallResultError {
@@ -9225,6 +12915,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCallResultError {
     pub retryable: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCallResultError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ToolCallSuggestion {
@@ -9232,6 +12926,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCallSuggestion {
     pub text_update: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_info: Option<GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCallSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCallSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9248,6 +12946,10 @@ pub struct GoogleCloudDialogflowV2beta1WebhookRequest {
     pub response_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1WebhookRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9273,11 +12975,19 @@ pub struct GoogleCloudDialogflowV2beta1WebhookResponse {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1WebhookResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV3alpha1ConversationSignals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_signals: Option<GoogleCloudDialogflowV3alpha1TurnSignals>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV3alpha1ConversationSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV3alpha1ConversationSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9313,6 +13023,10 @@ pub struct GoogleCloudDialogflowV3alpha1TurnSignals {
     pub webhook_statuses: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV3alpha1TurnSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV3alpha1TurnSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudLocationListLocationsResponse {
@@ -9320,6 +13034,22 @@ pub struct GoogleCloudLocationListLocationsResponse {
     pub locations: Option<Vec<GoogleCloudLocationLocation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResponse {
+    type Item = GoogleCloudLocationLocation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudLocationLocation> {
+        self.locations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudLocationListLocationsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudLocationListLocationsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9337,6 +13067,10 @@ pub struct GoogleCloudLocationLocation {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudLocationLocation {
+    const SCHEMA_ID: &'static str = "GoogleCloudLocationLocation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleLongrunningListOperationsResponse {
@@ -9346,6 +13080,22 @@ pub struct GoogleLongrunningListOperationsResponse {
     pub operations: Option<Vec<GoogleLongrunningOperation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleLongrunningListOperationsResponse {
+    const SCHEMA_ID: &'static str = "GoogleLongrunningListOperationsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9363,9 +13113,17 @@ pub struct GoogleLongrunningOperation {
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleLongrunningOperation {
+    const SCHEMA_ID: &'static str = "GoogleLongrunningOperation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleProtobufEmpty {}
+
+impl ::discogen_runtime::lro::Message for GoogleProtobufEmpty {
+    const SCHEMA_ID: &'static str = "GoogleProtobufEmpty";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -9376,6 +13134,10 @@ pub struct GoogleRpcStatus {
     pub details: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleRpcStatus {
+    const SCHEMA_ID: &'static str = "GoogleRpcStatus";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9391,6 +13153,10 @@ pub struct GoogleTypeLatLng {
         skip_serializing_if = "Option::is_none"
     )]
     pub longitude: Option<f64>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleTypeLatLng {
+    const SCHEMA_ID: &'static str = "GoogleTypeLatLng";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

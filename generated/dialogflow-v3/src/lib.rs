@@ -53,6 +53,61 @@ impl Client {
     }
 }
 
+impl ::discogen_runtime::lro::Operation for crate::schemas::GoogleLongrunningOperation {
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn done(&self) -> bool {
+        self.done.unwrap_or(false)
+    }
+
+    fn error(&self) -> Option<::discogen_runtime::lro::Status> {
+        self.error.as_ref().map(|error| {
+            ::discogen_runtime::lro::Status::from_parts(
+                error.code,
+                error.message.as_deref(),
+                error.details.as_deref(),
+            )
+        })
+    }
+
+    fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>> {
+        self.metadata.as_ref()
+    }
+
+    fn response(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>> {
+        self.response.as_ref()
+    }
+}
+
+impl ::discogen_runtime::lro::OperationsApi for Client {
+    type Operation = crate::schemas::GoogleLongrunningOperation;
+
+    fn runtime(&self) -> &::discogen_runtime::Client {
+        &self.runtime
+    }
+
+    fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
+        self.projects().operations().get(name).to_request()
+    }
+
+    fn cancel_request(&self, name: &str) -> Option<::discogen_runtime::Request> {
+        Some(self.projects().operations().cancel(name).to_request())
+    }
+}
+
+impl Client {
+    /// A poller for the long-running operation `name`, e.g. one started by another process.
+    pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
+        ::discogen_runtime::lro::Poller::new(self.clone(), name)
+    }
+}
+
 /// OAuth 2.0 scopes of this API.
 pub mod scopes {
     /// See, edit, configure, and delete your Google Cloud data and see the email address for your Google Account.

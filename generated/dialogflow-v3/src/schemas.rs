@@ -19,6 +19,10 @@ pub struct GoogleCloudDialogflowCxV3Action {
     pub user_utterance: Option<GoogleCloudDialogflowCxV3UserUtterance>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Action {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Action";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
@@ -30,6 +34,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     pub logging_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -53,6 +61,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     pub max_digits: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
@@ -62,6 +74,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     pub enable_interaction_logging: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stackdriver_logging: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -78,6 +94,10 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     pub no_speech_timeout: Option<::discogen_runtime::Duration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_timeout_based_endpointing: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -137,11 +157,19 @@ pub struct GoogleCloudDialogflowCxV3Agent {
     pub time_zone: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Agent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Agent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_answer_feedback: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -155,6 +183,10 @@ pub struct GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     pub ssl_certificate: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentClientCertificateSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
@@ -162,11 +194,19 @@ pub struct GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     pub engine: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub github_settings: Option<GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -184,12 +224,23 @@ pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     pub tracking_branch: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_end_user_metadata:
         Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentPersonalizationSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -199,6 +250,10 @@ pub struct GoogleCloudDialogflowCxV3AgentUtterance {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentUtterance {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
@@ -206,6 +261,10 @@ pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
     pub flow_validation_results: Option<Vec<GoogleCloudDialogflowCxV3FlowValidationResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentValidationResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -219,6 +278,10 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     pub rating_reason: Option<GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AnswerFeedback {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
@@ -228,6 +291,10 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     pub reason_labels: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3AudioInput {
@@ -235,6 +302,10 @@ pub struct GoogleCloudDialogflowCxV3AudioInput {
     pub audio: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<GoogleCloudDialogflowCxV3InputAudioConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AudioInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -252,6 +323,10 @@ pub struct GoogleCloudDialogflowCxV3BargeInConfig {
     pub total_duration: Option<::discogen_runtime::Duration>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BargeInConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
@@ -259,11 +334,19 @@ pub struct GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     pub names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -275,6 +358,10 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     pub test_cases: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
@@ -282,11 +369,19 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     pub results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BoostSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_boost_specs: Option<Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BoostSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -302,6 +397,10 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
         Option<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -322,6 +421,13 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec 
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
@@ -334,6 +440,13 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecC
     pub boost_amount: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3BoostSpecs {
@@ -341,6 +454,10 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecs {
     pub data_stores: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<Vec<GoogleCloudDialogflowCxV3BoostSpec>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BoostSpecs {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -354,6 +471,10 @@ pub struct GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     pub route_group_coverage: Option<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_coverage: Option<GoogleCloudDialogflowCxV3TransitionCoverage>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CalculateCoverageResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -377,11 +498,19 @@ pub struct GoogleCloudDialogflowCxV3Changelog {
     pub user_email: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Changelog {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Changelog";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3CodeBlock {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CodeBlock {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CodeBlock";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -393,6 +522,10 @@ pub struct GoogleCloudDialogflowCxV3CompareVersionsRequest {
     pub target_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CompareVersionsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
@@ -402,6 +535,10 @@ pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
     pub compare_time: Option<::discogen_runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_version_content_json: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CompareVersionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -417,11 +554,19 @@ pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     pub test_case_results: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ContinuousTestResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ContinuousTestResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ConversationSignals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_signals: Option<GoogleCloudDialogflowCxV3TurnSignals>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -431,6 +576,10 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurn {
     pub user_input: Option<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_agent_output: Option<GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationTurn {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -444,6 +593,10 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     pub input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_webhook_enabled: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnUserInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -466,11 +619,21 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3Intent>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -483,6 +646,10 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_processing_mode:
         Option<GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DataStoreConnection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnection";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -513,6 +680,10 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         Option<Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
@@ -524,6 +695,13 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationMo
     pub rendered_prompt: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
@@ -531,6 +709,12 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     pub supporting_indices: Option<Vec<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -542,6 +726,13 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     pub snippet_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
@@ -550,6 +741,13 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
         Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -563,6 +761,13 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallS
     pub rendered_prompt: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
@@ -573,6 +778,13 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     pub decision: Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_banned_phrase: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -588,11 +800,22 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -602,6 +825,10 @@ pub struct GoogleCloudDialogflowCxV3DeployFlowRequest {
     pub flow_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DeployFlowResponse {
@@ -609,6 +836,10 @@ pub struct GoogleCloudDialogflowCxV3DeployFlowResponse {
     pub deployment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<GoogleCloudDialogflowCxV3Environment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -628,6 +859,10 @@ pub struct GoogleCloudDialogflowCxV3Deployment {
     pub state: Option<GoogleCloudDialogflowCxV3DeploymentState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Deployment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Deployment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DeploymentResult {
@@ -635,6 +870,10 @@ pub struct GoogleCloudDialogflowCxV3DeploymentResult {
     pub deployment_test_results: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeploymentResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -648,6 +887,10 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentRequest {
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_view: Option<GoogleCloudDialogflowCxV3DetectIntentRequestResponseView>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DetectIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DetectIntentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -667,6 +910,10 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentResponse {
     pub response_type: Option<GoogleCloudDialogflowCxV3DetectIntentResponseResponseType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DetectIntentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DetectIntentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3DtmfInput {
@@ -674,6 +921,10 @@ pub struct GoogleCloudDialogflowCxV3DtmfInput {
     pub digits: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_digit: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DtmfInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -697,6 +948,10 @@ pub struct GoogleCloudDialogflowCxV3EntityType {
     pub redact: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EntityType";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
@@ -706,11 +961,19 @@ pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
     pub value: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EntityTypeEntity {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -733,6 +996,10 @@ pub struct GoogleCloudDialogflowCxV3Environment {
     pub webhook_config: Option<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Environment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Environment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
@@ -744,6 +1011,10 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     pub test_cases: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
@@ -751,11 +1022,19 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     pub version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -776,11 +1055,19 @@ pub struct GoogleCloudDialogflowCxV3EventHandler {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EventHandler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EventHandler";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3EventInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -814,6 +1101,10 @@ pub struct GoogleCloudDialogflowCxV3Example {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Example {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Example";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -854,6 +1145,10 @@ pub struct GoogleCloudDialogflowCxV3Experiment {
     pub variants_history: Option<Vec<GoogleCloudDialogflowCxV3VariantsHistory>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Experiment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Experiment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExperimentDefinition {
@@ -863,6 +1158,10 @@ pub struct GoogleCloudDialogflowCxV3ExperimentDefinition {
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentDefinition {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentDefinition";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExperimentResult {
@@ -870,6 +1169,10 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResult {
     pub last_update_time: Option<::discogen_runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_metrics: Option<Vec<GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -897,6 +1200,12 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     pub upper_bound: Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
@@ -918,6 +1227,10 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
     pub r#type: Option<GoogleCloudDialogflowCxV3ExperimentResultMetricType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentResultMetric {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultMetric";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
@@ -927,6 +1240,10 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     pub session_count: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -944,6 +1261,10 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentRequest {
     pub include_bigquery_export_settings: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
@@ -951,6 +1272,12 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     pub commit_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_branch: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -964,9 +1291,17 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     pub commit_sha: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -983,6 +1318,10 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     pub language_code: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
@@ -990,6 +1329,10 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1001,6 +1344,10 @@ pub struct GoogleCloudDialogflowCxV3ExportFlowRequest {
     pub include_referenced_flows: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportFlowRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportFlowRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
@@ -1010,9 +1357,17 @@ pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
     pub flow_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1027,6 +1382,10 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsRequest {
     pub intents_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
@@ -1034,6 +1393,10 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
     pub intents_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1045,9 +1408,17 @@ pub struct GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     pub playbook_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportPlaybookRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1060,6 +1431,10 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     pub gcs_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
@@ -1069,6 +1444,10 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     pub gcs_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FilterSpecs {
@@ -1076,6 +1455,10 @@ pub struct GoogleCloudDialogflowCxV3FilterSpecs {
     pub data_stores: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FilterSpecs {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1109,12 +1492,20 @@ pub struct GoogleCloudDialogflowCxV3Flow {
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Flow {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Flow";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FlowImportStrategy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub global_import_strategy:
         Option<GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowImportStrategy {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowImportStrategy";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1129,6 +1520,10 @@ pub struct GoogleCloudDialogflowCxV3FlowInvocation {
     pub flow_state: Option<GoogleCloudDialogflowCxV3FlowInvocationFlowState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowInvocation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
@@ -1136,6 +1531,10 @@ pub struct GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     pub enable_multi_language_detection: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_response_language_codes: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowMultiLanguageSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1148,6 +1547,10 @@ pub struct GoogleCloudDialogflowCxV3FlowTraceMetadata {
     pub flow: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowTraceMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FlowTransition {
@@ -1156,6 +1559,10 @@ pub struct GoogleCloudDialogflowCxV3FlowTransition {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowTransition {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1169,11 +1576,19 @@ pub struct GoogleCloudDialogflowCxV3FlowValidationResult {
     pub validation_messages: Option<Vec<GoogleCloudDialogflowCxV3ValidationMessage>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowValidationResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowValidationResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Form {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Form {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Form";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1197,6 +1612,10 @@ pub struct GoogleCloudDialogflowCxV3FormParameter {
     pub required: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FormParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FormParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
@@ -1204,6 +1623,10 @@ pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1217,6 +1640,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
     pub output_audio_config: Option<GoogleCloudDialogflowCxV3OutputAudioConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
@@ -1228,6 +1655,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
     pub query_result: Option<GoogleCloudDialogflowCxV3QueryResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_id: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillIntentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1255,11 +1686,19 @@ pub struct GoogleCloudDialogflowCxV3Fulfillment {
     pub webhook: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Fulfillment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Fulfillment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1272,6 +1711,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     pub condition: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
@@ -1279,6 +1722,13 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     pub additional_cases: Option<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<GoogleCloudDialogflowCxV3ResponseMessage>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1292,6 +1742,10 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     pub output_parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
@@ -1301,11 +1755,19 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     pub value: Option<::serde_json::Value>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3GcsDestination {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1326,6 +1788,10 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettings {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GenerativeSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
@@ -1334,6 +1800,12 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
         Option<Vec<GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_prompt: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1345,6 +1817,13 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemp
     pub frozen: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1364,6 +1843,13 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
     pub disable_data_store_fallback: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Generator {
@@ -1379,6 +1865,10 @@ pub struct GoogleCloudDialogflowCxV3Generator {
     pub placeholders: Option<Vec<GoogleCloudDialogflowCxV3GeneratorPlaceholder>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_text: Option<GoogleCloudDialogflowCxV3Phrase>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Generator {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Generator";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1400,6 +1890,10 @@ pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     pub top_p: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GeneratorModelParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GeneratorModelParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3GeneratorPlaceholder {
@@ -1409,6 +1903,10 @@ pub struct GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GeneratorPlaceholder";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Handler {
@@ -1416,6 +1914,10 @@ pub struct GoogleCloudDialogflowCxV3Handler {
     pub event_handler: Option<GoogleCloudDialogflowCxV3HandlerEventHandler>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle_handler: Option<GoogleCloudDialogflowCxV3HandlerLifecycleHandler>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Handler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Handler";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1429,6 +1931,10 @@ pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
     pub fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3HandlerEventHandler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
@@ -1440,9 +1946,17 @@ pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     pub lifecycle_stage: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3HandlerLifecycleHandler";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1457,6 +1971,10 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     pub target_entity_type: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
@@ -1467,6 +1985,10 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     pub entity_types: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
@@ -1474,6 +1996,13 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResource
     pub entity_display_names: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_display_names: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1489,6 +2018,10 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowRequest {
     pub import_option: Option<GoogleCloudDialogflowCxV3ImportFlowRequestImportOption>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportFlowRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportFlowRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
@@ -1496,9 +2029,17 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
     pub flow: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1511,6 +2052,10 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
     pub merge_option: Option<GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
@@ -1521,6 +2066,10 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
     pub intents: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
@@ -1528,6 +2077,13 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     pub entity_display_names: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent_display_names: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1541,11 +2097,19 @@ pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     pub playbook_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportPlaybookRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1557,11 +2121,19 @@ pub struct GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     pub gcs_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1570,6 +2142,10 @@ pub struct GoogleCloudDialogflowCxV3InlineDestination {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<::discogen_runtime::Bytes>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1581,11 +2157,19 @@ pub struct GoogleCloudDialogflowCxV3InlineSchema {
     pub r#type: Option<GoogleCloudDialogflowCxV3InlineSchemaType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineSchema {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3InlineSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<::discogen_runtime::Bytes>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineSource {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1611,6 +2195,10 @@ pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     pub single_utterance: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InputAudioConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Intent {
@@ -1634,6 +2222,10 @@ pub struct GoogleCloudDialogflowCxV3Intent {
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentCoverage {
@@ -1646,6 +2238,10 @@ pub struct GoogleCloudDialogflowCxV3IntentCoverage {
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3IntentCoverageIntent>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentCoverage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
@@ -1655,11 +2251,19 @@ pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
     pub intent: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentCoverageIntent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1675,6 +2279,10 @@ pub struct GoogleCloudDialogflowCxV3IntentParameter {
     pub redact: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
@@ -1687,6 +2295,10 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     pub repeat_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
@@ -1694,6 +2306,10 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     pub parameter_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1711,6 +2327,10 @@ pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3KnowledgeConnectorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3LanguageInfo {
@@ -1725,6 +2345,10 @@ pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     pub resolved_language_code: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LanguageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LanguageInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListAgentsResponse {
@@ -1732,6 +2356,22 @@ pub struct GoogleCloudDialogflowCxV3ListAgentsResponse {
     pub agents: Option<Vec<GoogleCloudDialogflowCxV3Agent>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListAgentsResponse {
+    type Item = GoogleCloudDialogflowCxV3Agent;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Agent> {
+        self.agents.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListAgentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListAgentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1743,6 +2383,22 @@ pub struct GoogleCloudDialogflowCxV3ListChangelogsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListChangelogsResponse {
+    type Item = GoogleCloudDialogflowCxV3Changelog;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Changelog> {
+        self.changelogs.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListChangelogsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
@@ -1750,6 +2406,26 @@ pub struct GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     pub continuous_test_results: Option<Vec<GoogleCloudDialogflowCxV3ContinuousTestResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse
+{
+    type Item = GoogleCloudDialogflowCxV3ContinuousTestResult;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3ContinuousTestResult> {
+        self.continuous_test_results.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1761,6 +2437,22 @@ pub struct GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
+    type Item = GoogleCloudDialogflowCxV3Deployment;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Deployment> {
+        self.deployments.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListDeploymentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListEntityTypesResponse {
@@ -1768,6 +2460,22 @@ pub struct GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     pub entity_types: Option<Vec<GoogleCloudDialogflowCxV3EntityType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
+    type Item = GoogleCloudDialogflowCxV3EntityType;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3EntityType> {
+        self.entity_types.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1779,6 +2487,22 @@ pub struct GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
+    type Item = GoogleCloudDialogflowCxV3Environment;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Environment> {
+        self.environments.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListEnvironmentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListExamplesResponse {
@@ -1786,6 +2510,22 @@ pub struct GoogleCloudDialogflowCxV3ListExamplesResponse {
     pub examples: Option<Vec<GoogleCloudDialogflowCxV3Example>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListExamplesResponse {
+    type Item = GoogleCloudDialogflowCxV3Example;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Example> {
+        self.examples.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListExamplesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1797,6 +2537,22 @@ pub struct GoogleCloudDialogflowCxV3ListExperimentsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListExperimentsResponse {
+    type Item = GoogleCloudDialogflowCxV3Experiment;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Experiment> {
+        self.experiments.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListExperimentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListExperimentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListFlowsResponse {
@@ -1804,6 +2560,22 @@ pub struct GoogleCloudDialogflowCxV3ListFlowsResponse {
     pub flows: Option<Vec<GoogleCloudDialogflowCxV3Flow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListFlowsResponse {
+    type Item = GoogleCloudDialogflowCxV3Flow;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Flow> {
+        self.flows.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListFlowsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListFlowsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1815,6 +2587,22 @@ pub struct GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
+    type Item = GoogleCloudDialogflowCxV3Generator;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Generator> {
+        self.generators.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListIntentsResponse {
@@ -1822,6 +2610,22 @@ pub struct GoogleCloudDialogflowCxV3ListIntentsResponse {
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3Intent>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListIntentsResponse {
+    type Item = GoogleCloudDialogflowCxV3Intent;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Intent> {
+        self.intents.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1833,6 +2637,22 @@ pub struct GoogleCloudDialogflowCxV3ListPagesResponse {
     pub pages: Option<Vec<GoogleCloudDialogflowCxV3Page>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPagesResponse {
+    type Item = GoogleCloudDialogflowCxV3Page;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Page> {
+        self.pages.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListPagesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
@@ -1840,6 +2660,22 @@ pub struct GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub playbook_versions: Option<Vec<GoogleCloudDialogflowCxV3PlaybookVersion>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
+    type Item = GoogleCloudDialogflowCxV3PlaybookVersion;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3PlaybookVersion> {
+        self.playbook_versions.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1851,6 +2687,22 @@ pub struct GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     pub playbooks: Option<Vec<GoogleCloudDialogflowCxV3Playbook>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
+    type Item = GoogleCloudDialogflowCxV3Playbook;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Playbook> {
+        self.playbooks.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
@@ -1858,6 +2710,22 @@ pub struct GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_settings: Option<Vec<GoogleCloudDialogflowCxV3SecuritySettings>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
+    type Item = GoogleCloudDialogflowCxV3SecuritySettings;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3SecuritySettings> {
+        self.security_settings.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1869,6 +2737,24 @@ pub struct GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
 }
 
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse
+{
+    type Item = GoogleCloudDialogflowCxV3SessionEntityType;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3SessionEntityType> {
+        self.session_entity_types.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
@@ -1876,6 +2762,22 @@ pub struct GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_case_results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
+    type Item = GoogleCloudDialogflowCxV3TestCaseResult;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3TestCaseResult> {
+        self.test_case_results.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListTestCaseResultsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1887,6 +2789,22 @@ pub struct GoogleCloudDialogflowCxV3ListTestCasesResponse {
     pub test_cases: Option<Vec<GoogleCloudDialogflowCxV3TestCase>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListTestCasesResponse {
+    type Item = GoogleCloudDialogflowCxV3TestCase;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3TestCase> {
+        self.test_cases.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
@@ -1894,6 +2812,22 @@ pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_versions: Option<Vec<GoogleCloudDialogflowCxV3ToolVersion>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
+    type Item = GoogleCloudDialogflowCxV3ToolVersion;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3ToolVersion> {
+        self.tool_versions.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1905,6 +2839,22 @@ pub struct GoogleCloudDialogflowCxV3ListToolsResponse {
     pub tools: Option<Vec<GoogleCloudDialogflowCxV3Tool>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolsResponse {
+    type Item = GoogleCloudDialogflowCxV3Tool;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Tool> {
+        self.tools.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListToolsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
@@ -1912,6 +2862,26 @@ pub struct GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_route_groups: Option<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup>>,
+}
+
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse
+{
+    type Item = GoogleCloudDialogflowCxV3TransitionRouteGroup;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup> {
+        self.transition_route_groups.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1923,6 +2893,22 @@ pub struct GoogleCloudDialogflowCxV3ListVersionsResponse {
     pub versions: Option<Vec<GoogleCloudDialogflowCxV3Version>>,
 }
 
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListVersionsResponse {
+    type Item = GoogleCloudDialogflowCxV3Version;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Version> {
+        self.versions.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListVersionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ListWebhooksResponse {
@@ -1930,6 +2916,22 @@ pub struct GoogleCloudDialogflowCxV3ListWebhooksResponse {
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListWebhooksResponse {
+    type Item = GoogleCloudDialogflowCxV3Webhook;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Webhook> {
+        self.webhooks.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListWebhooksResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1941,11 +2943,19 @@ pub struct GoogleCloudDialogflowCxV3LlmModelSettings {
     pub prompt_text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LlmModelSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LlmModelSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3LoadVersionRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_override_agent_resources: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LoadVersionRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1955,6 +2965,26 @@ pub struct GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     pub environments: Option<Vec<GoogleCloudDialogflowCxV3Environment>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page
+    for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse
+{
+    type Item = GoogleCloudDialogflowCxV3Environment;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Environment> {
+        self.environments.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1977,6 +3007,10 @@ pub struct GoogleCloudDialogflowCxV3Match {
     pub resolved_input: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Match {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Match";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
@@ -1986,6 +3020,10 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     pub query_input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3MatchIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3MatchIntentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2005,6 +3043,10 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentResponse {
     pub trigger_intent: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3MatchIntentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3MatchIntentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3NluSettings {
@@ -2019,6 +3061,10 @@ pub struct GoogleCloudDialogflowCxV3NluSettings {
     pub model_type: Option<GoogleCloudDialogflowCxV3NluSettingsModelType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3NluSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3NluSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
@@ -2028,6 +3074,10 @@ pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
     pub sample_rate_hertz: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synthesize_speech_config: Option<GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3OutputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3OutputAudioConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2055,6 +3105,10 @@ pub struct GoogleCloudDialogflowCxV3Page {
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Page {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Page";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PageInfo {
@@ -2066,11 +3120,19 @@ pub struct GoogleCloudDialogflowCxV3PageInfo {
     pub form_info: Option<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_info: Option<Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfoFormInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2088,6 +3150,10 @@ pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     pub value: Option<::serde_json::Value>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
@@ -2102,11 +3168,19 @@ pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
     pub type_schema: Option<GoogleCloudDialogflowCxV3TypeSchema>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ParameterDefinition {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ParameterDefinition";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3Phrase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Phrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Phrase";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2157,6 +3231,10 @@ pub struct GoogleCloudDialogflowCxV3Playbook {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Playbook {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Playbook";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
@@ -2171,11 +3249,19 @@ pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         Option<GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookImportStrategy";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PlaybookInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preceding_conversation_summary: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2185,6 +3271,10 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInstruction {
     pub guidelines: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2203,11 +3293,19 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInvocation {
     pub playbook_state: Option<GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookInvocation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookInvocation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PlaybookOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_summary: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookOutput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2217,6 +3315,10 @@ pub struct GoogleCloudDialogflowCxV3PlaybookStep {
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookStep {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2229,6 +3331,10 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     pub playbook: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
@@ -2237,6 +3343,10 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub playbook: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookTransition {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2257,6 +3367,10 @@ pub struct GoogleCloudDialogflowCxV3PlaybookVersion {
     pub update_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookVersion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookVersion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3QueryInput {
@@ -2274,6 +3388,10 @@ pub struct GoogleCloudDialogflowCxV3QueryInput {
     pub text: Option<GoogleCloudDialogflowCxV3TextInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3ToolCallResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2319,6 +3437,10 @@ pub struct GoogleCloudDialogflowCxV3QueryParameters {
     pub time_zone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_headers: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryParameters {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryParameters";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2373,6 +3495,10 @@ pub struct GoogleCloudDialogflowCxV3QueryResult {
     pub webhook_statuses: Option<Vec<GoogleRpcStatus>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResourceName {
@@ -2380,6 +3506,10 @@ pub struct GoogleCloudDialogflowCxV3ResourceName {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResourceName {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2416,6 +3546,10 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     pub tool_call: Option<GoogleCloudDialogflowCxV3ToolCall>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
@@ -2423,13 +3557,29 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {}
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2438,11 +3588,19 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2457,6 +3615,12 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
@@ -2469,6 +3633,10 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
@@ -2479,11 +3647,21 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     pub audio_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2494,6 +3672,10 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     pub allow_playback_interruption: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2509,6 +3691,10 @@ pub struct GoogleCloudDialogflowCxV3RestoreAgentRequest {
     pub restore_option: Option<GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
@@ -2516,9 +3702,17 @@ pub struct GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     pub tracking_branch: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2527,15 +3721,27 @@ pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     pub playbook: Option<GoogleCloudDialogflowCxV3Playbook>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<GoogleCloudDialogflowCxV3Tool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2547,6 +3753,10 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfig {
     pub rollout_condition: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollout_steps: Option<Vec<GoogleCloudDialogflowCxV3RolloutConfigRolloutStep>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RolloutConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RolloutConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2563,6 +3773,10 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     pub traffic_percent: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RolloutConfigRolloutStep";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RolloutState {
@@ -2574,6 +3788,10 @@ pub struct GoogleCloudDialogflowCxV3RolloutState {
     pub step_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RolloutState {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
@@ -2581,9 +3799,17 @@ pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2592,9 +3818,17 @@ pub struct GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3ContinuousTestResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2603,11 +3837,19 @@ pub struct GoogleCloudDialogflowCxV3RunTestCaseRequest {
     pub environment: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<GoogleCloudDialogflowCxV3TestCaseResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2627,6 +3869,10 @@ pub struct GoogleCloudDialogflowCxV3SafetySettings {
     pub rai_settings: Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SafetySettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
@@ -2636,11 +3882,21 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_prompt_security: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2649,6 +3905,10 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_filters:
         Option<Vec<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2661,6 +3921,13 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
         Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SearchConfig {
@@ -2668,6 +3935,10 @@ pub struct GoogleCloudDialogflowCxV3SearchConfig {
     pub boost_specs: Option<Vec<GoogleCloudDialogflowCxV3BoostSpecs>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_specs: Option<Vec<GoogleCloudDialogflowCxV3FilterSpecs>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SearchConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2698,6 +3969,10 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettings {
     pub retention_window_days: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SecuritySettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SecuritySettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
@@ -2714,11 +3989,24 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     pub store_tts_audio: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_insights_export: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2736,6 +4024,10 @@ pub struct GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     pub score: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SessionEntityType {
@@ -2747,6 +4039,10 @@ pub struct GoogleCloudDialogflowCxV3SessionEntityType {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SessionEntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SessionInfo {
@@ -2754,6 +4050,10 @@ pub struct GoogleCloudDialogflowCxV3SessionInfo {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SessionInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2764,6 +4064,10 @@ pub struct GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     pub display_name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SpeechProcessingMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3SpeechToTextSettings {
@@ -2771,13 +4075,25 @@ pub struct GoogleCloudDialogflowCxV3SpeechToTextSettings {
     pub enable_speech_adaptation: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SpeechToTextSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SpeechToTextSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {}
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3StartExperimentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3StartExperimentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3StopExperimentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -2788,6 +4104,10 @@ pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     pub response_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2814,6 +4134,10 @@ pub struct GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     pub volume_gain_db: Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SynthesizeSpeechConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestCase {
@@ -2836,6 +4160,10 @@ pub struct GoogleCloudDialogflowCxV3TestCase {
     pub test_config: Option<GoogleCloudDialogflowCxV3TestConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestCaseError {
@@ -2843,6 +4171,10 @@ pub struct GoogleCloudDialogflowCxV3TestCaseError {
     pub status: Option<GoogleRpcStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_case: Option<GoogleCloudDialogflowCxV3TestCase>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCaseError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2860,6 +4192,10 @@ pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCaseResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCaseResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestConfig {
@@ -2869,6 +4205,10 @@ pub struct GoogleCloudDialogflowCxV3TestConfig {
     pub page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_parameters: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2882,6 +4222,10 @@ pub struct GoogleCloudDialogflowCxV3TestError {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TestRunDifference {
@@ -2891,11 +4235,19 @@ pub struct GoogleCloudDialogflowCxV3TestRunDifference {
     pub r#type: Option<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestRunDifference {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TextInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TextInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2905,6 +4257,10 @@ pub struct GoogleCloudDialogflowCxV3TextToSpeechSettings {
     pub synthesize_speech_configs: Option<
         ::std::collections::BTreeMap<String, GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TextToSpeechSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2927,6 +4283,10 @@ pub struct GoogleCloudDialogflowCxV3Tool {
     pub tool_type: Option<GoogleCloudDialogflowCxV3ToolToolType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Tool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Tool";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
@@ -2944,6 +4304,10 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
         Option<GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolAuthentication {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthentication";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
@@ -2958,6 +4322,10 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     pub secret_version_for_api_key: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
@@ -2965,6 +4333,12 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     pub secret_version_for_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2985,11 +4359,22 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     pub token_endpoint: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2998,6 +4383,13 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_agent_auth:
         Option<GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3009,6 +4401,10 @@ pub struct GoogleCloudDialogflowCxV3ToolCall {
     pub input_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3024,11 +4420,19 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3040,9 +4444,17 @@ pub struct GoogleCloudDialogflowCxV3ToolDataStoreTool {
     pub fallback_prompt: Option<GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolDataStoreTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3051,6 +4463,10 @@ pub struct GoogleCloudDialogflowCxV3ToolFunctionTool {
     pub input_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolFunctionTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3066,11 +4482,19 @@ pub struct GoogleCloudDialogflowCxV3ToolOpenApiTool {
     pub tls_config: Option<GoogleCloudDialogflowCxV3ToolTlsConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolOpenApiTool {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolOpenApiTool";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3080,6 +4504,10 @@ pub struct GoogleCloudDialogflowCxV3ToolTlsConfig {
     pub ca_certs: Option<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolTlsConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
@@ -3087,6 +4515,10 @@ pub struct GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     pub cert: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3105,6 +4537,10 @@ pub struct GoogleCloudDialogflowCxV3ToolUse {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolUse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolUse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ToolVersion {
@@ -3120,6 +4556,10 @@ pub struct GoogleCloudDialogflowCxV3ToolVersion {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolVersion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolVersion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3148,9 +4588,17 @@ pub struct GoogleCloudDialogflowCxV3TraceBlock {
     pub start_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TraceBlock {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TraceBlock";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TrainFlowRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TrainFlowRequest";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3162,6 +4610,10 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverage {
     pub coverage_score: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<GoogleCloudDialogflowCxV3TransitionCoverageTransition>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionCoverage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3181,6 +4633,10 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransition";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
@@ -3188,6 +4644,12 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     pub flow: Option<GoogleCloudDialogflowCxV3Flow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<GoogleCloudDialogflowCxV3Page>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3210,6 +4672,10 @@ pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRoute {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRoute";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
@@ -3219,6 +4685,10 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRouteGroup {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3231,6 +4701,10 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     pub coverage_score: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverages: Option<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3248,6 +4722,12 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         Option<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
@@ -3255,6 +4735,13 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransiti
     pub covered: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3288,6 +4775,10 @@ pub struct GoogleCloudDialogflowCxV3TurnSignals {
     pub webhook_statuses: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TurnSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TurnSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3TypeSchema {
@@ -3295,6 +4786,10 @@ pub struct GoogleCloudDialogflowCxV3TypeSchema {
     pub inline_schema: Option<Box<GoogleCloudDialogflowCxV3InlineSchema>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_reference: Option<GoogleCloudDialogflowCxV3TypeSchemaSchemaReference>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TypeSchema {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TypeSchema";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3306,11 +4801,19 @@ pub struct GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3UserUtterance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3UserUtterance {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3UserUtterance";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3320,11 +4823,19 @@ pub struct GoogleCloudDialogflowCxV3ValidateAgentRequest {
     pub language_code: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ValidateAgentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ValidateAgentRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3ValidateFlowRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ValidateFlowRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3343,6 +4854,10 @@ pub struct GoogleCloudDialogflowCxV3ValidationMessage {
     pub severity: Option<GoogleCloudDialogflowCxV3ValidationMessageSeverity>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ValidationMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ValidationMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3VariantsHistory {
@@ -3350,6 +4865,10 @@ pub struct GoogleCloudDialogflowCxV3VariantsHistory {
     pub update_time: Option<::discogen_runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VariantsHistory {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3372,11 +4891,19 @@ pub struct GoogleCloudDialogflowCxV3Version {
     pub state: Option<GoogleCloudDialogflowCxV3VersionState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Version {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Version";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3VersionVariants {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VersionVariants {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3393,6 +4920,10 @@ pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
     pub version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VersionVariantsVariant {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VersionVariantsVariant";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3VoiceSelectionParams {
@@ -3400,6 +4931,10 @@ pub struct GoogleCloudDialogflowCxV3VoiceSelectionParams {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssml_gender: Option<GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VoiceSelectionParams {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3420,6 +4955,10 @@ pub struct GoogleCloudDialogflowCxV3Webhook {
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Webhook {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Webhook";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3464,6 +5003,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
     pub webhook_type: Option<GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookGenericWebService {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebService";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
@@ -3479,6 +5022,12 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     pub token_endpoint: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
@@ -3486,11 +5035,25 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderV
     pub secret_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3529,11 +5092,19 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     pub trigger_intent: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3557,6 +5128,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
@@ -3564,6 +5139,13 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
     pub original_value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3579,6 +5161,13 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub score: Option<f32>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3598,6 +5187,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     pub target_page: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
@@ -3608,6 +5201,12 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
@@ -3615,6 +5214,10 @@ pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     pub generic_web_service: Option<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3628,6 +5231,10 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettings {
     pub logging_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_settings: Option<GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1AdvancedSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3651,6 +5258,12 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings {
     pub max_digits: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettingsDtmfSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings {
@@ -3660,6 +5273,12 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings {
     pub enable_interaction_logging: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_stackdriver_logging: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettingsLoggingSettings";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3678,6 +5297,12 @@ pub struct GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings {
     pub use_timeout_based_endpointing: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AdvancedSettingsSpeechSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1AudioInput {
@@ -3685,6 +5310,10 @@ pub struct GoogleCloudDialogflowCxV3beta1AudioInput {
     pub audio: Option<::discogen_runtime::Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<GoogleCloudDialogflowCxV3beta1InputAudioConfig>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1AudioInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1AudioInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3702,6 +5331,10 @@ pub struct GoogleCloudDialogflowCxV3beta1BargeInConfig {
     pub total_duration: Option<::discogen_runtime::Duration>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1BargeInConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1BargeInConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
@@ -3709,11 +5342,19 @@ pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1BatchRunTestCasesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<GoogleCloudDialogflowCxV3beta1TestCaseResult>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1BatchRunTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1BatchRunTestCasesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3729,11 +5370,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ContinuousTestResult {
     pub test_case_results: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ContinuousTestResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ContinuousTestResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ConversationSignals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_signals: Option<GoogleCloudDialogflowCxV3beta1TurnSignals>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ConversationSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ConversationSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3744,6 +5393,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ConversationTurn {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_agent_output:
         Option<GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ConversationTurn {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ConversationTurn";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3757,6 +5410,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput {
     pub input: Option<GoogleCloudDialogflowCxV3beta1QueryInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_webhook_enabled: Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ConversationTurnUserInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3779,11 +5436,24 @@ pub struct GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput {
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3beta1Intent>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ConversationTurnVirtualAgentOutput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1CreateVersionOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3798,11 +5468,19 @@ pub struct GoogleCloudDialogflowCxV3beta1DataStoreConnection {
         Option<GoogleCloudDialogflowCxV3beta1DataStoreConnectionDocumentProcessingMode>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DataStoreConnection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DataStoreConnection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1DeployFlowMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DeployFlowMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DeployFlowMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3814,6 +5492,10 @@ pub struct GoogleCloudDialogflowCxV3beta1DeployFlowResponse {
     pub environment: Option<GoogleCloudDialogflowCxV3beta1Environment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DeployFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DeployFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1DtmfInput {
@@ -3821,6 +5503,10 @@ pub struct GoogleCloudDialogflowCxV3beta1DtmfInput {
     pub digits: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_digit: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1DtmfInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1DtmfInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3843,6 +5529,10 @@ pub struct GoogleCloudDialogflowCxV3beta1Environment {
     pub webhook_config: Option<GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Environment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Environment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig {
@@ -3854,6 +5544,10 @@ pub struct GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig {
     pub test_cases: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EnvironmentTestCasesConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig {
@@ -3861,11 +5555,19 @@ pub struct GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig {
     pub version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EnvironmentVersionConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3beta1Webhook>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EnvironmentWebhookConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3886,11 +5588,19 @@ pub struct GoogleCloudDialogflowCxV3beta1EventHandler {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EventHandler {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EventHandler";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1EventInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1EventInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3904,9 +5614,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportAgentResponse {
     pub commit_sha: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3915,6 +5633,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportEntityTypesResponse {
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3beta1InlineDestination>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportEntityTypesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3926,9 +5648,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportFlowResponse {
     pub flow_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3939,9 +5669,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportIntentsResponse {
     pub intents_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportTestCasesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -3952,11 +5690,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ExportTestCasesResponse {
     pub gcs_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ExportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ExportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1Form {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3beta1FormParameter>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Form {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Form";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3980,6 +5726,10 @@ pub struct GoogleCloudDialogflowCxV3beta1FormParameter {
     pub required: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1FormParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FormParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
@@ -3987,6 +5737,10 @@ pub struct GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3beta1EventHandler>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FormParameterFillBehavior";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4015,11 +5769,21 @@ pub struct GoogleCloudDialogflowCxV3beta1Fulfillment {
     pub webhook: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Fulfillment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Fulfillment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4032,6 +5796,12 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase {
     pub condition: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent {
@@ -4039,6 +5809,13 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseCont
     pub additional_cases: Option<GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCases>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<GoogleCloudDialogflowCxV3beta1ResponseMessage>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1FulfillmentConditionalCasesCaseCaseContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4052,6 +5829,12 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings {
     pub output_parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentGeneratorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction {
@@ -4061,6 +5844,12 @@ pub struct GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction {
     pub value: Option<::serde_json::Value>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1FulfillmentSetParameterAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1GcsDestination {
@@ -4068,9 +5857,17 @@ pub struct GoogleCloudDialogflowCxV3beta1GcsDestination {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1GcsDestination";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportEntityTypesMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -4082,6 +5879,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponse {
     pub entity_types: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingResources {
@@ -4091,6 +5892,13 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingRes
     pub entity_type_display_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ImportEntityTypesResponseConflictingResources";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportFlowResponse {
@@ -4098,9 +5906,17 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportFlowResponse {
     pub flow: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportFlowResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportFlowResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportIntentsMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -4112,6 +5928,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsResponse {
     pub intents: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportIntentsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResources {
@@ -4121,11 +5941,22 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResourc
     pub intent_display_names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResources
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ImportIntentsResponseConflictingResources";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestCaseError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportTestCasesMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4135,12 +5966,20 @@ pub struct GoogleCloudDialogflowCxV3beta1ImportTestCasesResponse {
     pub names: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ImportTestCasesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ImportTestCasesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1InlineDestination {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<::discogen_runtime::Bytes>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1InlineDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1InlineDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4166,6 +6005,10 @@ pub struct GoogleCloudDialogflowCxV3beta1InputAudioConfig {
     pub single_utterance: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1InputAudioConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1InputAudioConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1Intent {
@@ -4189,11 +6032,19 @@ pub struct GoogleCloudDialogflowCxV3beta1Intent {
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1IntentInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4209,6 +6060,10 @@ pub struct GoogleCloudDialogflowCxV3beta1IntentParameter {
     pub redact: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
@@ -4221,6 +6076,10 @@ pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
     pub repeat_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
@@ -4228,6 +6087,10 @@ pub struct GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
     pub parameter_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1IntentTrainingPhrasePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4245,6 +6108,10 @@ pub struct GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings {
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1KnowledgeConnectorSettings";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1LanguageInfo {
@@ -4257,6 +6124,10 @@ pub struct GoogleCloudDialogflowCxV3beta1LanguageInfo {
     pub input_language_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_language_code: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1LanguageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1LanguageInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4285,6 +6156,10 @@ pub struct GoogleCloudDialogflowCxV3beta1Page {
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3beta1TransitionRoute>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Page {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Page";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1PageInfo {
@@ -4296,11 +6171,19 @@ pub struct GoogleCloudDialogflowCxV3beta1PageInfo {
     pub form_info: Option<GoogleCloudDialogflowCxV3beta1PageInfoFormInfo>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1PageInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1PageInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1PageInfoFormInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_info: Option<Vec<GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1PageInfoFormInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1PageInfoFormInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4316,6 +6199,12 @@ pub struct GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo {
     pub state: Option<GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfoState>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1PageInfoFormInfoParameterInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4335,6 +6224,10 @@ pub struct GoogleCloudDialogflowCxV3beta1QueryInput {
     pub text: Option<GoogleCloudDialogflowCxV3beta1TextInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3beta1ToolCallResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1QueryInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1QueryInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4370,6 +6263,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessage {
     pub tool_call: Option<GoogleCloudDialogflowCxV3beta1ToolCall>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess {
@@ -4377,13 +6274,33 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageConversationSuccess";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction {}
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageEndInteraction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageKnowledgeInfoCard";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -4392,11 +6309,21 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4411,6 +6338,13 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText {
@@ -4423,6 +6357,12 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageOutputAudioText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
@@ -4433,11 +6373,22 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
     pub audio_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessagePlayAudio";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1ResponseMessageTelephonyTransferCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4450,11 +6401,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ResponseMessageText {
     pub text: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ResponseMessageText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3beta1TestError>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunContinuousTestMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4464,15 +6423,27 @@ pub struct GoogleCloudDialogflowCxV3beta1RunContinuousTestResponse {
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3beta1ContinuousTestResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunContinuousTestResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunContinuousTestResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunTestCaseMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1RunTestCaseResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<GoogleCloudDialogflowCxV3beta1TestCaseResult>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1RunTestCaseResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1RunTestCaseResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4482,6 +6453,10 @@ pub struct GoogleCloudDialogflowCxV3beta1SessionInfo {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1SessionInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1SessionInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4506,6 +6481,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestCase {
     pub test_config: Option<GoogleCloudDialogflowCxV3beta1TestConfig>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestCase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestCase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TestCaseError {
@@ -4513,6 +6492,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestCaseError {
     pub status: Option<GoogleRpcStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_case: Option<GoogleCloudDialogflowCxV3beta1TestCase>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestCaseError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestCaseError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4530,6 +6513,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestCaseResult {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestCaseResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestCaseResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TestConfig {
@@ -4539,6 +6526,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestConfig {
     pub page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_parameters: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestConfig {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4552,6 +6543,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TestError {
     pub test_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TestRunDifference {
@@ -4561,11 +6556,19 @@ pub struct GoogleCloudDialogflowCxV3beta1TestRunDifference {
     pub r#type: Option<GoogleCloudDialogflowCxV3beta1TestRunDifferenceType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TestRunDifference {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TestRunDifference";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1TextInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TextInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TextInput";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4577,6 +6580,10 @@ pub struct GoogleCloudDialogflowCxV3beta1ToolCall {
     pub input_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ToolCall";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4592,11 +6599,19 @@ pub struct GoogleCloudDialogflowCxV3beta1ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1ToolCallResultError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1ToolCallResultError";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4617,6 +6632,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TransitionRoute {
     pub target_page: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3beta1Fulfillment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TransitionRoute {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TransitionRoute";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4650,6 +6669,10 @@ pub struct GoogleCloudDialogflowCxV3beta1TurnSignals {
     pub webhook_statuses: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1TurnSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1TurnSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1Webhook {
@@ -4668,6 +6691,10 @@ pub struct GoogleCloudDialogflowCxV3beta1Webhook {
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1Webhook {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1Webhook";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4712,6 +6739,10 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebService {
     pub webhook_type: Option<GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceWebhookType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookGenericWebService {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookGenericWebService";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig {
@@ -4727,6 +6758,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig {
     pub token_endpoint: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceOAuthConfig";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHeaderValue {
@@ -4734,11 +6772,25 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHe
     pub secret_version: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHeaderValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceSecretVersionHeaderValue";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceServiceAccountAuthConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceServiceAccountAuthConfig
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookGenericWebServiceServiceAccountAuthConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4777,11 +6829,21 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequest {
     pub trigger_intent: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestFulfillmentInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookRequestFulfillmentInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookRequestFulfillmentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4805,6 +6867,10 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfo {
     >,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameterValue {
@@ -4812,6 +6878,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameter
     pub original_value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_value: Option<::serde_json::Value>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameterValue
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookRequestIntentInfoIntentParameterValue";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4827,6 +6900,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookRequestSentimentAnalysisResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub score: Option<f32>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookRequestSentimentAnalysisResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookRequestSentimentAnalysisResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4847,6 +6927,10 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookResponse {
     pub target_page: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3beta1WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse {
@@ -4857,6 +6941,13 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse {
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3beta1ResponseMessage>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowCxV3beta1WebhookResponseFulfillmentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig {
@@ -4864,6 +6955,12 @@ pub struct GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig {
     pub generic_web_service: Option<GoogleCloudDialogflowCxV3beta1WebhookGenericWebService>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3beta1WebhookServiceDirectoryConfig";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4887,6 +6984,10 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstruction {
     pub triggering_event: Option<GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
@@ -4895,6 +6996,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
     pub duplicate_suggestions: Option<
         Vec<GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4914,6 +7022,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDu
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestion {
@@ -4924,6 +7039,10 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestion {
     pub applicable_instructions: Option<Vec<GoogleCloudDialogflowV2AgentCoachingInstruction>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_responses: Option<Vec<GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4940,6 +7059,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     pub sources: Option<GoogleCloudDialogflowV2AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
@@ -4948,6 +7074,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     pub duplicate_suggestions: Option<
         Vec<GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4970,6 +7103,13 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDup
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
@@ -4984,12 +7124,22 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     pub sources: Option<GoogleCloudDialogflowV2AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_indexes: Option<Vec<i32>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5001,6 +7151,10 @@ pub struct GoogleCloudDialogflowV2AnnotatedMessagePart {
     pub formatted_value: Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnnotatedMessagePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5023,12 +7177,20 @@ pub struct GoogleCloudDialogflowV2ArticleAnswer {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ArticleAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ArticleAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub training_model_type:
         Option<GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ArticleSuggestionModelMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5038,11 +7200,19 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2EntityType>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5061,11 +7231,22 @@ pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata 
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidances: Option<Vec<GoogleCloudDialogflowV2CompanionSuggestionGuidance>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5090,6 +7271,10 @@ pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidance {
     pub triggering_tool_call_answer_records: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidance";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
@@ -5101,6 +7286,13 @@ pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     pub knowledge_snippet: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2Context {
@@ -5110,6 +7302,10 @@ pub struct GoogleCloudDialogflowV2Context {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Context {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Context";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5125,6 +7321,10 @@ pub struct GoogleCloudDialogflowV2ConversationEvent {
     pub new_recognition_result_payload: Option<GoogleCloudDialogflowV2StreamingRecognitionResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GoogleCloudDialogflowV2ConversationEventType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationEvent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5157,11 +7357,22 @@ pub struct GoogleCloudDialogflowV2ConversationModel {
     pub state: Option<GoogleCloudDialogflowV2ConversationModelState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationModel {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationModel";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_dataset: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5178,6 +7389,13 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMeta
         Option<GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
@@ -5191,9 +7409,23 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
     pub state: Option<GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -5204,6 +7436,13 @@ pub struct GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
     pub create_time: Option<::discogen_runtime::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub done_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5217,6 +7456,13 @@ pub struct GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     pub done_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EncryptionSpec {
@@ -5224,6 +7470,10 @@ pub struct GoogleCloudDialogflowV2EncryptionSpec {
     pub kms_key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EncryptionSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5243,6 +7493,10 @@ pub struct GoogleCloudDialogflowV2EntityType {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityType";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2EntityTypeEntity {
@@ -5250,6 +7504,10 @@ pub struct GoogleCloudDialogflowV2EntityTypeEntity {
     pub synonyms: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityTypeEntity {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5263,6 +7521,10 @@ pub struct GoogleCloudDialogflowV2EventInput {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EventInput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ExportAgentResponse {
@@ -5272,11 +7534,19 @@ pub struct GoogleCloudDialogflowV2ExportAgentResponse {
     pub agent_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ExportOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_gcs_destination: Option<GoogleCloudDialogflowV2GcsDestination>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5299,6 +7569,10 @@ pub struct GoogleCloudDialogflowV2FaqAnswer {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FaqAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FaqAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2FreeFormSuggestion {
@@ -5306,11 +7580,19 @@ pub struct GoogleCloudDialogflowV2FreeFormSuggestion {
     pub response: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FreeFormSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FreeFormSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GcsDestination {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GcsDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5327,6 +7609,12 @@ pub struct GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponse {
@@ -5335,6 +7623,10 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponse {
         Option<Vec<GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5346,6 +7638,13 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestion
     pub generator_suggestion: Option<GoogleCloudDialogflowV2GeneratorSuggestion>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_generator: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5361,6 +7660,10 @@ pub struct GoogleCloudDialogflowV2GeneratorSuggestion {
     pub tool_call_info: Option<Vec<GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
@@ -5370,6 +7673,10 @@ pub struct GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     pub tool_call_result: Option<GoogleCloudDialogflowV2ToolCallResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GroundingChunk {
@@ -5377,6 +7684,10 @@ pub struct GoogleCloudDialogflowV2GroundingChunk {
     pub retrieved_context: Option<GoogleCloudDialogflowV2GroundingChunkRetrievedContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<GoogleCloudDialogflowV2GroundingChunkWeb>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunk {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5393,6 +7704,10 @@ pub struct GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunkRetrievedContext";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
@@ -5405,6 +7720,10 @@ pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunkWeb {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5420,6 +7739,10 @@ pub struct GoogleCloudDialogflowV2GroundingMetadata {
     pub web_search_queries: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GroundingSupport {
@@ -5427,6 +7750,10 @@ pub struct GoogleCloudDialogflowV2GroundingSupport {
     pub grounding_chunk_indices: Option<Vec<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<GoogleCloudDialogflowV2Segment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingSupport {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5446,11 +7773,19 @@ pub struct GoogleCloudDialogflowV2GuidanceInstruction {
     pub trigger_event: Option<GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GuidanceInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GuidanceInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2GuidanceInstructionAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GuidanceInstructionAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GuidanceInstructionAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5464,6 +7799,10 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     pub suggestion_results: Option<Vec<GoogleCloudDialogflowV2SuggestionResult>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
@@ -5475,6 +7814,13 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
     pub partial_failures: Option<Vec<GoogleRpcStatus>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
@@ -5484,11 +7830,22 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     pub import_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ImportConversationDataOperationResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2ImportConversationDataOperationResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ImportDocumentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<GoogleRpcStatus>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5504,6 +7861,10 @@ pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
     pub project_not_allowlisted: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
@@ -5515,12 +7876,23 @@ pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParam
     pub parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<GoogleCloudDialogflowV2InitializeEncryptionSpecRequest>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5530,11 +7902,19 @@ pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     pub encryption_spec: Option<GoogleCloudDialogflowV2EncryptionSpec>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecRequest";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2InputDataset {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputDataset {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputDataset";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5585,6 +7965,10 @@ pub struct GoogleCloudDialogflowV2Intent {
     pub webhook_state: Option<GoogleCloudDialogflowV2IntentWebhookState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentFollowupIntentInfo {
@@ -5592,6 +7976,10 @@ pub struct GoogleCloudDialogflowV2IntentFollowupIntentInfo {
     pub followup_intent_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_followup_intent_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentFollowupIntentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5629,6 +8017,10 @@ pub struct GoogleCloudDialogflowV2IntentMessage {
     pub text: Option<GoogleCloudDialogflowV2IntentMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCard {
@@ -5644,6 +8036,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBasicCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
@@ -5653,11 +8049,22 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5669,6 +8076,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items:
         Option<Vec<GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5688,6 +8099,13 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselC
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
@@ -5697,6 +8115,13 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselC
     pub url_type_hint: Option<
         GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5712,6 +8137,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
@@ -5721,11 +8150,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<GoogleCloudDialogflowV2IntentMessageCarouselSelectItem>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5741,6 +8178,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageColumnProperties {
@@ -5749,6 +8190,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageColumnProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_alignment:
         Option<GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageColumnProperties {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageColumnProperties";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5760,6 +8205,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageImage {
     pub image_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageImage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
@@ -5767,6 +8216,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     pub destination_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5778,6 +8231,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelect {
     pub subtitle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageListSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5793,6 +8250,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageListSelectItem {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
@@ -5801,6 +8262,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
         Option<Vec<GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<GoogleCloudDialogflowV2IntentMessageMediaContentMediaType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageMediaContent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5818,6 +8283,13 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
@@ -5827,6 +8299,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageQuickReplies {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageQuickReplies";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
@@ -5834,6 +8310,10 @@ pub struct GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSelectItemInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5847,11 +8327,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     pub text_to_speech: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponses {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_responses: Option<Vec<GoogleCloudDialogflowV2IntentMessageSimpleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponses";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5861,11 +8349,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageSuggestion {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageSuggestions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<GoogleCloudDialogflowV2IntentMessageSuggestion>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSuggestions {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestions";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5885,11 +8381,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageTableCardCell {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCardCell {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardCell";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5901,11 +8405,19 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCardRow {
     pub divider_after: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCardRow {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardRow";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentMessageText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageText";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5929,6 +8441,10 @@ pub struct GoogleCloudDialogflowV2IntentParameter {
     pub value: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2IntentTrainingPhrase {
@@ -5941,6 +8457,10 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrase {
     pub times_added_count: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GoogleCloudDialogflowV2IntentTrainingPhraseType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrase";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5956,6 +8476,10 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     pub user_defined: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrasePart";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswer {
@@ -5969,6 +8493,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswer {
     pub suggested_query_answer: Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
@@ -5978,6 +8506,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryR
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_query: Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5998,6 +8533,12 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
@@ -6008,11 +8549,25 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSourc
         Option<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6022,6 +8577,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerative
     pub snippets: Option<
         Vec<GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6037,6 +8599,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerative
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
@@ -6047,6 +8616,12 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
         Option<Vec<GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
@@ -6054,6 +8629,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchConte
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6081,6 +8663,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
         Option<GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_latency: Option<GoogleCloudDialogflowV2ServiceLatency>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6122,6 +8708,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavio
     pub use_translated_message: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
@@ -6147,6 +8740,13 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugIn
     pub total_token_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2KnowledgeOperationMetadata {
@@ -6159,6 +8759,10 @@ pub struct GoogleCloudDialogflowV2KnowledgeOperationMetadata {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<GoogleCloudDialogflowV2KnowledgeOperationMetadataState>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6191,6 +8795,10 @@ pub struct GoogleCloudDialogflowV2Message {
     pub sentiment_analysis: Option<GoogleCloudDialogflowV2SentimentAnalysisResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Message {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Message";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2MessageAnnotation {
@@ -6198,6 +8806,10 @@ pub struct GoogleCloudDialogflowV2MessageAnnotation {
     pub contain_entities: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<GoogleCloudDialogflowV2AnnotatedMessagePart>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2MessageAnnotation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2MessageAnnotation";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6209,6 +8821,10 @@ pub struct GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OriginalDetectIntentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6254,6 +8870,10 @@ pub struct GoogleCloudDialogflowV2QueryResult {
     pub webhook_source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessage {
@@ -6272,9 +8892,17 @@ pub struct GoogleCloudDialogflowV2ResponseMessage {
     pub text: Option<GoogleCloudDialogflowV2ResponseMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageEndInteraction {}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageEndInteraction";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -6283,11 +8911,19 @@ pub struct GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6301,6 +8937,10 @@ pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
@@ -6310,6 +8950,12 @@ pub struct GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     pub sip_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ResponseMessageText {
@@ -6317,11 +8963,19 @@ pub struct GoogleCloudDialogflowV2ResponseMessageText {
     pub text: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SearchEntryPoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_content: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchEntryPoint {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchEntryPoint";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6336,6 +8990,10 @@ pub struct GoogleCloudDialogflowV2Segment {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Segment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Segment";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6353,6 +9011,10 @@ pub struct GoogleCloudDialogflowV2Sentiment {
     pub score: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Sentiment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Sentiment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SentimentAnalysisResult {
@@ -6363,12 +9025,20 @@ pub struct GoogleCloudDialogflowV2SentimentAnalysisResult {
     pub status: Option<GoogleRpcStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SentimentAnalysisResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ServiceLatency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_service_latencies:
         Option<Vec<GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ServiceLatency {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ServiceLatency";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6387,6 +9057,12 @@ pub struct GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     pub step: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SessionEntityType {
@@ -6396,6 +9072,10 @@ pub struct GoogleCloudDialogflowV2SessionEntityType {
     pub entity_override_mode: Option<GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SessionEntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6414,6 +9094,13 @@ pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
@@ -6428,12 +9115,20 @@ pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
     pub reply: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SmartReplyModelMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub training_model_type:
         Option<GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyModelMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyModelMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6456,6 +9151,10 @@ pub struct GoogleCloudDialogflowV2SpeechWordInfo {
     pub start_offset: Option<::discogen_runtime::Duration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub word: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechWordInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechWordInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6483,6 +9182,10 @@ pub struct GoogleCloudDialogflowV2StreamingRecognitionResult {
     pub transcript: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2StreamingRecognitionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2StreamingRecognitionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestArticlesResponse {
@@ -6494,6 +9197,10 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestArticlesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestArticlesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
@@ -6503,6 +9210,10 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     pub faq_answers: Option<Vec<GoogleCloudDialogflowV2FaqAnswer>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6520,6 +9231,10 @@ pub struct GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
@@ -6530,6 +9245,10 @@ pub struct GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_reply_answers: Option<Vec<GoogleCloudDialogflowV2SmartReplyAnswer>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6553,11 +9272,19 @@ pub struct GoogleCloudDialogflowV2SuggestionResult {
     pub suggest_smart_replies_response: Option<GoogleCloudDialogflowV2SuggestSmartRepliesResponse>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2SummarySuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_sections: Option<Vec<GoogleCloudDialogflowV2SummarySuggestionSummarySection>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarySuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarySuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6567,6 +9294,10 @@ pub struct GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     pub section: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarySuggestionSummarySection";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6598,6 +9329,10 @@ pub struct GoogleCloudDialogflowV2ToolCall {
     pub tool_display_name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolCallResult {
@@ -6624,6 +9359,10 @@ pub struct GoogleCloudDialogflowV2ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolCallResultError {
@@ -6633,6 +9372,10 @@ pub struct GoogleCloudDialogflowV2ToolCallResultError {
     pub retryable: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallResultError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2ToolCallSuggestion {
@@ -6640,6 +9383,10 @@ pub struct GoogleCloudDialogflowV2ToolCallSuggestion {
     pub text_update: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_info: Option<GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6653,6 +9400,13 @@ pub struct GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
     pub done_time: Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2WebhookRequest {
@@ -6664,6 +9418,10 @@ pub struct GoogleCloudDialogflowV2WebhookRequest {
     pub response_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2WebhookRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6683,6 +9441,10 @@ pub struct GoogleCloudDialogflowV2WebhookResponse {
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowV2SessionEntityType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2WebhookResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6707,6 +9469,10 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstruction {
         Option<GoogleCloudDialogflowV2beta1AgentCoachingInstructionTriggeringEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1AgentCoachingInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResult {
@@ -6717,6 +9483,13 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckRes
             GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6737,6 +9510,12 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckRes
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestion {
@@ -6748,6 +9527,10 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_responses:
         Option<Vec<GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1AgentCoachingSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6764,6 +9547,13 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionAgentActionSuggest
     pub sources: Option<GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionAgentActionSuggestion
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionAgentActionSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResult {
@@ -6774,6 +9564,13 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResu
             GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6797,6 +9594,12 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResu
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse {
@@ -6811,12 +9614,25 @@ pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse {
     pub sources: Option<GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSampleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_indexes: Option<Vec<i32>>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AgentCoachingSuggestionSources";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6828,6 +9644,10 @@ pub struct GoogleCloudDialogflowV2beta1AnnotatedMessagePart {
     pub formatted_value: Option<::serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1AnnotatedMessagePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1AnnotatedMessagePart";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6845,6 +9665,10 @@ pub struct GoogleCloudDialogflowV2beta1ArticleAnswer {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ArticleAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ArticleAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse {
@@ -6852,11 +9676,21 @@ pub struct GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse {
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2beta1EntityType>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1BatchUpdateEntityTypesResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1BatchUpdateIntentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<GoogleCloudDialogflowV2beta1Intent>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1BatchUpdateIntentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1BatchUpdateIntentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6876,11 +9710,22 @@ pub struct GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMeta
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1ClearSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1CompanionSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guidances: Option<Vec<GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1CompanionSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1CompanionSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6905,6 +9750,10 @@ pub struct GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance {
     pub triggering_tool_call_answer_records: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1CompanionSuggestionGuidance";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSource {
@@ -6916,6 +9765,13 @@ pub struct GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSourc
     pub knowledge_snippet: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1CompanionSuggestionGuidanceKnowledgeSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1Context {
@@ -6925,6 +9781,10 @@ pub struct GoogleCloudDialogflowV2beta1Context {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Context {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Context";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6943,6 +9803,10 @@ pub struct GoogleCloudDialogflowV2beta1ConversationEvent {
     pub r#type: Option<GoogleCloudDialogflowV2beta1ConversationEventType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ConversationEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ConversationEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1DialogflowAssistAnswer {
@@ -6954,6 +9818,10 @@ pub struct GoogleCloudDialogflowV2beta1DialogflowAssistAnswer {
     pub query_result: Option<GoogleCloudDialogflowV2beta1QueryResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1DialogflowAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1DialogflowAssistAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1EncryptionSpec {
@@ -6961,6 +9829,10 @@ pub struct GoogleCloudDialogflowV2beta1EncryptionSpec {
     pub kms_key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EncryptionSpec {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EncryptionSpec";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6980,6 +9852,10 @@ pub struct GoogleCloudDialogflowV2beta1EntityType {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EntityType";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1EntityTypeEntity {
@@ -6987,6 +9863,10 @@ pub struct GoogleCloudDialogflowV2beta1EntityTypeEntity {
     pub synonyms: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EntityTypeEntity {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EntityTypeEntity";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7000,6 +9880,10 @@ pub struct GoogleCloudDialogflowV2beta1EventInput {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1EventInput {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1EventInput";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ExportAgentResponse {
@@ -7009,11 +9893,19 @@ pub struct GoogleCloudDialogflowV2beta1ExportAgentResponse {
     pub agent_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ExportAgentResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ExportAgentResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ExportOperationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exported_gcs_destination: Option<GoogleCloudDialogflowV2beta1GcsDestination>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ExportOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ExportOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7036,6 +9928,10 @@ pub struct GoogleCloudDialogflowV2beta1FaqAnswer {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1FaqAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1FaqAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1FreeFormSuggestion {
@@ -7043,11 +9939,19 @@ pub struct GoogleCloudDialogflowV2beta1FreeFormSuggestion {
     pub response: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1FreeFormSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1FreeFormSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GcsDestination {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GcsDestination {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GcsDestination";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7064,6 +9968,13 @@ pub struct GoogleCloudDialogflowV2beta1GenerateCompanionSuggestionsResponse {
     pub suggestion_index: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GenerateCompanionSuggestionsResponse
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1GenerateCompanionSuggestionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse {
@@ -7075,6 +9986,10 @@ pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GenerateSuggestionsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSuggestionAnswer {
@@ -7084,6 +9999,13 @@ pub struct GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSugge
     pub generator_suggestion: Option<GoogleCloudDialogflowV2beta1GeneratorSuggestion>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_generator: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSuggestionAnswer
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7099,6 +10021,10 @@ pub struct GoogleCloudDialogflowV2beta1GeneratorSuggestion {
     pub tool_call_info: Option<Vec<GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GeneratorSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GeneratorSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo {
@@ -7108,6 +10034,12 @@ pub struct GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo {
     pub tool_call_result: Option<GoogleCloudDialogflowV2beta1ToolCallResult>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GroundingChunk {
@@ -7115,6 +10047,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingChunk {
     pub retrieved_context: Option<GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<GoogleCloudDialogflowV2beta1GroundingChunkWeb>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingChunk {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingChunk";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7131,6 +10067,12 @@ pub struct GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingChunkRetrievedContext";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GroundingChunkWeb {
@@ -7143,6 +10085,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingChunkWeb {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingChunkWeb {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingChunkWeb";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7158,6 +10104,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingMetadata {
     pub web_search_queries: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GroundingSupport {
@@ -7165,6 +10115,10 @@ pub struct GoogleCloudDialogflowV2beta1GroundingSupport {
     pub grounding_chunk_indices: Option<Vec<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<GoogleCloudDialogflowV2beta1Segment>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GroundingSupport {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GroundingSupport";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7184,11 +10138,19 @@ pub struct GoogleCloudDialogflowV2beta1GuidanceInstruction {
     pub trigger_event: Option<GoogleCloudDialogflowV2beta1GuidanceInstructionTriggerEvent>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GuidanceInstruction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GuidanceInstruction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1GuidanceInstructionAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1GuidanceInstructionAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1GuidanceInstructionAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7202,11 +10164,19 @@ pub struct GoogleCloudDialogflowV2beta1HumanAgentAssistantEvent {
     pub suggestion_results: Option<Vec<GoogleCloudDialogflowV2beta1SuggestionResult>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1HumanAgentAssistantEvent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1HumanAgentAssistantEvent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ImportDocumentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<GoogleRpcStatus>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ImportDocumentsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ImportDocumentsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7224,6 +10194,12 @@ pub struct GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfo {
     pub project_not_allowlisted: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfo
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
@@ -7235,6 +10211,13 @@ pub struct GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngested
     pub parameter: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata {
@@ -7243,11 +10226,23 @@ pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata {
     pub request: Option<GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_spec: Option<GoogleCloudDialogflowV2beta1EncryptionSpec>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1InitializeEncryptionSpecRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7301,6 +10296,10 @@ pub struct GoogleCloudDialogflowV2beta1Intent {
     pub webhook_state: Option<GoogleCloudDialogflowV2beta1IntentWebhookState>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Intent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Intent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo {
@@ -7308,6 +10307,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo {
     pub followup_intent_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_followup_intent_name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentFollowupIntentInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7360,6 +10363,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessage {
     pub text: Option<GoogleCloudDialogflowV2beta1IntentMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCard {
@@ -7375,6 +10382,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageBasicCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBasicCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton {
@@ -7385,11 +10396,22 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBasicCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBasicCardButtonOpenUriAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageBasicCardButtonOpenUriAction
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageBasicCardButtonOpenUriAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7402,6 +10424,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCard {
     pub items: Option<
         Vec<GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItem>,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCard
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7421,6 +10449,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCaro
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItem
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
@@ -7430,6 +10465,11 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCaro
     pub url_type_hint: Option<
         GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+for GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7445,6 +10485,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageCardButton {
@@ -7454,11 +10498,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageCardButton {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageCardButton {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCardButton";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageCarouselSelect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageCarouselSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCarouselSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7474,6 +10526,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageCarouselSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageColumnProperties {
@@ -7482,6 +10540,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageColumnProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_alignment:
         Option<GoogleCloudDialogflowV2beta1IntentMessageColumnPropertiesHorizontalAlignment>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageColumnProperties
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageColumnProperties";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7493,6 +10557,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageImage {
     pub image_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageImage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageImage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion {
@@ -7500,6 +10568,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion {
     pub destination_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageLinkOutSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7511,6 +10585,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageListSelect {
     pub subtitle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageListSelect {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageListSelect";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7526,6 +10604,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageListSelectItem {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageListSelectItem {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageListSelectItem";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageMediaContent {
@@ -7534,6 +10616,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageMediaContent {
         Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObject>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<GoogleCloudDialogflowV2beta1IntentMessageMediaContentMediaType>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageMediaContent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageMediaContent";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7551,6 +10637,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObj
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObject
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageMediaContentResponseMediaObject";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageQuickReplies {
@@ -7558,6 +10651,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageQuickReplies {
     pub quick_replies: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageQuickReplies {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageQuickReplies";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7573,6 +10670,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia {
@@ -7584,6 +10685,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia {
     pub thumbnail_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageRbmCardContentRbmMedia";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard {
@@ -7591,6 +10699,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard {
     pub card_contents: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageRbmCardContent>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card_width: Option<GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCardCardWidth>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmCarouselCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7604,6 +10716,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_image_alignment:
         Option<GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCardThumbnailImageAlignment>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCard
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmStandaloneCard";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7626,11 +10744,24 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedAction {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedAction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedAction";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionDial {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionDial
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionDial";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7640,10 +10771,23 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggest
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionOpenUri
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionOpenUri";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionShareLocation
 {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionShareLocation
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedActionRbmSuggestedActionShareLocation";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -7652,6 +10796,12 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply {
     pub postback_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7663,6 +10813,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestion {
     pub reply: Option<GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestedReply>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmText {
@@ -7672,6 +10826,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageRbmText {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageRbmText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageRbmText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo {
@@ -7679,6 +10837,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo {
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSelectItemInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7692,11 +10854,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse {
     pub text_to_speech: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageSimpleResponses {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_responses: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageSimpleResponse>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSimpleResponses {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSimpleResponses";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7706,11 +10876,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageSuggestion {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSuggestion";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageSuggestions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<GoogleCloudDialogflowV2beta1IntentMessageSuggestion>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageSuggestions {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageSuggestions";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7730,11 +10908,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTableCard {
     pub title: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageTableCard {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTableCard";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageTableCardCell {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageTableCardCell {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTableCardCell";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7746,11 +10932,21 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTableCardRow {
     pub divider_after: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageTableCardRow {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTableCardRow";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonyPlayAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_uri: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageTelephonyPlayAudio
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageTelephonyPlayAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7762,6 +10958,13 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonySynthesizeSpeech {
     pub text: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageTelephonySynthesizeSpeech
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageTelephonySynthesizeSpeech";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall {
@@ -7769,11 +10972,22 @@ pub struct GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall {
     pub phone_number: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1IntentMessageTelephonyTransferCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentMessageText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentMessageText";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7797,6 +11011,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentParameter {
     pub value: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentParameter {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentParameter";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentSuggestion {
@@ -7806,6 +11024,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentSuggestion {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent_v2: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7822,6 +11044,10 @@ pub struct GoogleCloudDialogflowV2beta1IntentTrainingPhrase {
     pub r#type: Option<GoogleCloudDialogflowV2beta1IntentTrainingPhraseType>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentTrainingPhrase {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentTrainingPhrase";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart {
@@ -7835,11 +11061,19 @@ pub struct GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart {
     pub user_defined: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1IntentTrainingPhrasePart";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAnswers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAnswers {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAnswers";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7861,6 +11095,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAnswersAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer {
@@ -7875,6 +11113,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer {
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
@@ -7884,6 +11126,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQ
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_query: Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQueryResult
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7905,6 +11154,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer {
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswer";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEventSource {
@@ -7915,11 +11171,25 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEvent
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEventSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerEventSource";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerFaqSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7931,6 +11201,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGener
             GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet,
         >,
     >,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7946,6 +11223,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGener
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery {
@@ -7956,6 +11240,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery {
         Option<Vec<GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuery";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext {
@@ -7963,6 +11254,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearch
     pub key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistAnswerSuggestedQuerySearchContext";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7991,6 +11289,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfo {
         Option<GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationFailureReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_latency: Option<GoogleCloudDialogflowV2beta1ServiceLatency>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8032,6 +11334,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoKnowledgeAssistBe
     pub use_translated_message: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoKnowledgeAssistBehavior
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
@@ -8057,6 +11366,13 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDe
     pub total_token_count: Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDebugInfo
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
@@ -8069,6 +11385,10 @@ pub struct GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<GoogleCloudDialogflowV2beta1KnowledgeOperationMetadataState>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1KnowledgeOperationMetadata";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8101,6 +11421,10 @@ pub struct GoogleCloudDialogflowV2beta1Message {
     pub sentiment_analysis: Option<GoogleCloudDialogflowV2beta1SentimentAnalysisResult>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Message {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Message";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1MessageAnnotation {
@@ -8108,6 +11432,10 @@ pub struct GoogleCloudDialogflowV2beta1MessageAnnotation {
     pub contain_entities: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<GoogleCloudDialogflowV2beta1AnnotatedMessagePart>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1MessageAnnotation {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1MessageAnnotation";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8119,6 +11447,10 @@ pub struct GoogleCloudDialogflowV2beta1OriginalDetectIntentRequest {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1OriginalDetectIntentRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1OriginalDetectIntentRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8166,6 +11498,10 @@ pub struct GoogleCloudDialogflowV2beta1QueryResult {
     pub webhook_source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1QueryResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1QueryResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessage {
@@ -8184,9 +11520,19 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessage {
     pub text: Option<GoogleCloudDialogflowV2beta1ResponseMessageText>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ResponseMessage {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessage";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageEndInteraction {}
+
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageEndInteraction
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageEndInteraction";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -8195,11 +11541,21 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageLiveAgentHandoff
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageLiveAgentHandoff";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageMixedAudio {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ResponseMessageMixedAudio {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageMixedAudio";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8213,6 +11569,12 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment {
     pub uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageMixedAudioSegment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall {
@@ -8222,6 +11584,13 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall {
     pub sip_uri: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1ResponseMessageTelephonyTransferCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ResponseMessageText {
@@ -8229,11 +11598,19 @@ pub struct GoogleCloudDialogflowV2beta1ResponseMessageText {
     pub text: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ResponseMessageText {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ResponseMessageText";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SearchEntryPoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_content: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SearchEntryPoint {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SearchEntryPoint";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8248,6 +11625,10 @@ pub struct GoogleCloudDialogflowV2beta1Segment {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Segment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Segment";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8265,6 +11646,10 @@ pub struct GoogleCloudDialogflowV2beta1Sentiment {
     pub score: Option<f32>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1Sentiment {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1Sentiment";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SentimentAnalysisResult {
@@ -8275,12 +11660,20 @@ pub struct GoogleCloudDialogflowV2beta1SentimentAnalysisResult {
     pub status: Option<GoogleRpcStatus>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SentimentAnalysisResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SentimentAnalysisResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ServiceLatency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_service_latencies:
         Option<Vec<GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ServiceLatency {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ServiceLatency";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8299,6 +11692,13 @@ pub struct GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency {
     pub step: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1ServiceLatencyInternalServiceLatency";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SessionEntityType {
@@ -8309,6 +11709,10 @@ pub struct GoogleCloudDialogflowV2beta1SessionEntityType {
         Option<GoogleCloudDialogflowV2beta1SessionEntityTypeEntityOverrideMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SessionEntityType {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SessionEntityType";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8328,6 +11732,13 @@ pub struct GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetada
     >,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata
+{
+    const SCHEMA_ID: &'static str =
+        "GoogleCloudDialogflowV2beta1SetSuggestionFeatureConfigOperationMetadata";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SmartReplyAnswer {
@@ -8340,6 +11751,10 @@ pub struct GoogleCloudDialogflowV2beta1SmartReplyAnswer {
     pub confidence: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SmartReplyAnswer {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SmartReplyAnswer";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8362,6 +11777,10 @@ pub struct GoogleCloudDialogflowV2beta1SpeechWordInfo {
     pub start_offset: Option<::discogen_runtime::Duration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub word: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SpeechWordInfo {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SpeechWordInfo";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8396,6 +11815,10 @@ pub struct GoogleCloudDialogflowV2beta1StreamingRecognitionResult {
     pub transcript: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1StreamingRecognitionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1StreamingRecognitionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SuggestArticlesResponse {
@@ -8405,6 +11828,10 @@ pub struct GoogleCloudDialogflowV2beta1SuggestArticlesResponse {
     pub context_size: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestArticlesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestArticlesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8418,6 +11845,12 @@ pub struct GoogleCloudDialogflowV2beta1SuggestDialogflowAssistsResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SuggestDialogflowAssistsResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestDialogflowAssistsResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse {
@@ -8427,6 +11860,10 @@ pub struct GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse {
     pub faq_answers: Option<Vec<GoogleCloudDialogflowV2beta1FaqAnswer>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestFaqAnswersResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8445,6 +11882,12 @@ pub struct GoogleCloudDialogflowV2beta1SuggestKnowledgeAssistResponse {
     pub latest_message: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SuggestKnowledgeAssistResponse
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestKnowledgeAssistResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse {
@@ -8454,6 +11897,10 @@ pub struct GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse {
     pub latest_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_reply_answers: Option<Vec<GoogleCloudDialogflowV2beta1SmartReplyAnswer>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8485,11 +11932,19 @@ pub struct GoogleCloudDialogflowV2beta1SuggestionResult {
         Option<GoogleCloudDialogflowV2beta1SuggestSmartRepliesResponse>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SuggestionResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SuggestionResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1SummarySuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_sections: Option<Vec<GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1SummarySuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SummarySuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8501,11 +11956,21 @@ pub struct GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection {
     pub summary: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message
+    for GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection
+{
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1SummarySuggestionSummarySection";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1TelephonyDtmfEvents {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_events: Option<Vec<GoogleCloudDialogflowV2beta1TelephonyDtmfEventsDtmfEvents>>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1TelephonyDtmfEvents {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1TelephonyDtmfEvents";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8537,6 +12002,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCall {
     pub tool_display_name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCall {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCall";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ToolCallResult {
@@ -8563,6 +12032,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCallResult {
     pub tool: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCallResult {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCallResult";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ToolCallResultError {
@@ -8572,6 +12045,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCallResultError {
     pub retryable: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCallResultError {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCallResultError";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV2beta1ToolCallSuggestion {
@@ -8579,6 +12056,10 @@ pub struct GoogleCloudDialogflowV2beta1ToolCallSuggestion {
     pub text_update: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_info: Option<GoogleCloudDialogflowV2beta1GeneratorSuggestionToolCallInfo>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1ToolCallSuggestion {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1ToolCallSuggestion";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8595,6 +12076,10 @@ pub struct GoogleCloudDialogflowV2beta1WebhookRequest {
     pub response_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1WebhookRequest {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1WebhookRequest";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8620,11 +12105,19 @@ pub struct GoogleCloudDialogflowV2beta1WebhookResponse {
     pub source: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2beta1WebhookResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2beta1WebhookResponse";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudDialogflowV3alpha1ConversationSignals {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_signals: Option<GoogleCloudDialogflowV3alpha1TurnSignals>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV3alpha1ConversationSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV3alpha1ConversationSignals";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8660,6 +12153,10 @@ pub struct GoogleCloudDialogflowV3alpha1TurnSignals {
     pub webhook_statuses: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV3alpha1TurnSignals {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV3alpha1TurnSignals";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleCloudLocationListLocationsResponse {
@@ -8667,6 +12164,22 @@ pub struct GoogleCloudLocationListLocationsResponse {
     pub locations: Option<Vec<GoogleCloudLocationLocation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResponse {
+    type Item = GoogleCloudLocationLocation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleCloudLocationLocation> {
+        self.locations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleCloudLocationListLocationsResponse {
+    const SCHEMA_ID: &'static str = "GoogleCloudLocationListLocationsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8684,6 +12197,10 @@ pub struct GoogleCloudLocationLocation {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleCloudLocationLocation {
+    const SCHEMA_ID: &'static str = "GoogleCloudLocationLocation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleLongrunningListOperationsResponse {
@@ -8693,6 +12210,22 @@ pub struct GoogleLongrunningListOperationsResponse {
     pub operations: Option<Vec<GoogleLongrunningOperation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsResponse {
+    type Item = GoogleLongrunningOperation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<GoogleLongrunningOperation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for GoogleLongrunningListOperationsResponse {
+    const SCHEMA_ID: &'static str = "GoogleLongrunningListOperationsResponse";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8710,9 +12243,17 @@ pub struct GoogleLongrunningOperation {
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for GoogleLongrunningOperation {
+    const SCHEMA_ID: &'static str = "GoogleLongrunningOperation";
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct GoogleProtobufEmpty {}
+
+impl ::discogen_runtime::lro::Message for GoogleProtobufEmpty {
+    const SCHEMA_ID: &'static str = "GoogleProtobufEmpty";
+}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -8723,6 +12264,10 @@ pub struct GoogleRpcStatus {
     pub details: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleRpcStatus {
+    const SCHEMA_ID: &'static str = "GoogleRpcStatus";
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8738,6 +12283,10 @@ pub struct GoogleTypeLatLng {
         skip_serializing_if = "Option::is_none"
     )]
     pub longitude: Option<f64>,
+}
+
+impl ::discogen_runtime::lro::Message for GoogleTypeLatLng {
+    const SCHEMA_ID: &'static str = "GoogleTypeLatLng";
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

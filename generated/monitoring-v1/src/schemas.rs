@@ -21,6 +21,10 @@ pub struct Aggregation {
     pub per_series_aligner: ::std::option::Option<AggregationPerSeriesAligner>,
 }
 
+impl ::discogen_runtime::lro::Message for Aggregation {
+    const SCHEMA_ID: &'static str = "Aggregation";
+}
+
 /// Preview: An identifier for an aggregation function. Aggregation functions are SQL functions that group or transform data from multiple points to a single point. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -33,6 +37,10 @@ pub struct AggregationFunction {
     pub r#type: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for AggregationFunction {
+    const SCHEMA_ID: &'static str = "AggregationFunction";
+}
+
 /// A chart that displays alert policy data.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -40,6 +48,10 @@ pub struct AlertChart {
     /// Required. The resource name of the alert policy. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/alertPolicies/\[ALERT_POLICY_ID\]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for AlertChart {
+    const SCHEMA_ID: &'static str = "AlertChart";
 }
 
 /// A chart axis.
@@ -52,6 +64,10 @@ pub struct Axis {
     /// The axis scale. By default, a linear scale is used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scale: ::std::option::Option<AxisScale>,
+}
+
+impl ::discogen_runtime::lro::Message for Axis {
+    const SCHEMA_ID: &'static str = "Axis";
 }
 
 /// Preview: A breakdown is an aggregation applied to the measures over a specified column. A breakdown can result in multiple series across a category for the provided measure. This is a preview feature and may be subject to change before final release.
@@ -72,6 +88,10 @@ pub struct Breakdown {
     pub sort_order: ::std::option::Option<BreakdownSortOrder>,
 }
 
+impl ::discogen_runtime::lro::Message for Breakdown {
+    const SCHEMA_ID: &'static str = "Breakdown";
+}
+
 /// Options to control visual rendering of a chart.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -84,6 +104,10 @@ pub struct ChartOptions {
     pub mode: ::std::option::Option<ChartOptionsMode>,
 }
 
+impl ::discogen_runtime::lro::Message for ChartOptions {
+    const SCHEMA_ID: &'static str = "ChartOptions";
+}
+
 /// A widget that groups the other widgets. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -91,6 +115,10 @@ pub struct CollapsibleGroup {
     /// The collapsed state of the widget on first page load.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub collapsed: ::std::option::Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for CollapsibleGroup {
+    const SCHEMA_ID: &'static str = "CollapsibleGroup";
 }
 
 /// Defines the layout properties and content for a column.
@@ -108,6 +136,10 @@ pub struct Column {
     pub widgets: ::std::option::Option<Vec<Widget>>,
 }
 
+impl ::discogen_runtime::lro::Message for Column {
+    const SCHEMA_ID: &'static str = "Column";
+}
+
 /// A simplified layout that divides the available space into vertical columns and arranges a set of widgets vertically in each column.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -115,6 +147,10 @@ pub struct ColumnLayout {
     /// The columns of content to display.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<Vec<Column>>,
+}
+
+impl ::discogen_runtime::lro::Message for ColumnLayout {
+    const SCHEMA_ID: &'static str = "ColumnLayout";
 }
 
 /// The persistent settings for a table's columns.
@@ -138,6 +174,10 @@ pub struct ColumnSettings {
     pub visible: ::std::option::Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for ColumnSettings {
+    const SCHEMA_ID: &'static str = "ColumnSettings";
+}
+
 /// Data structure to storing column's sort strategy
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -148,6 +188,10 @@ pub struct ColumnSortingOptions {
     /// Optional. A sorting direction that determines ascending or descending order. This is a legacy field kept for backwards compatibility with table.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<ColumnSortingOptionsDirection>,
+}
+
+impl ::discogen_runtime::lro::Message for ColumnSortingOptions {
+    const SCHEMA_ID: &'static str = "ColumnSortingOptions";
 }
 
 /// A Google Stackdriver dashboard. Dashboards define the content and layout of pages in the Stackdriver web application.
@@ -186,6 +230,10 @@ pub struct Dashboard {
     pub row_layout: ::std::option::Option<RowLayout>,
 }
 
+impl ::discogen_runtime::lro::Message for Dashboard {
+    const SCHEMA_ID: &'static str = "Dashboard";
+}
+
 /// Dashboard-level configuration for annotations
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -196,6 +244,10 @@ pub struct DashboardAnnotations {
     /// List of annotation configurations for this dashboard. Each entry specifies one event type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event_annotations: ::std::option::Option<Vec<EventAnnotation>>,
+}
+
+impl ::discogen_runtime::lro::Message for DashboardAnnotations {
+    const SCHEMA_ID: &'static str = "DashboardAnnotations";
 }
 
 /// A filter to reduce the amount of data charted in relevant widgets.
@@ -226,6 +278,10 @@ pub struct DashboardFilter {
     /// The type of the filter value. If value_type is not provided, it will be inferred from the default_value. If neither value_type nor default_value is provided, value_type will be set to STRING by default.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value_type: ::std::option::Option<DashboardFilterValueType>,
+}
+
+impl ::discogen_runtime::lro::Message for DashboardFilter {
+    const SCHEMA_ID: &'static str = "DashboardFilter";
 }
 
 /// Groups a time series query definition with charting options.
@@ -262,6 +318,10 @@ pub struct DataSet {
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+}
+
+impl ::discogen_runtime::lro::Message for DataSet {
+    const SCHEMA_ID: &'static str = "DataSet";
 }
 
 /// A chart dimension. Dimensions are a structured label, class, or category for a set of measurements in your data.
@@ -312,6 +372,10 @@ pub struct Dimension {
     pub x_min: ::std::option::Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message for Dimension {
+    const SCHEMA_ID: &'static str = "Dimension";
+}
+
 /// A set of (label, value) pairs that were removed from a Distribution time series during aggregation and then added as an attachment to a Distribution.Exemplar.The full label set for the exemplars is constructed by using the dropped pairs in combination with the label values that remain on the aggregated Distribution time series. The constructed full label set can be used to identify the specific entity, such as the instance or job, which might be contributing to a long-tail. However, with dropped labels, the storage requirements are reduced because only the aggregated distribution values for a large group of time series are stored.Note that there are no guarantees on ordering of the labels from exemplar-to-exemplar and from distribution-to-distribution in the same stream, and there may be duplicates. It is up to clients to resolve any ambiguities.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -321,10 +385,18 @@ pub struct DroppedLabels {
     pub label: ::std::option::Option<::std::collections::BTreeMap<String, String>>,
 }
 
+impl ::discogen_runtime::lro::Message for DroppedLabels {
+    const SCHEMA_ID: &'static str = "DroppedLabels";
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Empty {}
+
+impl ::discogen_runtime::lro::Message for Empty {
+    const SCHEMA_ID: &'static str = "Empty";
+}
 
 /// A widget that displays a list of error groups.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -339,6 +411,10 @@ pub struct ErrorReportingPanel {
     /// Represents the source code version that the developer provided, which could represent a version label or a Git SHA-1 hash, for example. For App Engine standard environment, the version is set to the version of the app.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for ErrorReportingPanel {
+    const SCHEMA_ID: &'static str = "ErrorReportingPanel";
 }
 
 /// Annotation configuration for one event type on a dashboard
@@ -360,6 +436,10 @@ pub struct EventAnnotation {
     /// Per annotation level override for the names of logging resources to search for events. Currently only projects are supported. If both this field and the per annotation field is empty, it will default to the host project. Limit: 50 projects. For example: “projects/another-project-id”
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_names: ::std::option::Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for EventAnnotation {
+    const SCHEMA_ID: &'static str = "EventAnnotation";
 }
 
 /// A single field of a message type.New usages of this message as an alternative to FieldDescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
@@ -398,6 +478,10 @@ pub struct Field {
     pub type_url: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for Field {
+    const SCHEMA_ID: &'static str = "Field";
+}
+
 /// A widget that displays an input field to change the value of a template variable.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -405,6 +489,10 @@ pub struct FilterControl {
     /// Name of the template variable the widget affects.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_variable: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for FilterControl {
+    const SCHEMA_ID: &'static str = "FilterControl";
 }
 
 /// A gauge chart shows where the current value sits within a pre-defined range. The upper and lower bounds should define the possible range of values for the scorecard's query (inclusive).
@@ -425,6 +513,10 @@ pub struct GaugeView {
     pub upper_bound: ::std::option::Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message for GaugeView {
+    const SCHEMA_ID: &'static str = "GaugeView";
+}
+
 /// A basic layout divides the available space into vertical columns of equal width and arranges a list of widgets using a row-first strategy.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -438,6 +530,10 @@ pub struct GridLayout {
     /// The informational elements that are arranged into the columns row-first.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub widgets: ::std::option::Option<Vec<Widget>>,
+}
+
+impl ::discogen_runtime::lro::Message for GridLayout {
+    const SCHEMA_ID: &'static str = "GridLayout";
 }
 
 /// Message that represents an arbitrary HTTP body. It should only be used for payload formats that can't be represented as JSON, such as raw binary or an HTML page.This message can be used both in streaming and non-streaming API methods in the request as well as the response.It can be used as a top-level request field, which is convenient if one wants to extract parameters from either the URL or HTTP template into the request fields and also want access to the raw HTTP body.Example: message GetResourceRequest { // A unique request id. string request_id = 1; // The raw HTTP body is bound to this field. google.api.HttpBody http_body = 2; } service ResourceService { rpc GetResource(GetResourceRequest) returns (google.api.HttpBody); rpc UpdateResource(google.api.HttpBody) returns (google.protobuf.Empty); } Example with streaming methods: service CaldavService { rpc GetCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); rpc UpdateCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); } Use of this type only changes how the request and response bodies are handled, all other features will continue to work unchanged.
@@ -456,6 +552,10 @@ pub struct HttpBody {
         ::std::option::Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
 }
 
+impl ::discogen_runtime::lro::Message for HttpBody {
+    const SCHEMA_ID: &'static str = "HttpBody";
+}
+
 /// A widget that displays a list of incidents
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -466,6 +566,10 @@ pub struct IncidentList {
     /// Optional. A list of alert policy names to filter the incident list by. Don't include the project ID prefix in the policy name. For example, use alertPolicies/utilization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_names: ::std::option::Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for IncidentList {
+    const SCHEMA_ID: &'static str = "IncidentList";
 }
 
 /// Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive).The start must be less than or equal to the end. When the start equals the end, the interval is empty (matches no time). When both start and end are unspecified, the interval matches any time.
@@ -480,6 +584,10 @@ pub struct Interval {
     pub start_time: ::std::option::Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for Interval {
+    const SCHEMA_ID: &'static str = "Interval";
+}
+
 /// The ListDashboards request.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -492,6 +600,22 @@ pub struct ListDashboardsResponse {
     pub next_page_token: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for ListDashboardsResponse {
+    type Item = Dashboard;
+
+    fn next_page_token(&self) -> ::std::option::Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Dashboard> {
+        self.dashboards.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for ListDashboardsResponse {
+    const SCHEMA_ID: &'static str = "ListDashboardsResponse";
+}
+
 /// Response for the ListMetricsScopesByMonitoredProject method.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -499,6 +623,10 @@ pub struct ListMetricsScopesByMonitoredProjectResponse {
     /// A set of all metrics scopes that the specified monitored project has been added to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics_scopes: ::std::option::Option<Vec<MetricsScope>>,
+}
+
+impl ::discogen_runtime::lro::Message for ListMetricsScopesByMonitoredProjectResponse {
+    const SCHEMA_ID: &'static str = "ListMetricsScopesByMonitoredProjectResponse";
 }
 
 /// A widget that displays a stream of log.
@@ -513,6 +641,10 @@ pub struct LogsPanel {
     pub resource_names: ::std::option::Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for LogsPanel {
+    const SCHEMA_ID: &'static str = "LogsPanel";
+}
+
 /// A chart measure. Measures represent a measured property in your chart data such as rainfall in inches, number of units sold, revenue gained, etc.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -523,6 +655,10 @@ pub struct Measure {
     /// Required. The column name within in the dataset used for the measure.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub column: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for Measure {
+    const SCHEMA_ID: &'static str = "Measure";
 }
 
 /// Represents a Metrics Scope (<https://cloud.google.com/monitoring/settings#concept-scope>) in Cloud Monitoring, which specifies one or more Google projects and zero or more AWS accounts to monitor together.
@@ -549,6 +685,10 @@ pub struct MetricsScope {
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for MetricsScope {
+    const SCHEMA_ID: &'static str = "MetricsScope";
+}
+
 /// A project being monitored (<https://cloud.google.com/monitoring/settings/multiple-projects#create-multi>) by a Metrics Scope.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -568,6 +708,10 @@ pub struct MonitoredProject {
     pub name: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for MonitoredProject {
+    const SCHEMA_ID: &'static str = "MonitoredProject";
+}
+
 /// An object representing a resource that can be used for monitoring, logging, billing, or other purposes. Examples include virtual machine instances, databases, and storage devices such as disks. The type field identifies a MonitoredResourceDescriptor object that describes the resource's schema. Information in the labels field identifies the actual resource and its attributes according to the schema. For example, a particular Compute Engine VM instance could be represented by the following object, because the MonitoredResourceDescriptor for "gce_instance" has labels "project_id", "instance_id" and "zone": { "type": "gce_instance", "labels": { "project_id": "my-project", "instance_id": "12345678901234", "zone": "us-central1-a" }}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -580,6 +724,10 @@ pub struct MonitoredResource {
     pub r#type: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for MonitoredResource {
+    const SCHEMA_ID: &'static str = "MonitoredResource";
+}
+
 /// A mosaic layout divides the available space into a grid of blocks, and overlays the grid with tiles. Unlike GridLayout, tiles may span multiple grid blocks and can be placed at arbitrary locations in the grid.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -590,6 +738,10 @@ pub struct MosaicLayout {
     /// The tiles to display.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tiles: ::std::option::Option<Vec<Tile>>,
+}
+
+impl ::discogen_runtime::lro::Message for MosaicLayout {
+    const SCHEMA_ID: &'static str = "MosaicLayout";
 }
 
 /// This resource represents a long-running operation that is the result of a network API call.
@@ -613,6 +765,10 @@ pub struct Operation {
     pub response: ::std::option::Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for Operation {
+    const SCHEMA_ID: &'static str = "Operation";
+}
+
 /// Contains metadata for longrunning operation for the edit Metrics Scope endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -628,6 +784,10 @@ pub struct OperationMetadata {
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
 }
 
+impl ::discogen_runtime::lro::Message for OperationMetadata {
+    const SCHEMA_ID: &'static str = "OperationMetadata";
+}
+
 /// Preview: A query that produces an aggregated response and supporting data. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -635,6 +795,10 @@ pub struct OpsAnalyticsQuery {
     /// A SQL query to fetch time series, category series, or numeric series data.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sql: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for OpsAnalyticsQuery {
+    const SCHEMA_ID: &'static str = "OpsAnalyticsQuery";
 }
 
 /// A protocol buffer option, which can be attached to a message, field, enumeration, etc.New usages of this message as an alternative to FileOptions, MessageOptions, FieldOptions, EnumOptions, EnumValueOptions, ServiceOptions, or MethodOptions are strongly discouraged.
@@ -647,6 +811,10 @@ pub struct Option {
     /// The option's value packed in an Any message. If the value is a primitive, the corresponding wrapper type defined in google/protobuf/wrappers.proto should be used. If the value is an enum, it should be stored as an int32 value using the google.protobuf.Int32Value type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::discogen_runtime::lro::Message for Option {
+    const SCHEMA_ID: &'static str = "Option";
 }
 
 /// Preview: Parameter value applied to the aggregation function. This is a preview feature and may be subject to change before final release.
@@ -667,6 +835,10 @@ pub struct Parameter {
     pub int_value: ::std::option::Option<i64>,
 }
 
+impl ::discogen_runtime::lro::Message for Parameter {
+    const SCHEMA_ID: &'static str = "Parameter";
+}
+
 /// Describes a ranking-based time series filter. Each input time series is ranked with an aligner. The filter will allow up to num_time_series time series to pass through it, selecting them based on the relative ranking.For example, if ranking_method is METHOD_MEAN,direction is BOTTOM, and num_time_series is 3, then the 3 times series with the lowest mean values will pass through the filter.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -685,6 +857,10 @@ pub struct PickTimeSeriesFilter {
     pub ranking_method: ::std::option::Option<PickTimeSeriesFilterRankingMethod>,
 }
 
+impl ::discogen_runtime::lro::Message for PickTimeSeriesFilter {
+    const SCHEMA_ID: &'static str = "PickTimeSeriesFilter";
+}
+
 /// A widget that displays timeseries data as a pie or a donut.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -698,6 +874,10 @@ pub struct PieChart {
     /// Optional. Indicates whether or not the pie chart should show slices' labels
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub show_labels: ::std::option::Option<bool>,
+}
+
+impl ::discogen_runtime::lro::Message for PieChart {
+    const SCHEMA_ID: &'static str = "PieChart";
 }
 
 /// Groups a time series query definition.
@@ -724,6 +904,10 @@ pub struct PieChartDataSet {
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
 }
 
+impl ::discogen_runtime::lro::Message for PieChartDataSet {
+    const SCHEMA_ID: &'static str = "PieChartDataSet";
+}
+
 /// QueryExemplarsRequest holds all parameters of the Prometheus upstream API for querying exemplars.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -737,6 +921,10 @@ pub struct QueryExemplarsRequest {
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for QueryExemplarsRequest {
+    const SCHEMA_ID: &'static str = "QueryExemplarsRequest";
 }
 
 /// QueryInstantRequest holds all parameters of the Prometheus upstream instant query API plus GCM specific parameters.
@@ -754,6 +942,10 @@ pub struct QueryInstantRequest {
     pub timeout: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for QueryInstantRequest {
+    const SCHEMA_ID: &'static str = "QueryInstantRequest";
+}
+
 /// QueryLabelsRequest holds all parameters of the Prometheus upstream API for returning a list of label names.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -767,6 +959,10 @@ pub struct QueryLabelsRequest {
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for QueryLabelsRequest {
+    const SCHEMA_ID: &'static str = "QueryLabelsRequest";
 }
 
 /// QueryRangeRequest holds all parameters of the Prometheus upstream range query API plus GCM specific parameters.
@@ -790,6 +986,10 @@ pub struct QueryRangeRequest {
     pub timeout: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for QueryRangeRequest {
+    const SCHEMA_ID: &'static str = "QueryRangeRequest";
+}
+
 /// QuerySeries holds all parameters of the Prometheus upstream API for querying series.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -802,6 +1002,10 @@ pub struct QuerySeriesRequest {
     pub start: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for QuerySeriesRequest {
+    const SCHEMA_ID: &'static str = "QuerySeriesRequest";
+}
+
 /// Describes a query to build the numerator or denominator of a TimeSeriesFilterRatio.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -812,6 +1016,10 @@ pub struct RatioPart {
     /// Required. The monitoring filter (<https://cloud.google.com/monitoring/api/v3/filters>) that identifies the metric types, resources, and projects to query.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for RatioPart {
+    const SCHEMA_ID: &'static str = "RatioPart";
 }
 
 /// Defines the layout properties and content for a row.
@@ -829,6 +1037,10 @@ pub struct Row {
     pub widgets: ::std::option::Option<Vec<Widget>>,
 }
 
+impl ::discogen_runtime::lro::Message for Row {
+    const SCHEMA_ID: &'static str = "Row";
+}
+
 /// A simplified layout that divides the available space into rows and arranges a set of widgets horizontally in each row.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -836,6 +1048,10 @@ pub struct RowLayout {
     /// The rows of content to display.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rows: ::std::option::Option<Vec<Row>>,
+}
+
+impl ::discogen_runtime::lro::Message for RowLayout {
+    const SCHEMA_ID: &'static str = "RowLayout";
 }
 
 /// A widget showing the latest value of a metric, and how this value relates to one or more thresholds.
@@ -868,6 +1084,10 @@ pub struct Scorecard {
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
 }
 
+impl ::discogen_runtime::lro::Message for Scorecard {
+    const SCHEMA_ID: &'static str = "Scorecard";
+}
+
 /// A widget that defines a new section header. Sections populate a table of contents and allow easier navigation of long-form content.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -880,6 +1100,10 @@ pub struct SectionHeader {
     pub subtitle: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for SectionHeader {
+    const SCHEMA_ID: &'static str = "SectionHeader";
+}
+
 /// A widget that groups the other widgets by using a dropdown menu. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -889,6 +1113,10 @@ pub struct SingleViewGroup {
     pub display_type: ::std::option::Option<SingleViewGroupDisplayType>,
 }
 
+impl ::discogen_runtime::lro::Message for SingleViewGroup {
+    const SCHEMA_ID: &'static str = "SingleViewGroup";
+}
+
 /// SourceContext represents information about the source of a protobuf element, like the file in which it is defined.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -896,6 +1124,10 @@ pub struct SourceContext {
     /// The path-qualified name of the .proto file that contained the associated protobuf element. For example: "google/protobuf/source_context.proto".
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for SourceContext {
+    const SCHEMA_ID: &'static str = "SourceContext";
 }
 
 /// Span attribute key and list of values to be used for filtering.
@@ -910,6 +1142,10 @@ pub struct SpanAttributeFilter {
     pub value: ::std::option::Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for SpanAttributeFilter {
+    const SCHEMA_ID: &'static str = "SpanAttributeFilter";
+}
+
 /// The context of a span. This is attached to an Exemplar in Distribution values during aggregation.It contains the name of a span with format: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -917,6 +1153,10 @@ pub struct SpanContext {
     /// The resource name of the span. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\] \[TRACE_ID\] is a unique identifier for a trace within a project; it is a 32-character hexadecimal encoding of a 16-byte array.\[SPAN_ID\] is a unique identifier for a span within a trace; it is a 16-character hexadecimal encoding of an 8-byte array.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub span_name: ::std::option::Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for SpanContext {
+    const SCHEMA_ID: &'static str = "SpanContext";
 }
 
 /// First version of span filtering that is supported by the Trace component.
@@ -964,6 +1204,10 @@ pub struct SpanFilters {
     pub status: ::std::option::Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::lro::Message for SpanFilters {
+    const SCHEMA_ID: &'static str = "SpanFilters";
+}
+
 /// A sparkChart is a small chart suitable for inclusion in a table-cell or inline in text. This message contains the configuration for a sparkChart to show up on a Scorecard, showing recent trends of the scorecard's timeseries.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -979,6 +1223,10 @@ pub struct SparkChartView {
     pub spark_chart_type: ::std::option::Option<SparkChartViewSparkChartType>,
 }
 
+impl ::discogen_runtime::lro::Message for SparkChartView {
+    const SCHEMA_ID: &'static str = "SparkChartView";
+}
+
 /// A filter that ranks streams based on their statistical relation to other streams in a request. Note: This field is deprecated and completely ignored by the API.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -989,6 +1237,10 @@ pub struct StatisticalTimeSeriesFilter {
     /// rankingMethod is applied to a set of time series, and then the produced value for each individual time series is used to compare a given time series to others. These are methods that cannot be applied stream-by-stream, but rather require the full context of a request to evaluate time series.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ranking_method: ::std::option::Option<StatisticalTimeSeriesFilterRankingMethod>,
+}
+
+impl ::discogen_runtime::lro::Message for StatisticalTimeSeriesFilter {
+    const SCHEMA_ID: &'static str = "StatisticalTimeSeriesFilter";
 }
 
 /// The Status type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by gRPC (<https://github.com/grpc>). Each Status message contains three pieces of data: error code, error message, and error details.You can find out more about this error model and how to work with it in the API Design Guide (<https://cloud.google.com/apis/design/errors>).
@@ -1007,6 +1259,10 @@ pub struct Status {
     pub message: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for Status {
+    const SCHEMA_ID: &'static str = "Status";
+}
+
 /// An array of strings
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1014,6 +1270,10 @@ pub struct StringArray {
     /// The values of the array
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for StringArray {
+    const SCHEMA_ID: &'static str = "StringArray";
 }
 
 /// Groups a time series query definition with table options.
@@ -1037,6 +1297,10 @@ pub struct TableDataSet {
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
 }
 
+impl ::discogen_runtime::lro::Message for TableDataSet {
+    const SCHEMA_ID: &'static str = "TableDataSet";
+}
+
 /// Table display options that can be reused.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1046,6 +1310,10 @@ pub struct TableDisplayOptions {
     /// Deprecated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shown_columns: ::std::option::Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for TableDisplayOptions {
+    const SCHEMA_ID: &'static str = "TableDisplayOptions";
 }
 
 /// A condition whose evaluation is based on the value of a template variable.
@@ -1063,6 +1331,10 @@ pub struct TemplateVariableCondition {
     pub template_variable_value: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for TemplateVariableCondition {
+    const SCHEMA_ID: &'static str = "TemplateVariableCondition";
+}
+
 /// A widget that displays textual content.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1076,6 +1348,10 @@ pub struct Text {
     /// How the text is styled
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<TextStyle>,
+}
+
+impl ::discogen_runtime::lro::Message for Text {
+    const SCHEMA_ID: &'static str = "Text";
 }
 
 /// Properties that determine how the title and content are styled
@@ -1105,6 +1381,10 @@ pub struct TextStyle {
     pub vertical_alignment: ::std::option::Option<TextStyleVerticalAlignment>,
 }
 
+impl ::discogen_runtime::lro::Message for TextStyle {
+    const SCHEMA_ID: &'static str = "TextStyle";
+}
+
 /// Defines a threshold for categorizing time series values.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1129,6 +1409,10 @@ pub struct Threshold {
     pub value: ::std::option::Option<f64>,
 }
 
+impl ::discogen_runtime::lro::Message for Threshold {
+    const SCHEMA_ID: &'static str = "Threshold";
+}
+
 /// A single tile in the mosaic. The placement and size of the tile are configurable.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1150,6 +1434,10 @@ pub struct Tile {
     pub y_pos: ::std::option::Option<i32>,
 }
 
+impl ::discogen_runtime::lro::Message for Tile {
+    const SCHEMA_ID: &'static str = "Tile";
+}
+
 /// Represents a time range.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1163,6 +1451,10 @@ pub struct TimeRange {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub relative_duration: ::std::option::Option<::discogen_runtime::Duration>,
+}
+
+impl ::discogen_runtime::lro::Message for TimeRange {
+    const SCHEMA_ID: &'static str = "TimeRange";
 }
 
 /// A filter that defines a subset of time series data that is displayed in a widget. Time series data is fetched using the ListTimeSeries (<https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries/list>) method.
@@ -1188,6 +1480,10 @@ pub struct TimeSeriesFilter {
     pub statistical_time_series_filter: ::std::option::Option<StatisticalTimeSeriesFilter>,
 }
 
+impl ::discogen_runtime::lro::Message for TimeSeriesFilter {
+    const SCHEMA_ID: &'static str = "TimeSeriesFilter";
+}
+
 /// A pair of time series filters that define a ratio computation. The output time series is the pair-wise division of each aligned element from the numerator and denominator time series.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1209,6 +1505,10 @@ pub struct TimeSeriesFilterRatio {
     /// Deprecated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub statistical_time_series_filter: ::std::option::Option<StatisticalTimeSeriesFilter>,
+}
+
+impl ::discogen_runtime::lro::Message for TimeSeriesFilterRatio {
+    const SCHEMA_ID: &'static str = "TimeSeriesFilterRatio";
 }
 
 /// TimeSeriesQuery collects the set of supported methods for querying time series data from the Stackdriver metrics API.
@@ -1241,6 +1541,10 @@ pub struct TimeSeriesQuery {
     pub unit_override: ::std::option::Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for TimeSeriesQuery {
+    const SCHEMA_ID: &'static str = "TimeSeriesQuery";
+}
+
 /// A table that displays time series data.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1254,6 +1558,10 @@ pub struct TimeSeriesTable {
     /// Optional. Store rendering strategy
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metric_visualization: ::std::option::Option<TimeSeriesTableMetricVisualization>,
+}
+
+impl ::discogen_runtime::lro::Message for TimeSeriesTable {
+    const SCHEMA_ID: &'static str = "TimeSeriesTable";
 }
 
 /// LINT.IfChange Preview: Query for traces. This is a preview feature and may be subject to change before final release.
@@ -1271,6 +1579,10 @@ pub struct TraceQuery {
     pub span_filters: ::std::option::Option<SpanFilters>,
 }
 
+impl ::discogen_runtime::lro::Message for TraceQuery {
+    const SCHEMA_ID: &'static str = "TraceQuery";
+}
+
 /// A widget that displays hierarchical data as a treemap.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1281,6 +1593,10 @@ pub struct Treemap {
     /// Required. Ordered labels representing the hierarchical treemap structure.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub treemap_hierarchy: ::std::option::Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::lro::Message for Treemap {
+    const SCHEMA_ID: &'static str = "Treemap";
 }
 
 /// The data represented by the treemap. Needs to include the data itself, plus rules on how to organize it hierarchically.
@@ -1296,6 +1612,10 @@ pub struct TreemapDataSet {
     /// Required. The query that fetches the relevant data. See google.monitoring.dashboard.v1.TimeSeriesQuery
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+}
+
+impl ::discogen_runtime::lro::Message for TreemapDataSet {
+    const SCHEMA_ID: &'static str = "TreemapDataSet";
 }
 
 /// A protocol buffer message type.New usages of this message as an alternative to DescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
@@ -1325,6 +1645,10 @@ pub struct Type {
     pub syntax: ::std::option::Option<TypeSyntax>,
 }
 
+impl ::discogen_runtime::lro::Message for Type {
+    const SCHEMA_ID: &'static str = "Type";
+}
+
 /// Condition that determines whether the widget should be displayed.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1332,6 +1656,10 @@ pub struct VisibilityCondition {
     /// A condition whose evaluation is based on the value of a template variable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_variable_condition: ::std::option::Option<TemplateVariableCondition>,
+}
+
+impl ::discogen_runtime::lro::Message for VisibilityCondition {
+    const SCHEMA_ID: &'static str = "VisibilityCondition";
 }
 
 /// Widget contains a single dashboard component and configuration of how to present the component in the dashboard.
@@ -1397,6 +1725,10 @@ pub struct Widget {
     pub xy_chart: ::std::option::Option<XyChart>,
 }
 
+impl ::discogen_runtime::lro::Message for Widget {
+    const SCHEMA_ID: &'static str = "Widget";
+}
+
 /// A chart that displays data on a 2D (X and Y axes) plane.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -1425,6 +1757,10 @@ pub struct XyChart {
     /// The properties applied to the y-axis.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub y_axis: ::std::option::Option<Axis>,
+}
+
+impl ::discogen_runtime::lro::Message for XyChart {
+    const SCHEMA_ID: &'static str = "XyChart";
 }
 
 /// The reduction operation to be used to combine time series into a single time series, where the value of each data point in the resulting series is a function of all the already aligned values in the input time series.Not all reducer operations can be applied to all time series. The valid choices depend on the metric_kind and the value_type of the original time series. Reduction can yield a time series with a different metric_kind or value_type than the input time series.Time series data must first be aligned (see per_series_aligner) in order to perform cross-time series reduction. If cross_series_reducer is specified, then per_series_aligner must be specified, and must not be ALIGN_NONE. An alignment_period must also be specified; otherwise, an error is returned.

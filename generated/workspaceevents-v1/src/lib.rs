@@ -56,6 +56,61 @@ impl Client {
     }
 }
 
+impl ::discogen_runtime::lro::Operation for crate::schemas::Operation {
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn done(&self) -> bool {
+        self.done.unwrap_or(false)
+    }
+
+    fn error(&self) -> Option<::discogen_runtime::lro::Status> {
+        self.error.as_ref().map(|error| {
+            ::discogen_runtime::lro::Status::from_parts(
+                error.code,
+                error.message.as_deref(),
+                error.details.as_deref(),
+            )
+        })
+    }
+
+    fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>> {
+        self.metadata.as_ref()
+    }
+
+    fn response(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>> {
+        self.response.as_ref()
+    }
+}
+
+impl ::discogen_runtime::lro::OperationsApi for Client {
+    type Operation = crate::schemas::Operation;
+
+    fn runtime(&self) -> &::discogen_runtime::Client {
+        &self.runtime
+    }
+
+    fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
+        self.operations().get(name).to_request()
+    }
+
+    fn cancel_request(&self, _name: &str) -> Option<::discogen_runtime::Request> {
+        None
+    }
+}
+
+impl Client {
+    /// A poller for the long-running operation `name`, e.g. one started by another process.
+    pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
+        ::discogen_runtime::lro::Poller::new(self.clone(), name)
+    }
+}
+
 /// OAuth 2.0 scopes of this API.
 pub mod scopes {
     /// On their own behalf, apps in Google Chat can see all members in Google Chat spaces and conversations throughout your Workspace organization, even when the Chat app isn't a member

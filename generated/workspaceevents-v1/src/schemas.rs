@@ -9,6 +9,10 @@ pub struct DriveOptions {
     pub include_descendants: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for DriveOptions {
+    const SCHEMA_ID: &'static str = "DriveOptions";
+}
+
 /// The response message for SubscriptionsService.ListSubscriptions.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -21,6 +25,22 @@ pub struct ListSubscriptionsResponse {
     pub subscriptions: Option<Vec<Subscription>>,
 }
 
+impl ::discogen_runtime::paginate::Page for ListSubscriptionsResponse {
+    type Item = Subscription;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Subscription> {
+        self.subscriptions.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for ListSubscriptionsResponse {
+    const SCHEMA_ID: &'static str = "ListSubscriptionsResponse";
+}
+
 /// The endpoint where the subscription delivers events.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -28,6 +48,10 @@ pub struct NotificationEndpoint {
     /// Immutable. The Pub/Sub topic that receives events for the subscription. Format: `projects/{project}/topics/{topic}` You must create the topic in the same Google Cloud project where you create this subscription. Note: The Google Workspace Events API uses [ordering keys](https://cloud.google.com/pubsub/docs/ordering) for the benefit of sequential events. If the Cloud Pub/Sub topic has a [message storage policy](https://cloud.google.com/pubsub/docs/resource-location-restriction#exceptions) configured to exclude the nearest Google Cloud region, publishing events with ordering keys will fail. When the topic receives events, the events are encoded as Pub/Sub messages. For details, see the [Google Cloud Pub/Sub Protocol Binding for CloudEvents](https://github.com/googleapis/google-cloudevents/blob/main/docs/spec/pubsub.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pubsub_topic: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for NotificationEndpoint {
+    const SCHEMA_ID: &'static str = "NotificationEndpoint";
 }
 
 /// This resource represents a long-running operation that is the result of a network API call.
@@ -51,6 +75,10 @@ pub struct Operation {
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for Operation {
+    const SCHEMA_ID: &'static str = "Operation";
+}
+
 /// Options about what data to include in the event payload. Only supported for Google Chat and Google Drive events.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -63,10 +91,18 @@ pub struct PayloadOptions {
     pub include_resource: Option<bool>,
 }
 
+impl ::discogen_runtime::lro::Message for PayloadOptions {
+    const SCHEMA_ID: &'static str = "PayloadOptions";
+}
+
 /// The request message for SubscriptionsService.ReactivateSubscription.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ReactivateSubscriptionRequest {}
+
+impl ::discogen_runtime::lro::Message for ReactivateSubscriptionRequest {
+    const SCHEMA_ID: &'static str = "ReactivateSubscriptionRequest";
+}
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -81,6 +117,10 @@ pub struct Status {
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for Status {
+    const SCHEMA_ID: &'static str = "Status";
 }
 
 /// A subscription to receive events about a Google Workspace resource. To learn more about subscriptions, see the [Google Workspace Events API overview](https://developers.google.com/workspace/events).
@@ -162,6 +202,10 @@ pub struct Subscription {
     /// Output only: set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_authority: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for Subscription {
+    const SCHEMA_ID: &'static str = "Subscription";
 }
 
 /// Output only. The state of the subscription. Determines whether the subscription can receive events and deliver them to the notification endpoint.

@@ -219,16 +219,15 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
         return TokenStream::new();
     };
     let details = match (lro.details, status_field("details")) {
-        (DetailsShape::Maps, Some(details)) => quote! {
-            error.#details.iter().flatten().map(|detail| ::serde_json::Value::Object(detail.clone().into_iter().collect())).collect()
-        },
-        (DetailsShape::Values, Some(details)) => quote!(error.#details.clone().unwrap_or_default()),
-        _ => quote!(::std::vec::Vec::new()),
+        (DetailsShape::Maps | DetailsShape::Values, Some(details)) => {
+            quote!(error.#details.as_deref())
+        }
+        _ => quote!(None::<&[::serde_json::Value]>),
     };
     let error_ref = if error_boxed {
-        quote!(self.#error.as_deref()?)
+        quote!(self.#error.as_deref())
     } else {
-        quote!(self.#error.as_ref()?)
+        quote!(self.#error.as_ref())
     };
     let call = |path: &MethodPath| {
         let accessors = path.accessors.iter().map(|a| ident(a));
@@ -240,12 +239,12 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
         quote!(self #(.#accessors())* .#method(name #body).to_request())
     };
     let get = call(&lro.get);
-    let cancel = match &lro.cancel {
+    let (cancel_arg, cancel) = match &lro.cancel {
         Some(cancel) => {
             let cancel = call(cancel);
-            quote!(Some(#cancel))
+            (quote!(name), quote!(Some(#cancel)))
         }
-        None => quote!(None),
+        None => (quote!(_name), quote!(None)),
     };
     let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
     quote! {
@@ -259,11 +258,8 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             }
 
             fn error(&self) -> Option<::discogen_runtime::lro::Status> {
-                let error = #error_ref;
-                Some(::discogen_runtime::lro::Status {
-                    code: error.#code.unwrap_or(0).into(),
-                    message: error.#message.clone().unwrap_or_default(),
-                    details: #details,
+                #error_ref.map(|error| {
+                    ::discogen_runtime::lro::Status::from_parts(error.#code, error.#message.as_deref(), #details)
                 })
             }
 
@@ -287,7 +283,7 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
                 #get
             }
 
-            fn cancel_request(&self, name: &str) -> Option<::discogen_runtime::Request> {
+            fn cancel_request(&self, #cancel_arg: &str) -> Option<::discogen_runtime::Request> {
                 #cancel
             }
         }

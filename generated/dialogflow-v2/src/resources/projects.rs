@@ -419,6 +419,17 @@ pub mod agent {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
+        }
     }
 
     impl crate::StandardParameters for Export {
@@ -538,6 +549,17 @@ pub mod agent {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
+        }
     }
 
     impl crate::StandardParameters for Import {
@@ -576,6 +598,17 @@ pub mod agent {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -629,6 +662,28 @@ pub mod agent {
         {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for Search {
@@ -667,6 +722,17 @@ pub mod agent {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -854,6 +920,18 @@ pub mod agent {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for BatchDelete {
@@ -893,6 +971,18 @@ pub mod agent {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -1077,6 +1167,30 @@ pub mod agent {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2EntityType,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -1217,6 +1331,18 @@ pub mod agent {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for BatchCreate {
@@ -1257,6 +1383,18 @@ pub mod agent {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for BatchDelete {
@@ -1296,6 +1434,18 @@ pub mod agent {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -1558,6 +1708,30 @@ pub mod agent {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2EnvironmentHistoryEntry,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for GetHistory {
@@ -1610,6 +1784,30 @@ pub mod agent {
                 crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2Environment,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -1757,6 +1955,30 @@ pub mod agent {
                     crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Intent,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -2167,6 +2389,33 @@ pub mod agent {
                         > {
                             self.client.execute(self.to_request()).await
                         }
+
+                        /// Every page of the result, following `nextPageToken` from this request on.
+                        pub fn pages(
+                            self,
+                        ) -> impl ::discogen_runtime::paginate::Stream<
+                            Item = ::discogen_runtime::Result<
+                                crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                            >,
+                        > + Send {
+                            ::discogen_runtime::paginate::pages(
+                                self.client.clone(),
+                                self.to_request(),
+                            )
+                        }
+
+                        /// Every item of every page.
+                        pub fn items(
+                            self,
+                        ) -> impl ::discogen_runtime::paginate::Stream<
+                            Item = ::discogen_runtime::Result<
+                                crate::schemas::GoogleCloudDialogflowV2Context,
+                            >,
+                        > + Send {
+                            ::discogen_runtime::paginate::items::<
+                                crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                            >(self.client.clone(), self.to_request())
+                        }
                     }
 
                     impl crate::StandardParameters for List {
@@ -2441,6 +2690,33 @@ pub mod agent {
                         > {
                             self.client.execute(self.to_request()).await
                         }
+
+                        /// Every page of the result, following `nextPageToken` from this request on.
+                        pub fn pages(
+                            self,
+                        ) -> impl ::discogen_runtime::paginate::Stream<
+                            Item = ::discogen_runtime::Result<
+                                crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                            >,
+                        > + Send{
+                            ::discogen_runtime::paginate::pages(
+                                self.client.clone(),
+                                self.to_request(),
+                            )
+                        }
+
+                        /// Every item of every page.
+                        pub fn items(
+                            self,
+                        ) -> impl ::discogen_runtime::paginate::Stream<
+                            Item = ::discogen_runtime::Result<
+                                crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                            >,
+                        > + Send {
+                            ::discogen_runtime::paginate::items::<
+                                crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                            >(self.client.clone(), self.to_request())
+                        }
                     }
 
                     impl crate::StandardParameters for List {
@@ -2627,6 +2903,18 @@ pub mod agent {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for BatchDelete {
@@ -2666,6 +2954,18 @@ pub mod agent {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -2870,6 +3170,28 @@ pub mod agent {
                 crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -3309,6 +3631,30 @@ pub mod agent {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -3470,6 +3816,18 @@ pub mod agent {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Create {
@@ -3504,6 +3862,18 @@ pub mod agent {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -3600,6 +3970,30 @@ pub mod agent {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Document,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -3644,6 +4038,18 @@ pub mod agent {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Patch {
@@ -3683,6 +4089,18 @@ pub mod agent {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -4040,6 +4458,30 @@ pub mod agent {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Context,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -4313,6 +4755,30 @@ pub mod agent {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -4585,6 +5051,28 @@ pub mod agent {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -4725,6 +5213,28 @@ pub mod answer_records {
             crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
         > {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2AnswerRecord>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
+            >(self.client.clone(), self.to_request())
         }
     }
 
@@ -4886,6 +5396,17 @@ pub mod conversation_datasets {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
+        }
     }
 
     impl crate::StandardParameters for ImportConversationData {
@@ -4938,6 +5459,30 @@ pub mod conversation_datasets {
             crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
         > {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
+            >(self.client.clone(), self.to_request())
         }
     }
 
@@ -5063,6 +5608,17 @@ pub mod conversation_models {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
+        }
     }
 
     impl crate::StandardParameters for Create {
@@ -5096,6 +5652,17 @@ pub mod conversation_models {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -5135,6 +5702,17 @@ pub mod conversation_models {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -5224,6 +5802,30 @@ pub mod conversation_models {
         > {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ConversationModel,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -5262,6 +5864,17 @@ pub mod conversation_models {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -5379,6 +5992,30 @@ pub mod conversation_models {
                 crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -5509,6 +6146,17 @@ pub mod conversation_profiles {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -5670,6 +6318,30 @@ pub mod conversation_profiles {
         > {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -5752,6 +6424,17 @@ pub mod conversation_profiles {
             self,
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
         }
     }
 
@@ -6017,6 +6700,28 @@ pub mod conversations {
         > {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Conversation>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -6097,6 +6802,28 @@ pub mod conversations {
                 crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Message>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -6345,6 +7072,30 @@ pub mod conversations {
                 crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2Participant,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -6924,6 +7675,28 @@ pub mod generators {
         {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -7173,6 +7946,28 @@ pub mod knowledge_bases {
         > {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2KnowledgeBase>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -7360,6 +8155,18 @@ pub mod knowledge_bases {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Create {
@@ -7394,6 +8201,18 @@ pub mod knowledge_bases {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -7434,6 +8253,18 @@ pub mod knowledge_bases {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -7510,6 +8341,18 @@ pub mod knowledge_bases {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Import {
@@ -7570,6 +8413,28 @@ pub mod knowledge_bases {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Document>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -7614,6 +8479,18 @@ pub mod knowledge_bases {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Patch {
@@ -7653,6 +8530,18 @@ pub mod knowledge_bases {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -8063,6 +8952,28 @@ pub mod locations {
         {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudLocationListLocationsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudLocationListLocationsResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -8299,6 +9210,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Export {
@@ -8419,6 +9342,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Import {
@@ -8458,6 +9393,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -8512,6 +9459,28 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for Search {
@@ -8551,6 +9520,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -8739,6 +9720,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for BatchDelete {
@@ -8778,6 +9771,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -8963,6 +9968,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2EntityType,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -9103,6 +10132,18 @@ pub mod locations {
                     {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                    {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(::discogen_runtime::lro::Poller::from_operation(
+                            client, operation,
+                        ))
+                    }
                 }
 
                 impl crate::StandardParameters for BatchCreate {
@@ -9143,6 +10184,18 @@ pub mod locations {
                     {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                    {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(::discogen_runtime::lro::Poller::from_operation(
+                            client, operation,
+                        ))
+                    }
                 }
 
                 impl crate::StandardParameters for BatchDelete {
@@ -9182,6 +10235,18 @@ pub mod locations {
                     ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                     {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                    {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(::discogen_runtime::lro::Poller::from_operation(
+                            client, operation,
+                        ))
                     }
                 }
 
@@ -9450,6 +10515,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2EnvironmentHistoryEntry,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for GetHistory {
@@ -9502,6 +10591,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Environment,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -9649,6 +10762,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowV2Intent,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -10064,6 +11201,35 @@ pub mod locations {
                             > {
                                 self.client.execute(self.to_request()).await
                             }
+
+                            /// Every page of the result, following `nextPageToken` from this request on.
+                            pub fn pages(
+                                self,
+                            ) -> impl ::discogen_runtime::paginate::Stream<
+                                Item = ::discogen_runtime::Result<
+                                    crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                                >,
+                            > + Send {
+                                ::discogen_runtime::paginate::pages(
+                                    self.client.clone(),
+                                    self.to_request(),
+                                )
+                            }
+
+                            /// Every item of every page.
+                            pub fn items(
+                                self,
+                            ) -> impl ::discogen_runtime::paginate::Stream<
+                                Item = ::discogen_runtime::Result<
+                                    crate::schemas::GoogleCloudDialogflowV2Context,
+                                >,
+                            > + Send {
+                                ::discogen_runtime::paginate::items::<
+                                    crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                                >(
+                                    self.client.clone(), self.to_request()
+                                )
+                            }
                         }
 
                         impl crate::StandardParameters for List {
@@ -10347,6 +11513,33 @@ pub mod locations {
                             >{
                                 self.client.execute(self.to_request()).await
                             }
+
+                            /// Every page of the result, following `nextPageToken` from this request on.
+                            pub fn pages(
+                                self,
+                            ) -> impl ::discogen_runtime::paginate::Stream<
+                                Item = ::discogen_runtime::Result<
+                                    crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                                >,
+                            > + Send{
+                                ::discogen_runtime::paginate::pages(
+                                    self.client.clone(),
+                                    self.to_request(),
+                                )
+                            }
+
+                            /// Every item of every page.
+                            pub fn items(
+                                self,
+                            ) -> impl ::discogen_runtime::paginate::Stream<
+                                Item = ::discogen_runtime::Result<
+                                    crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                                >,
+                            > + Send {
+                                ::discogen_runtime::paginate::items::<
+                                    crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                                >(self.client.clone(), self.to_request())
+                            }
                         }
 
                         impl crate::StandardParameters for List {
@@ -10536,6 +11729,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for BatchDelete {
@@ -10575,6 +11780,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -10780,6 +11997,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Intent,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -11324,6 +12565,30 @@ pub mod locations {
                     > {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowV2Context,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                        >(self.client.clone(), self.to_request())
+                    }
                 }
 
                 impl crate::StandardParameters for List {
@@ -11596,6 +12861,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -11870,6 +13159,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Version,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -12010,6 +13323,30 @@ pub mod locations {
                 crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2AnswerRecord,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -12289,6 +13626,30 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -12436,6 +13797,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Create {
@@ -12470,6 +13843,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -12547,6 +13932,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for ImportConversationData {
@@ -12599,6 +13996,30 @@ pub mod locations {
                 crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -12726,6 +14147,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Create {
@@ -12760,6 +14193,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -12800,6 +14245,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -12889,6 +14346,30 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationModel,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -12928,6 +14409,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -13010,6 +14503,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -13099,6 +14604,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
+                    >,
+                > + Send{
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -13230,6 +14759,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -13395,6 +14936,30 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -13479,6 +15044,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -13803,6 +15380,30 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2Conversation,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -13883,6 +15484,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Message,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -14130,6 +15755,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Participant,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -14640,6 +16289,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Initialize {
@@ -14884,6 +16545,28 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -15017,6 +16700,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Create {
@@ -15140,6 +16835,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -15394,6 +17113,30 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -15581,6 +17324,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Create {
@@ -15615,6 +17370,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -15655,6 +17422,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -15731,6 +17510,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Import {
@@ -15791,6 +17582,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Document,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -15835,6 +17650,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Patch {
@@ -15874,6 +17701,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -15987,6 +17826,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Get {
@@ -16052,6 +17903,28 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningListOperationsResponse>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleLongrunningListOperationsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleLongrunningListOperationsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -16278,6 +18151,28 @@ pub mod locations {
                 crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
             > {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -16740,6 +18635,28 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2ListToolsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowV2ListToolsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -16893,6 +18810,17 @@ pub mod operations {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
+        }
     }
 
     impl crate::StandardParameters for Get {
@@ -16958,6 +18886,28 @@ pub mod operations {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningListOperationsResponse>
         {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleLongrunningListOperationsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleLongrunningListOperationsResponse,
+            >(self.client.clone(), self.to_request())
         }
     }
 

@@ -170,6 +170,28 @@ pub mod locations {
         {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudLocationListLocationsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleCloudLocationListLocationsResponse,
+            >(self.client.clone(), self.to_request())
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -527,6 +549,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Export {
@@ -701,6 +735,28 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -784,6 +840,18 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
             }
         }
 
@@ -994,6 +1062,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Changelog,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -1219,6 +1311,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Export {
@@ -1301,6 +1405,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Import {
@@ -1360,6 +1476,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3EntityType,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -1592,6 +1732,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Create {
@@ -1666,6 +1818,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -1755,6 +1919,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Environment,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -1808,6 +1996,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Environment,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for LookupEnvironmentHistory {
@@ -1852,6 +2064,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Patch {
@@ -1891,6 +2115,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -1964,6 +2200,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
+                        >,
+                    > + Send{
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ContinuousTestResult,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -2082,6 +2342,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3Deployment,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -2337,6 +2621,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3Experiment,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -2926,6 +3234,33 @@ pub mod locations {
                         > {
                             self.client.execute(self.to_request()).await
                         }
+
+                        /// Every page of the result, following `nextPageToken` from this request on.
+                        pub fn pages(
+                            self,
+                        ) -> impl ::discogen_runtime::paginate::Stream<
+                            Item = ::discogen_runtime::Result<
+                                crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
+                            >,
+                        > + Send{
+                            ::discogen_runtime::paginate::pages(
+                                self.client.clone(),
+                                self.to_request(),
+                            )
+                        }
+
+                        /// Every item of every page.
+                        pub fn items(
+                            self,
+                        ) -> impl ::discogen_runtime::paginate::Stream<
+                            Item = ::discogen_runtime::Result<
+                                crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
+                            >,
+                        > + Send {
+                            ::discogen_runtime::paginate::items::<
+                                crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
+                            >(self.client.clone(), self.to_request())
+                        }
                     }
 
                     impl crate::StandardParameters for List {
@@ -3264,6 +3599,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Export {
@@ -3389,6 +3736,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Import {
@@ -3448,6 +3807,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Flow,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -3539,6 +3922,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -3839,6 +4234,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3Page,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -4153,6 +4572,30 @@ pub mod locations {
                     > {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
+                        >,
+                    > + Send{
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
+                        >(self.client.clone(), self.to_request())
+                    }
                 }
 
                 impl crate::StandardParameters for List {
@@ -4376,6 +4819,18 @@ pub mod locations {
                     {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                    {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(::discogen_runtime::lro::Poller::from_operation(
+                            client, operation,
+                        ))
+                    }
                 }
 
                 impl crate::StandardParameters for Create {
@@ -4499,6 +4954,30 @@ pub mod locations {
                     > {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3Version,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
+                        >(self.client.clone(), self.to_request())
+                    }
                 }
 
                 impl crate::StandardParameters for List {
@@ -4535,6 +5014,18 @@ pub mod locations {
                     ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                     {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                    {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(::discogen_runtime::lro::Poller::from_operation(
+                            client, operation,
+                        ))
                     }
                 }
 
@@ -4841,6 +5332,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Generator,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -5109,6 +5624,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Export {
@@ -5191,6 +5718,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Import {
@@ -5257,6 +5796,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Intent,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -5569,6 +6132,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Export {
@@ -5644,6 +6219,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Import {
@@ -5696,6 +6283,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Playbook,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -5975,6 +6586,30 @@ pub mod locations {
                     > {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3Example,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
+                        >(self.client.clone(), self.to_request())
+                    }
                 }
 
                 impl crate::StandardParameters for List {
@@ -6246,6 +6881,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -6807,6 +7466,30 @@ pub mod locations {
                     > {
                         self.client.execute(self.to_request()).await
                     }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
+                        >(self.client.clone(), self.to_request())
+                    }
                 }
 
                 impl crate::StandardParameters for List {
@@ -7074,6 +7757,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for BatchRun {
@@ -7200,6 +7895,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Export {
@@ -7275,6 +7982,18 @@ pub mod locations {
                 {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Import {
@@ -7334,6 +8053,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3TestCase,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -7415,6 +8158,18 @@ pub mod locations {
                 ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
                 {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 
@@ -7613,6 +8368,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -7859,6 +8638,30 @@ pub mod locations {
                     crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
                 > {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Tool,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
+                    >(self.client.clone(), self.to_request())
                 }
             }
 
@@ -8138,6 +8941,30 @@ pub mod locations {
                         crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
                     > {
                         self.client.execute(self.to_request()).await
+                    }
+
+                    /// Every page of the result, following `nextPageToken` from this request on.
+                    pub fn pages(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                    }
+
+                    /// Every item of every page.
+                    pub fn items(
+                        self,
+                    ) -> impl ::discogen_runtime::paginate::Stream<
+                        Item = ::discogen_runtime::Result<
+                            crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
+                        >,
+                    > + Send {
+                        ::discogen_runtime::paginate::items::<
+                            crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
+                        >(self.client.clone(), self.to_request())
                     }
                 }
 
@@ -8443,6 +9270,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -8730,6 +9581,30 @@ pub mod locations {
                 > {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowCxV3Webhook,
+                    >,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<
+                        crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
+                    >(self.client.clone(), self.to_request())
+                }
             }
 
             impl crate::StandardParameters for List {
@@ -8886,6 +9761,18 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Sends the request and returns a poller for the long-running operation it starts.
+            pub async fn start(
+                self,
+            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+            {
+                let client = crate::Client::new(self.client.clone());
+                let operation = self.send().await?;
+                Ok(::discogen_runtime::lro::Poller::from_operation(
+                    client, operation,
+                ))
+            }
         }
 
         impl crate::StandardParameters for Get {
@@ -8951,6 +9838,28 @@ pub mod locations {
             ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningListOperationsResponse>
             {
                 self.client.execute(self.to_request()).await
+            }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleLongrunningListOperationsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleLongrunningListOperationsResponse,
+                >(self.client.clone(), self.to_request())
             }
         }
 
@@ -9178,6 +10087,30 @@ pub mod locations {
             > {
                 self.client.execute(self.to_request()).await
             }
+
+            /// Every page of the result, following `nextPageToken` from this request on.
+            pub fn pages(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            }
+
+            /// Every item of every page.
+            pub fn items(
+                self,
+            ) -> impl ::discogen_runtime::paginate::Stream<
+                Item = ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
+                >,
+            > + Send {
+                ::discogen_runtime::paginate::items::<
+                    crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse,
+                >(self.client.clone(), self.to_request())
+            }
         }
 
         impl crate::StandardParameters for List {
@@ -9331,6 +10264,17 @@ pub mod operations {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Sends the request and returns a poller for the long-running operation it starts.
+        pub async fn start(
+            self,
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(
+                client, operation,
+            ))
+        }
     }
 
     impl crate::StandardParameters for Get {
@@ -9396,6 +10340,28 @@ pub mod operations {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningListOperationsResponse>
         {
             self.client.execute(self.to_request()).await
+        }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<
+                crate::schemas::GoogleLongrunningListOperationsResponse,
+            >,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<
+                crate::schemas::GoogleLongrunningListOperationsResponse,
+            >(self.client.clone(), self.to_request())
         }
     }
 

@@ -231,6 +231,18 @@ pub mod global {
                 pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
+                }
             }
 
             impl crate::StandardParameters for Create {
@@ -264,6 +276,18 @@ pub mod global {
                 /// Sends the request and decodes the response.
                 pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
                     self.client.execute(self.to_request()).await
+                }
+
+                /// Sends the request and returns a poller for the long-running operation it starts.
+                pub async fn start(
+                    self,
+                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                {
+                    let client = crate::Client::new(self.client.clone());
+                    let operation = self.send().await?;
+                    Ok(::discogen_runtime::lro::Poller::from_operation(
+                        client, operation,
+                    ))
                 }
             }
 

@@ -45,6 +45,17 @@ impl Get {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends the request and returns a poller for the long-running operation it starts.
+    pub async fn start(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        let client = crate::Client::new(self.client.clone());
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(
+            client, operation,
+        ))
+    }
 }
 
 impl crate::StandardParameters for Get {

@@ -255,6 +255,27 @@ pub mod dashboards {
         ) -> ::discogen_runtime::Result<crate::schemas::ListDashboardsResponse> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::ListDashboardsResponse>,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::Dashboard>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<crate::schemas::ListDashboardsResponse>(
+                self.client.clone(),
+                self.to_request(),
+            )
+        }
     }
 
     impl crate::StandardParameters for List {
@@ -726,7 +747,7 @@ pub mod location {
                                 label: label.into(),
                                 end: None,
                                 r#match: None,
-                                start: None,
+                                start_2: None,
                                 params: Default::default(),
                             }
                         }
@@ -744,7 +765,7 @@ pub mod location {
                         label: String,
                         end: Option<String>,
                         r#match: Option<String>,
-                        start: Option<String>,
+                        start_2: Option<String>,
                         params: ::discogen_runtime::Params,
                     }
 
@@ -762,8 +783,8 @@ pub mod location {
                         }
 
                         /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
-                        pub fn start(mut self, start: impl Into<String>) -> Self {
-                            self.start = Some(start.into());
+                        pub fn start_2(mut self, start_2: impl Into<String>) -> Self {
+                            self.start_2 = Some(start_2.into());
                             self
                         }
 
@@ -780,7 +801,7 @@ pub mod location {
                             );
                             request.query("end", &self.end);
                             request.query("match", &self.r#match);
-                            request.query("start", &self.start);
+                            request.query("start", &self.start_2);
                             request.params(self.params.clone());
                             request
                         }

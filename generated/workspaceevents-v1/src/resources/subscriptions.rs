@@ -119,6 +119,17 @@ impl Create {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends the request and returns a poller for the long-running operation it starts.
+    pub async fn start(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        let client = crate::Client::new(self.client.clone());
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(
+            client, operation,
+        ))
+    }
 }
 
 impl crate::StandardParameters for Create {
@@ -176,6 +187,17 @@ impl Delete {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
+    }
+
+    /// Sends the request and returns a poller for the long-running operation it starts.
+    pub async fn start(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        let client = crate::Client::new(self.client.clone());
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(
+            client, operation,
+        ))
     }
 }
 
@@ -270,6 +292,27 @@ impl List {
     ) -> ::discogen_runtime::Result<crate::schemas::ListSubscriptionsResponse> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Every page of the result, following `nextPageToken` from this request on.
+    pub fn pages(
+        self,
+    ) -> impl ::discogen_runtime::paginate::Stream<
+        Item = ::discogen_runtime::Result<crate::schemas::ListSubscriptionsResponse>,
+    > + Send {
+        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+    }
+
+    /// Every item of every page.
+    pub fn items(
+        self,
+    ) -> impl ::discogen_runtime::paginate::Stream<
+        Item = ::discogen_runtime::Result<crate::schemas::Subscription>,
+    > + Send {
+        ::discogen_runtime::paginate::items::<crate::schemas::ListSubscriptionsResponse>(
+            self.client.clone(),
+            self.to_request(),
+        )
+    }
 }
 
 impl crate::StandardParameters for List {
@@ -322,6 +365,17 @@ impl Patch {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends the request and returns a poller for the long-running operation it starts.
+    pub async fn start(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        let client = crate::Client::new(self.client.clone());
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(
+            client, operation,
+        ))
+    }
 }
 
 impl crate::StandardParameters for Patch {
@@ -360,6 +414,17 @@ impl Reactivate {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
+    }
+
+    /// Sends the request and returns a poller for the long-running operation it starts.
+    pub async fn start(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        let client = crate::Client::new(self.client.clone());
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(
+            client, operation,
+        ))
     }
 }
 

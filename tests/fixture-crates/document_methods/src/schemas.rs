@@ -50,3 +50,15 @@ pub struct ZoneList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+impl ::discogen_runtime::paginate::Page for ZoneList {
+    type Item = Zone;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Zone> {
+        self.items.unwrap_or_default()
+    }
+}

@@ -51,6 +51,18 @@ pub struct ListVideosResponse {
     pub videos: Option<Vec<Video>>,
 }
 
+impl ::discogen_runtime::paginate::Page for ListVideosResponse {
+    type Item = Video;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Video> {
+        self.videos.unwrap_or_default()
+    }
+}
+
 /// Every kind of enum property.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]

@@ -5,10 +5,18 @@
 #[serde(default, rename_all = "camelCase")]
 pub struct CancelOperationRequest {}
 
+impl ::discogen_runtime::lro::Message for CancelOperationRequest {
+    const SCHEMA_ID: &'static str = "CancelOperationRequest";
+}
+
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Empty {}
+
+impl ::discogen_runtime::lro::Message for Empty {
+    const SCHEMA_ID: &'static str = "Empty";
+}
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -23,6 +31,22 @@ pub struct ListOperationsResponse {
     /// Unordered list. Unreachable resources.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<Vec<String>>,
+}
+
+impl ::discogen_runtime::paginate::Page for ListOperationsResponse {
+    type Item = Operation;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Operation> {
+        self.operations.unwrap_or_default()
+    }
+}
+
+impl ::discogen_runtime::lro::Message for ListOperationsResponse {
+    const SCHEMA_ID: &'static str = "ListOperationsResponse";
 }
 
 /// This resource represents a long-running operation that is the result of a network API call.
@@ -46,6 +70,10 @@ pub struct Operation {
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
+impl ::discogen_runtime::lro::Message for Operation {
+    const SCHEMA_ID: &'static str = "Operation";
+}
+
 /// The `Status` type defines a logical error model. It is used by [gRPC](https://github.com/grpc).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -59,6 +87,10 @@ pub struct Status {
     /// A developer-facing error message, which should be in English.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ::discogen_runtime::lro::Message for Status {
+    const SCHEMA_ID: &'static str = "Status";
 }
 
 /// The resource created by the long-running Create; the Operation.response `@type` is `type.googleapis.com/example.v1.Widget`.
@@ -78,6 +110,10 @@ pub struct Widget {
     pub name: Option<String>,
 }
 
+impl ::discogen_runtime::lro::Message for Widget {
+    const SCHEMA_ID: &'static str = "Widget";
+}
+
 /// Operation.metadata for Create; `@type` is `type.googleapis.com/example.v1.WidgetMetadata`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -87,4 +123,8 @@ pub struct WidgetMetadata {
     pub progress_percent: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<::discogen_runtime::Timestamp>,
+}
+
+impl ::discogen_runtime::lro::Message for WidgetMetadata {
+    const SCHEMA_ID: &'static str = "WidgetMetadata";
 }

@@ -63,6 +63,18 @@ pub struct ListItemsResponse {
     pub next_page_token: Option<String>,
 }
 
+impl ::discogen_runtime::paginate::Page for ListItemsResponse {
+    type Item = Item;
+
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> Vec<Item> {
+        self.items.unwrap_or_default()
+    }
+}
+
 /// A secret.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]

@@ -259,6 +259,27 @@ pub mod folders {
                 pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::ZoneList> {
                     self.client.execute(self.to_request()).await
                 }
+
+                /// Every page of the result, following `nextPageToken` from this request on.
+                pub fn pages(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<crate::schemas::ZoneList>,
+                > + Send {
+                    ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+                }
+
+                /// Every item of every page.
+                pub fn items(
+                    self,
+                ) -> impl ::discogen_runtime::paginate::Stream<
+                    Item = ::discogen_runtime::Result<crate::schemas::Zone>,
+                > + Send {
+                    ::discogen_runtime::paginate::items::<crate::schemas::ZoneList>(
+                        self.client.clone(),
+                        self.to_request(),
+                    )
+                }
             }
 
             impl crate::StandardParameters for List {

@@ -160,6 +160,17 @@ impl Get {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends the request and returns a poller for the long-running operation it starts.
+    pub async fn start(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        let client = crate::Client::new(self.client.clone());
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(
+            client, operation,
+        ))
+    }
 }
 
 impl crate::StandardParameters for Get {
@@ -225,6 +236,27 @@ impl List {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::ListOperationsResponse> {
         self.client.execute(self.to_request()).await
+    }
+
+    /// Every page of the result, following `nextPageToken` from this request on.
+    pub fn pages(
+        self,
+    ) -> impl ::discogen_runtime::paginate::Stream<
+        Item = ::discogen_runtime::Result<crate::schemas::ListOperationsResponse>,
+    > + Send {
+        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+    }
+
+    /// Every item of every page.
+    pub fn items(
+        self,
+    ) -> impl ::discogen_runtime::paginate::Stream<
+        Item = ::discogen_runtime::Result<crate::schemas::Operation>,
+    > + Send {
+        ::discogen_runtime::paginate::items::<crate::schemas::ListOperationsResponse>(
+            self.client.clone(),
+            self.to_request(),
+        )
     }
 }
 

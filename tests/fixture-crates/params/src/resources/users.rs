@@ -213,6 +213,27 @@ pub mod items {
         pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::ListItemsResponse> {
             self.client.execute(self.to_request()).await
         }
+
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::ListItemsResponse>,
+        > + Send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        }
+
+        /// Every item of every page.
+        pub fn items(
+            self,
+        ) -> impl ::discogen_runtime::paginate::Stream<
+            Item = ::discogen_runtime::Result<crate::schemas::Item>,
+        > + Send {
+            ::discogen_runtime::paginate::items::<crate::schemas::ListItemsResponse>(
+                self.client.clone(),
+                self.to_request(),
+            )
+        }
     }
 
     impl crate::StandardParameters for List {

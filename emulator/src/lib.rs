@@ -1,0 +1,642 @@
+//! A loopback HTTP/1.1 server that plays a Google long-running operations
+//! service, for tests and examples of generated clients.
+//!
+//! [`Emulator::start`] binds `127.0.0.1:0` on the current tokio runtime and
+//! serves, under a configurable prefix (`v2/` for Dialogflow, `v1/` for
+//! Workspace Events or Monitoring):
+//!
+//! | request | answer |
+//! |---|---|
+//! | `GET {prefix}{name}` | the operation, after advancing its [`OperationScript`] by one poll |
+//! | `POST {prefix}{name}:cancel` | `{}`; the operation is done from now on, with error `{code: 1, message: "Operation was cancelled."}` |
+//! | `GET {prefix}{parent}/operations?pageSize&pageToken` | `{operations, nextPageToken}`, in creation order, without advancing anything |
+//! | `DELETE {prefix}{name}` | `{}`; the operation is forgotten |
+//! | a [`StartRoute`], by default `POST {prefix}{parent}/agent:export` | a new operation `{parent}/operations/op-N`, as just created |
+//!
+//! Unknown operations and routes get a 404 with a Google error body
+//! `{"error": {"code": 404, "message": "...", "status": "NOT_FOUND"}}`.
+//!
+//! Every request is recorded (see [`Emulator::requests`]) before it is
+//! answered, so a test that got a response can inspect the request at once.
+//! [`Emulator::inject`] queues [`Fault`]s for the next matching requests.
+//! The server stops when the [`Emulator`] is dropped.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use discogen_emulator::{Emulator, EmulatorConfig, OperationScript};
+//! use serde_json::json;
+//!
+//! let emulator = Emulator::start(EmulatorConfig::with_prefix("v1/")).await;
+//! emulator.insert_operation(
+//!     "projects/p/locations/l/operations/op-1",
+//!     OperationScript::response(2, json!({"@type": "type.googleapis.com/google.protobuf.Empty"})),
+//! );
+//! let url = format!("{}v1/projects/p/locations/l/operations/op-1", emulator.base_url());
+//! # let _ = url;
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod http;
+mod service;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+use crate::http::{read_request, write_response, Read, Response};
+use crate::service::Operations;
+
+pub use crate::service::CANCELLED_MESSAGE;
+
+/// The `@type` of the metadata written by [`OperationScript::with_progress`]
+/// when no other type is given, e.g. by [`OperationScript::export_agent`].
+pub const PROGRESS_METADATA_TYPE: &str =
+    "type.googleapis.com/discogen.emulator.v1.ProgressMetadata";
+
+/// The `@type` of the response of [`OperationScript::export_agent`].
+pub const EXPORT_AGENT_RESPONSE_TYPE: &str =
+    "type.googleapis.com/google.cloud.dialogflow.v2.ExportAgentResponse";
+
+/// How the emulator behaves.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// The path prefix of every route, relative to the base URL, e.g. `"v2/"`.
+    pub prefix: String,
+    /// Page size of `operations.list` when the request has none (or ≤ 0).
+    pub default_page_size: usize,
+    /// Requests that create operations.
+    pub start_routes: Vec<StartRoute>,
+    /// Leave out `"done": false` as proto3 JSON does (real services do);
+    /// by default it is sent.
+    pub omit_false_done: bool,
+}
+
+impl EmulatorConfig {
+    /// Dialogflow-like: prefix `v2/` and the `agent:export` start route
+    /// ([`OperationScript::export_agent`]).
+    pub fn dialogflow() -> Self {
+        EmulatorConfig {
+            prefix: "v2/".to_owned(),
+            default_page_size: 50,
+            start_routes: vec![StartRoute::new(
+                "POST",
+                "/agent:export",
+                OperationScript::export_agent(),
+            )],
+            omit_false_done: false,
+        }
+    }
+
+    /// Like [`EmulatorConfig::dialogflow`] with another prefix, e.g. `"v1/"`.
+    pub fn with_prefix(prefix: impl Into<String>) -> Self {
+        EmulatorConfig {
+            prefix: prefix.into(),
+            ..EmulatorConfig::dialogflow()
+        }
+    }
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig::dialogflow()
+    }
+}
+
+/// A request that starts work: `{method} {prefix}{parent}{suffix}` creates
+/// the operation `{parent}/operations/op-N` running `script` and returns it.
+#[derive(Clone, Debug)]
+pub struct StartRoute {
+    /// The HTTP method, e.g. `POST`.
+    pub method: String,
+    /// The end of the path after the parent, e.g. `"/agent:export"`.
+    pub suffix: String,
+    /// The script of each operation it creates.
+    pub script: OperationScript,
+}
+
+impl StartRoute {
+    /// A route for `method` and paths ending with `suffix`.
+    pub fn new(
+        method: impl Into<String>,
+        suffix: impl Into<String>,
+        script: OperationScript,
+    ) -> Self {
+        StartRoute {
+            method: method.into(),
+            suffix: suffix.into(),
+            script,
+        }
+    }
+}
+
+/// How an operation runs: how many polls until it is done, its metadata at
+/// each poll and how it ends.
+///
+/// The operation is done at the `polls`-th `GET` (so with `polls == 0` it is
+/// done when created); each `GET` after that returns the same done operation.
+#[derive(Clone, Debug)]
+pub struct OperationScript {
+    pub(crate) polls: u32,
+    pub(crate) metadata: Metadata,
+    pub(crate) outcome: Outcome,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Metadata {
+    None,
+    Fixed(Value),
+    PerPoll(Vec<Value>),
+    Progress { type_url: String },
+}
+
+/// How an operation ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// `response`: a JSON object, normally with an `@type`.
+    Response(Value),
+    /// `error`: a `google.rpc.Status`.
+    Error {
+        /// The `google.rpc.Code`.
+        code: i32,
+        /// The developer-facing message.
+        message: String,
+        /// The `details` (left out when empty).
+        details: Vec<Value>,
+    },
+}
+
+impl OperationScript {
+    /// Done at the `polls`-th poll with `response` (an object with `@type`).
+    pub fn response(polls: u32, response: Value) -> Self {
+        OperationScript {
+            polls,
+            metadata: Metadata::None,
+            outcome: Outcome::Response(response),
+        }
+    }
+
+    /// Done at the `polls`-th poll with the error `{code, message}`.
+    pub fn error(polls: u32, code: i32, message: impl Into<String>) -> Self {
+        OperationScript {
+            polls,
+            metadata: Metadata::None,
+            outcome: Outcome::Error {
+                code,
+                message: message.into(),
+                details: Vec::new(),
+            },
+        }
+    }
+
+    /// The default script of the `agent:export` route: done at the 3rd poll
+    /// with `{"@type": EXPORT_AGENT_RESPONSE_TYPE, "agentUri": "gs://emulator/agent.zip"}`,
+    /// with progress metadata.
+    pub fn export_agent() -> Self {
+        OperationScript::response(
+            3,
+            json!({"@type": EXPORT_AGENT_RESPONSE_TYPE, "agentUri": "gs://emulator/agent.zip"}),
+        )
+        .with_progress(PROGRESS_METADATA_TYPE)
+    }
+
+    /// The same metadata at every poll.
+    pub fn with_metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Metadata::Fixed(metadata);
+        self
+    }
+
+    /// `metadata[k]` after `k` polls (`metadata[0]` when created); the last
+    /// entry once the list runs out.
+    pub fn with_metadata_per_poll(mut self, metadata: Vec<Value>) -> Self {
+        self.metadata = Metadata::PerPoll(metadata);
+        self
+    }
+
+    /// After `k` of `n` polls, the metadata
+    /// `{"@type": type_url, "progressPercent": 100·k/n, "poll": k}`.
+    pub fn with_progress(mut self, type_url: impl Into<String>) -> Self {
+        self.metadata = Metadata::Progress {
+            type_url: type_url.into(),
+        };
+        self
+    }
+
+    /// Adds `details` to an error outcome (no effect on a response outcome).
+    pub fn with_error_details(mut self, details: Vec<Value>) -> Self {
+        if let Outcome::Error { details: d, .. } = &mut self.outcome {
+            *d = details;
+        }
+        self
+    }
+
+    /// The number of polls until done.
+    pub fn polls(&self) -> u32 {
+        self.polls
+    }
+
+    /// How the operation ends.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+}
+
+/// What a [`Fault`] does to a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// 429 with `Retry-After: retry_after_secs` and a `RESOURCE_EXHAUSTED` error body.
+    TooManyRequests {
+        /// The `Retry-After` value, in seconds.
+        retry_after_secs: u64,
+    },
+    /// 503 with an `UNAVAILABLE` error body.
+    Unavailable,
+    /// Closes the connection without answering.
+    ConnectionReset,
+    /// Waits this long, then answers normally (the request takes effect then).
+    Delay(Duration),
+    /// Answers normally but sends half the body under the full
+    /// `Content-Length`, then closes (the request takes effect).
+    TruncatedBody,
+    /// 200 with a body that is not JSON.
+    NotJson,
+}
+
+/// A fault for the next matching request(s); see [`Emulator::inject`].
+///
+/// Except for [`FaultKind::Delay`] and [`FaultKind::TruncatedBody`], a
+/// faulted request has no effect: an operation is not advanced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// What happens.
+    pub kind: FaultKind,
+    /// How many matching requests it applies to (at least 1).
+    pub times: u32,
+    /// Only requests with this method (any if `None`).
+    pub method: Option<String>,
+    /// Only requests whose path contains this text (any if `None`).
+    pub path_contains: Option<String>,
+}
+
+impl Fault {
+    /// A fault of `kind` for the next request.
+    pub fn new(kind: FaultKind) -> Self {
+        Fault {
+            kind,
+            times: 1,
+            method: None,
+            path_contains: None,
+        }
+    }
+
+    /// 429 with `Retry-After: retry_after_secs`.
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        Fault::new(FaultKind::TooManyRequests { retry_after_secs })
+    }
+
+    /// 503.
+    pub fn unavailable() -> Self {
+        Fault::new(FaultKind::Unavailable)
+    }
+
+    /// The connection is closed without an answer.
+    pub fn connection_reset() -> Self {
+        Fault::new(FaultKind::ConnectionReset)
+    }
+
+    /// The answer comes after `delay`.
+    pub fn delay(delay: Duration) -> Self {
+        Fault::new(FaultKind::Delay(delay))
+    }
+
+    /// The body is cut short of its `Content-Length`.
+    pub fn truncated_body() -> Self {
+        Fault::new(FaultKind::TruncatedBody)
+    }
+
+    /// 200 with a body that is not JSON.
+    pub fn not_json() -> Self {
+        Fault::new(FaultKind::NotJson)
+    }
+
+    /// Applies to the next `times` matching requests (0 is taken as 1).
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = times.max(1);
+        self
+    }
+
+    /// Applies only to requests with `method` (case-insensitive).
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
+        self
+    }
+
+    /// Applies only to requests whose raw path contains `text`.
+    pub fn path_contains(mut self, text: impl Into<String>) -> Self {
+        self.path_contains = Some(text.into());
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self
+                .path_contains
+                .as_deref()
+                .is_none_or(|text| path.contains(text))
+    }
+}
+
+/// One request as the emulator received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path exactly as sent (still percent-encoded), e.g. `/v2/projects/p`.
+    pub path: String,
+    /// The query string decoded (`+` and `%XX`) into ordered pairs.
+    pub query: Vec<(String, String)>,
+    /// Headers in order, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes (empty if none).
+    pub body: Vec<u8>,
+    /// The fault injected into this request, if any.
+    pub fault: Option<FaultKind>,
+}
+
+impl RecordedRequest {
+    /// The value of the first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of the first query parameter called `name`.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON, if it is JSON.
+    pub fn body_json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// State shared by the server tasks and the [`Emulator`] handle.
+#[derive(Debug)]
+struct Shared {
+    config: EmulatorConfig,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    operations: Operations,
+    faults: Vec<Fault>,
+    requests: Vec<RecordedRequest>,
+}
+
+impl Shared {
+    /// Locks the state; a panic elsewhere while it was locked does not matter
+    /// here (every update is a single step).
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running emulator; the server stops when this is dropped.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Emulator {
+    /// Starts serving on `127.0.0.1:0` on the current tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// If no loopback port can be bound (see [`Emulator::try_start`]) or
+    /// when called outside a tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> Emulator {
+        match Emulator::try_start(config).await {
+            Ok(emulator) => emulator,
+            Err(e) => panic!("cannot bind the emulator to 127.0.0.1: {e}"),
+        }
+    }
+
+    /// Like [`Emulator::start`], returning an error if no port can be bound.
+    pub async fn try_start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config,
+            state: Mutex::new(State::default()),
+        });
+        let server = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
+        Ok(Emulator {
+            addr,
+            shared,
+            server,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.shared.config
+    }
+
+    /// A copy of every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.shared.lock().requests.clear();
+    }
+
+    /// Adds an operation called `name` (e.g.
+    /// `projects/p/locations/l/operations/op-1`, without the prefix), or
+    /// restarts the one with that name.
+    pub fn insert_operation(&self, name: impl Into<String>, script: OperationScript) {
+        self.shared.lock().operations.insert(name.into(), script);
+    }
+
+    /// The operation's JSON as the next list would show it (no poll is counted).
+    pub fn operation(&self, name: &str) -> Option<Value> {
+        self.shared
+            .lock()
+            .operations
+            .snapshot(name, self.shared.config.omit_false_done)
+    }
+
+    /// How many times the operation has been polled (`GET`).
+    pub fn polls(&self, name: &str) -> Option<u32> {
+        self.shared.lock().operations.polls(name)
+    }
+
+    /// Whether the operation was cancelled.
+    pub fn cancelled(&self, name: &str) -> Option<bool> {
+        self.shared.lock().operations.cancelled(name)
+    }
+
+    /// Queues `fault` for the next request(s) it matches; faults apply in the
+    /// order they were queued.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push(fault);
+    }
+
+    /// The faults still queued.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.shared.lock().faults.clone()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // Aborting the accept loop drops its JoinSet, which aborts every
+        // connection task.
+        self.server.abort();
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(serve_connection(stream, Arc::clone(&shared)));
+                }
+                // E.g. too many open files: wait a little rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+/// What to do with one request, decided under the lock.
+enum Action {
+    Respond(Response),
+    Reset,
+    DelayThenHandle(Duration),
+    Truncate(Response),
+}
+
+async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
+    let mut buf = Vec::new();
+    loop {
+        let request = match read_request(&mut stream, &mut buf).await {
+            Ok(Read::Request(request)) => request,
+            Ok(Read::Closed) | Err(_) => return,
+            Ok(Read::Reject(status, message)) => {
+                let response = Response::google_error(status, message);
+                let _ = write_response(&mut stream, &response, false, false).await;
+                return;
+            }
+        };
+        let (path, query) = match request.target.split_once('?') {
+            Some((path, query)) => (path.to_owned(), http::decode_query(query)),
+            None => (request.target.clone(), Vec::new()),
+        };
+        let action = {
+            let mut state = shared.lock();
+            let fault = take_fault(&mut state.faults, &request.method, &path);
+            state.requests.push(RecordedRequest {
+                method: request.method.clone(),
+                path: path.clone(),
+                query: query.clone(),
+                headers: request.headers,
+                body: request.body,
+                fault: fault.clone(),
+            });
+            let mut handle = || {
+                state
+                    .operations
+                    .handle(&shared.config, &request.method, &path, &query)
+            };
+            match fault {
+                None => Action::Respond(handle()),
+                Some(FaultKind::TooManyRequests { retry_after_secs }) => {
+                    let mut response = Response::google_error(429, "Quota exceeded (emulated).");
+                    response
+                        .headers
+                        .push(("Retry-After".to_owned(), retry_after_secs.to_string()));
+                    Action::Respond(response)
+                }
+                Some(FaultKind::Unavailable) => Action::Respond(Response::google_error(
+                    503,
+                    "The service is currently unavailable (emulated).",
+                )),
+                Some(FaultKind::ConnectionReset) => Action::Reset,
+                Some(FaultKind::Delay(delay)) => Action::DelayThenHandle(delay),
+                Some(FaultKind::TruncatedBody) => Action::Truncate(handle()),
+                Some(FaultKind::NotJson) => Action::Respond(Response {
+                    status: 200,
+                    content_type: "text/html; charset=UTF-8",
+                    headers: Vec::new(),
+                    body: b"<html><body>Not JSON (emulated)</body></html>".to_vec(),
+                }),
+            }
+        };
+        let (response, truncate) = match action {
+            Action::Respond(response) => (response, false),
+            Action::Truncate(response) => (response, true),
+            Action::Reset => return,
+            Action::DelayThenHandle(delay) => {
+                tokio::time::sleep(delay).await;
+                let response =
+                    shared
+                        .lock()
+                        .operations
+                        .handle(&shared.config, &request.method, &path, &query);
+                (response, false)
+            }
+        };
+        let keep_alive = request.keep_alive && !truncate;
+        if write_response(&mut stream, &response, keep_alive, truncate)
+            .await
+            .is_err()
+            || !keep_alive
+        {
+            return;
+        }
+    }
+}
+
+/// Takes one use of the first queued fault that matches the request.
+fn take_fault(faults: &mut Vec<Fault>, method: &str, path: &str) -> Option<FaultKind> {
+    let i = faults.iter().position(|f| f.matches(method, path))?;
+    let fault = &mut faults[i];
+    let kind = fault.kind.clone();
+    fault.times = fault.times.saturating_sub(1);
+    if fault.times == 0 {
+        faults.remove(i);
+    }
+    Some(kind)
+}

@@ -1,0 +1,887 @@
+//! Long-running operations: one poller for every generated crate.
+//!
+//! Many Google methods return an *operation* (`google.longrunning.Operation`)
+//! instead of their result: a name to poll, a `done` flag, progress
+//! `metadata`, and when done either an `error` (a `google.rpc.Status`) or a
+//! `response`. The payloads are `Any`s: JSON objects whose `@type` names the
+//! message type. Each generated crate implements [`Operation`] for its
+//! operation schema, [`OperationsApi`] for its `Client` and [`Message`] for
+//! every schema, and this module does the rest:
+//!
+//! - [`Poller`] polls `operations.get` with backoff ([`PollPolicy`]) until the
+//!   operation is done, a deadline passes or an attempt limit is reached;
+//!   [`Poller::progress`] shows every snapshot, [`Poller::wait`] the final one
+//!   and [`Poller::wait_for`] decodes the typed response.
+//! - [`decode_any`] checks an `Any`'s `@type` and decodes it.
+//! - [`Poller::cancel`] calls `operations.cancel`.
+//!
+//! Retries of a single request (by the [`Client`](crate::Client)) and failed
+//! polls are counted apart: the client may retry one `GET` a few times; if
+//! it still fails, the poller counts one failed poll, tolerates up to
+//! [`PollPolicy::max_poll_errors`] of them in a row when the error is
+//! transient, and gives up at once on any other error.
+//!
+//! ```no_run
+//! # use discogen_runtime::lro::{Message, OperationsApi, Poller, PollPolicy};
+//! # async fn demo<A: OperationsApi, T: Message>(api: A, name: &str) -> Result<T, discogen_runtime::lro::LroError> {
+//! use std::time::Duration;
+//!
+//! let policy = PollPolicy {
+//!     deadline: Some(Duration::from_secs(600)),
+//!     ..PollPolicy::default()
+//! };
+//! Poller::new(api, name).with_policy(policy).wait_for::<T>().await
+//! # }
+//! ```
+
+use std::collections::hash_map::RandomState;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::time::Instant;
+use tracing::Instrument as _;
+
+use crate::Error;
+
+/// An API's long-running operation schema (`GoogleLongrunningOperation` in
+/// Dialogflow, `Operation` elsewhere).
+pub trait Operation: DeserializeOwned + Clone + Send + Sync + fmt::Debug + 'static {
+    /// The operation's name, e.g. `projects/p/locations/l/operations/op-1`.
+    fn name(&self) -> Option<&str>;
+    /// Whether the operation has finished; an absent `done` is `false`.
+    fn done(&self) -> bool;
+    /// The error the operation finished with, converted from the schema's
+    /// status type (see [`Status::from_parts`]).
+    fn error(&self) -> Option<Status>;
+    /// The progress metadata, an `Any` (see [`decode_any`]).
+    fn metadata(&self) -> Option<&BTreeMap<String, Value>>;
+    /// The response of a successful operation, an `Any` (see [`decode_any`]).
+    fn response(&self) -> Option<&BTreeMap<String, Value>>;
+}
+
+/// How to reach an API's operations service; implemented by each generated
+/// crate's `Client`.
+pub trait OperationsApi: Clone + Send + Sync + 'static {
+    /// The API's operation schema.
+    type Operation: Operation;
+    /// The runtime client that sends the requests.
+    fn runtime(&self) -> &crate::Client;
+    /// The `operations.get` request for the operation called `name`.
+    fn get_request(&self, name: &str) -> crate::Request;
+    /// The `operations.cancel` request; `None` when the API has no
+    /// `operations.cancel`.
+    fn cancel_request(&self, name: &str) -> Option<crate::Request>;
+}
+
+/// A message type that can be the payload of an `Any` (named by its `@type`
+/// URL). Generated crates implement it for every schema struct.
+pub trait Message: DeserializeOwned {
+    /// The Discovery schema id, e.g. `"GoogleCloudDialogflowV2ExportAgentResponse"`.
+    const SCHEMA_ID: &'static str;
+}
+
+/// `google.rpc.Code`, the canonical error codes of Google APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// 0: not an error.
+    Ok,
+    /// 1: the operation was cancelled, typically by the caller.
+    Cancelled,
+    /// 2: unknown error.
+    Unknown,
+    /// 3: the client specified an invalid argument.
+    InvalidArgument,
+    /// 4: the deadline expired before the operation could complete.
+    DeadlineExceeded,
+    /// 5: some requested entity was not found.
+    NotFound,
+    /// 6: the entity the client tried to create already exists.
+    AlreadyExists,
+    /// 7: the caller may not execute the operation.
+    PermissionDenied,
+    /// 8: some resource (quota, disk space...) has been exhausted.
+    ResourceExhausted,
+    /// 9: the system is not in a state required for the operation.
+    FailedPrecondition,
+    /// 10: the operation was aborted, typically by a concurrency conflict.
+    Aborted,
+    /// 11: the operation was attempted past the valid range.
+    OutOfRange,
+    /// 12: the operation is not implemented or supported.
+    Unimplemented,
+    /// 13: internal error.
+    Internal,
+    /// 14: the service is currently unavailable.
+    Unavailable,
+    /// 15: unrecoverable data loss or corruption.
+    DataLoss,
+    /// 16: the request lacks valid authentication credentials.
+    Unauthenticated,
+    /// Any other value.
+    Other(i32),
+}
+
+impl Code {
+    /// The numeric value.
+    pub fn as_i32(self) -> i32 {
+        match self {
+            Code::Ok => 0,
+            Code::Cancelled => 1,
+            Code::Unknown => 2,
+            Code::InvalidArgument => 3,
+            Code::DeadlineExceeded => 4,
+            Code::NotFound => 5,
+            Code::AlreadyExists => 6,
+            Code::PermissionDenied => 7,
+            Code::ResourceExhausted => 8,
+            Code::FailedPrecondition => 9,
+            Code::Aborted => 10,
+            Code::OutOfRange => 11,
+            Code::Unimplemented => 12,
+            Code::Internal => 13,
+            Code::Unavailable => 14,
+            Code::DataLoss => 15,
+            Code::Unauthenticated => 16,
+            Code::Other(n) => n,
+        }
+    }
+
+    /// The canonical name, e.g. `"NOT_FOUND"`; `None` for [`Code::Other`].
+    pub fn name(self) -> Option<&'static str> {
+        Some(match self {
+            Code::Ok => "OK",
+            Code::Cancelled => "CANCELLED",
+            Code::Unknown => "UNKNOWN",
+            Code::InvalidArgument => "INVALID_ARGUMENT",
+            Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+            Code::NotFound => "NOT_FOUND",
+            Code::AlreadyExists => "ALREADY_EXISTS",
+            Code::PermissionDenied => "PERMISSION_DENIED",
+            Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+            Code::FailedPrecondition => "FAILED_PRECONDITION",
+            Code::Aborted => "ABORTED",
+            Code::OutOfRange => "OUT_OF_RANGE",
+            Code::Unimplemented => "UNIMPLEMENTED",
+            Code::Internal => "INTERNAL",
+            Code::Unavailable => "UNAVAILABLE",
+            Code::DataLoss => "DATA_LOSS",
+            Code::Unauthenticated => "UNAUTHENTICATED",
+            Code::Other(_) => return None,
+        })
+    }
+}
+
+impl From<i32> for Code {
+    fn from(value: i32) -> Self {
+        match value {
+            0 => Code::Ok,
+            1 => Code::Cancelled,
+            2 => Code::Unknown,
+            3 => Code::InvalidArgument,
+            4 => Code::DeadlineExceeded,
+            5 => Code::NotFound,
+            6 => Code::AlreadyExists,
+            7 => Code::PermissionDenied,
+            8 => Code::ResourceExhausted,
+            9 => Code::FailedPrecondition,
+            10 => Code::Aborted,
+            11 => Code::OutOfRange,
+            12 => Code::Unimplemented,
+            13 => Code::Internal,
+            14 => Code::Unavailable,
+            15 => Code::DataLoss,
+            16 => Code::Unauthenticated,
+            n => Code::Other(n),
+        }
+    }
+}
+
+impl From<Code> for i32 {
+    fn from(code: Code) -> Self {
+        code.as_i32()
+    }
+}
+
+/// `NOT_FOUND`, or `CODE(42)` for [`Code::Other`].
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "CODE({})", self.as_i32()),
+        }
+    }
+}
+
+/// `google.rpc.Status` with the code as an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// The error code.
+    pub code: Code,
+    /// The developer-facing message.
+    pub message: String,
+    /// Typed details, each an `Any` with an `@type`.
+    pub details: Vec<Value>,
+}
+
+impl Status {
+    /// A status without details.
+    pub fn new(code: impl Into<Code>, message: impl Into<String>) -> Self {
+        Status {
+            code: code.into(),
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Builds a status from the optional fields of a schema's status type
+    /// (what generated [`Operation::error`] implementations call): an absent
+    /// code is [`Code::Unknown`], an absent message empty.
+    pub fn from_parts<D: StatusDetail>(
+        code: Option<i32>,
+        message: Option<&str>,
+        details: Option<&[D]>,
+    ) -> Self {
+        Status {
+            code: code.map_or(Code::Unknown, Code::from),
+            message: message.unwrap_or_default().to_owned(),
+            details: details
+                .unwrap_or_default()
+                .iter()
+                .map(StatusDetail::to_value)
+                .collect(),
+        }
+    }
+}
+
+/// `CANCELLED: Operation was cancelled.`
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// An entry of a status's `details` as a schema holds it; see [`Status::from_parts`].
+pub trait StatusDetail {
+    /// The entry as a JSON value.
+    fn to_value(&self) -> Value;
+}
+
+impl StatusDetail for Value {
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl StatusDetail for BTreeMap<String, Value> {
+    fn to_value(&self) -> Value {
+        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+}
+
+impl StatusDetail for serde_json::Map<String, Value> {
+    fn to_value(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+
+/// Decodes an `Any` (a JSON object with an `@type`) into `T`.
+///
+/// The `@type` (e.g. `type.googleapis.com/google.cloud.dialogflow.v2.ExportAgentResponse`)
+/// matches `T` when the type name after its last `/`:
+///
+/// - equals [`T::SCHEMA_ID`](Message::SCHEMA_ID), or
+/// - with each dotted segment's first letter upper-cased and the segments
+///   concatenated, equals it (`google.cloud.dialogflow.v2.ExportAgentResponse`
+///   ↔ `GoogleCloudDialogflowV2ExportAgentResponse`), or
+/// - has a last dotted segment equal to it
+///   (`google.monitoring.metricsscope.v1.MetricsScope` ↔ `MetricsScope`).
+///
+/// The object without its `@type` is then deserialized into `T`. A payload
+/// with no `@type` at all is decoded without a check (some services leave it
+/// out); an `@type` that is not a string or does not match gives
+/// [`LroError::TypeMismatch`], and a payload `T` cannot hold
+/// [`LroError::Decode`].
+///
+/// Well-known types whose JSON form wraps a `value` (e.g.
+/// `google.protobuf.Struct`) are decoded like any other message: `T` then
+/// needs a `value` field.
+pub fn decode_any<T: Message>(value: &BTreeMap<String, Value>) -> Result<T, LroError> {
+    match value.get("@type") {
+        None => {}
+        Some(Value::String(url)) if type_matches(url, T::SCHEMA_ID) => {}
+        Some(Value::String(url)) => {
+            return Err(LroError::TypeMismatch {
+                expected: T::SCHEMA_ID,
+                actual: url.clone(),
+            })
+        }
+        Some(other) => {
+            return Err(LroError::TypeMismatch {
+                expected: T::SCHEMA_ID,
+                actual: other.to_string(),
+            })
+        }
+    }
+    let fields = value
+        .iter()
+        .filter(|(key, _)| key.as_str() != "@type")
+        .map(|(key, value)| (key.as_str(), value));
+    let deserializer = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(fields);
+    T::deserialize(deserializer).map_err(LroError::Decode)
+}
+
+/// Whether the `@type` URL `url` names the Discovery schema `schema_id`.
+fn type_matches(url: &str, schema_id: &str) -> bool {
+    let full = url.rsplit('/').next().unwrap_or(url);
+    if full.is_empty() || schema_id.is_empty() {
+        return false;
+    }
+    if full == schema_id || full.rsplit('.').next() == Some(schema_id) {
+        return true;
+    }
+    let mut joined = String::with_capacity(full.len());
+    for segment in full.split('.') {
+        let mut chars = segment.chars();
+        if let Some(first) = chars.next() {
+            joined.extend(first.to_uppercase());
+            joined.push_str(chars.as_str());
+        }
+    }
+    joined == schema_id
+}
+
+/// How a [`Poller`] paces its polls.
+///
+/// The sleep before poll `n + 1` is `initial_delay × multiplier^(n-1)`,
+/// capped at `max_delay`; with `jitter`, a uniformly random duration between
+/// zero and that value ("full jitter"). A [`Poller::new`] sends its first poll
+/// at once (nothing is known about the operation); a
+/// [`Poller::from_operation`] sleeps `initial_delay` first (the method just
+/// returned the operation).
+///
+/// `deadline` and `max_attempts` are always honoured: a sleep is cut to what
+/// is left of the deadline, no poll is sent after it, and a poll still in
+/// flight at the deadline is abandoned. With neither, a poller waits as long
+/// as the operation runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollPolicy {
+    /// Sleep before the second poll (default 1 s).
+    pub initial_delay: Duration,
+    /// Factor applied to the sleep after each poll (default 1.5). Values
+    /// below 1 or not finite are treated as 1.
+    pub multiplier: f64,
+    /// Upper bound of a sleep (default 45 s).
+    pub max_delay: Duration,
+    /// Randomize each sleep between zero and its computed value (default `true`).
+    pub jitter: bool,
+    /// Give up with [`LroError::DeadlineExceeded`] this long after waiting
+    /// started (the first poll of [`Poller::wait`] or [`Poller::progress`])
+    /// (default none).
+    pub deadline: Option<Duration>,
+    /// Give up with [`LroError::AttemptsExhausted`] after this many polls
+    /// (failed ones included) without a done operation (default none).
+    pub max_attempts: Option<u32>,
+    /// Consecutive failed polls tolerated when the error is transient
+    /// (HTTP 429 or 5xx, a transport error, a timeout) (default 3): the next
+    /// one ends polling with [`LroError::Poll`]. Any other poll error ends
+    /// polling at once.
+    pub max_poll_errors: u32,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        PollPolicy {
+            initial_delay: Duration::from_secs(1),
+            multiplier: 1.5,
+            max_delay: Duration::from_secs(45),
+            jitter: true,
+            deadline: None,
+            max_attempts: None,
+            max_poll_errors: 3,
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The un-jittered sleep that follows `delay`.
+    fn grow(&self, delay: Duration) -> Duration {
+        let multiplier = if self.multiplier.is_finite() && self.multiplier >= 1.0 {
+            self.multiplier
+        } else {
+            1.0
+        };
+        Duration::try_from_secs_f64(delay.as_secs_f64() * multiplier)
+            .map_or(self.max_delay, |d| d.min(self.max_delay))
+    }
+}
+
+/// Errors of long-running operations.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LroError {
+    /// The operation finished with an error ([`Code::Cancelled`] after a cancel).
+    #[error("operation failed: {0}")]
+    Failed(Status),
+    /// A request to the operations service (a poll, or a cancel) failed
+    /// fatally; the runtime error keeps the HTTP status and Google error.
+    #[error("operations request failed: {0}")]
+    Poll(#[source] Error),
+    /// The operation was not done by [`PollPolicy::deadline`].
+    #[error("operation {name:?} not done after {elapsed:?} ({attempts} polls)")]
+    DeadlineExceeded {
+        /// The operation's name, to resume later with [`Poller::new`].
+        name: String,
+        /// Time since waiting started.
+        elapsed: Duration,
+        /// Polls sent.
+        attempts: u32,
+    },
+    /// The operation was not done after [`PollPolicy::max_attempts`] polls.
+    #[error("operation {name:?} not done after {attempts} polls")]
+    AttemptsExhausted {
+        /// The operation's name, to resume later with [`Poller::new`].
+        name: String,
+        /// Polls sent.
+        attempts: u32,
+    },
+    /// An `Any`'s `@type` does not name the expected message.
+    #[error("operation payload has type {actual:?}, expected {expected}")]
+    TypeMismatch {
+        /// The expected schema id.
+        expected: &'static str,
+        /// The `@type` found (JSON text if it was not a string).
+        actual: String,
+    },
+    /// An `Any`'s fields do not fit the expected message.
+    #[error("cannot decode the operation payload: {0}")]
+    Decode(#[source] serde_json::Error),
+    /// The operation finished with neither an error nor a response.
+    #[error("operation finished without an error or a response")]
+    NoResponse,
+    /// The API has no `operations.cancel`.
+    #[error("the API cannot cancel operations")]
+    CancelUnsupported,
+    /// The operation has no name and is not done, so it cannot be polled.
+    #[error("the operation has no name and is not done")]
+    MissingName,
+}
+
+impl LroError {
+    /// The HTTP status of a failed request ([`LroError::Poll`]), if any.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            LroError::Poll(e) => e.status(),
+            _ => None,
+        }
+    }
+}
+
+/// Polls one long-running operation until it is done.
+///
+/// Cloning a poller gives another handle on the same operation, e.g. to
+/// [`cancel`](Poller::cancel) it from another task while one waits.
+pub struct Poller<A: OperationsApi> {
+    api: A,
+    name: String,
+    /// What the method returned, for [`Poller::from_operation`].
+    initial: Option<A::Operation>,
+    policy: PollPolicy,
+}
+
+impl<A: OperationsApi> Clone for Poller<A> {
+    fn clone(&self) -> Self {
+        Poller {
+            api: self.api.clone(),
+            name: self.name.clone(),
+            initial: self.initial.clone(),
+            policy: self.policy.clone(),
+        }
+    }
+}
+
+impl<A: OperationsApi> fmt::Debug for Poller<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Poller")
+            .field("name", &self.name)
+            .field("initial", &self.initial)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: OperationsApi> Poller<A> {
+    /// Resumes polling the operation called `name`; the first poll is sent
+    /// at once.
+    pub fn new(api: A, name: impl Into<String>) -> Self {
+        Poller {
+            api,
+            name: name.into(),
+            initial: None,
+            policy: PollPolicy::default(),
+        }
+    }
+
+    /// Polls the operation a method returned. If it is already done,
+    /// [`wait`](Poller::wait) returns it at once without a poll; otherwise
+    /// the first poll comes after [`PollPolicy::initial_delay`]. An operation
+    /// that is neither done nor named gives [`LroError::MissingName`].
+    pub fn from_operation(api: A, operation: A::Operation) -> Self {
+        Poller {
+            api,
+            name: operation.name().unwrap_or_default().to_owned(),
+            initial: Some(operation),
+            policy: PollPolicy::default(),
+        }
+    }
+
+    /// Replaces the [`PollPolicy`].
+    pub fn with_policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The operation's name (empty for an unnamed operation).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The policy in use.
+    pub fn policy(&self) -> &PollPolicy {
+        &self.policy
+    }
+
+    /// The operations as they are polled, metadata included: one item per
+    /// successful poll, ending after the done one. An error (see
+    /// [`Poller::wait`]) is the last item. A done operation given to
+    /// [`Poller::from_operation`] is the only item.
+    pub fn progress(
+        self,
+    ) -> impl futures_core::Stream<Item = Result<A::Operation, LroError>> + Send + Unpin {
+        let stream = futures_util::stream::unfold(Some(self.polling()), |state| async move {
+            let mut polling = state?;
+            let item = polling.next().await;
+            let more = matches!(&item, Ok(op) if !op.done());
+            Some((item, more.then_some(polling)))
+        });
+        Box::pin(stream)
+    }
+
+    /// Polls until the operation is done and returns it, even if it finished
+    /// with an error; see [`Poller::wait_for`] to get its result.
+    ///
+    /// Fails with [`LroError::DeadlineExceeded`], [`LroError::AttemptsExhausted`],
+    /// [`LroError::Poll`] (a poll failed fatally, or more than
+    /// [`PollPolicy::max_poll_errors`] transient failures in a row) or
+    /// [`LroError::MissingName`].
+    pub async fn wait(self) -> Result<A::Operation, LroError> {
+        let mut polling = self.polling();
+        loop {
+            let operation = polling.next().await?;
+            if operation.done() {
+                return Ok(operation);
+            }
+        }
+    }
+
+    /// Polls until the operation is done, then returns its response decoded
+    /// as `T` (see [`decode_any`]), or [`LroError::Failed`] with its error,
+    /// or [`LroError::NoResponse`] if it has neither.
+    pub async fn wait_for<T: Message>(self) -> Result<T, LroError> {
+        let operation = self.wait().await?;
+        if let Some(status) = operation.error() {
+            return Err(LroError::Failed(status));
+        }
+        match operation.response() {
+            Some(response) => decode_any(response),
+            None => Err(LroError::NoResponse),
+        }
+    }
+
+    /// Asks the service to cancel the operation (best effort: it may still
+    /// finish normally). A successful cancel shows as an error with
+    /// [`Code::Cancelled`] at the next poll.
+    ///
+    /// Fails with [`LroError::CancelUnsupported`] when the API has no
+    /// `operations.cancel`, [`LroError::MissingName`] for an unnamed
+    /// operation and [`LroError::Poll`] when the request fails.
+    pub async fn cancel(&self) -> Result<(), LroError> {
+        if self.name.is_empty() {
+            return Err(LroError::MissingName);
+        }
+        let request = self
+            .api
+            .cancel_request(&self.name)
+            .ok_or(LroError::CancelUnsupported)?;
+        let span = tracing::debug_span!("discogen_lro_cancel", name = %self.name);
+        self.api
+            .runtime()
+            .execute_unit(request)
+            .instrument(span)
+            .await
+            .map_err(LroError::Poll)
+    }
+
+    fn polling(self) -> Polling<A> {
+        let (ready, delay) = match self.initial {
+            Some(op) if op.done() => (Some(op), None),
+            Some(_) => (None, Some(self.policy.initial_delay)),
+            None => (None, None),
+        };
+        let backoff = match delay {
+            Some(initial) => self.policy.grow(initial.min(self.policy.max_delay)),
+            None => self.policy.initial_delay.min(self.policy.max_delay),
+        };
+        let next_delay = delay.map(|d| jittered(d.min(self.policy.max_delay), self.policy.jitter));
+        Polling {
+            api: self.api,
+            name: self.name,
+            policy: self.policy,
+            ready,
+            started: Instant::now(),
+            attempts: 0,
+            failures: 0,
+            next_delay,
+            backoff,
+        }
+    }
+}
+
+/// The state of a poll loop.
+struct Polling<A: OperationsApi> {
+    api: A,
+    name: String,
+    policy: PollPolicy,
+    /// A done operation to return without polling.
+    ready: Option<A::Operation>,
+    /// When waiting started: the deadline counts from here.
+    started: Instant,
+    /// Polls sent.
+    attempts: u32,
+    /// Consecutive failed polls.
+    failures: u32,
+    /// Sleep before the next poll, already jittered.
+    next_delay: Option<Duration>,
+    /// The un-jittered sleep after the next poll.
+    backoff: Duration,
+}
+
+impl<A: OperationsApi> Polling<A> {
+    /// Sleeps as the policy says, then polls until a poll succeeds; returns
+    /// that operation, done or not.
+    async fn next(&mut self) -> Result<A::Operation, LroError> {
+        if let Some(operation) = self.ready.take() {
+            return Ok(operation);
+        }
+        if self.name.is_empty() {
+            return Err(LroError::MissingName);
+        }
+        loop {
+            if let Some(max) = self.policy.max_attempts {
+                if self.attempts >= max {
+                    return Err(LroError::AttemptsExhausted {
+                        name: self.name.clone(),
+                        attempts: self.attempts,
+                    });
+                }
+            }
+            if let Some(delay) = self.next_delay.take() {
+                let delay = match self.remaining()? {
+                    Some(left) => delay.min(left),
+                    None => delay,
+                };
+                tokio::time::sleep(delay).await;
+            }
+            let left = self.remaining()?;
+            self.attempts += 1;
+            let span = tracing::debug_span!(
+                "discogen_lro_poll",
+                name = %self.name,
+                attempt = self.attempts,
+            );
+            let request = self.api.get_request(&self.name);
+            let poll = self
+                .api
+                .runtime()
+                .execute::<A::Operation>(request)
+                .instrument(span.clone());
+            let result = match left {
+                Some(left) => match tokio::time::timeout(left, poll).await {
+                    Ok(result) => result,
+                    Err(_) => return Err(self.deadline_exceeded()),
+                },
+                None => poll.await,
+            };
+            self.next_delay = Some(jittered(self.backoff, self.policy.jitter));
+            self.backoff = self.policy.grow(self.backoff);
+            match result {
+                Ok(operation) => {
+                    self.failures = 0;
+                    span.in_scope(|| tracing::debug!(done = operation.done(), "polled"));
+                    return Ok(operation);
+                }
+                Err(error)
+                    if is_transient(&error) && self.failures < self.policy.max_poll_errors =>
+                {
+                    self.failures += 1;
+                    span.in_scope(|| {
+                        tracing::debug!(failures = self.failures, %error, "poll failed; will poll again")
+                    });
+                }
+                Err(error) => return Err(LroError::Poll(error)),
+            }
+        }
+    }
+
+    /// What is left of the deadline (`None` without one); an error once it
+    /// has passed.
+    fn remaining(&self) -> Result<Option<Duration>, LroError> {
+        let Some(deadline) = self.policy.deadline else {
+            return Ok(None);
+        };
+        match deadline.checked_sub(self.started.elapsed()) {
+            Some(left) if !left.is_zero() => Ok(Some(left)),
+            _ => Err(self.deadline_exceeded()),
+        }
+    }
+
+    fn deadline_exceeded(&self) -> LroError {
+        LroError::DeadlineExceeded {
+            name: self.name.clone(),
+            elapsed: self.started.elapsed(),
+            attempts: self.attempts,
+        }
+    }
+}
+
+/// Whether a failed poll is worth another: HTTP 429 or 5xx, a transport
+/// error, a timeout.
+fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::Api(e) => e.status == 429 || (500..=599).contains(&e.status),
+        Error::Transport(_) | Error::Timeout { .. } => true,
+        _ => false,
+    }
+}
+
+/// `delay`, or with `jitter` a uniformly random duration in `[0, delay]`.
+fn jittered(delay: Duration, jitter: bool) -> Duration {
+    if !jitter {
+        return delay;
+    }
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    // 53 random bits → [0, 1).
+    let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+    Duration::try_from_secs_f64(delay.as_secs_f64() * fraction).unwrap_or(delay)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for n in -1..=17 {
+            assert_eq!(Code::from(n).as_i32(), n);
+        }
+        assert_eq!(Code::from(1), Code::Cancelled);
+        assert_eq!(Code::from(16), Code::Unauthenticated);
+        assert_eq!(Code::from(17), Code::Other(17));
+        assert_eq!(Code::NotFound.to_string(), "NOT_FOUND");
+        assert_eq!(Code::Other(99).to_string(), "CODE(99)");
+        assert_eq!(i32::from(Code::Internal), 13);
+    }
+
+    #[test]
+    fn status_from_parts() {
+        let details = [BTreeMap::from([("@type".to_owned(), Value::from("t/X"))])];
+        let s = Status::from_parts(Some(9), Some("no"), Some(&details[..]));
+        assert_eq!(s.code, Code::FailedPrecondition);
+        assert_eq!(s.details, vec![serde_json::json!({"@type": "t/X"})]);
+        assert_eq!(s.to_string(), "FAILED_PRECONDITION: no");
+        let s = Status::from_parts::<Value>(None, None, None);
+        assert_eq!(s, Status::new(Code::Unknown, ""));
+        assert_eq!(s.to_string(), "UNKNOWN");
+    }
+
+    #[test]
+    fn type_urls_match_schema_ids() {
+        let url = "type.googleapis.com/google.cloud.dialogflow.v2.ExportAgentResponse";
+        assert!(type_matches(
+            url,
+            "GoogleCloudDialogflowV2ExportAgentResponse"
+        ));
+        assert!(type_matches(url, "ExportAgentResponse"));
+        assert!(type_matches(
+            "type.googleapis.com/google.monitoring.metricsscope.v1.MetricsScope",
+            "MetricsScope"
+        ));
+        assert!(type_matches("Foo", "Foo"));
+        assert!(type_matches("x/GoogleProtobufEmpty", "GoogleProtobufEmpty"));
+        assert!(type_matches(
+            "type.googleapis.com/google.cloud.x.v1beta1.Outer.Inner",
+            "GoogleCloudXV1beta1OuterInner"
+        ));
+        assert!(!type_matches(
+            url,
+            "GoogleCloudDialogflowV2ImportAgentResponse"
+        ));
+        assert!(!type_matches(url, "Response"));
+        assert!(!type_matches("", "X"));
+        assert!(!type_matches("type.googleapis.com/", "X"));
+        assert!(!type_matches(url, ""));
+    }
+
+    #[test]
+    fn delays_grow_and_are_capped() {
+        let policy = PollPolicy {
+            initial_delay: Duration::from_millis(100),
+            multiplier: 2.0,
+            max_delay: Duration::from_millis(300),
+            ..PollPolicy::default()
+        };
+        assert_eq!(
+            policy.grow(Duration::from_millis(100)),
+            Duration::from_millis(200)
+        );
+        assert_eq!(
+            policy.grow(Duration::from_millis(200)),
+            Duration::from_millis(300)
+        );
+        let odd = PollPolicy {
+            multiplier: f64::NAN,
+            ..policy.clone()
+        };
+        assert_eq!(
+            odd.grow(Duration::from_millis(100)),
+            Duration::from_millis(100)
+        );
+        let huge = PollPolicy {
+            multiplier: f64::MAX,
+            ..policy
+        };
+        assert_eq!(
+            huge.grow(Duration::from_secs(1000)),
+            Duration::from_millis(300)
+        );
+        for _ in 0..100 {
+            let d = jittered(Duration::from_millis(100), true);
+            assert!(d <= Duration::from_millis(100));
+        }
+        assert_eq!(
+            jittered(Duration::from_millis(7), false),
+            Duration::from_millis(7)
+        );
+    }
+}

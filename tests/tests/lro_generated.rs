@@ -1,0 +1,277 @@
+//! The runtime's one poller, driven through each of the four generated crates against the loopback
+//! emulator: start work and wait for the typed response, follow progress, fail with the operation's error,
+//! cancel, resume from a name, hit a deadline, and page through a list.
+
+use std::time::Duration;
+
+use discogen_emulator::{Emulator, EmulatorConfig, OperationScript, EXPORT_AGENT_RESPONSE_TYPE};
+use discogen_runtime::lro::{Code, LroError, PollPolicy};
+use discogen_runtime::paginate::TryStreamExt;
+use serde_json::json;
+
+fn fast() -> PollPolicy {
+    PollPolicy {
+        initial_delay: Duration::from_millis(5),
+        multiplier: 1.0,
+        max_delay: Duration::from_millis(10),
+        jitter: false,
+        deadline: Some(Duration::from_secs(10)),
+        ..PollPolicy::default()
+    }
+}
+
+fn runtime(emulator: &Emulator) -> discogen_runtime::Client {
+    discogen_runtime::Client::builder(&emulator.base_url())
+        .bearer_token("test-token")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn dialogflow_v2_export_starts_an_operation_and_waits_for_the_typed_response() {
+    use dialogflow_v2::schemas::{
+        GoogleCloudDialogflowV2ExportAgentRequest, GoogleCloudDialogflowV2ExportAgentResponse,
+    };
+    let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
+    let client = dialogflow_v2::Client::new(runtime(&emulator));
+
+    let request = GoogleCloudDialogflowV2ExportAgentRequest {
+        agent_uri: Some("gs://emulator/agent.zip".into()),
+    };
+    let poller = client
+        .projects()
+        .agent()
+        .export("projects/p", request)
+        .start()
+        .await
+        .unwrap();
+    let name = poller.name().to_owned();
+    let response: GoogleCloudDialogflowV2ExportAgentResponse =
+        poller.with_policy(fast()).wait_for().await.unwrap();
+
+    assert_eq!(
+        response.agent_uri.as_deref(),
+        Some("gs://emulator/agent.zip")
+    );
+    let requests = emulator.requests();
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("POST", "/v2/projects/p/agent:export")
+    );
+    assert_eq!(
+        requests[0].body_json(),
+        Some(json!({"agentUri": "gs://emulator/agent.zip"}))
+    );
+    let polls: Vec<&str> = requests[1..].iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(polls, vec![format!("/v2/{name}"); 3]);
+    assert!(requests
+        .iter()
+        .all(|r| r.header("authorization") == Some("Bearer test-token")));
+}
+
+#[tokio::test]
+async fn dialogflow_v2_progress_shows_each_polls_metadata() {
+    let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
+    let name = "projects/p/locations/global/operations/train-1";
+    emulator.insert_operation(
+        name,
+        OperationScript::response(
+            3,
+            json!({"@type": EXPORT_AGENT_RESPONSE_TYPE, "agentUri": "gs://x"}),
+        )
+        .with_progress("type.googleapis.com/google.cloud.dialogflow.v2.TrainAgentMetadata"),
+    );
+    let client = dialogflow_v2::Client::new(runtime(&emulator));
+    let snapshots: Vec<_> = client
+        .operation(name)
+        .with_policy(fast())
+        .progress()
+        .try_collect()
+        .await
+        .unwrap();
+    let progress: Vec<_> = snapshots
+        .iter()
+        .map(|op| {
+            op.metadata
+                .as_ref()
+                .and_then(|m| m.get("progressPercent"))
+                .cloned()
+        })
+        .collect();
+    assert_eq!(
+        progress,
+        vec![Some(json!(33)), Some(json!(66)), Some(json!(100))]
+    );
+    assert_eq!(snapshots.last().and_then(|op| op.done), Some(true));
+}
+
+#[tokio::test]
+async fn dialogflow_v3_wait_ends_in_the_operations_error_and_cancel_reports_cancelled() {
+    let emulator = Emulator::start(EmulatorConfig::with_prefix("v3/")).await;
+    let client = dialogflow_v3::Client::new(runtime(&emulator));
+
+    let failing = "projects/p/locations/global/operations/fails";
+    emulator.insert_operation(failing, OperationScript::error(2, 9, "Agent is not ready."));
+    match client.operation(failing).with_policy(fast()).wait().await {
+        Ok(op) => {
+            let error = op.error.expect("the operation ended in an error");
+            assert_eq!(
+                (error.code, error.message.as_deref()),
+                (Some(9), Some("Agent is not ready."))
+            );
+        }
+        Err(e) => panic!("wait returns the done operation, got {e}"),
+    }
+    let err = client
+        .operation(failing)
+        .with_policy(fast())
+        .wait_for::<dialogflow_v3::schemas::GoogleCloudDialogflowCxV3Agent>()
+        .await;
+    assert!(
+        matches!(err, Err(LroError::Failed(ref s)) if s.code == Code::FailedPrecondition && s.message == "Agent is not ready."),
+        "{err:?}"
+    );
+
+    let long = "projects/p/locations/global/operations/long";
+    emulator.insert_operation(long, OperationScript::response(1000, json!({})));
+    let poller = client.operation(long).with_policy(fast());
+    poller.cancel().await.unwrap();
+    let err = poller.wait().await.map(|op| op.error.and_then(|e| e.code));
+    assert_eq!(
+        err.unwrap(),
+        Some(1),
+        "a cancelled operation reports CANCELLED"
+    );
+    assert!(emulator
+        .requests()
+        .iter()
+        .any(|r| r.method == "POST" && r.path == format!("/v3/{long}:cancel")));
+}
+
+#[tokio::test]
+async fn workspaceevents_v1_typed_response_and_no_cancel() {
+    use workspaceevents_v1::schemas::Subscription;
+    let emulator = Emulator::start(EmulatorConfig::with_prefix("v1/")).await;
+    let name = "operations/sub-1";
+    emulator.insert_operation(
+        name,
+        OperationScript::response(
+            1,
+            json!({"@type": "type.googleapis.com/google.apps.events.subscriptions.v1.Subscription",
+                   "name": "subscriptions/s-1", "targetResource": "//chat.googleapis.com/spaces/A"}),
+        ),
+    );
+    let client = workspaceevents_v1::Client::new(runtime(&emulator));
+    let subscription: Subscription = client
+        .operation(name)
+        .with_policy(fast())
+        .wait_for()
+        .await
+        .unwrap();
+    assert_eq!(subscription.name.as_deref(), Some("subscriptions/s-1"));
+    assert_eq!(
+        subscription.target_resource.as_deref(),
+        Some("//chat.googleapis.com/spaces/A")
+    );
+
+    // The API has no operations.cancel: the poller says so instead of guessing a URL.
+    assert!(matches!(
+        client.operation(name).cancel().await,
+        Err(LroError::CancelUnsupported)
+    ));
+    // A response of another type is a clear error, not garbage.
+    let mismatch = client
+        .operation(name)
+        .with_policy(fast())
+        .wait_for::<workspaceevents_v1::schemas::ListSubscriptionsResponse>()
+        .await;
+    assert!(
+        matches!(mismatch, Err(LroError::TypeMismatch { .. })),
+        "{mismatch:?}"
+    );
+}
+
+#[tokio::test]
+async fn monitoring_v1_resumes_from_a_name_and_honours_the_deadline() {
+    let emulator = Emulator::start(EmulatorConfig::with_prefix("v1/")).await;
+    let name = "locations/global/operations/scope-1";
+    emulator.insert_operation(name, OperationScript::response(3, json!({"@type": "type.googleapis.com/google.monitoring.metricsscope.v1.MetricsScope", "name": "locations/global/metricsScopes/p"})));
+
+    // One process polls once and stops; another resumes from the name alone.
+    let first = monitoring_v1::Client::new(runtime(&emulator));
+    let limited = PollPolicy {
+        max_attempts: Some(1),
+        ..fast()
+    };
+    assert!(matches!(
+        first.operation(name).with_policy(limited).wait().await,
+        Err(LroError::AttemptsExhausted { attempts: 1, .. })
+    ));
+    let second = monitoring_v1::Client::new(runtime(&emulator));
+    let scope: monitoring_v1::schemas::MetricsScope = second
+        .operation(name)
+        .with_policy(fast())
+        .wait_for()
+        .await
+        .unwrap();
+    assert_eq!(
+        scope.name.as_deref(),
+        Some("locations/global/metricsScopes/p")
+    );
+
+    let endless = "locations/global/operations/endless";
+    emulator.insert_operation(endless, OperationScript::response(1_000_000, json!({})));
+    let policy = PollPolicy {
+        deadline: Some(Duration::from_millis(100)),
+        ..fast()
+    };
+    let started = std::time::Instant::now();
+    let result = second.operation(endless).with_policy(policy).wait().await;
+    assert!(
+        matches!(result, Err(LroError::DeadlineExceeded { .. })),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn dialogflow_v2_list_items_follow_next_page_token() {
+    let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
+    for i in 1..=5 {
+        emulator.insert_operation(
+            format!("projects/p/locations/global/operations/op-{i}"),
+            OperationScript::response(0, json!({})),
+        );
+    }
+    let client = dialogflow_v2::Client::new(runtime(&emulator));
+    let operations: Vec<_> = client
+        .projects()
+        .locations()
+        .operations()
+        .list("projects/p/locations/global")
+        .page_size(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = operations
+        .iter()
+        .filter_map(|op| op.name.as_deref())
+        .collect();
+    assert_eq!(
+        names,
+        (1..=5)
+            .map(|i| format!("projects/p/locations/global/operations/op-{i}"))
+            .collect::<Vec<_>>()
+    );
+    let tokens: Vec<_> = emulator
+        .requests()
+        .iter()
+        .map(|r| r.query_param("pageToken").map(str::to_owned))
+        .collect();
+    // The emulator's tokens name the offset of the next page; the client sends back exactly what it got.
+    assert_eq!(
+        tokens,
+        vec![None, Some("page-2".into()), Some("page-4".into())]
+    );
+}
