@@ -19,6 +19,8 @@ pub struct Api {
     /// mtlsRootUrl + servicePath, when the document has one.
     pub mtls_base_url: Option<String>,
     pub endpoints: Vec<Endpoint>,
+    /// A URL template with `{location}` for regional endpoints the document does not list (an override).
+    pub location_endpoint: Option<String>,
     /// OAuth scopes: URL and description.
     pub scopes: Vec<(String, String)>,
     pub types: Vec<TypeDef>,

@@ -41,7 +41,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// How to package one generated crate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CrateOptions {
     /// The package name, e.g. `dialogflow-v2`.
     pub crate_name: String,
@@ -49,6 +49,9 @@ pub struct CrateOptions {
     pub runtime_path: String,
     /// Where the document came from, for the generated header (e.g. `discovery/dialogflow.v2.json`).
     pub source: String,
+    /// A regional endpoint the document does not list, as a URL with `{location}` in it, e.g.
+    /// `https://{location}-dialogflow.googleapis.com/` (from the manifest).
+    pub location_endpoint: Option<String>,
 }
 
 /// The files of one generated crate: path relative to the crate's folder → contents.
@@ -60,7 +63,17 @@ pub struct GeneratedCrate {
 /// Generates a crate from the text of a Discovery document.
 pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate, Error> {
     let doc = parse::parse(document)?;
-    let api = resolve::resolve(&doc)?;
+    let mut api = resolve::resolve(&doc)?;
+    if let Some(template) = &options.location_endpoint {
+        let rest = template.replacen("{location}", "", 1);
+        if !template.contains("{location}") || rest.contains(['{', '}']) {
+            return Err(Error::new(
+                "manifest.location_endpoint",
+                format!("`{template}` must contain `{{location}}` once and no other braces"),
+            ));
+        }
+        api.location_endpoint = Some(template.clone());
+    }
     generate_from_api(&api, options)
 }
 

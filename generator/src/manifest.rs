@@ -23,6 +23,8 @@ pub struct ManifestApi {
     pub crate_name: String,
     /// The crate's folder, relative to the project root.
     pub out: String,
+    /// Regional endpoints the document does not list: a URL with `{location}`.
+    pub location_endpoint: Option<String>,
 }
 
 impl Manifest {

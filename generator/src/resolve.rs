@@ -11,7 +11,13 @@ use crate::Error;
 /// Names the emitter itself uses in the crate root; schemas and enums must not take them.
 const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "resources"];
 /// Methods of the generated `Client` besides the resource accessors.
-const CLIENT_RESERVED: &[&str] = &["new", "builder", "runtime", "operation"];
+const CLIENT_RESERVED: &[&str] = &[
+    "new",
+    "builder",
+    "runtime",
+    "operation",
+    "location_base_url",
+];
 /// Fields and methods of every builder besides the parameter setters.
 const BUILDER_RESERVED: &[&str] = &[
     "client",
@@ -91,6 +97,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
             .as_ref()
             .map(|root| with_slash(format!("{root}{service_path}"))),
         base_url,
+        location_endpoint: None,
         endpoints: doc
             .endpoints
             .iter()

@@ -7,6 +7,7 @@ fn error_of(document: &str) -> String {
         crate_name: "x".into(),
         runtime_path: "runtime".into(),
         source: "x.json".into(),
+        ..Default::default()
     };
     discogen::generate(document, &options)
         .expect_err("the document is malformed")
@@ -114,6 +115,7 @@ fn mutations_of_a_real_document_never_panic() {
         crate_name: "x".into(),
         runtime_path: "runtime".into(),
         source: "x.json".into(),
+        ..Default::default()
     };
     let bytes = document.as_bytes();
     let mut errors = 0;

@@ -29,6 +29,7 @@ fn generation_is_deterministic() {
         crate_name: "dialogflow-v3".to_owned(),
         runtime_path: "../../runtime".to_owned(),
         source: "discovery/dialogflow.v3.json".to_owned(),
+        ..Default::default()
     };
     let first = discogen::generate(&text, &options).unwrap();
     let second = discogen::generate(&text, &options).unwrap();

@@ -111,6 +111,7 @@ fn fixture_snapshot(name: &str) -> String {
         crate_name: format!("fixture-{name}"),
         runtime_path: "../../../runtime".to_owned(),
         source: format!("tests/fixtures/{name}.json"),
+        ..Default::default()
     };
     let generated = discogen::generate(&text, &options).unwrap();
     let mut out = String::new();

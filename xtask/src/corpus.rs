@@ -48,6 +48,7 @@ pub fn run_one(document: &Path) -> Outcome {
             crate_name: discogen::names::crate_name(&stem(document)),
             runtime_path: "runtime".to_owned(),
             source: stem(document),
+            ..Default::default()
         };
         let generated = discogen::generate_from_api(&api, &options).map_err(|e| e.to_string())?;
         let mut stats = Stats {
@@ -177,6 +178,7 @@ pub fn compile_sample(root: &Path, documents: &[PathBuf], dir: &Path) -> Result<
             crate_name: name.clone(),
             runtime_path: runtime.display().to_string(),
             source: stem(document),
+            ..Default::default()
         };
         let generated = discogen::generate(&text, &options)
             .map_err(|e| format!("{}: {e}", document.display()))?;

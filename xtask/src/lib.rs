@@ -18,6 +18,7 @@ pub struct Job {
     pub out: PathBuf,
     /// The runtime crate's path as seen from `out`.
     pub runtime_path: String,
+    pub location_endpoint: Option<String>,
 }
 
 /// The project root (xtask lives one folder below it).
@@ -45,6 +46,7 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             crate_name: api.crate_name.clone(),
             out: root.join(&api.out),
             runtime_path: api.runtime_path(&manifest.runtime),
+            location_endpoint: api.location_endpoint.clone(),
         })
         .collect();
 
@@ -62,6 +64,7 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             crate_name: format!("fixture-{}", discogen::names::crate_name(&stem)),
             out: root.join("tests/fixture-crates").join(&stem),
             runtime_path: "../../../runtime".to_owned(),
+            location_endpoint: None,
             document,
         });
     }
@@ -84,6 +87,7 @@ pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec
                 out: out.join(&crate_name),
                 crate_name,
                 runtime_path: runtime.display().to_string(),
+                location_endpoint: None,
             })
         })
         .collect()
@@ -104,6 +108,7 @@ pub fn generate(job: &Job) -> Result<GeneratedCrate, String> {
         crate_name: job.crate_name.clone(),
         runtime_path: job.runtime_path.clone(),
         source: job.source_label.clone(),
+        location_endpoint: job.location_endpoint.clone(),
     };
     discogen::generate(&text, &options)
         .and_then(write::rustfmt_crate)

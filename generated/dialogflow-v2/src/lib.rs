@@ -45,6 +45,11 @@ impl Client {
         &self.runtime
     }
 
+    /// The regional endpoint for `location`, e.g. `https://europe-west1-dialogflow.googleapis.com/` for `europe-west1`.
+    pub fn location_base_url(location: &str) -> String {
+        format!("https://{location}-dialogflow.googleapis.com/")
+    }
+
     /// The `projects` resource.
     pub fn projects(&self) -> crate::resources::projects::Projects {
         crate::resources::projects::Projects {

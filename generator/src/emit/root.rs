@@ -67,6 +67,17 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
             pub const REGIONAL_BASE_URLS: &'static [(&'static str, &'static str)] = &[#(#entries),*];
         }
     });
+    let location_url = api.location_endpoint.as_ref().map(|template| {
+        let example = template.replace("{location}", "europe-west1");
+        let doc =
+            format!(" The regional endpoint for `location`, e.g. `{example}` for `europe-west1`.");
+        quote! {
+            #[doc = #doc]
+            pub fn location_base_url(location: &str) -> String {
+                format!(#template)
+            }
+        }
+    });
     let accessors = api
         .root
         .resources
@@ -117,6 +128,7 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
                 &self.runtime
             }
 
+            #location_url
             #(#accessors)*
             #(#constructors)*
         }

@@ -1,0 +1,126 @@
+//! Start a long-running operation (a Dialogflow agent export) or take one by name, wait for it with a
+//! progress line, and print its typed result.
+//!
+//! ```text
+//! cargo run -p discogen-examples --example wait_operation                 # against the embedded emulator
+//! cargo run -p discogen-examples --example wait_operation -- --name NAME  # resume an operation by name
+//! cargo run -p discogen-examples --example wait_operation -- \
+//!     --endpoint https://dialogflow.googleapis.com/ --parent projects/MY_PROJECT   # Google, with ADC
+//! ```
+
+use std::io::Write;
+use std::time::Duration;
+
+use dialogflow_v2::schemas::{
+    GoogleCloudDialogflowV2ExportAgentRequest, GoogleCloudDialogflowV2ExportAgentResponse,
+};
+use dialogflow_v2::Client;
+use discogen_emulator::{Emulator, EmulatorConfig};
+use discogen_runtime::lro::{LroError, Operation, PollPolicy};
+use discogen_runtime::paginate::StreamExt;
+
+struct Args {
+    endpoint: Option<String>,
+    parent: String,
+    name: Option<String>,
+}
+
+fn args() -> Result<Args, String> {
+    let mut args = Args {
+        endpoint: None,
+        parent: "projects/emulated".to_owned(),
+        name: None,
+    };
+    let mut iter = std::env::args().skip(1);
+    while let Some(arg) = iter.next() {
+        let mut value = || iter.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--endpoint" => args.endpoint = Some(value()?),
+            "--parent" => args.parent = value()?,
+            "--name" => args.name = Some(value()?),
+            _ => {
+                return Err(format!(
+                    "unknown argument {arg}; see the example's doc comment"
+                ))
+            }
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = args()?;
+    // Without --endpoint the example plays against an emulator on 127.0.0.1 that lives as long as `_emulator`.
+    let (_emulator, runtime, policy) = match &args.endpoint {
+        None => {
+            let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
+            let runtime = Client::builder().base_url(emulator.base_url()).build()?;
+            let fast = PollPolicy {
+                initial_delay: Duration::from_millis(200),
+                jitter: false,
+                ..PollPolicy::default()
+            };
+            (Some(emulator), runtime, fast)
+        }
+        Some(endpoint) => {
+            let runtime = Client::builder()
+                .base_url(endpoint.as_str())
+                .application_default_credentials(&[dialogflow_v2::scopes::DIALOGFLOW])
+                .await?
+                .build()?;
+            (None, runtime, PollPolicy::default())
+        }
+    };
+    let client = Client::new(runtime);
+
+    let poller = match &args.name {
+        Some(name) => client.operation(name.as_str()),
+        None => {
+            let request = GoogleCloudDialogflowV2ExportAgentRequest::default();
+            client
+                .projects()
+                .agent()
+                .export(args.parent.as_str(), request)
+                .start()
+                .await?
+        }
+    };
+    let name = poller.name().to_owned();
+    println!("waiting for {name}");
+
+    let mut progress = poller
+        .with_policy(PollPolicy {
+            deadline: Some(Duration::from_secs(600)),
+            ..policy
+        })
+        .progress();
+    let mut last = None;
+    let mut polls = 0;
+    while let Some(snapshot) = progress.next().await {
+        let operation = snapshot?;
+        polls += 1;
+        let percent = operation
+            .metadata()
+            .and_then(|m| m.get("progressPercent"))
+            .map(|p| format!(" {p}%"))
+            .unwrap_or_default();
+        print!("\rpoll {polls}: done={}{percent}   ", operation.done());
+        std::io::stdout().flush()?;
+        last = Some(operation);
+    }
+    println!();
+
+    let operation = last.ok_or("the operation stream ended without a snapshot")?;
+    if let Some(status) = operation.error() {
+        return Err(LroError::Failed(status).into());
+    }
+    let response = operation.response().ok_or(LroError::NoResponse)?;
+    let export: GoogleCloudDialogflowV2ExportAgentResponse =
+        discogen_runtime::lro::decode_any(response)?;
+    println!(
+        "exported to {}",
+        export.agent_uri.as_deref().unwrap_or("(inline content)")
+    );
+    Ok(())
+}
