@@ -191,6 +191,11 @@ impl GoogleError {
         }
     }
 
+    /// `details` decoded by `@type` (ErrorInfo, RetryInfo, BadRequest, ...); unknown ones kept as JSON.
+    pub fn typed_details(&self) -> Vec<crate::details::ErrorDetail> {
+        crate::details::ErrorDetail::decode_all(&self.details)
+    }
+
     /// The `reason` of the first entry in `errors` or of the first
     /// `ErrorInfo` in `details`, if any.
     pub fn reason(&self) -> Option<&str> {

@@ -13,6 +13,7 @@
 pub mod auth;
 mod bytes;
 mod client;
+pub mod details;
 mod error;
 pub mod lro;
 mod open_enum;
@@ -25,6 +26,7 @@ pub mod wire;
 pub use crate::auth::ApiKey;
 pub use crate::bytes::Bytes;
 pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
+pub use crate::details::ErrorDetail;
 pub use crate::error::{ApiError, Error, GoogleError};
 pub use crate::paginate::{Page, Stream};
 pub use crate::request::{Params, QueryValue, Request};

@@ -230,6 +230,11 @@ pub struct Status {
 }
 
 impl Status {
+    /// `details` decoded by `@type` (ErrorInfo, RetryInfo, BadRequest, ...); unknown ones kept as JSON.
+    pub fn typed_details(&self) -> Vec<crate::details::ErrorDetail> {
+        crate::details::ErrorDetail::decode_all(&self.details)
+    }
+
     /// A status without details.
     pub fn new(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Status {
