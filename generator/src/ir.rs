@@ -199,6 +199,22 @@ pub struct Method {
     pub pagination: Option<Pagination>,
     /// The method returns the API's long-running `Operation`.
     pub returns_operation: bool,
+    /// Media the method accepts (`mediaUpload`).
+    pub upload: Option<Upload>,
+    /// The method can return its media instead of JSON (`supportsMediaDownload`, with `alt=media`).
+    pub download: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The absolute `/upload/...` path for simple and multipart uploads.
+    pub simple: Option<Vec<PathPart>>,
+    /// The path that starts a resumable upload session.
+    pub resumable: Option<Vec<PathPart>>,
+    /// Accepted media types, e.g. `*/*` or `image/*`.
+    pub accept: Vec<String>,
+    /// The largest upload the service takes, as the document says it (e.g. `5TB`).
+    pub max_size: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -148,8 +148,33 @@ pub struct Method {
     pub use_media_download_service: bool,
     #[serde(default)]
     pub supports_media_upload: bool,
+    pub media_upload: Option<MediaUpload>,
     #[serde(default)]
     pub etag_required: bool,
+}
+
+/// `mediaUpload`: where and what a method accepts as media.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaUpload {
+    #[serde(default)]
+    pub accept: Vec<String>,
+    pub max_size: Option<String>,
+    #[serde(default)]
+    pub protocols: MediaProtocols,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MediaProtocols {
+    pub simple: Option<MediaProtocol>,
+    pub resumable: Option<MediaProtocol>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MediaProtocol {
+    pub path: String,
+    #[serde(default)]
+    pub multipart: bool,
 }
 
 /// Parses a Discovery document, naming the JSON path of the first problem.

@@ -514,12 +514,39 @@ impl<'d> Resolver<'d> {
             None => None,
         };
 
+        let fully_encode = self.doc.fully_encode_reserved_expansion;
+        let upload = match &method.media_upload {
+            Some(media) => {
+                let protocols = &media.protocols;
+                let media_path = |protocol: &Option<parse::MediaProtocol>, name: &str| {
+                    protocol
+                        .as_ref()
+                        .map(|p| {
+                            parse_path(
+                                &p.path,
+                                &params,
+                                &format!("{path}.mediaUpload.protocols.{name}.path"),
+                                fully_encode,
+                            )
+                        })
+                        .transpose()
+                };
+                Some(Upload {
+                    simple: media_path(&protocols.simple, "simple")?,
+                    resumable: media_path(&protocols.resumable, "resumable")?,
+                    accept: media.accept.clone(),
+                    max_size: media.max_size.clone(),
+                })
+            }
+            None => None,
+        };
         let mut unsupported = Vec::new();
-        if method.supports_media_upload {
-            unsupported.push("media upload".to_owned());
-        }
-        if method.supports_media_download || method.use_media_download_service {
-            unsupported.push("media download (`alt=media`)".to_owned());
+        if method.supports_media_upload
+            && upload
+                .as_ref()
+                .is_none_or(|u| u.simple.is_none() && u.resumable.is_none())
+        {
+            unsupported.push("media upload without an upload path".to_owned());
         }
 
         Ok(Method {
@@ -539,6 +566,8 @@ impl<'d> Resolver<'d> {
             unsupported,
             pagination: None,
             returns_operation: false,
+            upload,
+            download: method.supports_media_download,
         })
     }
 }

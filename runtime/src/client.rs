@@ -146,9 +146,13 @@ impl Client {
     /// not the client's API key (added when sending, and never shown).
     pub fn url_for(&self, request: &Request) -> Result<Url> {
         let path = request.path();
-        let joined = match path.strip_prefix('/') {
-            Some(_) => format!("{}{}", self.inner.origin, path),
-            None => format!("{}{}", self.inner.base_url, path),
+        let joined = if path.starts_with("https://") || path.starts_with("http://") {
+            // An upload session URL handed out by the server.
+            path.to_owned()
+        } else if path.starts_with('/') {
+            format!("{}{}", self.inner.origin, path)
+        } else {
+            format!("{}{}", self.inner.base_url, path)
         };
         let mut url = Url::parse(&joined)
             .map_err(|e| Error::Config(format!("invalid request URL {joined:?}: {e}")))?;
@@ -177,7 +181,7 @@ impl Client {
     /// An empty body decodes as if it were `{}`. Idempotent requests are
     /// retried on transient errors; see [`crate::retry`].
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
-        let (status, body) = self.send(request).await?;
+        let (status, _, body) = self.send(request).await?;
         let slice: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
@@ -195,9 +199,39 @@ impl Client {
         self.send(request).await.map(|_| ())
     }
 
-    /// Sends the request, with retries; returns the status and body of a
+    /// Sends the request and returns the response body as it came (media downloads, `alt=media`).
+    pub async fn download(&self, request: Request) -> Result<Vec<u8>> {
+        self.send(request).await.map(|(_, _, body)| body)
+    }
+
+    /// A resumable upload: starts a session with the request (its JSON body is the metadata, if any), then
+    /// sends `data` to the session URL in one piece and decodes the response.
+    pub async fn upload_resumable<T: DeserializeOwned>(
+        &self,
+        mut request: Request,
+        data: Vec<u8>,
+        media_type: &str,
+    ) -> Result<T> {
+        request.set_query("uploadType", "resumable");
+        request.header("X-Upload-Content-Type", media_type);
+        request.header("X-Upload-Content-Length", data.len().to_string());
+        let (status, headers, body) = self.send(request).await?;
+        let session = headers
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| Error::InvalidResponse(format!(
+                "a resumable upload session was answered with HTTP {status} but no Location header: {}",
+                excerpt(&body)
+            )))?;
+        let mut upload = Request::new(Method::PUT, session.to_owned());
+        upload.raw_body(data, media_type);
+        upload.idempotent(true);
+        self.execute(upload).await
+    }
+
+    /// Sends the request, with retries; returns the status, headers and body of a
     /// 2xx response, or [`Error::Api`] for any other status.
-    async fn send(&self, request: Request) -> Result<(u16, Vec<u8>)> {
+    async fn send(&self, request: Request) -> Result<(u16, HeaderMap, Vec<u8>)> {
         let span = tracing::debug_span!(
             "discogen_request",
             method = %request.method(),
@@ -213,7 +247,7 @@ impl Client {
         &self,
         mut request: Request,
         span: tracing::Span,
-    ) -> Result<(u16, Vec<u8>)> {
+    ) -> Result<(u16, HeaderMap, Vec<u8>)> {
         let start = Instant::now();
         // A limit too far away to represent is no limit.
         let deadline = self.inner.total_timeout.and_then(|t| start.checked_add(t));
@@ -279,7 +313,7 @@ impl Client {
         start: Instant,
         deadline: Option<Instant>,
         attempt: u32,
-    ) -> std::result::Result<(u16, Vec<u8>), Failure> {
+    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), Failure> {
         let timed_out = || Error::Timeout {
             elapsed: start.elapsed(),
             attempts: attempt,
@@ -316,7 +350,7 @@ impl Client {
             },
             None => exchange.await,
         };
-        let (status, retry_after, bytes) = match result {
+        let (status, response_headers, bytes) = match result {
             Ok(response) => response,
             Err(mut e) => {
                 if let Some(url) = e.url_mut() {
@@ -336,8 +370,12 @@ impl Client {
         };
         tracing::debug!(status = status.as_u16(), "response");
         if status.is_success() {
-            return Ok((status.as_u16(), bytes));
+            return Ok((status.as_u16(), response_headers, bytes));
         }
+        let retry_after = response_headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let mut api = ApiError::from_response(status.as_u16(), &bytes);
         api.attempts = attempt;
         let error = Error::Api(Box::new(api));
@@ -359,7 +397,7 @@ impl Client {
         url: &Url,
         headers: HeaderMap,
         body: Option<&[u8]>,
-    ) -> reqwest::Result<(reqwest::StatusCode, Option<String>, Vec<u8>)> {
+    ) -> reqwest::Result<(reqwest::StatusCode, HeaderMap, Vec<u8>)> {
         let mut builder = self
             .inner
             .http
@@ -378,13 +416,9 @@ impl Client {
         };
         let response = builder.send().await?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let headers = response.headers().clone();
         let bytes = response.bytes().await?;
-        Ok((status, retry_after, bytes.to_vec()))
+        Ok((status, headers, bytes.to_vec()))
     }
 
     async fn headers(&self, request: &Request, has_body: bool) -> Result<HeaderMap> {
@@ -392,7 +426,16 @@ impl Client {
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(http::header::USER_AGENT, self.inner.user_agent.clone());
         if has_body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            let media_type = request.content_type().unwrap_or("application/json");
+            let value = HeaderValue::from_str(media_type)
+                .map_err(|_| Error::Config(format!("invalid content type {media_type:?}")))?;
+            headers.insert(CONTENT_TYPE, value);
+        }
+        for (name, value) in request.extra_headers() {
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!("invalid value for header {name}: {value:?}"))
+            })?;
+            headers.insert(*name, value);
         }
         if let Some(version) = request.api_version_header() {
             let value = HeaderValue::from_str(version)

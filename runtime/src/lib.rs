@@ -16,6 +16,7 @@ mod client;
 pub mod details;
 mod error;
 pub mod lro;
+mod media;
 mod open_enum;
 pub mod paginate;
 pub mod path;

@@ -55,16 +55,12 @@ pub trait Page: serde::de::DeserializeOwned + Send + 'static {
     fn into_items(self) -> Vec<Self::Item>;
 }
 
-/// Where the page stream is.
-enum State {
-    /// `request` is the next one to send; `seen` holds every page token sent
-    /// so far.
-    Next {
-        client: Client,
-        request: Request,
-        seen: HashSet<String>,
-    },
-    Done,
+/// Where the page stream is: `request` is the next one to send; `seen` holds every page token sent so
+/// far. `None` once the stream has ended.
+struct Cursor {
+    client: Client,
+    request: Request,
+    seen: HashSet<String>,
 }
 
 /// The pages of a list call: `request` as given, then again with
@@ -85,42 +81,39 @@ pub fn pages<P: Page>(client: Client, request: Request) -> impl Stream<Item = Re
         .filter(|(name, _)| name == PAGE_TOKEN)
         .map(|(_, value)| value.clone())
         .collect();
-    let state = State::Next {
+    let cursor = Some(Cursor {
         client,
         request,
         seen,
-    };
-    stream::unfold(state, |state| async move {
-        let State::Next {
+    });
+    stream::unfold(cursor, |cursor| async move {
+        let Cursor {
             client,
             mut request,
             mut seen,
-        } = state
-        else {
-            return None;
-        };
+        } = cursor?;
         let page: P = match client.execute(request.clone()).await {
             Ok(page) => page,
-            Err(e) => return Some((Err(e), State::Done)),
+            Err(e) => return Some((Err(e), None)),
         };
         let next = match page.next_page_token() {
-            None | Some("") => State::Done,
+            None | Some("") => None,
             Some(token) if seen.contains(token) => {
                 let error = Error::InvalidResponse(format!(
                     "{} {}: the service returned page token {token:?} again",
                     request.method(),
                     request.path()
                 ));
-                return Some((Err(error), State::Done));
+                return Some((Err(error), None));
             }
             Some(token) => {
                 seen.insert(token.to_owned());
                 request.set_query(PAGE_TOKEN, token);
-                State::Next {
+                Some(Cursor {
                     client,
                     request,
                     seen,
-                }
+                })
             }
         };
         Some((Ok(page), next))

@@ -25,6 +25,10 @@ pub struct Request {
     encode_error: Option<Arc<serde_json::Error>>,
     api_version: Option<&'static str>,
     idempotent: Option<bool>,
+    /// The body's media type; `None` means JSON.
+    content_type: Option<String>,
+    /// Headers beyond the ones every request gets, e.g. `X-Upload-Content-Type`.
+    headers: Vec<(&'static str, String)>,
 }
 
 /// Query parameters whose values are credentials: shown as `<redacted>` in
@@ -45,6 +49,8 @@ impl Request {
             encode_error: None,
             api_version: None,
             idempotent: None,
+            content_type: None,
+            headers: Vec::new(),
         }
     }
 
@@ -131,6 +137,37 @@ impl Request {
     /// The value of the `X-Goog-Api-Version` header, if one was set.
     pub fn api_version_header(&self) -> Option<&'static str> {
         self.api_version
+    }
+
+    /// Replaces the path, e.g. with a method's `/upload/...` media path or an upload session URL.
+    pub fn set_path(&mut self, path: String) {
+        self.path = path;
+    }
+
+    /// Sets a raw body and its media type, replacing any JSON body.
+    pub fn raw_body(&mut self, body: Vec<u8>, content_type: impl Into<String>) {
+        self.body = Some(body);
+        self.encode_error = None;
+        self.content_type = Some(content_type.into());
+    }
+
+    /// The body's media type: the one given to [`Request::raw_body`], or JSON when there is a body.
+    pub fn content_type(&self) -> Option<&str> {
+        match (&self.content_type, &self.body) {
+            (Some(media_type), _) => Some(media_type),
+            (None, Some(_)) => Some("application/json"),
+            (None, None) => None,
+        }
+    }
+
+    /// Adds a header, e.g. `X-Upload-Content-Type`.
+    pub fn header(&mut self, name: &'static str, value: impl Into<String>) {
+        self.headers.push((name, value.into()));
+    }
+
+    /// The headers added with [`Request::header`].
+    pub fn extra_headers(&self) -> &[(&'static str, String)] {
+        &self.headers
     }
 
     /// Takes the body out, or returns the error stored by [`Request::json_body`].

@@ -268,7 +268,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             HttpMethod::Delete => "DELETE",
         }
     );
-    let path = path_expr(scope, method);
+    let path = path_expr(scope, method, &method.path);
     let queries = method
         .params
         .iter()
@@ -316,6 +316,8 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             }
         }
     });
+
+    let media = media_methods(scope, method, &response);
 
     let mut doc = vec![method.doc.clone().unwrap_or_default()];
     let template = method_template(scope, method);
@@ -366,6 +368,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
 
             #paging
             #start
+            #media
         }
 
         impl crate::StandardParameters for #name {
@@ -403,11 +406,11 @@ fn method_template(_scope: &Scope<'_>, method: &Method) -> String {
 }
 
 /// The expression that builds the request path: a `format!` over percent-encoded variables.
-fn path_expr(scope: &Scope<'_>, method: &Method) -> TokenStream {
+fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStream {
     let string = scope.std("String");
     let mut template = String::new();
     let mut args = Vec::new();
-    for part in &method.path {
+    for part in path {
         match part {
             PathPart::Literal(text) => {
                 template.push_str(&text.replace('{', "{{").replace('}', "}}"))
@@ -435,4 +438,78 @@ fn path_expr(scope: &Scope<'_>, method: &Method) -> TokenStream {
     } else {
         quote!(format!(#template, #(#args),*))
     }
+}
+
+/// `upload` / `upload_resumable` for methods that take media, `download` for methods that return it.
+fn media_methods(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let (execute, response) = match &method.response {
+        Some(_) => (quote!(execute), response.clone()),
+        None => (quote!(execute_unit), quote!(())),
+    };
+    if let Some(upload) = &method.upload {
+        let mut limits = Vec::new();
+        if !upload.accept.is_empty() {
+            limits.push(format!(
+                "Accepted media types: `{}`.",
+                upload.accept.join("`, `")
+            ));
+        }
+        if let Some(max) = &upload.max_size {
+            limits.push(format!("At most {max}."));
+        }
+        let limits = limits.join(" ");
+        if let Some(path) = &upload.simple {
+            let path = path_expr(scope, method, path);
+            let doc = format!(
+                " Sends `data` as this call's media in one request: with the request body as metadata (multipart) \
+                 when the method has one, on its own otherwise. {limits}"
+            );
+            out.extend(quote! {
+                #[doc = #doc]
+                pub async fn upload(self, data: impl Into<Vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+                    let mut request = self.to_request();
+                    request.set_path(#path);
+                    request.media(data.into(), media_type);
+                    self.client.#execute(request).await
+                }
+            });
+        }
+        if let Some(path) = &upload.resumable {
+            let path = path_expr(scope, method, path);
+            let result = if method.response.is_some() {
+                quote!(#response)
+            } else {
+                quote!(::serde::de::IgnoredAny)
+            };
+            let finish = if method.response.is_some() {
+                quote!()
+            } else {
+                quote!(.map(|_| ()))
+            };
+            let doc = format!(
+                " Sends `data` as this call's media through a resumable upload session (the request body, if \
+                 any, is the metadata). {limits}"
+            );
+            out.extend(quote! {
+                #[doc = #doc]
+                pub async fn upload_resumable(self, data: impl Into<Vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+                    let mut request = self.to_request();
+                    request.set_path(#path);
+                    self.client.upload_resumable::<#result>(request, data.into(), media_type).await #finish
+                }
+            });
+        }
+    }
+    if method.download {
+        out.extend(quote! {
+            /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+            pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
+                let mut request = self.to_request();
+                request.set_query("alt", "media");
+                self.client.download(request).await
+            }
+        });
+    }
+    out
 }

@@ -66,11 +66,13 @@ impl RecordedRequest {
     }
 }
 
-/// A response: status and JSON body text.
+/// A response: status, body text (JSON unless `content_type` says otherwise) and extra headers.
 #[derive(Clone, Debug)]
 pub struct Response {
     pub status: u16,
     pub body: String,
+    pub content_type: &'static str,
+    pub headers: Vec<(String, String)>,
 }
 
 impl Response {
@@ -79,7 +81,27 @@ impl Response {
         Response {
             status,
             body: body.to_string(),
+            content_type: "application/json; charset=UTF-8",
+            headers: Vec::new(),
         }
+    }
+
+    /// A response whose body is `body` as sent, of media type `content_type`.
+    #[allow(dead_code)] // Not every test file that includes this module serves media.
+    pub fn raw(status: u16, body: &str, content_type: &'static str) -> Self {
+        Response {
+            status,
+            body: body.to_owned(),
+            content_type,
+            headers: Vec::new(),
+        }
+    }
+
+    /// The response with one more header.
+    #[allow(dead_code)] // Not every test file that includes this module sets headers.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 }
 
@@ -260,10 +282,16 @@ async fn write_response(
     response: &Response,
     keep_alive: bool,
 ) -> std::io::Result<()> {
+    let extra: String = response
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Length: {}\r\nConnection: {}\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n{extra}\r\n",
         response.status,
         reason(response.status),
+        response.content_type,
         response.body.len(),
         if keep_alive { "keep-alive" } else { "close" },
     );

@@ -38,8 +38,6 @@ impl Attachments {
 /// supportsMediaDownload without useMediaDownloadService; flatPath names a different variable (chat.v1 style).
 ///
 /// `GET media/{+resourceName}` (`media.attachments.download`)
-///
-/// Not supported by this crate yet: media download (`alt=media`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Download {
@@ -66,6 +64,13 @@ impl Download {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Media> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+    pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
+        let mut request = self.to_request();
+        request.set_query("alt", "media");
+        self.client.download(request).await
+    }
 }
 
 impl crate::StandardParameters for Download {
@@ -77,8 +82,6 @@ impl crate::StandardParameters for Download {
 /// Upload with reserved expansion and a custom verb in absolute upload paths (chat.v1 media.upload style).
 ///
 /// `POST {+parent}/attachments:upload` (`media.attachments.upload`)
-///
-/// Not supported by this crate yet: media upload.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Upload {
@@ -108,6 +111,41 @@ impl Upload {
         self,
     ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
         self.client.execute(self.to_request()).await
+    }
+
+    /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 209715200.
+    pub async fn upload(
+        self,
+        data: impl Into<Vec<u8>>,
+        media_type: &str,
+    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
+        let mut request = self.to_request();
+        request.set_path(format!(
+            "/upload/media/v1/{}/attachments:upload",
+            ::discogen_runtime::path::reserved(&self.parent)
+        ));
+        request.media(data.into(), media_type);
+        self.client.execute(request).await
+    }
+
+    /// Sends `data` as this call's media through a resumable upload session (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 209715200.
+    pub async fn upload_resumable(
+        self,
+        data: impl Into<Vec<u8>>,
+        media_type: &str,
+    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
+        let mut request = self.to_request();
+        request.set_path(format!(
+            "/resumable/upload/media/v1/{}/attachments:upload",
+            ::discogen_runtime::path::reserved(&self.parent)
+        ));
+        self.client
+            .upload_resumable::<crate::schemas::UploadAttachmentResponse>(
+                request,
+                data.into(),
+                media_type,
+            )
+            .await
     }
 }
 

@@ -72,8 +72,6 @@ impl Objects {
 /// Media-only download with no response schema; `mimeType` is a required query parameter in parameterOrder (drive.v3 files.export style).
 ///
 /// `GET b/{bucket}/o/{object}/export` (`media.objects.export`)
-///
-/// Not supported by this crate yet: media download (`alt=media`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Export {
@@ -104,6 +102,13 @@ impl Export {
     pub async fn send(self) -> ::discogen_runtime::Result<()> {
         self.client.execute_unit(self.to_request()).await
     }
+
+    /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+    pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
+        let mut request = self.to_request();
+        request.set_query("alt", "media");
+        self.client.download(request).await
+    }
 }
 
 impl crate::StandardParameters for Export {
@@ -115,8 +120,6 @@ impl crate::StandardParameters for Export {
 /// Retrieves an object's metadata, or its data with alt=media (storage.v1 objects.get style).
 ///
 /// `GET b/{bucket}/o/{object}` (`media.objects.get`)
-///
-/// Not supported by this crate yet: media download (`alt=media`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -161,6 +164,13 @@ impl Get {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Object> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+    pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
+        let mut request = self.to_request();
+        request.set_query("alt", "media");
+        self.client.download(request).await
+    }
 }
 
 impl crate::StandardParameters for Get {
@@ -172,8 +182,6 @@ impl crate::StandardParameters for Get {
 /// Stores a new object and metadata (storage.v1 objects.insert style).
 ///
 /// `POST b/{bucket}/o` (`media.objects.insert`)
-///
-/// Not supported by this crate yet: media upload.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Insert {
@@ -223,6 +231,37 @@ impl Insert {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Object> {
         self.client.execute(self.to_request()).await
     }
+
+    /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 5497558138880.
+    pub async fn upload(
+        self,
+        data: impl Into<Vec<u8>>,
+        media_type: &str,
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        let mut request = self.to_request();
+        request.set_path(format!(
+            "/upload/media/v1/b/{}/o",
+            ::discogen_runtime::path::simple(&self.bucket)
+        ));
+        request.media(data.into(), media_type);
+        self.client.execute(request).await
+    }
+
+    /// Sends `data` as this call's media through a resumable upload session (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 5497558138880.
+    pub async fn upload_resumable(
+        self,
+        data: impl Into<Vec<u8>>,
+        media_type: &str,
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        let mut request = self.to_request();
+        request.set_path(format!(
+            "/resumable/upload/media/v1/b/{}/o",
+            ::discogen_runtime::path::simple(&self.bucket)
+        ));
+        self.client
+            .upload_resumable::<crate::schemas::Object>(request, data.into(), media_type)
+            .await
+    }
 }
 
 impl crate::StandardParameters for Insert {
@@ -234,8 +273,6 @@ impl crate::StandardParameters for Insert {
 /// Media-only upload: no request schema, simple protocol only, narrow accept list (analytics.v3 uploads.uploadData style).
 ///
 /// `POST b/{bucket}/uploads` (`media.objects.uploadData`)
-///
-/// Not supported by this crate yet: media upload.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadData {
@@ -261,6 +298,21 @@ impl UploadData {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Object> {
         self.client.execute(self.to_request()).await
+    }
+
+    /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `application/octet-stream`, `text/csv`, `image/*`. At most 1GB.
+    pub async fn upload(
+        self,
+        data: impl Into<Vec<u8>>,
+        media_type: &str,
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        let mut request = self.to_request();
+        request.set_path(format!(
+            "/upload/media/v1/b/{}/uploads",
+            ::discogen_runtime::path::simple(&self.bucket)
+        ));
+        request.media(data.into(), media_type);
+        self.client.execute(request).await
     }
 }
 

@@ -1,0 +1,156 @@
+//! Media uploads (simple, multipart, resumable) and downloads (`alt=media`) of a generated crate, against a
+//! loopback server that records exactly what it received.
+
+mod support;
+
+use fixture_media::schemas::Object;
+use fixture_media::Client;
+use serde_json::json;
+use support::{serve, within_timeout, Response};
+
+fn client(base_url: &str) -> Client {
+    // The document's servicePath is `media/v1/`; upload paths are absolute (`/upload/media/v1/...`).
+    Client::new(
+        Client::builder()
+            .base_url(format!("{base_url}media/v1/"))
+            .bearer_token("t")
+            .build()
+            .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn simple_upload_sends_the_bytes_to_the_upload_path() {
+    let (base, log) =
+        serve(|_| Response::json(200, &json!({"name": "uploaded", "size": "5"}))).await;
+    let object = within_timeout(
+        client(&base)
+            .objects()
+            .upload_data("b 1")
+            .upload(b"hello".to_vec(), "text/plain"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(object.name.as_deref(), Some("uploaded"));
+    let request = log.single();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/upload/media/v1/b/b%201/uploads")
+    );
+    assert_eq!(request.query_pairs(), vec![("uploadType", "media")]);
+    assert_eq!(request.header("content-type"), Some("text/plain"));
+    assert_eq!(request.body, b"hello");
+}
+
+#[tokio::test]
+async fn upload_with_metadata_is_multipart_related() {
+    let (base, log) = serve(|_| Response::json(200, &json!({"name": "a.txt"}))).await;
+    let metadata = Object {
+        name: Some("a.txt".into()),
+        ..Default::default()
+    };
+    within_timeout(
+        client(&base)
+            .objects()
+            .insert("b", metadata)
+            .if_generation_match(0)
+            .upload(b"abc".to_vec(), "text/plain"),
+    )
+    .await
+    .unwrap();
+    let request = log.single();
+    assert_eq!(request.path, "/upload/media/v1/b/b/o");
+    assert_eq!(
+        request.query_pairs(),
+        vec![("ifGenerationMatch", "0"), ("uploadType", "multipart")]
+    );
+    let boundary = "discogen_boundary_0000000000000000";
+    assert_eq!(
+        request.header("content-type"),
+        Some(format!("multipart/related; boundary={boundary}").as_str())
+    );
+    let expected = format!(
+        "--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{{\"name\":\"a.txt\"}}\r\n\
+         --{boundary}\r\nContent-Type: text/plain\r\n\r\nabc\r\n--{boundary}--\r\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&request.body), expected);
+}
+
+#[tokio::test]
+async fn resumable_upload_starts_a_session_then_puts_the_bytes() {
+    let (base, log) = serve(|request| {
+        if request.method == "POST" {
+            let port = request.header("host").unwrap_or_default().to_owned();
+            Response::raw(200, "", "text/plain")
+                .with_header("Location", &format!("http://{port}/session/42"))
+        } else {
+            Response::json(200, &json!({"name": "big.bin"}))
+        }
+    })
+    .await;
+    let metadata = Object {
+        name: Some("big.bin".into()),
+        ..Default::default()
+    };
+    let object = within_timeout(
+        client(&base)
+            .objects()
+            .insert("b", metadata)
+            .upload_resumable(vec![7u8; 1000], "application/octet-stream"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(object.name.as_deref(), Some("big.bin"));
+    let requests = log.requests();
+    assert_eq!(requests.len(), 2);
+    let (start, put) = (&requests[0], &requests[1]);
+    assert_eq!(
+        (start.method.as_str(), start.path.as_str()),
+        ("POST", "/resumable/upload/media/v1/b/b/o")
+    );
+    assert_eq!(start.query_pairs(), vec![("uploadType", "resumable")]);
+    assert_eq!(
+        start.header("x-upload-content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(start.header("x-upload-content-length"), Some("1000"));
+    assert_eq!(start.body, br#"{"name":"big.bin"}"#);
+    assert_eq!(
+        (put.method.as_str(), put.path.as_str()),
+        ("PUT", "/session/42")
+    );
+    assert_eq!(put.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(put.body, vec![7u8; 1000]);
+}
+
+#[tokio::test]
+async fn resumable_upload_without_a_session_url_is_a_clear_error() {
+    let (base, _log) = serve(|_| Response::raw(200, "", "text/plain")).await;
+    let metadata = Object::default();
+    let err = within_timeout(
+        client(&base)
+            .objects()
+            .insert("b", metadata)
+            .upload_resumable(b"x".to_vec(), "text/plain"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, discogen_runtime::Error::InvalidResponse(ref m) if m.contains("no Location header")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn download_asks_for_alt_media_and_returns_the_bytes() {
+    let (base, log) =
+        serve(|_| Response::raw(200, "raw file contents", "application/octet-stream")).await;
+    let bytes = within_timeout(client(&base).objects().get("b", "dir/file.txt").download())
+        .await
+        .unwrap();
+    assert_eq!(bytes, b"raw file contents");
+    let request = log.single();
+    assert_eq!(request.path, "/media/v1/b/b/o/dir%2Ffile.txt");
+    assert_eq!(request.query_pairs(), vec![("alt", "media")]);
+    assert_eq!(request.query_param("alt"), Some("media"));
+}
