@@ -111,6 +111,7 @@ impl<'a> Scope<'a> {
             "From" | "Into" => quote!(convert),
             "IntoIterator" | "Iterator" => quote!(iter),
             "Default" => quote!(default),
+            "Send" => quote!(marker),
             _ => unreachable!("not a prelude name: {name}"),
         };
         quote!(::std::#module::#short)
@@ -124,6 +125,15 @@ impl<'a> Scope<'a> {
             quote!(::std::option::Option::#variant)
         } else {
             quote!(#variant)
+        }
+    }
+
+    /// `Ok`, or `::std::result::Result::Ok` where a generated item is called `Ok` or `Result`.
+    pub fn ok_variant(&self) -> TokenStream {
+        if self.declared.contains("Ok") || self.declared.contains("Result") {
+            quote!(::std::result::Result::Ok)
+        } else {
+            quote!(Ok)
         }
     }
 

@@ -291,28 +291,30 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         None => (quote!(()), quote!(execute_unit)),
     };
 
+    let send = scope.std("Send");
     let paging = method.pagination.as_ref().map(|pagination| {
         let page = scope.named(pagination.response);
         let item = scope.ty(&pagination.items.1);
         quote! {
             /// Every page of the result, following `nextPageToken` from this request on.
-            pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + Send {
+            pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + #send {
                 ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
             }
 
             /// Every item of every page.
-            pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + Send {
+            pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + #send {
                 ::discogen_runtime::paginate::items::<#page>(self.client.clone(), self.to_request())
             }
         }
     });
+    let ok = scope.ok_variant();
     let start = method.returns_operation.then(|| {
         quote! {
             /// Sends the request and returns a poller for the long-running operation it starts.
             pub async fn start(self) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+                #ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
             }
         }
     });
@@ -443,6 +445,8 @@ fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStre
 /// `upload` / `upload_resumable` for methods that take media, `download` for methods that return it.
 fn media_methods(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
+    let into = scope.std("Into");
+    let vec = scope.std("Vec");
     let (execute, response) = match &method.response {
         Some(_) => (quote!(execute), response.clone()),
         None => (quote!(execute_unit), quote!(())),
@@ -467,7 +471,7 @@ fn media_methods(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> 
             );
             out.extend(quote! {
                 #[doc = #doc]
-                pub async fn upload(self, data: impl Into<Vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+                pub async fn upload(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
                     let mut request = self.to_request();
                     request.set_path(#path);
                     request.media(data.into(), media_type);
@@ -493,7 +497,7 @@ fn media_methods(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> 
             );
             out.extend(quote! {
                 #[doc = #doc]
-                pub async fn upload_resumable(self, data: impl Into<Vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+                pub async fn upload_resumable(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
                     let mut request = self.to_request();
                     request.set_path(#path);
                     self.client.upload_resumable::<#result>(request, data.into(), media_type).await #finish
@@ -504,7 +508,7 @@ fn media_methods(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> 
     if method.download {
         out.extend(quote! {
             /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
-            pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
+            pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
                 let mut request = self.to_request();
                 request.set_query("alt", "media");
                 self.client.download(request).await

@@ -160,6 +160,30 @@ pub struct HashMap {
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A page of requests.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListRequestsResponse {
+    /// The next page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_page_token: ::std::option::Option<::std::string::String>,
+    /// The requests.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requests: ::std::option::Option<::std::vec::Vec<Request>>,
+}
+
+impl ::discogen_runtime::paginate::Page for ListRequestsResponse {
+    type Item = Request;
+
+    fn next_page_token(&self) -> ::std::option::Option<&str> {
+        self.next_page_token.as_deref()
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<Request> {
+        self.requests.unwrap_or_default()
+    }
+}
+
 /// Named like Option.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]

@@ -34,12 +34,30 @@ impl Requests {
         }
     }
 
+    /// A paginated list beside methods named `send`, `new` and `ok`: the builder structs `Send`, `New` and `Ok` must not shadow the `Send` trait or `Ok` in the generated code.
+    pub fn list(&self) -> List {
+        List {
+            client: self.client.clone(),
+            page_size: None,
+            page_token: None,
+            params: Default::default(),
+        }
+    }
+
     /// Method named `new`.
     #[allow(clippy::new_ret_no_self)]
     pub fn new(&self, body: crate::schemas::Request) -> New {
         New {
             client: self.client.clone(),
             body,
+            params: Default::default(),
+        }
+    }
+
+    /// A method named `ok`.
+    pub fn ok(&self) -> Ok {
+        Ok {
+            client: self.client.clone(),
             params: Default::default(),
         }
     }
@@ -159,6 +177,76 @@ impl crate::StandardParameters for FooBar2 {
     }
 }
 
+/// A paginated list beside methods named `send`, `new` and `ok`: the builder structs `Send`, `New` and `Ok` must not shadow the `Send` trait or `Ok` in the generated code.
+///
+/// `GET v1/requests` (`collisions.requests.list`)
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct List {
+    client: ::discogen_runtime::Client,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+    params: ::discogen_runtime::Params,
+}
+
+impl List {
+    /// Page size.
+    pub fn page_size(mut self, page_size: i32) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+
+    /// Page token.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(page_token.into());
+        self
+    }
+
+    /// The HTTP request this call sends.
+    pub fn to_request(&self) -> ::discogen_runtime::Request {
+        let mut request = ::discogen_runtime::Request::new(
+            ::discogen_runtime::Method::GET,
+            String::from("v1/requests"),
+        );
+        request.query("pageSize", &self.page_size);
+        request.query("pageToken", &self.page_token);
+        request.params(self.params.clone());
+        request
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::ListRequestsResponse> {
+        self.client.execute(self.to_request()).await
+    }
+
+    /// Every page of the result, following `nextPageToken` from this request on.
+    pub fn pages(
+        self,
+    ) -> impl ::discogen_runtime::paginate::Stream<
+        Item = ::discogen_runtime::Result<crate::schemas::ListRequestsResponse>,
+    > + ::std::marker::Send {
+        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+    }
+
+    /// Every item of every page.
+    pub fn items(
+        self,
+    ) -> impl ::discogen_runtime::paginate::Stream<
+        Item = ::discogen_runtime::Result<crate::schemas::Request>,
+    > + ::std::marker::Send {
+        ::discogen_runtime::paginate::items::<crate::schemas::ListRequestsResponse>(
+            self.client.clone(),
+            self.to_request(),
+        )
+    }
+}
+
+impl crate::StandardParameters for List {
+    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        &mut self.params
+    }
+}
+
 /// Method named `new`.
 ///
 /// `POST v1/requests:new` (`collisions.requests.new`)
@@ -189,6 +277,39 @@ impl New {
 }
 
 impl crate::StandardParameters for New {
+    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        &mut self.params
+    }
+}
+
+/// A method named `ok`.
+///
+/// `POST v1/requests:ok` (`collisions.requests.ok`)
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Ok {
+    client: ::discogen_runtime::Client,
+    params: ::discogen_runtime::Params,
+}
+
+impl Ok {
+    /// The HTTP request this call sends.
+    pub fn to_request(&self) -> ::discogen_runtime::Request {
+        let mut request = ::discogen_runtime::Request::new(
+            ::discogen_runtime::Method::POST,
+            String::from("v1/requests:ok"),
+        );
+        request.params(self.params.clone());
+        request
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Response> {
+        self.client.execute(self.to_request()).await
+    }
+}
+
+impl crate::StandardParameters for Ok {
     fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
