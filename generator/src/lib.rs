@@ -3,7 +3,12 @@
 //! The pipeline runs one way: [`parse`] (a tolerant serde model) → [`resolve`] (the [`ir`] with stable type
 //! ids and final names) → [`emit`] (token streams) → [`format`](mod@format) (prettyplease). This crate does no I/O: it
 //! turns document text into file contents; `xtask` reads and writes.
+//!
+//! [`generate`] returns a crate's files; [`generate_single_file`] returns the same code as one file, for a
+//! build script to write into `OUT_DIR`. [`diff`] reports what changed in the generated API between two
+//! revisions of a document, and the version bump that follows.
 
+pub mod diff;
 pub mod emit;
 pub mod features;
 pub mod format;
@@ -52,6 +57,11 @@ pub struct CrateOptions {
     /// A regional endpoint the document does not list, as a URL with `{location}` in it, e.g.
     /// `https://{location}-dialogflow.googleapis.com/` (from the manifest).
     pub location_endpoint: Option<String>,
+    /// The crate's `MAJOR.MINOR.PATCH` (its release history decides it); `None` means `0.1.0`. The
+    /// `Cargo.toml` version is this plus `+REVISION`, the document's revision.
+    pub version: Option<String>,
+    /// The contents of the crate's `CHANGELOG.md`; `None` writes none.
+    pub changelog: Option<String>,
 }
 
 /// The files of one generated crate: path relative to the crate's folder → contents.
@@ -62,6 +72,12 @@ pub struct GeneratedCrate {
 
 /// Generates a crate from the text of a Discovery document.
 pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate, Error> {
+    let api = resolve_document(document, options)?;
+    generate_from_api(&api, options)
+}
+
+/// Parses and resolves a document, with the overrides of `options`.
+fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
     let doc = parse::parse(document)?;
     let mut api = resolve::resolve(&doc)?;
     if let Some(template) = &options.location_endpoint {
@@ -74,7 +90,119 @@ pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate
         }
         api.location_endpoint = Some(template.clone());
     }
-    generate_from_api(&api, options)
+    Ok(api)
+}
+
+/// Generates the crate's code as **one** Rust file, for a build script: every module that [`generate`]
+/// writes to a file of its own is inlined (`pub mod schemas { ... }`), so the file can be written into
+/// `OUT_DIR` and `include!`d.
+///
+/// The generated code names its items by `crate::` paths, so include the file at the root of a crate
+/// (`include!(concat!(env!("OUT_DIR"), "/api.rs"));` in `lib.rs`), not inside a module. An included file
+/// cannot carry inner attributes: the crate-level docs are left out (write your own `//!` docs), and any
+/// other crate-level attribute is put on each top-level item instead. The crate's dependencies are the
+/// generated `Cargo.toml`'s: `discogen-runtime`, `serde` (with `derive`) and `serde_json`.
+///
+/// ```no_run
+/// // build.rs
+/// let document = std::fs::read_to_string("discovery/workspaceevents.v1.json").unwrap();
+/// let options = discogen::CrateOptions {
+///     source: "discovery/workspaceevents.v1.json".to_owned(),
+///     ..Default::default()
+/// };
+/// let code = discogen::generate_single_file(&document, &options).unwrap();
+/// let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+/// std::fs::write(out.join("workspaceevents.rs"), code).unwrap();
+/// println!("cargo::rerun-if-changed=discovery/workspaceevents.v1.json");
+/// ```
+pub fn generate_single_file(document: &str, options: &CrateOptions) -> Result<String, Error> {
+    let api = resolve_document(document, options)?;
+    let files: BTreeMap<String, proc_macro2::TokenStream> = emit::emit(&api).into_iter().collect();
+    let internal = |e: syn::Error| Error::new("$", format!("internal error: {e}"));
+    let lib = files
+        .get("lib.rs")
+        .ok_or_else(|| Error::new("$", "internal error: no lib.rs emitted"))?;
+    let mut file: syn::File = syn::parse2(lib.clone()).map_err(internal)?;
+    inline_modules(&mut file.items, "", &files)?;
+    let (inner, outer): (Vec<syn::Attribute>, Vec<syn::Attribute>) = file
+        .attrs
+        .drain(..)
+        .partition(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+    file.attrs = outer;
+    let moved: proc_macro2::TokenStream = inner
+        .into_iter()
+        .filter(|a| !a.path().is_ident("doc"))
+        .map(|mut a| {
+            a.style = syn::AttrStyle::Outer;
+            quote::ToTokens::into_token_stream(a)
+        })
+        .collect();
+    if !moved.is_empty() {
+        for item in &mut file.items {
+            if let Some(attrs) = item_attrs(item) {
+                let copies = syn::parse::Parser::parse2(syn::Attribute::parse_outer, moved.clone())
+                    .map_err(internal)?;
+                attrs.splice(0..0, copies);
+            }
+        }
+    }
+    let source = format::format_file(&quote::ToTokens::to_token_stream(&file)).map_err(internal)?;
+    Ok(format!(
+        "// Generated by discogen from {}{}, in a build script. Do not edit.\n\n{source}",
+        options.source,
+        api.revision
+            .as_ref()
+            .map(|r| format!(" (revision {r})"))
+            .unwrap_or_default()
+    ))
+}
+
+/// Replaces each `mod name;` with the contents of `name.rs` (or `dir/name.rs`), recursively.
+fn inline_modules(
+    items: &mut [syn::Item],
+    dir: &str,
+    files: &BTreeMap<String, proc_macro2::TokenStream>,
+) -> Result<(), Error> {
+    for item in items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let name = syn::ext::IdentExt::unraw(&module.ident).to_string();
+        let path = format!("{dir}{name}");
+        if module.content.is_none() {
+            let tokens = files.get(&format!("{path}.rs")).ok_or_else(|| {
+                Error::new("$", format!("internal error: no file for module {path}"))
+            })?;
+            let inner: syn::File = syn::parse2(tokens.clone())
+                .map_err(|e| Error::new("$", format!("internal error in {path}.rs: {e}")))?;
+            // A file's inner attributes (`//!` docs) become the inline module's inner attributes.
+            module.attrs.extend(inner.attrs);
+            module.content = Some((syn::token::Brace::default(), inner.items));
+            module.semi = None;
+        }
+        if let Some((_, children)) = &mut module.content {
+            inline_modules(children, &format!("{path}/"), files)?;
+        }
+    }
+    Ok(())
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
 }
 
 /// Generates a crate from an already resolved API.
@@ -94,14 +222,18 @@ pub fn generate_from_api(api: &ir::Api, options: &CrateOptions) -> Result<Genera
         files.insert(format!("src/{path}"), format!("{header}{source}"));
     }
     files.insert("Cargo.toml".to_owned(), cargo_toml(api, options));
+    if let Some(changelog) = &options.changelog {
+        files.insert("CHANGELOG.md".to_owned(), changelog.clone());
+    }
     Ok(GeneratedCrate { files })
 }
 
 fn cargo_toml(api: &ir::Api, options: &CrateOptions) -> String {
     let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let base = options.version.as_deref().unwrap_or("0.1.0");
     let version = match &api.revision {
-        Some(revision) => format!("0.1.0+{revision}"),
-        None => "0.1.0".to_owned(),
+        Some(revision) => format!("{base}+{revision}"),
+        None => base.to_owned(),
     };
     format!(
         "# Generated by discogen from {source}. Do not edit: run `cargo xtask generate`.\n\

@@ -1,6 +1,8 @@
 //! The project's commands as a library, so that tests can check freshness without spawning cargo.
 
+pub mod changes;
 pub mod corpus;
+pub mod fetch;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +21,16 @@ pub struct Job {
     /// The runtime crate's path as seen from `out`.
     pub runtime_path: String,
     pub location_endpoint: Option<String>,
+    /// The crate's release history and previous document: set for the APIs of the manifest, whose
+    /// crates get versions and a `CHANGELOG.md` from it (see [`changes`]).
+    pub release: Option<changes::ReleaseFiles>,
+}
+
+/// A crate generated in memory, and the release to record when writing it.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    pub generated: GeneratedCrate,
+    pub new_release: Option<changes::NewRelease>,
 }
 
 /// The project root (xtask lives one folder below it).
@@ -47,10 +59,19 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             out: root.join(&api.out),
             runtime_path: api.runtime_path(&manifest.runtime),
             location_endpoint: api.location_endpoint.clone(),
+            release: Some(changes::ReleaseFiles::for_document(
+                root,
+                &api.document,
+                &api.crate_name,
+            )),
         })
         .collect();
 
     let fixtures = root.join("tests/fixtures");
+    if !fixtures.exists() {
+        // A project without edge-case fixtures (e.g. a scratch root in tests).
+        return Ok(jobs);
+    }
     let mut documents: Vec<PathBuf> = std::fs::read_dir(&fixtures)
         .map_err(|e| format!("{}: {e}", fixtures.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -65,6 +86,7 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             out: root.join("tests/fixture-crates").join(&stem),
             runtime_path: "../../../runtime".to_owned(),
             location_endpoint: None,
+            release: None,
             document,
         });
     }
@@ -88,6 +110,7 @@ pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec
                 crate_name,
                 runtime_path: runtime.display().to_string(),
                 location_endpoint: None,
+                release: None,
             })
         })
         .collect()
@@ -102,15 +125,36 @@ fn file_stem(path: &Path) -> Result<String, String> {
 
 /// Generates one crate in memory, formatted as it is checked in.
 pub fn generate(job: &Job) -> Result<GeneratedCrate, String> {
+    generate_release(job).map(|generation| generation.generated)
+}
+
+/// Generates one crate in memory, with the version and changelog its release history gives it; when the
+/// document has a new revision, also the release that writing the crate records.
+pub fn generate_release(job: &Job) -> Result<Generation, String> {
     let text = std::fs::read_to_string(&job.document)
         .map_err(|e| format!("{}: {e}", job.document.display()))?;
+    let plan = match &job.release {
+        Some(files) => Some(changes::plan(
+            files,
+            &job.crate_name,
+            &job.source_label,
+            &text,
+        )?),
+        None => None,
+    };
     let options = discogen::CrateOptions {
         crate_name: job.crate_name.clone(),
         runtime_path: job.runtime_path.clone(),
         source: job.source_label.clone(),
         location_endpoint: job.location_endpoint.clone(),
+        version: plan.as_ref().map(|p| p.version.clone()),
+        changelog: plan.as_ref().map(|p| p.changelog.clone()),
     };
-    discogen::generate(&text, &options)
+    let generated = discogen::generate(&text, &options)
         .and_then(write::rustfmt_crate)
-        .map_err(|e| format!("{}: {e}", job.document.display()))
+        .map_err(|e| format!("{}: {e}", job.document.display()))?;
+    Ok(Generation {
+        generated,
+        new_release: plan.and_then(|p| p.new_release),
+    })
 }
