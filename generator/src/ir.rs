@@ -30,6 +30,8 @@ pub struct Api {
     pub root: Resource,
     /// The API's long-running operations service, when it has one the runtime's poller can drive.
     pub lro: Option<Lro>,
+    /// `features: ["dataWrapper"]`: request and response bodies travel as `{"data": ...}`.
+    pub data_wrapper: bool,
 }
 
 /// How the runtime's poller reaches this API's operations: the `Operation` schema and the accessor chains

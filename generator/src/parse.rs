@@ -32,6 +32,9 @@ pub struct Document {
     pub endpoints: Vec<Endpoint>,
     #[serde(default)]
     pub fully_encode_reserved_expansion: bool,
+    /// Protocol features, e.g. `dataWrapper`.
+    #[serde(default)]
+    pub features: Vec<String>,
     pub auth: Option<Auth>,
     #[serde(default)]
     pub parameters: BTreeMap<String, Schema>,

@@ -118,6 +118,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         global_params,
         root,
         lro,
+        data_wrapper: doc.features.iter().any(|f| f == "dataWrapper"),
     })
 }
 

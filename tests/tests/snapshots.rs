@@ -139,6 +139,7 @@ fixture_snapshots! {
     fixture_document_methods => "document_methods",
     fixture_enums => "enums",
     fixture_keywords => "keywords",
+    fixture_legacy => "legacy",
     fixture_maps => "maps",
     fixture_media => "media",
     fixture_nested => "nested",

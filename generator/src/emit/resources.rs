@@ -282,13 +282,28 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         .api_version
         .as_ref()
         .map(|v| quote!(request.api_version(#v);));
+    // `features: ["dataWrapper"]` APIs wrap JSON bodies in `{"data": ...}` both ways.
+    let wrapped = scope.api.data_wrapper;
     let body = method.request.as_ref().map(|body| {
         let field = ident(&body.rust_name);
-        quote!(request.json_body(&self.#field);)
+        if wrapped {
+            quote!(request.json_body(&::discogen_runtime::DataWrapper { data: &self.#field });)
+        } else {
+            quote!(request.json_body(&self.#field);)
+        }
     });
     let (response, execute) = match &method.response {
         Some(ty) => (scope.ty(ty), quote!(execute)),
         None => (quote!(()), quote!(execute_unit)),
+    };
+    let send_body = match (&method.response, wrapped) {
+        (Some(_), true) => quote! {
+            self.client
+                .execute::<::discogen_runtime::DataWrapper<#response>>(self.to_request())
+                .await
+                .map(|wrapper| wrapper.data)
+        },
+        _ => quote!(self.client.#execute(self.to_request()).await),
     };
 
     let send = scope.std("Send");
@@ -365,7 +380,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> ::discogen_runtime::Result<#response> {
-                self.client.#execute(self.to_request()).await
+                #send_body
             }
 
             #paging

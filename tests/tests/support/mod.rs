@@ -8,6 +8,9 @@
 //! exotic: a `Transfer-Encoding` request gets 501. Heads and bodies have size
 //! limits. Its tasks run on the test's runtime and end with the test.
 
+// Each test binary that includes this module uses a different part of it.
+#![allow(dead_code)]
+
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -87,7 +90,6 @@ impl Response {
     }
 
     /// A response whose body is `body` as sent, of media type `content_type`.
-    #[allow(dead_code)] // Not every test file that includes this module serves media.
     pub fn raw(status: u16, body: &str, content_type: &'static str) -> Self {
         Response {
             status,
@@ -98,7 +100,6 @@ impl Response {
     }
 
     /// The response with one more header.
-    #[allow(dead_code)] // Not every test file that includes this module sets headers.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
