@@ -1252,7 +1252,7 @@ impl<'a> Differ<'a> {
                 .to_owned(),
             );
         }
-        let (http_a, http_b) = (request_line(a), request_line(b));
+        let (http_a, http_b) = (a.request_line(), b.request_line());
         if http_a != http_b {
             push(
                 self,
@@ -1297,36 +1297,6 @@ fn method_label(wire: &[&str], chain: &[String], name: &str, fn_name: &str) -> S
         .chain(std::iter::once(format!("{fn_name}()")))
         .collect();
     format!("method `{}` (`{}`)", dotted.join("."), call.join("."))
-}
-
-/// `POST v1/{+name}:cancel`.
-fn request_line(method: &Method) -> String {
-    let verb = match method.http_method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Put => "PUT",
-        HttpMethod::Patch => "PATCH",
-        HttpMethod::Delete => "DELETE",
-    };
-    let path: String = method
-        .path
-        .iter()
-        .map(|part| match part {
-            PathPart::Literal(text) => text.clone(),
-            PathPart::Var { param, expansion } => {
-                let name = method
-                    .params
-                    .get(*param)
-                    .map(|p| p.wire_name.as_str())
-                    .unwrap_or("?");
-                match expansion {
-                    Expansion::Simple => format!("{{{name}}}"),
-                    Expansion::Reserved | Expansion::ReservedFull => format!("{{+{name}}}"),
-                }
-            }
-        })
-        .collect();
-    format!("{verb} {path}")
 }
 
 #[cfg(test)]

@@ -336,7 +336,42 @@ impl TypeDef {
     }
 }
 
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
 impl Method {
+    /// The method as the document writes it, e.g. `POST v1/{+name}:cancel`.
+    pub fn request_line(&self) -> String {
+        let path: String = self
+            .path
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.clone(),
+                PathPart::Var { param, expansion } => {
+                    let name = self
+                        .params
+                        .get(*param)
+                        .map(|p| p.wire_name.as_str())
+                        .unwrap_or("?");
+                    match expansion {
+                        Expansion::Simple => format!("{{{name}}}"),
+                        Expansion::Reserved | Expansion::ReservedFull => format!("{{+{name}}}"),
+                    }
+                }
+            })
+            .collect();
+        format!("{} {path}", self.http_method.as_str())
+    }
+
     pub fn required_params(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| p.required)
     }

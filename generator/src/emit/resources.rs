@@ -258,16 +258,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         }
     });
 
-    let http_method = format_ident!(
-        "{}",
-        match method.http_method {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
-        }
-    );
+    let http_method = format_ident!("{}", method.http_method.as_str());
     let path = path_expr(scope, method, &method.path);
     let queries = method
         .params
@@ -337,7 +328,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
     let media = media_methods(scope, method, &response);
 
     let mut doc = vec![method.doc.clone().unwrap_or_default()];
-    let template = method_template(scope, method);
+    let template = method.request_line();
     doc.push(format!(
         "`{template}`{}",
         method
@@ -394,32 +385,6 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             }
         }
     }
-}
-
-/// `GET v2/{+name}/operations`, for the docs.
-fn method_template(_scope: &Scope<'_>, method: &Method) -> String {
-    let verb = match method.http_method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Put => "PUT",
-        HttpMethod::Patch => "PATCH",
-        HttpMethod::Delete => "DELETE",
-    };
-    let mut path = String::new();
-    for part in &method.path {
-        match part {
-            PathPart::Literal(text) => path.push_str(text),
-            PathPart::Var { param, expansion } => {
-                let plus = if *expansion == Expansion::Simple {
-                    ""
-                } else {
-                    "+"
-                };
-                path.push_str(&format!("{{{plus}{}}}", method.params[*param].wire_name));
-            }
-        }
-    }
-    format!("{verb} {path}")
 }
 
 /// The expression that builds the request path: a `format!` over percent-encoded variables.
