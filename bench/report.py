@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Turns the raw figures of bench/run.sh into the tables of BENCHMARKS.md.
+
+usage: report.py RESULTS_DIR CRITERION_DIR BENCHMARKS_MD
+
+Replaces the text between `<!-- bench:begin -->` and `<!-- bench:end -->` of BENCHMARKS_MD (creates the file
+if needed); everything outside the markers is kept, so notes written by hand survive a new run. Also
+prints the generated part. Only the standard library.
+"""
+
+import json
+import os
+import re
+import statistics
+import sys
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def load(results):
+    values = {}
+    for line in open(os.path.join(results, "results.tsv")):
+        key, _, value = line.rstrip("\n").partition("\t")
+        values.setdefault(key, []).append(value)
+    return values
+
+
+def median(values, key):
+    samples = [float(v) for v in values.get(key, [])]
+    return (statistics.median(samples), samples) if samples else (None, [])
+
+
+def criterion(cdir, group, name):
+    path = os.path.join(cdir, group, name, "new", "estimates.json")
+    if not os.path.exists(path):
+        return None
+    est = json.load(open(path))["median"]
+    ci = est["confidence_interval"]
+    return est["point_estimate"], ci["lower_bound"], ci["upper_bound"]
+
+
+def lines_of(src):
+    total = code = files = 0
+    for dirpath, _, names in os.walk(src):
+        for name in names:
+            if name.endswith(".rs"):
+                files += 1
+                for line in open(os.path.join(dirpath, name), encoding="utf-8"):
+                    total += 1
+                    s = line.strip()
+                    if s and not s.startswith("//"):
+                        code += 1
+    return total, code, files
+
+
+def count(src, pattern):
+    rx = re.compile(pattern, re.M)
+    if os.path.isfile(src):
+        return len(rx.findall(open(src, encoding="utf-8").read()))
+    n = 0
+    for dirpath, _, names in os.walk(src):
+        for name in names:
+            if name.endswith(".rs"):
+                n += len(rx.findall(open(os.path.join(dirpath, name), encoding="utf-8").read()))
+    return n
+
+
+def revision(src, pattern):
+    for dirpath, _, names in os.walk(src):
+        for name in sorted(names):
+            if name.endswith(".rs") or name == "Cargo.toml":
+                m = re.search(pattern, open(os.path.join(dirpath, name), encoding="utf-8").read())
+                if m:
+                    return m.group(1)
+    return "?"
+
+
+def secs(x):
+    return "n/a" if x is None else f"{x:.2f} s"
+
+
+def mb(x):
+    return "n/a" if x is None else f"{x / 1e6:.1f} MB"
+
+
+def ratio(a, b):
+    return "n/a" if a is None or b is None or b == 0 else f"{a / b:.2f}×"
+
+
+def us(ns):
+    return f"{ns / 1000:.1f} µs"
+
+
+def status(ok, miss):
+    return "**met**" if ok else f"**missed** ({miss})"
+
+
+def main():
+    results, cdir, out = sys.argv[1:4]
+    v = load(results)
+    one = lambda k: v.get(k, ["?"])[-1]
+    rows = []
+    w = rows.append
+
+    ours_dir, peer_dir = one("ours_dir"), one("peer_dir")
+    ours_lines = lines_of(os.path.join(ours_dir, "src"))
+    peer_lines = lines_of(os.path.join(peer_dir, "src"))
+    ours_methods = count(ours_dir, r'^\s*#\[must_use = "a request does nothing until it is sent"\]')
+    peer_methods = count(peer_dir, r"^\s*pub async fn doit\(")
+    ours_structs = count(os.path.join(ours_dir, "src", "schemas.rs"), r"^pub struct ")
+    ours_enums = count(os.path.join(ours_dir, "src", "schemas.rs"), r"^pub enum ")
+    peer_types = count(peer_dir, r"serde::Serialize, serde::Deserialize\)\]")
+    ours_rev = revision(ours_dir, r"\(revision (\d+)\)")
+    peer_rev = revision(peer_dir, r'version = "[\d.]+\+(\d+)"')
+
+    b_ours, b_ours_s = median(v, "build_ours")
+    b_peer, b_peer_s = median(v, "build_peer")
+    c_ours, c_ours_s = median(v, "check_ours")
+    c_peer, c_peer_s = median(v, "check_peer")
+    rlib = lambda k: float(v[k][-1]) if k in v else None
+    runs = one("runs")
+
+    w("## Figures")
+    w("")
+    w(f"Measured {one('date')} by `{one('command')}` on {one('nproc')} cores ({one('cpu')}), {one('memory')}, "
+      f"{one('os')}, {one('rustc')}. Load average {one('load_start')} at the start, {one('load_end')} at the "
+      f"end (the machine is shared). Whole run: {float(one('total_seconds')) / 60:.1f} min.")
+    w("")
+    w(f"Ours: `dialogflow-v2` (discogen), Discovery revision {ours_rev}: {ours_methods} methods, "
+      f"{ours_structs} schema structs and {ours_enums} enums. Peer: `google-dialogflow2` 6.0.0, revision {peer_rev}: {peer_methods} methods, "
+      f"{peer_types} schema structs, enums as strings (google-apis-rs emits only the schemas its methods reach).")
+    w("")
+    w("### Build and size")
+    w("")
+    w(f"`cargo clean -p X` then `cargo build -p X` / `cargo check -p X` in the bench workspace, dependencies "
+      f"already built, cargo's default `dev` profile with `incremental = false` for both; median of {runs} runs "
+      "(samples in brackets).")
+    w("")
+    w("| figure | ours | peer | ours/peer | target | status |")
+    w("|---|---|---|---|---|---|")
+    fmt = lambda s: ", ".join(f"{x:.1f}" for x in s)
+    build_ok = b_ours is not None and b_peer and b_ours / b_peer <= 0.5
+    w(f"| `cargo build` of the crate | {secs(b_ours)} [{fmt(b_ours_s)}] | {secs(b_peer)} [{fmt(b_peer_s)}] | "
+      f"{ratio(b_ours, b_peer)} | ≤ 0.50× | "
+      f"{status(build_ok, f'{b_ours / b_peer / 0.5:.1f}× the target' if b_ours and b_peer else 'n/a')} |")
+    w(f"| `cargo check` of the crate | {secs(c_ours)} [{fmt(c_ours_s)}] | {secs(c_peer)} [{fmt(c_peer_s)}] | "
+      f"{ratio(c_ours, c_peer)} | | |")
+    lines_ok = ours_lines[0] <= 0.5 * peer_lines[0]
+    w(f"| lines of Rust (`src/**/*.rs`) | {ours_lines[0]:,} ({ours_lines[2]} files) | {peer_lines[0]:,} "
+      f"({peer_lines[2]} files) | {ratio(ours_lines[0], peer_lines[0])} | ≤ 0.50× | "
+      f"{status(lines_ok, f'{ours_lines[0] / peer_lines[0]:.2f}×')} |")
+    w(f"| of which code (not blank, not `//`) | {ours_lines[1]:,} | {peer_lines[1]:,} | "
+      f"{ratio(ours_lines[1], peer_lines[1])} | | |")
+    w(f"| rlib, dev profile | {mb(rlib('rlib_dev_ours'))} | {mb(rlib('rlib_dev_peer'))} | "
+      f"{ratio(rlib('rlib_dev_ours'), rlib('rlib_dev_peer'))} | | |")
+    w(f"| rlib, release profile | {mb(rlib('rlib_release_ours'))} | {mb(rlib('rlib_release_peer'))} | "
+      f"{ratio(rlib('rlib_release_ours'), rlib('rlib_release_peer'))} | | |")
+    w("")
+
+    if "build_lean" in v:
+        w("### Variants of our crate (hand-made by `bench/variants.py`, same method)")
+        w("")
+        w("Made from the checked-in crate for this measurement: " + open(os.path.join(results, "variants.txt")).read().strip() + ".")
+        w("")
+        w("| variant | `cargo build` | `cargo check` | rlib (dev) | build vs ours | build vs peer |")
+        w("|---|---|---|---|---|---|")
+        for key, label in [
+            ("ours", "ours as generated"),
+            ("features_all", "features per resource family, all on (default)"),
+            ("features_ops", "features: none (`--no-default-features`): `operations` only, always on"),
+            ("lean", "lean: no schemas of other API versions that no method reaches"),
+        ]:
+            b, _ = median(v, f"build_{key}")
+            c, _ = median(v, f"check_{key}")
+            w(f"| {label} | {secs(b)} | {secs(c)} | {mb(rlib(f'rlib_dev_{key}'))} | {ratio(b, b_ours)} | "
+              f"{ratio(b, b_peer)} |")
+        w("")
+
+    w("### One `operations.get` round trip on 127.0.0.1")
+    w("")
+    w("Same emulator (on its own runtime and thread), keep-alive connections, the clients on a current-thread "
+      "tokio runtime. Floor: a hand-written reqwest GET + serde_json decode into our "
+      "`GoogleLongrunningOperation` (the HTTP stack ours uses, nothing around it).")
+    w("")
+    paired = {}
+    path = os.path.join(results, "roundtrip-paired.txt")
+    if os.path.exists(path):
+        for line in open(path):
+            parts = line.split()
+            paired[parts[0]] = [float(x) for x in parts[1:]]
+    floor, ours, peer = (criterion(cdir, "roundtrip", n) for n in ("floor", "ours", "peer"))
+    if paired and floor and ours and peer:
+        rounds, batch = int(paired["rounds"][0]), int(paired["batch"][0])
+        w(f"Paired: {rounds} rounds in which each client makes {batch} calls in turn (rotating who goes first), "
+          "so that load from elsewhere hits all three alike; ratios are medians of the per-round ratios "
+          "(quartiles in brackets). Client CPU is the client thread's CPU time per call "
+          "(`CLOCK_THREAD_CPUTIME_ID`): the client's own work, without the server or waiting.")
+        w("")
+        w("| client | criterion median (95% CI) | paired wall per call | client CPU per call | "
+          "floor/client (paired) | target | status |")
+        w("|---|---|---|---|---|---|---|")
+        q = lambda k: paired[k]
+        fo, po = q("floor_over_ours"), q("peer_over_ours")
+        rt_ok = fo[0] >= 0.95
+        w(f"| floor: raw reqwest | {us(floor[0])} ({us(floor[1])}–{us(floor[2])}) | {us(q('floor_ns')[0])} | "
+          f"{us(q('floor_cpu_ns')[0])} | 1 | | |")
+        w(f"| ours: `dialogflow-v2` | {us(ours[0])} ({us(ours[1])}–{us(ours[2])}) | {us(q('ours_ns')[0])} | "
+          f"{us(q('ours_cpu_ns')[0])} | {fo[0]:.3f} [{fo[1]:.3f}, {fo[2]:.3f}] | ≥ 0.95 | "
+          f"{status(rt_ok, f'{fo[0]:.3f}')} |")
+        w(f"| peer: `google-dialogflow2` | {us(peer[0])} ({us(peer[1])}–{us(peer[2])}) | {us(q('peer_ns')[0])} | "
+          f"{us(q('peer_cpu_ns')[0])} | {fo[0] / po[0]:.3f} | | |")
+        w("")
+        w(f"peer/ours (paired, wall time): {po[0]:.3f} [{po[1]:.3f}, {po[2]:.3f}] — below 1 means the peer is faster.")
+    else:
+        w("(round-trip results missing)")
+    w("")
+    w("### Decode (criterion, median)")
+    w("")
+    w("| input | ours | peer | ours/peer (time) |")
+    w("|---|---|---|---|")
+    for group, label in [("decode-operation", "Operation with metadata and response"),
+                         ("decode-payload", "the response as its typed schema (ConversationModel)")]:
+        o, p = criterion(cdir, group, "ours"), criterion(cdir, group, "peer")
+        size = None
+        bench = os.path.join(cdir, group, "ours", "new", "benchmark.json")
+        if os.path.exists(bench):
+            tp = json.load(open(bench)).get("throughput") or {}
+            size = tp.get("Bytes")
+        if o and p:
+            mbs = lambda ns: f" = {size / ns * 1e3:.0f} MB/s" if size else ""
+            w(f"| {label} ({size} bytes) | {us(o[0])}{mbs(o[0])} | {us(p[0])}{mbs(p[0])} | {o[0] / p[0]:.2f}× |")
+    w("")
+
+    w("### Generating the four crates")
+    w("")
+    gen = {}
+    crates = []
+    path = os.path.join(results, "gentime.txt")
+    if os.path.exists(path):
+        for line in open(path):
+            parts = line.split()
+            if parts and parts[0] == "crate":
+                crates.append(parts[1:])
+            elif len(parts) == 2:
+                gen[parts[0]] = float(parts[1])
+    x_gen, x_gen_s = median(v, "xtask_generate")
+    x_chk, _ = median(v, "xtask_check")
+    w("| figure | time | target | status |")
+    w("|---|---|---|---|")
+    if x_gen is not None:
+        gen_ok = x_gen < 2.0
+        w(f"| `xtask generate --discovery <4 documents> --out DIR` (release binary, rustfmt included, "
+          f"median of {len(x_gen_s)}) | {secs(x_gen)} | < 2 s | {status(gen_ok, f'{x_gen - 2.0:+.2f} s')} |")
+    if gen:
+        w(f"| in process: `discogen::generate` × 4 (parse, resolve, emit, prettyplease) | "
+          f"{secs(gen.get('generate_s'))} | | |")
+        w(f"| in process: rustfmt over the generated files | {secs(gen.get('rustfmt_s'))} | | |")
+    if x_chk is not None:
+        w(f"| `xtask generate --check` (all {one('xtask_check_crates')} project crates incl. fixtures, "
+          f"release notes) | {secs(x_chk)} | | |")
+    if crates:
+        w("")
+        w("Per crate (in process, without rustfmt): " + ", ".join(
+            f"`{name}` {float(t):.2f} s ({int(n):,} lines)" for name, t, n in crates) + ".")
+    w("")
+
+    text = "\n".join(rows)
+    block = f"{BEGIN}\n{text}\n{END}"
+    if os.path.exists(out):
+        doc = open(out).read()
+        if BEGIN in doc and END in doc:
+            doc = doc[: doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+        else:
+            doc = doc.rstrip("\n") + "\n\n" + block + "\n"
+    else:
+        doc = "# Benchmarks\n\nReproduce with `bench/run.sh` (see bench/run.sh).\n\n" + block + "\n"
+    open(out, "w").write(doc)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

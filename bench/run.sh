@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Benchmarks the generated dialogflow-v2 crate against the published google-dialogflow2 6.0.0 and writes the
+# figures into BENCHMARKS.md (between its markers). One run, same machine, one command:
+#
+#   bench/run.sh [RUNS]        RUNS: timed builds/checks per crate (default 3; medians are reported)
+#
+# Environment: BENCH_SKIP_VARIANTS=1 skips the hand-made variants (features per resource, lean schemas);
+# BENCH_GEN_RUNS (default 5) sets the generator runs.
+#
+# Steps: warm-up builds of every dependency (untimed) → timed `cargo clean -p X && cargo build/check -p X`,
+# interleaved, RUNS times → rlib sizes and line counts → criterion (round trip, decode) → generator timing
+# (in process, and the release `xtask` binary) → bench/report.py writes BENCHMARKS.md.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+RUNS="${1:-${RUNS:-3}}"
+GEN_RUNS="${BENCH_GEN_RUNS:-5}"
+T="$BENCH/target"
+R="$T/results"
+VARIANTS=$([[ "${BENCH_SKIP_VARIANTS:-0}" == 1 ]] && echo 0 || echo 1)
+export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
+unset RUSTFLAGS CARGO_BUILD_RUSTFLAGS
+
+cd "$BENCH"
+rm -rf "$R" "$T/criterion"
+mkdir -p "$R"
+START=$EPOCHREALTIME
+say() { printf '[bench %4.0fs] %s\n' "$(echo "$EPOCHREALTIME - $START" | bc)" "$*" >&2; }
+trap 'say "failed at line $LINENO (exit $?)"' ERR
+record() { printf '%s\t%s\n' "$1" "$2" >>"$R/results.tsv"; }
+
+# --- machine -------------------------------------------------------------------------------------------
+record date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+record nproc "$(nproc)"
+record cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+record memory "$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+record rustc "$(rustc -V)"
+record os "$(uname -sr)"
+record load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+record runs "$RUNS"
+record command "bench/run.sh $RUNS"
+say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (prefer < 1: the CPU is shared)"
+
+# --- variants of our crate (bench/variants.py) ---------------------------------------------------------
+if [[ $VARIANTS == 1 ]]; then
+    say "writing the variants of dialogflow-v2 into target/variants"
+    python3 "$BENCH/variants.py" "$ROOT/generated/dialogflow-v2" "$T/variants" "$ROOT/runtime" \
+        | tee "$R/variants.txt" >&2
+    for v in features lean; do cp "$BENCH/Cargo.lock" "$T/variants/$v/Cargo.lock"; done
+fi
+
+# --- warm-up: every dependency built (and checked) once, untimed --------------------------------------
+say "warm-up: dev build and check of both crates' dependencies"
+cargo build -q -p discogen-bench
+cargo check -q -p dialogflow-v2 -p google-dialogflow2
+if [[ $VARIANTS == 1 ]]; then
+    for v in features lean; do
+        cargo build -q --manifest-path "$T/variants/$v/Cargo.toml" --target-dir "$T"
+        cargo check -q --manifest-path "$T/variants/$v/Cargo.toml" --target-dir "$T"
+    done
+fi
+say "warm-up: release builds (criterion benches, generator)"
+cargo bench -q -p discogen-bench --no-run 2>/dev/null
+cargo build -q --release -p discogen-gentime
+XTASK_OK=1
+cargo build -q --release --locked --manifest-path "$ROOT/Cargo.toml" -p xtask --target-dir "$T/xtask" \
+    || XTASK_OK=0
+
+# --- timed builds --------------------------------------------------------------------------------------
+# name | package | where (manifest, target dir) | features | rlib glob
+TARGETS=(
+    "ours|dialogflow-v2|||libdialogflow_v2-*.rlib"
+    "peer|google-dialogflow2|||libgoogle_dialogflow2-*.rlib"
+)
+if [[ $VARIANTS == 1 ]]; then
+    TARGETS+=(
+        "features_all|dialogflow-v2-features|--manifest-path $T/variants/features/Cargo.toml --target-dir $T||libdialogflow_v2_features-*.rlib"
+        "features_ops|dialogflow-v2-features|--manifest-path $T/variants/features/Cargo.toml --target-dir $T|--no-default-features|libdialogflow_v2_features-*.rlib"
+        "lean|dialogflow-v2-lean|--manifest-path $T/variants/lean/Cargo.toml --target-dir $T||libdialogflow_v2_lean-*.rlib"
+    )
+fi
+
+# One timed sample: clean the package, then time the command; redone once if cargo had to compile anything
+# else (a dependency edited meanwhile by someone else).
+sample() {
+    local name=$1 pkg=$2 where=$3 features=$4 mode=$5 try elapsed compiled
+    for try in 1 2; do
+        # shellcheck disable=SC2086
+        cargo clean -q -p "$pkg" $where
+        local t0=$EPOCHREALTIME
+        # shellcheck disable=SC2086
+        cargo "$mode" -p "$pkg" $where $features 2>"$R/last.log"
+        elapsed=$(echo "$EPOCHREALTIME - $t0" | bc)
+        compiled=$(grep -c '^ *\(Compiling\|Checking\)' "$R/last.log" || true)
+        [[ $compiled -le 1 ]] && break
+        say "  $name $mode compiled $compiled crates (a dependency changed?): again"
+    done
+    record "${mode}_${name}" "$elapsed"
+    say "  $mode $name: ${elapsed}s"
+}
+
+for run in $(seq 1 "$RUNS"); do
+    say "timed builds, run $run of $RUNS"
+    for entry in "${TARGETS[@]}"; do
+        IFS='|' read -r name pkg where features glob <<<"$entry"
+        sample "$name" "$pkg" "$where" "$features" check
+        sample "$name" "$pkg" "$where" "$features" build
+        record "rlib_dev_$name" "$(stat -c %s "$T"/debug/deps/$glob | tail -1)"
+    done
+done
+
+# --- sizes of the release rlibs (built for the benches) and line counts ----------------------------------
+record rlib_release_ours "$(stat -c %s "$T"/release/deps/libdialogflow_v2-*.rlib | tail -1)"
+record rlib_release_peer "$(stat -c %s "$T"/release/deps/libgoogle_dialogflow2-*.rlib | tail -1)"
+PEER_DIR=$(cargo metadata -q --format-version 1 | python3 -c '
+import json, os, sys
+for p in json.load(sys.stdin)["packages"]:
+    if p["name"] == "google-dialogflow2":
+        print(os.path.dirname(p["manifest_path"]))')
+record peer_dir "$PEER_DIR"
+record ours_dir "$ROOT/generated/dialogflow-v2"
+
+# --- criterion: round trip and decode ------------------------------------------------------------------
+say "criterion: round trip (operations.get on 127.0.0.1) and decode"
+BENCH_RESULTS="$R" cargo bench -q -p discogen-bench --bench roundtrip --bench decode -- --noplot 2>&1 \
+    | grep -v '^\(Gnuplot\|Benchmarking\|WARNING\)' | tee "$R/criterion.txt" >&2
+
+# --- generator -----------------------------------------------------------------------------------------
+say "generator: in process, $GEN_RUNS runs"
+"$T/release/discogen-gentime" "$ROOT" "$GEN_RUNS" | tee "$R/gentime.txt" >&2
+if [[ $XTASK_OK == 1 ]]; then
+    say "generator: the release xtask binary, four crates into target/gen-out, $GEN_RUNS runs"
+    DOCS=()
+    while read -r doc; do DOCS+=("$ROOT/discovery/$doc"); done \
+        < <(sed -n 's/^document *= *"\(.*\)"/\1/p' "$ROOT/discovery/manifest.toml")
+    for run in $(seq 1 "$GEN_RUNS"); do
+        t0=$EPOCHREALTIME
+        "$T/xtask/release/xtask" generate --discovery "${DOCS[@]}" --out "$T/gen-out" >/dev/null
+        record xtask_generate "$(echo "$EPOCHREALTIME - $t0" | bc)"
+        t0=$EPOCHREALTIME
+        "$T/xtask/release/xtask" generate --check >/dev/null 2>&1 || true
+        record xtask_check "$(echo "$EPOCHREALTIME - $t0" | bc)"
+    done
+    record xtask_crates "${#DOCS[@]}"
+    record xtask_check_crates "$(("$(find "$ROOT/tests/fixtures" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)" + ${#DOCS[@]}))"
+else
+    say "generator: the xtask release build failed (main Cargo.lock out of date?): CLI timing skipped"
+fi
+
+record load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+record total_seconds "$(echo "$EPOCHREALTIME - $START" | bc)"
+say "writing BENCHMARKS.md"
+python3 "$BENCH/report.py" "$R" "$T/criterion" "$ROOT/BENCHMARKS.md"
