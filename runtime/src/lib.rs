@@ -17,6 +17,7 @@ pub mod details;
 mod error;
 pub mod lro;
 mod media;
+pub mod object;
 mod open_enum;
 pub mod paginate;
 pub mod path;

@@ -58,7 +58,8 @@ pub fn deserialize<'de, T: Wire, D: Deserializer<'de>>(d: D) -> Result<T, D::Err
 }
 
 /// Adapter: serializes a borrowed `T: Wire` through [`Wire::serialize_wire`].
-struct Ser<'a, T>(&'a T);
+#[derive(Debug)]
+pub struct Ser<'a, T>(pub &'a T);
 
 impl<T: Wire> Serialize for Ser<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -67,7 +68,8 @@ impl<T: Wire> Serialize for Ser<'_, T> {
 }
 
 /// Adapter: deserializes a `T: Wire` through [`Wire::deserialize_wire`].
-struct De<T>(T);
+#[derive(Debug)]
+pub struct De<T>(pub T);
 
 impl<'de, T: Wire> Deserialize<'de> for De<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
