@@ -334,11 +334,15 @@ impl fmt::Display for Version {
     }
 }
 
-/// Parses and resolves two documents and compares them.
-pub fn diff_documents(old: &str, new: &str) -> Result<Report, Error> {
+/// Parses and resolves two documents and compares them. `omit_unreached` is the crate's selection rule
+/// (see [`crate::select`]), applied to both, so the report speaks of the types the crate has.
+pub fn diff_documents(old: &str, new: &str, omit_unreached: &[String]) -> Result<Report, Error> {
     let load = |text: &str, which: &str| {
         crate::parse::parse(text)
-            .and_then(|doc| crate::resolve::resolve(&doc))
+            .and_then(|mut doc| {
+                crate::select::omit_unreached(&mut doc, omit_unreached);
+                crate::resolve::resolve(&doc)
+            })
             .map_err(|e| Error::new(e.path, format!("{which} document: {}", e.message)))
     };
     Ok(diff(&load(old, "old")?, &load(new, "new")?))

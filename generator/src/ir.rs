@@ -32,6 +32,18 @@ pub struct Api {
     pub lro: Option<Lro>,
     /// `features: ["dataWrapper"]`: request and response bodies travel as `{"data": ...}`.
     pub data_wrapper: bool,
+    /// The crate's cargo features, one per resource family (see [`crate::cargo_features`]); empty when
+    /// the API has too few families to choose from.
+    pub cargo_features: Vec<CargoFeature>,
+}
+
+/// A cargo feature that gates a family of resources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoFeature {
+    pub name: String,
+    /// The family's resources, e.g. `projects.agent` and `projects.locations.agent`; none for
+    /// [`crate::cargo_features::UNREACHED`].
+    pub resources: Vec<String>,
 }
 
 /// How the runtime's poller reaches this API's operations: the `Operation` schema and the accessor chains
@@ -93,6 +105,8 @@ pub struct TypeDef {
     /// The schema id, or for a synthetic type the JSON path it came from.
     pub origin: String,
     pub kind: TypeKind,
+    /// The cargo features any of which compiles this type; empty: always compiled.
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +191,9 @@ pub struct Resource {
     pub deprecated: bool,
     pub methods: Vec<Method>,
     pub resources: Vec<Resource>,
+    /// The cargo features any of which compiles this resource's module: a family's root resource has its
+    /// family's; a scope with no methods of its own, those of its children. Empty: always compiled.
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@
 //! build script to write into `OUT_DIR`. [`diff`] reports what changed in the generated API between two
 //! revisions of a document, and the version bump that follows.
 
+pub mod cargo_features;
 pub mod diff;
 pub mod emit;
 pub mod features;
@@ -17,6 +18,7 @@ pub mod manifest;
 pub mod names;
 pub mod parse;
 pub mod resolve;
+pub mod select;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +64,8 @@ pub struct CrateOptions {
     pub version: Option<String>,
     /// The contents of the crate's `CHANGELOG.md`; `None` writes none.
     pub changelog: Option<String>,
+    /// Schema name prefixes whose unreached schemas are left out (see [`select::omit_unreached`]).
+    pub omit_unreached: Vec<String>,
 }
 
 /// The files of one generated crate: path relative to the crate's folder → contents.
@@ -76,9 +80,11 @@ pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate
     generate_from_api(&api, options)
 }
 
-/// Parses and resolves a document, with the overrides of `options`.
-fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
-    let doc = parse::parse(document)?;
+/// Parses, selects and resolves a document, with the overrides of `options`.
+pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
+    let mut doc = parse::parse(document)?;
+    select::check_prefixes(&doc, &options.omit_unreached)?;
+    select::omit_unreached(&mut doc, &options.omit_unreached);
     let mut api = resolve::resolve(&doc)?;
     if let Some(template) = &options.location_endpoint {
         let rest = template.replacen("{location}", "", 1);
@@ -101,7 +107,7 @@ fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, E
 /// (`include!(concat!(env!("OUT_DIR"), "/api.rs"));` in `lib.rs`), not inside a module. An included file
 /// cannot carry inner attributes: the crate-level docs are left out (write your own `//!` docs), and any
 /// other crate-level attribute is put on each top-level item instead. The crate's dependencies are the
-/// generated `Cargo.toml`'s: `discogen-runtime`, `serde` (with `derive`) and `serde_json`.
+/// generated `Cargo.toml`'s: `discogen-runtime`, `serde` and `serde_json`.
 ///
 /// ```no_run
 /// // build.rs
@@ -247,8 +253,9 @@ fn cargo_toml(api: &ir::Api, options: &CrateOptions) -> String {
          \n\
          [dependencies]\n\
          discogen-runtime = {{ path = {runtime} }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n",
+         serde = \"1\"\n\
+         serde_json = \"1\"\n\
+         {features}",
         source = options.source,
         name = quoted(&options.crate_name),
         version = quoted(&version),
@@ -257,5 +264,37 @@ fn cargo_toml(api: &ir::Api, options: &CrateOptions) -> String {
             api.title, api.version
         )),
         runtime = quoted(&options.runtime_path),
+        features = features_toml(api),
     )
+}
+
+/// `[features]`: one per resource family, all in `default`; and docs.rs labels for what each gates.
+fn features_toml(api: &ir::Api) -> String {
+    if api.cargo_features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = api
+        .cargo_features
+        .iter()
+        .map(|f| toml::Value::String(f.name.clone()).to_string())
+        .collect();
+    let mut out = format!(
+        "\n[features]\n# One per resource family; see the crate docs.\ndefault = [\n{}]\n",
+        names
+            .iter()
+            .map(|n| format!("    {n},\n"))
+            .collect::<String>()
+    );
+    for feature in &api.cargo_features {
+        let what = if feature.resources.is_empty() {
+            "schemas no method reaches (events, operation responses)".to_owned()
+        } else {
+            feature.resources.join(", ")
+        };
+        out.push_str(&format!("# {what}\n{} = []\n", feature.name));
+    }
+    out.push_str(
+        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+    );
+    out
 }

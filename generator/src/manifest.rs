@@ -25,6 +25,10 @@ pub struct ManifestApi {
     pub out: String,
     /// Regional endpoints the document does not list: a URL with `{location}`.
     pub location_endpoint: Option<String>,
+    /// Schema name prefixes (other API versions bundled in the document) whose schemas are left out
+    /// unless something kept reaches them.
+    #[serde(default)]
+    pub omit_unreached: Vec<String>,
 }
 
 impl Manifest {

@@ -68,6 +68,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         deprecated: false,
         methods: Vec::new(),
         resources: Vec::new(),
+        features: Vec::new(),
     };
     resolver
         .namespaces
@@ -82,7 +83,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
 
     let base_url = base_url(doc);
     let service_path = doc.service_path.clone().unwrap_or_default();
-    Ok(Api {
+    let mut api = Api {
         name: doc.name.clone(),
         version: doc.version.clone(),
         title: doc
@@ -119,7 +120,10 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         root,
         lro,
         data_wrapper: doc.features.iter().any(|f| f == "dataWrapper"),
-    })
+        cargo_features: Vec::new(),
+    };
+    crate::cargo_features::assign(&mut api);
+    Ok(api)
 }
 
 fn base_url(doc: &Document) -> String {
@@ -176,6 +180,7 @@ impl<'d> Resolver<'d> {
                 doc: schema.description.clone(),
                 origin: key.clone(),
                 kind: TypeKind::Alias(TypeRef::Any),
+                features: Vec::new(),
             });
         }
     }
@@ -358,6 +363,7 @@ impl<'d> Resolver<'d> {
             doc: schema.description.clone(),
             origin: path.to_owned(),
             kind,
+            features: Vec::new(),
         });
         TypeRef::Named(id)
     }
@@ -387,6 +393,7 @@ impl<'d> Resolver<'d> {
                 deprecated: child.deprecated,
                 methods: Vec::new(),
                 resources: Vec::new(),
+                features: Vec::new(),
             };
             let mut sub_accessors = Namespace::default();
             let child_path = key_path(&format!("{path}.resources"), wire);

@@ -76,7 +76,7 @@ fn base() -> Value {
 }
 
 fn report(old: &Value, new: &Value) -> Report {
-    diff_documents(&old.to_string(), &new.to_string()).unwrap()
+    diff_documents(&old.to_string(), &new.to_string(), &[]).unwrap()
 }
 
 /// Applies `edit` to a copy of the base document and reports the change from the base.
@@ -393,7 +393,7 @@ fn revision(name: &str) -> String {
 }
 
 fn real(old: &str, new: &str) -> (Report, String) {
-    let report = diff_documents(&revision(old), &revision(new)).unwrap();
+    let report = diff_documents(&revision(old), &revision(new), &[]).unwrap();
     let text = format!(
         "{}\n{}\n\n{}",
         report.title,

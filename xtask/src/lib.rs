@@ -21,6 +21,8 @@ pub struct Job {
     /// The runtime crate's path as seen from `out`.
     pub runtime_path: String,
     pub location_endpoint: Option<String>,
+    /// The manifest's selection rule (see `discogen::select`).
+    pub omit_unreached: Vec<String>,
     /// The crate's release history and previous document: set for the APIs of the manifest, whose
     /// crates get versions and a `CHANGELOG.md` from it (see [`changes`]).
     pub release: Option<changes::ReleaseFiles>,
@@ -59,6 +61,7 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             out: root.join(&api.out),
             runtime_path: api.runtime_path(&manifest.runtime),
             location_endpoint: api.location_endpoint.clone(),
+            omit_unreached: api.omit_unreached.clone(),
             release: Some(changes::ReleaseFiles::for_document(
                 root,
                 &api.document,
@@ -86,11 +89,30 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             out: root.join("tests/fixture-crates").join(&stem),
             runtime_path: "../../../runtime".to_owned(),
             location_endpoint: None,
+            omit_unreached: Vec::new(),
             release: None,
             document,
         });
     }
     Ok(jobs)
+}
+
+/// The `omit_unreached` rule of the manifest API whose document has the file name of `document` (none when
+/// no API has it), so that `diff` reports the types the crate has.
+pub fn manifest_omit_rule(root: &Path, document: &Path) -> Result<Vec<String>, String> {
+    let manifest_path = root.join("discovery/manifest.toml");
+    let Ok(text) = std::fs::read_to_string(&manifest_path) else {
+        return Ok(Vec::new());
+    };
+    let manifest =
+        Manifest::parse(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let name = document.file_name().and_then(|n| n.to_str());
+    Ok(manifest
+        .apis
+        .into_iter()
+        .find(|api| Some(api.document.as_str()) == name)
+        .map(|api| api.omit_unreached)
+        .unwrap_or_default())
 }
 
 /// Jobs for documents outside the manifest: one crate per document, in `out/<crate-name>`.
@@ -110,6 +132,7 @@ pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec
                 crate_name,
                 runtime_path: runtime.display().to_string(),
                 location_endpoint: None,
+                omit_unreached: Vec::new(),
                 release: None,
             })
         })
@@ -139,6 +162,7 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
             &job.crate_name,
             &job.source_label,
             &text,
+            &job.omit_unreached,
         )?),
         None => None,
     };
@@ -149,6 +173,7 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
         location_endpoint: job.location_endpoint.clone(),
         version: plan.as_ref().map(|p| p.version.clone()),
         changelog: plan.as_ref().map(|p| p.changelog.clone()),
+        omit_unreached: job.omit_unreached.clone(),
     };
     let generated = discogen::generate(&text, &options)
         .and_then(write::rustfmt_crate)

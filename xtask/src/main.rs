@@ -4,7 +4,8 @@
 //! - `cargo xtask generate --check` fails, naming the stale files, when they differ from fresh output.
 //! - `cargo xtask generate --discovery FILE... --out DIR` generates crates for any documents.
 //! - `cargo xtask fetch [API...] [--base-url URL] [--force]` downloads the current documents.
-//! - `cargo xtask diff OLD.json NEW.json [--docs] [--summary] [--version X.Y.Z]` reports the API changes.
+//! - `cargo xtask diff OLD.json NEW.json [--docs] [--summary] [--version X.Y.Z]` reports the API changes
+//!   (with the manifest's `omit_unreached` rule of the API whose document NEW is named like).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -216,8 +217,9 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
     let read = |path: &PathBuf| {
         std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
     };
-    let report =
-        discogen::diff::diff_documents(&read(old)?, &read(new)?).map_err(|e| e.to_string())?;
+    let omit = xtask::manifest_omit_rule(&xtask::project_root(), new)?;
+    let report = discogen::diff::diff_documents(&read(old)?, &read(new)?, &omit)
+        .map_err(|e| e.to_string())?;
     if !summary_only {
         println!(
             "{}",

@@ -31,6 +31,7 @@ fn main() {
                 runtime_path: api.runtime_path(&manifest.runtime),
                 source: format!("discovery/{}", api.document),
                 location_endpoint: api.location_endpoint.clone(),
+                omit_unreached: api.omit_unreached.clone(),
                 ..Default::default()
             };
             (api.crate_name.clone(), text, options)

@@ -2,10 +2,12 @@
 
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `locations` resource.
+#[cfg(feature = "metrics_scopes")]
 pub mod locations;
 
 /// The `operations` resource.
 pub mod operations;
 
 /// The `projects` resource.
+#[cfg(any(feature = "dashboards", feature = "prometheus"))]
 pub mod projects;

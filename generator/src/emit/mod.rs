@@ -70,6 +70,15 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[cfg(feature = "x")]` for an item any of `features` compiles; nothing for an item always compiled.
+pub(crate) fn cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
 /// What a module declares, so that std names are written short unless a generated item shadows them.
 pub(crate) struct Scope<'a> {
     pub api: &'a Api,
@@ -135,16 +144,6 @@ impl<'a> Scope<'a> {
         } else {
             quote!(Ok)
         }
-    }
-
-    /// The path of `Option::is_none` for `skip_serializing_if`.
-    pub fn is_none_path(&self) -> String {
-        if self.declared.contains("Option") {
-            "::std::option::Option::is_none"
-        } else {
-            "Option::is_none"
-        }
-        .to_owned()
     }
 
     /// The Rust type of a field, parameter or response.

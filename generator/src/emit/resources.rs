@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, sanitize};
 use super::types::module_types;
-use super::{ident, Scope};
+use super::{cfg, ident, Scope};
 use crate::ir::*;
 
 /// `resources.rs`: the top-level resource modules and the document-level methods.
@@ -14,7 +14,8 @@ pub fn resources_rs(api: &Api) -> TokenStream {
     let modules = api.root.resources.iter().map(|r| {
         let name = ident(r.module.last().map(String::as_str).unwrap_or_default());
         let doc = format!(" The `{}` resource.", r.wire_name);
-        quote! { #[doc = #doc] pub mod #name; }
+        let cfg = cfg(&r.features);
+        quote! { #[doc = #doc] #cfg pub mod #name; }
     });
     let scope = Scope::new(
         api,
@@ -61,7 +62,8 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
         let name = ident(child.module.last().map(String::as_str).unwrap_or_default());
         let body = resource_body(api, child);
         let doc = format!(" The `{}` resource.", wire_path(api, child));
-        quote! { #[doc = #doc] pub mod #name { #body } }
+        let cfg = cfg(&child.features);
+        quote! { #[doc = #doc] #cfg pub mod #name { #body } }
     });
     quote! {
         #[doc = #handle_doc]
@@ -107,9 +109,23 @@ pub fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
     let path: Vec<_> = child.module.iter().skip(1).map(|m| ident(m)).collect();
     let handle = ident(&child.handle);
     let doc = format!(" The `{}` resource.", child.wire_name);
+    let needs = (!child.features.is_empty()).then(|| {
+        let names: Vec<String> = child.features.iter().map(|f| format!("`{f}`")).collect();
+        let note = match names.as_slice() {
+            [one] => format!(" Needs the cargo feature {one} (on by default)."),
+            many => format!(
+                " Needs one of the cargo features {} (on by default).",
+                many.join(", ")
+            ),
+        };
+        quote!(#[doc = ""] #[doc = #note])
+    });
+    let cfg = cfg(&child.features);
     let deprecated = child.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #[doc = #doc]
+        #needs
+        #cfg
         #deprecated
         pub fn #name(&self) -> crate::resources #(::#path)* :: #handle {
             crate::resources #(::#path)* :: #handle { client: #client }

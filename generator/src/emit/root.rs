@@ -18,8 +18,12 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let scopes = scopes(api);
     let types = module_types(api, &[]);
     let lro = api.lro.as_ref().map(|lro| operations(api, lro));
+    // docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` labels what each feature gates.
+    let doc_cfg =
+        (!api.cargo_features.is_empty()).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     quote! {
         #crate_docs
+        #doc_cfg
 
         pub mod resources;
         pub mod schemas;
@@ -45,6 +49,29 @@ fn crate_docs(api: &Api) -> TokenStream {
         api.version,
         api.revision.as_ref().map(|r| format!(", revision {r}")).unwrap_or_default()
     ));
+    if !api.cargo_features.is_empty() {
+        let mut table = format!(
+            "## Cargo features\n\n\
+             One per resource family, all on by default. To compile only the resources you call, depend on \
+             this crate with `default-features = false` and name them, e.g. `features = [\"{}\"]`. The \
+             client, the operations service and the schemas they use are always compiled.\n\n\
+             | feature | what it compiles |\n|---|---|\n",
+            api.cargo_features[0].name
+        );
+        for feature in &api.cargo_features {
+            let what = if feature.resources.is_empty() {
+                "the schemas no method names, even indirectly: payloads and events that arrive outside \
+                 these calls, and the responses and metadata of operations (decoded by their `@type`)"
+                    .to_owned()
+            } else {
+                let names: Vec<String> =
+                    feature.resources.iter().map(|r| format!("`{r}`")).collect();
+                names.join(", ")
+            };
+            table.push_str(&format!("| `{}` | {what} |\n", feature.name));
+        }
+        paragraphs.push(table);
+    }
     crate_doc_attrs(&paragraphs.join("\n\n"))
 }
 

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::{ident, Scope};
+use super::{cfg, ident, Scope};
 use crate::ir::*;
 
 /// Every type declared in `module`, in id order.
@@ -30,12 +30,14 @@ pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
 
 /// Lets the runtime follow `nextPageToken` and hand out the list's items.
 fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> TokenStream {
+    let cfg = cfg(&def.features);
     let name = ident(&def.name);
     let field = ident(field);
     let item = scope.ty(item);
     let vec = scope.std("Vec");
     let option = scope.std("Option");
     quote! {
+        #cfg
         impl ::discogen_runtime::paginate::Page for #name {
             type Item = #item;
 
@@ -58,9 +60,11 @@ fn message_impl(api: &Api, def: &TypeDef) -> Option<TokenStream> {
     if api.lro.is_none() || !is_schema {
         return None;
     }
+    let cfg = cfg(&def.features);
     let name = ident(&def.name);
     let id = &def.origin;
     Some(quote! {
+        #cfg
         impl ::discogen_runtime::lro::Message for #name {
             const SCHEMA_ID: &'static str = #id;
         }
@@ -75,37 +79,19 @@ pub fn type_def(api: &Api, id: TypeId) -> TokenStream {
         TypeKind::Enum(e) => enum_def(&scope, def, e),
         TypeKind::Alias(target) => {
             let docs = doc_attrs(def.doc.as_deref());
+            let cfg = cfg(&def.features);
             let name = ident(&def.name);
             let target = scope.ty(target);
-            quote! { #docs pub type #name = #target; }
+            quote! { #docs #cfg pub type #name = #target; }
         }
     }
-}
-
-/// serde's `rename_all = "camelCase"` applied to a field name.
-fn serde_camel(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut capitalize = false;
-    for (i, c) in field.chars().enumerate() {
-        if c == '_' {
-            capitalize = true;
-        } else if capitalize {
-            out.push(c.to_ascii_uppercase());
-            capitalize = false;
-        } else if i == 0 {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
+    let cfg = cfg(&def.features);
     let name = ident(&def.name);
     let option = scope.std("Option");
-    let is_none = scope.is_none_path();
     let fields = s.fields.iter().map(|field| {
         let mut notes = Vec::new();
         if field.read_only {
@@ -121,42 +107,154 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             let boxed = scope.std("Box");
             ty = quote!(#boxed<#ty>);
         }
-        let rename = (serde_camel(field.rust_name.trim_start_matches("r#")) != field.wire_name)
-            .then(|| {
-                let wire = &field.wire_name;
-                quote!(rename = #wire,)
-            });
-        let with = scope
-            .api
-            .needs_wire(&field.ty)
-            .then(|| quote!(with = "::discogen_runtime::wire",));
         quote! {
             #docs
-            #[serde(#rename #with skip_serializing_if = #is_none)]
             pub #field_name: #option<#ty>,
         }
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
         let field_name = ident(rust_name);
-        let with = scope
-            .api
-            .needs_wire(ty)
-            .then(|| quote!(with = "::discogen_runtime::wire"));
         let map = scope.ty(&TypeRef::Map(Box::new(ty.clone())));
         quote! {
             /// Properties not declared above.
-            #[serde(flatten, #with)]
             pub #field_name: #map,
         }
     });
+    let object = object_impl(scope, def, s);
     quote! {
         #docs
-        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(default, rename_all = "camelCase")]
+        #cfg
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #object
+    }
+}
+
+/// The struct's JSON form: its keys, one `match` that reads a field, and the writes of the fields that are
+/// set (see the runtime's `object` module, which does the rest).
+fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let cfg = cfg(&def.features);
+    let name = ident(&def.name);
+    // The schema id; a synthetic struct (its origin is a JSON path) goes by its Rust name.
+    let schema_name = if def.origin.starts_with('$') {
+        def.name.trim_start_matches("r#")
+    } else {
+        def.origin.as_str()
+    };
+    let result = quote!(::std::result::Result);
+    let ok = scope.ok_variant();
+    let mut by_key: Vec<&Field> = s.fields.iter().collect();
+    by_key.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    let keys = by_key.iter().map(|f| &f.wire_name);
+    let count = by_key.len();
+    let arms = by_key.iter().enumerate().map(|(i, field)| {
+        let field_name = ident(&field.rust_name);
+        let read = read_expr(scope, &field.ty);
+        // The last arm takes the rest, so that the match needs no unreachable arm.
+        let pattern = if i + 1 == count {
+            quote!(_)
+        } else {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(#i)
+        };
+        quote!(#pattern => self.#field_name = #read,)
+    });
+    let read_body = if count == 0 {
+        quote! {
+            let _ = index;
+            map.next_value::<::serde::de::IgnoredAny>()?;
+        }
+    } else if count == 1 {
+        let field_name = ident(&by_key[0].rust_name);
+        let read = read_expr(scope, &by_key[0].ty);
+        quote! {
+            let _ = index;
+            self.#field_name = #read;
+        }
+    } else {
+        quote! { match index { #(#arms)* } }
+    };
+    let writes = s.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let key = &field.wire_name;
+        let write = if scope.api.needs_wire(&field.ty) {
+            quote!(write_wire)
+        } else {
+            quote!(write)
+        };
+        quote!(::discogen_runtime::object::#write(map, #key, &self.#field_name)?;)
+    });
+    let others = s.additional.as_ref().map(|(rust_name, ty)| {
+        let field_name = ident(rust_name);
+        let read = read_expr(scope, ty);
+        let value = if scope.api.needs_wire(ty) {
+            quote!(&::discogen_runtime::wire::Ser(value))
+        } else {
+            quote!(value)
+        };
+        let read_other = quote! {
+            const KEEPS_OTHERS: bool = true;
+
+            fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: ::std::string::String,
+                map: &mut A,
+            ) -> #result<(), A::Error> {
+                self.#field_name.insert(key, #read);
+                #ok(())
+            }
+        };
+        let write_others = quote! {
+            for (key, value) in &self.#field_name {
+                map.serialize_entry(key, #value)?;
+            }
+        };
+        (read_other, write_others)
+    });
+    let (read_other, write_others) = others.unzip();
+    let map_param = if s.fields.is_empty() && s.additional.is_none() {
+        quote!(_map)
+    } else {
+        quote!(map)
+    };
+    quote! {
+        #cfg
+        impl ::discogen_runtime::object::Object for #name {
+            const NAME: &'static str = #schema_name;
+            const FIELDS: &'static [&'static str] = &[#(#keys),*];
+            #read_other
+
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> #result<(), A::Error> {
+                #read_body
+                #ok(())
+            }
+
+            fn write_fields<M: ::serde::ser::SerializeMap>(&self, #map_param: &mut M) -> #result<(), M::Error> {
+                #(#writes)*
+                #write_others
+                #ok(())
+            }
+        }
+
+        #cfg
+        ::discogen_runtime::object_serde!(#name);
+    }
+}
+
+/// Reads the next map value as `ty`, through the wire adapter where its JSON form needs one.
+fn read_expr(scope: &Scope<'_>, ty: &TypeRef) -> TokenStream {
+    if scope.api.needs_wire(ty) {
+        quote!(::discogen_runtime::object::read_wire(map)?)
+    } else {
+        quote!(map.next_value()?)
     }
 }
 
@@ -182,8 +280,10 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
         let wire = &v.wire_name;
         quote! { #wire => Self::#variant, }
     });
+    let cfg = cfg(&def.features);
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -192,6 +292,7 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
             #unknown(#string),
         }
 
+        #cfg
         impl #name {
             /// The value as it is sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -202,6 +303,7 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
 
+        #cfg
         impl #from<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -211,6 +313,7 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
 
+        #cfg
         ::discogen_runtime::open_enum!(#name);
     }
 }

@@ -8,6 +8,9 @@ pub struct Projects {
 
 impl Projects {
     /// The `agent` resource.
+    ///
+    /// Needs the cargo feature `agent` (on by default).
+    #[cfg(feature = "agent")]
     pub fn agent(&self) -> crate::resources::projects::agent::Agent {
         crate::resources::projects::agent::Agent {
             client: self.client.clone(),
@@ -15,6 +18,9 @@ impl Projects {
     }
 
     /// The `answerRecords` resource.
+    ///
+    /// Needs the cargo feature `answer_records` (on by default).
+    #[cfg(feature = "answer_records")]
     pub fn answer_records(&self) -> crate::resources::projects::answer_records::AnswerRecords {
         crate::resources::projects::answer_records::AnswerRecords {
             client: self.client.clone(),
@@ -22,6 +28,9 @@ impl Projects {
     }
 
     /// The `conversationDatasets` resource.
+    ///
+    /// Needs the cargo feature `conversation_datasets` (on by default).
+    #[cfg(feature = "conversation_datasets")]
     pub fn conversation_datasets(
         &self,
     ) -> crate::resources::projects::conversation_datasets::ConversationDatasets {
@@ -31,6 +40,9 @@ impl Projects {
     }
 
     /// The `conversationModels` resource.
+    ///
+    /// Needs the cargo feature `conversation_models` (on by default).
+    #[cfg(feature = "conversation_models")]
     pub fn conversation_models(
         &self,
     ) -> crate::resources::projects::conversation_models::ConversationModels {
@@ -40,6 +52,9 @@ impl Projects {
     }
 
     /// The `conversationProfiles` resource.
+    ///
+    /// Needs the cargo feature `conversation_profiles` (on by default).
+    #[cfg(feature = "conversation_profiles")]
     pub fn conversation_profiles(
         &self,
     ) -> crate::resources::projects::conversation_profiles::ConversationProfiles {
@@ -49,6 +64,9 @@ impl Projects {
     }
 
     /// The `conversations` resource.
+    ///
+    /// Needs the cargo feature `conversations` (on by default).
+    #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> crate::resources::projects::conversations::Conversations {
         crate::resources::projects::conversations::Conversations {
             client: self.client.clone(),
@@ -56,6 +74,9 @@ impl Projects {
     }
 
     /// The `generators` resource.
+    ///
+    /// Needs the cargo feature `generators` (on by default).
+    #[cfg(feature = "generators")]
     pub fn generators(&self) -> crate::resources::projects::generators::Generators {
         crate::resources::projects::generators::Generators {
             client: self.client.clone(),
@@ -63,6 +84,9 @@ impl Projects {
     }
 
     /// The `knowledgeBases` resource.
+    ///
+    /// Needs the cargo feature `knowledge_bases` (on by default).
+    #[cfg(feature = "knowledge_bases")]
     pub fn knowledge_bases(&self) -> crate::resources::projects::knowledge_bases::KnowledgeBases {
         crate::resources::projects::knowledge_bases::KnowledgeBases {
             client: self.client.clone(),
@@ -84,6 +108,9 @@ impl Projects {
     }
 
     /// The `suggestions` resource.
+    ///
+    /// Needs the cargo feature `suggestions` (on by default).
+    #[cfg(feature = "suggestions")]
     pub fn suggestions(&self) -> crate::resources::projects::suggestions::Suggestions {
         crate::resources::projects::suggestions::Suggestions {
             client: self.client.clone(),
@@ -240,6 +267,7 @@ impl crate::StandardParameters for SetAgent {
 }
 
 /// The `projects.agent` resource.
+#[cfg(feature = "agent")]
 pub mod agent {
     /// The `projects.agent` resource.
     #[derive(Clone, Debug)]
@@ -5128,6 +5156,7 @@ pub mod agent {
 }
 
 /// The `projects.answerRecords` resource.
+#[cfg(feature = "answer_records")]
 pub mod answer_records {
     /// The `projects.answerRecords` resource.
     #[derive(Clone, Debug)]
@@ -5290,6 +5319,7 @@ pub mod answer_records {
 }
 
 /// The `projects.conversationDatasets` resource.
+#[cfg(feature = "conversation_datasets")]
 pub mod conversation_datasets {
     /// The `projects.conversationDatasets` resource.
     #[derive(Clone, Debug)]
@@ -5494,6 +5524,7 @@ pub mod conversation_datasets {
 }
 
 /// The `projects.conversationModels` resource.
+#[cfg(feature = "conversation_models")]
 pub mod conversation_models {
     /// The `projects.conversationModels` resource.
     #[derive(Clone, Debug)]
@@ -6028,6 +6059,7 @@ pub mod conversation_models {
 }
 
 /// The `projects.conversationProfiles` resource.
+#[cfg(feature = "conversation_profiles")]
 pub mod conversation_profiles {
     /// The `projects.conversationProfiles` resource.
     #[derive(Clone, Debug)]
@@ -6446,6 +6478,7 @@ pub mod conversation_profiles {
 }
 
 /// The `projects.conversations` resource.
+#[cfg(feature = "conversations")]
 pub mod conversations {
     /// The `projects.conversations` resource.
     #[derive(Clone, Debug)]
@@ -7552,6 +7585,7 @@ pub mod conversations {
 }
 
 /// The `projects.generators` resource.
+#[cfg(feature = "generators")]
 pub mod generators {
     /// The `projects.generators` resource.
     #[derive(Clone, Debug)]
@@ -7707,6 +7741,7 @@ pub mod generators {
 }
 
 /// The `projects.knowledgeBases` resource.
+#[cfg(feature = "knowledge_bases")]
 pub mod knowledge_bases {
     /// The `projects.knowledgeBases` resource.
     #[derive(Clone, Debug)]
@@ -8563,6 +8598,9 @@ pub mod locations {
 
     impl Locations {
         /// The `agent` resource.
+        ///
+        /// Needs the cargo feature `agent` (on by default).
+        #[cfg(feature = "agent")]
         pub fn agent(&self) -> crate::resources::projects::locations::agent::Agent {
             crate::resources::projects::locations::agent::Agent {
                 client: self.client.clone(),
@@ -8570,6 +8608,9 @@ pub mod locations {
         }
 
         /// The `answerRecords` resource.
+        ///
+        /// Needs the cargo feature `answer_records` (on by default).
+        #[cfg(feature = "answer_records")]
         pub fn answer_records(
             &self,
         ) -> crate::resources::projects::locations::answer_records::AnswerRecords {
@@ -8579,6 +8620,9 @@ pub mod locations {
         }
 
         /// The `companionAgents` resource.
+        ///
+        /// Needs the cargo feature `companion_agents` (on by default).
+        #[cfg(feature = "companion_agents")]
         pub fn companion_agents(
             &self,
         ) -> crate::resources::projects::locations::companion_agents::CompanionAgents {
@@ -8588,6 +8632,9 @@ pub mod locations {
         }
 
         /// The `conversationDatasets` resource.
+        ///
+        /// Needs the cargo feature `conversation_datasets` (on by default).
+        #[cfg(feature = "conversation_datasets")]
         pub fn conversation_datasets(
             &self,
         ) -> crate::resources::projects::locations::conversation_datasets::ConversationDatasets
@@ -8598,6 +8645,9 @@ pub mod locations {
         }
 
         /// The `conversationModels` resource.
+        ///
+        /// Needs the cargo feature `conversation_models` (on by default).
+        #[cfg(feature = "conversation_models")]
         pub fn conversation_models(
             &self,
         ) -> crate::resources::projects::locations::conversation_models::ConversationModels
@@ -8608,6 +8658,9 @@ pub mod locations {
         }
 
         /// The `conversationProfiles` resource.
+        ///
+        /// Needs the cargo feature `conversation_profiles` (on by default).
+        #[cfg(feature = "conversation_profiles")]
         pub fn conversation_profiles(
             &self,
         ) -> crate::resources::projects::locations::conversation_profiles::ConversationProfiles
@@ -8618,6 +8671,9 @@ pub mod locations {
         }
 
         /// The `conversations` resource.
+        ///
+        /// Needs the cargo feature `conversations` (on by default).
+        #[cfg(feature = "conversations")]
         pub fn conversations(
             &self,
         ) -> crate::resources::projects::locations::conversations::Conversations {
@@ -8627,6 +8683,9 @@ pub mod locations {
         }
 
         /// The `encryptionSpec` resource.
+        ///
+        /// Needs the cargo feature `encryption_spec` (on by default).
+        #[cfg(feature = "encryption_spec")]
         pub fn encryption_spec(
             &self,
         ) -> crate::resources::projects::locations::encryption_spec::EncryptionSpec {
@@ -8636,6 +8695,9 @@ pub mod locations {
         }
 
         /// The `generators` resource.
+        ///
+        /// Needs the cargo feature `generators` (on by default).
+        #[cfg(feature = "generators")]
         pub fn generators(&self) -> crate::resources::projects::locations::generators::Generators {
             crate::resources::projects::locations::generators::Generators {
                 client: self.client.clone(),
@@ -8643,6 +8705,9 @@ pub mod locations {
         }
 
         /// The `knowledgeBases` resource.
+        ///
+        /// Needs the cargo feature `knowledge_bases` (on by default).
+        #[cfg(feature = "knowledge_bases")]
         pub fn knowledge_bases(
             &self,
         ) -> crate::resources::projects::locations::knowledge_bases::KnowledgeBases {
@@ -8659,6 +8724,9 @@ pub mod locations {
         }
 
         /// The `sipTrunks` resource.
+        ///
+        /// Needs the cargo feature `sip_trunks` (on by default).
+        #[cfg(feature = "sip_trunks")]
         pub fn sip_trunks(&self) -> crate::resources::projects::locations::sip_trunks::SipTrunks {
             crate::resources::projects::locations::sip_trunks::SipTrunks {
                 client: self.client.clone(),
@@ -8666,6 +8734,9 @@ pub mod locations {
         }
 
         /// The `statelessSuggestion` resource.
+        ///
+        /// Needs the cargo feature `stateless_suggestion` (on by default).
+        #[cfg(feature = "stateless_suggestion")]
         pub fn stateless_suggestion(
             &self,
         ) -> crate::resources::projects::locations::stateless_suggestion::StatelessSuggestion
@@ -8676,6 +8747,9 @@ pub mod locations {
         }
 
         /// The `suggestions` resource.
+        ///
+        /// Needs the cargo feature `suggestions` (on by default).
+        #[cfg(feature = "suggestions")]
         pub fn suggestions(
             &self,
         ) -> crate::resources::projects::locations::suggestions::Suggestions {
@@ -8685,6 +8759,9 @@ pub mod locations {
         }
 
         /// The `tools` resource.
+        ///
+        /// Needs the cargo feature `tools` (on by default).
+        #[cfg(feature = "tools")]
         pub fn tools(&self) -> crate::resources::projects::locations::tools::Tools {
             crate::resources::projects::locations::tools::Tools {
                 client: self.client.clone(),
@@ -9029,6 +9106,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.agent` resource.
+    #[cfg(feature = "agent")]
     pub mod agent {
         /// The `projects.locations.agent` resource.
         #[derive(Clone, Debug)]
@@ -13238,6 +13316,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.answerRecords` resource.
+    #[cfg(feature = "answer_records")]
     pub mod answer_records {
         /// The `projects.locations.answerRecords` resource.
         #[derive(Clone, Debug)]
@@ -13402,6 +13481,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.companionAgents` resource.
+    #[cfg(feature = "companion_agents")]
     pub mod companion_agents {
         /// The `projects.locations.companionAgents` resource.
         #[derive(Clone, Debug)]
@@ -13704,6 +13784,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.conversationDatasets` resource.
+    #[cfg(feature = "conversation_datasets")]
     pub mod conversation_datasets {
         /// The `projects.locations.conversationDatasets` resource.
         #[derive(Clone, Debug)]
@@ -14031,6 +14112,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.conversationModels` resource.
+    #[cfg(feature = "conversation_models")]
     pub mod conversation_models {
         /// The `projects.locations.conversationModels` resource.
         #[derive(Clone, Debug)]
@@ -14640,6 +14722,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.conversationProfiles` resource.
+    #[cfg(feature = "conversation_profiles")]
     pub mod conversation_profiles {
         /// The `projects.locations.conversationProfiles` resource.
         #[derive(Clone, Debug)]
@@ -15067,6 +15150,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.conversations` resource.
+    #[cfg(feature = "conversations")]
     pub mod conversations {
         /// The `projects.locations.conversations` resource.
         #[derive(Clone, Debug)]
@@ -16235,6 +16319,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.encryptionSpec` resource.
+    #[cfg(feature = "encryption_spec")]
     pub mod encryption_spec {
         /// The `projects.locations.encryptionSpec` resource.
         #[derive(Clone, Debug)]
@@ -16311,6 +16396,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.generators` resource.
+    #[cfg(feature = "generators")]
     pub mod generators {
         /// The `projects.locations.generators` resource.
         #[derive(Clone, Debug)]
@@ -16871,6 +16957,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.knowledgeBases` resource.
+    #[cfg(feature = "knowledge_bases")]
     pub mod knowledge_bases {
         /// The `projects.locations.knowledgeBases` resource.
         #[derive(Clone, Debug)]
@@ -17936,6 +18023,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.sipTrunks` resource.
+    #[cfg(feature = "sip_trunks")]
     pub mod sip_trunks {
         /// The `projects.locations.sipTrunks` resource.
         #[derive(Clone, Debug)]
@@ -18228,6 +18316,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.statelessSuggestion` resource.
+    #[cfg(feature = "stateless_suggestion")]
     pub mod stateless_suggestion {
         /// The `projects.locations.statelessSuggestion` resource.
         #[derive(Clone, Debug)]
@@ -18293,6 +18382,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.suggestions` resource.
+    #[cfg(feature = "suggestions")]
     pub mod suggestions {
         /// The `projects.locations.suggestions` resource.
         #[derive(Clone, Debug)]
@@ -18412,6 +18502,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.tools` resource.
+    #[cfg(feature = "tools")]
     pub mod tools {
         /// The `projects.locations.tools` resource.
         #[derive(Clone, Debug)]
@@ -18919,6 +19010,7 @@ pub mod operations {
 }
 
 /// The `projects.suggestions` resource.
+#[cfg(feature = "suggestions")]
 pub mod suggestions {
     /// The `projects.suggestions` resource.
     #[derive(Clone, Debug)]

@@ -32,6 +32,9 @@ pub mod locations {
 
     impl Locations {
         /// The `agents` resource.
+        ///
+        /// Needs the cargo feature `agents` (on by default).
+        #[cfg(feature = "agents")]
         pub fn agents(&self) -> crate::resources::projects::locations::agents::Agents {
             crate::resources::projects::locations::agents::Agents {
                 client: self.client.clone(),
@@ -46,6 +49,9 @@ pub mod locations {
         }
 
         /// The `securitySettings` resource.
+        ///
+        /// Needs the cargo feature `security_settings` (on by default).
+        #[cfg(feature = "security_settings")]
         pub fn security_settings(
             &self,
         ) -> crate::resources::projects::locations::security_settings::SecuritySettings {
@@ -201,6 +207,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.agents` resource.
+    #[cfg(feature = "agents")]
     pub mod agents {
         /// The `projects.locations.agents` resource.
         #[derive(Clone, Debug)]
@@ -9871,6 +9878,7 @@ pub mod locations {
     }
 
     /// The `projects.locations.securitySettings` resource.
+    #[cfg(feature = "security_settings")]
     pub mod security_settings {
         /// The `projects.locations.securitySettings` resource.
         #[derive(Clone, Debug)]

@@ -8,6 +8,9 @@ pub struct Locations {
 
 impl Locations {
     /// The `global` resource.
+    ///
+    /// Needs the cargo feature `metrics_scopes` (on by default).
+    #[cfg(feature = "metrics_scopes")]
     pub fn global(&self) -> crate::resources::locations::global::Global {
         crate::resources::locations::global::Global {
             client: self.client.clone(),
@@ -16,6 +19,7 @@ impl Locations {
 }
 
 /// The `locations.global` resource.
+#[cfg(feature = "metrics_scopes")]
 pub mod global {
     /// The `locations.global` resource.
     #[derive(Clone, Debug)]
@@ -25,6 +29,9 @@ pub mod global {
 
     impl Global {
         /// The `metricsScopes` resource.
+        ///
+        /// Needs the cargo feature `metrics_scopes` (on by default).
+        #[cfg(feature = "metrics_scopes")]
         pub fn metrics_scopes(
             &self,
         ) -> crate::resources::locations::global::metrics_scopes::MetricsScopes {
@@ -35,6 +42,7 @@ pub mod global {
     }
 
     /// The `locations.global.metricsScopes` resource.
+    #[cfg(feature = "metrics_scopes")]
     pub mod metrics_scopes {
         /// The `locations.global.metricsScopes` resource.
         #[derive(Clone, Debug)]

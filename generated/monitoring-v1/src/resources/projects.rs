@@ -8,6 +8,9 @@ pub struct Projects {
 
 impl Projects {
     /// The `dashboards` resource.
+    ///
+    /// Needs the cargo feature `dashboards` (on by default).
+    #[cfg(feature = "dashboards")]
     pub fn dashboards(&self) -> crate::resources::projects::dashboards::Dashboards {
         crate::resources::projects::dashboards::Dashboards {
             client: self.client.clone(),
@@ -15,6 +18,9 @@ impl Projects {
     }
 
     /// The `location` resource.
+    ///
+    /// Needs the cargo feature `prometheus` (on by default).
+    #[cfg(feature = "prometheus")]
     pub fn location(&self) -> crate::resources::projects::location::Location {
         crate::resources::projects::location::Location {
             client: self.client.clone(),
@@ -23,6 +29,7 @@ impl Projects {
 }
 
 /// The `projects.dashboards` resource.
+#[cfg(feature = "dashboards")]
 pub mod dashboards {
     /// The `projects.dashboards` resource.
     #[derive(Clone, Debug)]
@@ -330,6 +337,7 @@ pub mod dashboards {
 }
 
 /// The `projects.location` resource.
+#[cfg(feature = "prometheus")]
 pub mod location {
     /// The `projects.location` resource.
     #[derive(Clone, Debug)]
@@ -339,6 +347,9 @@ pub mod location {
 
     impl Location {
         /// The `prometheus` resource.
+        ///
+        /// Needs the cargo feature `prometheus` (on by default).
+        #[cfg(feature = "prometheus")]
         pub fn prometheus(&self) -> crate::resources::projects::location::prometheus::Prometheus {
             crate::resources::projects::location::prometheus::Prometheus {
                 client: self.client.clone(),
@@ -347,6 +358,7 @@ pub mod location {
     }
 
     /// The `projects.location.prometheus` resource.
+    #[cfg(feature = "prometheus")]
     pub mod prometheus {
         /// The `projects.location.prometheus` resource.
         #[derive(Clone, Debug)]

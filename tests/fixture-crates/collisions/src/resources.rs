@@ -2,16 +2,21 @@
 
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `client` resource.
+#[cfg(feature = "client")]
 pub mod client;
 
 /// The `fooBars` resource.
+#[cfg(feature = "foo_bars")]
 pub mod foo_bars;
 
 /// The `foo_bars` resource.
+#[cfg(feature = "foo_bars_2")]
 pub mod foo_bars_2;
 
 /// The `operations` resource.
+#[cfg(feature = "operations")]
 pub mod operations;
 
 /// The `requests` resource.
+#[cfg(feature = "requests")]
 pub mod requests;

@@ -2,13 +2,17 @@
 
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `nodes` resource.
+#[cfg(feature = "nodes")]
 pub mod nodes;
 
 /// The `roots` resource.
+#[cfg(feature = "roots")]
 pub mod roots;
 
 /// The `trees` resource.
+#[cfg(feature = "trees")]
 pub mod trees;
 
 /// The `xs` resource.
+#[cfg(feature = "xs")]
 pub mod xs;

@@ -8,29 +8,21 @@
 /// ```text
 /// not rust at all
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Doc {
     /// Regex ^\[a-z\](\[-a-z0-9\]*\[a-z0-9\])?$ and \d+\\.\d+ and \n literally, a path C:\Windows\System32, an escaped \\* star, and a trailing backslash \
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backslashes: Option<String>,
     /// Bare URLs: <https://example.com/x> and <http://example.com/y?z=1&w=2> (in parentheses <https://example.com/p>), www.example.com, an autolink &lt;<https://example.com/auto>&gt;, an email user@example.com, and gs://bucket/object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bare_url: Option<String>,
     /// \[brackets\] without link, \[Output Only\], \[Required\], \[x\], \[1\], \[\], a\[0\], a\[i\]\[j\], \[foo.bar\] and \[Foo::bar\] that look like intra-doc links.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brackets: Option<String>,
     /// Looks like code: */ /* // #\[derive(Debug)\] #!\[allow(x)\] {@link Foo} {{template}} ${var} %s %d ```inline triple backticks``` and ``double `inner` backticks``.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_like: Option<String>,
     /// Windows
     /// line endings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crlf: Option<String>,
     /// *emphasis*, **strong**, _underscore_, __dunder__, snake_case_name, a * b * c, 2*3=6, unbalanced *star and _under and \`unbalanced backtick.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emphasis: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty: Option<String>,
     /// A fence without a language (rustdoc treats it as Rust):
     /// ```text
@@ -50,10 +42,8 @@ pub struct Doc {
     /// ~~~text
     /// not rust
     /// ~~~
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fenced: Option<String>,
     /// Use &lt;a href="<https://example.com/x?a=1&b=2>"&gt;this link&lt;/a&gt; for &lt;b&gt;bold&lt;/b&gt; text.&lt;br&gt;Next line&lt;br/&gt;and &lt;code&gt;code&lt;/code&gt;, &lt;i&gt;italic&lt;/i&gt;, &lt;p&gt;a paragraph&lt;/p&gt;, &lt;ul&gt;&lt;li&gt;item&lt;/li&gt;&lt;/ul&gt;, &lt;escaped&gt; &amp; entities, &lt;!-- an HTML comment --&gt; and &lt;strong&gt;strong&lt;/strong&gt;.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Example request:
     ///
@@ -61,17 +51,13 @@ pub struct Doc {
     /// Authorization: Bearer $TOKEN
     ///
     /// The indented lines above are an indented code block that rustdoc would compile as a doctest.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indented: Option<String>,
     /// A paragraph line
     /// followed by an indented line without a blank line before it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indented_no_blank_line: Option<String>,
     /// Enum whose value descriptions hold markdown and HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<DocLevel>,
     /// A very long line without any break: word0 with [link 0](https://example.com/0) and `code0` word1 with [link 1](https://example.com/1) and `code1` word2 with [link 2](https://example.com/2) and `code2` word3 with [link 3](https://example.com/3) and `code3` word4 with [link 4](https://example.com/4) and `code4` word5 with [link 5](https://example.com/5) and `code5` word6 with [link 6](https://example.com/6) and `code6` word7 with [link 7](https://example.com/7) and `code7` word8 with [link 8](https://example.com/8) and `code8` word9 with [link 9](https://example.com/9) and `code9` word10 with [link 10](https://example.com/10) and `code10` word11 with [link 11](https://example.com/11) and `code11`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub long_line: Option<String>,
     /// # Heading 1
     /// ## Heading 2
@@ -87,48 +73,178 @@ pub struct Doc {
     ///
     /// * star list
     /// + plus list
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_blocks: Option<String>,
     /// See [the API Design Guide](https://cloud.google.com/apis/design/errors) and a relative [link](/storage/docs/json_api/v1) and an \[anchor\](#section).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_description: Option<String>,
     /// The status code, which should be an enum value of \[google.rpc.Code\]\[google.rpc.Code\]. Also \[google.rpc.Code\]\[\] and \[Operation\]\[\] and \[the code\]\[Status.code\], none of which have a target.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_link: Option<String>,
     /// Trailing spaces
     /// and tabs
     /// and a final newline
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trailing_whitespace: Option<String>,
     /// Format: `projects/<project>/locations/<location>`; without backticks: projects/&lt;project&gt;/widgets/&lt;widget&gt;, Map&lt;String, Vec&lt;u8&gt;&gt;, &lt;unknown-tag and a &lt; b &gt; c.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unclosed_tags: Option<String>,
     /// Unicode: café, naïve, 日本語, emoji 🚀, right-to-left שלום, zero​width, non breaking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unicode: Option<String>,
     /// An opening fence that never closes:
     /// ```text
     /// fn broken( {
     /// ```
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unterminated_fence: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+impl ::discogen_runtime::object::Object for Doc {
+    const NAME: &'static str = "Doc";
+
+    const FIELDS: &'static [&'static str] = &[
+        "backslashes",
+        "bareUrl",
+        "brackets",
+        "codeLike",
+        "crlf",
+        "emphasis",
+        "empty",
+        "fenced",
+        "html",
+        "indented",
+        "indentedNoBlankLine",
+        "level",
+        "longLine",
+        "markdownBlocks",
+        "markdownLink",
+        "noDescription",
+        "referenceLink",
+        "trailingWhitespace",
+        "unclosedTags",
+        "unicode",
+        "unterminatedFence",
+    ];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.backslashes = map.next_value()?,
+            1 => self.bare_url = map.next_value()?,
+            2 => self.brackets = map.next_value()?,
+            3 => self.code_like = map.next_value()?,
+            4 => self.crlf = map.next_value()?,
+            5 => self.emphasis = map.next_value()?,
+            6 => self.empty = map.next_value()?,
+            7 => self.fenced = map.next_value()?,
+            8 => self.html = map.next_value()?,
+            9 => self.indented = map.next_value()?,
+            10 => self.indented_no_blank_line = map.next_value()?,
+            11 => self.level = map.next_value()?,
+            12 => self.long_line = map.next_value()?,
+            13 => self.markdown_blocks = map.next_value()?,
+            14 => self.markdown_link = map.next_value()?,
+            15 => self.no_description = map.next_value()?,
+            16 => self.reference_link = map.next_value()?,
+            17 => self.trailing_whitespace = map.next_value()?,
+            18 => self.unclosed_tags = map.next_value()?,
+            19 => self.unicode = map.next_value()?,
+            _ => self.unterminated_fence = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "backslashes", &self.backslashes)?;
+        ::discogen_runtime::object::write(map, "bareUrl", &self.bare_url)?;
+        ::discogen_runtime::object::write(map, "brackets", &self.brackets)?;
+        ::discogen_runtime::object::write(map, "codeLike", &self.code_like)?;
+        ::discogen_runtime::object::write(map, "crlf", &self.crlf)?;
+        ::discogen_runtime::object::write(map, "emphasis", &self.emphasis)?;
+        ::discogen_runtime::object::write(map, "empty", &self.empty)?;
+        ::discogen_runtime::object::write(map, "fenced", &self.fenced)?;
+        ::discogen_runtime::object::write(map, "html", &self.html)?;
+        ::discogen_runtime::object::write(map, "indented", &self.indented)?;
+        ::discogen_runtime::object::write(
+            map,
+            "indentedNoBlankLine",
+            &self.indented_no_blank_line,
+        )?;
+        ::discogen_runtime::object::write(map, "level", &self.level)?;
+        ::discogen_runtime::object::write(map, "longLine", &self.long_line)?;
+        ::discogen_runtime::object::write(map, "markdownBlocks", &self.markdown_blocks)?;
+        ::discogen_runtime::object::write(map, "markdownLink", &self.markdown_link)?;
+        ::discogen_runtime::object::write(map, "noDescription", &self.no_description)?;
+        ::discogen_runtime::object::write(map, "referenceLink", &self.reference_link)?;
+        ::discogen_runtime::object::write(map, "trailingWhitespace", &self.trailing_whitespace)?;
+        ::discogen_runtime::object::write(map, "unclosedTags", &self.unclosed_tags)?;
+        ::discogen_runtime::object::write(map, "unicode", &self.unicode)?;
+        ::discogen_runtime::object::write(map, "unterminatedFence", &self.unterminated_fence)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Doc);
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmptyDescription {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+impl ::discogen_runtime::object::Object for EmptyDescription {
+    const NAME: &'static str = "EmptyDescription";
+
+    const FIELDS: &'static [&'static str] = &["value"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        let _ = index;
+        self.value = map.next_value()?;
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(EmptyDescription);
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Undocumented {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+impl ::discogen_runtime::object::Object for Undocumented {
+    const NAME: &'static str = "Undocumented";
+
+    const FIELDS: &'static [&'static str] = &["value"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        let _ = index;
+        self.value = map.next_value()?;
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Undocumented);
 
 /// Enum whose value descriptions hold markdown and HTML.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

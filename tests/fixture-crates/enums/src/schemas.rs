@@ -40,16 +40,41 @@ impl From<&str> for Color {
 ::discogen_runtime::open_enum!(Color);
 
 /// Response for Videos.List.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVideosResponse {
     /// Next page token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// The videos.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub videos: Option<Vec<Video>>,
 }
+
+impl ::discogen_runtime::object::Object for ListVideosResponse {
+    const NAME: &'static str = "ListVideosResponse";
+
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "videos"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.videos = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::object::write(map, "videos", &self.videos)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(ListVideosResponse);
 
 impl ::discogen_runtime::paginate::Page for ListVideosResponse {
     type Item = Video;
@@ -64,43 +89,89 @@ impl ::discogen_runtime::paginate::Page for ListVideosResponse {
 }
 
 /// Every kind of enum property.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Video {
     /// Values that collide after case conversion; enumDescriptions LONGER than enum (8 &gt; 6).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub casing: Option<VideoCasing>,
     /// A $ref to a top-level enum schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// A three-way collision (walletobjects.v1 Barcode.type style).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ean: Option<VideoEan>,
     /// An enum as map values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<::std::collections::BTreeMap<String, VideoLabels>>,
     /// Contains the empty string as a value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<VideoOptional>,
     /// Values that become prelude names in PascalCase.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prelude: Option<VideoPrelude>,
     /// Values containing '-', '.' and '/'; enumDescriptions SHORTER than enum (3 &lt; 6).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<VideoRegion>,
     /// Values starting with a digit (youtube.v3 CdnSettings.resolution style).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<VideoResolution>,
     /// enumDeprecated SHORTER than enum (missing entries mean not deprecated); no enumDescriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_deprecated: Option<VideoShortDeprecated>,
     /// enumDeprecated parallel to enum (acceleratedmobilepageurl.v1 style).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<VideoState>,
     /// An enum inside array items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<VideoTags>>,
 }
+
+impl ::discogen_runtime::object::Object for Video {
+    const NAME: &'static str = "Video";
+
+    const FIELDS: &'static [&'static str] = &[
+        "casing",
+        "color",
+        "ean",
+        "labels",
+        "optional",
+        "prelude",
+        "region",
+        "resolution",
+        "shortDeprecated",
+        "state",
+        "tags",
+    ];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.casing = map.next_value()?,
+            1 => self.color = map.next_value()?,
+            2 => self.ean = map.next_value()?,
+            3 => self.labels = map.next_value()?,
+            4 => self.optional = map.next_value()?,
+            5 => self.prelude = map.next_value()?,
+            6 => self.region = map.next_value()?,
+            7 => self.resolution = map.next_value()?,
+            8 => self.short_deprecated = map.next_value()?,
+            9 => self.state = map.next_value()?,
+            _ => self.tags = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "casing", &self.casing)?;
+        ::discogen_runtime::object::write(map, "color", &self.color)?;
+        ::discogen_runtime::object::write(map, "ean", &self.ean)?;
+        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::object::write(map, "optional", &self.optional)?;
+        ::discogen_runtime::object::write(map, "prelude", &self.prelude)?;
+        ::discogen_runtime::object::write(map, "region", &self.region)?;
+        ::discogen_runtime::object::write(map, "resolution", &self.resolution)?;
+        ::discogen_runtime::object::write(map, "shortDeprecated", &self.short_deprecated)?;
+        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Video);
 
 /// Values that collide after case conversion; enumDescriptions LONGER than enum (8 &gt; 6).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -4,36 +4,93 @@
 pub type Attributes = ::std::collections::BTreeMap<String, ::serde_json::Value>;
 
 /// A map value.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
     /// Entry name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Entry weight.
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub weight: Option<f64>,
 }
 
+impl ::discogen_runtime::object::Object for Entry {
+    const NAME: &'static str = "Entry";
+
+    const FIELDS: &'static [&'static str] = &["name", "weight"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.name = map.next_value()?,
+            _ => self.weight = ::discogen_runtime::object::read_wire(map)?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Entry);
+
 /// An object with both fixed properties and dynamic string-valued properties.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hybrid {
     /// A fixed property beside the dynamic ones.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub version: Option<i64>,
     /// Properties not declared above.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, String>,
 }
+
+impl ::discogen_runtime::object::Object for Hybrid {
+    const NAME: &'static str = "Hybrid";
+
+    const FIELDS: &'static [&'static str] = &["kind", "version"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: ::std::string::String,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        self.additional_properties.insert(key, map.next_value()?);
+        Ok(())
+    }
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.kind = map.next_value()?,
+            _ => self.version = ::discogen_runtime::object::read_wire(map)?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::object::write_wire(map, "version", &self.version)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Hybrid);
 
 /// A top-level map whose values $ref a top-level `any` schema (bigquery.v2 style).
 pub type JsonObject = ::std::collections::BTreeMap<String, JsonValue>;
@@ -42,80 +99,144 @@ pub type JsonObject = ::std::collections::BTreeMap<String, JsonValue>;
 pub type JsonValue = ::serde_json::Value;
 
 /// Every kind of map and nested collection.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Maps {
     /// A $ref to a top-level map schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attributes>,
     /// Map of int64: values are JSON strings ("123"); accept numbers when reading.
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub counts: Option<::std::collections::BTreeMap<String, i64>>,
     /// Array of arrays of arrays of int64 strings.
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cube: Option<Vec<Vec<Vec<i64>>>>,
     /// Map of $ref objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<::std::collections::BTreeMap<String, Entry>>,
     /// Map of any (operation metadata style).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Map of arrays of strings (drive.v3 About.exportFormats style).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formats: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Map of arrays of objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<::std::collections::BTreeMap<String, Vec<Entry>>>,
     /// A schema with both properties and additionalProperties.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hybrid: Option<Hybrid>,
     /// Map of arrays of int64 strings.
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id_lists: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
     /// Map of string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
     /// Array of arrays of numbers.
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub matrix: Option<Vec<Vec<f64>>>,
     /// Map of maps of string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested:
         Option<::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>>,
     /// Map of double: values may be "NaN" or "Infinity".
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ratios: Option<::std::collections::BTreeMap<String, f64>>,
     /// Array of maps of any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// Map of uint32: values are JSON numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sizes: Option<::std::collections::BTreeMap<String, u32>>,
 }
 
+impl ::discogen_runtime::object::Object for Maps {
+    const NAME: &'static str = "Maps";
+
+    const FIELDS: &'static [&'static str] = &[
+        "attributes",
+        "counts",
+        "cube",
+        "entries",
+        "extras",
+        "formats",
+        "groups",
+        "hybrid",
+        "idLists",
+        "labels",
+        "matrix",
+        "nested",
+        "ratios",
+        "rows",
+        "sizes",
+    ];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.attributes = map.next_value()?,
+            1 => self.counts = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.cube = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.entries = map.next_value()?,
+            4 => self.extras = map.next_value()?,
+            5 => self.formats = map.next_value()?,
+            6 => self.groups = map.next_value()?,
+            7 => self.hybrid = map.next_value()?,
+            8 => self.id_lists = ::discogen_runtime::object::read_wire(map)?,
+            9 => self.labels = map.next_value()?,
+            10 => self.matrix = ::discogen_runtime::object::read_wire(map)?,
+            11 => self.nested = map.next_value()?,
+            12 => self.ratios = ::discogen_runtime::object::read_wire(map)?,
+            13 => self.rows = map.next_value()?,
+            _ => self.sizes = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "attributes", &self.attributes)?;
+        ::discogen_runtime::object::write_wire(map, "counts", &self.counts)?;
+        ::discogen_runtime::object::write_wire(map, "cube", &self.cube)?;
+        ::discogen_runtime::object::write(map, "entries", &self.entries)?;
+        ::discogen_runtime::object::write(map, "extras", &self.extras)?;
+        ::discogen_runtime::object::write(map, "formats", &self.formats)?;
+        ::discogen_runtime::object::write(map, "groups", &self.groups)?;
+        ::discogen_runtime::object::write(map, "hybrid", &self.hybrid)?;
+        ::discogen_runtime::object::write_wire(map, "idLists", &self.id_lists)?;
+        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::object::write_wire(map, "matrix", &self.matrix)?;
+        ::discogen_runtime::object::write(map, "nested", &self.nested)?;
+        ::discogen_runtime::object::write_wire(map, "ratios", &self.ratios)?;
+        ::discogen_runtime::object::write(map, "rows", &self.rows)?;
+        ::discogen_runtime::object::write(map, "sizes", &self.sizes)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Maps);
+
 /// Uses the top-level map schema in fields.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
     /// One row.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<JsonObject>,
     /// Rows.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<JsonObject>>,
 }
+
+impl ::discogen_runtime::object::Object for Table {
+    const NAME: &'static str = "Table";
+
+    const FIELDS: &'static [&'static str] = &["row", "rows"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.row = map.next_value()?,
+            _ => self.rows = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "row", &self.row)?;
+        ::discogen_runtime::object::write(map, "rows", &self.rows)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Table);

@@ -2,7 +2,9 @@
 
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `attachments` resource.
+#[cfg(feature = "attachments")]
 pub mod attachments;
 
 /// The `objects` resource.
+#[cfg(feature = "objects")]
 pub mod objects;

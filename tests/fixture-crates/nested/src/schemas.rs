@@ -4,147 +4,426 @@
 pub type Detections = Vec<Detections2>;
 
 /// A schema id with a dot (google.type.Date style).
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FooBar {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub month: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 }
 
+impl ::discogen_runtime::object::Object for FooBar {
+    const NAME: &'static str = "Foo.Bar";
+
+    const FIELDS: &'static [&'static str] = &["day", "month", "year"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.day = map.next_value()?,
+            1 => self.month = map.next_value()?,
+            _ => self.year = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "day", &self.day)?;
+        ::discogen_runtime::object::write(map, "month", &self.month)?;
+        ::discogen_runtime::object::write(map, "year", &self.year)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(FooBar);
+
 /// Would collide with Foo.Bar after naive sanitizing.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FooBar2 {
     /// Plain field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plain: Option<String>,
 }
+
+impl ::discogen_runtime::object::Object for FooBar2 {
+    const NAME: &'static str = "FooBar";
+
+    const FIELDS: &'static [&'static str] = &["plain"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        let _ = index;
+        self.plain = map.next_value()?;
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "plain", &self.plain)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(FooBar2);
 
 /// A simple top-level schema: just a string.
 pub type Name = String;
 
 /// Anonymous nested objects at every position.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outer {
     /// Inline objects inside additionalProperties.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub by_name: Option<::std::collections::BTreeMap<String, OuterByName>>,
     /// $ref to a schema whose name contains a dot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<FooBar>,
     /// $ref to a top-level array schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detections: Option<Detections>,
     /// $ref to FooBar, which Foo.Bar becomes after naive sanitizing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<FooBar2>,
     /// Inline object, level 1. A naive synthetic name is OuterInner, which is a real schema below.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner: Option<OuterInner2>,
     /// Inline objects inside array items (admin.reports_v1 Activity.events style).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<OuterItems>>,
     /// $ref to a simple (string) top-level schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Name>,
     /// Array of $ref to a simple schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<Name>>,
     /// $ref with a sibling description: the real OuterInner.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub real_inner: Option<OuterInner>,
 }
 
+impl ::discogen_runtime::object::Object for Outer {
+    const NAME: &'static str = "Outer";
+
+    const FIELDS: &'static [&'static str] = &[
+        "byName",
+        "date",
+        "detections",
+        "fooBar",
+        "inner",
+        "items",
+        "name",
+        "names",
+        "realInner",
+    ];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.by_name = map.next_value()?,
+            1 => self.date = map.next_value()?,
+            2 => self.detections = map.next_value()?,
+            3 => self.foo_bar = map.next_value()?,
+            4 => self.inner = map.next_value()?,
+            5 => self.items = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            7 => self.names = map.next_value()?,
+            _ => self.real_inner = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "byName", &self.by_name)?;
+        ::discogen_runtime::object::write(map, "date", &self.date)?;
+        ::discogen_runtime::object::write(map, "detections", &self.detections)?;
+        ::discogen_runtime::object::write(map, "fooBar", &self.foo_bar)?;
+        ::discogen_runtime::object::write(map, "inner", &self.inner)?;
+        ::discogen_runtime::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::object::write(map, "names", &self.names)?;
+        ::discogen_runtime::object::write(map, "realInner", &self.real_inner)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Outer);
+
 /// Real top-level schema that collides with the synthetic name for Outer.inner.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterInner {
     /// A real schema whose name equals a synthetic one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unrelated: Option<String>,
 }
 
+impl ::discogen_runtime::object::Object for OuterInner {
+    const NAME: &'static str = "OuterInner";
+
+    const FIELDS: &'static [&'static str] = &["unrelated"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        let _ = index;
+        self.unrelated = map.next_value()?;
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "unrelated", &self.unrelated)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterInner);
+
 /// Real top-level schema that collides with the synthetic name for Outer.inner.deeper.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterInnerDeeper {
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub also_unrelated: Option<i64>,
 }
 
+impl ::discogen_runtime::object::Object for OuterInnerDeeper {
+    const NAME: &'static str = "OuterInnerDeeper";
+
+    const FIELDS: &'static [&'static str] = &["alsoUnrelated"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        let _ = index;
+        self.also_unrelated = ::discogen_runtime::object::read_wire(map)?;
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write_wire(map, "alsoUnrelated", &self.also_unrelated)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterInnerDeeper);
+
 /// Real schema named like a synthetic array item type.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterItemsItem {
     /// Collides with a plausible name for Outer.items\[\].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+impl ::discogen_runtime::object::Object for OuterItemsItem {
+    const NAME: &'static str = "OuterItemsItem";
+
+    const FIELDS: &'static [&'static str] = &["other"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        let _ = index;
+        self.other = map.next_value()?;
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "other", &self.other)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterItemsItem);
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Detections2 {
-    #[serde(
-        with = "::discogen_runtime::wire",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub confidence: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
+impl ::discogen_runtime::object::Object for Detections2 {
+    const NAME: &'static str = "Detections2";
+
+    const FIELDS: &'static [&'static str] = &["confidence", "language"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.language = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
+        ::discogen_runtime::object::write(map, "language", &self.language)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(Detections2);
+
 /// Inline object as map value.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterByName {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
+impl ::discogen_runtime::object::Object for OuterByName {
+    const NAME: &'static str = "OuterByName";
+
+    const FIELDS: &'static [&'static str] = &["count", "tags"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.count = map.next_value()?,
+            _ => self.tags = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "count", &self.count)?;
+        ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterByName);
+
 /// Inline object, level 1. A naive synthetic name is OuterInner, which is a real schema below.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterInner2 {
     /// Inline object, level 2 (naive name OuterInnerDeeper, also a real schema).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deeper: Option<OuterInner2Deeper>,
     /// Level 1 id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+impl ::discogen_runtime::object::Object for OuterInner2 {
+    const NAME: &'static str = "OuterInner2";
+
+    const FIELDS: &'static [&'static str] = &["deeper", "id"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.deeper = map.next_value()?,
+            _ => self.id = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "deeper", &self.deeper)?;
+        ::discogen_runtime::object::write(map, "id", &self.id)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterInner2);
+
 /// Inline object, level 2 (naive name OuterInnerDeeper, also a real schema).
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterInner2Deeper {
     /// Inline object, level 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deepest: Option<OuterInner2DeeperDeepest>,
     /// Level 2 label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
+impl ::discogen_runtime::object::Object for OuterInner2Deeper {
+    const NAME: &'static str = "OuterInner2Deeper";
+
+    const FIELDS: &'static [&'static str] = &["deepest", "label"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.deepest = map.next_value()?,
+            _ => self.label = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "deepest", &self.deepest)?;
+        ::discogen_runtime::object::write(map, "label", &self.label)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterInner2Deeper);
+
 /// Inline object, level 3.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterInner2DeeperDeepest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<OuterInner2DeeperDeepestMode>,
     /// Leaf value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+impl ::discogen_runtime::object::Object for OuterInner2DeeperDeepest {
+    const NAME: &'static str = "OuterInner2DeeperDeepest";
+
+    const FIELDS: &'static [&'static str] = &["mode", "value"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.mode = map.next_value()?,
+            _ => self.value = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "mode", &self.mode)?;
+        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterInner2DeeperDeepest);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -180,11 +459,36 @@ impl From<&str> for OuterInner2DeeperDeepestMode {
 
 ::discogen_runtime::open_enum!(OuterInner2DeeperDeepestMode);
 
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OuterItems {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+impl ::discogen_runtime::object::Object for OuterItems {
+    const NAME: &'static str = "OuterItems";
+
+    const FIELDS: &'static [&'static str] = &["key", "value"];
+
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => self.key = map.next_value()?,
+            _ => self.value = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    fn write_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::discogen_runtime::object::write(map, "key", &self.key)?;
+        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        Ok(())
+    }
+}
+::discogen_runtime::object_serde!(OuterItems);

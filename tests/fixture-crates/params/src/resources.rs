@@ -2,13 +2,17 @@
 
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `buckets` resource.
+#[cfg(feature = "buckets")]
 pub mod buckets;
 
 /// The `jobs` resource.
+#[cfg(feature = "jobs")]
 pub mod jobs;
 
 /// The `keys` resource.
+#[cfg(feature = "keys")]
 pub mod keys;
 
 /// The `users` resource.
+#[cfg(feature = "users")]
 pub mod users;

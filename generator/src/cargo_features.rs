@@ -1,0 +1,281 @@
+//! Cargo features: one per resource family, so that an application that calls a few resources compiles
+//! only their code and the schemas they reach. All are on by default, so the default build is the whole
+//! API.
+//!
+//! A family is a resource below the resource hierarchy's scopes (`projects`, `locations`, ...) with its
+//! whole subtree, merged by name: Dialogflow's `projects.agent` and `projects.locations.agent` are both in
+//! `agent`. Always compiled: the scopes' own methods, the operations service the poller drives, and the
+//! schemas they reach. The schemas that no method reaches (webhook payloads, events, the responses and
+//! metadata of operations, named only by an `@type`) have a feature of their own, [`UNREACHED`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::*;
+use crate::names::Namespace;
+
+/// Resources that only scope others: Google's resource hierarchy (AIP-122) and fixed location segments
+/// (`locations/global`, `projects/*/location/*`). Their children start families.
+const SCOPES: &[&str] = &[
+    "projects",
+    "organizations",
+    "folders",
+    "billingAccounts",
+    "locations",
+    "location",
+    "global",
+];
+
+/// The feature of the schemas no method reaches.
+pub const UNREACHED: &str = "unreached_schemas";
+
+/// With fewer families than this there is nothing worth choosing, and the crate gets no features.
+const MIN_FAMILIES: usize = 2;
+
+/// Finds the families, then marks each family's root resources and each schema that only families reach.
+pub fn assign(api: &mut Api) {
+    let mut roots = Vec::new();
+    find_family_roots(&api.root, &mut Vec::new(), &mut roots);
+    let lro_chains: Vec<&[String]> = api
+        .lro
+        .iter()
+        .flat_map(|lro| std::iter::once(&lro.get).chain(&lro.cancel))
+        .map(|path| path.accessors.as_slice())
+        .collect();
+    let mut families: BTreeMap<String, Vec<Vec<usize>>> = BTreeMap::new();
+    let mut always_on_families = BTreeSet::new();
+    for (wire, path) in roots {
+        if lro_chains.contains(&accessor_chain(&api.root, &path).as_slice()) {
+            always_on_families.insert(wire.clone());
+        }
+        families.entry(wire).or_default().push(path);
+    }
+    families.retain(|wire, _| !always_on_families.contains(wire));
+    if families.len() < MIN_FAMILIES {
+        return;
+    }
+
+    let mut names = Namespace::with_reserved(&["default", UNREACHED]);
+    let named: Vec<(String, Vec<Vec<usize>>)> = families
+        .into_iter()
+        .map(|(wire, paths)| {
+            let name = names.claim(heck::ToSnakeCase::to_snake_case(wire.as_str()));
+            (name, paths)
+        })
+        .collect();
+
+    // What each family's methods reach, and what everything else reaches.
+    let mut family_roots: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+    let mut gated: BTreeSet<Vec<usize>> = BTreeSet::new();
+    for (name, paths) in &named {
+        for path in paths {
+            gated.insert(path.clone());
+            method_types(resource_at(&api.root, path), &mut |id| {
+                family_roots.entry(name.as_str()).or_default().push(id)
+            });
+        }
+    }
+    let mut core_roots = Vec::new();
+    core_method_types(&api.root, &mut Vec::new(), &gated, &mut core_roots);
+    for param in &api.global_params {
+        named_ids(&param.ty, &mut |id| core_roots.push(id));
+    }
+    if let Some(lro) = &api.lro {
+        core_roots.extend([lro.operation, lro.status]);
+    }
+    let reached_by_methods = closure(
+        api,
+        core_roots
+            .iter()
+            .chain(family_roots.values().flatten())
+            .copied(),
+    );
+    let unreached: Vec<TypeId> = (0..api.types.len())
+        .map(TypeId)
+        .filter(|id| !reached_by_methods.contains(id))
+        .collect();
+    if !unreached.is_empty() {
+        family_roots.insert(UNREACHED, unreached);
+    }
+    let core = closure(api, core_roots);
+    let per_family: Vec<(&str, BTreeSet<TypeId>)> = family_roots
+        .iter()
+        .map(|(name, ids)| (*name, closure(api, ids.iter().copied())))
+        .collect();
+
+    for (i, def) in api.types.iter_mut().enumerate() {
+        // Types declared in a resource's module go with the module.
+        let in_schemas = def.module.is_empty() || def.module[0] == "schemas";
+        if !in_schemas || core.contains(&TypeId(i)) {
+            continue;
+        }
+        def.features = per_family
+            .iter()
+            .filter(|(_, reached)| reached.contains(&TypeId(i)))
+            .map(|(name, _)| (*name).to_owned())
+            .collect();
+    }
+    for (name, paths) in &named {
+        for path in paths {
+            resource_at_mut(&mut api.root, path).features = vec![name.clone()];
+        }
+    }
+    for child in &mut api.root.resources {
+        gate_scopes(child);
+    }
+    api.cargo_features = named
+        .iter()
+        .map(|(name, paths)| CargoFeature {
+            name: name.clone(),
+            resources: paths
+                .iter()
+                .map(|path| wire_path(&api.root, path))
+                .collect(),
+        })
+        .collect();
+    if family_roots.contains_key(UNREACHED) {
+        api.cargo_features.push(CargoFeature {
+            name: UNREACHED.to_owned(),
+            resources: Vec::new(),
+        });
+    }
+}
+
+/// Gates a resource that has no methods of its own and only gated children (e.g. `locations.global` when
+/// all its families are off), so that no empty handle is left behind. Returns the resource's features.
+fn gate_scopes(resource: &mut Resource) -> Vec<String> {
+    if !resource.features.is_empty() {
+        return resource.features.clone();
+    }
+    let mut union = BTreeSet::new();
+    let mut always = !resource.methods.is_empty() || resource.resources.is_empty();
+    for child in &mut resource.resources {
+        let features = gate_scopes(child);
+        always |= features.is_empty();
+        union.extend(features);
+    }
+    if !always {
+        resource.features = union.into_iter().collect();
+    }
+    resource.features.clone()
+}
+
+/// The index paths of the resources that start a family, with their wire names.
+fn find_family_roots(
+    resource: &Resource,
+    path: &mut Vec<usize>,
+    out: &mut Vec<(String, Vec<usize>)>,
+) {
+    for (i, child) in resource.resources.iter().enumerate() {
+        path.push(i);
+        if SCOPES.contains(&child.wire_name.as_str()) {
+            find_family_roots(child, path, out);
+        } else {
+            out.push((child.wire_name.clone(), path.clone()));
+        }
+        path.pop();
+    }
+}
+
+fn resource_at<'a>(root: &'a Resource, path: &[usize]) -> &'a Resource {
+    path.iter().fold(root, |r, &i| &r.resources[i])
+}
+
+fn resource_at_mut<'a>(root: &'a mut Resource, path: &[usize]) -> &'a mut Resource {
+    path.iter().fold(root, |r, &i| &mut r.resources[i])
+}
+
+fn accessor_chain(root: &Resource, path: &[usize]) -> Vec<String> {
+    let mut resource = root;
+    let mut chain = Vec::new();
+    for &i in path {
+        resource = &resource.resources[i];
+        chain.push(resource.accessor.clone());
+    }
+    chain
+}
+
+fn wire_path(root: &Resource, path: &[usize]) -> String {
+    let mut resource = root;
+    let mut parts = Vec::new();
+    for &i in path {
+        resource = &resource.resources[i];
+        parts.push(resource.wire_name.as_str());
+    }
+    parts.join(".")
+}
+
+/// The named types in the signatures of every method of `resource` and its subtree.
+fn method_types(resource: &Resource, add: &mut impl FnMut(TypeId)) {
+    own_method_types(resource, add);
+    for child in &resource.resources {
+        method_types(child, add);
+    }
+}
+
+/// The named types in the signatures of the methods of `resource` itself.
+fn own_method_types(resource: &Resource, add: &mut impl FnMut(TypeId)) {
+    for method in &resource.methods {
+        for param in &method.params {
+            named_ids(&param.ty, add);
+        }
+        for ty in method.request.iter().map(|b| &b.ty).chain(&method.response) {
+            named_ids(ty, add);
+        }
+    }
+}
+
+/// The named types of the methods outside the gated subtrees.
+fn core_method_types(
+    resource: &Resource,
+    path: &mut Vec<usize>,
+    gated: &BTreeSet<Vec<usize>>,
+    out: &mut Vec<TypeId>,
+) {
+    if gated.contains(path) {
+        return;
+    }
+    own_method_types(resource, &mut |id| out.push(id));
+    for (i, child) in resource.resources.iter().enumerate() {
+        path.push(i);
+        core_method_types(child, path, gated, out);
+        path.pop();
+    }
+}
+
+fn named_ids(ty: &TypeRef, add: &mut impl FnMut(TypeId)) {
+    match ty {
+        TypeRef::Named(id) => add(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_ids(inner, add),
+        _ => {}
+    }
+}
+
+/// `roots` and every type their fields reach.
+fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let def = api.ty(id);
+        let mut push = |id: TypeId| {
+            if !seen.contains(&id) {
+                stack.push(id);
+            }
+        };
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    named_ids(&field.ty, &mut push);
+                }
+                if let Some((_, ty)) = &s.additional {
+                    named_ids(ty, &mut push);
+                }
+            }
+            TypeKind::Alias(target) => named_ids(target, &mut push),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    seen
+}
