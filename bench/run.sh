@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [RUNS]        RUNS: timed builds/checks per crate (default 3; medians are reported)
 #
-# Environment: BENCH_SKIP_VARIANTS=1 skips the hand-made variants (features per resource, lean schemas);
+# Environment: BENCH_SKIP_FEATURES=1 skips the builds of our crate with fewer cargo features;
 # BENCH_GEN_RUNS (default 5) sets the generator runs.
 #
 # Steps: warm-up builds of every dependency (untimed) → timed `cargo clean -p X && cargo build/check -p X`,
@@ -18,7 +18,7 @@ RUNS="${1:-${RUNS:-3}}"
 GEN_RUNS="${BENCH_GEN_RUNS:-5}"
 T="$BENCH/target"
 R="$T/results"
-VARIANTS=$([[ "${BENCH_SKIP_VARIANTS:-0}" == 1 ]] && echo 0 || echo 1)
+FEATURES=$([[ "${BENCH_SKIP_FEATURES:-0}" == 1 ]] && echo 0 || echo 1)
 export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 unset RUSTFLAGS CARGO_BUILD_RUSTFLAGS
 
@@ -42,24 +42,10 @@ record runs "$RUNS"
 record command "bench/run.sh $RUNS"
 say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (prefer < 1: the CPU is shared)"
 
-# --- variants of our crate (bench/variants.py) ---------------------------------------------------------
-if [[ $VARIANTS == 1 ]]; then
-    say "writing the variants of dialogflow-v2 into target/variants"
-    python3 "$BENCH/variants.py" "$ROOT/generated/dialogflow-v2" "$T/variants" "$ROOT/runtime" \
-        | tee "$R/variants.txt" >&2
-    for v in features lean; do cp "$BENCH/Cargo.lock" "$T/variants/$v/Cargo.lock"; done
-fi
-
 # --- warm-up: every dependency built (and checked) once, untimed --------------------------------------
 say "warm-up: dev build and check of both crates' dependencies"
 cargo build -q -p discogen-bench
 cargo check -q -p dialogflow-v2 -p google-dialogflow2
-if [[ $VARIANTS == 1 ]]; then
-    for v in features lean; do
-        cargo build -q --manifest-path "$T/variants/$v/Cargo.toml" --target-dir "$T"
-        cargo check -q --manifest-path "$T/variants/$v/Cargo.toml" --target-dir "$T"
-    done
-fi
 say "warm-up: release builds (criterion benches, generator)"
 cargo bench -q -p discogen-bench --no-run 2>/dev/null
 cargo build -q --release -p discogen-gentime
@@ -73,11 +59,13 @@ TARGETS=(
     "ours|dialogflow-v2|||libdialogflow_v2-*.rlib"
     "peer|google-dialogflow2|||libgoogle_dialogflow2-*.rlib"
 )
-if [[ $VARIANTS == 1 ]]; then
+# Our crate with fewer of its cargo features (one per resource family; all on by default): none (the client
+# and the operations service), and one family alone.
+if [[ $FEATURES == 1 ]]; then
     TARGETS+=(
-        "features_all|dialogflow-v2-features|--manifest-path $T/variants/features/Cargo.toml --target-dir $T||libdialogflow_v2_features-*.rlib"
-        "features_ops|dialogflow-v2-features|--manifest-path $T/variants/features/Cargo.toml --target-dir $T|--no-default-features|libdialogflow_v2_features-*.rlib"
-        "lean|dialogflow-v2-lean|--manifest-path $T/variants/lean/Cargo.toml --target-dir $T||libdialogflow_v2_lean-*.rlib"
+        "features_none|dialogflow-v2||--no-default-features|libdialogflow_v2-*.rlib"
+        "features_agent|dialogflow-v2||--no-default-features --features agent|libdialogflow_v2-*.rlib"
+        "features_conversations|dialogflow-v2||--no-default-features --features conversations|libdialogflow_v2-*.rlib"
     )
 fi
 

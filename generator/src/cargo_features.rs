@@ -159,6 +159,18 @@ fn gate_scopes(resource: &mut Resource) -> Vec<String> {
     resource.features.clone()
 }
 
+/// Removes every feature gate: for code that is not a crate of its own (a build script's single file), whose
+/// includer declares no such features.
+pub fn remove(api: &mut Api) {
+    fn walk(resource: &mut Resource) {
+        resource.features.clear();
+        resource.resources.iter_mut().for_each(walk);
+    }
+    api.cargo_features.clear();
+    api.types.iter_mut().for_each(|t| t.features.clear());
+    walk(&mut api.root);
+}
+
 /// The index paths of the resources that start a family, with their wire names.
 fn find_family_roots(
     resource: &Resource,

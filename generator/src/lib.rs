@@ -107,7 +107,8 @@ pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Ap
 /// (`include!(concat!(env!("OUT_DIR"), "/api.rs"));` in `lib.rs`), not inside a module. An included file
 /// cannot carry inner attributes: the crate-level docs are left out (write your own `//!` docs), and any
 /// other crate-level attribute is put on each top-level item instead. The crate's dependencies are the
-/// generated `Cargo.toml`'s: `discogen-runtime`, `serde` and `serde_json`.
+/// generated `Cargo.toml`'s: `discogen-runtime`, `serde` and `serde_json`. The file has no cargo feature
+/// gates: a build script generates what the crate needs.
 ///
 /// ```no_run
 /// // build.rs
@@ -122,7 +123,9 @@ pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Ap
 /// println!("cargo::rerun-if-changed=discovery/workspaceevents.v1.json");
 /// ```
 pub fn generate_single_file(document: &str, options: &CrateOptions) -> Result<String, Error> {
-    let api = resolve_document(document, options)?;
+    let mut api = resolve_document(document, options)?;
+    // The including crate declares no cargo features: everything is compiled.
+    cargo_features::remove(&mut api);
     let files: BTreeMap<String, proc_macro2::TokenStream> = emit::emit(&api).into_iter().collect();
     let internal = |e: syn::Error| Error::new("$", format!("internal error: {e}"));
     let lib = files

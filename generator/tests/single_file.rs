@@ -45,6 +45,12 @@ fn every_fixture_becomes_one_includable_file() {
             "{}: `mod x;` left: {unresolved:?}",
             document.display()
         );
+        // The including crate declares no cargo features, so nothing may be gated behind one.
+        assert!(
+            !code.contains("feature ="),
+            "{}: a cargo feature gate in a single file",
+            document.display()
+        );
         let multi = discogen::generate(&text, &options).unwrap();
         let lib = &multi.files["src/lib.rs"];
         assert!(lib.contains("pub mod resources;") && code.contains("pub mod resources {"));

@@ -10,6 +10,8 @@ use crate::ir::*;
 /// Every type declared in `module`, in id order.
 pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
     let pages = api.page_types();
+    // One scope for the module: building it walks every type of the API.
+    let scope = Scope::new(api, module, []);
     let items = api
         .types
         .iter()
@@ -17,8 +19,7 @@ pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
         .filter(|(_, t)| t.module == module)
         .map(|(i, def)| {
             let id = TypeId(i);
-            let body = type_def(api, id);
-            let scope = Scope::new(api, &def.module, []);
+            let body = type_def_in(&scope, def);
             let page = pages
                 .get(&id)
                 .map(|(field, item)| page_impl(&scope, def, field, item));
@@ -73,10 +74,14 @@ fn message_impl(api: &Api, def: &TypeDef) -> Option<TokenStream> {
 
 pub fn type_def(api: &Api, id: TypeId) -> TokenStream {
     let def = api.ty(id);
-    let scope = Scope::new(api, &def.module, []);
+    type_def_in(&Scope::new(api, &def.module, []), def)
+}
+
+/// A type's items, in the scope of its module.
+fn type_def_in(scope: &Scope<'_>, def: &TypeDef) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(&scope, def, s),
-        TypeKind::Enum(e) => enum_def(&scope, def, e),
+        TypeKind::Struct(s) => struct_def(scope, def, s),
+        TypeKind::Enum(e) => enum_def(scope, def, e),
         TypeKind::Alias(target) => {
             let docs = doc_attrs(def.doc.as_deref());
             let cfg = cfg(&def.features);
