@@ -339,6 +339,66 @@ impl Api {
     }
 }
 
+/// The global parameters the runtime's `standard` module defines: wire name, setter name and type.
+const STANDARD_PARAMS: &[(&str, &str, StandardType)] = &[
+    ("$.xgafv", "xgafv", StandardType::Enum("Xgafv", &["1", "2"])),
+    ("access_token", "access_token", StandardType::String),
+    (
+        "alt",
+        "alt",
+        StandardType::Enum("Alt", &["json", "media", "proto"]),
+    ),
+    ("callback", "callback", StandardType::String),
+    ("fields", "fields", StandardType::String),
+    ("key", "key", StandardType::String),
+    ("oauth_token", "oauth_token", StandardType::String),
+    ("prettyPrint", "pretty_print", StandardType::Bool),
+    ("quotaUser", "quota_user", StandardType::String),
+    ("uploadType", "upload_type", StandardType::String),
+    ("upload_protocol", "upload_protocol", StandardType::String),
+];
+
+enum StandardType {
+    String,
+    Bool,
+    Enum(&'static str, &'static [&'static str]),
+}
+
+impl Api {
+    /// When the document's global parameters are exactly the standard set (as 592 of 610 documents
+    /// declare them), the enums generated for them; the crate then re-exports the runtime's
+    /// `standard::{StandardParameters, Xgafv, Alt}` instead of emitting its own.
+    pub fn standard_param_enums(&self) -> Option<Vec<TypeId>> {
+        if self.global_params.len() != STANDARD_PARAMS.len() {
+            return None;
+        }
+        let mut enums = Vec::new();
+        for (wire, rust, expected) in STANDARD_PARAMS {
+            let param = self.global_params.iter().find(|p| p.wire_name == *wire)?;
+            if param.rust_name != *rust || param.repeated {
+                return None;
+            }
+            match (expected, &param.ty) {
+                (StandardType::String, TypeRef::String) | (StandardType::Bool, TypeRef::Bool) => {}
+                (StandardType::Enum(name, values), TypeRef::Named(id)) => {
+                    let def = self.ty(*id);
+                    let TypeKind::Enum(e) = &def.kind else {
+                        return None;
+                    };
+                    let wires: Vec<&str> =
+                        e.variants.iter().map(|v| v.wire_name.as_str()).collect();
+                    if def.name != *name || !def.module.is_empty() || wires != *values {
+                        return None;
+                    }
+                    enums.push(*id);
+                }
+                _ => return None,
+            }
+        }
+        Some(enums)
+    }
+}
+
 impl TypeDef {
     /// The fields of a struct type, or none.
     pub fn fields(&self) -> &[Field] {

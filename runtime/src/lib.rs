@@ -23,6 +23,7 @@ pub mod paginate;
 pub mod path;
 mod request;
 pub mod retry;
+pub mod standard;
 pub mod wire;
 
 pub use crate::auth::ApiKey;

@@ -54,3 +54,32 @@ async fn an_unwrapped_response_is_read_as_is() {
         .unwrap();
     assert_eq!(user.id.as_deref(), Some("7"));
 }
+
+/// The legacy global parameters (`userIp`, `alt` with only `json`) are not the standard set: the crate keeps
+/// a `StandardParameters` trait and an `Alt` enum of its own.
+#[tokio::test]
+async fn its_own_global_parameters_are_sent() {
+    use fixture_legacy::{Alt, StandardParameters};
+    let (base, log) = serve(|_| Response::json(200, &json!({"id": "7"}))).await;
+    let client = Client::new(Client::builder().base_url(base).build().unwrap());
+    within_timeout(
+        client
+            .users()
+            .get("a@example.com")
+            .user_ip("192.0.2.1")
+            .alt(Alt::Json)
+            .pretty_print(false)
+            .send(),
+    )
+    .await
+    .unwrap();
+    let request = log.single();
+    assert_eq!(
+        request.query,
+        [
+            ("userIp".to_owned(), "192.0.2.1".to_owned()),
+            ("alt".to_owned(), "json".to_owned()),
+            ("prettyPrint".to_owned(), "false".to_owned()),
+        ]
+    );
+}

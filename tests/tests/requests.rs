@@ -135,3 +135,34 @@ fn typed_request_body_is_json() {
     assert_eq!(query(&request), pairs(&[("requestId", "r-1")]));
     assert_eq!(request.body(), Some(&br#"{"name":"jobs/1"}"#[..]));
 }
+
+/// A document with the standard global parameters re-exports the runtime's trait and enums: one type
+/// shared by every such crate, so code written against one works with all.
+#[test]
+fn standard_parameters_are_the_runtimes() {
+    let xgafv: discogen_runtime::standard::Xgafv = fixture_params::Xgafv::V2;
+    let alt: discogen_runtime::standard::Alt = dialogflow_v2::Alt::Json;
+    assert_eq!((xgafv.as_str(), alt.as_str()), ("2", "json"));
+    fn takes_standard<T: discogen_runtime::standard::StandardParameters>(builder: T) -> T {
+        builder.quota_user("me")
+    }
+    let client = dialogflow_v2::Client::new(
+        dialogflow_v2::Client::builder()
+            .base_url("http://127.0.0.1:9/")
+            .build()
+            .unwrap(),
+    );
+    let request = takes_standard(
+        client
+            .projects()
+            .operations()
+            .get("projects/p/operations/o"),
+    )
+    .to_request();
+    let pairs: Vec<(&str, &str)> = request
+        .query_pairs()
+        .iter()
+        .map(|(n, v)| (n.as_ref(), v.as_str()))
+        .collect();
+    assert_eq!(pairs, [("quotaUser", "me")]);
+}

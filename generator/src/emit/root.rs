@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{crate_doc_attrs, doc_attrs, sanitize};
 use super::resources::{accessor, constructor};
-use super::types::module_types;
+use super::types::module_types_except;
 use super::{ident, Scope};
 use crate::ir::*;
 use crate::names::Namespace;
@@ -14,9 +14,16 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let scope = Scope::new(api, &[], ["Client", "StandardParameters"]);
     let crate_docs = crate_docs(api);
     let client = client(api, &scope);
-    let standard = standard_parameters(&scope);
+    // Most documents declare the same global parameters: their trait and enums live in the runtime.
+    let standard_enums = api.standard_param_enums();
+    let standard = match &standard_enums {
+        Some(_) => {
+            quote! { pub use ::discogen_runtime::standard::{Alt, StandardParameters, Xgafv}; }
+        }
+        None => standard_parameters(&scope),
+    };
     let scopes = scopes(api);
-    let types = module_types(api, &[]);
+    let types = module_types_except(api, &[], standard_enums.as_deref().unwrap_or_default());
     let lro = api.lro.as_ref().map(|lro| operations(api, lro));
     // docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` labels what each feature gates.
     let doc_cfg =

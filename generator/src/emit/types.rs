@@ -9,6 +9,11 @@ use crate::ir::*;
 
 /// Every type declared in `module`, in id order.
 pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
+    module_types_except(api, module, &[])
+}
+
+/// Every type declared in `module` but those of `skip`, in id order.
+pub fn module_types_except(api: &Api, module: &[String], skip: &[TypeId]) -> TokenStream {
     let pages = api.page_types();
     // One scope for the module: building it walks every type of the API.
     let scope = Scope::new(api, module, []);
@@ -16,7 +21,7 @@ pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
         .types
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.module == module)
+        .filter(|(i, t)| t.module == module && !skip.contains(&TypeId(*i)))
         .map(|(i, def)| {
             let id = TypeId(i);
             let body = type_def_in(&scope, def);

@@ -50,29 +50,9 @@ pub trait StandardParameters: Sized {
     #[doc(hidden)]
     fn standard_params(&mut self) -> &mut ::discogen_runtime::Params;
 
-    /// V1 error format.
-    fn xgafv(mut self, value: Xgafv) -> Self {
-        self.standard_params().set("$.xgafv", &value);
-        self
-    }
-
-    /// OAuth access token.
-    fn access_token(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.standard_params().set("access_token", &value);
-        self
-    }
-
-    /// Data format for response.
+    /// Data format for the response.
     fn alt(mut self, value: Alt) -> Self {
         self.standard_params().set("alt", &value);
-        self
-    }
-
-    /// JSONP
-    fn callback(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.standard_params().set("callback", &value);
         self
     }
 
@@ -103,73 +83,27 @@ pub trait StandardParameters: Sized {
         self
     }
 
-    /// Available to use for quota purposes for server-side applications. Can be any arbitrary string assigned to a user, but should not exceed 40 characters.
+    /// An opaque string that represents a user for quota purposes. Must not exceed 40 characters.
     fn quota_user(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
         self.standard_params().set("quotaUser", &value);
         self
     }
 
-    /// Legacy upload protocol for media (e.g. "media", "multipart").
-    fn upload_type(mut self, value: impl Into<String>) -> Self {
+    /// Deprecated. Please use quotaUser instead.
+    fn user_ip(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("uploadType", &value);
-        self
-    }
-
-    /// Upload protocol for media (e.g. "raw", "multipart").
-    fn upload_protocol(mut self, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.standard_params().set("upload_protocol", &value);
+        self.standard_params().set("userIp", &value);
         self
     }
 }
 
-/// V1 error format.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Xgafv {
-    /// v1 error format
-    V1,
-    /// v2 error format
-    V2,
-    /// A value this version of the crate does not know; kept as sent.
-    UnknownValue(String),
-}
-
-impl Xgafv {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "1",
-            Self::V2 => "2",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-
-impl From<&str> for Xgafv {
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => Self::V1,
-            "2" => Self::V2,
-            other => Self::UnknownValue(String::from(other)),
-        }
-    }
-}
-
-::discogen_runtime::open_enum!(Xgafv);
-
-/// Data format for response.
+/// Data format for the response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Alt {
     /// Responses with Content-Type of application/json
     Json,
-    /// Media download with context-dependent Content-Type
-    Media,
-    /// Responses with Content-Type of application/x-protobuf
-    Proto,
     /// A value this version of the crate does not know; kept as sent.
     UnknownValue(String),
 }
@@ -179,8 +113,6 @@ impl Alt {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Json => "json",
-            Self::Media => "media",
-            Self::Proto => "proto",
             Self::UnknownValue(value) => value,
         }
     }
@@ -190,8 +122,6 @@ impl From<&str> for Alt {
     fn from(value: &str) -> Self {
         match value {
             "json" => Self::Json,
-            "media" => Self::Media,
-            "proto" => Self::Proto,
             other => Self::UnknownValue(String::from(other)),
         }
     }
