@@ -42,10 +42,27 @@ record runs "$RUNS"
 record command "bench/run.sh $RUNS"
 say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (prefer < 1: the CPU is shared)"
 
+# --- our crate as a crate of its own, to build it with fewer features -------------------------------------
+# (`--no-default-features` needs a workspace member; the generated crate belongs to the main workspace, whose
+# profile differs. The copy gets an empty `[workspace]`, the bench's lock file and cargo's default profile.)
+F="$T/features-crate"
+if [[ $FEATURES == 1 ]]; then
+    rm -rf "$F"
+    cp -r "$ROOT/generated/dialogflow-v2" "$F"
+    sed -i -e "s#^discogen-runtime = { path = \".*\" }#discogen-runtime = { path = \"$ROOT/runtime\" }#" \
+        -e 's/^name = "dialogflow-v2"$/name = "dialogflow-v2-features"/' "$F/Cargo.toml"
+    printf '\n[workspace]\n' >>"$F/Cargo.toml"
+    cp "$BENCH/Cargo.lock" "$F/Cargo.lock"
+fi
+
 # --- warm-up: every dependency built (and checked) once, untimed --------------------------------------
 say "warm-up: dev build and check of both crates' dependencies"
 cargo build -q -p discogen-bench
 cargo check -q -p dialogflow-v2 -p google-dialogflow2
+if [[ $FEATURES == 1 ]]; then
+    cargo build -q --manifest-path "$F/Cargo.toml" --target-dir "$T" --no-default-features
+    cargo check -q --manifest-path "$F/Cargo.toml" --target-dir "$T" --no-default-features
+fi
 say "warm-up: release builds (criterion benches, generator)"
 cargo bench -q -p discogen-bench --no-run 2>/dev/null
 cargo build -q --release -p discogen-gentime
@@ -63,9 +80,10 @@ TARGETS=(
 # and the operations service), and one family alone.
 if [[ $FEATURES == 1 ]]; then
     TARGETS+=(
-        "features_none|dialogflow-v2||--no-default-features|libdialogflow_v2-*.rlib"
-        "features_agent|dialogflow-v2||--no-default-features --features agent|libdialogflow_v2-*.rlib"
-        "features_conversations|dialogflow-v2||--no-default-features --features conversations|libdialogflow_v2-*.rlib"
+        "features_all|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T||libdialogflow_v2_features-*.rlib"
+        "features_none|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features|libdialogflow_v2_features-*.rlib"
+        "features_agent|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features --features agent|libdialogflow_v2_features-*.rlib"
+        "features_conversations|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features --features conversations|libdialogflow_v2_features-*.rlib"
     )
 fi
 

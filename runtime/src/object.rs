@@ -22,7 +22,8 @@ use crate::wire::{self, Wire};
 pub trait Object: Default {
     /// The schema's name, for error messages.
     const NAME: &'static str;
-    /// The JSON keys of the fields, sorted; [`Object::read_field`] takes an index into it.
+    /// The JSON keys of the fields, sorted by length, then bytes (so that most comparisons of a lookup are
+    /// one of lengths); [`Object::read_field`] takes an index into it.
     const FIELDS: &'static [&'static str];
     /// Whether keys not in [`Object::FIELDS`] are kept (through [`Object::read_other`]).
     const KEEPS_OTHERS: bool = false;
@@ -138,7 +139,10 @@ impl<'de, T: Object> Visitor<'de> for KeySeed<T> {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(match T::FIELDS.binary_search(&key) {
+        let found = T::FIELDS.binary_search_by(|probe| {
+            (probe.len(), probe.as_bytes()).cmp(&(key.len(), key.as_bytes()))
+        });
+        Ok(match found {
             Ok(index) => Key::Field(index),
             Err(_) if T::KEEPS_OTHERS => Key::Other(key.to_owned()),
             Err(_) => Key::Skip,
@@ -190,7 +194,7 @@ mod tests {
 
     impl Object for Sample {
         const NAME: &'static str = "Sample";
-        const FIELDS: &'static [&'static str] = &["count", "name", "nested", "type"];
+        const FIELDS: &'static [&'static str] = &["name", "type", "count", "nested"];
         const KEEPS_OTHERS: bool = true;
 
         fn read_field<'de, A: MapAccess<'de>>(
@@ -199,10 +203,10 @@ mod tests {
             map: &mut A,
         ) -> Result<(), A::Error> {
             match index {
-                0 => self.count = read_wire(map)?,
-                1 => self.name = map.next_value()?,
-                2 => self.nested = map.next_value()?,
-                _ => self.r#type = map.next_value()?,
+                0 => self.name = map.next_value()?,
+                1 => self.r#type = map.next_value()?,
+                2 => self.count = read_wire(map)?,
+                _ => self.nested = map.next_value()?,
             }
             Ok(())
         }

@@ -21,18 +21,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
     const NAME: &'static str = "GoogleCloudDialogflowV2Agent";
 
     const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
+        "tier",
+        "parent",
+        "timeZone",
         "avatarUri",
-        "classificationThreshold",
-        "defaultLanguageCode",
+        "matchMode",
+        "apiVersion",
         "description",
         "displayName",
         "enableLogging",
-        "matchMode",
-        "parent",
+        "defaultLanguageCode",
         "supportedLanguageCodes",
-        "tier",
-        "timeZone",
+        "classificationThreshold",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -41,20 +41,20 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.avatar_uri = map.next_value()?,
-            2 => {
+            0 => self.tier = map.next_value()?,
+            1 => self.parent = map.next_value()?,
+            2 => self.time_zone = map.next_value()?,
+            3 => self.avatar_uri = map.next_value()?,
+            4 => self.match_mode = map.next_value()?,
+            5 => self.api_version = map.next_value()?,
+            6 => self.description = map.next_value()?,
+            7 => self.display_name = map.next_value()?,
+            8 => self.enable_logging = map.next_value()?,
+            9 => self.default_language_code = map.next_value()?,
+            10 => self.supported_language_codes = map.next_value()?,
+            _ => {
                 self.classification_threshold = ::discogen_runtime::object::read_wire(map)?;
             }
-            3 => self.default_language_code = map.next_value()?,
-            4 => self.description = map.next_value()?,
-            5 => self.display_name = map.next_value()?,
-            6 => self.enable_logging = map.next_value()?,
-            7 => self.match_mode = map.next_value()?,
-            8 => self.parent = map.next_value()?,
-            9 => self.supported_language_codes = map.next_value()?,
-            10 => self.tier = map.next_value()?,
-            _ => self.time_zone = map.next_value()?,
         }
         Ok(())
     }
@@ -116,11 +116,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
     const FIELDS: &'static [&'static str] = &[
         "answerRelevance",
         "companionFeedback",
-        "documentCorrectness",
         "documentEfficiency",
+        "documentCorrectness",
+        "summarizationFeedback",
         "knowledgeAssistFeedback",
         "knowledgeSearchFeedback",
-        "summarizationFeedback",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -131,11 +131,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
         match index {
             0 => self.answer_relevance = map.next_value()?,
             1 => self.companion_feedback = map.next_value()?,
-            2 => self.document_correctness = map.next_value()?,
-            3 => self.document_efficiency = map.next_value()?,
-            4 => self.knowledge_assist_feedback = map.next_value()?,
-            5 => self.knowledge_search_feedback = map.next_value()?,
-            _ => self.summarization_feedback = map.next_value()?,
+            2 => self.document_efficiency = map.next_value()?,
+            3 => self.document_correctness = map.next_value()?,
+            4 => self.summarization_feedback = map.next_value()?,
+            5 => self.knowledge_assist_feedback = map.next_value()?,
+            _ => self.knowledge_search_feedback = map.next_value()?,
         }
         Ok(())
     }
@@ -230,7 +230,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback";
 
-    const FIELDS: &'static [&'static str] = &["answerCopied", "clickedUris"];
+    const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -238,8 +238,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_copied = map.next_value()?,
-            _ => self.clicked_uris = map.next_value()?,
+            0 => self.clicked_uris = map.next_value()?,
+            _ => self.answer_copied = map.next_value()?,
         }
         Ok(())
     }
@@ -281,7 +281,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback";
 
-    const FIELDS: &'static [&'static str] = &["answerCopied", "clickedUris"];
+    const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -289,8 +289,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_copied = map.next_value()?,
-            _ => self.clicked_uris = map.next_value()?,
+            0 => self.clicked_uris = map.next_value()?,
+            _ => self.answer_copied = map.next_value()?,
         }
         Ok(())
     }
@@ -399,11 +399,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantRecord";
 
     const FIELDS: &'static [&'static str] = &[
-        "articleSuggestionAnswer",
-        "companionSuggestion",
-        "dialogflowAssistAnswer",
         "faqAnswer",
+        "companionSuggestion",
         "generatorSuggestion",
+        "dialogflowAssistAnswer",
+        "articleSuggestionAnswer",
         "reactiveCompanionSuggestion",
     ];
 
@@ -413,11 +413,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.article_suggestion_answer = map.next_value()?,
+            0 => self.faq_answer = map.next_value()?,
             1 => self.companion_suggestion = map.next_value()?,
-            2 => self.dialogflow_assist_answer = map.next_value()?,
-            3 => self.faq_answer = map.next_value()?,
-            4 => self.generator_suggestion = map.next_value()?,
+            2 => self.generator_suggestion = map.next_value()?,
+            3 => self.dialogflow_assist_answer = map.next_value()?,
+            4 => self.article_suggestion_answer = map.next_value()?,
             _ => self.reactive_companion_suggestion = map.next_value()?,
         }
         Ok(())
@@ -471,10 +471,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingContext";
 
     const FIELDS: &'static [&'static str] = &[
+        "version",
         "instructions",
         "outputLanguageCode",
         "overarchingGuidance",
-        "version",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -483,10 +483,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.instructions = map.next_value()?,
-            1 => self.output_language_code = map.next_value()?,
-            2 => self.overarching_guidance = map.next_value()?,
-            _ => self.version = map.next_value()?,
+            0 => self.version = map.next_value()?,
+            1 => self.instructions = map.next_value()?,
+            2 => self.output_language_code = map.next_value()?,
+            _ => self.overarching_guidance = map.next_value()?,
         }
         Ok(())
     }
@@ -542,13 +542,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstruction";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentAction",
         "condition",
-        "displayDetails",
+        "agentAction",
         "displayName",
-        "duplicateCheckResult",
         "systemAction",
+        "displayDetails",
         "triggeringEvent",
+        "duplicateCheckResult",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -557,13 +557,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_action = map.next_value()?,
-            1 => self.condition = map.next_value()?,
-            2 => self.display_details = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.duplicate_check_result = map.next_value()?,
-            5 => self.system_action = map.next_value()?,
-            _ => self.triggering_event = map.next_value()?,
+            0 => self.condition = map.next_value()?,
+            1 => self.agent_action = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.system_action = map.next_value()?,
+            4 => self.display_details = map.next_value()?,
+            5 => self.triggering_event = map.next_value()?,
+            _ => self.duplicate_check_result = map.next_value()?,
         }
         Ok(())
     }
@@ -792,9 +792,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestion";
 
     const FIELDS: &'static [&'static str] = &[
+        "sampleResponses",
         "agentActionSuggestions",
         "applicableInstructions",
-        "sampleResponses",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -803,9 +803,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_action_suggestions = map.next_value()?,
-            1 => self.applicable_instructions = map.next_value()?,
-            _ => self.sample_responses = map.next_value()?,
+            0 => self.sample_responses = map.next_value()?,
+            1 => self.agent_action_suggestions = map.next_value()?,
+            _ => self.applicable_instructions = map.next_value()?,
         }
         Ok(())
     }
@@ -879,7 +879,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["agentAction", "duplicateCheckResult", "sources"];
+    const FIELDS: &'static [&'static str] = &["sources", "agentAction", "duplicateCheckResult"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -887,9 +887,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_action = map.next_value()?,
-            1 => self.duplicate_check_result = map.next_value()?,
-            _ => self.sources = map.next_value()?,
+            0 => self.sources = map.next_value()?,
+            1 => self.agent_action = map.next_value()?,
+            _ => self.duplicate_check_result = map.next_value()?,
         }
         Ok(())
     }
@@ -1044,9 +1044,9 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
 
     const FIELDS: &'static [&'static str] = &[
+        "sources",
         "answerRecord",
         "similarityScore",
-        "sources",
         "suggestionIndex",
     ];
 
@@ -1056,9 +1056,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_record = map.next_value()?,
-            1 => self.similarity_score = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.sources = map.next_value()?,
+            0 => self.sources = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            2 => self.similarity_score = ::discogen_runtime::object::read_wire(map)?,
             _ => self.suggestion_index = map.next_value()?,
         }
         Ok(())
@@ -1130,7 +1130,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse";
 
-    const FIELDS: &'static [&'static str] = &["duplicateCheckResult", "responseText", "sources"];
+    const FIELDS: &'static [&'static str] = &["sources", "responseText", "duplicateCheckResult"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1138,9 +1138,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.duplicate_check_result = map.next_value()?,
+            0 => self.sources = map.next_value()?,
             1 => self.response_text = map.next_value()?,
-            _ => self.sources = map.next_value()?,
+            _ => self.duplicate_check_result = map.next_value()?,
         }
         Ok(())
     }
@@ -1265,15 +1265,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnalyzeConten
     const NAME: &'static str = "GoogleCloudDialogflowV2AnalyzeContentRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "assistQueryParams",
+        "requestId",
+        "textInput",
         "audioInput",
-        "cxParameters",
         "eventInput",
         "queryParams",
-        "replyAudioConfig",
-        "requestId",
+        "cxParameters",
         "suggestionInput",
-        "textInput",
+        "replyAudioConfig",
+        "assistQueryParams",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1282,15 +1282,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnalyzeConten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.assist_query_params = map.next_value()?,
-            1 => self.audio_input = map.next_value()?,
-            2 => self.cx_parameters = map.next_value()?,
+            0 => self.request_id = map.next_value()?,
+            1 => self.text_input = map.next_value()?,
+            2 => self.audio_input = map.next_value()?,
             3 => self.event_input = map.next_value()?,
             4 => self.query_params = map.next_value()?,
-            5 => self.reply_audio_config = map.next_value()?,
-            6 => self.request_id = map.next_value()?,
-            7 => self.suggestion_input = map.next_value()?,
-            _ => self.text_input = map.next_value()?,
+            5 => self.cx_parameters = map.next_value()?,
+            6 => self.suggestion_input = map.next_value()?,
+            7 => self.reply_audio_config = map.next_value()?,
+            _ => self.assist_query_params = map.next_value()?,
         }
         Ok(())
     }
@@ -1337,13 +1337,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnalyzeConten
     const NAME: &'static str = "GoogleCloudDialogflowV2AnalyzeContentResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "automatedAgentReply",
+        "message",
+        "replyText",
+        "replyAudio",
         "dtmfParameters",
+        "automatedAgentReply",
         "endUserSuggestionResults",
         "humanAgentSuggestionResults",
-        "message",
-        "replyAudio",
-        "replyText",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1352,13 +1352,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnalyzeConten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.automated_agent_reply = map.next_value()?,
-            1 => self.dtmf_parameters = map.next_value()?,
-            2 => self.end_user_suggestion_results = map.next_value()?,
-            3 => self.human_agent_suggestion_results = map.next_value()?,
-            4 => self.message = map.next_value()?,
-            5 => self.reply_audio = map.next_value()?,
-            _ => self.reply_text = map.next_value()?,
+            0 => self.message = map.next_value()?,
+            1 => self.reply_text = map.next_value()?,
+            2 => self.reply_audio = map.next_value()?,
+            3 => self.dtmf_parameters = map.next_value()?,
+            4 => self.automated_agent_reply = map.next_value()?,
+            5 => self.end_user_suggestion_results = map.next_value()?,
+            _ => self.human_agent_suggestion_results = map.next_value()?,
         }
         Ok(())
     }
@@ -1414,7 +1414,7 @@ pub struct GoogleCloudDialogflowV2AnnotatedMessagePart {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnnotatedMessagePart {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
 
-    const FIELDS: &'static [&'static str] = &["entityType", "formattedValue", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "entityType", "formattedValue"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1422,9 +1422,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnnotatedMess
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_type = map.next_value()?,
-            1 => self.formatted_value = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.entity_type = map.next_value()?,
+            _ => self.formatted_value = map.next_value()?,
         }
         Ok(())
     }
@@ -1472,12 +1472,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedbac
     const NAME: &'static str = "GoogleCloudDialogflowV2AnswerFeedback";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentAssistantDetailFeedback",
-        "clickTime",
         "clicked",
-        "correctnessLevel",
-        "displayTime",
+        "clickTime",
         "displayed",
+        "displayTime",
+        "correctnessLevel",
+        "agentAssistantDetailFeedback",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1486,12 +1486,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedbac
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_assistant_detail_feedback = map.next_value()?,
+            0 => self.clicked = map.next_value()?,
             1 => self.click_time = map.next_value()?,
-            2 => self.clicked = map.next_value()?,
-            3 => self.correctness_level = map.next_value()?,
-            4 => self.display_time = map.next_value()?,
-            _ => self.displayed = map.next_value()?,
+            2 => self.displayed = map.next_value()?,
+            3 => self.display_time = map.next_value()?,
+            4 => self.correctness_level = map.next_value()?,
+            _ => self.agent_assistant_detail_feedback = map.next_value()?,
         }
         Ok(())
     }
@@ -1535,7 +1535,7 @@ pub struct GoogleCloudDialogflowV2AnswerRecord {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnswerRecord";
 
-    const FIELDS: &'static [&'static str] = &["agentAssistantRecord", "answerFeedback", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "answerFeedback", "agentAssistantRecord"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1543,9 +1543,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_assistant_record = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.answer_feedback = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            _ => self.agent_assistant_record = map.next_value()?,
         }
         Ok(())
     }
@@ -1597,12 +1597,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
     const NAME: &'static str = "GoogleCloudDialogflowV2ArticleAnswer";
 
     const FIELDS: &'static [&'static str] = &[
-        "answerRecord",
-        "confidence",
+        "uri",
+        "title",
         "metadata",
         "snippets",
-        "title",
-        "uri",
+        "confidence",
+        "answerRecord",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1611,12 +1611,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_record = map.next_value()?,
-            1 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.uri = map.next_value()?,
+            1 => self.title = map.next_value()?,
             2 => self.metadata = map.next_value()?,
             3 => self.snippets = map.next_value()?,
-            4 => self.title = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            4 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.answer_record = map.next_value()?,
         }
         Ok(())
     }
@@ -1857,16 +1857,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
     const NAME: &'static str = "GoogleCloudDialogflowV2AutomatedAgentReply";
 
     const FIELDS: &'static [&'static str] = &[
-        "allowCancellation",
-        "automatedAgentReplyType",
-        "callCompanionAuthCode",
-        "cxCurrentPage",
-        "detectIntentResponse",
         "event",
         "intent",
-        "matchConfidence",
         "parameters",
+        "cxCurrentPage",
+        "matchConfidence",
         "responseMessages",
+        "allowCancellation",
+        "detectIntentResponse",
+        "callCompanionAuthCode",
+        "automatedAgentReplyType",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1875,16 +1875,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_cancellation = map.next_value()?,
-            1 => self.automated_agent_reply_type = map.next_value()?,
-            2 => self.call_companion_auth_code = map.next_value()?,
+            0 => self.event = map.next_value()?,
+            1 => self.intent = map.next_value()?,
+            2 => self.parameters = map.next_value()?,
             3 => self.cx_current_page = map.next_value()?,
-            4 => self.detect_intent_response = map.next_value()?,
-            5 => self.event = map.next_value()?,
-            6 => self.intent = map.next_value()?,
-            7 => self.match_confidence = ::discogen_runtime::object::read_wire(map)?,
-            8 => self.parameters = map.next_value()?,
-            _ => self.response_messages = map.next_value()?,
+            4 => self.match_confidence = ::discogen_runtime::object::read_wire(map)?,
+            5 => self.response_messages = map.next_value()?,
+            6 => self.allow_cancellation = map.next_value()?,
+            7 => self.detect_intent_response = map.next_value()?,
+            8 => self.call_companion_auth_code = map.next_value()?,
+            _ => self.automated_agent_reply_type = map.next_value()?,
         }
         Ok(())
     }
@@ -2103,7 +2103,7 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntitiesRequest";
 
-    const FIELDS: &'static [&'static str] = &["entities", "languageCode", "updateMask"];
+    const FIELDS: &'static [&'static str] = &["entities", "updateMask", "languageCode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2112,8 +2112,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEn
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.entities = map.next_value()?,
-            1 => self.language_code = map.next_value()?,
-            _ => self.update_mask = map.next_value()?,
+            1 => self.update_mask = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -2151,10 +2151,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEn
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "entityTypeBatchInline",
-        "entityTypeBatchUri",
-        "languageCode",
         "updateMask",
+        "languageCode",
+        "entityTypeBatchUri",
+        "entityTypeBatchInline",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2163,10 +2163,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEn
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_type_batch_inline = map.next_value()?,
-            1 => self.entity_type_batch_uri = map.next_value()?,
-            2 => self.language_code = map.next_value()?,
-            _ => self.update_mask = map.next_value()?,
+            0 => self.update_mask = map.next_value()?,
+            1 => self.language_code = map.next_value()?,
+            2 => self.entity_type_batch_uri = map.next_value()?,
+            _ => self.entity_type_batch_inline = map.next_value()?,
         }
         Ok(())
     }
@@ -2249,11 +2249,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateIn
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "intentBatchInline",
-        "intentBatchUri",
         "intentView",
-        "languageCode",
         "updateMask",
+        "languageCode",
+        "intentBatchUri",
+        "intentBatchInline",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2262,11 +2262,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateIn
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intent_batch_inline = map.next_value()?,
-            1 => self.intent_batch_uri = map.next_value()?,
-            2 => self.intent_view = map.next_value()?,
-            3 => self.language_code = map.next_value()?,
-            _ => self.update_mask = map.next_value()?,
+            0 => self.intent_view = map.next_value()?,
+            1 => self.update_mask = map.next_value()?,
+            2 => self.language_code = map.next_value()?,
+            3 => self.intent_batch_uri = map.next_value()?,
+            _ => self.intent_batch_inline = map.next_value()?,
         }
         Ok(())
     }
@@ -2346,9 +2346,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
 
     const FIELDS: &'static [&'static str] = &[
         "cesApp",
-        "confirmationRequirement",
-        "proactiveEnabled",
         "reactiveEnabled",
+        "proactiveEnabled",
+        "confirmationRequirement",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2358,9 +2358,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_app = map.next_value()?,
-            1 => self.confirmation_requirement = map.next_value()?,
+            1 => self.reactive_enabled = map.next_value()?,
             2 => self.proactive_enabled = map.next_value()?,
-            _ => self.reactive_enabled = map.next_value()?,
+            _ => self.confirmation_requirement = map.next_value()?,
         }
         Ok(())
     }
@@ -2413,10 +2413,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
 
     const FIELDS: &'static [&'static str] = &[
         "cesTool",
-        "confirmationRequirement",
-        "parameterOverrides",
-        "proactiveEnabled",
         "reactiveEnabled",
+        "proactiveEnabled",
+        "parameterOverrides",
+        "confirmationRequirement",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2426,10 +2426,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_tool = map.next_value()?,
-            1 => self.confirmation_requirement = map.next_value()?,
-            2 => self.parameter_overrides = map.next_value()?,
-            3 => self.proactive_enabled = map.next_value()?,
-            _ => self.reactive_enabled = map.next_value()?,
+            1 => self.reactive_enabled = map.next_value()?,
+            2 => self.proactive_enabled = map.next_value()?,
+            3 => self.parameter_overrides = map.next_value()?,
+            _ => self.confirmation_requirement = map.next_value()?,
         }
         Ok(())
     }
@@ -2487,9 +2487,9 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationProfile",
         "createTime",
         "participantRole",
+        "conversationProfile",
         "suggestionFeatureType",
     ];
 
@@ -2499,9 +2499,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_profile = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.participant_role = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.participant_role = map.next_value()?,
+            2 => self.conversation_profile = map.next_value()?,
             _ => self.suggestion_feature_type = map.next_value()?,
         }
         Ok(())
@@ -2609,14 +2609,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgent";
 
     const FIELDS: &'static [&'static str] = &[
-        "cesToolSpecs",
+        "name",
         "createTime",
+        "updateTime",
         "description",
         "displayName",
-        "name",
+        "cesToolSpecs",
         "skillConfigs",
         "toolsetTools",
-        "updateTime",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2625,14 +2625,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ces_tool_specs = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            5 => self.skill_configs = map.next_value()?,
-            6 => self.toolset_tools = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            2 => self.update_time = map.next_value()?,
+            3 => self.description = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.ces_tool_specs = map.next_value()?,
+            6 => self.skill_configs = map.next_value()?,
+            _ => self.toolset_tools = map.next_value()?,
         }
         Ok(())
     }
@@ -2676,9 +2676,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "guidanceInstructions",
         "knowledgeSource",
         "overarchingGuidance",
+        "guidanceInstructions",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2687,9 +2687,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.guidance_instructions = map.next_value()?,
-            1 => self.knowledge_source = map.next_value()?,
-            _ => self.overarching_guidance = map.next_value()?,
+            0 => self.knowledge_source = map.next_value()?,
+            1 => self.overarching_guidance = map.next_value()?,
+            _ => self.guidance_instructions = map.next_value()?,
         }
         Ok(())
     }
@@ -2946,13 +2946,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSugg
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidance";
 
     const FIELDS: &'static [&'static str] = &[
+        "toolCalls",
         "explanation",
+        "suggestedReply",
+        "suggestedAction",
+        "knowledgeSources",
         "groundingMetadata",
         "instructionSource",
-        "knowledgeSources",
-        "suggestedAction",
-        "suggestedReply",
-        "toolCalls",
         "triggeringToolCallAnswerRecords",
     ];
 
@@ -2962,13 +2962,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSugg
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.explanation = map.next_value()?,
-            1 => self.grounding_metadata = map.next_value()?,
-            2 => self.instruction_source = map.next_value()?,
-            3 => self.knowledge_sources = map.next_value()?,
-            4 => self.suggested_action = map.next_value()?,
-            5 => self.suggested_reply = map.next_value()?,
-            6 => self.tool_calls = map.next_value()?,
+            0 => self.tool_calls = map.next_value()?,
+            1 => self.explanation = map.next_value()?,
+            2 => self.suggested_reply = map.next_value()?,
+            3 => self.suggested_action = map.next_value()?,
+            4 => self.knowledge_sources = map.next_value()?,
+            5 => self.grounding_metadata = map.next_value()?,
+            6 => self.instruction_source = map.next_value()?,
             _ => self.triggering_tool_call_answer_records = map.next_value()?,
         }
         Ok(())
@@ -3033,9 +3033,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource";
 
     const FIELDS: &'static [&'static str] = &[
-        "knowledgeArticleTitle",
-        "knowledgeArticleUrl",
         "knowledgeSnippet",
+        "knowledgeArticleUrl",
+        "knowledgeArticleTitle",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3044,9 +3044,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.knowledge_article_title = map.next_value()?,
+            0 => self.knowledge_snippet = map.next_value()?,
             1 => self.knowledge_article_url = map.next_value()?,
-            _ => self.knowledge_snippet = map.next_value()?,
+            _ => self.knowledge_article_title = map.next_value()?,
         }
         Ok(())
     }
@@ -3141,7 +3141,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
     const NAME: &'static str = "GoogleCloudDialogflowV2Connection";
 
     const FIELDS: &'static [&'static str] =
-        &["connectionId", "errorDetails", "state", "updateTime"];
+        &["state", "updateTime", "connectionId", "errorDetails"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3149,10 +3149,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.connection_id = map.next_value()?,
-            1 => self.error_details = map.next_value()?,
-            2 => self.state = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.state = map.next_value()?,
+            1 => self.update_time = map.next_value()?,
+            2 => self.connection_id = map.next_value()?,
+            _ => self.error_details = map.next_value()?,
         }
         Ok(())
     }
@@ -3189,7 +3189,7 @@ pub struct GoogleCloudDialogflowV2ConnectionErrorDetails {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConnectionErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConnectionErrorDetails";
 
-    const FIELDS: &'static [&'static str] = &["certificateState", "errorMessage"];
+    const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3197,8 +3197,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConnectionErr
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.certificate_state = map.next_value()?,
-            _ => self.error_message = map.next_value()?,
+            0 => self.error_message = map.next_value()?,
+            _ => self.certificate_state = map.next_value()?,
         }
         Ok(())
     }
@@ -3243,7 +3243,7 @@ pub struct GoogleCloudDialogflowV2Context {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Context {
     const NAME: &'static str = "GoogleCloudDialogflowV2Context";
 
-    const FIELDS: &'static [&'static str] = &["lifespanCount", "name", "parameters"];
+    const FIELDS: &'static [&'static str] = &["name", "parameters", "lifespanCount"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3251,9 +3251,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Context {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.lifespan_count = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            _ => self.parameters = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.parameters = map.next_value()?,
+            _ => self.lifespan_count = map.next_value()?,
         }
         Ok(())
     }
@@ -3322,17 +3322,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
     const NAME: &'static str = "GoogleCloudDialogflowV2Conversation";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationProfile",
-        "conversationStage",
+        "name",
         "endTime",
+        "startTime",
+        "phoneNumber",
+        "lifecycleState",
+        "conversationStage",
+        "conversationProfile",
+        "telephonyConnectionInfo",
+        "initialGeneratorContexts",
         "ingestedContextReferences",
         "initialConversationProfile",
-        "initialGeneratorContexts",
-        "lifecycleState",
-        "name",
-        "phoneNumber",
-        "startTime",
-        "telephonyConnectionInfo",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3341,17 +3341,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_profile = map.next_value()?,
-            1 => self.conversation_stage = map.next_value()?,
-            2 => self.end_time = map.next_value()?,
-            3 => self.ingested_context_references = map.next_value()?,
-            4 => self.initial_conversation_profile = map.next_value()?,
-            5 => self.initial_generator_contexts = map.next_value()?,
-            6 => self.lifecycle_state = map.next_value()?,
-            7 => self.name = map.next_value()?,
-            8 => self.phone_number = map.next_value()?,
-            9 => self.start_time = map.next_value()?,
-            _ => self.telephony_connection_info = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.end_time = map.next_value()?,
+            2 => self.start_time = map.next_value()?,
+            3 => self.phone_number = map.next_value()?,
+            4 => self.lifecycle_state = map.next_value()?,
+            5 => self.conversation_stage = map.next_value()?,
+            6 => self.conversation_profile = map.next_value()?,
+            7 => self.telephony_connection_info = map.next_value()?,
+            8 => self.initial_generator_contexts = map.next_value()?,
+            9 => self.ingested_context_references = map.next_value()?,
+            _ => self.initial_conversation_profile = map.next_value()?,
         }
         Ok(())
     }
@@ -3454,10 +3454,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationC
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContextReference";
 
     const FIELDS: &'static [&'static str] = &[
-        "contextContents",
         "createTime",
-        "languageCode",
         "updateMode",
+        "languageCode",
+        "contextContents",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3466,10 +3466,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_contents = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.update_mode = map.next_value()?,
             2 => self.language_code = map.next_value()?,
-            _ => self.update_mode = map.next_value()?,
+            _ => self.context_contents = map.next_value()?,
         }
         Ok(())
     }
@@ -3512,7 +3512,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContextReferenceContextContent";
 
     const FIELDS: &'static [&'static str] =
-        &["answerRecord", "content", "contentFormat", "ingestionTime"];
+        &["content", "answerRecord", "contentFormat", "ingestionTime"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3520,8 +3520,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_record = map.next_value()?,
-            1 => self.content = map.next_value()?,
+            0 => self.content = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
             2 => self.content_format = map.next_value()?,
             _ => self.ingestion_time = map.next_value()?,
         }
@@ -3579,15 +3579,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationDataset";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationCount",
-        "conversationInfo",
+        "name",
         "createTime",
         "description",
         "displayName",
         "inputConfig",
-        "name",
         "satisfiesPzi",
         "satisfiesPzs",
+        "conversationInfo",
+        "conversationCount",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3596,15 +3596,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_count = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.conversation_info = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.input_config = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            7 => self.satisfies_pzi = map.next_value()?,
-            _ => self.satisfies_pzs = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.input_config = map.next_value()?,
+            5 => self.satisfies_pzi = map.next_value()?,
+            6 => self.satisfies_pzs = map.next_value()?,
+            7 => self.conversation_info = map.next_value()?,
+            _ => self.conversation_count = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -3649,11 +3649,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationE
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationEvent";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversation",
+        "type",
         "errorStatus",
+        "conversation",
         "newMessagePayload",
         "newRecognitionResultPayload",
-        "type",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3662,11 +3662,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationE
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
             1 => self.error_status = map.next_value()?,
-            2 => self.new_message_payload = map.next_value()?,
-            3 => self.new_recognition_result_payload = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            2 => self.conversation = map.next_value()?,
+            3 => self.new_message_payload = map.next_value()?,
+            _ => self.new_recognition_result_payload = map.next_value()?,
         }
         Ok(())
     }
@@ -3800,16 +3800,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationModel";
 
     const FIELDS: &'static [&'static str] = &[
-        "articleSuggestionModelMetadata",
-        "createTime",
+        "name",
+        "state",
         "datasets",
+        "createTime",
         "displayName",
         "languageCode",
-        "name",
         "satisfiesPzi",
         "satisfiesPzs",
         "smartReplyModelMetadata",
-        "state",
+        "articleSuggestionModelMetadata",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3818,16 +3818,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.article_suggestion_model_metadata = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.state = map.next_value()?,
             2 => self.datasets = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.language_code = map.next_value()?,
-            5 => self.name = map.next_value()?,
+            3 => self.create_time = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.language_code = map.next_value()?,
             6 => self.satisfies_pzi = map.next_value()?,
             7 => self.satisfies_pzs = map.next_value()?,
             8 => self.smart_reply_model_metadata = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            _ => self.article_suggestion_model_metadata = map.next_value()?,
         }
         Ok(())
     }
@@ -3885,12 +3885,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationModelEvaluation";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
         "createTime",
         "displayName",
         "evaluationConfig",
-        "name",
-        "rawHumanEvalTemplateCsv",
         "smartReplyMetrics",
+        "rawHumanEvalTemplateCsv",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3899,12 +3899,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.evaluation_config = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.raw_human_eval_template_csv = map.next_value()?,
-            _ => self.smart_reply_metrics = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.evaluation_config = map.next_value()?,
+            4 => self.smart_reply_metrics = map.next_value()?,
+            _ => self.raw_human_eval_template_csv = map.next_value()?,
         }
         Ok(())
     }
@@ -4018,23 +4018,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationProfile";
 
     const FIELDS: &'static [&'static str] = &[
-        "automatedAgentConfig",
-        "createTime",
-        "displayName",
-        "humanAgentAssistantConfig",
-        "humanAgentHandoffConfig",
-        "languageCode",
-        "loggingConfig",
         "name",
-        "newMessageEventNotificationConfig",
-        "newRecognitionResultNotificationConfig",
-        "notificationConfig",
-        "securitySettings",
+        "timeZone",
         "sipConfig",
         "sttConfig",
-        "timeZone",
         "ttsConfig",
+        "createTime",
         "updateTime",
+        "displayName",
+        "languageCode",
+        "loggingConfig",
+        "securitySettings",
+        "notificationConfig",
+        "automatedAgentConfig",
+        "humanAgentHandoffConfig",
+        "humanAgentAssistantConfig",
+        "newMessageEventNotificationConfig",
+        "newRecognitionResultNotificationConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4043,23 +4043,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.automated_agent_config = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.human_agent_assistant_config = map.next_value()?,
-            4 => self.human_agent_handoff_config = map.next_value()?,
-            5 => self.language_code = map.next_value()?,
-            6 => self.logging_config = map.next_value()?,
-            7 => self.name = map.next_value()?,
-            8 => self.new_message_event_notification_config = map.next_value()?,
-            9 => self.new_recognition_result_notification_config = map.next_value()?,
-            10 => self.notification_config = map.next_value()?,
-            11 => self.security_settings = map.next_value()?,
-            12 => self.sip_config = map.next_value()?,
-            13 => self.stt_config = map.next_value()?,
-            14 => self.time_zone = map.next_value()?,
-            15 => self.tts_config = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.time_zone = map.next_value()?,
+            2 => self.sip_config = map.next_value()?,
+            3 => self.stt_config = map.next_value()?,
+            4 => self.tts_config = map.next_value()?,
+            5 => self.create_time = map.next_value()?,
+            6 => self.update_time = map.next_value()?,
+            7 => self.display_name = map.next_value()?,
+            8 => self.language_code = map.next_value()?,
+            9 => self.logging_config = map.next_value()?,
+            10 => self.security_settings = map.next_value()?,
+            11 => self.notification_config = map.next_value()?,
+            12 => self.automated_agent_config = map.next_value()?,
+            13 => self.human_agent_handoff_config = map.next_value()?,
+            14 => self.human_agent_assistant_config = map.next_value()?,
+            15 => self.new_message_event_notification_config = map.next_value()?,
+            _ => self.new_recognition_result_notification_config = map.next_value()?,
         }
         Ok(())
     }
@@ -4146,7 +4146,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo";
 
     const FIELDS: &'static [&'static str] =
-        &["dialedNumber", "extraMimeContents", "sdp", "sipHeaders"];
+        &["sdp", "sipHeaders", "dialedNumber", "extraMimeContents"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4154,10 +4154,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.dialed_number = map.next_value()?,
-            1 => self.extra_mime_contents = map.next_value()?,
-            2 => self.sdp = map.next_value()?,
-            _ => self.sip_headers = map.next_value()?,
+            0 => self.sdp = map.next_value()?,
+            1 => self.sip_headers = map.next_value()?,
+            2 => self.dialed_number = map.next_value()?,
+            _ => self.extra_mime_contents = map.next_value()?,
         }
         Ok(())
     }
@@ -4350,10 +4350,10 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &[
+        "state",
+        "createTime",
         "conversationModel",
         "conversationModelEvaluation",
-        "createTime",
-        "state",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4362,10 +4362,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model = map.next_value()?,
-            1 => self.conversation_model_evaluation = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            0 => self.state = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.conversation_model = map.next_value()?,
+            _ => self.conversation_model_evaluation = map.next_value()?,
         }
         Ok(())
     }
@@ -4463,7 +4463,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata";
 
     const FIELDS: &'static [&'static str] =
-        &["conversationModel", "createTime", "doneTime", "state"];
+        &["state", "doneTime", "createTime", "conversationModel"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4471,10 +4471,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.done_time = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            0 => self.state = map.next_value()?,
+            1 => self.done_time = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            _ => self.conversation_model = map.next_value()?,
         }
         Ok(())
     }
@@ -4524,7 +4524,7 @@ pub struct GoogleCloudDialogflowV2CustomPronunciationParams {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CustomPronunciationParams {
     const NAME: &'static str = "GoogleCloudDialogflowV2CustomPronunciationParams";
 
-    const FIELDS: &'static [&'static str] = &["phoneticEncoding", "phrase", "pronunciation"];
+    const FIELDS: &'static [&'static str] = &["phrase", "pronunciation", "phoneticEncoding"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4532,9 +4532,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CustomPronunc
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.phonetic_encoding = map.next_value()?,
-            1 => self.phrase = map.next_value()?,
-            _ => self.pronunciation = map.next_value()?,
+            0 => self.phrase = map.next_value()?,
+            1 => self.pronunciation = map.next_value()?,
+            _ => self.phonetic_encoding = map.next_value()?,
         }
         Ok(())
     }
@@ -4625,7 +4625,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["conversationModel", "createTime", "doneTime"];
+    const FIELDS: &'static [&'static str] = &["doneTime", "createTime", "conversationModel"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4633,9 +4633,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model = map.next_value()?,
+            0 => self.done_time = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            _ => self.done_time = map.next_value()?,
+            _ => self.conversation_model = map.next_value()?,
         }
         Ok(())
     }
@@ -4676,7 +4676,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["conversationModel", "createTime", "doneTime"];
+    const FIELDS: &'static [&'static str] = &["doneTime", "createTime", "conversationModel"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4684,9 +4684,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model = map.next_value()?,
+            0 => self.done_time = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            _ => self.done_time = map.next_value()?,
+            _ => self.conversation_model = map.next_value()?,
         }
         Ok(())
     }
@@ -4765,10 +4765,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
 
     const FIELDS: &'static [&'static str] = &[
         "inputAudio",
-        "outputAudioConfig",
-        "outputAudioConfigMask",
         "queryInput",
         "queryParams",
+        "outputAudioConfig",
+        "outputAudioConfigMask",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4778,10 +4778,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.input_audio = map.next_value()?,
-            1 => self.output_audio_config = map.next_value()?,
-            2 => self.output_audio_config_mask = map.next_value()?,
-            3 => self.query_input = map.next_value()?,
-            _ => self.query_params = map.next_value()?,
+            1 => self.query_input = map.next_value()?,
+            2 => self.query_params = map.next_value()?,
+            3 => self.output_audio_config = map.next_value()?,
+            _ => self.output_audio_config_mask = map.next_value()?,
         }
         Ok(())
     }
@@ -4826,11 +4826,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
     const NAME: &'static str = "GoogleCloudDialogflowV2DetectIntentResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "outputAudio",
-        "outputAudioConfig",
-        "queryResult",
         "responseId",
+        "outputAudio",
+        "queryResult",
         "webhookStatus",
+        "outputAudioConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4839,11 +4839,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.output_audio = map.next_value()?,
-            1 => self.output_audio_config = map.next_value()?,
+            0 => self.response_id = map.next_value()?,
+            1 => self.output_audio = map.next_value()?,
             2 => self.query_result = map.next_value()?,
-            3 => self.response_id = map.next_value()?,
-            _ => self.webhook_status = map.next_value()?,
+            3 => self.webhook_status = map.next_value()?,
+            _ => self.output_audio_config = map.next_value()?,
         }
         Ok(())
     }
@@ -4881,7 +4881,7 @@ pub struct GoogleCloudDialogflowV2DialogflowAssistAnswer {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DialogflowAssistAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2DialogflowAssistAnswer";
 
-    const FIELDS: &'static [&'static str] = &["answerRecord", "intentSuggestion", "queryResult"];
+    const FIELDS: &'static [&'static str] = &["queryResult", "answerRecord", "intentSuggestion"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4889,9 +4889,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DialogflowAss
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_record = map.next_value()?,
-            1 => self.intent_suggestion = map.next_value()?,
-            _ => self.query_result = map.next_value()?,
+            0 => self.query_result = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            _ => self.intent_suggestion = map.next_value()?,
         }
         Ok(())
     }
@@ -4937,16 +4937,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
     const NAME: &'static str = "GoogleCloudDialogflowV2Document";
 
     const FIELDS: &'static [&'static str] = &[
-        "contentUri",
-        "displayName",
-        "enableAutoReload",
-        "knowledgeTypes",
-        "latestReloadStatus",
+        "name",
+        "state",
         "metadata",
         "mimeType",
-        "name",
+        "contentUri",
         "rawContent",
-        "state",
+        "displayName",
+        "knowledgeTypes",
+        "enableAutoReload",
+        "latestReloadStatus",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4955,16 +4955,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content_uri = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.enable_auto_reload = map.next_value()?,
-            3 => self.knowledge_types = map.next_value()?,
-            4 => self.latest_reload_status = map.next_value()?,
-            5 => self.metadata = map.next_value()?,
-            6 => self.mime_type = map.next_value()?,
-            7 => self.name = map.next_value()?,
-            8 => self.raw_content = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.state = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.mime_type = map.next_value()?,
+            4 => self.content_uri = map.next_value()?,
+            5 => self.raw_content = map.next_value()?,
+            6 => self.display_name = map.next_value()?,
+            7 => self.knowledge_types = map.next_value()?,
+            8 => self.enable_auto_reload = map.next_value()?,
+            _ => self.latest_reload_status = map.next_value()?,
         }
         Ok(())
     }
@@ -5006,7 +5006,7 @@ pub struct GoogleCloudDialogflowV2DocumentReloadStatus {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DocumentReloadStatus {
     const NAME: &'static str = "GoogleCloudDialogflowV2DocumentReloadStatus";
 
-    const FIELDS: &'static [&'static str] = &["status", "time"];
+    const FIELDS: &'static [&'static str] = &["time", "status"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5014,8 +5014,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DocumentReloa
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.status = map.next_value()?,
-            _ => self.time = map.next_value()?,
+            0 => self.time = map.next_value()?,
+            _ => self.status = map.next_value()?,
         }
         Ok(())
     }
@@ -5086,7 +5086,7 @@ pub struct GoogleCloudDialogflowV2EncryptionSpec {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EncryptionSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
 
-    const FIELDS: &'static [&'static str] = &["kmsKey", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "kmsKey"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5094,8 +5094,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EncryptionSpe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.kms_key = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.kms_key = map.next_value()?,
         }
         Ok(())
     }
@@ -5131,12 +5131,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityType";
 
     const FIELDS: &'static [&'static str] = &[
-        "autoExpansionMode",
-        "displayName",
-        "enableFuzzyExtraction",
-        "entities",
         "kind",
         "name",
+        "entities",
+        "displayName",
+        "autoExpansionMode",
+        "enableFuzzyExtraction",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5145,12 +5145,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.auto_expansion_mode = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.enable_fuzzy_extraction = map.next_value()?,
-            3 => self.entities = map.next_value()?,
-            4 => self.kind = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.kind = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.entities = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.auto_expansion_mode = map.next_value()?,
+            _ => self.enable_fuzzy_extraction = map.next_value()?,
         }
         Ok(())
     }
@@ -5239,7 +5239,7 @@ pub struct GoogleCloudDialogflowV2EntityTypeEntity {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeEntity {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
 
-    const FIELDS: &'static [&'static str] = &["synonyms", "value"];
+    const FIELDS: &'static [&'static str] = &["value", "synonyms"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5247,8 +5247,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeEnt
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.synonyms = map.next_value()?,
-            _ => self.value = map.next_value()?,
+            0 => self.value = map.next_value()?,
+            _ => self.synonyms = map.next_value()?,
         }
         Ok(())
     }
@@ -5299,13 +5299,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Environment";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentVersion",
-        "description",
-        "fulfillment",
         "name",
         "state",
-        "textToSpeechSettings",
         "updateTime",
+        "description",
+        "fulfillment",
+        "agentVersion",
+        "textToSpeechSettings",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5314,13 +5314,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_version = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.fulfillment = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.state = map.next_value()?,
-            5 => self.text_to_speech_settings = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.state = map.next_value()?,
+            2 => self.update_time = map.next_value()?,
+            3 => self.description = map.next_value()?,
+            4 => self.fulfillment = map.next_value()?,
+            5 => self.agent_version = map.next_value()?,
+            _ => self.text_to_speech_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -5367,7 +5367,7 @@ pub struct GoogleCloudDialogflowV2EnvironmentHistory {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHistory {
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistory";
 
-    const FIELDS: &'static [&'static str] = &["entries", "nextPageToken", "parent"];
+    const FIELDS: &'static [&'static str] = &["parent", "entries", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5375,9 +5375,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHi
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entries = map.next_value()?,
-            1 => self.next_page_token = map.next_value()?,
-            _ => self.parent = map.next_value()?,
+            0 => self.parent = map.next_value()?,
+            1 => self.entries = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -5426,7 +5426,7 @@ pub struct GoogleCloudDialogflowV2EnvironmentHistoryEntry {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistoryEntry";
 
-    const FIELDS: &'static [&'static str] = &["agentVersion", "createTime", "description"];
+    const FIELDS: &'static [&'static str] = &["createTime", "description", "agentVersion"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5434,9 +5434,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHi
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_version = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            _ => self.agent_version = map.next_value()?,
         }
         Ok(())
     }
@@ -5472,7 +5472,7 @@ pub struct GoogleCloudDialogflowV2EvaluationConfig {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfig";
 
-    const FIELDS: &'static [&'static str] = &["datasets", "smartComposeConfig", "smartReplyConfig"];
+    const FIELDS: &'static [&'static str] = &["datasets", "smartReplyConfig", "smartComposeConfig"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5481,8 +5481,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationCon
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.datasets = map.next_value()?,
-            1 => self.smart_compose_config = map.next_value()?,
-            _ => self.smart_reply_config = map.next_value()?,
+            1 => self.smart_reply_config = map.next_value()?,
+            _ => self.smart_compose_config = map.next_value()?,
         }
         Ok(())
     }
@@ -5519,7 +5519,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig";
 
-    const FIELDS: &'static [&'static str] = &["allowlistDocument", "maxResultCount"];
+    const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5527,8 +5527,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allowlist_document = map.next_value()?,
-            _ => self.max_result_count = map.next_value()?,
+            0 => self.max_result_count = map.next_value()?,
+            _ => self.allowlist_document = map.next_value()?,
         }
         Ok(())
     }
@@ -5566,7 +5566,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig";
 
-    const FIELDS: &'static [&'static str] = &["allowlistDocument", "maxResultCount"];
+    const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5574,8 +5574,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allowlist_document = map.next_value()?,
-            _ => self.max_result_count = map.next_value()?,
+            0 => self.max_result_count = map.next_value()?,
+            _ => self.allowlist_document = map.next_value()?,
         }
         Ok(())
     }
@@ -5663,7 +5663,7 @@ pub struct GoogleCloudDialogflowV2EventInput {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EventInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2EventInput";
 
-    const FIELDS: &'static [&'static str] = &["languageCode", "name", "parameters"];
+    const FIELDS: &'static [&'static str] = &["name", "parameters", "languageCode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5671,9 +5671,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EventInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.language_code = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            _ => self.parameters = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.parameters = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -5755,7 +5755,7 @@ pub struct GoogleCloudDialogflowV2ExportAgentResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
 
-    const FIELDS: &'static [&'static str] = &["agentContent", "agentUri"];
+    const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5763,8 +5763,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_content = map.next_value()?,
-            _ => self.agent_uri = map.next_value()?,
+            0 => self.agent_uri = map.next_value()?,
+            _ => self.agent_content = map.next_value()?,
         }
         Ok(())
     }
@@ -5800,8 +5800,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportDocumen
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportDocumentRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "exportFullContent",
         "gcsDestination",
+        "exportFullContent",
         "smartMessagingPartialUpdate",
     ];
 
@@ -5811,8 +5811,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportDocumen
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.export_full_content = map.next_value()?,
-            1 => self.gcs_destination = map.next_value()?,
+            0 => self.gcs_destination = map.next_value()?,
+            1 => self.export_full_content = map.next_value()?,
             _ => self.smart_messaging_partial_update = map.next_value()?,
         }
         Ok(())
@@ -5909,11 +5909,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
 
     const FIELDS: &'static [&'static str] = &[
         "answer",
-        "answerRecord",
-        "confidence",
+        "source",
         "metadata",
         "question",
-        "source",
+        "confidence",
+        "answerRecord",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5923,11 +5923,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            2 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.metadata = map.next_value()?,
-            4 => self.question = map.next_value()?,
-            _ => self.source = map.next_value()?,
+            1 => self.source = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.question = map.next_value()?,
+            4 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.answer_record = map.next_value()?,
         }
         Ok(())
     }
@@ -5976,9 +5976,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
     const NAME: &'static str = "GoogleCloudDialogflowV2FewShotExample";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationContext",
-        "extraInfo",
         "output",
+        "extraInfo",
+        "conversationContext",
         "summarizationSectionList",
     ];
 
@@ -5988,9 +5988,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_context = map.next_value()?,
+            0 => self.output = map.next_value()?,
             1 => self.extra_info = map.next_value()?,
-            2 => self.output = map.next_value()?,
+            2 => self.conversation_context = map.next_value()?,
             _ => self.summarization_section_list = map.next_value()?,
         }
         Ok(())
@@ -6137,11 +6137,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Fulfillment";
 
     const FIELDS: &'static [&'static str] = &[
-        "displayName",
+        "name",
         "enabled",
         "features",
+        "displayName",
         "genericWebService",
-        "name",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6150,11 +6150,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.enabled = map.next_value()?,
             2 => self.features = map.next_value()?,
-            3 => self.generic_web_service = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            _ => self.generic_web_service = map.next_value()?,
         }
         Ok(())
     }
@@ -6235,11 +6235,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentGe
     const NAME: &'static str = "GoogleCloudDialogflowV2FulfillmentGenericWebService";
 
     const FIELDS: &'static [&'static str] = &[
-        "isCloudFunction",
-        "password",
-        "requestHeaders",
         "uri",
+        "password",
         "username",
+        "requestHeaders",
+        "isCloudFunction",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6248,11 +6248,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentGe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.is_cloud_function = map.next_value()?,
+            0 => self.uri = map.next_value()?,
             1 => self.password = map.next_value()?,
-            2 => self.request_headers = map.next_value()?,
-            3 => self.uri = map.next_value()?,
-            _ => self.username = map.next_value()?,
+            2 => self.username = map.next_value()?,
+            3 => self.request_headers = map.next_value()?,
+            _ => self.is_cloud_function = map.next_value()?,
         }
         Ok(())
     }
@@ -6374,9 +6374,9 @@ impl ::discogen_runtime::object::Object
 
     const FIELDS: &'static [&'static str] = &[
         "answerRecord",
-        "companionSuggestion",
         "latestMessage",
         "suggestionIndex",
+        "companionSuggestion",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6386,9 +6386,9 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.companion_suggestion = map.next_value()?,
-            2 => self.latest_message = map.next_value()?,
-            _ => self.suggestion_index = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            2 => self.suggestion_index = map.next_value()?,
+            _ => self.companion_suggestion = map.next_value()?,
         }
         Ok(())
     }
@@ -6436,12 +6436,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "contextReferences",
-        "conversationContext",
         "generator",
         "generatorName",
-        "securitySettings",
         "triggerEvents",
+        "securitySettings",
+        "contextReferences",
+        "conversationContext",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6450,12 +6450,12 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_references = map.next_value()?,
-            1 => self.conversation_context = map.next_value()?,
-            2 => self.generator = map.next_value()?,
-            3 => self.generator_name = map.next_value()?,
-            4 => self.security_settings = map.next_value()?,
-            _ => self.trigger_events = map.next_value()?,
+            0 => self.generator = map.next_value()?,
+            1 => self.generator_name = map.next_value()?,
+            2 => self.trigger_events = map.next_value()?,
+            3 => self.security_settings = map.next_value()?,
+            4 => self.context_references = map.next_value()?,
+            _ => self.conversation_context = map.next_value()?,
         }
         Ok(())
     }
@@ -6542,9 +6542,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateState
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationProfile",
         "latestMessage",
         "maxContextSize",
+        "conversationProfile",
         "statelessConversation",
     ];
 
@@ -6554,9 +6554,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateState
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_profile = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            2 => self.max_context_size = map.next_value()?,
+            0 => self.latest_message = map.next_value()?,
+            1 => self.max_context_size = map.next_value()?,
+            2 => self.conversation_profile = map.next_value()?,
             _ => self.stateless_conversation = map.next_value()?,
         }
         Ok(())
@@ -6647,7 +6647,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponse";
 
-    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "summary"];
+    const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6655,9 +6655,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.summary = map.next_value()?,
+            0 => self.summary = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -6695,7 +6695,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary";
 
-    const FIELDS: &'static [&'static str] = &["baselineModelVersion", "text", "textSections"];
+    const FIELDS: &'static [&'static str] = &["text", "textSections", "baselineModelVersion"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6703,9 +6703,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.baseline_model_version = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            _ => self.text_sections = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.text_sections = map.next_value()?,
+            _ => self.baseline_model_version = map.next_value()?,
         }
         Ok(())
     }
@@ -6791,7 +6791,7 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["generatorSuggestionAnswers", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["latestMessage", "generatorSuggestionAnswers"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6799,8 +6799,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateSugge
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.generator_suggestion_answers = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.latest_message = map.next_value()?,
+            _ => self.generator_suggestion_answers = map.next_value()?,
         }
         Ok(())
     }
@@ -6843,7 +6843,7 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 
     const FIELDS: &'static [&'static str] =
-        &["answerRecord", "generatorSuggestion", "sourceGenerator"];
+        &["answerRecord", "sourceGenerator", "generatorSuggestion"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6852,8 +6852,8 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.generator_suggestion = map.next_value()?,
-            _ => self.source_generator = map.next_value()?,
+            1 => self.source_generator = map.next_value()?,
+            _ => self.generator_suggestion = map.next_value()?,
         }
         Ok(())
     }
@@ -6911,21 +6911,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
     const NAME: &'static str = "GoogleCloudDialogflowV2Generator";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentCoachingContext",
-        "cesAppSpecs",
-        "cesToolSpecs",
-        "createTime",
-        "description",
-        "freeFormContext",
-        "inferenceParameter",
         "name",
-        "publishedModel",
-        "suggestionDedupingConfig",
-        "summarizationContext",
         "tools",
+        "createTime",
+        "updateTime",
+        "cesAppSpecs",
+        "description",
+        "cesToolSpecs",
         "toolsetTools",
         "triggerEvent",
-        "updateTime",
+        "publishedModel",
+        "freeFormContext",
+        "inferenceParameter",
+        "agentCoachingContext",
+        "summarizationContext",
+        "suggestionDedupingConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6934,21 +6934,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_coaching_context = map.next_value()?,
-            1 => self.ces_app_specs = map.next_value()?,
-            2 => self.ces_tool_specs = map.next_value()?,
-            3 => self.create_time = map.next_value()?,
-            4 => self.description = map.next_value()?,
-            5 => self.free_form_context = map.next_value()?,
-            6 => self.inference_parameter = map.next_value()?,
-            7 => self.name = map.next_value()?,
-            8 => self.published_model = map.next_value()?,
-            9 => self.suggestion_deduping_config = map.next_value()?,
-            10 => self.summarization_context = map.next_value()?,
-            11 => self.tools = map.next_value()?,
-            12 => self.toolset_tools = map.next_value()?,
-            13 => self.trigger_event = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.tools = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            3 => self.update_time = map.next_value()?,
+            4 => self.ces_app_specs = map.next_value()?,
+            5 => self.description = map.next_value()?,
+            6 => self.ces_tool_specs = map.next_value()?,
+            7 => self.toolset_tools = map.next_value()?,
+            8 => self.trigger_event = map.next_value()?,
+            9 => self.published_model = map.next_value()?,
+            10 => self.free_form_context = map.next_value()?,
+            11 => self.inference_parameter = map.next_value()?,
+            12 => self.agent_coaching_context = map.next_value()?,
+            13 => self.summarization_context = map.next_value()?,
+            _ => self.suggestion_deduping_config = map.next_value()?,
         }
         Ok(())
     }
@@ -7023,16 +7023,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluation";
 
     const FIELDS: &'static [&'static str] = &[
-        "completeTime",
+        "name",
         "createTime",
         "displayName",
-        "evaluationStatus",
-        "generatorEvaluationConfig",
-        "initialGenerator",
-        "name",
+        "completeTime",
         "satisfiesPzi",
         "satisfiesPzs",
+        "evaluationStatus",
+        "initialGenerator",
         "summarizationMetrics",
+        "generatorEvaluationConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7041,16 +7041,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.complete_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.create_time = map.next_value()?,
             2 => self.display_name = map.next_value()?,
-            3 => self.evaluation_status = map.next_value()?,
-            4 => self.generator_evaluation_config = map.next_value()?,
-            5 => self.initial_generator = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            7 => self.satisfies_pzi = map.next_value()?,
-            8 => self.satisfies_pzs = map.next_value()?,
-            _ => self.summarization_metrics = map.next_value()?,
+            3 => self.complete_time = map.next_value()?,
+            4 => self.satisfies_pzi = map.next_value()?,
+            5 => self.satisfies_pzs = map.next_value()?,
+            6 => self.evaluation_status = map.next_value()?,
+            7 => self.initial_generator = map.next_value()?,
+            8 => self.summarization_metrics = map.next_value()?,
+            _ => self.generator_evaluation_config = map.next_value()?,
         }
         Ok(())
     }
@@ -7271,14 +7271,14 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentAssistInputDataConfig",
-        "datasetInputDataConfig",
         "endTime",
-        "inputDataSourceType",
-        "isSummaryGenerationAllowed",
-        "sampleSize",
         "startTime",
+        "sampleSize",
+        "inputDataSourceType",
+        "datasetInputDataConfig",
         "summaryGenerationOption",
+        "agentAssistInputDataConfig",
+        "isSummaryGenerationAllowed",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7287,14 +7287,14 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_assist_input_data_config = map.next_value()?,
-            1 => self.dataset_input_data_config = map.next_value()?,
-            2 => self.end_time = map.next_value()?,
+            0 => self.end_time = map.next_value()?,
+            1 => self.start_time = map.next_value()?,
+            2 => self.sample_size = map.next_value()?,
             3 => self.input_data_source_type = map.next_value()?,
-            4 => self.is_summary_generation_allowed = map.next_value()?,
-            5 => self.sample_size = map.next_value()?,
-            6 => self.start_time = map.next_value()?,
-            _ => self.summary_generation_option = map.next_value()?,
+            4 => self.dataset_input_data_config = map.next_value()?,
+            5 => self.summary_generation_option = map.next_value()?,
+            6 => self.agent_assist_input_data_config = map.next_value()?,
+            _ => self.is_summary_generation_allowed = map.next_value()?,
         }
         Ok(())
     }
@@ -7368,11 +7368,11 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "accuracyEvaluationVersion",
-        "completenessEvaluationVersion",
-        "enableAccuracyEvaluation",
-        "enableCompletenessEvaluation",
         "evaluatorVersion",
+        "enableAccuracyEvaluation",
+        "accuracyEvaluationVersion",
+        "enableCompletenessEvaluation",
+        "completenessEvaluationVersion",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7381,11 +7381,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.accuracy_evaluation_version = map.next_value()?,
-            1 => self.completeness_evaluation_version = map.next_value()?,
-            2 => self.enable_accuracy_evaluation = map.next_value()?,
+            0 => self.evaluator_version = map.next_value()?,
+            1 => self.enable_accuracy_evaluation = map.next_value()?,
+            2 => self.accuracy_evaluation_version = map.next_value()?,
             3 => self.enable_completeness_evaluation = map.next_value()?,
-            _ => self.evaluator_version = map.next_value()?,
+            _ => self.completeness_evaluation_version = map.next_value()?,
         }
         Ok(())
     }
@@ -7458,10 +7458,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestion";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentCoachingSuggestion",
-        "freeFormSuggestion",
-        "summarySuggestion",
         "toolCallInfo",
+        "summarySuggestion",
+        "freeFormSuggestion",
+        "agentCoachingSuggestion",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7470,10 +7470,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_coaching_suggestion = map.next_value()?,
-            1 => self.free_form_suggestion = map.next_value()?,
-            2 => self.summary_suggestion = map.next_value()?,
-            _ => self.tool_call_info = map.next_value()?,
+            0 => self.tool_call_info = map.next_value()?,
+            1 => self.summary_suggestion = map.next_value()?,
+            2 => self.free_form_suggestion = map.next_value()?,
+            _ => self.agent_coaching_suggestion = map.next_value()?,
         }
         Ok(())
     }
@@ -7600,7 +7600,7 @@ pub struct GoogleCloudDialogflowV2GroundingChunk {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChunk {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
 
-    const FIELDS: &'static [&'static str] = &["retrievedContext", "web"];
+    const FIELDS: &'static [&'static str] = &["web", "retrievedContext"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7608,8 +7608,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.retrieved_context = map.next_value()?,
-            _ => self.web = map.next_value()?,
+            0 => self.web = map.next_value()?,
+            _ => self.retrieved_context = map.next_value()?,
         }
         Ok(())
     }
@@ -7663,7 +7663,7 @@ pub struct GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkRetrievedContext";
 
-    const FIELDS: &'static [&'static str] = &["text", "title", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "text", "title"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7671,9 +7671,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.title = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            0 => self.uri = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -7728,7 +7728,7 @@ pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChunkWeb {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
 
-    const FIELDS: &'static [&'static str] = &["domain", "title", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "title", "domain"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7736,9 +7736,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.domain = map.next_value()?,
+            0 => self.uri = map.next_value()?,
             1 => self.title = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            _ => self.domain = map.next_value()?,
         }
         Ok(())
     }
@@ -7793,9 +7793,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
 
     const FIELDS: &'static [&'static str] = &[
         "groundingChunks",
-        "groundingSupports",
         "searchEntryPoint",
         "webSearchQueries",
+        "groundingSupports",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7805,9 +7805,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.grounding_chunks = map.next_value()?,
-            1 => self.grounding_supports = map.next_value()?,
-            2 => self.search_entry_point = map.next_value()?,
-            _ => self.web_search_queries = map.next_value()?,
+            1 => self.search_entry_point = map.next_value()?,
+            2 => self.web_search_queries = map.next_value()?,
+            _ => self.grounding_supports = map.next_value()?,
         }
         Ok(())
     }
@@ -7859,7 +7859,7 @@ pub struct GoogleCloudDialogflowV2GroundingSupport {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingSupport {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
 
-    const FIELDS: &'static [&'static str] = &["groundingChunkIndices", "segment"];
+    const FIELDS: &'static [&'static str] = &["segment", "groundingChunkIndices"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7867,8 +7867,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingSupp
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.grounding_chunk_indices = map.next_value()?,
-            _ => self.segment = map.next_value()?,
+            0 => self.segment = map.next_value()?,
+            _ => self.grounding_chunk_indices = map.next_value()?,
         }
         Ok(())
     }
@@ -7931,10 +7931,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
     const FIELDS: &'static [&'static str] = &[
         "actions",
         "condition",
-        "disableSuggestedReply",
-        "displayDetails",
         "displayName",
         "triggerEvent",
+        "displayDetails",
+        "disableSuggestedReply",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7945,10 +7945,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
         match index {
             0 => self.actions = map.next_value()?,
             1 => self.condition = map.next_value()?,
-            2 => self.disable_suggested_reply = map.next_value()?,
-            3 => self.display_details = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            _ => self.trigger_event = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.trigger_event = map.next_value()?,
+            4 => self.display_details = map.next_value()?,
+            _ => self.disable_suggested_reply = map.next_value()?,
         }
         Ok(())
     }
@@ -8073,10 +8073,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentAss
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfig";
 
     const FIELDS: &'static [&'static str] = &[
+        "notificationConfig",
+        "messageAnalysisConfig",
         "endUserSuggestionConfig",
         "humanAgentSuggestionConfig",
-        "messageAnalysisConfig",
-        "notificationConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -8085,10 +8085,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentAss
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_user_suggestion_config = map.next_value()?,
-            1 => self.human_agent_suggestion_config = map.next_value()?,
-            2 => self.message_analysis_config = map.next_value()?,
-            _ => self.notification_config = map.next_value()?,
+            0 => self.notification_config = map.next_value()?,
+            1 => self.message_analysis_config = map.next_value()?,
+            2 => self.end_user_suggestion_config = map.next_value()?,
+            _ => self.human_agent_suggestion_config = map.next_value()?,
         }
         Ok(())
     }
@@ -8155,7 +8155,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig";
 
-    const FIELDS: &'static [&'static str] = &["baselineModelVersion", "model"];
+    const FIELDS: &'static [&'static str] = &["model", "baselineModelVersion"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8163,8 +8163,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.baseline_model_version = map.next_value()?,
-            _ => self.model = map.next_value()?,
+            0 => self.model = map.next_value()?,
+            _ => self.baseline_model_version = map.next_value()?,
         }
         Ok(())
     }
@@ -8387,14 +8387,14 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "companionAgent",
-        "disableHighLatencyFeaturesSyncDelivery",
-        "enableAsyncToolCall",
-        "featureConfigs",
         "generators",
+        "companionAgent",
+        "featureConfigs",
+        "enableAsyncToolCall",
         "groupSuggestionResponses",
         "skipEmptyEventBasedSuggestion",
         "useUnredactedConversationData",
+        "disableHighLatencyFeaturesSyncDelivery",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -8403,14 +8403,14 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.companion_agent = map.next_value()?,
-            1 => self.disable_high_latency_features_sync_delivery = map.next_value()?,
-            2 => self.enable_async_tool_call = map.next_value()?,
-            3 => self.feature_configs = map.next_value()?,
-            4 => self.generators = map.next_value()?,
-            5 => self.group_suggestion_responses = map.next_value()?,
-            6 => self.skip_empty_event_based_suggestion = map.next_value()?,
-            _ => self.use_unredacted_conversation_data = map.next_value()?,
+            0 => self.generators = map.next_value()?,
+            1 => self.companion_agent = map.next_value()?,
+            2 => self.feature_configs = map.next_value()?,
+            3 => self.enable_async_tool_call = map.next_value()?,
+            4 => self.group_suggestion_responses = map.next_value()?,
+            5 => self.skip_empty_event_based_suggestion = map.next_value()?,
+            6 => self.use_unredacted_conversation_data = map.next_value()?,
+            _ => self.disable_high_latency_features_sync_delivery = map.next_value()?,
         }
         Ok(())
     }
@@ -8515,20 +8515,20 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationModelConfig",
-        "conversationProcessConfig",
-        "disableAgentQueryLogging",
-        "disableQuerySearchContext",
-        "enableConversationAugmentedQuery",
-        "enableEventBasedSuggestion",
-        "enableQuerySuggestionOnly",
-        "enableQuerySuggestionWhenNoAnswer",
-        "enableResponseDebugInfo",
         "queryConfig",
         "raiSettings",
         "suggestionFeature",
         "suggestionTriggerEvent",
+        "conversationModelConfig",
+        "enableResponseDebugInfo",
+        "disableAgentQueryLogging",
+        "conversationProcessConfig",
+        "disableQuerySearchContext",
+        "enableQuerySuggestionOnly",
         "suggestionTriggerSettings",
+        "enableEventBasedSuggestion",
+        "enableConversationAugmentedQuery",
+        "enableQuerySuggestionWhenNoAnswer",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -8537,20 +8537,20 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model_config = map.next_value()?,
-            1 => self.conversation_process_config = map.next_value()?,
-            2 => self.disable_agent_query_logging = map.next_value()?,
-            3 => self.disable_query_search_context = map.next_value()?,
-            4 => self.enable_conversation_augmented_query = map.next_value()?,
-            5 => self.enable_event_based_suggestion = map.next_value()?,
-            6 => self.enable_query_suggestion_only = map.next_value()?,
-            7 => self.enable_query_suggestion_when_no_answer = map.next_value()?,
-            8 => self.enable_response_debug_info = map.next_value()?,
-            9 => self.query_config = map.next_value()?,
-            10 => self.rai_settings = map.next_value()?,
-            11 => self.suggestion_feature = map.next_value()?,
-            12 => self.suggestion_trigger_event = map.next_value()?,
-            _ => self.suggestion_trigger_settings = map.next_value()?,
+            0 => self.query_config = map.next_value()?,
+            1 => self.rai_settings = map.next_value()?,
+            2 => self.suggestion_feature = map.next_value()?,
+            3 => self.suggestion_trigger_event = map.next_value()?,
+            4 => self.conversation_model_config = map.next_value()?,
+            5 => self.enable_response_debug_info = map.next_value()?,
+            6 => self.disable_agent_query_logging = map.next_value()?,
+            7 => self.conversation_process_config = map.next_value()?,
+            8 => self.disable_query_search_context = map.next_value()?,
+            9 => self.enable_query_suggestion_only = map.next_value()?,
+            10 => self.suggestion_trigger_settings = map.next_value()?,
+            11 => self.enable_event_based_suggestion = map.next_value()?,
+            12 => self.enable_conversation_augmented_query = map.next_value()?,
+            _ => self.enable_query_suggestion_when_no_answer = map.next_value()?,
         }
         Ok(())
     }
@@ -8681,14 +8681,14 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "confidenceThreshold",
-        "contextFilterSettings",
-        "contextSize",
-        "dialogflowQuerySource",
-        "documentQuerySource",
-        "knowledgeBaseQuerySource",
-        "maxResults",
         "sections",
+        "maxResults",
+        "contextSize",
+        "confidenceThreshold",
+        "documentQuerySource",
+        "contextFilterSettings",
+        "dialogflowQuerySource",
+        "knowledgeBaseQuerySource",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -8697,14 +8697,14 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence_threshold = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.context_filter_settings = map.next_value()?,
+            0 => self.sections = map.next_value()?,
+            1 => self.max_results = map.next_value()?,
             2 => self.context_size = map.next_value()?,
-            3 => self.dialogflow_query_source = map.next_value()?,
+            3 => self.confidence_threshold = ::discogen_runtime::object::read_wire(map)?,
             4 => self.document_query_source = map.next_value()?,
-            5 => self.knowledge_base_query_source = map.next_value()?,
-            6 => self.max_results = map.next_value()?,
-            _ => self.sections = map.next_value()?,
+            5 => self.context_filter_settings = map.next_value()?,
+            6 => self.dialogflow_query_source = map.next_value()?,
+            _ => self.knowledge_base_query_source = map.next_value()?,
         }
         Ok(())
     }
@@ -8786,8 +8786,8 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "dropHandoffMessages",
         "dropIvrMessages",
+        "dropHandoffMessages",
         "dropVirtualAgentMessages",
     ];
 
@@ -8797,8 +8797,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.drop_handoff_messages = map.next_value()?,
-            1 => self.drop_ivr_messages = map.next_value()?,
+            0 => self.drop_ivr_messages = map.next_value()?,
+            1 => self.drop_handoff_messages = map.next_value()?,
             _ => self.drop_virtual_agent_messages = map.next_value()?,
         }
         Ok(())
@@ -9240,7 +9240,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantEvent {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantEvent";
 
-    const FIELDS: &'static [&'static str] = &["conversation", "participant", "suggestionResults"];
+    const FIELDS: &'static [&'static str] = &["participant", "conversation", "suggestionResults"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9248,8 +9248,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentAss
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation = map.next_value()?,
-            1 => self.participant = map.next_value()?,
+            0 => self.participant = map.next_value()?,
+            1 => self.conversation = map.next_value()?,
             _ => self.suggestion_results = map.next_value()?,
         }
         Ok(())
@@ -9487,7 +9487,7 @@ pub struct GoogleCloudDialogflowV2ImportAgentRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &["agentContent", "agentUri"];
+    const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9495,8 +9495,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportAgentRe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_content = map.next_value()?,
-            _ => self.agent_uri = map.next_value()?,
+            0 => self.agent_uri = map.next_value()?,
+            _ => self.agent_content = map.next_value()?,
         }
         Ok(())
     }
@@ -9534,7 +9534,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata";
 
     const FIELDS: &'static [&'static str] =
-        &["conversationDataset", "createTime", "partialFailures"];
+        &["createTime", "partialFailures", "conversationDataset"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9542,9 +9542,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_dataset = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            _ => self.partial_failures = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.partial_failures = map.next_value()?,
+            _ => self.conversation_dataset = map.next_value()?,
         }
         Ok(())
     }
@@ -9584,7 +9584,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataOperationResponse";
 
-    const FIELDS: &'static [&'static str] = &["conversationDataset", "importCount"];
+    const FIELDS: &'static [&'static str] = &["importCount", "conversationDataset"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9592,8 +9592,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_dataset = map.next_value()?,
-            _ => self.import_count = map.next_value()?,
+            0 => self.import_count = map.next_value()?,
+            _ => self.conversation_dataset = map.next_value()?,
         }
         Ok(())
     }
@@ -9670,7 +9670,7 @@ pub struct GoogleCloudDialogflowV2ImportDocumentTemplate {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumentTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentTemplate";
 
-    const FIELDS: &'static [&'static str] = &["knowledgeTypes", "metadata", "mimeType"];
+    const FIELDS: &'static [&'static str] = &["metadata", "mimeType", "knowledgeTypes"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9678,9 +9678,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumen
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.knowledge_types = map.next_value()?,
-            1 => self.metadata = map.next_value()?,
-            _ => self.mime_type = map.next_value()?,
+            0 => self.metadata = map.next_value()?,
+            1 => self.mime_type = map.next_value()?,
+            _ => self.knowledge_types = map.next_value()?,
         }
         Ok(())
     }
@@ -9717,7 +9717,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumen
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentsRequest";
 
     const FIELDS: &'static [&'static str] =
-        &["documentTemplate", "gcsSource", "importGcsCustomMetadata"];
+        &["gcsSource", "documentTemplate", "importGcsCustomMetadata"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9725,8 +9725,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumen
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.document_template = map.next_value()?,
-            1 => self.gcs_source = map.next_value()?,
+            0 => self.gcs_source = map.next_value()?,
+            1 => self.document_template = map.next_value()?,
             _ => self.import_gcs_custom_metadata = map.next_value()?,
         }
         Ok(())
@@ -9807,7 +9807,7 @@ pub struct GoogleCloudDialogflowV2InferenceParameter {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferenceParameter {
     const NAME: &'static str = "GoogleCloudDialogflowV2InferenceParameter";
 
-    const FIELDS: &'static [&'static str] = &["maxOutputTokens", "temperature", "topK", "topP"];
+    const FIELDS: &'static [&'static str] = &["topK", "topP", "temperature", "maxOutputTokens"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9815,10 +9815,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferencePara
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.max_output_tokens = map.next_value()?,
-            1 => self.temperature = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.top_k = map.next_value()?,
-            _ => self.top_p = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.top_k = map.next_value()?,
+            1 => self.top_p = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.temperature = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.max_output_tokens = map.next_value()?,
         }
         Ok(())
     }
@@ -9954,9 +9954,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo";
 
     const FIELDS: &'static [&'static str] = &[
+        "projectNotAllowlisted",
         "contextReferenceRetrieved",
         "ingestedParametersDebugInfo",
-        "projectNotAllowlisted",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -9965,9 +9965,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_reference_retrieved = map.next_value()?,
-            1 => self.ingested_parameters_debug_info = map.next_value()?,
-            _ => self.project_not_allowlisted = map.next_value()?,
+            0 => self.project_not_allowlisted = map.next_value()?,
+            1 => self.context_reference_retrieved = map.next_value()?,
+            _ => self.ingested_parameters_debug_info = map.next_value()?,
         }
         Ok(())
     }
@@ -10035,7 +10035,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
 
-    const FIELDS: &'static [&'static str] = &["ingestionStatus", "parameter"];
+    const FIELDS: &'static [&'static str] = &["parameter", "ingestionStatus"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10043,8 +10043,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ingestion_status = map.next_value()?,
-            _ => self.parameter = map.next_value()?,
+            0 => self.parameter = map.next_value()?,
+            _ => self.ingestion_status = map.next_value()?,
         }
         Ok(())
     }
@@ -10191,25 +10191,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioCon
     const NAME: &'static str = "GoogleCloudDialogflowV2InputAudioConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "alternativeLanguageCodes",
-        "audioEncoding",
-        "disableInterimInputTranscripts",
-        "disableNoSpeechRecognizedEvent",
-        "enableAutomaticPunctuation",
-        "enableVoiceActivityEvents",
-        "enableWordInfo",
-        "geminiAsrConfig",
-        "languageCode",
         "model",
-        "modelVariant",
-        "optOutConformerModelMigration",
-        "phraseHints",
         "phraseSets",
+        "phraseHints",
+        "languageCode",
+        "modelVariant",
+        "useGeminiAsr",
+        "audioEncoding",
+        "enableWordInfo",
+        "speechContexts",
+        "geminiAsrConfig",
         "profanityFilter",
         "sampleRateHertz",
         "singleUtterance",
-        "speechContexts",
-        "useGeminiAsr",
+        "alternativeLanguageCodes",
+        "enableVoiceActivityEvents",
+        "enableAutomaticPunctuation",
+        "optOutConformerModelMigration",
+        "disableInterimInputTranscripts",
+        "disableNoSpeechRecognizedEvent",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -10218,25 +10218,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioCon
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.alternative_language_codes = map.next_value()?,
-            1 => self.audio_encoding = map.next_value()?,
-            2 => self.disable_interim_input_transcripts = map.next_value()?,
-            3 => self.disable_no_speech_recognized_event = map.next_value()?,
-            4 => self.enable_automatic_punctuation = map.next_value()?,
-            5 => self.enable_voice_activity_events = map.next_value()?,
-            6 => self.enable_word_info = map.next_value()?,
-            7 => self.gemini_asr_config = map.next_value()?,
-            8 => self.language_code = map.next_value()?,
-            9 => self.model = map.next_value()?,
-            10 => self.model_variant = map.next_value()?,
-            11 => self.opt_out_conformer_model_migration = map.next_value()?,
-            12 => self.phrase_hints = map.next_value()?,
-            13 => self.phrase_sets = map.next_value()?,
-            14 => self.profanity_filter = map.next_value()?,
-            15 => self.sample_rate_hertz = map.next_value()?,
-            16 => self.single_utterance = map.next_value()?,
-            17 => self.speech_contexts = map.next_value()?,
-            _ => self.use_gemini_asr = map.next_value()?,
+            0 => self.model = map.next_value()?,
+            1 => self.phrase_sets = map.next_value()?,
+            2 => self.phrase_hints = map.next_value()?,
+            3 => self.language_code = map.next_value()?,
+            4 => self.model_variant = map.next_value()?,
+            5 => self.use_gemini_asr = map.next_value()?,
+            6 => self.audio_encoding = map.next_value()?,
+            7 => self.enable_word_info = map.next_value()?,
+            8 => self.speech_contexts = map.next_value()?,
+            9 => self.gemini_asr_config = map.next_value()?,
+            10 => self.profanity_filter = map.next_value()?,
+            11 => self.sample_rate_hertz = map.next_value()?,
+            12 => self.single_utterance = map.next_value()?,
+            13 => self.alternative_language_codes = map.next_value()?,
+            14 => self.enable_voice_activity_events = map.next_value()?,
+            15 => self.enable_automatic_punctuation = map.next_value()?,
+            16 => self.opt_out_conformer_model_migration = map.next_value()?,
+            17 => self.disable_interim_input_transcripts = map.next_value()?,
+            _ => self.disable_no_speech_recognized_event = map.next_value()?,
         }
         Ok(())
     }
@@ -10421,26 +10421,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
     const NAME: &'static str = "GoogleCloudDialogflowV2Intent";
 
     const FIELDS: &'static [&'static str] = &[
-        "action",
-        "defaultResponsePlatforms",
-        "displayName",
-        "endInteraction",
-        "events",
-        "followupIntentInfo",
-        "inputContextNames",
-        "isFallback",
-        "liveAgentHandoff",
-        "messages",
-        "mlDisabled",
         "name",
-        "outputContexts",
-        "parameters",
-        "parentFollowupIntentName",
+        "action",
+        "events",
+        "messages",
         "priority",
-        "resetContexts",
-        "rootFollowupIntentName",
-        "trainingPhrases",
+        "isFallback",
+        "mlDisabled",
+        "parameters",
+        "displayName",
         "webhookState",
+        "resetContexts",
+        "endInteraction",
+        "outputContexts",
+        "trainingPhrases",
+        "liveAgentHandoff",
+        "inputContextNames",
+        "followupIntentInfo",
+        "rootFollowupIntentName",
+        "defaultResponsePlatforms",
+        "parentFollowupIntentName",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -10449,26 +10449,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
-            1 => self.default_response_platforms = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.end_interaction = map.next_value()?,
-            4 => self.events = map.next_value()?,
-            5 => self.followup_intent_info = map.next_value()?,
-            6 => self.input_context_names = map.next_value()?,
-            7 => self.is_fallback = map.next_value()?,
-            8 => self.live_agent_handoff = map.next_value()?,
-            9 => self.messages = map.next_value()?,
-            10 => self.ml_disabled = map.next_value()?,
-            11 => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.action = map.next_value()?,
+            2 => self.events = map.next_value()?,
+            3 => self.messages = map.next_value()?,
+            4 => self.priority = map.next_value()?,
+            5 => self.is_fallback = map.next_value()?,
+            6 => self.ml_disabled = map.next_value()?,
+            7 => self.parameters = map.next_value()?,
+            8 => self.display_name = map.next_value()?,
+            9 => self.webhook_state = map.next_value()?,
+            10 => self.reset_contexts = map.next_value()?,
+            11 => self.end_interaction = map.next_value()?,
             12 => self.output_contexts = map.next_value()?,
-            13 => self.parameters = map.next_value()?,
-            14 => self.parent_followup_intent_name = map.next_value()?,
-            15 => self.priority = map.next_value()?,
-            16 => self.reset_contexts = map.next_value()?,
+            13 => self.training_phrases = map.next_value()?,
+            14 => self.live_agent_handoff = map.next_value()?,
+            15 => self.input_context_names = map.next_value()?,
+            16 => self.followup_intent_info = map.next_value()?,
             17 => self.root_followup_intent_name = map.next_value()?,
-            18 => self.training_phrases = map.next_value()?,
-            _ => self.webhook_state = map.next_value()?,
+            18 => self.default_response_platforms = map.next_value()?,
+            _ => self.parent_followup_intent_name = map.next_value()?,
         }
         Ok(())
     }
@@ -10672,21 +10672,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessage";
 
     const FIELDS: &'static [&'static str] = &[
-        "basicCard",
-        "browseCarouselCard",
         "card",
-        "carouselSelect",
+        "text",
         "image",
-        "linkOutSuggestion",
-        "listSelect",
-        "mediaContent",
         "payload",
         "platform",
-        "quickReplies",
-        "simpleResponses",
-        "suggestions",
+        "basicCard",
         "tableCard",
-        "text",
+        "listSelect",
+        "suggestions",
+        "mediaContent",
+        "quickReplies",
+        "carouselSelect",
+        "simpleResponses",
+        "linkOutSuggestion",
+        "browseCarouselCard",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -10695,21 +10695,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.basic_card = map.next_value()?,
-            1 => self.browse_carousel_card = map.next_value()?,
-            2 => self.card = map.next_value()?,
-            3 => self.carousel_select = map.next_value()?,
-            4 => self.image = map.next_value()?,
-            5 => self.link_out_suggestion = map.next_value()?,
-            6 => self.list_select = map.next_value()?,
-            7 => self.media_content = map.next_value()?,
-            8 => self.payload = map.next_value()?,
-            9 => self.platform = map.next_value()?,
+            0 => self.card = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            2 => self.image = map.next_value()?,
+            3 => self.payload = map.next_value()?,
+            4 => self.platform = map.next_value()?,
+            5 => self.basic_card = map.next_value()?,
+            6 => self.table_card = map.next_value()?,
+            7 => self.list_select = map.next_value()?,
+            8 => self.suggestions = map.next_value()?,
+            9 => self.media_content = map.next_value()?,
             10 => self.quick_replies = map.next_value()?,
-            11 => self.simple_responses = map.next_value()?,
-            12 => self.suggestions = map.next_value()?,
-            13 => self.table_card = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            11 => self.carousel_select = map.next_value()?,
+            12 => self.simple_responses = map.next_value()?,
+            13 => self.link_out_suggestion = map.next_value()?,
+            _ => self.browse_carousel_card = map.next_value()?,
         }
         Ok(())
     }
@@ -10780,7 +10780,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCard";
 
     const FIELDS: &'static [&'static str] =
-        &["buttons", "formattedText", "image", "subtitle", "title"];
+        &["image", "title", "buttons", "subtitle", "formattedText"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10788,11 +10788,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.buttons = map.next_value()?,
-            1 => self.formatted_text = map.next_value()?,
-            2 => self.image = map.next_value()?,
+            0 => self.image = map.next_value()?,
+            1 => self.title = map.next_value()?,
+            2 => self.buttons = map.next_value()?,
             3 => self.subtitle = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            _ => self.formatted_text = map.next_value()?,
         }
         Ok(())
     }
@@ -10849,7 +10849,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButton";
 
-    const FIELDS: &'static [&'static str] = &["openUriAction", "title"];
+    const FIELDS: &'static [&'static str] = &["title", "openUriAction"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10857,8 +10857,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.open_uri_action = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            0 => self.title = map.next_value()?,
+            _ => self.open_uri_action = map.next_value()?,
         }
         Ok(())
     }
@@ -10978,7 +10978,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
 
-    const FIELDS: &'static [&'static str] = &["imageDisplayOptions", "items"];
+    const FIELDS: &'static [&'static str] = &["items", "imageDisplayOptions"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10986,8 +10986,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.image_display_options = map.next_value()?,
-            _ => self.items = map.next_value()?,
+            0 => self.items = map.next_value()?,
+            _ => self.image_display_options = map.next_value()?,
         }
         Ok(())
     }
@@ -11050,7 +11050,7 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
 
     const FIELDS: &'static [&'static str] =
-        &["description", "footer", "image", "openUriAction", "title"];
+        &["image", "title", "footer", "description", "openUriAction"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11058,11 +11058,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
-            1 => self.footer = map.next_value()?,
-            2 => self.image = map.next_value()?,
-            3 => self.open_uri_action = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            0 => self.image = map.next_value()?,
+            1 => self.title = map.next_value()?,
+            2 => self.footer = map.next_value()?,
+            3 => self.description = map.next_value()?,
+            _ => self.open_uri_action = map.next_value()?,
         }
         Ok(())
     }
@@ -11199,7 +11199,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCard {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCard";
 
-    const FIELDS: &'static [&'static str] = &["buttons", "imageUri", "subtitle", "title"];
+    const FIELDS: &'static [&'static str] = &["title", "buttons", "imageUri", "subtitle"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11207,10 +11207,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.buttons = map.next_value()?,
-            1 => self.image_uri = map.next_value()?,
-            2 => self.subtitle = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            0 => self.title = map.next_value()?,
+            1 => self.buttons = map.next_value()?,
+            2 => self.image_uri = map.next_value()?,
+            _ => self.subtitle = map.next_value()?,
         }
         Ok(())
     }
@@ -11266,7 +11266,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageCardButton {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCardButton";
 
-    const FIELDS: &'static [&'static str] = &["postback", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "postback"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11274,8 +11274,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.postback = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.postback = map.next_value()?,
         }
         Ok(())
     }
@@ -11390,7 +11390,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelectItem";
 
-    const FIELDS: &'static [&'static str] = &["description", "image", "info", "title"];
+    const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11398,10 +11398,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
+            0 => self.info = map.next_value()?,
             1 => self.image = map.next_value()?,
-            2 => self.info = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            2 => self.title = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -11521,7 +11521,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageImage {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageImage {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
 
-    const FIELDS: &'static [&'static str] = &["accessibilityText", "imageUri"];
+    const FIELDS: &'static [&'static str] = &["imageUri", "accessibilityText"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11529,8 +11529,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.accessibility_text = map.next_value()?,
-            _ => self.image_uri = map.next_value()?,
+            0 => self.image_uri = map.next_value()?,
+            _ => self.accessibility_text = map.next_value()?,
         }
         Ok(())
     }
@@ -11584,7 +11584,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["destinationName", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "destinationName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11592,8 +11592,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.destination_name = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            0 => self.uri = map.next_value()?,
+            _ => self.destination_name = map.next_value()?,
         }
         Ok(())
     }
@@ -11648,7 +11648,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelect {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageListSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
 
-    const FIELDS: &'static [&'static str] = &["items", "subtitle", "title"];
+    const FIELDS: &'static [&'static str] = &["items", "title", "subtitle"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11657,8 +11657,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.items = map.next_value()?,
-            1 => self.subtitle = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            1 => self.title = map.next_value()?,
+            _ => self.subtitle = map.next_value()?,
         }
         Ok(())
     }
@@ -11715,7 +11715,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelectItem {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageListSelectItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelectItem";
 
-    const FIELDS: &'static [&'static str] = &["description", "image", "info", "title"];
+    const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11723,10 +11723,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
+            0 => self.info = map.next_value()?,
             1 => self.image = map.next_value()?,
-            2 => self.info = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            2 => self.title = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -11783,7 +11783,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageMediaContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
 
-    const FIELDS: &'static [&'static str] = &["mediaObjects", "mediaType"];
+    const FIELDS: &'static [&'static str] = &["mediaType", "mediaObjects"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11791,8 +11791,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.media_objects = map.next_value()?,
-            _ => self.media_type = map.next_value()?,
+            0 => self.media_type = map.next_value()?,
+            _ => self.media_objects = map.next_value()?,
         }
         Ok(())
     }
@@ -11853,7 +11853,7 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject";
 
     const FIELDS: &'static [&'static str] =
-        &["contentUrl", "description", "icon", "largeImage", "name"];
+        &["icon", "name", "contentUrl", "largeImage", "description"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11861,11 +11861,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content_url = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.icon = map.next_value()?,
+            0 => self.icon = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.content_url = map.next_value()?,
             3 => self.large_image = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -11927,7 +11927,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageQuickReplies {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageQuickReplies";
 
-    const FIELDS: &'static [&'static str] = &["quickReplies", "title"];
+    const FIELDS: &'static [&'static str] = &["title", "quickReplies"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11935,8 +11935,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.quick_replies = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            0 => self.title = map.next_value()?,
+            _ => self.quick_replies = map.next_value()?,
         }
         Ok(())
     }
@@ -12054,7 +12054,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponse";
 
-    const FIELDS: &'static [&'static str] = &["displayText", "ssml", "textToSpeech"];
+    const FIELDS: &'static [&'static str] = &["ssml", "displayText", "textToSpeech"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12062,8 +12062,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_text = map.next_value()?,
-            1 => self.ssml = map.next_value()?,
+            0 => self.ssml = map.next_value()?,
+            1 => self.display_text = map.next_value()?,
             _ => self.text_to_speech = map.next_value()?,
         }
         Ok(())
@@ -12301,12 +12301,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCard";
 
     const FIELDS: &'static [&'static str] = &[
-        "buttons",
-        "columnProperties",
-        "image",
         "rows",
-        "subtitle",
+        "image",
         "title",
+        "buttons",
+        "subtitle",
+        "columnProperties",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12315,12 +12315,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.buttons = map.next_value()?,
-            1 => self.column_properties = map.next_value()?,
-            2 => self.image = map.next_value()?,
-            3 => self.rows = map.next_value()?,
+            0 => self.rows = map.next_value()?,
+            1 => self.image = map.next_value()?,
+            2 => self.title = map.next_value()?,
+            3 => self.buttons = map.next_value()?,
             4 => self.subtitle = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            _ => self.column_properties = map.next_value()?,
         }
         Ok(())
     }
@@ -12566,14 +12566,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParamet
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentParameter";
 
     const FIELDS: &'static [&'static str] = &[
-        "defaultValue",
-        "displayName",
-        "entityTypeDisplayName",
-        "isList",
-        "mandatory",
         "name",
-        "prompts",
         "value",
+        "isList",
+        "prompts",
+        "mandatory",
+        "displayName",
+        "defaultValue",
+        "entityTypeDisplayName",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12582,14 +12582,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParamet
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.default_value = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.entity_type_display_name = map.next_value()?,
-            3 => self.is_list = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.value = map.next_value()?,
+            2 => self.is_list = map.next_value()?,
+            3 => self.prompts = map.next_value()?,
             4 => self.mandatory = map.next_value()?,
-            5 => self.name = map.next_value()?,
-            6 => self.prompts = map.next_value()?,
-            _ => self.value = map.next_value()?,
+            5 => self.display_name = map.next_value()?,
+            6 => self.default_value = map.next_value()?,
+            _ => self.entity_type_display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -12644,7 +12644,7 @@ pub struct GoogleCloudDialogflowV2IntentSuggestion {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["description", "displayName", "intentV2"];
+    const FIELDS: &'static [&'static str] = &["intentV2", "description", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12652,9 +12652,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentSuggest
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            _ => self.intent_v2 = map.next_value()?,
+            0 => self.intent_v2 = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -12702,7 +12702,7 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrase {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainingPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrase";
 
-    const FIELDS: &'static [&'static str] = &["name", "parts", "timesAddedCount", "type"];
+    const FIELDS: &'static [&'static str] = &["name", "type", "parts", "timesAddedCount"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12711,9 +12711,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.name = map.next_value()?,
-            1 => self.parts = map.next_value()?,
-            2 => self.times_added_count = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            2 => self.parts = map.next_value()?,
+            _ => self.times_added_count = map.next_value()?,
         }
         Ok(())
     }
@@ -12771,7 +12771,7 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrasePart {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrasePart";
 
-    const FIELDS: &'static [&'static str] = &["alias", "entityType", "text", "userDefined"];
+    const FIELDS: &'static [&'static str] = &["text", "alias", "entityType", "userDefined"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12779,9 +12779,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.alias = map.next_value()?,
-            1 => self.entity_type = map.next_value()?,
-            2 => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.alias = map.next_value()?,
+            2 => self.entity_type = map.next_value()?,
             _ => self.user_defined = map.next_value()?,
         }
         Ok(())
@@ -12832,9 +12832,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeAssi
 
     const FIELDS: &'static [&'static str] = &[
         "answerRecord",
-        "knowledgeAssistDebugInfo",
         "suggestedQuery",
         "suggestedQueryAnswer",
+        "knowledgeAssistDebugInfo",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12844,9 +12844,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeAssi
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.knowledge_assist_debug_info = map.next_value()?,
-            2 => self.suggested_query = map.next_value()?,
-            _ => self.suggested_query_answer = map.next_value()?,
+            1 => self.suggested_query = map.next_value()?,
+            2 => self.suggested_query_answer = map.next_value()?,
+            _ => self.knowledge_assist_debug_info = map.next_value()?,
         }
         Ok(())
     }
@@ -12952,11 +12952,11 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer";
 
     const FIELDS: &'static [&'static str] = &[
+        "faqSource",
         "answerText",
         "eventSource",
-        "faqSource",
-        "generativeSource",
         "playbookSource",
+        "generativeSource",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12965,11 +12965,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_text = map.next_value()?,
-            1 => self.event_source = map.next_value()?,
-            2 => self.faq_source = map.next_value()?,
-            3 => self.generative_source = map.next_value()?,
-            _ => self.playbook_source = map.next_value()?,
+            0 => self.faq_source = map.next_value()?,
+            1 => self.answer_text = map.next_value()?,
+            2 => self.event_source = map.next_value()?,
+            3 => self.playbook_source = map.next_value()?,
+            _ => self.generative_source = map.next_value()?,
         }
         Ok(())
     }
@@ -13161,7 +13161,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
 
-    const FIELDS: &'static [&'static str] = &["metadata", "text", "title", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "text", "title", "metadata"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13169,10 +13169,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.metadata = map.next_value()?,
+            0 => self.uri = map.next_value()?,
             1 => self.text = map.next_value()?,
             2 => self.title = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            _ => self.metadata = map.next_value()?,
         }
         Ok(())
     }
@@ -13326,13 +13326,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeAssi
 
     const FIELDS: &'static [&'static str] = &[
         "cesDebugInfo",
+        "serviceLatency",
         "datastoreResponseReason",
-        "ingestedContextReferenceDebugInfo",
         "knowledgeAssistBehavior",
-        "queryCategorizationFailureReason",
         "queryGenerationDebugInfo",
         "queryGenerationFailureReason",
-        "serviceLatency",
+        "queryCategorizationFailureReason",
+        "ingestedContextReferenceDebugInfo",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13342,13 +13342,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeAssi
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_debug_info = map.next_value()?,
-            1 => self.datastore_response_reason = map.next_value()?,
-            2 => self.ingested_context_reference_debug_info = map.next_value()?,
+            1 => self.service_latency = map.next_value()?,
+            2 => self.datastore_response_reason = map.next_value()?,
             3 => self.knowledge_assist_behavior = map.next_value()?,
-            4 => self.query_categorization_failure_reason = map.next_value()?,
-            5 => self.query_generation_debug_info = map.next_value()?,
-            6 => self.query_generation_failure_reason = map.next_value()?,
-            _ => self.service_latency = map.next_value()?,
+            4 => self.query_generation_debug_info = map.next_value()?,
+            5 => self.query_generation_failure_reason = map.next_value()?,
+            6 => self.query_categorization_failure_reason = map.next_value()?,
+            _ => self.ingested_context_reference_debug_info = map.next_value()?,
         }
         Ok(())
     }
@@ -13431,23 +13431,23 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
 
     const FIELDS: &'static [&'static str] = &[
+        "returnQueryOnly",
+        "usePubsubDelivery",
+        "disableSyncDelivery",
+        "useTranslatedMessage",
+        "endUserMetadataIncluded",
+        "previousQueriesIncluded",
+        "multipleQueriesGenerated",
         "answerGenerationRewriterOn",
         "appendedSearchContextCount",
-        "conversationTranscriptHasMixedLanguages",
-        "disableSyncDelivery",
-        "endUserMetadataIncluded",
-        "invalidItemsQuerySuggestionSkipped",
-        "multipleQueriesGenerated",
-        "previousQueriesIncluded",
-        "primaryQueryRedactedAndReplaced",
-        "queryContainedSearchContext",
-        "queryGenerationAgentLanguageMismatch",
-        "queryGenerationEndUserLanguageMismatch",
-        "returnQueryOnly",
         "thirdPartyConnectorAllowed",
         "useCustomSafetyFilterLevel",
-        "usePubsubDelivery",
-        "useTranslatedMessage",
+        "queryContainedSearchContext",
+        "primaryQueryRedactedAndReplaced",
+        "invalidItemsQuerySuggestionSkipped",
+        "queryGenerationAgentLanguageMismatch",
+        "queryGenerationEndUserLanguageMismatch",
+        "conversationTranscriptHasMixedLanguages",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13456,23 +13456,23 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_generation_rewriter_on = map.next_value()?,
-            1 => self.appended_search_context_count = map.next_value()?,
-            2 => self.conversation_transcript_has_mixed_languages = map.next_value()?,
-            3 => self.disable_sync_delivery = map.next_value()?,
+            0 => self.return_query_only = map.next_value()?,
+            1 => self.use_pubsub_delivery = map.next_value()?,
+            2 => self.disable_sync_delivery = map.next_value()?,
+            3 => self.use_translated_message = map.next_value()?,
             4 => self.end_user_metadata_included = map.next_value()?,
-            5 => self.invalid_items_query_suggestion_skipped = map.next_value()?,
+            5 => self.previous_queries_included = map.next_value()?,
             6 => self.multiple_queries_generated = map.next_value()?,
-            7 => self.previous_queries_included = map.next_value()?,
-            8 => self.primary_query_redacted_and_replaced = map.next_value()?,
-            9 => self.query_contained_search_context = map.next_value()?,
-            10 => self.query_generation_agent_language_mismatch = map.next_value()?,
-            11 => self.query_generation_end_user_language_mismatch = map.next_value()?,
-            12 => self.return_query_only = map.next_value()?,
-            13 => self.third_party_connector_allowed = map.next_value()?,
-            14 => self.use_custom_safety_filter_level = map.next_value()?,
-            15 => self.use_pubsub_delivery = map.next_value()?,
-            _ => self.use_translated_message = map.next_value()?,
+            7 => self.answer_generation_rewriter_on = map.next_value()?,
+            8 => self.appended_search_context_count = map.next_value()?,
+            9 => self.third_party_connector_allowed = map.next_value()?,
+            10 => self.use_custom_safety_filter_level = map.next_value()?,
+            11 => self.query_contained_search_context = map.next_value()?,
+            12 => self.primary_query_redacted_and_replaced = map.next_value()?,
+            13 => self.invalid_items_query_suggestion_skipped = map.next_value()?,
+            14 => self.query_generation_agent_language_mismatch = map.next_value()?,
+            15 => self.query_generation_end_user_language_mismatch = map.next_value()?,
+            _ => self.conversation_transcript_has_mixed_languages = map.next_value()?,
         }
         Ok(())
     }
@@ -13591,13 +13591,13 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
 
     const FIELDS: &'static [&'static str] = &[
-        "candidatesTokenCount",
-        "promptTokenCount",
-        "similarityToLastQuery",
-        "similarityToLastQueryThreshold",
-        "thinkingBudgetTokens",
         "thinkingLevel",
         "totalTokenCount",
+        "promptTokenCount",
+        "candidatesTokenCount",
+        "thinkingBudgetTokens",
+        "similarityToLastQuery",
+        "similarityToLastQueryThreshold",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13606,18 +13606,18 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.candidates_token_count = map.next_value()?,
-            1 => self.prompt_token_count = map.next_value()?,
-            2 => {
+            0 => self.thinking_level = map.next_value()?,
+            1 => self.total_token_count = map.next_value()?,
+            2 => self.prompt_token_count = map.next_value()?,
+            3 => self.candidates_token_count = map.next_value()?,
+            4 => self.thinking_budget_tokens = map.next_value()?,
+            5 => {
                 self.similarity_to_last_query = ::discogen_runtime::object::read_wire(map)?;
             }
-            3 => {
+            _ => {
                 self.similarity_to_last_query_threshold =
                     ::discogen_runtime::object::read_wire(map)?;
             }
-            4 => self.thinking_budget_tokens = map.next_value()?,
-            5 => self.thinking_level = map.next_value()?,
-            _ => self.total_token_count = map.next_value()?,
         }
         Ok(())
     }
@@ -13678,7 +13678,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeBase {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeBase {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeBase";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "languageCode", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "displayName", "languageCode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13686,9 +13686,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeBase
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.language_code = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -13727,10 +13727,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeOper
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &[
-        "doneTime",
-        "exportOperationMetadata",
-        "knowledgeBase",
         "state",
+        "doneTime",
+        "knowledgeBase",
+        "exportOperationMetadata",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13739,10 +13739,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeOper
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.done_time = map.next_value()?,
-            1 => self.export_operation_metadata = map.next_value()?,
+            0 => self.state = map.next_value()?,
+            1 => self.done_time = map.next_value()?,
             2 => self.knowledge_base = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            _ => self.export_operation_metadata = map.next_value()?,
         }
         Ok(())
     }
@@ -13838,7 +13838,7 @@ pub struct GoogleCloudDialogflowV2ListCompanionAgentsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListCompanionAgentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["companionAgents", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "companionAgents"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13846,8 +13846,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListCompanion
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.companion_agents = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.companion_agents = map.next_value()?,
         }
         Ok(())
     }
@@ -13952,7 +13952,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationDatasetsResponse";
 
-    const FIELDS: &'static [&'static str] = &["conversationDatasets", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationDatasets"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13960,8 +13960,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_datasets = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.conversation_datasets = map.next_value()?,
         }
         Ok(())
     }
@@ -14017,7 +14017,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["conversationModelEvaluations", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationModelEvaluations"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14025,8 +14025,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model_evaluations = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.conversation_model_evaluations = map.next_value()?,
         }
         Ok(())
     }
@@ -14082,7 +14082,7 @@ pub struct GoogleCloudDialogflowV2ListConversationModelsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListConversationModelsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationModelsResponse";
 
-    const FIELDS: &'static [&'static str] = &["conversationModels", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationModels"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14090,8 +14090,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListConversat
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_models = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.conversation_models = map.next_value()?,
         }
         Ok(())
     }
@@ -14140,7 +14140,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationProfilesResponse";
 
-    const FIELDS: &'static [&'static str] = &["conversationProfiles", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationProfiles"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14148,8 +14148,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_profiles = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.conversation_profiles = map.next_value()?,
         }
         Ok(())
     }
@@ -14428,7 +14428,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["generatorEvaluations", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "generatorEvaluations"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14436,8 +14436,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.generator_evaluations = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.generator_evaluations = map.next_value()?,
         }
         Ok(())
     }
@@ -14602,7 +14602,7 @@ pub struct GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListKnowledgeBasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["knowledgeBases", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "knowledgeBases"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14610,8 +14610,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListKnowledge
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.knowledge_bases = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.knowledge_bases = map.next_value()?,
         }
         Ok(())
     }
@@ -14714,7 +14714,7 @@ pub struct GoogleCloudDialogflowV2ListParticipantsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListParticipantsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListParticipantsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "participants"];
+    const FIELDS: &'static [&'static str] = &["participants", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14722,8 +14722,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListParticipa
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.participants = map.next_value()?,
+            0 => self.participants = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -14826,7 +14826,7 @@ pub struct GoogleCloudDialogflowV2ListSipTrunksResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListSipTrunksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListSipTrunksResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "sipTrunks"];
+    const FIELDS: &'static [&'static str] = &["sipTrunks", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14834,8 +14834,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListSipTrunks
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.sip_trunks = map.next_value()?,
+            0 => self.sip_trunks = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -14882,7 +14882,7 @@ pub struct GoogleCloudDialogflowV2ListToolsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListToolsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListToolsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "tools"];
+    const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14890,8 +14890,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListToolsResp
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.tools = map.next_value()?,
+            0 => self.tools = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -14938,7 +14938,7 @@ pub struct GoogleCloudDialogflowV2ListVersionsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "versions"];
+    const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14946,8 +14946,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListVersionsR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.versions = map.next_value()?,
+            0 => self.versions = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -15075,15 +15075,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
     const NAME: &'static str = "GoogleCloudDialogflowV2Message";
 
     const FIELDS: &'static [&'static str] = &[
-        "content",
-        "createTime",
-        "languageCode",
-        "messageAnnotation",
         "name",
+        "content",
+        "sendTime",
+        "createTime",
         "participant",
+        "languageCode",
         "participantRole",
         "responseMessages",
-        "sendTime",
+        "messageAnnotation",
         "sentimentAnalysis",
     ];
 
@@ -15093,15 +15093,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.language_code = map.next_value()?,
-            3 => self.message_annotation = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            5 => self.participant = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.content = map.next_value()?,
+            2 => self.send_time = map.next_value()?,
+            3 => self.create_time = map.next_value()?,
+            4 => self.participant = map.next_value()?,
+            5 => self.language_code = map.next_value()?,
             6 => self.participant_role = map.next_value()?,
             7 => self.response_messages = map.next_value()?,
-            8 => self.send_time = map.next_value()?,
+            8 => self.message_annotation = map.next_value()?,
             _ => self.sentiment_analysis = map.next_value()?,
         }
         Ok(())
@@ -15160,7 +15160,7 @@ pub struct GoogleCloudDialogflowV2MessageAnnotation {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageAnnotation {
     const NAME: &'static str = "GoogleCloudDialogflowV2MessageAnnotation";
 
-    const FIELDS: &'static [&'static str] = &["containEntities", "parts"];
+    const FIELDS: &'static [&'static str] = &["parts", "containEntities"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15168,8 +15168,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageAnnota
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.contain_entities = map.next_value()?,
-            _ => self.parts = map.next_value()?,
+            0 => self.parts = map.next_value()?,
+            _ => self.contain_entities = map.next_value()?,
         }
         Ok(())
     }
@@ -15213,7 +15213,7 @@ pub struct GoogleCloudDialogflowV2MessageEntry {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry {
     const NAME: &'static str = "GoogleCloudDialogflowV2MessageEntry";
 
-    const FIELDS: &'static [&'static str] = &["createTime", "languageCode", "role", "text"];
+    const FIELDS: &'static [&'static str] = &["role", "text", "createTime", "languageCode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15221,10 +15221,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.language_code = map.next_value()?,
-            2 => self.role = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.role = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -15268,7 +15268,7 @@ pub struct GoogleCloudDialogflowV2NotificationConfig {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2NotificationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2NotificationConfig";
 
-    const FIELDS: &'static [&'static str] = &["messageFormat", "topic"];
+    const FIELDS: &'static [&'static str] = &["topic", "messageFormat"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15276,8 +15276,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2NotificationC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.message_format = map.next_value()?,
-            _ => self.topic = map.next_value()?,
+            0 => self.topic = map.next_value()?,
+            _ => self.message_format = map.next_value()?,
         }
         Ok(())
     }
@@ -15320,7 +15320,7 @@ pub struct GoogleCloudDialogflowV2OriginalDetectIntentRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2OriginalDetectIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &["payload", "source", "version"];
+    const FIELDS: &'static [&'static str] = &["source", "payload", "version"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15328,8 +15328,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OriginalDetec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.payload = map.next_value()?,
-            1 => self.source = map.next_value()?,
+            0 => self.source = map.next_value()?,
+            1 => self.payload = map.next_value()?,
             _ => self.version = map.next_value()?,
         }
         Ok(())
@@ -15468,7 +15468,7 @@ pub struct GoogleCloudDialogflowV2ParameterOverride {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOverride {
     const NAME: &'static str = "GoogleCloudDialogflowV2ParameterOverride";
 
-    const FIELDS: &'static [&'static str] = &["contextReferenceKey", "fieldPath", "parameterName"];
+    const FIELDS: &'static [&'static str] = &["fieldPath", "parameterName", "contextReferenceKey"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15476,9 +15476,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOver
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_reference_key = map.next_value()?,
-            1 => self.field_path = map.next_value()?,
-            _ => self.parameter_name = map.next_value()?,
+            0 => self.field_path = map.next_value()?,
+            1 => self.parameter_name = map.next_value()?,
+            _ => self.context_reference_key = map.next_value()?,
         }
         Ok(())
     }
@@ -15526,12 +15526,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
     const NAME: &'static str = "GoogleCloudDialogflowV2Participant";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentDesktopSource",
-        "documentsMetadataFilters",
         "name",
-        "obfuscatedExternalUserId",
         "role",
+        "agentDesktopSource",
         "sipRecordingMediaLabel",
+        "documentsMetadataFilters",
+        "obfuscatedExternalUserId",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15540,12 +15540,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_desktop_source = map.next_value()?,
-            1 => self.documents_metadata_filters = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.obfuscated_external_user_id = map.next_value()?,
-            4 => self.role = map.next_value()?,
-            _ => self.sip_recording_media_label = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.role = map.next_value()?,
+            2 => self.agent_desktop_source = map.next_value()?,
+            3 => self.sip_recording_media_label = map.next_value()?,
+            4 => self.documents_metadata_filters = map.next_value()?,
+            _ => self.obfuscated_external_user_id = map.next_value()?,
         }
         Ok(())
     }
@@ -15599,7 +15599,7 @@ pub struct GoogleCloudDialogflowV2ProbeDetails {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ProbeDetails";
 
-    const FIELDS: &'static [&'static str] = &["initTime", "optionsLatency", "probeStatus"];
+    const FIELDS: &'static [&'static str] = &["initTime", "probeStatus", "optionsLatency"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15608,8 +15608,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails 
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.init_time = map.next_value()?,
-            1 => self.options_latency = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.probe_status = map.next_value()?,
+            1 => self.probe_status = map.next_value()?,
+            _ => self.options_latency = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -15645,7 +15645,7 @@ pub struct GoogleCloudDialogflowV2QueryInput {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryInput";
 
-    const FIELDS: &'static [&'static str] = &["audioConfig", "event", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "event", "audioConfig"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15653,9 +15653,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio_config = map.next_value()?,
+            0 => self.text = map.next_value()?,
             1 => self.event = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            _ => self.audio_config = map.next_value()?,
         }
         Ok(())
     }
@@ -15699,15 +15699,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParamete
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryParameters";
 
     const FIELDS: &'static [&'static str] = &[
-        "contexts",
-        "geoLocation",
         "payload",
+        "contexts",
         "platform",
-        "resetContexts",
-        "sentimentAnalysisRequestConfig",
-        "sessionEntityTypes",
         "timeZone",
+        "geoLocation",
+        "resetContexts",
         "webhookHeaders",
+        "sessionEntityTypes",
+        "sentimentAnalysisRequestConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15716,15 +15716,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParamete
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.contexts = map.next_value()?,
-            1 => self.geo_location = map.next_value()?,
-            2 => self.payload = map.next_value()?,
-            3 => self.platform = map.next_value()?,
-            4 => self.reset_contexts = map.next_value()?,
-            5 => self.sentiment_analysis_request_config = map.next_value()?,
-            6 => self.session_entity_types = map.next_value()?,
-            7 => self.time_zone = map.next_value()?,
-            _ => self.webhook_headers = map.next_value()?,
+            0 => self.payload = map.next_value()?,
+            1 => self.contexts = map.next_value()?,
+            2 => self.platform = map.next_value()?,
+            3 => self.time_zone = map.next_value()?,
+            4 => self.geo_location = map.next_value()?,
+            5 => self.reset_contexts = map.next_value()?,
+            6 => self.webhook_headers = map.next_value()?,
+            7 => self.session_entity_types = map.next_value()?,
+            _ => self.sentiment_analysis_request_config = map.next_value()?,
         }
         Ok(())
     }
@@ -15795,21 +15795,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
 
     const FIELDS: &'static [&'static str] = &[
         "action",
-        "allRequiredParamsPresent",
-        "cancelsSlotFilling",
-        "diagnosticInfo",
-        "fulfillmentMessages",
-        "fulfillmentText",
         "intent",
-        "intentDetectionConfidence",
-        "languageCode",
-        "outputContexts",
-        "parameters",
         "queryText",
-        "sentimentAnalysisResult",
-        "speechRecognitionConfidence",
-        "webhookPayload",
+        "parameters",
+        "languageCode",
         "webhookSource",
+        "diagnosticInfo",
+        "outputContexts",
+        "webhookPayload",
+        "fulfillmentText",
+        "cancelsSlotFilling",
+        "fulfillmentMessages",
+        "sentimentAnalysisResult",
+        "allRequiredParamsPresent",
+        "intentDetectionConfidence",
+        "speechRecognitionConfidence",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15819,25 +15819,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.action = map.next_value()?,
-            1 => self.all_required_params_present = map.next_value()?,
-            2 => self.cancels_slot_filling = map.next_value()?,
-            3 => self.diagnostic_info = map.next_value()?,
-            4 => self.fulfillment_messages = map.next_value()?,
-            5 => self.fulfillment_text = map.next_value()?,
-            6 => self.intent = map.next_value()?,
-            7 => {
+            1 => self.intent = map.next_value()?,
+            2 => self.query_text = map.next_value()?,
+            3 => self.parameters = map.next_value()?,
+            4 => self.language_code = map.next_value()?,
+            5 => self.webhook_source = map.next_value()?,
+            6 => self.diagnostic_info = map.next_value()?,
+            7 => self.output_contexts = map.next_value()?,
+            8 => self.webhook_payload = map.next_value()?,
+            9 => self.fulfillment_text = map.next_value()?,
+            10 => self.cancels_slot_filling = map.next_value()?,
+            11 => self.fulfillment_messages = map.next_value()?,
+            12 => self.sentiment_analysis_result = map.next_value()?,
+            13 => self.all_required_params_present = map.next_value()?,
+            14 => {
                 self.intent_detection_confidence = ::discogen_runtime::object::read_wire(map)?;
             }
-            8 => self.language_code = map.next_value()?,
-            9 => self.output_contexts = map.next_value()?,
-            10 => self.parameters = map.next_value()?,
-            11 => self.query_text = map.next_value()?,
-            12 => self.sentiment_analysis_result = map.next_value()?,
-            13 => {
+            _ => {
                 self.speech_recognition_confidence = ::discogen_runtime::object::read_wire(map)?;
             }
-            14 => self.webhook_payload = map.next_value()?,
-            _ => self.webhook_source = map.next_value()?,
         }
         Ok(())
     }
@@ -16098,12 +16098,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessage";
 
     const FIELDS: &'static [&'static str] = &[
+        "text",
+        "payload",
+        "mixedAudio",
         "endInteraction",
         "liveAgentHandoff",
-        "mixedAudio",
-        "payload",
         "telephonyTransferCall",
-        "text",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -16112,12 +16112,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_interaction = map.next_value()?,
-            1 => self.live_agent_handoff = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.payload = map.next_value()?,
             2 => self.mixed_audio = map.next_value()?,
-            3 => self.payload = map.next_value()?,
-            4 => self.telephony_transfer_call = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            3 => self.end_interaction = map.next_value()?,
+            4 => self.live_agent_handoff = map.next_value()?,
+            _ => self.telephony_transfer_call = map.next_value()?,
         }
         Ok(())
     }
@@ -16340,7 +16340,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment";
 
-    const FIELDS: &'static [&'static str] = &["allowPlaybackInterruption", "audio", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "audio", "allowPlaybackInterruption"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16348,9 +16348,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_playback_interruption = map.next_value()?,
+            0 => self.uri = map.next_value()?,
             1 => self.audio = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            _ => self.allow_playback_interruption = map.next_value()?,
         }
         Ok(())
     }
@@ -16407,7 +16407,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall";
 
-    const FIELDS: &'static [&'static str] = &["phoneNumber", "sipUri"];
+    const FIELDS: &'static [&'static str] = &["sipUri", "phoneNumber"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16415,8 +16415,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.phone_number = map.next_value()?,
-            _ => self.sip_uri = map.next_value()?,
+            0 => self.sip_uri = map.next_value()?,
+            _ => self.phone_number = map.next_value()?,
         }
         Ok(())
     }
@@ -16515,7 +16515,7 @@ pub struct GoogleCloudDialogflowV2RestoreAgentRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RestoreAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2RestoreAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &["agentContent", "agentUri"];
+    const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16523,8 +16523,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RestoreAgentR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_content = map.next_value()?,
-            _ => self.agent_uri = map.next_value()?,
+            0 => self.agent_uri = map.next_value()?,
+            _ => self.agent_content = map.next_value()?,
         }
         Ok(())
     }
@@ -16672,7 +16672,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswer";
 
     const FIELDS: &'static [&'static str] =
-        &["answer", "answerRecord", "answerSources", "answerType"];
+        &["answer", "answerType", "answerRecord", "answerSources"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16681,9 +16681,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            2 => self.answer_sources = map.next_value()?,
-            _ => self.answer_type = map.next_value()?,
+            1 => self.answer_type = map.next_value()?,
+            2 => self.answer_record = map.next_value()?,
+            _ => self.answer_sources = map.next_value()?,
         }
         Ok(())
     }
@@ -16723,7 +16723,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource";
 
-    const FIELDS: &'static [&'static str] = &["metadata", "snippet", "title", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "title", "snippet", "metadata"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16731,10 +16731,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.metadata = map.next_value()?,
-            1 => self.snippet = map.next_value()?,
-            2 => self.title = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            0 => self.uri = map.next_value()?,
+            1 => self.title = map.next_value()?,
+            2 => self.snippet = map.next_value()?,
+            _ => self.metadata = map.next_value()?,
         }
         Ok(())
     }
@@ -16778,10 +16778,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
 
     const FIELDS: &'static [&'static str] = &[
         "cesDebugInfo",
-        "datastoreResponseReason",
-        "ingestedContextReferenceDebugInfo",
-        "searchKnowledgeBehavior",
         "serviceLatency",
+        "datastoreResponseReason",
+        "searchKnowledgeBehavior",
+        "ingestedContextReferenceDebugInfo",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -16791,10 +16791,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_debug_info = map.next_value()?,
-            1 => self.datastore_response_reason = map.next_value()?,
-            2 => self.ingested_context_reference_debug_info = map.next_value()?,
+            1 => self.service_latency = map.next_value()?,
+            2 => self.datastore_response_reason = map.next_value()?,
             3 => self.search_knowledge_behavior = map.next_value()?,
-            _ => self.service_latency = map.next_value()?,
+            _ => self.ingested_context_reference_debug_info = map.next_value()?,
         }
         Ok(())
     }
@@ -16848,8 +16848,8 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior";
 
     const FIELDS: &'static [&'static str] = &[
-        "answerGenerationRewriterOn",
         "endUserMetadataIncluded",
+        "answerGenerationRewriterOn",
         "thirdPartyConnectorAllowed",
     ];
 
@@ -16859,8 +16859,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_generation_rewriter_on = map.next_value()?,
-            1 => self.end_user_metadata_included = map.next_value()?,
+            0 => self.end_user_metadata_included = map.next_value()?,
+            1 => self.answer_generation_rewriter_on = map.next_value()?,
             _ => self.third_party_connector_allowed = map.next_value()?,
         }
         Ok(())
@@ -16922,16 +16922,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversation",
-        "conversationProfile",
-        "endUserMetadata",
-        "exactSearch",
-        "latestMessage",
-        "parent",
         "query",
-        "querySource",
-        "searchConfig",
+        "parent",
         "sessionId",
+        "exactSearch",
+        "querySource",
+        "conversation",
+        "searchConfig",
+        "latestMessage",
+        "endUserMetadata",
+        "conversationProfile",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -16940,16 +16940,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation = map.next_value()?,
-            1 => self.conversation_profile = map.next_value()?,
-            2 => self.end_user_metadata = map.next_value()?,
+            0 => self.query = map.next_value()?,
+            1 => self.parent = map.next_value()?,
+            2 => self.session_id = map.next_value()?,
             3 => self.exact_search = map.next_value()?,
-            4 => self.latest_message = map.next_value()?,
-            5 => self.parent = map.next_value()?,
-            6 => self.query = map.next_value()?,
-            7 => self.query_source = map.next_value()?,
-            8 => self.search_config = map.next_value()?,
-            _ => self.session_id = map.next_value()?,
+            4 => self.query_source = map.next_value()?,
+            5 => self.conversation = map.next_value()?,
+            6 => self.search_config = map.next_value()?,
+            7 => self.latest_message = map.next_value()?,
+            8 => self.end_user_metadata = map.next_value()?,
+            _ => self.conversation_profile = map.next_value()?,
         }
         Ok(())
     }
@@ -17044,7 +17044,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs";
 
-    const FIELDS: &'static [&'static str] = &["dataStores", "spec"];
+    const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17052,8 +17052,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_stores = map.next_value()?,
-            _ => self.spec = map.next_value()?,
+            0 => self.spec = map.next_value()?,
+            _ => self.data_stores = map.next_value()?,
         }
         Ok(())
     }
@@ -17147,7 +17147,7 @@ impl ::discogen_runtime::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec";
 
-    const FIELDS: &'static [&'static str] = &["boost", "boostControlSpec", "condition"];
+    const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17156,8 +17156,8 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.boost = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.boost_control_spec = map.next_value()?,
-            _ => self.condition = map.next_value()?,
+            1 => self.condition = map.next_value()?,
+            _ => self.boost_control_spec = map.next_value()?,
         }
         Ok(())
     }
@@ -17211,9 +17211,9 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec";
 
     const FIELDS: &'static [&'static str] = &[
+        "fieldName",
         "attributeType",
         "controlPoints",
-        "fieldName",
         "interpolationType",
     ];
 
@@ -17223,9 +17223,9 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.attribute_type = map.next_value()?,
-            1 => self.control_points = map.next_value()?,
-            2 => self.field_name = map.next_value()?,
+            0 => self.field_name = map.next_value()?,
+            1 => self.attribute_type = map.next_value()?,
+            2 => self.control_points = map.next_value()?,
             _ => self.interpolation_type = map.next_value()?,
         }
         Ok(())
@@ -17271,7 +17271,7 @@ impl ::discogen_runtime::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
-    const FIELDS: &'static [&'static str] = &["attributeValue", "boostAmount"];
+    const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17279,8 +17279,8 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.attribute_value = map.next_value()?,
-            _ => self.boost_amount = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.boost_amount = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.attribute_value = map.next_value()?,
         }
         Ok(())
     }
@@ -17320,7 +17320,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs";
 
-    const FIELDS: &'static [&'static str] = &["dataStores", "filter"];
+    const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17328,8 +17328,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_stores = map.next_value()?,
-            _ => self.filter = map.next_value()?,
+            0 => self.filter = map.next_value()?,
+            _ => self.data_stores = map.next_value()?,
         }
         Ok(())
     }
@@ -17431,7 +17431,7 @@ pub struct GoogleCloudDialogflowV2Segment {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Segment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Segment";
 
-    const FIELDS: &'static [&'static str] = &["endIndex", "startIndex", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "endIndex", "startIndex"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17439,9 +17439,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Segment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_index = map.next_value()?,
-            1 => self.start_index = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.end_index = map.next_value()?,
+            _ => self.start_index = map.next_value()?,
         }
         Ok(())
     }
@@ -17496,7 +17496,7 @@ pub struct GoogleCloudDialogflowV2Sentiment {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Sentiment";
 
-    const FIELDS: &'static [&'static str] = &["magnitude", "score"];
+    const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17504,8 +17504,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -17607,7 +17607,7 @@ pub struct GoogleCloudDialogflowV2SentimentAnalysisResult {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisResult";
 
-    const FIELDS: &'static [&'static str] = &["queryTextSentiment", "status"];
+    const FIELDS: &'static [&'static str] = &["status", "queryTextSentiment"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17615,8 +17615,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SentimentAnal
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query_text_sentiment = map.next_value()?,
-            _ => self.status = map.next_value()?,
+            0 => self.status = map.next_value()?,
+            _ => self.query_text_sentiment = map.next_value()?,
         }
         Ok(())
     }
@@ -17734,7 +17734,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency";
 
-    const FIELDS: &'static [&'static str] = &["completeTime", "latencyMs", "startTime", "step"];
+    const FIELDS: &'static [&'static str] = &["step", "latencyMs", "startTime", "completeTime"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17742,10 +17742,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.complete_time = map.next_value()?,
+            0 => self.step = map.next_value()?,
             1 => self.latency_ms = ::discogen_runtime::object::read_wire(map)?,
             2 => self.start_time = map.next_value()?,
-            _ => self.step = map.next_value()?,
+            _ => self.complete_time = map.next_value()?,
         }
         Ok(())
     }
@@ -17800,7 +17800,7 @@ pub struct GoogleCloudDialogflowV2SessionEntityType {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SessionEntityType {
     const NAME: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
 
-    const FIELDS: &'static [&'static str] = &["entities", "entityOverrideMode", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17808,9 +17808,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SessionEntity
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entities = map.next_value()?,
-            1 => self.entity_override_mode = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.entities = map.next_value()?,
+            _ => self.entity_override_mode = map.next_value()?,
         }
         Ok(())
     }
@@ -17861,9 +17861,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationProfile",
         "createTime",
         "participantRole",
+        "conversationProfile",
         "suggestionFeatureType",
     ];
 
@@ -17873,9 +17873,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_profile = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.participant_role = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.participant_role = map.next_value()?,
+            2 => self.conversation_profile = map.next_value()?,
             _ => self.suggestion_feature_type = map.next_value()?,
         }
         Ok(())
@@ -17986,13 +17986,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "allowVirtualAgentInteraction",
-        "copyInboundCallLegHeaders",
-        "createConversationOnTheFly",
-        "ignoreReinviteMediaDirection",
         "inactiveStart",
         "keepConversationRunning",
+        "copyInboundCallLegHeaders",
         "maxAudioRecordingDuration",
+        "createConversationOnTheFly",
+        "allowVirtualAgentInteraction",
+        "ignoreReinviteMediaDirection",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -18001,15 +18001,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_virtual_agent_interaction = map.next_value()?,
-            1 => self.copy_inbound_call_leg_headers = map.next_value()?,
-            2 => self.create_conversation_on_the_fly = map.next_value()?,
-            3 => self.ignore_reinvite_media_direction = map.next_value()?,
-            4 => self.inactive_start = map.next_value()?,
-            5 => self.keep_conversation_running = map.next_value()?,
-            _ => {
+            0 => self.inactive_start = map.next_value()?,
+            1 => self.keep_conversation_running = map.next_value()?,
+            2 => self.copy_inbound_call_leg_headers = map.next_value()?,
+            3 => {
                 self.max_audio_recording_duration = ::discogen_runtime::object::read_wire(map)?;
             }
+            4 => self.create_conversation_on_the_fly = map.next_value()?,
+            5 => self.allow_virtual_agent_interaction = map.next_value()?,
+            _ => self.ignore_reinvite_media_direction = map.next_value()?,
         }
         Ok(())
     }
@@ -18092,13 +18092,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostname";
 
     const FIELDS: &'static [&'static str] = &[
-        "connectionState",
-        "enabledSipPing",
         "errorDetails",
         "peerHostname",
-        "peerSocketAddress",
         "pingInterval",
         "probeDetails",
+        "enabledSipPing",
+        "connectionState",
+        "peerSocketAddress",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -18107,13 +18107,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.connection_state = map.next_value()?,
-            1 => self.enabled_sip_ping = map.next_value()?,
-            2 => self.error_details = map.next_value()?,
-            3 => self.peer_hostname = map.next_value()?,
-            4 => self.peer_socket_address = map.next_value()?,
-            5 => self.ping_interval = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.probe_details = map.next_value()?,
+            0 => self.error_details = map.next_value()?,
+            1 => self.peer_hostname = map.next_value()?,
+            2 => self.ping_interval = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.probe_details = map.next_value()?,
+            4 => self.enabled_sip_ping = map.next_value()?,
+            5 => self.connection_state = map.next_value()?,
+            _ => self.peer_socket_address = map.next_value()?,
         }
         Ok(())
     }
@@ -18155,7 +18155,7 @@ pub struct GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails";
 
-    const FIELDS: &'static [&'static str] = &["certificateState", "errorMessage"];
+    const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18163,8 +18163,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostnameHo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.certificate_state = map.next_value()?,
-            _ => self.error_message = map.next_value()?,
+            0 => self.error_message = map.next_value()?,
+            _ => self.certificate_state = map.next_value()?,
         }
         Ok(())
     }
@@ -18204,12 +18204,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipTrunk";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
         "connections",
         "displayName",
+        "peerHostnames",
         "expectedHostname",
         "googleRootCertFile",
-        "name",
-        "peerHostnames",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -18218,12 +18218,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.connections = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.expected_hostname = map.next_value()?,
-            3 => self.google_root_cert_file = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            _ => self.peer_hostnames = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.connections = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.peer_hostnames = map.next_value()?,
+            4 => self.expected_hostname = map.next_value()?,
+            _ => self.google_root_cert_file = map.next_value()?,
         }
         Ok(())
     }
@@ -18262,7 +18262,7 @@ pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyAnswer";
 
-    const FIELDS: &'static [&'static str] = &["answerRecord", "confidence", "reply"];
+    const FIELDS: &'static [&'static str] = &["reply", "confidence", "answerRecord"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18270,9 +18270,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAns
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_record = map.next_value()?,
+            0 => self.reply = map.next_value()?,
             1 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.reply = map.next_value()?,
+            _ => self.answer_record = map.next_value()?,
         }
         Ok(())
     }
@@ -18309,7 +18309,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyMetrics";
 
     const FIELDS: &'static [&'static str] =
-        &["allowlistCoverage", "conversationCount", "topNMetrics"];
+        &["topNMetrics", "allowlistCoverage", "conversationCount"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18317,9 +18317,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allowlist_coverage = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.conversation_count = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.top_n_metrics = map.next_value()?,
+            0 => self.top_n_metrics = map.next_value()?,
+            1 => self.allowlist_coverage = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.conversation_count = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -18500,19 +18500,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "alternativeLanguageCodes",
-        "audioEncoding",
-        "disableInterimInputTranscripts",
-        "enableWordInfo",
-        "geminiAsrConfig",
-        "languageCode",
         "model",
         "phraseSets",
+        "languageCode",
+        "useGeminiAsr",
+        "audioEncoding",
+        "enableWordInfo",
+        "geminiAsrConfig",
         "profanityFilter",
         "sampleRateHertz",
         "speechModelVariant",
-        "useGeminiAsr",
+        "alternativeLanguageCodes",
         "useTimeoutBasedEndpointing",
+        "disableInterimInputTranscripts",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -18521,19 +18521,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.alternative_language_codes = map.next_value()?,
-            1 => self.audio_encoding = map.next_value()?,
-            2 => self.disable_interim_input_transcripts = map.next_value()?,
-            3 => self.enable_word_info = map.next_value()?,
-            4 => self.gemini_asr_config = map.next_value()?,
-            5 => self.language_code = map.next_value()?,
-            6 => self.model = map.next_value()?,
-            7 => self.phrase_sets = map.next_value()?,
-            8 => self.profanity_filter = map.next_value()?,
-            9 => self.sample_rate_hertz = map.next_value()?,
-            10 => self.speech_model_variant = map.next_value()?,
-            11 => self.use_gemini_asr = map.next_value()?,
-            _ => self.use_timeout_based_endpointing = map.next_value()?,
+            0 => self.model = map.next_value()?,
+            1 => self.phrase_sets = map.next_value()?,
+            2 => self.language_code = map.next_value()?,
+            3 => self.use_gemini_asr = map.next_value()?,
+            4 => self.audio_encoding = map.next_value()?,
+            5 => self.enable_word_info = map.next_value()?,
+            6 => self.gemini_asr_config = map.next_value()?,
+            7 => self.profanity_filter = map.next_value()?,
+            8 => self.sample_rate_hertz = map.next_value()?,
+            9 => self.speech_model_variant = map.next_value()?,
+            10 => self.alternative_language_codes = map.next_value()?,
+            11 => self.use_timeout_based_endpointing = map.next_value()?,
+            _ => self.disable_interim_input_transcripts = map.next_value()?,
         }
         Ok(())
     }
@@ -18615,9 +18615,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "endOfSpeechSensitivity",
         "prefixPaddingMs",
         "silenceDurationMs",
+        "endOfSpeechSensitivity",
         "startOfSpeechSensitivity",
     ];
 
@@ -18627,9 +18627,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_of_speech_sensitivity = map.next_value()?,
-            1 => self.prefix_padding_ms = map.next_value()?,
-            2 => self.silence_duration_ms = map.next_value()?,
+            0 => self.prefix_padding_ms = map.next_value()?,
+            1 => self.silence_duration_ms = map.next_value()?,
+            2 => self.end_of_speech_sensitivity = map.next_value()?,
             _ => self.start_of_speech_sensitivity = map.next_value()?,
         }
         Ok(())
@@ -18686,7 +18686,7 @@ pub struct GoogleCloudDialogflowV2SpeechWordInfo {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechWordInfo";
 
-    const FIELDS: &'static [&'static str] = &["confidence", "endOffset", "startOffset", "word"];
+    const FIELDS: &'static [&'static str] = &["word", "endOffset", "confidence", "startOffset"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18694,10 +18694,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInf
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.word = map.next_value()?,
             1 => self.end_offset = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.start_offset = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.word = map.next_value()?,
+            2 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.start_offset = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -18738,7 +18738,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse";
 
-    const FIELDS: &'static [&'static str] = &["groundingMetadata", "response", "toolCalls"];
+    const FIELDS: &'static [&'static str] = &["response", "toolCalls", "groundingMetadata"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18746,9 +18746,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.grounding_metadata = map.next_value()?,
-            1 => self.response = map.next_value()?,
-            _ => self.tool_calls = map.next_value()?,
+            0 => self.response = map.next_value()?,
+            1 => self.tool_calls = map.next_value()?,
+            _ => self.grounding_metadata = map.next_value()?,
         }
         Ok(())
     }
@@ -18794,13 +18794,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2StreamingReco
     const NAME: &'static str = "GoogleCloudDialogflowV2StreamingRecognitionResult";
 
     const FIELDS: &'static [&'static str] = &[
-        "confidence",
         "isFinal",
-        "languageCode",
-        "messageType",
-        "speechEndOffset",
-        "speechWordInfo",
+        "confidence",
         "transcript",
+        "messageType",
+        "languageCode",
+        "speechWordInfo",
+        "speechEndOffset",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -18809,13 +18809,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2StreamingReco
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.is_final = map.next_value()?,
-            2 => self.language_code = map.next_value()?,
+            0 => self.is_final = map.next_value()?,
+            1 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.transcript = map.next_value()?,
             3 => self.message_type = map.next_value()?,
-            4 => self.speech_end_offset = ::discogen_runtime::object::read_wire(map)?,
+            4 => self.language_code = map.next_value()?,
             5 => self.speech_word_info = map.next_value()?,
-            _ => self.transcript = map.next_value()?,
+            _ => self.speech_end_offset = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -18855,7 +18855,7 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestArticlesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestArticlesRequest";
 
-    const FIELDS: &'static [&'static str] = &["assistQueryParams", "contextSize", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "assistQueryParams"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18863,9 +18863,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestArticl
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.assist_query_params = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.assist_query_params = map.next_value()?,
         }
         Ok(())
     }
@@ -18901,7 +18901,7 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestArticlesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestArticlesResponse";
 
-    const FIELDS: &'static [&'static str] = &["articleAnswers", "contextSize", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "articleAnswers"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18909,9 +18909,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestArticl
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.article_answers = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.article_answers = map.next_value()?,
         }
         Ok(())
     }
@@ -18949,7 +18949,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryRequest";
 
-    const FIELDS: &'static [&'static str] = &["assistQueryParams", "contextSize", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "assistQueryParams"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18957,9 +18957,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.assist_query_params = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.assist_query_params = map.next_value()?,
         }
         Ok(())
     }
@@ -18997,7 +18997,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponse";
 
-    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "summary"];
+    const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19005,9 +19005,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.summary = map.next_value()?,
+            0 => self.summary = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -19051,11 +19051,11 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary";
 
     const FIELDS: &'static [&'static str] = &[
-        "answerRecord",
-        "baselineModelVersion",
-        "sortedTextSections",
         "text",
+        "answerRecord",
         "textSections",
+        "sortedTextSections",
+        "baselineModelVersion",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -19064,11 +19064,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_record = map.next_value()?,
-            1 => self.baseline_model_version = map.next_value()?,
-            2 => self.sorted_text_sections = map.next_value()?,
-            3 => self.text = map.next_value()?,
-            _ => self.text_sections = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            2 => self.text_sections = map.next_value()?,
+            3 => self.sorted_text_sections = map.next_value()?,
+            _ => self.baseline_model_version = map.next_value()?,
         }
         Ok(())
     }
@@ -19166,7 +19166,7 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersRequest";
 
-    const FIELDS: &'static [&'static str] = &["assistQueryParams", "contextSize", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "assistQueryParams"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19174,9 +19174,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestFaqAns
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.assist_query_params = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.assist_query_params = map.next_value()?,
         }
         Ok(())
     }
@@ -19212,7 +19212,7 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersResponse";
 
-    const FIELDS: &'static [&'static str] = &["contextSize", "faqAnswers", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["faqAnswers", "contextSize", "latestMessage"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19220,8 +19220,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestFaqAns
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.faq_answers = map.next_value()?,
+            0 => self.faq_answers = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
             _ => self.latest_message = map.next_value()?,
         }
         Ok(())
@@ -19313,10 +19313,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestKnowle
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "additionalSuggestedQueryResults",
         "contextSize",
-        "knowledgeAssistAnswer",
         "latestMessage",
+        "knowledgeAssistAnswer",
+        "additionalSuggestedQueryResults",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -19325,10 +19325,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestKnowle
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.additional_suggested_query_results = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
             2 => self.knowledge_assist_answer = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            _ => self.additional_suggested_query_results = map.next_value()?,
         }
         Ok(())
     }
@@ -19373,7 +19373,7 @@ pub struct GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesRequest";
 
-    const FIELDS: &'static [&'static str] = &["contextSize", "currentTextInput", "latestMessage"];
+    const FIELDS: &'static [&'static str] = &["contextSize", "latestMessage", "currentTextInput"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19382,8 +19382,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestSmartR
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.context_size = map.next_value()?,
-            1 => self.current_text_input = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.current_text_input = map.next_value()?,
         }
         Ok(())
     }
@@ -19569,7 +19569,7 @@ pub struct GoogleCloudDialogflowV2SuggestionInput {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionInput";
 
-    const FIELDS: &'static [&'static str] = &["action", "answerRecord", "parameters", "sendTime"];
+    const FIELDS: &'static [&'static str] = &["action", "sendTime", "parameters", "answerRecord"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19578,9 +19578,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInp
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.action = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
+            1 => self.send_time = map.next_value()?,
             2 => self.parameters = map.next_value()?,
-            _ => self.send_time = map.next_value()?,
+            _ => self.answer_record = map.next_value()?,
         }
         Ok(())
     }
@@ -19625,12 +19625,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
 
     const FIELDS: &'static [&'static str] = &[
         "error",
-        "generateCompanionSuggestionsResponse",
-        "generateSuggestionsResponse",
         "suggestArticlesResponse",
         "suggestFaqAnswersResponse",
-        "suggestKnowledgeAssistResponse",
+        "generateSuggestionsResponse",
         "suggestSmartRepliesResponse",
+        "suggestKnowledgeAssistResponse",
+        "generateCompanionSuggestionsResponse",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -19640,12 +19640,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.error = map.next_value()?,
-            1 => self.generate_companion_suggestions_response = map.next_value()?,
-            2 => self.generate_suggestions_response = map.next_value()?,
-            3 => self.suggest_articles_response = map.next_value()?,
-            4 => self.suggest_faq_answers_response = map.next_value()?,
+            1 => self.suggest_articles_response = map.next_value()?,
+            2 => self.suggest_faq_answers_response = map.next_value()?,
+            3 => self.generate_suggestions_response = map.next_value()?,
+            4 => self.suggest_smart_replies_response = map.next_value()?,
             5 => self.suggest_knowledge_assist_response = map.next_value()?,
-            _ => self.suggest_smart_replies_response = map.next_value()?,
+            _ => self.generate_companion_suggestions_response = map.next_value()?,
         }
         Ok(())
     }
@@ -19711,10 +19711,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationContext";
 
     const FIELDS: &'static [&'static str] = &[
+        "version",
         "fewShotExamples",
         "outputLanguageCode",
         "summarizationSections",
-        "version",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -19723,10 +19723,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.few_shot_examples = map.next_value()?,
-            1 => self.output_language_code = map.next_value()?,
-            2 => self.summarization_sections = map.next_value()?,
-            _ => self.version = map.next_value()?,
+            0 => self.version = map.next_value()?,
+            1 => self.few_shot_examples = map.next_value()?,
+            2 => self.output_language_code = map.next_value()?,
+            _ => self.summarization_sections = map.next_value()?,
         }
         Ok(())
     }
@@ -19780,11 +19780,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetrics";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationDetails",
         "overallMetrics",
+        "conversationDetails",
         "overallSectionTokens",
-        "summarizationEvaluationMergedResultsUri",
         "summarizationEvaluationResults",
+        "summarizationEvaluationMergedResultsUri",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -19793,11 +19793,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_details = map.next_value()?,
-            1 => self.overall_metrics = map.next_value()?,
+            0 => self.overall_metrics = map.next_value()?,
+            1 => self.conversation_details = map.next_value()?,
             2 => self.overall_section_tokens = map.next_value()?,
-            3 => self.summarization_evaluation_merged_results_uri = map.next_value()?,
-            _ => self.summarization_evaluation_results = map.next_value()?,
+            3 => self.summarization_evaluation_results = map.next_value()?,
+            _ => self.summarization_evaluation_merged_results_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -19853,7 +19853,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition";
 
-    const FIELDS: &'static [&'static str] = &["accuracyReasoning", "isAccurate", "point"];
+    const FIELDS: &'static [&'static str] = &["point", "isAccurate", "accuracyReasoning"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19861,9 +19861,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.accuracy_reasoning = map.next_value()?,
+            0 => self.point = map.next_value()?,
             1 => self.is_accurate = map.next_value()?,
-            _ => self.point = map.next_value()?,
+            _ => self.accuracy_reasoning = map.next_value()?,
         }
         Ok(())
     }
@@ -19910,7 +19910,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition";
 
-    const FIELDS: &'static [&'static str] = &["adherenceReasoning", "isAdherent", "point"];
+    const FIELDS: &'static [&'static str] = &["point", "isAdherent", "adherenceReasoning"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19918,9 +19918,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.adherence_reasoning = map.next_value()?,
+            0 => self.point = map.next_value()?,
             1 => self.is_adherent = map.next_value()?,
-            _ => self.point = map.next_value()?,
+            _ => self.adherence_reasoning = map.next_value()?,
         }
         Ok(())
     }
@@ -19967,7 +19967,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric";
 
-    const FIELDS: &'static [&'static str] = &["isAddressed", "question", "reasoning"];
+    const FIELDS: &'static [&'static str] = &["question", "reasoning", "isAddressed"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19975,9 +19975,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.is_addressed = map.next_value()?,
-            1 => self.question = map.next_value()?,
-            _ => self.reasoning = map.next_value()?,
+            0 => self.question = map.next_value()?,
+            1 => self.reasoning = map.next_value()?,
+            _ => self.is_addressed = map.next_value()?,
         }
         Ok(())
     }
@@ -20022,7 +20022,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric";
 
-    const FIELDS: &'static [&'static str] = &["isAddressed", "question"];
+    const FIELDS: &'static [&'static str] = &["question", "isAddressed"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -20030,8 +20030,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.is_addressed = map.next_value()?,
-            _ => self.question = map.next_value()?,
+            0 => self.question = map.next_value()?,
+            _ => self.is_addressed = map.next_value()?,
         }
         Ok(())
     }
@@ -20083,9 +20083,9 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail";
 
     const FIELDS: &'static [&'static str] = &[
-        "messageEntries",
         "metricDetails",
         "sectionTokens",
+        "messageEntries",
         "summarySections",
     ];
 
@@ -20095,9 +20095,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.message_entries = map.next_value()?,
-            1 => self.metric_details = map.next_value()?,
-            2 => self.section_tokens = map.next_value()?,
+            0 => self.metric_details = map.next_value()?,
+            1 => self.section_tokens = map.next_value()?,
+            2 => self.message_entries = map.next_value()?,
             _ => self.summary_sections = map.next_value()?,
         }
         Ok(())
@@ -20150,7 +20150,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail";
 
-    const FIELDS: &'static [&'static str] = &["metric", "score", "sectionDetails"];
+    const FIELDS: &'static [&'static str] = &["score", "metric", "sectionDetails"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -20158,8 +20158,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.metric = map.next_value()?,
-            1 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.metric = map.next_value()?,
             _ => self.section_details = map.next_value()?,
         }
         Ok(())
@@ -20210,10 +20210,10 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail";
 
     const FIELDS: &'static [&'static str] = &[
-        "evaluationResults",
         "score",
         "section",
         "sectionSummary",
+        "evaluationResults",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -20222,10 +20222,10 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.evaluation_results = map.next_value()?,
-            1 => self.score = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.section = map.next_value()?,
-            _ => self.section_summary = map.next_value()?,
+            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.section = map.next_value()?,
+            2 => self.section_summary = map.next_value()?,
+            _ => self.evaluation_results = map.next_value()?,
         }
         Ok(())
     }
@@ -20336,9 +20336,9 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult";
 
     const FIELDS: &'static [&'static str] = &[
-        "accuracyDecomposition",
         "adherenceRubric",
         "completenessRubric",
+        "accuracyDecomposition",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -20347,9 +20347,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.accuracy_decomposition = map.next_value()?,
-            1 => self.adherence_rubric = map.next_value()?,
-            _ => self.completeness_rubric = map.next_value()?,
+            0 => self.adherence_rubric = map.next_value()?,
+            1 => self.completeness_rubric = map.next_value()?,
+            _ => self.accuracy_decomposition = map.next_value()?,
         }
         Ok(())
     }
@@ -20515,13 +20515,13 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult";
 
     const FIELDS: &'static [&'static str] = &[
-        "decompositions",
-        "evaluationResults",
-        "metric",
         "score",
+        "metric",
         "section",
-        "sectionSummary",
         "sessionId",
+        "decompositions",
+        "sectionSummary",
+        "evaluationResults",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -20530,13 +20530,13 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.decompositions = map.next_value()?,
-            1 => self.evaluation_results = map.next_value()?,
-            2 => self.metric = map.next_value()?,
-            3 => self.score = ::discogen_runtime::object::read_wire(map)?,
-            4 => self.section = map.next_value()?,
+            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.metric = map.next_value()?,
+            2 => self.section = map.next_value()?,
+            3 => self.session_id = map.next_value()?,
+            4 => self.decompositions = map.next_value()?,
             5 => self.section_summary = map.next_value()?,
-            _ => self.session_id = map.next_value()?,
+            _ => self.evaluation_results = map.next_value()?,
         }
         Ok(())
     }
@@ -20581,7 +20581,7 @@ pub struct GoogleCloudDialogflowV2SummarizationSection {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarizationSection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationSection";
 
-    const FIELDS: &'static [&'static str] = &["definition", "key", "type"];
+    const FIELDS: &'static [&'static str] = &["key", "type", "definition"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -20589,9 +20589,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.definition = map.next_value()?,
-            1 => self.key = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            0 => self.key = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            _ => self.definition = map.next_value()?,
         }
         Ok(())
     }
@@ -20814,12 +20814,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SynthesizeSpe
     const NAME: &'static str = "GoogleCloudDialogflowV2SynthesizeSpeechConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "effectsProfileId",
         "pitch",
-        "pronunciations",
-        "speakingRate",
         "voice",
+        "speakingRate",
         "volumeGainDb",
+        "pronunciations",
+        "effectsProfileId",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -20828,12 +20828,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SynthesizeSpe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.effects_profile_id = map.next_value()?,
-            1 => self.pitch = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.pronunciations = map.next_value()?,
-            3 => self.speaking_rate = ::discogen_runtime::object::read_wire(map)?,
-            4 => self.voice = map.next_value()?,
-            _ => self.volume_gain_db = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.pitch = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.voice = map.next_value()?,
+            2 => self.speaking_rate = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.volume_gain_db = ::discogen_runtime::object::read_wire(map)?,
+            4 => self.pronunciations = map.next_value()?,
+            _ => self.effects_profile_id = map.next_value()?,
         }
         Ok(())
     }
@@ -20881,7 +20881,7 @@ pub struct GoogleCloudDialogflowV2TextInput {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2TextInput";
 
-    const FIELDS: &'static [&'static str] = &["languageCode", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "languageCode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -20889,8 +20889,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.language_code = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -20929,9 +20929,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
     const NAME: &'static str = "GoogleCloudDialogflowV2TextToSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &[
+        "sampleRateHertz",
         "enableTextToSpeech",
         "outputAudioEncoding",
-        "sampleRateHertz",
         "synthesizeSpeechConfigs",
     ];
 
@@ -20941,9 +20941,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.enable_text_to_speech = map.next_value()?,
-            1 => self.output_audio_encoding = map.next_value()?,
-            2 => self.sample_rate_hertz = map.next_value()?,
+            0 => self.sample_rate_hertz = map.next_value()?,
+            1 => self.enable_text_to_speech = map.next_value()?,
+            2 => self.output_audio_encoding = map.next_value()?,
             _ => self.synthesize_speech_configs = map.next_value()?,
         }
         Ok(())
@@ -21007,19 +21007,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
     const NAME: &'static str = "GoogleCloudDialogflowV2Tool";
 
     const FIELDS: &'static [&'static str] = &[
-        "actionConfirmationRequirement",
-        "connectorSpec",
+        "name",
+        "toolKey",
         "createTime",
+        "updateTime",
         "description",
         "displayName",
-        "extensionSpec",
-        "functionSpec",
-        "name",
         "openApiSpec",
+        "functionSpec",
         "satisfiesPzi",
         "satisfiesPzs",
-        "toolKey",
-        "updateTime",
+        "connectorSpec",
+        "extensionSpec",
+        "actionConfirmationRequirement",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -21028,19 +21028,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action_confirmation_requirement = map.next_value()?,
-            1 => self.connector_spec = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.tool_key = map.next_value()?,
             2 => self.create_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.extension_spec = map.next_value()?,
-            6 => self.function_spec = map.next_value()?,
-            7 => self.name = map.next_value()?,
-            8 => self.open_api_spec = map.next_value()?,
-            9 => self.satisfies_pzi = map.next_value()?,
-            10 => self.satisfies_pzs = map.next_value()?,
-            11 => self.tool_key = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            3 => self.update_time = map.next_value()?,
+            4 => self.description = map.next_value()?,
+            5 => self.display_name = map.next_value()?,
+            6 => self.open_api_spec = map.next_value()?,
+            7 => self.function_spec = map.next_value()?,
+            8 => self.satisfies_pzi = map.next_value()?,
+            9 => self.satisfies_pzs = map.next_value()?,
+            10 => self.connector_spec = map.next_value()?,
+            11 => self.extension_spec = map.next_value()?,
+            _ => self.action_confirmation_requirement = map.next_value()?,
         }
         Ok(())
     }
@@ -21093,9 +21093,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthentication";
 
     const FIELDS: &'static [&'static str] = &[
+        "oauthConfig",
         "apiKeyConfig",
         "bearerTokenConfig",
-        "oauthConfig",
         "serviceAgentAuthConfig",
     ];
 
@@ -21105,9 +21105,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.api_key_config = map.next_value()?,
-            1 => self.bearer_token_config = map.next_value()?,
-            2 => self.oauth_config = map.next_value()?,
+            0 => self.oauth_config = map.next_value()?,
+            1 => self.api_key_config = map.next_value()?,
+            2 => self.bearer_token_config = map.next_value()?,
             _ => self.service_agent_auth_config = map.next_value()?,
         }
         Ok(())
@@ -21209,7 +21209,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig";
 
-    const FIELDS: &'static [&'static str] = &["secretVersionForToken", "token"];
+    const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -21217,8 +21217,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.secret_version_for_token = map.next_value()?,
-            _ => self.token = map.next_value()?,
+            0 => self.token = map.next_value()?,
+            _ => self.secret_version_for_token = map.next_value()?,
         }
         Ok(())
     }
@@ -21264,12 +21264,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig";
 
     const FIELDS: &'static [&'static str] = &[
+        "scopes",
         "clientId",
         "clientSecret",
-        "oauthGrantType",
-        "scopes",
-        "secretVersionForClientSecret",
         "tokenEndpoint",
+        "oauthGrantType",
+        "secretVersionForClientSecret",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -21278,12 +21278,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.client_id = map.next_value()?,
-            1 => self.client_secret = map.next_value()?,
-            2 => self.oauth_grant_type = map.next_value()?,
-            3 => self.scopes = map.next_value()?,
-            4 => self.secret_version_for_client_secret = map.next_value()?,
-            _ => self.token_endpoint = map.next_value()?,
+            0 => self.scopes = map.next_value()?,
+            1 => self.client_id = map.next_value()?,
+            2 => self.client_secret = map.next_value()?,
+            3 => self.token_endpoint = map.next_value()?,
+            4 => self.oauth_grant_type = map.next_value()?,
+            _ => self.secret_version_for_client_secret = map.next_value()?,
         }
         Ok(())
     }
@@ -21394,17 +21394,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCall";
 
     const FIELDS: &'static [&'static str] = &[
+        "tool",
+        "state",
         "action",
-        "answerRecord",
         "cesApp",
         "cesTool",
         "cesToolset",
         "createTime",
+        "answerRecord",
         "inputParameters",
-        "state",
-        "tool",
-        "toolDisplayDetails",
         "toolDisplayName",
+        "toolDisplayDetails",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -21413,17 +21413,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            2 => self.ces_app = map.next_value()?,
-            3 => self.ces_tool = map.next_value()?,
-            4 => self.ces_toolset = map.next_value()?,
-            5 => self.create_time = map.next_value()?,
-            6 => self.input_parameters = map.next_value()?,
-            7 => self.state = map.next_value()?,
-            8 => self.tool = map.next_value()?,
-            9 => self.tool_display_details = map.next_value()?,
-            _ => self.tool_display_name = map.next_value()?,
+            0 => self.tool = map.next_value()?,
+            1 => self.state = map.next_value()?,
+            2 => self.action = map.next_value()?,
+            3 => self.ces_app = map.next_value()?,
+            4 => self.ces_tool = map.next_value()?,
+            5 => self.ces_toolset = map.next_value()?,
+            6 => self.create_time = map.next_value()?,
+            7 => self.answer_record = map.next_value()?,
+            8 => self.input_parameters = map.next_value()?,
+            9 => self.tool_display_name = map.next_value()?,
+            _ => self.tool_display_details = map.next_value()?,
         }
         Ok(())
     }
@@ -21500,16 +21500,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallResult";
 
     const FIELDS: &'static [&'static str] = &[
+        "tool",
+        "error",
         "action",
-        "answerRecord",
         "cesApp",
         "cesTool",
-        "cesToolset",
         "content",
+        "cesToolset",
         "createTime",
-        "error",
         "rawContent",
-        "tool",
+        "answerRecord",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -21518,16 +21518,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            2 => self.ces_app = map.next_value()?,
-            3 => self.ces_tool = map.next_value()?,
-            4 => self.ces_toolset = map.next_value()?,
+            0 => self.tool = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.action = map.next_value()?,
+            3 => self.ces_app = map.next_value()?,
+            4 => self.ces_tool = map.next_value()?,
             5 => self.content = map.next_value()?,
-            6 => self.create_time = map.next_value()?,
-            7 => self.error = map.next_value()?,
+            6 => self.ces_toolset = map.next_value()?,
+            7 => self.create_time = map.next_value()?,
             8 => self.raw_content = map.next_value()?,
-            _ => self.tool = map.next_value()?,
+            _ => self.answer_record = map.next_value()?,
         }
         Ok(())
     }
@@ -21707,7 +21707,7 @@ pub struct GoogleCloudDialogflowV2ToolConnectorTool {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnectorTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorTool";
 
-    const FIELDS: &'static [&'static str] = &["actions", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "actions"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -21715,8 +21715,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.actions = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.actions = map.next_value()?,
         }
         Ok(())
     }
@@ -21753,10 +21753,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolAction";
 
     const FIELDS: &'static [&'static str] = &[
-        "connectionActionId",
-        "entityOperation",
         "inputFields",
         "outputFields",
+        "entityOperation",
+        "connectionActionId",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -21765,10 +21765,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.connection_action_id = map.next_value()?,
-            1 => self.entity_operation = map.next_value()?,
-            2 => self.input_fields = map.next_value()?,
-            _ => self.output_fields = map.next_value()?,
+            0 => self.input_fields = map.next_value()?,
+            1 => self.output_fields = map.next_value()?,
+            2 => self.entity_operation = map.next_value()?,
+            _ => self.connection_action_id = map.next_value()?,
         }
         Ok(())
     }
@@ -21891,7 +21891,7 @@ pub struct GoogleCloudDialogflowV2ToolFunctionTool {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolFunctionTool";
 
-    const FIELDS: &'static [&'static str] = &["inputSchema", "methodType", "outputSchema"];
+    const FIELDS: &'static [&'static str] = &["methodType", "inputSchema", "outputSchema"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -21899,8 +21899,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionT
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.input_schema = map.next_value()?,
-            1 => self.method_type = map.next_value()?,
+            0 => self.method_type = map.next_value()?,
+            1 => self.input_schema = map.next_value()?,
             _ => self.output_schema = map.next_value()?,
         }
         Ok(())
@@ -21939,10 +21939,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTo
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolOpenApiTool";
 
     const FIELDS: &'static [&'static str] = &[
+        "tlsConfig",
+        "textSchema",
         "authentication",
         "serviceDirectoryConfig",
-        "textSchema",
-        "tlsConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -21951,10 +21951,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.authentication = map.next_value()?,
-            1 => self.service_directory_config = map.next_value()?,
-            2 => self.text_schema = map.next_value()?,
-            _ => self.tls_config = map.next_value()?,
+            0 => self.tls_config = map.next_value()?,
+            1 => self.text_schema = map.next_value()?,
+            2 => self.authentication = map.next_value()?,
+            _ => self.service_directory_config = map.next_value()?,
         }
         Ok(())
     }
@@ -22128,12 +22128,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolsetTool";
 
     const FIELDS: &'static [&'static str] = &[
-        "confirmationRequirement",
-        "operationId",
-        "parameterOverrides",
-        "proactiveEnabled",
-        "reactiveEnabled",
         "toolset",
+        "operationId",
+        "reactiveEnabled",
+        "proactiveEnabled",
+        "parameterOverrides",
+        "confirmationRequirement",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -22142,12 +22142,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confirmation_requirement = map.next_value()?,
+            0 => self.toolset = map.next_value()?,
             1 => self.operation_id = map.next_value()?,
-            2 => self.parameter_overrides = map.next_value()?,
+            2 => self.reactive_enabled = map.next_value()?,
             3 => self.proactive_enabled = map.next_value()?,
-            4 => self.reactive_enabled = map.next_value()?,
-            _ => self.toolset = map.next_value()?,
+            4 => self.parameter_overrides = map.next_value()?,
+            _ => self.confirmation_requirement = map.next_value()?,
         }
         Ok(())
     }
@@ -22236,7 +22236,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["conversationModel", "createTime", "doneTime"];
+    const FIELDS: &'static [&'static str] = &["doneTime", "createTime", "conversationModel"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22244,9 +22244,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_model = map.next_value()?,
+            0 => self.done_time = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            _ => self.done_time = map.next_value()?,
+            _ => self.conversation_model = map.next_value()?,
         }
         Ok(())
     }
@@ -22325,7 +22325,7 @@ pub struct GoogleCloudDialogflowV2ValidationError {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationError {
     const NAME: &'static str = "GoogleCloudDialogflowV2ValidationError";
 
-    const FIELDS: &'static [&'static str] = &["entries", "errorMessage", "severity"];
+    const FIELDS: &'static [&'static str] = &["entries", "severity", "errorMessage"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22334,8 +22334,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationErr
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.entries = map.next_value()?,
-            1 => self.error_message = map.next_value()?,
-            _ => self.severity = map.next_value()?,
+            1 => self.severity = map.next_value()?,
+            _ => self.error_message = map.next_value()?,
         }
         Ok(())
     }
@@ -22417,10 +22417,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
     const NAME: &'static str = "GoogleCloudDialogflowV2Version";
 
     const FIELDS: &'static [&'static str] = &[
-        "createTime",
-        "description",
         "name",
         "status",
+        "createTime",
+        "description",
         "versionNumber",
     ];
 
@@ -22430,10 +22430,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.status = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.status = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            3 => self.description = map.next_value()?,
             _ => self.version_number = map.next_value()?,
         }
         Ok(())
@@ -22537,10 +22537,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookReques
     const NAME: &'static str = "GoogleCloudDialogflowV2WebhookRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "originalDetectIntentRequest",
-        "queryResult",
-        "responseId",
         "session",
+        "responseId",
+        "queryResult",
+        "originalDetectIntentRequest",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -22549,10 +22549,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookReques
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.original_detect_intent_request = map.next_value()?,
-            1 => self.query_result = map.next_value()?,
-            2 => self.response_id = map.next_value()?,
-            _ => self.session = map.next_value()?,
+            0 => self.session = map.next_value()?,
+            1 => self.response_id = map.next_value()?,
+            2 => self.query_result = map.next_value()?,
+            _ => self.original_detect_intent_request = map.next_value()?,
         }
         Ok(())
     }
@@ -22598,13 +22598,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRespon
     const NAME: &'static str = "GoogleCloudDialogflowV2WebhookResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "followupEventInput",
-        "fulfillmentMessages",
-        "fulfillmentText",
-        "outputContexts",
-        "payload",
-        "sessionEntityTypes",
         "source",
+        "payload",
+        "outputContexts",
+        "fulfillmentText",
+        "followupEventInput",
+        "sessionEntityTypes",
+        "fulfillmentMessages",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -22613,13 +22613,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRespon
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.followup_event_input = map.next_value()?,
-            1 => self.fulfillment_messages = map.next_value()?,
-            2 => self.fulfillment_text = map.next_value()?,
-            3 => self.output_contexts = map.next_value()?,
-            4 => self.payload = map.next_value()?,
+            0 => self.source = map.next_value()?,
+            1 => self.payload = map.next_value()?,
+            2 => self.output_contexts = map.next_value()?,
+            3 => self.fulfillment_text = map.next_value()?,
+            4 => self.followup_event_input = map.next_value()?,
             5 => self.session_entity_types = map.next_value()?,
-            _ => self.source = map.next_value()?,
+            _ => self.fulfillment_messages = map.next_value()?,
         }
         Ok(())
     }
@@ -22710,7 +22710,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
     const NAME: &'static str = "GoogleCloudLocationLocation";
 
     const FIELDS: &'static [&'static str] =
-        &["displayName", "labels", "locationId", "metadata", "name"];
+        &["name", "labels", "metadata", "locationId", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22718,11 +22718,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.labels = map.next_value()?,
-            2 => self.location_id = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.location_id = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -22755,7 +22755,7 @@ pub struct GoogleLongrunningListOperationsResponse {
 impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "operations", "unreachable"];
+    const FIELDS: &'static [&'static str] = &["operations", "unreachable", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22763,9 +22763,9 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            1 => self.operations = map.next_value()?,
-            _ => self.unreachable = map.next_value()?,
+            0 => self.operations = map.next_value()?,
+            1 => self.unreachable = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -22810,7 +22810,7 @@ pub struct GoogleLongrunningOperation {
 impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
-    const FIELDS: &'static [&'static str] = &["done", "error", "metadata", "name", "response"];
+    const FIELDS: &'static [&'static str] = &["done", "name", "error", "metadata", "response"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22819,9 +22819,9 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.error = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.name = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.error = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())

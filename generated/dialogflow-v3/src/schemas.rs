@@ -17,13 +17,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Action";
 
     const FIELDS: &'static [&'static str] = &[
+        "toolUse",
+        "userUtterance",
         "agentUtterance",
         "flowInvocation",
         "flowTransition",
         "playbookInvocation",
         "playbookTransition",
-        "toolUse",
-        "userUtterance",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -32,13 +32,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_utterance = map.next_value()?,
-            1 => self.flow_invocation = map.next_value()?,
-            2 => self.flow_transition = map.next_value()?,
-            3 => self.playbook_invocation = map.next_value()?,
-            4 => self.playbook_transition = map.next_value()?,
-            5 => self.tool_use = map.next_value()?,
-            _ => self.user_utterance = map.next_value()?,
+            0 => self.tool_use = map.next_value()?,
+            1 => self.user_utterance = map.next_value()?,
+            2 => self.agent_utterance = map.next_value()?,
+            3 => self.flow_invocation = map.next_value()?,
+            4 => self.flow_transition = map.next_value()?,
+            5 => self.playbook_invocation = map.next_value()?,
+            _ => self.playbook_transition = map.next_value()?,
         }
         Ok(())
     }
@@ -80,10 +80,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "audioExportGcsDestination",
         "dtmfSettings",
-        "loggingSettings",
         "speechSettings",
+        "loggingSettings",
+        "audioExportGcsDestination",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -92,10 +92,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio_export_gcs_destination = map.next_value()?,
-            1 => self.dtmf_settings = map.next_value()?,
+            0 => self.dtmf_settings = map.next_value()?,
+            1 => self.speech_settings = map.next_value()?,
             2 => self.logging_settings = map.next_value()?,
-            _ => self.speech_settings = map.next_value()?,
+            _ => self.audio_export_gcs_destination = map.next_value()?,
         }
         Ok(())
     }
@@ -140,10 +140,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
 
     const FIELDS: &'static [&'static str] = &[
         "enabled",
-        "endpointingTimeoutDuration",
+        "maxDigits",
         "finishDigit",
         "interdigitTimeoutDuration",
-        "maxDigits",
+        "endpointingTimeoutDuration",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -153,14 +153,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.enabled = map.next_value()?,
-            1 => {
-                self.endpointing_timeout_duration = ::discogen_runtime::object::read_wire(map)?;
-            }
+            1 => self.max_digits = map.next_value()?,
             2 => self.finish_digit = map.next_value()?,
             3 => {
                 self.interdigit_timeout_duration = ::discogen_runtime::object::read_wire(map)?;
             }
-            _ => self.max_digits = map.next_value()?,
+            _ => {
+                self.endpointing_timeout_duration = ::discogen_runtime::object::read_wire(map)?;
+            }
         }
         Ok(())
     }
@@ -209,9 +209,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "enableConsentBasedRedaction",
         "enableInteractionLogging",
         "enableStackdriverLogging",
+        "enableConsentBasedRedaction",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -220,9 +220,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.enable_consent_based_redaction = map.next_value()?,
-            1 => self.enable_interaction_logging = map.next_value()?,
-            _ => self.enable_stackdriver_logging = map.next_value()?,
+            0 => self.enable_interaction_logging = map.next_value()?,
+            1 => self.enable_stackdriver_logging = map.next_value()?,
+            _ => self.enable_consent_based_redaction = map.next_value()?,
         }
         Ok(())
     }
@@ -274,9 +274,9 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "endpointerSensitivity",
         "models",
         "noSpeechTimeout",
+        "endpointerSensitivity",
         "useTimeoutBasedEndpointing",
     ];
 
@@ -286,9 +286,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.endpointer_sensitivity = map.next_value()?,
-            1 => self.models = map.next_value()?,
-            2 => self.no_speech_timeout = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.models = map.next_value()?,
+            1 => self.no_speech_timeout = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.endpointer_sensitivity = map.next_value()?,
             _ => self.use_timeout_based_endpointing = map.next_value()?,
         }
         Ok(())
@@ -360,30 +360,30 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Agent";
 
     const FIELDS: &'static [&'static str] = &[
-        "advancedSettings",
-        "answerFeedbackSettings",
+        "name",
+        "locked",
+        "timeZone",
         "avatarUri",
-        "clientCertificateSettings",
-        "defaultLanguageCode",
+        "startFlow",
         "description",
         "displayName",
-        "enableMultiLanguageTraining",
-        "enableSpellCorrection",
-        "enableStackdriverLogging",
-        "genAppBuilderSettings",
-        "gitIntegrationSettings",
-        "locked",
-        "name",
-        "personalizationSettings",
         "satisfiesPzi",
         "satisfiesPzs",
-        "securitySettings",
-        "speechToTextSettings",
-        "startFlow",
         "startPlaybook",
-        "supportedLanguageCodes",
+        "advancedSettings",
+        "securitySettings",
+        "defaultLanguageCode",
+        "speechToTextSettings",
         "textToSpeechSettings",
-        "timeZone",
+        "enableSpellCorrection",
+        "genAppBuilderSettings",
+        "answerFeedbackSettings",
+        "gitIntegrationSettings",
+        "supportedLanguageCodes",
+        "personalizationSettings",
+        "enableStackdriverLogging",
+        "clientCertificateSettings",
+        "enableMultiLanguageTraining",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -392,30 +392,30 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.advanced_settings = map.next_value()?,
-            1 => self.answer_feedback_settings = map.next_value()?,
-            2 => self.avatar_uri = map.next_value()?,
-            3 => self.client_certificate_settings = map.next_value()?,
-            4 => self.default_language_code = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.locked = map.next_value()?,
+            2 => self.time_zone = map.next_value()?,
+            3 => self.avatar_uri = map.next_value()?,
+            4 => self.start_flow = map.next_value()?,
             5 => self.description = map.next_value()?,
             6 => self.display_name = map.next_value()?,
-            7 => self.enable_multi_language_training = map.next_value()?,
-            8 => self.enable_spell_correction = map.next_value()?,
-            9 => self.enable_stackdriver_logging = map.next_value()?,
-            10 => self.gen_app_builder_settings = map.next_value()?,
-            11 => self.git_integration_settings = map.next_value()?,
-            12 => self.locked = map.next_value()?,
-            13 => self.name = map.next_value()?,
-            14 => self.personalization_settings = map.next_value()?,
-            15 => self.satisfies_pzi = map.next_value()?,
-            16 => self.satisfies_pzs = map.next_value()?,
-            17 => self.security_settings = map.next_value()?,
-            18 => self.speech_to_text_settings = map.next_value()?,
-            19 => self.start_flow = map.next_value()?,
-            20 => self.start_playbook = map.next_value()?,
-            21 => self.supported_language_codes = map.next_value()?,
-            22 => self.text_to_speech_settings = map.next_value()?,
-            _ => self.time_zone = map.next_value()?,
+            7 => self.satisfies_pzi = map.next_value()?,
+            8 => self.satisfies_pzs = map.next_value()?,
+            9 => self.start_playbook = map.next_value()?,
+            10 => self.advanced_settings = map.next_value()?,
+            11 => self.security_settings = map.next_value()?,
+            12 => self.default_language_code = map.next_value()?,
+            13 => self.speech_to_text_settings = map.next_value()?,
+            14 => self.text_to_speech_settings = map.next_value()?,
+            15 => self.enable_spell_correction = map.next_value()?,
+            16 => self.gen_app_builder_settings = map.next_value()?,
+            17 => self.answer_feedback_settings = map.next_value()?,
+            18 => self.git_integration_settings = map.next_value()?,
+            19 => self.supported_language_codes = map.next_value()?,
+            20 => self.personalization_settings = map.next_value()?,
+            21 => self.enable_stackdriver_logging = map.next_value()?,
+            22 => self.client_certificate_settings = map.next_value()?,
+            _ => self.enable_multi_language_training = map.next_value()?,
         }
         Ok(())
     }
@@ -690,8 +690,8 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "accessToken",
         "branches",
+        "accessToken",
         "displayName",
         "repositoryUri",
         "trackingBranch",
@@ -703,8 +703,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.access_token = map.next_value()?,
-            1 => self.branches = map.next_value()?,
+            0 => self.branches = map.next_value()?,
+            1 => self.access_token = map.next_value()?,
             2 => self.display_name = map.next_value()?,
             3 => self.repository_uri = map.next_value()?,
             _ => self.tracking_branch = map.next_value()?,
@@ -832,7 +832,7 @@ pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 
-    const FIELDS: &'static [&'static str] = &["flowValidationResults", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "flowValidationResults"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -840,8 +840,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentValida
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow_validation_results = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.flow_validation_results = map.next_value()?,
         }
         Ok(())
     }
@@ -880,7 +880,7 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
 
-    const FIELDS: &'static [&'static str] = &["customRating", "rating", "ratingReason"];
+    const FIELDS: &'static [&'static str] = &["rating", "customRating", "ratingReason"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -888,8 +888,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.custom_rating = map.next_value()?,
-            1 => self.rating = map.next_value()?,
+            0 => self.rating = map.next_value()?,
+            1 => self.custom_rating = map.next_value()?,
             _ => self.rating_reason = map.next_value()?,
         }
         Ok(())
@@ -1011,7 +1011,7 @@ pub struct GoogleCloudDialogflowCxV3BargeInConfig {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
 
-    const FIELDS: &'static [&'static str] = &["noBargeInDuration", "totalDuration"];
+    const FIELDS: &'static [&'static str] = &["totalDuration", "noBargeInDuration"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1019,8 +1019,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.no_barge_in_duration = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.total_duration = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.total_duration = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.no_barge_in_duration = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -1136,7 +1136,7 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["environment", "testCases"];
+    const FIELDS: &'static [&'static str] = &["testCases", "environment"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1144,8 +1144,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.environment = map.next_value()?,
-            _ => self.test_cases = map.next_value()?,
+            0 => self.test_cases = map.next_value()?,
+            _ => self.environment = map.next_value()?,
         }
         Ok(())
     }
@@ -1259,7 +1259,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 
-    const FIELDS: &'static [&'static str] = &["boost", "boostControlSpec", "condition"];
+    const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1268,8 +1268,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecCo
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.boost = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.boost_control_spec = map.next_value()?,
-            _ => self.condition = map.next_value()?,
+            1 => self.condition = map.next_value()?,
+            _ => self.boost_control_spec = map.next_value()?,
         }
         Ok(())
     }
@@ -1315,9 +1315,9 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec";
 
     const FIELDS: &'static [&'static str] = &[
+        "fieldName",
         "attributeType",
         "controlPoints",
-        "fieldName",
         "interpolationType",
     ];
 
@@ -1327,9 +1327,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.attribute_type = map.next_value()?,
-            1 => self.control_points = map.next_value()?,
-            2 => self.field_name = map.next_value()?,
+            0 => self.field_name = map.next_value()?,
+            1 => self.attribute_type = map.next_value()?,
+            2 => self.control_points = map.next_value()?,
             _ => self.interpolation_type = map.next_value()?,
         }
         Ok(())
@@ -1374,7 +1374,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
-    const FIELDS: &'static [&'static str] = &["attributeValue", "boostAmount"];
+    const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1382,8 +1382,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.attribute_value = map.next_value()?,
-            _ => self.boost_amount = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.boost_amount = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.attribute_value = map.next_value()?,
         }
         Ok(())
     }
@@ -1422,7 +1422,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecs {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 
-    const FIELDS: &'static [&'static str] = &["dataStores", "spec"];
+    const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1430,8 +1430,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_stores = map.next_value()?,
-            _ => self.spec = map.next_value()?,
+            0 => self.spec = map.next_value()?,
+            _ => self.data_stores = map.next_value()?,
         }
         Ok(())
     }
@@ -1526,14 +1526,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Changelog";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
         "action",
+        "resource",
+        "userEmail",
         "createTime",
         "displayName",
         "languageCode",
-        "name",
-        "resource",
-        "type",
-        "userEmail",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1542,14 +1542,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.language_code = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            5 => self.resource = map.next_value()?,
-            6 => self.r#type = map.next_value()?,
-            _ => self.user_email = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            2 => self.action = map.next_value()?,
+            3 => self.resource = map.next_value()?,
+            4 => self.user_email = map.next_value()?,
+            5 => self.create_time = map.next_value()?,
+            6 => self.display_name = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -1673,8 +1673,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "baseVersionContentJson",
         "compareTime",
+        "baseVersionContentJson",
         "targetVersionContentJson",
     ];
 
@@ -1684,8 +1684,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.base_version_content_json = map.next_value()?,
-            1 => self.compare_time = map.next_value()?,
+            0 => self.compare_time = map.next_value()?,
+            1 => self.base_version_content_json = map.next_value()?,
             _ => self.target_version_content_json = map.next_value()?,
         }
         Ok(())
@@ -1863,10 +1863,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnUserInput";
 
     const FIELDS: &'static [&'static str] = &[
-        "enableSentimentAnalysis",
-        "injectedParameters",
         "input",
         "isWebhookEnabled",
+        "injectedParameters",
+        "enableSentimentAnalysis",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1875,10 +1875,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.enable_sentiment_analysis = map.next_value()?,
-            1 => self.injected_parameters = map.next_value()?,
-            2 => self.input = map.next_value()?,
-            _ => self.is_webhook_enabled = map.next_value()?,
+            0 => self.input = map.next_value()?,
+            1 => self.is_webhook_enabled = map.next_value()?,
+            2 => self.injected_parameters = map.next_value()?,
+            _ => self.enable_sentiment_analysis = map.next_value()?,
         }
         Ok(())
     }
@@ -1927,13 +1927,13 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput";
 
     const FIELDS: &'static [&'static str] = &[
-        "currentPage",
-        "diagnosticInfo",
-        "differences",
-        "sessionParameters",
         "status",
+        "currentPage",
+        "differences",
         "textResponses",
+        "diagnosticInfo",
         "triggeredIntent",
+        "sessionParameters",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1942,13 +1942,13 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.current_page = map.next_value()?,
-            1 => self.diagnostic_info = map.next_value()?,
+            0 => self.status = map.next_value()?,
+            1 => self.current_page = map.next_value()?,
             2 => self.differences = map.next_value()?,
-            3 => self.session_parameters = map.next_value()?,
-            4 => self.status = map.next_value()?,
-            5 => self.text_responses = map.next_value()?,
-            _ => self.triggered_intent = map.next_value()?,
+            3 => self.text_responses = map.next_value()?,
+            4 => self.diagnostic_info = map.next_value()?,
+            5 => self.triggered_intent = map.next_value()?,
+            _ => self.session_parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -2096,14 +2096,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
 
     const FIELDS: &'static [&'static str] = &[
         "answer",
-        "answerGenerationModelCallSignals",
         "answerParts",
         "citedSnippets",
+        "safetySignals",
+        "rewrittenQuery",
+        "searchSnippets",
         "groundingSignals",
         "rewriterModelCallSignals",
-        "rewrittenQuery",
-        "safetySignals",
-        "searchSnippets",
+        "answerGenerationModelCallSignals",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2113,14 +2113,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer = map.next_value()?,
-            1 => self.answer_generation_model_call_signals = map.next_value()?,
-            2 => self.answer_parts = map.next_value()?,
-            3 => self.cited_snippets = map.next_value()?,
-            4 => self.grounding_signals = map.next_value()?,
-            5 => self.rewriter_model_call_signals = map.next_value()?,
-            6 => self.rewritten_query = map.next_value()?,
-            7 => self.safety_signals = map.next_value()?,
-            _ => self.search_snippets = map.next_value()?,
+            1 => self.answer_parts = map.next_value()?,
+            2 => self.cited_snippets = map.next_value()?,
+            3 => self.safety_signals = map.next_value()?,
+            4 => self.rewritten_query = map.next_value()?,
+            5 => self.search_snippets = map.next_value()?,
+            6 => self.grounding_signals = map.next_value()?,
+            7 => self.rewriter_model_call_signals = map.next_value()?,
+            _ => self.answer_generation_model_call_signals = map.next_value()?,
         }
         Ok(())
     }
@@ -2225,7 +2225,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 
-    const FIELDS: &'static [&'static str] = &["supportingIndices", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "supportingIndices"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2233,8 +2233,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.supporting_indices = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.supporting_indices = map.next_value()?,
         }
         Ok(())
     }
@@ -2272,7 +2272,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
 
-    const FIELDS: &'static [&'static str] = &["searchSnippet", "snippetIndex"];
+    const FIELDS: &'static [&'static str] = &["snippetIndex", "searchSnippet"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2280,8 +2280,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.search_snippet = map.next_value()?,
-            _ => self.snippet_index = map.next_value()?,
+            0 => self.snippet_index = map.next_value()?,
+            _ => self.search_snippet = map.next_value()?,
         }
         Ok(())
     }
@@ -2322,7 +2322,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
 
-    const FIELDS: &'static [&'static str] = &["decision", "score"];
+    const FIELDS: &'static [&'static str] = &["score", "decision"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2330,8 +2330,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.decision = map.next_value()?,
-            _ => self.score = map.next_value()?,
+            0 => self.score = map.next_value()?,
+            _ => self.decision = map.next_value()?,
         }
         Ok(())
     }
@@ -2429,7 +2429,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals";
 
     const FIELDS: &'static [&'static str] =
-        &["bannedPhraseMatch", "decision", "matchedBannedPhrase"];
+        &["decision", "bannedPhraseMatch", "matchedBannedPhrase"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2437,8 +2437,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.banned_phrase_match = map.next_value()?,
-            1 => self.decision = map.next_value()?,
+            0 => self.decision = map.next_value()?,
+            1 => self.banned_phrase_match = map.next_value()?,
             _ => self.matched_banned_phrase = map.next_value()?,
         }
         Ok(())
@@ -2481,7 +2481,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet";
 
-    const FIELDS: &'static [&'static str] = &["documentTitle", "documentUri", "metadata", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "metadata", "documentUri", "documentTitle"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2489,10 +2489,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.document_title = map.next_value()?,
-            1 => self.document_uri = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.metadata = map.next_value()?,
+            2 => self.document_uri = map.next_value()?,
+            _ => self.document_title = map.next_value()?,
         }
         Ok(())
     }
@@ -2657,12 +2657,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Deployment";
 
     const FIELDS: &'static [&'static str] = &[
-        "endTime",
-        "flowVersion",
         "name",
-        "result",
-        "startTime",
         "state",
+        "result",
+        "endTime",
+        "startTime",
+        "flowVersion",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2671,12 +2671,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_time = map.next_value()?,
-            1 => self.flow_version = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.result = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.state = map.next_value()?,
+            2 => self.result = map.next_value()?,
+            3 => self.end_time = map.next_value()?,
             4 => self.start_time = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            _ => self.flow_version = map.next_value()?,
         }
         Ok(())
     }
@@ -2714,7 +2714,7 @@ pub struct GoogleCloudDialogflowCxV3DeploymentResult {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 
-    const FIELDS: &'static [&'static str] = &["deploymentTestResults", "experiment"];
+    const FIELDS: &'static [&'static str] = &["experiment", "deploymentTestResults"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2722,8 +2722,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.deployment_test_results = map.next_value()?,
-            _ => self.experiment = map.next_value()?,
+            0 => self.experiment = map.next_value()?,
+            _ => self.deployment_test_results = map.next_value()?,
         }
         Ok(())
     }
@@ -2764,10 +2764,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DetectIntentRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "outputAudioConfig",
         "queryInput",
         "queryParams",
         "responseView",
+        "outputAudioConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2776,10 +2776,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.output_audio_config = map.next_value()?,
-            1 => self.query_input = map.next_value()?,
-            2 => self.query_params = map.next_value()?,
-            _ => self.response_view = map.next_value()?,
+            0 => self.query_input = map.next_value()?,
+            1 => self.query_params = map.next_value()?,
+            2 => self.response_view = map.next_value()?,
+            _ => self.output_audio_config = map.next_value()?,
         }
         Ok(())
     }
@@ -2820,12 +2820,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DetectIntentResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "allowCancellation",
-        "outputAudio",
-        "outputAudioConfig",
-        "queryResult",
         "responseId",
+        "outputAudio",
+        "queryResult",
         "responseType",
+        "allowCancellation",
+        "outputAudioConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2834,12 +2834,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_cancellation = map.next_value()?,
+            0 => self.response_id = map.next_value()?,
             1 => self.output_audio = map.next_value()?,
-            2 => self.output_audio_config = map.next_value()?,
-            3 => self.query_result = map.next_value()?,
-            4 => self.response_id = map.next_value()?,
-            _ => self.response_type = map.next_value()?,
+            2 => self.query_result = map.next_value()?,
+            3 => self.response_type = map.next_value()?,
+            4 => self.allow_cancellation = map.next_value()?,
+            _ => self.output_audio_config = map.next_value()?,
         }
         Ok(())
     }
@@ -2927,14 +2927,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityType";
 
     const FIELDS: &'static [&'static str] = &[
-        "autoExpansionMode",
-        "displayName",
-        "enableFuzzyExtraction",
-        "entities",
-        "excludedPhrases",
         "kind",
         "name",
         "redact",
+        "entities",
+        "displayName",
+        "excludedPhrases",
+        "autoExpansionMode",
+        "enableFuzzyExtraction",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2943,14 +2943,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.auto_expansion_mode = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.enable_fuzzy_extraction = map.next_value()?,
+            0 => self.kind = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.redact = map.next_value()?,
             3 => self.entities = map.next_value()?,
-            4 => self.excluded_phrases = map.next_value()?,
-            5 => self.kind = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            _ => self.redact = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.excluded_phrases = map.next_value()?,
+            6 => self.auto_expansion_mode = map.next_value()?,
+            _ => self.enable_fuzzy_extraction = map.next_value()?,
         }
         Ok(())
     }
@@ -2994,7 +2994,7 @@ pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeEntity {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
 
-    const FIELDS: &'static [&'static str] = &["synonyms", "value"];
+    const FIELDS: &'static [&'static str] = &["value", "synonyms"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3002,8 +3002,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.synonyms = map.next_value()?,
-            _ => self.value = map.next_value()?,
+            0 => self.value = map.next_value()?,
+            _ => self.synonyms = map.next_value()?,
         }
         Ok(())
     }
@@ -3083,13 +3083,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Environment";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "updateTime",
         "description",
         "displayName",
-        "name",
-        "testCasesConfig",
-        "updateTime",
-        "versionConfigs",
         "webhookConfig",
+        "versionConfigs",
+        "testCasesConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3098,13 +3098,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.test_cases_config = map.next_value()?,
-            4 => self.update_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.update_time = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.webhook_config = map.next_value()?,
             5 => self.version_configs = map.next_value()?,
-            _ => self.webhook_config = map.next_value()?,
+            _ => self.test_cases_config = map.next_value()?,
         }
         Ok(())
     }
@@ -3145,7 +3145,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig";
 
     const FIELDS: &'static [&'static str] =
-        &["enableContinuousRun", "enablePredeploymentRun", "testCases"];
+        &["testCases", "enableContinuousRun", "enablePredeploymentRun"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3153,9 +3153,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.enable_continuous_run = map.next_value()?,
-            1 => self.enable_predeployment_run = map.next_value()?,
-            _ => self.test_cases = map.next_value()?,
+            0 => self.test_cases = map.next_value()?,
+            1 => self.enable_continuous_run = map.next_value()?,
+            _ => self.enable_predeployment_run = map.next_value()?,
         }
         Ok(())
     }
@@ -3278,8 +3278,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventHandler";
 
     const FIELDS: &'static [&'static str] = &[
-        "event",
         "name",
+        "event",
         "targetFlow",
         "targetPage",
         "targetPlaybook",
@@ -3292,8 +3292,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.event = map.next_value()?,
-            1 => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.event = map.next_value()?,
             2 => self.target_flow = map.next_value()?,
             3 => self.target_page = map.next_value()?,
             4 => self.target_playbook = map.next_value()?,
@@ -3387,17 +3387,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Example";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
         "actions",
-        "conversationState",
         "createTime",
+        "tokenCount",
+        "updateTime",
         "description",
         "displayName",
         "languageCode",
-        "name",
         "playbookInput",
         "playbookOutput",
-        "tokenCount",
-        "updateTime",
+        "conversationState",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3406,17 +3406,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.actions = map.next_value()?,
-            1 => self.conversation_state = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.actions = map.next_value()?,
             2 => self.create_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.language_code = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            7 => self.playbook_input = map.next_value()?,
-            8 => self.playbook_output = map.next_value()?,
-            9 => self.token_count = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.update_time = map.next_value()?,
+            3 => self.token_count = ::discogen_runtime::object::read_wire(map)?,
+            4 => self.update_time = map.next_value()?,
+            5 => self.description = map.next_value()?,
+            6 => self.display_name = map.next_value()?,
+            7 => self.language_code = map.next_value()?,
+            8 => self.playbook_input = map.next_value()?,
+            9 => self.playbook_output = map.next_value()?,
+            _ => self.conversation_state = map.next_value()?,
         }
         Ok(())
     }
@@ -3473,21 +3473,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Experiment";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "state",
+        "result",
+        "endTime",
+        "startTime",
         "createTime",
         "definition",
         "description",
         "displayName",
-        "endTime",
-        "experimentLength",
-        "lastUpdateTime",
-        "name",
-        "result",
-        "rolloutConfig",
-        "rolloutFailureReason",
         "rolloutState",
-        "startTime",
-        "state",
+        "rolloutConfig",
+        "lastUpdateTime",
         "variantsHistory",
+        "experimentLength",
+        "rolloutFailureReason",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3496,21 +3496,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.definition = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.end_time = map.next_value()?,
-            5 => self.experiment_length = ::discogen_runtime::object::read_wire(map)?,
-            6 => self.last_update_time = map.next_value()?,
-            7 => self.name = map.next_value()?,
-            8 => self.result = map.next_value()?,
-            9 => self.rollout_config = map.next_value()?,
-            10 => self.rollout_failure_reason = map.next_value()?,
-            11 => self.rollout_state = map.next_value()?,
-            12 => self.start_time = map.next_value()?,
-            13 => self.state = map.next_value()?,
-            _ => self.variants_history = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.state = map.next_value()?,
+            2 => self.result = map.next_value()?,
+            3 => self.end_time = map.next_value()?,
+            4 => self.start_time = map.next_value()?,
+            5 => self.create_time = map.next_value()?,
+            6 => self.definition = map.next_value()?,
+            7 => self.description = map.next_value()?,
+            8 => self.display_name = map.next_value()?,
+            9 => self.rollout_state = map.next_value()?,
+            10 => self.rollout_config = map.next_value()?,
+            11 => self.last_update_time = map.next_value()?,
+            12 => self.variants_history = map.next_value()?,
+            13 => self.experiment_length = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.rollout_failure_reason = map.next_value()?,
         }
         Ok(())
     }
@@ -3652,7 +3652,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval";
 
     const FIELDS: &'static [&'static str] =
-        &["confidenceLevel", "lowerBound", "ratio", "upperBound"];
+        &["ratio", "lowerBound", "upperBound", "confidenceLevel"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3660,10 +3660,10 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence_level = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
             1 => self.lower_bound = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.upper_bound = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.upper_bound = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.confidence_level = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -3705,7 +3705,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultMetric";
 
     const FIELDS: &'static [&'static str] =
-        &["confidenceInterval", "count", "countType", "ratio", "type"];
+        &["type", "count", "ratio", "countType", "confidenceInterval"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3713,11 +3713,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence_interval = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
             1 => self.count = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.count_type = map.next_value()?,
-            3 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.r#type = map.next_value()?,
+            2 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.count_type = map.next_value()?,
+            _ => self.confidence_interval = map.next_value()?,
         }
         Ok(())
     }
@@ -3757,7 +3757,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 
-    const FIELDS: &'static [&'static str] = &["metrics", "sessionCount", "version"];
+    const FIELDS: &'static [&'static str] = &["metrics", "version", "sessionCount"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3766,8 +3766,8 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.metrics = map.next_value()?,
-            1 => self.session_count = map.next_value()?,
-            _ => self.version = map.next_value()?,
+            1 => self.version = map.next_value()?,
+            _ => self.session_count = map.next_value()?,
         }
         Ok(())
     }
@@ -3912,7 +3912,7 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
 
-    const FIELDS: &'static [&'static str] = &["agentContent", "agentUri", "commitSha"];
+    const FIELDS: &'static [&'static str] = &["agentUri", "commitSha", "agentContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3920,9 +3920,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_content = map.next_value()?,
-            1 => self.agent_uri = map.next_value()?,
-            _ => self.commit_sha = map.next_value()?,
+            0 => self.agent_uri = map.next_value()?,
+            1 => self.commit_sha = map.next_value()?,
+            _ => self.agent_content = map.next_value()?,
         }
         Ok(())
     }
@@ -3999,9 +3999,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
     const FIELDS: &'static [&'static str] = &[
         "dataFormat",
         "entityTypes",
-        "entityTypesContentInline",
-        "entityTypesUri",
         "languageCode",
+        "entityTypesUri",
+        "entityTypesContentInline",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4012,9 +4012,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
         match index {
             0 => self.data_format = map.next_value()?,
             1 => self.entity_types = map.next_value()?,
-            2 => self.entity_types_content_inline = map.next_value()?,
+            2 => self.language_code = map.next_value()?,
             3 => self.entity_types_uri = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            _ => self.entity_types_content_inline = map.next_value()?,
         }
         Ok(())
     }
@@ -4055,7 +4055,7 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["entityTypesContent", "entityTypesUri"];
+    const FIELDS: &'static [&'static str] = &["entityTypesUri", "entityTypesContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4063,8 +4063,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_types_content = map.next_value()?,
-            _ => self.entity_types_uri = map.next_value()?,
+            0 => self.entity_types_uri = map.next_value()?,
+            _ => self.entity_types_content = map.next_value()?,
         }
         Ok(())
     }
@@ -4145,7 +4145,7 @@ pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
 
-    const FIELDS: &'static [&'static str] = &["flowContent", "flowUri"];
+    const FIELDS: &'static [&'static str] = &["flowUri", "flowContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4153,8 +4153,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow_content = map.next_value()?,
-            _ => self.flow_uri = map.next_value()?,
+            0 => self.flow_uri = map.next_value()?,
+            _ => self.flow_content = map.next_value()?,
         }
         Ok(())
     }
@@ -4227,10 +4227,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "dataFormat",
         "intents",
-        "intentsContentInline",
+        "dataFormat",
         "intentsUri",
+        "intentsContentInline",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4239,10 +4239,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_format = map.next_value()?,
-            1 => self.intents = map.next_value()?,
-            2 => self.intents_content_inline = map.next_value()?,
-            _ => self.intents_uri = map.next_value()?,
+            0 => self.intents = map.next_value()?,
+            1 => self.data_format = map.next_value()?,
+            2 => self.intents_uri = map.next_value()?,
+            _ => self.intents_content_inline = map.next_value()?,
         }
         Ok(())
     }
@@ -4282,7 +4282,7 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["intentsContent", "intentsUri"];
+    const FIELDS: &'static [&'static str] = &["intentsUri", "intentsContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4290,8 +4290,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents_content = map.next_value()?,
-            _ => self.intents_uri = map.next_value()?,
+            0 => self.intents_uri = map.next_value()?,
+            _ => self.intents_content = map.next_value()?,
         }
         Ok(())
     }
@@ -4405,7 +4405,7 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["dataFormat", "filter", "gcsUri"];
+    const FIELDS: &'static [&'static str] = &["filter", "gcsUri", "dataFormat"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4413,9 +4413,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_format = map.next_value()?,
-            1 => self.filter = map.next_value()?,
-            _ => self.gcs_uri = map.next_value()?,
+            0 => self.filter = map.next_value()?,
+            1 => self.gcs_uri = map.next_value()?,
+            _ => self.data_format = map.next_value()?,
         }
         Ok(())
     }
@@ -4450,7 +4450,7 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["content", "gcsUri"];
+    const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4458,8 +4458,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content = map.next_value()?,
-            _ => self.gcs_uri = map.next_value()?,
+            0 => self.gcs_uri = map.next_value()?,
+            _ => self.content = map.next_value()?,
         }
         Ok(())
     }
@@ -4493,7 +4493,7 @@ pub struct GoogleCloudDialogflowCxV3FilterSpecs {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 
-    const FIELDS: &'static [&'static str] = &["dataStores", "filter"];
+    const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4501,8 +4501,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_stores = map.next_value()?,
-            _ => self.filter = map.next_value()?,
+            0 => self.filter = map.next_value()?,
+            _ => self.data_stores = map.next_value()?,
         }
         Ok(())
     }
@@ -4548,19 +4548,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Flow";
 
     const FIELDS: &'static [&'static str] = &[
-        "advancedSettings",
+        "name",
+        "locked",
         "description",
         "displayName",
+        "nluSettings",
         "eventHandlers",
+        "advancedSettings",
+        "transitionRoutes",
+        "multiLanguageSettings",
+        "transitionRouteGroups",
         "inputParameterDefinitions",
         "knowledgeConnectorSettings",
-        "locked",
-        "multiLanguageSettings",
-        "name",
-        "nluSettings",
         "outputParameterDefinitions",
-        "transitionRouteGroups",
-        "transitionRoutes",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4569,19 +4569,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.advanced_settings = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.event_handlers = map.next_value()?,
-            4 => self.input_parameter_definitions = map.next_value()?,
-            5 => self.knowledge_connector_settings = map.next_value()?,
-            6 => self.locked = map.next_value()?,
-            7 => self.multi_language_settings = map.next_value()?,
-            8 => self.name = map.next_value()?,
-            9 => self.nlu_settings = map.next_value()?,
-            10 => self.output_parameter_definitions = map.next_value()?,
-            11 => self.transition_route_groups = map.next_value()?,
-            _ => self.transition_routes = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.locked = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.nlu_settings = map.next_value()?,
+            5 => self.event_handlers = map.next_value()?,
+            6 => self.advanced_settings = map.next_value()?,
+            7 => self.transition_routes = map.next_value()?,
+            8 => self.multi_language_settings = map.next_value()?,
+            9 => self.transition_route_groups = map.next_value()?,
+            10 => self.input_parameter_definitions = map.next_value()?,
+            11 => self.knowledge_connector_settings = map.next_value()?,
+            _ => self.output_parameter_definitions = map.next_value()?,
         }
         Ok(())
     }
@@ -4692,7 +4692,7 @@ pub struct GoogleCloudDialogflowCxV3FlowInvocation {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocation {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "flow", "flowState"];
+    const FIELDS: &'static [&'static str] = &["flow", "flowState", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4700,9 +4700,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.flow = map.next_value()?,
-            _ => self.flow_state = map.next_value()?,
+            0 => self.flow = map.next_value()?,
+            1 => self.flow_state = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -4792,7 +4792,7 @@ pub struct GoogleCloudDialogflowCxV3FlowTraceMetadata {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "flow"];
+    const FIELDS: &'static [&'static str] = &["flow", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4800,8 +4800,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            _ => self.flow = map.next_value()?,
+            0 => self.flow = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -4836,7 +4836,7 @@ pub struct GoogleCloudDialogflowCxV3FlowTransition {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "flow"];
+    const FIELDS: &'static [&'static str] = &["flow", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4844,8 +4844,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            _ => self.flow = map.next_value()?,
+            0 => self.flow = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -4971,14 +4971,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameter";
 
     const FIELDS: &'static [&'static str] = &[
-        "advancedSettings",
-        "defaultValue",
-        "displayName",
-        "entityType",
-        "fillBehavior",
         "isList",
         "redact",
         "required",
+        "entityType",
+        "displayName",
+        "defaultValue",
+        "fillBehavior",
+        "advancedSettings",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4987,14 +4987,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.advanced_settings = map.next_value()?,
-            1 => self.default_value = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
+            0 => self.is_list = map.next_value()?,
+            1 => self.redact = map.next_value()?,
+            2 => self.required = map.next_value()?,
             3 => self.entity_type = map.next_value()?,
-            4 => self.fill_behavior = map.next_value()?,
-            5 => self.is_list = map.next_value()?,
-            6 => self.redact = map.next_value()?,
-            _ => self.required = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.default_value = map.next_value()?,
+            6 => self.fill_behavior = map.next_value()?,
+            _ => self.advanced_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -5034,7 +5034,7 @@ pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
 
-    const FIELDS: &'static [&'static str] = &["initialPromptFulfillment", "repromptEventHandlers"];
+    const FIELDS: &'static [&'static str] = &["repromptEventHandlers", "initialPromptFulfillment"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5042,8 +5042,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.initial_prompt_fulfillment = map.next_value()?,
-            _ => self.reprompt_event_handlers = map.next_value()?,
+            0 => self.reprompt_event_handlers = map.next_value()?,
+            _ => self.initial_prompt_fulfillment = map.next_value()?,
         }
         Ok(())
     }
@@ -5086,7 +5086,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &["match", "matchIntentRequest", "outputAudioConfig"];
+    const FIELDS: &'static [&'static str] = &["match", "outputAudioConfig", "matchIntentRequest"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5095,8 +5095,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.r#match = map.next_value()?,
-            1 => self.match_intent_request = map.next_value()?,
-            _ => self.output_audio_config = map.next_value()?,
+            1 => self.output_audio_config = map.next_value()?,
+            _ => self.match_intent_request = map.next_value()?,
         }
         Ok(())
     }
@@ -5134,10 +5134,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "outputAudio",
-        "outputAudioConfig",
-        "queryResult",
         "responseId",
+        "outputAudio",
+        "queryResult",
+        "outputAudioConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5146,10 +5146,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.output_audio = map.next_value()?,
-            1 => self.output_audio_config = map.next_value()?,
+            0 => self.response_id = map.next_value()?,
+            1 => self.output_audio = map.next_value()?,
             2 => self.query_result = map.next_value()?,
-            _ => self.response_id = map.next_value()?,
+            _ => self.output_audio_config = map.next_value()?,
         }
         Ok(())
     }
@@ -5194,16 +5194,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Fulfillment";
 
     const FIELDS: &'static [&'static str] = &[
-        "advancedSettings",
-        "codeBlockFunction",
-        "conditionalCases",
-        "enableGenerativeFallback",
-        "generators",
-        "messages",
-        "returnPartialResponses",
-        "setParameterActions",
         "tag",
         "webhook",
+        "messages",
+        "generators",
+        "advancedSettings",
+        "conditionalCases",
+        "codeBlockFunction",
+        "setParameterActions",
+        "returnPartialResponses",
+        "enableGenerativeFallback",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5212,16 +5212,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.advanced_settings = map.next_value()?,
-            1 => self.code_block_function = map.next_value()?,
-            2 => self.conditional_cases = map.next_value()?,
-            3 => self.enable_generative_fallback = map.next_value()?,
-            4 => self.generators = map.next_value()?,
-            5 => self.messages = map.next_value()?,
-            6 => self.return_partial_responses = map.next_value()?,
+            0 => self.tag = map.next_value()?,
+            1 => self.webhook = map.next_value()?,
+            2 => self.messages = map.next_value()?,
+            3 => self.generators = map.next_value()?,
+            4 => self.advanced_settings = map.next_value()?,
+            5 => self.conditional_cases = map.next_value()?,
+            6 => self.code_block_function = map.next_value()?,
             7 => self.set_parameter_actions = map.next_value()?,
-            8 => self.tag = map.next_value()?,
-            _ => self.webhook = map.next_value()?,
+            8 => self.return_partial_responses = map.next_value()?,
+            _ => self.enable_generative_fallback = map.next_value()?,
         }
         Ok(())
     }
@@ -5313,7 +5313,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
 
-    const FIELDS: &'static [&'static str] = &["caseContent", "condition"];
+    const FIELDS: &'static [&'static str] = &["condition", "caseContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5321,8 +5321,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.case_content = map.next_value()?,
-            _ => self.condition = map.next_value()?,
+            0 => self.condition = map.next_value()?,
+            _ => self.case_content = map.next_value()?,
         }
         Ok(())
     }
@@ -5359,7 +5359,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 
-    const FIELDS: &'static [&'static str] = &["additionalCases", "message"];
+    const FIELDS: &'static [&'static str] = &["message", "additionalCases"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5367,8 +5367,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.additional_cases = map.next_value()?,
-            _ => self.message = map.next_value()?,
+            0 => self.message = map.next_value()?,
+            _ => self.additional_cases = map.next_value()?,
         }
         Ok(())
     }
@@ -5453,7 +5453,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
 
-    const FIELDS: &'static [&'static str] = &["parameter", "value"];
+    const FIELDS: &'static [&'static str] = &["value", "parameter"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5461,8 +5461,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parameter = map.next_value()?,
-            _ => self.value = map.next_value()?,
+            0 => self.value = map.next_value()?,
+            _ => self.parameter = map.next_value()?,
         }
         Ok(())
     }
@@ -5541,12 +5541,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettings";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "languageCode",
         "fallbackSettings",
+        "llmModelSettings",
         "generativeSafetySettings",
         "knowledgeConnectorSettings",
-        "languageCode",
-        "llmModelSettings",
-        "name",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5555,12 +5555,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.fallback_settings = map.next_value()?,
-            1 => self.generative_safety_settings = map.next_value()?,
-            2 => self.knowledge_connector_settings = map.next_value()?,
-            3 => self.language_code = map.next_value()?,
-            4 => self.llm_model_settings = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.language_code = map.next_value()?,
+            2 => self.fallback_settings = map.next_value()?,
+            3 => self.llm_model_settings = map.next_value()?,
+            4 => self.generative_safety_settings = map.next_value()?,
+            _ => self.knowledge_connector_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -5609,7 +5609,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
 
-    const FIELDS: &'static [&'static str] = &["promptTemplates", "selectedPrompt"];
+    const FIELDS: &'static [&'static str] = &["selectedPrompt", "promptTemplates"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5617,8 +5617,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.prompt_templates = map.next_value()?,
-            _ => self.selected_prompt = map.next_value()?,
+            0 => self.selected_prompt = map.next_value()?,
+            _ => self.prompt_templates = map.next_value()?,
         }
         Ok(())
     }
@@ -5658,7 +5658,7 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str =
         "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "frozen", "promptText"];
+    const FIELDS: &'static [&'static str] = &["frozen", "promptText", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5666,9 +5666,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.frozen = map.next_value()?,
-            _ => self.prompt_text = map.next_value()?,
+            0 => self.frozen = map.next_value()?,
+            1 => self.prompt_text = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -5717,9 +5717,9 @@ impl ::discogen_runtime::object::Object
 
     const FIELDS: &'static [&'static str] = &[
         "agent",
-        "agentIdentity",
-        "agentScope",
         "business",
+        "agentScope",
+        "agentIdentity",
         "businessDescription",
         "disableDataStoreFallback",
     ];
@@ -5731,9 +5731,9 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.agent = map.next_value()?,
-            1 => self.agent_identity = map.next_value()?,
+            1 => self.business = map.next_value()?,
             2 => self.agent_scope = map.next_value()?,
-            3 => self.business = map.next_value()?,
+            3 => self.agent_identity = map.next_value()?,
             4 => self.business_description = map.next_value()?,
             _ => self.disable_data_store_fallback = map.next_value()?,
         }
@@ -5787,12 +5787,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Generator";
 
     const FIELDS: &'static [&'static str] = &[
-        "displayName",
-        "llmModelSettings",
-        "modelParameter",
         "name",
-        "placeholders",
         "promptText",
+        "displayName",
+        "placeholders",
+        "modelParameter",
+        "llmModelSettings",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5801,12 +5801,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.llm_model_settings = map.next_value()?,
-            2 => self.model_parameter = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.placeholders = map.next_value()?,
-            _ => self.prompt_text = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.prompt_text = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.placeholders = map.next_value()?,
+            4 => self.model_parameter = map.next_value()?,
+            _ => self.llm_model_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -5846,7 +5846,7 @@ pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorModelParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorModelParameter";
 
-    const FIELDS: &'static [&'static str] = &["maxDecodeSteps", "temperature", "topK", "topP"];
+    const FIELDS: &'static [&'static str] = &["topK", "topP", "temperature", "maxDecodeSteps"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5854,10 +5854,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorMo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.max_decode_steps = map.next_value()?,
-            1 => self.temperature = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.top_k = map.next_value()?,
-            _ => self.top_p = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.top_k = map.next_value()?,
+            1 => self.top_p = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.temperature = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.max_decode_steps = map.next_value()?,
         }
         Ok(())
     }
@@ -5980,7 +5980,7 @@ pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerEventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
 
-    const FIELDS: &'static [&'static str] = &["condition", "event", "fulfillment"];
+    const FIELDS: &'static [&'static str] = &["event", "condition", "fulfillment"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5988,8 +5988,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerEven
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.condition = map.next_value()?,
-            1 => self.event = map.next_value()?,
+            0 => self.event = map.next_value()?,
+            1 => self.condition = map.next_value()?,
             _ => self.fulfillment = map.next_value()?,
         }
         Ok(())
@@ -6110,10 +6110,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "entityTypesContent",
-        "entityTypesUri",
         "mergeOption",
+        "entityTypesUri",
         "targetEntityType",
+        "entityTypesContent",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6122,10 +6122,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_types_content = map.next_value()?,
+            0 => self.merge_option = map.next_value()?,
             1 => self.entity_types_uri = map.next_value()?,
-            2 => self.merge_option = map.next_value()?,
-            _ => self.target_entity_type = map.next_value()?,
+            2 => self.target_entity_type = map.next_value()?,
+            _ => self.entity_types_content = map.next_value()?,
         }
         Ok(())
     }
@@ -6162,7 +6162,7 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["conflictingResources", "entityTypes"];
+    const FIELDS: &'static [&'static str] = &["entityTypes", "conflictingResources"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6170,8 +6170,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conflicting_resources = map.next_value()?,
-            _ => self.entity_types = map.next_value()?,
+            0 => self.entity_types = map.next_value()?,
+            _ => self.conflicting_resources = map.next_value()?,
         }
         Ok(())
     }
@@ -6267,10 +6267,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "flowContent",
-        "flowImportStrategy",
         "flowUri",
+        "flowContent",
         "importOption",
+        "flowImportStrategy",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6279,10 +6279,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow_content = map.next_value()?,
-            1 => self.flow_import_strategy = map.next_value()?,
-            2 => self.flow_uri = map.next_value()?,
-            _ => self.import_option = map.next_value()?,
+            0 => self.flow_uri = map.next_value()?,
+            1 => self.flow_content = map.next_value()?,
+            2 => self.import_option = map.next_value()?,
+            _ => self.flow_import_strategy = map.next_value()?,
         }
         Ok(())
     }
@@ -6394,7 +6394,7 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsRequest";
 
-    const FIELDS: &'static [&'static str] = &["intentsContent", "intentsUri", "mergeOption"];
+    const FIELDS: &'static [&'static str] = &["intentsUri", "mergeOption", "intentsContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6402,9 +6402,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents_content = map.next_value()?,
-            1 => self.intents_uri = map.next_value()?,
-            _ => self.merge_option = map.next_value()?,
+            0 => self.intents_uri = map.next_value()?,
+            1 => self.merge_option = map.next_value()?,
+            _ => self.intents_content = map.next_value()?,
         }
         Ok(())
     }
@@ -6440,7 +6440,7 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["conflictingResources", "intents"];
+    const FIELDS: &'static [&'static str] = &["intents", "conflictingResources"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6448,8 +6448,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conflicting_resources = map.next_value()?,
-            _ => self.intents = map.next_value()?,
+            0 => self.intents = map.next_value()?,
+            _ => self.conflicting_resources = map.next_value()?,
         }
         Ok(())
     }
@@ -6538,7 +6538,7 @@ pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportPlaybookRequest";
 
-    const FIELDS: &'static [&'static str] = &["importStrategy", "playbookContent", "playbookUri"];
+    const FIELDS: &'static [&'static str] = &["playbookUri", "importStrategy", "playbookContent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6546,9 +6546,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportPlayb
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.import_strategy = map.next_value()?,
-            1 => self.playbook_content = map.next_value()?,
-            _ => self.playbook_uri = map.next_value()?,
+            0 => self.playbook_uri = map.next_value()?,
+            1 => self.import_strategy = map.next_value()?,
+            _ => self.playbook_content = map.next_value()?,
         }
         Ok(())
     }
@@ -6622,7 +6622,7 @@ pub struct GoogleCloudDialogflowCxV3ImportTestCasesRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["content", "gcsUri"];
+    const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6630,8 +6630,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content = map.next_value()?,
-            _ => self.gcs_uri = map.next_value()?,
+            0 => self.gcs_uri = map.next_value()?,
+            _ => self.content = map.next_value()?,
         }
         Ok(())
     }
@@ -6744,7 +6744,7 @@ pub struct GoogleCloudDialogflowCxV3InlineSchema {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchema {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
 
-    const FIELDS: &'static [&'static str] = &["items", "type"];
+    const FIELDS: &'static [&'static str] = &["type", "items"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6752,8 +6752,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.items = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
+            _ => self.items = map.next_value()?,
         }
         Ok(())
     }
@@ -6834,15 +6834,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InputAudioConfig";
 
     const FIELDS: &'static [&'static str] = &[
+        "model",
+        "phraseHints",
+        "modelVariant",
         "audioEncoding",
         "bargeInConfig",
         "enableWordInfo",
-        "model",
-        "modelVariant",
-        "optOutConformerModelMigration",
-        "phraseHints",
         "sampleRateHertz",
         "singleUtterance",
+        "optOutConformerModelMigration",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6851,15 +6851,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio_encoding = map.next_value()?,
-            1 => self.barge_in_config = map.next_value()?,
-            2 => self.enable_word_info = map.next_value()?,
-            3 => self.model = map.next_value()?,
-            4 => self.model_variant = map.next_value()?,
-            5 => self.opt_out_conformer_model_migration = map.next_value()?,
-            6 => self.phrase_hints = map.next_value()?,
-            7 => self.sample_rate_hertz = map.next_value()?,
-            _ => self.single_utterance = map.next_value()?,
+            0 => self.model = map.next_value()?,
+            1 => self.phrase_hints = map.next_value()?,
+            2 => self.model_variant = map.next_value()?,
+            3 => self.audio_encoding = map.next_value()?,
+            4 => self.barge_in_config = map.next_value()?,
+            5 => self.enable_word_info = map.next_value()?,
+            6 => self.sample_rate_hertz = map.next_value()?,
+            7 => self.single_utterance = map.next_value()?,
+            _ => self.opt_out_conformer_model_migration = map.next_value()?,
         }
         Ok(())
     }
@@ -6912,14 +6912,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Intent";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "labels",
+        "priority",
+        "isFallback",
+        "parameters",
         "description",
         "displayName",
         "dtmfPattern",
-        "isFallback",
-        "labels",
-        "name",
-        "parameters",
-        "priority",
         "trainingPhrases",
     ];
 
@@ -6929,14 +6929,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.dtmf_pattern = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.labels = map.next_value()?,
+            2 => self.priority = map.next_value()?,
             3 => self.is_fallback = map.next_value()?,
-            4 => self.labels = map.next_value()?,
-            5 => self.name = map.next_value()?,
-            6 => self.parameters = map.next_value()?,
-            7 => self.priority = map.next_value()?,
+            4 => self.parameters = map.next_value()?,
+            5 => self.description = map.next_value()?,
+            6 => self.display_name = map.next_value()?,
+            7 => self.dtmf_pattern = map.next_value()?,
             _ => self.training_phrases = map.next_value()?,
         }
         Ok(())
@@ -6978,7 +6978,7 @@ pub struct GoogleCloudDialogflowCxV3IntentCoverage {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
 
-    const FIELDS: &'static [&'static str] = &["coverageScore", "intents"];
+    const FIELDS: &'static [&'static str] = &["intents", "coverageScore"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6986,8 +6986,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.intents = map.next_value()?,
+            0 => self.intents = map.next_value()?,
+            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -7021,7 +7021,7 @@ pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCoverageIntent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
 
-    const FIELDS: &'static [&'static str] = &["covered", "intent"];
+    const FIELDS: &'static [&'static str] = &["intent", "covered"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7029,8 +7029,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.covered = map.next_value()?,
-            _ => self.intent = map.next_value()?,
+            0 => self.intent = map.next_value()?,
+            _ => self.covered = map.next_value()?,
         }
         Ok(())
     }
@@ -7105,7 +7105,7 @@ pub struct GoogleCloudDialogflowCxV3IntentParameter {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
 
-    const FIELDS: &'static [&'static str] = &["entityType", "id", "isList", "redact"];
+    const FIELDS: &'static [&'static str] = &["id", "isList", "redact", "entityType"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7113,10 +7113,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_type = map.next_value()?,
-            1 => self.id = map.next_value()?,
-            2 => self.is_list = map.next_value()?,
-            _ => self.redact = map.next_value()?,
+            0 => self.id = map.next_value()?,
+            1 => self.is_list = map.next_value()?,
+            2 => self.redact = map.next_value()?,
+            _ => self.entity_type = map.next_value()?,
         }
         Ok(())
     }
@@ -7199,7 +7199,7 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 
-    const FIELDS: &'static [&'static str] = &["parameterId", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "parameterId"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7207,8 +7207,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parameter_id = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.parameter_id = map.next_value()?,
         }
         Ok(())
     }
@@ -7246,11 +7246,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3KnowledgeCo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3KnowledgeConnectorSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "dataStoreConnections",
         "enabled",
         "targetFlow",
         "targetPage",
         "triggerFulfillment",
+        "dataStoreConnections",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -7259,11 +7259,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3KnowledgeCo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_store_connections = map.next_value()?,
-            1 => self.enabled = map.next_value()?,
-            2 => self.target_flow = map.next_value()?,
-            3 => self.target_page = map.next_value()?,
-            _ => self.trigger_fulfillment = map.next_value()?,
+            0 => self.enabled = map.next_value()?,
+            1 => self.target_flow = map.next_value()?,
+            2 => self.target_page = map.next_value()?,
+            3 => self.trigger_fulfillment = map.next_value()?,
+            _ => self.data_store_connections = map.next_value()?,
         }
         Ok(())
     }
@@ -7472,7 +7472,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 
-    const FIELDS: &'static [&'static str] = &["continuousTestResults", "nextPageToken"];
+    const FIELDS: &'static [&'static str] = &["nextPageToken", "continuousTestResults"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7480,8 +7480,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.continuous_test_results = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.continuous_test_results = map.next_value()?,
         }
         Ok(())
     }
@@ -7984,7 +7984,7 @@ pub struct GoogleCloudDialogflowCxV3ListPagesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "pages"];
+    const FIELDS: &'static [&'static str] = &["pages", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7992,8 +7992,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.pages = map.next_value()?,
+            0 => self.pages = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8096,7 +8096,7 @@ pub struct GoogleCloudDialogflowCxV3ListPlaybooksResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "playbooks"];
+    const FIELDS: &'static [&'static str] = &["playbooks", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8104,8 +8104,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPlayboo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.playbooks = map.next_value()?,
+            0 => self.playbooks = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8324,7 +8324,7 @@ pub struct GoogleCloudDialogflowCxV3ListTestCasesResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "testCases"];
+    const FIELDS: &'static [&'static str] = &["testCases", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8332,8 +8332,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListTestCas
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.test_cases = map.next_value()?,
+            0 => self.test_cases = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8380,7 +8380,7 @@ pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "toolVersions"];
+    const FIELDS: &'static [&'static str] = &["toolVersions", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8388,8 +8388,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolVer
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.tool_versions = map.next_value()?,
+            0 => self.tool_versions = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8436,7 +8436,7 @@ pub struct GoogleCloudDialogflowCxV3ListToolsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "tools"];
+    const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8444,8 +8444,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.tools = map.next_value()?,
+            0 => self.tools = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8558,7 +8558,7 @@ pub struct GoogleCloudDialogflowCxV3ListVersionsResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "versions"];
+    const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8566,8 +8566,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListVersion
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.versions = map.next_value()?,
+            0 => self.versions = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8614,7 +8614,7 @@ pub struct GoogleCloudDialogflowCxV3ListWebhooksResponse {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListWebhooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "webhooks"];
+    const FIELDS: &'static [&'static str] = &["webhooks", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8622,8 +8622,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListWebhook
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.webhooks = map.next_value()?,
+            0 => self.webhooks = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -8823,10 +8823,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Match";
 
     const FIELDS: &'static [&'static str] = &[
-        "confidence",
         "event",
         "intent",
         "matchType",
+        "confidence",
         "parameters",
         "resolvedInput",
     ];
@@ -8837,10 +8837,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.event = map.next_value()?,
-            2 => self.intent = map.next_value()?,
-            3 => self.match_type = map.next_value()?,
+            0 => self.event = map.next_value()?,
+            1 => self.intent = map.next_value()?,
+            2 => self.match_type = map.next_value()?,
+            3 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
             4 => self.parameters = map.next_value()?,
             _ => self.resolved_input = map.next_value()?,
         }
@@ -8882,7 +8882,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
     const NAME: &'static str = "GoogleCloudDialogflowCxV3MatchIntentRequest";
 
     const FIELDS: &'static [&'static str] =
-        &["persistParameterChanges", "queryInput", "queryParams"];
+        &["queryInput", "queryParams", "persistParameterChanges"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8890,9 +8890,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.persist_parameter_changes = map.next_value()?,
-            1 => self.query_input = map.next_value()?,
-            _ => self.query_params = map.next_value()?,
+            0 => self.query_input = map.next_value()?,
+            1 => self.query_params = map.next_value()?,
+            _ => self.persist_parameter_changes = map.next_value()?,
         }
         Ok(())
     }
@@ -8936,10 +8936,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
     const NAME: &'static str = "GoogleCloudDialogflowCxV3MatchIntentResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "currentPage",
-        "matches",
         "text",
+        "matches",
         "transcript",
+        "currentPage",
         "triggerEvent",
         "triggerIntent",
     ];
@@ -8950,10 +8950,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.current_page = map.next_value()?,
+            0 => self.text = map.next_value()?,
             1 => self.matches = map.next_value()?,
-            2 => self.text = map.next_value()?,
-            3 => self.transcript = map.next_value()?,
+            2 => self.transcript = map.next_value()?,
+            3 => self.current_page = map.next_value()?,
             4 => self.trigger_event = map.next_value()?,
             _ => self.trigger_intent = map.next_value()?,
         }
@@ -8995,7 +8995,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
     const NAME: &'static str = "GoogleCloudDialogflowCxV3NluSettings";
 
     const FIELDS: &'static [&'static str] =
-        &["classificationThreshold", "modelTrainingMode", "modelType"];
+        &["modelType", "modelTrainingMode", "classificationThreshold"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9003,11 +9003,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => {
+            0 => self.model_type = map.next_value()?,
+            1 => self.model_training_mode = map.next_value()?,
+            _ => {
                 self.classification_threshold = ::discogen_runtime::object::read_wire(map)?;
             }
-            1 => self.model_training_mode = map.next_value()?,
-            _ => self.model_type = map.next_value()?,
         }
         Ok(())
     }
@@ -9106,16 +9106,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Page";
 
     const FIELDS: &'static [&'static str] = &[
-        "advancedSettings",
+        "form",
+        "name",
         "description",
         "displayName",
-        "entryFulfillment",
         "eventHandlers",
-        "form",
-        "knowledgeConnectorSettings",
-        "name",
-        "transitionRouteGroups",
+        "advancedSettings",
+        "entryFulfillment",
         "transitionRoutes",
+        "transitionRouteGroups",
+        "knowledgeConnectorSettings",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -9124,16 +9124,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.advanced_settings = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.entry_fulfillment = map.next_value()?,
+            0 => self.form = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
             4 => self.event_handlers = map.next_value()?,
-            5 => self.form = map.next_value()?,
-            6 => self.knowledge_connector_settings = map.next_value()?,
-            7 => self.name = map.next_value()?,
+            5 => self.advanced_settings = map.next_value()?,
+            6 => self.entry_fulfillment = map.next_value()?,
+            7 => self.transition_routes = map.next_value()?,
             8 => self.transition_route_groups = map.next_value()?,
-            _ => self.transition_routes = map.next_value()?,
+            _ => self.knowledge_connector_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -9184,7 +9184,7 @@ pub struct GoogleCloudDialogflowCxV3PageInfo {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
 
-    const FIELDS: &'static [&'static str] = &["currentPage", "displayName", "formInfo"];
+    const FIELDS: &'static [&'static str] = &["formInfo", "currentPage", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9192,9 +9192,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.current_page = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            _ => self.form_info = map.next_value()?,
+            0 => self.form_info = map.next_value()?,
+            1 => self.current_page = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -9272,7 +9272,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo";
 
     const FIELDS: &'static [&'static str] =
-        &["displayName", "justCollected", "required", "state", "value"];
+        &["state", "value", "required", "displayName", "justCollected"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9280,11 +9280,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.just_collected = map.next_value()?,
+            0 => self.state = map.next_value()?,
+            1 => self.value = map.next_value()?,
             2 => self.required = map.next_value()?,
-            3 => self.state = map.next_value()?,
-            _ => self.value = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            _ => self.just_collected = map.next_value()?,
         }
         Ok(())
     }
@@ -9324,7 +9324,7 @@ pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ParameterDefinition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ParameterDefinition";
 
-    const FIELDS: &'static [&'static str] = &["description", "name", "type", "typeSchema"];
+    const FIELDS: &'static [&'static str] = &["name", "type", "typeSchema", "description"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9332,10 +9332,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ParameterDe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.r#type = map.next_value()?,
-            _ => self.type_schema = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            2 => self.type_schema = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -9432,23 +9432,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Playbook";
 
     const FIELDS: &'static [&'static str] = &[
+        "goal",
+        "name",
+        "handlers",
         "codeBlock",
         "createTime",
-        "displayName",
-        "goal",
-        "handlers",
-        "inlineActions",
-        "inputParameterDefinitions",
-        "instruction",
-        "llmModelSettings",
-        "name",
-        "outputParameterDefinitions",
-        "playbookType",
-        "referencedFlows",
-        "referencedPlaybooks",
-        "referencedTools",
         "tokenCount",
         "updateTime",
+        "displayName",
+        "instruction",
+        "playbookType",
+        "inlineActions",
+        "referencedFlows",
+        "referencedTools",
+        "llmModelSettings",
+        "referencedPlaybooks",
+        "inputParameterDefinitions",
+        "outputParameterDefinitions",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -9457,23 +9457,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.code_block = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.goal = map.next_value()?,
-            4 => self.handlers = map.next_value()?,
-            5 => self.inline_actions = map.next_value()?,
-            6 => self.input_parameter_definitions = map.next_value()?,
-            7 => self.instruction = map.next_value()?,
-            8 => self.llm_model_settings = map.next_value()?,
-            9 => self.name = map.next_value()?,
-            10 => self.output_parameter_definitions = map.next_value()?,
-            11 => self.playbook_type = map.next_value()?,
-            12 => self.referenced_flows = map.next_value()?,
-            13 => self.referenced_playbooks = map.next_value()?,
-            14 => self.referenced_tools = map.next_value()?,
-            15 => self.token_count = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.goal = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.handlers = map.next_value()?,
+            3 => self.code_block = map.next_value()?,
+            4 => self.create_time = map.next_value()?,
+            5 => self.token_count = ::discogen_runtime::object::read_wire(map)?,
+            6 => self.update_time = map.next_value()?,
+            7 => self.display_name = map.next_value()?,
+            8 => self.instruction = map.next_value()?,
+            9 => self.playbook_type = map.next_value()?,
+            10 => self.inline_actions = map.next_value()?,
+            11 => self.referenced_flows = map.next_value()?,
+            12 => self.referenced_tools = map.next_value()?,
+            13 => self.llm_model_settings = map.next_value()?,
+            14 => self.referenced_playbooks = map.next_value()?,
+            15 => self.input_parameter_definitions = map.next_value()?,
+            _ => self.output_parameter_definitions = map.next_value()?,
         }
         Ok(())
     }
@@ -9535,9 +9535,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookImp
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookImportStrategy";
 
     const FIELDS: &'static [&'static str] = &[
+        "toolImportStrategy",
         "mainPlaybookImportStrategy",
         "nestedResourceImportStrategy",
-        "toolImportStrategy",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -9546,9 +9546,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookImp
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.main_playbook_import_strategy = map.next_value()?,
-            1 => self.nested_resource_import_strategy = map.next_value()?,
-            _ => self.tool_import_strategy = map.next_value()?,
+            0 => self.tool_import_strategy = map.next_value()?,
+            1 => self.main_playbook_import_strategy = map.next_value()?,
+            _ => self.nested_resource_import_strategy = map.next_value()?,
         }
         Ok(())
     }
@@ -9634,7 +9634,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInstruction {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 
-    const FIELDS: &'static [&'static str] = &["guidelines", "steps"];
+    const FIELDS: &'static [&'static str] = &["steps", "guidelines"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9642,8 +9642,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookIns
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.guidelines = map.next_value()?,
-            _ => self.steps = map.next_value()?,
+            0 => self.steps = map.next_value()?,
+            _ => self.guidelines = map.next_value()?,
         }
         Ok(())
     }
@@ -9682,11 +9682,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInvocation";
 
     const FIELDS: &'static [&'static str] = &[
-        "displayName",
         "playbook",
+        "displayName",
         "playbookInput",
-        "playbookOutput",
         "playbookState",
+        "playbookOutput",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -9695,11 +9695,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.playbook = map.next_value()?,
+            0 => self.playbook = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
             2 => self.playbook_input = map.next_value()?,
-            3 => self.playbook_output = map.next_value()?,
-            _ => self.playbook_state = map.next_value()?,
+            3 => self.playbook_state = map.next_value()?,
+            _ => self.playbook_output = map.next_value()?,
         }
         Ok(())
     }
@@ -9775,7 +9775,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookStep {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookStep {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
 
-    const FIELDS: &'static [&'static str] = &["steps", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "steps"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9783,8 +9783,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.steps = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.steps = map.next_value()?,
         }
         Ok(())
     }
@@ -9819,7 +9819,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "playbook"];
+    const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9827,8 +9827,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            _ => self.playbook = map.next_value()?,
+            0 => self.playbook = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -9863,7 +9863,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "playbook"];
+    const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9871,8 +9871,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            _ => self.playbook = map.next_value()?,
+            0 => self.playbook = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -9913,7 +9913,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookVersion";
 
     const FIELDS: &'static [&'static str] =
-        &["description", "examples", "name", "playbook", "updateTime"];
+        &["name", "examples", "playbook", "updateTime", "description"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9921,11 +9921,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.examples = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.playbook = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            2 => self.playbook = map.next_value()?,
+            3 => self.update_time = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -9968,12 +9968,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryInput";
 
     const FIELDS: &'static [&'static str] = &[
-        "audio",
         "dtmf",
+        "text",
+        "audio",
         "event",
         "intent",
         "languageCode",
-        "text",
         "toolCallResult",
     ];
 
@@ -9983,12 +9983,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio = map.next_value()?,
-            1 => self.dtmf = map.next_value()?,
-            2 => self.event = map.next_value()?,
-            3 => self.intent = map.next_value()?,
-            4 => self.language_code = map.next_value()?,
-            5 => self.text = map.next_value()?,
+            0 => self.dtmf = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            2 => self.audio = map.next_value()?,
+            3 => self.event = map.next_value()?,
+            4 => self.intent = map.next_value()?,
+            5 => self.language_code = map.next_value()?,
             _ => self.tool_call_result = map.next_value()?,
         }
         Ok(())
@@ -10046,24 +10046,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryParameters";
 
     const FIELDS: &'static [&'static str] = &[
-        "analyzeQueryTextSentiment",
         "channel",
-        "currentPage",
-        "currentPlaybook",
-        "disableWebhook",
-        "endUserMetadata",
-        "flowVersions",
-        "geoLocation",
-        "llmModelSettings",
-        "parameterScope",
-        "parameters",
         "payload",
-        "populateDataStoreConnectionSignals",
-        "searchConfig",
-        "sessionEntityTypes",
-        "sessionTtl",
         "timeZone",
+        "parameters",
+        "sessionTtl",
+        "currentPage",
+        "geoLocation",
+        "flowVersions",
+        "searchConfig",
+        "disableWebhook",
+        "parameterScope",
         "webhookHeaders",
+        "currentPlaybook",
+        "endUserMetadata",
+        "llmModelSettings",
+        "sessionEntityTypes",
+        "analyzeQueryTextSentiment",
+        "populateDataStoreConnectionSignals",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -10072,24 +10072,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.analyze_query_text_sentiment = map.next_value()?,
-            1 => self.channel = map.next_value()?,
-            2 => self.current_page = map.next_value()?,
-            3 => self.current_playbook = map.next_value()?,
-            4 => self.disable_webhook = map.next_value()?,
-            5 => self.end_user_metadata = map.next_value()?,
-            6 => self.flow_versions = map.next_value()?,
-            7 => self.geo_location = map.next_value()?,
-            8 => self.llm_model_settings = map.next_value()?,
-            9 => self.parameter_scope = map.next_value()?,
-            10 => self.parameters = map.next_value()?,
-            11 => self.payload = map.next_value()?,
-            12 => self.populate_data_store_connection_signals = map.next_value()?,
-            13 => self.search_config = map.next_value()?,
-            14 => self.session_entity_types = map.next_value()?,
-            15 => self.session_ttl = ::discogen_runtime::object::read_wire(map)?,
-            16 => self.time_zone = map.next_value()?,
-            _ => self.webhook_headers = map.next_value()?,
+            0 => self.channel = map.next_value()?,
+            1 => self.payload = map.next_value()?,
+            2 => self.time_zone = map.next_value()?,
+            3 => self.parameters = map.next_value()?,
+            4 => self.session_ttl = ::discogen_runtime::object::read_wire(map)?,
+            5 => self.current_page = map.next_value()?,
+            6 => self.geo_location = map.next_value()?,
+            7 => self.flow_versions = map.next_value()?,
+            8 => self.search_config = map.next_value()?,
+            9 => self.disable_webhook = map.next_value()?,
+            10 => self.parameter_scope = map.next_value()?,
+            11 => self.webhook_headers = map.next_value()?,
+            12 => self.current_playbook = map.next_value()?,
+            13 => self.end_user_metadata = map.next_value()?,
+            14 => self.llm_model_settings = map.next_value()?,
+            15 => self.session_entity_types = map.next_value()?,
+            16 => self.analyze_query_text_sentiment = map.next_value()?,
+            _ => self.populate_data_store_connection_signals = map.next_value()?,
         }
         Ok(())
     }
@@ -10169,27 +10169,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryResult";
 
     const FIELDS: &'static [&'static str] = &[
-        "advancedSettings",
-        "allowAnswerFeedback",
+        "dtmf",
+        "text",
+        "match",
+        "intent",
+        "parameters",
+        "transcript",
         "currentFlow",
         "currentPage",
-        "dataStoreConnectionSignals",
-        "diagnosticInfo",
-        "dtmf",
-        "intent",
-        "intentDetectionConfidence",
-        "languageCode",
-        "match",
-        "parameters",
-        "responseMessages",
-        "sentimentAnalysisResult",
-        "text",
         "traceBlocks",
-        "transcript",
+        "languageCode",
         "triggerEvent",
         "triggerIntent",
+        "diagnosticInfo",
         "webhookPayloads",
         "webhookStatuses",
+        "advancedSettings",
+        "responseMessages",
+        "allowAnswerFeedback",
+        "sentimentAnalysisResult",
+        "intentDetectionConfidence",
+        "dataStoreConnectionSignals",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -10198,29 +10198,29 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.advanced_settings = map.next_value()?,
-            1 => self.allow_answer_feedback = map.next_value()?,
-            2 => self.current_flow = map.next_value()?,
-            3 => self.current_page = map.next_value()?,
-            4 => self.data_store_connection_signals = map.next_value()?,
-            5 => self.diagnostic_info = map.next_value()?,
-            6 => self.dtmf = map.next_value()?,
-            7 => self.intent = map.next_value()?,
-            8 => {
+            0 => self.dtmf = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            2 => self.r#match = map.next_value()?,
+            3 => self.intent = map.next_value()?,
+            4 => self.parameters = map.next_value()?,
+            5 => self.transcript = map.next_value()?,
+            6 => self.current_flow = map.next_value()?,
+            7 => self.current_page = map.next_value()?,
+            8 => self.trace_blocks = map.next_value()?,
+            9 => self.language_code = map.next_value()?,
+            10 => self.trigger_event = map.next_value()?,
+            11 => self.trigger_intent = map.next_value()?,
+            12 => self.diagnostic_info = map.next_value()?,
+            13 => self.webhook_payloads = map.next_value()?,
+            14 => self.webhook_statuses = map.next_value()?,
+            15 => self.advanced_settings = map.next_value()?,
+            16 => self.response_messages = map.next_value()?,
+            17 => self.allow_answer_feedback = map.next_value()?,
+            18 => self.sentiment_analysis_result = map.next_value()?,
+            19 => {
                 self.intent_detection_confidence = ::discogen_runtime::object::read_wire(map)?;
             }
-            9 => self.language_code = map.next_value()?,
-            10 => self.r#match = map.next_value()?,
-            11 => self.parameters = map.next_value()?,
-            12 => self.response_messages = map.next_value()?,
-            13 => self.sentiment_analysis_result = map.next_value()?,
-            14 => self.text = map.next_value()?,
-            15 => self.trace_blocks = map.next_value()?,
-            16 => self.transcript = map.next_value()?,
-            17 => self.trigger_event = map.next_value()?,
-            18 => self.trigger_intent = map.next_value()?,
-            19 => self.webhook_payloads = map.next_value()?,
-            _ => self.webhook_statuses = map.next_value()?,
+            _ => self.data_store_connection_signals = map.next_value()?,
         }
         Ok(())
     }
@@ -10285,7 +10285,7 @@ pub struct GoogleCloudDialogflowCxV3ResourceName {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceName {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10293,8 +10293,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -10343,19 +10343,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessage";
 
     const FIELDS: &'static [&'static str] = &[
-        "channel",
-        "conversationSuccess",
-        "endInteraction",
-        "knowledgeInfoCard",
-        "liveAgentHandoff",
-        "mixedAudio",
-        "outputAudioText",
-        "payload",
-        "playAudio",
-        "responseType",
-        "telephonyTransferCall",
         "text",
+        "channel",
+        "payload",
         "toolCall",
+        "playAudio",
+        "mixedAudio",
+        "responseType",
+        "endInteraction",
+        "outputAudioText",
+        "liveAgentHandoff",
+        "knowledgeInfoCard",
+        "conversationSuccess",
+        "telephonyTransferCall",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -10364,19 +10364,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.channel = map.next_value()?,
-            1 => self.conversation_success = map.next_value()?,
-            2 => self.end_interaction = map.next_value()?,
-            3 => self.knowledge_info_card = map.next_value()?,
-            4 => self.live_agent_handoff = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.channel = map.next_value()?,
+            2 => self.payload = map.next_value()?,
+            3 => self.tool_call = map.next_value()?,
+            4 => self.play_audio = map.next_value()?,
             5 => self.mixed_audio = map.next_value()?,
-            6 => self.output_audio_text = map.next_value()?,
-            7 => self.payload = map.next_value()?,
-            8 => self.play_audio = map.next_value()?,
-            9 => self.response_type = map.next_value()?,
-            10 => self.telephony_transfer_call = map.next_value()?,
-            11 => self.text = map.next_value()?,
-            _ => self.tool_call = map.next_value()?,
+            6 => self.response_type = map.next_value()?,
+            7 => self.end_interaction = map.next_value()?,
+            8 => self.output_audio_text = map.next_value()?,
+            9 => self.live_agent_handoff = map.next_value()?,
+            10 => self.knowledge_info_card = map.next_value()?,
+            11 => self.conversation_success = map.next_value()?,
+            _ => self.telephony_transfer_call = map.next_value()?,
         }
         Ok(())
     }
@@ -10628,7 +10628,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
 
-    const FIELDS: &'static [&'static str] = &["allowPlaybackInterruption", "audio", "uri"];
+    const FIELDS: &'static [&'static str] = &["uri", "audio", "allowPlaybackInterruption"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10636,9 +10636,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_playback_interruption = map.next_value()?,
+            0 => self.uri = map.next_value()?,
             1 => self.audio = map.next_value()?,
-            _ => self.uri = map.next_value()?,
+            _ => self.allow_playback_interruption = map.next_value()?,
         }
         Ok(())
     }
@@ -10683,7 +10683,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
 
-    const FIELDS: &'static [&'static str] = &["allowPlaybackInterruption", "ssml", "text"];
+    const FIELDS: &'static [&'static str] = &["ssml", "text", "allowPlaybackInterruption"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10691,9 +10691,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_playback_interruption = map.next_value()?,
-            1 => self.ssml = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.ssml = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            _ => self.allow_playback_interruption = map.next_value()?,
         }
         Ok(())
     }
@@ -10733,7 +10733,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
 
-    const FIELDS: &'static [&'static str] = &["allowPlaybackInterruption", "audioUri"];
+    const FIELDS: &'static [&'static str] = &["audioUri", "allowPlaybackInterruption"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10741,8 +10741,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_playback_interruption = map.next_value()?,
-            _ => self.audio_uri = map.next_value()?,
+            0 => self.audio_uri = map.next_value()?,
+            _ => self.allow_playback_interruption = map.next_value()?,
         }
         Ok(())
     }
@@ -10824,7 +10824,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 
-    const FIELDS: &'static [&'static str] = &["allowPlaybackInterruption", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "allowPlaybackInterruption"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10832,8 +10832,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allow_playback_interruption = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.allow_playback_interruption = map.next_value()?,
         }
         Ok(())
     }
@@ -10874,7 +10874,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequest";
 
     const FIELDS: &'static [&'static str] =
-        &["agentContent", "agentUri", "gitSource", "restoreOption"];
+        &["agentUri", "gitSource", "agentContent", "restoreOption"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10882,9 +10882,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_content = map.next_value()?,
-            1 => self.agent_uri = map.next_value()?,
-            2 => self.git_source = map.next_value()?,
+            0 => self.agent_uri = map.next_value()?,
+            1 => self.git_source = map.next_value()?,
+            2 => self.agent_content = map.next_value()?,
             _ => self.restore_option = map.next_value()?,
         }
         Ok(())
@@ -11114,7 +11114,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutConfig";
 
     const FIELDS: &'static [&'static str] =
-        &["failureCondition", "rolloutCondition", "rolloutSteps"];
+        &["rolloutSteps", "failureCondition", "rolloutCondition"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11122,9 +11122,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.failure_condition = map.next_value()?,
-            1 => self.rollout_condition = map.next_value()?,
-            _ => self.rollout_steps = map.next_value()?,
+            0 => self.rollout_steps = map.next_value()?,
+            1 => self.failure_condition = map.next_value()?,
+            _ => self.rollout_condition = map.next_value()?,
         }
         Ok(())
     }
@@ -11206,7 +11206,7 @@ pub struct GoogleCloudDialogflowCxV3RolloutState {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutState {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
 
-    const FIELDS: &'static [&'static str] = &["startTime", "step", "stepIndex"];
+    const FIELDS: &'static [&'static str] = &["step", "startTime", "stepIndex"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11214,8 +11214,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.start_time = map.next_value()?,
-            1 => self.step = map.next_value()?,
+            0 => self.step = map.next_value()?,
+            1 => self.start_time = map.next_value()?,
             _ => self.step_index = map.next_value()?,
         }
         Ok(())
@@ -11489,11 +11489,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettings";
 
     const FIELDS: &'static [&'static str] = &[
+        "raiSettings",
         "bannedPhrases",
-        "defaultBannedPhraseMatchStrategy",
         "defaultRaiSettings",
         "promptSecuritySettings",
-        "raiSettings",
+        "defaultBannedPhraseMatchStrategy",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -11502,11 +11502,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.banned_phrases = map.next_value()?,
-            1 => self.default_banned_phrase_match_strategy = map.next_value()?,
+            0 => self.rai_settings = map.next_value()?,
+            1 => self.banned_phrases = map.next_value()?,
             2 => self.default_rai_settings = map.next_value()?,
             3 => self.prompt_security_settings = map.next_value()?,
-            _ => self.rai_settings = map.next_value()?,
+            _ => self.default_banned_phrase_match_strategy = map.next_value()?,
         }
         Ok(())
     }
@@ -11551,7 +11551,7 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
 
-    const FIELDS: &'static [&'static str] = &["languageCode", "text"];
+    const FIELDS: &'static [&'static str] = &["text", "languageCode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11559,8 +11559,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.language_code = map.next_value()?,
-            _ => self.text = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -11784,17 +11784,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "audioExportSettings",
-        "deidentifyTemplate",
-        "displayName",
-        "insightsExportSettings",
-        "inspectTemplate",
         "name",
+        "displayName",
         "purgeDataTypes",
         "redactionScope",
+        "inspectTemplate",
         "redactionStrategy",
         "retentionStrategy",
+        "deidentifyTemplate",
+        "audioExportSettings",
         "retentionWindowDays",
+        "insightsExportSettings",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -11803,17 +11803,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio_export_settings = map.next_value()?,
-            1 => self.deidentify_template = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.insights_export_settings = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.purge_data_types = map.next_value()?,
+            3 => self.redaction_scope = map.next_value()?,
             4 => self.inspect_template = map.next_value()?,
-            5 => self.name = map.next_value()?,
-            6 => self.purge_data_types = map.next_value()?,
-            7 => self.redaction_scope = map.next_value()?,
-            8 => self.redaction_strategy = map.next_value()?,
-            9 => self.retention_strategy = map.next_value()?,
-            _ => self.retention_window_days = map.next_value()?,
+            5 => self.redaction_strategy = map.next_value()?,
+            6 => self.retention_strategy = map.next_value()?,
+            7 => self.deidentify_template = map.next_value()?,
+            8 => self.audio_export_settings = map.next_value()?,
+            9 => self.retention_window_days = map.next_value()?,
+            _ => self.insights_export_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -11867,11 +11867,11 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "audioExportPattern",
-        "audioFormat",
-        "enableAudioRedaction",
         "gcsBucket",
+        "audioFormat",
         "storeTtsAudio",
+        "audioExportPattern",
+        "enableAudioRedaction",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -11880,11 +11880,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio_export_pattern = map.next_value()?,
+            0 => self.gcs_bucket = map.next_value()?,
             1 => self.audio_format = map.next_value()?,
-            2 => self.enable_audio_redaction = map.next_value()?,
-            3 => self.gcs_bucket = map.next_value()?,
-            _ => self.store_tts_audio = map.next_value()?,
+            2 => self.store_tts_audio = map.next_value()?,
+            3 => self.audio_export_pattern = map.next_value()?,
+            _ => self.enable_audio_redaction = map.next_value()?,
         }
         Ok(())
     }
@@ -11975,7 +11975,7 @@ pub struct GoogleCloudDialogflowCxV3SentimentAnalysisResult {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
 
-    const FIELDS: &'static [&'static str] = &["magnitude", "score"];
+    const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11983,8 +11983,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SentimentAn
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -12019,7 +12019,7 @@ pub struct GoogleCloudDialogflowCxV3SessionEntityType {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEntityType {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
 
-    const FIELDS: &'static [&'static str] = &["entities", "entityOverrideMode", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12027,9 +12027,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entities = map.next_value()?,
-            1 => self.entity_override_mode = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.entities = map.next_value()?,
+            _ => self.entity_override_mode = map.next_value()?,
         }
         Ok(())
     }
@@ -12064,7 +12064,7 @@ pub struct GoogleCloudDialogflowCxV3SessionInfo {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 
-    const FIELDS: &'static [&'static str] = &["parameters", "session"];
+    const FIELDS: &'static [&'static str] = &["session", "parameters"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12072,8 +12072,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parameters = map.next_value()?,
-            _ => self.session = map.next_value()?,
+            0 => self.session = map.next_value()?,
+            _ => self.parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -12263,7 +12263,7 @@ pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest";
 
-    const FIELDS: &'static [&'static str] = &["answerFeedback", "responseId", "updateMask"];
+    const FIELDS: &'static [&'static str] = &["responseId", "updateMask", "answerFeedback"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12271,9 +12271,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SubmitAnswe
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.answer_feedback = map.next_value()?,
-            1 => self.response_id = map.next_value()?,
-            _ => self.update_mask = map.next_value()?,
+            0 => self.response_id = map.next_value()?,
+            1 => self.update_mask = map.next_value()?,
+            _ => self.answer_feedback = map.next_value()?,
         }
         Ok(())
     }
@@ -12312,11 +12312,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SynthesizeS
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SynthesizeSpeechConfig";
 
     const FIELDS: &'static [&'static str] = &[
-        "effectsProfileId",
         "pitch",
-        "speakingRate",
         "voice",
+        "speakingRate",
         "volumeGainDb",
+        "effectsProfileId",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12325,11 +12325,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SynthesizeS
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.effects_profile_id = map.next_value()?,
-            1 => self.pitch = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.pitch = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.voice = map.next_value()?,
             2 => self.speaking_rate = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.voice = map.next_value()?,
-            _ => self.volume_gain_db = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.volume_gain_db = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.effects_profile_id = map.next_value()?,
         }
         Ok(())
     }
@@ -12374,14 +12374,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCase";
 
     const FIELDS: &'static [&'static str] = &[
-        "creationTime",
-        "displayName",
-        "lastTestResult",
         "name",
-        "notes",
         "tags",
-        "testCaseConversationTurns",
+        "notes",
         "testConfig",
+        "displayName",
+        "creationTime",
+        "lastTestResult",
+        "testCaseConversationTurns",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12390,14 +12390,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.creation_time = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.last_test_result = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.notes = map.next_value()?,
-            5 => self.tags = map.next_value()?,
-            6 => self.test_case_conversation_turns = map.next_value()?,
-            _ => self.test_config = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.tags = map.next_value()?,
+            2 => self.notes = map.next_value()?,
+            3 => self.test_config = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.creation_time = map.next_value()?,
+            6 => self.last_test_result = map.next_value()?,
+            _ => self.test_case_conversation_turns = map.next_value()?,
         }
         Ok(())
     }
@@ -12488,11 +12488,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseResult";
 
     const FIELDS: &'static [&'static str] = &[
-        "conversationTurns",
-        "environment",
         "name",
-        "testResult",
         "testTime",
+        "testResult",
+        "environment",
+        "conversationTurns",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12501,11 +12501,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.conversation_turns = map.next_value()?,
-            1 => self.environment = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.test_result = map.next_value()?,
-            _ => self.test_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.test_time = map.next_value()?,
+            2 => self.test_result = map.next_value()?,
+            3 => self.environment = map.next_value()?,
+            _ => self.conversation_turns = map.next_value()?,
         }
         Ok(())
     }
@@ -12634,7 +12634,7 @@ pub struct GoogleCloudDialogflowCxV3TestRunDifference {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDifference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
 
-    const FIELDS: &'static [&'static str] = &["description", "type"];
+    const FIELDS: &'static [&'static str] = &["type", "description"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12642,8 +12642,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.description = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -12768,13 +12768,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Tool";
 
     const FIELDS: &'static [&'static str] = &[
-        "dataStoreSpec",
+        "name",
+        "toolType",
         "description",
         "displayName",
-        "functionSpec",
-        "name",
         "openApiSpec",
-        "toolType",
+        "functionSpec",
+        "dataStoreSpec",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12783,13 +12783,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_store_spec = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.function_spec = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            5 => self.open_api_spec = map.next_value()?,
-            _ => self.tool_type = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.tool_type = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.open_api_spec = map.next_value()?,
+            5 => self.function_spec = map.next_value()?,
+            _ => self.data_store_spec = map.next_value()?,
         }
         Ok(())
     }
@@ -12834,11 +12834,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthentication";
 
     const FIELDS: &'static [&'static str] = &[
+        "oauthConfig",
         "apiKeyConfig",
         "bearerTokenConfig",
-        "oauthConfig",
-        "serviceAccountAuthConfig",
         "serviceAgentAuthConfig",
+        "serviceAccountAuthConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -12847,11 +12847,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.api_key_config = map.next_value()?,
-            1 => self.bearer_token_config = map.next_value()?,
-            2 => self.oauth_config = map.next_value()?,
-            3 => self.service_account_auth_config = map.next_value()?,
-            _ => self.service_agent_auth_config = map.next_value()?,
+            0 => self.oauth_config = map.next_value()?,
+            1 => self.api_key_config = map.next_value()?,
+            2 => self.bearer_token_config = map.next_value()?,
+            3 => self.service_agent_auth_config = map.next_value()?,
+            _ => self.service_account_auth_config = map.next_value()?,
         }
         Ok(())
     }
@@ -12959,7 +12959,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 
-    const FIELDS: &'static [&'static str] = &["secretVersionForToken", "token"];
+    const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12967,8 +12967,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.secret_version_for_token = map.next_value()?,
-            _ => self.token = map.next_value()?,
+            0 => self.token = map.next_value()?,
+            _ => self.secret_version_for_token = map.next_value()?,
         }
         Ok(())
     }
@@ -13014,12 +13014,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig";
 
     const FIELDS: &'static [&'static str] = &[
+        "scopes",
         "clientId",
         "clientSecret",
-        "oauthGrantType",
-        "scopes",
-        "secretVersionForClientSecret",
         "tokenEndpoint",
+        "oauthGrantType",
+        "secretVersionForClientSecret",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13028,12 +13028,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.client_id = map.next_value()?,
-            1 => self.client_secret = map.next_value()?,
-            2 => self.oauth_grant_type = map.next_value()?,
-            3 => self.scopes = map.next_value()?,
-            4 => self.secret_version_for_client_secret = map.next_value()?,
-            _ => self.token_endpoint = map.next_value()?,
+            0 => self.scopes = map.next_value()?,
+            1 => self.client_id = map.next_value()?,
+            2 => self.client_secret = map.next_value()?,
+            3 => self.token_endpoint = map.next_value()?,
+            4 => self.oauth_grant_type = map.next_value()?,
+            _ => self.secret_version_for_client_secret = map.next_value()?,
         }
         Ok(())
     }
@@ -13170,7 +13170,7 @@ pub struct GoogleCloudDialogflowCxV3ToolCall {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 
-    const FIELDS: &'static [&'static str] = &["action", "inputParameters", "tool"];
+    const FIELDS: &'static [&'static str] = &["tool", "action", "inputParameters"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13178,9 +13178,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
-            1 => self.input_parameters = map.next_value()?,
-            _ => self.tool = map.next_value()?,
+            0 => self.tool = map.next_value()?,
+            1 => self.action = map.next_value()?,
+            _ => self.input_parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -13217,7 +13217,7 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResult {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
 
-    const FIELDS: &'static [&'static str] = &["action", "error", "outputParameters", "tool"];
+    const FIELDS: &'static [&'static str] = &["tool", "error", "action", "outputParameters"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13225,10 +13225,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
+            0 => self.tool = map.next_value()?,
             1 => self.error = map.next_value()?,
-            2 => self.output_parameters = map.next_value()?,
-            _ => self.tool = map.next_value()?,
+            2 => self.action = map.next_value()?,
+            _ => self.output_parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -13303,7 +13303,7 @@ pub struct GoogleCloudDialogflowCxV3ToolDataStoreTool {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataStoreTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
 
-    const FIELDS: &'static [&'static str] = &["dataStoreConnections", "fallbackPrompt"];
+    const FIELDS: &'static [&'static str] = &["fallbackPrompt", "dataStoreConnections"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13311,8 +13311,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_store_connections = map.next_value()?,
-            _ => self.fallback_prompt = map.next_value()?,
+            0 => self.fallback_prompt = map.next_value()?,
+            _ => self.data_store_connections = map.next_value()?,
         }
         Ok(())
     }
@@ -13434,10 +13434,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolOpenApiTool";
 
     const FIELDS: &'static [&'static str] = &[
+        "tlsConfig",
+        "textSchema",
         "authentication",
         "serviceDirectoryConfig",
-        "textSchema",
-        "tlsConfig",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13446,10 +13446,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.authentication = map.next_value()?,
-            1 => self.service_directory_config = map.next_value()?,
-            2 => self.text_schema = map.next_value()?,
-            _ => self.tls_config = map.next_value()?,
+            0 => self.tls_config = map.next_value()?,
+            1 => self.text_schema = map.next_value()?,
+            2 => self.authentication = map.next_value()?,
+            _ => self.service_directory_config = map.next_value()?,
         }
         Ok(())
     }
@@ -13615,11 +13615,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolUse";
 
     const FIELDS: &'static [&'static str] = &[
+        "tool",
         "action",
         "displayName",
         "inputActionParameters",
         "outputActionParameters",
-        "tool",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13628,11 +13628,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.action = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.input_action_parameters = map.next_value()?,
-            3 => self.output_action_parameters = map.next_value()?,
-            _ => self.tool = map.next_value()?,
+            0 => self.tool = map.next_value()?,
+            1 => self.action = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.input_action_parameters = map.next_value()?,
+            _ => self.output_action_parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -13683,7 +13683,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolVersion";
 
     const FIELDS: &'static [&'static str] =
-        &["createTime", "displayName", "name", "tool", "updateTime"];
+        &["name", "tool", "createTime", "updateTime", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13691,11 +13691,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.tool = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.tool = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            3 => self.update_time = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -13744,14 +13744,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
 
     const FIELDS: &'static [&'static str] = &[
         "actions",
-        "completeTime",
         "endState",
-        "flowTraceMetadata",
+        "startTime",
+        "completeTime",
         "inputParameters",
         "outputParameters",
+        "flowTraceMetadata",
         "playbookTraceMetadata",
         "speechProcessingMetadata",
-        "startTime",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13761,14 +13761,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.actions = map.next_value()?,
-            1 => self.complete_time = map.next_value()?,
-            2 => self.end_state = map.next_value()?,
-            3 => self.flow_trace_metadata = map.next_value()?,
+            1 => self.end_state = map.next_value()?,
+            2 => self.start_time = map.next_value()?,
+            3 => self.complete_time = map.next_value()?,
             4 => self.input_parameters = map.next_value()?,
             5 => self.output_parameters = map.next_value()?,
-            6 => self.playbook_trace_metadata = map.next_value()?,
-            7 => self.speech_processing_metadata = map.next_value()?,
-            _ => self.start_time = map.next_value()?,
+            6 => self.flow_trace_metadata = map.next_value()?,
+            7 => self.playbook_trace_metadata = map.next_value()?,
+            _ => self.speech_processing_metadata = map.next_value()?,
         }
         Ok(())
     }
@@ -13853,7 +13853,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverage {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 
-    const FIELDS: &'static [&'static str] = &["coverageScore", "transitions"];
+    const FIELDS: &'static [&'static str] = &["transitions", "coverageScore"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13861,8 +13861,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.transitions = map.next_value()?,
+            0 => self.transitions = map.next_value()?,
+            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -13901,11 +13901,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransition";
 
     const FIELDS: &'static [&'static str] = &[
-        "covered",
-        "eventHandler",
         "index",
         "source",
         "target",
+        "covered",
+        "eventHandler",
         "transitionRoute",
     ];
 
@@ -13915,11 +13915,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.covered = map.next_value()?,
-            1 => self.event_handler = map.next_value()?,
-            2 => self.index = map.next_value()?,
-            3 => self.source = map.next_value()?,
-            4 => self.target = map.next_value()?,
+            0 => self.index = map.next_value()?,
+            1 => self.source = map.next_value()?,
+            2 => self.target = map.next_value()?,
+            3 => self.covered = map.next_value()?,
+            4 => self.event_handler = map.next_value()?,
             _ => self.transition_route = map.next_value()?,
         }
         Ok(())
@@ -14012,12 +14012,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRoute";
 
     const FIELDS: &'static [&'static str] = &[
-        "condition",
-        "description",
-        "intent",
         "name",
+        "intent",
+        "condition",
         "targetFlow",
         "targetPage",
+        "description",
         "triggerFulfillment",
     ];
 
@@ -14027,12 +14027,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.condition = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.intent = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.target_flow = map.next_value()?,
-            5 => self.target_page = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.intent = map.next_value()?,
+            2 => self.condition = map.next_value()?,
+            3 => self.target_flow = map.next_value()?,
+            4 => self.target_page = map.next_value()?,
+            5 => self.description = map.next_value()?,
             _ => self.trigger_fulfillment = map.next_value()?,
         }
         Ok(())
@@ -14073,7 +14073,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionRouteGroup {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
 
-    const FIELDS: &'static [&'static str] = &["displayName", "name", "transitionRoutes"];
+    const FIELDS: &'static [&'static str] = &["name", "displayName", "transitionRoutes"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14081,8 +14081,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
-            1 => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
             _ => self.transition_routes = map.next_value()?,
         }
         Ok(())
@@ -14118,7 +14118,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 
-    const FIELDS: &'static [&'static str] = &["coverageScore", "coverages"];
+    const FIELDS: &'static [&'static str] = &["coverages", "coverageScore"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14126,8 +14126,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.coverages = map.next_value()?,
+            0 => self.coverages = map.next_value()?,
+            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -14165,7 +14165,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage";
 
-    const FIELDS: &'static [&'static str] = &["coverageScore", "routeGroup", "transitions"];
+    const FIELDS: &'static [&'static str] = &["routeGroup", "transitions", "coverageScore"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14173,9 +14173,9 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.route_group = map.next_value()?,
-            _ => self.transitions = map.next_value()?,
+            0 => self.route_group = map.next_value()?,
+            1 => self.transitions = map.next_value()?,
+            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -14272,16 +14272,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TurnSignals";
 
     const FIELDS: &'static [&'static str] = &[
-        "agentEscalated",
-        "dtmfUsed",
-        "failureReasons",
         "noMatch",
+        "dtmfUsed",
         "noUserInput",
-        "reachedEndPage",
-        "sentimentMagnitude",
-        "sentimentScore",
         "userEscalated",
+        "agentEscalated",
+        "failureReasons",
+        "reachedEndPage",
+        "sentimentScore",
         "webhookStatuses",
+        "sentimentMagnitude",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14290,16 +14290,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_escalated = map.next_value()?,
+            0 => self.no_match = map.next_value()?,
             1 => self.dtmf_used = map.next_value()?,
-            2 => self.failure_reasons = map.next_value()?,
-            3 => self.no_match = map.next_value()?,
-            4 => self.no_user_input = map.next_value()?,
-            5 => self.reached_end_page = map.next_value()?,
-            6 => self.sentiment_magnitude = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.no_user_input = map.next_value()?,
+            3 => self.user_escalated = map.next_value()?,
+            4 => self.agent_escalated = map.next_value()?,
+            5 => self.failure_reasons = map.next_value()?,
+            6 => self.reached_end_page = map.next_value()?,
             7 => self.sentiment_score = ::discogen_runtime::object::read_wire(map)?,
-            8 => self.user_escalated = map.next_value()?,
-            _ => self.webhook_statuses = map.next_value()?,
+            8 => self.webhook_statuses = map.next_value()?,
+            _ => self.sentiment_magnitude = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -14388,7 +14388,7 @@ pub struct GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
 
-    const FIELDS: &'static [&'static str] = &["schema", "tool"];
+    const FIELDS: &'static [&'static str] = &["tool", "schema"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14396,8 +14396,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchemaS
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.schema = map.next_value()?,
-            _ => self.tool = map.next_value()?,
+            0 => self.tool = map.next_value()?,
+            _ => self.schema = map.next_value()?,
         }
         Ok(())
     }
@@ -14554,10 +14554,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
 
     const FIELDS: &'static [&'static str] = &[
         "detail",
-        "resourceNames",
-        "resourceType",
-        "resources",
         "severity",
+        "resources",
+        "resourceType",
+        "resourceNames",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14567,10 +14567,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.detail = map.next_value()?,
-            1 => self.resource_names = map.next_value()?,
-            2 => self.resource_type = map.next_value()?,
-            3 => self.resources = map.next_value()?,
-            _ => self.severity = map.next_value()?,
+            1 => self.severity = map.next_value()?,
+            2 => self.resources = map.next_value()?,
+            3 => self.resource_type = map.next_value()?,
+            _ => self.resource_names = map.next_value()?,
         }
         Ok(())
     }
@@ -14658,12 +14658,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Version";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "state",
         "createTime",
         "description",
         "displayName",
-        "name",
         "nluSettings",
-        "state",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14672,12 +14672,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.nlu_settings = map.next_value()?,
-            _ => self.state = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.state = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            3 => self.description = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            _ => self.nlu_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -14755,7 +14755,7 @@ pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVariantsVariant {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariantsVariant";
 
-    const FIELDS: &'static [&'static str] = &["isControlGroup", "trafficAllocation", "version"];
+    const FIELDS: &'static [&'static str] = &["version", "isControlGroup", "trafficAllocation"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14763,9 +14763,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.is_control_group = map.next_value()?,
-            1 => self.traffic_allocation = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.version = map.next_value()?,
+            0 => self.version = map.next_value()?,
+            1 => self.is_control_group = map.next_value()?,
+            _ => self.traffic_allocation = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -14848,12 +14848,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Webhook";
 
     const FIELDS: &'static [&'static str] = &[
+        "name",
+        "timeout",
         "disabled",
         "displayName",
-        "genericWebService",
-        "name",
         "serviceDirectory",
-        "timeout",
+        "genericWebService",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14862,12 +14862,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.disabled = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.generic_web_service = map.next_value()?,
-            3 => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.timeout = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.disabled = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
             4 => self.service_directory = map.next_value()?,
-            _ => self.timeout = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.generic_web_service = map.next_value()?,
         }
         Ok(())
     }
@@ -14927,20 +14927,20 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookGene
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebService";
 
     const FIELDS: &'static [&'static str] = &[
-        "allowedCaCerts",
+        "uri",
+        "password",
+        "username",
         "httpMethod",
         "oauthConfig",
-        "parameterMapping",
-        "password",
         "requestBody",
-        "requestHeaders",
-        "secretVersionForUsernamePassword",
-        "secretVersionsForRequestHeaders",
-        "serviceAccountAuthConfig",
-        "serviceAgentAuth",
-        "uri",
-        "username",
         "webhookType",
+        "allowedCaCerts",
+        "requestHeaders",
+        "parameterMapping",
+        "serviceAgentAuth",
+        "serviceAccountAuthConfig",
+        "secretVersionsForRequestHeaders",
+        "secretVersionForUsernamePassword",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14949,20 +14949,20 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookGene
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.allowed_ca_certs = map.next_value()?,
-            1 => self.http_method = map.next_value()?,
-            2 => self.oauth_config = map.next_value()?,
-            3 => self.parameter_mapping = map.next_value()?,
-            4 => self.password = map.next_value()?,
+            0 => self.uri = map.next_value()?,
+            1 => self.password = map.next_value()?,
+            2 => self.username = map.next_value()?,
+            3 => self.http_method = map.next_value()?,
+            4 => self.oauth_config = map.next_value()?,
             5 => self.request_body = map.next_value()?,
-            6 => self.request_headers = map.next_value()?,
-            7 => self.secret_version_for_username_password = map.next_value()?,
-            8 => self.secret_versions_for_request_headers = map.next_value()?,
-            9 => self.service_account_auth_config = map.next_value()?,
+            6 => self.webhook_type = map.next_value()?,
+            7 => self.allowed_ca_certs = map.next_value()?,
+            8 => self.request_headers = map.next_value()?,
+            9 => self.parameter_mapping = map.next_value()?,
             10 => self.service_agent_auth = map.next_value()?,
-            11 => self.uri = map.next_value()?,
-            12 => self.username = map.next_value()?,
-            _ => self.webhook_type = map.next_value()?,
+            11 => self.service_account_auth_config = map.next_value()?,
+            12 => self.secret_versions_for_request_headers = map.next_value()?,
+            _ => self.secret_version_for_username_password = map.next_value()?,
         }
         Ok(())
     }
@@ -15026,11 +15026,11 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig";
 
     const FIELDS: &'static [&'static str] = &[
+        "scopes",
         "clientId",
         "clientSecret",
-        "scopes",
-        "secretVersionForClientSecret",
         "tokenEndpoint",
+        "secretVersionForClientSecret",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15039,11 +15039,11 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.client_id = map.next_value()?,
-            1 => self.client_secret = map.next_value()?,
-            2 => self.scopes = map.next_value()?,
-            3 => self.secret_version_for_client_secret = map.next_value()?,
-            _ => self.token_endpoint = map.next_value()?,
+            0 => self.scopes = map.next_value()?,
+            1 => self.client_id = map.next_value()?,
+            2 => self.client_secret = map.next_value()?,
+            3 => self.token_endpoint = map.next_value()?,
+            _ => self.secret_version_for_client_secret = map.next_value()?,
         }
         Ok(())
     }
@@ -15195,21 +15195,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequest";
 
     const FIELDS: &'static [&'static str] = &[
-        "detectIntentResponseId",
-        "dtmfDigits",
-        "fulfillmentInfo",
-        "intentInfo",
-        "languageCode",
-        "languageInfo",
+        "text",
+        "payload",
         "messages",
         "pageInfo",
-        "payload",
-        "sentimentAnalysisResult",
-        "sessionInfo",
-        "text",
+        "dtmfDigits",
+        "intentInfo",
         "transcript",
+        "sessionInfo",
+        "languageCode",
+        "languageInfo",
         "triggerEvent",
         "triggerIntent",
+        "fulfillmentInfo",
+        "detectIntentResponseId",
+        "sentimentAnalysisResult",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15218,21 +15218,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.detect_intent_response_id = map.next_value()?,
-            1 => self.dtmf_digits = map.next_value()?,
-            2 => self.fulfillment_info = map.next_value()?,
-            3 => self.intent_info = map.next_value()?,
-            4 => self.language_code = map.next_value()?,
-            5 => self.language_info = map.next_value()?,
-            6 => self.messages = map.next_value()?,
-            7 => self.page_info = map.next_value()?,
-            8 => self.payload = map.next_value()?,
-            9 => self.sentiment_analysis_result = map.next_value()?,
-            10 => self.session_info = map.next_value()?,
-            11 => self.text = map.next_value()?,
-            12 => self.transcript = map.next_value()?,
-            13 => self.trigger_event = map.next_value()?,
-            _ => self.trigger_intent = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.payload = map.next_value()?,
+            2 => self.messages = map.next_value()?,
+            3 => self.page_info = map.next_value()?,
+            4 => self.dtmf_digits = map.next_value()?,
+            5 => self.intent_info = map.next_value()?,
+            6 => self.transcript = map.next_value()?,
+            7 => self.session_info = map.next_value()?,
+            8 => self.language_code = map.next_value()?,
+            9 => self.language_info = map.next_value()?,
+            10 => self.trigger_event = map.next_value()?,
+            11 => self.trigger_intent = map.next_value()?,
+            12 => self.fulfillment_info = map.next_value()?,
+            13 => self.detect_intent_response_id = map.next_value()?,
+            _ => self.sentiment_analysis_result = map.next_value()?,
         }
         Ok(())
     }
@@ -15335,9 +15335,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 
     const FIELDS: &'static [&'static str] = &[
         "confidence",
+        "parameters",
         "displayName",
         "lastMatchedIntent",
-        "parameters",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15347,9 +15347,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.last_matched_intent = map.next_value()?,
-            _ => self.parameters = map.next_value()?,
+            1 => self.parameters = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            _ => self.last_matched_intent = map.next_value()?,
         }
         Ok(())
     }
@@ -15438,7 +15438,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 
-    const FIELDS: &'static [&'static str] = &["magnitude", "score"];
+    const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15446,8 +15446,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -15489,12 +15489,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponse";
 
     const FIELDS: &'static [&'static str] = &[
-        "fulfillmentResponse",
-        "pageInfo",
         "payload",
-        "sessionInfo",
+        "pageInfo",
         "targetFlow",
         "targetPage",
+        "sessionInfo",
+        "fulfillmentResponse",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -15503,12 +15503,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.fulfillment_response = map.next_value()?,
+            0 => self.payload = map.next_value()?,
             1 => self.page_info = map.next_value()?,
-            2 => self.payload = map.next_value()?,
-            3 => self.session_info = map.next_value()?,
-            4 => self.target_flow = map.next_value()?,
-            _ => self.target_page = map.next_value()?,
+            2 => self.target_flow = map.next_value()?,
+            3 => self.target_page = map.next_value()?,
+            4 => self.session_info = map.next_value()?,
+            _ => self.fulfillment_response = map.next_value()?,
         }
         Ok(())
     }
@@ -15549,7 +15549,7 @@ impl ::discogen_runtime::object::Object
 {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
 
-    const FIELDS: &'static [&'static str] = &["mergeBehavior", "messages"];
+    const FIELDS: &'static [&'static str] = &["messages", "mergeBehavior"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15557,8 +15557,8 @@ impl ::discogen_runtime::object::Object
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.merge_behavior = map.next_value()?,
-            _ => self.messages = map.next_value()?,
+            0 => self.messages = map.next_value()?,
+            _ => self.merge_behavior = map.next_value()?,
         }
         Ok(())
     }
@@ -15594,7 +15594,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 
-    const FIELDS: &'static [&'static str] = &["genericWebService", "service"];
+    const FIELDS: &'static [&'static str] = &["service", "genericWebService"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15602,8 +15602,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookServ
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.generic_web_service = map.next_value()?,
-            _ => self.service = map.next_value()?,
+            0 => self.service = map.next_value()?,
+            _ => self.generic_web_service = map.next_value()?,
         }
         Ok(())
     }
@@ -15689,7 +15689,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
     const NAME: &'static str = "GoogleCloudLocationLocation";
 
     const FIELDS: &'static [&'static str] =
-        &["displayName", "labels", "locationId", "metadata", "name"];
+        &["name", "labels", "metadata", "locationId", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15697,11 +15697,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.labels = map.next_value()?,
-            2 => self.location_id = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.location_id = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -15734,7 +15734,7 @@ pub struct GoogleLongrunningListOperationsResponse {
 impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "operations", "unreachable"];
+    const FIELDS: &'static [&'static str] = &["operations", "unreachable", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15742,9 +15742,9 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            1 => self.operations = map.next_value()?,
-            _ => self.unreachable = map.next_value()?,
+            0 => self.operations = map.next_value()?,
+            1 => self.unreachable = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -15789,7 +15789,7 @@ pub struct GoogleLongrunningOperation {
 impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
-    const FIELDS: &'static [&'static str] = &["done", "error", "metadata", "name", "response"];
+    const FIELDS: &'static [&'static str] = &["done", "name", "error", "metadata", "response"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15798,9 +15798,9 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.error = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.name = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.error = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())

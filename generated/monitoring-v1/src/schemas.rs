@@ -19,10 +19,10 @@ impl ::discogen_runtime::object::Object for Aggregation {
     const NAME: &'static str = "Aggregation";
 
     const FIELDS: &'static [&'static str] = &[
-        "alignmentPeriod",
-        "crossSeriesReducer",
         "groupByFields",
+        "alignmentPeriod",
         "perSeriesAligner",
+        "crossSeriesReducer",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -31,10 +31,10 @@ impl ::discogen_runtime::object::Object for Aggregation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.alignment_period = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.cross_series_reducer = map.next_value()?,
-            2 => self.group_by_fields = map.next_value()?,
-            _ => self.per_series_aligner = map.next_value()?,
+            0 => self.group_by_fields = map.next_value()?,
+            1 => self.alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.per_series_aligner = map.next_value()?,
+            _ => self.cross_series_reducer = map.next_value()?,
         }
         Ok(())
     }
@@ -73,7 +73,7 @@ pub struct AggregationFunction {
 impl ::discogen_runtime::object::Object for AggregationFunction {
     const NAME: &'static str = "AggregationFunction";
 
-    const FIELDS: &'static [&'static str] = &["parameters", "type"];
+    const FIELDS: &'static [&'static str] = &["type", "parameters"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -81,8 +81,8 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parameters = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
+            _ => self.parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -211,7 +211,7 @@ impl ::discogen_runtime::object::Object for Breakdown {
     const NAME: &'static str = "Breakdown";
 
     const FIELDS: &'static [&'static str] =
-        &["aggregationFunction", "column", "limit", "sortOrder"];
+        &["limit", "column", "sortOrder", "aggregationFunction"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -219,10 +219,10 @@ impl ::discogen_runtime::object::Object for Breakdown {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.aggregation_function = map.next_value()?,
+            0 => self.limit = map.next_value()?,
             1 => self.column = map.next_value()?,
-            2 => self.limit = map.next_value()?,
-            _ => self.sort_order = map.next_value()?,
+            2 => self.sort_order = map.next_value()?,
+            _ => self.aggregation_function = map.next_value()?,
         }
         Ok(())
     }
@@ -261,7 +261,7 @@ pub struct ChartOptions {
 impl ::discogen_runtime::object::Object for ChartOptions {
     const NAME: &'static str = "ChartOptions";
 
-    const FIELDS: &'static [&'static str] = &["displayHorizontal", "mode"];
+    const FIELDS: &'static [&'static str] = &["mode", "displayHorizontal"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -269,8 +269,8 @@ impl ::discogen_runtime::object::Object for ChartOptions {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_horizontal = map.next_value()?,
-            _ => self.mode = map.next_value()?,
+            0 => self.mode = map.next_value()?,
+            _ => self.display_horizontal = map.next_value()?,
         }
         Ok(())
     }
@@ -442,11 +442,11 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
     const NAME: &'static str = "ColumnSettings";
 
     const FIELDS: &'static [&'static str] = &[
-        "alignment",
         "column",
-        "displayName",
-        "thresholds",
         "visible",
+        "alignment",
+        "thresholds",
+        "displayName",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -455,11 +455,11 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.alignment = map.next_value()?,
-            1 => self.column = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
+            0 => self.column = map.next_value()?,
+            1 => self.visible = map.next_value()?,
+            2 => self.alignment = map.next_value()?,
             3 => self.thresholds = map.next_value()?,
-            _ => self.visible = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -562,16 +562,16 @@ impl ::discogen_runtime::object::Object for Dashboard {
     const NAME: &'static str = "Dashboard";
 
     const FIELDS: &'static [&'static str] = &[
-        "annotations",
-        "columnLayout",
-        "dashboardFilters",
-        "displayName",
         "etag",
-        "gridLayout",
-        "labels",
-        "mosaicLayout",
         "name",
+        "labels",
         "rowLayout",
+        "gridLayout",
+        "annotations",
+        "displayName",
+        "columnLayout",
+        "mosaicLayout",
+        "dashboardFilters",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -580,16 +580,16 @@ impl ::discogen_runtime::object::Object for Dashboard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.annotations = map.next_value()?,
-            1 => self.column_layout = map.next_value()?,
-            2 => self.dashboard_filters = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.etag = map.next_value()?,
-            5 => self.grid_layout = map.next_value()?,
-            6 => self.labels = map.next_value()?,
-            7 => self.mosaic_layout = map.next_value()?,
-            8 => self.name = map.next_value()?,
-            _ => self.row_layout = map.next_value()?,
+            0 => self.etag = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.labels = map.next_value()?,
+            3 => self.row_layout = map.next_value()?,
+            4 => self.grid_layout = map.next_value()?,
+            5 => self.annotations = map.next_value()?,
+            6 => self.display_name = map.next_value()?,
+            7 => self.column_layout = map.next_value()?,
+            8 => self.mosaic_layout = map.next_value()?,
+            _ => self.dashboard_filters = map.next_value()?,
         }
         Ok(())
     }
@@ -634,7 +634,7 @@ pub struct DashboardAnnotations {
 impl ::discogen_runtime::object::Object for DashboardAnnotations {
     const NAME: &'static str = "DashboardAnnotations";
 
-    const FIELDS: &'static [&'static str] = &["defaultResourceNames", "eventAnnotations"];
+    const FIELDS: &'static [&'static str] = &["eventAnnotations", "defaultResourceNames"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -642,8 +642,8 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.default_resource_names = map.next_value()?,
-            _ => self.event_annotations = map.next_value()?,
+            0 => self.event_annotations = map.next_value()?,
+            _ => self.default_resource_names = map.next_value()?,
         }
         Ok(())
     }
@@ -697,14 +697,14 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
     const NAME: &'static str = "DashboardFilter";
 
     const FIELDS: &'static [&'static str] = &[
-        "filterType",
         "labelKey",
-        "stringArray",
-        "stringArrayValue",
-        "stringValue",
-        "templateVariable",
-        "timeSeriesQuery",
         "valueType",
+        "filterType",
+        "stringArray",
+        "stringValue",
+        "timeSeriesQuery",
+        "stringArrayValue",
+        "templateVariable",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -713,14 +713,14 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter_type = map.next_value()?,
-            1 => self.label_key = map.next_value()?,
-            2 => self.string_array = map.next_value()?,
-            3 => self.string_array_value = map.next_value()?,
+            0 => self.label_key = map.next_value()?,
+            1 => self.value_type = map.next_value()?,
+            2 => self.filter_type = map.next_value()?,
+            3 => self.string_array = map.next_value()?,
             4 => self.string_value = map.next_value()?,
-            5 => self.template_variable = map.next_value()?,
-            6 => self.time_series_query = map.next_value()?,
-            _ => self.value_type = map.next_value()?,
+            5 => self.time_series_query = map.next_value()?,
+            6 => self.string_array_value = map.next_value()?,
+            _ => self.template_variable = map.next_value()?,
         }
         Ok(())
     }
@@ -778,15 +778,15 @@ impl ::discogen_runtime::object::Object for DataSet {
     const NAME: &'static str = "DataSet";
 
     const FIELDS: &'static [&'static str] = &[
+        "sort",
+        "measures",
+        "plotType",
         "breakdowns",
         "dimensions",
-        "legendTemplate",
-        "measures",
-        "minAlignmentPeriod",
-        "plotType",
-        "sort",
         "targetAxis",
+        "legendTemplate",
         "timeSeriesQuery",
+        "minAlignmentPeriod",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -795,15 +795,15 @@ impl ::discogen_runtime::object::Object for DataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.breakdowns = map.next_value()?,
-            1 => self.dimensions = map.next_value()?,
-            2 => self.legend_template = map.next_value()?,
-            3 => self.measures = map.next_value()?,
-            4 => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
-            5 => self.plot_type = map.next_value()?,
-            6 => self.sort = map.next_value()?,
-            7 => self.target_axis = map.next_value()?,
-            _ => self.time_series_query = map.next_value()?,
+            0 => self.sort = map.next_value()?,
+            1 => self.measures = map.next_value()?,
+            2 => self.plot_type = map.next_value()?,
+            3 => self.breakdowns = map.next_value()?,
+            4 => self.dimensions = map.next_value()?,
+            5 => self.target_axis = map.next_value()?,
+            6 => self.legend_template = map.next_value()?,
+            7 => self.time_series_query = map.next_value()?,
+            _ => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -868,16 +868,16 @@ impl ::discogen_runtime::object::Object for Dimension {
     const NAME: &'static str = "Dimension";
 
     const FIELDS: &'static [&'static str] = &[
-        "column",
-        "columnType",
-        "floatBinSize",
-        "maxBinCount",
-        "numericBinSize",
-        "sortColumn",
-        "sortOrder",
-        "timeBinSize",
         "xMax",
         "xMin",
+        "column",
+        "sortOrder",
+        "columnType",
+        "sortColumn",
+        "maxBinCount",
+        "timeBinSize",
+        "floatBinSize",
+        "numericBinSize",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -886,16 +886,16 @@ impl ::discogen_runtime::object::Object for Dimension {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.column = map.next_value()?,
-            1 => self.column_type = map.next_value()?,
-            2 => self.float_bin_size = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.max_bin_count = map.next_value()?,
-            4 => self.numeric_bin_size = map.next_value()?,
+            0 => self.x_max = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.x_min = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.column = map.next_value()?,
+            3 => self.sort_order = map.next_value()?,
+            4 => self.column_type = map.next_value()?,
             5 => self.sort_column = map.next_value()?,
-            6 => self.sort_order = map.next_value()?,
+            6 => self.max_bin_count = map.next_value()?,
             7 => self.time_bin_size = ::discogen_runtime::object::read_wire(map)?,
-            8 => self.x_max = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.x_min = ::discogen_runtime::object::read_wire(map)?,
+            8 => self.float_bin_size = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.numeric_bin_size = map.next_value()?,
         }
         Ok(())
     }
@@ -1020,7 +1020,7 @@ pub struct ErrorReportingPanel {
 impl ::discogen_runtime::object::Object for ErrorReportingPanel {
     const NAME: &'static str = "ErrorReportingPanel";
 
-    const FIELDS: &'static [&'static str] = &["projectNames", "services", "versions"];
+    const FIELDS: &'static [&'static str] = &["services", "versions", "projectNames"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1028,9 +1028,9 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.project_names = map.next_value()?,
-            1 => self.services = map.next_value()?,
-            _ => self.versions = map.next_value()?,
+            0 => self.services = map.next_value()?,
+            1 => self.versions = map.next_value()?,
+            _ => self.project_names = map.next_value()?,
         }
         Ok(())
     }
@@ -1075,10 +1075,10 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
     const NAME: &'static str = "EventAnnotation";
 
     const FIELDS: &'static [&'static str] = &[
-        "displayName",
+        "filter",
         "enabled",
         "eventType",
-        "filter",
+        "displayName",
         "resourceNames",
     ];
 
@@ -1088,10 +1088,10 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.display_name = map.next_value()?,
+            0 => self.filter = map.next_value()?,
             1 => self.enabled = map.next_value()?,
             2 => self.event_type = map.next_value()?,
-            3 => self.filter = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
             _ => self.resource_names = map.next_value()?,
         }
         Ok(())
@@ -1149,16 +1149,16 @@ impl ::discogen_runtime::object::Object for Field {
     const NAME: &'static str = "Field";
 
     const FIELDS: &'static [&'static str] = &[
-        "cardinality",
-        "defaultValue",
-        "jsonName",
         "kind",
         "name",
         "number",
-        "oneofIndex",
-        "options",
         "packed",
+        "options",
         "typeUrl",
+        "jsonName",
+        "oneofIndex",
+        "cardinality",
+        "defaultValue",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1167,16 +1167,16 @@ impl ::discogen_runtime::object::Object for Field {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.cardinality = map.next_value()?,
-            1 => self.default_value = map.next_value()?,
-            2 => self.json_name = map.next_value()?,
-            3 => self.kind = map.next_value()?,
-            4 => self.name = map.next_value()?,
-            5 => self.number = map.next_value()?,
-            6 => self.oneof_index = map.next_value()?,
-            7 => self.options = map.next_value()?,
-            8 => self.packed = map.next_value()?,
-            _ => self.type_url = map.next_value()?,
+            0 => self.kind = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.number = map.next_value()?,
+            3 => self.packed = map.next_value()?,
+            4 => self.options = map.next_value()?,
+            5 => self.type_url = map.next_value()?,
+            6 => self.json_name = map.next_value()?,
+            7 => self.oneof_index = map.next_value()?,
+            8 => self.cardinality = map.next_value()?,
+            _ => self.default_value = map.next_value()?,
         }
         Ok(())
     }
@@ -1357,7 +1357,7 @@ pub struct HttpBody {
 impl ::discogen_runtime::object::Object for HttpBody {
     const NAME: &'static str = "HttpBody";
 
-    const FIELDS: &'static [&'static str] = &["contentType", "data", "extensions"];
+    const FIELDS: &'static [&'static str] = &["data", "extensions", "contentType"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1365,9 +1365,9 @@ impl ::discogen_runtime::object::Object for HttpBody {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content_type = map.next_value()?,
-            1 => self.data = map.next_value()?,
-            _ => self.extensions = map.next_value()?,
+            0 => self.data = map.next_value()?,
+            1 => self.extensions = map.next_value()?,
+            _ => self.content_type = map.next_value()?,
         }
         Ok(())
     }
@@ -1405,7 +1405,7 @@ pub struct IncidentList {
 impl ::discogen_runtime::object::Object for IncidentList {
     const NAME: &'static str = "IncidentList";
 
-    const FIELDS: &'static [&'static str] = &["monitoredResources", "policyNames"];
+    const FIELDS: &'static [&'static str] = &["policyNames", "monitoredResources"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1413,8 +1413,8 @@ impl ::discogen_runtime::object::Object for IncidentList {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.monitored_resources = map.next_value()?,
-            _ => self.policy_names = map.next_value()?,
+            0 => self.policy_names = map.next_value()?,
+            _ => self.monitored_resources = map.next_value()?,
         }
         Ok(())
     }
@@ -1643,7 +1643,7 @@ pub struct Measure {
 impl ::discogen_runtime::object::Object for Measure {
     const NAME: &'static str = "Measure";
 
-    const FIELDS: &'static [&'static str] = &["aggregationFunction", "column"];
+    const FIELDS: &'static [&'static str] = &["column", "aggregationFunction"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1651,8 +1651,8 @@ impl ::discogen_runtime::object::Object for Measure {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.aggregation_function = map.next_value()?,
-            _ => self.column = map.next_value()?,
+            0 => self.column = map.next_value()?,
+            _ => self.aggregation_function = map.next_value()?,
         }
         Ok(())
     }
@@ -1700,7 +1700,7 @@ impl ::discogen_runtime::object::Object for MetricsScope {
     const NAME: &'static str = "MetricsScope";
 
     const FIELDS: &'static [&'static str] =
-        &["createTime", "monitoredProjects", "name", "updateTime"];
+        &["name", "createTime", "updateTime", "monitoredProjects"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1708,10 +1708,10 @@ impl ::discogen_runtime::object::Object for MetricsScope {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.monitored_projects = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            _ => self.update_time = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.update_time = map.next_value()?,
+            _ => self.monitored_projects = map.next_value()?,
         }
         Ok(())
     }
@@ -1756,7 +1756,7 @@ pub struct MonitoredProject {
 impl ::discogen_runtime::object::Object for MonitoredProject {
     const NAME: &'static str = "MonitoredProject";
 
-    const FIELDS: &'static [&'static str] = &["createTime", "isTombstoned", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "createTime", "isTombstoned"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1764,9 +1764,9 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.is_tombstoned = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            _ => self.is_tombstoned = map.next_value()?,
         }
         Ok(())
     }
@@ -1804,7 +1804,7 @@ pub struct MonitoredResource {
 impl ::discogen_runtime::object::Object for MonitoredResource {
     const NAME: &'static str = "MonitoredResource";
 
-    const FIELDS: &'static [&'static str] = &["labels", "type"];
+    const FIELDS: &'static [&'static str] = &["type", "labels"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1812,8 +1812,8 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.labels = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
+            _ => self.labels = map.next_value()?,
         }
         Ok(())
     }
@@ -1850,7 +1850,7 @@ pub struct MosaicLayout {
 impl ::discogen_runtime::object::Object for MosaicLayout {
     const NAME: &'static str = "MosaicLayout";
 
-    const FIELDS: &'static [&'static str] = &["columns", "tiles"];
+    const FIELDS: &'static [&'static str] = &["tiles", "columns"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1858,8 +1858,8 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.columns = map.next_value()?,
-            _ => self.tiles = map.next_value()?,
+            0 => self.tiles = map.next_value()?,
+            _ => self.columns = map.next_value()?,
         }
         Ok(())
     }
@@ -1900,7 +1900,7 @@ pub struct Operation {
 impl ::discogen_runtime::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &["done", "error", "metadata", "name", "response"];
+    const FIELDS: &'static [&'static str] = &["done", "name", "error", "metadata", "response"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1909,9 +1909,9 @@ impl ::discogen_runtime::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.error = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.name = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.error = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -1951,7 +1951,7 @@ pub struct OperationMetadata {
 impl ::discogen_runtime::object::Object for OperationMetadata {
     const NAME: &'static str = "OperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["createTime", "state", "updateTime"];
+    const FIELDS: &'static [&'static str] = &["state", "createTime", "updateTime"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1959,8 +1959,8 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.state = map.next_value()?,
+            0 => self.state = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
             _ => self.update_time = map.next_value()?,
         }
         Ok(())
@@ -2086,7 +2086,7 @@ pub struct Parameter {
 impl ::discogen_runtime::object::Object for Parameter {
     const NAME: &'static str = "Parameter";
 
-    const FIELDS: &'static [&'static str] = &["doubleValue", "intValue"];
+    const FIELDS: &'static [&'static str] = &["intValue", "doubleValue"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2094,8 +2094,8 @@ impl ::discogen_runtime::object::Object for Parameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.double_value = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.int_value = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.int_value = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.double_value = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -2137,7 +2137,7 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
     const NAME: &'static str = "PickTimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] =
-        &["direction", "interval", "numTimeSeries", "rankingMethod"];
+        &["interval", "direction", "numTimeSeries", "rankingMethod"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2145,8 +2145,8 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.direction = map.next_value()?,
-            1 => self.interval = map.next_value()?,
+            0 => self.interval = map.next_value()?,
+            1 => self.direction = map.next_value()?,
             2 => self.num_time_series = map.next_value()?,
             _ => self.ranking_method = map.next_value()?,
         }
@@ -2189,7 +2189,7 @@ pub struct PieChart {
 impl ::discogen_runtime::object::Object for PieChart {
     const NAME: &'static str = "PieChart";
 
-    const FIELDS: &'static [&'static str] = &["chartType", "dataSets", "showLabels"];
+    const FIELDS: &'static [&'static str] = &["dataSets", "chartType", "showLabels"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2197,8 +2197,8 @@ impl ::discogen_runtime::object::Object for PieChart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.chart_type = map.next_value()?,
-            1 => self.data_sets = map.next_value()?,
+            0 => self.data_sets = map.next_value()?,
+            1 => self.chart_type = map.next_value()?,
             _ => self.show_labels = map.next_value()?,
         }
         Ok(())
@@ -2244,11 +2244,11 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
     const NAME: &'static str = "PieChartDataSet";
 
     const FIELDS: &'static [&'static str] = &[
-        "dimensions",
         "measures",
-        "minAlignmentPeriod",
-        "sliceNameTemplate",
+        "dimensions",
         "timeSeriesQuery",
+        "sliceNameTemplate",
+        "minAlignmentPeriod",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2257,11 +2257,11 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.dimensions = map.next_value()?,
-            1 => self.measures = map.next_value()?,
-            2 => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.measures = map.next_value()?,
+            1 => self.dimensions = map.next_value()?,
+            2 => self.time_series_query = map.next_value()?,
             3 => self.slice_name_template = map.next_value()?,
-            _ => self.time_series_query = map.next_value()?,
+            _ => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -2357,7 +2357,7 @@ pub struct QueryInstantRequest {
 impl ::discogen_runtime::object::Object for QueryInstantRequest {
     const NAME: &'static str = "QueryInstantRequest";
 
-    const FIELDS: &'static [&'static str] = &["query", "time", "timeout"];
+    const FIELDS: &'static [&'static str] = &["time", "query", "timeout"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2365,8 +2365,8 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query = map.next_value()?,
-            1 => self.time = map.next_value()?,
+            0 => self.time = map.next_value()?,
+            1 => self.query = map.next_value()?,
             _ => self.timeout = map.next_value()?,
         }
         Ok(())
@@ -2461,7 +2461,7 @@ pub struct QueryRangeRequest {
 impl ::discogen_runtime::object::Object for QueryRangeRequest {
     const NAME: &'static str = "QueryRangeRequest";
 
-    const FIELDS: &'static [&'static str] = &["end", "query", "start", "step", "timeout"];
+    const FIELDS: &'static [&'static str] = &["end", "step", "query", "start", "timeout"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2470,9 +2470,9 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.end = map.next_value()?,
-            1 => self.query = map.next_value()?,
-            2 => self.start = map.next_value()?,
-            3 => self.step = map.next_value()?,
+            1 => self.step = map.next_value()?,
+            2 => self.query = map.next_value()?,
+            3 => self.start = map.next_value()?,
             _ => self.timeout = map.next_value()?,
         }
         Ok(())
@@ -2559,7 +2559,7 @@ pub struct RatioPart {
 impl ::discogen_runtime::object::Object for RatioPart {
     const NAME: &'static str = "RatioPart";
 
-    const FIELDS: &'static [&'static str] = &["aggregation", "filter"];
+    const FIELDS: &'static [&'static str] = &["filter", "aggregation"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2567,8 +2567,8 @@ impl ::discogen_runtime::object::Object for RatioPart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.aggregation = map.next_value()?,
-            _ => self.filter = map.next_value()?,
+            0 => self.filter = map.next_value()?,
+            _ => self.aggregation = map.next_value()?,
         }
         Ok(())
     }
@@ -2705,13 +2705,13 @@ impl ::discogen_runtime::object::Object for Scorecard {
     const NAME: &'static str = "Scorecard";
 
     const FIELDS: &'static [&'static str] = &[
+        "measures",
         "blankView",
+        "gaugeView",
         "breakdowns",
         "dimensions",
-        "gaugeView",
-        "measures",
-        "sparkChartView",
         "thresholds",
+        "sparkChartView",
         "timeSeriesQuery",
     ];
 
@@ -2721,13 +2721,13 @@ impl ::discogen_runtime::object::Object for Scorecard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.blank_view = map.next_value()?,
-            1 => self.breakdowns = map.next_value()?,
-            2 => self.dimensions = map.next_value()?,
-            3 => self.gauge_view = map.next_value()?,
-            4 => self.measures = map.next_value()?,
-            5 => self.spark_chart_view = map.next_value()?,
-            6 => self.thresholds = map.next_value()?,
+            0 => self.measures = map.next_value()?,
+            1 => self.blank_view = map.next_value()?,
+            2 => self.gauge_view = map.next_value()?,
+            3 => self.breakdowns = map.next_value()?,
+            4 => self.dimensions = map.next_value()?,
+            5 => self.thresholds = map.next_value()?,
+            6 => self.spark_chart_view = map.next_value()?,
             _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
@@ -2771,7 +2771,7 @@ pub struct SectionHeader {
 impl ::discogen_runtime::object::Object for SectionHeader {
     const NAME: &'static str = "SectionHeader";
 
-    const FIELDS: &'static [&'static str] = &["dividerBelow", "subtitle"];
+    const FIELDS: &'static [&'static str] = &["subtitle", "dividerBelow"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2779,8 +2779,8 @@ impl ::discogen_runtime::object::Object for SectionHeader {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.divider_below = map.next_value()?,
-            _ => self.subtitle = map.next_value()?,
+            0 => self.subtitle = map.next_value()?,
+            _ => self.divider_below = map.next_value()?,
         }
         Ok(())
     }
@@ -3005,17 +3005,17 @@ impl ::discogen_runtime::object::Object for SpanFilters {
     const NAME: &'static str = "SpanFilters";
 
     const FIELDS: &'static [&'static str] = &[
-        "apphubServices",
-        "apphubWorkloads",
-        "applicationIds",
-        "attributes",
-        "displayNames",
-        "isRootSpan",
         "kinds",
+        "status",
+        "services",
+        "attributes",
+        "isRootSpan",
         "maxDuration",
         "minDuration",
-        "services",
-        "status",
+        "displayNames",
+        "apphubServices",
+        "applicationIds",
+        "apphubWorkloads",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3024,17 +3024,17 @@ impl ::discogen_runtime::object::Object for SpanFilters {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.apphub_services = map.next_value()?,
-            1 => self.apphub_workloads = map.next_value()?,
-            2 => self.application_ids = map.next_value()?,
+            0 => self.kinds = map.next_value()?,
+            1 => self.status = map.next_value()?,
+            2 => self.services = map.next_value()?,
             3 => self.attributes = map.next_value()?,
-            4 => self.display_names = map.next_value()?,
-            5 => self.is_root_span = map.next_value()?,
-            6 => self.kinds = map.next_value()?,
-            7 => self.max_duration = ::discogen_runtime::object::read_wire(map)?,
-            8 => self.min_duration = ::discogen_runtime::object::read_wire(map)?,
-            9 => self.services = map.next_value()?,
-            _ => self.status = map.next_value()?,
+            4 => self.is_root_span = map.next_value()?,
+            5 => self.max_duration = ::discogen_runtime::object::read_wire(map)?,
+            6 => self.min_duration = ::discogen_runtime::object::read_wire(map)?,
+            7 => self.display_names = map.next_value()?,
+            8 => self.apphub_services = map.next_value()?,
+            9 => self.application_ids = map.next_value()?,
+            _ => self.apphub_workloads = map.next_value()?,
         }
         Ok(())
     }
@@ -3080,7 +3080,7 @@ pub struct SparkChartView {
 impl ::discogen_runtime::object::Object for SparkChartView {
     const NAME: &'static str = "SparkChartView";
 
-    const FIELDS: &'static [&'static str] = &["minAlignmentPeriod", "sparkChartType"];
+    const FIELDS: &'static [&'static str] = &["sparkChartType", "minAlignmentPeriod"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3088,8 +3088,8 @@ impl ::discogen_runtime::object::Object for SparkChartView {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.spark_chart_type = map.next_value()?,
+            0 => self.spark_chart_type = map.next_value()?,
+            _ => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -3268,10 +3268,10 @@ impl ::discogen_runtime::object::Object for TableDataSet {
     const NAME: &'static str = "TableDataSet";
 
     const FIELDS: &'static [&'static str] = &[
-        "minAlignmentPeriod",
-        "tableDisplayOptions",
         "tableTemplate",
         "timeSeriesQuery",
+        "minAlignmentPeriod",
+        "tableDisplayOptions",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3280,10 +3280,10 @@ impl ::discogen_runtime::object::Object for TableDataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.table_display_options = map.next_value()?,
-            2 => self.table_template = map.next_value()?,
-            _ => self.time_series_query = map.next_value()?,
+            0 => self.table_template = map.next_value()?,
+            1 => self.time_series_query = map.next_value()?,
+            2 => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.table_display_options = map.next_value()?,
         }
         Ok(())
     }
@@ -3426,7 +3426,7 @@ pub struct Text {
 impl ::discogen_runtime::object::Object for Text {
     const NAME: &'static str = "Text";
 
-    const FIELDS: &'static [&'static str] = &["content", "format", "style"];
+    const FIELDS: &'static [&'static str] = &["style", "format", "content"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3434,9 +3434,9 @@ impl ::discogen_runtime::object::Object for Text {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content = map.next_value()?,
+            0 => self.style = map.next_value()?,
             1 => self.format = map.next_value()?,
-            _ => self.style = map.next_value()?,
+            _ => self.content = map.next_value()?,
         }
         Ok(())
     }
@@ -3485,13 +3485,13 @@ impl ::discogen_runtime::object::Object for TextStyle {
     const NAME: &'static str = "TextStyle";
 
     const FIELDS: &'static [&'static str] = &[
-        "backgroundColor",
-        "fontSize",
-        "horizontalAlignment",
         "padding",
-        "pointerLocation",
+        "fontSize",
         "textColor",
+        "backgroundColor",
+        "pointerLocation",
         "verticalAlignment",
+        "horizontalAlignment",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3500,13 +3500,13 @@ impl ::discogen_runtime::object::Object for TextStyle {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.background_color = map.next_value()?,
+            0 => self.padding = map.next_value()?,
             1 => self.font_size = map.next_value()?,
-            2 => self.horizontal_alignment = map.next_value()?,
-            3 => self.padding = map.next_value()?,
+            2 => self.text_color = map.next_value()?,
+            3 => self.background_color = map.next_value()?,
             4 => self.pointer_location = map.next_value()?,
-            5 => self.text_color = map.next_value()?,
-            _ => self.vertical_alignment = map.next_value()?,
+            5 => self.vertical_alignment = map.next_value()?,
+            _ => self.horizontal_alignment = map.next_value()?,
         }
         Ok(())
     }
@@ -3554,7 +3554,7 @@ pub struct Threshold {
 impl ::discogen_runtime::object::Object for Threshold {
     const NAME: &'static str = "Threshold";
 
-    const FIELDS: &'static [&'static str] = &["color", "direction", "label", "targetAxis", "value"];
+    const FIELDS: &'static [&'static str] = &["color", "label", "value", "direction", "targetAxis"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3563,10 +3563,10 @@ impl ::discogen_runtime::object::Object for Threshold {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.color = map.next_value()?,
-            1 => self.direction = map.next_value()?,
-            2 => self.label = map.next_value()?,
-            3 => self.target_axis = map.next_value()?,
-            _ => self.value = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.label = map.next_value()?,
+            2 => self.value = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.direction = map.next_value()?,
+            _ => self.target_axis = map.next_value()?,
         }
         Ok(())
     }
@@ -3612,7 +3612,7 @@ pub struct Tile {
 impl ::discogen_runtime::object::Object for Tile {
     const NAME: &'static str = "Tile";
 
-    const FIELDS: &'static [&'static str] = &["height", "widget", "width", "xPos", "yPos"];
+    const FIELDS: &'static [&'static str] = &["xPos", "yPos", "width", "height", "widget"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3620,11 +3620,11 @@ impl ::discogen_runtime::object::Object for Tile {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.height = map.next_value()?,
-            1 => self.widget = map.next_value()?,
+            0 => self.x_pos = map.next_value()?,
+            1 => self.y_pos = map.next_value()?,
             2 => self.width = map.next_value()?,
-            3 => self.x_pos = map.next_value()?,
-            _ => self.y_pos = map.next_value()?,
+            3 => self.height = map.next_value()?,
+            _ => self.widget = map.next_value()?,
         }
         Ok(())
     }
@@ -3719,8 +3719,8 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
     const NAME: &'static str = "TimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] = &[
-        "aggregation",
         "filter",
+        "aggregation",
         "pickTimeSeriesFilter",
         "secondaryAggregation",
         "statisticalTimeSeriesFilter",
@@ -3732,8 +3732,8 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.aggregation = map.next_value()?,
-            1 => self.filter = map.next_value()?,
+            0 => self.filter = map.next_value()?,
+            1 => self.aggregation = map.next_value()?,
             2 => self.pick_time_series_filter = map.next_value()?,
             3 => self.secondary_aggregation = map.next_value()?,
             _ => self.statistical_time_series_filter = map.next_value()?,
@@ -3797,8 +3797,8 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
     const NAME: &'static str = "TimeSeriesFilterRatio";
 
     const FIELDS: &'static [&'static str] = &[
-        "denominator",
         "numerator",
+        "denominator",
         "pickTimeSeriesFilter",
         "secondaryAggregation",
         "statisticalTimeSeriesFilter",
@@ -3810,8 +3810,8 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.denominator = map.next_value()?,
-            1 => self.numerator = map.next_value()?,
+            0 => self.numerator = map.next_value()?,
+            1 => self.denominator = map.next_value()?,
             2 => self.pick_time_series_filter = map.next_value()?,
             3 => self.secondary_aggregation = map.next_value()?,
             _ => self.statistical_time_series_filter = map.next_value()?,
@@ -3879,14 +3879,14 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
     const NAME: &'static str = "TimeSeriesQuery";
 
     const FIELDS: &'static [&'static str] = &[
-        "opsAnalyticsQuery",
-        "outputFullDuration",
-        "prometheusQuery",
-        "timeSeriesFilter",
-        "timeSeriesFilterRatio",
-        "timeSeriesQueryLanguage",
         "traceQuery",
         "unitOverride",
+        "prometheusQuery",
+        "timeSeriesFilter",
+        "opsAnalyticsQuery",
+        "outputFullDuration",
+        "timeSeriesFilterRatio",
+        "timeSeriesQueryLanguage",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3895,14 +3895,14 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ops_analytics_query = map.next_value()?,
-            1 => self.output_full_duration = map.next_value()?,
+            0 => self.trace_query = map.next_value()?,
+            1 => self.unit_override = map.next_value()?,
             2 => self.prometheus_query = map.next_value()?,
             3 => self.time_series_filter = map.next_value()?,
-            4 => self.time_series_filter_ratio = map.next_value()?,
-            5 => self.time_series_query_language = map.next_value()?,
-            6 => self.trace_query = map.next_value()?,
-            _ => self.unit_override = map.next_value()?,
+            4 => self.ops_analytics_query = map.next_value()?,
+            5 => self.output_full_duration = map.next_value()?,
+            6 => self.time_series_filter_ratio = map.next_value()?,
+            _ => self.time_series_query_language = map.next_value()?,
         }
         Ok(())
     }
@@ -3955,7 +3955,7 @@ pub struct TimeSeriesTable {
 impl ::discogen_runtime::object::Object for TimeSeriesTable {
     const NAME: &'static str = "TimeSeriesTable";
 
-    const FIELDS: &'static [&'static str] = &["columnSettings", "dataSets", "metricVisualization"];
+    const FIELDS: &'static [&'static str] = &["dataSets", "columnSettings", "metricVisualization"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3963,8 +3963,8 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.column_settings = map.next_value()?,
-            1 => self.data_sets = map.next_value()?,
+            0 => self.data_sets = map.next_value()?,
+            1 => self.column_settings = map.next_value()?,
             _ => self.metric_visualization = map.next_value()?,
         }
         Ok(())
@@ -4005,7 +4005,7 @@ pub struct TraceQuery {
 impl ::discogen_runtime::object::Object for TraceQuery {
     const NAME: &'static str = "TraceQuery";
 
-    const FIELDS: &'static [&'static str] = &["resourceContainer", "spanDataValue", "spanFilters"];
+    const FIELDS: &'static [&'static str] = &["spanFilters", "spanDataValue", "resourceContainer"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4013,9 +4013,9 @@ impl ::discogen_runtime::object::Object for TraceQuery {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.resource_container = map.next_value()?,
+            0 => self.span_filters = map.next_value()?,
             1 => self.span_data_value = map.next_value()?,
-            _ => self.span_filters = map.next_value()?,
+            _ => self.resource_container = map.next_value()?,
         }
         Ok(())
     }
@@ -4101,7 +4101,7 @@ pub struct TreemapDataSet {
 impl ::discogen_runtime::object::Object for TreemapDataSet {
     const NAME: &'static str = "TreemapDataSet";
 
-    const FIELDS: &'static [&'static str] = &["breakdowns", "measures", "timeSeriesQuery"];
+    const FIELDS: &'static [&'static str] = &["measures", "breakdowns", "timeSeriesQuery"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4109,8 +4109,8 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.breakdowns = map.next_value()?,
-            1 => self.measures = map.next_value()?,
+            0 => self.measures = map.next_value()?,
+            1 => self.breakdowns = map.next_value()?,
             _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
@@ -4160,13 +4160,13 @@ impl ::discogen_runtime::object::Object for Type {
     const NAME: &'static str = "Type";
 
     const FIELDS: &'static [&'static str] = &[
-        "edition",
-        "fields",
         "name",
+        "fields",
         "oneofs",
+        "syntax",
+        "edition",
         "options",
         "sourceContext",
-        "syntax",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4175,13 +4175,13 @@ impl ::discogen_runtime::object::Object for Type {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.edition = map.next_value()?,
+            0 => self.name = map.next_value()?,
             1 => self.fields = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.oneofs = map.next_value()?,
-            4 => self.options = map.next_value()?,
-            5 => self.source_context = map.next_value()?,
-            _ => self.syntax = map.next_value()?,
+            2 => self.oneofs = map.next_value()?,
+            3 => self.syntax = map.next_value()?,
+            4 => self.edition = map.next_value()?,
+            5 => self.options = map.next_value()?,
+            _ => self.source_context = map.next_value()?,
         }
         Ok(())
     }
@@ -4303,25 +4303,25 @@ impl ::discogen_runtime::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
     const FIELDS: &'static [&'static str] = &[
-        "alertChart",
-        "blank",
-        "collapsibleGroup",
-        "errorReportingPanel",
-        "filterControl",
         "id",
-        "incidentList",
-        "logsPanel",
-        "pieChart",
-        "scorecard",
-        "sectionHeader",
-        "singleViewGroup",
         "text",
-        "timeRange",
-        "timeSeriesTable",
+        "blank",
         "title",
         "treemap",
-        "visibilityCondition",
         "xyChart",
+        "pieChart",
+        "logsPanel",
+        "scorecard",
+        "timeRange",
+        "alertChart",
+        "incidentList",
+        "filterControl",
+        "sectionHeader",
+        "singleViewGroup",
+        "timeSeriesTable",
+        "collapsibleGroup",
+        "errorReportingPanel",
+        "visibilityCondition",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4330,25 +4330,25 @@ impl ::discogen_runtime::object::Object for Widget {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.alert_chart = map.next_value()?,
-            1 => self.blank = map.next_value()?,
-            2 => self.collapsible_group = map.next_value()?,
-            3 => self.error_reporting_panel = map.next_value()?,
-            4 => self.filter_control = map.next_value()?,
-            5 => self.id = map.next_value()?,
-            6 => self.incident_list = map.next_value()?,
+            0 => self.id = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            2 => self.blank = map.next_value()?,
+            3 => self.title = map.next_value()?,
+            4 => self.treemap = map.next_value()?,
+            5 => self.xy_chart = map.next_value()?,
+            6 => self.pie_chart = map.next_value()?,
             7 => self.logs_panel = map.next_value()?,
-            8 => self.pie_chart = map.next_value()?,
-            9 => self.scorecard = map.next_value()?,
-            10 => self.section_header = map.next_value()?,
-            11 => self.single_view_group = map.next_value()?,
-            12 => self.text = map.next_value()?,
-            13 => self.time_range = map.next_value()?,
-            14 => self.time_series_table = map.next_value()?,
-            15 => self.title = map.next_value()?,
-            16 => self.treemap = map.next_value()?,
-            17 => self.visibility_condition = map.next_value()?,
-            _ => self.xy_chart = map.next_value()?,
+            8 => self.scorecard = map.next_value()?,
+            9 => self.time_range = map.next_value()?,
+            10 => self.alert_chart = map.next_value()?,
+            11 => self.incident_list = map.next_value()?,
+            12 => self.filter_control = map.next_value()?,
+            13 => self.section_header = map.next_value()?,
+            14 => self.single_view_group = map.next_value()?,
+            15 => self.time_series_table = map.next_value()?,
+            16 => self.collapsible_group = map.next_value()?,
+            17 => self.error_reporting_panel = map.next_value()?,
+            _ => self.visibility_condition = map.next_value()?,
         }
         Ok(())
     }
@@ -4413,13 +4413,13 @@ impl ::discogen_runtime::object::Object for XyChart {
     const NAME: &'static str = "XyChart";
 
     const FIELDS: &'static [&'static str] = &[
-        "chartOptions",
+        "xAxis",
+        "yAxis",
+        "y2Axis",
         "dataSets",
         "thresholds",
+        "chartOptions",
         "timeshiftDuration",
-        "xAxis",
-        "y2Axis",
-        "yAxis",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4428,13 +4428,13 @@ impl ::discogen_runtime::object::Object for XyChart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.chart_options = map.next_value()?,
-            1 => self.data_sets = map.next_value()?,
-            2 => self.thresholds = map.next_value()?,
-            3 => self.timeshift_duration = ::discogen_runtime::object::read_wire(map)?,
-            4 => self.x_axis = map.next_value()?,
-            5 => self.y2_axis = map.next_value()?,
-            _ => self.y_axis = map.next_value()?,
+            0 => self.x_axis = map.next_value()?,
+            1 => self.y_axis = map.next_value()?,
+            2 => self.y2_axis = map.next_value()?,
+            3 => self.data_sets = map.next_value()?,
+            4 => self.thresholds = map.next_value()?,
+            5 => self.chart_options = map.next_value()?,
+            _ => self.timeshift_duration = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }

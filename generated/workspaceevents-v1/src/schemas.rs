@@ -143,7 +143,7 @@ pub struct Operation {
 impl ::discogen_runtime::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &["done", "error", "metadata", "name", "response"];
+    const FIELDS: &'static [&'static str] = &["done", "name", "error", "metadata", "response"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -152,9 +152,9 @@ impl ::discogen_runtime::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.error = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.name = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.error = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -359,24 +359,24 @@ impl ::discogen_runtime::object::Object for Subscription {
     const NAME: &'static str = "Subscription";
 
     const FIELDS: &'static [&'static str] = &[
-        "authority",
-        "createTime",
-        "driveOptions",
-        "etag",
-        "eventTypes",
-        "expireTime",
-        "name",
-        "notificationEndpoint",
-        "payloadOptions",
-        "reconciling",
-        "serviceAccountAuthority",
-        "state",
-        "suspensionReason",
-        "targetResource",
         "ttl",
         "uid",
+        "etag",
+        "name",
+        "state",
+        "authority",
+        "createTime",
+        "eventTypes",
+        "expireTime",
         "updateTime",
+        "reconciling",
+        "driveOptions",
         "userAuthority",
+        "payloadOptions",
+        "targetResource",
+        "suspensionReason",
+        "notificationEndpoint",
+        "serviceAccountAuthority",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -385,24 +385,24 @@ impl ::discogen_runtime::object::Object for Subscription {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.authority = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.drive_options = map.next_value()?,
-            3 => self.etag = map.next_value()?,
-            4 => self.event_types = map.next_value()?,
-            5 => self.expire_time = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            7 => self.notification_endpoint = map.next_value()?,
-            8 => self.payload_options = map.next_value()?,
-            9 => self.reconciling = map.next_value()?,
-            10 => self.service_account_authority = map.next_value()?,
-            11 => self.state = map.next_value()?,
-            12 => self.suspension_reason = map.next_value()?,
-            13 => self.target_resource = map.next_value()?,
-            14 => self.ttl = ::discogen_runtime::object::read_wire(map)?,
-            15 => self.uid = map.next_value()?,
-            16 => self.update_time = map.next_value()?,
-            _ => self.user_authority = map.next_value()?,
+            0 => self.ttl = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.uid = map.next_value()?,
+            2 => self.etag = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.state = map.next_value()?,
+            5 => self.authority = map.next_value()?,
+            6 => self.create_time = map.next_value()?,
+            7 => self.event_types = map.next_value()?,
+            8 => self.expire_time = map.next_value()?,
+            9 => self.update_time = map.next_value()?,
+            10 => self.reconciling = map.next_value()?,
+            11 => self.drive_options = map.next_value()?,
+            12 => self.user_authority = map.next_value()?,
+            13 => self.payload_options = map.next_value()?,
+            14 => self.target_resource = map.next_value()?,
+            15 => self.suspension_reason = map.next_value()?,
+            16 => self.notification_endpoint = map.next_value()?,
+            _ => self.service_account_authority = map.next_value()?,
         }
         Ok(())
     }

@@ -158,7 +158,8 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let result = quote!(::std::result::Result);
     let ok = scope.ok_variant();
     let mut by_key: Vec<&Field> = s.fields.iter().collect();
-    by_key.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    // The runtime's lookup order: by length, then bytes.
+    by_key.sort_by_key(|f| (f.wire_name.len(), f.wire_name.as_bytes()));
     let keys = by_key.iter().map(|f| &f.wire_name);
     let count = by_key.len();
     let arms = by_key.iter().enumerate().map(|(i, field)| {

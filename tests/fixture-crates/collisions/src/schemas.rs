@@ -112,19 +112,19 @@ impl ::discogen_runtime::object::Object for Collide {
 
     const FIELDS: &'static [&'static str] = &[
         "$ref",
-        "$schema",
-        "1stField",
         "@type",
-        "ALLCAPS",
         "FooBar",
+        "fooBar",
+        "$schema",
+        "ALLCAPS",
+        "foo_bar",
+        "1stField",
         "HTTPSUrl",
         "_private",
-        "dotted.name",
-        "fooBar",
-        "foo_bar",
         "httpsUrl",
         "kebab-case",
         "kebab_case",
+        "dotted.name",
         "x-goog-field",
     ];
 
@@ -135,19 +135,19 @@ impl ::discogen_runtime::object::Object for Collide {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.r#ref = map.next_value()?,
-            1 => self.schema = map.next_value()?,
-            2 => self.n1st_field = map.next_value()?,
-            3 => self.r#type = map.next_value()?,
-            4 => self.allcaps = map.next_value()?,
-            5 => self.foo_bar = map.next_value()?,
-            6 => self.https_url = map.next_value()?,
-            7 => self.private = map.next_value()?,
-            8 => self.dotted_name = map.next_value()?,
-            9 => self.foo_bar_2 = map.next_value()?,
-            10 => self.foo_bar_3 = map.next_value()?,
-            11 => self.https_url_2 = map.next_value()?,
-            12 => self.kebab_case = map.next_value()?,
-            13 => self.kebab_case_2 = map.next_value()?,
+            1 => self.r#type = map.next_value()?,
+            2 => self.foo_bar = map.next_value()?,
+            3 => self.foo_bar_2 = map.next_value()?,
+            4 => self.schema = map.next_value()?,
+            5 => self.allcaps = map.next_value()?,
+            6 => self.foo_bar_3 = map.next_value()?,
+            7 => self.n1st_field = map.next_value()?,
+            8 => self.https_url = map.next_value()?,
+            9 => self.private = map.next_value()?,
+            10 => self.https_url_2 = map.next_value()?,
+            11 => self.kebab_case = map.next_value()?,
+            12 => self.kebab_case_2 = map.next_value()?,
+            13 => self.dotted_name = map.next_value()?,
             _ => self.x_goog_field = map.next_value()?,
         }
         ::std::result::Result::Ok(())
@@ -403,7 +403,7 @@ pub struct ListRequestsResponse {
 impl ::discogen_runtime::object::Object for ListRequestsResponse {
     const NAME: &'static str = "ListRequestsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "requests"];
+    const FIELDS: &'static [&'static str] = &["requests", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -411,8 +411,8 @@ impl ::discogen_runtime::object::Object for ListRequestsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.requests = map.next_value()?,
+            0 => self.requests = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         ::std::result::Result::Ok(())
     }
@@ -703,26 +703,26 @@ impl ::discogen_runtime::object::Object for Uses {
     const NAME: &'static str = "Uses";
 
     const FIELDS: &'static [&'static str] = &[
-        "Foo_Bar",
         "box",
-        "client",
-        "default",
-        "deserialize",
+        "map",
+        "vec",
+        "list",
         "error",
+        "value",
+        "client",
         "fooBar",
+        "option",
+        "result",
+        "string",
+        "Foo_Bar",
+        "default",
         "foo_bar",
         "hashMap",
-        "list",
-        "map",
-        "option",
-        "optionalString",
         "request",
         "response",
-        "result",
         "serialize",
-        "string",
-        "value",
-        "vec",
+        "deserialize",
+        "optionalString",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -731,26 +731,26 @@ impl ::discogen_runtime::object::Object for Uses {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.foo_bar = map.next_value()?,
-            1 => self.r#box = map.next_value()?,
-            2 => self.client = map.next_value()?,
-            3 => self.default = map.next_value()?,
-            4 => self.deserialize = map.next_value()?,
-            5 => self.error = map.next_value()?,
-            6 => self.foo_bar_2 = map.next_value()?,
-            7 => self.foo_bar_3 = map.next_value()?,
-            8 => self.hash_map = map.next_value()?,
-            9 => self.list = map.next_value()?,
-            10 => self.map = map.next_value()?,
-            11 => self.option = map.next_value()?,
-            12 => self.optional_string = map.next_value()?,
-            13 => self.request = map.next_value()?,
-            14 => self.response = map.next_value()?,
-            15 => self.result = map.next_value()?,
-            16 => self.serialize = map.next_value()?,
-            17 => self.string = map.next_value()?,
-            18 => self.value = map.next_value()?,
-            _ => self.vec = map.next_value()?,
+            0 => self.r#box = map.next_value()?,
+            1 => self.map = map.next_value()?,
+            2 => self.vec = map.next_value()?,
+            3 => self.list = map.next_value()?,
+            4 => self.error = map.next_value()?,
+            5 => self.value = map.next_value()?,
+            6 => self.client = map.next_value()?,
+            7 => self.foo_bar_2 = map.next_value()?,
+            8 => self.option = map.next_value()?,
+            9 => self.result = map.next_value()?,
+            10 => self.string = map.next_value()?,
+            11 => self.foo_bar = map.next_value()?,
+            12 => self.default = map.next_value()?,
+            13 => self.foo_bar_3 = map.next_value()?,
+            14 => self.hash_map = map.next_value()?,
+            15 => self.request = map.next_value()?,
+            16 => self.response = map.next_value()?,
+            17 => self.serialize = map.next_value()?,
+            18 => self.deserialize = map.next_value()?,
+            _ => self.optional_string = map.next_value()?,
         }
         ::std::result::Result::Ok(())
     }

@@ -141,7 +141,7 @@ pub struct Expr {
 impl ::discogen_runtime::object::Object for Expr {
     const NAME: &'static str = "Expr";
 
-    const FIELDS: &'static [&'static str] = &["args", "named", "not", "op"];
+    const FIELDS: &'static [&'static str] = &["op", "not", "args", "named"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -149,10 +149,10 @@ impl ::discogen_runtime::object::Object for Expr {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.args = map.next_value()?,
-            1 => self.named = map.next_value()?,
-            2 => self.not = map.next_value()?,
-            _ => self.op = map.next_value()?,
+            0 => self.op = map.next_value()?,
+            1 => self.not = map.next_value()?,
+            2 => self.args = map.next_value()?,
+            _ => self.named = map.next_value()?,
         }
         Ok(())
     }
@@ -186,7 +186,7 @@ pub struct Graph {
 impl ::discogen_runtime::object::Object for Graph {
     const NAME: &'static str = "Graph";
 
-    const FIELDS: &'static [&'static str] = &["edges", "id"];
+    const FIELDS: &'static [&'static str] = &["id", "edges"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -194,8 +194,8 @@ impl ::discogen_runtime::object::Object for Graph {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.edges = map.next_value()?,
-            _ => self.id = map.next_value()?,
+            0 => self.id = map.next_value()?,
+            _ => self.edges = map.next_value()?,
         }
         Ok(())
     }
@@ -276,7 +276,7 @@ pub struct Root {
 impl ::discogen_runtime::object::Object for Root {
     const NAME: &'static str = "Root";
 
-    const FIELDS: &'static [&'static str] = &["expr", "graph", "node", "pair", "tree", "x"];
+    const FIELDS: &'static [&'static str] = &["x", "expr", "node", "pair", "tree", "graph"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -284,12 +284,12 @@ impl ::discogen_runtime::object::Object for Root {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.expr = map.next_value()?,
-            1 => self.graph = map.next_value()?,
+            0 => self.x = map.next_value()?,
+            1 => self.expr = map.next_value()?,
             2 => self.node = map.next_value()?,
             3 => self.pair = map.next_value()?,
             4 => self.tree = map.next_value()?,
-            _ => self.x = map.next_value()?,
+            _ => self.graph = map.next_value()?,
         }
         Ok(())
     }
@@ -325,7 +325,7 @@ pub struct Tree {
 impl ::discogen_runtime::object::Object for Tree {
     const NAME: &'static str = "Tree";
 
-    const FIELDS: &'static [&'static str] = &["children", "value"];
+    const FIELDS: &'static [&'static str] = &["value", "children"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -333,8 +333,8 @@ impl ::discogen_runtime::object::Object for Tree {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.children = map.next_value()?,
-            _ => self.value = map.next_value()?,
+            0 => self.value = map.next_value()?,
+            _ => self.children = map.next_value()?,
         }
         Ok(())
     }
@@ -366,7 +366,7 @@ pub struct X {
 impl ::discogen_runtime::object::Object for X {
     const NAME: &'static str = "X";
 
-    const FIELDS: &'static [&'static str] = &["name", "y"];
+    const FIELDS: &'static [&'static str] = &["y", "name"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -374,8 +374,8 @@ impl ::discogen_runtime::object::Object for X {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.y = map.next_value()?,
+            0 => self.y = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -407,7 +407,7 @@ pub struct Y {
 impl ::discogen_runtime::object::Object for Y {
     const NAME: &'static str = "Y";
 
-    const FIELDS: &'static [&'static str] = &["name", "z"];
+    const FIELDS: &'static [&'static str] = &["z", "name"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -415,8 +415,8 @@ impl ::discogen_runtime::object::Object for Y {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.z = map.next_value()?,
+            0 => self.z = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -448,7 +448,7 @@ pub struct Z {
 impl ::discogen_runtime::object::Object for Z {
     const NAME: &'static str = "Z";
 
-    const FIELDS: &'static [&'static str] = &["name", "x"];
+    const FIELDS: &'static [&'static str] = &["x", "name"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -456,8 +456,8 @@ impl ::discogen_runtime::object::Object for Z {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.x = map.next_value()?,
+            0 => self.x = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }

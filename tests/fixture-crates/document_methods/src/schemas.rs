@@ -52,7 +52,7 @@ pub struct Tokeninfo {
 impl ::discogen_runtime::object::Object for Tokeninfo {
     const NAME: &'static str = "Tokeninfo";
 
-    const FIELDS: &'static [&'static str] = &["audience", "expires_in", "scope", "verified_email"];
+    const FIELDS: &'static [&'static str] = &["scope", "audience", "expires_in", "verified_email"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -60,9 +60,9 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audience = map.next_value()?,
-            1 => self.expires_in = map.next_value()?,
-            2 => self.scope = map.next_value()?,
+            0 => self.scope = map.next_value()?,
+            1 => self.audience = map.next_value()?,
+            2 => self.expires_in = map.next_value()?,
             _ => self.verified_email = map.next_value()?,
         }
         Ok(())

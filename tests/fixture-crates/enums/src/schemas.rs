@@ -51,7 +51,7 @@ pub struct ListVideosResponse {
 impl ::discogen_runtime::object::Object for ListVideosResponse {
     const NAME: &'static str = "ListVideosResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "videos"];
+    const FIELDS: &'static [&'static str] = &["videos", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,8 +59,8 @@ impl ::discogen_runtime::object::Object for ListVideosResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.videos = map.next_value()?,
+            0 => self.videos = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -119,17 +119,17 @@ impl ::discogen_runtime::object::Object for Video {
     const NAME: &'static str = "Video";
 
     const FIELDS: &'static [&'static str] = &[
-        "casing",
-        "color",
         "ean",
+        "tags",
+        "color",
+        "state",
+        "casing",
         "labels",
-        "optional",
-        "prelude",
         "region",
+        "prelude",
+        "optional",
         "resolution",
         "shortDeprecated",
-        "state",
-        "tags",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -138,17 +138,17 @@ impl ::discogen_runtime::object::Object for Video {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.casing = map.next_value()?,
-            1 => self.color = map.next_value()?,
-            2 => self.ean = map.next_value()?,
-            3 => self.labels = map.next_value()?,
-            4 => self.optional = map.next_value()?,
-            5 => self.prelude = map.next_value()?,
+            0 => self.ean = map.next_value()?,
+            1 => self.tags = map.next_value()?,
+            2 => self.color = map.next_value()?,
+            3 => self.state = map.next_value()?,
+            4 => self.casing = map.next_value()?,
+            5 => self.labels = map.next_value()?,
             6 => self.region = map.next_value()?,
-            7 => self.resolution = map.next_value()?,
-            8 => self.short_deprecated = map.next_value()?,
-            9 => self.state = map.next_value()?,
-            _ => self.tags = map.next_value()?,
+            7 => self.prelude = map.next_value()?,
+            8 => self.optional = map.next_value()?,
+            9 => self.resolution = map.next_value()?,
+            _ => self.short_deprecated = map.next_value()?,
         }
         Ok(())
     }

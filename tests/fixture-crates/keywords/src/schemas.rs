@@ -12,7 +12,7 @@ pub struct MatchThingsResponse {
 impl ::discogen_runtime::object::Object for MatchThingsResponse {
     const NAME: &'static str = "MatchThingsResponse";
 
-    const FIELDS: &'static [&'static str] = &["match", "type"];
+    const FIELDS: &'static [&'static str] = &["type", "match"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -20,8 +20,8 @@ impl ::discogen_runtime::object::Object for MatchThingsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#match = map.next_value()?,
-            _ => self.r#type = map.next_value()?,
+            0 => self.r#type = map.next_value()?,
+            _ => self.r#match = map.next_value()?,
         }
         Ok(())
     }
@@ -131,9 +131,9 @@ impl ::discogen_runtime::object::Object for Reserved {
     const NAME: &'static str = "Reserved";
 
     const FIELDS: &'static [&'static str] = &[
-        "Self", "abstract", "async", "continue", "crate", "dyn", "enum", "final", "fn", "gen",
-        "impl", "loop", "match", "move", "override", "ref", "self", "static", "super", "try",
-        "type", "use", "where", "yield",
+        "fn", "dyn", "gen", "ref", "try", "use", "Self", "enum", "impl", "loop", "move", "self",
+        "type", "async", "crate", "final", "match", "super", "where", "yield", "static",
+        "abstract", "continue", "override",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -142,30 +142,30 @@ impl ::discogen_runtime::object::Object for Reserved {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.self_ = map.next_value()?,
-            1 => self.r#abstract = map.next_value()?,
-            2 => self.r#async = map.next_value()?,
-            3 => self.r#continue = map.next_value()?,
-            4 => self.crate_ = map.next_value()?,
-            5 => self.r#dyn = map.next_value()?,
-            6 => self.r#enum = map.next_value()?,
-            7 => self.r#final = map.next_value()?,
-            8 => self.r#fn = map.next_value()?,
-            9 => self.r#gen = map.next_value()?,
-            10 => self.r#impl = map.next_value()?,
-            11 => self.r#loop = map.next_value()?,
-            12 => self.r#match = map.next_value()?,
-            13 => self.r#move = map.next_value()?,
-            14 => self.r#override = map.next_value()?,
-            15 => self.r#ref = map.next_value()?,
-            16 => self.self_2 = map.next_value()?,
-            17 => self.r#static = map.next_value()?,
-            18 => self.super_ = map.next_value()?,
-            19 => self.r#try = map.next_value()?,
-            20 => self.r#type = map.next_value()?,
-            21 => self.r#use = map.next_value()?,
-            22 => self.r#where = map.next_value()?,
-            _ => self.r#yield = map.next_value()?,
+            0 => self.r#fn = map.next_value()?,
+            1 => self.r#dyn = map.next_value()?,
+            2 => self.r#gen = map.next_value()?,
+            3 => self.r#ref = map.next_value()?,
+            4 => self.r#try = map.next_value()?,
+            5 => self.r#use = map.next_value()?,
+            6 => self.self_ = map.next_value()?,
+            7 => self.r#enum = map.next_value()?,
+            8 => self.r#impl = map.next_value()?,
+            9 => self.r#loop = map.next_value()?,
+            10 => self.r#move = map.next_value()?,
+            11 => self.self_2 = map.next_value()?,
+            12 => self.r#type = map.next_value()?,
+            13 => self.r#async = map.next_value()?,
+            14 => self.crate_ = map.next_value()?,
+            15 => self.r#final = map.next_value()?,
+            16 => self.r#match = map.next_value()?,
+            17 => self.super_ = map.next_value()?,
+            18 => self.r#where = map.next_value()?,
+            19 => self.r#yield = map.next_value()?,
+            20 => self.r#static = map.next_value()?,
+            21 => self.r#abstract = map.next_value()?,
+            22 => self.r#continue = map.next_value()?,
+            _ => self.r#override = map.next_value()?,
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ pub struct User {
 impl ::discogen_runtime::object::Object for User {
     const NAME: &'static str = "User";
 
-    const FIELDS: &'static [&'static str] = &["id", "primaryEmail", "quotaBytes"];
+    const FIELDS: &'static [&'static str] = &["id", "quotaBytes", "primaryEmail"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23,8 +23,8 @@ impl ::discogen_runtime::object::Object for User {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.id = map.next_value()?,
-            1 => self.primary_email = map.next_value()?,
-            _ => self.quota_bytes = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.quota_bytes = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.primary_email = map.next_value()?,
         }
         Ok(())
     }

@@ -138,21 +138,21 @@ impl ::discogen_runtime::object::Object for Maps {
     const NAME: &'static str = "Maps";
 
     const FIELDS: &'static [&'static str] = &[
-        "attributes",
-        "counts",
         "cube",
-        "entries",
+        "rows",
+        "sizes",
+        "counts",
         "extras",
-        "formats",
         "groups",
         "hybrid",
-        "idLists",
         "labels",
         "matrix",
         "nested",
         "ratios",
-        "rows",
-        "sizes",
+        "entries",
+        "formats",
+        "idLists",
+        "attributes",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -161,21 +161,21 @@ impl ::discogen_runtime::object::Object for Maps {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.attributes = map.next_value()?,
-            1 => self.counts = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.cube = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.entries = map.next_value()?,
+            0 => self.cube = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.rows = map.next_value()?,
+            2 => self.sizes = map.next_value()?,
+            3 => self.counts = ::discogen_runtime::object::read_wire(map)?,
             4 => self.extras = map.next_value()?,
-            5 => self.formats = map.next_value()?,
-            6 => self.groups = map.next_value()?,
-            7 => self.hybrid = map.next_value()?,
-            8 => self.id_lists = ::discogen_runtime::object::read_wire(map)?,
-            9 => self.labels = map.next_value()?,
-            10 => self.matrix = ::discogen_runtime::object::read_wire(map)?,
-            11 => self.nested = map.next_value()?,
-            12 => self.ratios = ::discogen_runtime::object::read_wire(map)?,
-            13 => self.rows = map.next_value()?,
-            _ => self.sizes = map.next_value()?,
+            5 => self.groups = map.next_value()?,
+            6 => self.hybrid = map.next_value()?,
+            7 => self.labels = map.next_value()?,
+            8 => self.matrix = ::discogen_runtime::object::read_wire(map)?,
+            9 => self.nested = map.next_value()?,
+            10 => self.ratios = ::discogen_runtime::object::read_wire(map)?,
+            11 => self.entries = map.next_value()?,
+            12 => self.formats = map.next_value()?,
+            13 => self.id_lists = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.attributes = map.next_value()?,
         }
         Ok(())
     }

@@ -63,14 +63,14 @@ impl ::discogen_runtime::object::Object for Object {
     const NAME: &'static str = "Object";
 
     const FIELDS: &'static [&'static str] = &[
-        "bucket",
-        "contentType",
-        "generation",
-        "md5Hash",
-        "mediaLink",
-        "metadata",
         "name",
         "size",
+        "bucket",
+        "md5Hash",
+        "metadata",
+        "mediaLink",
+        "generation",
+        "contentType",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -79,14 +79,14 @@ impl ::discogen_runtime::object::Object for Object {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.bucket = map.next_value()?,
-            1 => self.content_type = map.next_value()?,
-            2 => self.generation = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.name = map.next_value()?,
+            1 => self.size = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.bucket = map.next_value()?,
             3 => self.md5_hash = map.next_value()?,
-            4 => self.media_link = map.next_value()?,
-            5 => self.metadata = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            _ => self.size = ::discogen_runtime::object::read_wire(map)?,
+            4 => self.metadata = map.next_value()?,
+            5 => self.media_link = map.next_value()?,
+            6 => self.generation = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.content_type = map.next_value()?,
         }
         Ok(())
     }

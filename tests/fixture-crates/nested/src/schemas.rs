@@ -14,7 +14,7 @@ pub struct FooBar {
 impl ::discogen_runtime::object::Object for FooBar {
     const NAME: &'static str = "Foo.Bar";
 
-    const FIELDS: &'static [&'static str] = &["day", "month", "year"];
+    const FIELDS: &'static [&'static str] = &["day", "year", "month"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23,8 +23,8 @@ impl ::discogen_runtime::object::Object for FooBar {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.day = map.next_value()?,
-            1 => self.month = map.next_value()?,
-            _ => self.year = map.next_value()?,
+            1 => self.year = map.next_value()?,
+            _ => self.month = map.next_value()?,
         }
         Ok(())
     }
@@ -103,15 +103,15 @@ impl ::discogen_runtime::object::Object for Outer {
     const NAME: &'static str = "Outer";
 
     const FIELDS: &'static [&'static str] = &[
-        "byName",
         "date",
-        "detections",
-        "fooBar",
+        "name",
         "inner",
         "items",
-        "name",
         "names",
+        "byName",
+        "fooBar",
         "realInner",
+        "detections",
     ];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
@@ -120,15 +120,15 @@ impl ::discogen_runtime::object::Object for Outer {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.by_name = map.next_value()?,
-            1 => self.date = map.next_value()?,
-            2 => self.detections = map.next_value()?,
-            3 => self.foo_bar = map.next_value()?,
-            4 => self.inner = map.next_value()?,
-            5 => self.items = map.next_value()?,
-            6 => self.name = map.next_value()?,
-            7 => self.names = map.next_value()?,
-            _ => self.real_inner = map.next_value()?,
+            0 => self.date = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.inner = map.next_value()?,
+            3 => self.items = map.next_value()?,
+            4 => self.names = map.next_value()?,
+            5 => self.by_name = map.next_value()?,
+            6 => self.foo_bar = map.next_value()?,
+            7 => self.real_inner = map.next_value()?,
+            _ => self.detections = map.next_value()?,
         }
         Ok(())
     }
@@ -255,7 +255,7 @@ pub struct Detections2 {
 impl ::discogen_runtime::object::Object for Detections2 {
     const NAME: &'static str = "Detections2";
 
-    const FIELDS: &'static [&'static str] = &["confidence", "language"];
+    const FIELDS: &'static [&'static str] = &["language", "confidence"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -263,8 +263,8 @@ impl ::discogen_runtime::object::Object for Detections2 {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.language = map.next_value()?,
+            0 => self.language = map.next_value()?,
+            _ => self.confidence = ::discogen_runtime::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -290,7 +290,7 @@ pub struct OuterByName {
 impl ::discogen_runtime::object::Object for OuterByName {
     const NAME: &'static str = "OuterByName";
 
-    const FIELDS: &'static [&'static str] = &["count", "tags"];
+    const FIELDS: &'static [&'static str] = &["tags", "count"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -298,8 +298,8 @@ impl ::discogen_runtime::object::Object for OuterByName {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.count = map.next_value()?,
-            _ => self.tags = map.next_value()?,
+            0 => self.tags = map.next_value()?,
+            _ => self.count = map.next_value()?,
         }
         Ok(())
     }
@@ -327,7 +327,7 @@ pub struct OuterInner2 {
 impl ::discogen_runtime::object::Object for OuterInner2 {
     const NAME: &'static str = "OuterInner2";
 
-    const FIELDS: &'static [&'static str] = &["deeper", "id"];
+    const FIELDS: &'static [&'static str] = &["id", "deeper"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -335,8 +335,8 @@ impl ::discogen_runtime::object::Object for OuterInner2 {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.deeper = map.next_value()?,
-            _ => self.id = map.next_value()?,
+            0 => self.id = map.next_value()?,
+            _ => self.deeper = map.next_value()?,
         }
         Ok(())
     }
@@ -364,7 +364,7 @@ pub struct OuterInner2Deeper {
 impl ::discogen_runtime::object::Object for OuterInner2Deeper {
     const NAME: &'static str = "OuterInner2Deeper";
 
-    const FIELDS: &'static [&'static str] = &["deepest", "label"];
+    const FIELDS: &'static [&'static str] = &["label", "deepest"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -372,8 +372,8 @@ impl ::discogen_runtime::object::Object for OuterInner2Deeper {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.deepest = map.next_value()?,
-            _ => self.label = map.next_value()?,
+            0 => self.label = map.next_value()?,
+            _ => self.deepest = map.next_value()?,
         }
         Ok(())
     }

@@ -78,7 +78,7 @@ pub struct ListOperationsResponse {
 impl ::discogen_runtime::object::Object for ListOperationsResponse {
     const NAME: &'static str = "ListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "operations", "unreachable"];
+    const FIELDS: &'static [&'static str] = &["operations", "unreachable", "nextPageToken"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -86,9 +86,9 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            1 => self.operations = map.next_value()?,
-            _ => self.unreachable = map.next_value()?,
+            0 => self.operations = map.next_value()?,
+            1 => self.unreachable = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -139,7 +139,7 @@ pub struct Operation {
 impl ::discogen_runtime::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &["done", "error", "metadata", "name", "response"];
+    const FIELDS: &'static [&'static str] = &["done", "name", "error", "metadata", "response"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -148,9 +148,9 @@ impl ::discogen_runtime::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.error = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.name = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.error = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -235,7 +235,7 @@ pub struct Widget {
 impl ::discogen_runtime::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
-    const FIELDS: &'static [&'static str] = &["createTime", "displayName", "name"];
+    const FIELDS: &'static [&'static str] = &["name", "createTime", "displayName"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -243,9 +243,9 @@ impl ::discogen_runtime::object::Object for Widget {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            _ => self.display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -277,7 +277,7 @@ pub struct WidgetMetadata {
 impl ::discogen_runtime::object::Object for WidgetMetadata {
     const NAME: &'static str = "WidgetMetadata";
 
-    const FIELDS: &'static [&'static str] = &["progressPercent", "startTime"];
+    const FIELDS: &'static [&'static str] = &["startTime", "progressPercent"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -285,8 +285,8 @@ impl ::discogen_runtime::object::Object for WidgetMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.progress_percent = map.next_value()?,
-            _ => self.start_time = map.next_value()?,
+            0 => self.start_time = map.next_value()?,
+            _ => self.progress_percent = map.next_value()?,
         }
         Ok(())
     }

@@ -120,7 +120,7 @@ pub struct Item {
 impl ::discogen_runtime::object::Object for Item {
     const NAME: &'static str = "Item";
 
-    const FIELDS: &'static [&'static str] = &["etag", "id", "name", "tags"];
+    const FIELDS: &'static [&'static str] = &["id", "etag", "name", "tags"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -128,8 +128,8 @@ impl ::discogen_runtime::object::Object for Item {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.etag = map.next_value()?,
-            1 => self.id = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.id = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.etag = map.next_value()?,
             2 => self.name = map.next_value()?,
             _ => self.tags = map.next_value()?,
         }
@@ -292,7 +292,7 @@ pub struct SearchJobsRequest {
 impl ::discogen_runtime::object::Object for SearchJobsRequest {
     const NAME: &'static str = "SearchJobsRequest";
 
-    const FIELDS: &'static [&'static str] = &["pageSize", "query"];
+    const FIELDS: &'static [&'static str] = &["query", "pageSize"];
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -300,8 +300,8 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.page_size = map.next_value()?,
-            _ => self.query = map.next_value()?,
+            0 => self.query = map.next_value()?,
+            _ => self.page_size = map.next_value()?,
         }
         Ok(())
     }
