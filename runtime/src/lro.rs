@@ -79,10 +79,14 @@ pub trait OperationsApi: Clone + Send + Sync + 'static {
 }
 
 /// A message type that can be the payload of an `Any` (named by its `@type`
-/// URL). Generated crates implement it for every schema struct.
+/// URL). Every generated schema struct is one, through its [`Object`](crate::object::Object) impl.
 pub trait Message: DeserializeOwned {
     /// The Discovery schema id, e.g. `"GoogleCloudDialogflowV2ExportAgentResponse"`.
     const SCHEMA_ID: &'static str;
+}
+
+impl<T: crate::object::Object + DeserializeOwned> Message for T {
+    const SCHEMA_ID: &'static str = T::NAME;
 }
 
 /// `google.rpc.Code`, the canonical error codes of Google APIs.

@@ -20,7 +20,8 @@ use crate::wire::{self, Wire};
 
 /// A generated schema struct: a JSON object with known keys.
 pub trait Object: Default {
-    /// The schema's name, for error messages.
+    /// The Discovery schema id (for a struct nested in a schema, its Rust name): for error messages, and
+    /// the [`Message::SCHEMA_ID`](crate::lro::Message::SCHEMA_ID) that `@type` checks compare.
     const NAME: &'static str;
     /// The JSON keys of the fields, sorted by length, then bytes (so that most comparisons of a lookup are
     /// one of lengths); [`Object::read_field`] takes an index into it.

@@ -88,10 +88,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
 }
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Agent);
 
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Agent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Agent";
-}
-
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedback {
@@ -171,11 +167,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentAssistantFeedback);
 
 #[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentAssistantFeedback {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedback";
-}
-
-#[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {}
 
@@ -207,14 +198,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "answer_records")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback);
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback";
-}
 
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -260,14 +243,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback";
-}
-
-#[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
     pub answer_copied: Option<bool>,
@@ -309,14 +284,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback
 );
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback";
-}
 
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -366,14 +333,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback
 );
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback";
-}
 
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -452,11 +411,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
 #[cfg(feature = "answer_records")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentAssistantRecord);
 
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentAssistantRecord {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentAssistantRecord";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentCoachingContext {
@@ -505,11 +459,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentCoachingContext);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingContext";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -603,17 +552,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingInstruction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstruction";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
     /// Output only: set by the server.
@@ -670,20 +608,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult
 );
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -751,20 +675,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
 );
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -845,17 +755,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestion";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     pub agent_action: Option<String>,
@@ -927,20 +826,6 @@ impl ::discogen_runtime::object::Object
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     /// Output only: set by the server.
@@ -996,20 +881,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult
 );
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -1094,20 +965,6 @@ impl ::discogen_runtime::object::Object
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     /// Output only: set by the server.
@@ -1176,19 +1033,6 @@ impl ::discogen_runtime::object::Object
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     /// Output only: set by the server.
@@ -1234,17 +1078,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentCoachingSuggestionSources);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSources";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1316,11 +1149,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnalyzeConten
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnalyzeContentRequest);
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnalyzeContentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnalyzeContentRequest";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AnalyzeContentResponse {
     pub automated_agent_reply: Option<GoogleCloudDialogflowV2AutomatedAgentReply>,
@@ -1389,11 +1217,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnalyzeConten
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnalyzeContentResponse);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnalyzeContentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnalyzeContentResponse";
-}
-
 #[cfg(any(
     feature = "conversations",
     feature = "suggestions",
@@ -1446,15 +1269,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnnotatedMess
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnnotatedMessagePart);
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnnotatedMessagePart {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
-}
 
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1518,11 +1332,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedbac
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnswerFeedback);
 
 #[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnswerFeedback {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnswerFeedback";
-}
-
-#[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AnswerRecord {
     /// Output only: set by the server.
@@ -1567,11 +1376,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord 
 
 #[cfg(feature = "answer_records")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnswerRecord);
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AnswerRecord {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AnswerRecord";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -1642,15 +1446,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ArticleAnswer);
 
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ArticleAnswer {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ArticleAnswer";
-}
-
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
@@ -1685,11 +1480,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleSugges
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ArticleSuggestionModelMetadata);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ArticleSuggestionModelMetadata";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1730,11 +1520,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AssistQueryPa
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AssistQueryParameters);
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AssistQueryParameters {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AssistQueryParameters";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2AudioInput {
     pub audio: Option<::discogen_runtime::Bytes>,
@@ -1771,11 +1556,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AudioInput {
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AudioInput);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AudioInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AudioInput";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -1826,15 +1606,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
     feature = "suggestions"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AutomatedAgentConfig);
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AutomatedAgentConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AutomatedAgentConfig";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1922,11 +1693,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AutomatedAgentReply);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2AutomatedAgentReply {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2AutomatedAgentReply";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
@@ -1964,11 +1730,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchCreateEn
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchCreateEntitiesRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchCreateEntitiesRequest";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2009,11 +1770,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchDeleteEn
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchDeleteEntitiesRequest);
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntitiesRequest";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     pub entity_type_names: Option<Vec<String>>,
@@ -2048,11 +1804,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchDeleteEn
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest);
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
@@ -2085,11 +1836,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchDeleteIn
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchDeleteIntentsRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchDeleteIntentsRequest";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2131,11 +1877,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEn
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateEntitiesRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntitiesRequest";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2190,11 +1931,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEn
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest);
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
@@ -2228,11 +1964,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateEn
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2287,11 +2018,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateIn
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateIntentsRequest);
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
@@ -2325,11 +2051,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2BatchUpdateIn
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateIntentsResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsResponse";
-}
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2383,11 +2104,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CesAppSpec);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CesAppSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CesAppSpec";
-}
 
 #[cfg(any(
     feature = "companion_agents",
@@ -2458,15 +2174,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CesToolSpec);
 
-#[cfg(any(
-    feature = "companion_agents",
-    feature = "generators",
-    feature = "stateless_suggestion"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CesToolSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CesToolSpec";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
@@ -2528,14 +2235,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata
 );
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata";
-}
-
 #[cfg(feature = "conversation_profiles")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
@@ -2581,13 +2280,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "conversation_profiles")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest);
-
-#[cfg(feature = "conversation_profiles")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest";
-}
 
 #[cfg(feature = "companion_agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2657,11 +2349,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgent);
 
 #[cfg(feature = "companion_agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgent";
-}
-
-#[cfg(feature = "companion_agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
     pub guidance_instructions: Option<Vec<GoogleCloudDialogflowV2GuidanceInstruction>>,
@@ -2713,11 +2400,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig);
 
 #[cfg(feature = "companion_agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig";
-}
-
-#[cfg(feature = "companion_agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {}
 
@@ -2747,11 +2429,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
 
 #[cfg(feature = "companion_agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgentKnowledgeSource);
-
-#[cfg(feature = "companion_agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentKnowledgeSource";
-}
 
 #[cfg(feature = "companion_agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2809,11 +2486,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgentSkillConfig);
 
 #[cfg(feature = "companion_agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentSkillConfig";
-}
-
-#[cfg(feature = "companion_agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
     pub agent_language_code: Option<String>,
@@ -2856,13 +2528,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "companion_agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig);
-
-#[cfg(feature = "companion_agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -2909,15 +2574,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSugg
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionSuggestion);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionSuggestion";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -3006,15 +2662,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSugg
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidance";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     pub knowledge_article_title: Option<String>,
@@ -3075,18 +2722,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource
 );
 
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CompleteConversationRequest {}
@@ -3117,11 +2752,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompleteConve
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompleteConversationRequest);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CompleteConversationRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CompleteConversationRequest";
-}
 
 #[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3173,11 +2803,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Connection);
 
 #[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Connection {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Connection";
-}
-
-#[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConnectionErrorDetails {
     /// Output only: set by the server.
@@ -3215,11 +2840,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConnectionErr
 
 #[cfg(feature = "sip_trunks")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConnectionErrorDetails);
-
-#[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConnectionErrorDetails {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConnectionErrorDetails";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -3276,16 +2896,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Context {
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Context);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Context {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Context";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3394,11 +3004,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Conversation);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Conversation {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Conversation";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationContext {
@@ -3432,11 +3037,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationC
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationContext);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationContext";
-}
 
 #[cfg(any(feature = "conversations", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3490,11 +3090,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationC
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationContextReference);
 
 #[cfg(any(feature = "conversations", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationContextReference {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationContextReference";
-}
-
-#[cfg(any(feature = "conversations", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
     pub answer_record: Option<String>,
@@ -3544,14 +3139,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2ConversationContextReferenceContextContent
 );
-
-#[cfg(any(feature = "conversations", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ConversationContextReferenceContextContent
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ConversationContextReferenceContextContent";
-}
 
 #[cfg(feature = "conversation_datasets")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3629,11 +3216,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
 #[cfg(feature = "conversation_datasets")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationDataset);
 
-#[cfg(feature = "conversation_datasets")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationDataset {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationDataset";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationEvent {
@@ -3691,11 +3273,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationE
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationEvent);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationEvent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationEvent";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationGeneratorContext {
@@ -3731,11 +3308,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationG
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationGeneratorContext);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationGeneratorContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationGeneratorContext";
-}
-
 #[cfg(feature = "conversation_datasets")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationInfo {
@@ -3769,11 +3341,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationI
 
 #[cfg(feature = "conversation_datasets")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationInfo);
-
-#[cfg(feature = "conversation_datasets")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationInfo";
-}
 
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3862,11 +3429,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationModel);
 
 #[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationModel {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationModel";
-}
-
-#[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationModelEvaluation {
     /// Output only: set by the server.
@@ -3930,11 +3492,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationModelEvaluation);
 
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationModelEvaluation {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationModelEvaluation";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationPhoneNumber {
@@ -3974,11 +3531,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationPhoneNumber);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationPhoneNumber {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationPhoneNumber";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -4116,15 +3668,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationProfile);
 
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ConversationProfile {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationProfile";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
@@ -4178,13 +3721,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo);
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
     pub content: Option<::discogen_runtime::Bytes>,
@@ -4226,14 +3762,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent
 );
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4278,14 +3806,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader
 );
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
@@ -4323,14 +3843,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata
 );
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4391,14 +3903,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata
 );
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata";
-}
-
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
@@ -4438,14 +3942,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4493,14 +3989,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CreateConversationModelOperationMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -4558,16 +4046,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CustomPronunc
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CustomPronunciationParams);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2CustomPronunciationParams {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2CustomPronunciationParams";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {}
@@ -4602,14 +4080,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata
 );
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4655,14 +4125,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     pub conversation_model: Option<String>,
@@ -4705,14 +4167,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DeployConversationModelOperationMetadata);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata";
-}
-
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DeployConversationModelRequest {}
@@ -4743,11 +4197,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DeployConvers
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DeployConversationModelRequest);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DeployConversationModelRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DeployConversationModelRequest";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4806,11 +4255,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DetectIntentRequest);
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DetectIntentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DetectIntentRequest";
-}
-
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DetectIntentResponse {
@@ -4864,11 +4308,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DetectIntentResponse);
 
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DetectIntentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DetectIntentResponse";
-}
-
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DialogflowAssistAnswer {
@@ -4909,11 +4348,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DialogflowAss
 
 #[cfg(feature = "answer_records")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DialogflowAssistAnswer);
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DialogflowAssistAnswer {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DialogflowAssistAnswer";
-}
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4991,11 +4425,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Document);
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Document {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Document";
-}
-
-#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DocumentReloadStatus {
     pub status: Option<GoogleRpcStatus>,
@@ -5033,11 +4462,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DocumentReloa
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DocumentReloadStatus);
 
-#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DocumentReloadStatus {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DocumentReloadStatus";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2DtmfParameters {
@@ -5072,11 +4496,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DtmfParameter
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DtmfParameters);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2DtmfParameters {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2DtmfParameters";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2EncryptionSpec {
     pub kms_key: Option<String>,
@@ -5110,10 +4529,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EncryptionSpe
     }
 }
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EncryptionSpec);
-
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EncryptionSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
-}
 
 #[cfg(any(feature = "agent", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5176,11 +4591,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
 #[cfg(any(feature = "agent", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EntityType);
 
-#[cfg(any(feature = "agent", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityType {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityType";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2EntityTypeBatch {
@@ -5214,11 +4624,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeBat
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EntityTypeBatch);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityTypeBatch {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityTypeBatch";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -5269,15 +4674,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeEnt
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EntityTypeEntity);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EntityTypeEntity {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5348,11 +4744,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Environment);
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Environment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Environment";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2EnvironmentHistory {
     /// Output only: set by the server.
@@ -5410,11 +4801,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2EnvironmentHi
 }
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EnvironmentHistory {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EnvironmentHistory";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     pub agent_version: Option<String>,
@@ -5454,11 +4840,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHi
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EnvironmentHistoryEntry);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EnvironmentHistoryEntry";
-}
 
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5502,11 +4883,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationCon
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EvaluationConfig);
 
 #[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EvaluationConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationConfig";
-}
-
-#[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
     pub allowlist_document: Option<String>,
@@ -5545,13 +4921,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig";
-}
 
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5593,11 +4962,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig);
 
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig";
-}
-
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2EvaluationStatus {
@@ -5637,11 +5001,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationSta
 
 #[cfg(feature = "generators")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EvaluationStatus);
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EvaluationStatus {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EvaluationStatus";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -5696,15 +5055,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EventInput {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EventInput);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2EventInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2EventInput";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ExportAgentRequest {
@@ -5738,11 +5088,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportAgentRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportAgentRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5781,11 +5126,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportAgentResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportAgentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
-}
 
 #[cfg(feature = "knowledge_bases")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5836,11 +5176,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportDocumen
 #[cfg(feature = "knowledge_bases")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportDocumentRequest);
 
-#[cfg(feature = "knowledge_bases")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportDocumentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportDocumentRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ExportOperationMetadata {
@@ -5878,11 +5213,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportOperati
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportOperationMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ExportOperationMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ExportOperationMetadata";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -5953,15 +5283,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FaqAnswer);
 
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FaqAnswer {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FaqAnswer";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2FewShotExample {
@@ -6016,11 +5337,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FewShotExample);
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FewShotExample {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FewShotExample";
-}
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2FreeFormContext {
     pub text: Option<String>,
@@ -6053,11 +5369,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormConte
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FreeFormContext);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FreeFormContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FreeFormContext";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -6110,17 +5421,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormSugge
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FreeFormSuggestion);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FreeFormSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FreeFormSuggestion";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6176,11 +5476,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Fulfillment);
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Fulfillment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Fulfillment";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2FulfillmentFeature {
     pub r#type: Option<GoogleCloudDialogflowV2FulfillmentFeatureType>,
@@ -6213,11 +5508,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentFe
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FulfillmentFeature);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FulfillmentFeature {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FulfillmentFeature";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6273,11 +5563,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentGe
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FulfillmentGenericWebService);
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2FulfillmentGenericWebService {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2FulfillmentGenericWebService";
-}
-
 #[cfg(any(feature = "knowledge_bases", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GcsDestination {
@@ -6312,11 +5597,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsDestinatio
 #[cfg(any(feature = "knowledge_bases", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GcsDestination);
 
-#[cfg(any(feature = "knowledge_bases", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GcsDestination {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GcsDestination";
-}
-
 #[cfg(any(feature = "conversation_datasets", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GcsSources {
@@ -6350,11 +5630,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsSources {
 
 #[cfg(any(feature = "conversation_datasets", feature = "knowledge_bases"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GcsSources);
-
-#[cfg(any(feature = "conversation_datasets", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GcsSources {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GcsSources";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6407,13 +5682,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse";
-}
 
 #[cfg(feature = "stateless_suggestion")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6478,13 +5746,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest);
 
 #[cfg(feature = "stateless_suggestion")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest";
-}
-
-#[cfg(feature = "stateless_suggestion")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     pub generator_suggestion: Option<GoogleCloudDialogflowV2GeneratorSuggestion>,
@@ -6519,13 +5780,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "stateless_suggestion")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse);
-
-#[cfg(feature = "stateless_suggestion")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse";
-}
 
 #[cfg(feature = "suggestions")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6582,11 +5836,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateState
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateStatelessSummaryRequest);
 
 #[cfg(feature = "suggestions")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequest";
-}
-
-#[cfg(feature = "suggestions")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
     pub messages: Option<Vec<GoogleCloudDialogflowV2Message>>,
@@ -6624,14 +5873,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation
 );
-
-#[cfg(feature = "suggestions")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation";
-}
 
 #[cfg(feature = "suggestions")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6675,11 +5916,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "suggestions")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateStatelessSummaryResponse);
-
-#[cfg(feature = "suggestions")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponse";
-}
 
 #[cfg(feature = "suggestions")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6728,14 +5964,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "suggestions")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary);
 
-#[cfg(feature = "suggestions")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GenerateSuggestionsRequest {
@@ -6773,11 +6001,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateSugge
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateSuggestionsRequest);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateSuggestionsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsRequest";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6821,11 +6044,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GenerateSugge
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateSuggestionsResponse);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponse";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6873,14 +6091,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer
 );
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer";
-}
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6991,11 +6201,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Generator);
 
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Generator {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Generator";
-}
-
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluation {
@@ -7085,11 +6290,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GeneratorEvaluation);
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorEvaluation {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluation";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfig {
     pub input_data_config: Option<GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig>,
@@ -7140,11 +6340,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GeneratorEvaluationConfig);
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfig";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
     pub end_time: Option<::discogen_runtime::Timestamp>,
@@ -7188,14 +6383,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
     pub dataset: Option<String>,
@@ -7233,14 +6420,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7339,14 +6518,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig);
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
     /// Deprecated.
@@ -7423,14 +6594,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -7510,17 +6673,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestion";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     pub tool_call: Option<GoogleCloudDialogflowV2ToolCall>,
@@ -7573,17 +6725,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
 #[cfg(any(
     feature = "answer_records",
     feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
     feature = "unreached_schemas"
 ))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7630,15 +6771,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingChunk);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunk {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -7701,15 +6833,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunkRetrievedContext";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
     /// Output only: set by the server.
@@ -7760,15 +6883,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingChunkWeb);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingChunkWeb {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -7836,15 +6950,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingMetadata";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GroundingSupport {
     pub grounding_chunk_indices: Option<Vec<i32>>,
@@ -7893,15 +6998,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingSupp
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingSupport);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GroundingSupport {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -7985,16 +7081,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GuidanceInstruction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GuidanceInstruction";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "companion_agents",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2GuidanceInstructionAction {
     pub description: Option<String>,
@@ -8037,16 +7123,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GuidanceInstructionAction);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "companion_agents",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2GuidanceInstructionAction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2GuidanceInstructionAction";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -8129,15 +7205,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentAss
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfig";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
     pub baseline_model_version: Option<String>,
@@ -8197,18 +7264,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
     pub recent_sentences_count: Option<i32>,
@@ -8258,18 +7313,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig
 );
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -8344,18 +7387,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig
 );
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -8457,18 +7488,6 @@ impl ::discogen_runtime::object::Object
     feature = "suggestions"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig);
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -8635,18 +7654,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
     pub confidence_threshold: Option<f32>,
@@ -8755,18 +7762,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings
 {
@@ -8833,17 +7828,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource {
     pub agent: Option<String>,
@@ -8904,17 +7888,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig
 {
@@ -8959,16 +7932,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogf
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig
 );
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -9027,18 +7990,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource
 {
@@ -9083,16 +8034,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowled
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource
 );
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -9154,18 +8095,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
     pub no_smalltalk: Option<bool>,
@@ -9216,18 +8145,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings
 );
 
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentAssistantEvent {
@@ -9268,11 +8185,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentAss
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2HumanAgentAssistantEvent);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantEvent";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -9334,15 +8246,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2HumanAgentHan
     feature = "conversations",
     feature = "suggestions"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfig";
-}
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     pub account_number: Option<String>,
@@ -9385,18 +8288,6 @@ impl ::discogen_runtime::object::Object
     feature = "suggestions"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig);
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -9464,18 +8355,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig
 );
 
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ImportAgentRequest {
@@ -9513,11 +8392,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportAgentRe
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportAgentRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportAgentRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9564,14 +8438,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportConversationDataOperationMetadata);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     pub conversation_dataset: Option<String>,
@@ -9611,14 +8477,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportConversationDataOperationResponse);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ImportConversationDataOperationResponse
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ImportConversationDataOperationResponse";
-}
-
 #[cfg(feature = "conversation_datasets")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ImportConversationDataRequest {
@@ -9652,11 +8510,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportConvers
 
 #[cfg(feature = "conversation_datasets")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportConversationDataRequest);
-
-#[cfg(feature = "conversation_datasets")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportConversationDataRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportConversationDataRequest";
-}
 
 #[cfg(feature = "knowledge_bases")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9698,11 +8551,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumen
 
 #[cfg(feature = "knowledge_bases")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportDocumentTemplate);
-
-#[cfg(feature = "knowledge_bases")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentTemplate {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentTemplate";
-}
 
 #[cfg(feature = "knowledge_bases")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9750,11 +8598,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumen
 #[cfg(feature = "knowledge_bases")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportDocumentsRequest);
 
-#[cfg(feature = "knowledge_bases")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentsRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ImportDocumentsResponse {
@@ -9788,11 +8631,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportDocumen
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportDocumentsResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ImportDocumentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ImportDocumentsResponse";
-}
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9838,11 +8676,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferencePara
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InferenceParameter);
 
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InferenceParameter {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InferenceParameter";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IngestContextReferencesRequest {
@@ -9878,11 +8711,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IngestContext
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IngestContextReferencesRequest);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestContextReferencesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesRequest";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9923,11 +8751,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IngestContext
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IngestContextReferencesResponse);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestContextReferencesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesResponse";
-}
 
 #[cfg(any(
     feature = "conversations",
@@ -10007,15 +8830,6 @@ impl ::discogen_runtime::object::Object
     feature = "suggestions",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo";
-}
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
     pub ingestion_status: Option<
@@ -10068,18 +8882,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
 );
 
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
@@ -10117,11 +8919,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata";
-}
-
 #[cfg(any(feature = "encryption_spec", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
@@ -10155,11 +8952,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InitializeEnc
 
 #[cfg(any(feature = "encryption_spec", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InitializeEncryptionSpecRequest);
-
-#[cfg(any(feature = "encryption_spec", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecRequest";
-}
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10295,11 +9087,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioCon
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InputAudioConfig);
 
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputAudioConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputAudioConfig";
-}
-
 #[cfg(feature = "conversation_datasets")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2InputConfig {
@@ -10334,11 +9121,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputConfig {
 #[cfg(feature = "conversation_datasets")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InputConfig);
 
-#[cfg(feature = "conversation_datasets")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputConfig";
-}
-
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2InputDataset {
@@ -10372,11 +9154,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputDataset 
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InputDataset);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2InputDataset {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2InputDataset";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -10521,16 +9298,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Intent);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Intent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Intent";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentBatch {
@@ -10564,11 +9331,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentBatch {
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentBatch);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentBatch {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentBatch";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -10626,16 +9388,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentFollowu
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentFollowupIntentInfo);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentFollowupIntentInfo";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -10751,16 +9503,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessage";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCard {
     pub buttons: Option<Vec<GoogleCloudDialogflowV2IntentMessageBasicCardButton>>,
@@ -10824,16 +9566,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBasicCard {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCard";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     pub open_uri_action: Option<GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction>,
@@ -10880,16 +9612,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageBasicCardButton);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButton";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -10948,19 +9670,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     pub image_display_options:
@@ -11009,16 +9718,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11096,19 +9795,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
     pub url: Option<String>,
@@ -11162,19 +9848,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction
 );
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11241,16 +9914,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCard {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCard";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
     pub postback: Option<String>,
@@ -11304,16 +9967,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCardButton {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCardButton";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     pub items: Option<Vec<GoogleCloudDialogflowV2IntentMessageCarouselSelectItem>>,
@@ -11356,16 +10009,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageCarouselSelect);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelect";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11432,16 +10075,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelectItem";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageColumnProperties {
     pub header: Option<String>,
@@ -11489,16 +10122,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageColumnProperties);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageColumnProperties {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageColumnProperties";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11559,16 +10182,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageImage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     pub destination_name: Option<String>,
@@ -11615,16 +10228,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11681,16 +10284,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageListSelect);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageListSelect {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11757,16 +10350,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageListSelectItem {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelectItem";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
     pub media_objects:
@@ -11814,16 +10397,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageMediaContent);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageMediaContent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -11899,19 +10472,6 @@ impl ::discogen_runtime::object::Object
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
     pub quick_replies: Option<Vec<String>>,
@@ -11965,16 +10525,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageQuickReplies {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageQuickReplies";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     pub key: Option<String>,
@@ -12021,16 +10571,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSelectItemInfo);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSelectItemInfo";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -12094,16 +10634,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponse";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponses {
     pub simple_responses: Option<Vec<GoogleCloudDialogflowV2IntentMessageSimpleResponse>>,
@@ -12146,16 +10676,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSimpleResponses);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponses";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -12212,16 +10732,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestion";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageSuggestions {
     pub suggestions: Option<Vec<GoogleCloudDialogflowV2IntentMessageSuggestion>>,
@@ -12264,16 +10774,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSuggestions);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageSuggestions {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestions";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -12353,16 +10853,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCard {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCard";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageTableCardCell {
     pub text: Option<String>,
@@ -12405,16 +10895,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageTableCardCell);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCardCell {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardCell";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -12475,16 +10955,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageTableCardRow {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardRow";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentMessageText {
     pub text: Option<Vec<String>>,
@@ -12527,16 +10997,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageText);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentMessageText {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentMessageText";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -12622,16 +11082,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParamet
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentParameter);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentParameter {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentParameter";
-}
-
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentSuggestion {
@@ -12672,11 +11122,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentSuggest
 
 #[cfg(feature = "answer_records")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentSuggestion);
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentSuggestion";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -12744,16 +11189,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
     feature = "conversations",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentTrainingPhrase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrase";
-}
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     pub alias: Option<String>,
@@ -12806,16 +11241,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentTrainingPhrasePart);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrasePart";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12875,11 +11300,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeAssi
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeAssistAnswer);
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswer";
-}
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
     /// Output only: set by the server.
@@ -12923,14 +11343,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult
 );
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12991,13 +11403,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer);
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer";
-}
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
     pub event: Option<String>,
@@ -13042,14 +11447,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource";
-}
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     pub question: Option<String>,
@@ -13087,14 +11484,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource
 );
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13136,14 +11525,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
 );
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13195,14 +11576,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
-}
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
     pub query_text: Option<String>,
@@ -13242,13 +11615,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13292,14 +11658,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext
 );
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13395,11 +11753,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeAssi
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeAssistDebugInfo);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfo";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13564,14 +11917,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
-}
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
     pub candidates_token_count: Option<i32>,
@@ -13658,14 +12003,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo
 );
 
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
-}
-
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2KnowledgeBase {
@@ -13706,11 +12043,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeBase
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeBase);
-
-#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeBase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeBase";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13766,11 +12098,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeOper
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeOperationMetadata);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2KnowledgeOperationMetadata";
-}
-
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListAnswerRecordsResponse {
@@ -13820,11 +12147,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListAnswerRec
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2AnswerRecord> {
         self.answer_records.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListAnswerRecordsResponse";
 }
 
 #[cfg(feature = "companion_agents")]
@@ -13878,11 +12200,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListCompanion
     }
 }
 
-#[cfg(feature = "companion_agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListCompanionAgentsResponse";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListContextsResponse {
@@ -13932,11 +12249,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListContextsR
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2Context> {
         self.contexts.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListContextsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListContextsResponse";
 }
 
 #[cfg(feature = "conversation_datasets")]
@@ -13996,11 +12308,6 @@ impl ::discogen_runtime::paginate::Page
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2ConversationDataset> {
         self.conversation_datasets.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "conversation_datasets")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationDatasetsResponse";
 }
 
 #[cfg(feature = "conversation_models")]
@@ -14064,14 +12371,6 @@ impl ::discogen_runtime::paginate::Page
 }
 
 #[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse";
-}
-
-#[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListConversationModelsResponse {
     pub conversation_models: Option<Vec<GoogleCloudDialogflowV2ConversationModel>>,
@@ -14120,11 +12419,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListConversat
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2ConversationModel> {
         self.conversation_models.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationModelsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationModelsResponse";
 }
 
 #[cfg(feature = "conversation_profiles")]
@@ -14186,11 +12480,6 @@ impl ::discogen_runtime::paginate::Page
     }
 }
 
-#[cfg(feature = "conversation_profiles")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationProfilesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationProfilesResponse";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListConversationsResponse {
@@ -14242,11 +12531,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListConversat
     }
 }
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListConversationsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListConversationsResponse";
-}
-
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListDocumentsResponse {
@@ -14296,11 +12580,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListDocuments
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2Document> {
         self.documents.unwrap_or_default()
     }
-}
-
-#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListDocumentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListDocumentsResponse";
 }
 
 #[cfg(feature = "agent")]
@@ -14355,11 +12634,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListEntityTyp
 }
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListEntityTypesResponse";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListEnvironmentsResponse {
     pub environments: Option<Vec<GoogleCloudDialogflowV2Environment>>,
@@ -14408,11 +12682,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListEnvironme
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2Environment> {
         self.environments.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListEnvironmentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListEnvironmentsResponse";
 }
 
 #[cfg(feature = "generators")]
@@ -14475,11 +12744,6 @@ impl ::discogen_runtime::paginate::Page
 }
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListGeneratorsResponse {
     pub generators: Option<Vec<GoogleCloudDialogflowV2Generator>>,
@@ -14528,11 +12792,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListGenerator
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2Generator> {
         self.generators.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListGeneratorsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListGeneratorsResponse";
 }
 
 #[cfg(feature = "agent")]
@@ -14586,11 +12845,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListIntentsRe
     }
 }
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListIntentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListIntentsResponse";
-}
-
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
@@ -14640,11 +12894,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListKnowledge
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2KnowledgeBase> {
         self.knowledge_bases.unwrap_or_default()
     }
-}
-
-#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListKnowledgeBasesResponse";
 }
 
 #[cfg(feature = "conversations")]
@@ -14699,11 +12948,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListMessagesR
 }
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListMessagesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListMessagesResponse";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListParticipantsResponse {
     pub next_page_token: Option<String>,
@@ -14752,11 +12996,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListParticipa
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2Participant> {
         self.participants.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListParticipantsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListParticipantsResponse";
 }
 
 #[cfg(feature = "agent")]
@@ -14810,11 +13049,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListSessionEn
     }
 }
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListSessionEntityTypesResponse";
-}
-
 #[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListSipTrunksResponse {
@@ -14864,11 +13098,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListSipTrunks
     fn into_items(self) -> Vec<GoogleCloudDialogflowV2SipTrunk> {
         self.sip_trunks.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListSipTrunksResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListSipTrunksResponse";
 }
 
 #[cfg(feature = "tools")]
@@ -14922,11 +13151,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListToolsResp
     }
 }
 
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListToolsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListToolsResponse";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ListVersionsResponse {
@@ -14978,11 +13202,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListVersionsR
     }
 }
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ListVersionsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ListVersionsResponse";
-}
-
 #[cfg(any(
     feature = "conversation_profiles",
     feature = "conversations",
@@ -15032,15 +13251,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2LoggingConfig
     feature = "suggestions"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2LoggingConfig);
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2LoggingConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2LoggingConfig";
-}
 
 #[cfg(any(
     feature = "conversations",
@@ -15137,15 +13347,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
     feature = "suggestions",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Message {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Message";
-}
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2MessageAnnotation {
     pub contain_entities: Option<bool>,
@@ -15191,15 +13392,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageAnnota
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2MessageAnnotation);
 
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2MessageAnnotation {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2MessageAnnotation";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2MessageEntry {
@@ -15243,11 +13435,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry 
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2MessageEntry);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2MessageEntry {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2MessageEntry";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -15299,15 +13486,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2NotificationC
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2NotificationConfig);
 
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2NotificationConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2NotificationConfig";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2OriginalDetectIntentRequest {
@@ -15349,11 +13527,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OriginalDetec
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2OriginalDetectIntentRequest);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OriginalDetectIntentRequest";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2OutputAudio {
@@ -15391,11 +13564,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudio {
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2OutputAudio);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OutputAudio {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OutputAudio";
-}
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15442,11 +13610,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudioCo
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2OutputAudioConfig);
-
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2OutputAudioConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2OutputAudioConfig";
-}
 
 #[cfg(any(
     feature = "companion_agents",
@@ -15500,15 +13663,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOver
     feature = "stateless_suggestion"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ParameterOverride);
-
-#[cfg(any(
-    feature = "companion_agents",
-    feature = "generators",
-    feature = "stateless_suggestion"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ParameterOverride {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ParameterOverride";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15579,11 +13733,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Participant);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Participant {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Participant";
-}
-
 #[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ProbeDetails {
@@ -15628,11 +13777,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails 
 #[cfg(feature = "sip_trunks")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ProbeDetails);
 
-#[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ProbeDetails {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ProbeDetails";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2QueryInput {
@@ -15673,11 +13817,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryInput {
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2QueryInput);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryInput";
-}
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15752,11 +13891,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParamete
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2QueryParameters);
-
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryParameters {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryParameters";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -15891,16 +14025,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2QueryResult);
 
 #[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2QueryResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2QueryResult";
-}
-
-#[cfg(any(
     feature = "conversation_profiles",
     feature = "conversations",
     feature = "suggestions"
@@ -15945,15 +14069,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RaiSettings {
     feature = "suggestions"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2RaiSettings);
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2RaiSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2RaiSettings";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -16005,15 +14120,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RaiSettingsRa
     feature = "suggestions"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig);
-
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig";
-}
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16067,11 +14173,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ReloadDocumen
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ReloadDocumentRequest);
-
-#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ReloadDocumentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ReloadDocumentRequest";
-}
 
 #[cfg(any(
     feature = "conversations",
@@ -16152,15 +14253,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
     feature = "suggestions",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessage";
-}
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ResponseMessageEndInteraction {}
 
@@ -16198,15 +14290,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessageEndInteraction);
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageEndInteraction";
-}
 
 #[cfg(any(
     feature = "conversations",
@@ -16259,15 +14342,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
     feature = "suggestions",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff";
-}
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     pub segments: Option<Vec<GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment>>,
@@ -16308,15 +14382,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessageMixedAudio);
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudio";
-}
 
 #[cfg(any(
     feature = "conversations",
@@ -16382,15 +14447,6 @@ impl ::discogen_runtime::object::Object
     feature = "suggestions",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment";
-}
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     pub phone_number: Option<String>,
@@ -16443,17 +14499,6 @@ impl ::discogen_runtime::object::Object
     feature = "suggestions",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall";
-}
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ResponseMessageText {
     pub text: Option<Vec<String>>,
@@ -16495,15 +14540,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessageText);
 
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ResponseMessageText {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ResponseMessageText";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2RestoreAgentRequest {
@@ -16541,11 +14577,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RestoreAgentR
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2RestoreAgentRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2RestoreAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2RestoreAgentRequest";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16598,11 +14629,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2SearchAgentsR
     }
 }
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchAgentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchAgentsResponse";
-}
-
 #[cfg(any(
     feature = "answer_records",
     feature = "conversations",
@@ -16648,15 +14674,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchEntryPo
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchEntryPoint);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchEntryPoint {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchEntryPoint";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16704,11 +14721,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeAnswer);
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswer";
-}
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
@@ -16753,11 +14765,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource);
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16828,11 +14835,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeDebugInfo);
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeDebugInfo";
-}
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
     pub answer_generation_rewriter_on: Option<bool>,
@@ -16893,14 +14895,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior
 );
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16976,11 +14970,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeRequest);
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequest";
-}
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
     pub boost_specs:
@@ -17021,13 +15010,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig);
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17074,14 +15056,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs";
-}
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec {
     pub condition_boost_specs: Option<
@@ -17123,14 +15097,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
 );
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17181,12 +15147,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec
 );
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17253,12 +15213,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
 );
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec";
-}
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint
 {
@@ -17299,12 +15253,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint
 );
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17348,14 +15296,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs
 );
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs";
-}
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17402,11 +15342,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchKnowled
 
 #[cfg(any(feature = "conversations", feature = "suggestions"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeResponse);
-
-#[cfg(any(feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SearchKnowledgeResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeResponse";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -17465,15 +15400,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Segment {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Segment);
 
 #[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Segment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Segment";
-}
-
-#[cfg(any(
     feature = "agent",
     feature = "answer_records",
     feature = "conversations",
@@ -17529,17 +15455,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Sentiment);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Sentiment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Sentiment";
-}
-
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
@@ -17577,11 +15492,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SentimentAnal
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SentimentAnalysisRequestConfig);
-
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisRequestConfig";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -17641,17 +15551,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SentimentAnal
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SentimentAnalysisResult);
 
 #[cfg(any(
-    feature = "agent",
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SentimentAnalysisResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisResult";
-}
-
-#[cfg(any(
     feature = "conversations",
     feature = "suggestions",
     feature = "unreached_schemas"
@@ -17701,15 +15600,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ServiceLatenc
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ServiceLatency);
-
-#[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ServiceLatency {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ServiceLatency";
-}
 
 #[cfg(any(
     feature = "conversations",
@@ -17770,17 +15660,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency);
 
 #[cfg(any(
-    feature = "conversations",
-    feature = "suggestions",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency";
-}
-
-#[cfg(any(
     feature = "agent",
     feature = "conversations",
     feature = "unreached_schemas"
@@ -17832,15 +15711,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SessionEntity
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SessionEntityType);
-
-#[cfg(any(
-    feature = "agent",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SessionEntityType {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17902,14 +15772,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata
 );
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata";
-}
-
 #[cfg(feature = "conversation_profiles")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
@@ -17955,11 +15817,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "conversation_profiles")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest);
-
-#[cfg(feature = "conversation_profiles")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -18060,15 +15917,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipConfig);
 
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipConfig";
-}
-
 #[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SipHostname {
@@ -18137,11 +15985,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipHostname);
 
 #[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipHostname {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipHostname";
-}
-
-#[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     /// Output only: set by the server.
@@ -18181,11 +16024,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostnameHo
 
 #[cfg(feature = "sip_trunks")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails);
-
-#[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails";
-}
 
 #[cfg(feature = "sip_trunks")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18245,11 +16083,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
 #[cfg(feature = "sip_trunks")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipTrunk);
 
-#[cfg(feature = "sip_trunks")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SipTrunk {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SipTrunk";
-}
-
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
@@ -18290,11 +16123,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAns
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyAnswer);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyAnswer {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyAnswer";
-}
 
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18339,11 +16167,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyMetrics);
 
 #[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyMetrics {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyMetrics";
-}
-
-#[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     pub n: Option<i32>,
@@ -18382,11 +16205,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics);
 
 #[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics";
-}
-
-#[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SmartReplyModelMetadata {
     pub training_model_type:
@@ -18420,11 +16238,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMod
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyModelMetadata);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SmartReplyModelMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SmartReplyModelMetadata";
-}
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18463,11 +16276,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechContext
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechContext);
-
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechContext";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -18579,15 +16387,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechToTextConfig);
 
 #[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechToTextConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfig";
-}
-
-#[cfg(any(
     feature = "agent",
     feature = "conversation_profiles",
     feature = "conversations",
@@ -18663,16 +16462,6 @@ impl ::discogen_runtime::object::Object
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SpeechWordInfo {
@@ -18716,11 +16505,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInf
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechWordInfo);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SpeechWordInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SpeechWordInfo";
-}
 
 #[cfg(feature = "answer_records")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18768,14 +16552,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse
 );
-
-#[cfg(feature = "answer_records")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18838,11 +16614,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2StreamingReco
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2StreamingRecognitionResult);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2StreamingRecognitionResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2StreamingRecognitionResult";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestArticlesRequest {
@@ -18884,11 +16655,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestArticl
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestArticlesRequest);
 
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestArticlesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestArticlesRequest";
-}
-
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestArticlesResponse {
@@ -18929,11 +16695,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestArticl
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestArticlesResponse);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestArticlesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestArticlesResponse";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18979,11 +16740,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestConversationSummaryRequest);
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryRequest";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
     pub context_size: Option<i32>,
@@ -19025,13 +16781,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestConversationSummaryResponse);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SuggestConversationSummaryResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponse";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19094,14 +16843,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary);
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection {
     /// Output only: set by the server.
@@ -19147,14 +16888,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection";
-}
-
-#[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     pub assist_query_params: Option<GoogleCloudDialogflowV2AssistQueryParameters>,
@@ -19194,11 +16927,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestFaqAns
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestFaqAnswersRequest);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersRequest";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19240,11 +16968,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestFaqAns
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestFaqAnswersResponse);
-
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersResponse";
-}
 
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19291,11 +17014,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestKnowle
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19356,11 +17074,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestKnowle
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse);
 
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
@@ -19401,11 +17114,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestSmartR
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestSmartRepliesRequest);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesRequest";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19449,11 +17157,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestSmartR
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestSmartRepliesResponse);
 
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesResponse";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestionDedupingConfig {
@@ -19495,11 +17198,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionDed
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionDedupingConfig);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionDedupingConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionDedupingConfig";
-}
 
 #[cfg(any(
     feature = "conversation_profiles",
@@ -19547,15 +17245,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionFea
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionFeature);
 
-#[cfg(any(
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionFeature {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionFeature";
-}
-
 #[cfg(feature = "conversations")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SuggestionInput {
@@ -19599,11 +17288,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInp
 
 #[cfg(feature = "conversations")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionInput);
-
-#[cfg(feature = "conversations")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionInput";
-}
 
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19692,11 +17376,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
 #[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionResult);
 
-#[cfg(any(feature = "conversations", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SuggestionResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SuggestionResult";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationContext {
@@ -19749,11 +17428,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationContext);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationContext {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationContext";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19831,11 +17505,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationEvaluationMetrics);
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetrics";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
     /// Output only: set by the server.
@@ -19883,14 +17552,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19942,14 +17603,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
     /// Output only: set by the server.
@@ -19999,14 +17652,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
     /// Output only: set by the server.
@@ -20050,14 +17695,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20121,14 +17758,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail {
     /// Output only: set by the server.
@@ -20180,14 +17809,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20252,12 +17873,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
 );
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
     pub accuracy_decomposition:
@@ -20308,14 +17923,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20375,14 +17982,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult";
-}
-
-#[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
     /// Output only: set by the server.
@@ -20421,14 +18020,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20473,14 +18064,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken
 );
-
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken";
-}
 
 #[cfg(feature = "generators")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20561,14 +18144,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult
 );
 
-#[cfg(feature = "generators")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult";
-}
-
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationSection {
@@ -20611,11 +18186,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationSection);
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationSection {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationSection";
-}
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarizationSectionList {
     pub summarization_sections: Option<Vec<GoogleCloudDialogflowV2SummarizationSection>>,
@@ -20652,11 +18222,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
 
 #[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationSectionList);
-
-#[cfg(any(feature = "generators", feature = "stateless_suggestion"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarizationSectionList {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarizationSectionList";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -20717,17 +18282,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarySugges
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarySuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarySuggestion";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     pub section: Option<String>,
@@ -20776,17 +18330,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarySugges
     feature = "unreached_schemas"
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarySuggestionSummarySection);
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SummarySuggestionSummarySection";
-}
 
 #[cfg(any(
     feature = "agent",
@@ -20860,16 +18403,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SynthesizeSpe
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SynthesizeSpeechConfig);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2SynthesizeSpeechConfig";
-}
-
 #[cfg(any(feature = "agent", feature = "conversations", feature = "suggestions"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2TextInput {
@@ -20907,11 +18440,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextInput {
 
 #[cfg(any(feature = "agent", feature = "conversations", feature = "suggestions"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2TextInput);
-
-#[cfg(any(feature = "agent", feature = "conversations", feature = "suggestions"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2TextInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TextInput";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20967,11 +18495,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2TextToSpeechSettings);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2TextToSpeechSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TextToSpeechSettings";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21074,11 +18597,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Tool);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Tool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Tool";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolAuthentication {
     pub api_key_config: Option<GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig>,
@@ -21131,11 +18649,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthentication);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolAuthentication {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthentication";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21192,11 +18705,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     pub secret_version_for_token: Option<String>,
@@ -21239,13 +18747,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21310,11 +18811,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
     pub service_agent_auth:
@@ -21350,14 +18846,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig";
-}
 
 #[cfg(any(
     feature = "answer_records",
@@ -21463,17 +18951,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCall {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCall";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolCallResult {
     pub action: Option<String>,
@@ -21566,17 +19043,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
     feature = "stateless_suggestion",
     feature = "unreached_schemas"
 ))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallResult";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolCallResultError {
     pub message: Option<String>,
@@ -21629,17 +19095,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
 #[cfg(any(
     feature = "answer_records",
     feature = "conversations",
-    feature = "generators",
-    feature = "stateless_suggestion",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallResultError {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallResultError";
-}
-
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
     feature = "unreached_schemas"
 ))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21687,15 +19142,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallSugge
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolCallSuggestion);
 
-#[cfg(any(
-    feature = "answer_records",
-    feature = "conversations",
-    feature = "unreached_schemas"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolCallSuggestion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolCallSuggestion";
-}
-
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolConnectorTool {
@@ -21733,11 +19179,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolConnectorTool);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolConnectorTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolConnectorTool";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21789,11 +19230,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolConnectorToolAction);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolConnectorToolAction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolAction";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
     pub entity_id: Option<String>,
@@ -21834,13 +19270,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolExtensionTool {
     pub name: Option<String>,
@@ -21873,11 +19302,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolExtension
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolExtensionTool);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolExtensionTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolExtensionTool";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21919,11 +19343,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionT
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolFunctionTool);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolFunctionTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolFunctionTool";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21979,11 +19398,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTo
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolOpenApiTool);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolOpenApiTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolOpenApiTool";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
     pub service: Option<String>,
@@ -22018,11 +19432,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolServiceDi
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolServiceDirectoryConfig);
 
 #[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolServiceDirectoryConfig";
-}
-
-#[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ToolTlsConfig {
     pub ca_certs: Option<Vec<GoogleCloudDialogflowV2ToolTlsConfigCaCert>>,
@@ -22055,11 +19464,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolTlsConfig);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolTlsConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolTLSConfig";
-}
 
 #[cfg(feature = "tools")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22098,11 +19502,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig
 
 #[cfg(feature = "tools")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolTlsConfigCaCert);
-
-#[cfg(feature = "tools")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolTlsConfigCaCert {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolTLSConfigCACert";
-}
 
 #[cfg(any(
     feature = "companion_agents",
@@ -22177,15 +19576,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolsetTool);
 
-#[cfg(any(
-    feature = "companion_agents",
-    feature = "generators",
-    feature = "stateless_suggestion"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ToolsetTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ToolsetTool";
-}
-
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2TrainAgentRequest {}
@@ -22216,11 +19606,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TrainAgentReq
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2TrainAgentRequest);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2TrainAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TrainAgentRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22267,14 +19652,6 @@ impl ::discogen_runtime::object::Object
     GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata
 );
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata";
-}
-
 #[cfg(feature = "conversation_models")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2UndeployConversationModelRequest {}
@@ -22307,11 +19684,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "conversation_models")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2UndeployConversationModelRequest);
-
-#[cfg(feature = "conversation_models")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2UndeployConversationModelRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelRequest";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22355,11 +19727,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationErr
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ValidationError);
 
 #[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ValidationError {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ValidationError";
-}
-
-#[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2ValidationResult {
     pub validation_errors: Option<Vec<GoogleCloudDialogflowV2ValidationError>>,
@@ -22392,11 +19759,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationRes
 
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ValidationResult);
-
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2ValidationResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2ValidationResult";
-}
 
 #[cfg(feature = "agent")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22455,11 +19817,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
 #[cfg(feature = "agent")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Version);
 
-#[cfg(feature = "agent")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2Version {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2Version";
-}
-
 #[cfg(any(
     feature = "agent",
     feature = "conversation_profiles",
@@ -22513,16 +19870,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2VoiceSelectio
 ))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2VoiceSelectionParams);
 
-#[cfg(any(
-    feature = "agent",
-    feature = "conversation_profiles",
-    feature = "conversations",
-    feature = "suggestions"
-))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2VoiceSelectionParams {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2VoiceSelectionParams";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowV2WebhookRequest {
@@ -22575,11 +19922,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookReques
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2WebhookRequest);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2WebhookRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2WebhookRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22642,11 +19984,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRespon
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowV2WebhookResponse);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowV2WebhookResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2WebhookResponse";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudLocationListLocationsResponse {
     pub locations: Option<Vec<GoogleCloudLocationLocation>>,
@@ -22693,10 +20030,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResp
     }
 }
 
-impl ::discogen_runtime::lro::Message for GoogleCloudLocationListLocationsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudLocationListLocationsResponse";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudLocationLocation {
     pub display_name: Option<String>,
@@ -22740,10 +20073,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
     }
 }
 ::discogen_runtime::object_serde!(GoogleCloudLocationLocation);
-
-impl ::discogen_runtime::lro::Message for GoogleCloudLocationLocation {
-    const SCHEMA_ID: &'static str = "GoogleCloudLocationLocation";
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningListOperationsResponse {
@@ -22794,10 +20123,6 @@ impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsRespo
     }
 }
 
-impl ::discogen_runtime::lro::Message for GoogleLongrunningListOperationsResponse {
-    const SCHEMA_ID: &'static str = "GoogleLongrunningListOperationsResponse";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningOperation {
     pub done: Option<bool>,
@@ -22841,10 +20166,6 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
 }
 ::discogen_runtime::object_serde!(GoogleLongrunningOperation);
 
-impl ::discogen_runtime::lro::Message for GoogleLongrunningOperation {
-    const SCHEMA_ID: &'static str = "GoogleLongrunningOperation";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleProtobufEmpty {}
 
@@ -22871,10 +20192,6 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
     }
 }
 ::discogen_runtime::object_serde!(GoogleProtobufEmpty);
-
-impl ::discogen_runtime::lro::Message for GoogleProtobufEmpty {
-    const SCHEMA_ID: &'static str = "GoogleProtobufEmpty";
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleRpcStatus {
@@ -22913,10 +20230,6 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
 }
 ::discogen_runtime::object_serde!(GoogleRpcStatus);
 
-impl ::discogen_runtime::lro::Message for GoogleRpcStatus {
-    const SCHEMA_ID: &'static str = "GoogleRpcStatus";
-}
-
 #[cfg(any(feature = "agent", feature = "conversations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeLatLng {
@@ -22954,11 +20267,6 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
 
 #[cfg(any(feature = "agent", feature = "conversations"))]
 ::discogen_runtime::object_serde!(GoogleTypeLatLng);
-
-#[cfg(any(feature = "agent", feature = "conversations"))]
-impl ::discogen_runtime::lro::Message for GoogleTypeLatLng {
-    const SCHEMA_ID: &'static str = "GoogleTypeLatLng";
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -61,11 +61,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Action);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Action {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Action";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
@@ -118,11 +113,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettings);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettings";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -190,11 +180,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     pub enable_consent_based_redaction: Option<bool>,
@@ -254,11 +239,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     pub endpointer_sensitivity: Option<i32>,
@@ -316,11 +296,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -500,11 +475,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Agent);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Agent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Agent";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     pub enable_answer_feedback: Option<bool>,
@@ -541,11 +511,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentAnswer
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -591,11 +556,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentClientCertificateSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentClientCertificateSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     pub engine: Option<String>,
@@ -630,11 +590,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGenApp
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     pub github_settings: Option<GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings>,
@@ -667,11 +622,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGitInt
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentGitIntegrationSettings);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -731,14 +681,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     pub default_end_user_metadata:
@@ -778,11 +720,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentPerson
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentPersonalizationSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentPersonalizationSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AgentUtterance {
     pub text: Option<String>,
@@ -815,11 +752,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentUtterance);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentUtterance {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -864,11 +796,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentValida
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentValidationResult);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AgentValidationResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     pub custom_rating: Option<String>,
@@ -910,11 +837,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AnswerFeedback);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AnswerFeedback {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     pub feedback: Option<String>,
@@ -951,11 +873,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -994,11 +911,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AudioInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3AudioInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1042,11 +954,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BargeInConfig);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BargeInConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
@@ -1081,11 +988,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchDelete
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
@@ -1119,11 +1021,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1163,11 +1060,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchRunTestCasesRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
@@ -1202,11 +1094,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchRunTestCasesResponse);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3BoostSpec {
@@ -1240,11 +1127,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BoostSpec);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BoostSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1287,11 +1169,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecCo
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1353,14 +1230,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     pub attribute_value: Option<String>,
@@ -1404,14 +1273,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3BoostSpecs {
     pub data_stores: Option<Vec<String>>,
@@ -1448,11 +1309,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BoostSpecs);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3BoostSpecs {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1502,11 +1358,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CalculateCo
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CalculateCoverageResponse);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CalculateCoverageResponse";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1574,11 +1425,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Changelog);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Changelog {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Changelog";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3CodeBlock {
     pub code: Option<String>,
@@ -1611,11 +1457,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CodeBlock);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CodeBlock {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CodeBlock";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1654,11 +1495,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CompareVersionsRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CompareVersionsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1713,11 +1549,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CompareVersionsResponse);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CompareVersionsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsResponse";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
@@ -1762,11 +1593,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ContinuousT
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ContinuousTestResult);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ContinuousTestResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ContinuousTestResult";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ConversationSignals {
@@ -1800,11 +1626,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationSignals);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationSignals {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1843,11 +1664,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationTurn);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationTurn {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1901,11 +1717,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationTurnUserInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnUserInput";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1971,13 +1782,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
@@ -2013,11 +1817,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CreateVersionOperationMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2065,11 +1864,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnection);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DataStoreConnection {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnection";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2154,11 +1948,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnectionSignals);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignals";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
     pub model: Option<String>,
@@ -2205,14 +1994,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     pub supporting_indices: Option<Vec<i32>>,
@@ -2253,13 +2034,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     pub search_snippet: Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>,
@@ -2298,14 +2072,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2350,14 +2116,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals
 );
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2406,14 +2164,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     pub banned_phrase_match:
@@ -2457,14 +2207,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2512,14 +2254,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
@@ -2554,11 +2288,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeployFlowMetadata);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DeployFlowRequest {
@@ -2592,11 +2321,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeployFlowRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2635,11 +2359,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeployFlowResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeployFlowResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2699,11 +2418,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Deployment);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Deployment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Deployment";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DeploymentResult {
     pub deployment_test_results: Option<Vec<String>>,
@@ -2744,11 +2458,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeploymentResult);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DeploymentResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2798,11 +2507,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DetectIntentRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DetectIntentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DetectIntentRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2861,11 +2565,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DetectIntentResponse);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DetectIntentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DetectIntentResponse";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3DtmfInput {
@@ -2903,11 +2602,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DtmfInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3DtmfInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2979,11 +2673,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EntityType);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EntityType {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EntityType";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
     pub synonyms: Option<Vec<String>>,
@@ -3022,11 +2711,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EntityTypeEntity);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EntityTypeEntity {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     pub value: Option<String>,
@@ -3059,11 +2743,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3128,11 +2807,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Environment);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Environment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Environment";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     pub enable_continuous_run: Option<bool>,
@@ -3179,11 +2853,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     pub version: Option<String>,
@@ -3218,11 +2887,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EnvironmentVersionConfig);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
@@ -3255,11 +2919,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EnvironmentWebhookConfig);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3320,11 +2979,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EventHandler);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EventHandler {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EventHandler";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3EventInput {
     pub event: Option<String>,
@@ -3357,11 +3011,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EventInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3EventInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3EventInput";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3442,11 +3091,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Example);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Example {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Example";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3546,11 +3190,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Experiment);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Experiment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Experiment";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExperimentDefinition {
     pub condition: Option<String>,
@@ -3589,11 +3228,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentD
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentDefinition);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentDefinition {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentDefinition";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExperimentResult {
     pub last_update_time: Option<::discogen_runtime::Timestamp>,
@@ -3630,11 +3264,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentResult);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3682,13 +3311,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3739,11 +3361,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentResultMetric);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentResultMetric {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultMetric";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     pub metrics: Option<Vec<GoogleCloudDialogflowCxV3ExperimentResultMetric>>,
@@ -3785,11 +3402,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3849,11 +3461,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportAgentRequest);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequest";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     pub commit_message: Option<String>,
@@ -3892,13 +3499,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3942,11 +3542,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportAgentResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportAgentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {}
 
@@ -3976,11 +3571,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportEntityTypesMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4039,11 +3629,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportEntityTypesRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
@@ -4081,11 +3666,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportEntityTypesResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4129,11 +3709,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportFlowRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportFlowRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportFlowRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
@@ -4173,11 +3748,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportFlowResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportFlowResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {}
 
@@ -4207,11 +3777,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportIntentsMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4266,11 +3831,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportIntentsRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
@@ -4308,11 +3868,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportIntentsResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportIntentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4352,11 +3907,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportPlayb
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportPlaybookRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportPlaybookRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {}
@@ -4387,11 +3937,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportTestCasesMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4434,11 +3979,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportTestCasesRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
@@ -4477,11 +4017,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportTestCasesResponse);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FilterSpecs {
@@ -4519,11 +4054,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FilterSpecs);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FilterSpecs {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4631,11 +4161,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Flow);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Flow {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Flow";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FlowImportStrategy {
     pub global_import_strategy:
@@ -4673,11 +4198,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowImportStrategy);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowImportStrategy {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowImportStrategy";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4720,11 +4240,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowInvocation);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowInvocation {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4776,11 +4291,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowMultiLa
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowMultiLanguageSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowMultiLanguageSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FlowTraceMetadata {
     /// Output only: set by the server.
@@ -4820,11 +4330,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowTraceMetadata);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowTraceMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FlowTransition {
     /// Output only: set by the server.
@@ -4862,11 +4367,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowTransition);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowTransition {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4909,11 +4409,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowValidat
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowValidationResult);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FlowValidationResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FlowValidationResult";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3Form {
@@ -4947,11 +4442,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Form);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Form {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Form";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5019,11 +4509,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FormParameter);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FormParameter {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FormParameter";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
@@ -5069,11 +4554,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FormParameterFillBehavior);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
@@ -5114,11 +4594,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillIntentRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillIntentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5168,11 +4643,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillIntentResponse);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillIntentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentResponse";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5256,11 +4726,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Fulfillment);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Fulfillment {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Fulfillment";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
@@ -5293,11 +4758,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillmentConditionalCases);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5339,11 +4799,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5389,14 +4844,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     pub generator: Option<String>,
@@ -5438,11 +4885,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     pub parameter: Option<String>,
@@ -5481,11 +4923,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillmentSetParameterAction);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3GcsDestination {
     pub uri: Option<String>,
@@ -5518,11 +4955,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GcsDestination);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GcsDestination {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5591,11 +5023,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GenerativeSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GenerativeSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     pub prompt_templates:
@@ -5635,13 +5062,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5688,14 +5108,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate
 );
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5764,14 +5176,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3Generator {
     pub display_name: Option<String>,
@@ -5829,11 +5233,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Generator);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Generator {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Generator";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     pub max_decode_steps: Option<i32>,
@@ -5878,11 +5277,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorMo
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GeneratorModelParameter);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GeneratorModelParameter {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GeneratorModelParameter";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     pub id: Option<String>,
@@ -5921,11 +5315,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorPl
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GeneratorPlaceholder);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3GeneratorPlaceholder";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3Handler {
     pub event_handler: Option<GoogleCloudDialogflowCxV3HandlerEventHandler>,
@@ -5962,11 +5351,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Handler);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Handler {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Handler";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6010,11 +5394,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerEven
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3HandlerEventHandler);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3HandlerEventHandler {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     pub condition: Option<String>,
@@ -6055,11 +5434,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerLife
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3HandlerLifecycleHandler);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3HandlerLifecycleHandler";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {}
@@ -6090,11 +5464,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportEntityTypesMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6145,11 +5514,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportEntityTypesRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
@@ -6192,11 +5556,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportEntityTypesResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6244,14 +5603,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources
 );
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6302,11 +5653,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportFlowRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportFlowRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportFlowRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
@@ -6342,11 +5688,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportFlowResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportFlowResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {}
 
@@ -6376,11 +5717,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportIntentsMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6422,11 +5758,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportIntentsRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6472,11 +5803,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportIntentsResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportIntentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     pub entity_display_names: Option<Vec<String>>,
@@ -6517,14 +5843,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources
 );
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6567,11 +5885,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportPlayb
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportPlaybookRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportPlaybookRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
@@ -6605,11 +5918,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportTestCasesMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6649,11 +5957,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportTestCasesRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesResponse {
@@ -6689,11 +5992,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportTestCasesResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3InlineDestination {
     /// Output only: set by the server.
@@ -6727,11 +6025,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InlineDestination);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineDestination {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6772,11 +6065,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InlineSchema);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineSchema {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3InlineSource {
     pub content: Option<::discogen_runtime::Bytes>,
@@ -6809,11 +6097,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InlineSource);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InlineSource {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6889,11 +6172,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InputAudioConfig);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3InputAudioConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3InputAudioConfig";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3Intent {
     pub description: Option<String>,
@@ -6962,11 +6240,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Intent);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Intent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Intent";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3IntentCoverage {
@@ -7006,11 +6279,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentCoverage);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentCoverage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
     pub covered: Option<bool>,
@@ -7048,11 +6316,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentCoverageIntent);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentCoverageIntent {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3IntentInput {
@@ -7086,11 +6349,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7137,11 +6395,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentParameter);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentParameter {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     /// Output only: set by the server.
@@ -7184,11 +6437,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentTrainingPhrase);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     pub parameter_id: Option<String>,
@@ -7225,11 +6473,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentTrainingPhrasePart);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7288,11 +6531,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3KnowledgeCo
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3KnowledgeConnectorSettings);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3KnowledgeConnectorSettings";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3LanguageInfo {
@@ -7341,11 +6579,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3LanguageInfo);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LanguageInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LanguageInfo";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7399,11 +6632,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListAgentsR
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListAgentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListAgentsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListChangelogsResponse {
     pub changelogs: Option<Vec<GoogleCloudDialogflowCxV3Changelog>>,
@@ -7452,11 +6680,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListChangel
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Changelog> {
         self.changelogs.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListChangelogsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -7519,13 +6742,6 @@ impl ::discogen_runtime::paginate::Page
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     pub deployments: Option<Vec<GoogleCloudDialogflowCxV3Deployment>>,
@@ -7574,11 +6790,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListDeploym
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Deployment> {
         self.deployments.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListDeploymentsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -7633,11 +6844,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListEntityT
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     pub environments: Option<Vec<GoogleCloudDialogflowCxV3Environment>>,
@@ -7686,11 +6892,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListEnviron
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Environment> {
         self.environments.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListEnvironmentsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -7745,11 +6946,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListExample
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListExamplesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListExperimentsResponse {
     pub experiments: Option<Vec<GoogleCloudDialogflowCxV3Experiment>>,
@@ -7798,11 +6994,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListExperim
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Experiment> {
         self.experiments.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListExperimentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListExperimentsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -7857,11 +7048,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListFlowsRe
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListFlowsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListFlowsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     pub generators: Option<Vec<GoogleCloudDialogflowCxV3Generator>>,
@@ -7910,11 +7096,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListGenerat
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Generator> {
         self.generators.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -7969,11 +7150,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListIntents
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListIntentsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListIntentsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListPagesResponse {
     pub next_page_token: Option<String>,
@@ -8022,11 +7198,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPagesRe
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Page> {
         self.pages.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListPagesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -8081,11 +7252,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPlayboo
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     pub next_page_token: Option<String>,
@@ -8134,11 +7300,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPlayboo
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Playbook> {
         self.playbooks.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
 }
 
 #[cfg(feature = "security_settings")]
@@ -8190,11 +7351,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListSecurit
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3SecuritySettings> {
         self.security_settings.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "security_settings")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -8253,11 +7409,6 @@ impl ::discogen_runtime::paginate::Page
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     pub next_page_token: Option<String>,
@@ -8306,11 +7457,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListTestCas
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3TestCaseResult> {
         self.test_case_results.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListTestCaseResultsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -8365,11 +7511,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListTestCas
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListTestCasesResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     pub next_page_token: Option<String>,
@@ -8421,11 +7562,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolVer
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListToolsResponse {
     pub next_page_token: Option<String>,
@@ -8474,11 +7610,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolsRe
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Tool> {
         self.tools.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListToolsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -8541,13 +7672,6 @@ impl ::discogen_runtime::paginate::Page
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ListVersionsResponse {
     pub next_page_token: Option<String>,
@@ -8596,11 +7720,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListVersion
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Version> {
         self.versions.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListVersionsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -8655,11 +7774,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListWebhook
 }
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ListWebhooksResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3LlmModelSettings {
     pub model: Option<String>,
@@ -8698,11 +7812,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3LlmModelSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LlmModelSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LlmModelSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3LoadVersionRequest {
     pub allow_override_agent_resources: Option<bool>,
@@ -8739,11 +7848,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3LoadVersionRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3LoadVersionRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8798,13 +7902,6 @@ impl ::discogen_runtime::paginate::Page
     fn into_items(self) -> Vec<GoogleCloudDialogflowCxV3Environment> {
         self.environments.unwrap_or_default()
     }
-}
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 }
 
 #[cfg(feature = "agents")]
@@ -8865,11 +7962,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Match);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Match {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Match";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     pub persist_parameter_changes: Option<bool>,
@@ -8914,11 +8006,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3MatchIntentRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3MatchIntentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3MatchIntentRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8978,11 +8065,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3MatchIntentResponse);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3MatchIntentResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3MatchIntentResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3NluSettings {
     pub classification_threshold: Option<f32>,
@@ -9031,11 +8113,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3NluSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3NluSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3NluSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
     pub audio_encoding: Option<GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding>,
@@ -9080,11 +8157,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3OutputAudioConfig);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3OutputAudioConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3OutputAudioConfig";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9167,11 +8239,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Page);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Page {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Page";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PageInfo {
@@ -9214,11 +8281,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PageInfo);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfo {
     pub parameter_info: Option<Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>>,
@@ -9251,11 +8313,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PageInfoFormInfo);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfoFormInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9305,11 +8362,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
@@ -9356,11 +8408,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ParameterDe
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ParameterDefinition);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ParameterDefinition {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ParameterDefinition";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3Phrase {
     pub text: Option<String>,
@@ -9393,11 +8440,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Phrase);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Phrase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Phrase";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9515,11 +8557,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Playbook);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Playbook {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Playbook";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     pub main_playbook_import_strategy:
@@ -9576,11 +8613,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookImp
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookImportStrategy);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookImportStrategy";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PlaybookInput {
     pub preceding_conversation_summary: Option<String>,
@@ -9619,11 +8651,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookInput);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookInput";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PlaybookInstruction {
     pub guidelines: Option<String>,
@@ -9660,11 +8687,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookIns
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookInstruction);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookInstruction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9721,11 +8743,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookInvocation);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookInvocation {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookInvocation";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PlaybookOutput {
     pub execution_summary: Option<String>,
@@ -9758,11 +8775,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookOutput);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookOutput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9801,11 +8813,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookStep);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookStep {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9847,11 +8854,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookTraceMetadata);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     /// Output only: set by the server.
@@ -9889,11 +8891,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookTransition);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookTransition {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9945,11 +8942,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookVersion);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3PlaybookVersion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3PlaybookVersion";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10011,11 +9003,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3QueryInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryInput";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10130,11 +9117,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3QueryParameters);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryParameters {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryParameters";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10270,11 +9252,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3QueryResult);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3QueryResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3QueryResult";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResourceName {
     pub display_name: Option<String>,
@@ -10311,11 +9288,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResourceName);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResourceName {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10410,11 +9382,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessage);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessage";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
@@ -10451,13 +9418,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {}
 
@@ -10487,11 +9447,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageEndInteraction);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10525,13 +9480,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10570,11 +9518,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
@@ -10607,11 +9550,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageMixedAudio);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10662,13 +9600,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     /// Output only: set by the server.
@@ -10717,11 +9648,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     /// Output only: set by the server.
@@ -10765,11 +9691,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessagePlayAudio);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     pub phone_number: Option<String>,
@@ -10804,13 +9725,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10854,11 +9768,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageText);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ResponseMessageText {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10906,11 +9815,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreAgentRequest);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequest";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     pub tracking_branch: Option<String>,
@@ -10945,11 +9849,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {}
 
@@ -10979,11 +9878,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestorePlay
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11022,11 +9916,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {}
 
@@ -11056,11 +9945,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreToolVersionRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11095,11 +9979,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreToolVersionResponse);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11144,11 +10023,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RolloutConfig);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RolloutConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RolloutConfig";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     pub display_name: Option<String>,
@@ -11188,11 +10062,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RolloutConfigRolloutStep);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RolloutConfigRolloutStep";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11235,11 +10104,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RolloutState);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RolloutState {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
@@ -11274,11 +10138,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunContinuousTestMetadata);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {}
@@ -11309,11 +10168,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunContinuousTestRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11354,11 +10208,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunContinuousTestResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {}
 
@@ -11388,11 +10237,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunTestCaseMetadata);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11428,11 +10272,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunTestCaseRequest);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseResponse {
@@ -11466,11 +10305,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunTestCaseResponse);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3RunTestCaseResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11536,11 +10370,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SafetySettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     pub language_code: Option<String>,
@@ -11577,11 +10406,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettingsPhrase);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11624,13 +10448,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     pub category_filters:
@@ -11664,11 +10481,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettingsRaiSettings);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11712,14 +10524,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SearchConfig {
     pub boost_specs: Option<Vec<GoogleCloudDialogflowCxV3BoostSpecs>>,
@@ -11756,11 +10560,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SearchConfig);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SearchConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
-}
 
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11845,11 +10644,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SecuritySettings);
 
 #[cfg(feature = "security_settings")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SecuritySettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SecuritySettings";
-}
-
-#[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     pub audio_export_pattern: Option<String>,
@@ -11910,13 +10704,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings);
 
 #[cfg(feature = "security_settings")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings";
-}
-
-#[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     pub enable_insights_export: Option<bool>,
@@ -11956,14 +10743,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "security_settings")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings);
 
-#[cfg(feature = "security_settings")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SentimentAnalysisResult {
@@ -12001,11 +10780,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SentimentAn
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SentimentAnalysisResult);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12048,11 +10822,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SessionEntityType);
 
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SessionEntityType {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SessionInfo {
@@ -12091,11 +10860,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SessionInfo);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SessionInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
@@ -12130,11 +10894,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechProce
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SpeechProcessingMetadata);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SpeechProcessingMetadata";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12175,11 +10934,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechToTex
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SpeechToTextSettings);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SpeechToTextSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SpeechToTextSettings";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {}
 
@@ -12211,11 +10965,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StartExperi
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3StartExperimentRequest);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3StartExperimentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3StartExperimentRequest";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {}
 
@@ -12245,11 +10994,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StopExperim
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3StopExperimentRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3StopExperimentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12291,11 +11035,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SubmitAnswe
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12349,11 +11088,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SynthesizeS
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SynthesizeSpeechConfig);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3SynthesizeSpeechConfig";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12425,11 +11159,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestCase);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCase {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCase";
-}
-
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TestCaseError {
@@ -12467,11 +11196,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestCaseError);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCaseError {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12527,11 +11251,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestCaseResult);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestCaseResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestCaseResult";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TestConfig {
     pub flow: Option<String>,
@@ -12571,11 +11290,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestConfig);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12618,11 +11332,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestError);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestError {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestError";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TestRunDifference {
@@ -12662,11 +11371,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestRunDifference);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TestRunDifference {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TextInput {
     pub text: Option<String>,
@@ -12699,11 +11403,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TextInput);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TextInput {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TextInput";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12744,11 +11443,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextToSpeec
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TextToSpeechSettings);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TextToSpeechSettings {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12811,11 +11505,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Tool);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Tool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Tool";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12881,11 +11570,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolAuthentication);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolAuthentication {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthentication";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     pub api_key: Option<String>,
@@ -12942,11 +11626,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     pub secret_version_for_token: Option<String>,
@@ -12989,13 +11668,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13060,11 +11732,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     pub service_account: Option<String>,
@@ -13104,14 +11771,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     pub service_agent_auth:
@@ -13149,14 +11808,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig
 );
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13198,11 +11849,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolCall);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCall {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13249,11 +11895,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolCallResult);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCallResult {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
     pub message: Option<String>,
@@ -13286,11 +11927,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolCallResultError);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolCallResultError {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13335,11 +11971,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolDataStoreTool);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolDataStoreTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {}
 
@@ -13371,11 +12002,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13414,11 +12040,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolFunctionTool);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolFunctionTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13474,11 +12095,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolOpenApiTool);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolOpenApiTool {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolOpenApiTool";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     pub service: Option<String>,
@@ -13513,11 +12129,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolService
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolTlsConfig {
     pub ca_certs: Option<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
@@ -13550,11 +12161,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolTlsConfig);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolTlsConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13593,11 +12199,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolTlsConfigCaCert);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13662,11 +12263,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolUse);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolUse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolUse";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ToolVersion {
     /// Output only: set by the server.
@@ -13715,11 +12311,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolVersion);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ToolVersion {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ToolVersion";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13802,11 +12393,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TraceBlock);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TraceBlock {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TraceBlock";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {}
 
@@ -13836,11 +12422,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TrainFlowRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TrainFlowRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TrainFlowRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13879,11 +12460,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionCoverage);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionCoverage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13943,11 +12519,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionCoverageTransition);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransition";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     pub flow: Option<GoogleCloudDialogflowCxV3Flow>,
@@ -13986,13 +12557,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14056,11 +12620,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRoute);
 
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRoute {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRoute";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
@@ -14103,11 +12662,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRouteGroup);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRouteGroup {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     pub coverage_score: Option<f32>,
@@ -14144,11 +12698,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14195,13 +12744,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     pub covered: Option<bool>,
@@ -14243,14 +12785,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition
 );
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14329,11 +12863,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TurnSignals);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TurnSignals {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TurnSignals";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3TypeSchema {
@@ -14371,11 +12900,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TypeSchema);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TypeSchema {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TypeSchema";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14416,11 +12940,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchemaS
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TypeSchemaSchemaReference);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3UserUtterance {
     pub text: Option<String>,
@@ -14453,11 +12972,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3UserUtterance);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3UserUtterance {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3UserUtterance";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14494,11 +13008,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateAge
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ValidateAgentRequest);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ValidateAgentRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ValidateAgentRequest";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3ValidateFlowRequest {
     pub language_code: Option<String>,
@@ -14531,11 +13040,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateFlo
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ValidateFlowRequest);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ValidateFlowRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14592,11 +13096,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ValidationMessage);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3ValidationMessage {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3ValidationMessage";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3VariantsHistory {
     pub update_time: Option<::discogen_runtime::Timestamp>,
@@ -14633,11 +13132,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VariantsHistory);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VariantsHistory {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14700,11 +13194,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Version);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Version {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Version";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3VersionVariants {
     pub variants: Option<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
@@ -14737,11 +13226,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VersionVariants);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VersionVariants {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14785,11 +13269,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VersionVariantsVariant);
 
 #[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VersionVariantsVariant {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VersionVariantsVariant";
-}
-
-#[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3VoiceSelectionParams {
     pub name: Option<String>,
@@ -14826,11 +13305,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VoiceSelect
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VoiceSelectionParams);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3VoiceSelectionParams {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14888,11 +13362,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Webhook);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3Webhook {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3Webhook";
-}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15005,11 +13474,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookGene
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookGenericWebService);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookGenericWebService {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebService";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     pub client_id: Option<String>,
@@ -15069,13 +13533,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig);
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     pub secret_version: Option<String>,
@@ -15115,14 +13572,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
-}
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     pub service_account: Option<String>,
@@ -15160,14 +13609,6 @@ impl ::discogen_runtime::object::Object
 ::discogen_runtime::object_serde!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig
 );
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15272,11 +13713,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookRequest);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequest {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequest";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     pub tag: Option<String>,
@@ -15309,11 +13745,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15370,11 +13801,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookRequestIntentInfo);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfo";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     pub original_value: Option<String>,
@@ -15418,14 +13844,6 @@ impl ::discogen_runtime::object::Object
 );
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     pub magnitude: Option<f32>,
@@ -15464,14 +13882,6 @@ impl ::discogen_runtime::object::Object
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult
-{
-    const SCHEMA_ID: &'static str =
-        "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
-}
 
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15531,11 +13941,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookResponse);
 
 #[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookResponse";
-}
-
-#[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     pub merge_behavior:
@@ -15576,13 +13981,6 @@ impl ::discogen_runtime::object::Object
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message
-    for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse
-{
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
-}
-
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
@@ -15620,11 +14018,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookServ
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 ::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig);
-
-#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
-impl ::discogen_runtime::lro::Message for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
-    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudLocationListLocationsResponse {
@@ -15672,10 +14065,6 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResp
     }
 }
 
-impl ::discogen_runtime::lro::Message for GoogleCloudLocationListLocationsResponse {
-    const SCHEMA_ID: &'static str = "GoogleCloudLocationListLocationsResponse";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleCloudLocationLocation {
     pub display_name: Option<String>,
@@ -15719,10 +14108,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
     }
 }
 ::discogen_runtime::object_serde!(GoogleCloudLocationLocation);
-
-impl ::discogen_runtime::lro::Message for GoogleCloudLocationLocation {
-    const SCHEMA_ID: &'static str = "GoogleCloudLocationLocation";
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningListOperationsResponse {
@@ -15773,10 +14158,6 @@ impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsRespo
     }
 }
 
-impl ::discogen_runtime::lro::Message for GoogleLongrunningListOperationsResponse {
-    const SCHEMA_ID: &'static str = "GoogleLongrunningListOperationsResponse";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleLongrunningOperation {
     pub done: Option<bool>,
@@ -15820,10 +14201,6 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
 }
 ::discogen_runtime::object_serde!(GoogleLongrunningOperation);
 
-impl ::discogen_runtime::lro::Message for GoogleLongrunningOperation {
-    const SCHEMA_ID: &'static str = "GoogleLongrunningOperation";
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleProtobufEmpty {}
 
@@ -15850,10 +14227,6 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
     }
 }
 ::discogen_runtime::object_serde!(GoogleProtobufEmpty);
-
-impl ::discogen_runtime::lro::Message for GoogleProtobufEmpty {
-    const SCHEMA_ID: &'static str = "GoogleProtobufEmpty";
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleRpcStatus {
@@ -15892,10 +14265,6 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
 }
 ::discogen_runtime::object_serde!(GoogleRpcStatus);
 
-impl ::discogen_runtime::lro::Message for GoogleRpcStatus {
-    const SCHEMA_ID: &'static str = "GoogleRpcStatus";
-}
-
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleTypeLatLng {
@@ -15933,11 +14302,6 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
 
 #[cfg(feature = "agents")]
 ::discogen_runtime::object_serde!(GoogleTypeLatLng);
-
-#[cfg(feature = "agents")]
-impl ::discogen_runtime::lro::Message for GoogleTypeLatLng {
-    const SCHEMA_ID: &'static str = "GoogleTypeLatLng";
-}
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -54,11 +54,6 @@ impl ::discogen_runtime::object::Object for Aggregation {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Aggregation);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Aggregation {
-    const SCHEMA_ID: &'static str = "Aggregation";
-}
-
 /// Preview: An identifier for an aggregation function. Aggregation functions are SQL functions that group or transform data from multiple points to a single point. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -100,11 +95,6 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(AggregationFunction);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for AggregationFunction {
-    const SCHEMA_ID: &'static str = "AggregationFunction";
-}
-
 /// A chart that displays alert policy data.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -140,11 +130,6 @@ impl ::discogen_runtime::object::Object for AlertChart {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(AlertChart);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for AlertChart {
-    const SCHEMA_ID: &'static str = "AlertChart";
-}
 
 /// A chart axis.
 #[cfg(feature = "dashboards")]
@@ -186,11 +171,6 @@ impl ::discogen_runtime::object::Object for Axis {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Axis);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Axis {
-    const SCHEMA_ID: &'static str = "Axis";
-}
 
 /// Preview: A breakdown is an aggregation applied to the measures over a specified column. A breakdown can result in multiple series across a category for the provided measure. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
@@ -242,11 +222,6 @@ impl ::discogen_runtime::object::Object for Breakdown {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Breakdown);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Breakdown {
-    const SCHEMA_ID: &'static str = "Breakdown";
-}
-
 /// Options to control visual rendering of a chart.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -288,11 +263,6 @@ impl ::discogen_runtime::object::Object for ChartOptions {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(ChartOptions);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for ChartOptions {
-    const SCHEMA_ID: &'static str = "ChartOptions";
-}
-
 /// A widget that groups the other widgets. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -328,11 +298,6 @@ impl ::discogen_runtime::object::Object for CollapsibleGroup {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(CollapsibleGroup);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for CollapsibleGroup {
-    const SCHEMA_ID: &'static str = "CollapsibleGroup";
-}
 
 /// Defines the layout properties and content for a column.
 #[cfg(feature = "dashboards")]
@@ -375,11 +340,6 @@ impl ::discogen_runtime::object::Object for Column {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Column);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Column {
-    const SCHEMA_ID: &'static str = "Column";
-}
-
 /// A simplified layout that divides the available space into vertical columns and arranges a set of widgets vertically in each column.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -415,11 +375,6 @@ impl ::discogen_runtime::object::Object for ColumnLayout {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(ColumnLayout);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for ColumnLayout {
-    const SCHEMA_ID: &'static str = "ColumnLayout";
-}
 
 /// The persistent settings for a table's columns.
 #[cfg(feature = "dashboards")]
@@ -480,11 +435,6 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(ColumnSettings);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for ColumnSettings {
-    const SCHEMA_ID: &'static str = "ColumnSettings";
-}
-
 /// Data structure to storing column's sort strategy
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -525,11 +475,6 @@ impl ::discogen_runtime::object::Object for ColumnSortingOptions {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(ColumnSortingOptions);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for ColumnSortingOptions {
-    const SCHEMA_ID: &'static str = "ColumnSortingOptions";
-}
 
 /// A Google Stackdriver dashboard. Dashboards define the content and layout of pages in the Stackdriver web application.
 #[cfg(feature = "dashboards")]
@@ -615,11 +560,6 @@ impl ::discogen_runtime::object::Object for Dashboard {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Dashboard);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Dashboard {
-    const SCHEMA_ID: &'static str = "Dashboard";
-}
-
 /// Dashboard-level configuration for annotations
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -664,11 +604,6 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(DashboardAnnotations);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for DashboardAnnotations {
-    const SCHEMA_ID: &'static str = "DashboardAnnotations";
-}
 
 /// A filter to reduce the amount of data charted in relevant widgets.
 #[cfg(feature = "dashboards")]
@@ -743,11 +678,6 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(DashboardFilter);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for DashboardFilter {
-    const SCHEMA_ID: &'static str = "DashboardFilter";
-}
 
 /// Groups a time series query definition with charting options.
 #[cfg(feature = "dashboards")]
@@ -831,11 +761,6 @@ impl ::discogen_runtime::object::Object for DataSet {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(DataSet);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for DataSet {
-    const SCHEMA_ID: &'static str = "DataSet";
-}
 
 /// A chart dimension. Dimensions are a structured label, class, or category for a set of measurements in your data.
 #[cfg(feature = "dashboards")]
@@ -921,11 +846,6 @@ impl ::discogen_runtime::object::Object for Dimension {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Dimension);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Dimension {
-    const SCHEMA_ID: &'static str = "Dimension";
-}
-
 /// A set of (label, value) pairs that were removed from a Distribution time series during aggregation and then added as an attachment to a Distribution.Exemplar.The full label set for the exemplars is constructed by using the dropped pairs in combination with the label values that remain on the aggregated Distribution time series. The constructed full label set can be used to identify the specific entity, such as the instance or job, which might be contributing to a long-tail. However, with dropped labels, the storage requirements are reduced because only the aggregated distribution values for a large group of time series are stored.Note that there are no guarantees on ordering of the labels from exemplar-to-exemplar and from distribution-to-distribution in the same stream, and there may be duplicates. It is up to clients to resolve any ambiguities.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -962,11 +882,6 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(DroppedLabels);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for DroppedLabels {
-    const SCHEMA_ID: &'static str = "DroppedLabels";
-}
-
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -998,11 +913,6 @@ impl ::discogen_runtime::object::Object for Empty {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Empty);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Empty {
-    const SCHEMA_ID: &'static str = "Empty";
-}
 
 /// A widget that displays a list of error groups.
 #[cfg(feature = "dashboards")]
@@ -1048,11 +958,6 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(ErrorReportingPanel);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for ErrorReportingPanel {
-    const SCHEMA_ID: &'static str = "ErrorReportingPanel";
-}
 
 /// Annotation configuration for one event type on a dashboard
 #[cfg(feature = "dashboards")]
@@ -1112,11 +1017,6 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(EventAnnotation);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for EventAnnotation {
-    const SCHEMA_ID: &'static str = "EventAnnotation";
-}
 
 /// A single field of a message type.New usages of this message as an alternative to FieldDescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
 #[cfg(feature = "unreached_schemas")]
@@ -1202,11 +1102,6 @@ impl ::discogen_runtime::object::Object for Field {
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(Field);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for Field {
-    const SCHEMA_ID: &'static str = "Field";
-}
-
 /// A widget that displays an input field to change the value of a template variable.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1242,11 +1137,6 @@ impl ::discogen_runtime::object::Object for FilterControl {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(FilterControl);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for FilterControl {
-    const SCHEMA_ID: &'static str = "FilterControl";
-}
 
 /// A gauge chart shows where the current value sits within a pre-defined range. The upper and lower bounds should define the possible range of values for the scorecard's query (inclusive).
 #[cfg(feature = "dashboards")]
@@ -1289,11 +1179,6 @@ impl ::discogen_runtime::object::Object for GaugeView {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(GaugeView);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for GaugeView {
-    const SCHEMA_ID: &'static str = "GaugeView";
-}
-
 /// A basic layout divides the available space into vertical columns of equal width and arranges a list of widgets using a row-first strategy.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1334,11 +1219,6 @@ impl ::discogen_runtime::object::Object for GridLayout {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(GridLayout);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for GridLayout {
-    const SCHEMA_ID: &'static str = "GridLayout";
-}
 
 /// Message that represents an arbitrary HTTP body. It should only be used for payload formats that can't be represented as JSON, such as raw binary or an HTML page.This message can be used both in streaming and non-streaming API methods in the request as well as the response.It can be used as a top-level request field, which is convenient if one wants to extract parameters from either the URL or HTTP template into the request fields and also want access to the raw HTTP body.Example: message GetResourceRequest { // A unique request id. string request_id = 1; // The raw HTTP body is bound to this field. google.api.HttpBody http_body = 2; } service ResourceService { rpc GetResource(GetResourceRequest) returns (google.api.HttpBody); rpc UpdateResource(google.api.HttpBody) returns (google.protobuf.Empty); } Example with streaming methods: service CaldavService { rpc GetCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); rpc UpdateCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); } Use of this type only changes how the request and response bodies are handled, all other features will continue to work unchanged.
 #[cfg(feature = "prometheus")]
@@ -1386,11 +1266,6 @@ impl ::discogen_runtime::object::Object for HttpBody {
 #[cfg(feature = "prometheus")]
 ::discogen_runtime::object_serde!(HttpBody);
 
-#[cfg(feature = "prometheus")]
-impl ::discogen_runtime::lro::Message for HttpBody {
-    const SCHEMA_ID: &'static str = "HttpBody";
-}
-
 /// A widget that displays a list of incidents
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1432,11 +1307,6 @@ impl ::discogen_runtime::object::Object for IncidentList {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(IncidentList);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for IncidentList {
-    const SCHEMA_ID: &'static str = "IncidentList";
-}
-
 /// Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive).The start must be less than or equal to the end. When the start equals the end, the interval is empty (matches no time). When both start and end are unspecified, the interval matches any time.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1477,11 +1347,6 @@ impl ::discogen_runtime::object::Object for Interval {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Interval);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Interval {
-    const SCHEMA_ID: &'static str = "Interval";
-}
 
 /// The ListDashboards request.
 #[cfg(feature = "dashboards")]
@@ -1537,11 +1402,6 @@ impl ::discogen_runtime::paginate::Page for ListDashboardsResponse {
     }
 }
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for ListDashboardsResponse {
-    const SCHEMA_ID: &'static str = "ListDashboardsResponse";
-}
-
 /// Response for the ListMetricsScopesByMonitoredProject method.
 #[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1577,11 +1437,6 @@ impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectR
 
 #[cfg(feature = "metrics_scopes")]
 ::discogen_runtime::object_serde!(ListMetricsScopesByMonitoredProjectResponse);
-
-#[cfg(feature = "metrics_scopes")]
-impl ::discogen_runtime::lro::Message for ListMetricsScopesByMonitoredProjectResponse {
-    const SCHEMA_ID: &'static str = "ListMetricsScopesByMonitoredProjectResponse";
-}
 
 /// A widget that displays a stream of log.
 #[cfg(feature = "dashboards")]
@@ -1624,11 +1479,6 @@ impl ::discogen_runtime::object::Object for LogsPanel {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(LogsPanel);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for LogsPanel {
-    const SCHEMA_ID: &'static str = "LogsPanel";
-}
-
 /// A chart measure. Measures represent a measured property in your chart data such as rainfall in inches, number of units sold, revenue gained, etc.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1669,11 +1519,6 @@ impl ::discogen_runtime::object::Object for Measure {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Measure);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Measure {
-    const SCHEMA_ID: &'static str = "Measure";
-}
 
 /// Represents a Metrics Scope (<https://cloud.google.com/monitoring/settings#concept-scope>) in Cloud Monitoring, which specifies one or more Google projects and zero or more AWS accounts to monitor together.
 #[cfg(feature = "metrics_scopes")]
@@ -1731,11 +1576,6 @@ impl ::discogen_runtime::object::Object for MetricsScope {
 #[cfg(feature = "metrics_scopes")]
 ::discogen_runtime::object_serde!(MetricsScope);
 
-#[cfg(feature = "metrics_scopes")]
-impl ::discogen_runtime::lro::Message for MetricsScope {
-    const SCHEMA_ID: &'static str = "MetricsScope";
-}
-
 /// A project being monitored (<https://cloud.google.com/monitoring/settings/multiple-projects#create-multi>) by a Metrics Scope.
 #[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1785,11 +1625,6 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
 #[cfg(feature = "metrics_scopes")]
 ::discogen_runtime::object_serde!(MonitoredProject);
 
-#[cfg(feature = "metrics_scopes")]
-impl ::discogen_runtime::lro::Message for MonitoredProject {
-    const SCHEMA_ID: &'static str = "MonitoredProject";
-}
-
 /// An object representing a resource that can be used for monitoring, logging, billing, or other purposes. Examples include virtual machine instances, databases, and storage devices such as disks. The type field identifies a MonitoredResourceDescriptor object that describes the resource's schema. Information in the labels field identifies the actual resource and its attributes according to the schema. For example, a particular Compute Engine VM instance could be represented by the following object, because the MonitoredResourceDescriptor for "gce_instance" has labels "project_id", "instance_id" and "zone": { "type": "gce_instance", "labels": { "project_id": "my-project", "instance_id": "12345678901234", "zone": "us-central1-a" }}
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1831,11 +1666,6 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(MonitoredResource);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for MonitoredResource {
-    const SCHEMA_ID: &'static str = "MonitoredResource";
-}
-
 /// A mosaic layout divides the available space into a grid of blocks, and overlays the grid with tiles. Unlike GridLayout, tiles may span multiple grid blocks and can be placed at arbitrary locations in the grid.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1876,11 +1706,6 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(MosaicLayout);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for MosaicLayout {
-    const SCHEMA_ID: &'static str = "MosaicLayout";
-}
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1931,10 +1756,6 @@ impl ::discogen_runtime::object::Object for Operation {
 }
 ::discogen_runtime::object_serde!(Operation);
 
-impl ::discogen_runtime::lro::Message for Operation {
-    const SCHEMA_ID: &'static str = "Operation";
-}
-
 /// Contains metadata for longrunning operation for the edit Metrics Scope endpoints.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1980,11 +1801,6 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(OperationMetadata);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for OperationMetadata {
-    const SCHEMA_ID: &'static str = "OperationMetadata";
-}
-
 /// Preview: A query that produces an aggregated response and supporting data. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2020,11 +1836,6 @@ impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(OpsAnalyticsQuery);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for OpsAnalyticsQuery {
-    const SCHEMA_ID: &'static str = "OpsAnalyticsQuery";
-}
 
 /// A protocol buffer option, which can be attached to a message, field, enumeration, etc.New usages of this message as an alternative to FileOptions, MessageOptions, FieldOptions, EnumOptions, EnumValueOptions, ServiceOptions, or MethodOptions are strongly discouraged.
 #[cfg(feature = "unreached_schemas")]
@@ -2067,11 +1878,6 @@ impl ::discogen_runtime::object::Object for Option {
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(Option);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for Option {
-    const SCHEMA_ID: &'static str = "Option";
-}
-
 /// Preview: Parameter value applied to the aggregation function. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2112,11 +1918,6 @@ impl ::discogen_runtime::object::Object for Parameter {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Parameter);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Parameter {
-    const SCHEMA_ID: &'static str = "Parameter";
-}
 
 /// Describes a ranking-based time series filter. Each input time series is ranked with an aligner. The filter will allow up to num_time_series time series to pass through it, selecting them based on the relative ranking.For example, if ranking_method is METHOD_MEAN,direction is BOTTOM, and num_time_series is 3, then the 3 times series with the lowest mean values will pass through the filter.
 #[cfg(feature = "dashboards")]
@@ -2168,11 +1969,6 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(PickTimeSeriesFilter);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for PickTimeSeriesFilter {
-    const SCHEMA_ID: &'static str = "PickTimeSeriesFilter";
-}
-
 /// A widget that displays timeseries data as a pie or a donut.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2217,11 +2013,6 @@ impl ::discogen_runtime::object::Object for PieChart {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(PieChart);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for PieChart {
-    const SCHEMA_ID: &'static str = "PieChart";
-}
 
 /// Groups a time series query definition.
 #[cfg(feature = "dashboards")]
@@ -2286,11 +2077,6 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(PieChartDataSet);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for PieChartDataSet {
-    const SCHEMA_ID: &'static str = "PieChartDataSet";
-}
-
 /// QueryExemplarsRequest holds all parameters of the Prometheus upstream API for querying exemplars.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2335,11 +2121,6 @@ impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
 
 #[cfg(feature = "prometheus")]
 ::discogen_runtime::object_serde!(QueryExemplarsRequest);
-
-#[cfg(feature = "prometheus")]
-impl ::discogen_runtime::lro::Message for QueryExemplarsRequest {
-    const SCHEMA_ID: &'static str = "QueryExemplarsRequest";
-}
 
 /// QueryInstantRequest holds all parameters of the Prometheus upstream instant query API plus GCM specific parameters.
 #[cfg(feature = "prometheus")]
@@ -2386,11 +2167,6 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
 #[cfg(feature = "prometheus")]
 ::discogen_runtime::object_serde!(QueryInstantRequest);
 
-#[cfg(feature = "prometheus")]
-impl ::discogen_runtime::lro::Message for QueryInstantRequest {
-    const SCHEMA_ID: &'static str = "QueryInstantRequest";
-}
-
 /// QueryLabelsRequest holds all parameters of the Prometheus upstream API for returning a list of label names.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2435,11 +2211,6 @@ impl ::discogen_runtime::object::Object for QueryLabelsRequest {
 
 #[cfg(feature = "prometheus")]
 ::discogen_runtime::object_serde!(QueryLabelsRequest);
-
-#[cfg(feature = "prometheus")]
-impl ::discogen_runtime::lro::Message for QueryLabelsRequest {
-    const SCHEMA_ID: &'static str = "QueryLabelsRequest";
-}
 
 /// QueryRangeRequest holds all parameters of the Prometheus upstream range query API plus GCM specific parameters.
 #[cfg(feature = "prometheus")]
@@ -2494,11 +2265,6 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
 #[cfg(feature = "prometheus")]
 ::discogen_runtime::object_serde!(QueryRangeRequest);
 
-#[cfg(feature = "prometheus")]
-impl ::discogen_runtime::lro::Message for QueryRangeRequest {
-    const SCHEMA_ID: &'static str = "QueryRangeRequest";
-}
-
 /// QuerySeries holds all parameters of the Prometheus upstream API for querying series.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2539,11 +2305,6 @@ impl ::discogen_runtime::object::Object for QuerySeriesRequest {
 
 #[cfg(feature = "prometheus")]
 ::discogen_runtime::object_serde!(QuerySeriesRequest);
-
-#[cfg(feature = "prometheus")]
-impl ::discogen_runtime::lro::Message for QuerySeriesRequest {
-    const SCHEMA_ID: &'static str = "QuerySeriesRequest";
-}
 
 /// Describes a query to build the numerator or denominator of a TimeSeriesFilterRatio.
 #[cfg(feature = "dashboards")]
@@ -2586,11 +2347,6 @@ impl ::discogen_runtime::object::Object for RatioPart {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(RatioPart);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for RatioPart {
-    const SCHEMA_ID: &'static str = "RatioPart";
-}
-
 /// Defines the layout properties and content for a row.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2632,11 +2388,6 @@ impl ::discogen_runtime::object::Object for Row {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Row);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Row {
-    const SCHEMA_ID: &'static str = "Row";
-}
-
 /// A simplified layout that divides the available space into rows and arranges a set of widgets horizontally in each row.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2672,11 +2423,6 @@ impl ::discogen_runtime::object::Object for RowLayout {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(RowLayout);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for RowLayout {
-    const SCHEMA_ID: &'static str = "RowLayout";
-}
 
 /// A widget showing the latest value of a metric, and how this value relates to one or more thresholds.
 #[cfg(feature = "dashboards")]
@@ -2752,11 +2498,6 @@ impl ::discogen_runtime::object::Object for Scorecard {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Scorecard);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Scorecard {
-    const SCHEMA_ID: &'static str = "Scorecard";
-}
-
 /// A widget that defines a new section header. Sections populate a table of contents and allow easier navigation of long-form content.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2798,11 +2539,6 @@ impl ::discogen_runtime::object::Object for SectionHeader {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(SectionHeader);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for SectionHeader {
-    const SCHEMA_ID: &'static str = "SectionHeader";
-}
-
 /// A widget that groups the other widgets by using a dropdown menu. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2839,11 +2575,6 @@ impl ::discogen_runtime::object::Object for SingleViewGroup {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(SingleViewGroup);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for SingleViewGroup {
-    const SCHEMA_ID: &'static str = "SingleViewGroup";
-}
-
 /// SourceContext represents information about the source of a protobuf element, like the file in which it is defined.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2879,11 +2610,6 @@ impl ::discogen_runtime::object::Object for SourceContext {
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(SourceContext);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for SourceContext {
-    const SCHEMA_ID: &'static str = "SourceContext";
-}
 
 /// Span attribute key and list of values to be used for filtering.
 #[cfg(feature = "dashboards")]
@@ -2926,11 +2652,6 @@ impl ::discogen_runtime::object::Object for SpanAttributeFilter {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(SpanAttributeFilter);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for SpanAttributeFilter {
-    const SCHEMA_ID: &'static str = "SpanAttributeFilter";
-}
-
 /// The context of a span. This is attached to an Exemplar in Distribution values during aggregation.It contains the name of a span with format: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\]
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2966,11 +2687,6 @@ impl ::discogen_runtime::object::Object for SpanContext {
 
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(SpanContext);
-
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for SpanContext {
-    const SCHEMA_ID: &'static str = "SpanContext";
-}
 
 /// First version of span filtering that is supported by the Trace component.
 #[cfg(feature = "dashboards")]
@@ -3061,11 +2777,6 @@ impl ::discogen_runtime::object::Object for SpanFilters {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(SpanFilters);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for SpanFilters {
-    const SCHEMA_ID: &'static str = "SpanFilters";
-}
-
 /// A sparkChart is a small chart suitable for inclusion in a table-cell or inline in text. This message contains the configuration for a sparkChart to show up on a Scorecard, showing recent trends of the scorecard's timeseries.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3111,11 +2822,6 @@ impl ::discogen_runtime::object::Object for SparkChartView {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(SparkChartView);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for SparkChartView {
-    const SCHEMA_ID: &'static str = "SparkChartView";
-}
-
 /// A filter that ranks streams based on their statistical relation to other streams in a request. Note: This field is deprecated and completely ignored by the API.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3156,11 +2862,6 @@ impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(StatisticalTimeSeriesFilter);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for StatisticalTimeSeriesFilter {
-    const SCHEMA_ID: &'static str = "StatisticalTimeSeriesFilter";
-}
 
 /// The Status type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by gRPC (<https://github.com/grpc>). Each Status message contains three pieces of data: error code, error message, and error details.You can find out more about this error model and how to work with it in the API Design Guide (<https://cloud.google.com/apis/design/errors>).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3204,10 +2905,6 @@ impl ::discogen_runtime::object::Object for Status {
 }
 ::discogen_runtime::object_serde!(Status);
 
-impl ::discogen_runtime::lro::Message for Status {
-    const SCHEMA_ID: &'static str = "Status";
-}
-
 /// An array of strings
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3243,11 +2940,6 @@ impl ::discogen_runtime::object::Object for StringArray {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(StringArray);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for StringArray {
-    const SCHEMA_ID: &'static str = "StringArray";
-}
 
 /// Groups a time series query definition with table options.
 #[cfg(feature = "dashboards")]
@@ -3307,11 +2999,6 @@ impl ::discogen_runtime::object::Object for TableDataSet {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TableDataSet);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TableDataSet {
-    const SCHEMA_ID: &'static str = "TableDataSet";
-}
-
 /// Table display options that can be reused.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3349,11 +3036,6 @@ impl ::discogen_runtime::object::Object for TableDisplayOptions {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TableDisplayOptions);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TableDisplayOptions {
-    const SCHEMA_ID: &'static str = "TableDisplayOptions";
-}
 
 /// A condition whose evaluation is based on the value of a template variable.
 #[cfg(feature = "dashboards")]
@@ -3405,11 +3087,6 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TemplateVariableCondition);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TemplateVariableCondition {
-    const SCHEMA_ID: &'static str = "TemplateVariableCondition";
-}
-
 /// A widget that displays textual content.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3454,11 +3131,6 @@ impl ::discogen_runtime::object::Object for Text {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Text);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Text {
-    const SCHEMA_ID: &'static str = "Text";
-}
 
 /// Properties that determine how the title and content are styled
 #[cfg(feature = "dashboards")]
@@ -3529,11 +3201,6 @@ impl ::discogen_runtime::object::Object for TextStyle {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TextStyle);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TextStyle {
-    const SCHEMA_ID: &'static str = "TextStyle";
-}
-
 /// Defines a threshold for categorizing time series values.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3586,11 +3253,6 @@ impl ::discogen_runtime::object::Object for Threshold {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Threshold);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Threshold {
-    const SCHEMA_ID: &'static str = "Threshold";
-}
 
 /// A single tile in the mosaic. The placement and size of the tile are configurable.
 #[cfg(feature = "dashboards")]
@@ -3645,11 +3307,6 @@ impl ::discogen_runtime::object::Object for Tile {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Tile);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Tile {
-    const SCHEMA_ID: &'static str = "Tile";
-}
-
 /// Represents a time range.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3690,11 +3347,6 @@ impl ::discogen_runtime::object::Object for TimeRange {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TimeRange);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TimeRange {
-    const SCHEMA_ID: &'static str = "TimeRange";
-}
 
 /// A filter that defines a subset of time series data that is displayed in a widget. Time series data is fetched using the ListTimeSeries (<https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries/list>) method.
 #[cfg(feature = "dashboards")]
@@ -3769,11 +3421,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TimeSeriesFilter);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TimeSeriesFilter {
-    const SCHEMA_ID: &'static str = "TimeSeriesFilter";
-}
-
 /// A pair of time series filters that define a ratio computation. The output time series is the pair-wise division of each aligned element from the numerator and denominator time series.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3846,11 +3493,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TimeSeriesFilterRatio);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TimeSeriesFilterRatio {
-    const SCHEMA_ID: &'static str = "TimeSeriesFilterRatio";
-}
 
 /// TimeSeriesQuery collects the set of supported methods for querying time series data from the Stackdriver metrics API.
 #[cfg(feature = "dashboards")]
@@ -3934,11 +3576,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TimeSeriesQuery);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TimeSeriesQuery {
-    const SCHEMA_ID: &'static str = "TimeSeriesQuery";
-}
-
 /// A table that displays time series data.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3983,11 +3620,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TimeSeriesTable);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TimeSeriesTable {
-    const SCHEMA_ID: &'static str = "TimeSeriesTable";
-}
 
 /// LINT.IfChange Preview: Query for traces. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
@@ -4034,11 +3666,6 @@ impl ::discogen_runtime::object::Object for TraceQuery {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TraceQuery);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TraceQuery {
-    const SCHEMA_ID: &'static str = "TraceQuery";
-}
-
 /// A widget that displays hierarchical data as a treemap.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4079,11 +3706,6 @@ impl ::discogen_runtime::object::Object for Treemap {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Treemap);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Treemap {
-    const SCHEMA_ID: &'static str = "Treemap";
-}
 
 /// The data represented by the treemap. Needs to include the data itself, plus rules on how to organize it hierarchically.
 #[cfg(feature = "dashboards")]
@@ -4129,11 +3751,6 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(TreemapDataSet);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for TreemapDataSet {
-    const SCHEMA_ID: &'static str = "TreemapDataSet";
-}
 
 /// A protocol buffer message type.New usages of this message as an alternative to DescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
 #[cfg(feature = "unreached_schemas")]
@@ -4204,11 +3821,6 @@ impl ::discogen_runtime::object::Object for Type {
 #[cfg(feature = "unreached_schemas")]
 ::discogen_runtime::object_serde!(Type);
 
-#[cfg(feature = "unreached_schemas")]
-impl ::discogen_runtime::lro::Message for Type {
-    const SCHEMA_ID: &'static str = "Type";
-}
-
 /// Condition that determines whether the widget should be displayed.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4248,11 +3860,6 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(VisibilityCondition);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for VisibilityCondition {
-    const SCHEMA_ID: &'static str = "VisibilityCondition";
-}
 
 /// Widget contains a single dashboard component and configuration of how to present the component in the dashboard.
 #[cfg(feature = "dashboards")]
@@ -4383,11 +3990,6 @@ impl ::discogen_runtime::object::Object for Widget {
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(Widget);
 
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for Widget {
-    const SCHEMA_ID: &'static str = "Widget";
-}
-
 /// A chart that displays data on a 2D (X and Y axes) plane.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4456,11 +4058,6 @@ impl ::discogen_runtime::object::Object for XyChart {
 
 #[cfg(feature = "dashboards")]
 ::discogen_runtime::object_serde!(XyChart);
-
-#[cfg(feature = "dashboards")]
-impl ::discogen_runtime::lro::Message for XyChart {
-    const SCHEMA_ID: &'static str = "XyChart";
-}
 
 /// The reduction operation to be used to combine time series into a single time series, where the value of each data point in the resulting series is a function of all the already aligned values in the input time series.Not all reducer operations can be applied to all time series. The valid choices depend on the metric_kind and the value_type of the original time series. Reduction can yield a time series with a different metric_kind or value_type than the input time series.Time series data must first be aligned (see per_series_aligner) in order to perform cross-time series reduction. If cross_series_reducer is specified, then per_series_aligner must be specified, and must not be ALIGN_NONE. An alignment_period must also be specified; otherwise, an error is returned.
 #[cfg(feature = "dashboards")]

@@ -32,10 +32,6 @@ impl ::discogen_runtime::object::Object for DriveOptions {
 }
 ::discogen_runtime::object_serde!(DriveOptions);
 
-impl ::discogen_runtime::lro::Message for DriveOptions {
-    const SCHEMA_ID: &'static str = "DriveOptions";
-}
-
 /// The response message for SubscriptionsService.ListSubscriptions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSubscriptionsResponse {
@@ -85,10 +81,6 @@ impl ::discogen_runtime::paginate::Page for ListSubscriptionsResponse {
     }
 }
 
-impl ::discogen_runtime::lro::Message for ListSubscriptionsResponse {
-    const SCHEMA_ID: &'static str = "ListSubscriptionsResponse";
-}
-
 /// The endpoint where the subscription delivers events.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotificationEndpoint {
@@ -120,10 +112,6 @@ impl ::discogen_runtime::object::Object for NotificationEndpoint {
     }
 }
 ::discogen_runtime::object_serde!(NotificationEndpoint);
-
-impl ::discogen_runtime::lro::Message for NotificationEndpoint {
-    const SCHEMA_ID: &'static str = "NotificationEndpoint";
-}
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -174,10 +162,6 @@ impl ::discogen_runtime::object::Object for Operation {
 }
 ::discogen_runtime::object_serde!(Operation);
 
-impl ::discogen_runtime::lro::Message for Operation {
-    const SCHEMA_ID: &'static str = "Operation";
-}
-
 /// Options about what data to include in the event payload. Only supported for Google Chat and Google Drive events.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayloadOptions {
@@ -215,10 +199,6 @@ impl ::discogen_runtime::object::Object for PayloadOptions {
 }
 ::discogen_runtime::object_serde!(PayloadOptions);
 
-impl ::discogen_runtime::lro::Message for PayloadOptions {
-    const SCHEMA_ID: &'static str = "PayloadOptions";
-}
-
 /// The request message for SubscriptionsService.ReactivateSubscription.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReactivateSubscriptionRequest {}
@@ -246,10 +226,6 @@ impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
     }
 }
 ::discogen_runtime::object_serde!(ReactivateSubscriptionRequest);
-
-impl ::discogen_runtime::lro::Message for ReactivateSubscriptionRequest {
-    const SCHEMA_ID: &'static str = "ReactivateSubscriptionRequest";
-}
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -291,10 +267,6 @@ impl ::discogen_runtime::object::Object for Status {
     }
 }
 ::discogen_runtime::object_serde!(Status);
-
-impl ::discogen_runtime::lro::Message for Status {
-    const SCHEMA_ID: &'static str = "Status";
-}
 
 /// A subscription to receive events about a Google Workspace resource. To learn more about subscriptions, see the [Google Workspace Events API overview](https://developers.google.com/workspace/events).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -441,10 +413,6 @@ impl ::discogen_runtime::object::Object for Subscription {
     }
 }
 ::discogen_runtime::object_serde!(Subscription);
-
-impl ::discogen_runtime::lro::Message for Subscription {
-    const SCHEMA_ID: &'static str = "Subscription";
-}
 
 /// Output only. The state of the subscription. Determines whether the subscription can receive events and deliver them to the notification endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -28,8 +28,7 @@ pub fn module_types_except(api: &Api, module: &[String], skip: &[TypeId]) -> Tok
             let page = pages
                 .get(&id)
                 .map(|(field, item)| page_impl(&scope, def, field, item));
-            let message = message_impl(api, def);
-            quote! { #body #page #message }
+            quote! { #body #page }
         });
     quote! { #(#items)* }
 }
@@ -56,25 +55,6 @@ fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> T
             }
         }
     }
-}
-
-/// Names the schema for `@type` checks when an operation's response or metadata is decoded into it. Only
-/// APIs with long-running operations need it, and only top-level schemas (synthetic ones have a JSON path as
-/// their origin).
-fn message_impl(api: &Api, def: &TypeDef) -> Option<TokenStream> {
-    let is_schema = matches!(def.kind, TypeKind::Struct(_)) && !def.origin.starts_with('$');
-    if api.lro.is_none() || !is_schema {
-        return None;
-    }
-    let cfg = cfg(&def.features);
-    let name = ident(&def.name);
-    let id = &def.origin;
-    Some(quote! {
-        #cfg
-        impl ::discogen_runtime::lro::Message for #name {
-            const SCHEMA_ID: &'static str = #id;
-        }
-    })
 }
 
 pub fn type_def(api: &Api, id: TypeId) -> TokenStream {

@@ -28,10 +28,6 @@ impl ::discogen_runtime::object::Object for CancelOperationRequest {
 }
 ::discogen_runtime::object_serde!(CancelOperationRequest);
 
-impl ::discogen_runtime::lro::Message for CancelOperationRequest {
-    const SCHEMA_ID: &'static str = "CancelOperationRequest";
-}
-
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Empty {}
@@ -59,10 +55,6 @@ impl ::discogen_runtime::object::Object for Empty {
     }
 }
 ::discogen_runtime::object_serde!(Empty);
-
-impl ::discogen_runtime::lro::Message for Empty {
-    const SCHEMA_ID: &'static str = "Empty";
-}
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,10 +109,6 @@ impl ::discogen_runtime::paginate::Page for ListOperationsResponse {
     }
 }
 
-impl ::discogen_runtime::lro::Message for ListOperationsResponse {
-    const SCHEMA_ID: &'static str = "ListOperationsResponse";
-}
-
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Operation {
@@ -170,10 +158,6 @@ impl ::discogen_runtime::object::Object for Operation {
 }
 ::discogen_runtime::object_serde!(Operation);
 
-impl ::discogen_runtime::lro::Message for Operation {
-    const SCHEMA_ID: &'static str = "Operation";
-}
-
 /// The `Status` type defines a logical error model. It is used by [gRPC](https://github.com/grpc).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Status {
@@ -214,10 +198,6 @@ impl ::discogen_runtime::object::Object for Status {
     }
 }
 ::discogen_runtime::object_serde!(Status);
-
-impl ::discogen_runtime::lro::Message for Status {
-    const SCHEMA_ID: &'static str = "Status";
-}
 
 /// The resource created by the long-running Create; the Operation.response `@type` is `type.googleapis.com/example.v1.Widget`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -262,10 +242,6 @@ impl ::discogen_runtime::object::Object for Widget {
 }
 ::discogen_runtime::object_serde!(Widget);
 
-impl ::discogen_runtime::lro::Message for Widget {
-    const SCHEMA_ID: &'static str = "Widget";
-}
-
 /// Operation.metadata for Create; `@type` is `type.googleapis.com/example.v1.WidgetMetadata`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetMetadata {
@@ -301,7 +277,3 @@ impl ::discogen_runtime::object::Object for WidgetMetadata {
     }
 }
 ::discogen_runtime::object_serde!(WidgetMetadata);
-
-impl ::discogen_runtime::lro::Message for WidgetMetadata {
-    const SCHEMA_ID: &'static str = "WidgetMetadata";
-}
