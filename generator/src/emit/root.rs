@@ -61,9 +61,15 @@ fn crate_docs(api: &Api) -> TokenStream {
             "## Cargo features\n\n\
              One per resource family, all on by default. To compile only the resources you call, depend on \
              this crate with `default-features = false` and name them, e.g. `features = [\"{}\"]`. The \
-             client, the operations service and the schemas they use are always compiled.\n\n\
+             client, the operations service and the schemas they use are always compiled.{}\n\n\
              | feature | what it compiles |\n|---|---|\n",
-            api.cargo_features[0].name
+            api.cargo_features[0].name,
+            if api.cargo_features.iter().any(|f| f.resources.is_empty()) {
+                " Responses and metadata of long-running operations that no method returns directly \
+                 (an export's result, say) are in `unreached_schemas`: add it to decode them with `wait_for`."
+            } else {
+                ""
+            }
         );
         for feature in &api.cargo_features {
             let what = if feature.resources.is_empty() {
