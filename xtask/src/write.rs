@@ -61,7 +61,8 @@ fn files_below(dir: &Path) -> io::Result<Vec<PathBuf>> {
 }
 
 /// Writes the crate to a sibling staging folder, then swaps it in with renames: an interrupted or failed run
-/// leaves either the old crate or the new one, never a mix.
+/// leaves either the old crate or the new one, never a mix. A run stopped between the renames leaves the old
+/// crate as `.NAME.old`; the next call puts it back first.
 pub fn replace_dir(dir: &Path, generated: &GeneratedCrate) -> io::Result<()> {
     let parent = dir
         .parent()
@@ -73,6 +74,10 @@ pub fn replace_dir(dir: &Path, generated: &GeneratedCrate) -> io::Result<()> {
         .to_string_lossy();
     let staging = parent.join(format!(".{name}.staging"));
     let backup = parent.join(format!(".{name}.old"));
+    // A backup without the crate means a run stopped between the two renames: the backup is the crate.
+    if backup.exists() && !dir.exists() {
+        fs::rename(&backup, dir)?;
+    }
     for leftover in [&staging, &backup] {
         if leftover.exists() {
             fs::remove_dir_all(leftover)?;
@@ -99,4 +104,46 @@ pub fn replace_dir(dir: &Path, generated: &GeneratedCrate) -> io::Result<()> {
         fs::remove_dir_all(&backup)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crate_with(text: &str) -> GeneratedCrate {
+        GeneratedCrate {
+            files: [("src/lib.rs".to_owned(), text.to_owned())].into(),
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("discogen-write-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_swap_stopped_between_the_renames_is_undone_before_the_next() {
+        let root = scratch("interrupted");
+        let dir = root.join("api");
+        // What a run stopped after its first rename leaves: the old crate as a backup, no crate, a staging folder.
+        fs::create_dir_all(root.join(".api.old/src")).unwrap();
+        fs::write(root.join(".api.old/src/lib.rs"), "old").unwrap();
+        fs::create_dir_all(root.join(".api.staging/src")).unwrap();
+        fs::write(root.join(".api.staging/src/lib.rs"), "half").unwrap();
+
+        // A failing write (a file where the staging folder must go) must leave the old crate in place.
+        fs::remove_dir_all(root.join(".api.staging")).unwrap();
+        fs::write(root.join(".api.staging"), "in the way").unwrap();
+        assert!(replace_dir(&dir, &crate_with("new")).is_err());
+        assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "old");
+
+        fs::remove_file(root.join(".api.staging")).unwrap();
+        replace_dir(&dir, &crate_with("new")).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "new");
+        assert!(!root.join(".api.old").exists() && !root.join(".api.staging").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
 }
