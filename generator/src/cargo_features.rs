@@ -128,11 +128,12 @@ pub fn assign(api: &mut Api) {
             name: name.clone(),
             resources: paths
                 .iter()
-                .map(|path| wire_path(&api.root, path))
+                .map(|path| resource_at(&api.root, path).wire_path.clone())
                 .collect(),
         })
         .collect();
     if family_roots.contains_key(UNREACHED) {
+        // No resources: that is what marks it (`CargoFeature::is_unreached_schemas`).
         api.cargo_features.push(CargoFeature {
             name: UNREACHED.to_owned(),
             resources: Vec::new(),
@@ -204,16 +205,6 @@ fn accessor_chain(root: &Resource, path: &[usize]) -> Vec<String> {
         chain.push(resource.accessor.clone());
     }
     chain
-}
-
-fn wire_path(root: &Resource, path: &[usize]) -> String {
-    let mut resource = root;
-    let mut parts = Vec::new();
-    for &i in path {
-        resource = &resource.resources[i];
-        parts.push(resource.wire_name.as_str());
-    }
-    parts.join(".")
 }
 
 /// The named types in the signatures of every method of `resource` and its subtree.

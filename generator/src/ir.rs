@@ -182,6 +182,8 @@ pub enum TypeRef {
 #[derive(Debug, Clone)]
 pub struct Resource {
     pub wire_name: String,
+    /// The wire names from the root, e.g. `projects.locations.operations` (empty for the root).
+    pub wire_path: String,
     /// Module path of this resource's code, e.g. `["resources", "projects", "locations"]`.
     pub module: ModulePath,
     /// Name of the accessor method on the parent handle.
@@ -396,6 +398,24 @@ impl Api {
             }
         }
         Some(enums)
+    }
+}
+
+impl CargoFeature {
+    /// Whether this is [`crate::cargo_features::UNREACHED`], the feature of the schemas no method reaches.
+    pub fn is_unreached_schemas(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// What the feature compiles, in one line of Markdown (crate docs, `Cargo.toml` comments).
+    pub fn summary(&self) -> String {
+        if self.is_unreached_schemas() {
+            return "the schemas no method names, even indirectly: payloads and events that arrive outside \
+                    these calls, and the responses and metadata of operations (decoded by their `@type`)"
+                .to_owned();
+        }
+        let names: Vec<String> = self.resources.iter().map(|r| format!("`{r}`")).collect();
+        names.join(", ")
     }
 }
 

@@ -289,12 +289,7 @@ fn features_toml(api: &ir::Api) -> String {
             .collect::<String>()
     );
     for feature in &api.cargo_features {
-        let what = if feature.resources.is_empty() {
-            "schemas no method reaches (events, operation responses)".to_owned()
-        } else {
-            feature.resources.join(", ")
-        };
-        out.push_str(&format!("# {what}\n{} = []\n", feature.name));
+        out.push_str(&format!("# {}\n{} = []\n", feature.summary(), feature.name));
     }
     out.push_str(
         "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",

@@ -62,6 +62,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
 
     let mut root = Resource {
         wire_name: String::new(),
+        wire_path: String::new(),
         module: vec!["resources".to_owned()],
         accessor: String::new(),
         handle: "Client".to_owned(),
@@ -385,8 +386,14 @@ impl<'d> Resolver<'d> {
             let handle = child_namespace.claim(pascal(wire));
             self.namespaces
                 .insert(child_module.clone(), child_namespace);
+            let wire_path = if resource.wire_path.is_empty() {
+                wire.clone()
+            } else {
+                format!("{}.{wire}", resource.wire_path)
+            };
             let mut sub = Resource {
                 wire_name: wire.clone(),
+                wire_path,
                 module: child_module,
                 accessor: accessors.claim(snake(wire)),
                 handle,

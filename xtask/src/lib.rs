@@ -97,24 +97,6 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
     Ok(jobs)
 }
 
-/// The `omit_unreached` rule of the manifest API whose document has the file name of `document` (none when
-/// no API has it), so that `diff` reports the types the crate has.
-pub fn manifest_omit_rule(root: &Path, document: &Path) -> Result<Vec<String>, String> {
-    let manifest_path = root.join("discovery/manifest.toml");
-    let Ok(text) = std::fs::read_to_string(&manifest_path) else {
-        return Ok(Vec::new());
-    };
-    let manifest =
-        Manifest::parse(&text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let name = document.file_name().and_then(|n| n.to_str());
-    Ok(manifest
-        .apis
-        .into_iter()
-        .find(|api| Some(api.document.as_str()) == name)
-        .map(|api| api.omit_unreached)
-        .unwrap_or_default())
-}
-
 /// Jobs for documents outside the manifest: one crate per document, in `out/<crate-name>`.
 pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec<Job>, String> {
     let runtime = std::path::absolute(root.join("runtime")).map_err(|e| e.to_string())?;

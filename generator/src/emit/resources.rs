@@ -43,7 +43,7 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
         .chain(resource.methods.iter().map(|m| m.builder.as_str()));
     let scope = Scope::new(api, &resource.module, declared);
     let handle = ident(&resource.handle);
-    let handle_doc = format!(" The `{}` resource.", wire_path(api, resource));
+    let handle_doc = format!(" The `{}` resource.", resource.wire_path);
     let client = quote!(::discogen_runtime::Client);
     let accessors = resource
         .resources
@@ -61,7 +61,7 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
     let children = resource.resources.iter().map(|child| {
         let name = ident(child.module.last().map(String::as_str).unwrap_or_default());
         let body = resource_body(api, child);
-        let doc = format!(" The `{}` resource.", wire_path(api, child));
+        let doc = format!(" The `{}` resource.", child.wire_path);
         let cfg = cfg(&child.features);
         quote! { #[doc = #doc] #cfg pub mod #name { #body } }
     });
@@ -81,26 +81,6 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
         #types
         #(#children)*
     }
-}
-
-/// `projects.locations.operations`.
-fn wire_path(api: &Api, target: &Resource) -> String {
-    fn find<'a>(node: &'a Resource, target: &Resource, trail: &mut Vec<&'a str>) -> bool {
-        if std::ptr::eq(node, target) {
-            return true;
-        }
-        for child in &node.resources {
-            trail.push(&child.wire_name);
-            if find(child, target, trail) {
-                return true;
-            }
-            trail.pop();
-        }
-        false
-    }
-    let mut trail = Vec::new();
-    find(&api.root, target, &mut trail);
-    trail.join(".")
 }
 
 /// The method on a parent handle (or the client) that returns a sub-resource's handle.

@@ -64,7 +64,7 @@ fn crate_docs(api: &Api) -> TokenStream {
              client, the operations service and the schemas they use are always compiled.{}\n\n\
              | feature | what it compiles |\n|---|---|\n",
             api.cargo_features[0].name,
-            if api.cargo_features.iter().any(|f| f.resources.is_empty()) {
+            if api.cargo_features.iter().any(|f| f.is_unreached_schemas()) {
                 " Responses and metadata of long-running operations that no method returns directly \
                  (an export's result, say) are in `unreached_schemas`: add it to decode them with `wait_for`."
             } else {
@@ -72,16 +72,7 @@ fn crate_docs(api: &Api) -> TokenStream {
             }
         );
         for feature in &api.cargo_features {
-            let what = if feature.resources.is_empty() {
-                "the schemas no method names, even indirectly: payloads and events that arrive outside \
-                 these calls, and the responses and metadata of operations (decoded by their `@type`)"
-                    .to_owned()
-            } else {
-                let names: Vec<String> =
-                    feature.resources.iter().map(|r| format!("`{r}`")).collect();
-                names.join(", ")
-            };
-            table.push_str(&format!("| `{}` | {what} |\n", feature.name));
+            table.push_str(&format!("| `{}` | {} |\n", feature.name, feature.summary()));
         }
         paragraphs.push(table);
     }
