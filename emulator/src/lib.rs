@@ -108,7 +108,8 @@ impl Default for EmulatorConfig {
 }
 
 /// A request that starts work: `{method} {prefix}{parent}{suffix}` creates
-/// the operation `{parent}/operations/op-N` running `script` and returns it.
+/// the operation `{parent}/operations/op-N` (`operations/op-N` when the
+/// parent is empty) running `script` and returns it.
 #[derive(Clone, Debug)]
 pub struct StartRoute {
     /// The HTTP method, e.g. `POST`.

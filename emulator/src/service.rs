@@ -185,17 +185,20 @@ impl Operations {
     /// A start route: creates `{parent}/operations/op-N` with the route's
     /// script and returns it as just created.
     fn start(&mut self, config: &EmulatorConfig, method: &str, path: &str, rest: &str) -> Response {
-        let route = config.start_routes.iter().find(|r| {
-            r.method.eq_ignore_ascii_case(method)
-                && rest.len() > r.suffix.len()
-                && rest.ends_with(r.suffix.as_str())
-        });
+        let route = config
+            .start_routes
+            .iter()
+            .find(|r| r.method.eq_ignore_ascii_case(method) && rest.ends_with(r.suffix.as_str()));
         let Some(route) = route else {
             return not_found_route(method, path);
         };
         let parent = &rest[..rest.len() - route.suffix.len()];
         self.counter += 1;
-        let name = format!("{parent}/operations/op-{}", self.counter);
+        // A top-level collection (`v1/subscriptions`) starts top-level operations.
+        let name = match parent {
+            "" => format!("operations/op-{}", self.counter),
+            parent => format!("{parent}/operations/op-{}", self.counter),
+        };
         self.insert(name.clone(), route.script.clone());
         match self.snapshot(&name, config.omit_false_done) {
             Some(op) => Response::json(200, &op),

@@ -16,7 +16,7 @@ use dialogflow_v2::schemas::{
 };
 use dialogflow_v2::Client;
 use discogen_emulator::{Emulator, EmulatorConfig};
-use discogen_runtime::lro::{LroError, Operation, PollPolicy};
+use discogen_runtime::lro::{PollPolicy, Progress};
 use discogen_runtime::paginate::StreamExt;
 
 struct Args {
@@ -56,11 +56,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => {
             let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
             let runtime = Client::builder().base_url(emulator.base_url()).build()?;
-            let fast = PollPolicy {
-                initial_delay: Duration::from_millis(200),
-                jitter: false,
-                ..PollPolicy::default()
-            };
+            let fast = PollPolicy::default()
+                .with_initial_delay(Duration::from_millis(200))
+                .with_jitter(false);
             (Some(emulator), runtime, fast)
         }
         Some(endpoint) => {
@@ -74,8 +72,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = Client::new(runtime);
 
+    // A poller resumed by name is told the types; the one `export` starts knows them from the document.
     let poller = match &args.name {
-        Some(name) => client.operation(name.as_str()),
+        Some(name) => client
+            .operation(name.as_str())
+            .typed::<GoogleCloudDialogflowV2ExportAgentResponse, serde_json::Value>(),
         None => {
             let request = GoogleCloudDialogflowV2ExportAgentRequest::default();
             client
@@ -90,34 +91,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("waiting for {name}");
 
     let mut progress = poller
-        .with_policy(PollPolicy {
-            deadline: Some(Duration::from_secs(600)),
-            ..policy
-        })
+        .with_policy(policy.with_deadline(Duration::from_secs(600)))
         .progress();
-    let mut last = None;
+    let mut export = None;
     let mut polls = 0;
     while let Some(snapshot) = progress.next().await {
-        let operation = snapshot?;
         polls += 1;
-        let percent = operation
-            .metadata()
-            .and_then(|m| m.get("progressPercent"))
-            .map(|p| format!(" {p}%"))
-            .unwrap_or_default();
-        print!("\rpoll {polls}: done={}{percent}   ", operation.done());
-        std::io::stdout().flush()?;
-        last = Some(operation);
+        match snapshot? {
+            Progress::Running(metadata) => {
+                let percent = metadata
+                    .as_ref()
+                    .and_then(|m| m.get("progressPercent"))
+                    .map(|p| format!(" {p}%"))
+                    .unwrap_or_default();
+                print!("\rpoll {polls}: running{percent}   ");
+                std::io::stdout().flush()?;
+            }
+            Progress::Done(response) => export = Some(response),
+        }
     }
     println!();
 
-    let operation = last.ok_or("the operation stream ended without a snapshot")?;
-    if let Some(status) = operation.error() {
-        return Err(LroError::Failed(status).into());
-    }
-    let response = operation.response().ok_or(LroError::NoResponse)?;
-    let export: GoogleCloudDialogflowV2ExportAgentResponse =
-        discogen_runtime::lro::decode_any(response)?;
+    let export = export.ok_or("the operation stream ended before the operation was done")?;
     println!(
         "exported to {}",
         export.agent_uri.as_deref().unwrap_or("(inline content)")

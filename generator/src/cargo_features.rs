@@ -215,7 +215,7 @@ fn method_types(resource: &Resource, add: &mut impl FnMut(TypeId)) {
     }
 }
 
-/// The named types in the signatures of the methods of `resource` itself.
+/// The named types in the signatures of the methods of `resource` itself, typed pollers included.
 fn own_method_types(resource: &Resource, add: &mut impl FnMut(TypeId)) {
     for method in &resource.methods {
         for param in &method.params {
@@ -223,6 +223,15 @@ fn own_method_types(resource: &Resource, add: &mut impl FnMut(TypeId)) {
         }
         for ty in method.request.iter().map(|b| &b.ty).chain(&method.response) {
             named_ids(ty, add);
+        }
+        for payload in method
+            .operation_result
+            .iter()
+            .flat_map(|r| [r.response, r.metadata])
+        {
+            if let OperationPayload::Message(id) = payload {
+                add(id);
+            }
         }
     }
 }

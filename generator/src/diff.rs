@@ -334,18 +334,15 @@ impl fmt::Display for Version {
     }
 }
 
-/// Parses and resolves two documents and compares them. `omit_unreached` is the crate's selection rule
-/// (see [`crate::select`]), applied to both, so the report speaks of the types the crate has.
-pub fn diff_documents(old: &str, new: &str, omit_unreached: &[String]) -> Result<Report, Error> {
-    let load = |text: &str, which: &str| {
-        crate::parse::parse(text)
-            .and_then(|mut doc| {
-                crate::select::omit_unreached(&mut doc, omit_unreached);
-                crate::resolve::resolve(&doc)
-            })
-            .map_err(|e| Error::new(e.path, format!("{which} document: {}", e.message)))
-    };
-    Ok(diff(&load(old, "old")?, &load(new, "new")?))
+/// Prepares two documents by the crate's `rules` (see [`crate::prepare`]) and compares them: the report
+/// speaks of the types the crate has, and descriptions carried from an older revision are the same on
+/// both sides, so carrying them is no change.
+pub fn diff_documents(old: &str, new: &str, rules: &crate::Rules) -> Result<Report, Error> {
+    let old = crate::prepare_older(old, rules)
+        .map_err(|e| Error::new(e.path, format!("old document: {}", e.message)))?;
+    let new = crate::prepare(new, rules)
+        .map_err(|e| Error::new(e.path, format!("new document: {}", e.message)))?;
+    Ok(diff(&old, &new))
 }
 
 /// Compares two resolved revisions of an API.

@@ -105,11 +105,17 @@ fn is_any_map(types: &[TypeDef], ty: &TypeRef) -> bool {
     }
 }
 
-/// Marks methods that return the operation, and list methods that page.
+/// Marks methods that start an operation (they return it, outside an `operations` service, whose
+/// `get` returns one it did not start), and list methods that page. A declared operation result stays
+/// only on the former.
 pub fn mark_methods(types: &[TypeDef], resource: &mut Resource, lro: Option<&Lro>) {
+    let service = resource.wire_name == "operations";
     for method in &mut resource.methods {
         method.returns_operation =
-            lro.is_some_and(|l| method.response == Some(TypeRef::Named(l.operation)));
+            !service && lro.is_some_and(|l| method.response == Some(TypeRef::Named(l.operation)));
+        if !method.returns_operation {
+            method.operation_result = None;
+        }
         method.pagination = pagination(types, method);
     }
     for child in &mut resource.resources {

@@ -35,6 +35,8 @@ pub struct Api {
     /// The crate's cargo features, one per resource family (see [`crate::cargo_features`]); empty when
     /// the API has too few families to choose from.
     pub cargo_features: Vec<CargoFeature>,
+    /// Descriptions carried from an older revision (see [`crate::describe`]).
+    pub descriptions_from: Option<crate::describe::Carried>,
 }
 
 /// A cargo feature that gates a family of resources.
@@ -220,10 +222,31 @@ pub struct Method {
     pub pagination: Option<Pagination>,
     /// The method returns the API's long-running `Operation`.
     pub returns_operation: bool,
+    /// What that operation's `response` and `metadata` hold, when the description or the manifest says
+    /// (see [`crate::operation_results`]); only on methods that return the operation.
+    pub operation_result: Option<OperationResult>,
     /// Media the method accepts (`mediaUpload`).
     pub upload: Option<Upload>,
     /// The method can return its media instead of JSON (`supportsMediaDownload`, with `alt=media`).
     pub download: bool,
+}
+
+/// The payloads of the operation a method starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationResult {
+    pub response: OperationPayload,
+    pub metadata: OperationPayload,
+}
+
+/// What an operation's `response` or `metadata` decodes into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationPayload {
+    /// A schema, its `@type` checked.
+    Message(TypeId),
+    /// Nothing (`google.protobuf.Empty` where the document has no schema for it).
+    Unit,
+    /// JSON as it came: `google.protobuf.Struct`, or unknown.
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! discogen: typed Rust clients from Google Discovery documents.
 //!
-//! The pipeline runs one way: [`parse`] (a tolerant serde model) → [`resolve`] (the [`ir`] with stable type
-//! ids and final names) → [`emit`] (token streams) → [`format`](mod@format) (prettyplease). This crate does no I/O: it
+//! The pipeline runs one way: [`parse`] (a tolerant serde model) → [`describe`] (missing descriptions from
+//! an older revision) → [`operation_results`] (what each operation returns) → [`select`] (which schemas
+//! become types) → [`resolve`] (the [`ir`] with stable type ids and final names) → [`emit`] (token streams)
+//! → [`format`](mod@format) (prettyplease). This crate does no I/O: it
 //! turns document text into file contents; `xtask` reads and writes.
 //!
 //! [`generate`] returns a crate's files; [`generate_single_file`] returns the same code as one file, for a
@@ -9,6 +11,7 @@
 //! revisions of a document, and the version bump that follows.
 
 pub mod cargo_features;
+pub mod describe;
 pub mod diff;
 pub mod emit;
 pub mod features;
@@ -16,6 +19,7 @@ pub mod format;
 pub mod ir;
 pub mod manifest;
 pub mod names;
+pub mod operation_results;
 pub mod parse;
 pub mod resolve;
 pub mod select;
@@ -64,8 +68,19 @@ pub struct CrateOptions {
     pub version: Option<String>,
     /// The contents of the crate's `CHANGELOG.md`; `None` writes none.
     pub changelog: Option<String>,
+    /// The manifest's rules for the document.
+    pub rules: Rules,
+}
+
+/// The manifest's per-API rules, applied to a parsed document before it is resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
     /// Schema name prefixes whose unreached schemas are left out (see [`select::omit_unreached`]).
     pub omit_unreached: Vec<String>,
+    /// An older revision whose descriptions fill what the document lacks (see [`describe`]).
+    pub descriptions: Option<describe::DescriptionSource>,
+    /// Operation result types the descriptions do not name (see [`operation_results`]).
+    pub operation_results: BTreeMap<String, operation_results::ResultOverride>,
 }
 
 /// The files of one generated crate: path relative to the crate's folder → contents.
@@ -80,12 +95,49 @@ pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate
     generate_from_api(&api, options)
 }
 
-/// Parses, selects and resolves a document, with the overrides of `options`.
-pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
+/// Parses, describes, selects and resolves a document by `rules`: the model a crate is generated from,
+/// and the one change reports compare. A rule that matches nothing in the document is an error.
+pub fn prepare(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
+    prepare_revision(document, rules, true)
+}
+
+/// Like [`prepare`], for an older revision of the document, where the rules written for the current one
+/// may name what does not exist yet: such rules are skipped, not errors.
+pub fn prepare_older(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
+    prepare_revision(document, rules, false)
+}
+
+fn prepare_revision(document: &str, rules: &Rules, strict: bool) -> Result<ir::Api, Error> {
     let mut doc = parse::parse(document)?;
-    select::check_prefixes(&doc, &options.omit_unreached)?;
-    select::omit_unreached(&mut doc, &options.omit_unreached);
-    let mut api = resolve::resolve(&doc)?;
+    let carried = match &rules.descriptions {
+        Some(source) => Some(describe::fill(&mut doc, source)?),
+        None => None,
+    };
+    let operation_results = operation_results::find(&doc, &rules.operation_results, strict)?;
+    if strict {
+        select::check_prefixes(&doc, &rules.omit_unreached)?;
+    }
+    let roots: Vec<&str> = operation_results
+        .values()
+        .flat_map(|r| [&r.response, &r.metadata])
+        .filter_map(|declared| match declared {
+            Some(operation_results::Declared::Schema(key)) => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    select::omit_unreached(&mut doc, &rules.omit_unreached, &roots);
+    resolve::resolve_with(
+        &doc,
+        &resolve::Findings {
+            operation_results,
+            carried,
+        },
+    )
+}
+
+/// Prepares a document (see [`prepare`]) with the overrides of `options`.
+pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
+    let mut api = prepare(document, &options.rules)?;
     if let Some(template) = &options.location_endpoint {
         let rest = template.replacen("{location}", "", 1);
         if !template.contains("{location}") || rest.contains(['{', '}']) {

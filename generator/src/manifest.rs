@@ -1,6 +1,10 @@
 //! `discovery/manifest.toml`: which documents to generate, and where.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use crate::operation_results::ResultOverride;
 
 use crate::Error;
 
@@ -29,6 +33,21 @@ pub struct ManifestApi {
     /// unless something kept reaches them.
     #[serde(default)]
     pub omit_unreached: Vec<String>,
+    /// An older revision of the document whose descriptions fill what this one lacks.
+    pub descriptions: Option<ManifestDescriptions>,
+    /// The result types of operations whose methods' descriptions do not name them, by method id.
+    #[serde(default)]
+    pub operation_results: BTreeMap<String, ResultOverride>,
+}
+
+/// `[api.descriptions]`: where the older revision is and where it came from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestDescriptions {
+    /// The document's path in `discovery/`, checked in byte for byte.
+    pub document: String,
+    /// Its provenance, e.g. `google-api-python-client 2.188.0`.
+    pub from: String,
 }
 
 impl Manifest {

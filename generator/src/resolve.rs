@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 use crate::names::{pascal, snake, Namespace};
+use crate::operation_results::{Declared, DeclaredResult};
 use crate::parse::{self, Document, Schema};
 use crate::Error;
 
@@ -29,10 +30,25 @@ const BUILDER_RESERVED: &[&str] = &[
     "start",
 ];
 
+/// What the stages before resolution found, for resolution to record.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// Declared operation results by method id (see [`crate::operation_results`]).
+    pub operation_results: BTreeMap<String, DeclaredResult>,
+    /// Descriptions carried from an older revision (see [`crate::describe`]).
+    pub carried: Option<crate::describe::Carried>,
+}
+
 /// Resolves a parsed document into the model the emitter prints.
 pub fn resolve(doc: &Document) -> Result<Api, Error> {
+    resolve_with(doc, &Findings::default())
+}
+
+/// Resolves a parsed document with what the earlier stages found.
+pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
     let mut resolver = Resolver {
         doc,
+        findings,
         types: Vec::new(),
         schema_ids: BTreeMap::new(),
         namespaces: BTreeMap::new(),
@@ -122,6 +138,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         lro,
         data_wrapper: doc.features.iter().any(|f| f == "dataWrapper"),
         cargo_features: Vec::new(),
+        descriptions_from: findings.carried.clone(),
     };
     crate::cargo_features::assign(&mut api);
     Ok(api)
@@ -156,6 +173,7 @@ fn key_path(parent: &str, key: &str) -> String {
 
 struct Resolver<'d> {
     doc: &'d Document,
+    findings: &'d Findings,
     types: Vec<TypeDef>,
     schema_ids: BTreeMap<&'d str, TypeId>,
     /// Names taken in each module (types and sub-modules share Rust's type namespace).
@@ -581,8 +599,29 @@ impl<'d> Resolver<'d> {
             unsupported,
             pagination: None,
             returns_operation: false,
+            operation_result: self.operation_result(method.id.as_deref()),
             upload,
             download: method.supports_media_download,
+        })
+    }
+}
+
+impl Resolver<'_> {
+    /// The declared result of the operation the method `id` starts, in type ids.
+    fn operation_result(&self, id: Option<&str>) -> Option<OperationResult> {
+        let declared = self.findings.operation_results.get(id?)?;
+        let payload = |declared: &Option<Declared>| match declared {
+            // A schema that selection left out cannot be named: the payload stays JSON.
+            Some(Declared::Schema(key)) => self
+                .schema_ids
+                .get(key.as_str())
+                .map_or(OperationPayload::Json, |id| OperationPayload::Message(*id)),
+            Some(Declared::Unit) => OperationPayload::Unit,
+            Some(Declared::Json) | None => OperationPayload::Json,
+        };
+        Some(OperationResult {
+            response: payload(&declared.response),
+            metadata: payload(&declared.metadata),
         })
     }
 }

@@ -31,15 +31,15 @@ pub fn check_prefixes(doc: &Document, prefixes: &[String]) -> Result<(), Error> 
 }
 
 /// Removes the schemas whose key starts with one of `prefixes` and that nothing kept reaches: not a method
-/// (its parameters, request or response), not a global parameter, not a kept schema. Returns how many were
-/// removed.
-pub fn omit_unreached(doc: &mut Document, prefixes: &[String]) -> usize {
+/// (its parameters, request or response), not an operation's declared result (`roots`), not a global
+/// parameter, not a kept schema. Returns how many were removed.
+pub fn omit_unreached(doc: &mut Document, prefixes: &[String], roots: &[&str]) -> usize {
     if prefixes.is_empty() {
         return 0;
     }
     let omittable = |key: &str| prefixes.iter().any(|p| key.starts_with(p.as_str()));
 
-    let mut roots = Vec::new();
+    let mut roots: Vec<String> = roots.iter().map(|r| (*r).to_owned()).collect();
     for schema in doc.parameters.values() {
         refs_of(schema, &mut roots);
     }
@@ -119,7 +119,7 @@ mod tests {
     fn omits_only_unreached_schemas_with_the_prefixes() {
         let mut d = doc(DOC);
         check_prefixes(&d, &["Other".to_owned()]).unwrap();
-        assert_eq!(omit_unreached(&mut d, &["Other".to_owned()]), 1);
+        assert_eq!(omit_unreached(&mut d, &["Other".to_owned()], &[]), 1);
         let keys: Vec<&str> = d.schemas.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn no_prefixes_keep_everything() {
         let mut d = doc(DOC);
-        assert_eq!(omit_unreached(&mut d, &[]), 0);
+        assert_eq!(omit_unreached(&mut d, &[], &[]), 0);
         assert_eq!(d.schemas.len(), 6);
     }
 

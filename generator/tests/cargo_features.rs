@@ -2,13 +2,16 @@
 //! on the real Dialogflow v2 and Monitoring v1 documents.
 
 use discogen::ir::{Api, Resource};
-use discogen::CrateOptions;
+use discogen::{CrateOptions, Rules};
 
 fn api(document: &str, omit_unreached: &[&str]) -> Api {
     let path = format!("{}/../discovery/{document}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
     let options = CrateOptions {
-        omit_unreached: omit_unreached.iter().map(|s| (*s).to_owned()).collect(),
+        rules: Rules {
+            omit_unreached: omit_unreached.iter().map(|s| (*s).to_owned()).collect(),
+            ..Rules::default()
+        },
         ..Default::default()
     };
     discogen::resolve_document(&text, &options).unwrap()

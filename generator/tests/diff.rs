@@ -4,6 +4,7 @@
 use discogen::diff::{
     diff_documents, Bump, Change, ItemKind, MarkdownOptions, Report, Severity, Version,
 };
+use discogen::Rules;
 use serde_json::{json, Value};
 
 fn base() -> Value {
@@ -76,7 +77,7 @@ fn base() -> Value {
 }
 
 fn report(old: &Value, new: &Value) -> Report {
-    diff_documents(&old.to_string(), &new.to_string(), &[]).unwrap()
+    diff_documents(&old.to_string(), &new.to_string(), &Rules::default()).unwrap()
 }
 
 /// Applies `edit` to a copy of the base document and reports the change from the base.
@@ -393,7 +394,7 @@ fn revision(name: &str) -> String {
 }
 
 fn real(old: &str, new: &str) -> (Report, String) {
-    let report = diff_documents(&revision(old), &revision(new), &[]).unwrap();
+    let report = diff_documents(&revision(old), &revision(new), &Rules::default()).unwrap();
     let text = format!(
         "{}\n{}\n\n{}",
         report.title,

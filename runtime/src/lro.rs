@@ -4,14 +4,17 @@
 //! instead of their result: a name to poll, a `done` flag, progress
 //! `metadata`, and when done either an `error` (a `google.rpc.Status`) or a
 //! `response`. The payloads are `Any`s: JSON objects whose `@type` names the
-//! message type. Each generated crate implements [`Operation`] for its
-//! operation schema, [`OperationsApi`] for its `Client` and [`Message`] for
-//! every schema, and this module does the rest:
+//! message type. Each generated crate implements [`LongRunningOperation`]
+//! for its operation schema, [`OperationsApi`] (and [`CancelOperations`]
+//! where the API can cancel) for its `Client` and [`Message`] for every
+//! schema, and this module does the rest:
 //!
 //! - [`Poller`] polls `operations.get` with backoff ([`PollPolicy`]) until the
 //!   operation is done, a deadline passes or an attempt limit is reached;
-//!   [`Poller::progress`] shows every snapshot, [`Poller::wait`] the final one
-//!   and [`Poller::wait_for`] decodes the typed response.
+//!   [`Poller::progress`] shows every snapshot, [`Poller::wait`] the final one.
+//!   A [`Typed`] poller (what a method's `start()` returns when the types are
+//!   known) decodes the response and metadata; an [`Untyped`] one gives the
+//!   operation, and [`Poller::wait_for`] decodes its response on request.
 //! - [`decode_any`] checks an `Any`'s `@type` and decodes it.
 //! - [`Poller::cancel`] calls `operations.cancel`.
 //!
@@ -22,14 +25,11 @@
 //! transient, and gives up at once on any other error.
 //!
 //! ```no_run
-//! # use discogen_runtime::lro::{Message, OperationsApi, Poller, PollPolicy};
-//! # async fn demo<A: OperationsApi, T: Message>(api: A, name: &str) -> Result<T, discogen_runtime::lro::LroError> {
+//! # use discogen_runtime::lro::{LroError, Message, OperationsApi, Poller, PollPolicy};
+//! # async fn demo<A: OperationsApi, T: Message + Send + 'static>(api: A, name: &str) -> Result<T, LroError> {
 //! use std::time::Duration;
 //!
-//! let policy = PollPolicy {
-//!     deadline: Some(Duration::from_secs(600)),
-//!     ..PollPolicy::default()
-//! };
+//! let policy = PollPolicy::default().with_deadline(Duration::from_secs(600));
 //! Poller::new(api, name).with_policy(policy).wait_for::<T>().await
 //! # }
 //! ```
@@ -38,6 +38,7 @@ use std::collections::hash_map::RandomState;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -49,8 +50,11 @@ use tracing::Instrument as _;
 use crate::Error;
 
 /// An API's long-running operation schema (`GoogleLongrunningOperation` in
-/// Dialogflow, `Operation` elsewhere).
-pub trait Operation: DeserializeOwned + Clone + Send + Sync + fmt::Debug + 'static {
+/// Dialogflow, `Operation` elsewhere). Named apart from those schemas so the
+/// two can be imported together.
+pub trait LongRunningOperation:
+    DeserializeOwned + Clone + Send + Sync + fmt::Debug + 'static
+{
     /// The operation's name, e.g. `projects/p/locations/l/operations/op-1`.
     fn name(&self) -> Option<&str>;
     /// Whether the operation has finished; an absent `done` is `false`.
@@ -68,14 +72,19 @@ pub trait Operation: DeserializeOwned + Clone + Send + Sync + fmt::Debug + 'stat
 /// crate's `Client`.
 pub trait OperationsApi: Clone + Send + Sync + 'static {
     /// The API's operation schema.
-    type Operation: Operation;
+    type Operation: LongRunningOperation;
     /// The runtime client that sends the requests.
     fn runtime(&self) -> &crate::Client;
     /// The `operations.get` request for the operation called `name`.
     fn get_request(&self, name: &str) -> crate::Request;
-    /// The `operations.cancel` request; `None` when the API has no
-    /// `operations.cancel`.
-    fn cancel_request(&self, name: &str) -> Option<crate::Request>;
+}
+
+/// An operations service that can cancel: implemented by the `Client` of
+/// each generated crate whose API has `operations.cancel`, so
+/// [`Poller::cancel`] exists only where it can work.
+pub trait CancelOperations: OperationsApi {
+    /// The `operations.cancel` request for the operation called `name`.
+    fn cancel_request(&self, name: &str) -> crate::Request;
 }
 
 /// A message type that can be the payload of an `Any` (named by its `@type`
@@ -422,6 +431,48 @@ impl Default for PollPolicy {
 }
 
 impl PollPolicy {
+    /// Sets [`PollPolicy::initial_delay`].
+    pub fn with_initial_delay(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// Sets [`PollPolicy::multiplier`].
+    pub fn with_multiplier(mut self, multiplier: f64) -> Self {
+        self.multiplier = multiplier;
+        self
+    }
+
+    /// Sets [`PollPolicy::max_delay`].
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Sets [`PollPolicy::jitter`].
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Sets [`PollPolicy::deadline`].
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Sets [`PollPolicy::max_attempts`].
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts);
+        self
+    }
+
+    /// Sets [`PollPolicy::max_poll_errors`].
+    pub fn with_max_poll_errors(mut self, errors: u32) -> Self {
+        self.max_poll_errors = errors;
+        self
+    }
+
     /// The un-jittered sleep that follows `delay`.
     fn grow(&self, delay: Duration) -> Duration {
         let multiplier = if self.multiplier.is_finite() && self.multiplier >= 1.0 {
@@ -477,9 +528,6 @@ pub enum LroError {
     /// The operation finished with neither an error nor a response.
     #[error("operation finished without an error or a response")]
     NoResponse,
-    /// The API has no `operations.cancel`.
-    #[error("the API cannot cancel operations")]
-    CancelUnsupported,
     /// The operation has no name and is not done, so it cannot be polled.
     #[error("the operation has no name and is not done")]
     MissingName,
@@ -488,37 +536,176 @@ pub enum LroError {
 impl LroError {
     /// The HTTP status of a failed request ([`LroError::Poll`]), if any.
     pub fn http_status(&self) -> Option<u16> {
+        self.request_error().and_then(Error::status)
+    }
+
+    /// The error Google sent for a failed request ([`LroError::Poll`]), if any.
+    pub fn google_error(&self) -> Option<&crate::GoogleError> {
+        self.request_error().and_then(Error::google_error)
+    }
+
+    /// The runtime error of a failed request ([`LroError::Poll`]).
+    pub fn request_error(&self) -> Option<&Error> {
         match self {
-            LroError::Poll(e) => e.status(),
+            LroError::Poll(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The error the operation itself finished with ([`LroError::Failed`]).
+    pub fn operation_error(&self) -> Option<&Status> {
+        match self {
+            LroError::Failed(status) => Some(status),
             _ => None,
         }
     }
 }
 
+/// What a [`Poller`] gives: the operation itself ([`Untyped`]) or its
+/// decoded payloads ([`Typed`]).
+pub trait Payloads<O: LongRunningOperation>: Send + Sync + 'static {
+    /// What [`Poller::wait`] returns.
+    type Output;
+    /// What each item of [`Poller::progress`] holds.
+    type Progress;
+    /// The result of a done operation.
+    fn output(operation: O) -> Result<Self::Output, LroError>;
+    /// One snapshot, done or not.
+    fn progress(operation: O) -> Result<Self::Progress, LroError>;
+}
+
+/// A poller that gives the operation itself: [`Poller::wait`] returns the done
+/// operation (even one that failed) and [`Poller::progress`] every snapshot.
+/// What a poller resumed by name is, until [`Poller::typed`] names the types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Untyped;
+
+impl<O: LongRunningOperation> Payloads<O> for Untyped {
+    type Output = O;
+    type Progress = O;
+
+    fn output(operation: O) -> Result<O, LroError> {
+        Ok(operation)
+    }
+
+    fn progress(operation: O) -> Result<O, LroError> {
+        Ok(operation)
+    }
+}
+
+/// A poller that decodes the operation's `response` as `R` and its `metadata`
+/// as `M` (see [`Payload`]): [`Poller::wait`] returns the `R` or the
+/// operation's error ([`LroError::Failed`]), and [`Poller::progress`] yields
+/// [`Progress`] items.
+pub struct Typed<R, M = Value>(PhantomData<fn() -> (R, M)>);
+
+impl<R, M> fmt::Debug for Typed<R, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Typed")
+    }
+}
+
+impl<O: LongRunningOperation, R: Payload, M: Payload> Payloads<O> for Typed<R, M> {
+    type Output = R;
+    type Progress = Progress<R, M>;
+
+    fn output(operation: O) -> Result<R, LroError> {
+        if let Some(status) = operation.error() {
+            return Err(LroError::Failed(status));
+        }
+        match operation.response() {
+            Some(response) => R::from_any(response),
+            None => R::absent(),
+        }
+    }
+
+    fn progress(operation: O) -> Result<Progress<R, M>, LroError> {
+        if operation.done() {
+            return Self::output(operation).map(Progress::Done);
+        }
+        operation
+            .metadata()
+            .map(M::from_any)
+            .transpose()
+            .map(Progress::Running)
+    }
+}
+
+/// One snapshot of a [`Typed`] poller's operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress<R, M> {
+    /// Still running, with its metadata when the service sent some.
+    Running(Option<M>),
+    /// Done, with its result.
+    Done(R),
+}
+
+/// A type an operation's `response` or `metadata` (an `Any`) decodes into:
+/// every schema struct (its `@type` checked, see [`decode_any`]),
+/// [`serde_json::Value`] (the payload as it came, for an untyped or
+/// `google.protobuf.Struct` payload) and `()` (an empty result).
+pub trait Payload: Sized + Send + 'static {
+    /// Decodes a payload that is present.
+    fn from_any(any: &BTreeMap<String, Value>) -> Result<Self, LroError>;
+    /// The value of a done operation with neither an error nor a response.
+    fn absent() -> Result<Self, LroError> {
+        Err(LroError::NoResponse)
+    }
+}
+
+impl<T: Message + Send + 'static> Payload for T {
+    fn from_any(any: &BTreeMap<String, Value>) -> Result<Self, LroError> {
+        decode_any(any)
+    }
+}
+
+impl Payload for Value {
+    fn from_any(any: &BTreeMap<String, Value>) -> Result<Self, LroError> {
+        Ok(Value::Object(
+            any.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        ))
+    }
+}
+
+impl Payload for () {
+    fn from_any(_: &BTreeMap<String, Value>) -> Result<Self, LroError> {
+        Ok(())
+    }
+
+    fn absent() -> Result<Self, LroError> {
+        Ok(())
+    }
+}
+
 /// Polls one long-running operation until it is done.
 ///
+/// `T` says what it gives: [`Untyped`] (the operation itself), or
+/// [`Typed`] (its decoded response and metadata), as a method that starts an
+/// operation returns it when its description or the manifest names the types.
 /// Cloning a poller gives another handle on the same operation, e.g. to
 /// [`cancel`](Poller::cancel) it from another task while one waits.
-pub struct Poller<A: OperationsApi> {
+pub struct Poller<A: OperationsApi, T = Untyped> {
     api: A,
     name: String,
     /// What the method returned, for [`Poller::from_operation`].
     initial: Option<A::Operation>,
     policy: PollPolicy,
+    payloads: PhantomData<fn() -> T>,
 }
 
-impl<A: OperationsApi> Clone for Poller<A> {
+impl<A: OperationsApi, T> Clone for Poller<A, T> {
     fn clone(&self) -> Self {
         Poller {
             api: self.api.clone(),
             name: self.name.clone(),
             initial: self.initial.clone(),
             policy: self.policy.clone(),
+            payloads: PhantomData,
         }
     }
 }
 
-impl<A: OperationsApi> fmt::Debug for Poller<A> {
+impl<A: OperationsApi, T> fmt::Debug for Poller<A, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Poller")
             .field("name", &self.name)
@@ -530,13 +717,15 @@ impl<A: OperationsApi> fmt::Debug for Poller<A> {
 
 impl<A: OperationsApi> Poller<A> {
     /// Resumes polling the operation called `name`; the first poll is sent
-    /// at once.
+    /// at once. The poller is [`Untyped`]: name the types with
+    /// [`Poller::typed`].
     pub fn new(api: A, name: impl Into<String>) -> Self {
         Poller {
             api,
             name: name.into(),
             initial: None,
             policy: PollPolicy::default(),
+            payloads: PhantomData,
         }
     }
 
@@ -550,6 +739,37 @@ impl<A: OperationsApi> Poller<A> {
             name: operation.name().unwrap_or_default().to_owned(),
             initial: Some(operation),
             policy: PollPolicy::default(),
+            payloads: PhantomData,
+        }
+    }
+
+    /// Polls until the operation is done, then returns its response decoded
+    /// as `T` (see [`decode_any`]), or [`LroError::Failed`] with its error,
+    /// or [`LroError::NoResponse`] if it has neither.
+    pub async fn wait_for<R: Payload>(self) -> Result<R, LroError> {
+        self.typed::<R, Value>().wait().await
+    }
+}
+
+impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
+    /// The same operation, decoded as `R` (its response) and `M` (its
+    /// metadata).
+    pub fn typed<R: Payload, M: Payload>(self) -> Poller<A, Typed<R, M>> {
+        self.retyped()
+    }
+
+    /// The same operation, giving the operation itself.
+    pub fn untyped(self) -> Poller<A> {
+        self.retyped()
+    }
+
+    fn retyped<U>(self) -> Poller<A, U> {
+        Poller {
+            api: self.api,
+            name: self.name,
+            initial: self.initial,
+            policy: self.policy,
+            payloads: PhantomData,
         }
     }
 
@@ -559,7 +779,8 @@ impl<A: OperationsApi> Poller<A> {
         self
     }
 
-    /// The operation's name (empty for an unnamed operation).
+    /// The operation's name (empty for an unnamed operation), to resume it
+    /// later, e.g. with the generated client's `operation(name)`.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -569,75 +790,51 @@ impl<A: OperationsApi> Poller<A> {
         &self.policy
     }
 
-    /// The operations as they are polled, metadata included: one item per
-    /// successful poll, ending after the done one. An error (see
+    /// The operation as it is polled: one item per successful poll, ending
+    /// after the done one (for an [`Untyped`] poller the operation, metadata
+    /// included; for a [`Typed`] one a [`Progress`]). An error (see
     /// [`Poller::wait`]) is the last item. A done operation given to
     /// [`Poller::from_operation`] is the only item.
     pub fn progress(
         self,
-    ) -> impl futures_core::Stream<Item = Result<A::Operation, LroError>> + Send + Unpin {
+    ) -> impl futures_core::Stream<Item = Result<T::Progress, LroError>> + Send + Unpin
+    where
+        T::Progress: Send,
+    {
         let stream = futures_util::stream::unfold(Some(self.polling()), |state| async move {
             let mut polling = state?;
-            let item = polling.next().await;
-            let more = matches!(&item, Ok(op) if !op.done());
+            let (item, more) = match polling.next().await {
+                Ok(operation) => {
+                    let more = !operation.done();
+                    (T::progress(operation), more)
+                }
+                Err(error) => (Err(error), false),
+            };
+            let more = more && item.is_ok();
             Some((item, more.then_some(polling)))
         });
         Box::pin(stream)
     }
 
-    /// Polls until the operation is done and returns it, even if it finished
-    /// with an error; see [`Poller::wait_for`] to get its result.
+    /// Polls until the operation is done and returns its result: for an
+    /// [`Untyped`] poller the done operation, even if it finished with an
+    /// error; for a [`Typed`] one the decoded response, or
+    /// [`LroError::Failed`] with the operation's error.
     ///
     /// Fails with [`LroError::DeadlineExceeded`], [`LroError::AttemptsExhausted`],
     /// [`LroError::Poll`] (a poll failed fatally, or more than
     /// [`PollPolicy::max_poll_errors`] transient failures in a row) or
-    /// [`LroError::MissingName`].
-    pub async fn wait(self) -> Result<A::Operation, LroError> {
+    /// [`LroError::MissingName`]; a typed poller also with
+    /// [`LroError::TypeMismatch`], [`LroError::Decode`] or
+    /// [`LroError::NoResponse`].
+    pub async fn wait(self) -> Result<T::Output, LroError> {
         let mut polling = self.polling();
         loop {
             let operation = polling.next().await?;
             if operation.done() {
-                return Ok(operation);
+                return T::output(operation);
             }
         }
-    }
-
-    /// Polls until the operation is done, then returns its response decoded
-    /// as `T` (see [`decode_any`]), or [`LroError::Failed`] with its error,
-    /// or [`LroError::NoResponse`] if it has neither.
-    pub async fn wait_for<T: Message>(self) -> Result<T, LroError> {
-        let operation = self.wait().await?;
-        if let Some(status) = operation.error() {
-            return Err(LroError::Failed(status));
-        }
-        match operation.response() {
-            Some(response) => decode_any(response),
-            None => Err(LroError::NoResponse),
-        }
-    }
-
-    /// Asks the service to cancel the operation (best effort: it may still
-    /// finish normally). A successful cancel shows as an error with
-    /// [`Code::Cancelled`] at the next poll.
-    ///
-    /// Fails with [`LroError::CancelUnsupported`] when the API has no
-    /// `operations.cancel`, [`LroError::MissingName`] for an unnamed
-    /// operation and [`LroError::Poll`] when the request fails.
-    pub async fn cancel(&self) -> Result<(), LroError> {
-        if self.name.is_empty() {
-            return Err(LroError::MissingName);
-        }
-        let request = self
-            .api
-            .cancel_request(&self.name)
-            .ok_or(LroError::CancelUnsupported)?;
-        let span = tracing::debug_span!("discogen_lro_cancel", name = %self.name);
-        self.api
-            .runtime()
-            .execute_unit(request)
-            .instrument(span)
-            .await
-            .map_err(LroError::Poll)
     }
 
     fn polling(self) -> Polling<A> {
@@ -662,6 +859,29 @@ impl<A: OperationsApi> Poller<A> {
             next_delay,
             backoff,
         }
+    }
+}
+
+impl<A: CancelOperations, T> Poller<A, T> {
+    /// Asks the service to cancel the operation (best effort: it may still
+    /// finish normally). A successful cancel shows as an error with
+    /// [`Code::Cancelled`] at the next poll. Only APIs with
+    /// `operations.cancel` have it.
+    ///
+    /// Fails with [`LroError::MissingName`] for an unnamed operation and
+    /// [`LroError::Poll`] when the request fails.
+    pub async fn cancel(&self) -> Result<(), LroError> {
+        if self.name.is_empty() {
+            return Err(LroError::MissingName);
+        }
+        let request = self.api.cancel_request(&self.name);
+        let span = tracing::debug_span!("discogen_lro_cancel", name = %self.name);
+        self.api
+            .runtime()
+            .execute_unit(request)
+            .instrument(span)
+            .await
+            .map_err(LroError::Poll)
     }
 }
 

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use discogen_emulator::{Emulator, EmulatorConfig, Fault, OperationScript, CANCELLED_MESSAGE};
 use discogen_runtime::lro::{
-    decode_any, Code, LroError, Message, Operation, OperationsApi, PollPolicy, Poller, Status,
+    decode_any, CancelOperations, Code, LongRunningOperation, LroError, Message, OperationsApi,
+    PollPolicy, Poller, Progress, Status,
 };
 use discogen_runtime::{path, Client, Error, Method, Request, RetryPolicy};
 use futures_util::StreamExt as _;
@@ -41,7 +42,7 @@ struct TestStatus {
     details: Option<Vec<Value>>,
 }
 
-impl Operation for TestOperation {
+impl LongRunningOperation for TestOperation {
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -88,7 +89,6 @@ impl Message for ImportAgentResponse {
 #[derive(Clone, Debug)]
 struct TestApi {
     runtime: Client,
-    has_cancel: bool,
 }
 
 impl OperationsApi for TestApi {
@@ -101,10 +101,11 @@ impl OperationsApi for TestApi {
     fn get_request(&self, name: &str) -> Request {
         Request::new(Method::GET, format!("v2/{}", path::reserved(name)))
     }
+}
 
-    fn cancel_request(&self, name: &str) -> Option<Request> {
-        self.has_cancel
-            .then(|| Request::new(Method::POST, format!("v2/{}:cancel", path::reserved(name))))
+impl CancelOperations for TestApi {
+    fn cancel_request(&self, name: &str) -> Request {
+        Request::new(Method::POST, format!("v2/{}:cancel", path::reserved(name)))
     }
 }
 
@@ -129,7 +130,6 @@ fn api_with_retry(emulator: &Emulator, retry: RetryPolicy) -> TestApi {
             .retry_policy(retry)
             .build()
             .expect("client"),
-        has_cancel: true,
     }
 }
 
@@ -229,6 +229,128 @@ async fn progress_yields_the_metadata_of_each_poll() {
     let last = snapshots.last().unwrap().as_ref().unwrap();
     let response: ExportAgentResponse = decode_any(last.response().unwrap()).unwrap();
     assert_eq!(response.agent_uri.as_deref(), Some("gs://b/a.zip"));
+}
+
+/// Like `GoogleCloudDialogflowV2TestProgress` metadata.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct TestProgress {
+    progress_percent: Option<i32>,
+}
+
+impl Message for TestProgress {
+    const SCHEMA_ID: &'static str = "GoogleCloudDialogflowV2TestProgress";
+}
+
+#[tokio::test]
+async fn a_typed_poller_decodes_metadata_and_response() {
+    let emulator = emulator().await;
+    emulator.insert_operation(
+        OP,
+        OperationScript::response(3, json!({"@type": EXPORT_TYPE, "agentUri": "gs://b/a.zip"}))
+            .with_progress(PROGRESS_TYPE),
+    );
+    let poller = Poller::new(api(&emulator), OP)
+        .with_policy(fast())
+        .typed::<ExportAgentResponse, TestProgress>();
+    let items: Vec<_> = within(Duration::from_secs(5), poller.clone().progress().collect()).await;
+    let items: Vec<_> = items.into_iter().map(Result::unwrap).collect();
+    let running = |percent| {
+        Progress::Running(Some(TestProgress {
+            progress_percent: Some(percent),
+        }))
+    };
+    let done = ExportAgentResponse {
+        agent_uri: Some("gs://b/a.zip".to_owned()),
+        ..ExportAgentResponse::default()
+    };
+    assert_eq!(
+        items,
+        vec![running(33), running(66), Progress::Done(done.clone())]
+    );
+    // The same poller, waited on: the response, nothing else to name.
+    let response = within(Duration::from_secs(5), poller.wait()).await.unwrap();
+    assert_eq!(response, done);
+}
+
+#[tokio::test]
+async fn a_typed_poller_names_a_type_mismatch() {
+    let emulator = emulator().await;
+    emulator.insert_operation(
+        OP,
+        OperationScript::response(1, json!({"@type": EXPORT_TYPE, "agentUri": "gs://b/a.zip"})),
+    );
+    let poller = Poller::new(api(&emulator), OP)
+        .with_policy(fast())
+        .typed::<ImportAgentResponse, Value>();
+    let err = within(Duration::from_secs(5), poller.wait())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "operation payload has type \"type.googleapis.com/google.cloud.dialogflow.v2.ExportAgentResponse\", \
+         expected GoogleCloudDialogflowV2ImportAgentResponse"
+    );
+}
+
+#[tokio::test]
+async fn a_typed_poller_fails_with_the_operations_error() {
+    let emulator = emulator().await;
+    emulator.insert_operation(OP, OperationScript::error(1, 9, "The agent is busy."));
+    let poller = Poller::new(api(&emulator), OP).with_policy(fast());
+    let err = within(Duration::from_secs(5), poller.typed::<(), Value>().wait())
+        .await
+        .unwrap_err();
+    let status = err.operation_error().expect("the operation's error");
+    assert_eq!(
+        (status.code, status.message.as_str()),
+        (Code::FailedPrecondition, "The agent is busy.")
+    );
+    assert_eq!(err.http_status(), None);
+}
+
+#[tokio::test]
+async fn untyped_payloads_are_json_and_empty_ones_unit() {
+    let emulator = emulator().await;
+    emulator.insert_operation(
+        OP,
+        OperationScript::response(1, json!({"@type": EXPORT_TYPE, "agentUri": "u"})),
+    );
+    let poller = Poller::new(api(&emulator), OP).with_policy(fast());
+    let value = within(
+        Duration::from_secs(5),
+        poller.clone().typed::<Value, Value>().wait(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(value, json!({"@type": EXPORT_TYPE, "agentUri": "u"}));
+    within(Duration::from_secs(5), poller.typed::<(), ()>().wait())
+        .await
+        .unwrap();
+}
+
+#[test]
+fn poll_policy_setters() {
+    let policy = PollPolicy::default()
+        .with_initial_delay(Duration::from_millis(5))
+        .with_multiplier(2.0)
+        .with_max_delay(Duration::from_secs(1))
+        .with_jitter(false)
+        .with_deadline(Duration::from_secs(60))
+        .with_max_attempts(7)
+        .with_max_poll_errors(1);
+    assert_eq!(
+        policy,
+        PollPolicy {
+            initial_delay: Duration::from_millis(5),
+            multiplier: 2.0,
+            max_delay: Duration::from_secs(1),
+            jitter: false,
+            deadline: Some(Duration::from_secs(60)),
+            max_attempts: Some(7),
+            max_poll_errors: 1,
+        }
+    );
 }
 
 #[tokio::test]
@@ -332,18 +454,6 @@ async fn cancel_from_another_task_while_waiting() {
         matches!(&err, LroError::Failed(s) if s.code == Code::Cancelled),
         "{err:?}"
     );
-}
-
-#[tokio::test]
-async fn cancel_without_operations_cancel_is_unsupported() {
-    let emulator = emulator().await;
-    let api = TestApi {
-        has_cancel: false,
-        ..api(&emulator)
-    };
-    let err = Poller::new(api, OP).cancel().await.unwrap_err();
-    assert!(matches!(err, LroError::CancelUnsupported), "{err:?}");
-    assert!(emulator.requests().is_empty());
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use discogen_emulator::{Emulator, EmulatorConfig, OperationScript, EXPORT_AGENT_RESPONSE_TYPE};
+use discogen_emulator::{
+    Emulator, EmulatorConfig, OperationScript, StartRoute, EXPORT_AGENT_RESPONSE_TYPE,
+};
 use discogen_runtime::lro::{Code, LroError, PollPolicy};
 use discogen_runtime::paginate::TryStreamExt;
 use serde_json::json;
@@ -29,9 +31,7 @@ fn runtime(emulator: &Emulator) -> discogen_runtime::Client {
 
 #[tokio::test]
 async fn dialogflow_v2_export_starts_an_operation_and_waits_for_the_typed_response() {
-    use dialogflow_v2::schemas::{
-        GoogleCloudDialogflowV2ExportAgentRequest, GoogleCloudDialogflowV2ExportAgentResponse,
-    };
+    use dialogflow_v2::schemas::GoogleCloudDialogflowV2ExportAgentRequest;
     let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
     let client = dialogflow_v2::Client::new(runtime(&emulator));
 
@@ -46,13 +46,10 @@ async fn dialogflow_v2_export_starts_an_operation_and_waits_for_the_typed_respon
         .await
         .unwrap();
     let name = poller.name().to_owned();
-    let response: GoogleCloudDialogflowV2ExportAgentResponse =
-        poller.with_policy(fast()).wait_for().await.unwrap();
+    // The method's description names the result: no type to write, no feature to add.
+    let agent_uri = poller.with_policy(fast()).wait().await.unwrap().agent_uri;
 
-    assert_eq!(
-        response.agent_uri.as_deref(),
-        Some("gs://emulator/agent.zip")
-    );
+    assert_eq!(agent_uri.as_deref(), Some("gs://emulator/agent.zip"));
     let requests = emulator.requests();
     assert_eq!(
         (requests[0].method.as_str(), requests[0].path.as_str()),
@@ -149,7 +146,7 @@ async fn dialogflow_v3_wait_ends_in_the_operations_error_and_cancel_reports_canc
 }
 
 #[tokio::test]
-async fn workspaceevents_v1_typed_response_and_no_cancel() {
+async fn workspaceevents_v1_resumed_by_name_decodes_on_request() {
     use workspaceevents_v1::schemas::Subscription;
     let emulator = Emulator::start(EmulatorConfig::with_prefix("v1/")).await;
     let name = "operations/sub-1";
@@ -174,11 +171,8 @@ async fn workspaceevents_v1_typed_response_and_no_cancel() {
         Some("//chat.googleapis.com/spaces/A")
     );
 
-    // The API has no operations.cancel: the poller says so instead of guessing a URL.
-    assert!(matches!(
-        client.operation(name).cancel().await,
-        Err(LroError::CancelUnsupported)
-    ));
+    // The API has no operations.cancel: its pollers have no `cancel` (see the compile_fail example in
+    // tests/src/lib.rs).
     // A response of another type is a clear error, not garbage.
     let mismatch = client
         .operation(name)
@@ -189,6 +183,118 @@ async fn workspaceevents_v1_typed_response_and_no_cancel() {
         matches!(mismatch, Err(LroError::TypeMismatch { .. })),
         "{mismatch:?}"
     );
+}
+
+#[tokio::test]
+async fn workspaceevents_v1_create_waits_for_the_subscription_the_manifest_names() {
+    use workspaceevents_v1::schemas::Subscription;
+    let mut config = EmulatorConfig::with_prefix("v1/");
+    config.start_routes = vec![StartRoute::new(
+        "POST",
+        "subscriptions",
+        OperationScript::response(
+            2,
+            json!({"@type": "type.googleapis.com/google.apps.events.subscriptions.v1.Subscription",
+                   "name": "subscriptions/s-2", "eventTypes": ["google.workspace.chat.message.v1.created"]}),
+        ),
+    )];
+    let emulator = Emulator::start(config).await;
+    let client = workspaceevents_v1::Client::new(runtime(&emulator));
+    let request = Subscription {
+        target_resource: Some("//chat.googleapis.com/spaces/A".into()),
+        ..Subscription::default()
+    };
+    let poller = client
+        .subscriptions()
+        .create(request)
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(poller.name(), "operations/op-1");
+    let subscription: Subscription = poller.with_policy(fast()).wait().await.unwrap();
+    assert_eq!(subscription.name.as_deref(), Some("subscriptions/s-2"));
+    assert_eq!(
+        subscription.event_types,
+        Some(vec!["google.workspace.chat.message.v1.created".to_owned()])
+    );
+    let paths: Vec<String> = emulator
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "POST /v1/subscriptions",
+            "GET /v1/operations/op-1",
+            "GET /v1/operations/op-1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_typed_poller_reports_a_response_of_another_type() {
+    // The export's typed poller expects an ExportAgentResponse; a service answering with another message
+    // is a clear error naming both.
+    let mut config = EmulatorConfig::dialogflow();
+    config.start_routes = vec![StartRoute::new(
+        "POST",
+        "/agent:export",
+        OperationScript::response(
+            1,
+            json!({"@type": "type.googleapis.com/google.cloud.dialogflow.v2.ImportAgentResponse"}),
+        ),
+    )];
+    let emulator = Emulator::start(config).await;
+    let client = dialogflow_v2::Client::new(runtime(&emulator));
+    let request = dialogflow_v2::schemas::GoogleCloudDialogflowV2ExportAgentRequest::default();
+    let poller = client
+        .projects()
+        .agent()
+        .export("projects/p", request)
+        .start()
+        .await
+        .unwrap();
+    let err = poller.with_policy(fast()).wait().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "operation payload has type \"type.googleapis.com/google.cloud.dialogflow.v2.ImportAgentResponse\", \
+         expected GoogleCloudDialogflowV2ExportAgentResponse"
+    );
+}
+
+#[tokio::test]
+async fn a_method_whose_result_is_unknown_starts_an_untyped_poller() {
+    // `conversationModels.evaluations.create` says nothing of its operation's types: the poller gives the
+    // operation, and `wait_for` decodes on request.
+    let mut config = EmulatorConfig::dialogflow();
+    config.start_routes = vec![StartRoute::new(
+        "POST",
+        "/evaluations",
+        OperationScript::response(
+            1,
+            json!({"@type": "type.googleapis.com/google.cloud.dialogflow.v2.ConversationModelEvaluation", "displayName": "e"}),
+        ),
+    )];
+    let emulator = Emulator::start(config).await;
+    let client = dialogflow_v2::Client::new(runtime(&emulator));
+    let parent = "projects/p/locations/l/conversationModels/m";
+    let request =
+        dialogflow_v2::schemas::GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest::default();
+    let poller: discogen_runtime::lro::Poller<dialogflow_v2::Client> = client
+        .projects()
+        .locations()
+        .conversation_models()
+        .evaluations()
+        .create(parent, request)
+        .start()
+        .await
+        .unwrap();
+    let operation = poller.clone().with_policy(fast()).wait().await.unwrap();
+    assert_eq!(operation.done, Some(true));
+    let evaluation: dialogflow_v2::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation =
+        poller.with_policy(fast()).wait_for().await.unwrap();
+    assert_eq!(evaluation.display_name.as_deref(), Some("e"));
 }
 
 #[tokio::test]

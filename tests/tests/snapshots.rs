@@ -13,6 +13,18 @@ fn resolve(path: &Path) -> Api {
     discogen::resolve::resolve(&discogen::parse::parse(&text).unwrap()).unwrap()
 }
 
+/// A manifest API's model, with the manifest's rules (carried descriptions, declared operation results).
+fn prepare(document: &str) -> Api {
+    let root = xtask::project_root();
+    let job = xtask::project_jobs(&root)
+        .unwrap()
+        .into_iter()
+        .find(|job| job.document.ends_with(document))
+        .unwrap();
+    let text = std::fs::read_to_string(&job.document).unwrap();
+    discogen::prepare(&text, &job.rules).unwrap()
+}
+
 /// Every resource called `operations`, depth first, with its dotted path.
 fn operations_resources<'a>(
     resource: &'a Resource,
@@ -38,11 +50,7 @@ fn format(tokens: proc_macro2::TokenStream) -> String {
 
 /// The operations modules, then the type `operations.get` returns and the type of its `error` field.
 fn operations_snapshot(document: &str) -> String {
-    let api = resolve(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../discovery")
-            .join(document),
-    );
+    let api = prepare(document);
     let mut resources = Vec::new();
     operations_resources(&api.root, "", &mut resources);
     assert!(

@@ -171,7 +171,7 @@ pub fn plan(
     crate_name: &str,
     source: &str,
     document_text: &str,
-    omit_unreached: &[String],
+    rules: &discogen::Rules,
 ) -> Result<Plan, String> {
     let revision = revision_of(document_text)?;
     let existing = read_history(&files.history)?;
@@ -209,7 +209,7 @@ pub fn plan(
                     last.revision
                 ));
             }
-            let report = diff::diff_documents(&previous_text, document_text, omit_unreached)
+            let report = diff::diff_documents(&previous_text, document_text, rules)
                 .map_err(|e| format!("diffing {}: {e}", files.document_name))?;
             let old_version = Version::parse(&last.version).map_err(|e| e.to_string())?;
             let version = old_version.bump(report.bump());

@@ -70,7 +70,7 @@ struct Target {
     current: String,
     current_revision: String,
     url: String,
-    omit_unreached: Vec<String>,
+    rules: discogen::Rules,
 }
 
 struct Plan {
@@ -162,7 +162,7 @@ fn targets(root: &Path, options: &FetchOptions) -> Result<Vec<Target>, String> {
                 url: format!("{base}apis/{}/{}/rest", doc.name, doc.version),
                 files: ReleaseFiles::for_document(root, &api.document, &api.crate_name),
                 current_revision: doc.revision.unwrap_or_default(),
-                omit_unreached: api.omit_unreached.clone(),
+                rules: crate::manifest_rules(root, api)?,
                 current,
                 document,
             })
@@ -287,7 +287,7 @@ fn write(plan: Plan) -> Result<Fetched, String> {
         Ok(previous) if history.is_some() => previous,
         _ => target.current.clone(),
     };
-    let summary = discogen::diff::diff_documents(&baseline, &text, &target.omit_unreached)
+    let summary = discogen::diff::diff_documents(&baseline, &text, &target.rules)
         .map(|report| report.summary())
         .map_err(|e| format!("{}: {e}", target.crate_name))?;
     changes::write_atomically(&target.document, text.as_bytes())

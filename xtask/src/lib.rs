@@ -21,8 +21,8 @@ pub struct Job {
     /// The runtime crate's path as seen from `out`.
     pub runtime_path: String,
     pub location_endpoint: Option<String>,
-    /// The manifest's selection rule (see `discogen::select`).
-    pub omit_unreached: Vec<String>,
+    /// The manifest's rules for the document (selection, description source, operation results).
+    pub rules: discogen::Rules,
     /// The crate's release history and previous document: set for the APIs of the manifest, whose
     /// crates get versions and a `CHANGELOG.md` from it (see [`changes`]).
     pub release: Option<changes::ReleaseFiles>,
@@ -54,21 +54,23 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
     let mut jobs: Vec<Job> = manifest
         .apis
         .iter()
-        .map(|api| Job {
-            document: root.join("discovery").join(&api.document),
-            source_label: format!("discovery/{}", api.document),
-            crate_name: api.crate_name.clone(),
-            out: root.join(&api.out),
-            runtime_path: api.runtime_path(&manifest.runtime),
-            location_endpoint: api.location_endpoint.clone(),
-            omit_unreached: api.omit_unreached.clone(),
-            release: Some(changes::ReleaseFiles::for_document(
-                root,
-                &api.document,
-                &api.crate_name,
-            )),
+        .map(|api| {
+            Ok(Job {
+                document: root.join("discovery").join(&api.document),
+                source_label: format!("discovery/{}", api.document),
+                crate_name: api.crate_name.clone(),
+                out: root.join(&api.out),
+                runtime_path: api.runtime_path(&manifest.runtime),
+                location_endpoint: api.location_endpoint.clone(),
+                rules: manifest_rules(root, api)?,
+                release: Some(changes::ReleaseFiles::for_document(
+                    root,
+                    &api.document,
+                    &api.crate_name,
+                )),
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
 
     let fixtures = root.join("tests/fixtures");
     if !fixtures.exists() {
@@ -89,7 +91,7 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
             out: root.join("tests/fixture-crates").join(&stem),
             runtime_path: "../../../runtime".to_owned(),
             location_endpoint: None,
-            omit_unreached: Vec::new(),
+            rules: discogen::Rules::default(),
             release: None,
             document,
         });
@@ -114,11 +116,35 @@ pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec
                 crate_name,
                 runtime_path: runtime.display().to_string(),
                 location_endpoint: None,
-                omit_unreached: Vec::new(),
+                rules: discogen::Rules::default(),
                 release: None,
             })
         })
         .collect()
+}
+
+/// A manifest API's rules, with its description source read from `discovery/`.
+pub fn manifest_rules(
+    root: &Path,
+    api: &discogen::manifest::ManifestApi,
+) -> Result<discogen::Rules, String> {
+    let descriptions = match &api.descriptions {
+        Some(source) => {
+            let path = root.join("discovery").join(&source.document);
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(discogen::describe::DescriptionSource {
+                text,
+                provenance: source.from.clone(),
+            })
+        }
+        None => None,
+    };
+    Ok(discogen::Rules {
+        omit_unreached: api.omit_unreached.clone(),
+        descriptions,
+        operation_results: api.operation_results.clone(),
+    })
 }
 
 fn file_stem(path: &Path) -> Result<String, String> {
@@ -144,7 +170,7 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
             &job.crate_name,
             &job.source_label,
             &text,
-            &job.omit_unreached,
+            &job.rules,
         )?),
         None => None,
     };
@@ -155,7 +181,7 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
         location_endpoint: job.location_endpoint.clone(),
         version: plan.as_ref().map(|p| p.version.clone()),
         changelog: plan.as_ref().map(|p| p.changelog.clone()),
-        omit_unreached: job.omit_unreached.clone(),
+        rules: job.rules.clone(),
     };
     let generated = discogen::generate(&text, &options)
         .and_then(write::rustfmt_crate)

@@ -5,7 +5,7 @@
 //! - `cargo xtask generate --discovery FILE... --out DIR` generates crates for any documents.
 //! - `cargo xtask fetch [API...] [--base-url URL] [--force]` downloads the current documents.
 //! - `cargo xtask diff OLD.json NEW.json [--docs] [--summary] [--version X.Y.Z]` reports the API changes
-//!   (with the manifest's `omit_unreached` rule of the API whose document NEW is named like).
+//!   (with the manifest's rules of the API whose document NEW is named like).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -219,12 +219,12 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
     };
     // The selection rule of the manifest API whose document NEW is named like, so the report speaks of
     // the types that crate has.
-    let omit = xtask::project_jobs(&xtask::project_root())?
+    let rules = xtask::project_jobs(&xtask::project_root())?
         .into_iter()
         .find(|job| job.document.file_name() == new.file_name())
-        .map(|job| job.omit_unreached)
+        .map(|job| job.rules)
         .unwrap_or_default();
-    let report = discogen::diff::diff_documents(&read(old)?, &read(new)?, &omit)
+    let report = discogen::diff::diff_documents(&read(old)?, &read(new)?, &rules)
         .map_err(|e| e.to_string())?;
     if !summary_only {
         println!(

@@ -69,7 +69,7 @@ impl Client {
     }
 }
 
-impl ::discogen_runtime::lro::Operation for crate::schemas::GoogleLongrunningOperation {
+impl ::discogen_runtime::lro::LongRunningOperation for crate::schemas::GoogleLongrunningOperation {
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -111,14 +111,17 @@ impl ::discogen_runtime::lro::OperationsApi for Client {
     fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
         self.projects().operations().get(name).to_request()
     }
+}
 
-    fn cancel_request(&self, name: &str) -> Option<::discogen_runtime::Request> {
-        Some(self.projects().operations().cancel(name).to_request())
+impl ::discogen_runtime::lro::CancelOperations for Client {
+    fn cancel_request(&self, name: &str) -> ::discogen_runtime::Request {
+        self.projects().operations().cancel(name).to_request()
     }
 }
 
 impl Client {
-    /// A poller for the long-running operation `name`, e.g. one started by another process.
+    /// A poller for the long-running operation `name`, e.g. one started by another process. It gives
+    /// the operation itself; `.typed::<R, M>()` decodes its response as `R` and metadata as `M`.
     pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
         ::discogen_runtime::lro::Poller::new(self.clone(), name)
     }

@@ -883,11 +883,11 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
 ::discogen_runtime::object_serde!(DroppedLabels);
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
-#[cfg(feature = "dashboards")]
+#[cfg(any(feature = "dashboards", feature = "metrics_scopes"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Empty {}
 
-#[cfg(feature = "dashboards")]
+#[cfg(any(feature = "dashboards", feature = "metrics_scopes"))]
 impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
@@ -911,7 +911,7 @@ impl ::discogen_runtime::object::Object for Empty {
     }
 }
 
-#[cfg(feature = "dashboards")]
+#[cfg(any(feature = "dashboards", feature = "metrics_scopes"))]
 ::discogen_runtime::object_serde!(Empty);
 
 /// A widget that displays a list of error groups.
@@ -1757,7 +1757,7 @@ impl ::discogen_runtime::object::Object for Operation {
 ::discogen_runtime::object_serde!(Operation);
 
 /// Contains metadata for longrunning operation for the edit Metrics Scope endpoints.
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationMetadata {
     /// The time when the batch request was received.
@@ -1768,7 +1768,7 @@ pub struct OperationMetadata {
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
 }
 
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 impl ::discogen_runtime::object::Object for OperationMetadata {
     const NAME: &'static str = "OperationMetadata";
 
@@ -1798,7 +1798,7 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
     }
 }
 
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 ::discogen_runtime::object_serde!(OperationMetadata);
 
 /// Preview: A query that produces an aggregated response and supporting data. This is a preview feature and may be subject to change before final release.
@@ -5029,7 +5029,7 @@ impl From<&str> for FieldKind {
 ::discogen_runtime::open_enum!(FieldKind);
 
 /// Current state of the batch operation.
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationMetadataState {
@@ -5047,7 +5047,7 @@ pub enum OperationMetadataState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 impl OperationMetadataState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5062,7 +5062,7 @@ impl OperationMetadataState {
     }
 }
 
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 impl From<&str> for OperationMetadataState {
     fn from(value: &str) -> Self {
         match value {
@@ -5076,7 +5076,7 @@ impl From<&str> for OperationMetadataState {
     }
 }
 
-#[cfg(feature = "unreached_schemas")]
+#[cfg(feature = "metrics_scopes")]
 ::discogen_runtime::open_enum!(OperationMetadataState);
 
 /// How to use the ranking to select time series that pass through the filter.

@@ -56,7 +56,7 @@ impl Client {
     }
 }
 
-impl ::discogen_runtime::lro::Operation for crate::schemas::Operation {
+impl ::discogen_runtime::lro::LongRunningOperation for crate::schemas::Operation {
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -98,14 +98,11 @@ impl ::discogen_runtime::lro::OperationsApi for Client {
     fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
         self.operations().get(name).to_request()
     }
-
-    fn cancel_request(&self, _name: &str) -> Option<::discogen_runtime::Request> {
-        None
-    }
 }
 
 impl Client {
-    /// A poller for the long-running operation `name`, e.g. one started by another process.
+    /// A poller for the long-running operation `name`, e.g. one started by another process. It gives
+    /// the operation itself; `.typed::<R, M>()` decodes its response as `R` and metadata as `M`.
     pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
         ::discogen_runtime::lro::Poller::new(self.clone(), name)
     }

@@ -3,6 +3,7 @@
 //! Descriptions are loose markdown written for other tools: reference links with no target
 //! (`[google.rpc.Code][]`), raw HTML, bare URLs and indented text that rustdoc would run as a doctest.
 
+use crate::ir::{Api, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -241,4 +242,91 @@ mod tests {
         assert_eq!(sanitize("use `a[0] <b>` here"), "use `a[0] <b>` here");
         assert_eq!(sanitize("odd ` tick [x]"), "odd \\` tick \\[x\\]");
     }
+}
+
+/// `#[doc = "..."]` attributes for markdown this generator wrote (not sanitized), one per line.
+pub fn markdown_attrs(markdown: &str) -> TokenStream {
+    let lines = markdown.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #(#[doc = #lines])* }
+}
+
+/// A type as the docs name it: named types as intra-doc links (`[`Intent`](crate::schemas::Intent)`).
+pub fn type_link(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => {
+            let def = api.ty(*id);
+            format!(
+                "[`{}`]({})",
+                def.name.trim_start_matches("r#"),
+                item_path(api, *id)
+            )
+        }
+        TypeRef::Array(inner) => format!("a list of {}", type_link(api, inner)),
+        TypeRef::Map(inner) => format!("a map of strings to {}", type_link(api, inner)),
+        TypeRef::Bool => "`bool`".to_owned(),
+        TypeRef::Int32 => "`i32`".to_owned(),
+        TypeRef::Uint32 => "`u32`".to_owned(),
+        TypeRef::Int64 => "`i64`".to_owned(),
+        TypeRef::Uint64 => "`u64`".to_owned(),
+        TypeRef::Float => "`f32`".to_owned(),
+        TypeRef::Double => "`f64`".to_owned(),
+        TypeRef::String => "a `String`".to_owned(),
+        TypeRef::FieldMask => "a field mask (`String`)".to_owned(),
+        TypeRef::Bytes => "bytes".to_owned(),
+        TypeRef::Date => "a date".to_owned(),
+        TypeRef::DateTime => "a timestamp".to_owned(),
+        TypeRef::Duration => "a duration".to_owned(),
+        TypeRef::Any => "JSON".to_owned(),
+    }
+}
+
+/// The path of a type for an intra-doc link, e.g. `crate::schemas::Intent`.
+pub fn item_path(api: &Api, id: TypeId) -> String {
+    let def = api.ty(id);
+    let mut path = vec!["crate"];
+    path.extend(def.module.iter().map(|m| m.trim_start_matches("r#")));
+    path.push(def.name.trim_start_matches("r#"));
+    path.join("::")
+}
+
+/// "Allowed values" of an enum-typed parameter: each variant with its wire value and description.
+pub fn allowed_values(api: &Api, ty: &TypeRef) -> Option<String> {
+    let TypeRef::Named(id) = ty else {
+        return None;
+    };
+    let TypeKind::Enum(e) = &api.ty(*id).kind else {
+        return None;
+    };
+    let path = item_path(api, *id);
+    let mut out = String::from("Allowed values:");
+    for variant in &e.variants {
+        let name = variant.rust_name.trim_start_matches("r#");
+        out.push_str(&format!(
+            "\n- [`{name}`]({path}::{name}) (`{}`)",
+            variant.wire_name.replace('`', "")
+        ));
+        if let Some(doc) = variant.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+            out.push_str(&format!(": {}", one_line(doc)));
+        }
+        if variant.deprecated {
+            out.push_str(" (deprecated)");
+        }
+    }
+    Some(out)
+}
+
+/// A description sanitized onto one line, for a list item.
+pub fn one_line(text: &str) -> String {
+    sanitize(text)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("```") && !l.starts_with("~~~"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, sanitize};
+use super::docs::{allowed_values, doc_attrs, markdown_attrs, one_line, type_link};
 use super::types::module_types;
 use super::{cfg, ident, Scope};
 use crate::ir::*;
@@ -146,27 +146,7 @@ pub fn constructor(
         args.push(quote!(#field: #ty));
         inits.push(quote!(#field));
     }
-    let arguments: Vec<String> = method
-        .required_params()
-        .filter_map(|p| {
-            let doc = sanitize(p.doc.as_deref()?).replace('\n', " ");
-            Some(format!(
-                "- `{}`: {doc}",
-                p.rust_name.trim_start_matches("r#")
-            ))
-        })
-        .collect();
-    let mut docs = doc_attrs(method.doc.as_deref());
-    if !arguments.is_empty() {
-        let lines = std::iter::once(String::new()).chain(arguments).map(|l| {
-            if l.is_empty() {
-                l
-            } else {
-                format!(" {l}")
-            }
-        });
-        docs.extend(quote! { #(#[doc = #lines])* });
-    }
+    let docs = method_docs(scope.api, method);
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
     // The API named the method; it starts a call rather than constructing the handle.
     let allow_new = (method.fn_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
@@ -244,7 +224,12 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             quote!(#some(#value))
         };
         let deprecated = param.deprecated.then_some("Deprecated.");
-        let docs = doc_attrs(param.doc.as_deref().into_iter().chain(deprecated));
+        let mut docs = doc_attrs(param.doc.as_deref().into_iter().chain(deprecated));
+        if let Some(values) = allowed_values(scope.api, &param.ty) {
+            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+            let values = markdown_attrs(&values);
+            docs.extend(quote!(#separator #values));
+        }
         quote! {
             #docs
             pub fn #field(mut self, #field: #input) -> Self {
@@ -309,17 +294,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             }
         }
     });
-    let ok = scope.ok_variant();
-    let start = method.returns_operation.then(|| {
-        quote! {
-            /// Sends the request and returns a poller for the long-running operation it starts.
-            pub async fn start(self) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
-                let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                #ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
-            }
-        }
-    });
+    let start = method.returns_operation.then(|| start(scope, method));
 
     let media = media_methods(scope, method, &response);
 
@@ -380,6 +355,123 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
                 &mut self.params
             }
         }
+    }
+}
+
+/// `start()`: sends the request and returns a poller for the operation it starts, typed by the declared
+/// result when there is one.
+fn start(scope: &Scope<'_>, method: &Method) -> TokenStream {
+    let ok = scope.ok_variant();
+    let poller = quote!(::discogen_runtime::lro::Poller);
+    let (ty, typed, doc) = match &method.operation_result {
+        Some(result) => {
+            let response = payload_ty(scope, result.response);
+            let metadata = payload_ty(scope, result.metadata);
+            let doc = format!(
+                " Sends the request and returns a poller for the long-running operation it starts: `wait()` \
+                 gives {}, `progress()` {} metadata.",
+                payload_doc(scope.api, result.response),
+                payload_doc(scope.api, result.metadata),
+            );
+            (
+                quote!(#poller<crate::Client, ::discogen_runtime::lro::Typed<#response, #metadata>>),
+                quote!(.typed()),
+                doc,
+            )
+        }
+        None => (
+            quote!(#poller<crate::Client>),
+            TokenStream::new(),
+            " Sends the request and returns a poller for the long-running operation it starts. The \
+             document does not say what the operation returns: `wait()` gives the operation, and \
+             `wait_for::<T>()` decodes its response as `T`."
+                .to_owned(),
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        pub async fn start(self) -> ::discogen_runtime::Result<#ty> {
+            let client = crate::Client::new(self.client.clone());
+            let operation = self.send().await?;
+            #ok(#poller::from_operation(client, operation) #typed)
+        }
+    }
+}
+
+fn payload_ty(scope: &Scope<'_>, payload: OperationPayload) -> TokenStream {
+    match payload {
+        OperationPayload::Message(id) => scope.named(id),
+        OperationPayload::Unit => quote!(()),
+        OperationPayload::Json => quote!(::serde_json::Value),
+    }
+}
+
+fn payload_doc(api: &Api, payload: OperationPayload) -> String {
+    match payload {
+        OperationPayload::Message(id) => type_link(api, &TypeRef::Named(id)),
+        OperationPayload::Unit => "nothing (`()`)".to_owned(),
+        OperationPayload::Json => "JSON".to_owned(),
+    }
+}
+
+/// A method's docs where it is called: its description, the HTTP request and method id, its arguments
+/// and what it returns.
+fn method_docs(api: &Api, method: &Method) -> TokenStream {
+    let mut docs = doc_attrs(method.doc.as_deref());
+    let mut lines = vec![format!(
+        "`{}`{}",
+        method.request_line(),
+        method
+            .id
+            .as_ref()
+            .map(|id| format!(" (`{id}`)"))
+            .unwrap_or_default()
+    )];
+    let mut arguments: Vec<String> = method
+        .required_params()
+        .map(|p| {
+            let mut line = format!("- `{}`", p.rust_name.trim_start_matches("r#"));
+            if let Some(doc) = p.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+                line.push_str(&format!(": {}", one_line(doc)));
+            }
+            line
+        })
+        .collect();
+    if let Some(body) = &method.request {
+        arguments.push(format!(
+            "- `{}`: the request body, {}",
+            body.rust_name.trim_start_matches("r#"),
+            type_link(api, &body.ty)
+        ));
+    }
+    if !arguments.is_empty() {
+        lines.push(format!("Arguments:\n{}", arguments.join("\n")));
+    }
+    lines.push(returns_doc(api, method));
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    let generated = markdown_attrs(&lines.join("\n\n"));
+    docs.extend(quote!(#separator #generated));
+    docs
+}
+
+fn returns_doc(api: &Api, method: &Method) -> String {
+    let sent = match &method.response {
+        None => "Returns nothing: `send()` gives `()`.".to_owned(),
+        Some(ty) => format!("Returns {}.", type_link(api, ty)),
+    };
+    if !method.returns_operation {
+        return sent;
+    }
+    match &method.operation_result {
+        Some(result) => format!(
+            "{sent} `start()` waits on it instead: a poller whose `wait()` gives {} and whose `progress()` shows {} metadata.",
+            payload_doc(api, result.response),
+            payload_doc(api, result.metadata)
+        ),
+        None => format!(
+            "{sent} `start()` waits on it instead; what the operation returns is not in the document \
+             (`wait_for::<T>()` decodes it as `T`)."
+        ),
     }
 }
 

@@ -282,16 +282,19 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
         quote!(self #(.#accessors())* .#method(name #body).to_request())
     };
     let get = call(&lro.get);
-    let (cancel_arg, cancel) = match &lro.cancel {
-        Some(cancel) => {
-            let cancel = call(cancel);
-            (quote!(name), quote!(Some(#cancel)))
+    let cancel = lro.cancel.as_ref().map(|cancel| {
+        let cancel = call(cancel);
+        quote! {
+            impl ::discogen_runtime::lro::CancelOperations for Client {
+                fn cancel_request(&self, name: &str) -> ::discogen_runtime::Request {
+                    #cancel
+                }
+            }
         }
-        None => (quote!(_name), quote!(None)),
-    };
+    });
     let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
     quote! {
-        impl ::discogen_runtime::lro::Operation for #operation {
+        impl ::discogen_runtime::lro::LongRunningOperation for #operation {
             fn name(&self) -> Option<&str> {
                 self.#name.as_deref()
             }
@@ -326,13 +329,13 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
                 #get
             }
 
-            fn cancel_request(&self, #cancel_arg: &str) -> Option<::discogen_runtime::Request> {
-                #cancel
-            }
         }
 
+        #cancel
+
         impl Client {
-            /// A poller for the long-running operation `name`, e.g. one started by another process.
+            /// A poller for the long-running operation `name`, e.g. one started by another process. It gives
+            /// the operation itself; `.typed::<R, M>()` decodes its response as `R` and metadata as `M`.
             pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
                 ::discogen_runtime::lro::Poller::new(self.clone(), name)
             }

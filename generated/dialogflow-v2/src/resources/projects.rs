@@ -117,6 +117,14 @@ impl Projects {
         }
     }
 
+    /// Deletes the specified agent.
+    ///
+    /// `DELETE v2/{+parent}/agent` (`dialogflow.projects.deleteAgent`)
+    ///
+    /// Arguments:
+    /// - `parent`: Required. The project that the agent to delete is associated with. Format: `projects/`.
+    ///
+    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
     pub fn delete_agent(&self, parent: impl Into<String>) -> DeleteAgent {
         DeleteAgent {
             client: self.client.clone(),
@@ -125,6 +133,14 @@ impl Projects {
         }
     }
 
+    /// Retrieves the specified agent.
+    ///
+    /// `GET v2/{+parent}/agent` (`dialogflow.projects.getAgent`)
+    ///
+    /// Arguments:
+    /// - `parent`: Required. The project that the agent to fetch is associated with. Format: `projects/`.
+    ///
+    /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
     pub fn get_agent(&self, parent: impl Into<String>) -> GetAgent {
         GetAgent {
             client: self.client.clone(),
@@ -133,6 +149,15 @@ impl Projects {
         }
     }
 
+    /// Creates/updates the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+    ///
+    /// `POST v2/{+parent}/agent` (`dialogflow.projects.setAgent`)
+    ///
+    /// Arguments:
+    /// - `parent`: Required. The project of this agent. Format: `projects/`.
+    /// - `body`: the request body, [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent)
+    ///
+    /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
     pub fn set_agent(
         &self,
         parent: impl Into<String>,
@@ -148,6 +173,8 @@ impl Projects {
     }
 }
 
+/// Deletes the specified agent.
+///
 /// `DELETE v2/{+parent}/agent` (`dialogflow.projects.deleteAgent`)
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -183,6 +210,8 @@ impl crate::StandardParameters for DeleteAgent {
     }
 }
 
+/// Retrieves the specified agent.
+///
 /// `GET v2/{+parent}/agent` (`dialogflow.projects.getAgent`)
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -220,6 +249,8 @@ impl crate::StandardParameters for GetAgent {
     }
 }
 
+/// Creates/updates the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+///
 /// `POST v2/{+parent}/agent` (`dialogflow.projects.setAgent`)
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -232,6 +263,7 @@ pub struct SetAgent {
 }
 
 impl SetAgent {
+    /// Optional. The mask to control which fields get updated.
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
@@ -322,6 +354,15 @@ pub mod agent {
             }
         }
 
+        /// Exports the specified agent to a ZIP file. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
+        ///
+        /// `POST v2/{+parent}/agent:export` (`dialogflow.projects.agent.export`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent to export is associated with. Format: `projects/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportAgentRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse) and whose `progress()` shows JSON metadata.
         pub fn export(
             &self,
             parent: impl Into<String>,
@@ -335,6 +376,14 @@ pub mod agent {
             }
         }
 
+        /// Retrieves the fulfillment.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.agent.getFulfillment`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The name of the fulfillment. Format: `projects//agent/fulfillment`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
         pub fn get_fulfillment(&self, name: impl Into<String>) -> GetFulfillment {
             GetFulfillment {
                 client: self.client.clone(),
@@ -343,6 +392,14 @@ pub mod agent {
             }
         }
 
+        /// Gets agent validation result. Agent validation is performed during training time and is updated automatically when training is completed.
+        ///
+        /// `GET v2/{+parent}/agent/validationResult` (`dialogflow.projects.agent.getValidationResult`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent is associated with. Format: `projects/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ValidationResult`](crate::schemas::GoogleCloudDialogflowV2ValidationResult).
         pub fn get_validation_result(&self, parent: impl Into<String>) -> GetValidationResult {
             GetValidationResult {
                 client: self.client.clone(),
@@ -352,6 +409,15 @@ pub mod agent {
             }
         }
 
+        /// Imports the specified agent from a ZIP file. Uploads new intents and entity types without deleting the existing ones. Intents and entity types with the same name are replaced with the new versions from ImportAgentRequest. After the import, the imported draft agent will be trained automatically (unless disabled in agent settings). However, once the import is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when importing is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
+        /// `POST v2/{+parent}/agent:import` (`dialogflow.projects.agent.import`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent to import is associated with. Format: `projects/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ImportAgentRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -365,6 +431,15 @@ pub mod agent {
             }
         }
 
+        /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
+        /// `POST v2/{+parent}/agent:restore` (`dialogflow.projects.agent.restore`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent to restore is associated with. Format: `projects/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2RestoreAgentRequest`](crate::schemas::GoogleCloudDialogflowV2RestoreAgentRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
         pub fn restore(
             &self,
             parent: impl Into<String>,
@@ -378,6 +453,14 @@ pub mod agent {
             }
         }
 
+        /// Returns the list of agents. Since there is at most one conversational agent per project, this method is useful primarily for listing all agents across projects the caller has access to. One can achieve that with a wildcard project collection id "-". Refer to [List Sub-Collections](https://cloud.google.com/apis/design/design_patterns#list_sub-collections).
+        ///
+        /// `GET v2/{+parent}/agent:search` (`dialogflow.projects.agent.search`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to list agents from. Format: `projects/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2SearchAgentsResponse`](crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse).
         pub fn search(&self, parent: impl Into<String>) -> Search {
             Search {
                 client: self.client.clone(),
@@ -388,6 +471,15 @@ pub mod agent {
             }
         }
 
+        /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
+        /// `POST v2/{+parent}/agent:train` (`dialogflow.projects.agent.train`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent to train is associated with. Format: `projects/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2TrainAgentRequest`](crate::schemas::GoogleCloudDialogflowV2TrainAgentRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
         pub fn train(
             &self,
             parent: impl Into<String>,
@@ -401,6 +493,15 @@ pub mod agent {
             }
         }
 
+        /// Updates the fulfillment.
+        ///
+        /// `PATCH v2/{+name}` (`dialogflow.projects.agent.updateFulfillment`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The unique identifier of the fulfillment. Supported formats: - `projects//agent/fulfillment` - `projects//locations//agent/fulfillment` This field is not used for Fulfillment in an Environment.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
         pub fn update_fulfillment(
             &self,
             name: impl Into<String>,
@@ -416,6 +517,8 @@ pub mod agent {
         }
     }
 
+    /// Exports the specified agent to a ZIP file. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
+    ///
     /// `POST v2/{+parent}/agent:export` (`dialogflow.projects.agent.export`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -448,15 +551,21 @@ pub mod agent {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse), `progress()` JSON metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse,
+                    ::serde_json::Value,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -466,6 +575,8 @@ pub mod agent {
         }
     }
 
+    /// Retrieves the fulfillment.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.agent.getFulfillment`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -501,6 +612,8 @@ pub mod agent {
         }
     }
 
+    /// Gets agent validation result. Agent validation is performed during training time and is updated automatically when training is completed.
+    ///
     /// `GET v2/{+parent}/agent/validationResult` (`dialogflow.projects.agent.getValidationResult`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -512,6 +625,7 @@ pub mod agent {
     }
 
     impl GetValidationResult {
+        /// Optional. The language for which you want a validation result. If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
@@ -546,6 +660,8 @@ pub mod agent {
         }
     }
 
+    /// Imports the specified agent from a ZIP file. Uploads new intents and entity types without deleting the existing ones. Intents and entity types with the same name are replaced with the new versions from ImportAgentRequest. After the import, the imported draft agent will be trained automatically (unless disabled in agent settings). However, once the import is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when importing is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+    ///
     /// `POST v2/{+parent}/agent:import` (`dialogflow.projects.agent.import`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -578,15 +694,21 @@ pub mod agent {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -596,6 +718,8 @@ pub mod agent {
         }
     }
 
+    /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+    ///
     /// `POST v2/{+parent}/agent:restore` (`dialogflow.projects.agent.restore`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -628,15 +752,21 @@ pub mod agent {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -646,6 +776,8 @@ pub mod agent {
         }
     }
 
+    /// Returns the list of agents. Since there is at most one conversational agent per project, this method is useful primarily for listing all agents across projects the caller has access to. One can achieve that with a wildcard project collection id "-". Refer to [List Sub-Collections](https://cloud.google.com/apis/design/design_patterns#list_sub-collections).
+    ///
     /// `GET v2/{+parent}/agent:search` (`dialogflow.projects.agent.search`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -658,11 +790,13 @@ pub mod agent {
     }
 
     impl Search {
+        /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -720,6 +854,8 @@ pub mod agent {
         }
     }
 
+    /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+    ///
     /// `POST v2/{+parent}/agent:train` (`dialogflow.projects.agent.train`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -752,15 +888,21 @@ pub mod agent {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -770,6 +912,8 @@ pub mod agent {
         }
     }
 
+    /// Updates the fulfillment.
+    ///
     /// `PATCH v2/{+name}` (`dialogflow.projects.agent.updateFulfillment`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -782,6 +926,7 @@ pub mod agent {
     }
 
     impl UpdateFulfillment {
+        /// Required. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
@@ -832,6 +977,15 @@ pub mod agent {
                 }
             }
 
+            /// Deletes entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/entityTypes:batchDelete` (`dialogflow.projects.agent.entityTypes.batchDelete`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the agent to delete all entities types for. Format: `projects//agent`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
             pub fn batch_delete(
                 &self,
                 parent: impl Into<String>,
@@ -845,6 +999,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/entityTypes:batchUpdate` (`dialogflow.projects.agent.entityTypes.batchUpdate`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the agent to update or create entity types in. Format: `projects//agent`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse) and whose `progress()` shows JSON metadata.
             pub fn batch_update(
                 &self,
                 parent: impl Into<String>,
@@ -858,6 +1021,15 @@ pub mod agent {
                 }
             }
 
+            /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.agent.entityTypes.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to create a entity type for. Format: `projects//agent`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -872,6 +1044,14 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.agent.entityTypes.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/entityTypes/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -880,6 +1060,14 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified entity type.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.agent.entityTypes.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the entity type. Format: `projects//agent/entityTypes/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -889,6 +1077,14 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all entity types in the specified agent.
+            ///
+            /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.agent.entityTypes.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to list all entity types from. Format: `projects//agent`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -900,6 +1096,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.agent.entityTypes.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: The unique identifier of the entity type. Required for EntityTypes.UpdateEntityType and EntityTypes.BatchUpdateEntityTypes methods. Format: `projects//agent/entityTypes/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -916,6 +1121,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/entityTypes:batchDelete` (`dialogflow.projects.agent.entityTypes.batchDelete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -949,16 +1156,21 @@ pub mod agent {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -968,6 +1180,8 @@ pub mod agent {
             }
         }
 
+        /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/entityTypes:batchUpdate` (`dialogflow.projects.agent.entityTypes.batchUpdate`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1001,16 +1215,21 @@ pub mod agent {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -1020,6 +1239,8 @@ pub mod agent {
             }
         }
 
+        /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.agent.entityTypes.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1032,6 +1253,7 @@ pub mod agent {
         }
 
         impl Create {
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -1067,6 +1289,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.agent.entityTypes.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1101,6 +1325,8 @@ pub mod agent {
             }
         }
 
+        /// Retrieves the specified entity type.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.agent.entityTypes.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1112,6 +1338,7 @@ pub mod agent {
         }
 
         impl Get {
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -1143,6 +1370,8 @@ pub mod agent {
             }
         }
 
+        /// Returns the list of all entity types in the specified agent.
+        ///
         /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.agent.entityTypes.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1156,16 +1385,19 @@ pub mod agent {
         }
 
         impl List {
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -1227,6 +1459,8 @@ pub mod agent {
             }
         }
 
+        /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.agent.entityTypes.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1240,11 +1474,13 @@ pub mod agent {
         }
 
         impl Patch {
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
+            /// Optional. The mask to control which fields get updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -1287,6 +1523,15 @@ pub mod agent {
             }
 
             impl Entities {
+                /// Creates multiple new entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entities:batchCreate` (`dialogflow.projects.agent.entityTypes.entities.batchCreate`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the entity type to create entities in. Format: `projects//agent/entityTypes/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchCreateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchCreateEntitiesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                 pub fn batch_create(
                     &self,
                     parent: impl Into<String>,
@@ -1300,6 +1545,15 @@ pub mod agent {
                     }
                 }
 
+                /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entities:batchDelete` (`dialogflow.projects.agent.entityTypes.entities.batchDelete`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the entity type to delete entries for. Format: `projects//agent/entityTypes/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntitiesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                 pub fn batch_delete(
                     &self,
                     parent: impl Into<String>,
@@ -1313,6 +1567,15 @@ pub mod agent {
                     }
                 }
 
+                /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.agent.entityTypes.entities.batchUpdate`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the entity type to update or create entities in. Format: `projects//agent/entityTypes/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                 pub fn batch_update(
                     &self,
                     parent: impl Into<String>,
@@ -1327,6 +1590,8 @@ pub mod agent {
                 }
             }
 
+            /// Creates multiple new entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/entities:batchCreate` (`dialogflow.projects.agent.entityTypes.entities.batchCreate`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1360,16 +1625,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -1379,6 +1649,8 @@ pub mod agent {
                 }
             }
 
+            /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/entities:batchDelete` (`dialogflow.projects.agent.entityTypes.entities.batchDelete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1412,16 +1684,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -1431,6 +1708,8 @@ pub mod agent {
                 }
             }
 
+            /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.agent.entityTypes.entities.batchUpdate`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1464,16 +1743,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -1510,6 +1794,15 @@ pub mod agent {
                 }
             }
 
+            /// Creates an agent environment.
+            ///
+            /// `POST v2/{+parent}/environments` (`dialogflow.projects.agent.environments.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to create an environment for. Supported formats: - `projects//agent` - `projects//locations//agent`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -1524,6 +1817,14 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified agent environment.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.agent.environments.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the environment to delete. / Format: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -1532,6 +1833,14 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified agent environment.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.agent.environments.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the environment. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -1540,6 +1849,14 @@ pub mod agent {
                 }
             }
 
+            /// Gets the history of the specified environment.
+            ///
+            /// `GET v2/{+parent}/history` (`dialogflow.projects.agent.environments.getHistory`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the environment to retrieve history for. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2EnvironmentHistory`](crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory).
             pub fn get_history(&self, parent: impl Into<String>) -> GetHistory {
                 GetHistory {
                     client: self.client.clone(),
@@ -1550,6 +1867,14 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all non-default environments of the specified agent.
+            ///
+            /// `GET v2/{+parent}/environments` (`dialogflow.projects.agent.environments.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to list all environments from. Format: - `projects//agent` - `projects//locations//agent`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListEnvironmentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -1560,6 +1885,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.agent.environments.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Output only. The unique identifier of this agent environment. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -1576,6 +1910,8 @@ pub mod agent {
             }
         }
 
+        /// Creates an agent environment.
+        ///
         /// `POST v2/{+parent}/environments` (`dialogflow.projects.agent.environments.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1588,6 +1924,7 @@ pub mod agent {
         }
 
         impl Create {
+            /// Required. The unique id of the new environment.
             pub fn environment_id(mut self, environment_id: impl Into<String>) -> Self {
                 self.environment_id = Some(environment_id.into());
                 self
@@ -1623,6 +1960,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes the specified agent environment.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.agent.environments.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1657,6 +1996,8 @@ pub mod agent {
             }
         }
 
+        /// Retrieves the specified agent environment.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.agent.environments.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1692,6 +2033,8 @@ pub mod agent {
             }
         }
 
+        /// Gets the history of the specified environment.
+        ///
         /// `GET v2/{+parent}/history` (`dialogflow.projects.agent.environments.getHistory`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1704,11 +2047,13 @@ pub mod agent {
         }
 
         impl GetHistory {
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -1768,6 +2113,8 @@ pub mod agent {
             }
         }
 
+        /// Returns the list of all non-default environments of the specified agent.
+        ///
         /// `GET v2/{+parent}/environments` (`dialogflow.projects.agent.environments.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1780,11 +2127,13 @@ pub mod agent {
         }
 
         impl List {
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -1845,6 +2194,8 @@ pub mod agent {
             }
         }
 
+        /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.agent.environments.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -1858,6 +2209,7 @@ pub mod agent {
         }
 
         impl Patch {
+            /// Optional. This field is used to prevent accidental overwrite of the default environment, which is an operation that cannot be undone. To confirm that the caller desires this overwrite, this field must be explicitly set to true when updating the default environment (environment ID = `-`).
             pub fn allow_load_to_draft_and_discard_changes(
                 mut self,
                 allow_load_to_draft_and_discard_changes: bool,
@@ -1867,6 +2219,7 @@ pub mod agent {
                 self
             }
 
+            /// Required. The mask to control which fields get updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -1912,6 +2265,14 @@ pub mod agent {
             }
 
             impl Intents {
+                /// Returns the list of all intents in the specified agent.
+                ///
+                /// `GET v2/{+parent}/intents` (`dialogflow.projects.agent.environments.intents.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -1925,6 +2286,8 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all intents in the specified agent.
+            ///
             /// `GET v2/{+parent}/intents` (`dialogflow.projects.agent.environments.intents.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1939,21 +2302,29 @@ pub mod agent {
             }
 
             impl List {
+                /// Optional. The resource view to apply to the returned intent.
+                ///
+                /// Allowed values:
+                /// - [`IntentViewUnspecified`](crate::resources::projects::agent::environments::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+                /// - [`IntentViewFull`](crate::resources::projects::agent::environments::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                 pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
                     self.intent_view = Some(intent_view);
                     self
                 }
 
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -2016,10 +2387,13 @@ pub mod agent {
                 }
             }
 
+            /// Optional. The resource view to apply to the returned intent.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum ListIntentView {
+                /// Training phrases field is not populated in the response.
                 IntentViewUnspecified,
+                /// All fields are populated.
                 IntentViewFull,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -2096,6 +2470,14 @@ pub mod agent {
                         }
                     }
 
+                    /// Deletes all active contexts in the specified session.
+                    ///
+                    /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.agent.environments.users.sessions.deleteContexts`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
                         DeleteContexts {
                             client: self.client.clone(),
@@ -2104,6 +2486,15 @@ pub mod agent {
                         }
                     }
 
+                    /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                    ///
+                    /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.agent.environments.users.sessions.detectIntent`)
+                    ///
+                    /// Arguments:
+                    /// - `session`: Required. The name of the session this query is sent to. Format: `projects//agent/sessions/`, or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment (`Environment ID` might be referred to as environment name at some places). If `User ID` is not specified, we are using "-". It's up to the API caller to choose an appropriate `Session ID` and `User Id`. They can be a random number or some type of user and session identifiers (preferably hashed). The length of the `Session ID` and `User ID` must not exceed 36 characters. For more information, see the [API interactions guide](https://cloud.google.com/dialogflow/docs/api-overview). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
                     pub fn detect_intent(
                         &self,
                         session: impl Into<String>,
@@ -2118,6 +2509,8 @@ pub mod agent {
                     }
                 }
 
+                /// Deletes all active contexts in the specified session.
+                ///
                 /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.agent.environments.users.sessions.deleteContexts`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2156,6 +2549,8 @@ pub mod agent {
                     }
                 }
 
+                /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                ///
                 /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.agent.environments.users.sessions.detectIntent`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2206,6 +2601,15 @@ pub mod agent {
                     }
 
                     impl Contexts {
+                        /// Creates a context. If the specified context already exists, overrides the context.
+                        ///
+                        /// `POST v2/{+parent}/contexts` (`dialogflow.projects.agent.environments.users.sessions.contexts.create`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The session to create a context for. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                         pub fn create(
                             &self,
                             parent: impl Into<String>,
@@ -2219,6 +2623,14 @@ pub mod agent {
                             }
                         }
 
+                        /// Deletes the specified context.
+                        ///
+                        /// `DELETE v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.contexts.delete`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                         pub fn delete(&self, name: impl Into<String>) -> Delete {
                             Delete {
                                 client: self.client.clone(),
@@ -2227,6 +2639,14 @@ pub mod agent {
                             }
                         }
 
+                        /// Retrieves the specified context.
+                        ///
+                        /// `GET v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.contexts.get`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                         pub fn get(&self, name: impl Into<String>) -> Get {
                             Get {
                                 client: self.client.clone(),
@@ -2235,6 +2655,14 @@ pub mod agent {
                             }
                         }
 
+                        /// Returns the list of all contexts in the specified session.
+                        ///
+                        /// `GET v2/{+parent}/contexts` (`dialogflow.projects.agent.environments.users.sessions.contexts.list`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
                         pub fn list(&self, parent: impl Into<String>) -> List {
                             List {
                                 client: self.client.clone(),
@@ -2245,6 +2673,15 @@ pub mod agent {
                             }
                         }
 
+                        /// Updates the specified context.
+                        ///
+                        /// `PATCH v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.contexts.patch`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The unique identifier of the context. Format: `projects//agent/sessions//contexts/`, or `projects//agent/environments//users//sessions//contexts/`. The `Context ID` is always converted to lowercase, may only contain characters in `a-zA-Z0-9_-%` and may be at most 250 bytes long. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. The following context names are reserved for internal use by Dialogflow. You should not use these contexts or create contexts with these names: * `__system_counters__` * `*_id_dialog_context` * `*_dialog_params_size`
+                        /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                         pub fn patch(
                             &self,
                             name: impl Into<String>,
@@ -2260,6 +2697,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Creates a context. If the specified context already exists, overrides the context.
+                    ///
                     /// `POST v2/{+parent}/contexts` (`dialogflow.projects.agent.environments.users.sessions.contexts.create`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2301,6 +2740,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Deletes the specified context.
+                    ///
                     /// `DELETE v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.contexts.delete`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2336,6 +2777,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Retrieves the specified context.
+                    ///
                     /// `GET v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.contexts.get`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2372,6 +2815,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Returns the list of all contexts in the specified session.
+                    ///
                     /// `GET v2/{+parent}/contexts` (`dialogflow.projects.agent.environments.users.sessions.contexts.list`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2384,11 +2829,13 @@ pub mod agent {
                     }
 
                     impl List {
+                        /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                         pub fn page_size(mut self, page_size: i32) -> Self {
                             self.page_size = Some(page_size);
                             self
                         }
 
+                        /// Optional. The next_page_token value returned from a previous list request.
                         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                             self.page_token = Some(page_token.into());
                             self
@@ -2452,6 +2899,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Updates the specified context.
+                    ///
                     /// `PATCH v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.contexts.patch`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2464,6 +2913,7 @@ pub mod agent {
                     }
 
                     impl Patch {
+                        /// Optional. The mask to control which fields get updated.
                         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                             self.update_mask = Some(update_mask.into());
                             self
@@ -2507,6 +2957,15 @@ pub mod agent {
                     }
 
                     impl EntityTypes {
+                        /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
+                        /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.create`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The session to create a session entity type for. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                         pub fn create(
                             &self,
                             parent: impl Into<String>,
@@ -2520,6 +2979,14 @@ pub mod agent {
                             }
                         }
 
+                        /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
+                        /// `DELETE v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.delete`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                         pub fn delete(&self, name: impl Into<String>) -> Delete {
                             Delete {
                                 client: self.client.clone(),
@@ -2528,6 +2995,14 @@ pub mod agent {
                             }
                         }
 
+                        /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
+                        /// `GET v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.get`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                         pub fn get(&self, name: impl Into<String>) -> Get {
                             Get {
                                 client: self.client.clone(),
@@ -2536,6 +3011,14 @@ pub mod agent {
                             }
                         }
 
+                        /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
+                        /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.list`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
                         pub fn list(&self, parent: impl Into<String>) -> List {
                             List {
                                 client: self.client.clone(),
@@ -2546,6 +3029,15 @@ pub mod agent {
                             }
                         }
 
+                        /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
+                        /// `PATCH v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.patch`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The unique identifier of this session entity type. Format: `projects//agent/sessions//entityTypes/`, or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. `` must be the display name of an existing entity type in the same agent that will be overridden or supplemented.
+                        /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                         pub fn patch(
                             &self,
                             name: impl Into<String>,
@@ -2561,6 +3053,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
                     /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.create`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2602,6 +3096,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
                     /// `DELETE v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.delete`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2637,6 +3133,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
                     /// `GET v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.get`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2673,6 +3171,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
                     /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.list`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2685,11 +3185,13 @@ pub mod agent {
                     }
 
                     impl List {
+                        /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                         pub fn page_size(mut self, page_size: i32) -> Self {
                             self.page_size = Some(page_size);
                             self
                         }
 
+                        /// Optional. The next_page_token value returned from a previous list request.
                         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                             self.page_token = Some(page_token.into());
                             self
@@ -2753,6 +3255,8 @@ pub mod agent {
                         }
                     }
 
+                    /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
                     /// `PATCH v2/{+name}` (`dialogflow.projects.agent.environments.users.sessions.entityTypes.patch`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -2765,6 +3269,7 @@ pub mod agent {
                     }
 
                     impl Patch {
+                        /// Optional. The mask to control which fields get updated.
                         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                             self.update_mask = Some(update_mask.into());
                             self
@@ -2811,6 +3316,15 @@ pub mod agent {
         }
 
         impl Intents {
+            /// Deletes intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/intents:batchDelete` (`dialogflow.projects.agent.intents.batchDelete`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the agent to delete all entities types for. Format: `projects//agent`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteIntentsRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
             pub fn batch_delete(
                 &self,
                 parent: impl Into<String>,
@@ -2824,6 +3338,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/intents:batchUpdate` (`dialogflow.projects.agent.intents.batchUpdate`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the agent to update or create intents in. Format: `projects//agent`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse) and whose `progress()` shows JSON metadata.
             pub fn batch_update(
                 &self,
                 parent: impl Into<String>,
@@ -2837,6 +3360,15 @@ pub mod agent {
                 }
             }
 
+            /// Creates an intent in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/intents` (`dialogflow.projects.agent.intents.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to create a intent for. Format: `projects//agent`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -2852,6 +3384,14 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified intent and its direct or indirect followup intents. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.agent.intents.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the intent to delete. If this intent has direct or indirect followup intents, we also delete them. Format: `projects//agent/intents/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -2860,6 +3400,14 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified intent.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.agent.intents.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the intent. Format: `projects//agent/intents/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -2870,6 +3418,14 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all intents in the specified agent.
+            ///
+            /// `GET v2/{+parent}/intents` (`dialogflow.projects.agent.intents.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -2882,6 +3438,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified intent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.agent.intents.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Optional. The unique identifier of this intent. Required for Intents.UpdateIntent and Intents.BatchUpdateIntents methods. Format: `projects//agent/intents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -2899,6 +3464,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/intents:batchDelete` (`dialogflow.projects.agent.intents.batchDelete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -2932,16 +3499,21 @@ pub mod agent {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -2951,6 +3523,8 @@ pub mod agent {
             }
         }
 
+        /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/intents:batchUpdate` (`dialogflow.projects.agent.intents.batchUpdate`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -2984,16 +3558,21 @@ pub mod agent {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -3003,6 +3582,8 @@ pub mod agent {
             }
         }
 
+        /// Creates an intent in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/intents` (`dialogflow.projects.agent.intents.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3016,11 +3597,17 @@ pub mod agent {
         }
 
         impl Create {
+            /// Optional. The resource view to apply to the returned intent.
+            ///
+            /// Allowed values:
+            /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::CreateIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+            /// - [`IntentViewFull`](crate::resources::projects::agent::intents::CreateIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
             pub fn intent_view(mut self, intent_view: CreateIntentView) -> Self {
                 self.intent_view = Some(intent_view);
                 self
             }
 
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -3057,6 +3644,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes the specified intent and its direct or indirect followup intents. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.agent.intents.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3091,6 +3680,8 @@ pub mod agent {
             }
         }
 
+        /// Retrieves the specified intent.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.agent.intents.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3103,11 +3694,17 @@ pub mod agent {
         }
 
         impl Get {
+            /// Optional. The resource view to apply to the returned intent.
+            ///
+            /// Allowed values:
+            /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::GetIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+            /// - [`IntentViewFull`](crate::resources::projects::agent::intents::GetIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
             pub fn intent_view(mut self, intent_view: GetIntentView) -> Self {
                 self.intent_view = Some(intent_view);
                 self
             }
 
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -3140,6 +3737,8 @@ pub mod agent {
             }
         }
 
+        /// Returns the list of all intents in the specified agent.
+        ///
         /// `GET v2/{+parent}/intents` (`dialogflow.projects.agent.intents.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3154,21 +3753,29 @@ pub mod agent {
         }
 
         impl List {
+            /// Optional. The resource view to apply to the returned intent.
+            ///
+            /// Allowed values:
+            /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+            /// - [`IntentViewFull`](crate::resources::projects::agent::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
             pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
                 self.intent_view = Some(intent_view);
                 self
             }
 
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -3229,6 +3836,8 @@ pub mod agent {
             }
         }
 
+        /// Updates the specified intent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.agent.intents.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3243,16 +3852,23 @@ pub mod agent {
         }
 
         impl Patch {
+            /// Optional. The resource view to apply to the returned intent.
+            ///
+            /// Allowed values:
+            /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::PatchIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+            /// - [`IntentViewFull`](crate::resources::projects::agent::intents::PatchIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
             pub fn intent_view(mut self, intent_view: PatchIntentView) -> Self {
                 self.intent_view = Some(intent_view);
                 self
             }
 
+            /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
+            /// Optional. The mask to control which fields get updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -3287,10 +3903,13 @@ pub mod agent {
             }
         }
 
+        /// Optional. The resource view to apply to the returned intent.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum CreateIntentView {
+            /// Training phrases field is not populated in the response.
             IntentViewUnspecified,
+            /// All fields are populated.
             IntentViewFull,
             /// A value this version of the crate does not know; kept as sent.
             UnknownValue(String),
@@ -3319,10 +3938,13 @@ pub mod agent {
 
         ::discogen_runtime::open_enum!(CreateIntentView);
 
+        /// Optional. The resource view to apply to the returned intent.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum GetIntentView {
+            /// Training phrases field is not populated in the response.
             IntentViewUnspecified,
+            /// All fields are populated.
             IntentViewFull,
             /// A value this version of the crate does not know; kept as sent.
             UnknownValue(String),
@@ -3351,10 +3973,13 @@ pub mod agent {
 
         ::discogen_runtime::open_enum!(GetIntentView);
 
+        /// Optional. The resource view to apply to the returned intent.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ListIntentView {
+            /// Training phrases field is not populated in the response.
             IntentViewUnspecified,
+            /// All fields are populated.
             IntentViewFull,
             /// A value this version of the crate does not know; kept as sent.
             UnknownValue(String),
@@ -3383,10 +4008,13 @@ pub mod agent {
 
         ::discogen_runtime::open_enum!(ListIntentView);
 
+        /// Optional. The resource view to apply to the returned intent.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum PatchIntentView {
+            /// Training phrases field is not populated in the response.
             IntentViewUnspecified,
+            /// All fields are populated.
             IntentViewFull,
             /// A value this version of the crate does not know; kept as sent.
             UnknownValue(String),
@@ -3435,6 +4063,15 @@ pub mod agent {
                 }
             }
 
+            /// Creates a knowledge base.
+            ///
+            /// `POST v2/{+parent}/knowledgeBases` (`dialogflow.projects.agent.knowledgeBases.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to create a knowledge base for. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -3448,6 +4085,14 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified knowledge base.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the knowledge base to delete. Format: `projects//locations//knowledgeBases/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -3457,6 +4102,14 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified knowledge base.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the knowledge base to retrieve. Format `projects//locations//knowledgeBases/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -3465,6 +4118,14 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all knowledge bases of the specified agent.
+            ///
+            /// `GET v2/{+parent}/knowledgeBases` (`dialogflow.projects.agent.knowledgeBases.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to list of knowledge bases for. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListKnowledgeBasesResponse`](crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -3476,6 +4137,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified knowledge base.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: The knowledge base resource name. The name must be empty when creating a knowledge base. Format: `projects//locations//knowledgeBases/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -3491,6 +4161,8 @@ pub mod agent {
             }
         }
 
+        /// Creates a knowledge base.
+        ///
         /// `POST v2/{+parent}/knowledgeBases` (`dialogflow.projects.agent.knowledgeBases.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3531,6 +4203,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes the specified knowledge base.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3542,6 +4216,7 @@ pub mod agent {
         }
 
         impl Delete {
+            /// Optional. Force deletes the knowledge base. When set to true, any documents in the knowledge base are also deleted.
             pub fn force(mut self, force: bool) -> Self {
                 self.force = Some(force);
                 self
@@ -3572,6 +4247,8 @@ pub mod agent {
             }
         }
 
+        /// Retrieves the specified knowledge base.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3607,6 +4284,8 @@ pub mod agent {
             }
         }
 
+        /// Returns the list of all knowledge bases of the specified agent.
+        ///
         /// `GET v2/{+parent}/knowledgeBases` (`dialogflow.projects.agent.knowledgeBases.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3620,16 +4299,19 @@ pub mod agent {
         }
 
         impl List {
+            /// The filter expression used to filter knowledge bases returned by the list method. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * display_name with has(:) operator * language_code with equals(=) operator Examples: * 'language_code=en-us' matches knowledge bases with en-us language code. * 'display_name:articles' matches knowledge bases whose display name contains "articles". * 'display_name:"Best Articles"' matches knowledge bases whose display name contains "Best Articles". * 'language_code=en-gb AND display_name=articles' matches all knowledge bases whose display name contains "articles" and whose language code is "en-gb". Note: An empty filter string (i.e. "") is a no-op and will result in no filtering. For more information about filtering, see [API Filtering](https://aip.dev/160).
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// The maximum number of items to return in a single page. By default 10 and at most 100.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -3691,6 +4373,8 @@ pub mod agent {
             }
         }
 
+        /// Updates the specified knowledge base.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -3703,6 +4387,7 @@ pub mod agent {
         }
 
         impl Patch {
+            /// Optional. Not specified means `update all`. Currently, only `display_name` can be updated, an InvalidArgument will be returned for attempting to update other fields.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -3744,6 +4429,15 @@ pub mod agent {
             }
 
             impl Documents {
+                /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+                ///
+                /// `POST v2/{+parent}/documents` (`dialogflow.projects.agent.knowledgeBases.documents.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The knowledge base to create a document for. Format: `projects//locations//knowledgeBases/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -3757,6 +4451,14 @@ pub mod agent {
                     }
                 }
 
+                /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.documents.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to delete. Format: `projects//locations//knowledgeBases//documents/`.
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -3765,6 +4467,14 @@ pub mod agent {
                     }
                 }
 
+                /// Retrieves the specified document.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.documents.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to retrieve. Format `projects//locations//knowledgeBases//documents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -3773,6 +4483,14 @@ pub mod agent {
                     }
                 }
 
+                /// Returns the list of all documents of the knowledge base.
+                ///
+                /// `GET v2/{+parent}/documents` (`dialogflow.projects.agent.knowledgeBases.documents.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The knowledge base to list all documents for. Format: `projects//locations//knowledgeBases/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -3784,6 +4502,15 @@ pub mod agent {
                     }
                 }
 
+                /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.documents.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Optional. The document resource name. The name must be empty when creating a document. Format: `projects//locations//knowledgeBases//documents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -3798,6 +4525,15 @@ pub mod agent {
                     }
                 }
 
+                /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
+                ///
+                /// `POST v2/{+name}:reload` (`dialogflow.projects.agent.knowledgeBases.documents.reload`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to reload. Format: `projects//locations//knowledgeBases//documents/`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2ReloadDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ReloadDocumentRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn reload(
                     &self,
                     name: impl Into<String>,
@@ -3812,6 +4548,8 @@ pub mod agent {
                 }
             }
 
+            /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
             /// `POST v2/{+parent}/documents` (`dialogflow.projects.agent.knowledgeBases.documents.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3845,16 +4583,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -3864,6 +4607,8 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.documents.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3892,16 +4637,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -3911,6 +4661,8 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified document.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.documents.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3946,6 +4698,8 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all documents of the knowledge base.
+            ///
             /// `GET v2/{+parent}/documents` (`dialogflow.projects.agent.knowledgeBases.documents.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3959,16 +4713,19 @@ pub mod agent {
             }
 
             impl List {
+                /// The filter expression used to filter documents returned by the list method. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * knowledge_types with has(:) operator * display_name with has(:) operator * state with equals(=) operator Examples: * "knowledge_types:FAQ" matches documents with FAQ knowledge type. * "display_name:customer" matches documents whose display name contains "customer". * "state=ACTIVE" matches documents with ACTIVE state. * "knowledge_types:FAQ AND state=ACTIVE" matches all active FAQ documents. For more information about filtering, see [API Filtering](https://aip.dev/160).
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
                     self.filter = Some(filter.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 10 and at most 100.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -4030,6 +4787,8 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.agent.knowledgeBases.documents.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4042,6 +4801,7 @@ pub mod agent {
             }
 
             impl Patch {
+                /// Optional. Not specified means `update all`. Currently, only `display_name` can be updated, an InvalidArgument will be returned for attempting to update other fields.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -4067,16 +4827,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -4086,6 +4851,8 @@ pub mod agent {
                 }
             }
 
+            /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
+            ///
             /// `POST v2/{+name}:reload` (`dialogflow.projects.agent.knowledgeBases.documents.reload`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4119,16 +4886,21 @@ pub mod agent {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -4168,6 +4940,14 @@ pub mod agent {
                 }
             }
 
+            /// Deletes all active contexts in the specified session.
+            ///
+            /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.agent.sessions.deleteContexts`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
                 DeleteContexts {
                     client: self.client.clone(),
@@ -4176,6 +4956,15 @@ pub mod agent {
                 }
             }
 
+            /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+            ///
+            /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.agent.sessions.detectIntent`)
+            ///
+            /// Arguments:
+            /// - `session`: Required. The name of the session this query is sent to. Format: `projects//agent/sessions/`, or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment (`Environment ID` might be referred to as environment name at some places). If `User ID` is not specified, we are using "-". It's up to the API caller to choose an appropriate `Session ID` and `User Id`. They can be a random number or some type of user and session identifiers (preferably hashed). The length of the `Session ID` and `User ID` must not exceed 36 characters. For more information, see the [API interactions guide](https://cloud.google.com/dialogflow/docs/api-overview). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
             pub fn detect_intent(
                 &self,
                 session: impl Into<String>,
@@ -4190,6 +4979,8 @@ pub mod agent {
             }
         }
 
+        /// Deletes all active contexts in the specified session.
+        ///
         /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.agent.sessions.deleteContexts`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -4227,6 +5018,8 @@ pub mod agent {
             }
         }
 
+        /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+        ///
         /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.agent.sessions.detectIntent`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -4277,6 +5070,15 @@ pub mod agent {
             }
 
             impl Contexts {
+                /// Creates a context. If the specified context already exists, overrides the context.
+                ///
+                /// `POST v2/{+parent}/contexts` (`dialogflow.projects.agent.sessions.contexts.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The session to create a context for. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -4290,6 +5092,14 @@ pub mod agent {
                     }
                 }
 
+                /// Deletes the specified context.
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.agent.sessions.contexts.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -4298,6 +5108,14 @@ pub mod agent {
                     }
                 }
 
+                /// Retrieves the specified context.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.agent.sessions.contexts.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -4306,6 +5124,14 @@ pub mod agent {
                     }
                 }
 
+                /// Returns the list of all contexts in the specified session.
+                ///
+                /// `GET v2/{+parent}/contexts` (`dialogflow.projects.agent.sessions.contexts.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -4316,6 +5142,15 @@ pub mod agent {
                     }
                 }
 
+                /// Updates the specified context.
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.agent.sessions.contexts.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The unique identifier of the context. Format: `projects//agent/sessions//contexts/`, or `projects//agent/environments//users//sessions//contexts/`. The `Context ID` is always converted to lowercase, may only contain characters in `a-zA-Z0-9_-%` and may be at most 250 bytes long. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. The following context names are reserved for internal use by Dialogflow. You should not use these contexts or create contexts with these names: * `__system_counters__` * `*_id_dialog_context` * `*_dialog_params_size`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -4331,6 +5166,8 @@ pub mod agent {
                 }
             }
 
+            /// Creates a context. If the specified context already exists, overrides the context.
+            ///
             /// `POST v2/{+parent}/contexts` (`dialogflow.projects.agent.sessions.contexts.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4371,6 +5208,8 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified context.
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.agent.sessions.contexts.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4406,6 +5245,8 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified context.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.agent.sessions.contexts.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4441,6 +5282,8 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all contexts in the specified session.
+            ///
             /// `GET v2/{+parent}/contexts` (`dialogflow.projects.agent.sessions.contexts.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4453,11 +5296,13 @@ pub mod agent {
             }
 
             impl List {
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -4518,6 +5363,8 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified context.
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.agent.sessions.contexts.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4530,6 +5377,7 @@ pub mod agent {
             }
 
             impl Patch {
+                /// Optional. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -4572,6 +5420,15 @@ pub mod agent {
             }
 
             impl EntityTypes {
+                /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
+                /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.agent.sessions.entityTypes.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The session to create a session entity type for. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -4585,6 +5442,14 @@ pub mod agent {
                     }
                 }
 
+                /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.agent.sessions.entityTypes.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -4593,6 +5458,14 @@ pub mod agent {
                     }
                 }
 
+                /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.agent.sessions.entityTypes.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -4601,6 +5474,14 @@ pub mod agent {
                     }
                 }
 
+                /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
+                /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.agent.sessions.entityTypes.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -4611,6 +5492,15 @@ pub mod agent {
                     }
                 }
 
+                /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.agent.sessions.entityTypes.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The unique identifier of this session entity type. Format: `projects//agent/sessions//entityTypes/`, or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. `` must be the display name of an existing entity type in the same agent that will be overridden or supplemented.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -4626,6 +5516,8 @@ pub mod agent {
                 }
             }
 
+            /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+            ///
             /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.agent.sessions.entityTypes.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4667,6 +5559,8 @@ pub mod agent {
                 }
             }
 
+            /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.agent.sessions.entityTypes.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4702,6 +5596,8 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.agent.sessions.entityTypes.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4738,6 +5634,8 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+            ///
             /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.agent.sessions.entityTypes.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4750,11 +5648,13 @@ pub mod agent {
             }
 
             impl List {
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -4815,6 +5715,8 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.agent.sessions.entityTypes.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4827,6 +5729,7 @@ pub mod agent {
             }
 
             impl Patch {
+                /// Optional. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -4871,6 +5774,15 @@ pub mod agent {
         }
 
         impl Versions {
+            /// Creates an agent version. The new version points to the agent instance in the "default" environment.
+            ///
+            /// `POST v2/{+parent}/versions` (`dialogflow.projects.agent.versions.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to create a version for. Supported formats: - `projects//agent` - `projects//locations//agent`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -4884,6 +5796,14 @@ pub mod agent {
                 }
             }
 
+            /// Delete the specified agent version.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.agent.versions.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the version to delete. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -4892,6 +5812,14 @@ pub mod agent {
                 }
             }
 
+            /// Retrieves the specified agent version.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.agent.versions.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the version. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -4900,6 +5828,14 @@ pub mod agent {
                 }
             }
 
+            /// Returns the list of all versions of the specified agent.
+            ///
+            /// `GET v2/{+parent}/versions` (`dialogflow.projects.agent.versions.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The agent to list all versions from. Supported formats: - `projects//agent` - `projects//locations//agent`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListVersionsResponse`](crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -4910,6 +5846,15 @@ pub mod agent {
                 }
             }
 
+            /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.agent.versions.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Output only. The unique identifier of this agent version. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -4925,6 +5870,8 @@ pub mod agent {
             }
         }
 
+        /// Creates an agent version. The new version points to the agent instance in the "default" environment.
+        ///
         /// `POST v2/{+parent}/versions` (`dialogflow.projects.agent.versions.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -4965,6 +5912,8 @@ pub mod agent {
             }
         }
 
+        /// Delete the specified agent version.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.agent.versions.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -4999,6 +5948,8 @@ pub mod agent {
             }
         }
 
+        /// Retrieves the specified agent version.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.agent.versions.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -5034,6 +5985,8 @@ pub mod agent {
             }
         }
 
+        /// Returns the list of all versions of the specified agent.
+        ///
         /// `GET v2/{+parent}/versions` (`dialogflow.projects.agent.versions.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -5046,11 +5999,13 @@ pub mod agent {
         }
 
         impl List {
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -5109,6 +6064,8 @@ pub mod agent {
             }
         }
 
+        /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.agent.versions.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -5121,6 +6078,7 @@ pub mod agent {
         }
 
         impl Patch {
+            /// Required. The mask to control which fields get updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -5165,6 +6123,14 @@ pub mod answer_records {
     }
 
     impl AnswerRecords {
+        /// Returns the list of all answer records in the specified project in reverse chronological order.
+        ///
+        /// `GET v2/{+parent}/answerRecords` (`dialogflow.projects.answerRecords.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to list all answer records for in reverse chronological order. Format: `projects//locations/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListAnswerRecordsResponse`](crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -5176,6 +6142,15 @@ pub mod answer_records {
             }
         }
 
+        /// Updates the specified answer record.
+        ///
+        /// `PATCH v2/{+name}` (`dialogflow.projects.answerRecords.patch`)
+        ///
+        /// Arguments:
+        /// - `name`: The unique identifier of this answer record. Format: `projects//locations//answerRecords/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord).
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -5191,6 +6166,8 @@ pub mod answer_records {
         }
     }
 
+    /// Returns the list of all answer records in the specified project in reverse chronological order.
+    ///
     /// `GET v2/{+parent}/answerRecords` (`dialogflow.projects.answerRecords.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5204,16 +6181,19 @@ pub mod answer_records {
     }
 
     impl List {
+        /// Optional. Filters to restrict results to specific answer records. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * conversation_id with equals(=) operator Examples: * `conversation_id=bar` matches answer records in the `projects/foo/locations/global/conversations/bar` conversation (assuming the parent is `projects/foo/locations/global`). For more information about filtering, see [API Filtering](https://aip.dev/160).
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// Optional. The maximum number of records to return in a single page. The server may return fewer records than this. If unspecified, we use 10. The maximum is 100.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// Optional. The ListAnswerRecordsResponse.next_page_token value returned from a previous list request used to continue listing on the next page.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -5273,6 +6253,8 @@ pub mod answer_records {
         }
     }
 
+    /// Updates the specified answer record.
+    ///
     /// `PATCH v2/{+name}` (`dialogflow.projects.answerRecords.patch`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5285,6 +6267,7 @@ pub mod answer_records {
     }
 
     impl Patch {
+        /// Required. The mask to control which fields get updated.
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
@@ -5328,6 +6311,14 @@ pub mod conversation_datasets {
     }
 
     impl ConversationDatasets {
+        /// Retrieves the specified conversation dataset.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.conversationDatasets.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The conversation dataset to retrieve. Format: `projects//locations//conversationDatasets/`
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -5336,6 +6327,15 @@ pub mod conversation_datasets {
             }
         }
 
+        /// Import data into the specified conversation dataset. Note that it is not allowed to import data to a conversation dataset that already has data in it. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportConversationDataOperationMetadata - `response`: ImportConversationDataOperationResponse
+        ///
+        /// `POST v2/{+name}:importConversationData` (`dialogflow.projects.conversationDatasets.importConversationData`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. Dataset resource name. Format: `projects//locations//conversationDatasets/`
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportConversationDataRequest`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
         pub fn import_conversation_data(
             &self,
             name: impl Into<String>,
@@ -5349,6 +6349,14 @@ pub mod conversation_datasets {
             }
         }
 
+        /// Returns the list of all conversation datasets in the specified project and location.
+        ///
+        /// `GET v2/{+parent}/conversationDatasets` (`dialogflow.projects.conversationDatasets.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project and location name to list all conversation datasets for. Format: `projects//locations/`
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListConversationDatasetsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -5360,6 +6368,8 @@ pub mod conversation_datasets {
         }
     }
 
+    /// Retrieves the specified conversation dataset.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.conversationDatasets.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5395,6 +6405,8 @@ pub mod conversation_datasets {
         }
     }
 
+    /// Import data into the specified conversation dataset. Note that it is not allowed to import data to a conversation dataset that already has data in it. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportConversationDataOperationMetadata - `response`: ImportConversationDataOperationResponse
+    ///
     /// `POST v2/{+name}:importConversationData` (`dialogflow.projects.conversationDatasets.importConversationData`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5427,15 +6439,21 @@ pub mod conversation_datasets {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse), `progress()` [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse,
+                    crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -5445,6 +6463,8 @@ pub mod conversation_datasets {
         }
     }
 
+    /// Returns the list of all conversation datasets in the specified project and location.
+    ///
     /// `GET v2/{+parent}/conversationDatasets` (`dialogflow.projects.conversationDatasets.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5457,11 +6477,13 @@ pub mod conversation_datasets {
     }
 
     impl List {
+        /// Optional. Maximum number of conversation datasets to return in a single page. By default 100 and at most 1000.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// Optional. The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -5542,6 +6564,15 @@ pub mod conversation_models {
             }
         }
 
+        /// Creates a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationModelOperationMetadata - `response`: ConversationModel
+        ///
+        /// `POST v2/{+parent}/conversationModels` (`dialogflow.projects.conversationModels.create`)
+        ///
+        /// Arguments:
+        /// - `parent`: The project to create conversation model for. Format: `projects/`
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel) and whose `progress()` shows [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -5555,6 +6586,14 @@ pub mod conversation_models {
             }
         }
 
+        /// Deletes a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
+        /// `DELETE v2/{+name}` (`dialogflow.projects.conversationModels.delete`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The conversation model to delete. Format: `projects//conversationModels/`
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -5563,6 +6602,15 @@ pub mod conversation_models {
             }
         }
 
+        /// Deploys a model. If a model is already deployed, deploying it has no effect. A model can only serve prediction requests after it gets deployed. For article suggestion, custom model will not be used unless it is deployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
+        /// `POST v2/{+name}:deploy` (`dialogflow.projects.conversationModels.deploy`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The conversation model to deploy. Format: `projects//conversationModels/`
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2DeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
         pub fn deploy(
             &self,
             name: impl Into<String>,
@@ -5576,6 +6624,14 @@ pub mod conversation_models {
             }
         }
 
+        /// Gets conversation model.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.conversationModels.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The conversation model to retrieve. Format: `projects//conversationModels/`
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -5584,6 +6640,14 @@ pub mod conversation_models {
             }
         }
 
+        /// Lists conversation models.
+        ///
+        /// `GET v2/{+parent}/conversationModels` (`dialogflow.projects.conversationModels.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to list all conversation models for. Format: `projects/`
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListConversationModelsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -5594,6 +6658,15 @@ pub mod conversation_models {
             }
         }
 
+        /// Undeploys a model. If the model is not deployed this method has no effect. If the model is currently being used: - For article suggestion, article suggestion will fallback to the default model if model is undeployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: UndeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
+        /// `POST v2/{+name}:undeploy` (`dialogflow.projects.conversationModels.undeploy`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The conversation model to undeploy. Format: `projects//conversationModels/`
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2UndeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
         pub fn undeploy(
             &self,
             name: impl Into<String>,
@@ -5608,6 +6681,8 @@ pub mod conversation_models {
         }
     }
 
+    /// Creates a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationModelOperationMetadata - `response`: ConversationModel
+    ///
     /// `POST v2/{+parent}/conversationModels` (`dialogflow.projects.conversationModels.create`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5640,15 +6715,21 @@ pub mod conversation_models {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel), `progress()` [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationModel,
+                    crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -5658,6 +6739,8 @@ pub mod conversation_models {
         }
     }
 
+    /// Deletes a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+    ///
     /// `DELETE v2/{+name}` (`dialogflow.projects.conversationModels.delete`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5685,15 +6768,21 @@ pub mod conversation_models {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleProtobufEmpty,
+                    crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -5703,6 +6792,8 @@ pub mod conversation_models {
         }
     }
 
+    /// Deploys a model. If a model is already deployed, deploying it has no effect. A model can only serve prediction requests after it gets deployed. For article suggestion, custom model will not be used unless it is deployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+    ///
     /// `POST v2/{+name}:deploy` (`dialogflow.projects.conversationModels.deploy`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5735,15 +6826,21 @@ pub mod conversation_models {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleProtobufEmpty,
+                    crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata,
+                >,
+            >,
+        > {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -5753,6 +6850,8 @@ pub mod conversation_models {
         }
     }
 
+    /// Gets conversation model.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.conversationModels.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5788,6 +6887,8 @@ pub mod conversation_models {
         }
     }
 
+    /// Lists conversation models.
+    ///
     /// `GET v2/{+parent}/conversationModels` (`dialogflow.projects.conversationModels.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5800,11 +6901,13 @@ pub mod conversation_models {
     }
 
     impl List {
+        /// Optional. Maximum number of conversation models to return in a single page. By default 100 and at most 1000.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// Optional. The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -5865,6 +6968,8 @@ pub mod conversation_models {
         }
     }
 
+    /// Undeploys a model. If the model is not deployed this method has no effect. If the model is currently being used: - For article suggestion, article suggestion will fallback to the default model if model is undeployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: UndeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+    ///
     /// `POST v2/{+name}:undeploy` (`dialogflow.projects.conversationModels.undeploy`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -5897,15 +7002,21 @@ pub mod conversation_models {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleProtobufEmpty,
+                    crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata,
+                >,
+            >,
+        >{
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -5924,6 +7035,14 @@ pub mod conversation_models {
         }
 
         impl Evaluations {
+            /// Gets an evaluation of conversation model.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.conversationModels.evaluations.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation model evaluation resource name. Format: `projects//conversationModels//evaluations/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ConversationModelEvaluation`](crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -5932,6 +7051,14 @@ pub mod conversation_models {
                 }
             }
 
+            /// Lists evaluations of a conversation model.
+            ///
+            /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.conversationModels.evaluations.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The conversation model resource name. Format: `projects//conversationModels/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -5943,6 +7070,8 @@ pub mod conversation_models {
             }
         }
 
+        /// Gets an evaluation of conversation model.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.conversationModels.evaluations.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -5979,6 +7108,8 @@ pub mod conversation_models {
             }
         }
 
+        /// Lists evaluations of a conversation model.
+        ///
         /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.conversationModels.evaluations.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -5991,11 +7122,13 @@ pub mod conversation_models {
         }
 
         impl List {
+            /// Optional. Maximum number of evaluations to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -6068,6 +7201,15 @@ pub mod conversation_profiles {
     }
 
     impl ConversationProfiles {
+        /// Clears a suggestion feature from a conversation profile for the given participant role. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ClearSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile
+        ///
+        /// `POST v2/{+conversationProfile}:clearSuggestionFeatureConfig` (`dialogflow.projects.conversationProfiles.clearSuggestionFeatureConfig`)
+        ///
+        /// Arguments:
+        /// - `conversation_profile`: Required. The Conversation Profile to add or update the suggestion feature config. Format: `projects//locations//conversationProfiles/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
         pub fn clear_suggestion_feature_config(
             &self,
             conversation_profile: impl Into<String>,
@@ -6081,6 +7223,15 @@ pub mod conversation_profiles {
             }
         }
 
+        /// Creates a conversation profile in the specified project. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+        ///
+        /// `POST v2/{+parent}/conversationProfiles` (`dialogflow.projects.conversationProfiles.create`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to create a conversation profile for. Format: `projects//locations/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -6094,6 +7245,14 @@ pub mod conversation_profiles {
             }
         }
 
+        /// Deletes the specified conversation profile.
+        ///
+        /// `DELETE v2/{+name}` (`dialogflow.projects.conversationProfiles.delete`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The name of the conversation profile to delete. Format: `projects//locations//conversationProfiles/`.
+        ///
+        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -6102,6 +7261,14 @@ pub mod conversation_profiles {
             }
         }
 
+        /// Retrieves the specified conversation profile.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.conversationProfiles.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The resource name of the conversation profile. Format: `projects//locations//conversationProfiles/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -6110,6 +7277,14 @@ pub mod conversation_profiles {
             }
         }
 
+        /// Returns the list of all conversation profiles in the specified project.
+        ///
+        /// `GET v2/{+parent}/conversationProfiles` (`dialogflow.projects.conversationProfiles.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to list all conversation profiles from. Format: `projects//locations/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListConversationProfilesResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -6120,6 +7295,15 @@ pub mod conversation_profiles {
             }
         }
 
+        /// Updates the specified conversation profile. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+        ///
+        /// `PATCH v2/{+name}` (`dialogflow.projects.conversationProfiles.patch`)
+        ///
+        /// Arguments:
+        /// - `name`: The unique identifier of this conversation profile. Format: `projects//locations//conversationProfiles/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -6134,6 +7318,15 @@ pub mod conversation_profiles {
             }
         }
 
+        /// Adds or updates a suggestion feature in a conversation profile. If the conversation profile contains the type of suggestion feature for the participant role, it will update it. Otherwise it will insert the suggestion feature. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: SetSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile If a long running operation to add or update suggestion feature config for the same conversation profile, participant role and suggestion feature type exists, please cancel the existing long running operation before sending such request, otherwise the request will be rejected.
+        ///
+        /// `POST v2/{+conversationProfile}:setSuggestionFeatureConfig` (`dialogflow.projects.conversationProfiles.setSuggestionFeatureConfig`)
+        ///
+        /// Arguments:
+        /// - `conversation_profile`: Required. The Conversation Profile to add or update the suggestion feature config. Format: `projects//locations//conversationProfiles/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest)
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
         pub fn set_suggestion_feature_config(
             &self,
             conversation_profile: impl Into<String>,
@@ -6148,6 +7341,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Clears a suggestion feature from a conversation profile for the given participant role. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ClearSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile
+    ///
     /// `POST v2/{+conversationProfile}:clearSuggestionFeatureConfig` (`dialogflow.projects.conversationProfiles.clearSuggestionFeatureConfig`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6180,15 +7375,21 @@ pub mod conversation_profiles {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile), `progress()` [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+                    crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata,
+                >,
+            >,
+        >{
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -6198,6 +7399,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Creates a conversation profile in the specified project. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+    ///
     /// `POST v2/{+parent}/conversationProfiles` (`dialogflow.projects.conversationProfiles.create`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6238,6 +7441,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Deletes the specified conversation profile.
+    ///
     /// `DELETE v2/{+name}` (`dialogflow.projects.conversationProfiles.delete`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6270,6 +7475,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Retrieves the specified conversation profile.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.conversationProfiles.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6305,6 +7512,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Returns the list of all conversation profiles in the specified project.
+    ///
     /// `GET v2/{+parent}/conversationProfiles` (`dialogflow.projects.conversationProfiles.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6317,11 +7526,13 @@ pub mod conversation_profiles {
     }
 
     impl List {
+        /// The maximum number of items to return in a single page. By default 100 and at most 1000.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -6382,6 +7593,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Updates the specified conversation profile. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+    ///
     /// `PATCH v2/{+name}` (`dialogflow.projects.conversationProfiles.patch`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6394,6 +7607,7 @@ pub mod conversation_profiles {
     }
 
     impl Patch {
+        /// Required. The mask to control which fields to update.
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
@@ -6426,6 +7640,8 @@ pub mod conversation_profiles {
         }
     }
 
+    /// Adds or updates a suggestion feature in a conversation profile. If the conversation profile contains the type of suggestion feature for the participant role, it will update it. Otherwise it will insert the suggestion feature. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: SetSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile If a long running operation to add or update suggestion feature config for the same conversation profile, participant role and suggestion feature type exists, please cancel the existing long running operation before sending such request, otherwise the request will be rejected.
+    ///
     /// `POST v2/{+conversationProfile}:setSuggestionFeatureConfig` (`dialogflow.projects.conversationProfiles.setSuggestionFeatureConfig`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6458,15 +7674,21 @@ pub mod conversation_profiles {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile), `progress()` [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
         pub async fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> ::discogen_runtime::Result<
+            ::discogen_runtime::lro::Poller<
+                crate::Client,
+                ::discogen_runtime::lro::Typed<
+                    crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+                    crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata,
+                >,
+            >,
+        >{
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
         }
     }
 
@@ -6512,6 +7734,15 @@ pub mod conversations {
             }
         }
 
+        /// Completes the specified conversation. Finished conversations are purged from the database after 30 days.
+        ///
+        /// `POST v2/{+name}:complete` (`dialogflow.projects.conversations.complete`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. Resource identifier of the conversation to close. Format: `projects//locations//conversations/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2CompleteConversationRequest`](crate::schemas::GoogleCloudDialogflowV2CompleteConversationRequest)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
         pub fn complete(
             &self,
             name: impl Into<String>,
@@ -6525,6 +7756,15 @@ pub mod conversations {
             }
         }
 
+        /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
+        ///
+        /// `POST v2/{+parent}/conversations` (`dialogflow.projects.conversations.create`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. Resource identifier of the project creating the conversation. Format: `projects//locations/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -6539,6 +7779,14 @@ pub mod conversations {
             }
         }
 
+        /// Retrieves the specific conversation.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.conversations.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The name of the conversation. Format: `projects//locations//conversations/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -6547,6 +7795,14 @@ pub mod conversations {
             }
         }
 
+        /// Returns the list of all conversations in the specified project.
+        ///
+        /// `GET v2/{+parent}/conversations` (`dialogflow.projects.conversations.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project from which to list all conversation. Format: `projects//locations/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListConversationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -6559,6 +7815,8 @@ pub mod conversations {
         }
     }
 
+    /// Completes the specified conversation. Finished conversations are purged from the database after 30 days.
+    ///
     /// `POST v2/{+name}:complete` (`dialogflow.projects.conversations.complete`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6599,6 +7857,8 @@ pub mod conversations {
         }
     }
 
+    /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
+    ///
     /// `POST v2/{+parent}/conversations` (`dialogflow.projects.conversations.create`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6611,6 +7871,7 @@ pub mod conversations {
     }
 
     impl Create {
+        /// Optional. Identifier of the conversation. Generally it's auto generated by Google. Only set it if you cannot wait for the response to return a auto-generated one to you. The conversation ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
         pub fn conversation_id(mut self, conversation_id: impl Into<String>) -> Self {
             self.conversation_id = Some(conversation_id.into());
             self
@@ -6646,6 +7907,8 @@ pub mod conversations {
         }
     }
 
+    /// Retrieves the specific conversation.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.conversations.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6681,6 +7944,8 @@ pub mod conversations {
         }
     }
 
+    /// Returns the list of all conversations in the specified project.
+    ///
     /// `GET v2/{+parent}/conversations` (`dialogflow.projects.conversations.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -6694,16 +7959,19 @@ pub mod conversations {
     }
 
     impl List {
+        /// Optional. A filter expression that filters conversations listed in the response. Only `lifecycle_state` can be filtered on in this way. For example, the following expression only returns `COMPLETED` conversations: `lifecycle_state = "COMPLETED"` For more information about filtering, see [API Filtering](https://aip.dev/160).
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// Optional. The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -6772,6 +8040,14 @@ pub mod conversations {
         }
 
         impl Messages {
+            /// Lists messages that belong to a given conversation. `messages` are ordered by `create_time` in descending order. To fetch updates without duplication, send request with filter `create_time_epoch_microseconds > [first item's create_time of previous request]` and empty page_token.
+            ///
+            /// `GET v2/{+parent}/messages` (`dialogflow.projects.conversations.messages.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The name of the conversation to list messages for. Format: `projects//locations//conversations/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListMessagesResponse`](crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -6784,6 +8060,8 @@ pub mod conversations {
             }
         }
 
+        /// Lists messages that belong to a given conversation. `messages` are ordered by `create_time` in descending order. To fetch updates without duplication, send request with filter `create_time_epoch_microseconds > [first item's create_time of previous request]` and empty page_token.
+        ///
         /// `GET v2/{+parent}/messages` (`dialogflow.projects.conversations.messages.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -6797,16 +8075,19 @@ pub mod conversations {
         }
 
         impl List {
+            /// Optional. Filter on message fields. Currently predicates on `create_time` and `create_time_epoch_microseconds` are supported. `create_time` only support milliseconds accuracy. E.g., `create_time_epoch_microseconds > 1551790877964485` or `create_time > 2017-01-15T01:30:15.01Z`. For more information about filtering, see [API Filtering](https://aip.dev/160).
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -6886,6 +8167,15 @@ pub mod conversations {
                 }
             }
 
+            /// Adds a text (chat, for example), or audio (phone recording, for example) message from a participant into the conversation. Note: Always use agent versions for production traffic sent to virtual agents. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+            ///
+            /// `POST v2/{+participant}:analyzeContent` (`dialogflow.projects.conversations.participants.analyzeContent`)
+            ///
+            /// Arguments:
+            /// - `participant`: Required. The name of the participant this text comes from. Format: `projects//locations//conversations//participants/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2AnalyzeContentRequest`](crate::schemas::GoogleCloudDialogflowV2AnalyzeContentRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2AnalyzeContentResponse`](crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse).
             pub fn analyze_content(
                 &self,
                 participant: impl Into<String>,
@@ -6899,6 +8189,15 @@ pub mod conversations {
                 }
             }
 
+            /// Creates a new participant in a conversation.
+            ///
+            /// `POST v2/{+parent}/participants` (`dialogflow.projects.conversations.participants.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. Resource identifier of the conversation adding the participant. Format: `projects//locations//conversations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -6912,6 +8211,14 @@ pub mod conversations {
                 }
             }
 
+            /// Retrieves a conversation participant.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.conversations.participants.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the participant. Format: `projects//locations//conversations//participants/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -6920,6 +8227,14 @@ pub mod conversations {
                 }
             }
 
+            /// Returns the list of all participants in the specified conversation.
+            ///
+            /// `GET v2/{+parent}/participants` (`dialogflow.projects.conversations.participants.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The conversation to list all participants from. Format: `projects//locations//conversations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListParticipantsResponse`](crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -6930,6 +8245,15 @@ pub mod conversations {
                 }
             }
 
+            /// Updates the specified participant.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.conversations.participants.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Optional. The unique identifier of this participant. Format: `projects//locations//conversations//participants/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -6945,6 +8269,8 @@ pub mod conversations {
             }
         }
 
+        /// Adds a text (chat, for example), or audio (phone recording, for example) message from a participant into the conversation. Note: Always use agent versions for production traffic sent to virtual agents. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+        ///
         /// `POST v2/{+participant}:analyzeContent` (`dialogflow.projects.conversations.participants.analyzeContent`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -6986,6 +8312,8 @@ pub mod conversations {
             }
         }
 
+        /// Creates a new participant in a conversation.
+        ///
         /// `POST v2/{+parent}/participants` (`dialogflow.projects.conversations.participants.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7026,6 +8354,8 @@ pub mod conversations {
             }
         }
 
+        /// Retrieves a conversation participant.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.conversations.participants.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7061,6 +8391,8 @@ pub mod conversations {
             }
         }
 
+        /// Returns the list of all participants in the specified conversation.
+        ///
         /// `GET v2/{+parent}/participants` (`dialogflow.projects.conversations.participants.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7073,11 +8405,13 @@ pub mod conversations {
         }
 
         impl List {
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -7138,6 +8472,8 @@ pub mod conversations {
             }
         }
 
+        /// Updates the specified participant.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.conversations.participants.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7150,6 +8486,7 @@ pub mod conversations {
         }
 
         impl Patch {
+            /// Required. The mask to specify which fields to update.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -7191,6 +8528,15 @@ pub mod conversations {
             }
 
             impl Suggestions {
+                /// Gets suggested articles for a participant based on specific historical messages.
+                ///
+                /// `POST v2/{+parent}/suggestions:suggestArticles` (`dialogflow.projects.conversations.participants.suggestions.suggestArticles`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the participant to fetch suggestion for. Format: `projects//locations//conversations//participants/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestArticlesRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestArticlesRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SuggestArticlesResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse).
                 pub fn suggest_articles(
                     &self,
                     parent: impl Into<String>,
@@ -7204,6 +8550,15 @@ pub mod conversations {
                     }
                 }
 
+                /// Gets suggested faq answers for a participant based on specific historical messages.
+                ///
+                /// `POST v2/{+parent}/suggestions:suggestFaqAnswers` (`dialogflow.projects.conversations.participants.suggestions.suggestFaqAnswers`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the participant to fetch suggestion for. Format: `projects//locations//conversations//participants/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestFaqAnswersRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SuggestFaqAnswersResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse).
                 pub fn suggest_faq_answers(
                     &self,
                     parent: impl Into<String>,
@@ -7217,6 +8572,15 @@ pub mod conversations {
                     }
                 }
 
+                /// Gets knowledge assist suggestions based on historical messages.
+                ///
+                /// `POST v2/{+parent}/suggestions:suggestKnowledgeAssist` (`dialogflow.projects.conversations.participants.suggestions.suggestKnowledgeAssist`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the participant to fetch suggestions for. Format: `projects//locations//conversations//participants/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse).
                 pub fn suggest_knowledge_assist(
                     &self,
                     parent: impl Into<String>,
@@ -7230,6 +8594,15 @@ pub mod conversations {
                     }
                 }
 
+                /// Gets smart replies for a participant based on specific historical messages.
+                ///
+                /// `POST v2/{+parent}/suggestions:suggestSmartReplies` (`dialogflow.projects.conversations.participants.suggestions.suggestSmartReplies`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the participant to fetch suggestion for. Format: `projects//locations//conversations//participants/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestSmartRepliesRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SuggestSmartRepliesResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse).
                 pub fn suggest_smart_replies(
                     &self,
                     parent: impl Into<String>,
@@ -7244,6 +8617,8 @@ pub mod conversations {
                 }
             }
 
+            /// Gets suggested articles for a participant based on specific historical messages.
+            ///
             /// `POST v2/{+parent}/suggestions:suggestArticles` (`dialogflow.projects.conversations.participants.suggestions.suggestArticles`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7285,6 +8660,8 @@ pub mod conversations {
                 }
             }
 
+            /// Gets suggested faq answers for a participant based on specific historical messages.
+            ///
             /// `POST v2/{+parent}/suggestions:suggestFaqAnswers` (`dialogflow.projects.conversations.participants.suggestions.suggestFaqAnswers`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7326,6 +8703,8 @@ pub mod conversations {
                 }
             }
 
+            /// Gets knowledge assist suggestions based on historical messages.
+            ///
             /// `POST v2/{+parent}/suggestions:suggestKnowledgeAssist` (`dialogflow.projects.conversations.participants.suggestions.suggestKnowledgeAssist`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7367,6 +8746,8 @@ pub mod conversations {
                 }
             }
 
+            /// Gets smart replies for a participant based on specific historical messages.
+            ///
             /// `POST v2/{+parent}/suggestions:suggestSmartReplies` (`dialogflow.projects.conversations.participants.suggestions.suggestSmartReplies`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7419,6 +8800,15 @@ pub mod conversations {
         }
 
         impl Suggestions {
+            /// Generates all the suggestions using generators configured in the conversation profile. A generator is used only if its trigger event is matched.
+            ///
+            /// `POST v2/{+conversation}/suggestions:generate` (`dialogflow.projects.conversations.suggestions.generate`)
+            ///
+            /// Arguments:
+            /// - `conversation`: Required. The conversation for which the suggestions are generated. Format: `projects//locations//conversations/`. The conversation must be created with a conversation profile which has generators configured in it to be able to get suggestions.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateSuggestionsRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2GenerateSuggestionsResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse).
             pub fn generate(
                 &self,
                 conversation: impl Into<String>,
@@ -7432,6 +8822,15 @@ pub mod conversations {
                 }
             }
 
+            /// Get answers for the given query based on knowledge documents.
+            ///
+            /// `POST v2/{+conversation}/suggestions:searchKnowledge` (`dialogflow.projects.conversations.suggestions.searchKnowledge`)
+            ///
+            /// Arguments:
+            /// - `conversation`: Optional. The conversation (between human agent and end user) where the search request is triggered. Format: `projects//locations//conversations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2SearchKnowledgeRequest`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SearchKnowledgeResponse`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse).
             pub fn search_knowledge(
                 &self,
                 conversation: impl Into<String>,
@@ -7445,6 +8844,15 @@ pub mod conversations {
                 }
             }
 
+            /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
+            ///
+            /// `POST v2/{+conversation}/suggestions:suggestConversationSummary` (`dialogflow.projects.conversations.suggestions.suggestConversationSummary`)
+            ///
+            /// Arguments:
+            /// - `conversation`: Required. The conversation to fetch suggestion for. Format: `projects//locations//conversations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestConversationSummaryRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SuggestConversationSummaryResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse).
             pub fn suggest_conversation_summary(
                 &self,
                 conversation: impl Into<String>,
@@ -7459,6 +8867,8 @@ pub mod conversations {
             }
         }
 
+        /// Generates all the suggestions using generators configured in the conversation profile. A generator is used only if its trigger event is matched.
+        ///
         /// `POST v2/{+conversation}/suggestions:generate` (`dialogflow.projects.conversations.suggestions.generate`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7500,6 +8910,8 @@ pub mod conversations {
             }
         }
 
+        /// Get answers for the given query based on knowledge documents.
+        ///
         /// `POST v2/{+conversation}/suggestions:searchKnowledge` (`dialogflow.projects.conversations.suggestions.searchKnowledge`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7541,6 +8953,8 @@ pub mod conversations {
             }
         }
 
+        /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
+        ///
         /// `POST v2/{+conversation}/suggestions:suggestConversationSummary` (`dialogflow.projects.conversations.suggestions.suggestConversationSummary`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -7594,6 +9008,15 @@ pub mod generators {
     }
 
     impl Generators {
+        /// Creates a generator.
+        ///
+        /// `POST v2/{+parent}/generators` (`dialogflow.projects.generators.create`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project/location to create generator for. Format: `projects//locations/`
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -7608,6 +9031,14 @@ pub mod generators {
             }
         }
 
+        /// Lists generators.
+        ///
+        /// `GET v2/{+parent}/generators` (`dialogflow.projects.generators.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project/location to list generators for. Format: `projects//locations/`
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListGeneratorsResponse`](crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -7619,6 +9050,8 @@ pub mod generators {
         }
     }
 
+    /// Creates a generator.
+    ///
     /// `POST v2/{+parent}/generators` (`dialogflow.projects.generators.create`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -7631,6 +9064,7 @@ pub mod generators {
     }
 
     impl Create {
+        /// Optional. The ID to use for the generator, which will become the final component of the generator's resource name. The generator ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is not provided, an Id will be auto-generated. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
         pub fn generator_id(mut self, generator_id: impl Into<String>) -> Self {
             self.generator_id = Some(generator_id.into());
             self
@@ -7665,6 +9099,8 @@ pub mod generators {
         }
     }
 
+    /// Lists generators.
+    ///
     /// `GET v2/{+parent}/generators` (`dialogflow.projects.generators.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -7677,11 +9113,13 @@ pub mod generators {
     }
 
     impl List {
+        /// Optional. Maximum number of conversation models to return in a single page. Default to 10.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// Optional. The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -7759,6 +9197,15 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Creates a knowledge base.
+        ///
+        /// `POST v2/{+parent}/knowledgeBases` (`dialogflow.projects.knowledgeBases.create`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to create a knowledge base for. Format: `projects//locations/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -7772,6 +9219,14 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Deletes the specified knowledge base.
+        ///
+        /// `DELETE v2/{+name}` (`dialogflow.projects.knowledgeBases.delete`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The name of the knowledge base to delete. Format: `projects//locations//knowledgeBases/`.
+        ///
+        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -7781,6 +9236,14 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Retrieves the specified knowledge base.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.knowledgeBases.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The name of the knowledge base to retrieve. Format `projects//locations//knowledgeBases/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -7789,6 +9252,14 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Returns the list of all knowledge bases of the specified agent.
+        ///
+        /// `GET v2/{+parent}/knowledgeBases` (`dialogflow.projects.knowledgeBases.list`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project to list of knowledge bases for. Format: `projects//locations/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2ListKnowledgeBasesResponse`](crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -7800,6 +9271,15 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Updates the specified knowledge base.
+        ///
+        /// `PATCH v2/{+name}` (`dialogflow.projects.knowledgeBases.patch`)
+        ///
+        /// Arguments:
+        /// - `name`: The knowledge base resource name. The name must be empty when creating a knowledge base. Format: `projects//locations//knowledgeBases/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -7815,6 +9295,8 @@ pub mod knowledge_bases {
         }
     }
 
+    /// Creates a knowledge base.
+    ///
     /// `POST v2/{+parent}/knowledgeBases` (`dialogflow.projects.knowledgeBases.create`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -7855,6 +9337,8 @@ pub mod knowledge_bases {
         }
     }
 
+    /// Deletes the specified knowledge base.
+    ///
     /// `DELETE v2/{+name}` (`dialogflow.projects.knowledgeBases.delete`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -7866,6 +9350,7 @@ pub mod knowledge_bases {
     }
 
     impl Delete {
+        /// Optional. Force deletes the knowledge base. When set to true, any documents in the knowledge base are also deleted.
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
@@ -7894,6 +9379,8 @@ pub mod knowledge_bases {
         }
     }
 
+    /// Retrieves the specified knowledge base.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.knowledgeBases.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -7929,6 +9416,8 @@ pub mod knowledge_bases {
         }
     }
 
+    /// Returns the list of all knowledge bases of the specified agent.
+    ///
     /// `GET v2/{+parent}/knowledgeBases` (`dialogflow.projects.knowledgeBases.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -7942,16 +9431,19 @@ pub mod knowledge_bases {
     }
 
     impl List {
+        /// The filter expression used to filter knowledge bases returned by the list method. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * display_name with has(:) operator * language_code with equals(=) operator Examples: * 'language_code=en-us' matches knowledge bases with en-us language code. * 'display_name:articles' matches knowledge bases whose display name contains "articles". * 'display_name:"Best Articles"' matches knowledge bases whose display name contains "Best Articles". * 'language_code=en-gb AND display_name=articles' matches all knowledge bases whose display name contains "articles" and whose language code is "en-gb". Note: An empty filter string (i.e. "") is a no-op and will result in no filtering. For more information about filtering, see [API Filtering](https://aip.dev/160).
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// The maximum number of items to return in a single page. By default 10 and at most 100.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// The next_page_token value returned from a previous list request.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -8011,6 +9503,8 @@ pub mod knowledge_bases {
         }
     }
 
+    /// Updates the specified knowledge base.
+    ///
     /// `PATCH v2/{+name}` (`dialogflow.projects.knowledgeBases.patch`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -8023,6 +9517,7 @@ pub mod knowledge_bases {
     }
 
     impl Patch {
+        /// Optional. Not specified means `update all`. Currently, only `display_name` can be updated, an InvalidArgument will be returned for attempting to update other fields.
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
@@ -8064,6 +9559,15 @@ pub mod knowledge_bases {
         }
 
         impl Documents {
+            /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
+            /// `POST v2/{+parent}/documents` (`dialogflow.projects.knowledgeBases.documents.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The knowledge base to create a document for. Format: `projects//locations//knowledgeBases/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -8077,6 +9581,14 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.knowledgeBases.documents.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the document to delete. Format: `projects//locations//knowledgeBases//documents/`.
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -8085,6 +9597,15 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Exports a smart messaging candidate document into the specified destination. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
+            /// `POST v2/{+name}:export` (`dialogflow.projects.knowledgeBases.documents.export`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the document to export. Format: `projects//locations//knowledgeBases//documents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportDocumentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub fn export(
                 &self,
                 name: impl Into<String>,
@@ -8098,6 +9619,14 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Retrieves the specified document.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.knowledgeBases.documents.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the document to retrieve. Format `projects//locations//knowledgeBases//documents/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -8106,6 +9635,15 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Creates documents by importing data from external sources. Dialogflow supports up to 350 documents in each request. If you try to import more, Dialogflow will return an error. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: ImportDocumentsResponse
+            ///
+            /// `POST v2/{+parent}/documents:import` (`dialogflow.projects.knowledgeBases.documents.import`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The knowledge base to import documents into. Format: `projects//locations//knowledgeBases/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportDocumentsRequest`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub fn import(
                 &self,
                 parent: impl Into<String>,
@@ -8119,6 +9657,14 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Returns the list of all documents of the knowledge base.
+            ///
+            /// `GET v2/{+parent}/documents` (`dialogflow.projects.knowledgeBases.documents.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The knowledge base to list all documents for. Format: `projects//locations//knowledgeBases/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -8130,6 +9676,15 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.knowledgeBases.documents.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Optional. The document resource name. The name must be empty when creating a document. Format: `projects//locations//knowledgeBases//documents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -8144,6 +9699,15 @@ pub mod knowledge_bases {
                 }
             }
 
+            /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
+            ///
+            /// `POST v2/{+name}:reload` (`dialogflow.projects.knowledgeBases.documents.reload`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the document to reload. Format: `projects//locations//knowledgeBases//documents/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ReloadDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ReloadDocumentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub fn reload(
                 &self,
                 name: impl Into<String>,
@@ -8158,6 +9722,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+        ///
         /// `POST v2/{+parent}/documents` (`dialogflow.projects.knowledgeBases.documents.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8191,16 +9757,21 @@ pub mod knowledge_bases {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2Document,
+                        crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -8210,6 +9781,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.knowledgeBases.documents.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8238,16 +9811,21 @@ pub mod knowledge_bases {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -8257,6 +9835,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Exports a smart messaging candidate document into the specified destination. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+        ///
         /// `POST v2/{+name}:export` (`dialogflow.projects.knowledgeBases.documents.export`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8290,16 +9870,21 @@ pub mod knowledge_bases {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2Document,
+                        crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -8309,6 +9894,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Retrieves the specified document.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.knowledgeBases.documents.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8344,6 +9931,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Creates documents by importing data from external sources. Dialogflow supports up to 350 documents in each request. If you try to import more, Dialogflow will return an error. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: ImportDocumentsResponse
+        ///
         /// `POST v2/{+parent}/documents:import` (`dialogflow.projects.knowledgeBases.documents.import`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8377,16 +9966,21 @@ pub mod knowledge_bases {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse,
+                        crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -8396,6 +9990,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Returns the list of all documents of the knowledge base.
+        ///
         /// `GET v2/{+parent}/documents` (`dialogflow.projects.knowledgeBases.documents.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8409,16 +10005,19 @@ pub mod knowledge_bases {
         }
 
         impl List {
+            /// The filter expression used to filter documents returned by the list method. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * knowledge_types with has(:) operator * display_name with has(:) operator * state with equals(=) operator Examples: * "knowledge_types:FAQ" matches documents with FAQ knowledge type. * "display_name:customer" matches documents whose display name contains "customer". * "state=ACTIVE" matches documents with ACTIVE state. * "knowledge_types:FAQ AND state=ACTIVE" matches all active FAQ documents. For more information about filtering, see [API Filtering](https://aip.dev/160).
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// The maximum number of items to return in a single page. By default 10 and at most 100.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -8478,6 +10077,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.knowledgeBases.documents.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8490,6 +10091,7 @@ pub mod knowledge_bases {
         }
 
         impl Patch {
+            /// Optional. Not specified means `update all`. Currently, only `display_name` can be updated, an InvalidArgument will be returned for attempting to update other fields.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -8515,16 +10117,21 @@ pub mod knowledge_bases {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2Document,
+                        crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -8534,6 +10141,8 @@ pub mod knowledge_bases {
             }
         }
 
+        /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
+        ///
         /// `POST v2/{+name}:reload` (`dialogflow.projects.knowledgeBases.documents.reload`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -8567,16 +10176,21 @@ pub mod knowledge_bases {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2Document,
+                        crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -8768,6 +10382,14 @@ pub mod locations {
             }
         }
 
+        /// Deletes the specified agent.
+        ///
+        /// `DELETE v2/{+parent}/agent` (`dialogflow.projects.locations.deleteAgent`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent to delete is associated with. Format: `projects/`.
+        ///
+        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
         pub fn delete_agent(&self, parent: impl Into<String>) -> DeleteAgent {
             DeleteAgent {
                 client: self.client.clone(),
@@ -8776,6 +10398,14 @@ pub mod locations {
             }
         }
 
+        /// Gets information about a location.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.locations.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Resource name for the location.
+        ///
+        /// Returns [`GoogleCloudLocationLocation`](crate::schemas::GoogleCloudLocationLocation).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -8784,6 +10414,14 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified agent.
+        ///
+        /// `GET v2/{+parent}/agent` (`dialogflow.projects.locations.getAgent`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project that the agent to fetch is associated with. Format: `projects/`.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
         pub fn get_agent(&self, parent: impl Into<String>) -> GetAgent {
             GetAgent {
                 client: self.client.clone(),
@@ -8792,6 +10430,14 @@ pub mod locations {
             }
         }
 
+        /// Gets location-level encryption key specification.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.locations.getEncryptionSpec`)
+        ///
+        /// Arguments:
+        /// - `name`: Required. The name of the encryption spec resource to get.
+        ///
+        /// Returns [`GoogleCloudDialogflowV2EncryptionSpec`](crate::schemas::GoogleCloudDialogflowV2EncryptionSpec).
         pub fn get_encryption_spec(&self, name: impl Into<String>) -> GetEncryptionSpec {
             GetEncryptionSpec {
                 client: self.client.clone(),
@@ -8800,6 +10446,14 @@ pub mod locations {
             }
         }
 
+        /// Lists information about the supported locations for this service.
+        ///
+        /// `GET v2/{+name}/locations` (`dialogflow.projects.locations.list`)
+        ///
+        /// Arguments:
+        /// - `name`: The resource that owns the locations collection, if applicable.
+        ///
+        /// Returns [`GoogleCloudLocationListLocationsResponse`](crate::schemas::GoogleCloudLocationListLocationsResponse).
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -8812,6 +10466,15 @@ pub mod locations {
             }
         }
 
+        /// Creates/updates the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
+        /// `POST v2/{+parent}/agent` (`dialogflow.projects.locations.setAgent`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The project of this agent. Format: `projects/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
         pub fn set_agent(
             &self,
             parent: impl Into<String>,
@@ -8827,6 +10490,8 @@ pub mod locations {
         }
     }
 
+    /// Deletes the specified agent.
+    ///
     /// `DELETE v2/{+parent}/agent` (`dialogflow.projects.locations.deleteAgent`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -8862,6 +10527,8 @@ pub mod locations {
         }
     }
 
+    /// Gets information about a location.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.locations.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -8896,6 +10563,8 @@ pub mod locations {
         }
     }
 
+    /// Retrieves the specified agent.
+    ///
     /// `GET v2/{+parent}/agent` (`dialogflow.projects.locations.getAgent`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -8933,6 +10602,8 @@ pub mod locations {
         }
     }
 
+    /// Gets location-level encryption key specification.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.locations.getEncryptionSpec`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -8968,6 +10639,8 @@ pub mod locations {
         }
     }
 
+    /// Lists information about the supported locations for this service.
+    ///
     /// `GET v2/{+name}/locations` (`dialogflow.projects.locations.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -8982,6 +10655,7 @@ pub mod locations {
     }
 
     impl List {
+        /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
         pub fn extra_location_types(
             mut self,
             extra_location_types: impl IntoIterator<Item = impl Into<String>>,
@@ -8990,16 +10664,19 @@ pub mod locations {
             self
         }
 
+        /// A filter to narrow down results to a preferred subset. The filtering language accepts strings like `"displayName=tokyo"`, and is documented in more detail in [AIP-160](https://google.aip.dev/160).
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// The maximum number of results to return. If not set, the service selects a default.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// A page token received from the `next_page_token` field in the response. Send that page token to receive the subsequent page.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -9059,6 +10736,8 @@ pub mod locations {
         }
     }
 
+    /// Creates/updates the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+    ///
     /// `POST v2/{+parent}/agent` (`dialogflow.projects.locations.setAgent`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -9071,6 +10750,7 @@ pub mod locations {
     }
 
     impl SetAgent {
+        /// Optional. The mask to control which fields get updated.
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
@@ -9162,6 +10842,15 @@ pub mod locations {
                 }
             }
 
+            /// Exports the specified agent to a ZIP file. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
+            ///
+            /// `POST v2/{+parent}/agent:export` (`dialogflow.projects.locations.agent.export`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project that the agent to export is associated with. Format: `projects/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportAgentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse) and whose `progress()` shows JSON metadata.
             pub fn export(
                 &self,
                 parent: impl Into<String>,
@@ -9175,6 +10864,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the fulfillment.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.getFulfillment`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the fulfillment. Format: `projects//agent/fulfillment`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
             pub fn get_fulfillment(&self, name: impl Into<String>) -> GetFulfillment {
                 GetFulfillment {
                     client: self.client.clone(),
@@ -9183,6 +10880,14 @@ pub mod locations {
                 }
             }
 
+            /// Gets agent validation result. Agent validation is performed during training time and is updated automatically when training is completed.
+            ///
+            /// `GET v2/{+parent}/agent/validationResult` (`dialogflow.projects.locations.agent.getValidationResult`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project that the agent is associated with. Format: `projects/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ValidationResult`](crate::schemas::GoogleCloudDialogflowV2ValidationResult).
             pub fn get_validation_result(&self, parent: impl Into<String>) -> GetValidationResult {
                 GetValidationResult {
                     client: self.client.clone(),
@@ -9192,6 +10897,15 @@ pub mod locations {
                 }
             }
 
+            /// Imports the specified agent from a ZIP file. Uploads new intents and entity types without deleting the existing ones. Intents and entity types with the same name are replaced with the new versions from ImportAgentRequest. After the import, the imported draft agent will be trained automatically (unless disabled in agent settings). However, once the import is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when importing is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/agent:import` (`dialogflow.projects.locations.agent.import`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project that the agent to import is associated with. Format: `projects/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ImportAgentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
             pub fn import(
                 &self,
                 parent: impl Into<String>,
@@ -9205,6 +10919,15 @@ pub mod locations {
                 }
             }
 
+            /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/agent:restore` (`dialogflow.projects.locations.agent.restore`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project that the agent to restore is associated with. Format: `projects/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2RestoreAgentRequest`](crate::schemas::GoogleCloudDialogflowV2RestoreAgentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
             pub fn restore(
                 &self,
                 parent: impl Into<String>,
@@ -9218,6 +10941,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of agents. Since there is at most one conversational agent per project, this method is useful primarily for listing all agents across projects the caller has access to. One can achieve that with a wildcard project collection id "-". Refer to [List Sub-Collections](https://cloud.google.com/apis/design/design_patterns#list_sub-collections).
+            ///
+            /// `GET v2/{+parent}/agent:search` (`dialogflow.projects.locations.agent.search`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to list agents from. Format: `projects/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SearchAgentsResponse`](crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse).
             pub fn search(&self, parent: impl Into<String>) -> Search {
                 Search {
                     client: self.client.clone(),
@@ -9228,6 +10959,15 @@ pub mod locations {
                 }
             }
 
+            /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
+            /// `POST v2/{+parent}/agent:train` (`dialogflow.projects.locations.agent.train`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project that the agent to train is associated with. Format: `projects/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2TrainAgentRequest`](crate::schemas::GoogleCloudDialogflowV2TrainAgentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
             pub fn train(
                 &self,
                 parent: impl Into<String>,
@@ -9241,6 +10981,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the fulfillment.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.updateFulfillment`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The unique identifier of the fulfillment. Supported formats: - `projects//agent/fulfillment` - `projects//locations//agent/fulfillment` This field is not used for Fulfillment in an Environment.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
             pub fn update_fulfillment(
                 &self,
                 name: impl Into<String>,
@@ -9256,6 +11005,8 @@ pub mod locations {
             }
         }
 
+        /// Exports the specified agent to a ZIP file. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
+        ///
         /// `POST v2/{+parent}/agent:export` (`dialogflow.projects.locations.agent.export`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9289,16 +11040,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -9308,6 +11064,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the fulfillment.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.getFulfillment`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9343,6 +11101,8 @@ pub mod locations {
             }
         }
 
+        /// Gets agent validation result. Agent validation is performed during training time and is updated automatically when training is completed.
+        ///
         /// `GET v2/{+parent}/agent/validationResult` (`dialogflow.projects.locations.agent.getValidationResult`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9354,6 +11114,7 @@ pub mod locations {
         }
 
         impl GetValidationResult {
+            /// Optional. The language for which you want a validation result. If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -9388,6 +11149,8 @@ pub mod locations {
             }
         }
 
+        /// Imports the specified agent from a ZIP file. Uploads new intents and entity types without deleting the existing ones. Intents and entity types with the same name are replaced with the new versions from ImportAgentRequest. After the import, the imported draft agent will be trained automatically (unless disabled in agent settings). However, once the import is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when importing is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/agent:import` (`dialogflow.projects.locations.agent.import`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9421,16 +11184,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -9440,6 +11208,8 @@ pub mod locations {
             }
         }
 
+        /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/agent:restore` (`dialogflow.projects.locations.agent.restore`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9473,16 +11243,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -9492,6 +11267,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of agents. Since there is at most one conversational agent per project, this method is useful primarily for listing all agents across projects the caller has access to. One can achieve that with a wildcard project collection id "-". Refer to [List Sub-Collections](https://cloud.google.com/apis/design/design_patterns#list_sub-collections).
+        ///
         /// `GET v2/{+parent}/agent:search` (`dialogflow.projects.locations.agent.search`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9504,11 +11281,13 @@ pub mod locations {
         }
 
         impl Search {
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -9567,6 +11346,8 @@ pub mod locations {
             }
         }
 
+        /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+        ///
         /// `POST v2/{+parent}/agent:train` (`dialogflow.projects.locations.agent.train`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9600,16 +11381,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -9619,6 +11405,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the fulfillment.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.updateFulfillment`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9631,6 +11419,7 @@ pub mod locations {
         }
 
         impl UpdateFulfillment {
+            /// Required. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -9682,6 +11471,15 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entityTypes:batchDelete` (`dialogflow.projects.locations.agent.entityTypes.batchDelete`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the agent to delete all entities types for. Format: `projects//agent`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                 pub fn batch_delete(
                     &self,
                     parent: impl Into<String>,
@@ -9695,6 +11493,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entityTypes:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.batchUpdate`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the agent to update or create entity types in. Format: `projects//agent`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse) and whose `progress()` shows JSON metadata.
                 pub fn batch_update(
                     &self,
                     parent: impl Into<String>,
@@ -9708,6 +11515,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.entityTypes.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a entity type for. Format: `projects//agent`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -9722,6 +11538,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.entityTypes.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/entityTypes/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -9730,6 +11554,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified entity type.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.entityTypes.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the entity type. Format: `projects//agent/entityTypes/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -9739,6 +11571,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all entity types in the specified agent.
+                ///
+                /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.entityTypes.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all entity types from. Format: `projects//agent`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -9750,6 +11590,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.entityTypes.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the entity type. Required for EntityTypes.UpdateEntityType and EntityTypes.BatchUpdateEntityTypes methods. Format: `projects//agent/entityTypes/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -9766,6 +11615,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/entityTypes:batchDelete` (`dialogflow.projects.locations.agent.entityTypes.batchDelete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9799,16 +11650,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -9818,6 +11674,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/entityTypes:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.batchUpdate`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9851,16 +11709,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -9870,6 +11733,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.entityTypes.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9882,6 +11747,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -9917,6 +11783,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.entityTypes.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9952,6 +11820,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified entity type.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.entityTypes.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9963,6 +11833,7 @@ pub mod locations {
             }
 
             impl Get {
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -9994,6 +11865,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all entity types in the specified agent.
+            ///
             /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.entityTypes.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10007,16 +11880,19 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -10078,6 +11954,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.entityTypes.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10091,11 +11969,13 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// Optional. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -10138,6 +12018,15 @@ pub mod locations {
                 }
 
                 impl Entities {
+                    /// Creates multiple new entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                    ///
+                    /// `POST v2/{+parent}/entities:batchCreate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchCreate`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the entity type to create entities in. Format: `projects//agent/entityTypes/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchCreateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchCreateEntitiesRequest)
+                    ///
+                    /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                     pub fn batch_create(
                         &self,
                         parent: impl Into<String>,
@@ -10151,6 +12040,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                    ///
+                    /// `POST v2/{+parent}/entities:batchDelete` (`dialogflow.projects.locations.agent.entityTypes.entities.batchDelete`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the entity type to delete entries for. Format: `projects//agent/entityTypes/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntitiesRequest)
+                    ///
+                    /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                     pub fn batch_delete(
                         &self,
                         parent: impl Into<String>,
@@ -10164,6 +12062,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                    ///
+                    /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the entity type to update or create entities in. Format: `projects//agent/entityTypes/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest)
+                    ///
+                    /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                     pub fn batch_update(
                         &self,
                         parent: impl Into<String>,
@@ -10178,6 +12085,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates multiple new entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
                 /// `POST v2/{+parent}/entities:batchCreate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchCreate`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -10211,16 +12120,24 @@ pub mod locations {
                         self.client.execute(self.to_request()).await
                     }
 
-                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                     pub async fn start(
                         self,
-                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                    {
+                    ) -> ::discogen_runtime::Result<
+                        ::discogen_runtime::lro::Poller<
+                            crate::Client,
+                            ::discogen_runtime::lro::Typed<
+                                crate::schemas::GoogleProtobufEmpty,
+                                ::serde_json::Value,
+                            >,
+                        >,
+                    > {
                         let client = crate::Client::new(self.client.clone());
                         let operation = self.send().await?;
-                        Ok(::discogen_runtime::lro::Poller::from_operation(
-                            client, operation,
-                        ))
+                        Ok(
+                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                                .typed(),
+                        )
                     }
                 }
 
@@ -10230,6 +12147,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
                 /// `POST v2/{+parent}/entities:batchDelete` (`dialogflow.projects.locations.agent.entityTypes.entities.batchDelete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -10263,16 +12182,24 @@ pub mod locations {
                         self.client.execute(self.to_request()).await
                     }
 
-                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                     pub async fn start(
                         self,
-                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                    {
+                    ) -> ::discogen_runtime::Result<
+                        ::discogen_runtime::lro::Poller<
+                            crate::Client,
+                            ::discogen_runtime::lro::Typed<
+                                crate::schemas::GoogleProtobufEmpty,
+                                ::serde_json::Value,
+                            >,
+                        >,
+                    > {
                         let client = crate::Client::new(self.client.clone());
                         let operation = self.send().await?;
-                        Ok(::discogen_runtime::lro::Poller::from_operation(
-                            client, operation,
-                        ))
+                        Ok(
+                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                                .typed(),
+                        )
                     }
                 }
 
@@ -10282,6 +12209,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
                 /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -10315,16 +12244,24 @@ pub mod locations {
                         self.client.execute(self.to_request()).await
                     }
 
-                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                     pub async fn start(
                         self,
-                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                    {
+                    ) -> ::discogen_runtime::Result<
+                        ::discogen_runtime::lro::Poller<
+                            crate::Client,
+                            ::discogen_runtime::lro::Typed<
+                                crate::schemas::GoogleProtobufEmpty,
+                                ::serde_json::Value,
+                            >,
+                        >,
+                    > {
                         let client = crate::Client::new(self.client.clone());
                         let operation = self.send().await?;
-                        Ok(::discogen_runtime::lro::Poller::from_operation(
-                            client, operation,
-                        ))
+                        Ok(
+                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                                .typed(),
+                        )
                     }
                 }
 
@@ -10365,6 +12302,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an agent environment.
+                ///
+                /// `POST v2/{+parent}/environments` (`dialogflow.projects.locations.agent.environments.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create an environment for. Supported formats: - `projects//agent` - `projects//locations//agent`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -10379,6 +12325,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified agent environment.
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.environments.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the environment to delete. / Format: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -10387,6 +12341,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified agent environment.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.environments.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the environment. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -10395,6 +12357,14 @@ pub mod locations {
                     }
                 }
 
+                /// Gets the history of the specified environment.
+                ///
+                /// `GET v2/{+parent}/history` (`dialogflow.projects.locations.agent.environments.getHistory`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the environment to retrieve history for. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2EnvironmentHistory`](crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory).
                 pub fn get_history(&self, parent: impl Into<String>) -> GetHistory {
                     GetHistory {
                         client: self.client.clone(),
@@ -10405,6 +12375,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all non-default environments of the specified agent.
+                ///
+                /// `GET v2/{+parent}/environments` (`dialogflow.projects.locations.agent.environments.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all environments from. Format: - `projects//agent` - `projects//locations//agent`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListEnvironmentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -10415,6 +12393,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.environments.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Output only. The unique identifier of this agent environment. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -10431,6 +12418,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an agent environment.
+            ///
             /// `POST v2/{+parent}/environments` (`dialogflow.projects.locations.agent.environments.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10443,6 +12432,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// Required. The unique id of the new environment.
                 pub fn environment_id(mut self, environment_id: impl Into<String>) -> Self {
                     self.environment_id = Some(environment_id.into());
                     self
@@ -10478,6 +12468,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified agent environment.
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.environments.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10513,6 +12505,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified agent environment.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.environments.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10548,6 +12542,8 @@ pub mod locations {
                 }
             }
 
+            /// Gets the history of the specified environment.
+            ///
             /// `GET v2/{+parent}/history` (`dialogflow.projects.locations.agent.environments.getHistory`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10560,11 +12556,13 @@ pub mod locations {
             }
 
             impl GetHistory {
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -10625,6 +12623,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all non-default environments of the specified agent.
+            ///
             /// `GET v2/{+parent}/environments` (`dialogflow.projects.locations.agent.environments.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10637,11 +12637,13 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -10702,6 +12704,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.environments.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -10715,6 +12719,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Optional. This field is used to prevent accidental overwrite of the default environment, which is an operation that cannot be undone. To confirm that the caller desires this overwrite, this field must be explicitly set to true when updating the default environment (environment ID = `-`).
                 pub fn allow_load_to_draft_and_discard_changes(
                     mut self,
                     allow_load_to_draft_and_discard_changes: bool,
@@ -10724,6 +12729,7 @@ pub mod locations {
                     self
                 }
 
+                /// Required. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -10769,6 +12775,14 @@ pub mod locations {
                 }
 
                 impl Intents {
+                    /// Returns the list of all intents in the specified agent.
+                    ///
+                    /// `GET v2/{+parent}/intents` (`dialogflow.projects.locations.agent.environments.intents.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -10782,6 +12796,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all intents in the specified agent.
+                ///
                 /// `GET v2/{+parent}/intents` (`dialogflow.projects.locations.agent.environments.intents.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -10796,21 +12812,29 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// Optional. The resource view to apply to the returned intent.
+                    ///
+                    /// Allowed values:
+                    /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agent::environments::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+                    /// - [`IntentViewFull`](crate::resources::projects::locations::agent::environments::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                     pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
                         self.intent_view = Some(intent_view);
                         self
                     }
 
+                    /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
                     }
 
+                    /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// Optional. The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -10873,10 +12897,13 @@ pub mod locations {
                     }
                 }
 
+                /// Optional. The resource view to apply to the returned intent.
                 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
                 #[non_exhaustive]
                 pub enum ListIntentView {
+                    /// Training phrases field is not populated in the response.
                     IntentViewUnspecified,
+                    /// All fields are populated.
                     IntentViewFull,
                     /// A value this version of the crate does not know; kept as sent.
                     UnknownValue(String),
@@ -10952,6 +12979,14 @@ pub mod locations {
                             }
                         }
 
+                        /// Deletes all active contexts in the specified session.
+                        ///
+                        /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.environments.users.sessions.deleteContexts`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                        ///
+                        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                         pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
                             DeleteContexts {
                                 client: self.client.clone(),
@@ -10960,6 +12995,15 @@ pub mod locations {
                             }
                         }
 
+                        /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                        ///
+                        /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.locations.agent.environments.users.sessions.detectIntent`)
+                        ///
+                        /// Arguments:
+                        /// - `session`: Required. The name of the session this query is sent to. Format: `projects//agent/sessions/`, or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment (`Environment ID` might be referred to as environment name at some places). If `User ID` is not specified, we are using "-". It's up to the API caller to choose an appropriate `Session ID` and `User Id`. They can be a random number or some type of user and session identifiers (preferably hashed). The length of the `Session ID` and `User ID` must not exceed 36 characters. For more information, see the [API interactions guide](https://cloud.google.com/dialogflow/docs/api-overview). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                        /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
                         pub fn detect_intent(
                             &self,
                             session: impl Into<String>,
@@ -10974,6 +13018,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes all active contexts in the specified session.
+                    ///
                     /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.environments.users.sessions.deleteContexts`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -11012,6 +13058,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                    ///
                     /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.locations.agent.environments.users.sessions.detectIntent`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -11062,6 +13110,15 @@ pub mod locations {
                         }
 
                         impl Contexts {
+                            /// Creates a context. If the specified context already exists, overrides the context.
+                            ///
+                            /// `POST v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.create`)
+                            ///
+                            /// Arguments:
+                            /// - `parent`: Required. The session to create a context for. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                             pub fn create(
                                 &self,
                                 parent: impl Into<String>,
@@ -11075,6 +13132,14 @@ pub mod locations {
                                 }
                             }
 
+                            /// Deletes the specified context.
+                            ///
+                            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.delete`)
+                            ///
+                            /// Arguments:
+                            /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            ///
+                            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                             pub fn delete(&self, name: impl Into<String>) -> Delete {
                                 Delete {
                                     client: self.client.clone(),
@@ -11083,6 +13148,14 @@ pub mod locations {
                                 }
                             }
 
+                            /// Retrieves the specified context.
+                            ///
+                            /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.get`)
+                            ///
+                            /// Arguments:
+                            /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                             pub fn get(&self, name: impl Into<String>) -> Get {
                                 Get {
                                     client: self.client.clone(),
@@ -11091,6 +13164,14 @@ pub mod locations {
                                 }
                             }
 
+                            /// Returns the list of all contexts in the specified session.
+                            ///
+                            /// `GET v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.list`)
+                            ///
+                            /// Arguments:
+                            /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
                             pub fn list(&self, parent: impl Into<String>) -> List {
                                 List {
                                     client: self.client.clone(),
@@ -11101,6 +13182,15 @@ pub mod locations {
                                 }
                             }
 
+                            /// Updates the specified context.
+                            ///
+                            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.patch`)
+                            ///
+                            /// Arguments:
+                            /// - `name`: Required. The unique identifier of the context. Format: `projects//agent/sessions//contexts/`, or `projects//agent/environments//users//sessions//contexts/`. The `Context ID` is always converted to lowercase, may only contain characters in `a-zA-Z0-9_-%` and may be at most 250 bytes long. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. The following context names are reserved for internal use by Dialogflow. You should not use these contexts or create contexts with these names: * `__system_counters__` * `*_id_dialog_context` * `*_dialog_params_size`
+                            /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                             pub fn patch(
                                 &self,
                                 name: impl Into<String>,
@@ -11116,6 +13206,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Creates a context. If the specified context already exists, overrides the context.
+                        ///
                         /// `POST v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.create`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11157,6 +13249,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Deletes the specified context.
+                        ///
                         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.delete`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11195,6 +13289,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Retrieves the specified context.
+                        ///
                         /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.get`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11234,6 +13330,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Returns the list of all contexts in the specified session.
+                        ///
                         /// `GET v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.list`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11246,11 +13344,13 @@ pub mod locations {
                         }
 
                         impl List {
+                            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                             pub fn page_size(mut self, page_size: i32) -> Self {
                                 self.page_size = Some(page_size);
                                 self
                             }
 
+                            /// Optional. The next_page_token value returned from a previous list request.
                             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                                 self.page_token = Some(page_token.into());
                                 self
@@ -11316,6 +13416,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Updates the specified context.
+                        ///
                         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.contexts.patch`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11328,6 +13430,7 @@ pub mod locations {
                         }
 
                         impl Patch {
+                            /// Optional. The mask to control which fields get updated.
                             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                                 self.update_mask = Some(update_mask.into());
                                 self
@@ -11374,6 +13477,15 @@ pub mod locations {
                         }
 
                         impl EntityTypes {
+                            /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                            ///
+                            /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.create`)
+                            ///
+                            /// Arguments:
+                            /// - `parent`: Required. The session to create a session entity type for. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                             pub fn create(
                                 &self,
                                 parent: impl Into<String>,
@@ -11387,6 +13499,14 @@ pub mod locations {
                                 }
                             }
 
+                            /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                            ///
+                            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.delete`)
+                            ///
+                            /// Arguments:
+                            /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            ///
+                            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                             pub fn delete(&self, name: impl Into<String>) -> Delete {
                                 Delete {
                                     client: self.client.clone(),
@@ -11395,6 +13515,14 @@ pub mod locations {
                                 }
                             }
 
+                            /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                            ///
+                            /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.get`)
+                            ///
+                            /// Arguments:
+                            /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                             pub fn get(&self, name: impl Into<String>) -> Get {
                                 Get {
                                     client: self.client.clone(),
@@ -11403,6 +13531,14 @@ pub mod locations {
                                 }
                             }
 
+                            /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                            ///
+                            /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.list`)
+                            ///
+                            /// Arguments:
+                            /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
                             pub fn list(&self, parent: impl Into<String>) -> List {
                                 List {
                                     client: self.client.clone(),
@@ -11413,6 +13549,15 @@ pub mod locations {
                                 }
                             }
 
+                            /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                            ///
+                            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.patch`)
+                            ///
+                            /// Arguments:
+                            /// - `name`: Required. The unique identifier of this session entity type. Format: `projects//agent/sessions//entityTypes/`, or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. `` must be the display name of an existing entity type in the same agent that will be overridden or supplemented.
+                            /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                            ///
+                            /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                             pub fn patch(
                                 &self,
                                 name: impl Into<String>,
@@ -11428,6 +13573,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
                         /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.create`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11469,6 +13616,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
                         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.delete`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11507,6 +13656,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
                         /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.get`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11546,6 +13697,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
                         /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.list`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11558,11 +13711,13 @@ pub mod locations {
                         }
 
                         impl List {
+                            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                             pub fn page_size(mut self, page_size: i32) -> Self {
                                 self.page_size = Some(page_size);
                                 self
                             }
 
+                            /// Optional. The next_page_token value returned from a previous list request.
                             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                                 self.page_token = Some(page_token.into());
                                 self
@@ -11626,6 +13781,8 @@ pub mod locations {
                             }
                         }
 
+                        /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                        ///
                         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.patch`)
                         #[derive(Clone, Debug)]
                         #[must_use = "a request does nothing until it is sent"]
@@ -11638,6 +13795,7 @@ pub mod locations {
                         }
 
                         impl Patch {
+                            /// Optional. The mask to control which fields get updated.
                             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                                 self.update_mask = Some(update_mask.into());
                                 self
@@ -11687,6 +13845,15 @@ pub mod locations {
             }
 
             impl Intents {
+                /// Deletes intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/intents:batchDelete` (`dialogflow.projects.locations.agent.intents.batchDelete`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the agent to delete all entities types for. Format: `projects//agent`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteIntentsRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                 pub fn batch_delete(
                     &self,
                     parent: impl Into<String>,
@@ -11700,6 +13867,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/intents:batchUpdate` (`dialogflow.projects.locations.agent.intents.batchUpdate`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the agent to update or create intents in. Format: `projects//agent`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse) and whose `progress()` shows JSON metadata.
                 pub fn batch_update(
                     &self,
                     parent: impl Into<String>,
@@ -11713,6 +13889,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an intent in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/intents` (`dialogflow.projects.locations.agent.intents.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a intent for. Format: `projects//agent`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -11728,6 +13913,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified intent and its direct or indirect followup intents. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.intents.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the intent to delete. If this intent has direct or indirect followup intents, we also delete them. Format: `projects//agent/intents/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -11736,6 +13929,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified intent.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.intents.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the intent. Format: `projects//agent/intents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -11746,6 +13947,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all intents in the specified agent.
+                ///
+                /// `GET v2/{+parent}/intents` (`dialogflow.projects.locations.agent.intents.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -11758,6 +13967,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified intent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.intents.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Optional. The unique identifier of this intent. Required for Intents.UpdateIntent and Intents.BatchUpdateIntents methods. Format: `projects//agent/intents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -11775,6 +13993,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/intents:batchDelete` (`dialogflow.projects.locations.agent.intents.batchDelete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -11808,16 +14028,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -11827,6 +14052,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/intents:batchUpdate` (`dialogflow.projects.locations.agent.intents.batchUpdate`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -11860,16 +14087,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -11879,6 +14111,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an intent in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `POST v2/{+parent}/intents` (`dialogflow.projects.locations.agent.intents.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -11892,11 +14126,17 @@ pub mod locations {
             }
 
             impl Create {
+                /// Optional. The resource view to apply to the returned intent.
+                ///
+                /// Allowed values:
+                /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agent::intents::CreateIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+                /// - [`IntentViewFull`](crate::resources::projects::locations::agent::intents::CreateIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                 pub fn intent_view(mut self, intent_view: CreateIntentView) -> Self {
                     self.intent_view = Some(intent_view);
                     self
                 }
 
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -11933,6 +14173,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified intent and its direct or indirect followup intents. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.intents.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -11968,6 +14210,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified intent.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.intents.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -11980,11 +14224,17 @@ pub mod locations {
             }
 
             impl Get {
+                /// Optional. The resource view to apply to the returned intent.
+                ///
+                /// Allowed values:
+                /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agent::intents::GetIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+                /// - [`IntentViewFull`](crate::resources::projects::locations::agent::intents::GetIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                 pub fn intent_view(mut self, intent_view: GetIntentView) -> Self {
                     self.intent_view = Some(intent_view);
                     self
                 }
 
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -12017,6 +14267,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all intents in the specified agent.
+            ///
             /// `GET v2/{+parent}/intents` (`dialogflow.projects.locations.agent.intents.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -12031,21 +14283,29 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. The resource view to apply to the returned intent.
+                ///
+                /// Allowed values:
+                /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agent::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+                /// - [`IntentViewFull`](crate::resources::projects::locations::agent::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                 pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
                     self.intent_view = Some(intent_view);
                     self
                 }
 
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -12108,6 +14368,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified intent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.intents.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -12122,16 +14384,23 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Optional. The resource view to apply to the returned intent.
+                ///
+                /// Allowed values:
+                /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agent::intents::PatchIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
+                /// - [`IntentViewFull`](crate::resources::projects::locations::agent::intents::PatchIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                 pub fn intent_view(mut self, intent_view: PatchIntentView) -> Self {
                     self.intent_view = Some(intent_view);
                     self
                 }
 
+                /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// Optional. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -12166,10 +14435,13 @@ pub mod locations {
                 }
             }
 
+            /// Optional. The resource view to apply to the returned intent.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum CreateIntentView {
+                /// Training phrases field is not populated in the response.
                 IntentViewUnspecified,
+                /// All fields are populated.
                 IntentViewFull,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -12198,10 +14470,13 @@ pub mod locations {
 
             ::discogen_runtime::open_enum!(CreateIntentView);
 
+            /// Optional. The resource view to apply to the returned intent.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum GetIntentView {
+                /// Training phrases field is not populated in the response.
                 IntentViewUnspecified,
+                /// All fields are populated.
                 IntentViewFull,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -12230,10 +14505,13 @@ pub mod locations {
 
             ::discogen_runtime::open_enum!(GetIntentView);
 
+            /// Optional. The resource view to apply to the returned intent.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum ListIntentView {
+                /// Training phrases field is not populated in the response.
                 IntentViewUnspecified,
+                /// All fields are populated.
                 IntentViewFull,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -12262,10 +14540,13 @@ pub mod locations {
 
             ::discogen_runtime::open_enum!(ListIntentView);
 
+            /// Optional. The resource view to apply to the returned intent.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum PatchIntentView {
+                /// Training phrases field is not populated in the response.
                 IntentViewUnspecified,
+                /// All fields are populated.
                 IntentViewFull,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -12324,6 +14605,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes all active contexts in the specified session.
+                ///
+                /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.sessions.deleteContexts`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
                     DeleteContexts {
                         client: self.client.clone(),
@@ -12332,6 +14621,15 @@ pub mod locations {
                     }
                 }
 
+                /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                ///
+                /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.locations.agent.sessions.detectIntent`)
+                ///
+                /// Arguments:
+                /// - `session`: Required. The name of the session this query is sent to. Format: `projects//agent/sessions/`, or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment (`Environment ID` might be referred to as environment name at some places). If `User ID` is not specified, we are using "-". It's up to the API caller to choose an appropriate `Session ID` and `User Id`. They can be a random number or some type of user and session identifiers (preferably hashed). The length of the `Session ID` and `User ID` must not exceed 36 characters. For more information, see the [API interactions guide](https://cloud.google.com/dialogflow/docs/api-overview). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
                 pub fn detect_intent(
                     &self,
                     session: impl Into<String>,
@@ -12346,6 +14644,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes all active contexts in the specified session.
+            ///
             /// `DELETE v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.sessions.deleteContexts`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -12384,6 +14684,8 @@ pub mod locations {
                 }
             }
 
+            /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+            ///
             /// `POST v2/{+session}:detectIntent` (`dialogflow.projects.locations.agent.sessions.detectIntent`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -12434,6 +14736,15 @@ pub mod locations {
                 }
 
                 impl Contexts {
+                    /// Creates a context. If the specified context already exists, overrides the context.
+                    ///
+                    /// `POST v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.sessions.contexts.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The session to create a context for. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -12447,6 +14758,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified context.
+                    ///
+                    /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.sessions.contexts.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -12455,6 +14774,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified context.
+                    ///
+                    /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.sessions.contexts.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -12463,6 +14790,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all contexts in the specified session.
+                    ///
+                    /// `GET v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.sessions.contexts.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -12473,6 +14808,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified context.
+                    ///
+                    /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.sessions.contexts.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The unique identifier of the context. Format: `projects//agent/sessions//contexts/`, or `projects//agent/environments//users//sessions//contexts/`. The `Context ID` is always converted to lowercase, may only contain characters in `a-zA-Z0-9_-%` and may be at most 250 bytes long. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. The following context names are reserved for internal use by Dialogflow. You should not use these contexts or create contexts with these names: * `__system_counters__` * `*_id_dialog_context` * `*_dialog_params_size`
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -12488,6 +14832,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a context. If the specified context already exists, overrides the context.
+                ///
                 /// `POST v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.sessions.contexts.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12528,6 +14874,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified context.
+                ///
                 /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.sessions.contexts.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12563,6 +14911,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified context.
+                ///
                 /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.sessions.contexts.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12598,6 +14948,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all contexts in the specified session.
+                ///
                 /// `GET v2/{+parent}/contexts` (`dialogflow.projects.locations.agent.sessions.contexts.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12610,11 +14962,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// Optional. The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -12675,6 +15029,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified context.
+                ///
                 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.sessions.contexts.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12687,6 +15043,7 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// Optional. The mask to control which fields get updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -12729,6 +15086,15 @@ pub mod locations {
                 }
 
                 impl EntityTypes {
+                    /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
+                    /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.sessions.entityTypes.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The session to create a session entity type for. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -12742,6 +15108,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
+                    /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.sessions.entityTypes.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -12750,6 +15124,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
+                    /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.sessions.entityTypes.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -12758,6 +15140,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
+                    /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.sessions.entityTypes.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -12768,6 +15158,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                    ///
+                    /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.sessions.entityTypes.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The unique identifier of this session entity type. Format: `projects//agent/sessions//entityTypes/`, or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. `` must be the display name of an existing entity type in the same agent that will be overridden or supplemented.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -12783,6 +15182,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a session entity type. If the specified session entity type already exists, overrides the session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
                 /// `POST v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.sessions.entityTypes.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12824,6 +15225,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
                 /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.sessions.entityTypes.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12859,6 +15262,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
                 /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.sessions.entityTypes.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12895,6 +15300,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
                 /// `GET v2/{+parent}/entityTypes` (`dialogflow.projects.locations.agent.sessions.entityTypes.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12907,11 +15314,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// Optional. The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -12972,6 +15381,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
+                ///
                 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.sessions.entityTypes.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -12984,6 +15395,7 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// Optional. The mask to control which fields get updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -13028,6 +15440,15 @@ pub mod locations {
             }
 
             impl Versions {
+                /// Creates an agent version. The new version points to the agent instance in the "default" environment.
+                ///
+                /// `POST v2/{+parent}/versions` (`dialogflow.projects.locations.agent.versions.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a version for. Supported formats: - `projects//agent` - `projects//locations//agent`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -13041,6 +15462,14 @@ pub mod locations {
                     }
                 }
 
+                /// Delete the specified agent version.
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.versions.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the version to delete. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -13049,6 +15478,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified agent version.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.versions.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the version. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -13057,6 +15494,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all versions of the specified agent.
+                ///
+                /// `GET v2/{+parent}/versions` (`dialogflow.projects.locations.agent.versions.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all versions from. Supported formats: - `projects//agent` - `projects//locations//agent`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListVersionsResponse`](crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -13067,6 +15512,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.versions.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Output only. The unique identifier of this agent version. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -13082,6 +15536,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an agent version. The new version points to the agent instance in the "default" environment.
+            ///
             /// `POST v2/{+parent}/versions` (`dialogflow.projects.locations.agent.versions.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -13122,6 +15578,8 @@ pub mod locations {
                 }
             }
 
+            /// Delete the specified agent version.
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.locations.agent.versions.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -13157,6 +15615,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified agent version.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.agent.versions.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -13192,6 +15652,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all versions of the specified agent.
+            ///
             /// `GET v2/{+parent}/versions` (`dialogflow.projects.locations.agent.versions.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -13204,11 +15666,13 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -13269,6 +15733,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.locations.agent.versions.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -13281,6 +15747,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Required. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -13325,6 +15792,14 @@ pub mod locations {
         }
 
         impl AnswerRecords {
+            /// Returns the list of all answer records in the specified project in reverse chronological order.
+            ///
+            /// `GET v2/{+parent}/answerRecords` (`dialogflow.projects.locations.answerRecords.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to list all answer records for in reverse chronological order. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListAnswerRecordsResponse`](crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -13336,6 +15811,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified answer record.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.answerRecords.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: The unique identifier of this answer record. Format: `projects//locations//answerRecords/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -13351,6 +15835,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all answer records in the specified project in reverse chronological order.
+        ///
         /// `GET v2/{+parent}/answerRecords` (`dialogflow.projects.locations.answerRecords.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -13364,16 +15850,19 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. Filters to restrict results to specific answer records. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * conversation_id with equals(=) operator Examples: * `conversation_id=bar` matches answer records in the `projects/foo/locations/global/conversations/bar` conversation (assuming the parent is `projects/foo/locations/global`). For more information about filtering, see [API Filtering](https://aip.dev/160).
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// Optional. The maximum number of records to return in a single page. The server may return fewer records than this. If unspecified, we use 10. The maximum is 100.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The ListAnswerRecordsResponse.next_page_token value returned from a previous list request used to continue listing on the next page.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -13435,6 +15924,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the specified answer record.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.answerRecords.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -13447,6 +15938,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Required. The mask to control which fields get updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -13490,6 +15982,13 @@ pub mod locations {
         }
 
         impl CompanionAgents {
+            /// `POST v2/{+parent}/companionAgents` (`dialogflow.projects.locations.companionAgents.create`)
+            ///
+            /// Arguments:
+            /// - `parent`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -13504,6 +16003,12 @@ pub mod locations {
                 }
             }
 
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.companionAgents.delete`)
+            ///
+            /// Arguments:
+            /// - `name`
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -13512,6 +16017,12 @@ pub mod locations {
                 }
             }
 
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.companionAgents.get`)
+            ///
+            /// Arguments:
+            /// - `name`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -13520,6 +16031,12 @@ pub mod locations {
                 }
             }
 
+            /// `GET v2/{+parent}/companionAgents` (`dialogflow.projects.locations.companionAgents.list`)
+            ///
+            /// Arguments:
+            /// - `parent`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListCompanionAgentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -13530,6 +16047,13 @@ pub mod locations {
                 }
             }
 
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.companionAgents.patch`)
+            ///
+            /// Arguments:
+            /// - `name`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -13793,6 +16317,15 @@ pub mod locations {
         }
 
         impl ConversationDatasets {
+            /// Creates a new conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationDatasetOperationMetadata - `response`: ConversationDataset
+            ///
+            /// `POST v2/{+parent}/conversationDatasets` (`dialogflow.projects.locations.conversationDatasets.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to create conversation dataset for. Format: `projects//locations/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset) and whose `progress()` shows [`GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata) metadata.
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -13806,6 +16339,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationDatasetOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationDatasets.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation dataset to delete. Format: `projects//locations//conversationDatasets/`
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata) metadata.
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -13814,6 +16355,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified conversation dataset.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationDatasets.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation dataset to retrieve. Format: `projects//locations//conversationDatasets/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -13822,6 +16371,15 @@ pub mod locations {
                 }
             }
 
+            /// Import data into the specified conversation dataset. Note that it is not allowed to import data to a conversation dataset that already has data in it. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportConversationDataOperationMetadata - `response`: ImportConversationDataOperationResponse
+            ///
+            /// `POST v2/{+name}:importConversationData` (`dialogflow.projects.locations.conversationDatasets.importConversationData`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. Dataset resource name. Format: `projects//locations//conversationDatasets/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportConversationDataRequest`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
             pub fn import_conversation_data(
                 &self,
                 name: impl Into<String>,
@@ -13835,6 +16393,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all conversation datasets in the specified project and location.
+            ///
+            /// `GET v2/{+parent}/conversationDatasets` (`dialogflow.projects.locations.conversationDatasets.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project and location name to list all conversation datasets for. Format: `projects//locations/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListConversationDatasetsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -13846,6 +16412,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a new conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationDatasetOperationMetadata - `response`: ConversationDataset
+        ///
         /// `POST v2/{+parent}/conversationDatasets` (`dialogflow.projects.locations.conversationDatasets.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -13879,16 +16447,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset), `progress()` [`GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
+                        crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -13898,6 +16471,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes the specified conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationDatasetOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationDatasets.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -13926,16 +16501,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -13945,6 +16525,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified conversation dataset.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationDatasets.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -13981,6 +16563,8 @@ pub mod locations {
             }
         }
 
+        /// Import data into the specified conversation dataset. Note that it is not allowed to import data to a conversation dataset that already has data in it. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportConversationDataOperationMetadata - `response`: ImportConversationDataOperationResponse
+        ///
         /// `POST v2/{+name}:importConversationData` (`dialogflow.projects.locations.conversationDatasets.importConversationData`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14014,16 +16598,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse), `progress()` [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse,
+                        crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -14033,6 +16622,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all conversation datasets in the specified project and location.
+        ///
         /// `GET v2/{+parent}/conversationDatasets` (`dialogflow.projects.locations.conversationDatasets.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14045,11 +16636,13 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. Maximum number of conversation datasets to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -14131,6 +16724,15 @@ pub mod locations {
                 }
             }
 
+            /// Creates a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationModelOperationMetadata - `response`: ConversationModel
+            ///
+            /// `POST v2/{+parent}/conversationModels` (`dialogflow.projects.locations.conversationModels.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: The project to create conversation model for. Format: `projects/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel) and whose `progress()` shows [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -14144,6 +16746,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationModels.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation model to delete. Format: `projects//conversationModels/`
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -14152,6 +16762,15 @@ pub mod locations {
                 }
             }
 
+            /// Deploys a model. If a model is already deployed, deploying it has no effect. A model can only serve prediction requests after it gets deployed. For article suggestion, custom model will not be used unless it is deployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
+            /// `POST v2/{+name}:deploy` (`dialogflow.projects.locations.conversationModels.deploy`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation model to deploy. Format: `projects//conversationModels/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2DeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
             pub fn deploy(
                 &self,
                 name: impl Into<String>,
@@ -14165,6 +16784,14 @@ pub mod locations {
                 }
             }
 
+            /// Gets conversation model.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationModels.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation model to retrieve. Format: `projects//conversationModels/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -14173,6 +16800,14 @@ pub mod locations {
                 }
             }
 
+            /// Lists conversation models.
+            ///
+            /// `GET v2/{+parent}/conversationModels` (`dialogflow.projects.locations.conversationModels.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to list all conversation models for. Format: `projects/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListConversationModelsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -14183,6 +16818,15 @@ pub mod locations {
                 }
             }
 
+            /// Undeploys a model. If the model is not deployed this method has no effect. If the model is currently being used: - For article suggestion, article suggestion will fallback to the default model if model is undeployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: UndeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
+            /// `POST v2/{+name}:undeploy` (`dialogflow.projects.locations.conversationModels.undeploy`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The conversation model to undeploy. Format: `projects//conversationModels/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2UndeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
             pub fn undeploy(
                 &self,
                 name: impl Into<String>,
@@ -14197,6 +16841,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationModelOperationMetadata - `response`: ConversationModel
+        ///
         /// `POST v2/{+parent}/conversationModels` (`dialogflow.projects.locations.conversationModels.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14230,16 +16876,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel), `progress()` [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ConversationModel,
+                        crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -14249,6 +16900,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationModels.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14277,16 +16930,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -14296,6 +16954,8 @@ pub mod locations {
             }
         }
 
+        /// Deploys a model. If a model is already deployed, deploying it has no effect. A model can only serve prediction requests after it gets deployed. For article suggestion, custom model will not be used unless it is deployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
         /// `POST v2/{+name}:deploy` (`dialogflow.projects.locations.conversationModels.deploy`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14329,16 +16989,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -14348,6 +17013,8 @@ pub mod locations {
             }
         }
 
+        /// Gets conversation model.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationModels.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14383,6 +17050,8 @@ pub mod locations {
             }
         }
 
+        /// Lists conversation models.
+        ///
         /// `GET v2/{+parent}/conversationModels` (`dialogflow.projects.locations.conversationModels.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14395,11 +17064,13 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. Maximum number of conversation models to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -14460,6 +17131,8 @@ pub mod locations {
             }
         }
 
+        /// Undeploys a model. If the model is not deployed this method has no effect. If the model is currently being used: - For article suggestion, article suggestion will fallback to the default model if model is undeployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: UndeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+        ///
         /// `POST v2/{+name}:undeploy` (`dialogflow.projects.locations.conversationModels.undeploy`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14493,16 +17166,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -14521,6 +17199,15 @@ pub mod locations {
             }
 
             impl Evaluations {
+                /// Creates evaluation of a conversation model.
+                ///
+                /// `POST v2/{+parent}/evaluations` (`dialogflow.projects.locations.conversationModels.evaluations.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The conversation model resource name. Format: `projects//locations//conversationModels/`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -14534,6 +17221,14 @@ pub mod locations {
                     }
                 }
 
+                /// Gets an evaluation of conversation model.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationModels.evaluations.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The conversation model evaluation resource name. Format: `projects//conversationModels//evaluations/`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ConversationModelEvaluation`](crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -14542,6 +17237,14 @@ pub mod locations {
                     }
                 }
 
+                /// Lists evaluations of a conversation model.
+                ///
+                /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.locations.conversationModels.evaluations.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The conversation model resource name. Format: `projects//conversationModels/`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -14553,6 +17256,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates evaluation of a conversation model.
+            ///
             /// `POST v2/{+parent}/evaluations` (`dialogflow.projects.locations.conversationModels.evaluations.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -14587,7 +17292,7 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
                 pub async fn start(
                     self,
                 ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -14606,6 +17311,8 @@ pub mod locations {
                 }
             }
 
+            /// Gets an evaluation of conversation model.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationModels.evaluations.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -14642,6 +17349,8 @@ pub mod locations {
                 }
             }
 
+            /// Lists evaluations of a conversation model.
+            ///
             /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.locations.conversationModels.evaluations.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -14654,11 +17363,13 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. Maximum number of evaluations to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -14731,6 +17442,15 @@ pub mod locations {
         }
 
         impl ConversationProfiles {
+            /// Clears a suggestion feature from a conversation profile for the given participant role. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ClearSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile
+            ///
+            /// `POST v2/{+conversationProfile}:clearSuggestionFeatureConfig` (`dialogflow.projects.locations.conversationProfiles.clearSuggestionFeatureConfig`)
+            ///
+            /// Arguments:
+            /// - `conversation_profile`: Required. The Conversation Profile to add or update the suggestion feature config. Format: `projects//locations//conversationProfiles/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
             pub fn clear_suggestion_feature_config(
                 &self,
                 conversation_profile: impl Into<String>,
@@ -14744,6 +17464,15 @@ pub mod locations {
                 }
             }
 
+            /// Creates a conversation profile in the specified project. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+            ///
+            /// `POST v2/{+parent}/conversationProfiles` (`dialogflow.projects.locations.conversationProfiles.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to create a conversation profile for. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -14757,6 +17486,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified conversation profile.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationProfiles.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the conversation profile to delete. Format: `projects//locations//conversationProfiles/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -14765,6 +17502,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified conversation profile.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationProfiles.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The resource name of the conversation profile. Format: `projects//locations//conversationProfiles/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -14773,6 +17518,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all conversation profiles in the specified project.
+            ///
+            /// `GET v2/{+parent}/conversationProfiles` (`dialogflow.projects.locations.conversationProfiles.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to list all conversation profiles from. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListConversationProfilesResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -14783,6 +17536,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified conversation profile. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.conversationProfiles.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: The unique identifier of this conversation profile. Format: `projects//locations//conversationProfiles/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -14797,6 +17559,15 @@ pub mod locations {
                 }
             }
 
+            /// Adds or updates a suggestion feature in a conversation profile. If the conversation profile contains the type of suggestion feature for the participant role, it will update it. Otherwise it will insert the suggestion feature. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: SetSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile If a long running operation to add or update suggestion feature config for the same conversation profile, participant role and suggestion feature type exists, please cancel the existing long running operation before sending such request, otherwise the request will be rejected.
+            ///
+            /// `POST v2/{+conversationProfile}:setSuggestionFeatureConfig` (`dialogflow.projects.locations.conversationProfiles.setSuggestionFeatureConfig`)
+            ///
+            /// Arguments:
+            /// - `conversation_profile`: Required. The Conversation Profile to add or update the suggestion feature config. Format: `projects//locations//conversationProfiles/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
             pub fn set_suggestion_feature_config(
                 &self,
                 conversation_profile: impl Into<String>,
@@ -14811,6 +17582,8 @@ pub mod locations {
             }
         }
 
+        /// Clears a suggestion feature from a conversation profile for the given participant role. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ClearSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile
+        ///
         /// `POST v2/{+conversationProfile}:clearSuggestionFeatureConfig` (`dialogflow.projects.locations.conversationProfiles.clearSuggestionFeatureConfig`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14844,16 +17617,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile), `progress()` [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+                        crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -14863,6 +17641,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a conversation profile in the specified project. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+        ///
         /// `POST v2/{+parent}/conversationProfiles` (`dialogflow.projects.locations.conversationProfiles.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14904,6 +17684,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes the specified conversation profile.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationProfiles.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14938,6 +17720,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified conversation profile.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.conversationProfiles.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14974,6 +17758,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all conversation profiles in the specified project.
+        ///
         /// `GET v2/{+parent}/conversationProfiles` (`dialogflow.projects.locations.conversationProfiles.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -14986,11 +17772,13 @@ pub mod locations {
         }
 
         impl List {
+            /// The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -15051,6 +17839,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the specified conversation profile. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.conversationProfiles.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15063,6 +17853,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Required. The mask to control which fields to update.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -15096,6 +17887,8 @@ pub mod locations {
             }
         }
 
+        /// Adds or updates a suggestion feature in a conversation profile. If the conversation profile contains the type of suggestion feature for the participant role, it will update it. Otherwise it will insert the suggestion feature. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: SetSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile If a long running operation to add or update suggestion feature config for the same conversation profile, participant role and suggestion feature type exists, please cancel the existing long running operation before sending such request, otherwise the request will be rejected.
+        ///
         /// `POST v2/{+conversationProfile}:setSuggestionFeatureConfig` (`dialogflow.projects.locations.conversationProfiles.setSuggestionFeatureConfig`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15129,16 +17922,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile), `progress()` [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+                        crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata,
+                    >,
+                >,
+            >{
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -15189,6 +17987,15 @@ pub mod locations {
                 }
             }
 
+            /// Completes the specified conversation. Finished conversations are purged from the database after 30 days.
+            ///
+            /// `POST v2/{+name}:complete` (`dialogflow.projects.locations.conversations.complete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. Resource identifier of the conversation to close. Format: `projects//locations//conversations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2CompleteConversationRequest`](crate::schemas::GoogleCloudDialogflowV2CompleteConversationRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
             pub fn complete(
                 &self,
                 name: impl Into<String>,
@@ -15202,6 +18009,15 @@ pub mod locations {
                 }
             }
 
+            /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
+            ///
+            /// `POST v2/{+parent}/conversations` (`dialogflow.projects.locations.conversations.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. Resource identifier of the project creating the conversation. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -15216,6 +18032,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specific conversation.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.conversations.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the conversation. Format: `projects//locations//conversations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -15224,6 +18048,15 @@ pub mod locations {
                 }
             }
 
+            /// Data ingestion API. Ingests context references for an existing conversation.
+            ///
+            /// `POST v2/{+conversation}:ingestContextReferences` (`dialogflow.projects.locations.conversations.ingestContextReferences`)
+            ///
+            /// Arguments:
+            /// - `conversation`: Required. Resource identifier of the conversation to ingest context information for. Format: `projects//locations//conversations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2IngestContextReferencesRequest`](crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2IngestContextReferencesResponse`](crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse).
             pub fn ingest_context_references(
                 &self,
                 conversation: impl Into<String>,
@@ -15237,6 +18070,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all conversations in the specified project.
+            ///
+            /// `GET v2/{+parent}/conversations` (`dialogflow.projects.locations.conversations.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project from which to list all conversation. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListConversationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -15249,6 +18090,8 @@ pub mod locations {
             }
         }
 
+        /// Completes the specified conversation. Finished conversations are purged from the database after 30 days.
+        ///
         /// `POST v2/{+name}:complete` (`dialogflow.projects.locations.conversations.complete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15289,6 +18132,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
+        ///
         /// `POST v2/{+parent}/conversations` (`dialogflow.projects.locations.conversations.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15301,6 +18146,7 @@ pub mod locations {
         }
 
         impl Create {
+            /// Optional. Identifier of the conversation. Generally it's auto generated by Google. Only set it if you cannot wait for the response to return a auto-generated one to you. The conversation ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
             pub fn conversation_id(mut self, conversation_id: impl Into<String>) -> Self {
                 self.conversation_id = Some(conversation_id.into());
                 self
@@ -15336,6 +18182,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specific conversation.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.conversations.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15371,6 +18219,8 @@ pub mod locations {
             }
         }
 
+        /// Data ingestion API. Ingests context references for an existing conversation.
+        ///
         /// `POST v2/{+conversation}:ingestContextReferences` (`dialogflow.projects.locations.conversations.ingestContextReferences`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15412,6 +18262,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all conversations in the specified project.
+        ///
         /// `GET v2/{+parent}/conversations` (`dialogflow.projects.locations.conversations.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -15425,16 +18277,19 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. A filter expression that filters conversations listed in the response. Only `lifecycle_state` can be filtered on in this way. For example, the following expression only returns `COMPLETED` conversations: `lifecycle_state = "COMPLETED"` For more information about filtering, see [API Filtering](https://aip.dev/160).
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -15505,6 +18360,14 @@ pub mod locations {
             }
 
             impl Messages {
+                /// Lists messages that belong to a given conversation. `messages` are ordered by `create_time` in descending order. To fetch updates without duplication, send request with filter `create_time_epoch_microseconds > [first item's create_time of previous request]` and empty page_token.
+                ///
+                /// `GET v2/{+parent}/messages` (`dialogflow.projects.locations.conversations.messages.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the conversation to list messages for. Format: `projects//locations//conversations/`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListMessagesResponse`](crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -15517,6 +18380,8 @@ pub mod locations {
                 }
             }
 
+            /// Lists messages that belong to a given conversation. `messages` are ordered by `create_time` in descending order. To fetch updates without duplication, send request with filter `create_time_epoch_microseconds > [first item's create_time of previous request]` and empty page_token.
+            ///
             /// `GET v2/{+parent}/messages` (`dialogflow.projects.locations.conversations.messages.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -15530,16 +18395,19 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. Filter on message fields. Currently predicates on `create_time` and `create_time_epoch_microseconds` are supported. `create_time` only support milliseconds accuracy. E.g., `create_time_epoch_microseconds > 1551790877964485` or `create_time > 2017-01-15T01:30:15.01Z`. For more information about filtering, see [API Filtering](https://aip.dev/160).
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
                     self.filter = Some(filter.into());
                     self
                 }
 
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -15620,6 +18488,15 @@ pub mod locations {
                     }
                 }
 
+                /// Adds a text (chat, for example), or audio (phone recording, for example) message from a participant into the conversation. Note: Always use agent versions for production traffic sent to virtual agents. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+                ///
+                /// `POST v2/{+participant}:analyzeContent` (`dialogflow.projects.locations.conversations.participants.analyzeContent`)
+                ///
+                /// Arguments:
+                /// - `participant`: Required. The name of the participant this text comes from. Format: `projects//locations//conversations//participants/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2AnalyzeContentRequest`](crate::schemas::GoogleCloudDialogflowV2AnalyzeContentRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2AnalyzeContentResponse`](crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse).
                 pub fn analyze_content(
                     &self,
                     participant: impl Into<String>,
@@ -15633,6 +18510,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a new participant in a conversation.
+                ///
+                /// `POST v2/{+parent}/participants` (`dialogflow.projects.locations.conversations.participants.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. Resource identifier of the conversation adding the participant. Format: `projects//locations//conversations/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -15646,6 +18532,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves a conversation participant.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.conversations.participants.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the participant. Format: `projects//locations//conversations//participants/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -15654,6 +18548,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all participants in the specified conversation.
+                ///
+                /// `GET v2/{+parent}/participants` (`dialogflow.projects.locations.conversations.participants.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The conversation to list all participants from. Format: `projects//locations//conversations/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListParticipantsResponse`](crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -15664,6 +18566,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified participant.
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.locations.conversations.participants.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Optional. The unique identifier of this participant. Format: `projects//locations//conversations//participants/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -15679,6 +18590,8 @@ pub mod locations {
                 }
             }
 
+            /// Adds a text (chat, for example), or audio (phone recording, for example) message from a participant into the conversation. Note: Always use agent versions for production traffic sent to virtual agents. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
+            ///
             /// `POST v2/{+participant}:analyzeContent` (`dialogflow.projects.locations.conversations.participants.analyzeContent`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -15720,6 +18633,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a new participant in a conversation.
+            ///
             /// `POST v2/{+parent}/participants` (`dialogflow.projects.locations.conversations.participants.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -15760,6 +18675,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves a conversation participant.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.conversations.participants.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -15795,6 +18712,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all participants in the specified conversation.
+            ///
             /// `GET v2/{+parent}/participants` (`dialogflow.projects.locations.conversations.participants.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -15807,11 +18726,13 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -15872,6 +18793,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified participant.
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.locations.conversations.participants.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -15884,6 +18807,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Required. The mask to specify which fields to update.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -15925,6 +18849,15 @@ pub mod locations {
                 }
 
                 impl Suggestions {
+                    /// Gets suggested articles for a participant based on specific historical messages.
+                    ///
+                    /// `POST v2/{+parent}/suggestions:suggestArticles` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestArticles`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the participant to fetch suggestion for. Format: `projects//locations//conversations//participants/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestArticlesRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestArticlesRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SuggestArticlesResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse).
                     pub fn suggest_articles(
                         &self,
                         parent: impl Into<String>,
@@ -15938,6 +18871,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Gets suggested faq answers for a participant based on specific historical messages.
+                    ///
+                    /// `POST v2/{+parent}/suggestions:suggestFaqAnswers` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestFaqAnswers`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the participant to fetch suggestion for. Format: `projects//locations//conversations//participants/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestFaqAnswersRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SuggestFaqAnswersResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse).
                     pub fn suggest_faq_answers(
                         &self,
                         parent: impl Into<String>,
@@ -15951,6 +18893,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Gets knowledge assist suggestions based on historical messages.
+                    ///
+                    /// `POST v2/{+parent}/suggestions:suggestKnowledgeAssist` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestKnowledgeAssist`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the participant to fetch suggestions for. Format: `projects//locations//conversations//participants/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse).
                     pub fn suggest_knowledge_assist(
                         &self,
                         parent: impl Into<String>,
@@ -15964,6 +18915,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Gets smart replies for a participant based on specific historical messages.
+                    ///
+                    /// `POST v2/{+parent}/suggestions:suggestSmartReplies` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestSmartReplies`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The name of the participant to fetch suggestion for. Format: `projects//locations//conversations//participants/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestSmartRepliesRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowV2SuggestSmartRepliesResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse).
                     pub fn suggest_smart_replies(
                         &self,
                         parent: impl Into<String>,
@@ -15978,6 +18938,8 @@ pub mod locations {
                     }
                 }
 
+                /// Gets suggested articles for a participant based on specific historical messages.
+                ///
                 /// `POST v2/{+parent}/suggestions:suggestArticles` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestArticles`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -16019,6 +18981,8 @@ pub mod locations {
                     }
                 }
 
+                /// Gets suggested faq answers for a participant based on specific historical messages.
+                ///
                 /// `POST v2/{+parent}/suggestions:suggestFaqAnswers` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestFaqAnswers`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -16060,6 +19024,8 @@ pub mod locations {
                     }
                 }
 
+                /// Gets knowledge assist suggestions based on historical messages.
+                ///
                 /// `POST v2/{+parent}/suggestions:suggestKnowledgeAssist` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestKnowledgeAssist`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -16101,6 +19067,8 @@ pub mod locations {
                     }
                 }
 
+                /// Gets smart replies for a participant based on specific historical messages.
+                ///
                 /// `POST v2/{+parent}/suggestions:suggestSmartReplies` (`dialogflow.projects.locations.conversations.participants.suggestions.suggestSmartReplies`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -16153,6 +19121,15 @@ pub mod locations {
             }
 
             impl Suggestions {
+                /// Generates all the suggestions using generators configured in the conversation profile. A generator is used only if its trigger event is matched.
+                ///
+                /// `POST v2/{+conversation}/suggestions:generate` (`dialogflow.projects.locations.conversations.suggestions.generate`)
+                ///
+                /// Arguments:
+                /// - `conversation`: Required. The conversation for which the suggestions are generated. Format: `projects//locations//conversations/`. The conversation must be created with a conversation profile which has generators configured in it to be able to get suggestions.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateSuggestionsRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2GenerateSuggestionsResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse).
                 pub fn generate(
                     &self,
                     conversation: impl Into<String>,
@@ -16166,6 +19143,15 @@ pub mod locations {
                     }
                 }
 
+                /// Get answers for the given query based on knowledge documents.
+                ///
+                /// `POST v2/{+conversation}/suggestions:searchKnowledge` (`dialogflow.projects.locations.conversations.suggestions.searchKnowledge`)
+                ///
+                /// Arguments:
+                /// - `conversation`: Optional. The conversation (between human agent and end user) where the search request is triggered. Format: `projects//locations//conversations/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SearchKnowledgeRequest`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SearchKnowledgeResponse`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse).
                 pub fn search_knowledge(
                     &self,
                     conversation: impl Into<String>,
@@ -16179,6 +19165,15 @@ pub mod locations {
                     }
                 }
 
+                /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
+                ///
+                /// `POST v2/{+conversation}/suggestions:suggestConversationSummary` (`dialogflow.projects.locations.conversations.suggestions.suggestConversationSummary`)
+                ///
+                /// Arguments:
+                /// - `conversation`: Required. The conversation to fetch suggestion for. Format: `projects//locations//conversations/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestConversationSummaryRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowV2SuggestConversationSummaryResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse).
                 pub fn suggest_conversation_summary(
                     &self,
                     conversation: impl Into<String>,
@@ -16193,6 +19188,8 @@ pub mod locations {
                 }
             }
 
+            /// Generates all the suggestions using generators configured in the conversation profile. A generator is used only if its trigger event is matched.
+            ///
             /// `POST v2/{+conversation}/suggestions:generate` (`dialogflow.projects.locations.conversations.suggestions.generate`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16234,6 +19231,8 @@ pub mod locations {
                 }
             }
 
+            /// Get answers for the given query based on knowledge documents.
+            ///
             /// `POST v2/{+conversation}/suggestions:searchKnowledge` (`dialogflow.projects.locations.conversations.suggestions.searchKnowledge`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16275,6 +19274,8 @@ pub mod locations {
                 }
             }
 
+            /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
+            ///
             /// `POST v2/{+conversation}/suggestions:suggestConversationSummary` (`dialogflow.projects.locations.conversations.suggestions.suggestConversationSummary`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16328,6 +19329,15 @@ pub mod locations {
         }
 
         impl EncryptionSpec {
+            /// Initializes a location-level encryption key specification. An error will be thrown if the location has resources already created before the initialization. Once the encryption specification is initialized at a location, it is immutable and all newly created resources under the location will be encrypted with the existing specification.
+            ///
+            /// `POST v2/{+name}:initialize` (`dialogflow.projects.locations.encryptionSpec.initialize`)
+            ///
+            /// Arguments:
+            /// - `name`: Immutable. The resource name of the encryption key specification resource. Format: projects/{project}/locations/{location}/encryptionSpec
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2InitializeEncryptionSpecRequest`](crate::schemas::GoogleCloudDialogflowV2InitializeEncryptionSpecRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
             pub fn initialize(
                 &self,
                 name: impl Into<String>,
@@ -16342,6 +19352,8 @@ pub mod locations {
             }
         }
 
+        /// Initializes a location-level encryption key specification. An error will be thrown if the location has resources already created before the initialization. Once the encryption specification is initialized at a location, it is immutable and all newly created resources under the location will be encrypted with the existing specification.
+        ///
         /// `POST v2/{+name}:initialize` (`dialogflow.projects.locations.encryptionSpec.initialize`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -16375,7 +19387,7 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
             pub async fn start(
                 self,
             ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -16415,6 +19427,15 @@ pub mod locations {
                 }
             }
 
+            /// Creates a generator.
+            ///
+            /// `POST v2/{+parent}/generators` (`dialogflow.projects.locations.generators.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project/location to create generator for. Format: `projects//locations/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -16429,6 +19450,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a generator.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.generators.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The generator resource name to delete. Format: `projects//locations//generators/`
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -16437,6 +19466,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves a generator.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.generators.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The generator resource name to retrieve. Format: `projects//locations//generators/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -16445,6 +19482,14 @@ pub mod locations {
                 }
             }
 
+            /// Lists generators.
+            ///
+            /// `GET v2/{+parent}/generators` (`dialogflow.projects.locations.generators.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project/location to list generators for. Format: `projects//locations/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListGeneratorsResponse`](crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -16455,6 +19500,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates a generator.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.generators.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Output only. Identifier. The resource name of the generator. Format: `projects//locations//generators/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -16470,6 +19524,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a generator.
+        ///
         /// `POST v2/{+parent}/generators` (`dialogflow.projects.locations.generators.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -16482,6 +19538,7 @@ pub mod locations {
         }
 
         impl Create {
+            /// Optional. The ID to use for the generator, which will become the final component of the generator's resource name. The generator ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is not provided, an Id will be auto-generated. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
             pub fn generator_id(mut self, generator_id: impl Into<String>) -> Self {
                 self.generator_id = Some(generator_id.into());
                 self
@@ -16517,6 +19574,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes a generator.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.generators.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -16551,6 +19610,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves a generator.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.generators.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -16586,6 +19647,8 @@ pub mod locations {
             }
         }
 
+        /// Lists generators.
+        ///
         /// `GET v2/{+parent}/generators` (`dialogflow.projects.locations.generators.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -16598,11 +19661,13 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. Maximum number of conversation models to return in a single page. Default to 10.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -16661,6 +19726,8 @@ pub mod locations {
             }
         }
 
+        /// Updates a generator.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.generators.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -16673,6 +19740,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Optional. The list of fields to update.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -16714,6 +19782,15 @@ pub mod locations {
             }
 
             impl Evaluations {
+                /// Creates evaluation of a generator.
+                ///
+                /// `POST v2/{+parent}/evaluations` (`dialogflow.projects.locations.generators.evaluations.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The generator resource name. Format: `projects//locations//generators/`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2GeneratorEvaluation`](crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -16727,6 +19804,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes an evaluation of generator.
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.locations.generators.evaluations.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The generator evaluation resource name. Format: `projects//locations//generators// evaluations/`
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -16735,6 +19820,14 @@ pub mod locations {
                     }
                 }
 
+                /// Gets an evaluation of generator.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.generators.evaluations.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The generator evaluation resource name. Format: `projects//locations//generators//evaluations/`
+                ///
+                /// Returns [`GoogleCloudDialogflowV2GeneratorEvaluation`](crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -16743,6 +19836,14 @@ pub mod locations {
                     }
                 }
 
+                /// Lists evaluations of generator.
+                ///
+                /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.locations.generators.evaluations.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The generator resource name. Format: `projects//locations//generators/` Wildcard value `-` is supported on generator_id to list evaluations across all generators under same project.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -16754,6 +19855,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates evaluation of a generator.
+            ///
             /// `POST v2/{+parent}/evaluations` (`dialogflow.projects.locations.generators.evaluations.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16787,7 +19890,7 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
                 pub async fn start(
                     self,
                 ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -16806,6 +19909,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes an evaluation of generator.
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.locations.generators.evaluations.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16841,6 +19946,8 @@ pub mod locations {
                 }
             }
 
+            /// Gets an evaluation of generator.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.generators.evaluations.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16877,6 +19984,8 @@ pub mod locations {
                 }
             }
 
+            /// Lists evaluations of generator.
+            ///
             /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.locations.generators.evaluations.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -16889,11 +19998,13 @@ pub mod locations {
             }
 
             impl List {
+                /// Optional. Maximum number of evaluations to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// Optional. The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -16976,6 +20087,15 @@ pub mod locations {
                 }
             }
 
+            /// Creates a knowledge base.
+            ///
+            /// `POST v2/{+parent}/knowledgeBases` (`dialogflow.projects.locations.knowledgeBases.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to create a knowledge base for. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -16989,6 +20109,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified knowledge base.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the knowledge base to delete. Format: `projects//locations//knowledgeBases/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -16998,6 +20126,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified knowledge base.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the knowledge base to retrieve. Format `projects//locations//knowledgeBases/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -17006,6 +20142,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all knowledge bases of the specified agent.
+            ///
+            /// `GET v2/{+parent}/knowledgeBases` (`dialogflow.projects.locations.knowledgeBases.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project to list of knowledge bases for. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListKnowledgeBasesResponse`](crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -17017,6 +20161,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified knowledge base.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: The knowledge base resource name. The name must be empty when creating a knowledge base. Format: `projects//locations//knowledgeBases/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -17032,6 +20185,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a knowledge base.
+        ///
         /// `POST v2/{+parent}/knowledgeBases` (`dialogflow.projects.locations.knowledgeBases.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17072,6 +20227,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes the specified knowledge base.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17083,6 +20240,7 @@ pub mod locations {
         }
 
         impl Delete {
+            /// Optional. Force deletes the knowledge base. When set to true, any documents in the knowledge base are also deleted.
             pub fn force(mut self, force: bool) -> Self {
                 self.force = Some(force);
                 self
@@ -17113,6 +20271,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified knowledge base.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17148,6 +20308,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all knowledge bases of the specified agent.
+        ///
         /// `GET v2/{+parent}/knowledgeBases` (`dialogflow.projects.locations.knowledgeBases.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17161,16 +20323,19 @@ pub mod locations {
         }
 
         impl List {
+            /// The filter expression used to filter knowledge bases returned by the list method. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * display_name with has(:) operator * language_code with equals(=) operator Examples: * 'language_code=en-us' matches knowledge bases with en-us language code. * 'display_name:articles' matches knowledge bases whose display name contains "articles". * 'display_name:"Best Articles"' matches knowledge bases whose display name contains "Best Articles". * 'language_code=en-gb AND display_name=articles' matches all knowledge bases whose display name contains "articles" and whose language code is "en-gb". Note: An empty filter string (i.e. "") is a no-op and will result in no filtering. For more information about filtering, see [API Filtering](https://aip.dev/160).
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// The maximum number of items to return in a single page. By default 10 and at most 100.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -17232,6 +20397,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the specified knowledge base.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17244,6 +20411,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Optional. Not specified means `update all`. Currently, only `display_name` can be updated, an InvalidArgument will be returned for attempting to update other fields.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -17285,6 +20453,15 @@ pub mod locations {
             }
 
             impl Documents {
+                /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+                ///
+                /// `POST v2/{+parent}/documents` (`dialogflow.projects.locations.knowledgeBases.documents.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The knowledge base to create a document for. Format: `projects//locations//knowledgeBases/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -17298,6 +20475,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+                ///
+                /// `DELETE v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.documents.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to delete. Format: `projects//locations//knowledgeBases//documents/`.
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -17306,6 +20491,15 @@ pub mod locations {
                     }
                 }
 
+                /// Exports a smart messaging candidate document into the specified destination. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+                ///
+                /// `POST v2/{+name}:export` (`dialogflow.projects.locations.knowledgeBases.documents.export`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to export. Format: `projects//locations//knowledgeBases//documents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportDocumentRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn export(
                     &self,
                     name: impl Into<String>,
@@ -17319,6 +20513,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified document.
+                ///
+                /// `GET v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.documents.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to retrieve. Format `projects//locations//knowledgeBases//documents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -17327,6 +20529,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates documents by importing data from external sources. Dialogflow supports up to 350 documents in each request. If you try to import more, Dialogflow will return an error. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: ImportDocumentsResponse
+                ///
+                /// `POST v2/{+parent}/documents:import` (`dialogflow.projects.locations.knowledgeBases.documents.import`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The knowledge base to import documents into. Format: `projects//locations//knowledgeBases/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportDocumentsRequest`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn import(
                     &self,
                     parent: impl Into<String>,
@@ -17340,6 +20551,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all documents of the knowledge base.
+                ///
+                /// `GET v2/{+parent}/documents` (`dialogflow.projects.locations.knowledgeBases.documents.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The knowledge base to list all documents for. Format: `projects//locations//knowledgeBases/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowV2ListDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -17351,6 +20570,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+                ///
+                /// `PATCH v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.documents.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: Optional. The document resource name. The name must be empty when creating a document. Format: `projects//locations//knowledgeBases//documents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -17365,6 +20593,15 @@ pub mod locations {
                     }
                 }
 
+                /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
+                ///
+                /// `POST v2/{+name}:reload` (`dialogflow.projects.locations.knowledgeBases.documents.reload`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the document to reload. Format: `projects//locations//knowledgeBases//documents/`
+                /// - `body`: the request body, [`GoogleCloudDialogflowV2ReloadDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ReloadDocumentRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub fn reload(
                     &self,
                     name: impl Into<String>,
@@ -17379,6 +20616,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
             /// `POST v2/{+parent}/documents` (`dialogflow.projects.locations.knowledgeBases.documents.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17412,16 +20651,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -17431,6 +20675,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+            ///
             /// `DELETE v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.documents.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17459,16 +20705,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -17478,6 +20729,8 @@ pub mod locations {
                 }
             }
 
+            /// Exports a smart messaging candidate document into the specified destination. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
             /// `POST v2/{+name}:export` (`dialogflow.projects.locations.knowledgeBases.documents.export`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17511,16 +20764,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -17530,6 +20788,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified document.
+            ///
             /// `GET v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.documents.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17565,6 +20825,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates documents by importing data from external sources. Dialogflow supports up to 350 documents in each request. If you try to import more, Dialogflow will return an error. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: ImportDocumentsResponse
+            ///
             /// `POST v2/{+parent}/documents:import` (`dialogflow.projects.locations.knowledgeBases.documents.import`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17598,16 +20860,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -17617,6 +20884,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all documents of the knowledge base.
+            ///
             /// `GET v2/{+parent}/documents` (`dialogflow.projects.locations.knowledgeBases.documents.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17630,16 +20899,19 @@ pub mod locations {
             }
 
             impl List {
+                /// The filter expression used to filter documents returned by the list method. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * knowledge_types with has(:) operator * display_name with has(:) operator * state with equals(=) operator Examples: * "knowledge_types:FAQ" matches documents with FAQ knowledge type. * "display_name:customer" matches documents whose display name contains "customer". * "state=ACTIVE" matches documents with ACTIVE state. * "knowledge_types:FAQ AND state=ACTIVE" matches all active FAQ documents. For more information about filtering, see [API Filtering](https://aip.dev/160).
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
                     self.filter = Some(filter.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 10 and at most 100.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -17701,6 +20973,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
+            ///
             /// `PATCH v2/{+name}` (`dialogflow.projects.locations.knowledgeBases.documents.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17713,6 +20987,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Optional. Not specified means `update all`. Currently, only `display_name` can be updated, an InvalidArgument will be returned for attempting to update other fields.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -17738,16 +21013,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -17757,6 +21037,8 @@ pub mod locations {
                 }
             }
 
+            /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
+            ///
             /// `POST v2/{+name}:reload` (`dialogflow.projects.locations.knowledgeBases.documents.reload`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -17790,16 +21072,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowV2Document,
+                            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -17820,6 +21107,14 @@ pub mod locations {
         }
 
         impl Operations {
+            /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+            ///
+            /// `POST v2/{+name}:cancel` (`dialogflow.projects.locations.operations.cancel`)
+            ///
+            /// Arguments:
+            /// - `name`: The name of the operation resource to be cancelled.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn cancel(&self, name: impl Into<String>) -> Cancel {
                 Cancel {
                     client: self.client.clone(),
@@ -17828,6 +21123,14 @@ pub mod locations {
                 }
             }
 
+            /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.operations.get`)
+            ///
+            /// Arguments:
+            /// - `name`: The name of the operation resource.
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -17836,6 +21139,14 @@ pub mod locations {
                 }
             }
 
+            /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+            ///
+            /// `GET v2/{+name}/operations` (`dialogflow.projects.locations.operations.list`)
+            ///
+            /// Arguments:
+            /// - `name`: The name of the operation's parent resource.
+            ///
+            /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
             pub fn list(&self, name: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -17849,6 +21160,8 @@ pub mod locations {
             }
         }
 
+        /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+        ///
         /// `POST v2/{+name}:cancel` (`dialogflow.projects.locations.operations.cancel`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17886,6 +21199,8 @@ pub mod locations {
             }
         }
 
+        /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.operations.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17913,18 +21228,6 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
-
-            /// Sends the request and returns a poller for the long-running operation it starts.
-            pub async fn start(
-                self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
-                let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
-            }
         }
 
         impl crate::StandardParameters for Get {
@@ -17933,6 +21236,8 @@ pub mod locations {
             }
         }
 
+        /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+        ///
         /// `GET v2/{+name}/operations` (`dialogflow.projects.locations.operations.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -17947,21 +21252,25 @@ pub mod locations {
         }
 
         impl List {
+            /// The standard list filter.
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// The standard list page size.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The standard list page token.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
+            /// When set to `true`, operations that are reachable are returned as normal, and those that are unreachable are returned in the ListOperationsResponse.unreachable field. This can only be `true` when reading across collections. For example, when `parent` is set to `"projects/example/locations/-"`. This field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in service or product specific documentation.
             pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
                 self.return_partial_success = Some(return_partial_success);
                 self
@@ -18032,6 +21341,15 @@ pub mod locations {
         }
 
         impl SipTrunks {
+            /// Creates a SipTrunk for a specified location.
+            ///
+            /// `POST v2/{+parent}/sipTrunks` (`dialogflow.projects.locations.sipTrunks.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The location to create a SIP trunk for. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -18045,6 +21363,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a specified SipTrunk.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.sipTrunks.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the SIP trunk to delete. Format: `projects//locations//sipTrunks/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -18053,6 +21379,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified SipTrunk.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.sipTrunks.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the SIP trunk to delete. Format: `projects//locations//sipTrunks/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -18061,6 +21395,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns a list of SipTrunks in the specified location.
+            ///
+            /// `GET v2/{+parent}/sipTrunks` (`dialogflow.projects.locations.sipTrunks.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The location to list SIP trunks from. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListSipTrunksResponse`](crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -18071,6 +21413,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified SipTrunk.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.sipTrunks.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Identifier. The unique identifier of the SIP trunk. Format: `projects//locations//sipTrunks/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -18086,6 +21437,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a SipTrunk for a specified location.
+        ///
         /// `POST v2/{+parent}/sipTrunks` (`dialogflow.projects.locations.sipTrunks.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18126,6 +21479,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes a specified SipTrunk.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.sipTrunks.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18160,6 +21515,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified SipTrunk.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.sipTrunks.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18195,6 +21552,8 @@ pub mod locations {
             }
         }
 
+        /// Returns a list of SipTrunks in the specified location.
+        ///
         /// `GET v2/{+parent}/sipTrunks` (`dialogflow.projects.locations.sipTrunks.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18207,11 +21566,13 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -18270,6 +21631,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the specified SipTrunk.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.sipTrunks.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18282,6 +21645,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Optional. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -18325,6 +21689,15 @@ pub mod locations {
         }
 
         impl StatelessSuggestion {
+            /// Generates and returns a suggestion for a conversation that does not have a resource created for it.
+            ///
+            /// `POST v2/{+parent}/statelessSuggestion:generate` (`dialogflow.projects.locations.statelessSuggestion.generate`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The parent resource to charge for the Suggestion's generation. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse).
             pub fn generate(
                 &self,
                 parent: impl Into<String>,
@@ -18339,6 +21712,8 @@ pub mod locations {
             }
         }
 
+        /// Generates and returns a suggestion for a conversation that does not have a resource created for it.
+        ///
         /// `POST v2/{+parent}/statelessSuggestion:generate` (`dialogflow.projects.locations.statelessSuggestion.generate`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18391,6 +21766,15 @@ pub mod locations {
         }
 
         impl Suggestions {
+            /// Generates and returns a summary for a conversation that does not have a resource created for it.
+            ///
+            /// `POST v2/{+parent}/suggestions:generateStatelessSummary` (`dialogflow.projects.locations.suggestions.generateStatelessSummary`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The parent resource to charge for the Summary's generation. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateStatelessSummaryRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2GenerateStatelessSummaryResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse).
             pub fn generate_stateless_summary(
                 &self,
                 parent: impl Into<String>,
@@ -18404,6 +21788,15 @@ pub mod locations {
                 }
             }
 
+            /// Get answers for the given query based on knowledge documents.
+            ///
+            /// `POST v2/{+parent}/suggestions:searchKnowledge` (`dialogflow.projects.locations.suggestions.searchKnowledge`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The parent resource contains the conversation profile Format: 'projects/' or `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2SearchKnowledgeRequest`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2SearchKnowledgeResponse`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse).
             pub fn search_knowledge(
                 &self,
                 parent: impl Into<String>,
@@ -18418,6 +21811,8 @@ pub mod locations {
             }
         }
 
+        /// Generates and returns a summary for a conversation that does not have a resource created for it.
+        ///
         /// `POST v2/{+parent}/suggestions:generateStatelessSummary` (`dialogflow.projects.locations.suggestions.generateStatelessSummary`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18459,6 +21854,8 @@ pub mod locations {
             }
         }
 
+        /// Get answers for the given query based on knowledge documents.
+        ///
         /// `POST v2/{+parent}/suggestions:searchKnowledge` (`dialogflow.projects.locations.suggestions.searchKnowledge`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18511,6 +21908,15 @@ pub mod locations {
         }
 
         impl Tools {
+            /// Creates a tool.
+            ///
+            /// `POST v2/{+parent}/tools` (`dialogflow.projects.locations.tools.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project/location to create tool for. Format: `projects//locations/`
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -18525,6 +21931,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a tool.
+            ///
+            /// `DELETE v2/{+name}` (`dialogflow.projects.locations.tools.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The tool resource name to delete. Format: `projects//locations//tools/`
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -18533,6 +21947,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves a tool.
+            ///
+            /// `GET v2/{+name}` (`dialogflow.projects.locations.tools.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The tool resource name to retrieve. Format: `projects//locations//tools/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -18541,6 +21963,14 @@ pub mod locations {
                 }
             }
 
+            /// Lists tools.
+            ///
+            /// `GET v2/{+parent}/tools` (`dialogflow.projects.locations.tools.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The project/location to list tools for. Format: `projects//locations/`
+            ///
+            /// Returns [`GoogleCloudDialogflowV2ListToolsResponse`](crate::schemas::GoogleCloudDialogflowV2ListToolsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -18551,6 +21981,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates a tool.
+            ///
+            /// `PATCH v2/{+name}` (`dialogflow.projects.locations.tools.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Output only. Identifier. The resource name of the tool. Format: `projects//locations//tools/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool)
+            ///
+            /// Returns [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -18566,6 +22005,8 @@ pub mod locations {
             }
         }
 
+        /// Creates a tool.
+        ///
         /// `POST v2/{+parent}/tools` (`dialogflow.projects.locations.tools.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18578,6 +22019,7 @@ pub mod locations {
         }
 
         impl Create {
+            /// Optional. The ID to use for the tool, which will become the final component of the tool's resource name. The tool ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is not provide, an Id will be auto-generated. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
             pub fn tool_id(mut self, tool_id: impl Into<String>) -> Self {
                 self.tool_id = Some(tool_id.into());
                 self
@@ -18613,6 +22055,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes a tool.
+        ///
         /// `DELETE v2/{+name}` (`dialogflow.projects.locations.tools.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18647,6 +22091,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves a tool.
+        ///
         /// `GET v2/{+name}` (`dialogflow.projects.locations.tools.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18682,6 +22128,8 @@ pub mod locations {
             }
         }
 
+        /// Lists tools.
+        ///
         /// `GET v2/{+parent}/tools` (`dialogflow.projects.locations.tools.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18694,11 +22142,13 @@ pub mod locations {
         }
 
         impl List {
+            /// Optional. Maximum number of conversation models to return in a single page. Default to 10.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// Optional. The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -18756,6 +22206,8 @@ pub mod locations {
             }
         }
 
+        /// Updates a tool.
+        ///
         /// `PATCH v2/{+name}` (`dialogflow.projects.locations.tools.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -18768,6 +22220,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Optional. The list of fields to update.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -18811,6 +22264,14 @@ pub mod operations {
     }
 
     impl Operations {
+        /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+        ///
+        /// `POST v2/{+name}:cancel` (`dialogflow.projects.operations.cancel`)
+        ///
+        /// Arguments:
+        /// - `name`: The name of the operation resource to be cancelled.
+        ///
+        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
         pub fn cancel(&self, name: impl Into<String>) -> Cancel {
             Cancel {
                 client: self.client.clone(),
@@ -18819,6 +22280,14 @@ pub mod operations {
             }
         }
 
+        /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+        ///
+        /// `GET v2/{+name}` (`dialogflow.projects.operations.get`)
+        ///
+        /// Arguments:
+        /// - `name`: The name of the operation resource.
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -18827,6 +22296,14 @@ pub mod operations {
             }
         }
 
+        /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+        ///
+        /// `GET v2/{+name}/operations` (`dialogflow.projects.operations.list`)
+        ///
+        /// Arguments:
+        /// - `name`: The name of the operation's parent resource.
+        ///
+        /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -18840,6 +22317,8 @@ pub mod operations {
         }
     }
 
+    /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+    ///
     /// `POST v2/{+name}:cancel` (`dialogflow.projects.operations.cancel`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -18875,6 +22354,8 @@ pub mod operations {
         }
     }
 
+    /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+    ///
     /// `GET v2/{+name}` (`dialogflow.projects.operations.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -18901,17 +22382,6 @@ pub mod operations {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
-
-        /// Sends the request and returns a poller for the long-running operation it starts.
-        pub async fn start(
-            self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
-            let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
-        }
     }
 
     impl crate::StandardParameters for Get {
@@ -18920,6 +22390,8 @@ pub mod operations {
         }
     }
 
+    /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+    ///
     /// `GET v2/{+name}/operations` (`dialogflow.projects.operations.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -18934,21 +22406,25 @@ pub mod operations {
     }
 
     impl List {
+        /// The standard list filter.
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// The standard list page size.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// The standard list page token.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
+        /// When set to `true`, operations that are reachable are returned as normal, and those that are unreachable are returned in the ListOperationsResponse.unreachable field. This can only be `true` when reading across collections. For example, when `parent` is set to `"projects/example/locations/-"`. This field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in service or product specific documentation.
         pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
             self.return_partial_success = Some(return_partial_success);
             self
@@ -19019,6 +22495,15 @@ pub mod suggestions {
     }
 
     impl Suggestions {
+        /// Generates and returns a summary for a conversation that does not have a resource created for it.
+        ///
+        /// `POST v2/{+parent}/suggestions:generateStatelessSummary` (`dialogflow.projects.suggestions.generateStatelessSummary`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The parent resource to charge for the Summary's generation. Format: `projects//locations/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateStatelessSummaryRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryRequest)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2GenerateStatelessSummaryResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse).
         pub fn generate_stateless_summary(
             &self,
             parent: impl Into<String>,
@@ -19032,6 +22517,15 @@ pub mod suggestions {
             }
         }
 
+        /// Get answers for the given query based on knowledge documents.
+        ///
+        /// `POST v2/{+parent}/suggestions:searchKnowledge` (`dialogflow.projects.suggestions.searchKnowledge`)
+        ///
+        /// Arguments:
+        /// - `parent`: Required. The parent resource contains the conversation profile Format: 'projects/' or `projects//locations/`.
+        /// - `body`: the request body, [`GoogleCloudDialogflowV2SearchKnowledgeRequest`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest)
+        ///
+        /// Returns [`GoogleCloudDialogflowV2SearchKnowledgeResponse`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse).
         pub fn search_knowledge(
             &self,
             parent: impl Into<String>,
@@ -19046,6 +22540,8 @@ pub mod suggestions {
         }
     }
 
+    /// Generates and returns a summary for a conversation that does not have a resource created for it.
+    ///
     /// `POST v2/{+parent}/suggestions:generateStatelessSummary` (`dialogflow.projects.suggestions.generateStatelessSummary`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -19087,6 +22583,8 @@ pub mod suggestions {
         }
     }
 
+    /// Get answers for the given query based on knowledge documents.
+    ///
     /// `POST v2/{+parent}/suggestions:searchKnowledge` (`dialogflow.projects.suggestions.searchKnowledge`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]

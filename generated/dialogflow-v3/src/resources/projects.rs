@@ -60,6 +60,14 @@ pub mod locations {
             }
         }
 
+        /// Gets information about a location.
+        ///
+        /// `GET v3/{+name}` (`dialogflow.projects.locations.get`)
+        ///
+        /// Arguments:
+        /// - `name`: Resource name for the location.
+        ///
+        /// Returns [`GoogleCloudLocationLocation`](crate::schemas::GoogleCloudLocationLocation).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -68,6 +76,14 @@ pub mod locations {
             }
         }
 
+        /// Lists information about the supported locations for this service.
+        ///
+        /// `GET v3/{+name}/locations` (`dialogflow.projects.locations.list`)
+        ///
+        /// Arguments:
+        /// - `name`: The resource that owns the locations collection, if applicable.
+        ///
+        /// Returns [`GoogleCloudLocationListLocationsResponse`](crate::schemas::GoogleCloudLocationListLocationsResponse).
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -81,6 +97,8 @@ pub mod locations {
         }
     }
 
+    /// Gets information about a location.
+    ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -115,6 +133,8 @@ pub mod locations {
         }
     }
 
+    /// Lists information about the supported locations for this service.
+    ///
     /// `GET v3/{+name}/locations` (`dialogflow.projects.locations.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -129,6 +149,7 @@ pub mod locations {
     }
 
     impl List {
+        /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
         pub fn extra_location_types(
             mut self,
             extra_location_types: impl IntoIterator<Item = impl Into<String>>,
@@ -137,16 +158,19 @@ pub mod locations {
             self
         }
 
+        /// A filter to narrow down results to a preferred subset. The filtering language accepts strings like `"displayName=tokyo"`, and is documented in more detail in [AIP-160](https://google.aip.dev/160).
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// The maximum number of results to return. If not set, the service selects a default.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// A page token received from the `next_page_token` field in the response. Send that page token to receive the subsequent page.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -322,6 +346,15 @@ pub mod locations {
                 }
             }
 
+            /// Creates an agent in the specified location. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
+            /// `POST v3/{+parent}/agents` (`dialogflow.projects.locations.agents.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The location to create a agent for. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent)
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -335,6 +368,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified agent.
+            ///
+            /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the agent to delete. Format: `projects//locations//agents/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -343,6 +384,15 @@ pub mod locations {
                 }
             }
 
+            /// Exports the specified agent to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
+            ///
+            /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.export`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the agent to export. Format: `projects//locations//agents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportAgentRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse) and whose `progress()` shows JSON metadata.
             pub fn export(
                 &self,
                 name: impl Into<String>,
@@ -356,6 +406,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified agent.
+            ///
+            /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the agent. Format: `projects//locations//agents/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -364,6 +422,14 @@ pub mod locations {
                 }
             }
 
+            /// Gets the generative settings for the agent.
+            ///
+            /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getGenerativeSettings`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. Format: `projects//locations//agents//generativeSettings`.
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3GenerativeSettings`](crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings).
             pub fn get_generative_settings(
                 &self,
                 name: impl Into<String>,
@@ -376,6 +442,14 @@ pub mod locations {
                 }
             }
 
+            /// Gets the latest agent validation result. Agent validation is performed when ValidateAgent is called.
+            ///
+            /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getValidationResult`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The agent name. Format: `projects//locations//agents//validationResult`.
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3AgentValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult).
             pub fn get_validation_result(&self, name: impl Into<String>) -> GetValidationResult {
                 GetValidationResult {
                     client: self.client.clone(),
@@ -385,6 +459,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all agents in the specified location.
+            ///
+            /// `GET v3/{+parent}/agents` (`dialogflow.projects.locations.agents.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The location to list all agents for. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3ListAgentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -395,6 +477,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified agent. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
+            /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: The unique identifier of the agent. Required for the Agents.UpdateAgent method. Agents.CreateAgent populates the name automatically. Format: `projects//locations//agents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent)
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -409,6 +500,15 @@ pub mod locations {
                 }
             }
 
+            /// Restores the specified agent from a binary file. Replaces the current agent with a new one. Note that all existing resources in agent (e.g. intents, entity types, flows) will be removed. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
+            /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.restore`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the agent to restore into. Format: `projects//locations//agents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RestoreAgentRequest`](crate::schemas::GoogleCloudDialogflowCxV3RestoreAgentRequest)
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
             pub fn restore(
                 &self,
                 name: impl Into<String>,
@@ -422,6 +522,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the generative settings for the agent.
+            ///
+            /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.updateGenerativeSettings`)
+            ///
+            /// Arguments:
+            /// - `name`: Format: `projects//locations//agents//generativeSettings`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3GenerativeSettings`](crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings)
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3GenerativeSettings`](crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings).
             pub fn update_generative_settings(
                 &self,
                 name: impl Into<String>,
@@ -436,6 +545,15 @@ pub mod locations {
                 }
             }
 
+            /// Validates the specified agent and creates or updates validation results. The agent in draft version is validated. Please call this API after the training is completed to get the complete validation results.
+            ///
+            /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.validate`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The agent to validate. Format: `projects//locations//agents/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ValidateAgentRequest`](crate::schemas::GoogleCloudDialogflowCxV3ValidateAgentRequest)
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3AgentValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult).
             pub fn validate(
                 &self,
                 name: impl Into<String>,
@@ -450,6 +568,8 @@ pub mod locations {
             }
         }
 
+        /// Creates an agent in the specified location. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+        ///
         /// `POST v3/{+parent}/agents` (`dialogflow.projects.locations.agents.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -490,6 +610,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes the specified agent.
+        ///
         /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -524,6 +646,8 @@ pub mod locations {
             }
         }
 
+        /// Exports the specified agent to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
+        ///
         /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.export`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -557,16 +681,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -576,6 +705,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified agent.
+        ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -611,6 +742,8 @@ pub mod locations {
             }
         }
 
+        /// Gets the generative settings for the agent.
+        ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getGenerativeSettings`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -622,6 +755,7 @@ pub mod locations {
         }
 
         impl GetGenerativeSettings {
+            /// Required. Language code of the generative settings.
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -654,6 +788,8 @@ pub mod locations {
             }
         }
 
+        /// Gets the latest agent validation result. Agent validation is performed when ValidateAgent is called.
+        ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getValidationResult`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -665,6 +801,7 @@ pub mod locations {
         }
 
         impl GetValidationResult {
+            /// If not specified, the agent's default language is used.
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
@@ -697,6 +834,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all agents in the specified location.
+        ///
         /// `GET v3/{+parent}/agents` (`dialogflow.projects.locations.agents.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -709,11 +848,13 @@ pub mod locations {
         }
 
         impl List {
+            /// The maximum number of items to return in a single page. By default 100 and at most 1000.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -772,6 +913,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the specified agent. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+        ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -784,6 +927,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -816,6 +960,8 @@ pub mod locations {
             }
         }
 
+        /// Restores the specified agent from a binary file. Replaces the current agent with a new one. Note that all existing resources in agent (e.g. intents, entity types, flows) will be removed. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+        ///
         /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.restore`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -849,16 +995,21 @@ pub mod locations {
                 self.client.execute(self.to_request()).await
             }
 
-            /// Sends the request and returns a poller for the long-running operation it starts.
+            /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
             pub async fn start(
                 self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
+            ) -> ::discogen_runtime::Result<
+                ::discogen_runtime::lro::Poller<
+                    crate::Client,
+                    ::discogen_runtime::lro::Typed<
+                        crate::schemas::GoogleProtobufEmpty,
+                        ::serde_json::Value,
+                    >,
+                >,
+            > {
                 let client = crate::Client::new(self.client.clone());
                 let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
+                Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
             }
         }
 
@@ -868,6 +1019,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the generative settings for the agent.
+        ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.updateGenerativeSettings`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -880,6 +1033,7 @@ pub mod locations {
         }
 
         impl UpdateGenerativeSettings {
+            /// Optional. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -913,6 +1067,8 @@ pub mod locations {
             }
         }
 
+        /// Validates the specified agent and creates or updates validation results. The agent in draft version is validated. Please call this API after the training is completed to get the complete validation results.
+        ///
         /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.validate`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -963,6 +1119,14 @@ pub mod locations {
             }
 
             impl Changelogs {
+                /// Retrieves the specified Changelog.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.changelogs.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the changelog to get. Format: `projects//locations//agents//changelogs/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Changelog`](crate::schemas::GoogleCloudDialogflowCxV3Changelog).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -971,6 +1135,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of Changelogs.
+                ///
+                /// `GET v3/{+parent}/changelogs` (`dialogflow.projects.locations.agents.changelogs.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent containing the changelogs. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListChangelogsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -983,6 +1155,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified Changelog.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.changelogs.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1018,6 +1192,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of Changelogs.
+            ///
             /// `GET v3/{+parent}/changelogs` (`dialogflow.projects.locations.agents.changelogs.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1031,16 +1207,19 @@ pub mod locations {
             }
 
             impl List {
+                /// The filter string. Supports filter by user_email, resource, type and create_time. Some examples: 1. By user email: user_email = "someone@google.com" 2. By resource name: resource = "projects/123/locations/global/agents/456/flows/789" 3. By resource display name: display_name = "my agent" 4. By action: action = "Create" 5. By type: type = "flows" 6. By create time. Currently predicates on `create_time` and `create_time_epoch_seconds` are supported: create_time_epoch_seconds &gt; 1551790877 AND create_time &lt;= 2017-01-15T01:30:15.01Z 7. Combination of above filters: resource = "projects/123/locations/global/agents/456/flows/789" AND user_email = "someone@google.com" AND create_time &lt;= 2017-01-15T01:30:15.01Z
                 pub fn filter(mut self, filter: impl Into<String>) -> Self {
                     self.filter = Some(filter.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -1112,6 +1291,15 @@ pub mod locations {
             }
 
             impl EntityTypes {
+                /// Creates an entity type in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.entityTypes.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a entity type for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -1126,6 +1314,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the entity type to delete. Format: `projects//locations//agents//entityTypes/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -1135,6 +1331,15 @@ pub mod locations {
                     }
                 }
 
+                /// Exports the selected entity types.
+                ///
+                /// `POST v3/{+parent}/entityTypes:export` (`dialogflow.projects.locations.agents.entityTypes.export`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the parent agent to export entity types. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportEntityTypesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
                 pub fn export(
                     &self,
                     parent: impl Into<String>,
@@ -1148,6 +1353,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified entity type.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the entity type. Format: `projects//locations//agents//entityTypes/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -1157,6 +1370,15 @@ pub mod locations {
                     }
                 }
 
+                /// Imports the specified entitytypes into the agent.
+                ///
+                /// `POST v3/{+parent}/entityTypes:import` (`dialogflow.projects.locations.agents.entityTypes.import`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to import the entity types into. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportEntityTypesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
                 pub fn import(
                     &self,
                     parent: impl Into<String>,
@@ -1170,6 +1392,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all entity types in the specified agent.
+                ///
+                /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.entityTypes.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all entity types for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -1181,6 +1411,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the entity type. Required for EntityTypes.UpdateEntityType. Format: `projects//locations//agents//entityTypes/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -1197,6 +1436,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an entity type in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.entityTypes.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1209,6 +1450,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// The language of the following fields in `entity_type`: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -1244,6 +1486,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1255,6 +1499,7 @@ pub mod locations {
             }
 
             impl Delete {
+                /// This field has no effect for entity type not being used. For entity types that are used by intents or pages: * If `force` is set to false, an error will be returned with message indicating the referencing resources. * If `force` is set to true, Dialogflow will remove the entity type, as well as any references to the entity type (i.e. Page parameter of the entity type will be changed to '@sys.any' and intent parameter of the entity type will be removed).
                 pub fn force(mut self, force: bool) -> Self {
                     self.force = Some(force);
                     self
@@ -1286,6 +1531,8 @@ pub mod locations {
                 }
             }
 
+            /// Exports the selected entity types.
+            ///
             /// `POST v3/{+parent}/entityTypes:export` (`dialogflow.projects.locations.agents.entityTypes.export`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1319,7 +1566,7 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
                 pub async fn start(
                     self,
                 ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -1338,6 +1585,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified entity type.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1349,6 +1598,7 @@ pub mod locations {
             }
 
             impl Get {
+                /// The language to retrieve the entity type for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -1380,6 +1630,8 @@ pub mod locations {
                 }
             }
 
+            /// Imports the specified entitytypes into the agent.
+            ///
             /// `POST v3/{+parent}/entityTypes:import` (`dialogflow.projects.locations.agents.entityTypes.import`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1413,7 +1665,7 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
                 pub async fn start(
                     self,
                 ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -1432,6 +1684,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all entity types in the specified agent.
+            ///
             /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.entityTypes.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1445,16 +1699,19 @@ pub mod locations {
             }
 
             impl List {
+                /// The language to list entity types for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -1516,6 +1773,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1529,11 +1788,13 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The language of the following fields in `entity_type`: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -1614,6 +1875,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an Environment in the specified Agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
+                ///
+                /// `POST v3/{+parent}/environments` (`dialogflow.projects.locations.agents.environments.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The Agent to create an Environment for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment) and whose `progress()` shows JSON metadata.
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -1627,6 +1897,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified Environment.
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.environments.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the Environment to delete. Format: `projects//locations//agents//environments/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -1635,6 +1913,15 @@ pub mod locations {
                     }
                 }
 
+                /// Deploys a flow to the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployFlowMetadata - `response`: DeployFlowResponse
+                ///
+                /// `POST v3/{+environment}:deployFlow` (`dialogflow.projects.locations.agents.environments.deployFlow`)
+                ///
+                /// Arguments:
+                /// - `environment`: Required. The environment to deploy the flow to. Format: `projects//locations//agents//environments/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DeployFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3DeployFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3DeployFlowMetadata`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata) metadata.
                 pub fn deploy_flow(
                     &self,
                     environment: impl Into<String>,
@@ -1648,6 +1935,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified Environment.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the Environment. Format: `projects//locations//agents//environments/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -1656,6 +1951,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all environments in the specified Agent.
+                ///
+                /// `GET v3/{+parent}/environments` (`dialogflow.projects.locations.agents.environments.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The Agent to list all environments for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListEnvironmentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -1666,6 +1969,14 @@ pub mod locations {
                     }
                 }
 
+                /// Looks up the history of the specified Environment.
+                ///
+                /// `GET v3/{+name}:lookupEnvironmentHistory` (`dialogflow.projects.locations.agents.environments.lookupEnvironmentHistory`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. Resource name of the environment to look up the history for. Format: `projects//locations//agents//environments/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse`](crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse).
                 pub fn lookup_environment_history(
                     &self,
                     name: impl Into<String>,
@@ -1679,6 +1990,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The name of the environment. Format: `projects//locations//agents//environments/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment) and whose `progress()` shows JSON metadata.
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -1693,6 +2013,15 @@ pub mod locations {
                     }
                 }
 
+                /// Kicks off a continuous test under the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunContinuousTestMetadata - `response`: RunContinuousTestResponse
+                ///
+                /// `POST v3/{+environment}:runContinuousTest` (`dialogflow.projects.locations.agents.environments.runContinuousTest`)
+                ///
+                /// Arguments:
+                /// - `environment`: Required. Format: `projects//locations//agents//environments/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RunContinuousTestRequest`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3RunContinuousTestResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3RunContinuousTestMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata) metadata.
                 pub fn run_continuous_test(
                     &self,
                     environment: impl Into<String>,
@@ -1707,6 +2036,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an Environment in the specified Agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
+            ///
             /// `POST v3/{+parent}/environments` (`dialogflow.projects.locations.agents.environments.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1740,16 +2071,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3Environment,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -1759,6 +2095,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified Environment.
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.environments.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1794,6 +2132,8 @@ pub mod locations {
                 }
             }
 
+            /// Deploys a flow to the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployFlowMetadata - `response`: DeployFlowResponse
+            ///
             /// `POST v3/{+environment}:deployFlow` (`dialogflow.projects.locations.agents.environments.deployFlow`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1827,16 +2167,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3DeployFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse), `progress()` [`GoogleCloudDialogflowCxV3DeployFlowMetadata`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -1846,6 +2191,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified Environment.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1881,6 +2228,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all environments in the specified Agent.
+            ///
             /// `GET v3/{+parent}/environments` (`dialogflow.projects.locations.agents.environments.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1893,11 +2242,13 @@ pub mod locations {
             }
 
             impl List {
+                /// The maximum number of items to return in a single page. By default 20 and at most 100.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -1958,6 +2309,8 @@ pub mod locations {
                 }
             }
 
+            /// Looks up the history of the specified Environment.
+            ///
             /// `GET v3/{+name}:lookupEnvironmentHistory` (`dialogflow.projects.locations.agents.environments.lookupEnvironmentHistory`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -1970,11 +2323,13 @@ pub mod locations {
             }
 
             impl LookupEnvironmentHistory {
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -2035,6 +2390,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -2047,6 +2404,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Required. The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -2072,16 +2430,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3Environment,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -2091,6 +2454,8 @@ pub mod locations {
                 }
             }
 
+            /// Kicks off a continuous test under the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunContinuousTestMetadata - `response`: RunContinuousTestResponse
+            ///
             /// `POST v3/{+environment}:runContinuousTest` (`dialogflow.projects.locations.agents.environments.runContinuousTest`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -2124,16 +2489,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3RunContinuousTestResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse), `progress()` [`GoogleCloudDialogflowCxV3RunContinuousTestMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -2152,6 +2522,14 @@ pub mod locations {
                 }
 
                 impl ContinuousTestResults {
+                    /// Fetches a list of continuous test results for a given environment.
+                    ///
+                    /// `GET v3/{+parent}/continuousTestResults` (`dialogflow.projects.locations.agents.environments.continuousTestResults.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The environment to list results for. Format: `projects//locations//agents//environments/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -2163,6 +2541,8 @@ pub mod locations {
                     }
                 }
 
+                /// Fetches a list of continuous test results for a given environment.
+                ///
                 /// `GET v3/{+parent}/continuousTestResults` (`dialogflow.projects.locations.agents.environments.continuousTestResults.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2175,11 +2555,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -2250,6 +2632,14 @@ pub mod locations {
                 }
 
                 impl Deployments {
+                    /// Retrieves the specified Deployment.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.deployments.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the Deployment. Format: `projects//locations//agents//environments//deployments/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Deployment`](crate::schemas::GoogleCloudDialogflowCxV3Deployment).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -2258,6 +2648,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all deployments in the specified Environment.
+                    ///
+                    /// `GET v3/{+parent}/deployments` (`dialogflow.projects.locations.agents.environments.deployments.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The Environment to list all environments for. Format: `projects//locations//agents//environments/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListDeploymentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -2269,6 +2667,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified Deployment.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.deployments.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2305,6 +2705,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all deployments in the specified Environment.
+                ///
                 /// `GET v3/{+parent}/deployments` (`dialogflow.projects.locations.agents.environments.deployments.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2317,11 +2719,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The maximum number of items to return in a single page. By default 20 and at most 100.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -2392,6 +2796,15 @@ pub mod locations {
                 }
 
                 impl Experiments {
+                    /// Creates an Experiment in the specified Environment.
+                    ///
+                    /// `POST v3/{+parent}/experiments` (`dialogflow.projects.locations.agents.environments.experiments.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The Agent to create an Environment for. Format: `projects//locations//agents//environments/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -2405,6 +2818,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified Experiment.
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the Environment to delete. Format: `projects//locations//agents//environments//experiments/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -2413,6 +2834,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified Experiment.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the Environment. Format: `projects//locations//agents//environments//experiments/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -2421,6 +2850,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all experiments in the specified Environment.
+                    ///
+                    /// `GET v3/{+parent}/experiments` (`dialogflow.projects.locations.agents.environments.experiments.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The Environment to list all environments for. Format: `projects//locations//agents//environments/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListExperimentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -2431,6 +2868,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified Experiment.
+                    ///
+                    /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: The name of the experiment. Format: projects//locations//agents//environments//experiments/.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -2445,6 +2891,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Starts the specified Experiment. This rpc only changes the state of experiment from PENDING to RUNNING.
+                    ///
+                    /// `POST v3/{+name}:start` (`dialogflow.projects.locations.agents.environments.experiments.start`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. Resource name of the experiment to start. Format: `projects//locations//agents//environments//experiments/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3StartExperimentRequest`](crate::schemas::GoogleCloudDialogflowCxV3StartExperimentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
                     pub fn start(
                         &self,
                         name: impl Into<String>,
@@ -2458,6 +2913,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Stops the specified Experiment. This rpc only changes the state of experiment from RUNNING to DONE.
+                    ///
+                    /// `POST v3/{+name}:stop` (`dialogflow.projects.locations.agents.environments.experiments.stop`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. Resource name of the experiment to stop. Format: `projects//locations//agents//environments//experiments/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3StopExperimentRequest`](crate::schemas::GoogleCloudDialogflowCxV3StopExperimentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
                     pub fn stop(
                         &self,
                         name: impl Into<String>,
@@ -2472,6 +2936,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an Experiment in the specified Environment.
+                ///
                 /// `POST v3/{+parent}/experiments` (`dialogflow.projects.locations.agents.environments.experiments.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2513,6 +2979,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified Experiment.
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2548,6 +3016,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified Experiment.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2584,6 +3054,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all experiments in the specified Environment.
+                ///
                 /// `GET v3/{+parent}/experiments` (`dialogflow.projects.locations.agents.environments.experiments.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2596,11 +3068,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The maximum number of items to return in a single page. By default 20 and at most 100.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -2661,6 +3135,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified Experiment.
+                ///
                 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2673,6 +3149,7 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// Required. The mask to control which fields get updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -2706,6 +3183,8 @@ pub mod locations {
                     }
                 }
 
+                /// Starts the specified Experiment. This rpc only changes the state of experiment from PENDING to RUNNING.
+                ///
                 /// `POST v3/{+name}:start` (`dialogflow.projects.locations.agents.environments.experiments.start`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2747,6 +3226,8 @@ pub mod locations {
                     }
                 }
 
+                /// Stops the specified Experiment. This rpc only changes the state of experiment from RUNNING to DONE.
+                ///
                 /// `POST v3/{+name}:stop` (`dialogflow.projects.locations.agents.environments.experiments.stop`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2804,6 +3285,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause session entity types to be updated, which in turn might affect results of future queries. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                    ///
+                    /// `POST v3/{+session}:detectIntent` (`dialogflow.projects.locations.agents.environments.sessions.detectIntent`)
+                    ///
+                    /// Arguments:
+                    /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
                     pub fn detect_intent(
                         &self,
                         session: impl Into<String>,
@@ -2817,6 +3307,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
+                    ///
+                    /// `POST v3/{+session}:fulfillIntent` (`dialogflow.projects.locations.agents.environments.sessions.fulfillIntent`)
+                    ///
+                    /// Arguments:
+                    /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session).
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3FulfillIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3FulfillIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse).
                     pub fn fulfill_intent(
                         &self,
                         session: impl Into<String>,
@@ -2830,6 +3329,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns preliminary intent match results, doesn't change the session status.
+                    ///
+                    /// `POST v3/{+session}:matchIntent` (`dialogflow.projects.locations.agents.environments.sessions.matchIntent`)
+                    ///
+                    /// Arguments:
+                    /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session).
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3MatchIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3MatchIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse).
                     pub fn match_intent(
                         &self,
                         session: impl Into<String>,
@@ -2843,6 +3351,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
+                    ///
+                    /// `POST v3/{+session}:serverStreamingDetectIntent` (`dialogflow.projects.locations.agents.environments.sessions.serverStreamingDetectIntent`)
+                    ///
+                    /// Arguments:
+                    /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
                     pub fn server_streaming_detect_intent(
                         &self,
                         session: impl Into<String>,
@@ -2857,6 +3374,8 @@ pub mod locations {
                     }
                 }
 
+                /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause session entity types to be updated, which in turn might affect results of future queries. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                ///
                 /// `POST v3/{+session}:detectIntent` (`dialogflow.projects.locations.agents.environments.sessions.detectIntent`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2898,6 +3417,8 @@ pub mod locations {
                     }
                 }
 
+                /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
+                ///
                 /// `POST v3/{+session}:fulfillIntent` (`dialogflow.projects.locations.agents.environments.sessions.fulfillIntent`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2939,6 +3460,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns preliminary intent match results, doesn't change the session status.
+                ///
                 /// `POST v3/{+session}:matchIntent` (`dialogflow.projects.locations.agents.environments.sessions.matchIntent`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -2980,6 +3503,8 @@ pub mod locations {
                     }
                 }
 
+                /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
+                ///
                 /// `POST v3/{+session}:serverStreamingDetectIntent` (`dialogflow.projects.locations.agents.environments.sessions.serverStreamingDetectIntent`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -3030,6 +3555,15 @@ pub mod locations {
                     }
 
                     impl EntityTypes {
+                        /// Creates a session entity type.
+                        ///
+                        /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.create`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The session to create a session entity type for. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                        /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
                         pub fn create(
                             &self,
                             parent: impl Into<String>,
@@ -3043,6 +3577,14 @@ pub mod locations {
                             }
                         }
 
+                        /// Deletes the specified session entity type.
+                        ///
+                        /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.delete`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The name of the session entity type to delete. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                        ///
+                        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                         pub fn delete(&self, name: impl Into<String>) -> Delete {
                             Delete {
                                 client: self.client.clone(),
@@ -3051,6 +3593,14 @@ pub mod locations {
                             }
                         }
 
+                        /// Retrieves the specified session entity type.
+                        ///
+                        /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.get`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The name of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                        ///
+                        /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
                         pub fn get(&self, name: impl Into<String>) -> Get {
                             Get {
                                 client: self.client.clone(),
@@ -3059,6 +3609,14 @@ pub mod locations {
                             }
                         }
 
+                        /// Returns the list of all session entity types in the specified session.
+                        ///
+                        /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.list`)
+                        ///
+                        /// Arguments:
+                        /// - `parent`: Required. The session to list all session entity types from. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                        ///
+                        /// Returns [`GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse).
                         pub fn list(&self, parent: impl Into<String>) -> List {
                             List {
                                 client: self.client.clone(),
@@ -3069,6 +3627,15 @@ pub mod locations {
                             }
                         }
 
+                        /// Updates the specified session entity type.
+                        ///
+                        /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.patch`)
+                        ///
+                        /// Arguments:
+                        /// - `name`: Required. The unique identifier of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                        /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
+                        ///
+                        /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
                         pub fn patch(
                             &self,
                             name: impl Into<String>,
@@ -3084,6 +3651,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Creates a session entity type.
+                    ///
                     /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.create`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -3125,6 +3694,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified session entity type.
+                    ///
                     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.delete`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -3160,6 +3731,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified session entity type.
+                    ///
                     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.get`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -3196,6 +3769,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all session entity types in the specified session.
+                    ///
                     /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.list`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -3208,11 +3783,13 @@ pub mod locations {
                     }
 
                     impl List {
+                        /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                         pub fn page_size(mut self, page_size: i32) -> Self {
                             self.page_size = Some(page_size);
                             self
                         }
 
+                        /// The next_page_token value returned from a previous list request.
                         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                             self.page_token = Some(page_token.into());
                             self
@@ -3276,6 +3853,8 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified session entity type.
+                    ///
                     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.sessions.entityTypes.patch`)
                     #[derive(Clone, Debug)]
                     #[must_use = "a request does nothing until it is sent"]
@@ -3288,6 +3867,7 @@ pub mod locations {
                     }
 
                     impl Patch {
+                        /// The mask to control which fields get updated.
                         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                             self.update_mask = Some(update_mask.into());
                             self
@@ -3362,6 +3942,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a flow in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `POST v3/{+parent}/flows` (`dialogflow.projects.locations.agents.flows.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a flow for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -3376,6 +3965,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes a specified flow.
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the flow to delete. Format: `projects//locations//agents//flows/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -3385,6 +3982,15 @@ pub mod locations {
                     }
                 }
 
+                /// Exports the specified flow to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportFlowResponse Note that resources (e.g. intents, entities, webhooks) that the flow references will also be exported.
+                ///
+                /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.flows.export`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the flow to export. Format: `projects//locations//agents//flows/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse) and whose `progress()` shows JSON metadata.
                 pub fn export(
                     &self,
                     name: impl Into<String>,
@@ -3398,6 +4004,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified flow.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the flow to get. Format: `projects//locations//agents//flows/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -3407,6 +4021,14 @@ pub mod locations {
                     }
                 }
 
+                /// Gets the latest flow validation result. Flow validation is performed when ValidateFlow is called.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.getValidationResult`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The flow name. Format: `projects//locations//agents//flows//validationResult`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3FlowValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult).
                 pub fn get_validation_result(
                     &self,
                     name: impl Into<String>,
@@ -3419,6 +4041,15 @@ pub mod locations {
                     }
                 }
 
+                /// Imports the specified flow to the specified agent from a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ImportFlowResponse Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `POST v3/{+parent}/flows:import` (`dialogflow.projects.locations.agents.flows.import`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to import the flow into. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ImportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse) and whose `progress()` shows JSON metadata.
                 pub fn import(
                     &self,
                     parent: impl Into<String>,
@@ -3432,6 +4063,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all flows in the specified agent.
+                ///
+                /// `GET v3/{+parent}/flows` (`dialogflow.projects.locations.agents.flows.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent containing the flows. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListFlowsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -3443,6 +4082,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the flow. Format: `projects//locations//agents//flows/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -3458,6 +4106,15 @@ pub mod locations {
                     }
                 }
 
+                /// Trains the specified flow. Note that only the flow in 'draft' environment is trained. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `POST v3/{+name}:train` (`dialogflow.projects.locations.agents.flows.train`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The flow to train. Format: `projects//locations//agents//flows/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TrainFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3TrainFlowRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                 pub fn train(
                     &self,
                     name: impl Into<String>,
@@ -3471,6 +4128,15 @@ pub mod locations {
                     }
                 }
 
+                /// Validates the specified flow and creates or updates validation results. Please call this API after the training is completed to get the complete validation results.
+                ///
+                /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.flows.validate`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The flow to validate. Format: `projects//locations//agents//flows/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ValidateFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3ValidateFlowRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3FlowValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult).
                 pub fn validate(
                     &self,
                     name: impl Into<String>,
@@ -3485,6 +4151,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a flow in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `POST v3/{+parent}/flows` (`dialogflow.projects.locations.agents.flows.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3497,6 +4165,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// The language of the following fields in `flow`: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -3532,6 +4201,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a specified flow.
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3543,6 +4214,7 @@ pub mod locations {
             }
 
             impl Delete {
+                /// This field has no effect for flows with no incoming transitions. For flows with incoming transitions: * If `force` is set to false, an error will be returned with message indicating the incoming transitions. * If `force` is set to true, Dialogflow will remove the flow, as well as any transitions to the flow (i.e. Target flow in event handlers or Target flow in transition routes that point to this flow will be cleared).
                 pub fn force(mut self, force: bool) -> Self {
                     self.force = Some(force);
                     self
@@ -3574,6 +4246,8 @@ pub mod locations {
                 }
             }
 
+            /// Exports the specified flow to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportFlowResponse Note that resources (e.g. intents, entities, webhooks) that the flow references will also be exported.
+            ///
             /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.flows.export`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3607,16 +4281,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -3626,6 +4305,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified flow.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3637,6 +4318,7 @@ pub mod locations {
             }
 
             impl Get {
+                /// The language to retrieve the flow for. The following fields are language dependent: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -3668,6 +4350,8 @@ pub mod locations {
                 }
             }
 
+            /// Gets the latest flow validation result. Flow validation is performed when ValidateFlow is called.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.getValidationResult`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3679,6 +4363,7 @@ pub mod locations {
             }
 
             impl GetValidationResult {
+                /// If not specified, the agent's default language is used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -3711,6 +4396,8 @@ pub mod locations {
                 }
             }
 
+            /// Imports the specified flow to the specified agent from a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ImportFlowResponse Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `POST v3/{+parent}/flows:import` (`dialogflow.projects.locations.agents.flows.import`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3744,16 +4431,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -3763,6 +4455,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all flows in the specified agent.
+            ///
             /// `GET v3/{+parent}/flows` (`dialogflow.projects.locations.agents.flows.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3776,16 +4470,19 @@ pub mod locations {
             }
 
             impl List {
+                /// The language to list flows for. The following fields are language dependent: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -3847,6 +4544,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3860,11 +4559,13 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The language of the following fields in `flow`: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -3898,6 +4599,8 @@ pub mod locations {
                 }
             }
 
+            /// Trains the specified flow. Note that only the flow in 'draft' environment is trained. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `POST v3/{+name}:train` (`dialogflow.projects.locations.agents.flows.train`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -3931,16 +4634,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleProtobufEmpty,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -3950,6 +4658,8 @@ pub mod locations {
                 }
             }
 
+            /// Validates the specified flow and creates or updates validation results. Please call this API after the training is completed to get the complete validation results.
+            ///
             /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.flows.validate`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -4000,6 +4710,15 @@ pub mod locations {
                 }
 
                 impl Pages {
+                    /// Creates a page in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                    ///
+                    /// `POST v3/{+parent}/pages` (`dialogflow.projects.locations.agents.flows.pages.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The flow to create a page for. Format: `projects//locations//agents//flows/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -4014,6 +4733,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the page to delete. Format: `projects//locations//agents//Flows//pages/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -4023,6 +4750,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified page.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the page. Format: `projects//locations//agents//flows//pages/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -4032,6 +4767,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all pages in the specified flow.
+                    ///
+                    /// `GET v3/{+parent}/pages` (`dialogflow.projects.locations.agents.flows.pages.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The flow to list all pages for. Format: `projects//locations//agents//flows/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListPagesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -4043,6 +4786,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                    ///
+                    /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: The unique identifier of the page. Required for the Pages.UpdatePage method. Pages.CreatePage populates the name automatically. Format: `projects//locations//agents//flows//pages/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -4059,6 +4811,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a page in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
                 /// `POST v3/{+parent}/pages` (`dialogflow.projects.locations.agents.flows.pages.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4071,6 +4825,7 @@ pub mod locations {
                 }
 
                 impl Create {
+                    /// The language of the following fields in `page`: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
@@ -4106,6 +4861,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4117,6 +4874,7 @@ pub mod locations {
                 }
 
                 impl Delete {
+                    /// This field has no effect for pages with no incoming transitions. For pages with incoming transitions: * If `force` is set to false, an error will be returned with message indicating the incoming transitions. * If `force` is set to true, Dialogflow will remove the page, as well as any transitions to the page (i.e. Target page in event handlers or Target page in transition routes that point to this page will be cleared).
                     pub fn force(mut self, force: bool) -> Self {
                         self.force = Some(force);
                         self
@@ -4148,6 +4906,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified page.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4159,6 +4919,7 @@ pub mod locations {
                 }
 
                 impl Get {
+                    /// The language to retrieve the page for. The following fields are language dependent: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
@@ -4190,6 +4951,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all pages in the specified flow.
+                ///
                 /// `GET v3/{+parent}/pages` (`dialogflow.projects.locations.agents.flows.pages.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4203,16 +4966,19 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The language to list pages for. The following fields are language dependent: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
                     }
 
+                    /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -4274,6 +5040,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
                 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4287,11 +5055,13 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// The language of the following fields in `page`: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
                     }
 
+                    /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -4335,6 +5105,15 @@ pub mod locations {
                 }
 
                 impl TransitionRouteGroups {
+                    /// Creates an TransitionRouteGroup in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                    ///
+                    /// `POST v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The flow to create an TransitionRouteGroup for. Format: `projects//locations//agents//flows/` or `projects//locations//agents/` for agent-level groups.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -4349,6 +5128,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the TransitionRouteGroup to delete. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -4358,6 +5145,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified TransitionRouteGroup.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the TransitionRouteGroup. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -4367,6 +5162,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all transition route groups in the specified flow.
+                    ///
+                    /// `GET v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The flow to list all transition route groups for. Format: `projects//locations//agents//flows/` or \`projects//locations//agents/.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -4378,6 +5181,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                    ///
+                    /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: The unique identifier of the transition route group. TransitionRouteGroups.CreateTransitionRouteGroup populates the name automatically. Format: `projects//locations//agents//flows//transitionRouteGroups/` .
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -4394,6 +5206,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an TransitionRouteGroup in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
                 /// `POST v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4406,6 +5220,7 @@ pub mod locations {
                 }
 
                 impl Create {
+                    /// The language of the following fields in `TransitionRouteGroup`: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
@@ -4442,6 +5257,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4453,6 +5270,7 @@ pub mod locations {
                 }
 
                 impl Delete {
+                    /// This field has no effect for transition route group that no page is using. If the transition route group is referenced by any page: * If `force` is set to false, an error will be returned with message indicating pages that reference the transition route group. * If `force` is set to true, Dialogflow will remove the transition route group, as well as any reference to it.
                     pub fn force(mut self, force: bool) -> Self {
                         self.force = Some(force);
                         self
@@ -4484,6 +5302,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified TransitionRouteGroup.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4495,6 +5315,7 @@ pub mod locations {
                 }
 
                 impl Get {
+                    /// The language to retrieve the transition route group for. The following fields are language dependent: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
@@ -4527,6 +5348,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all transition route groups in the specified flow.
+                ///
                 /// `GET v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4540,16 +5363,19 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The language to list transition route groups for. The following fields are language dependent: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
                     }
 
+                    /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -4611,6 +5437,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
                 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.transitionRouteGroups.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4624,11 +5452,13 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// The language of the following fields in `TransitionRouteGroup`: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
                     }
 
+                    /// The mask to control which fields get updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -4673,6 +5503,15 @@ pub mod locations {
                 }
 
                 impl Versions {
+                    /// Compares the specified base version with target version.
+                    ///
+                    /// `POST v3/{+baseVersion}:compareVersions` (`dialogflow.projects.locations.agents.flows.versions.compareVersions`)
+                    ///
+                    /// Arguments:
+                    /// - `base_version`: Required. Name of the base flow version to compare with the target version. Use version ID `0` to indicate the draft version of the specified flow. Format: `projects//locations//agents//flows//versions/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3CompareVersionsRequest`](crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3CompareVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse).
                     pub fn compare_versions(
                         &self,
                         base_version: impl Into<String>,
@@ -4686,6 +5525,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Creates a Version in the specified Flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateVersionOperationMetadata - `response`: Version
+                    ///
+                    /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The Flow to create an Version for. Format: `projects//locations//agents//flows/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version)
+                    ///
+                    /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version) and whose `progress()` shows [`GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`](crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata) metadata.
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -4699,6 +5547,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified Version.
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the Version to delete. Format: `projects//locations//agents//flows//versions/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -4707,6 +5563,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified Version.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the Version. Format: `projects//locations//agents//flows//versions/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -4715,6 +5579,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all versions in the specified Flow.
+                    ///
+                    /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The Flow to list all versions for. Format: `projects//locations//agents//flows/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -4725,6 +5597,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Loads resources in the specified version to the draft flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+                    ///
+                    /// `POST v3/{+name}:load` (`dialogflow.projects.locations.agents.flows.versions.load`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The Version to be loaded to draft flow. Format: `projects//locations//agents//flows//versions/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3LoadVersionRequest`](crate::schemas::GoogleCloudDialogflowCxV3LoadVersionRequest)
+                    ///
+                    /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
                     pub fn load(
                         &self,
                         name: impl Into<String>,
@@ -4738,6 +5619,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified Version.
+                    ///
+                    /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Format: projects//locations//agents//flows//versions/. Version ID is a self-increasing number generated by Dialogflow upon version creation.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -4753,6 +5643,8 @@ pub mod locations {
                     }
                 }
 
+                /// Compares the specified base version with target version.
+                ///
                 /// `POST v3/{+baseVersion}:compareVersions` (`dialogflow.projects.locations.agents.flows.versions.compareVersions`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4794,6 +5686,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a Version in the specified Flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateVersionOperationMetadata - `response`: Version
+                ///
                 /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4827,16 +5721,24 @@ pub mod locations {
                         self.client.execute(self.to_request()).await
                     }
 
-                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version), `progress()` [`GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`](crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata) metadata.
                     pub async fn start(
                         self,
-                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                    {
+                    ) -> ::discogen_runtime::Result<
+                        ::discogen_runtime::lro::Poller<
+                            crate::Client,
+                            ::discogen_runtime::lro::Typed<
+                                crate::schemas::GoogleCloudDialogflowCxV3Version,
+                                crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata,
+                            >,
+                        >,
+                    >{
                         let client = crate::Client::new(self.client.clone());
                         let operation = self.send().await?;
-                        Ok(::discogen_runtime::lro::Poller::from_operation(
-                            client, operation,
-                        ))
+                        Ok(
+                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                                .typed(),
+                        )
                     }
                 }
 
@@ -4846,6 +5748,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified Version.
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4881,6 +5785,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified Version.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4916,6 +5822,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all versions in the specified Flow.
+                ///
                 /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -4928,11 +5836,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The maximum number of items to return in a single page. By default 20 and at most 100.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -4993,6 +5903,8 @@ pub mod locations {
                     }
                 }
 
+                /// Loads resources in the specified version to the draft flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
+                ///
                 /// `POST v3/{+name}:load` (`dialogflow.projects.locations.agents.flows.versions.load`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -5023,16 +5935,24 @@ pub mod locations {
                         self.client.execute(self.to_request()).await
                     }
 
-                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
                     pub async fn start(
                         self,
-                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                    {
+                    ) -> ::discogen_runtime::Result<
+                        ::discogen_runtime::lro::Poller<
+                            crate::Client,
+                            ::discogen_runtime::lro::Typed<
+                                crate::schemas::GoogleProtobufEmpty,
+                                ::serde_json::Value,
+                            >,
+                        >,
+                    > {
                         let client = crate::Client::new(self.client.clone());
                         let operation = self.send().await?;
-                        Ok(::discogen_runtime::lro::Poller::from_operation(
-                            client, operation,
-                        ))
+                        Ok(
+                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                                .typed(),
+                        )
                     }
                 }
 
@@ -5042,6 +5962,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified Version.
+                ///
                 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -5054,6 +5976,7 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// Required. The mask to control which fields get updated. Currently only `description` and `display_name` can be updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -5097,6 +6020,15 @@ pub mod locations {
             }
 
             impl Generators {
+                /// Creates a generator in the specified agent.
+                ///
+                /// `POST v3/{+parent}/generators` (`dialogflow.projects.locations.agents.generators.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a generator for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -5111,6 +6043,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified generators.
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.generators.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the generator to delete. Format: `projects//locations//agents//generators/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -5120,6 +6060,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified generator.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.generators.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the generator. Format: `projects//locations//agents//generators/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -5129,6 +6077,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all generators in the specified agent.
+                ///
+                /// `GET v3/{+parent}/generators` (`dialogflow.projects.locations.agents.generators.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all generators for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListGeneratorsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -5140,6 +6096,15 @@ pub mod locations {
                     }
                 }
 
+                /// Update the specified generator.
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.generators.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the generator. Must be set for the Generators.UpdateGenerator method. Generators.CreateGenerate populates the name automatically. Format: `projects//locations//agents//generators/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -5156,6 +6121,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a generator in the specified agent.
+            ///
             /// `POST v3/{+parent}/generators` (`dialogflow.projects.locations.agents.generators.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5168,6 +6135,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// The language to create generators for the following fields: * `Generator.prompt_text.text` If not specified, the agent's default language is used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -5203,6 +6171,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified generators.
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.generators.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5214,6 +6184,7 @@ pub mod locations {
             }
 
             impl Delete {
+                /// This field has no effect for generators not being used. For generators that are used by pages/flows/transition route groups: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the generator, as well as any references to the generator (i.e. Generator) in fulfillments.
                 pub fn force(mut self, force: bool) -> Self {
                     self.force = Some(force);
                     self
@@ -5245,6 +6216,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified generator.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.generators.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5256,6 +6229,7 @@ pub mod locations {
             }
 
             impl Get {
+                /// The language to list generators for.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -5287,6 +6261,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all generators in the specified agent.
+            ///
             /// `GET v3/{+parent}/generators` (`dialogflow.projects.locations.agents.generators.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5300,16 +6276,19 @@ pub mod locations {
             }
 
             impl List {
+                /// The language to list generators for.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -5371,6 +6350,8 @@ pub mod locations {
                 }
             }
 
+            /// Update the specified generator.
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.generators.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5384,11 +6365,13 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The language to list generators for.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -5432,6 +6415,15 @@ pub mod locations {
             }
 
             impl Intents {
+                /// Creates an intent in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `POST v3/{+parent}/intents` (`dialogflow.projects.locations.agents.intents.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create an intent for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -5446,6 +6438,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.intents.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the intent to delete. Format: `projects//locations//agents//intents/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -5454,6 +6454,15 @@ pub mod locations {
                     }
                 }
 
+                /// Exports the selected intents. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportIntentsMetadata - `response`: ExportIntentsResponse
+                ///
+                /// `POST v3/{+parent}/intents:export` (`dialogflow.projects.locations.agents.intents.export`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The name of the parent agent to export intents. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportIntentsRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ExportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata) metadata.
                 pub fn export(
                     &self,
                     parent: impl Into<String>,
@@ -5467,6 +6476,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified intent.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.intents.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the intent. Format: `projects//locations//agents//intents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -5476,6 +6493,15 @@ pub mod locations {
                     }
                 }
 
+                /// Imports the specified intents into the agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportIntentsMetadata - `response`: ImportIntentsResponse
+                ///
+                /// `POST v3/{+parent}/intents:import` (`dialogflow.projects.locations.agents.intents.import`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to import the intents into. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportIntentsRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ImportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ImportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata) metadata.
                 pub fn import(
                     &self,
                     parent: impl Into<String>,
@@ -5489,6 +6515,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all intents in the specified agent.
+                ///
+                /// `GET v3/{+parent}/intents` (`dialogflow.projects.locations.agents.intents.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all intents for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -5501,6 +6535,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.intents.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the intent. Required for the Intents.UpdateIntent method. Intents.CreateIntent populates the name automatically. Format: `projects//locations//agents//intents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -5517,6 +6560,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an intent in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `POST v3/{+parent}/intents` (`dialogflow.projects.locations.agents.intents.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5529,6 +6574,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// The language of the following fields in `intent`: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -5564,6 +6610,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.intents.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5599,6 +6647,8 @@ pub mod locations {
                 }
             }
 
+            /// Exports the selected intents. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportIntentsMetadata - `response`: ExportIntentsResponse
+            ///
             /// `POST v3/{+parent}/intents:export` (`dialogflow.projects.locations.agents.intents.export`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5632,16 +6682,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse), `progress()` [`GoogleCloudDialogflowCxV3ExportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -5651,6 +6706,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified intent.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.intents.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5662,6 +6719,7 @@ pub mod locations {
             }
 
             impl Get {
+                /// The language to retrieve the intent for. The following fields are language dependent: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -5693,6 +6751,8 @@ pub mod locations {
                 }
             }
 
+            /// Imports the specified intents into the agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportIntentsMetadata - `response`: ImportIntentsResponse
+            ///
             /// `POST v3/{+parent}/intents:import` (`dialogflow.projects.locations.agents.intents.import`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5726,16 +6786,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse), `progress()` [`GoogleCloudDialogflowCxV3ImportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -5745,6 +6810,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all intents in the specified agent.
+            ///
             /// `GET v3/{+parent}/intents` (`dialogflow.projects.locations.agents.intents.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5759,21 +6826,30 @@ pub mod locations {
             }
 
             impl List {
+                /// The resource view to apply to the returned intent.
+                ///
+                /// Allowed values:
+                /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agents::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Not specified. Treated as INTENT_VIEW_FULL.
+                /// - [`IntentViewPartial`](crate::resources::projects::locations::agents::intents::ListIntentView::IntentViewPartial) (`INTENT_VIEW_PARTIAL`): Training phrases field is not populated in the response.
+                /// - [`IntentViewFull`](crate::resources::projects::locations::agents::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
                 pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
                     self.intent_view = Some(intent_view);
                     self
                 }
 
+                /// The language to list intents for. The following fields are language dependent: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -5836,6 +6912,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.intents.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -5849,11 +6927,13 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The language of the following fields in `intent`: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -5887,11 +6967,15 @@ pub mod locations {
                 }
             }
 
+            /// The resource view to apply to the returned intent.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum ListIntentView {
+                /// Not specified. Treated as INTENT_VIEW_FULL.
                 IntentViewUnspecified,
+                /// Training phrases field is not populated in the response.
                 IntentViewPartial,
+                /// All fields are populated.
                 IntentViewFull,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -5952,6 +7036,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a playbook in a specified agent.
+                ///
+                /// `POST v3/{+parent}/playbooks` (`dialogflow.projects.locations.agents.playbooks.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a playbook for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -5965,6 +7058,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes a specified playbook.
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the playbook to delete. Format: `projects//locations//agents//playbooks/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -5973,6 +7074,15 @@ pub mod locations {
                     }
                 }
 
+                /// Exports the specified playbook to a binary file. Note that resources (e.g. examples, tools) that the playbook references will also be exported.
+                ///
+                /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.playbooks.export`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the playbook to export. Format: `projects//locations//agents//playbooks/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportPlaybookRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportPlaybookRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
                 pub fn export(
                     &self,
                     name: impl Into<String>,
@@ -5986,6 +7096,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified Playbook.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the playbook. Format: `projects//locations//agents//playbooks/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -5994,6 +7112,15 @@ pub mod locations {
                     }
                 }
 
+                /// Imports the specified playbook to the specified agent from a binary file.
+                ///
+                /// `POST v3/{+parent}/playbooks:import` (`dialogflow.projects.locations.agents.playbooks.import`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to import the playbook into. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportPlaybookRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportPlaybookRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
                 pub fn import(
                     &self,
                     parent: impl Into<String>,
@@ -6007,6 +7134,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns a list of playbooks in the specified agent.
+                ///
+                /// `GET v3/{+parent}/playbooks` (`dialogflow.projects.locations.agents.playbooks.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list playbooks from. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListPlaybooksResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -6017,6 +7152,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified Playbook.
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the playbook. Format: `projects//locations//agents//playbooks/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -6032,6 +7176,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a playbook in a specified agent.
+            ///
             /// `POST v3/{+parent}/playbooks` (`dialogflow.projects.locations.agents.playbooks.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6072,6 +7218,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a specified playbook.
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6107,6 +7255,8 @@ pub mod locations {
                 }
             }
 
+            /// Exports the specified playbook to a binary file. Note that resources (e.g. examples, tools) that the playbook references will also be exported.
+            ///
             /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.playbooks.export`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6140,7 +7290,7 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
                 pub async fn start(
                     self,
                 ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -6159,6 +7309,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified Playbook.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6194,6 +7346,8 @@ pub mod locations {
                 }
             }
 
+            /// Imports the specified playbook to the specified agent from a binary file.
+            ///
             /// `POST v3/{+parent}/playbooks:import` (`dialogflow.projects.locations.agents.playbooks.import`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6227,7 +7381,7 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
                 pub async fn start(
                     self,
                 ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
@@ -6246,6 +7400,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns a list of playbooks in the specified agent.
+            ///
             /// `GET v3/{+parent}/playbooks` (`dialogflow.projects.locations.agents.playbooks.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6258,11 +7414,13 @@ pub mod locations {
             }
 
             impl List {
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -6323,6 +7481,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified Playbook.
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -6335,6 +7495,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -6376,6 +7537,15 @@ pub mod locations {
                 }
 
                 impl Examples {
+                    /// Creates an example in the specified playbook.
+                    ///
+                    /// `POST v3/{+parent}/examples` (`dialogflow.projects.locations.agents.playbooks.examples.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The playbook to create an example for. Format: `projects//locations//agents//playbooks/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -6389,6 +7559,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified example.
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the example to delete. Format: `projects//locations//agents//playbooks//examples/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -6397,6 +7575,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified example.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the example. Format: `projects//locations//agents//playbooks//examples/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -6405,6 +7591,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns a list of examples in the specified playbook.
+                    ///
+                    /// `GET v3/{+parent}/examples` (`dialogflow.projects.locations.agents.playbooks.examples.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The playbook to list the examples from. Format: `projects//locations//agents//playbooks/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListExamplesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -6416,6 +7610,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Update the specified example.
+                    ///
+                    /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: The unique identifier of the playbook example. Format: `projects//locations//agents//playbooks//examples/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -6431,6 +7634,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates an example in the specified playbook.
+                ///
                 /// `POST v3/{+parent}/examples` (`dialogflow.projects.locations.agents.playbooks.examples.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6471,6 +7676,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified example.
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6506,6 +7713,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified example.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6541,6 +7750,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns a list of examples in the specified playbook.
+                ///
                 /// `GET v3/{+parent}/examples` (`dialogflow.projects.locations.agents.playbooks.examples.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6554,16 +7765,19 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// Optional. The language to list examples for. If not specified, list all examples under the playbook. Note: languages must be enabled in the agent before they can be used.
                     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                         self.language_code = Some(language_code.into());
                         self
                     }
 
+                    /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// Optional. The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -6625,6 +7839,8 @@ pub mod locations {
                     }
                 }
 
+                /// Update the specified example.
+                ///
                 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6637,6 +7853,7 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// Optional. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -6679,6 +7896,15 @@ pub mod locations {
                 }
 
                 impl Versions {
+                    /// Creates a version for the specified Playbook.
+                    ///
+                    /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.playbooks.versions.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The playbook to create a version for. Format: `projects//locations//agents//playbooks/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3PlaybookVersion`](crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3PlaybookVersion`](crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -6692,6 +7918,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified version of the Playbook.
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.versions.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the playbook version to delete. Format: `projects//locations//agents//playbooks//versions/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -6700,6 +7934,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified version of the Playbook.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.versions.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the playbook version. Format: `projects//locations//agents//playbooks//versions/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3PlaybookVersion`](crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -6708,6 +7950,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Lists versions for the specified Playbook.
+                    ///
+                    /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.playbooks.versions.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The playbook to list versions for. Format: `projects//locations//agents//playbooks/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -6718,6 +7968,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified version of the Playbook and stores it as the current playbook draft, returning the playbook with resources updated.
+                    ///
+                    /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.playbooks.versions.restore`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the playbook version. Format: `projects//locations//agents//playbooks//versions/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest`](crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse`](crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse).
                     pub fn restore(
                         &self,
                         name: impl Into<String>,
@@ -6732,6 +7991,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a version for the specified Playbook.
+                ///
                 /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.playbooks.versions.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6773,6 +8034,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified version of the Playbook.
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.versions.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6808,6 +8071,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified version of the Playbook.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.versions.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6844,6 +8109,8 @@ pub mod locations {
                     }
                 }
 
+                /// Lists versions for the specified Playbook.
+                ///
                 /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.playbooks.versions.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6856,11 +8123,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// Optional. The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -6921,6 +8190,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified version of the Playbook and stores it as the current playbook draft, returning the playbook with resources updated.
+                ///
                 /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.playbooks.versions.restore`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -6982,6 +8253,15 @@ pub mod locations {
                     }
                 }
 
+                /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause session entity types to be updated, which in turn might affect results of future queries. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                ///
+                /// `POST v3/{+session}:detectIntent` (`dialogflow.projects.locations.agents.sessions.detectIntent`)
+                ///
+                /// Arguments:
+                /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
                 pub fn detect_intent(
                     &self,
                     session: impl Into<String>,
@@ -6995,6 +8275,15 @@ pub mod locations {
                     }
                 }
 
+                /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
+                ///
+                /// `POST v3/{+session}:fulfillIntent` (`dialogflow.projects.locations.agents.sessions.fulfillIntent`)
+                ///
+                /// Arguments:
+                /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session).
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3FulfillIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3FulfillIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse).
                 pub fn fulfill_intent(
                     &self,
                     session: impl Into<String>,
@@ -7008,6 +8297,15 @@ pub mod locations {
                     }
                 }
 
+                /// Returns preliminary intent match results, doesn't change the session status.
+                ///
+                /// `POST v3/{+session}:matchIntent` (`dialogflow.projects.locations.agents.sessions.matchIntent`)
+                ///
+                /// Arguments:
+                /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session).
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3MatchIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3MatchIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse).
                 pub fn match_intent(
                     &self,
                     session: impl Into<String>,
@@ -7021,6 +8319,15 @@ pub mod locations {
                     }
                 }
 
+                /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
+                ///
+                /// `POST v3/{+session}:serverStreamingDetectIntent` (`dialogflow.projects.locations.agents.sessions.serverStreamingDetectIntent`)
+                ///
+                /// Arguments:
+                /// - `session`: Required. The name of the session this query is sent to. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length of the `Session ID` must not exceed 36 characters. For more information, see the [sessions guide](https://cloud.google.com/dialogflow/cx/docs/concept/session). Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
                 pub fn server_streaming_detect_intent(
                     &self,
                     session: impl Into<String>,
@@ -7034,6 +8341,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the feedback received from the user for a single turn of the bot response.
+                ///
+                /// `POST v3/{+session}:submitAnswerFeedback` (`dialogflow.projects.locations.agents.sessions.submitAnswerFeedback`)
+                ///
+                /// Arguments:
+                /// - `session`: Required. The name of the session the feedback was sent to.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest`](crate::schemas::GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3AnswerFeedback`](crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback).
                 pub fn submit_answer_feedback(
                     &self,
                     session: impl Into<String>,
@@ -7048,6 +8364,8 @@ pub mod locations {
                 }
             }
 
+            /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause session entity types to be updated, which in turn might affect results of future queries. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/cx/docs/concept/version).
+            ///
             /// `POST v3/{+session}:detectIntent` (`dialogflow.projects.locations.agents.sessions.detectIntent`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7089,6 +8407,8 @@ pub mod locations {
                 }
             }
 
+            /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
+            ///
             /// `POST v3/{+session}:fulfillIntent` (`dialogflow.projects.locations.agents.sessions.fulfillIntent`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7130,6 +8450,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns preliminary intent match results, doesn't change the session status.
+            ///
             /// `POST v3/{+session}:matchIntent` (`dialogflow.projects.locations.agents.sessions.matchIntent`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7171,6 +8493,8 @@ pub mod locations {
                 }
             }
 
+            /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
+            ///
             /// `POST v3/{+session}:serverStreamingDetectIntent` (`dialogflow.projects.locations.agents.sessions.serverStreamingDetectIntent`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7212,6 +8536,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the feedback received from the user for a single turn of the bot response.
+            ///
             /// `POST v3/{+session}:submitAnswerFeedback` (`dialogflow.projects.locations.agents.sessions.submitAnswerFeedback`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7262,6 +8588,15 @@ pub mod locations {
                 }
 
                 impl EntityTypes {
+                    /// Creates a session entity type.
+                    ///
+                    /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.sessions.entityTypes.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The session to create a session entity type for. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -7275,6 +8610,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified session entity type.
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.sessions.entityTypes.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the session entity type to delete. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -7283,6 +8626,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified session entity type.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.sessions.entityTypes.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -7291,6 +8642,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Returns the list of all session entity types in the specified session.
+                    ///
+                    /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.sessions.entityTypes.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The session to list all session entity types from. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -7301,6 +8660,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Updates the specified session entity type.
+                    ///
+                    /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.sessions.entityTypes.patch`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The unique identifier of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -7316,6 +8684,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a session entity type.
+                ///
                 /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.sessions.entityTypes.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -7357,6 +8727,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified session entity type.
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.sessions.entityTypes.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -7392,6 +8764,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified session entity type.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.sessions.entityTypes.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -7428,6 +8802,8 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all session entity types in the specified session.
+                ///
                 /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.sessions.entityTypes.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -7440,11 +8816,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -7505,6 +8883,8 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified session entity type.
+                ///
                 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.sessions.entityTypes.patch`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -7517,6 +8897,7 @@ pub mod locations {
                 }
 
                 impl Patch {
+                    /// The mask to control which fields get updated.
                     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                         self.update_mask = Some(update_mask.into());
                         self
@@ -7571,6 +8952,15 @@ pub mod locations {
                     }
                 }
 
+                /// Batch deletes test cases.
+                ///
+                /// `POST v3/{+parent}/testCases:batchDelete` (`dialogflow.projects.locations.agents.testCases.batchDelete`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to delete test cases from. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest)
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn batch_delete(
                     &self,
                     parent: impl Into<String>,
@@ -7584,6 +8974,15 @@ pub mod locations {
                     }
                 }
 
+                /// Kicks off a batch run of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: BatchRunTestCasesMetadata - `response`: BatchRunTestCasesResponse
+                ///
+                /// `POST v3/{+parent}/testCases:batchRun` (`dialogflow.projects.locations.agents.testCases.batchRun`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. Agent name. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3BatchRunTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3BatchRunTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata) metadata.
                 pub fn batch_run(
                     &self,
                     parent: impl Into<String>,
@@ -7597,6 +8996,14 @@ pub mod locations {
                     }
                 }
 
+                /// Calculates the test coverage for an agent.
+                ///
+                /// `GET v3/{+agent}/testCases:calculateCoverage` (`dialogflow.projects.locations.agents.testCases.calculateCoverage`)
+                ///
+                /// Arguments:
+                /// - `agent`: Required. The agent to calculate coverage for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3CalculateCoverageResponse`](crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse).
                 pub fn calculate_coverage(&self, agent: impl Into<String>) -> CalculateCoverage {
                     CalculateCoverage {
                         client: self.client.clone(),
@@ -7606,6 +9013,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a test case for the given agent.
+                ///
+                /// `POST v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create the test case for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -7619,6 +9035,15 @@ pub mod locations {
                     }
                 }
 
+                /// Exports the test cases under the agent to a Cloud Storage bucket or a local file. Filter can be applied to export a subset of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportTestCasesMetadata - `response`: ExportTestCasesResponse
+                ///
+                /// `POST v3/{+parent}/testCases:export` (`dialogflow.projects.locations.agents.testCases.export`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent where to export test cases from. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ExportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata) metadata.
                 pub fn export(
                     &self,
                     parent: impl Into<String>,
@@ -7632,6 +9057,14 @@ pub mod locations {
                     }
                 }
 
+                /// Gets a test case.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the testcase. Format: `projects//locations//agents//testCases/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -7640,6 +9073,15 @@ pub mod locations {
                     }
                 }
 
+                /// Imports the test cases from a Cloud Storage bucket or a local file. It always creates new test cases and won't overwrite any existing ones. The provided ID in the imported test case is neglected. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportTestCasesMetadata - `response`: ImportTestCasesResponse
+                ///
+                /// `POST v3/{+parent}/testCases:import` (`dialogflow.projects.locations.agents.testCases.import`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to import test cases to. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ImportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ImportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata) metadata.
                 pub fn import(
                     &self,
                     parent: impl Into<String>,
@@ -7653,6 +9095,14 @@ pub mod locations {
                     }
                 }
 
+                /// Fetches a list of test cases for a given agent.
+                ///
+                /// `GET v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all pages for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -7664,6 +9114,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified test case.
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.testCases.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the test case. TestCases.CreateTestCase will populate the name automatically. Otherwise use format: `projects//locations//agents//testCases/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -7678,6 +9137,15 @@ pub mod locations {
                     }
                 }
 
+                /// Kicks off a test case run. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunTestCaseMetadata - `response`: RunTestCaseResponse
+                ///
+                /// `POST v3/{+name}:run` (`dialogflow.projects.locations.agents.testCases.run`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. Format of test case name to run: `projects//locations//agents//testCases/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RunTestCaseRequest`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseRequest)
+                ///
+                /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3RunTestCaseResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3RunTestCaseMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata) metadata.
                 pub fn run(
                     &self,
                     name: impl Into<String>,
@@ -7692,6 +9160,8 @@ pub mod locations {
                 }
             }
 
+            /// Batch deletes test cases.
+            ///
             /// `POST v3/{+parent}/testCases:batchDelete` (`dialogflow.projects.locations.agents.testCases.batchDelete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7732,6 +9202,8 @@ pub mod locations {
                 }
             }
 
+            /// Kicks off a batch run of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: BatchRunTestCasesMetadata - `response`: BatchRunTestCasesResponse
+            ///
             /// `POST v3/{+parent}/testCases:batchRun` (`dialogflow.projects.locations.agents.testCases.batchRun`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7765,16 +9237,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3BatchRunTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -7784,6 +9261,8 @@ pub mod locations {
                 }
             }
 
+            /// Calculates the test coverage for an agent.
+            ///
             /// `GET v3/{+agent}/testCases:calculateCoverage` (`dialogflow.projects.locations.agents.testCases.calculateCoverage`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7795,6 +9274,13 @@ pub mod locations {
             }
 
             impl CalculateCoverage {
+                /// Required. The type of coverage requested.
+                ///
+                /// Allowed values:
+                /// - [`CoverageTypeUnspecified`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::CoverageTypeUnspecified) (`COVERAGE_TYPE_UNSPECIFIED`): Should never be used.
+                /// - [`Intent`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::Intent) (`INTENT`): Intent coverage.
+                /// - [`PageTransition`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::PageTransition) (`PAGE_TRANSITION`): Page transition coverage.
+                /// - [`TransitionRouteGroup`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::TransitionRouteGroup) (`TRANSITION_ROUTE_GROUP`): Transition route group coverage.
                 pub fn r#type(mut self, r#type: CalculateCoverageType) -> Self {
                     self.r#type = Some(r#type);
                     self
@@ -7830,6 +9316,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a test case for the given agent.
+            ///
             /// `POST v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7870,6 +9358,8 @@ pub mod locations {
                 }
             }
 
+            /// Exports the test cases under the agent to a Cloud Storage bucket or a local file. Filter can be applied to export a subset of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportTestCasesMetadata - `response`: ExportTestCasesResponse
+            ///
             /// `POST v3/{+parent}/testCases:export` (`dialogflow.projects.locations.agents.testCases.export`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7903,16 +9393,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3ExportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -7922,6 +9417,8 @@ pub mod locations {
                 }
             }
 
+            /// Gets a test case.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7957,6 +9454,8 @@ pub mod locations {
                 }
             }
 
+            /// Imports the test cases from a Cloud Storage bucket or a local file. It always creates new test cases and won't overwrite any existing ones. The provided ID in the imported test case is neglected. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportTestCasesMetadata - `response`: ImportTestCasesResponse
+            ///
             /// `POST v3/{+parent}/testCases:import` (`dialogflow.projects.locations.agents.testCases.import`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -7990,16 +9489,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3ImportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -8009,6 +9513,8 @@ pub mod locations {
                 }
             }
 
+            /// Fetches a list of test cases for a given agent.
+            ///
             /// `GET v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8022,16 +9528,24 @@ pub mod locations {
             }
 
             impl List {
+                /// The maximum number of items to return in a single page. By default 20. Note that when TestCaseView = FULL, the maximum page size allowed is 20. When TestCaseView = BASIC, the maximum page size allowed is 500.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
                 }
 
+                /// Specifies whether response should include all fields or just the metadata.
+                ///
+                /// Allowed values:
+                /// - [`TestCaseViewUnspecified`](crate::resources::projects::locations::agents::test_cases::ListView::TestCaseViewUnspecified) (`TEST_CASE_VIEW_UNSPECIFIED`): The default / unset value. The API will default to the BASIC view.
+                /// - [`Basic`](crate::resources::projects::locations::agents::test_cases::ListView::Basic) (`BASIC`): Include basic metadata about the test case, but not the conversation turns. This is the default value.
+                /// - [`Full`](crate::resources::projects::locations::agents::test_cases::ListView::Full) (`FULL`): Include everything.
                 pub fn view(mut self, view: ListView) -> Self {
                     self.view = Some(view);
                     self
@@ -8093,6 +9607,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified test case.
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.testCases.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8105,6 +9621,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// Required. The mask to specify which fields should be updated. The `creationTime` and `lastTestResult` cannot be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -8137,6 +9654,8 @@ pub mod locations {
                 }
             }
 
+            /// Kicks off a test case run. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunTestCaseMetadata - `response`: RunTestCaseResponse
+            ///
             /// `POST v3/{+name}:run` (`dialogflow.projects.locations.agents.testCases.run`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8167,16 +9686,21 @@ pub mod locations {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3RunTestCaseResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse), `progress()` [`GoogleCloudDialogflowCxV3RunTestCaseMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse,
+                            crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -8186,12 +9710,17 @@ pub mod locations {
                 }
             }
 
+            /// Required. The type of coverage requested.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum CalculateCoverageType {
+                /// Should never be used.
                 CoverageTypeUnspecified,
+                /// Intent coverage.
                 Intent,
+                /// Page transition coverage.
                 PageTransition,
+                /// Transition route group coverage.
                 TransitionRouteGroup,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -8224,11 +9753,15 @@ pub mod locations {
 
             ::discogen_runtime::open_enum!(CalculateCoverageType);
 
+            /// Specifies whether response should include all fields or just the metadata.
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum ListView {
+                /// The default / unset value. The API will default to the BASIC view.
                 TestCaseViewUnspecified,
+                /// Include basic metadata about the test case, but not the conversation turns. This is the default value.
                 Basic,
+                /// Include everything.
                 Full,
                 /// A value this version of the crate does not know; kept as sent.
                 UnknownValue(String),
@@ -8268,6 +9801,14 @@ pub mod locations {
                 }
 
                 impl Results {
+                    /// Gets a test case result.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.results.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the testcase. Format: `projects//locations//agents//testCases//results/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3TestCaseResult`](crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -8276,6 +9817,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Fetches the list of run results for the given test case. A maximum of 100 results are kept for each test case.
+                    ///
+                    /// `GET v3/{+parent}/results` (`dialogflow.projects.locations.agents.testCases.results.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The test case to list results for. Format: `projects//locations//agents//testCases/`. Specify a `-` as a wildcard for TestCase ID to list results across multiple test cases.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListTestCaseResultsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -8288,6 +9837,8 @@ pub mod locations {
                     }
                 }
 
+                /// Gets a test case result.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.results.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -8324,6 +9875,8 @@ pub mod locations {
                     }
                 }
 
+                /// Fetches the list of run results for the given test case. A maximum of 100 results are kept for each test case.
+                ///
                 /// `GET v3/{+parent}/results` (`dialogflow.projects.locations.agents.testCases.results.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -8337,16 +9890,19 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// The filter expression used to filter test case results. See [API Filtering](https://aip.dev/160). The expression is case insensitive. Only 'AND' is supported for logical operators. The supported syntax is listed below in detail: \[AND \] ... \[AND latest\] The supported fields and operators are: field operator `environment` `=`, `IN` (Use value `draft` for draft environment) `test_time` `>`, `<` `latest` only returns the latest test result in all results for each test case. Examples: * "environment=draft AND latest" matches the latest test result for each test case in the draft environment. * "environment IN (e1,e2)" matches any test case results with an environment resource name of either "e1" or "e2". * "test_time &gt; 1602540713" matches any test case results with test time later than a unix timestamp in seconds 1602540713.
                     pub fn filter(mut self, filter: impl Into<String>) -> Self {
                         self.filter = Some(filter.into());
                         self
                     }
 
+                    /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -8429,6 +9985,15 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a Tool in the specified agent.
+                ///
+                /// `POST v3/{+parent}/tools` (`dialogflow.projects.locations.agents.tools.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a Tool for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -8442,6 +10007,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes a specified Tool.
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the Tool to be deleted. Format: `projects//locations//agents//tools/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -8451,6 +10024,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified Tool.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the Tool. Format: `projects//locations//agents//tools/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -8459,6 +10040,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns a list of Tools in the specified agent.
+                ///
+                /// `GET v3/{+parent}/tools` (`dialogflow.projects.locations.agents.tools.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list the Tools from. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListToolsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -8469,6 +10058,15 @@ pub mod locations {
                     }
                 }
 
+                /// Update the specified Tool.
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.tools.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the Tool. Format: `projects//locations//agents//tools/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -8484,6 +10082,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a Tool in the specified agent.
+            ///
             /// `POST v3/{+parent}/tools` (`dialogflow.projects.locations.agents.tools.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8524,6 +10124,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes a specified Tool.
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8535,6 +10137,7 @@ pub mod locations {
             }
 
             impl Delete {
+                /// This field has no effect for Tools not being used. For Tools that are used: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the tool, as well as any references to the tool.
                 pub fn force(mut self, force: bool) -> Self {
                     self.force = Some(force);
                     self
@@ -8566,6 +10169,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified Tool.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8601,6 +10206,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns a list of Tools in the specified agent.
+            ///
             /// `GET v3/{+parent}/tools` (`dialogflow.projects.locations.agents.tools.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8613,11 +10220,13 @@ pub mod locations {
             }
 
             impl List {
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -8678,6 +10287,8 @@ pub mod locations {
                 }
             }
 
+            /// Update the specified Tool.
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.tools.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -8690,6 +10301,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -8731,6 +10343,15 @@ pub mod locations {
                 }
 
                 impl Versions {
+                    /// Creates a version for the specified Tool.
+                    ///
+                    /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.tools.versions.create`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The tool to create a version for. Format: `projects//locations//agents//tools/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ToolVersion`](crate::schemas::GoogleCloudDialogflowCxV3ToolVersion)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ToolVersion`](crate::schemas::GoogleCloudDialogflowCxV3ToolVersion).
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -8744,6 +10365,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Deletes the specified version of the Tool.
+                    ///
+                    /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.delete`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the tool version to delete. Format: `projects//locations//agents//tools//versions/`.
+                    ///
+                    /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -8753,6 +10382,14 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified version of the Tool.
+                    ///
+                    /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.get`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the tool version. Format: `projects//locations//agents//tools//versions/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ToolVersion`](crate::schemas::GoogleCloudDialogflowCxV3ToolVersion).
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -8761,6 +10398,14 @@ pub mod locations {
                         }
                     }
 
+                    /// List versions of the specified Tool.
+                    ///
+                    /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.tools.versions.list`)
+                    ///
+                    /// Arguments:
+                    /// - `parent`: Required. The parent of the tool versions. Format: `projects//locations//agents//tools/`.
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3ListToolVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse).
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -8771,6 +10416,15 @@ pub mod locations {
                         }
                     }
 
+                    /// Retrieves the specified version of the Tool and stores it as the current tool draft, returning the tool with resources updated.
+                    ///
+                    /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.tools.versions.restore`)
+                    ///
+                    /// Arguments:
+                    /// - `name`: Required. The name of the tool version. Format: `projects//locations//agents//tools//versions/`.
+                    /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RestoreToolVersionRequest`](crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionRequest)
+                    ///
+                    /// Returns [`GoogleCloudDialogflowCxV3RestoreToolVersionResponse`](crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse).
                     pub fn restore(
                         &self,
                         name: impl Into<String>,
@@ -8785,6 +10439,8 @@ pub mod locations {
                     }
                 }
 
+                /// Creates a version for the specified Tool.
+                ///
                 /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.tools.versions.create`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -8826,6 +10482,8 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified version of the Tool.
+                ///
                 /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.delete`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -8837,6 +10495,7 @@ pub mod locations {
                 }
 
                 impl Delete {
+                    /// Optional. This field has no effect for Tools not being used. For Tools that are used: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the tool, as well as any references to the tool.
                     pub fn force(mut self, force: bool) -> Self {
                         self.force = Some(force);
                         self
@@ -8868,6 +10527,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified version of the Tool.
+                ///
                 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.get`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -8904,6 +10565,8 @@ pub mod locations {
                     }
                 }
 
+                /// List versions of the specified Tool.
+                ///
                 /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.tools.versions.list`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -8916,11 +10579,13 @@ pub mod locations {
                 }
 
                 impl List {
+                    /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
+                    /// Optional. The next_page_token value returned from a previous list request.
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
@@ -8981,6 +10646,8 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified version of the Tool and stores it as the current tool draft, returning the tool with resources updated.
+                ///
                 /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.tools.versions.restore`)
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
@@ -9033,6 +10700,15 @@ pub mod locations {
             }
 
             impl TransitionRouteGroups {
+                /// Creates an TransitionRouteGroup in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `POST v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.transitionRouteGroups.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The flow to create an TransitionRouteGroup for. Format: `projects//locations//agents//flows/` or `projects//locations//agents/` for agent-level groups.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -9047,6 +10723,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.transitionRouteGroups.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the TransitionRouteGroup to delete. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -9056,6 +10740,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified TransitionRouteGroup.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.transitionRouteGroups.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the TransitionRouteGroup. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -9065,6 +10757,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all transition route groups in the specified flow.
+                ///
+                /// `GET v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.transitionRouteGroups.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The flow to list all transition route groups for. Format: `projects//locations//agents//flows/` or \`projects//locations//agents/.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -9076,6 +10776,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.transitionRouteGroups.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the transition route group. TransitionRouteGroups.CreateTransitionRouteGroup populates the name automatically. Format: `projects//locations//agents//flows//transitionRouteGroups/` .
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -9092,6 +10801,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates an TransitionRouteGroup in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `POST v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.transitionRouteGroups.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9104,6 +10815,7 @@ pub mod locations {
             }
 
             impl Create {
+                /// The language of the following fields in `TransitionRouteGroup`: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -9140,6 +10852,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.transitionRouteGroups.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9151,6 +10865,7 @@ pub mod locations {
             }
 
             impl Delete {
+                /// This field has no effect for transition route group that no page is using. If the transition route group is referenced by any page: * If `force` is set to false, an error will be returned with message indicating pages that reference the transition route group. * If `force` is set to true, Dialogflow will remove the transition route group, as well as any reference to it.
                 pub fn force(mut self, force: bool) -> Self {
                     self.force = Some(force);
                     self
@@ -9182,6 +10897,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified TransitionRouteGroup.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.transitionRouteGroups.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9193,6 +10910,7 @@ pub mod locations {
             }
 
             impl Get {
+                /// The language to retrieve the transition route group for. The following fields are language dependent: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
@@ -9225,6 +10943,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all transition route groups in the specified flow.
+            ///
             /// `GET v3/{+parent}/transitionRouteGroups` (`dialogflow.projects.locations.agents.transitionRouteGroups.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9238,16 +10958,19 @@ pub mod locations {
             }
 
             impl List {
+                /// The language to list transition route groups for. The following fields are language dependent: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -9309,6 +11032,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.transitionRouteGroups.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9322,11 +11047,13 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The language of the following fields in `TransitionRouteGroup`: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
                 pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                     self.language_code = Some(language_code.into());
                     self
                 }
 
+                /// The mask to control which fields get updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -9371,6 +11098,15 @@ pub mod locations {
             }
 
             impl Webhooks {
+                /// Creates a webhook in the specified agent.
+                ///
+                /// `POST v3/{+parent}/webhooks` (`dialogflow.projects.locations.agents.webhooks.create`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to create a webhook for. Format: `projects//locations//agents/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook).
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -9384,6 +11120,14 @@ pub mod locations {
                     }
                 }
 
+                /// Deletes the specified webhook.
+                ///
+                /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.delete`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the webhook to delete. Format: `projects//locations//agents//webhooks/`.
+                ///
+                /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -9393,6 +11137,14 @@ pub mod locations {
                     }
                 }
 
+                /// Retrieves the specified webhook.
+                ///
+                /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.get`)
+                ///
+                /// Arguments:
+                /// - `name`: Required. The name of the webhook. Format: `projects//locations//agents//webhooks/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook).
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -9401,6 +11153,14 @@ pub mod locations {
                     }
                 }
 
+                /// Returns the list of all webhooks in the specified agent.
+                ///
+                /// `GET v3/{+parent}/webhooks` (`dialogflow.projects.locations.agents.webhooks.list`)
+                ///
+                /// Arguments:
+                /// - `parent`: Required. The agent to list all webhooks for. Format: `projects//locations//agents/`.
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3ListWebhooksResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse).
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -9411,6 +11171,15 @@ pub mod locations {
                     }
                 }
 
+                /// Updates the specified webhook.
+                ///
+                /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.patch`)
+                ///
+                /// Arguments:
+                /// - `name`: The unique identifier of the webhook. Required for the Webhooks.UpdateWebhook method. Webhooks.CreateWebhook populates the name automatically. Format: `projects//locations//agents//webhooks/`.
+                /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook)
+                ///
+                /// Returns [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook).
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -9426,6 +11195,8 @@ pub mod locations {
                 }
             }
 
+            /// Creates a webhook in the specified agent.
+            ///
             /// `POST v3/{+parent}/webhooks` (`dialogflow.projects.locations.agents.webhooks.create`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9466,6 +11237,8 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified webhook.
+            ///
             /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.delete`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9477,6 +11250,7 @@ pub mod locations {
             }
 
             impl Delete {
+                /// This field has no effect for webhook not being used. For webhooks that are used by pages/flows/transition route groups: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the webhook, as well as any references to the webhook (i.e. Webhook and tagin fulfillments that point to this webhook will be removed).
                 pub fn force(mut self, force: bool) -> Self {
                     self.force = Some(force);
                     self
@@ -9508,6 +11282,8 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified webhook.
+            ///
             /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.get`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9543,6 +11319,8 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all webhooks in the specified agent.
+            ///
             /// `GET v3/{+parent}/webhooks` (`dialogflow.projects.locations.agents.webhooks.list`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9555,11 +11333,13 @@ pub mod locations {
             }
 
             impl List {
+                /// The maximum number of items to return in a single page. By default 100 and at most 1000.
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
+                /// The next_page_token value returned from a previous list request.
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
@@ -9620,6 +11400,8 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified webhook.
+            ///
             /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.patch`)
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -9632,6 +11414,7 @@ pub mod locations {
             }
 
             impl Patch {
+                /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
@@ -9675,6 +11458,14 @@ pub mod locations {
         }
 
         impl Operations {
+            /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+            ///
+            /// `POST v3/{+name}:cancel` (`dialogflow.projects.locations.operations.cancel`)
+            ///
+            /// Arguments:
+            /// - `name`: The name of the operation resource to be cancelled.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn cancel(&self, name: impl Into<String>) -> Cancel {
                 Cancel {
                     client: self.client.clone(),
@@ -9683,6 +11474,14 @@ pub mod locations {
                 }
             }
 
+            /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+            ///
+            /// `GET v3/{+name}` (`dialogflow.projects.locations.operations.get`)
+            ///
+            /// Arguments:
+            /// - `name`: The name of the operation resource.
+            ///
+            /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -9691,6 +11490,14 @@ pub mod locations {
                 }
             }
 
+            /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+            ///
+            /// `GET v3/{+name}/operations` (`dialogflow.projects.locations.operations.list`)
+            ///
+            /// Arguments:
+            /// - `name`: The name of the operation's parent resource.
+            ///
+            /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
             pub fn list(&self, name: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -9704,6 +11511,8 @@ pub mod locations {
             }
         }
 
+        /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+        ///
         /// `POST v3/{+name}:cancel` (`dialogflow.projects.locations.operations.cancel`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9741,6 +11550,8 @@ pub mod locations {
             }
         }
 
+        /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+        ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.operations.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9768,18 +11579,6 @@ pub mod locations {
             {
                 self.client.execute(self.to_request()).await
             }
-
-            /// Sends the request and returns a poller for the long-running operation it starts.
-            pub async fn start(
-                self,
-            ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-            {
-                let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(::discogen_runtime::lro::Poller::from_operation(
-                    client, operation,
-                ))
-            }
         }
 
         impl crate::StandardParameters for Get {
@@ -9788,6 +11587,8 @@ pub mod locations {
             }
         }
 
+        /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+        ///
         /// `GET v3/{+name}/operations` (`dialogflow.projects.locations.operations.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9802,21 +11603,25 @@ pub mod locations {
         }
 
         impl List {
+            /// The standard list filter.
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
+            /// The standard list page size.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The standard list page token.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
+            /// When set to `true`, operations that are reachable are returned as normal, and those that are unreachable are returned in the ListOperationsResponse.unreachable field. This can only be `true` when reading across collections. For example, when `parent` is set to `"projects/example/locations/-"`. This field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in service or product specific documentation.
             pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
                 self.return_partial_success = Some(return_partial_success);
                 self
@@ -9887,6 +11692,15 @@ pub mod locations {
         }
 
         impl SecuritySettings {
+            /// Create security settings in the specified location.
+            ///
+            /// `POST v3/{+parent}/securitySettings` (`dialogflow.projects.locations.securitySettings.create`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The location to create an SecuritySettings for. Format: `projects//locations/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings)
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings).
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -9900,6 +11714,14 @@ pub mod locations {
                 }
             }
 
+            /// Deletes the specified SecuritySettings.
+            ///
+            /// `DELETE v3/{+name}` (`dialogflow.projects.locations.securitySettings.delete`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. The name of the SecuritySettings to delete. Format: `projects//locations//securitySettings/`.
+            ///
+            /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -9908,6 +11730,14 @@ pub mod locations {
                 }
             }
 
+            /// Retrieves the specified SecuritySettings. The returned settings may be stale by up to 1 minute.
+            ///
+            /// `GET v3/{+name}` (`dialogflow.projects.locations.securitySettings.get`)
+            ///
+            /// Arguments:
+            /// - `name`: Required. Resource name of the settings. Format: `projects//locations//securitySettings/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -9916,6 +11746,14 @@ pub mod locations {
                 }
             }
 
+            /// Returns the list of all security settings in the specified location.
+            ///
+            /// `GET v3/{+parent}/securitySettings` (`dialogflow.projects.locations.securitySettings.list`)
+            ///
+            /// Arguments:
+            /// - `parent`: Required. The location to list all security settings for. Format: `projects//locations/`.
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3ListSecuritySettingsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse).
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -9926,6 +11764,15 @@ pub mod locations {
                 }
             }
 
+            /// Updates the specified SecuritySettings.
+            ///
+            /// `PATCH v3/{+name}` (`dialogflow.projects.locations.securitySettings.patch`)
+            ///
+            /// Arguments:
+            /// - `name`: Resource name of the settings. Required for the SecuritySettingsService.UpdateSecuritySettings method. SecuritySettingsService.CreateSecuritySettings populates the name automatically. Format: `projects//locations//securitySettings/`.
+            /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings)
+            ///
+            /// Returns [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings).
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -9941,6 +11788,8 @@ pub mod locations {
             }
         }
 
+        /// Create security settings in the specified location.
+        ///
         /// `POST v3/{+parent}/securitySettings` (`dialogflow.projects.locations.securitySettings.create`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -9981,6 +11830,8 @@ pub mod locations {
             }
         }
 
+        /// Deletes the specified SecuritySettings.
+        ///
         /// `DELETE v3/{+name}` (`dialogflow.projects.locations.securitySettings.delete`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -10015,6 +11866,8 @@ pub mod locations {
             }
         }
 
+        /// Retrieves the specified SecuritySettings. The returned settings may be stale by up to 1 minute.
+        ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.securitySettings.get`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -10050,6 +11903,8 @@ pub mod locations {
             }
         }
 
+        /// Returns the list of all security settings in the specified location.
+        ///
         /// `GET v3/{+parent}/securitySettings` (`dialogflow.projects.locations.securitySettings.list`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -10062,11 +11917,13 @@ pub mod locations {
         }
 
         impl List {
+            /// The maximum number of items to return in a single page. By default 20 and at most 100.
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
+            /// The next_page_token value returned from a previous list request.
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
@@ -10127,6 +11984,8 @@ pub mod locations {
             }
         }
 
+        /// Updates the specified SecuritySettings.
+        ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.securitySettings.patch`)
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
@@ -10139,6 +11998,7 @@ pub mod locations {
         }
 
         impl Patch {
+            /// Required. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
@@ -10182,6 +12042,14 @@ pub mod operations {
     }
 
     impl Operations {
+        /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+        ///
+        /// `POST v3/{+name}:cancel` (`dialogflow.projects.operations.cancel`)
+        ///
+        /// Arguments:
+        /// - `name`: The name of the operation resource to be cancelled.
+        ///
+        /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
         pub fn cancel(&self, name: impl Into<String>) -> Cancel {
             Cancel {
                 client: self.client.clone(),
@@ -10190,6 +12058,14 @@ pub mod operations {
             }
         }
 
+        /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+        ///
+        /// `GET v3/{+name}` (`dialogflow.projects.operations.get`)
+        ///
+        /// Arguments:
+        /// - `name`: The name of the operation resource.
+        ///
+        /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -10198,6 +12074,14 @@ pub mod operations {
             }
         }
 
+        /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+        ///
+        /// `GET v3/{+name}/operations` (`dialogflow.projects.operations.list`)
+        ///
+        /// Arguments:
+        /// - `name`: The name of the operation's parent resource.
+        ///
+        /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -10211,6 +12095,8 @@ pub mod operations {
         }
     }
 
+    /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
+    ///
     /// `POST v3/{+name}:cancel` (`dialogflow.projects.operations.cancel`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -10246,6 +12132,8 @@ pub mod operations {
         }
     }
 
+    /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
+    ///
     /// `GET v3/{+name}` (`dialogflow.projects.operations.get`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -10272,17 +12160,6 @@ pub mod operations {
         ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
             self.client.execute(self.to_request()).await
         }
-
-        /// Sends the request and returns a poller for the long-running operation it starts.
-        pub async fn start(
-            self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
-            let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(
-                client, operation,
-            ))
-        }
     }
 
     impl crate::StandardParameters for Get {
@@ -10291,6 +12168,8 @@ pub mod operations {
         }
     }
 
+    /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
+    ///
     /// `GET v3/{+name}/operations` (`dialogflow.projects.operations.list`)
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
@@ -10305,21 +12184,25 @@ pub mod operations {
     }
 
     impl List {
+        /// The standard list filter.
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
+        /// The standard list page size.
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
+        /// The standard list page token.
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
+        /// When set to `true`, operations that are reachable are returned as normal, and those that are unreachable are returned in the ListOperationsResponse.unreachable field. This can only be `true` when reading across collections. For example, when `parent` is set to `"projects/example/locations/-"`. This field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in service or product specific documentation.
         pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
             self.return_partial_success = Some(return_partial_success);
             self

@@ -63,7 +63,12 @@ pub mod global {
 
             /// Returns a specific Metrics Scope, including the list of projects monitored by the specified Metrics Scope.
             ///
+            /// `GET v1/{+name}` (`monitoring.locations.global.metricsScopes.get`)
+            ///
+            /// Arguments:
             /// - `name`: Required. The resource name of the Metrics Scope. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}
+            ///
+            /// Returns [`MetricsScope`](crate::schemas::MetricsScope).
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -73,6 +78,10 @@ pub mod global {
             }
 
             /// Returns a list of every Metrics Scope that a specific MonitoredProject has been added to. The metrics scope representing the specified monitored project will always be the first entry in the response.
+            ///
+            /// `GET v1/locations/global/metricsScopes:listMetricsScopesByMonitoredProject` (`monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject`)
+            ///
+            /// Returns [`ListMetricsScopesByMonitoredProjectResponse`](crate::schemas::ListMetricsScopesByMonitoredProjectResponse).
             pub fn list_metrics_scopes_by_monitored_project(
                 &self,
             ) -> ListMetricsScopesByMonitoredProject {
@@ -182,7 +191,13 @@ pub mod global {
             impl Projects {
                 /// Adds a MonitoredProject with the given project ID to the specified Metrics Scope.
                 ///
+                /// `POST v1/{+parent}/projects` (`monitoring.locations.global.metricsScopes.projects.create`)
+                ///
+                /// Arguments:
                 /// - `parent`: Required. The resource name of the existing Metrics Scope that will monitor this project. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}
+                /// - `body`: the request body, [`MonitoredProject`](crate::schemas::MonitoredProject)
+                ///
+                /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`MonitoredProject`](crate::schemas::MonitoredProject) and whose `progress()` shows [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -198,7 +213,12 @@ pub mod global {
 
                 /// Deletes a MonitoredProject from the specified Metrics Scope.
                 ///
+                /// `DELETE v1/{+name}` (`monitoring.locations.global.metricsScopes.projects.delete`)
+                ///
+                /// Arguments:
                 /// - `name`: Required. The resource name of the MonitoredProject. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}/projects/{MONITORED_PROJECT_ID_OR_NUMBER}Authorization requires the following Google IAM (<https://cloud.google.com/iam>) permissions on both the Metrics Scope and on the MonitoredProject: monitoring.metricsScopes.link
+                ///
+                /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Empty`](crate::schemas::Empty) and whose `progress()` shows [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -240,16 +260,21 @@ pub mod global {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`MonitoredProject`](crate::schemas::MonitoredProject), `progress()` [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::MonitoredProject,
+                            crate::schemas::OperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 
@@ -286,16 +311,21 @@ pub mod global {
                     self.client.execute(self.to_request()).await
                 }
 
-                /// Sends the request and returns a poller for the long-running operation it starts.
+                /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Empty`](crate::schemas::Empty), `progress()` [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
                 pub async fn start(
                     self,
-                ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                {
+                ) -> ::discogen_runtime::Result<
+                    ::discogen_runtime::lro::Poller<
+                        crate::Client,
+                        ::discogen_runtime::lro::Typed<
+                            crate::schemas::Empty,
+                            crate::schemas::OperationMetadata,
+                        >,
+                    >,
+                > {
                     let client = crate::Client::new(self.client.clone());
                     let operation = self.send().await?;
-                    Ok(::discogen_runtime::lro::Poller::from_operation(
-                        client, operation,
-                    ))
+                    Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
                 }
             }
 

@@ -9,7 +9,12 @@ pub struct Operations {
 impl Operations {
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
     ///
+    /// `GET v1/{+name}` (`monitoring.operations.get`)
+    ///
+    /// Arguments:
     /// - `name`: The name of the operation resource.
+    ///
+    /// Returns [`Operation`](crate::schemas::Operation).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -44,17 +49,6 @@ impl Get {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
-    }
-
-    /// Sends the request and returns a poller for the long-running operation it starts.
-    pub async fn start(
-        self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
-        let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(
-            client, operation,
-        ))
     }
 }
 

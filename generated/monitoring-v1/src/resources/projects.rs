@@ -40,7 +40,13 @@ pub mod dashboards {
     impl Dashboards {
         /// Creates a new custom dashboard. For examples on how you can use this API to create dashboards, see Managing dashboards by API (<https://cloud.google.com/monitoring/dashboards/api-dashboard>). This method requires the monitoring.dashboards.create permission on the specified project. For more information about permissions, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
         ///
+        /// `POST v1/{+parent}/dashboards` (`monitoring.projects.dashboards.create`)
+        ///
+        /// Arguments:
         /// - `parent`: Required. The project on which to execute the request. The format is: projects/\[PROJECT_ID_OR_NUMBER\] The \[PROJECT_ID_OR_NUMBER\] must match the dashboard resource name.
+        /// - `body`: the request body, [`Dashboard`](crate::schemas::Dashboard)
+        ///
+        /// Returns [`Dashboard`](crate::schemas::Dashboard).
         pub fn create(&self, parent: impl Into<String>, body: crate::schemas::Dashboard) -> Create {
             Create {
                 client: self.client.clone(),
@@ -53,7 +59,12 @@ pub mod dashboards {
 
         /// Deletes an existing custom dashboard.This method requires the monitoring.dashboards.delete permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
         ///
+        /// `DELETE v1/{+name}` (`monitoring.projects.dashboards.delete`)
+        ///
+        /// Arguments:
         /// - `name`: Required. The resource name of the Dashboard. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/dashboards/\[DASHBOARD_ID\]
+        ///
+        /// Returns [`Empty`](crate::schemas::Empty).
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -64,7 +75,12 @@ pub mod dashboards {
 
         /// Fetches a specific dashboard.This method requires the monitoring.dashboards.get permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
         ///
+        /// `GET v1/{+name}` (`monitoring.projects.dashboards.get`)
+        ///
+        /// Arguments:
         /// - `name`: Required. The resource name of the Dashboard. The format is one of: dashboards/\[DASHBOARD_ID\] (for system dashboards) projects/\[PROJECT_ID_OR_NUMBER\]/dashboards/\[DASHBOARD_ID\] (for custom dashboards).
+        ///
+        /// Returns [`Dashboard`](crate::schemas::Dashboard).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -75,7 +91,12 @@ pub mod dashboards {
 
         /// Lists the existing dashboards.This method requires the monitoring.dashboards.list permission on the specified project. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
         ///
+        /// `GET v1/{+parent}/dashboards` (`monitoring.projects.dashboards.list`)
+        ///
+        /// Arguments:
         /// - `parent`: Required. The scope of the dashboards to list. The format is: projects/\[PROJECT_ID_OR_NUMBER\]
+        ///
+        /// Returns [`ListDashboardsResponse`](crate::schemas::ListDashboardsResponse).
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -88,7 +109,13 @@ pub mod dashboards {
 
         /// Replaces an existing custom dashboard with a new definition.This method requires the monitoring.dashboards.update permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
         ///
+        /// `PATCH v1/{+name}` (`monitoring.projects.dashboards.patch`)
+        ///
+        /// Arguments:
         /// - `name`: Identifier. The resource name of the dashboard.
+        /// - `body`: the request body, [`Dashboard`](crate::schemas::Dashboard)
+        ///
+        /// Returns [`Dashboard`](crate::schemas::Dashboard).
         pub fn patch(&self, name: impl Into<String>, body: crate::schemas::Dashboard) -> Patch {
             Patch {
                 client: self.client.clone(),
@@ -423,8 +450,14 @@ pub mod location {
 
                     /// Lists labels for metrics.
                     ///
+                    /// `POST v1/{+name}/location/{location}/prometheus/api/v1/labels` (`monitoring.projects.location.prometheus.api.v1.labels`)
+                    ///
+                    /// Arguments:
                     /// - `name`: Required. The workspace on which to execute the request. It is not part of the open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine. The format is: projects/PROJECT_ID_OR_NUMBER.
                     /// - `location`: Location of the resource information. Has to be "global" now.
+                    /// - `body`: the request body, [`QueryLabelsRequest`](crate::schemas::QueryLabelsRequest)
+                    ///
+                    /// Returns [`HttpBody`](crate::schemas::HttpBody).
                     pub fn labels(
                         &self,
                         name: impl Into<String>,
@@ -442,8 +475,14 @@ pub mod location {
 
                     /// Evaluate a PromQL query at a single point in time.
                     ///
+                    /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query` (`monitoring.projects.location.prometheus.api.v1.query`)
+                    ///
+                    /// Arguments:
                     /// - `name`: Required. The project on which to execute the request. Data associcated with the project's workspace stored under the The format is: projects/PROJECT_ID_OR_NUMBER. Open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine.
                     /// - `location`: Location of the resource information. Has to be "global" now.
+                    /// - `body`: the request body, [`QueryInstantRequest`](crate::schemas::QueryInstantRequest)
+                    ///
+                    /// Returns [`HttpBody`](crate::schemas::HttpBody).
                     pub fn query(
                         &self,
                         name: impl Into<String>,
@@ -461,8 +500,14 @@ pub mod location {
 
                     /// Lists exemplars relevant to a given PromQL query,
                     ///
+                    /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query_exemplars` (`monitoring.projects.location.prometheus.api.v1.query_exemplars`)
+                    ///
+                    /// Arguments:
                     /// - `name`: Required. The project on which to execute the request. Data associcated with the project's workspace stored under the The format is: projects/PROJECT_ID_OR_NUMBER. Open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine.
                     /// - `location`: Location of the resource information. Has to be "global" now.
+                    /// - `body`: the request body, [`QueryExemplarsRequest`](crate::schemas::QueryExemplarsRequest)
+                    ///
+                    /// Returns [`HttpBody`](crate::schemas::HttpBody).
                     pub fn query_exemplars(
                         &self,
                         name: impl Into<String>,
@@ -480,8 +525,14 @@ pub mod location {
 
                     /// Evaluate a PromQL query with start, end time range.
                     ///
+                    /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query_range` (`monitoring.projects.location.prometheus.api.v1.query_range`)
+                    ///
+                    /// Arguments:
                     /// - `name`: Required. The project on which to execute the request. Data associcated with the project's workspace stored under the The format is: projects/PROJECT_ID_OR_NUMBER. Open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine.
                     /// - `location`: Location of the resource information. Has to be "global" now.
+                    /// - `body`: the request body, [`QueryRangeRequest`](crate::schemas::QueryRangeRequest)
+                    ///
+                    /// Returns [`HttpBody`](crate::schemas::HttpBody).
                     pub fn query_range(
                         &self,
                         name: impl Into<String>,
@@ -499,8 +550,14 @@ pub mod location {
 
                     /// Lists metadata for metrics.
                     ///
+                    /// `POST v1/{+name}/location/{location}/prometheus/api/v1/series` (`monitoring.projects.location.prometheus.api.v1.series`)
+                    ///
+                    /// Arguments:
                     /// - `name`: Required. The workspace on which to execute the request. It is not part of the open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine. The format is: projects/PROJECT_ID_OR_NUMBER.
                     /// - `location`: Location of the resource information. Has to be "global" for now.
+                    /// - `body`: the request body, [`QuerySeriesRequest`](crate::schemas::QuerySeriesRequest)
+                    ///
+                    /// Returns [`HttpBody`](crate::schemas::HttpBody).
                     pub fn series(
                         &self,
                         name: impl Into<String>,
@@ -743,9 +800,14 @@ pub mod location {
                     impl Label {
                         /// Lists possible values for a given label name.
                         ///
+                        /// `GET v1/{+name}/location/{location}/prometheus/api/v1/label/{label}/values` (`monitoring.projects.location.prometheus.api.v1.label.values`)
+                        ///
+                        /// Arguments:
                         /// - `name`: Required. The workspace on which to execute the request. It is not part of the open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine. The format is: projects/PROJECT_ID_OR_NUMBER.
                         /// - `location`: Location of the resource information. Has to be "global" now.
                         /// - `label`: The label name for which values are queried.
+                        ///
+                        /// Returns [`HttpBody`](crate::schemas::HttpBody).
                         pub fn values(
                             &self,
                             name: impl Into<String>,
@@ -845,8 +907,13 @@ pub mod location {
                     impl Metadata {
                         /// Lists metadata for metrics.
                         ///
+                        /// `GET v1/{+name}/location/{location}/prometheus/api/v1/metadata` (`monitoring.projects.location.prometheus.api.v1.metadata.list`)
+                        ///
+                        /// Arguments:
                         /// - `name`: Required. The workspace on which to execute the request. It is not part of the open source API but used as a request path prefix to distinguish different virtual Prometheus instances of Google Prometheus Engine. The format is: projects/PROJECT_ID_OR_NUMBER.
                         /// - `location`: Location of the resource information. Has to be "global" for now.
+                        ///
+                        /// Returns [`HttpBody`](crate::schemas::HttpBody).
                         pub fn list(
                             &self,
                             name: impl Into<String>,

@@ -8,6 +8,13 @@ pub struct Subscriptions {
 
 impl Subscriptions {
     /// Creates a Google Workspace subscription. To learn how to use this method, see [Create a Google Workspace subscription](https://developers.google.com/workspace/events/guides/create-subscription). For a subscription on a [Chat target resource](https://developers.google.com/workspace/events/guides/events-chat), you can create a subscription as: - A Chat app subscribing to space events where the app is a member by specifying an authorization scope that begins with `chat.app` and getting one-time administrator approval. To learn more, see [Authorize as a Chat app with administrator approval](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). - [Developer Preview](https://developers.google.com/workspace/preview): A Chat app subscribing to all events in a Google Workspace organization by specifying an authorization scope that begins with `chat.app.all` and obtaining one-time administrator approval. To learn more, see [Subscribe to all Google Chat events in a Workspace organization ](https://developers.google.com/workspace/events/guides/create-subscription#customer-subscription). - A user by specifying an authorization scope that doesn't include `app` in its name. To learn more, see [Authorize as a Chat user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
+    ///
+    /// `POST v1/subscriptions` (`workspaceevents.subscriptions.create`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Subscription`](crate::schemas::Subscription)
+    ///
+    /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Subscription`](crate::schemas::Subscription) and whose `progress()` shows JSON metadata.
     pub fn create(&self, body: crate::schemas::Subscription) -> Create {
         Create {
             client: self.client.clone(),
@@ -19,7 +26,12 @@ impl Subscriptions {
 
     /// Deletes a Google Workspace subscription. To learn how to use this method, see [Delete a Google Workspace subscription](https://developers.google.com/workspace/events/guides/delete-subscription).
     ///
+    /// `DELETE v1/{+name}` (`workspaceevents.subscriptions.delete`)
+    ///
+    /// Arguments:
     /// - `name`: Required. Resource name of the subscription to delete. Format: `subscriptions/{subscription}`
+    ///
+    /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives nothing (`()`) and whose `progress()` shows JSON metadata.
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -33,7 +45,12 @@ impl Subscriptions {
 
     /// Gets details about a Google Workspace subscription. To learn how to use this method, see [Get details about a Google Workspace subscription](https://developers.google.com/workspace/events/guides/get-subscription).
     ///
+    /// `GET v1/{+name}` (`workspaceevents.subscriptions.get`)
+    ///
+    /// Arguments:
     /// - `name`: Required. Resource name of the subscription. Format: `subscriptions/{subscription}`
+    ///
+    /// Returns [`Subscription`](crate::schemas::Subscription).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -43,6 +60,10 @@ impl Subscriptions {
     }
 
     /// Lists Google Workspace subscriptions. To learn how to use this method, see [List Google Workspace subscriptions](https://developers.google.com/workspace/events/guides/list-subscriptions).
+    ///
+    /// `GET v1/subscriptions` (`workspaceevents.subscriptions.list`)
+    ///
+    /// Returns [`ListSubscriptionsResponse`](crate::schemas::ListSubscriptionsResponse).
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
@@ -55,7 +76,13 @@ impl Subscriptions {
 
     /// Updates or renews a Google Workspace subscription. To learn how to use this method, see [Update or renew a Google Workspace subscription](https://developers.google.com/workspace/events/guides/update-subscription). For a subscription on a [Chat target resource](https://developers.google.com/workspace/events/guides/events-chat), you can update a subscription as: - A Chat app subscribing to space events where the app is a member by specifying an authorization scope that begins with `chat.app` and getting one-time administrator approval. To learn more, see [Authorize as a Chat app with administrator approval](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). - [Developer Preview](https://developers.google.com/workspace/preview): A Chat app subscribing to all events in a Google Workspace organization by specifying an authorization scope that begins with `chat.app.all` and getting one-time administrator approval. To learn more, see [Subscribe to all Google Chat events in a Workspace organization ](https://developers.google.com/workspace/events/guides/create-subscription#customer-subscription). - A user by specifying an authorization scope that doesn't include `app` in its name. To learn more, see [Authorize as a Chat user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     ///
+    /// `PATCH v1/{+name}` (`workspaceevents.subscriptions.patch`)
+    ///
+    /// Arguments:
     /// - `name`: Identifier. Resource name of the subscription. Format: `subscriptions/{subscription}`
+    /// - `body`: the request body, [`Subscription`](crate::schemas::Subscription)
+    ///
+    /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Subscription`](crate::schemas::Subscription) and whose `progress()` shows JSON metadata.
     pub fn patch(&self, name: impl Into<String>, body: crate::schemas::Subscription) -> Patch {
         Patch {
             client: self.client.clone(),
@@ -69,7 +96,13 @@ impl Subscriptions {
 
     /// Reactivates a suspended Google Workspace subscription. This method resets your subscription's `State` field to `ACTIVE`. Before you use this method, you must fix the error that suspended the subscription. This method will ignore or reject any subscription that isn't currently in a suspended state. To learn how to use this method, see [Reactivate a Google Workspace subscription](https://developers.google.com/workspace/events/guides/reactivate-subscription). For a subscription on a [Chat target resource](https://developers.google.com/workspace/events/guides/events-chat), you can reactivate a subscription as: - A Chat app subscribing to space events where the app is a member by specifying an authorization scope that begins with `chat.app` and getting one-time administrator approval. To learn more, see [Authorize as a Chat app with administrator approval](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). - [Developer Preview](https://developers.google.com/workspace/preview): A Chat app subscribing to all events in a Google Workspace organization by specifying an authorization scope that begins with `chat.app.all` and getting one-time administrator approval. To learn more, see [Subscribe to all Google Chat events in a Workspace organization ](https://developers.google.com/workspace/events/guides/create-subscription#customer-subscription). - A user by specifying an authorization scope that doesn't include `app` in its name. To learn more, see [Authorize as a Chat user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
     ///
+    /// `POST v1/{+name}:reactivate` (`workspaceevents.subscriptions.reactivate`)
+    ///
+    /// Arguments:
     /// - `name`: Required. Resource name of the subscription. Format: `subscriptions/{subscription}`
+    /// - `body`: the request body, [`ReactivateSubscriptionRequest`](crate::schemas::ReactivateSubscriptionRequest)
+    ///
+    /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Subscription`](crate::schemas::Subscription) and whose `progress()` shows JSON metadata.
     pub fn reactivate(
         &self,
         name: impl Into<String>,
@@ -120,15 +153,18 @@ impl Create {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends the request and returns a poller for the long-running operation it starts.
+    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Subscription`](crate::schemas::Subscription), `progress()` JSON metadata.
     pub async fn start(
         self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+    ) -> ::discogen_runtime::Result<
+        ::discogen_runtime::lro::Poller<
+            crate::Client,
+            ::discogen_runtime::lro::Typed<crate::schemas::Subscription, ::serde_json::Value>,
+        >,
+    > {
         let client = crate::Client::new(self.client.clone());
         let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(
-            client, operation,
-        ))
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -189,15 +225,18 @@ impl Delete {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends the request and returns a poller for the long-running operation it starts.
+    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives nothing (`()`), `progress()` JSON metadata.
     pub async fn start(
         self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+    ) -> ::discogen_runtime::Result<
+        ::discogen_runtime::lro::Poller<
+            crate::Client,
+            ::discogen_runtime::lro::Typed<(), ::serde_json::Value>,
+        >,
+    > {
         let client = crate::Client::new(self.client.clone());
         let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(
-            client, operation,
-        ))
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -366,15 +405,18 @@ impl Patch {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends the request and returns a poller for the long-running operation it starts.
+    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Subscription`](crate::schemas::Subscription), `progress()` JSON metadata.
     pub async fn start(
         self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+    ) -> ::discogen_runtime::Result<
+        ::discogen_runtime::lro::Poller<
+            crate::Client,
+            ::discogen_runtime::lro::Typed<crate::schemas::Subscription, ::serde_json::Value>,
+        >,
+    > {
         let client = crate::Client::new(self.client.clone());
         let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(
-            client, operation,
-        ))
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -416,15 +458,18 @@ impl Reactivate {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends the request and returns a poller for the long-running operation it starts.
+    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Subscription`](crate::schemas::Subscription), `progress()` JSON metadata.
     pub async fn start(
         self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+    ) -> ::discogen_runtime::Result<
+        ::discogen_runtime::lro::Poller<
+            crate::Client,
+            ::discogen_runtime::lro::Typed<crate::schemas::Subscription, ::serde_json::Value>,
+        >,
+    > {
         let client = crate::Client::new(self.client.clone());
         let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(
-            client, operation,
-        ))
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 

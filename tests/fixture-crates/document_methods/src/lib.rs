@@ -61,6 +61,10 @@ impl Client {
     }
 
     /// Document-level method with no parameters, no response and no scopes.
+    ///
+    /// `GET my_api/v1.1beta2/ping` (`my_api.ping`)
+    ///
+    /// Returns nothing: `send()` gives `()`.
     pub fn ping(&self) -> crate::resources::Ping {
         crate::resources::Ping {
             client: self.runtime.clone(),
@@ -68,6 +72,9 @@ impl Client {
         }
     }
 
+    /// `POST my_api/v1.1beta2/tokeninfo` (`my_api.tokeninfo`)
+    ///
+    /// Returns [`Tokeninfo`](crate::schemas::Tokeninfo).
     pub fn tokeninfo(&self) -> crate::resources::Tokeninfo {
         crate::resources::Tokeninfo {
             client: self.runtime.clone(),

@@ -57,6 +57,9 @@ impl Tokeninfo {
     }
 
     /// Data format for the response; a narrower enum than the global `alt`.
+    ///
+    /// Allowed values:
+    /// - [`Json`](crate::resources::TokeninfoAlt::Json) (`json`): Responses with Content-Type of application/json
     pub fn alt(mut self, alt: TokeninfoAlt) -> Self {
         self.alt = Some(alt);
         self

@@ -8,6 +8,10 @@ pub struct Client {
 
 impl Client {
     /// A resource named `client`.
+    ///
+    /// `GET v1/client` (`collisions.client.get`)
+    ///
+    /// Returns [`Client`](crate::schemas::Client).
     pub fn get(&self) -> Get {
         Get {
             client: self.client.clone(),

@@ -8,6 +8,10 @@ pub struct FooBars {
 
 impl FooBars {
     /// Resource fooBars; collides with foo_bars.
+    ///
+    /// `GET v1/fooBars` (`collisions.fooBars.get`)
+    ///
+    /// Returns [`Vec`](crate::schemas::Vec).
     pub fn get(&self) -> Get {
         Get {
             client: self.client.clone(),

@@ -8,6 +8,10 @@ pub struct FooBars {
 
 impl FooBars {
     /// Resource foo_bars; collides with fooBars.
+    ///
+    /// `GET v1/foo_bars` (`collisions.foo_bars.get`)
+    ///
+    /// Returns [`Value`](crate::schemas::Value).
     pub fn get(&self) -> Get {
         Get {
             client: self.client.clone(),

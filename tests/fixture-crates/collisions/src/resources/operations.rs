@@ -15,6 +15,10 @@ impl Operations {
     }
 
     /// A method `list` next to a sub-resource `list`.
+    ///
+    /// `GET v1/operations` (`collisions.operations.list`)
+    ///
+    /// Returns [`Uses`](crate::schemas::Uses).
     pub fn list_2(&self) -> List {
         List {
             client: self.client.clone(),
@@ -76,7 +80,12 @@ pub mod list {
     impl List {
         /// Method in the sub-resource named `list`.
         ///
+        /// `GET v1/{+name}` (`collisions.operations.list.get`)
+        ///
+        /// Arguments:
         /// - `name`: Resource name.
+        ///
+        /// Returns [`Collide`](crate::schemas::Collide).
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),

@@ -8,6 +8,13 @@ pub struct Requests {
 
 impl Requests {
     /// Method named `build`.
+    ///
+    /// `POST v1/requests:build` (`collisions.requests.build`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Option`](crate::schemas::Option)
+    ///
+    /// Returns [`Box`](crate::schemas::Box).
     pub fn build(&self, body: crate::schemas::Option) -> Build {
         Build {
             client: self.client.clone(),
@@ -17,6 +24,13 @@ impl Requests {
     }
 
     /// Collides with foo_bar after snake_case.
+    ///
+    /// `POST v1/requests:fooBar` (`collisions.requests.fooBar`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`FooBar`](crate::schemas::FooBar)
+    ///
+    /// Returns [`FooBar3`](crate::schemas::FooBar3).
     pub fn foo_bar(&self, body: crate::schemas::FooBar) -> FooBar {
         FooBar {
             client: self.client.clone(),
@@ -26,6 +40,13 @@ impl Requests {
     }
 
     /// Collides with fooBar after snake_case.
+    ///
+    /// `POST v1/requests:foo_bar` (`collisions.requests.foo_bar`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`FooBar2`](crate::schemas::FooBar2)
+    ///
+    /// Returns [`Error`](crate::schemas::Error).
     pub fn foo_bar_2(&self, body: crate::schemas::FooBar2) -> FooBar2 {
         FooBar2 {
             client: self.client.clone(),
@@ -35,6 +56,10 @@ impl Requests {
     }
 
     /// A paginated list beside methods named `send`, `new` and `ok`: the builder structs `Send`, `New` and `Ok` must not shadow the `Send` trait or `Ok` in the generated code.
+    ///
+    /// `GET v1/requests` (`collisions.requests.list`)
+    ///
+    /// Returns [`ListRequestsResponse`](crate::schemas::ListRequestsResponse).
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
@@ -45,6 +70,13 @@ impl Requests {
     }
 
     /// Method named `new`.
+    ///
+    /// `POST v1/requests:new` (`collisions.requests.new`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Request`](crate::schemas::Request)
+    ///
+    /// Returns [`Response`](crate::schemas::Response).
     #[allow(clippy::new_ret_no_self)]
     pub fn new(&self, body: crate::schemas::Request) -> New {
         New {
@@ -55,6 +87,10 @@ impl Requests {
     }
 
     /// A method named `ok`.
+    ///
+    /// `POST v1/requests:ok` (`collisions.requests.ok`)
+    ///
+    /// Returns [`Response`](crate::schemas::Response).
     pub fn ok(&self) -> Ok {
         Ok {
             client: self.client.clone(),
@@ -63,6 +99,13 @@ impl Requests {
     }
 
     /// Method named `send`.
+    ///
+    /// `POST v1/requests:send` (`collisions.requests.send`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Request`](crate::schemas::Request)
+    ///
+    /// Returns [`Result`](crate::schemas::Result).
     pub fn send(&self, body: crate::schemas::Request) -> Send {
         Send {
             client: self.client.clone(),

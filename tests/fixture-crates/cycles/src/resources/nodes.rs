@@ -8,6 +8,13 @@ pub struct Nodes {
 
 impl Nodes {
     /// Creates a node (request and response are recursive).
+    ///
+    /// `POST v1/nodes` (`cycles.nodes.create`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Node`](crate::schemas::Node)
+    ///
+    /// Returns [`Node`](crate::schemas::Node).
     pub fn create(&self, body: crate::schemas::Node) -> Create {
         Create {
             client: self.client.clone(),

@@ -9,7 +9,12 @@ pub struct Roots {
 impl Roots {
     /// Gets a root.
     ///
+    /// `GET v1/{+name}` (`cycles.roots.get`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Root`](crate::schemas::Root).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),

@@ -9,7 +9,12 @@ pub struct Trees {
 impl Trees {
     /// Gets a tree.
     ///
+    /// `GET v1/{+name}` (`cycles.trees.get`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Tree`](crate::schemas::Tree).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),

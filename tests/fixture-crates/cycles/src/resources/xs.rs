@@ -9,7 +9,13 @@ pub struct Xs {
 impl Xs {
     /// Replaces an X.
     ///
+    /// `PUT v1/{+name}` (`cycles.xs.update`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`X`](crate::schemas::X)
+    ///
+    /// Returns [`Z`](crate::schemas::Z).
     pub fn update(&self, name: impl Into<String>, body: crate::schemas::X) -> Update {
         Update {
             client: self.client.clone(),

@@ -13,7 +13,12 @@ impl Docs {
     ///
     /// See \[Doc\]\[\] and &lt;a href="<https://example.com>"&gt;this&lt;/a&gt;.
     ///
+    /// `GET v1/{+name}` (`docs.docs.get`)
+    ///
+    /// Arguments:
     /// - `name`: Name in the form projects/&lt;project&gt;/docs/&lt;doc&gt;; see [AIP-122](https://google.aip.dev/122).
+    ///
+    /// Returns [`Doc`](crate::schemas::Doc).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -23,6 +28,9 @@ impl Docs {
         }
     }
 
+    /// `GET v1/docs` (`docs.docs.list`)
+    ///
+    /// Returns [`Undocumented`](crate::schemas::Undocumented).
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
@@ -31,6 +39,12 @@ impl Docs {
         }
     }
 
+    /// `POST v1/docs:touch` (`docs.docs.touch`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`EmptyDescription`](crate::schemas::EmptyDescription)
+    ///
+    /// Returns [`EmptyDescription`](crate::schemas::EmptyDescription).
     pub fn touch(&self, body: crate::schemas::EmptyDescription) -> Touch {
         Touch {
             client: self.client.clone(),

@@ -52,9 +52,14 @@ pub mod folders {
 
             /// Gets a project.
             ///
+            /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}` (`my_api.organizations.folders.projects.get`)
+            ///
+            /// Arguments:
             /// - `organization_id`: Organization id.
             /// - `folder_id`: Folder id.
             /// - `project_id`: Project id.
+            ///
+            /// Returns [`Project`](crate::schemas::Project).
             pub fn get(
                 &self,
                 organization_id: impl Into<String>,
@@ -123,10 +128,15 @@ pub mod folders {
             impl Zones {
                 /// Gets a zone.
                 ///
+                /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}/zones/{zone}` (`my_api.organizations.folders.projects.zones.get`)
+                ///
+                /// Arguments:
                 /// - `organization_id`: Organization id.
                 /// - `folder_id`: Folder id.
                 /// - `project_id`: Project id.
                 /// - `zone`: Zone name.
+                ///
+                /// Returns [`Zone`](crate::schemas::Zone).
                 pub fn get(
                     &self,
                     organization_id: impl Into<String>,
@@ -146,9 +156,14 @@ pub mod folders {
 
                 /// Lists zones.
                 ///
+                /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}/zones` (`my_api.organizations.folders.projects.zones.list`)
+                ///
+                /// Arguments:
                 /// - `organization_id`: Organization id.
                 /// - `folder_id`: Folder id.
                 /// - `project_id`: Project id.
+                ///
+                /// Returns [`ZoneList`](crate::schemas::ZoneList).
                 pub fn list(
                     &self,
                     organization_id: impl Into<String>,

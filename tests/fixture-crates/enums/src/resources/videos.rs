@@ -9,7 +9,12 @@ pub struct Videos {
 impl Videos {
     /// Lists videos, filtered by enum query parameters.
     ///
+    /// `GET v1/{+parent}/videos` (`enums.videos.list`)
+    ///
+    /// Arguments:
     /// - `parent`: Parent.
+    ///
+    /// Returns [`ListVideosResponse`](crate::schemas::ListVideosResponse).
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -24,7 +29,13 @@ impl Videos {
 
     /// Updates a video.
     ///
+    /// `PATCH v1/{+name}` (`enums.videos.patch`)
+    ///
+    /// Arguments:
     /// - `name`: Name.
+    /// - `body`: the request body, [`Video`](crate::schemas::Video)
+    ///
+    /// Returns [`Video`](crate::schemas::Video).
     pub fn patch(&self, name: impl Into<String>, body: crate::schemas::Video) -> Patch {
         Patch {
             client: self.client.clone(),
@@ -53,6 +64,12 @@ pub struct List {
 
 impl List {
     /// A repeated enum query parameter: sent once per value.
+    ///
+    /// Allowed values:
+    /// - [`FormatUnspecified`](crate::resources::videos::ListFormats::FormatUnspecified) (`FORMAT_UNSPECIFIED`): Unspecified.
+    /// - [`Mp4`](crate::resources::videos::ListFormats::Mp4) (`mp4`): MP4.
+    /// - [`VideoWebm`](crate::resources::videos::ListFormats::VideoWebm) (`video/webm`): WebM.
+    /// - [`Empty`](crate::resources::videos::ListFormats::Empty) (``): Empty.
     pub fn formats(mut self, formats: impl IntoIterator<Item = ListFormats>) -> Self {
         self.formats = formats.into_iter().collect();
         self
@@ -65,12 +82,25 @@ impl List {
     }
 
     /// An enum query parameter whose values start with digits.
+    ///
+    /// Allowed values:
+    /// - [`ResolutionUnspecified`](crate::resources::videos::ListResolution::ResolutionUnspecified) (`RESOLUTION_UNSPECIFIED`): Unspecified.
+    /// - [`V1080p`](crate::resources::videos::ListResolution::V1080p) (`1080P`): Full HD.
+    /// - [`V720p`](crate::resources::videos::ListResolution::V720p) (`720p`): HD.
+    /// - [`V4k`](crate::resources::videos::ListResolution::V4k) (`4k`): Ultra HD.
+    /// - [`Variable`](crate::resources::videos::ListResolution::Variable) (`variable`): Variable.
     pub fn resolution(mut self, resolution: ListResolution) -> Self {
         self.resolution = Some(resolution);
         self
     }
 
     /// An enum query parameter with enumDeprecated.
+    ///
+    /// Allowed values:
+    /// - [`ViewUnspecified`](crate::resources::videos::ListView::ViewUnspecified) (`VIEW_UNSPECIFIED`): Default.
+    /// - [`Basic`](crate::resources::videos::ListView::Basic) (`BASIC`): Basic.
+    /// - [`Full`](crate::resources::videos::ListView::Full) (`FULL`): Full.
+    /// - [`Legacy`](crate::resources::videos::ListView::Legacy) (`LEGACY`): Deprecated view. (deprecated)
     pub fn view(mut self, view: ListView) -> Self {
         self.view = Some(view);
         self

@@ -23,7 +23,12 @@ impl Async {
 
     /// A method named `match`.
     ///
+    /// `GET v1/{+parent}/things:match` (`keywords.async.match`)
+    ///
+    /// Arguments:
     /// - `parent`: Resource name.
+    ///
+    /// Returns [`MatchThingsResponse`](crate::schemas::MatchThingsResponse).
     pub fn r#match(&self, parent: impl Into<String>) -> Match {
         Match {
             client: self.client.clone(),
@@ -38,7 +43,13 @@ impl Async {
 
     /// A method named `move` on a resource named `async`.
     ///
+    /// `POST v1/{+name}:move` (`keywords.async.move`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`MoveThingRequest`](crate::schemas::MoveThingRequest)
+    ///
+    /// Returns [`Reserved`](crate::schemas::Reserved).
     pub fn r#move(&self, name: impl Into<String>, body: crate::schemas::MoveThingRequest) -> Move {
         Move {
             client: self.client.clone(),
@@ -50,7 +61,12 @@ impl Async {
 
     /// A method named `type`.
     ///
+    /// `GET v1/{+name}/type` (`keywords.async.type`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Type`](crate::schemas::Type).
     pub fn r#type(&self, name: impl Into<String>) -> Type {
         Type {
             client: self.client.clone(),
@@ -210,7 +226,12 @@ pub mod crate_ {
     impl Crate {
         /// Method `fn` in resource `crate` in resource `async`.
         ///
+        /// `GET v1/{+name}:fn` (`keywords.async.crate.fn`)
+        ///
+        /// Arguments:
         /// - `name`: Resource name.
+        ///
+        /// Returns [`Self_`](crate::schemas::Self_).
         pub fn r#fn(&self, name: impl Into<String>) -> Fn {
             Fn {
                 client: self.client.clone(),
@@ -266,7 +287,13 @@ pub mod self_ {
     impl Self_ {
         /// Method `super` in resource `self`; neither can be a raw identifier.
         ///
+        /// `POST v1/{+name}:super` (`keywords.async.self.super`)
+        ///
+        /// Arguments:
         /// - `name`: Resource name.
+        /// - `body`: the request body, [`Self_`](crate::schemas::Self_)
+        ///
+        /// Returns [`Self_`](crate::schemas::Self_).
         pub fn super_(&self, name: impl Into<String>, body: crate::schemas::Self_) -> Super {
             Super {
                 client: self.client.clone(),

@@ -9,7 +9,12 @@ pub struct Users {
 impl Users {
     /// Gets a user.
     ///
+    /// `GET users/{userKey}` (`directory.users.get`)
+    ///
+    /// Arguments:
     /// - `user_key`: Email or id.
+    ///
+    /// Returns [`User`](crate::schemas::User).
     pub fn get(&self, user_key: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -19,6 +24,13 @@ impl Users {
     }
 
     /// Creates a user.
+    ///
+    /// `POST users` (`directory.users.insert`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`User`](crate::schemas::User)
+    ///
+    /// Returns [`User`](crate::schemas::User).
     pub fn insert(&self, body: crate::schemas::User) -> Insert {
         Insert {
             client: self.client.clone(),

@@ -9,7 +9,12 @@ pub struct Maps {
 impl Maps {
     /// Gets a Maps.
     ///
+    /// `GET v1/{+name}` (`maps.maps.get`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Maps`](crate::schemas::Maps).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -20,7 +25,12 @@ impl Maps {
 
     /// The response is a top-level map schema.
     ///
+    /// `GET v1/{+name}/attributes` (`maps.maps.getAttributes`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Attributes`](crate::schemas::Attributes).
     pub fn get_attributes(&self, name: impl Into<String>) -> GetAttributes {
         GetAttributes {
             client: self.client.clone(),
@@ -31,7 +41,13 @@ impl Maps {
 
     /// Returns a table of rows.
     ///
+    /// `POST v1/{+name}:query` (`maps.maps.query`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`Maps`](crate::schemas::Maps)
+    ///
+    /// Returns [`Table`](crate::schemas::Table).
     pub fn query(&self, name: impl Into<String>, body: crate::schemas::Maps) -> Query {
         Query {
             client: self.client.clone(),
@@ -43,7 +59,13 @@ impl Maps {
 
     /// The request is a top-level map schema; the response a top-level `any`.
     ///
+    /// `PUT v1/{+name}/attributes` (`maps.maps.setAttributes`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`JsonObject`](crate::schemas::JsonObject)
+    ///
+    /// Returns [`JsonValue`](crate::schemas::JsonValue).
     pub fn set_attributes(
         &self,
         name: impl Into<String>,
@@ -59,7 +81,13 @@ impl Maps {
 
     /// Updates the hybrid object.
     ///
+    /// `PATCH v1/{+name}/hybrid` (`maps.maps.updateHybrid`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`Hybrid`](crate::schemas::Hybrid)
+    ///
+    /// Returns [`Hybrid`](crate::schemas::Hybrid).
     pub fn update_hybrid(
         &self,
         name: impl Into<String>,

@@ -9,7 +9,12 @@ pub struct Attachments {
 impl Attachments {
     /// supportsMediaDownload without useMediaDownloadService; flatPath names a different variable (chat.v1 style).
     ///
+    /// `GET media/{+resourceName}` (`media.attachments.download`)
+    ///
+    /// Arguments:
     /// - `resource_name`: Name of the media.
+    ///
+    /// Returns [`Media`](crate::schemas::Media).
     pub fn download(&self, resource_name: impl Into<String>) -> Download {
         Download {
             client: self.client.clone(),
@@ -20,7 +25,13 @@ impl Attachments {
 
     /// Upload with reserved expansion and a custom verb in absolute upload paths (chat.v1 media.upload style).
     ///
+    /// `POST {+parent}/attachments:upload` (`media.attachments.upload`)
+    ///
+    /// Arguments:
     /// - `parent`: Parent space.
+    /// - `body`: the request body, [`UploadAttachmentRequest`](crate::schemas::UploadAttachmentRequest)
+    ///
+    /// Returns [`UploadAttachmentResponse`](crate::schemas::UploadAttachmentResponse).
     pub fn upload(
         &self,
         parent: impl Into<String>,

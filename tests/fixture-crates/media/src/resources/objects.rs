@@ -9,9 +9,14 @@ pub struct Objects {
 impl Objects {
     /// Media-only download with no response schema; `mimeType` is a required query parameter in parameterOrder (drive.v3 files.export style).
     ///
+    /// `GET b/{bucket}/o/{object}/export` (`media.objects.export`)
+    ///
+    /// Arguments:
     /// - `bucket`: Name of the bucket.
     /// - `object`: Name of the object; simple expansion, `/` is sent as %2F.
     /// - `mime_type`: Target MIME type.
+    ///
+    /// Returns nothing: `send()` gives `()`.
     pub fn export(
         &self,
         bucket: impl Into<String>,
@@ -29,8 +34,13 @@ impl Objects {
 
     /// Retrieves an object's metadata, or its data with alt=media (storage.v1 objects.get style).
     ///
+    /// `GET b/{bucket}/o/{object}` (`media.objects.get`)
+    ///
+    /// Arguments:
     /// - `bucket`: Name of the bucket.
     /// - `object`: Name of the object; simple expansion, `/` is sent as %2F.
+    ///
+    /// Returns [`Object`](crate::schemas::Object).
     pub fn get(&self, bucket: impl Into<String>, object: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -44,7 +54,13 @@ impl Objects {
 
     /// Stores a new object and metadata (storage.v1 objects.insert style).
     ///
+    /// `POST b/{bucket}/o` (`media.objects.insert`)
+    ///
+    /// Arguments:
     /// - `bucket`: Name of the bucket.
+    /// - `body`: the request body, [`Object`](crate::schemas::Object)
+    ///
+    /// Returns [`Object`](crate::schemas::Object).
     pub fn insert(&self, bucket: impl Into<String>, body: crate::schemas::Object) -> Insert {
         Insert {
             client: self.client.clone(),
@@ -59,7 +75,12 @@ impl Objects {
 
     /// Media-only upload: no request schema, simple protocol only, narrow accept list (analytics.v3 uploads.uploadData style).
     ///
+    /// `POST b/{bucket}/uploads` (`media.objects.uploadData`)
+    ///
+    /// Arguments:
     /// - `bucket`: Name of the bucket.
+    ///
+    /// Returns [`Object`](crate::schemas::Object).
     pub fn upload_data(&self, bucket: impl Into<String>) -> UploadData {
         UploadData {
             client: self.client.clone(),
@@ -139,6 +160,10 @@ impl Get {
     }
 
     /// Set of properties to return.
+    ///
+    /// Allowed values:
+    /// - [`Full`](crate::resources::objects::GetProjection::Full) (`full`): Include all properties.
+    /// - [`NoAcl`](crate::resources::objects::GetProjection::NoAcl) (`noAcl`): Omit the owner, acl property.
     pub fn projection(mut self, projection: GetProjection) -> Self {
         self.projection = Some(projection);
         self

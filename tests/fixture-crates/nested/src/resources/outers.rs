@@ -8,6 +8,13 @@ pub struct Outers {
 
 impl Outers {
     /// Creates an Outer; the response is a dotted schema.
+    ///
+    /// `POST v1/outers` (`nested.outers.create`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Outer`](crate::schemas::Outer)
+    ///
+    /// Returns [`FooBar`](crate::schemas::FooBar).
     pub fn create(&self, body: crate::schemas::Outer) -> Create {
         Create {
             client: self.client.clone(),
@@ -18,7 +25,13 @@ impl Outers {
 
     /// Response is a top-level array schema.
     ///
+    /// `POST v1/{+name}:detect` (`nested.outers.detect`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`OuterInner`](crate::schemas::OuterInner)
+    ///
+    /// Returns [`Detections`](crate::schemas::Detections).
     pub fn detect(&self, name: impl Into<String>, body: crate::schemas::OuterInner) -> Detect {
         Detect {
             client: self.client.clone(),
@@ -30,7 +43,12 @@ impl Outers {
 
     /// Gets an Outer.
     ///
+    /// `GET v1/{+name}` (`nested.outers.get`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Outer`](crate::schemas::Outer).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),

@@ -9,7 +9,13 @@ pub struct Operations {
 impl Operations {
     /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
     ///
+    /// `POST v1/{+name}:cancel` (`operations.operations.cancel`)
+    ///
+    /// Arguments:
     /// - `name`: The name of the operation resource to be cancelled.
+    /// - `body`: the request body, [`CancelOperationRequest`](crate::schemas::CancelOperationRequest)
+    ///
+    /// Returns [`Empty`](crate::schemas::Empty).
     pub fn cancel(
         &self,
         name: impl Into<String>,
@@ -25,7 +31,12 @@ impl Operations {
 
     /// Deletes a long-running operation. It does not cancel the operation.
     ///
+    /// `DELETE v1/{+name}` (`operations.operations.delete`)
+    ///
+    /// Arguments:
     /// - `name`: The name of the operation resource to be deleted.
+    ///
+    /// Returns [`Empty`](crate::schemas::Empty).
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -36,7 +47,12 @@ impl Operations {
 
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
     ///
+    /// `GET v1/{+name}` (`operations.operations.get`)
+    ///
+    /// Arguments:
     /// - `name`: The name of the operation resource.
+    ///
+    /// Returns [`Operation`](crate::schemas::Operation).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -47,7 +63,12 @@ impl Operations {
 
     /// Lists operations that match the specified filter in the request.
     ///
+    /// `GET v1/{+name}` (`operations.operations.list`)
+    ///
+    /// Arguments:
     /// - `name`: The name of the operation's parent resource.
+    ///
+    /// Returns [`ListOperationsResponse`](crate::schemas::ListOperationsResponse).
     pub fn list(&self, name: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -159,17 +180,6 @@ impl Get {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
         self.client.execute(self.to_request()).await
-    }
-
-    /// Sends the request and returns a poller for the long-running operation it starts.
-    pub async fn start(
-        self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
-        let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(
-            client, operation,
-        ))
     }
 }
 

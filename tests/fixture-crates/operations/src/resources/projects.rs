@@ -26,7 +26,13 @@ pub mod widgets {
     impl Widgets {
         /// Creates a widget. Returns an Operation whose metadata is WidgetMetadata and whose response is Widget.
         ///
+        /// `POST v1/{+parent}/widgets` (`operations.projects.widgets.create`)
+        ///
+        /// Arguments:
         /// - `parent`: Parent project.
+        /// - `body`: the request body, [`Widget`](crate::schemas::Widget)
+        ///
+        /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
         pub fn create(&self, parent: impl Into<String>, body: crate::schemas::Widget) -> Create {
             Create {
                 client: self.client.clone(),
@@ -39,7 +45,12 @@ pub mod widgets {
 
         /// Deletes a widget. The Operation.response is Empty.
         ///
+        /// `DELETE v1/{+name}` (`operations.projects.widgets.delete`)
+        ///
+        /// Arguments:
         /// - `name`: Widget name.
+        ///
+        /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -89,7 +100,7 @@ pub mod widgets {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
         pub async fn start(
             self,
         ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
@@ -134,7 +145,7 @@ pub mod widgets {
             self.client.execute(self.to_request()).await
         }
 
-        /// Sends the request and returns a poller for the long-running operation it starts.
+        /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
         pub async fn start(
             self,
         ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {

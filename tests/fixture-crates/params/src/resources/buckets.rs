@@ -26,8 +26,13 @@ pub mod files {
     impl Files {
         /// Simple expansion: a file named `a/b c` is sent as `a%2Fb%20c` (storage.v1 objects.get style).
         ///
+        /// `GET v1/buckets/{bucket}/files/{file}` (`params.buckets.files.get`)
+        ///
+        /// Arguments:
         /// - `bucket`: Bucket.
         /// - `file`: File name; may contain `/`.
+        ///
+        /// Returns [`Item`](crate::schemas::Item).
         pub fn get(&self, bucket: impl Into<String>, file: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -39,9 +44,14 @@ pub mod files {
 
         /// A required query parameter that is NOT in parameterOrder (storage.v1 objects.viewFullContext style).
         ///
+        /// `GET v1/buckets/{bucket}/files/{file}/context` (`params.buckets.files.viewContext`)
+        ///
+        /// Arguments:
         /// - `bucket`: Bucket.
         /// - `file`: File name.
         /// - `context_key`: Required but absent from parameterOrder.
+        ///
+        /// Returns [`Item`](crate::schemas::Item).
         pub fn view_context(
             &self,
             bucket: impl Into<String>,

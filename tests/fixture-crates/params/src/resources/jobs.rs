@@ -9,7 +9,13 @@ pub struct Jobs {
 impl Jobs {
     /// Reserved expansion with a custom verb; `/` is kept.
     ///
+    /// `POST v1/{+name}:cancel` (`params.jobs.cancel`)
+    ///
+    /// Arguments:
     /// - `name`: Job name.
+    /// - `body`: the request body, [`CancelJobRequest`](crate::schemas::CancelJobRequest)
+    ///
+    /// Returns [`Empty`](crate::schemas::Empty).
     pub fn cancel(
         &self,
         name: impl Into<String>,
@@ -25,7 +31,13 @@ impl Jobs {
 
     /// DELETE with a request body and no response (unit).
     ///
+    /// `DELETE v1/{+name}` (`params.jobs.delete`)
+    ///
+    /// Arguments:
     /// - `name`: Job name.
+    /// - `body`: the request body, [`DeleteJobRequest`](crate::schemas::DeleteJobRequest)
+    ///
+    /// Returns nothing: `send()` gives `()`.
     pub fn delete(
         &self,
         name: impl Into<String>,
@@ -40,6 +52,13 @@ impl Jobs {
     }
 
     /// An empty parameterOrder array (drive.v3 files.create style).
+    ///
+    /// `POST v1/jobs` (`params.jobs.insert`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Job`](crate::schemas::Job)
+    ///
+    /// Returns [`Job`](crate::schemas::Job).
     pub fn insert(&self, body: crate::schemas::Job) -> Insert {
         Insert {
             client: self.client.clone(),
@@ -50,6 +69,10 @@ impl Jobs {
     }
 
     /// No parameters, no request, no response.
+    ///
+    /// `POST v1/jobs:ping` (`params.jobs.ping`)
+    ///
+    /// Returns nothing: `send()` gives `()`.
     pub fn ping(&self) -> Ping {
         Ping {
             client: self.client.clone(),
@@ -59,7 +82,12 @@ impl Jobs {
 
     /// Deprecated method with an apiVersion (sent as X-Goog-Api-Version).
     ///
+    /// `POST v1/{+parent}/jobs:purge` (`params.jobs.purge`)
+    ///
+    /// Arguments:
     /// - `parent`: Project.
+    ///
+    /// Returns [`Empty`](crate::schemas::Empty).
     #[deprecated]
     pub fn purge(&self, parent: impl Into<String>) -> Purge {
         Purge {
@@ -70,6 +98,13 @@ impl Jobs {
     }
 
     /// GET with a request body; no parameterOrder at all.
+    ///
+    /// `GET v1/jobs:search` (`params.jobs.search`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`SearchJobsRequest`](crate::schemas::SearchJobsRequest)
+    ///
+    /// Returns [`SearchJobsResponse`](crate::schemas::SearchJobsResponse).
     pub fn search(&self, body: crate::schemas::SearchJobsRequest) -> Search {
         Search {
             client: self.client.clone(),

@@ -9,7 +9,12 @@ pub struct Keys {
 impl Keys {
     /// A path parameter named `key` colliding with the global `key` (recaptchaenterprise.v1 style).
     ///
+    /// `GET v1/{+key}:retrieveSecret` (`params.keys.retrieveSecret`)
+    ///
+    /// Arguments:
     /// - `key`: Key name.
+    ///
+    /// Returns [`RetrieveSecretResponse`](crate::schemas::RetrieveSecretResponse).
     pub fn retrieve_secret(&self, key: impl Into<String>) -> RetrieveSecret {
         RetrieveSecret {
             client: self.client.clone(),

@@ -26,8 +26,13 @@ pub mod items {
     impl Items {
         /// Two simple path parameters in one path.
         ///
+        /// `GET v1/users/{userId}/items/{itemId}` (`params.users.items.get`)
+        ///
+        /// Arguments:
         /// - `user_id`: User id; simple expansion, `/` is sent as %2F.
         /// - `item_id`: Item id, an int64 path parameter.
+        ///
+        /// Returns [`Item`](crate::schemas::Item).
         pub fn get(&self, user_id: impl Into<String>, item_id: i64) -> Get {
             Get {
                 client: self.client.clone(),
@@ -39,8 +44,13 @@ pub mod items {
 
         /// Query parameter edge cases; `filter` is a required query parameter listed in parameterOrder.
         ///
+        /// `GET v1/users/{userId}/items` (`params.users.items.list`)
+        ///
+        /// Arguments:
         /// - `user_id`: User id.
         /// - `filter`: Required query parameter.
+        ///
+        /// Returns [`ListItemsResponse`](crate::schemas::ListItemsResponse).
         pub fn list(&self, user_id: impl Into<String>, filter: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -60,8 +70,14 @@ pub mod items {
 
         /// Requires an ETag (If-Match); updateMask is a google-fieldmask query parameter.
         ///
+        /// `PATCH v1/users/{userId}/items/{itemId}` (`params.users.items.patch`)
+        ///
+        /// Arguments:
         /// - `user_id`: User id.
         /// - `item_id`: Item id.
+        /// - `body`: the request body, [`Item`](crate::schemas::Item)
+        ///
+        /// Returns [`Item`](crate::schemas::Item).
         pub fn patch(
             &self,
             user_id: impl Into<String>,

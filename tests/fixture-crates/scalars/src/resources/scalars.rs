@@ -8,6 +8,13 @@ pub struct Scalars {
 
 impl Scalars {
     /// Creates a Scalars.
+    ///
+    /// `POST v1/scalars` (`scalars.scalars.create`)
+    ///
+    /// Arguments:
+    /// - `body`: the request body, [`Scalars`](crate::schemas::Scalars)
+    ///
+    /// Returns [`Scalars`](crate::schemas::Scalars).
     pub fn create(&self, body: crate::schemas::Scalars) -> Create {
         Create {
             client: self.client.clone(),
@@ -19,7 +26,12 @@ impl Scalars {
 
     /// Gets a Scalars; query parameters of every scalar type.
     ///
+    /// `GET v1/{+name}` (`scalars.scalars.get`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    ///
+    /// Returns [`Scalars`](crate::schemas::Scalars).
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -42,7 +54,13 @@ impl Scalars {
 
     /// Updates a Scalars; PATCH may need explicit nulls.
     ///
+    /// `PATCH v1/{+name}` (`scalars.scalars.patch`)
+    ///
+    /// Arguments:
     /// - `name`: Resource name.
+    /// - `body`: the request body, [`Scalars`](crate::schemas::Scalars)
+    ///
+    /// Returns [`Scalars`](crate::schemas::Scalars).
     pub fn patch(&self, name: impl Into<String>, body: crate::schemas::Scalars) -> Patch {
         Patch {
             client: self.client.clone(),
