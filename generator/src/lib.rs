@@ -11,6 +11,7 @@
 //! revisions of a document, and the version bump that follows.
 
 pub mod cargo_features;
+pub mod coverage;
 pub mod describe;
 pub mod diff;
 pub mod emit;

@@ -10,7 +10,11 @@ pub trait StandardParameters: Sized {
     #[doc(hidden)]
     fn standard_params(&mut self) -> &mut Params;
 
-    /// V1 error format.
+    /// V1 error format (`$.xgafv`).
+    ///
+    /// Allowed values:
+    /// - [`Xgafv::V1`] (`1`): v1 error format
+    /// - [`Xgafv::V2`] (`2`): v2 error format
     fn xgafv(mut self, value: Xgafv) -> Self {
         self.standard_params().set("$.xgafv", &value);
         self
@@ -23,7 +27,12 @@ pub trait StandardParameters: Sized {
         self
     }
 
-    /// Data format for response.
+    /// Data format for response (`alt`).
+    ///
+    /// Allowed values:
+    /// - [`Alt::Json`] (`json`): Responses with Content-Type of application/json
+    /// - [`Alt::Media`] (`media`): Media download with context-dependent Content-Type
+    /// - [`Alt::Proto`] (`proto`): Responses with Content-Type of application/x-protobuf
     fn alt(mut self, value: Alt) -> Self {
         self.standard_params().set("alt", &value);
         self

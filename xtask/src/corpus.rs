@@ -21,6 +21,8 @@ pub struct Stats {
     pub methods: usize,
     /// Methods whose docs name a Discovery feature this generator does not support yet.
     pub unsupported_methods: usize,
+    /// How much of the crate is documented.
+    pub coverage: discogen::coverage::Coverage,
 }
 
 /// The `*.json` files of a folder, sorted.
@@ -53,6 +55,7 @@ pub fn run_one(document: &Path) -> Outcome {
         let generated = discogen::generate_from_api(&api, &options).map_err(|e| e.to_string())?;
         let mut stats = Stats {
             types: api.types.len(),
+            coverage: discogen::coverage::coverage(&api),
             ..Stats::default()
         };
         count_methods(&api.root, &mut stats);
@@ -153,6 +156,34 @@ pub fn report(outcomes: &[Outcome], wall: Duration) -> String {
         unsupported,
         wall.as_secs_f64()
     ));
+    let mut coverage = discogen::coverage::Coverage::default();
+    for stats in &ok {
+        coverage += stats.coverage;
+    }
+    out.push_str(&format!("described: {coverage}\n"));
+    let mut least: Vec<(&Outcome, usize)> = outcomes
+        .iter()
+        .filter_map(|o| {
+            let stats = o.result.as_ref().ok().copied().flatten()?;
+            let missing = stats.coverage.methods.missing();
+            (missing > 0).then_some((o, missing))
+        })
+        .collect();
+    least.sort_by_key(|(o, missing)| (std::cmp::Reverse(*missing), o.document.clone()));
+    for (outcome, _) in least.iter().take(5) {
+        let stats = outcome
+            .result
+            .as_ref()
+            .ok()
+            .copied()
+            .flatten()
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "most methods undescribed: {}: {}\n",
+            stem(&outcome.document),
+            stats.coverage
+        ));
+    }
     if let Some(slowest) = slowest {
         out.push_str(&format!(
             "slowest: {} ({:.2} s)\n",

@@ -32,6 +32,8 @@ pub struct Job {
 #[derive(Debug, Clone)]
 pub struct Generation {
     pub generated: GeneratedCrate,
+    /// How much of the crate is documented.
+    pub coverage: discogen::coverage::Coverage,
     pub new_release: Option<changes::NewRelease>,
 }
 
@@ -183,11 +185,14 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
         changelog: plan.as_ref().map(|p| p.changelog.clone()),
         rules: job.rules.clone(),
     };
-    let generated = discogen::generate(&text, &options)
+    let api = discogen::resolve_document(&text, &options)
+        .map_err(|e| format!("{}: {e}", job.document.display()))?;
+    let generated = discogen::generate_from_api(&api, &options)
         .and_then(write::rustfmt_crate)
         .map_err(|e| format!("{}: {e}", job.document.display()))?;
     Ok(Generation {
         generated,
+        coverage: discogen::coverage::coverage(&api),
         new_release: plan.and_then(|p| p.new_release),
     })
 }

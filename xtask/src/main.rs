@@ -122,6 +122,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             format!("{} files changed", changed.len())
         };
         println!("{:<28} {:>7} lines  {status}", job.crate_name, lines);
+        println!("{:<28} described: {}", "", generation.coverage);
     }
     for (job, release) in releases {
         println!("{}: {}", job.crate_name, release.summary);

@@ -10,7 +10,7 @@
 //!
 //! ## Cargo features
 //!
-//! One per resource family, all on by default. To compile only the resources you call, depend on this crate with `default-features = false` and name them, e.g. `features = ["dashboards"]`. The client, the operations service and the schemas they use are always compiled. Responses and metadata of long-running operations that no method returns directly (an export's result, say) are in `unreached_schemas`: add it to decode them with `wait_for`.
+//! One per resource family, all on by default. To compile only the resources you call, depend on this crate with `default-features = false` and name them, e.g. `features = ["dashboards"]`. The client, the operations service and the schemas they use are always compiled. A method's typed poller compiles the result types it names; the responses and metadata of other operations (those no method names) are in `unreached_schemas`: add it to decode them with `wait_for`.
 //!
 //! | feature | what it compiles |
 //! |---|---|

@@ -295,8 +295,23 @@ pub fn item_path(api: &Api, id: TypeId) -> String {
     path.join("::")
 }
 
+/// A parameter's docs: its description, then its allowed values when its type is an enum.
+pub fn param_doc_attrs<'a>(
+    api: &Api,
+    paragraphs: impl IntoIterator<Item = &'a str>,
+    ty: &TypeRef,
+) -> TokenStream {
+    let mut docs = doc_attrs(paragraphs);
+    if let Some(values) = allowed_values(api, ty) {
+        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+        let values = markdown_attrs(&values);
+        docs.extend(quote!(#separator #values));
+    }
+    docs
+}
+
 /// "Allowed values" of an enum-typed parameter: each variant with its wire value and description.
-pub fn allowed_values(api: &Api, ty: &TypeRef) -> Option<String> {
+fn allowed_values(api: &Api, ty: &TypeRef) -> Option<String> {
     let TypeRef::Named(id) = ty else {
         return None;
     };

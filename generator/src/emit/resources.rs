@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{allowed_values, doc_attrs, markdown_attrs, one_line, type_link};
+use super::docs::{doc_attrs, markdown_attrs, one_line, param_doc_attrs, type_link};
 use super::types::module_types;
 use super::{cfg, ident, Scope};
 use crate::ir::*;
@@ -224,12 +224,11 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             quote!(#some(#value))
         };
         let deprecated = param.deprecated.then_some("Deprecated.");
-        let mut docs = doc_attrs(param.doc.as_deref().into_iter().chain(deprecated));
-        if let Some(values) = allowed_values(scope.api, &param.ty) {
-            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-            let values = markdown_attrs(&values);
-            docs.extend(quote!(#separator #values));
-        }
+        let docs = param_doc_attrs(
+            scope.api,
+            param.doc.as_deref().into_iter().chain(deprecated),
+            &param.ty,
+        );
         quote! {
             #docs
             pub fn #field(mut self, #field: #input) -> Self {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{crate_doc_attrs, doc_attrs, sanitize};
+use super::docs::{crate_doc_attrs, doc_attrs, param_doc_attrs, sanitize};
 use super::resources::{accessor, constructor};
 use super::types::module_types_except;
 use super::{ident, Scope};
@@ -56,6 +56,30 @@ fn crate_docs(api: &Api) -> TokenStream {
         api.version,
         api.revision.as_ref().map(|r| format!(", revision {r}")).unwrap_or_default()
     ));
+    if let Some(carried) = &api.descriptions_from {
+        let coverage = crate::coverage::coverage(api);
+        paragraphs.push(format!(
+            "## Descriptions\n\n\
+             Revision {} of the document lacks descriptions; {} were carried from revision {} of the same \
+             document ({}), matched by name and never onto an item whose type has changed since. Still \
+             without one: {} of {} methods, {} of {} parameters, {} of {} schemas, {} of {} properties and \
+             {} of {} enum values.",
+            api.revision.as_deref().unwrap_or("?"),
+            carried.count,
+            carried.revision,
+            carried.provenance,
+            coverage.methods.missing(),
+            coverage.methods.total,
+            coverage.parameters.missing(),
+            coverage.parameters.total,
+            coverage.schemas.missing(),
+            coverage.schemas.total,
+            coverage.properties.missing(),
+            coverage.properties.total,
+            coverage.enum_values.missing(),
+            coverage.enum_values.total,
+        ));
+    }
     if !api.cargo_features.is_empty() {
         let mut table = format!(
             "## Cargo features\n\n\
@@ -65,8 +89,9 @@ fn crate_docs(api: &Api) -> TokenStream {
              | feature | what it compiles |\n|---|---|\n",
             api.cargo_features[0].name,
             if api.cargo_features.iter().any(|f| f.is_unreached_schemas()) {
-                " Responses and metadata of long-running operations that no method returns directly \
-                 (an export's result, say) are in `unreached_schemas`: add it to decode them with `wait_for`."
+                " A method's typed poller compiles the result types it names; the responses and metadata \
+                 of other operations (those no method names) are in `unreached_schemas`: add it to decode \
+                 them with `wait_for`."
             } else {
                 ""
             }
@@ -200,7 +225,7 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
     let setters = api.global_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
-        let docs = doc_attrs(param.doc.as_deref());
+        let docs = param_doc_attrs(api, param.doc.as_deref(), &param.ty);
         let is_string = matches!(param.ty, TypeRef::String | TypeRef::FieldMask);
         if is_string {
             quote! {

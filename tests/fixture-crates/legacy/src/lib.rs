@@ -51,6 +51,9 @@ pub trait StandardParameters: Sized {
     fn standard_params(&mut self) -> &mut ::discogen_runtime::Params;
 
     /// Data format for the response.
+    ///
+    /// Allowed values:
+    /// - [`Json`](crate::Alt::Json) (`json`): Responses with Content-Type of application/json
     fn alt(mut self, value: Alt) -> Self {
         self.standard_params().set("alt", &value);
         self
