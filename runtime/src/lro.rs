@@ -258,7 +258,7 @@ impl Status {
     }
 
     /// Builds a status from the optional fields of a schema's status type
-    /// (what generated [`Operation::error`] implementations call): an absent
+    /// (what generated [`LongRunningOperation::error`] implementations call): an absent
     /// code is [`Code::Unknown`], an absent message empty.
     pub fn from_parts<D: StatusDetail>(
         code: Option<i32>,

@@ -8,11 +8,6 @@ use std::path::Path;
 use discogen::emit::{emit_item, Item};
 use discogen::ir::{Api, Resource, TypeKind, TypeRef};
 
-fn resolve(path: &Path) -> Api {
-    let text = std::fs::read_to_string(path).unwrap();
-    discogen::resolve::resolve(&discogen::parse::parse(&text).unwrap()).unwrap()
-}
-
 /// A manifest API's model, with the manifest's rules (carried descriptions, declared operation results).
 fn prepare(document: &str) -> Api {
     let root = xtask::project_root();

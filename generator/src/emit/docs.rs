@@ -193,57 +193,6 @@ fn url_len(text: &str) -> usize {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::sanitize;
-
-    #[test]
-    fn reference_links_and_brackets_are_escaped() {
-        assert_eq!(
-            sanitize("The [google.rpc.Code][] value"),
-            "The \\[google.rpc.Code\\]\\[\\] value"
-        );
-        assert_eq!(
-            sanitize("see [docs](https://x.io/a)"),
-            "see [docs](https://x.io/a)"
-        );
-    }
-
-    #[test]
-    fn html_and_bare_urls() {
-        assert_eq!(
-            sanitize("<b>bold</b> at https://x.io/a."),
-            "&lt;b&gt;bold&lt;/b&gt; at <https://x.io/a>."
-        );
-        assert_eq!(
-            sanitize("(see https://en.wikipedia.org/wiki/A_(b))"),
-            "(see <https://en.wikipedia.org/wiki/A_(b)>)"
-        );
-    }
-
-    #[test]
-    fn indented_text_is_not_a_doctest_and_fences_are_text() {
-        assert_eq!(
-            sanitize("Example:\n    foo(bar)\n```\nx [y]\n```"),
-            "Example:\nfoo(bar)\n```text\nx [y]\n```"
-        );
-        assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
-        assert_eq!(sanitize("~~~\nx\n```\n~~~"), "~~~text\nx\n```\n~~~");
-    }
-
-    #[test]
-    fn a_line_after_a_list_starts_a_new_block() {
-        assert_eq!(sanitize("- a\n- b\n| t |"), "- a\n- b\n\n| t |");
-        assert_eq!(sanitize("1. one\ntext"), "1. one\n\ntext");
-    }
-
-    #[test]
-    fn code_spans_are_kept_verbatim() {
-        assert_eq!(sanitize("use `a[0] <b>` here"), "use `a[0] <b>` here");
-        assert_eq!(sanitize("odd ` tick [x]"), "odd \\` tick \\[x\\]");
-    }
-}
-
 /// `#[doc = "..."]` attributes for markdown this generator wrote (not sanitized), one per line.
 pub fn markdown_attrs(markdown: &str) -> TokenStream {
     let lines = markdown.lines().map(|line| {
@@ -344,4 +293,55 @@ pub fn one_line(text: &str) -> String {
         .filter(|l| !l.is_empty() && !l.starts_with("```") && !l.starts_with("~~~"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn reference_links_and_brackets_are_escaped() {
+        assert_eq!(
+            sanitize("The [google.rpc.Code][] value"),
+            "The \\[google.rpc.Code\\]\\[\\] value"
+        );
+        assert_eq!(
+            sanitize("see [docs](https://x.io/a)"),
+            "see [docs](https://x.io/a)"
+        );
+    }
+
+    #[test]
+    fn html_and_bare_urls() {
+        assert_eq!(
+            sanitize("<b>bold</b> at https://x.io/a."),
+            "&lt;b&gt;bold&lt;/b&gt; at <https://x.io/a>."
+        );
+        assert_eq!(
+            sanitize("(see https://en.wikipedia.org/wiki/A_(b))"),
+            "(see <https://en.wikipedia.org/wiki/A_(b)>)"
+        );
+    }
+
+    #[test]
+    fn indented_text_is_not_a_doctest_and_fences_are_text() {
+        assert_eq!(
+            sanitize("Example:\n    foo(bar)\n```\nx [y]\n```"),
+            "Example:\nfoo(bar)\n```text\nx [y]\n```"
+        );
+        assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+        assert_eq!(sanitize("~~~\nx\n```\n~~~"), "~~~text\nx\n```\n~~~");
+    }
+
+    #[test]
+    fn a_line_after_a_list_starts_a_new_block() {
+        assert_eq!(sanitize("- a\n- b\n| t |"), "- a\n- b\n\n| t |");
+        assert_eq!(sanitize("1. one\ntext"), "1. one\n\ntext");
+    }
+
+    #[test]
+    fn code_spans_are_kept_verbatim() {
+        assert_eq!(sanitize("use `a[0] <b>` here"), "use `a[0] <b>` here");
+        assert_eq!(sanitize("odd ` tick [x]"), "odd \\` tick \\[x\\]");
+    }
 }
