@@ -124,6 +124,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` beside `properties`: the extra keys, flattened into a map.
     pub additional: Option<(String, TypeRef)>,
+    /// Without `additionalProperties`, the field that keeps the members this crate does not know, so that
+    /// they are written back (`unknown_fields`, unless a property took the name).
+    pub unknown_fields: Option<String>,
 }
 
 #[derive(Debug, Clone)]

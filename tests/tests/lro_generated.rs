@@ -35,9 +35,8 @@ async fn dialogflow_v2_export_starts_an_operation_and_waits_for_the_typed_respon
     let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
     let client = dialogflow_v2::Client::new(runtime(&emulator));
 
-    let request = GoogleCloudDialogflowV2ExportAgentRequest {
-        agent_uri: Some("gs://emulator/agent.zip".into()),
-    };
+    let request = GoogleCloudDialogflowV2ExportAgentRequest::default()
+        .with_agent_uri("gs://emulator/agent.zip");
     let poller = client
         .projects()
         .agent()
@@ -200,10 +199,7 @@ async fn workspaceevents_v1_create_waits_for_the_subscription_the_manifest_names
     )];
     let emulator = Emulator::start(config).await;
     let client = workspaceevents_v1::Client::new(runtime(&emulator));
-    let request = Subscription {
-        target_resource: Some("//chat.googleapis.com/spaces/A".into()),
-        ..Subscription::default()
-    };
+    let request = Subscription::default().with_target_resource("//chat.googleapis.com/spaces/A");
     let poller = client
         .subscriptions()
         .create(request)

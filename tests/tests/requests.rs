@@ -33,7 +33,7 @@ fn reserved_expansion_keeps_slashes_and_the_custom_verb() {
         .jobs()
         .cancel(
             "projects/p 1/jobs/j",
-            fixture_params::schemas::CancelJobRequest {},
+            fixture_params::schemas::CancelJobRequest::default(),
         )
         .to_request();
     assert_eq!(request.method(), &Method::POST);
@@ -126,10 +126,7 @@ fn standard_parameters_and_the_api_version_header() {
 
 #[test]
 fn typed_request_body_is_json() {
-    let job = fixture_params::schemas::Job {
-        name: Some("jobs/1".into()),
-        ..Default::default()
-    };
+    let job = fixture_params::schemas::Job::default().with_name("jobs/1");
     let request = client().jobs().insert(job).request_id("r-1").to_request();
     assert_eq!(request.path(), "v1/jobs");
     assert_eq!(query(&request), pairs(&[("requestId", "r-1")]));

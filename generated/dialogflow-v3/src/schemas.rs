@@ -3,6 +3,7 @@
 /// Action performed by end user or Dialogflow agent in the conversation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Action {
     /// Optional. Action performed by the agent as a message.
     pub agent_utterance: Option<GoogleCloudDialogflowCxV3AgentUtterance>,
@@ -18,6 +19,78 @@ pub struct GoogleCloudDialogflowCxV3Action {
     pub tool_use: Option<GoogleCloudDialogflowCxV3ToolUse>,
     /// Optional. Agent obtained a message from the customer.
     pub user_utterance: Option<GoogleCloudDialogflowCxV3UserUtterance>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Action {
+    /// Sets [`agent_utterance`](Self::agent_utterance).
+    #[inline]
+    pub fn with_agent_utterance(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentUtterance>,
+    ) -> Self {
+        self.agent_utterance = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_invocation`](Self::flow_invocation).
+    #[inline]
+    pub fn with_flow_invocation(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowInvocation>,
+    ) -> Self {
+        self.flow_invocation = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_transition`](Self::flow_transition).
+    #[inline]
+    pub fn with_flow_transition(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowTransition>,
+    ) -> Self {
+        self.flow_transition = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_invocation`](Self::playbook_invocation).
+    #[inline]
+    pub fn with_playbook_invocation(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInvocation>,
+    ) -> Self {
+        self.playbook_invocation = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_transition`](Self::playbook_transition).
+    #[inline]
+    pub fn with_playbook_transition(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookTransition>,
+    ) -> Self {
+        self.playbook_transition = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_use`](Self::tool_use).
+    #[inline]
+    pub fn with_tool_use(mut self, value: impl Into<GoogleCloudDialogflowCxV3ToolUse>) -> Self {
+        self.tool_use = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_utterance`](Self::user_utterance).
+    #[inline]
+    pub fn with_user_utterance(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3UserUtterance>,
+    ) -> Self {
+        self.user_utterance = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -33,6 +106,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         "playbookInvocation",
         "playbookTransition",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -62,6 +141,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         ::discogen_runtime::object::write(map, "playbookTransition", &self.playbook_transition)?;
         ::discogen_runtime::object::write(map, "toolUse", &self.tool_use)?;
         ::discogen_runtime::object::write(map, "userUtterance", &self.user_utterance)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -72,6 +152,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
 /// Hierarchical advanced settings for agent/flow/page/fulfillment/parameter. Settings exposed at lower level overrides the settings exposed at higher level. Overriding occurs at the sub-setting level. For example, the playback_interruption_settings at fulfillment level only overrides the playback_interruption_settings at the agent level, leaving other settings at the agent level unchanged. DTMF settings does not override each other. DTMF settings set at different levels define DTMF detections running in parallel. Hierarchy: Agent-&gt;Flow-&gt;Page-&gt;Fulfillment/Parameter.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     /// If present, incoming audio is exported by Dialogflow to the configured Google Cloud Storage destination. Exposed at the following levels: - Agent level - Flow level
     pub audio_export_gcs_destination: Option<GoogleCloudDialogflowCxV3GcsDestination>,
@@ -81,6 +162,51 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     pub logging_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings>,
     /// Settings for speech to text detection. Exposed at the following levels: - Agent level - Flow level - Page level - Parameter level
     pub speech_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettings {
+    /// Sets [`audio_export_gcs_destination`](Self::audio_export_gcs_destination).
+    #[inline]
+    pub fn with_audio_export_gcs_destination(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GcsDestination>,
+    ) -> Self {
+        self.audio_export_gcs_destination = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_settings`](Self::dtmf_settings).
+    #[inline]
+    pub fn with_dtmf_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings>,
+    ) -> Self {
+        self.dtmf_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`logging_settings`](Self::logging_settings).
+    #[inline]
+    pub fn with_logging_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings>,
+    ) -> Self {
+        self.logging_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`speech_settings`](Self::speech_settings).
+    #[inline]
+    pub fn with_speech_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
+    ) -> Self {
+        self.speech_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -93,6 +219,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         "loggingSettings",
         "audioExportGcsDestination",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -120,6 +252,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         ::discogen_runtime::object::write(map, "dtmfSettings", &self.dtmf_settings)?;
         ::discogen_runtime::object::write(map, "loggingSettings", &self.logging_settings)?;
         ::discogen_runtime::object::write(map, "speechSettings", &self.speech_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -130,6 +263,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
 /// Define behaviors for DTMF (dual tone multi frequency).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     /// If true, incoming audio is processed for DTMF (dual tone multi frequency) events. For example, if the caller presses a button on their telephone keypad and DTMF processing is enabled, Dialogflow will detect the event (e.g. a "3" was pressed) in the incoming audio and pass the event to the bot to drive business logic (e.g. when 3 is pressed, return the account balance).
     pub enabled: Option<bool>,
@@ -141,6 +275,52 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     pub interdigit_timeout_duration: Option<::discogen_runtime::Duration>,
     /// Max length of DTMF digits.
     pub max_digits: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
+    /// Sets [`enabled`](Self::enabled).
+    #[inline]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`endpointing_timeout_duration`](Self::endpointing_timeout_duration).
+    #[inline]
+    pub fn with_endpointing_timeout_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.endpointing_timeout_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`finish_digit`](Self::finish_digit).
+    #[inline]
+    pub fn with_finish_digit(mut self, value: impl Into<String>) -> Self {
+        self.finish_digit = Some(value.into());
+        self
+    }
+
+    /// Sets [`interdigit_timeout_duration`](Self::interdigit_timeout_duration).
+    #[inline]
+    pub fn with_interdigit_timeout_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.interdigit_timeout_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_digits`](Self::max_digits).
+    #[inline]
+    pub fn with_max_digits(mut self, value: impl Into<i32>) -> Self {
+        self.max_digits = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -154,6 +334,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         "interdigitTimeoutDuration",
         "endpointingTimeoutDuration",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -191,6 +377,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
             &self.interdigit_timeout_duration,
         )?;
         ::discogen_runtime::object::write(map, "maxDigits", &self.max_digits)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -201,6 +388,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
 /// Define behaviors on logging.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     /// Enables consent-based end-user input redaction, if true, a pre-defined session parameter `$session.params.conversation-redaction` will be used to determine if the utterance should be redacted.
     pub enable_consent_based_redaction: Option<bool>,
@@ -208,6 +396,32 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     pub enable_interaction_logging: Option<bool>,
     /// Enables Google Cloud Logging.
     pub enable_stackdriver_logging: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
+    /// Sets [`enable_consent_based_redaction`](Self::enable_consent_based_redaction).
+    #[inline]
+    pub fn with_enable_consent_based_redaction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_consent_based_redaction = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_interaction_logging`](Self::enable_interaction_logging).
+    #[inline]
+    pub fn with_enable_interaction_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_interaction_logging = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_stackdriver_logging`](Self::enable_stackdriver_logging).
+    #[inline]
+    pub fn with_enable_stackdriver_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_stackdriver_logging = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -221,6 +435,12 @@ impl ::discogen_runtime::object::Object
         "enableStackdriverLogging",
         "enableConsentBasedRedaction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -254,6 +474,7 @@ impl ::discogen_runtime::object::Object
             "enableStackdriverLogging",
             &self.enable_stackdriver_logging,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -264,6 +485,7 @@ impl ::discogen_runtime::object::Object
 /// Define behaviors of speech to text detection.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     /// Sensitivity of the speech model that detects the end of speech. Scale from 0 to 100.
     pub endpointer_sensitivity: Option<i32>,
@@ -273,6 +495,45 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     pub no_speech_timeout: Option<::discogen_runtime::Duration>,
     /// Use timeout based endpointing, interpreting endpointer sensitivity as seconds of timeout value.
     pub use_timeout_based_endpointing: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
+    /// Sets [`endpointer_sensitivity`](Self::endpointer_sensitivity).
+    #[inline]
+    pub fn with_endpointer_sensitivity(mut self, value: impl Into<i32>) -> Self {
+        self.endpointer_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets [`models`](Self::models).
+    #[inline]
+    pub fn with_models(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.models = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_speech_timeout`](Self::no_speech_timeout).
+    #[inline]
+    pub fn with_no_speech_timeout(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.no_speech_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets [`use_timeout_based_endpointing`](Self::use_timeout_based_endpointing).
+    #[inline]
+    pub fn with_use_timeout_based_endpointing(mut self, value: impl Into<bool>) -> Self {
+        self.use_timeout_based_endpointing = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -287,6 +548,12 @@ impl ::discogen_runtime::object::Object
         "endpointerSensitivity",
         "useTimeoutBasedEndpointing",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -318,6 +585,7 @@ impl ::discogen_runtime::object::Object
             "useTimeoutBasedEndpointing",
             &self.use_timeout_based_endpointing,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -328,6 +596,7 @@ impl ::discogen_runtime::object::Object
 /// Agents are best described as Natural Language Understanding (NLU) modules that transform user requests into actionable data. You can include agents in your app, product, or service to determine user intent and respond to the user in a natural way. After you create an agent, you can add Intents, Entity Types, Flows, Fulfillments, Webhooks, TransitionRouteGroups and so on to manage the conversation flows.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Agent {
     /// Hierarchical advanced settings for this agent. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -384,6 +653,203 @@ pub struct GoogleCloudDialogflowCxV3Agent {
     pub text_to_speech_settings: Option<GoogleCloudDialogflowCxV3TextToSpeechSettings>,
     /// Required. The time zone of the agent from the [time zone database](https://www.iana.org/time-zones), e.g., America/New_York, Europe/Paris.
     pub time_zone: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Agent {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`answer_feedback_settings`](Self::answer_feedback_settings).
+    #[inline]
+    pub fn with_answer_feedback_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings>,
+    ) -> Self {
+        self.answer_feedback_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`avatar_uri`](Self::avatar_uri).
+    #[inline]
+    pub fn with_avatar_uri(mut self, value: impl Into<String>) -> Self {
+        self.avatar_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_certificate_settings`](Self::client_certificate_settings).
+    #[inline]
+    pub fn with_client_certificate_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentClientCertificateSettings>,
+    ) -> Self {
+        self.client_certificate_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_language_code`](Self::default_language_code).
+    #[inline]
+    pub fn with_default_language_code(mut self, value: impl Into<String>) -> Self {
+        self.default_language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_multi_language_training`](Self::enable_multi_language_training).
+    #[inline]
+    pub fn with_enable_multi_language_training(mut self, value: impl Into<bool>) -> Self {
+        self.enable_multi_language_training = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_spell_correction`](Self::enable_spell_correction).
+    #[inline]
+    pub fn with_enable_spell_correction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_spell_correction = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_stackdriver_logging`](Self::enable_stackdriver_logging).
+    #[inline]
+    pub fn with_enable_stackdriver_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_stackdriver_logging = Some(value.into());
+        self
+    }
+
+    /// Sets [`gen_app_builder_settings`](Self::gen_app_builder_settings).
+    #[inline]
+    pub fn with_gen_app_builder_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings>,
+    ) -> Self {
+        self.gen_app_builder_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_integration_settings`](Self::git_integration_settings).
+    #[inline]
+    pub fn with_git_integration_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentGitIntegrationSettings>,
+    ) -> Self {
+        self.git_integration_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`locked`](Self::locked).
+    #[inline]
+    pub fn with_locked(mut self, value: impl Into<bool>) -> Self {
+        self.locked = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`personalization_settings`](Self::personalization_settings).
+    #[inline]
+    pub fn with_personalization_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentPersonalizationSettings>,
+    ) -> Self {
+        self.personalization_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`satisfies_pzi`](Self::satisfies_pzi).
+    #[inline]
+    pub fn with_satisfies_pzi(mut self, value: impl Into<bool>) -> Self {
+        self.satisfies_pzi = Some(value.into());
+        self
+    }
+
+    /// Sets [`satisfies_pzs`](Self::satisfies_pzs).
+    #[inline]
+    pub fn with_satisfies_pzs(mut self, value: impl Into<bool>) -> Self {
+        self.satisfies_pzs = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_settings`](Self::security_settings).
+    #[inline]
+    pub fn with_security_settings(mut self, value: impl Into<String>) -> Self {
+        self.security_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`speech_to_text_settings`](Self::speech_to_text_settings).
+    #[inline]
+    pub fn with_speech_to_text_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SpeechToTextSettings>,
+    ) -> Self {
+        self.speech_to_text_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_flow`](Self::start_flow).
+    #[inline]
+    pub fn with_start_flow(mut self, value: impl Into<String>) -> Self {
+        self.start_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_playbook`](Self::start_playbook).
+    #[inline]
+    pub fn with_start_playbook(mut self, value: impl Into<String>) -> Self {
+        self.start_playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`supported_language_codes`](Self::supported_language_codes).
+    #[inline]
+    pub fn with_supported_language_codes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_language_codes = Some(value.into());
+        self
+    }
+
+    /// Sets [`text_to_speech_settings`](Self::text_to_speech_settings).
+    #[inline]
+    pub fn with_text_to_speech_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TextToSpeechSettings>,
+    ) -> Self {
+        self.text_to_speech_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_zone`](Self::time_zone).
+    #[inline]
+    pub fn with_time_zone(mut self, value: impl Into<String>) -> Self {
+        self.time_zone = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -416,6 +882,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
         "clientCertificateSettings",
         "enableMultiLanguageTraining",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -523,6 +995,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
             &self.text_to_speech_settings,
         )?;
         ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -533,9 +1006,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
 /// Settings for answer feedback collection.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     /// Optional. If enabled, end users will be able to provide answer feedback to Dialogflow responses. Feature works only if interaction logging is enabled in the Dialogflow agent.
     pub enable_answer_feedback: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
+    /// Sets [`enable_answer_feedback`](Self::enable_answer_feedback).
+    #[inline]
+    pub fn with_enable_answer_feedback(mut self, value: impl Into<bool>) -> Self {
+        self.enable_answer_feedback = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -543,6 +1029,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentAnswer
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings";
 
     const FIELDS: &'static [&'static str] = &["enableAnswerFeedback"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -563,6 +1055,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentAnswer
             "enableAnswerFeedback",
             &self.enable_answer_feedback,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -573,6 +1066,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentAnswer
 /// Settings for custom client certificates.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     /// Optional. The name of the SecretManager secret version resource storing the passphrase. 'passphrase' should be left unset if the private key is not encrypted. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub passphrase: Option<String>,
@@ -580,6 +1074,32 @@ pub struct GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     pub private_key: Option<String>,
     /// Required. The ssl certificate encoded in PEM format. This string must include the begin header and end footer lines.
     pub ssl_certificate: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
+    /// Sets [`passphrase`](Self::passphrase).
+    #[inline]
+    pub fn with_passphrase(mut self, value: impl Into<String>) -> Self {
+        self.passphrase = Some(value.into());
+        self
+    }
+
+    /// Sets [`private_key`](Self::private_key).
+    #[inline]
+    pub fn with_private_key(mut self, value: impl Into<String>) -> Self {
+        self.private_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssl_certificate`](Self::ssl_certificate).
+    #[inline]
+    pub fn with_ssl_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ssl_certificate = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -589,6 +1109,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentClientCertificateSettings";
 
     const FIELDS: &'static [&'static str] = &["passphrase", "privateKey", "sslCertificate"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -610,6 +1136,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "passphrase", &self.passphrase)?;
         ::discogen_runtime::object::write(map, "privateKey", &self.private_key)?;
         ::discogen_runtime::object::write(map, "sslCertificate", &self.ssl_certificate)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -620,9 +1147,22 @@ impl ::discogen_runtime::object::Object
 /// Settings for Gen App Builder.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     /// Required. The full name of the Gen App Builder engine related to this agent if there is one. Format: `projects/{Project ID}/locations/{Location ID}/collections/{Collection ID}/engines/{Engine ID}`
     pub engine: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
+    /// Sets [`engine`](Self::engine).
+    #[inline]
+    pub fn with_engine(mut self, value: impl Into<String>) -> Self {
+        self.engine = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -630,6 +1170,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGenApp
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings";
 
     const FIELDS: &'static [&'static str] = &["engine"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -646,6 +1192,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGenApp
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "engine", &self.engine)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -656,9 +1203,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGenApp
 /// Settings for connecting to Git repository for an agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     /// GitHub settings.
     pub github_settings: Option<GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
+    /// Sets [`github_settings`](Self::github_settings).
+    #[inline]
+    pub fn with_github_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings>,
+    ) -> Self {
+        self.github_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -666,6 +1229,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGitInt
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
 
     const FIELDS: &'static [&'static str] = &["githubSettings"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -682,6 +1251,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGitInt
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "githubSettings", &self.github_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -692,6 +1262,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentGitInt
 /// Settings of integration with GitHub.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     /// The access token used to authenticate the access to the GitHub repository.
     pub access_token: Option<String>,
@@ -703,6 +1274,46 @@ pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     pub repository_uri: Option<String>,
     /// The branch of the GitHub repository tracked for this agent.
     pub tracking_branch: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
+    /// Sets [`access_token`](Self::access_token).
+    #[inline]
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`branches`](Self::branches).
+    #[inline]
+    pub fn with_branches(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.branches = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`repository_uri`](Self::repository_uri).
+    #[inline]
+    pub fn with_repository_uri(mut self, value: impl Into<String>) -> Self {
+        self.repository_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`tracking_branch`](Self::tracking_branch).
+    #[inline]
+    pub fn with_tracking_branch(mut self, value: impl Into<String>) -> Self {
+        self.tracking_branch = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -718,6 +1329,12 @@ impl ::discogen_runtime::object::Object
         "repositoryUri",
         "trackingBranch",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -743,6 +1360,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "repositoryUri", &self.repository_uri)?;
         ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -755,10 +1373,26 @@ impl ::discogen_runtime::object::Object
 /// Settings for end user personalization.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     /// Optional. Default end user metadata, used when processing DetectIntent requests. Recommended to be filled as a template instead of hard-coded value, for example { "age": "$session.params.age" }. The data will be merged with the QueryParameters.end_user_metadata in DetectIntentRequest.query_params during query processing.
     pub default_end_user_metadata:
         Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
+    /// Sets [`default_end_user_metadata`](Self::default_end_user_metadata).
+    #[inline]
+    pub fn with_default_end_user_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.default_end_user_metadata = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -766,6 +1400,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentPerson
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentPersonalizationSettings";
 
     const FIELDS: &'static [&'static str] = &["defaultEndUserMetadata"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -786,6 +1426,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentPerson
             "defaultEndUserMetadata",
             &self.default_end_user_metadata,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -796,9 +1437,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentPerson
 /// AgentUtterance represents one message sent by the agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentUtterance {
     /// Required. Message content in text.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentUtterance {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -806,6 +1460,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -822,6 +1482,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -832,11 +1493,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
 /// The response message for Agents.GetAgentValidationResult.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
     /// Contains all flow validation results.
     pub flow_validation_results: Option<Vec<GoogleCloudDialogflowCxV3FlowValidationResult>>,
     /// The unique identifier of the agent validation result. Format: `projects//locations//agents//validationResult`.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentValidationResult {
+    /// Sets [`flow_validation_results`](Self::flow_validation_results).
+    #[inline]
+    pub fn with_flow_validation_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FlowValidationResult>>,
+    ) -> Self {
+        self.flow_validation_results = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -844,6 +1528,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentValida
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 
     const FIELDS: &'static [&'static str] = &["name", "flowValidationResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -867,6 +1557,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentValida
             &self.flow_validation_results,
         )?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -877,6 +1568,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentValida
 /// Stores information about feedback provided by users about a response.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     /// Optional. Custom rating from the user about the provided answer, with maximum length of 1024 characters. For example, client could use a customized JSON object to indicate the rating.
     pub custom_rating: Option<String>,
@@ -884,6 +1576,38 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     pub rating: Option<GoogleCloudDialogflowCxV3AnswerFeedbackRating>,
     /// Optional. In case of thumbs down rating provided, users can optionally provide context about the rating.
     pub rating_reason: Option<GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AnswerFeedback {
+    /// Sets [`custom_rating`](Self::custom_rating).
+    #[inline]
+    pub fn with_custom_rating(mut self, value: impl Into<String>) -> Self {
+        self.custom_rating = Some(value.into());
+        self
+    }
+
+    /// Sets [`rating`](Self::rating).
+    #[inline]
+    pub fn with_rating(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AnswerFeedbackRating>,
+    ) -> Self {
+        self.rating = Some(value.into());
+        self
+    }
+
+    /// Sets [`rating_reason`](Self::rating_reason).
+    #[inline]
+    pub fn with_rating_reason(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason>,
+    ) -> Self {
+        self.rating_reason = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -891,6 +1615,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
 
     const FIELDS: &'static [&'static str] = &["rating", "customRating", "ratingReason"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -912,6 +1642,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
         ::discogen_runtime::object::write(map, "customRating", &self.custom_rating)?;
         ::discogen_runtime::object::write(map, "rating", &self.rating)?;
         ::discogen_runtime::object::write(map, "ratingReason", &self.rating_reason)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -922,11 +1653,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
 /// Stores extra information about why users provided thumbs down rating.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     /// Optional. Additional feedback about the rating. This field can be populated without choosing a predefined `reason`.
     pub feedback: Option<String>,
     /// Optional. Custom reason labels for thumbs down rating provided by the user. The maximum number of labels allowed is 10 and the maximum length of a single label is 128 characters.
     pub reason_labels: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
+    /// Sets [`feedback`](Self::feedback).
+    #[inline]
+    pub fn with_feedback(mut self, value: impl Into<String>) -> Self {
+        self.feedback = Some(value.into());
+        self
+    }
+
+    /// Sets [`reason_labels`](Self::reason_labels).
+    #[inline]
+    pub fn with_reason_labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.reason_labels = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -934,6 +1685,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason";
 
     const FIELDS: &'static [&'static str] = &["feedback", "reasonLabels"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -953,6 +1710,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "feedback", &self.feedback)?;
         ::discogen_runtime::object::write(map, "reasonLabels", &self.reason_labels)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -963,11 +1721,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
 /// Represents the natural speech audio to be processed.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AudioInput {
     /// The natural language speech audio to be processed. A single request can contain up to 2 minutes of speech audio data. The transcribed text cannot contain more than 256 bytes. For non-streaming audio detect intent, both `config` and `audio` must be provided. For streaming audio detect intent, `config` must be provided in the first request and `audio` must be provided in all following requests.
     pub audio: Option<::discogen_runtime::Bytes>,
     /// Required. Instructs the speech recognizer how to process the speech audio.
     pub config: Option<GoogleCloudDialogflowCxV3InputAudioConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AudioInput {
+    /// Sets [`audio`](Self::audio).
+    #[inline]
+    pub fn with_audio(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`config`](Self::config).
+    #[inline]
+    pub fn with_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InputAudioConfig>,
+    ) -> Self {
+        self.config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -975,6 +1756,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -994,6 +1781,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "audio", &self.audio)?;
         ::discogen_runtime::object::write(map, "config", &self.config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1004,11 +1792,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
 /// Configuration of the barge-in behavior. Barge-in instructs the API to return a detected utterance at a proper time while the client is playing back the response audio from a previous request. When the client sees the utterance, it should stop the playback and immediately get ready for receiving the responses for the current request. The barge-in handling requires the client to start streaming audio input as soon as it starts playing back the audio from the previous response. The playback is modeled into two phases: * No barge-in phase: which goes first and during which speech detection should not be carried out. * Barge-in phase: which follows the no barge-in phase and during which the API starts speech detection and may inform the client that an utterance has been detected. Note that no-speech event is not expected in this phase. The client provides this configuration in terms of the durations of those two phases. The durations are measured in terms of the audio length from the start of the input audio. No-speech event is a response with END_OF_UTTERANCE without any transcript following up.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BargeInConfig {
     /// Duration that is not eligible for barge-in at the beginning of the input audio.
     pub no_barge_in_duration: Option<::discogen_runtime::Duration>,
     /// Total duration for the playback at the beginning of the input audio.
     pub total_duration: Option<::discogen_runtime::Duration>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BargeInConfig {
+    /// Sets [`no_barge_in_duration`](Self::no_barge_in_duration).
+    #[inline]
+    pub fn with_no_barge_in_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.no_barge_in_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_duration`](Self::total_duration).
+    #[inline]
+    pub fn with_total_duration(mut self, value: impl Into<::discogen_runtime::Duration>) -> Self {
+        self.total_duration = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1016,6 +1827,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
 
     const FIELDS: &'static [&'static str] = &["totalDuration", "noBargeInDuration"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1039,6 +1856,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
             &self.no_barge_in_duration,
         )?;
         ::discogen_runtime::object::write_wire(map, "totalDuration", &self.total_duration)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1049,9 +1867,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
 /// The request message for TestCases.BatchDeleteTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     /// Required. Format of test case names: `projects//locations//agents//testCases/`.
     pub names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
+    /// Sets [`names`](Self::names).
+    #[inline]
+    pub fn with_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1059,6 +1890,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchDelete
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["names"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1075,6 +1912,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchDelete
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "names", &self.names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1085,9 +1923,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchDelete
 /// Metadata returned for the TestCases.BatchRunTestCases long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     /// The test errors.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
+    /// Sets [`errors`](Self::errors).
+    #[inline]
+    pub fn with_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1095,6 +1949,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1111,6 +1971,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1121,11 +1982,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
 /// The request message for TestCases.BatchRunTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     /// Optional. If not set, draft environment is assumed. Format: `projects//locations//agents//environments/`.
     pub environment: Option<String>,
     /// Required. Format: `projects//locations//agents//testCases/`.
     pub test_cases: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases`](Self::test_cases).
+    #[inline]
+    pub fn with_test_cases(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.test_cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1133,6 +2014,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["testCases", "environment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1152,6 +2039,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environment", &self.environment)?;
         ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1162,9 +2050,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
 /// The response message for TestCases.BatchRunTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     /// The test case results. The detailed conversation turns are empty in this response.
     pub results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
+    /// Sets [`results`](Self::results).
+    #[inline]
+    pub fn with_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    ) -> Self {
+        self.results = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1172,6 +2076,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["results"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1188,6 +2098,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "results", &self.results)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1198,9 +2109,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BatchRunTes
 /// Boost specification to boost certain documents. A copy of google.cloud.discoveryengine.v1main.BoostSpec, field documentation is available at <https://cloud.google.com/generative-ai-app-builder/docs/reference/rest/v1alpha/BoostSpec>
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpec {
     /// Optional. Condition boost specifications. If a document matches multiple conditions in the specifications, boost scores from these specifications are all applied and combined in a non-linear way. Maximum number of specifications is 20.
     pub condition_boost_specs: Option<Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpec {
+    /// Sets [`condition_boost_specs`](Self::condition_boost_specs).
+    #[inline]
+    pub fn with_condition_boost_specs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec>>,
+    ) -> Self {
+        self.condition_boost_specs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1208,6 +2135,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
 
     const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1224,6 +2157,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "conditionBoostSpecs", &self.condition_boost_specs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1234,6 +2168,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
 /// Boost applies to documents which match a condition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     /// Optional. Strength of the condition boost, which should be in \[-1, 1\]. Negative boost means demotion. Default is 0.0. Setting to 1.0 gives the document a big promotion. However, it does not necessarily mean that the boosted document will be the top result at all times, nor that other documents will be excluded. Results could still be shown even when none of them matches the condition. And results that are significantly more relevant to the search query can still trump your heavily favored but irrelevant documents. Setting to -1.0 gives the document a big demotion. However, results that are deeply relevant might still be shown. The document will have an upstream battle to get a fairly high ranking, but it is not blocked out completely. Setting to 0.0 means no boost applied. The boosting condition is ignored.
     pub boost: Option<f32>,
@@ -1242,6 +2177,35 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
         Option<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec>,
     /// Optional. An expression which specifies a boost condition. The syntax and supported fields are the same as a filter expression. Examples: * To boost documents with document ID "doc_1" or "doc_2", and color "Red" or "Blue": * (id: ANY("doc_1", "doc_2")) AND (color: ANY("Red","Blue"))
     pub condition: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
+    /// Sets [`boost`](Self::boost).
+    #[inline]
+    pub fn with_boost(mut self, value: impl Into<f32>) -> Self {
+        self.boost = Some(value.into());
+        self
+    }
+
+    /// Sets [`boost_control_spec`](Self::boost_control_spec).
+    #[inline]
+    pub fn with_boost_control_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec>,
+    ) -> Self {
+        self.boost_control_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1249,6 +2213,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecCo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1270,6 +2240,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecCo
         ::discogen_runtime::object::write_wire(map, "boost", &self.boost)?;
         ::discogen_runtime::object::write(map, "boostControlSpec", &self.boost_control_spec)?;
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1280,6 +2251,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecCo
 /// Specification for custom ranking based on customer specified attribute value. It provides more controls for customized ranking than the simple (condition, boost) combination above.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
     /// Optional. The attribute type to be used to determine the boost amount. The attribute value can be derived from the field value of the specified field_name. In the case of numerical it is straightforward i.e. attribute_value = numerical_field_value. In the case of freshness however, attribute_value = (time.now() - datetime_field_value).
     pub attribute_type:
@@ -1294,6 +2266,54 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec 
     pub interpolation_type: Option<
         GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
+    /// Sets [`attribute_type`](Self::attribute_type).
+    #[inline]
+    pub fn with_attribute_type(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttributeType,
+        >,
+    ) -> Self {
+        self.attribute_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`control_points`](Self::control_points).
+    #[inline]
+    pub fn with_control_points(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint>,
+        >,
+    ) -> Self {
+        self.control_points = Some(value.into());
+        self
+    }
+
+    /// Sets [`field_name`](Self::field_name).
+    #[inline]
+    pub fn with_field_name(mut self, value: impl Into<String>) -> Self {
+        self.field_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`interpolation_type`](Self::interpolation_type).
+    #[inline]
+    pub fn with_interpolation_type(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType,
+        >,
+    ) -> Self {
+        self.interpolation_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1309,6 +2329,12 @@ impl ::discogen_runtime::object::Object
         "controlPoints",
         "interpolationType",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1332,6 +2358,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "controlPoints", &self.control_points)?;
         ::discogen_runtime::object::write(map, "fieldName", &self.field_name)?;
         ::discogen_runtime::object::write(map, "interpolationType", &self.interpolation_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1344,11 +2371,31 @@ impl ::discogen_runtime::object::Object
 /// The control points used to define the curve. The curve defined through these control points can only be monotonically increasing or decreasing(constant values are acceptable).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     /// Optional. Can be one of: 1. The numerical field value. 2. The duration spec for freshness: The value must be formatted as an XSD `dayTimeDuration` value (a restricted subset of an ISO 8601 duration value). The pattern for this is: `nDnM]`.
     pub attribute_value: Option<String>,
     /// Optional. The value between -1 to 1 by which to boost the score if the attribute_value evaluates to the value specified above.
     pub boost_amount: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
+    /// Sets [`attribute_value`](Self::attribute_value).
+    #[inline]
+    pub fn with_attribute_value(mut self, value: impl Into<String>) -> Self {
+        self.attribute_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`boost_amount`](Self::boost_amount).
+    #[inline]
+    pub fn with_boost_amount(mut self, value: impl Into<f32>) -> Self {
+        self.boost_amount = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1359,6 +2406,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
     const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1378,6 +2431,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "attributeValue", &self.attribute_value)?;
         ::discogen_runtime::object::write_wire(map, "boostAmount", &self.boost_amount)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1390,11 +2444,31 @@ impl ::discogen_runtime::object::Object
 /// Boost specifications for data stores.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecs {
     /// Optional. Data Stores where the boosting configuration is applied. The full names of the referenced data stores. Formats: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}` `projects/{project}/locations/{location}/dataStores/{data_store}`
     pub data_stores: Option<Vec<String>>,
     /// Optional. A list of boosting specifications.
     pub spec: Option<Vec<GoogleCloudDialogflowCxV3BoostSpec>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecs {
+    /// Sets [`data_stores`](Self::data_stores).
+    #[inline]
+    pub fn with_data_stores(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.data_stores = Some(value.into());
+        self
+    }
+
+    /// Sets [`spec`](Self::spec).
+    #[inline]
+    pub fn with_spec(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3BoostSpec>>) -> Self {
+        self.spec = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1402,6 +2476,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 
     const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1421,6 +2501,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
         ::discogen_runtime::object::write(map, "spec", &self.spec)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1431,6 +2512,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
 /// The response message for TestCases.CalculateCoverage.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     /// The agent to calculate coverage for. Format: `projects//locations//agents/`.
     pub agent: Option<String>,
@@ -1440,6 +2522,48 @@ pub struct GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     pub route_group_coverage: Option<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage>,
     /// Transition (excluding transition route groups) coverage.
     pub transition_coverage: Option<GoogleCloudDialogflowCxV3TransitionCoverage>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CalculateCoverageResponse {
+    /// Sets [`agent`](Self::agent).
+    #[inline]
+    pub fn with_agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_coverage`](Self::intent_coverage).
+    #[inline]
+    pub fn with_intent_coverage(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3IntentCoverage>,
+    ) -> Self {
+        self.intent_coverage = Some(value.into());
+        self
+    }
+
+    /// Sets [`route_group_coverage`](Self::route_group_coverage).
+    #[inline]
+    pub fn with_route_group_coverage(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage>,
+    ) -> Self {
+        self.route_group_coverage = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_coverage`](Self::transition_coverage).
+    #[inline]
+    pub fn with_transition_coverage(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionCoverage>,
+    ) -> Self {
+        self.transition_coverage = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1452,6 +2576,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CalculateCo
         "routeGroupCoverage",
         "transitionCoverage",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1475,6 +2605,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CalculateCo
         ::discogen_runtime::object::write(map, "intentCoverage", &self.intent_coverage)?;
         ::discogen_runtime::object::write(map, "routeGroupCoverage", &self.route_group_coverage)?;
         ::discogen_runtime::object::write(map, "transitionCoverage", &self.transition_coverage)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1485,6 +2616,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CalculateCo
 /// Changelogs represents a change made to a given agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Changelog {
     /// The action of the change.
     pub action: Option<String>,
@@ -1502,6 +2634,67 @@ pub struct GoogleCloudDialogflowCxV3Changelog {
     pub r#type: Option<String>,
     /// Email address of the authenticated user.
     pub user_email: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Changelog {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource`](Self::resource).
+    #[inline]
+    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+        self.resource = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_email`](Self::user_email).
+    #[inline]
+    pub fn with_user_email(mut self, value: impl Into<String>) -> Self {
+        self.user_email = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1518,6 +2711,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         "displayName",
         "languageCode",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1549,6 +2748,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         ::discogen_runtime::object::write(map, "resource", &self.resource)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
         ::discogen_runtime::object::write(map, "userEmail", &self.user_email)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1559,9 +2759,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
 /// Represents a code block.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CodeBlock {
     /// Optional. Source code of the block in Python.
     pub code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CodeBlock {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1569,6 +2782,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CodeBlock";
 
     const FIELDS: &'static [&'static str] = &["code"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1585,6 +2804,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1595,11 +2815,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
 /// The request message for Versions.CompareVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CompareVersionsRequest {
     /// The language to compare the flow versions for. If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
     pub language_code: Option<String>,
     /// Required. Name of the target flow version to compare with the base version. Use version ID `0` to indicate the draft version of the specified flow. Format: `projects//locations//agents//flows//versions/`.
     pub target_version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CompareVersionsRequest {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_version`](Self::target_version).
+    #[inline]
+    pub fn with_target_version(mut self, value: impl Into<String>) -> Self {
+        self.target_version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1607,6 +2847,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode", "targetVersion"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1626,6 +2872,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
         ::discogen_runtime::object::write(map, "targetVersion", &self.target_version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1636,6 +2883,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
 /// The response message for Versions.CompareVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
     /// JSON representation of the base version content.
     pub base_version_content_json: Option<String>,
@@ -1643,6 +2891,32 @@ pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
     pub compare_time: Option<::discogen_runtime::Timestamp>,
     /// JSON representation of the target version content.
     pub target_version_content_json: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CompareVersionsResponse {
+    /// Sets [`base_version_content_json`](Self::base_version_content_json).
+    #[inline]
+    pub fn with_base_version_content_json(mut self, value: impl Into<String>) -> Self {
+        self.base_version_content_json = Some(value.into());
+        self
+    }
+
+    /// Sets [`compare_time`](Self::compare_time).
+    #[inline]
+    pub fn with_compare_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.compare_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_version_content_json`](Self::target_version_content_json).
+    #[inline]
+    pub fn with_target_version_content_json(mut self, value: impl Into<String>) -> Self {
+        self.target_version_content_json = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1654,6 +2928,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
         "baseVersionContentJson",
         "targetVersionContentJson",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1683,6 +2963,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
             "targetVersionContentJson",
             &self.target_version_content_json,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1693,6 +2974,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CompareVers
 /// Represents a result from running a test case in an agent environment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     /// The resource name for the continuous test result. Format: `projects//locations//agents//environments//continuousTestResults/`.
     pub name: Option<String>,
@@ -1702,6 +2984,42 @@ pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     pub run_time: Option<::discogen_runtime::Timestamp>,
     /// A list of individual test case results names in this continuous test run.
     pub test_case_results: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ContinuousTestResult {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ContinuousTestResultResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets [`run_time`](Self::run_time).
+    #[inline]
+    pub fn with_run_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.run_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case_results`](Self::test_case_results).
+    #[inline]
+    pub fn with_test_case_results(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.test_case_results = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1709,6 +3027,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ContinuousT
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ContinuousTestResult";
 
     const FIELDS: &'static [&'static str] = &["name", "result", "runTime", "testCaseResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1732,6 +3056,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ContinuousT
         ::discogen_runtime::object::write(map, "result", &self.result)?;
         ::discogen_runtime::object::write(map, "runTime", &self.run_time)?;
         ::discogen_runtime::object::write(map, "testCaseResults", &self.test_case_results)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1742,9 +3067,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ContinuousT
 /// This message is used to hold all the Conversation Signals data, which will be converted to JSON and exported to BigQuery.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationSignals {
     /// Required. Turn signals for the current turn.
     pub turn_signals: Option<GoogleCloudDialogflowCxV3TurnSignals>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ConversationSignals {
+    /// Sets [`turn_signals`](Self::turn_signals).
+    #[inline]
+    pub fn with_turn_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TurnSignals>,
+    ) -> Self {
+        self.turn_signals = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -1752,6 +3093,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 
     const FIELDS: &'static [&'static str] = &["turnSignals"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1768,6 +3115,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "turnSignals", &self.turn_signals)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1778,11 +3126,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 /// One interaction between a human and virtual agent. The human provides some input and the virtual agent provides a response.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationTurn {
     /// The user input.
     pub user_input: Option<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
     /// The virtual agent output.
     pub virtual_agent_output: Option<GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ConversationTurn {
+    /// Sets [`user_input`](Self::user_input).
+    #[inline]
+    pub fn with_user_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
+    ) -> Self {
+        self.user_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`virtual_agent_output`](Self::virtual_agent_output).
+    #[inline]
+    pub fn with_virtual_agent_output(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput>,
+    ) -> Self {
+        self.virtual_agent_output = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1790,6 +3164,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 
     const FIELDS: &'static [&'static str] = &["userInput", "virtualAgentOutput"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1809,6 +3189,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "userInput", &self.user_input)?;
         ::discogen_runtime::object::write(map, "virtualAgentOutput", &self.virtual_agent_output)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1819,6 +3200,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 /// The input from the human user.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     /// Whether sentiment analysis is enabled.
     pub enable_sentiment_analysis: Option<bool>,
@@ -1828,6 +3210,42 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     pub input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     /// If webhooks should be allowed to trigger in response to the user utterance. Often if parameters are injected, webhooks should not be enabled.
     pub is_webhook_enabled: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ConversationTurnUserInput {
+    /// Sets [`enable_sentiment_analysis`](Self::enable_sentiment_analysis).
+    #[inline]
+    pub fn with_enable_sentiment_analysis(mut self, value: impl Into<bool>) -> Self {
+        self.enable_sentiment_analysis = Some(value.into());
+        self
+    }
+
+    /// Sets [`injected_parameters`](Self::injected_parameters).
+    #[inline]
+    pub fn with_injected_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.injected_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`input`](Self::input).
+    #[inline]
+    pub fn with_input(mut self, value: impl Into<GoogleCloudDialogflowCxV3QueryInput>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_webhook_enabled`](Self::is_webhook_enabled).
+    #[inline]
+    pub fn with_is_webhook_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_webhook_enabled = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1840,6 +3258,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
         "injectedParameters",
         "enableSentimentAnalysis",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1867,6 +3291,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
         ::discogen_runtime::object::write(map, "injectedParameters", &self.injected_parameters)?;
         ::discogen_runtime::object::write(map, "input", &self.input)?;
         ::discogen_runtime::object::write(map, "isWebhookEnabled", &self.is_webhook_enabled)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1877,6 +3302,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 /// The output from the virtual agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     /// The Page on which the utterance was spoken. Only name and displayName will be set.
     pub current_page: Option<GoogleCloudDialogflowCxV3Page>,
@@ -1894,6 +3320,75 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     pub text_responses: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageText>>,
     /// The Intent that triggered the response. Only name and displayName will be set.
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3Intent>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<GoogleCloudDialogflowCxV3Page>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`diagnostic_info`](Self::diagnostic_info).
+    #[inline]
+    pub fn with_diagnostic_info(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.diagnostic_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`differences`](Self::differences).
+    #[inline]
+    pub fn with_differences(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestRunDifference>>,
+    ) -> Self {
+        self.differences = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_parameters`](Self::session_parameters).
+    #[inline]
+    pub fn with_session_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.session_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`text_responses`](Self::text_responses).
+    #[inline]
+    pub fn with_text_responses(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessageText>>,
+    ) -> Self {
+        self.text_responses = Some(value.into());
+        self
+    }
+
+    /// Sets [`triggered_intent`](Self::triggered_intent).
+    #[inline]
+    pub fn with_triggered_intent(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Intent>,
+    ) -> Self {
+        self.triggered_intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1911,6 +3406,12 @@ impl ::discogen_runtime::object::Object
         "triggeredIntent",
         "sessionParameters",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1940,6 +3441,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "status", &self.status)?;
         ::discogen_runtime::object::write(map, "textResponses", &self.text_responses)?;
         ::discogen_runtime::object::write(map, "triggeredIntent", &self.triggered_intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1950,9 +3452,22 @@ impl ::discogen_runtime::object::Object
 /// Metadata associated with the long running operation for Versions.CreateVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     /// Name of the created version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1962,6 +3477,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["version"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1978,6 +3499,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1988,6 +3510,7 @@ impl ::discogen_runtime::object::Object
 /// A data store connection. It represents a data store in Discovery Engine and the type of the contents it contains.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
     /// The full name of the referenced data store. Formats: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}` `projects/{project}/locations/{location}/dataStores/{data_store}`
     pub data_store: Option<String>,
@@ -1996,6 +3519,38 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
     /// The document processing mode for the data store connection. Should only be set for PUBLIC_WEB and UNSTRUCTURED data stores. If not set it is considered as DOCUMENTS, as this is the legacy mode.
     pub document_processing_mode:
         Option<GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnection {
+    /// Sets [`data_store`](Self::data_store).
+    #[inline]
+    pub fn with_data_store(mut self, value: impl Into<String>) -> Self {
+        self.data_store = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_store_type`](Self::data_store_type).
+    #[inline]
+    pub fn with_data_store_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType>,
+    ) -> Self {
+        self.data_store_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`document_processing_mode`](Self::document_processing_mode).
+    #[inline]
+    pub fn with_document_processing_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode>,
+    ) -> Self {
+        self.document_processing_mode = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2004,6 +3559,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
 
     const FIELDS: &'static [&'static str] =
         &["dataStore", "dataStoreType", "documentProcessingMode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2029,6 +3590,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
             "documentProcessingMode",
             &self.document_processing_mode,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2039,6 +3601,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
 /// Data store connection feature output signals. Might be only partially field if processing stop before the final answer. Reasons for this can be, but are not limited to: empty UCS search results, positive RAI check outcome, grounding failure, ...
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     /// Optional. The final compiled answer.
     pub answer: Option<String>,
@@ -2063,6 +3626,97 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     /// Optional. Search snippets included in the answer generation prompt.
     pub search_snippets:
         Option<Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
+    /// Sets [`answer`](Self::answer).
+    #[inline]
+    pub fn with_answer(mut self, value: impl Into<String>) -> Self {
+        self.answer = Some(value.into());
+        self
+    }
+
+    /// Sets [`answer_generation_model_call_signals`](Self::answer_generation_model_call_signals).
+    #[inline]
+    pub fn with_answer_generation_model_call_signals(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals,
+        >,
+    ) -> Self {
+        self.answer_generation_model_call_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`answer_parts`](Self::answer_parts).
+    #[inline]
+    pub fn with_answer_parts(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart>>,
+    ) -> Self {
+        self.answer_parts = Some(value.into());
+        self
+    }
+
+    /// Sets [`cited_snippets`](Self::cited_snippets).
+    #[inline]
+    pub fn with_cited_snippets(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet>>,
+    ) -> Self {
+        self.cited_snippets = Some(value.into());
+        self
+    }
+
+    /// Sets [`grounding_signals`](Self::grounding_signals).
+    #[inline]
+    pub fn with_grounding_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals>,
+    ) -> Self {
+        self.grounding_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`rewriter_model_call_signals`](Self::rewriter_model_call_signals).
+    #[inline]
+    pub fn with_rewriter_model_call_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals>,
+    ) -> Self {
+        self.rewriter_model_call_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`rewritten_query`](Self::rewritten_query).
+    #[inline]
+    pub fn with_rewritten_query(mut self, value: impl Into<String>) -> Self {
+        self.rewritten_query = Some(value.into());
+        self
+    }
+
+    /// Sets [`safety_signals`](Self::safety_signals).
+    #[inline]
+    pub fn with_safety_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals>,
+    ) -> Self {
+        self.safety_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`search_snippets`](Self::search_snippets).
+    #[inline]
+    pub fn with_search_snippets(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>>,
+    ) -> Self {
+        self.search_snippets = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2080,6 +3734,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
         "rewriterModelCallSignals",
         "answerGenerationModelCallSignals",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2121,6 +3781,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
         ::discogen_runtime::object::write(map, "rewrittenQuery", &self.rewritten_query)?;
         ::discogen_runtime::object::write(map, "safetySignals", &self.safety_signals)?;
         ::discogen_runtime::object::write(map, "searchSnippets", &self.search_snippets)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2131,6 +3792,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DataStoreCo
 /// Diagnostic info related to the answer generation model call.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
     /// Name of the generative model. For example, "gemini-ultra", "gemini-pro", "gemini-1.5-flash" etc. Defaults to "Other" if the model is unknown.
     pub model: Option<String>,
@@ -2138,6 +3800,32 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationMo
     pub model_output: Option<String>,
     /// Prompt as sent to the model.
     pub rendered_prompt: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_output`](Self::model_output).
+    #[inline]
+    pub fn with_model_output(mut self, value: impl Into<String>) -> Self {
+        self.model_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`rendered_prompt`](Self::rendered_prompt).
+    #[inline]
+    pub fn with_rendered_prompt(mut self, value: impl Into<String>) -> Self {
+        self.rendered_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2148,6 +3836,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2169,6 +3863,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "model", &self.model)?;
         ::discogen_runtime::object::write(map, "modelOutput", &self.model_output)?;
         ::discogen_runtime::object::write(map, "renderedPrompt", &self.rendered_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2181,11 +3876,31 @@ impl ::discogen_runtime::object::Object
 /// Answer part with citation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     /// Citations for this answer part. Indices of `search_snippets`.
     pub supporting_indices: Option<Vec<i32>>,
     /// Substring of the answer.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
+    /// Sets [`supporting_indices`](Self::supporting_indices).
+    #[inline]
+    pub fn with_supporting_indices(mut self, value: impl Into<Vec<i32>>) -> Self {
+        self.supporting_indices = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2195,6 +3910,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 
     const FIELDS: &'static [&'static str] = &["text", "supportingIndices"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2214,6 +3935,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "supportingIndices", &self.supporting_indices)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2224,11 +3946,34 @@ impl ::discogen_runtime::object::Object
 /// Snippet cited by the answer generation model.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     /// Details of the snippet.
     pub search_snippet: Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>,
     /// Index of the snippet in `search_snippets` field.
     pub snippet_index: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
+    /// Sets [`search_snippet`](Self::search_snippet).
+    #[inline]
+    pub fn with_search_snippet(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>,
+    ) -> Self {
+        self.search_snippet = Some(value.into());
+        self
+    }
+
+    /// Sets [`snippet_index`](Self::snippet_index).
+    #[inline]
+    pub fn with_snippet_index(mut self, value: impl Into<i32>) -> Self {
+        self.snippet_index = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2238,6 +3983,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
 
     const FIELDS: &'static [&'static str] = &["snippetIndex", "searchSnippet"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2257,6 +4008,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "searchSnippet", &self.search_snippet)?;
         ::discogen_runtime::object::write(map, "snippetIndex", &self.snippet_index)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2267,12 +4019,38 @@ impl ::discogen_runtime::object::Object
 /// Grounding signals.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     /// Represents the decision of the grounding check.
     pub decision:
         Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision>,
     /// Grounding score bucket setting.
     pub score: Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
+    /// Sets [`decision`](Self::decision).
+    #[inline]
+    pub fn with_decision(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision>,
+    ) -> Self {
+        self.decision = Some(value.into());
+        self
+    }
+
+    /// Sets [`score`](Self::score).
+    #[inline]
+    pub fn with_score(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore>,
+    ) -> Self {
+        self.score = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2283,6 +4061,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
 
     const FIELDS: &'static [&'static str] = &["score", "decision"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2302,6 +4086,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "decision", &self.decision)?;
         ::discogen_runtime::object::write(map, "score", &self.score)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2314,6 +4099,7 @@ impl ::discogen_runtime::object::Object
 /// Diagnostic info related to the rewriter model call.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
     /// Name of the generative model. For example, "gemini-ultra", "gemini-pro", "gemini-1.5-flash" etc. Defaults to "Other" if the model is unknown.
     pub model: Option<String>,
@@ -2321,6 +4107,32 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallS
     pub model_output: Option<String>,
     /// Prompt as sent to the model.
     pub rendered_prompt: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_output`](Self::model_output).
+    #[inline]
+    pub fn with_model_output(mut self, value: impl Into<String>) -> Self {
+        self.model_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`rendered_prompt`](Self::rendered_prompt).
+    #[inline]
+    pub fn with_rendered_prompt(mut self, value: impl Into<String>) -> Self {
+        self.rendered_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2331,6 +4143,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2352,6 +4170,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "model", &self.model)?;
         ::discogen_runtime::object::write(map, "modelOutput", &self.model_output)?;
         ::discogen_runtime::object::write(map, "renderedPrompt", &self.rendered_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2364,6 +4183,7 @@ impl ::discogen_runtime::object::Object
 /// Safety check results.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     /// Specifies banned phrase match subject.
     pub banned_phrase_match:
@@ -2372,6 +4192,40 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     pub decision: Option<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision>,
     /// The matched banned phrase if there was a match.
     pub matched_banned_phrase: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
+    /// Sets [`banned_phrase_match`](Self::banned_phrase_match).
+    #[inline]
+    pub fn with_banned_phrase_match(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhraseMatch,
+        >,
+    ) -> Self {
+        self.banned_phrase_match = Some(value.into());
+        self
+    }
+
+    /// Sets [`decision`](Self::decision).
+    #[inline]
+    pub fn with_decision(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision>,
+    ) -> Self {
+        self.decision = Some(value.into());
+        self
+    }
+
+    /// Sets [`matched_banned_phrase`](Self::matched_banned_phrase).
+    #[inline]
+    pub fn with_matched_banned_phrase(mut self, value: impl Into<String>) -> Self {
+        self.matched_banned_phrase = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2382,6 +4236,12 @@ impl ::discogen_runtime::object::Object
 
     const FIELDS: &'static [&'static str] =
         &["decision", "bannedPhraseMatch", "matchedBannedPhrase"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2403,6 +4263,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "bannedPhraseMatch", &self.banned_phrase_match)?;
         ::discogen_runtime::object::write(map, "decision", &self.decision)?;
         ::discogen_runtime::object::write(map, "matchedBannedPhrase", &self.matched_banned_phrase)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2413,6 +4274,7 @@ impl ::discogen_runtime::object::Object
 /// Search snippet details.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     /// Title of the enclosing document.
     pub document_title: Option<String>,
@@ -2422,6 +4284,42 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Text included in the prompt.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
+    /// Sets [`document_title`](Self::document_title).
+    #[inline]
+    pub fn with_document_title(mut self, value: impl Into<String>) -> Self {
+        self.document_title = Some(value.into());
+        self
+    }
+
+    /// Sets [`document_uri`](Self::document_uri).
+    #[inline]
+    pub fn with_document_uri(mut self, value: impl Into<String>) -> Self {
+        self.document_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2431,6 +4329,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet";
 
     const FIELDS: &'static [&'static str] = &["text", "metadata", "documentUri", "documentTitle"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2454,6 +4358,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "documentUri", &self.document_uri)?;
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2464,9 +4369,25 @@ impl ::discogen_runtime::object::Object
 /// Metadata returned for the Environments.DeployFlow long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
     /// Errors of running deployment tests.
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeployFlowMetadata {
+    /// Sets [`test_errors`](Self::test_errors).
+    #[inline]
+    pub fn with_test_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    ) -> Self {
+        self.test_errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2474,6 +4395,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
 
     const FIELDS: &'static [&'static str] = &["testErrors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2490,6 +4417,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "testErrors", &self.test_errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2500,9 +4428,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
 /// The request message for Environments.DeployFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeployFlowRequest {
     /// Required. The flow version to deploy. Format: `projects//locations//agents//flows//versions/`.
     pub flow_version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeployFlowRequest {
+    /// Sets [`flow_version`](Self::flow_version).
+    #[inline]
+    pub fn with_flow_version(mut self, value: impl Into<String>) -> Self {
+        self.flow_version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2510,6 +4451,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowVersion"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2526,6 +4473,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flowVersion", &self.flow_version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2536,11 +4484,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
 /// The response message for Environments.DeployFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeployFlowResponse {
     /// The name of the flow version Deployment. Format: `projects//locations//agents//environments//deployments/`.
     pub deployment: Option<String>,
     /// The updated environment where the flow is deployed.
     pub environment: Option<GoogleCloudDialogflowCxV3Environment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeployFlowResponse {
+    /// Sets [`deployment`](Self::deployment).
+    #[inline]
+    pub fn with_deployment(mut self, value: impl Into<String>) -> Self {
+        self.deployment = Some(value.into());
+        self
+    }
+
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Environment>,
+    ) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2548,6 +4519,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["deployment", "environment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2567,6 +4544,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "deployment", &self.deployment)?;
         ::discogen_runtime::object::write(map, "environment", &self.environment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2577,6 +4555,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
 /// Represents a deployment in an environment. A deployment happens when a flow version configured to be active in the environment. You can configure running pre-deployment steps, e.g. running validation test cases, experiment auto-rollout, etc.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Deployment {
     /// End time of this deployment.
     pub end_time: Option<::discogen_runtime::Timestamp>,
@@ -2590,6 +4569,59 @@ pub struct GoogleCloudDialogflowCxV3Deployment {
     pub start_time: Option<::discogen_runtime::Timestamp>,
     /// The current state of the deployment.
     pub state: Option<GoogleCloudDialogflowCxV3DeploymentState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Deployment {
+    /// Sets [`end_time`](Self::end_time).
+    #[inline]
+    pub fn with_end_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_version`](Self::flow_version).
+    #[inline]
+    pub fn with_flow_version(mut self, value: impl Into<String>) -> Self {
+        self.flow_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DeploymentResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DeploymentState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2604,6 +4636,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         "startTime",
         "flowVersion",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2631,6 +4669,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         ::discogen_runtime::object::write(map, "result", &self.result)?;
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2641,11 +4680,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
 /// Result of the deployment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeploymentResult {
     /// Results of test cases running before the deployment. Format: `projects//locations//agents//testCases//results/`.
     pub deployment_test_results: Option<Vec<String>>,
     /// The name of the experiment triggered by this deployment. Format: projects//locations//agents//environments//experiments/.
     pub experiment: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeploymentResult {
+    /// Sets [`deployment_test_results`](Self::deployment_test_results).
+    #[inline]
+    pub fn with_deployment_test_results(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.deployment_test_results = Some(value.into());
+        self
+    }
+
+    /// Sets [`experiment`](Self::experiment).
+    #[inline]
+    pub fn with_experiment(mut self, value: impl Into<String>) -> Self {
+        self.experiment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2653,6 +4712,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 
     const FIELDS: &'static [&'static str] = &["experiment", "deploymentTestResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2676,6 +4741,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
             &self.deployment_test_results,
         )?;
         ::discogen_runtime::object::write(map, "experiment", &self.experiment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2686,6 +4752,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
 /// The request to detect user's intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DetectIntentRequest {
     /// Instructs the speech synthesizer how to generate the output audio.
     pub output_audio_config: Option<GoogleCloudDialogflowCxV3OutputAudioConfig>,
@@ -2695,6 +4762,51 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentRequest {
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
     /// Optional. Specifies which fields in the QueryResult to return. If not set, the default is DETECT_INTENT_RESPONSE_VIEW_FULL.
     pub response_view: Option<GoogleCloudDialogflowCxV3DetectIntentRequestResponseView>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DetectIntentRequest {
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_input`](Self::query_input).
+    #[inline]
+    pub fn with_query_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryInput>,
+    ) -> Self {
+        self.query_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_params`](Self::query_params).
+    #[inline]
+    pub fn with_query_params(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryParameters>,
+    ) -> Self {
+        self.query_params = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_view`](Self::response_view).
+    #[inline]
+    pub fn with_response_view(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DetectIntentRequestResponseView>,
+    ) -> Self {
+        self.response_view = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2707,6 +4819,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
         "responseView",
         "outputAudioConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2730,6 +4848,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
         ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
         ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
         ::discogen_runtime::object::write(map, "responseView", &self.response_view)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2740,6 +4859,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
 /// The message returned from the DetectIntent method.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DetectIntentResponse {
     /// Indicates whether the partial response can be cancelled when a later response arrives. e.g. if the agent specified some music as partial response, it can be cancelled.
     pub allow_cancellation: Option<bool>,
@@ -2753,6 +4873,62 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentResponse {
     pub response_id: Option<String>,
     /// Response type.
     pub response_type: Option<GoogleCloudDialogflowCxV3DetectIntentResponseResponseType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DetectIntentResponse {
+    /// Sets [`allow_cancellation`](Self::allow_cancellation).
+    #[inline]
+    pub fn with_allow_cancellation(mut self, value: impl Into<bool>) -> Self {
+        self.allow_cancellation = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio`](Self::output_audio).
+    #[inline]
+    pub fn with_output_audio(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.output_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_result`](Self::query_result).
+    #[inline]
+    pub fn with_query_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryResult>,
+    ) -> Self {
+        self.query_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_id`](Self::response_id).
+    #[inline]
+    pub fn with_response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_type`](Self::response_type).
+    #[inline]
+    pub fn with_response_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DetectIntentResponseResponseType>,
+    ) -> Self {
+        self.response_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2767,6 +4943,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
         "allowCancellation",
         "outputAudioConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2794,6 +4976,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
         ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
         ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
         ::discogen_runtime::object::write(map, "responseType", &self.response_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2804,11 +4987,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DetectInten
 /// Represents the input for dtmf event.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DtmfInput {
     /// The dtmf digits.
     pub digits: Option<String>,
     /// The finish digit (if any).
     pub finish_digit: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DtmfInput {
+    /// Sets [`digits`](Self::digits).
+    #[inline]
+    pub fn with_digits(mut self, value: impl Into<String>) -> Self {
+        self.digits = Some(value.into());
+        self
+    }
+
+    /// Sets [`finish_digit`](Self::finish_digit).
+    #[inline]
+    pub fn with_finish_digit(mut self, value: impl Into<String>) -> Self {
+        self.finish_digit = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2816,6 +5019,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 
     const FIELDS: &'static [&'static str] = &["digits", "finishDigit"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2835,6 +5044,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "digits", &self.digits)?;
         ::discogen_runtime::object::write(map, "finishDigit", &self.finish_digit)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2845,6 +5055,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
 /// Entities are extracted from user input and represent parameters that are meaningful to your application. For example, a date range, a proper name such as a geographic location or landmark, and so on. Entities represent actionable data for your application. When you define an entity, you can also include synonyms that all map to that entity. For example, "soft drink", "soda", "pop", and so on. There are three types of entities: * **System** - entities that are defined by the Dialogflow API for common data types such as date, time, currency, and so on. A system entity is represented by the `EntityType` type. * **Custom** - entities that are defined by you that represent actionable data that is meaningful to your application. For example, you could define a `pizza.sauce` entity for red or white pizza sauce, a `pizza.cheese` entity for the different types of cheese on a pizza, a `pizza.topping` entity for different toppings, and so on. A custom entity is represented by the `EntityType` type. * **User** - entities that are built for an individual user such as favorites, preferences, playlists, and so on. A user entity is represented by the SessionEntityType type. For more information about entity types, see the [Dialogflow documentation](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EntityType {
     /// Indicates whether the entity type can be automatically expanded.
     pub auto_expansion_mode: Option<GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode>,
@@ -2862,6 +5073,76 @@ pub struct GoogleCloudDialogflowCxV3EntityType {
     pub name: Option<String>,
     /// Indicates whether parameters of the entity type should be redacted in log. If redaction is enabled, page parameters and intent parameters referring to the entity type will be replaced by parameter name when logging.
     pub redact: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EntityType {
+    /// Sets [`auto_expansion_mode`](Self::auto_expansion_mode).
+    #[inline]
+    pub fn with_auto_expansion_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode>,
+    ) -> Self {
+        self.auto_expansion_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_fuzzy_extraction`](Self::enable_fuzzy_extraction).
+    #[inline]
+    pub fn with_enable_fuzzy_extraction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_fuzzy_extraction = Some(value.into());
+        self
+    }
+
+    /// Sets [`entities`](Self::entities).
+    #[inline]
+    pub fn with_entities(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityTypeEntity>>,
+    ) -> Self {
+        self.entities = Some(value.into());
+        self
+    }
+
+    /// Sets [`excluded_phrases`](Self::excluded_phrases).
+    #[inline]
+    pub fn with_excluded_phrases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase>>,
+    ) -> Self {
+        self.excluded_phrases = Some(value.into());
+        self
+    }
+
+    /// Sets [`kind`](Self::kind).
+    #[inline]
+    pub fn with_kind(mut self, value: impl Into<GoogleCloudDialogflowCxV3EntityTypeKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`redact`](Self::redact).
+    #[inline]
+    pub fn with_redact(mut self, value: impl Into<bool>) -> Self {
+        self.redact = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2878,6 +5159,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         "autoExpansionMode",
         "enableFuzzyExtraction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2913,6 +5200,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         ::discogen_runtime::object::write(map, "kind", &self.kind)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "redact", &self.redact)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2923,11 +5211,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
 /// An **entity entry** for an associated entity type.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
     /// Required. A collection of value synonyms. For example, if the entity type is *vegetable*, and `value` is *scallions*, a synonym could be *green onions*. For `KIND_LIST` entity types: * This collection must contain exactly one synonym equal to `value`.
     pub synonyms: Option<Vec<String>>,
     /// Required. The primary value associated with this entity entry. For example, if the entity type is *vegetable*, the value could be *scallions*. For `KIND_MAP` entity types: * A canonical value to be used in place of synonyms. For `KIND_LIST` entity types: * A string that can contain references to other entity types (with or without aliases).
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EntityTypeEntity {
+    /// Sets [`synonyms`](Self::synonyms).
+    #[inline]
+    pub fn with_synonyms(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.synonyms = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2935,6 +5243,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
 
     const FIELDS: &'static [&'static str] = &["value", "synonyms"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2954,6 +5268,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "synonyms", &self.synonyms)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2964,9 +5279,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
 /// An excluded entity phrase that should not be matched.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     /// Required. The word or phrase to be excluded.
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2974,6 +5302,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2990,6 +5324,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3000,6 +5335,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
 /// Represents an environment for an agent. You can create multiple versions of your agent and publish them to separate environments. When you edit an agent, you are editing the draft agent. At any point, you can save the draft agent as an agent version, which is an immutable snapshot of your agent. When you save the draft agent, it is published to the default environment. When you create agent versions, you can publish them to custom environments. You can create a variety of custom environments for testing, development, production, etc.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Environment {
     /// The human-readable description of the environment. The maximum length is 500 characters. If exceeded, the request is rejected.
     pub description: Option<String>,
@@ -3017,6 +5353,69 @@ pub struct GoogleCloudDialogflowCxV3Environment {
     pub version_configs: Option<Vec<GoogleCloudDialogflowCxV3EnvironmentVersionConfig>>,
     /// The webhook configuration for this environment.
     pub webhook_config: Option<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Environment {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases_config`](Self::test_cases_config).
+    #[inline]
+    pub fn with_test_cases_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig>,
+    ) -> Self {
+        self.test_cases_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_configs`](Self::version_configs).
+    #[inline]
+    pub fn with_version_configs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EnvironmentVersionConfig>>,
+    ) -> Self {
+        self.version_configs = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_config`](Self::webhook_config).
+    #[inline]
+    pub fn with_webhook_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
+    ) -> Self {
+        self.webhook_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3032,6 +5431,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         "versionConfigs",
         "testCasesConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3061,6 +5466,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
         ::discogen_runtime::object::write(map, "versionConfigs", &self.version_configs)?;
         ::discogen_runtime::object::write(map, "webhookConfig", &self.webhook_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3071,6 +5477,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 /// The configuration for continuous tests.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     /// Whether to run test cases in TestCasesConfig.test_cases periodically. Default false. If set to true, run once a day.
     pub enable_continuous_run: Option<bool>,
@@ -3078,6 +5485,32 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     pub enable_predeployment_run: Option<bool>,
     /// A list of test case names to run. They should be under the same agent. Format of each test case name: `projects//locations//agents//testCases/`
     pub test_cases: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
+    /// Sets [`enable_continuous_run`](Self::enable_continuous_run).
+    #[inline]
+    pub fn with_enable_continuous_run(mut self, value: impl Into<bool>) -> Self {
+        self.enable_continuous_run = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_predeployment_run`](Self::enable_predeployment_run).
+    #[inline]
+    pub fn with_enable_predeployment_run(mut self, value: impl Into<bool>) -> Self {
+        self.enable_predeployment_run = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases`](Self::test_cases).
+    #[inline]
+    pub fn with_test_cases(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.test_cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3086,6 +5519,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 
     const FIELDS: &'static [&'static str] =
         &["testCases", "enableContinuousRun", "enablePredeploymentRun"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3111,6 +5550,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
             &self.enable_predeployment_run,
         )?;
         ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3121,9 +5561,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 /// Configuration for the version.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     /// Required. Flow, playbook and tool versions are supported. Format for flow version: projects//locations//agents//flows//versions/. Format for playbook version: projects//locations//agents//playbooks//versions/. Format for tool version: projects//locations//agents//tools//versions/.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3131,6 +5584,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
 
     const FIELDS: &'static [&'static str] = &["version"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3147,6 +5606,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3157,9 +5617,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 /// Configuration for webhooks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     /// The list of webhooks to override for the agent environment. The webhook must exist in the agent. You can override fields in `generic_web_service` and `service_directory`.
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
+    /// Sets [`webhook_overrides`](Self::webhook_overrides).
+    #[inline]
+    pub fn with_webhook_overrides(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    ) -> Self {
+        self.webhook_overrides = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3167,6 +5643,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 
     const FIELDS: &'static [&'static str] = &["webhookOverrides"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3183,6 +5665,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "webhookOverrides", &self.webhook_overrides)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3193,6 +5676,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 /// An event handler specifies an event that can be handled during a session. When the specified event happens, the following actions are taken in order: * If there is a `trigger_fulfillment` associated with the event, it will be called. * If there is a `target_page` associated with the event, the session will transition into the specified page. * If there is a `target_flow` associated with the event, the session will transition into the specified flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EventHandler {
     /// Required. The name of the event to handle.
     pub event: Option<String>,
@@ -3208,6 +5692,56 @@ pub struct GoogleCloudDialogflowCxV3EventHandler {
     pub target_playbook: Option<String>,
     /// The fulfillment to call when the event occurs. Handling webhook errors with a fulfillment enabled with webhook could cause infinite loop. It is invalid to specify such fulfillment for a handler handling webhooks.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EventHandler {
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_playbook`](Self::target_playbook).
+    #[inline]
+    pub fn with_target_playbook(mut self, value: impl Into<String>) -> Self {
+        self.target_playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_fulfillment`](Self::trigger_fulfillment).
+    #[inline]
+    pub fn with_trigger_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.trigger_fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3222,6 +5756,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         "targetPlaybook",
         "triggerFulfillment",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3249,6 +5789,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
         ::discogen_runtime::object::write(map, "targetPlaybook", &self.target_playbook)?;
         ::discogen_runtime::object::write(map, "triggerFulfillment", &self.trigger_fulfillment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3259,9 +5800,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
 /// Represents the event to trigger.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EventInput {
     /// Name of the event.
     pub event: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EventInput {
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3269,6 +5823,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 
     const FIELDS: &'static [&'static str] = &["event"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3285,6 +5845,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "event", &self.event)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3295,6 +5856,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
 /// Example represents a sample execution of the playbook in the conversation. An example consists of a list of ordered actions performed by end user or Dialogflow agent according the playbook instructions to fulfill the task.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Example {
     /// Required. The ordered list of actions performed by the end user and the Dialogflow agent.
     pub actions: Option<Vec<GoogleCloudDialogflowCxV3Action>>,
@@ -3324,6 +5886,97 @@ pub struct GoogleCloudDialogflowCxV3Example {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Example {
+    /// Sets [`actions`](Self::actions).
+    #[inline]
+    pub fn with_actions(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Action>>) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`conversation_state`](Self::conversation_state).
+    #[inline]
+    pub fn with_conversation_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExampleConversationState>,
+    ) -> Self {
+        self.conversation_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_input`](Self::playbook_input).
+    #[inline]
+    pub fn with_playbook_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInput>,
+    ) -> Self {
+        self.playbook_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_output`](Self::playbook_output).
+    #[inline]
+    pub fn with_playbook_output(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookOutput>,
+    ) -> Self {
+        self.playbook_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_count`](Self::token_count).
+    #[inline]
+    pub fn with_token_count(mut self, value: impl Into<i64>) -> Self {
+        self.token_count = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3343,6 +5996,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         "playbookOutput",
         "conversationState",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3380,6 +6039,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         ::discogen_runtime::object::write(map, "playbookOutput", &self.playbook_output)?;
         ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3390,6 +6050,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
 /// Represents an experiment in an environment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Experiment {
     /// Creation time of this experiment.
     pub create_time: Option<::discogen_runtime::Timestamp>,
@@ -3421,6 +6082,140 @@ pub struct GoogleCloudDialogflowCxV3Experiment {
     pub state: Option<GoogleCloudDialogflowCxV3ExperimentState>,
     /// The history of updates to the experiment variants.
     pub variants_history: Option<Vec<GoogleCloudDialogflowCxV3VariantsHistory>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Experiment {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`definition`](Self::definition).
+    #[inline]
+    pub fn with_definition(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentDefinition>,
+    ) -> Self {
+        self.definition = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](Self::end_time).
+    #[inline]
+    pub fn with_end_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`experiment_length`](Self::experiment_length).
+    #[inline]
+    pub fn with_experiment_length(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.experiment_length = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_update_time`](Self::last_update_time).
+    #[inline]
+    pub fn with_last_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.last_update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_config`](Self::rollout_config).
+    #[inline]
+    pub fn with_rollout_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RolloutConfig>,
+    ) -> Self {
+        self.rollout_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_failure_reason`](Self::rollout_failure_reason).
+    #[inline]
+    pub fn with_rollout_failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.rollout_failure_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_state`](Self::rollout_state).
+    #[inline]
+    pub fn with_rollout_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RolloutState>,
+    ) -> Self {
+        self.rollout_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`variants_history`](Self::variants_history).
+    #[inline]
+    pub fn with_variants_history(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3VariantsHistory>>,
+    ) -> Self {
+        self.variants_history = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3444,6 +6239,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         "experimentLength",
         "rolloutFailureReason",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3493,6 +6294,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
         ::discogen_runtime::object::write(map, "variantsHistory", &self.variants_history)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3503,11 +6305,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
 /// Definition of the experiment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentDefinition {
     /// The condition defines which subset of sessions are selected for this experiment. If not specified, all sessions are eligible. E.g. "query_input.language_code=en" See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub condition: Option<String>,
     /// The flow versions as the variants of this experiment.
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentDefinition {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_variants`](Self::version_variants).
+    #[inline]
+    pub fn with_version_variants(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VersionVariants>,
+    ) -> Self {
+        self.version_variants = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3515,6 +6340,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentD
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentDefinition";
 
     const FIELDS: &'static [&'static str] = &["condition", "versionVariants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3534,6 +6365,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentD
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
         ::discogen_runtime::object::write(map, "versionVariants", &self.version_variants)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3544,11 +6376,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentD
 /// The inference result which includes an objective metric to optimize and the confidence interval.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResult {
     /// The last time the experiment's stats data was updated. Will have default value if stats have never been computed for this experiment.
     pub last_update_time: Option<::discogen_runtime::Timestamp>,
     /// Version variants and metrics.
     pub version_metrics: Option<Vec<GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResult {
+    /// Sets [`last_update_time`](Self::last_update_time).
+    #[inline]
+    pub fn with_last_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.last_update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_metrics`](Self::version_metrics).
+    #[inline]
+    pub fn with_version_metrics(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics>>,
+    ) -> Self {
+        self.version_metrics = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3556,6 +6414,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
 
     const FIELDS: &'static [&'static str] = &["lastUpdateTime", "versionMetrics"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3575,6 +6439,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "lastUpdateTime", &self.last_update_time)?;
         ::discogen_runtime::object::write(map, "versionMetrics", &self.version_metrics)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3585,6 +6450,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
 /// A confidence interval is a range of possible values for the experiment objective you are trying to measure.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     /// The confidence level used to construct the interval, i.e. there is X% chance that the true value is within this interval.
     pub confidence_level: Option<f64>,
@@ -3594,6 +6460,39 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     pub ratio: Option<f64>,
     /// Upper bound of the interval.
     pub upper_bound: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
+    /// Sets [`confidence_level`](Self::confidence_level).
+    #[inline]
+    pub fn with_confidence_level(mut self, value: impl Into<f64>) -> Self {
+        self.confidence_level = Some(value.into());
+        self
+    }
+
+    /// Sets [`lower_bound`](Self::lower_bound).
+    #[inline]
+    pub fn with_lower_bound(mut self, value: impl Into<f64>) -> Self {
+        self.lower_bound = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratio`](Self::ratio).
+    #[inline]
+    pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+
+    /// Sets [`upper_bound`](Self::upper_bound).
+    #[inline]
+    pub fn with_upper_bound(mut self, value: impl Into<f64>) -> Self {
+        self.upper_bound = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3604,6 +6503,12 @@ impl ::discogen_runtime::object::Object
 
     const FIELDS: &'static [&'static str] =
         &["ratio", "lowerBound", "upperBound", "confidenceLevel"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3627,6 +6532,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write_wire(map, "lowerBound", &self.lower_bound)?;
         ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
         ::discogen_runtime::object::write_wire(map, "upperBound", &self.upper_bound)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3637,6 +6543,7 @@ impl ::discogen_runtime::object::Object
 /// Metric and corresponding confidence intervals.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
     /// The probability that the treatment is better than all other treatments in the experiment
     pub confidence_interval: Option<GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval>,
@@ -3648,6 +6555,55 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
     pub ratio: Option<f64>,
     /// Ratio-based metric type. Only one of type or count_type is specified in each Metric.
     pub r#type: Option<GoogleCloudDialogflowCxV3ExperimentResultMetricType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResultMetric {
+    /// Sets [`confidence_interval`](Self::confidence_interval).
+    #[inline]
+    pub fn with_confidence_interval(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval>,
+    ) -> Self {
+        self.confidence_interval = Some(value.into());
+        self
+    }
+
+    /// Sets [`count`](Self::count).
+    #[inline]
+    pub fn with_count(mut self, value: impl Into<f64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+
+    /// Sets [`count_type`](Self::count_type).
+    #[inline]
+    pub fn with_count_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResultMetricCountType>,
+    ) -> Self {
+        self.count_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratio`](Self::ratio).
+    #[inline]
+    pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResultMetricType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3656,6 +6612,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
 
     const FIELDS: &'static [&'static str] =
         &["type", "count", "ratio", "countType", "confidenceInterval"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3681,6 +6643,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
         ::discogen_runtime::object::write(map, "countType", &self.count_type)?;
         ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3691,6 +6654,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
 /// Version variant and associated metrics.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     /// The metrics and corresponding confidence intervals in the inference result.
     pub metrics: Option<Vec<GoogleCloudDialogflowCxV3ExperimentResultMetric>>,
@@ -3698,6 +6662,35 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     pub session_count: Option<i32>,
     /// The name of the flow Version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
+    /// Sets [`metrics`](Self::metrics).
+    #[inline]
+    pub fn with_metrics(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ExperimentResultMetric>>,
+    ) -> Self {
+        self.metrics = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_count`](Self::session_count).
+    #[inline]
+    pub fn with_session_count(mut self, value: impl Into<i32>) -> Self {
+        self.session_count = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3707,6 +6700,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 
     const FIELDS: &'static [&'static str] = &["metrics", "version", "sessionCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3728,6 +6727,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "metrics", &self.metrics)?;
         ::discogen_runtime::object::write(map, "sessionCount", &self.session_count)?;
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3738,6 +6738,7 @@ impl ::discogen_runtime::object::Object
 /// The request message for Agents.ExportAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportAgentRequest {
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the agent to. The format of this URI must be `gs:///`. If left unspecified, the serialized agent is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub agent_uri: Option<String>,
@@ -3749,6 +6750,52 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentRequest {
     pub git_destination: Option<GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination>,
     /// Optional. Whether to include BigQuery Export setting.
     pub include_bigquery_export_settings: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportAgentRequest {
+    /// Sets [`agent_uri`](Self::agent_uri).
+    #[inline]
+    pub fn with_agent_uri(mut self, value: impl Into<String>) -> Self {
+        self.agent_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_destination`](Self::git_destination).
+    #[inline]
+    pub fn with_git_destination(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination>,
+    ) -> Self {
+        self.git_destination = Some(value.into());
+        self
+    }
+
+    /// Sets [`include_bigquery_export_settings`](Self::include_bigquery_export_settings).
+    #[inline]
+    pub fn with_include_bigquery_export_settings(mut self, value: impl Into<bool>) -> Self {
+        self.include_bigquery_export_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3762,6 +6809,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         "gitDestination",
         "includeBigqueryExportSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3791,6 +6844,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
             "includeBigqueryExportSettings",
             &self.include_bigquery_export_settings,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3801,11 +6855,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
 /// Settings for exporting to a git branch.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     /// Commit message for the git push.
     pub commit_message: Option<String>,
     /// Tracking branch for the git push.
     pub tracking_branch: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
+    /// Sets [`commit_message`](Self::commit_message).
+    #[inline]
+    pub fn with_commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`tracking_branch`](Self::tracking_branch).
+    #[inline]
+    pub fn with_tracking_branch(mut self, value: impl Into<String>) -> Self {
+        self.tracking_branch = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3815,6 +6889,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
 
     const FIELDS: &'static [&'static str] = &["commitMessage", "trackingBranch"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3834,6 +6914,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "commitMessage", &self.commit_message)?;
         ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3844,6 +6925,7 @@ impl ::discogen_runtime::object::Object
 /// The response message for Agents.ExportAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     /// Uncompressed raw byte content for agent. This field is populated if none of `agent_uri` and `git_destination` are specified in ExportAgentRequest.
     pub agent_content: Option<::discogen_runtime::Bytes>,
@@ -3851,6 +6933,32 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     pub agent_uri: Option<String>,
     /// Commit SHA of the git push. This field is populated if `git_destination` is specified in ExportAgentRequest.
     pub commit_sha: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportAgentResponse {
+    /// Sets [`agent_content`](Self::agent_content).
+    #[inline]
+    pub fn with_agent_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.agent_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_uri`](Self::agent_uri).
+    #[inline]
+    pub fn with_agent_uri(mut self, value: impl Into<String>) -> Self {
+        self.agent_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`commit_sha`](Self::commit_sha).
+    #[inline]
+    pub fn with_commit_sha(mut self, value: impl Into<String>) -> Self {
+        self.commit_sha = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3858,6 +6966,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "commitSha", "agentContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3879,6 +6993,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
         ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
         ::discogen_runtime::object::write(map, "commitSha", &self.commit_sha)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3889,13 +7004,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
 /// Metadata returned for the EntityTypes.ExportEntityTypes long running operation.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "unreached_schemas")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3909,8 +7034,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3921,6 +7047,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 /// The request message for EntityTypes.ExportEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     /// Optional. The data format of the exported entity types. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat>,
@@ -3932,6 +7059,49 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     pub entity_types_uri: Option<String>,
     /// Optional. The language to retrieve the entity type for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, all language dependent fields will be retrieved. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
     pub language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types`](Self::entity_types).
+    #[inline]
+    pub fn with_entity_types(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_content_inline`](Self::entity_types_content_inline).
+    #[inline]
+    pub fn with_entity_types_content_inline(mut self, value: impl Into<bool>) -> Self {
+        self.entity_types_content_inline = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_uri`](Self::entity_types_uri).
+    #[inline]
+    pub fn with_entity_types_uri(mut self, value: impl Into<String>) -> Self {
+        self.entity_types_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3945,6 +7115,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
         "entityTypesUri",
         "entityTypesContentInline",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3974,6 +7150,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
         )?;
         ::discogen_runtime::object::write(map, "entityTypesUri", &self.entity_types_uri)?;
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3984,11 +7161,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 /// The response message for EntityTypes.ExportEntityTypes.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     /// Uncompressed byte content for entity types. This field is populated only if `entity_types_content_inline` is set to true in ExportEntityTypesRequest.
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     /// The URI to a file containing the exported entity types. This field is populated only if `entity_types_uri` is specified in ExportEntityTypesRequest.
     pub entity_types_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
+    /// Sets [`entity_types_content`](Self::entity_types_content).
+    #[inline]
+    pub fn with_entity_types_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineDestination>,
+    ) -> Self {
+        self.entity_types_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_uri`](Self::entity_types_uri).
+    #[inline]
+    pub fn with_entity_types_uri(mut self, value: impl Into<String>) -> Self {
+        self.entity_types_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -3996,6 +7196,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypesUri", "entityTypesContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4015,6 +7221,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "entityTypesContent", &self.entity_types_content)?;
         ::discogen_runtime::object::write(map, "entityTypesUri", &self.entity_types_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4025,11 +7232,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportEntit
 /// The request message for Flows.ExportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportFlowRequest {
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the flow to. The format of this URI must be `gs:///`. If left unspecified, the serialized flow is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub flow_uri: Option<String>,
     /// Optional. Whether to export flows referenced by the specified flow.
     pub include_referenced_flows: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportFlowRequest {
+    /// Sets [`flow_uri`](Self::flow_uri).
+    #[inline]
+    pub fn with_flow_uri(mut self, value: impl Into<String>) -> Self {
+        self.flow_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`include_referenced_flows`](Self::include_referenced_flows).
+    #[inline]
+    pub fn with_include_referenced_flows(mut self, value: impl Into<bool>) -> Self {
+        self.include_referenced_flows = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4037,6 +7264,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowUri", "includeReferencedFlows"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4060,6 +7293,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
             "includeReferencedFlows",
             &self.include_referenced_flows,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4070,11 +7304,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 /// The response message for Flows.ExportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
     /// Uncompressed raw byte content for flow.
     pub flow_content: Option<::discogen_runtime::Bytes>,
     /// The URI to a file containing the exported flow. This field is populated only if `flow_uri` is specified in ExportFlowRequest.
     pub flow_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportFlowResponse {
+    /// Sets [`flow_content`](Self::flow_content).
+    #[inline]
+    pub fn with_flow_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.flow_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_uri`](Self::flow_uri).
+    #[inline]
+    pub fn with_flow_uri(mut self, value: impl Into<String>) -> Self {
+        self.flow_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4082,6 +7336,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["flowUri", "flowContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4101,6 +7361,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flowContent", &self.flow_content)?;
         ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4111,13 +7372,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 /// Metadata returned for the Intents.ExportIntents long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4131,8 +7402,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4143,6 +7415,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 /// The request message for Intents.ExportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsRequest {
     /// Optional. The data format of the exported intents. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat>,
@@ -4152,6 +7425,42 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsRequest {
     pub intents_content_inline: Option<bool>,
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the intents to. The format of this URI must be `gs:///`. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub intents_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportIntentsRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_content_inline`](Self::intents_content_inline).
+    #[inline]
+    pub fn with_intents_content_inline(mut self, value: impl Into<bool>) -> Self {
+        self.intents_content_inline = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_uri`](Self::intents_uri).
+    #[inline]
+    pub fn with_intents_uri(mut self, value: impl Into<String>) -> Self {
+        self.intents_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4164,6 +7473,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
         "intentsUri",
         "intentsContentInline",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4191,6 +7506,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
             &self.intents_content_inline,
         )?;
         ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4201,11 +7517,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 /// The response message for Intents.ExportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
     /// Uncompressed byte content for intents. This field is populated only if `intents_content_inline` is set to true in ExportIntentsRequest.
     pub intents_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     /// The URI to a file containing the exported intents. This field is populated only if `intents_uri` is specified in ExportIntentsRequest.
     pub intents_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportIntentsResponse {
+    /// Sets [`intents_content`](Self::intents_content).
+    #[inline]
+    pub fn with_intents_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineDestination>,
+    ) -> Self {
+        self.intents_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_uri`](Self::intents_uri).
+    #[inline]
+    pub fn with_intents_uri(mut self, value: impl Into<String>) -> Self {
+        self.intents_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4213,6 +7552,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intentsUri", "intentsContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4232,6 +7577,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "intentsContent", &self.intents_content)?;
         ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4242,11 +7588,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportInten
 /// The request message for Playbooks.ExportPlaybook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     /// Optional. The data format of the exported agent. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat>,
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the playbook to. The format of this URI must be `gs:///`. If left unspecified, the serialized playbook is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub playbook_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportPlaybookRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_uri`](Self::playbook_uri).
+    #[inline]
+    pub fn with_playbook_uri(mut self, value: impl Into<String>) -> Self {
+        self.playbook_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4254,6 +7623,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportPlayb
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportPlaybookRequest";
 
     const FIELDS: &'static [&'static str] = &["dataFormat", "playbookUri"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4273,6 +7648,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportPlayb
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
         ::discogen_runtime::object::write(map, "playbookUri", &self.playbook_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4283,13 +7659,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportPlayb
 /// Metadata returned for the TestCases.ExportTestCases long running operation. This message currently has no fields.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4303,8 +7689,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4315,6 +7702,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 /// The request message for TestCases.ExportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     /// The data format of the exported test cases. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat>,
@@ -4322,6 +7710,35 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     pub filter: Option<String>,
     /// The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the test cases to. The format of this URI must be `gs:///`. If unspecified, the serialized test cases is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub gcs_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportTestCasesRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_uri`](Self::gcs_uri).
+    #[inline]
+    pub fn with_gcs_uri(mut self, value: impl Into<String>) -> Self {
+        self.gcs_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4329,6 +7746,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["filter", "gcsUri", "dataFormat"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4350,6 +7773,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
         ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
         ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4360,11 +7784,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 /// The response message for TestCases.ExportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     /// Uncompressed raw byte content for test cases.
     pub content: Option<::discogen_runtime::Bytes>,
     /// The URI to a file containing the exported test cases. This field is populated only if `gcs_uri` is specified in ExportTestCasesRequest.
     pub gcs_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportTestCasesResponse {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_uri`](Self::gcs_uri).
+    #[inline]
+    pub fn with_gcs_uri(mut self, value: impl Into<String>) -> Self {
+        self.gcs_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4372,6 +7816,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4391,6 +7841,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
         ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4401,11 +7852,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportTestC
 /// Filter specifications for data stores.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FilterSpecs {
     /// Optional. Data Stores where the boosting configuration is applied. The full names of the referenced data stores. Formats: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}` `projects/{project}/locations/{location}/dataStores/{data_store}`
     pub data_stores: Option<Vec<String>>,
     /// Optional. The filter expression to be applied. Expression syntax is documented at <https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata#filter-expression-syntax>
     pub filter: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FilterSpecs {
+    /// Sets [`data_stores`](Self::data_stores).
+    #[inline]
+    pub fn with_data_stores(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.data_stores = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4413,6 +7884,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 
     const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4432,6 +7909,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4442,6 +7920,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
 /// Flows represents the conversation flows when you build your chatbot agent. A flow consists of many pages connected by the transition routes. Conversations always start with the built-in Start Flow (with an all-0 ID). Transition routes can direct the conversation session from the current flow (parent flow) to another flow (sub flow). When the sub flow is finished, Dialogflow will bring the session back to the parent flow, where the sub flow is started. Usually, when a transition route is followed by a matched intent, the intent will be "consumed". This means the intent won't activate more transition routes. However, when the followed transition route moves the conversation session into a different flow, the matched intent can be carried over and to be consumed in the target flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Flow {
     /// Hierarchical advanced settings for this flow. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -4469,6 +7948,126 @@ pub struct GoogleCloudDialogflowCxV3Flow {
     pub transition_route_groups: Option<Vec<String>>,
     /// A flow's transition routes serve two purposes: * They are responsible for matching the user's first utterances in the flow. * They are inherited by every page's transition routes and can support use cases such as the user saying "help" or "can I talk to a human?", which can be handled in a common way regardless of the current page. Transition routes defined in the page have higher priority than those defined in the flow. TransitionRoutes are evaluated in the following order: * TransitionRoutes with intent specified. * TransitionRoutes with only condition specified. TransitionRoutes with intent specified are inherited by pages in the flow.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Flow {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_handlers`](Self::event_handlers).
+    #[inline]
+    pub fn with_event_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    ) -> Self {
+        self.event_handlers = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameter_definitions`](Self::input_parameter_definitions).
+    #[inline]
+    pub fn with_input_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.input_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_connector_settings`](Self::knowledge_connector_settings).
+    #[inline]
+    pub fn with_knowledge_connector_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3KnowledgeConnectorSettings>,
+    ) -> Self {
+        self.knowledge_connector_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`locked`](Self::locked).
+    #[inline]
+    pub fn with_locked(mut self, value: impl Into<bool>) -> Self {
+        self.locked = Some(value.into());
+        self
+    }
+
+    /// Sets [`multi_language_settings`](Self::multi_language_settings).
+    #[inline]
+    pub fn with_multi_language_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowMultiLanguageSettings>,
+    ) -> Self {
+        self.multi_language_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`nlu_settings`](Self::nlu_settings).
+    #[inline]
+    pub fn with_nlu_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettings>,
+    ) -> Self {
+        self.nlu_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameter_definitions`](Self::output_parameter_definitions).
+    #[inline]
+    pub fn with_output_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.output_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route_groups`](Self::transition_route_groups).
+    #[inline]
+    pub fn with_transition_route_groups(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.transition_route_groups = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_routes`](Self::transition_routes).
+    #[inline]
+    pub fn with_transition_routes(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    ) -> Self {
+        self.transition_routes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4490,6 +8089,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         "knowledgeConnectorSettings",
         "outputParameterDefinitions",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4551,6 +8156,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
             &self.transition_route_groups,
         )?;
         ::discogen_runtime::object::write(map, "transitionRoutes", &self.transition_routes)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4561,10 +8167,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
 /// The flow import strategy used for resource conflict resolution associated with an ImportFlowRequest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowImportStrategy {
     /// Optional. Import strategy for resource conflict resolution, applied globally throughout the flow. It will be applied for all display name conflicts in the imported content. If not specified, 'CREATE_NEW' is assumed.
     pub global_import_strategy:
         Option<GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowImportStrategy {
+    /// Sets [`global_import_strategy`](Self::global_import_strategy).
+    #[inline]
+    pub fn with_global_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy>,
+    ) -> Self {
+        self.global_import_strategy = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4572,6 +8194,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowImportStrategy";
 
     const FIELDS: &'static [&'static str] = &["globalImportStrategy"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4592,6 +8220,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
             "globalImportStrategy",
             &self.global_import_strategy,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4602,6 +8231,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
 /// Stores metadata of the invocation of a CX flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowInvocation {
     /// Output only. The display name of the flow.
     ///
@@ -4611,6 +8241,35 @@ pub struct GoogleCloudDialogflowCxV3FlowInvocation {
     pub flow: Option<String>,
     /// Required. Flow invocation's output state.
     pub flow_state: Option<GoogleCloudDialogflowCxV3FlowInvocationFlowState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowInvocation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_state`](Self::flow_state).
+    #[inline]
+    pub fn with_flow_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowInvocationFlowState>,
+    ) -> Self {
+        self.flow_state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4618,6 +8277,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
 
     const FIELDS: &'static [&'static str] = &["flow", "flowState", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4639,6 +8304,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
         ::discogen_runtime::object::write(map, "flowState", &self.flow_state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4649,11 +8315,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
 /// Settings for multi-lingual agents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     /// Optional. Enable multi-language detection for this flow. This can be set only if agent level multi language setting is enabled.
     pub enable_multi_language_detection: Option<bool>,
     /// Optional. Agent will respond in the detected language if the detected language code is in the supported resolved languages for this flow. This will be used only if multi-language training is enabled in the agent and multi-language detection is enabled in the flow. The supported languages must be a subset of the languages supported by the agent.
     pub supported_response_language_codes: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
+    /// Sets [`enable_multi_language_detection`](Self::enable_multi_language_detection).
+    #[inline]
+    pub fn with_enable_multi_language_detection(mut self, value: impl Into<bool>) -> Self {
+        self.enable_multi_language_detection = Some(value.into());
+        self
+    }
+
+    /// Sets [`supported_response_language_codes`](Self::supported_response_language_codes).
+    #[inline]
+    pub fn with_supported_response_language_codes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_response_language_codes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4664,6 +8350,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowMultiLa
         "enableMultiLanguageDetection",
         "supportedResponseLanguageCodes",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4691,6 +8383,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowMultiLa
             "supportedResponseLanguageCodes",
             &self.supported_response_language_codes,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4700,10 +8393,30 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowMultiLa
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowTraceMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
     pub flow: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowTraceMetadata {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4711,6 +8424,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4730,6 +8449,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4740,6 +8460,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
 /// Stores metadata of the transition to a target CX flow. Flow transition actions exit the caller playbook and enter the child flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowTransition {
     /// Output only. The display name of the flow.
     ///
@@ -4747,6 +8468,25 @@ pub struct GoogleCloudDialogflowCxV3FlowTransition {
     pub display_name: Option<String>,
     /// Required. The unique identifier of the flow. Format: `projects//locations//agents/`.
     pub flow: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowTransition {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4754,6 +8494,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4773,6 +8519,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4783,6 +8530,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
 /// The response message for Flows.GetFlowValidationResult.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowValidationResult {
     /// The unique identifier of the flow validation result. Format: `projects//locations//agents//flows//validationResult`.
     pub name: Option<String>,
@@ -4790,6 +8538,35 @@ pub struct GoogleCloudDialogflowCxV3FlowValidationResult {
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Contains all validation messages.
     pub validation_messages: Option<Vec<GoogleCloudDialogflowCxV3ValidationMessage>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowValidationResult {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`validation_messages`](Self::validation_messages).
+    #[inline]
+    pub fn with_validation_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ValidationMessage>>,
+    ) -> Self {
+        self.validation_messages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4797,6 +8574,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowValidat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowValidationResult";
 
     const FIELDS: &'static [&'static str] = &["name", "updateTime", "validationMessages"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4818,6 +8601,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowValidat
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
         ::discogen_runtime::object::write(map, "validationMessages", &self.validation_messages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4828,9 +8612,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowValidat
 /// A form is a data model that groups related parameters that can be collected from the user. The process in which the agent prompts the user and collects parameter values from the user is called form filling. A form can be added to a page. When form filling is done, the filled parameters will be written to the session.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Form {
     /// Parameters to collect from the user.
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Form {
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4838,6 +8638,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Form";
 
     const FIELDS: &'static [&'static str] = &["parameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4854,6 +8660,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4864,6 +8671,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
 /// Represents a form parameter.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FormParameter {
     /// Hierarchical advanced settings for this parameter. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -4881,6 +8689,73 @@ pub struct GoogleCloudDialogflowCxV3FormParameter {
     pub redact: Option<bool>,
     /// Indicates whether the parameter is required. Optional parameters will not trigger prompts; however, they are filled if the user specifies them. Required parameters must be filled before form filling concludes.
     pub required: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FormParameter {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_value`](Self::default_value).
+    #[inline]
+    pub fn with_default_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.default_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_type`](Self::entity_type).
+    #[inline]
+    pub fn with_entity_type(mut self, value: impl Into<String>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`fill_behavior`](Self::fill_behavior).
+    #[inline]
+    pub fn with_fill_behavior(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FormParameterFillBehavior>,
+    ) -> Self {
+        self.fill_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_list`](Self::is_list).
+    #[inline]
+    pub fn with_is_list(mut self, value: impl Into<bool>) -> Self {
+        self.is_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`redact`](Self::redact).
+    #[inline]
+    pub fn with_redact(mut self, value: impl Into<bool>) -> Self {
+        self.redact = Some(value.into());
+        self
+    }
+
+    /// Sets [`required`](Self::required).
+    #[inline]
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4897,6 +8772,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         "fillBehavior",
         "advancedSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4928,6 +8809,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
         ::discogen_runtime::object::write(map, "redact", &self.redact)?;
         ::discogen_runtime::object::write(map, "required", &self.required)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4938,11 +8820,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
 /// Configuration for how the filling of a parameter should be handled.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     /// Required. The fulfillment to provide the initial prompt that the agent can present to the user in order to fill the parameter.
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// The handlers for parameter-level events, used to provide reprompt for the parameter or transition to a different page/flow. The supported events are: * `sys.no-match-`, where N can be from 1 to 6 * `sys.no-match-default` * `sys.no-input-`, where N can be from 1 to 6 * `sys.no-input-default` * `sys.invalid-parameter` `initial_prompt_fulfillment` provides the first prompt for the parameter. If the user's response does not fill the parameter, a no-match/no-input event will be triggered, and the fulfillment associated with the `sys.no-match-1`/`sys.no-input-1` handler (if defined) will be called to provide a prompt. The `sys.no-match-2`/`sys.no-input-2` handler (if defined) will respond to the next no-match/no-input event, and so on. A `sys.no-match-default` or `sys.no-input-default` handler will be used to handle all following no-match/no-input events after all numbered no-match/no-input handlers for the parameter are consumed. A `sys.invalid-parameter` handler can be defined to handle the case where the parameter values have been `invalidated` by webhook. For example, if the user's response fill the parameter, however the parameter was invalidated by webhook, the fulfillment associated with the `sys.invalid-parameter` handler (if defined) will be called to provide a prompt. If the event handler for the corresponding event can't be found on the parameter, `initial_prompt_fulfillment` will be re-prompted.
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FormParameterFillBehavior {
+    /// Sets [`initial_prompt_fulfillment`](Self::initial_prompt_fulfillment).
+    #[inline]
+    pub fn with_initial_prompt_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.initial_prompt_fulfillment = Some(value.into());
+        self
+    }
+
+    /// Sets [`reprompt_event_handlers`](Self::reprompt_event_handlers).
+    #[inline]
+    pub fn with_reprompt_event_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    ) -> Self {
+        self.reprompt_event_handlers = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4950,6 +8858,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
 
     const FIELDS: &'static [&'static str] = &["repromptEventHandlers", "initialPromptFulfillment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4977,6 +8891,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
             "repromptEventHandlers",
             &self.reprompt_event_handlers,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4987,6 +8902,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
 /// Request of FulfillIntent
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
     /// The matched intent/event to fulfill.
     pub r#match: Option<GoogleCloudDialogflowCxV3Match>,
@@ -4994,6 +8910,38 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
     pub match_intent_request: Option<GoogleCloudDialogflowCxV3MatchIntentRequest>,
     /// Instructs the speech synthesizer how to generate output audio.
     pub output_audio_config: Option<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillIntentRequest {
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(mut self, value: impl Into<GoogleCloudDialogflowCxV3Match>) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets [`match_intent_request`](Self::match_intent_request).
+    #[inline]
+    pub fn with_match_intent_request(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3MatchIntentRequest>,
+    ) -> Self {
+        self.match_intent_request = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5001,6 +8949,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentRequest";
 
     const FIELDS: &'static [&'static str] = &["match", "outputAudioConfig", "matchIntentRequest"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5022,6 +8976,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
         ::discogen_runtime::object::write(map, "match", &self.r#match)?;
         ::discogen_runtime::object::write(map, "matchIntentRequest", &self.match_intent_request)?;
         ::discogen_runtime::object::write(map, "outputAudioConfig", &self.output_audio_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5032,6 +8987,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
 /// Response of FulfillIntent
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
     /// The audio data bytes encoded as specified in the request. Note: The output audio is generated based on the values of default platform text responses found in the `query_result.response_messages` field. If multiple default text responses exist, they will be concatenated when generating audio. If no default platform text responses exist, the generated audio content will be empty. In some scenarios, multiple output audio fields may be present in the response structure. In these cases, only the top-most-level audio output has content.
     pub output_audio: Option<::discogen_runtime::Bytes>,
@@ -5041,6 +8997,45 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
     pub query_result: Option<GoogleCloudDialogflowCxV3QueryResult>,
     /// Output only. The unique identifier of the response. It can be used to locate a response in the training example set or for reporting issues.
     pub response_id: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillIntentResponse {
+    /// Sets [`output_audio`](Self::output_audio).
+    #[inline]
+    pub fn with_output_audio(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.output_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_result`](Self::query_result).
+    #[inline]
+    pub fn with_query_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryResult>,
+    ) -> Self {
+        self.query_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_id`](Self::response_id).
+    #[inline]
+    pub fn with_response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5053,6 +9048,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
         "queryResult",
         "outputAudioConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5076,6 +9077,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
         ::discogen_runtime::object::write(map, "outputAudioConfig", &self.output_audio_config)?;
         ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
         ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5086,6 +9088,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FulfillInte
 /// A fulfillment can do one or more of the following actions at the same time: * Generate rich message responses. * Set parameter values. * Call the webhook. Fulfillments can be called at various stages in the Page or Form lifecycle. For example, when a DetectIntentRequest drives a session to enter a new page, the page's entry fulfillment can add a static response to the QueryResult in the returning DetectIntentResponse, call the webhook (for example, to load user data from a database), or both.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Fulfillment {
     /// Hierarchical advanced settings for this fulfillment. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -5106,6 +9109,96 @@ pub struct GoogleCloudDialogflowCxV3Fulfillment {
     pub tag: Option<String>,
     /// The webhook to call. Format: `projects//locations//agents//webhooks/`.
     pub webhook: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Fulfillment {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`code_block_function`](Self::code_block_function).
+    #[inline]
+    pub fn with_code_block_function(mut self, value: impl Into<String>) -> Self {
+        self.code_block_function = Some(value.into());
+        self
+    }
+
+    /// Sets [`conditional_cases`](Self::conditional_cases).
+    #[inline]
+    pub fn with_conditional_cases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>>,
+    ) -> Self {
+        self.conditional_cases = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_generative_fallback`](Self::enable_generative_fallback).
+    #[inline]
+    pub fn with_enable_generative_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.enable_generative_fallback = Some(value.into());
+        self
+    }
+
+    /// Sets [`generators`](Self::generators).
+    #[inline]
+    pub fn with_generators(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings>>,
+    ) -> Self {
+        self.generators = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages`](Self::messages).
+    #[inline]
+    pub fn with_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`return_partial_responses`](Self::return_partial_responses).
+    #[inline]
+    pub fn with_return_partial_responses(mut self, value: impl Into<bool>) -> Self {
+        self.return_partial_responses = Some(value.into());
+        self
+    }
+
+    /// Sets [`set_parameter_actions`](Self::set_parameter_actions).
+    #[inline]
+    pub fn with_set_parameter_actions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentSetParameterAction>>,
+    ) -> Self {
+        self.set_parameter_actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`tag`](Self::tag).
+    #[inline]
+    pub fn with_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook`](Self::webhook).
+    #[inline]
+    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5124,6 +9217,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         "returnPartialResponses",
         "enableGenerativeFallback",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5167,6 +9266,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         ::discogen_runtime::object::write(map, "setParameterActions", &self.set_parameter_actions)?;
         ::discogen_runtime::object::write(map, "tag", &self.tag)?;
         ::discogen_runtime::object::write(map, "webhook", &self.webhook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5177,9 +9277,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 /// A list of cascading if-else conditions. Cases are mutually exclusive. The first one with a matching condition is selected, all the rest ignored.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     /// A list of cascading if-else conditions.
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
+    /// Sets [`cases`](Self::cases).
+    #[inline]
+    pub fn with_cases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+    ) -> Self {
+        self.cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5187,6 +9303,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
 
     const FIELDS: &'static [&'static str] = &["cases"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5203,6 +9325,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "cases", &self.cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5213,12 +9336,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 /// Each case has a Boolean condition. When it is evaluated to be True, the corresponding messages will be selected and evaluated recursively.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     /// A list of case content.
     pub case_content:
         Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent>>,
     /// The condition to activate and select this case. Empty means the condition is always true. The condition is evaluated against form parameters or session parameters. See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub condition: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
+    /// Sets [`case_content`](Self::case_content).
+    #[inline]
+    pub fn with_case_content(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent>>,
+    ) -> Self {
+        self.case_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5228,6 +9374,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
 
     const FIELDS: &'static [&'static str] = &["condition", "caseContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5247,6 +9399,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "caseContent", &self.case_content)?;
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5257,11 +9410,37 @@ impl ::discogen_runtime::object::Object
 /// The list of messages or conditional cases to activate for this case.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     /// Additional cases to be evaluated.
     pub additional_cases: Option<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
     /// Returned message.
     pub message: Option<GoogleCloudDialogflowCxV3ResponseMessage>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
+    /// Sets [`additional_cases`](Self::additional_cases).
+    #[inline]
+    pub fn with_additional_cases(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
+    ) -> Self {
+        self.additional_cases = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessage>,
+    ) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5272,6 +9451,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 
     const FIELDS: &'static [&'static str] = &["message", "additionalCases"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5291,6 +9476,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "additionalCases", &self.additional_cases)?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5303,6 +9489,7 @@ impl ::discogen_runtime::object::Object
 /// Generator settings used by the LLM to generate a text response.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     /// Required. The generator to call. Format: `projects//locations//agents//generators/`.
     pub generator: Option<String>,
@@ -5310,6 +9497,35 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     pub input_parameters: Option<::std::collections::BTreeMap<String, String>>,
     /// Required. Output parameter which should contain the generator response.
     pub output_parameter: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
+    /// Sets [`generator`](Self::generator).
+    #[inline]
+    pub fn with_generator(mut self, value: impl Into<String>) -> Self {
+        self.generator = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameters`](Self::input_parameters).
+    #[inline]
+    pub fn with_input_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.input_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameter`](Self::output_parameter).
+    #[inline]
+    pub fn with_output_parameter(mut self, value: impl Into<String>) -> Self {
+        self.output_parameter = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5317,6 +9533,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings";
 
     const FIELDS: &'static [&'static str] = &["generator", "inputParameters", "outputParameter"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5338,6 +9560,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         ::discogen_runtime::object::write(map, "generator", &self.generator)?;
         ::discogen_runtime::object::write(map, "inputParameters", &self.input_parameters)?;
         ::discogen_runtime::object::write(map, "outputParameter", &self.output_parameter)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5348,11 +9571,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 /// Setting a parameter value.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     /// Display name of the parameter.
     pub parameter: Option<String>,
     /// The new value of the parameter. A null value clears the parameter.
     pub value: Option<::serde_json::Value>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
+    /// Sets [`parameter`](Self::parameter).
+    #[inline]
+    pub fn with_parameter(mut self, value: impl Into<String>) -> Self {
+        self.parameter = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5360,6 +9603,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
 
     const FIELDS: &'static [&'static str] = &["value", "parameter"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5379,6 +9628,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameter", &self.parameter)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5389,9 +9639,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 /// Google Cloud Storage location for a Dialogflow operation that writes or exports objects (e.g. exported agent or transcripts) outside of Dialogflow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GcsDestination {
     /// Required. The Google Cloud Storage URI for the exported objects. A URI is of the form: `gs://bucket/object-name-or-prefix` Whether a full object name, or just a prefix, its usage depends on the Dialogflow operation.
     pub uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GcsDestination {
+    /// Sets [`uri`](Self::uri).
+    #[inline]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5399,6 +9662,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
 
     const FIELDS: &'static [&'static str] = &["uri"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5415,6 +9684,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5425,6 +9695,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
 /// Settings for Generative AI.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettings {
     /// Settings for Generative Fallback.
     pub fallback_settings: Option<GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings>,
@@ -5439,6 +9710,65 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettings {
     pub llm_model_settings: Option<GoogleCloudDialogflowCxV3LlmModelSettings>,
     /// Format: `projects//locations//agents//generativeSettings`.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettings {
+    /// Sets [`fallback_settings`](Self::fallback_settings).
+    #[inline]
+    pub fn with_fallback_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings>,
+    ) -> Self {
+        self.fallback_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`generative_safety_settings`](Self::generative_safety_settings).
+    #[inline]
+    pub fn with_generative_safety_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettings>,
+    ) -> Self {
+        self.generative_safety_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_connector_settings`](Self::knowledge_connector_settings).
+    #[inline]
+    pub fn with_knowledge_connector_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings>,
+    ) -> Self {
+        self.knowledge_connector_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5453,6 +9783,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         "generativeSafetySettings",
         "knowledgeConnectorSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5488,6 +9824,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
         ::discogen_runtime::object::write(map, "llmModelSettings", &self.llm_model_settings)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5498,12 +9835,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
 /// Settings for Generative Fallback.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     /// Stored prompts that can be selected, for example default templates like "conservative" or "chatty", or user defined ones.
     pub prompt_templates:
         Option<Vec<GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate>>,
     /// Display name of the selected prompt.
     pub selected_prompt: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
+    /// Sets [`prompt_templates`](Self::prompt_templates).
+    #[inline]
+    pub fn with_prompt_templates(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate>>,
+    ) -> Self {
+        self.prompt_templates = Some(value.into());
+        self
+    }
+
+    /// Sets [`selected_prompt`](Self::selected_prompt).
+    #[inline]
+    pub fn with_selected_prompt(mut self, value: impl Into<String>) -> Self {
+        self.selected_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5513,6 +9873,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
 
     const FIELDS: &'static [&'static str] = &["selectedPrompt", "promptTemplates"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5532,6 +9898,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "promptTemplates", &self.prompt_templates)?;
         ::discogen_runtime::object::write(map, "selectedPrompt", &self.selected_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5542,6 +9909,7 @@ impl ::discogen_runtime::object::Object
 /// Prompt template.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     /// Prompt name.
     pub display_name: Option<String>,
@@ -5549,6 +9917,32 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemp
     pub frozen: Option<bool>,
     /// Prompt text that is sent to a LLM on no-match default, placeholders are filled downstream. For example: "Here is a conversation $conversation, a response is: "
     pub prompt_text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`frozen`](Self::frozen).
+    #[inline]
+    pub fn with_frozen(mut self, value: impl Into<bool>) -> Self {
+        self.frozen = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_text`](Self::prompt_text).
+    #[inline]
+    pub fn with_prompt_text(mut self, value: impl Into<String>) -> Self {
+        self.prompt_text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5559,6 +9953,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 
     const FIELDS: &'static [&'static str] = &["frozen", "promptText", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5580,6 +9980,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "frozen", &self.frozen)?;
         ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5592,6 +9993,7 @@ impl ::discogen_runtime::object::Object
 /// Settings for knowledge connector. These parameters are used for LLM prompt like "You are . You are a helpful and verbose at , . Your task is to help humans on ".
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
     /// Name of the virtual agent. Used for LLM prompt. Can be left empty.
     pub agent: Option<String>,
@@ -5605,6 +10007,53 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
     pub business_description: Option<String>,
     /// Whether to disable fallback to Data Store search results (in case the LLM couldn't pick a proper answer). Per default the feature is enabled.
     pub disable_data_store_fallback: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
+    /// Sets [`agent`](Self::agent).
+    #[inline]
+    pub fn with_agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_identity`](Self::agent_identity).
+    #[inline]
+    pub fn with_agent_identity(mut self, value: impl Into<String>) -> Self {
+        self.agent_identity = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_scope`](Self::agent_scope).
+    #[inline]
+    pub fn with_agent_scope(mut self, value: impl Into<String>) -> Self {
+        self.agent_scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`business`](Self::business).
+    #[inline]
+    pub fn with_business(mut self, value: impl Into<String>) -> Self {
+        self.business = Some(value.into());
+        self
+    }
+
+    /// Sets [`business_description`](Self::business_description).
+    #[inline]
+    pub fn with_business_description(mut self, value: impl Into<String>) -> Self {
+        self.business_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`disable_data_store_fallback`](Self::disable_data_store_fallback).
+    #[inline]
+    pub fn with_disable_data_store_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.disable_data_store_fallback = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5622,6 +10071,12 @@ impl ::discogen_runtime::object::Object
         "businessDescription",
         "disableDataStoreFallback",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5653,6 +10108,7 @@ impl ::discogen_runtime::object::Object
             "disableDataStoreFallback",
             &self.disable_data_store_fallback,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5665,6 +10121,7 @@ impl ::discogen_runtime::object::Object
 /// Generators contain prompt to be sent to the LLM model to generate text. The prompt can contain parameters which will be resolved before calling the model. It can optionally contain banned phrases to ensure the model responses are safe.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Generator {
     /// Required. The human-readable name of the generator, unique within the agent. The prompt contains pre-defined parameters such as $conversation, $last-user-utterance, etc. populated by Dialogflow. It can also contain custom placeholders which will be resolved during fulfillment.
     pub display_name: Option<String>,
@@ -5678,6 +10135,62 @@ pub struct GoogleCloudDialogflowCxV3Generator {
     pub placeholders: Option<Vec<GoogleCloudDialogflowCxV3GeneratorPlaceholder>>,
     /// Required. Prompt for the LLM model.
     pub prompt_text: Option<GoogleCloudDialogflowCxV3Phrase>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Generator {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_parameter`](Self::model_parameter).
+    #[inline]
+    pub fn with_model_parameter(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GeneratorModelParameter>,
+    ) -> Self {
+        self.model_parameter = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`placeholders`](Self::placeholders).
+    #[inline]
+    pub fn with_placeholders(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3GeneratorPlaceholder>>,
+    ) -> Self {
+        self.placeholders = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_text`](Self::prompt_text).
+    #[inline]
+    pub fn with_prompt_text(mut self, value: impl Into<GoogleCloudDialogflowCxV3Phrase>) -> Self {
+        self.prompt_text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5692,6 +10205,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         "modelParameter",
         "llmModelSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5719,6 +10238,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "placeholders", &self.placeholders)?;
         ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5729,6 +10249,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
 /// Parameters to be passed to the LLM. If not set, default values will be used.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     /// The maximum number of tokens to generate.
     pub max_decode_steps: Option<i32>,
@@ -5738,6 +10259,39 @@ pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     pub top_k: Option<i32>,
     /// If set, only the tokens comprising the top top_p probability mass are considered. If both top_p and top_k are set, top_p will be used for further refining candidates selected with top_k. Valid range: (0.0, 1.0\]. Small topP = less random. Large topP = more random.
     pub top_p: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GeneratorModelParameter {
+    /// Sets [`max_decode_steps`](Self::max_decode_steps).
+    #[inline]
+    pub fn with_max_decode_steps(mut self, value: impl Into<i32>) -> Self {
+        self.max_decode_steps = Some(value.into());
+        self
+    }
+
+    /// Sets [`temperature`](Self::temperature).
+    #[inline]
+    pub fn with_temperature(mut self, value: impl Into<f32>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets [`top_k`](Self::top_k).
+    #[inline]
+    pub fn with_top_k(mut self, value: impl Into<i32>) -> Self {
+        self.top_k = Some(value.into());
+        self
+    }
+
+    /// Sets [`top_p`](Self::top_p).
+    #[inline]
+    pub fn with_top_p(mut self, value: impl Into<f32>) -> Self {
+        self.top_p = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5745,6 +10299,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorMo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorModelParameter";
 
     const FIELDS: &'static [&'static str] = &["topK", "topP", "temperature", "maxDecodeSteps"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5768,6 +10328,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorMo
         ::discogen_runtime::object::write_wire(map, "temperature", &self.temperature)?;
         ::discogen_runtime::object::write(map, "topK", &self.top_k)?;
         ::discogen_runtime::object::write_wire(map, "topP", &self.top_p)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5778,11 +10339,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorMo
 /// Represents a custom placeholder in the prompt text.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     /// Unique ID used to map custom placeholder to parameters in fulfillment.
     pub id: Option<String>,
     /// Custom placeholder value in the prompt text.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GeneratorPlaceholder {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5790,6 +10371,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorPl
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorPlaceholder";
 
     const FIELDS: &'static [&'static str] = &["id", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5809,6 +10396,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorPl
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5819,11 +10407,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GeneratorPl
 /// Handler can be used to define custom logic to be executed based on the user-specified triggers.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Handler {
     /// A handler triggered by event.
     pub event_handler: Option<GoogleCloudDialogflowCxV3HandlerEventHandler>,
     /// A handler triggered during specific lifecycle of the playbook execution.
     pub lifecycle_handler: Option<GoogleCloudDialogflowCxV3HandlerLifecycleHandler>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Handler {
+    /// Sets [`event_handler`](Self::event_handler).
+    #[inline]
+    pub fn with_event_handler(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3HandlerEventHandler>,
+    ) -> Self {
+        self.event_handler = Some(value.into());
+        self
+    }
+
+    /// Sets [`lifecycle_handler`](Self::lifecycle_handler).
+    #[inline]
+    pub fn with_lifecycle_handler(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3HandlerLifecycleHandler>,
+    ) -> Self {
+        self.lifecycle_handler = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5831,6 +10445,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Handler";
 
     const FIELDS: &'static [&'static str] = &["eventHandler", "lifecycleHandler"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5850,6 +10470,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "eventHandler", &self.event_handler)?;
         ::discogen_runtime::object::write(map, "lifecycleHandler", &self.lifecycle_handler)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5860,6 +10481,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
 /// A handler that is triggered by the specified event.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
     /// Optional. The condition that must be satisfied to trigger this handler.
     pub condition: Option<String>,
@@ -5867,6 +10489,35 @@ pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
     pub event: Option<String>,
     /// Required. The fulfillment to call when the event occurs.
     pub fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3HandlerEventHandler {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`fulfillment`](Self::fulfillment).
+    #[inline]
+    pub fn with_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5874,6 +10525,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerEven
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
 
     const FIELDS: &'static [&'static str] = &["event", "condition", "fulfillment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5895,6 +10552,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerEven
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
         ::discogen_runtime::object::write(map, "event", &self.event)?;
         ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5905,6 +10563,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerEven
 /// A handler that is triggered on the specific lifecycle_stage of the playbook execution.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     /// Optional. The condition that must be satisfied to trigger this handler.
     pub condition: Option<String>,
@@ -5912,6 +10571,35 @@ pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     pub fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// Required. The name of the lifecycle stage that triggers this handler. Supported values: * `playbook-start` * `pre-action-selection` * `pre-action-execution`
     pub lifecycle_stage: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`fulfillment`](Self::fulfillment).
+    #[inline]
+    pub fn with_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.fulfillment = Some(value.into());
+        self
+    }
+
+    /// Sets [`lifecycle_stage`](Self::lifecycle_stage).
+    #[inline]
+    pub fn with_lifecycle_stage(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_stage = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5919,6 +10607,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerLife
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerLifecycleHandler";
 
     const FIELDS: &'static [&'static str] = &["condition", "fulfillment", "lifecycleStage"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5940,6 +10634,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerLife
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
         ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
         ::discogen_runtime::object::write(map, "lifecycleStage", &self.lifecycle_stage)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5950,13 +10645,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3HandlerLife
 /// Metadata returned for the EntityTypes.ImportEntityTypes long running operation.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "unreached_schemas")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5970,8 +10675,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5982,6 +10688,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 /// The request message for EntityTypes.ImportEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     /// Uncompressed byte content of entity types.
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3InlineSource>,
@@ -5991,6 +10698,45 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     pub merge_option: Option<GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption>,
     /// Optional. The target entity type to import into. Format: `projects//locations//agents//entity_types/`. If set, there should be only one entity type included in entity_types, of which the type should match the type of the target entity type. All entities in the imported entity type will be added to the target entity type.
     pub target_entity_type: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
+    /// Sets [`entity_types_content`](Self::entity_types_content).
+    #[inline]
+    pub fn with_entity_types_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSource>,
+    ) -> Self {
+        self.entity_types_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_uri`](Self::entity_types_uri).
+    #[inline]
+    pub fn with_entity_types_uri(mut self, value: impl Into<String>) -> Self {
+        self.entity_types_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`merge_option`](Self::merge_option).
+    #[inline]
+    pub fn with_merge_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption>,
+    ) -> Self {
+        self.merge_option = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_entity_type`](Self::target_entity_type).
+    #[inline]
+    pub fn with_target_entity_type(mut self, value: impl Into<String>) -> Self {
+        self.target_entity_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6003,6 +10749,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
         "targetEntityType",
         "entityTypesContent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6026,6 +10778,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
         ::discogen_runtime::object::write(map, "entityTypesUri", &self.entity_types_uri)?;
         ::discogen_runtime::object::write(map, "mergeOption", &self.merge_option)?;
         ::discogen_runtime::object::write(map, "targetEntityType", &self.target_entity_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6036,12 +10789,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 /// The response message for EntityTypes.ImportEntityTypes.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     /// Info which resources have conflicts when REPORT_CONFLICT merge_option is set in ImportEntityTypesRequest.
     pub conflicting_resources:
         Option<GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources>,
     /// The unique identifier of the imported entity types. Format: `projects//locations//agents//entity_types/`.
     pub entity_types: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
+    /// Sets [`conflicting_resources`](Self::conflicting_resources).
+    #[inline]
+    pub fn with_conflicting_resources(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources>,
+    ) -> Self {
+        self.conflicting_resources = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types`](Self::entity_types).
+    #[inline]
+    pub fn with_entity_types(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_types = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -6049,6 +10825,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "conflictingResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6072,6 +10854,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
             &self.conflicting_resources,
         )?;
         ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6082,11 +10865,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportEntit
 /// Conflicting resources detected during the import process. Only filled when REPORT_CONFLICT is set in the request and there are conflicts in the display names.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
     /// Display names of conflicting entities.
     pub entity_display_names: Option<Vec<String>>,
     /// Display names of conflicting entity types.
     pub entity_type_display_names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
+    /// Sets [`entity_display_names`](Self::entity_display_names).
+    #[inline]
+    pub fn with_entity_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_display_names = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_type_display_names`](Self::entity_type_display_names).
+    #[inline]
+    pub fn with_entity_type_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_type_display_names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -6097,6 +10900,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources";
 
     const FIELDS: &'static [&'static str] = &["entityDisplayNames", "entityTypeDisplayNames"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6120,6 +10929,7 @@ impl ::discogen_runtime::object::Object
             "entityTypeDisplayNames",
             &self.entity_type_display_names,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6132,6 +10942,7 @@ impl ::discogen_runtime::object::Object
 /// The request message for Flows.ImportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportFlowRequest {
     /// Uncompressed raw byte content for flow.
     pub flow_content: Option<::discogen_runtime::Bytes>,
@@ -6141,6 +10952,45 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowRequest {
     pub flow_uri: Option<String>,
     /// Flow import mode. If not specified, `KEEP` is assumed.
     pub import_option: Option<GoogleCloudDialogflowCxV3ImportFlowRequestImportOption>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportFlowRequest {
+    /// Sets [`flow_content`](Self::flow_content).
+    #[inline]
+    pub fn with_flow_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.flow_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_import_strategy`](Self::flow_import_strategy).
+    #[inline]
+    pub fn with_flow_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowImportStrategy>,
+    ) -> Self {
+        self.flow_import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_uri`](Self::flow_uri).
+    #[inline]
+    pub fn with_flow_uri(mut self, value: impl Into<String>) -> Self {
+        self.flow_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`import_option`](Self::import_option).
+    #[inline]
+    pub fn with_import_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportFlowRequestImportOption>,
+    ) -> Self {
+        self.import_option = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6153,6 +11003,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         "importOption",
         "flowImportStrategy",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6176,6 +11032,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         ::discogen_runtime::object::write(map, "flowImportStrategy", &self.flow_import_strategy)?;
         ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
         ::discogen_runtime::object::write(map, "importOption", &self.import_option)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6186,9 +11043,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 /// The response message for Flows.ImportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
     /// The unique identifier of the new flow. Format: `projects//locations//agents//flows/`.
     pub flow: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportFlowResponse {
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6196,6 +11066,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["flow"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6212,6 +11088,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6222,13 +11099,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 /// Metadata returned for the Intents.ImportIntents long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6242,8 +11129,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6254,6 +11142,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 /// The request message for Intents.ImportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
     /// Uncompressed byte content of intents.
     pub intents_content: Option<GoogleCloudDialogflowCxV3InlineSource>,
@@ -6261,6 +11150,38 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
     pub intents_uri: Option<String>,
     /// Merge option for importing intents. If not specified, `REJECT` is assumed.
     pub merge_option: Option<GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportIntentsRequest {
+    /// Sets [`intents_content`](Self::intents_content).
+    #[inline]
+    pub fn with_intents_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSource>,
+    ) -> Self {
+        self.intents_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_uri`](Self::intents_uri).
+    #[inline]
+    pub fn with_intents_uri(mut self, value: impl Into<String>) -> Self {
+        self.intents_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`merge_option`](Self::merge_option).
+    #[inline]
+    pub fn with_merge_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption>,
+    ) -> Self {
+        self.merge_option = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6268,6 +11189,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsRequest";
 
     const FIELDS: &'static [&'static str] = &["intentsUri", "mergeOption", "intentsContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6289,6 +11216,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
         ::discogen_runtime::object::write(map, "intentsContent", &self.intents_content)?;
         ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
         ::discogen_runtime::object::write(map, "mergeOption", &self.merge_option)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6299,12 +11227,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 /// The response message for Intents.ImportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
     /// Info which resources have conflicts when REPORT_CONFLICT merge_option is set in ImportIntentsRequest.
     pub conflicting_resources:
         Option<GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources>,
     /// The unique identifier of the imported intents. Format: `projects//locations//agents//intents/`.
     pub intents: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportIntentsResponse {
+    /// Sets [`conflicting_resources`](Self::conflicting_resources).
+    #[inline]
+    pub fn with_conflicting_resources(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources>,
+    ) -> Self {
+        self.conflicting_resources = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6312,6 +11263,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "conflictingResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6335,6 +11292,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
             &self.conflicting_resources,
         )?;
         ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6345,11 +11303,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportInten
 /// Conflicting resources detected during the import process. Only filled when REPORT_CONFLICT is set in the request and there are conflicts in the display names.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     /// Display names of conflicting entities.
     pub entity_display_names: Option<Vec<String>>,
     /// Display names of conflicting intents.
     pub intent_display_names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
+    /// Sets [`entity_display_names`](Self::entity_display_names).
+    #[inline]
+    pub fn with_entity_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_display_names = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_display_names`](Self::intent_display_names).
+    #[inline]
+    pub fn with_intent_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.intent_display_names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6359,6 +11337,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources";
 
     const FIELDS: &'static [&'static str] = &["entityDisplayNames", "intentDisplayNames"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6378,6 +11362,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "entityDisplayNames", &self.entity_display_names)?;
         ::discogen_runtime::object::write(map, "intentDisplayNames", &self.intent_display_names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6390,6 +11375,7 @@ impl ::discogen_runtime::object::Object
 /// The request message for Playbooks.ImportPlaybook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     /// Optional. Specifies the import strategy used when resolving resource conflicts.
     pub import_strategy: Option<GoogleCloudDialogflowCxV3PlaybookImportStrategy>,
@@ -6397,6 +11383,35 @@ pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     pub playbook_content: Option<::discogen_runtime::Bytes>,
     /// \[Dialogflow access control\] (<https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage>).
     pub playbook_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportPlaybookRequest {
+    /// Sets [`import_strategy`](Self::import_strategy).
+    #[inline]
+    pub fn with_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookImportStrategy>,
+    ) -> Self {
+        self.import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_content`](Self::playbook_content).
+    #[inline]
+    pub fn with_playbook_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.playbook_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_uri`](Self::playbook_uri).
+    #[inline]
+    pub fn with_playbook_uri(mut self, value: impl Into<String>) -> Self {
+        self.playbook_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6404,6 +11419,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportPlayb
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportPlaybookRequest";
 
     const FIELDS: &'static [&'static str] = &["playbookUri", "importStrategy", "playbookContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6425,6 +11446,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportPlayb
         ::discogen_runtime::object::write(map, "importStrategy", &self.import_strategy)?;
         ::discogen_runtime::object::write(map, "playbookContent", &self.playbook_content)?;
         ::discogen_runtime::object::write(map, "playbookUri", &self.playbook_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6435,9 +11457,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportPlayb
 /// Metadata returned for the TestCases.ImportTestCases long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     /// Errors for failed test cases.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
+    /// Sets [`errors`](Self::errors).
+    #[inline]
+    pub fn with_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6445,6 +11483,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6461,6 +11505,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6471,11 +11516,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
 /// The request message for TestCases.ImportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     /// Uncompressed raw byte content for test cases.
     pub content: Option<::discogen_runtime::Bytes>,
     /// The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to import test cases from. The format of this URI must be `gs:///`. Dialogflow performs a read operation for the Cloud Storage object on the caller's behalf, so your request authentication must have read permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub gcs_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportTestCasesRequest {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_uri`](Self::gcs_uri).
+    #[inline]
+    pub fn with_gcs_uri(mut self, value: impl Into<String>) -> Self {
+        self.gcs_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6483,6 +11548,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6502,6 +11573,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
         ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6512,9 +11584,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
 /// The response message for TestCases.ImportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     /// The unique identifiers of the new test cases. Format: `projects//locations//agents//testCases/`.
     pub names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportTestCasesResponse {
+    /// Sets [`names`](Self::names).
+    #[inline]
+    pub fn with_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6522,6 +11607,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["names"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6538,6 +11629,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "names", &self.names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6548,11 +11640,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportTestC
 /// Inline destination for a Dialogflow operation that writes or exports objects (e.g. intents) outside of Dialogflow.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InlineDestination {
     /// Output only. The uncompressed byte content for the objects. Only populated in responses.
     ///
     /// Output only: set by the server.
     pub content: Option<::discogen_runtime::Bytes>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3InlineDestination {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -6560,6 +11665,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 
     const FIELDS: &'static [&'static str] = &["content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6576,6 +11687,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6586,11 +11698,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
 /// A type schema object that's specified inline.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InlineSchema {
     /// Schema of the elements if this is an ARRAY type.
     pub items: Option<Box<GoogleCloudDialogflowCxV3TypeSchema>>,
     /// Data type of the schema.
     pub r#type: Option<GoogleCloudDialogflowCxV3InlineSchemaType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3InlineSchema {
+    /// Sets [`items`](Self::items).
+    #[inline]
+    pub fn with_items(mut self, value: impl Into<GoogleCloudDialogflowCxV3TypeSchema>) -> Self {
+        self.items = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSchemaType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6598,6 +11733,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
 
     const FIELDS: &'static [&'static str] = &["type", "items"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6617,6 +11758,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "items", &self.items)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6627,9 +11769,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
 /// Inline source for a Dialogflow operation that reads or imports objects (e.g. intents) into Dialogflow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InlineSource {
     /// The uncompressed byte content for the objects.
     pub content: Option<::discogen_runtime::Bytes>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3InlineSource {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6637,6 +11792,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
 
     const FIELDS: &'static [&'static str] = &["content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6653,6 +11814,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6663,6 +11825,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
 /// Instructs the speech recognizer on how to process the audio content.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     /// Required. Audio encoding of the audio content to process.
     pub audio_encoding: Option<GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding>,
@@ -6682,6 +11845,83 @@ pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     pub sample_rate_hertz: Option<i32>,
     /// Optional. If `false` (default), recognition does not cease until the client closes the stream. If `true`, the recognizer will detect a single spoken utterance in input audio. Recognition ceases when it detects the audio's voice has stopped or paused. In this case, once a detected intent is received, the client should close the stream and start a new request with a new stream as needed. Note: This setting is relevant only for streaming methods.
     pub single_utterance: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3InputAudioConfig {
+    /// Sets [`audio_encoding`](Self::audio_encoding).
+    #[inline]
+    pub fn with_audio_encoding(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding>,
+    ) -> Self {
+        self.audio_encoding = Some(value.into());
+        self
+    }
+
+    /// Sets [`barge_in_config`](Self::barge_in_config).
+    #[inline]
+    pub fn with_barge_in_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3BargeInConfig>,
+    ) -> Self {
+        self.barge_in_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_word_info`](Self::enable_word_info).
+    #[inline]
+    pub fn with_enable_word_info(mut self, value: impl Into<bool>) -> Self {
+        self.enable_word_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_variant`](Self::model_variant).
+    #[inline]
+    pub fn with_model_variant(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InputAudioConfigModelVariant>,
+    ) -> Self {
+        self.model_variant = Some(value.into());
+        self
+    }
+
+    /// Sets [`opt_out_conformer_model_migration`](Self::opt_out_conformer_model_migration).
+    #[inline]
+    pub fn with_opt_out_conformer_model_migration(mut self, value: impl Into<bool>) -> Self {
+        self.opt_out_conformer_model_migration = Some(value.into());
+        self
+    }
+
+    /// Sets [`phrase_hints`](Self::phrase_hints).
+    #[inline]
+    pub fn with_phrase_hints(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.phrase_hints = Some(value.into());
+        self
+    }
+
+    /// Sets [`sample_rate_hertz`](Self::sample_rate_hertz).
+    #[inline]
+    pub fn with_sample_rate_hertz(mut self, value: impl Into<i32>) -> Self {
+        self.sample_rate_hertz = Some(value.into());
+        self
+    }
+
+    /// Sets [`single_utterance`](Self::single_utterance).
+    #[inline]
+    pub fn with_single_utterance(mut self, value: impl Into<bool>) -> Self {
+        self.single_utterance = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6699,6 +11939,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         "singleUtterance",
         "optOutConformerModelMigration",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6736,6 +11982,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         ::discogen_runtime::object::write(map, "phraseHints", &self.phrase_hints)?;
         ::discogen_runtime::object::write(map, "sampleRateHertz", &self.sample_rate_hertz)?;
         ::discogen_runtime::object::write(map, "singleUtterance", &self.single_utterance)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6746,6 +11993,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
 /// An intent represents a user's intent to interact with a conversational agent. You can provide information for the Dialogflow API to use to match user input to an intent by adding training phrases (i.e., examples of user input) to your intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Intent {
     /// Human readable description for better understanding an intent like its scope, content, result etc. Maximum character limit: 140 characters.
     pub description: Option<String>,
@@ -6764,6 +12012,83 @@ pub struct GoogleCloudDialogflowCxV3Intent {
     pub priority: Option<i32>,
     /// The collection of training phrases the agent is trained on to identify the intent.
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Intent {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_pattern`](Self::dtmf_pattern).
+    #[inline]
+    pub fn with_dtmf_pattern(mut self, value: impl Into<String>) -> Self {
+        self.dtmf_pattern = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_fallback`](Self::is_fallback).
+    #[inline]
+    pub fn with_is_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.is_fallback = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentParameter>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    #[inline]
+    pub fn with_priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets [`training_phrases`](Self::training_phrases).
+    #[inline]
+    pub fn with_training_phrases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
+    ) -> Self {
+        self.training_phrases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6781,6 +12106,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         "dtmfPattern",
         "trainingPhrases",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6814,6 +12145,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
         ::discogen_runtime::object::write(map, "priority", &self.priority)?;
         ::discogen_runtime::object::write(map, "trainingPhrases", &self.training_phrases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6824,11 +12156,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
 /// Intent coverage represents the percentage of all possible intents in the agent that are triggered in any of a parent's test cases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentCoverage {
     /// The percent of intents in the agent that are covered.
     pub coverage_score: Option<f32>,
     /// The list of Intents present in the agent
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3IntentCoverageIntent>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentCoverageIntent>>,
+    ) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6836,6 +12191,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
 
     const FIELDS: &'static [&'static str] = &["intents", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6855,6 +12216,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "coverageScore", &self.coverage_score)?;
         ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6865,11 +12227,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
 /// The agent's intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
     /// Whether the intent is covered by at least one of the agent's test cases.
     pub covered: Option<bool>,
     /// The intent full resource name
     pub intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentCoverageIntent {
+    /// Sets [`covered`](Self::covered).
+    #[inline]
+    pub fn with_covered(mut self, value: impl Into<bool>) -> Self {
+        self.covered = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<String>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6877,6 +12259,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
 
     const FIELDS: &'static [&'static str] = &["intent", "covered"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6896,6 +12284,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "covered", &self.covered)?;
         ::discogen_runtime::object::write(map, "intent", &self.intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6906,9 +12295,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
 /// Represents the intent to trigger programmatically rather than as a result of natural language processing.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentInput {
     /// Required. The unique identifier of the intent. Format: `projects//locations//agents//intents/`.
     pub intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentInput {
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<String>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6916,6 +12318,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 
     const FIELDS: &'static [&'static str] = &["intent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6932,6 +12340,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "intent", &self.intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6942,6 +12351,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
 /// Represents an intent parameter.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentParameter {
     /// Required. The entity type of the parameter. Format: `projects/-/locations/-/agents/-/entityTypes/` for system entity types (for example, `projects/-/locations/-/agents/-/entityTypes/sys.date`), or `projects//locations//agents//entityTypes/` for developer entity types.
     pub entity_type: Option<String>,
@@ -6951,6 +12361,39 @@ pub struct GoogleCloudDialogflowCxV3IntentParameter {
     pub is_list: Option<bool>,
     /// Indicates whether the parameter content should be redacted in log. If redaction is enabled, the parameter content will be replaced by parameter name during logging. Note: the parameter content is subject to redaction if either parameter level redaction or entity type level redaction is enabled.
     pub redact: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentParameter {
+    /// Sets [`entity_type`](Self::entity_type).
+    #[inline]
+    pub fn with_entity_type(mut self, value: impl Into<String>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_list`](Self::is_list).
+    #[inline]
+    pub fn with_is_list(mut self, value: impl Into<bool>) -> Self {
+        self.is_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`redact`](Self::redact).
+    #[inline]
+    pub fn with_redact(mut self, value: impl Into<bool>) -> Self {
+        self.redact = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6958,6 +12401,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
 
     const FIELDS: &'static [&'static str] = &["id", "isList", "redact", "entityType"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6981,6 +12430,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
         ::discogen_runtime::object::write(map, "redact", &self.redact)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6991,6 +12441,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
 /// Represents an example that the agent is trained on to identify the intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     /// Output only. The unique identifier of the training phrase.
     ///
@@ -7000,6 +12451,35 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     pub parts: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrasePart>>,
     /// Indicates how many times this example was added to the intent.
     pub repeat_count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentTrainingPhrase {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`parts`](Self::parts).
+    #[inline]
+    pub fn with_parts(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrasePart>>,
+    ) -> Self {
+        self.parts = Some(value.into());
+        self
+    }
+
+    /// Sets [`repeat_count`](Self::repeat_count).
+    #[inline]
+    pub fn with_repeat_count(mut self, value: impl Into<i32>) -> Self {
+        self.repeat_count = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7007,6 +12487,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
 
     const FIELDS: &'static [&'static str] = &["id", "parts", "repeatCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7028,6 +12514,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "parts", &self.parts)?;
         ::discogen_runtime::object::write(map, "repeatCount", &self.repeat_count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7038,11 +12525,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
 /// Represents a part of a training phrase.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     /// The parameter used to annotate this part of the training phrase. This field is required for annotated parts of the training phrase.
     pub parameter_id: Option<String>,
     /// Required. The text for this part.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
+    /// Sets [`parameter_id`](Self::parameter_id).
+    #[inline]
+    pub fn with_parameter_id(mut self, value: impl Into<String>) -> Self {
+        self.parameter_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7050,6 +12557,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 
     const FIELDS: &'static [&'static str] = &["text", "parameterId"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7069,6 +12582,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameterId", &self.parameter_id)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7079,6 +12593,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentTrain
 /// The Knowledge Connector settings for this page or flow. This includes information such as the attached Knowledge Bases, and the way to execute fulfillment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     /// Optional. List of related data store connections.
     pub data_store_connections: Option<Vec<GoogleCloudDialogflowCxV3DataStoreConnection>>,
@@ -7090,6 +12605,52 @@ pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     pub target_page: Option<String>,
     /// The fulfillment to be triggered. When the answers from the Knowledge Connector are selected by Dialogflow, you can utitlize the request scoped parameter `$request.knowledge.answers` (contains up to the 5 highest confidence answers) and `$request.knowledge.questions` (contains the corresponding questions) to construct the fulfillment.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
+    /// Sets [`data_store_connections`](Self::data_store_connections).
+    #[inline]
+    pub fn with_data_store_connections(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnection>>,
+    ) -> Self {
+        self.data_store_connections = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    #[inline]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_fulfillment`](Self::trigger_fulfillment).
+    #[inline]
+    pub fn with_trigger_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.trigger_fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7103,6 +12664,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3KnowledgeCo
         "triggerFulfillment",
         "dataStoreConnections",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7132,6 +12699,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3KnowledgeCo
         ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
         ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
         ::discogen_runtime::object::write(map, "triggerFulfillment", &self.trigger_fulfillment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7142,6 +12710,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3KnowledgeCo
 /// Represents the language information of the request.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     /// The confidence score of the detected language between 0 and 1.
     pub confidence_score: Option<f32>,
@@ -7149,6 +12718,32 @@ pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     pub input_language_code: Option<String>,
     /// The language code detected for this request based on the user conversation.
     pub resolved_language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3LanguageInfo {
+    /// Sets [`confidence_score`](Self::confidence_score).
+    #[inline]
+    pub fn with_confidence_score(mut self, value: impl Into<f32>) -> Self {
+        self.confidence_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_language_code`](Self::input_language_code).
+    #[inline]
+    pub fn with_input_language_code(mut self, value: impl Into<String>) -> Self {
+        self.input_language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolved_language_code`](Self::resolved_language_code).
+    #[inline]
+    pub fn with_resolved_language_code(mut self, value: impl Into<String>) -> Self {
+        self.resolved_language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -7160,6 +12755,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         "inputLanguageCode",
         "resolvedLanguageCode",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7185,6 +12786,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
             "resolvedLanguageCode",
             &self.resolved_language_code,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7195,11 +12797,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
 /// The response message for Agents.ListAgents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListAgentsResponse {
     /// The list of agents. There will be a maximum number of items returned based on the page_size field in the request.
     pub agents: Option<Vec<GoogleCloudDialogflowCxV3Agent>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListAgentsResponse {
+    /// Sets [`agents`](Self::agents).
+    #[inline]
+    pub fn with_agents(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Agent>>) -> Self {
+        self.agents = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7207,6 +12829,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7226,6 +12854,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "agents", &self.agents)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7249,11 +12878,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListAgentsR
 /// The response message for Changelogs.ListChangelogs.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListChangelogsResponse {
     /// The list of changelogs. There will be a maximum number of items returned based on the page_size field in the request. The changelogs will be ordered by timestamp.
     pub changelogs: Option<Vec<GoogleCloudDialogflowCxV3Changelog>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListChangelogsResponse {
+    /// Sets [`changelogs`](Self::changelogs).
+    #[inline]
+    pub fn with_changelogs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Changelog>>,
+    ) -> Self {
+        self.changelogs = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7261,6 +12913,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListChangel
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
 
     const FIELDS: &'static [&'static str] = &["changelogs", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7280,6 +12938,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListChangel
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "changelogs", &self.changelogs)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7303,11 +12962,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListChangel
 /// The response message for Environments.ListTestCaseResults.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     /// The list of continuous test results.
     pub continuous_test_results: Option<Vec<GoogleCloudDialogflowCxV3ContinuousTestResult>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
+    /// Sets [`continuous_test_results`](Self::continuous_test_results).
+    #[inline]
+    pub fn with_continuous_test_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ContinuousTestResult>>,
+    ) -> Self {
+        self.continuous_test_results = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7317,6 +12999,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "continuousTestResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7340,6 +13028,7 @@ impl ::discogen_runtime::object::Object
             &self.continuous_test_results,
         )?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7365,11 +13054,34 @@ impl ::discogen_runtime::paginate::Page
 /// The response message for Deployments.ListDeployments.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     /// The list of deployments. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub deployments: Option<Vec<GoogleCloudDialogflowCxV3Deployment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListDeploymentsResponse {
+    /// Sets [`deployments`](Self::deployments).
+    #[inline]
+    pub fn with_deployments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Deployment>>,
+    ) -> Self {
+        self.deployments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7377,6 +13089,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListDeploym
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListDeploymentsResponse";
 
     const FIELDS: &'static [&'static str] = &["deployments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7396,6 +13114,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListDeploym
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "deployments", &self.deployments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7419,11 +13138,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListDeploym
 /// The response message for EntityTypes.ListEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     /// The list of entity types. There will be a maximum number of items returned based on the page_size field in the request.
     pub entity_types: Option<Vec<GoogleCloudDialogflowCxV3EntityType>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListEntityTypesResponse {
+    /// Sets [`entity_types`](Self::entity_types).
+    #[inline]
+    pub fn with_entity_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityType>>,
+    ) -> Self {
+        self.entity_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7431,6 +13173,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListEntityT
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7450,6 +13198,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListEntityT
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7473,11 +13222,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListEntityT
 /// The response message for Environments.ListEnvironments.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     /// The list of environments. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub environments: Option<Vec<GoogleCloudDialogflowCxV3Environment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
+    /// Sets [`environments`](Self::environments).
+    #[inline]
+    pub fn with_environments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Environment>>,
+    ) -> Self {
+        self.environments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7485,6 +13257,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListEnviron
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEnvironmentsResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7504,6 +13282,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListEnviron
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environments", &self.environments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7527,11 +13306,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListEnviron
 /// The response message for Examples.ListExamples.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListExamplesResponse {
     /// The list of examples. There will be a maximum number of items returned based on the page_size field in the request.
     pub examples: Option<Vec<GoogleCloudDialogflowCxV3Example>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListExamplesResponse {
+    /// Sets [`examples`](Self::examples).
+    #[inline]
+    pub fn with_examples(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Example>>,
+    ) -> Self {
+        self.examples = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7539,6 +13341,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListExample
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
 
     const FIELDS: &'static [&'static str] = &["examples", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7558,6 +13366,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListExample
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "examples", &self.examples)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7581,11 +13390,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListExample
 /// The response message for Experiments.ListExperiments.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListExperimentsResponse {
     /// The list of experiments. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub experiments: Option<Vec<GoogleCloudDialogflowCxV3Experiment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListExperimentsResponse {
+    /// Sets [`experiments`](Self::experiments).
+    #[inline]
+    pub fn with_experiments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Experiment>>,
+    ) -> Self {
+        self.experiments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7593,6 +13425,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListExperim
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExperimentsResponse";
 
     const FIELDS: &'static [&'static str] = &["experiments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7612,6 +13450,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListExperim
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "experiments", &self.experiments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7635,11 +13474,31 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListExperim
 /// The response message for Flows.ListFlows.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListFlowsResponse {
     /// The list of flows. There will be a maximum number of items returned based on the page_size field in the request.
     pub flows: Option<Vec<GoogleCloudDialogflowCxV3Flow>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListFlowsResponse {
+    /// Sets [`flows`](Self::flows).
+    #[inline]
+    pub fn with_flows(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Flow>>) -> Self {
+        self.flows = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7647,6 +13506,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListFlowsResponse";
 
     const FIELDS: &'static [&'static str] = &["flows", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7666,6 +13531,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsRe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flows", &self.flows)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7689,11 +13555,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListFlowsRe
 /// The response message for Generators.ListGenerators.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     /// The list of generators. There will be a maximum number of items returned based on the page_size field in the request.
     pub generators: Option<Vec<GoogleCloudDialogflowCxV3Generator>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListGeneratorsResponse {
+    /// Sets [`generators`](Self::generators).
+    #[inline]
+    pub fn with_generators(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Generator>>,
+    ) -> Self {
+        self.generators = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7701,6 +13590,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListGenerat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
 
     const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7720,6 +13615,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListGenerat
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "generators", &self.generators)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7743,11 +13639,31 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListGenerat
 /// The response message for Intents.ListIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListIntentsResponse {
     /// The list of intents. There will be a maximum number of items returned based on the page_size field in the request.
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3Intent>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListIntentsResponse {
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Intent>>) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7755,6 +13671,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListIntents
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7774,6 +13696,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListIntents
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "intents", &self.intents)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7797,11 +13720,31 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListIntents
 /// The response message for Pages.ListPages.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListPagesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of pages. There will be a maximum number of items returned based on the page_size field in the request.
     pub pages: Option<Vec<GoogleCloudDialogflowCxV3Page>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListPagesResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`pages`](Self::pages).
+    #[inline]
+    pub fn with_pages(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Page>>) -> Self {
+        self.pages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7809,6 +13752,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
 
     const FIELDS: &'static [&'static str] = &["pages", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7828,6 +13777,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "pages", &self.pages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7851,11 +13801,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPagesRe
 /// The response message for Playbooks.ListPlaybookVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of playbook version. There will be a maximum number of items returned based on the page_size field in the request.
     pub playbook_versions: Option<Vec<GoogleCloudDialogflowCxV3PlaybookVersion>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_versions`](Self::playbook_versions).
+    #[inline]
+    pub fn with_playbook_versions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PlaybookVersion>>,
+    ) -> Self {
+        self.playbook_versions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7863,6 +13836,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPlayboo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "playbookVersions"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7882,6 +13861,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPlayboo
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "playbookVersions", &self.playbook_versions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7905,11 +13885,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPlayboo
 /// The response message for Playbooks.ListPlaybooks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of playbooks. There will be a maximum number of items returned based on the page_size field in the request.
     pub playbooks: Option<Vec<GoogleCloudDialogflowCxV3Playbook>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListPlaybooksResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbooks`](Self::playbooks).
+    #[inline]
+    pub fn with_playbooks(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Playbook>>,
+    ) -> Self {
+        self.playbooks = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7917,6 +13920,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPlayboo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
 
     const FIELDS: &'static [&'static str] = &["playbooks", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7936,6 +13945,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPlayboo
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "playbooks", &self.playbooks)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7959,11 +13969,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPlayboo
 /// The response message for SecuritySettings.ListSecuritySettings.
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of security settings.
     pub security_settings: Option<Vec<GoogleCloudDialogflowCxV3SecuritySettings>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_settings`](Self::security_settings).
+    #[inline]
+    pub fn with_security_settings(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SecuritySettings>>,
+    ) -> Self {
+        self.security_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -7971,6 +14004,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListSecurit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "securitySettings"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7990,6 +14029,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListSecurit
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "securitySettings", &self.security_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8013,11 +14053,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListSecurit
 /// The response message for SessionEntityTypes.ListSessionEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of session entity types. There will be a maximum number of items returned based on the page_size field in the request.
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_entity_types`](Self::session_entity_types).
+    #[inline]
+    pub fn with_session_entity_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
+    ) -> Self {
+        self.session_entity_types = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8027,6 +14090,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8046,6 +14115,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "sessionEntityTypes", &self.session_entity_types)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8071,11 +14141,34 @@ impl ::discogen_runtime::paginate::Page
 /// The response message for TestCases.ListTestCaseResults.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of test case results.
     pub test_case_results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case_results`](Self::test_case_results).
+    #[inline]
+    pub fn with_test_case_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    ) -> Self {
+        self.test_case_results = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8083,6 +14176,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListTestCas
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCaseResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "testCaseResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8102,6 +14201,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListTestCas
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "testCaseResults", &self.test_case_results)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8125,11 +14225,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListTestCas
 /// The response message for TestCases.ListTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListTestCasesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of test cases. There will be a maximum number of items returned based on the page_size field in the request.
     pub test_cases: Option<Vec<GoogleCloudDialogflowCxV3TestCase>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListTestCasesResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases`](Self::test_cases).
+    #[inline]
+    pub fn with_test_cases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCase>>,
+    ) -> Self {
+        self.test_cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8137,6 +14260,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListTestCas
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["testCases", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8156,6 +14285,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListTestCas
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8179,11 +14309,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListTestCas
 /// The response message for Tools.ListToolVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of tool versions. There will be a maximum number of items returned based on the page_size field in the request.
     pub tool_versions: Option<Vec<GoogleCloudDialogflowCxV3ToolVersion>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListToolVersionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_versions`](Self::tool_versions).
+    #[inline]
+    pub fn with_tool_versions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ToolVersion>>,
+    ) -> Self {
+        self.tool_versions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8191,6 +14344,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolVer
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["toolVersions", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8210,6 +14369,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolVer
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "toolVersions", &self.tool_versions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8233,11 +14393,31 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolVer
 /// The response message for Tools.ListTools.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListToolsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of Tools. There will be a maximum number of items returned based on the page_size field in the request.
     pub tools: Option<Vec<GoogleCloudDialogflowCxV3Tool>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListToolsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`tools`](Self::tools).
+    #[inline]
+    pub fn with_tools(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Tool>>) -> Self {
+        self.tools = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8245,6 +14425,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 
     const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8264,6 +14450,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "tools", &self.tools)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8287,11 +14474,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolsRe
 /// The response message for TransitionRouteGroups.ListTransitionRouteGroups.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of transition route groups. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub transition_route_groups: Option<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route_groups`](Self::transition_route_groups).
+    #[inline]
+    pub fn with_transition_route_groups(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup>>,
+    ) -> Self {
+        self.transition_route_groups = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8301,6 +14511,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "transitionRouteGroups"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8324,6 +14540,7 @@ impl ::discogen_runtime::object::Object
             "transitionRouteGroups",
             &self.transition_route_groups,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8349,11 +14566,34 @@ impl ::discogen_runtime::paginate::Page
 /// The response message for Versions.ListVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListVersionsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// A list of versions. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub versions: Option<Vec<GoogleCloudDialogflowCxV3Version>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListVersionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`versions`](Self::versions).
+    #[inline]
+    pub fn with_versions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Version>>,
+    ) -> Self {
+        self.versions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8361,6 +14601,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListVersion
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8380,6 +14626,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListVersion
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "versions", &self.versions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8403,11 +14650,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListVersion
 /// The response message for Webhooks.ListWebhooks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListWebhooksResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of webhooks. There will be a maximum number of items returned based on the page_size field in the request.
     pub webhooks: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListWebhooksResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhooks`](Self::webhooks).
+    #[inline]
+    pub fn with_webhooks(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    ) -> Self {
+        self.webhooks = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8415,6 +14685,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListWebhook
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
 
     const FIELDS: &'static [&'static str] = &["webhooks", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8434,6 +14710,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListWebhook
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "webhooks", &self.webhooks)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8457,11 +14734,31 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListWebhook
 /// Settings for LLM models.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LlmModelSettings {
     /// The selected LLM model.
     pub model: Option<String>,
     /// The custom prompt to use.
     pub prompt_text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3LlmModelSettings {
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_text`](Self::prompt_text).
+    #[inline]
+    pub fn with_prompt_text(mut self, value: impl Into<String>) -> Self {
+        self.prompt_text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8469,6 +14766,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LlmModelSettings";
 
     const FIELDS: &'static [&'static str] = &["model", "promptText"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8488,6 +14791,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "model", &self.model)?;
         ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8498,9 +14802,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
 /// The request message for Versions.LoadVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LoadVersionRequest {
     /// This field is used to prevent accidental overwrite of other agent resources, which can potentially impact other flow's behavior. If `allow_override_agent_resources` is false, conflicted agent-level resources will not be overridden (i.e. intents, entities, webhooks).
     pub allow_override_agent_resources: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3LoadVersionRequest {
+    /// Sets [`allow_override_agent_resources`](Self::allow_override_agent_resources).
+    #[inline]
+    pub fn with_allow_override_agent_resources(mut self, value: impl Into<bool>) -> Self {
+        self.allow_override_agent_resources = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8508,6 +14825,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
 
     const FIELDS: &'static [&'static str] = &["allowOverrideAgentResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8528,6 +14851,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
             "allowOverrideAgentResources",
             &self.allow_override_agent_resources,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8538,11 +14862,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
 /// The response message for Environments.LookupEnvironmentHistory.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     /// Represents a list of snapshots for an environment. Time of the snapshots is stored in `update_time`.
     pub environments: Option<Vec<GoogleCloudDialogflowCxV3Environment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
+    /// Sets [`environments`](Self::environments).
+    #[inline]
+    pub fn with_environments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Environment>>,
+    ) -> Self {
+        self.environments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8552,6 +14899,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8571,6 +14924,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environments", &self.environments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8596,6 +14950,7 @@ impl ::discogen_runtime::paginate::Page
 /// Represents one match result of MatchIntent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Match {
     /// The confidence of this match. Values range from 0.0 (completely uncertain) to 1.0 (completely certain). This value is for informational purpose only and is only used to help match the best intent within the classification threshold. This value may change for the same end-user expression at any time due to a model retraining or change in implementation.
     pub confidence: Option<f32>,
@@ -8609,6 +14964,59 @@ pub struct GoogleCloudDialogflowCxV3Match {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Final text input which was matched during MatchIntent. This value can be different from original input sent in request because of spelling correction or other processing.
     pub resolved_input: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Match {
+    /// Sets [`confidence`](Self::confidence).
+    #[inline]
+    pub fn with_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<GoogleCloudDialogflowCxV3Intent>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`match_type`](Self::match_type).
+    #[inline]
+    pub fn with_match_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3MatchMatchType>,
+    ) -> Self {
+        self.match_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolved_input`](Self::resolved_input).
+    #[inline]
+    pub fn with_resolved_input(mut self, value: impl Into<String>) -> Self {
+        self.resolved_input = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8623,6 +15031,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         "parameters",
         "resolvedInput",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8650,6 +15064,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         ::discogen_runtime::object::write(map, "matchType", &self.match_type)?;
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
         ::discogen_runtime::object::write(map, "resolvedInput", &self.resolved_input)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8660,6 +15075,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
 /// Request of MatchIntent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     /// Persist session parameter changes from `query_params`.
     pub persist_parameter_changes: Option<bool>,
@@ -8667,6 +15083,38 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     pub query_input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     /// The parameters of this query.
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3MatchIntentRequest {
+    /// Sets [`persist_parameter_changes`](Self::persist_parameter_changes).
+    #[inline]
+    pub fn with_persist_parameter_changes(mut self, value: impl Into<bool>) -> Self {
+        self.persist_parameter_changes = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_input`](Self::query_input).
+    #[inline]
+    pub fn with_query_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryInput>,
+    ) -> Self {
+        self.query_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_params`](Self::query_params).
+    #[inline]
+    pub fn with_query_params(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryParameters>,
+    ) -> Self {
+        self.query_params = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8675,6 +15123,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
 
     const FIELDS: &'static [&'static str] =
         &["queryInput", "queryParams", "persistParameterChanges"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8700,6 +15154,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         )?;
         ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
         ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8710,6 +15165,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
 /// Response of MatchIntent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3MatchIntentResponse {
     /// The current Page. Some, not all fields are filled in this message, including but not limited to `name` and `display_name`.
     pub current_page: Option<GoogleCloudDialogflowCxV3Page>,
@@ -8723,6 +15179,53 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentResponse {
     pub trigger_event: Option<String>,
     /// If an intent was provided as input, this field will contain a copy of the intent identifier. Format: `projects//locations//agents//intents/`.
     pub trigger_intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3MatchIntentResponse {
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<GoogleCloudDialogflowCxV3Page>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`matches`](Self::matches).
+    #[inline]
+    pub fn with_matches(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Match>>) -> Self {
+        self.matches = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`transcript`](Self::transcript).
+    #[inline]
+    pub fn with_transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_event`](Self::trigger_event).
+    #[inline]
+    pub fn with_trigger_event(mut self, value: impl Into<String>) -> Self {
+        self.trigger_event = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_intent`](Self::trigger_intent).
+    #[inline]
+    pub fn with_trigger_intent(mut self, value: impl Into<String>) -> Self {
+        self.trigger_intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8737,6 +15240,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         "triggerEvent",
         "triggerIntent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8764,6 +15273,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
         ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
         ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8774,6 +15284,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
 /// Settings related to NLU.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3NluSettings {
     /// To filter out false positive results and still get variety in matched natural language inputs for your agent, you can tune the machine learning classification threshold. If the returned score value is less than the threshold value, then a no-match event will be triggered. The score values range from 0.0 (completely uncertain) to 1.0 (completely certain). If set to 0.0, the default of 0.3 is used. You can set a separate classification threshold for the flow in each language enabled for the agent.
     pub classification_threshold: Option<f32>,
@@ -8781,6 +15292,38 @@ pub struct GoogleCloudDialogflowCxV3NluSettings {
     pub model_training_mode: Option<GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode>,
     /// Indicates the type of NLU model.
     pub model_type: Option<GoogleCloudDialogflowCxV3NluSettingsModelType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3NluSettings {
+    /// Sets [`classification_threshold`](Self::classification_threshold).
+    #[inline]
+    pub fn with_classification_threshold(mut self, value: impl Into<f32>) -> Self {
+        self.classification_threshold = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_training_mode`](Self::model_training_mode).
+    #[inline]
+    pub fn with_model_training_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode>,
+    ) -> Self {
+        self.model_training_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_type`](Self::model_type).
+    #[inline]
+    pub fn with_model_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettingsModelType>,
+    ) -> Self {
+        self.model_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8789,6 +15332,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
 
     const FIELDS: &'static [&'static str] =
         &["modelType", "modelTrainingMode", "classificationThreshold"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8816,6 +15365,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
         )?;
         ::discogen_runtime::object::write(map, "modelTrainingMode", &self.model_training_mode)?;
         ::discogen_runtime::object::write(map, "modelType", &self.model_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8826,6 +15376,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
 /// Instructs the speech synthesizer how to generate the output audio content.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
     /// Required. Audio encoding of the synthesized audio content.
     pub audio_encoding: Option<GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding>,
@@ -8833,6 +15384,38 @@ pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
     pub sample_rate_hertz: Option<i32>,
     /// Optional. Configuration of how speech should be synthesized. If not specified, Agent.text_to_speech_settings is applied.
     pub synthesize_speech_config: Option<GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3OutputAudioConfig {
+    /// Sets [`audio_encoding`](Self::audio_encoding).
+    #[inline]
+    pub fn with_audio_encoding(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding>,
+    ) -> Self {
+        self.audio_encoding = Some(value.into());
+        self
+    }
+
+    /// Sets [`sample_rate_hertz`](Self::sample_rate_hertz).
+    #[inline]
+    pub fn with_sample_rate_hertz(mut self, value: impl Into<i32>) -> Self {
+        self.sample_rate_hertz = Some(value.into());
+        self
+    }
+
+    /// Sets [`synthesize_speech_config`](Self::synthesize_speech_config).
+    #[inline]
+    pub fn with_synthesize_speech_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
+    ) -> Self {
+        self.synthesize_speech_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8841,6 +15424,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
 
     const FIELDS: &'static [&'static str] =
         &["audioEncoding", "sampleRateHertz", "synthesizeSpeechConfig"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8866,6 +15455,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
             "synthesizeSpeechConfig",
             &self.synthesize_speech_config,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8876,6 +15466,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
 /// A Dialogflow CX conversation (session) can be described and visualized as a state machine. The states of a CX session are represented by pages. For each flow, you define many pages, where your combined pages can handle a complete conversation on the topics the flow is designed for. At any given moment, exactly one page is the current page, the current page is considered active, and the flow associated with that page is considered active. Every flow has a special start page. When a flow initially becomes active, the start page page becomes the current page. For each conversational turn, the current page will either stay the same or transition to another page. You configure each page to collect information from the end-user that is relevant for the conversational state represented by the page. For more information, see the [Page guide](https://cloud.google.com/dialogflow/cx/docs/concept/page).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Page {
     /// Hierarchical advanced settings for this page. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -8897,6 +15488,96 @@ pub struct GoogleCloudDialogflowCxV3Page {
     pub transition_route_groups: Option<Vec<String>>,
     /// A list of transitions for the transition rules of this page. They route the conversation to another page in the same flow, or another flow. When we are in a certain page, the TransitionRoutes are evaluated in the following order: * TransitionRoutes defined in the page with intent specified. * TransitionRoutes defined in the transition route groups with intent specified. * TransitionRoutes defined in flow with intent specified. * TransitionRoutes defined in the transition route groups with intent specified. * TransitionRoutes defined in the page with only condition specified. * TransitionRoutes defined in the transition route groups with only condition specified.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Page {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`entry_fulfillment`](Self::entry_fulfillment).
+    #[inline]
+    pub fn with_entry_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.entry_fulfillment = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_handlers`](Self::event_handlers).
+    #[inline]
+    pub fn with_event_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    ) -> Self {
+        self.event_handlers = Some(value.into());
+        self
+    }
+
+    /// Sets [`form`](Self::form).
+    #[inline]
+    pub fn with_form(mut self, value: impl Into<GoogleCloudDialogflowCxV3Form>) -> Self {
+        self.form = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_connector_settings`](Self::knowledge_connector_settings).
+    #[inline]
+    pub fn with_knowledge_connector_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3KnowledgeConnectorSettings>,
+    ) -> Self {
+        self.knowledge_connector_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route_groups`](Self::transition_route_groups).
+    #[inline]
+    pub fn with_transition_route_groups(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.transition_route_groups = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_routes`](Self::transition_routes).
+    #[inline]
+    pub fn with_transition_routes(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    ) -> Self {
+        self.transition_routes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8915,6 +15596,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         "transitionRouteGroups",
         "knowledgeConnectorSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8958,6 +15645,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
             &self.transition_route_groups,
         )?;
         ::discogen_runtime::object::write(map, "transitionRoutes", &self.transition_routes)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8968,6 +15656,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
 /// Represents page information communicated to and from the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PageInfo {
     /// Always present for WebhookRequest. Ignored for WebhookResponse. The unique identifier of the current page. Format: `projects//locations//agents//flows//pages/`.
     pub current_page: Option<String>,
@@ -8975,6 +15664,35 @@ pub struct GoogleCloudDialogflowCxV3PageInfo {
     pub display_name: Option<String>,
     /// Optional for both WebhookRequest and WebhookResponse. Information about the form.
     pub form_info: Option<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3PageInfo {
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<String>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`form_info`](Self::form_info).
+    #[inline]
+    pub fn with_form_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
+    ) -> Self {
+        self.form_info = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -8982,6 +15700,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
 
     const FIELDS: &'static [&'static str] = &["formInfo", "currentPage", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9003,6 +15727,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
         ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "formInfo", &self.form_info)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9013,9 +15738,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
 /// Represents form information.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfo {
     /// Optional for both WebhookRequest and WebhookResponse. The parameters contained in the form. Note that the webhook cannot add or remove any form parameter.
     pub parameter_info: Option<Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3PageInfoFormInfo {
+    /// Sets [`parameter_info`](Self::parameter_info).
+    #[inline]
+    pub fn with_parameter_info(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>>,
+    ) -> Self {
+        self.parameter_info = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -9023,6 +15764,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 
     const FIELDS: &'static [&'static str] = &["parameterInfo"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9039,6 +15786,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameterInfo", &self.parameter_info)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9049,6 +15797,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
 /// Represents parameter information.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     /// Always present for WebhookRequest. Required for WebhookResponse. The human-readable name of the parameter, unique within the form. This field cannot be modified by the webhook.
     pub display_name: Option<String>,
@@ -9060,6 +15809,49 @@ pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     pub state: Option<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState>,
     /// Optional for both WebhookRequest and WebhookResponse. The value of the parameter. This field can be set by the webhook to change the parameter value.
     pub value: Option<::serde_json::Value>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`just_collected`](Self::just_collected).
+    #[inline]
+    pub fn with_just_collected(mut self, value: impl Into<bool>) -> Self {
+        self.just_collected = Some(value.into());
+        self
+    }
+
+    /// Sets [`required`](Self::required).
+    #[inline]
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -9068,6 +15860,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
 
     const FIELDS: &'static [&'static str] =
         &["state", "value", "required", "displayName", "justCollected"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9093,6 +15891,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
         ::discogen_runtime::object::write(map, "required", &self.required)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9103,6 +15902,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
 /// Defines the properties of a parameter. Used to define parameters used in the agent and the input / output parameters for each fulfillment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
     /// Human-readable description of the parameter. Limited to 300 characters.
     pub description: Option<String>,
@@ -9114,6 +15914,45 @@ pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
     pub r#type: Option<GoogleCloudDialogflowCxV3ParameterDefinitionType>,
     /// Optional. Type schema of parameter.
     pub type_schema: Option<GoogleCloudDialogflowCxV3TypeSchema>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ParameterDefinition {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ParameterDefinitionType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_schema`](Self::type_schema).
+    #[inline]
+    pub fn with_type_schema(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TypeSchema>,
+    ) -> Self {
+        self.type_schema = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9121,6 +15960,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ParameterDe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ParameterDefinition";
 
     const FIELDS: &'static [&'static str] = &["name", "type", "typeSchema", "description"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9144,6 +15989,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ParameterDe
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
         ::discogen_runtime::object::write(map, "typeSchema", &self.type_schema)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9154,9 +16000,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ParameterDe
 /// Text input which can be used for prompt or banned phrases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Phrase {
     /// Required. Text input which can be used for prompt or banned phrases.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Phrase {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9164,6 +16023,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Phrase";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9180,6 +16045,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9190,6 +16056,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
 /// Playbook is the basic building block to instruct the LLM how to execute a certain task. A playbook consists of a goal to accomplish, an optional list of step by step instructions (the step instruction may refers to name of the custom or default plugin tools to use) to perform the task, a list of contextual input data to be passed in at the beginning of the invoked, and a list of output parameters to store the playbook result.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Playbook {
     /// Optional. The playbook's scoped code block, which may implement handlers and actions.
     pub code_block: Option<GoogleCloudDialogflowCxV3CodeBlock>,
@@ -9237,6 +16104,148 @@ pub struct GoogleCloudDialogflowCxV3Playbook {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Playbook {
+    /// Sets [`code_block`](Self::code_block).
+    #[inline]
+    pub fn with_code_block(mut self, value: impl Into<GoogleCloudDialogflowCxV3CodeBlock>) -> Self {
+        self.code_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`goal`](Self::goal).
+    #[inline]
+    pub fn with_goal(mut self, value: impl Into<String>) -> Self {
+        self.goal = Some(value.into());
+        self
+    }
+
+    /// Sets [`handlers`](Self::handlers).
+    #[inline]
+    pub fn with_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Handler>>,
+    ) -> Self {
+        self.handlers = Some(value.into());
+        self
+    }
+
+    /// Sets [`inline_actions`](Self::inline_actions).
+    #[inline]
+    pub fn with_inline_actions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.inline_actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameter_definitions`](Self::input_parameter_definitions).
+    #[inline]
+    pub fn with_input_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.input_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`instruction`](Self::instruction).
+    #[inline]
+    pub fn with_instruction(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInstruction>,
+    ) -> Self {
+        self.instruction = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameter_definitions`](Self::output_parameter_definitions).
+    #[inline]
+    pub fn with_output_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.output_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_type`](Self::playbook_type).
+    #[inline]
+    pub fn with_playbook_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookPlaybookType>,
+    ) -> Self {
+        self.playbook_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`referenced_flows`](Self::referenced_flows).
+    #[inline]
+    pub fn with_referenced_flows(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.referenced_flows = Some(value.into());
+        self
+    }
+
+    /// Sets [`referenced_playbooks`](Self::referenced_playbooks).
+    #[inline]
+    pub fn with_referenced_playbooks(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.referenced_playbooks = Some(value.into());
+        self
+    }
+
+    /// Sets [`referenced_tools`](Self::referenced_tools).
+    #[inline]
+    pub fn with_referenced_tools(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.referenced_tools = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_count`](Self::token_count).
+    #[inline]
+    pub fn with_token_count(mut self, value: impl Into<i64>) -> Self {
+        self.token_count = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9262,6 +16271,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         "inputParameterDefinitions",
         "outputParameterDefinitions",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9319,6 +16334,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         ::discogen_runtime::object::write(map, "referencedTools", &self.referenced_tools)?;
         ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9329,6 +16345,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
 /// The playbook import strategy used for resource conflict resolution associated with an ImportPlaybookRequest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     /// Optional. Specifies the import strategy used when resolving conflicts with the main playbook. If not specified, 'CREATE_NEW' is assumed.
     pub main_playbook_import_strategy:
@@ -9339,6 +16356,41 @@ pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     /// Optional. Specifies the import strategy used when resolving tool conflicts. If not specified, 'CREATE_NEW' is assumed. This will be applied after the main playbook and nested resource import strategies, meaning if the playbook that references the tool is skipped, the tool will also be skipped.
     pub tool_import_strategy:
         Option<GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookImportStrategy {
+    /// Sets [`main_playbook_import_strategy`](Self::main_playbook_import_strategy).
+    #[inline]
+    pub fn with_main_playbook_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy>,
+    ) -> Self {
+        self.main_playbook_import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`nested_resource_import_strategy`](Self::nested_resource_import_strategy).
+    #[inline]
+    pub fn with_nested_resource_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy>,
+    ) -> Self {
+        self.nested_resource_import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_import_strategy`](Self::tool_import_strategy).
+    #[inline]
+    pub fn with_tool_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy>,
+    ) -> Self {
+        self.tool_import_strategy = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9350,6 +16402,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookImp
         "mainPlaybookImportStrategy",
         "nestedResourceImportStrategy",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9379,6 +16437,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookImp
             &self.nested_resource_import_strategy,
         )?;
         ::discogen_runtime::object::write(map, "toolImportStrategy", &self.tool_import_strategy)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9389,9 +16448,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookImp
 /// Input of the playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookInput {
     /// Optional. Summary string of the preceding conversation for the child playbook invocation.
     pub preceding_conversation_summary: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookInput {
+    /// Sets [`preceding_conversation_summary`](Self::preceding_conversation_summary).
+    #[inline]
+    pub fn with_preceding_conversation_summary(mut self, value: impl Into<String>) -> Self {
+        self.preceding_conversation_summary = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9399,6 +16471,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInput";
 
     const FIELDS: &'static [&'static str] = &["precedingConversationSummary"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9419,6 +16497,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
             "precedingConversationSummary",
             &self.preceding_conversation_summary,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9429,11 +16508,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
 /// Message of the Instruction of the playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookInstruction {
     /// General guidelines for the playbook. These are unstructured instructions that are not directly part of the goal, e.g. "Always be polite". It's valid for this text to be long and used instead of steps altogether.
     pub guidelines: Option<String>,
     /// Ordered list of step by step execution instructions to accomplish target goal.
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookInstruction {
+    /// Sets [`guidelines`](Self::guidelines).
+    #[inline]
+    pub fn with_guidelines(mut self, value: impl Into<String>) -> Self {
+        self.guidelines = Some(value.into());
+        self
+    }
+
+    /// Sets [`steps`](Self::steps).
+    #[inline]
+    pub fn with_steps(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+    ) -> Self {
+        self.steps = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9441,6 +16543,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookIns
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 
     const FIELDS: &'static [&'static str] = &["steps", "guidelines"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9460,6 +16568,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookIns
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "guidelines", &self.guidelines)?;
         ::discogen_runtime::object::write(map, "steps", &self.steps)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9470,6 +16579,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookIns
 /// Stores metadata of the invocation of a child playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookInvocation {
     /// Output only. The display name of the playbook.
     ///
@@ -9483,6 +16593,55 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInvocation {
     pub playbook_output: Option<GoogleCloudDialogflowCxV3PlaybookOutput>,
     /// Required. Playbook invocation's output state.
     pub playbook_state: Option<GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookInvocation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<String>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_input`](Self::playbook_input).
+    #[inline]
+    pub fn with_playbook_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInput>,
+    ) -> Self {
+        self.playbook_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_output`](Self::playbook_output).
+    #[inline]
+    pub fn with_playbook_output(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookOutput>,
+    ) -> Self {
+        self.playbook_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_state`](Self::playbook_state).
+    #[inline]
+    pub fn with_playbook_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState>,
+    ) -> Self {
+        self.playbook_state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9496,6 +16655,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         "playbookState",
         "playbookOutput",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9521,6 +16686,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         ::discogen_runtime::object::write(map, "playbookInput", &self.playbook_input)?;
         ::discogen_runtime::object::write(map, "playbookOutput", &self.playbook_output)?;
         ::discogen_runtime::object::write(map, "playbookState", &self.playbook_state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9531,9 +16697,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
 /// Output of the playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookOutput {
     /// Optional. Summary string of the execution result of the child playbook.
     pub execution_summary: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookOutput {
+    /// Sets [`execution_summary`](Self::execution_summary).
+    #[inline]
+    pub fn with_execution_summary(mut self, value: impl Into<String>) -> Self {
+        self.execution_summary = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9541,6 +16720,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
 
     const FIELDS: &'static [&'static str] = &["executionSummary"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9557,6 +16742,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "executionSummary", &self.execution_summary)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9567,11 +16753,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
 /// Message of single step execution.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookStep {
     /// Sub-processing needed to execute the current step.
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
     /// Step instruction in text format.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookStep {
+    /// Sets [`steps`](Self::steps).
+    #[inline]
+    pub fn with_steps(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+    ) -> Self {
+        self.steps = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9579,6 +16788,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
 
     const FIELDS: &'static [&'static str] = &["text", "steps"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9598,6 +16813,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "steps", &self.steps)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9607,10 +16823,30 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
     pub playbook: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<String>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9618,6 +16854,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9637,6 +16879,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9647,6 +16890,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
 /// Stores metadata of the transition to another target playbook. Playbook transition actions exit the caller playbook and enter the target playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     /// Output only. The display name of the playbook.
     ///
@@ -9654,6 +16898,25 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     pub display_name: Option<String>,
     /// Required. The unique identifier of the playbook. Format: `projects//locations//agents//playbooks/`.
     pub playbook: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookTransition {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<String>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9661,6 +16924,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9680,6 +16949,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9690,6 +16960,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
 /// Playbook version is a snapshot of the playbook at certain timestamp.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookVersion {
     /// Optional. The description of the playbook version.
     pub description: Option<String>,
@@ -9707,6 +16978,49 @@ pub struct GoogleCloudDialogflowCxV3PlaybookVersion {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookVersion {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`examples`](Self::examples).
+    #[inline]
+    pub fn with_examples(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Example>>,
+    ) -> Self {
+        self.examples = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<GoogleCloudDialogflowCxV3Playbook>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9715,6 +17029,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
 
     const FIELDS: &'static [&'static str] =
         &["name", "examples", "playbook", "updateTime", "description"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9740,6 +17060,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9750,6 +17071,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
 /// Represents the query input. It can contain one of: 1. A conversational query in the form of text. 2. An intent query that specifies which intent to trigger. 3. Natural language speech audio to be processed. 4. An event to be triggered. 5. DTMF digits to invoke an intent and fill in parameter value. 6. The results of a tool executed by the client.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3QueryInput {
     /// The natural language speech audio to be processed.
     pub audio: Option<GoogleCloudDialogflowCxV3AudioInput>,
@@ -9765,6 +17087,63 @@ pub struct GoogleCloudDialogflowCxV3QueryInput {
     pub text: Option<GoogleCloudDialogflowCxV3TextInput>,
     /// The results of a tool executed by the client.
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3ToolCallResult>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3QueryInput {
+    /// Sets [`audio`](Self::audio).
+    #[inline]
+    pub fn with_audio(mut self, value: impl Into<GoogleCloudDialogflowCxV3AudioInput>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf`](Self::dtmf).
+    #[inline]
+    pub fn with_dtmf(mut self, value: impl Into<GoogleCloudDialogflowCxV3DtmfInput>) -> Self {
+        self.dtmf = Some(value.into());
+        self
+    }
+
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<GoogleCloudDialogflowCxV3EventInput>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<GoogleCloudDialogflowCxV3IntentInput>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<GoogleCloudDialogflowCxV3TextInput>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_call_result`](Self::tool_call_result).
+    #[inline]
+    pub fn with_tool_call_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolCallResult>,
+    ) -> Self {
+        self.tool_call_result = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9780,6 +17159,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         "languageCode",
         "toolCallResult",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9809,6 +17194,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
         ::discogen_runtime::object::write(map, "toolCallResult", &self.tool_call_result)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9819,6 +17205,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
 /// Represents the parameters of a conversational query.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3QueryParameters {
     /// Configures whether sentiment analysis should be performed. If not provided, sentiment analysis is not performed.
     pub analyze_query_text_sentiment: Option<bool>,
@@ -9858,6 +17245,158 @@ pub struct GoogleCloudDialogflowCxV3QueryParameters {
     pub time_zone: Option<String>,
     /// This field can be used to pass HTTP headers for a webhook call. These headers will be sent to webhook along with the headers that have been configured through Dialogflow web console. The headers defined within this field will overwrite the headers configured through Dialogflow console if there is a conflict. Header names are case-insensitive. Google's specified headers are not allowed. Including: "Host", "Content-Length", "Connection", "From", "User-Agent", "Accept-Encoding", "If-Modified-Since", "If-None-Match", "X-Forwarded-For", etc.
     pub webhook_headers: Option<::std::collections::BTreeMap<String, String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3QueryParameters {
+    /// Sets [`analyze_query_text_sentiment`](Self::analyze_query_text_sentiment).
+    #[inline]
+    pub fn with_analyze_query_text_sentiment(mut self, value: impl Into<bool>) -> Self {
+        self.analyze_query_text_sentiment = Some(value.into());
+        self
+    }
+
+    /// Sets [`channel`](Self::channel).
+    #[inline]
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<String>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_playbook`](Self::current_playbook).
+    #[inline]
+    pub fn with_current_playbook(mut self, value: impl Into<String>) -> Self {
+        self.current_playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`disable_webhook`](Self::disable_webhook).
+    #[inline]
+    pub fn with_disable_webhook(mut self, value: impl Into<bool>) -> Self {
+        self.disable_webhook = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_user_metadata`](Self::end_user_metadata).
+    #[inline]
+    pub fn with_end_user_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.end_user_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_versions`](Self::flow_versions).
+    #[inline]
+    pub fn with_flow_versions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.flow_versions = Some(value.into());
+        self
+    }
+
+    /// Sets [`geo_location`](Self::geo_location).
+    #[inline]
+    pub fn with_geo_location(mut self, value: impl Into<GoogleTypeLatLng>) -> Self {
+        self.geo_location = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameter_scope`](Self::parameter_scope).
+    #[inline]
+    pub fn with_parameter_scope(mut self, value: impl Into<String>) -> Self {
+        self.parameter_scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`populate_data_store_connection_signals`](Self::populate_data_store_connection_signals).
+    #[inline]
+    pub fn with_populate_data_store_connection_signals(mut self, value: impl Into<bool>) -> Self {
+        self.populate_data_store_connection_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`search_config`](Self::search_config).
+    #[inline]
+    pub fn with_search_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SearchConfig>,
+    ) -> Self {
+        self.search_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_entity_types`](Self::session_entity_types).
+    #[inline]
+    pub fn with_session_entity_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
+    ) -> Self {
+        self.session_entity_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_ttl`](Self::session_ttl).
+    #[inline]
+    pub fn with_session_ttl(mut self, value: impl Into<::discogen_runtime::Duration>) -> Self {
+        self.session_ttl = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_zone`](Self::time_zone).
+    #[inline]
+    pub fn with_time_zone(mut self, value: impl Into<String>) -> Self {
+        self.time_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_headers`](Self::webhook_headers).
+    #[inline]
+    pub fn with_webhook_headers(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.webhook_headers = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9884,6 +17423,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         "analyzeQueryTextSentiment",
         "populateDataStoreConnectionSignals",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9943,6 +17488,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         ::discogen_runtime::object::write_wire(map, "sessionTtl", &self.session_ttl)?;
         ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
         ::discogen_runtime::object::write(map, "webhookHeaders", &self.webhook_headers)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9953,6 +17499,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
 /// Represents the result of a conversational query.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3QueryResult {
     /// Returns the current advanced settings including IVR settings. Even though the operations configured by these settings are performed by Dialogflow, the client may need to perform special logic at the moment. For example, if Dialogflow exports audio to Google Cloud Storage, then the client may need to wait for the resulting object to appear in the bucket before proceeding.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -9998,6 +17545,182 @@ pub struct GoogleCloudDialogflowCxV3QueryResult {
     pub webhook_payloads: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// The list of webhook call status in the order of call sequence.
     pub webhook_statuses: Option<Vec<GoogleRpcStatus>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3QueryResult {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`allow_answer_feedback`](Self::allow_answer_feedback).
+    #[inline]
+    pub fn with_allow_answer_feedback(mut self, value: impl Into<bool>) -> Self {
+        self.allow_answer_feedback = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_flow`](Self::current_flow).
+    #[inline]
+    pub fn with_current_flow(mut self, value: impl Into<GoogleCloudDialogflowCxV3Flow>) -> Self {
+        self.current_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<GoogleCloudDialogflowCxV3Page>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_store_connection_signals`](Self::data_store_connection_signals).
+    #[inline]
+    pub fn with_data_store_connection_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignals>,
+    ) -> Self {
+        self.data_store_connection_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`diagnostic_info`](Self::diagnostic_info).
+    #[inline]
+    pub fn with_diagnostic_info(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.diagnostic_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf`](Self::dtmf).
+    #[inline]
+    pub fn with_dtmf(mut self, value: impl Into<GoogleCloudDialogflowCxV3DtmfInput>) -> Self {
+        self.dtmf = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<GoogleCloudDialogflowCxV3Intent>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_detection_confidence`](Self::intent_detection_confidence).
+    #[inline]
+    pub fn with_intent_detection_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.intent_detection_confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(mut self, value: impl Into<GoogleCloudDialogflowCxV3Match>) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_messages`](Self::response_messages).
+    #[inline]
+    pub fn with_response_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.response_messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_analysis_result`](Self::sentiment_analysis_result).
+    #[inline]
+    pub fn with_sentiment_analysis_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SentimentAnalysisResult>,
+    ) -> Self {
+        self.sentiment_analysis_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`trace_blocks`](Self::trace_blocks).
+    #[inline]
+    pub fn with_trace_blocks(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TraceBlock>>,
+    ) -> Self {
+        self.trace_blocks = Some(value.into());
+        self
+    }
+
+    /// Sets [`transcript`](Self::transcript).
+    #[inline]
+    pub fn with_transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_event`](Self::trigger_event).
+    #[inline]
+    pub fn with_trigger_event(mut self, value: impl Into<String>) -> Self {
+        self.trigger_event = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_intent`](Self::trigger_intent).
+    #[inline]
+    pub fn with_trigger_intent(mut self, value: impl Into<String>) -> Self {
+        self.trigger_intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_payloads`](Self::webhook_payloads).
+    #[inline]
+    pub fn with_webhook_payloads(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.webhook_payloads = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_statuses`](Self::webhook_statuses).
+    #[inline]
+    pub fn with_webhook_statuses(mut self, value: impl Into<Vec<GoogleRpcStatus>>) -> Self {
+        self.webhook_statuses = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10027,6 +17750,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         "intentDetectionConfidence",
         "dataStoreConnectionSignals",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10098,6 +17827,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
         ::discogen_runtime::object::write(map, "webhookPayloads", &self.webhook_payloads)?;
         ::discogen_runtime::object::write(map, "webhookStatuses", &self.webhook_statuses)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10108,11 +17838,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
 /// Resource name and display name.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResourceName {
     /// Display name.
     pub display_name: Option<String>,
     /// Name.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ResourceName {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10120,6 +17870,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10139,6 +17895,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10149,6 +17906,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
 /// Represents a response message that can be returned by a conversational agent. Response messages are also used for output audio synthesis. The approach is as follows: * If at least one OutputAudioText response is present, then all OutputAudioText responses are linearly concatenated, and the result is used for output audio synthesis. * If the OutputAudioText responses are a mixture of text and SSML, then the concatenated result is treated as SSML; otherwise, the result is treated as either text or SSML as appropriate. The agent designer should ideally use either text or SSML consistently throughout the bot design. * Otherwise, all Text responses are linearly concatenated, and the result is used for output audio synthesis. This approach allows for more sophisticated user experience scenarios, where the text displayed to the user may differ from what is heard.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     /// The channel which the response is associated with. Clients can specify the channel via QueryParameters.channel, and only associated channel response will be returned.
     pub channel: Option<String>,
@@ -10181,6 +17939,135 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     pub text: Option<GoogleCloudDialogflowCxV3ResponseMessageText>,
     /// Returns the definition of a tool call that should be executed by the client.
     pub tool_call: Option<GoogleCloudDialogflowCxV3ToolCall>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessage {
+    /// Sets [`channel`](Self::channel).
+    #[inline]
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`conversation_success`](Self::conversation_success).
+    #[inline]
+    pub fn with_conversation_success(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess>,
+    ) -> Self {
+        self.conversation_success = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_interaction`](Self::end_interaction).
+    #[inline]
+    pub fn with_end_interaction(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageEndInteraction>,
+    ) -> Self {
+        self.end_interaction = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_info_card`](Self::knowledge_info_card).
+    #[inline]
+    pub fn with_knowledge_info_card(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard>,
+    ) -> Self {
+        self.knowledge_info_card = Some(value.into());
+        self
+    }
+
+    /// Sets [`live_agent_handoff`](Self::live_agent_handoff).
+    #[inline]
+    pub fn with_live_agent_handoff(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff>,
+    ) -> Self {
+        self.live_agent_handoff = Some(value.into());
+        self
+    }
+
+    /// Sets [`mixed_audio`](Self::mixed_audio).
+    #[inline]
+    pub fn with_mixed_audio(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageMixedAudio>,
+    ) -> Self {
+        self.mixed_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_text`](Self::output_audio_text).
+    #[inline]
+    pub fn with_output_audio_text(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText>,
+    ) -> Self {
+        self.output_audio_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`play_audio`](Self::play_audio).
+    #[inline]
+    pub fn with_play_audio(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessagePlayAudio>,
+    ) -> Self {
+        self.play_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_type`](Self::response_type).
+    #[inline]
+    pub fn with_response_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageResponseType>,
+    ) -> Self {
+        self.response_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`telephony_transfer_call`](Self::telephony_transfer_call).
+    #[inline]
+    pub fn with_telephony_transfer_call(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall>,
+    ) -> Self {
+        self.telephony_transfer_call = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageText>,
+    ) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_call`](Self::tool_call).
+    #[inline]
+    pub fn with_tool_call(mut self, value: impl Into<GoogleCloudDialogflowCxV3ToolCall>) -> Self {
+        self.tool_call = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10202,6 +18089,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         "conversationSuccess",
         "telephonyTransferCall",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10247,6 +18140,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         )?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
         ::discogen_runtime::object::write(map, "toolCall", &self.tool_call)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10257,9 +18151,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 /// Indicates that the conversation succeeded, i.e., the bot handled the issue that the customer talked to it about. Dialogflow only uses this to determine which conversations should be counted as successful and doesn't process the metadata in this message in any way. Note that Dialogflow also considers conversations that get to the conversation end page as successful even if they don't return ConversationSuccess. You may set this, for example: * In the entry_fulfillment of a Page if entering the page indicates that the conversation succeeded. * In a webhook response when you determine that you handled the customer issue.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     /// Custom metadata. Dialogflow doesn't impose any structure on this.
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10270,6 +18180,12 @@ impl ::discogen_runtime::object::Object
 
     const FIELDS: &'static [&'static str] = &["metadata"];
 
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -10285,6 +18201,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10295,13 +18212,23 @@ impl ::discogen_runtime::object::Object
 /// Indicates that interaction with the Dialogflow agent has ended. This message is generated by Dialogflow only and not supposed to be defined by the user.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10315,8 +18242,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10327,7 +18255,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 /// Represents info card response. If the response contains generative knowledge prediction, Dialogflow will return a payload with Infobot Messenger compatible info card. Otherwise, the info card response is skipped.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 impl ::discogen_runtime::object::Object
@@ -10336,6 +18268,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10349,8 +18287,9 @@ impl ::discogen_runtime::object::Object
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10361,9 +18300,25 @@ impl ::discogen_runtime::object::Object
 /// Indicates that the conversation should be handed off to a live agent. Dialogflow only uses this to determine which conversations were handed off to a human agent for measurement purposes. What else to do with this signal is up to you and your handoff procedures. You may set this, for example: * In the entry_fulfillment of a Page if entering the page indicates something went extremely wrong in the conversation. * In a webhook response when you determine that the customer issue can only be handled by a human.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     /// Custom metadata for your handoff procedure. Dialogflow doesn't impose any structure on this.
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10373,6 +18328,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10389,6 +18350,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10399,9 +18361,25 @@ impl ::discogen_runtime::object::Object
 /// Represents an audio message that is composed of both segments synthesized from the Dialogflow agent prompts and ones hosted externally at the specified URIs. The external URIs are specified via play_audio. This message is generated by Dialogflow only and not supposed to be defined by the user.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     /// Segments this audio response is composed of.
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
+    /// Sets [`segments`](Self::segments).
+    #[inline]
+    pub fn with_segments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+    ) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10409,6 +18387,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 
     const FIELDS: &'static [&'static str] = &["segments"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10425,6 +18409,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "segments", &self.segments)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10435,6 +18420,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 /// Represents one segment of audio.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     /// Output only. Whether the playback of this segment can be interrupted by the end user's speech and the client should then start the next Dialogflow request.
     ///
@@ -10444,6 +18430,32 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     pub audio: Option<::discogen_runtime::Bytes>,
     /// Client-specific URI that points to an audio clip accessible to the client. Dialogflow does not impose any validation on it.
     pub uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`audio`](Self::audio).
+    #[inline]
+    pub fn with_audio(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`uri`](Self::uri).
+    #[inline]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10453,6 +18465,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
 
     const FIELDS: &'static [&'static str] = &["uri", "audio", "allowPlaybackInterruption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10478,6 +18496,7 @@ impl ::discogen_runtime::object::Object
         )?;
         ::discogen_runtime::object::write(map, "audio", &self.audio)?;
         ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10488,6 +18507,7 @@ impl ::discogen_runtime::object::Object
 /// A text or ssml response that is preferentially used for TTS output audio synthesis, as described in the comment on the ResponseMessage message.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     /// Output only. Whether the playback of this message can be interrupted by the end user's speech and the client can then starts the next Dialogflow request.
     ///
@@ -10497,6 +18517,32 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     pub ssml: Option<String>,
     /// The raw text to be synthesized.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssml`](Self::ssml).
+    #[inline]
+    pub fn with_ssml(mut self, value: impl Into<String>) -> Self {
+        self.ssml = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10506,6 +18552,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
 
     const FIELDS: &'static [&'static str] = &["ssml", "text", "allowPlaybackInterruption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10531,6 +18583,7 @@ impl ::discogen_runtime::object::Object
         )?;
         ::discogen_runtime::object::write(map, "ssml", &self.ssml)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10541,6 +18594,7 @@ impl ::discogen_runtime::object::Object
 /// Specifies an audio clip to be played by the client as part of the response.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     /// Output only. Whether the playback of this message can be interrupted by the end user's speech and the client can then starts the next Dialogflow request.
     ///
@@ -10548,6 +18602,25 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     pub allow_playback_interruption: Option<bool>,
     /// Required. URI of the audio clip. Dialogflow does not impose any validation on this value. It is specific to the client that reads it.
     pub audio_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`audio_uri`](Self::audio_uri).
+    #[inline]
+    pub fn with_audio_uri(mut self, value: impl Into<String>) -> Self {
+        self.audio_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10555,6 +18628,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
 
     const FIELDS: &'static [&'static str] = &["audioUri", "allowPlaybackInterruption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10578,6 +18657,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
             &self.allow_playback_interruption,
         )?;
         ::discogen_runtime::object::write(map, "audioUri", &self.audio_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10588,9 +18668,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 /// Represents the signal that telles the client to transfer the phone call connected to the agent to a third-party endpoint.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     /// Transfer the call to a phone number in [E.164 format](https://en.wikipedia.org/wiki/E.164).
     pub phone_number: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
+    /// Sets [`phone_number`](Self::phone_number).
+    #[inline]
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10600,6 +18693,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 
     const FIELDS: &'static [&'static str] = &["phoneNumber"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10616,6 +18715,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "phoneNumber", &self.phone_number)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10626,6 +18726,7 @@ impl ::discogen_runtime::object::Object
 /// The text response message.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     /// Output only. Whether the playback of this message can be interrupted by the end user's speech and the client can then starts the next Dialogflow request.
     ///
@@ -10633,6 +18734,25 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     pub allow_playback_interruption: Option<bool>,
     /// Required. A collection of text response variants. If multiple variants are defined, only one text response variant is returned at runtime.
     pub text: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageText {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10640,6 +18760,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 
     const FIELDS: &'static [&'static str] = &["text", "allowPlaybackInterruption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10663,6 +18789,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
             &self.allow_playback_interruption,
         )?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10673,6 +18800,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 /// The request message for Agents.RestoreAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreAgentRequest {
     /// Uncompressed raw byte content for agent.
     pub agent_content: Option<::discogen_runtime::Bytes>,
@@ -10682,6 +18810,45 @@ pub struct GoogleCloudDialogflowCxV3RestoreAgentRequest {
     pub git_source: Option<GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource>,
     /// Agent restore mode. If not specified, `KEEP` is assumed.
     pub restore_option: Option<GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestoreAgentRequest {
+    /// Sets [`agent_content`](Self::agent_content).
+    #[inline]
+    pub fn with_agent_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.agent_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_uri`](Self::agent_uri).
+    #[inline]
+    pub fn with_agent_uri(mut self, value: impl Into<String>) -> Self {
+        self.agent_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_source`](Self::git_source).
+    #[inline]
+    pub fn with_git_source(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource>,
+    ) -> Self {
+        self.git_source = Some(value.into());
+        self
+    }
+
+    /// Sets [`restore_option`](Self::restore_option).
+    #[inline]
+    pub fn with_restore_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption>,
+    ) -> Self {
+        self.restore_option = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10690,6 +18857,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
 
     const FIELDS: &'static [&'static str] =
         &["agentUri", "gitSource", "agentContent", "restoreOption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10713,6 +18886,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
         ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
         ::discogen_runtime::object::write(map, "gitSource", &self.git_source)?;
         ::discogen_runtime::object::write(map, "restoreOption", &self.restore_option)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10723,9 +18897,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
 /// Settings for restoring from a git branch
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     /// tracking branch for the git pull
     pub tracking_branch: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
+    /// Sets [`tracking_branch`](Self::tracking_branch).
+    #[inline]
+    pub fn with_tracking_branch(mut self, value: impl Into<String>) -> Self {
+        self.tracking_branch = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10733,6 +18920,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource";
 
     const FIELDS: &'static [&'static str] = &["trackingBranch"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10749,6 +18942,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10759,13 +18953,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreAgen
 /// The request message for Playbooks.RestorePlaybookVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10779,8 +18983,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestorePlay
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10791,9 +18996,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestorePlay
 /// The response message for Playbooks.RestorePlaybookVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     /// The updated playbook.
     pub playbook: Option<GoogleCloudDialogflowCxV3Playbook>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<GoogleCloudDialogflowCxV3Playbook>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10803,6 +19021,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["playbook"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10819,6 +19043,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10829,13 +19054,23 @@ impl ::discogen_runtime::object::Object
 /// The request message for Tools.RestoreToolVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10849,8 +19084,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10861,9 +19097,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
 /// The response message for Tools.RestoreToolVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     /// The updated tool.
     pub tool: Option<GoogleCloudDialogflowCxV3Tool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<GoogleCloudDialogflowCxV3Tool>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10871,6 +19120,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["tool"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10887,6 +19142,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10897,6 +19153,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RestoreTool
 /// The configuration for auto rollout.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RolloutConfig {
     /// The conditions that are used to evaluate the failure of a rollout step. If not specified, no rollout steps will fail. E.g. "containment_rate &lt; 10% OR average_turn_count &lt; 3". See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub failure_condition: Option<String>,
@@ -10904,6 +19161,35 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfig {
     pub rollout_condition: Option<String>,
     /// Steps to roll out a flow version. Steps should be sorted by percentage in ascending order.
     pub rollout_steps: Option<Vec<GoogleCloudDialogflowCxV3RolloutConfigRolloutStep>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RolloutConfig {
+    /// Sets [`failure_condition`](Self::failure_condition).
+    #[inline]
+    pub fn with_failure_condition(mut self, value: impl Into<String>) -> Self {
+        self.failure_condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_condition`](Self::rollout_condition).
+    #[inline]
+    pub fn with_rollout_condition(mut self, value: impl Into<String>) -> Self {
+        self.rollout_condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_steps`](Self::rollout_steps).
+    #[inline]
+    pub fn with_rollout_steps(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3RolloutConfigRolloutStep>>,
+    ) -> Self {
+        self.rollout_steps = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10912,6 +19198,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
 
     const FIELDS: &'static [&'static str] =
         &["rolloutSteps", "failureCondition", "rolloutCondition"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10933,6 +19225,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         ::discogen_runtime::object::write(map, "failureCondition", &self.failure_condition)?;
         ::discogen_runtime::object::write(map, "rolloutCondition", &self.rollout_condition)?;
         ::discogen_runtime::object::write(map, "rolloutSteps", &self.rollout_steps)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10943,6 +19236,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
 /// A single rollout step with specified traffic allocation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     /// The name of the rollout step;
     pub display_name: Option<String>,
@@ -10950,6 +19244,32 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     pub min_duration: Option<::discogen_runtime::Duration>,
     /// The percentage of traffic allocated to the flow version of this rollout step. (0%, 100%\].
     pub traffic_percent: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`min_duration`](Self::min_duration).
+    #[inline]
+    pub fn with_min_duration(mut self, value: impl Into<::discogen_runtime::Duration>) -> Self {
+        self.min_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`traffic_percent`](Self::traffic_percent).
+    #[inline]
+    pub fn with_traffic_percent(mut self, value: impl Into<i32>) -> Self {
+        self.traffic_percent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10957,6 +19277,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutConfigRolloutStep";
 
     const FIELDS: &'static [&'static str] = &["displayName", "minDuration", "trafficPercent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10978,6 +19304,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write_wire(map, "minDuration", &self.min_duration)?;
         ::discogen_runtime::object::write(map, "trafficPercent", &self.traffic_percent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10988,6 +19315,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
 /// State of the auto-rollout process.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RolloutState {
     /// Start time of the current step.
     pub start_time: Option<::discogen_runtime::Timestamp>,
@@ -10995,6 +19323,32 @@ pub struct GoogleCloudDialogflowCxV3RolloutState {
     pub step: Option<String>,
     /// Index of the current step in the auto rollout steps list.
     pub step_index: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RolloutState {
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`step`](Self::step).
+    #[inline]
+    pub fn with_step(mut self, value: impl Into<String>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+
+    /// Sets [`step_index`](Self::step_index).
+    #[inline]
+    pub fn with_step_index(mut self, value: impl Into<i32>) -> Self {
+        self.step_index = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11002,6 +19356,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
 
     const FIELDS: &'static [&'static str] = &["step", "startTime", "stepIndex"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11023,6 +19383,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
         ::discogen_runtime::object::write(map, "step", &self.step)?;
         ::discogen_runtime::object::write(map, "stepIndex", &self.step_index)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11033,9 +19394,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
 /// Metadata returned for the Environments.RunContinuousTest long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     /// The test errors.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
+    /// Sets [`errors`](Self::errors).
+    #[inline]
+    pub fn with_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11043,6 +19420,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11059,6 +19442,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11069,13 +19453,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 /// The request message for Environments.RunContinuousTest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11089,8 +19483,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11101,9 +19496,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 /// The response message for Environments.RunContinuousTest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     /// The result for a continuous test run.
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3ContinuousTestResult>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunContinuousTestResponse {
+    /// Sets [`continuous_test_result`](Self::continuous_test_result).
+    #[inline]
+    pub fn with_continuous_test_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ContinuousTestResult>,
+    ) -> Self {
+        self.continuous_test_result = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11111,6 +19522,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
 
     const FIELDS: &'static [&'static str] = &["continuousTestResult"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11131,6 +19548,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
             "continuousTestResult",
             &self.continuous_test_result,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11141,13 +19559,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunContinuo
 /// Metadata returned for the TestCases.RunTestCase long running operation. This message currently has no fields.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11161,8 +19589,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11173,9 +19602,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 /// The request message for TestCases.RunTestCase.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseRequest {
     /// Optional. Environment name. If not set, draft environment is assumed. Format: `projects//locations//agents//environments/`.
     pub environment: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunTestCaseRequest {
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11183,6 +19625,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
 
     const FIELDS: &'static [&'static str] = &["environment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11199,6 +19647,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environment", &self.environment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11209,9 +19658,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 /// The response message for TestCases.RunTestCase.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseResponse {
     /// The result.
     pub result: Option<GoogleCloudDialogflowCxV3TestCaseResult>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunTestCaseResponse {
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCaseResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11219,6 +19684,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 
     const FIELDS: &'static [&'static str] = &["result"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11235,6 +19706,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "result", &self.result)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11245,6 +19717,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 /// Settings for Generative Safety.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettings {
     /// Banned phrases for generated text.
     pub banned_phrases: Option<Vec<GoogleCloudDialogflowCxV3SafetySettingsPhrase>>,
@@ -11258,6 +19731,61 @@ pub struct GoogleCloudDialogflowCxV3SafetySettings {
         Option<GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings>,
     /// Optional. Settings for Responsible AI checks.
     pub rai_settings: Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettings {
+    /// Sets [`banned_phrases`](Self::banned_phrases).
+    #[inline]
+    pub fn with_banned_phrases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SafetySettingsPhrase>>,
+    ) -> Self {
+        self.banned_phrases = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_banned_phrase_match_strategy`](Self::default_banned_phrase_match_strategy).
+    #[inline]
+    pub fn with_default_banned_phrase_match_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy>,
+    ) -> Self {
+        self.default_banned_phrase_match_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_rai_settings`](Self::default_rai_settings).
+    #[inline]
+    pub fn with_default_rai_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
+    ) -> Self {
+        self.default_rai_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_security_settings`](Self::prompt_security_settings).
+    #[inline]
+    pub fn with_prompt_security_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings>,
+    ) -> Self {
+        self.prompt_security_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`rai_settings`](Self::rai_settings).
+    #[inline]
+    pub fn with_rai_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
+    ) -> Self {
+        self.rai_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11271,6 +19799,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         "promptSecuritySettings",
         "defaultBannedPhraseMatchStrategy",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11304,6 +19838,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
             &self.prompt_security_settings,
         )?;
         ::discogen_runtime::object::write(map, "raiSettings", &self.rai_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11314,11 +19849,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 /// Text input which can be used for prompt or banned phrases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     /// Required. Language code of the phrase.
     pub language_code: Option<String>,
     /// Required. Text input which can be used for prompt or banned phrases.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsPhrase {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11326,6 +19881,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
 
     const FIELDS: &'static [&'static str] = &["text", "languageCode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11345,6 +19906,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11355,9 +19917,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 /// Settings for prompt security checks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     /// Optional. Enable prompt security checks.
     pub enable_prompt_security: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
+    /// Sets [`enable_prompt_security`](Self::enable_prompt_security).
+    #[inline]
+    pub fn with_enable_prompt_security(mut self, value: impl Into<bool>) -> Self {
+        self.enable_prompt_security = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11367,6 +19942,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
 
     const FIELDS: &'static [&'static str] = &["enablePromptSecurity"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11387,6 +19968,7 @@ impl ::discogen_runtime::object::Object
             "enablePromptSecurity",
             &self.enable_prompt_security,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11397,10 +19979,26 @@ impl ::discogen_runtime::object::Object
 /// Settings for Responsible AI.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     /// Optional. RAI blocking configurations.
     pub category_filters:
         Option<Vec<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
+    /// Sets [`category_filters`](Self::category_filters).
+    #[inline]
+    pub fn with_category_filters(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter>>,
+    ) -> Self {
+        self.category_filters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11408,6 +20006,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
 
     const FIELDS: &'static [&'static str] = &["categoryFilters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11424,6 +20028,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "categoryFilters", &self.category_filters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11434,12 +20039,38 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 /// Configuration of the sensitivity level for blocking an RAI category.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     /// RAI category to configure.
     pub category: Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory>,
     /// Blocking sensitivity level to configure for the RAI category.
     pub filter_level:
         Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
+    /// Sets [`category`](Self::category).
+    #[inline]
+    pub fn with_category(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter_level`](Self::filter_level).
+    #[inline]
+    pub fn with_filter_level(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel>,
+    ) -> Self {
+        self.filter_level = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11449,6 +20080,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter";
 
     const FIELDS: &'static [&'static str] = &["category", "filterLevel"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11468,6 +20105,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "category", &self.category)?;
         ::discogen_runtime::object::write(map, "filterLevel", &self.filter_level)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11478,11 +20116,37 @@ impl ::discogen_runtime::object::Object
 /// Search configuration for UCS search queries.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SearchConfig {
     /// Optional. Boosting configuration for the datastores. Maps from datastore name to their boost configuration. Do not specify more than one BoostSpecs for each datastore name. If multiple BoostSpecs are provided for the same datastore name, the behavior is undefined.
     pub boost_specs: Option<Vec<GoogleCloudDialogflowCxV3BoostSpecs>>,
     /// Optional. Filter configuration for the datastores. Maps from datastore name to the filter expression for that datastore. Do not specify more than one FilterSpecs for each datastore name. If multiple FilterSpecs are provided for the same datastore name, the behavior is undefined.
     pub filter_specs: Option<Vec<GoogleCloudDialogflowCxV3FilterSpecs>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SearchConfig {
+    /// Sets [`boost_specs`](Self::boost_specs).
+    #[inline]
+    pub fn with_boost_specs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3BoostSpecs>>,
+    ) -> Self {
+        self.boost_specs = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter_specs`](Self::filter_specs).
+    #[inline]
+    pub fn with_filter_specs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FilterSpecs>>,
+    ) -> Self {
+        self.filter_specs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11490,6 +20154,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
 
     const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11509,6 +20179,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "boostSpecs", &self.boost_specs)?;
         ::discogen_runtime::object::write(map, "filterSpecs", &self.filter_specs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11519,6 +20190,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
 /// Represents the settings related to security issues, such as data redaction and data retention. It may take hours for updates on the settings to propagate to all the related components and take effect.
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SecuritySettings {
     /// Controls audio export settings for post-conversation analytics when ingesting audio to conversations via Participants.AnalyzeContent or Participants.StreamingAnalyzeContent. If retention_strategy is set to REMOVE_AFTER_CONVERSATION or audio_export_settings.gcs_bucket is empty, audio export is disabled. If audio export is enabled, audio is recorded and saved to audio_export_settings.gcs_bucket, subject to retention policy of audio_export_settings.gcs_bucket. This setting won't effect audio input for implicit sessions via Sessions.DetectIntent or Sessions.StreamingDetectIntent.
     pub audio_export_settings: Option<GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings>,
@@ -11543,6 +20215,106 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettings {
     pub retention_strategy: Option<GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy>,
     /// Retains the data for the specified number of days. User must set a value lower than Dialogflow's default 365d TTL (30 days for Agent Assist traffic), higher value will be ignored and use default. Setting a value higher than that has no effect. A missing value or setting to 0 also means we use default TTL. When data retention configuration is changed, it only applies to the data created after the change; the TTL of existing data created before the change stays intact.
     pub retention_window_days: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3SecuritySettings {
+    /// Sets [`audio_export_settings`](Self::audio_export_settings).
+    #[inline]
+    pub fn with_audio_export_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings>,
+    ) -> Self {
+        self.audio_export_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`deidentify_template`](Self::deidentify_template).
+    #[inline]
+    pub fn with_deidentify_template(mut self, value: impl Into<String>) -> Self {
+        self.deidentify_template = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`insights_export_settings`](Self::insights_export_settings).
+    #[inline]
+    pub fn with_insights_export_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings>,
+    ) -> Self {
+        self.insights_export_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`inspect_template`](Self::inspect_template).
+    #[inline]
+    pub fn with_inspect_template(mut self, value: impl Into<String>) -> Self {
+        self.inspect_template = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`purge_data_types`](Self::purge_data_types).
+    #[inline]
+    pub fn with_purge_data_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes>>,
+    ) -> Self {
+        self.purge_data_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`redaction_scope`](Self::redaction_scope).
+    #[inline]
+    pub fn with_redaction_scope(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope>,
+    ) -> Self {
+        self.redaction_scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`redaction_strategy`](Self::redaction_strategy).
+    #[inline]
+    pub fn with_redaction_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy>,
+    ) -> Self {
+        self.redaction_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`retention_strategy`](Self::retention_strategy).
+    #[inline]
+    pub fn with_retention_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy>,
+    ) -> Self {
+        self.retention_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`retention_window_days`](Self::retention_window_days).
+    #[inline]
+    pub fn with_retention_window_days(mut self, value: impl Into<i32>) -> Self {
+        self.retention_window_days = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -11562,6 +20334,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         "retentionWindowDays",
         "insightsExportSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11603,6 +20381,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         ::discogen_runtime::object::write(map, "redactionStrategy", &self.redaction_strategy)?;
         ::discogen_runtime::object::write(map, "retentionStrategy", &self.retention_strategy)?;
         ::discogen_runtime::object::write(map, "retentionWindowDays", &self.retention_window_days)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11613,6 +20392,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
 /// Settings for exporting audio.
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     /// Filename pattern for exported audio. {conversation} and {timestamp} are placeholders that will be replaced with the conversation ID and epoch micros of the conversation. For example, "{conversation}/recording_{timestamp}.mulaw".
     pub audio_export_pattern: Option<String>,
@@ -11625,6 +20405,49 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     pub gcs_bucket: Option<String>,
     /// Whether to store TTS audio. By default, TTS audio from the virtual agent is not exported.
     pub store_tts_audio: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
+    /// Sets [`audio_export_pattern`](Self::audio_export_pattern).
+    #[inline]
+    pub fn with_audio_export_pattern(mut self, value: impl Into<String>) -> Self {
+        self.audio_export_pattern = Some(value.into());
+        self
+    }
+
+    /// Sets [`audio_format`](Self::audio_format).
+    #[inline]
+    pub fn with_audio_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat>,
+    ) -> Self {
+        self.audio_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_audio_redaction`](Self::enable_audio_redaction).
+    #[inline]
+    pub fn with_enable_audio_redaction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_audio_redaction = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_bucket`](Self::gcs_bucket).
+    #[inline]
+    pub fn with_gcs_bucket(mut self, value: impl Into<String>) -> Self {
+        self.gcs_bucket = Some(value.into());
+        self
+    }
+
+    /// Sets [`store_tts_audio`](Self::store_tts_audio).
+    #[inline]
+    pub fn with_store_tts_audio(mut self, value: impl Into<bool>) -> Self {
+        self.store_tts_audio = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -11640,6 +20463,12 @@ impl ::discogen_runtime::object::Object
         "audioExportPattern",
         "enableAudioRedaction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11669,6 +20498,7 @@ impl ::discogen_runtime::object::Object
         )?;
         ::discogen_runtime::object::write(map, "gcsBucket", &self.gcs_bucket)?;
         ::discogen_runtime::object::write(map, "storeTtsAudio", &self.store_tts_audio)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11679,9 +20509,22 @@ impl ::discogen_runtime::object::Object
 /// Settings for exporting conversations to [Insights](https://cloud.google.com/contact-center/insights/docs).
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     /// If enabled, we will automatically exports conversations to Insights and Insights runs its analyzers.
     pub enable_insights_export: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
+    /// Sets [`enable_insights_export`](Self::enable_insights_export).
+    #[inline]
+    pub fn with_enable_insights_export(mut self, value: impl Into<bool>) -> Self {
+        self.enable_insights_export = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -11691,6 +20534,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings";
 
     const FIELDS: &'static [&'static str] = &["enableInsightsExport"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11711,6 +20560,7 @@ impl ::discogen_runtime::object::Object
             "enableInsightsExport",
             &self.enable_insights_export,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11721,11 +20571,31 @@ impl ::discogen_runtime::object::Object
 /// The result of sentiment analysis. Sentiment analysis inspects user input and identifies the prevailing subjective opinion, especially to determine a user's attitude as positive, negative, or neutral.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     /// A non-negative number in the \[0, +inf) range, which represents the absolute magnitude of sentiment, regardless of score (positive or negative).
     pub magnitude: Option<f32>,
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SentimentAnalysisResult {
+    /// Sets [`magnitude`](Self::magnitude).
+    #[inline]
+    pub fn with_magnitude(mut self, value: impl Into<f32>) -> Self {
+        self.magnitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`score`](Self::score).
+    #[inline]
+    pub fn with_score(mut self, value: impl Into<f32>) -> Self {
+        self.score = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11733,6 +20603,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SentimentAn
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11752,6 +20628,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SentimentAn
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
         ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11762,6 +20639,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SentimentAn
 /// Session entity types are referred to as **User** entity types and are entities that are built for an individual user such as favorites, preferences, playlists, and so on. You can redefine a session entity type at the session level to extend or replace a custom entity type at the user session level (we refer to the entity types defined at the agent level as "custom entity types"). Note: session entity types apply to all queries, regardless of the language. For more information about entity types, see the [Dialogflow documentation](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SessionEntityType {
     /// Required. The collection of entities to override or supplement the custom entity type.
     pub entities: Option<Vec<GoogleCloudDialogflowCxV3EntityTypeEntity>>,
@@ -11769,6 +20647,38 @@ pub struct GoogleCloudDialogflowCxV3SessionEntityType {
     pub entity_override_mode: Option<GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode>,
     /// Required. The unique identifier of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SessionEntityType {
+    /// Sets [`entities`](Self::entities).
+    #[inline]
+    pub fn with_entities(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityTypeEntity>>,
+    ) -> Self {
+        self.entities = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_override_mode`](Self::entity_override_mode).
+    #[inline]
+    pub fn with_entity_override_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode>,
+    ) -> Self {
+        self.entity_override_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11776,6 +20686,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
 
     const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11797,6 +20713,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
         ::discogen_runtime::object::write(map, "entities", &self.entities)?;
         ::discogen_runtime::object::write(map, "entityOverrideMode", &self.entity_override_mode)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11807,11 +20724,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
 /// Represents session information communicated to and from the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SessionInfo {
     /// Optional for WebhookRequest. Optional for WebhookResponse. All parameters collected from forms and intents during the session. Parameters can be created, updated, or removed by the webhook. To remove a parameter from the session, the webhook should explicitly set the parameter value to null in WebhookResponse. The map is keyed by parameters' display names.
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Always present for WebhookRequest. Ignored for WebhookResponse. The unique identifier of the session. This field can be used by the webhook to identify a session. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/` if environment is specified.
     pub session: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3SessionInfo {
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`session`](Self::session).
+    #[inline]
+    pub fn with_session(mut self, value: impl Into<String>) -> Self {
+        self.session = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -11819,6 +20759,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 
     const FIELDS: &'static [&'static str] = &["session", "parameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11838,6 +20784,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
         ::discogen_runtime::object::write(map, "session", &self.session)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11847,9 +20794,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11857,6 +20817,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechProce
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechProcessingMetadata";
 
     const FIELDS: &'static [&'static str] = &["displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11873,6 +20839,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechProce
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11883,9 +20850,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechProce
 /// Settings related to speech recognition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SpeechToTextSettings {
     /// Whether to use speech adaptation for speech recognition.
     pub enable_speech_adaptation: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SpeechToTextSettings {
+    /// Sets [`enable_speech_adaptation`](Self::enable_speech_adaptation).
+    #[inline]
+    pub fn with_enable_speech_adaptation(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speech_adaptation = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11893,6 +20873,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechToTex
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechToTextSettings";
 
     const FIELDS: &'static [&'static str] = &["enableSpeechAdaptation"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11913,6 +20899,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechToTex
             "enableSpeechAdaptation",
             &self.enable_speech_adaptation,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11923,13 +20910,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SpeechToTex
 /// The request message for Experiments.StartExperiment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StartExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StartExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11943,8 +20940,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StartExperi
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11955,13 +20953,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StartExperi
 /// The request message for Experiments.StopExperiment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StopExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11975,8 +20983,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StopExperim
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11987,6 +20996,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3StopExperim
 /// The request to set the feedback for a bot answer.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     /// Required. Feedback provided for a bot answer.
     pub answer_feedback: Option<GoogleCloudDialogflowCxV3AnswerFeedback>,
@@ -11994,6 +21004,35 @@ pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     pub response_id: Option<String>,
     /// Optional. The mask to control which fields to update. If the mask is not present, all fields will be updated.
     pub update_mask: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
+    /// Sets [`answer_feedback`](Self::answer_feedback).
+    #[inline]
+    pub fn with_answer_feedback(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AnswerFeedback>,
+    ) -> Self {
+        self.answer_feedback = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_id`](Self::response_id).
+    #[inline]
+    pub fn with_response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_mask`](Self::update_mask).
+    #[inline]
+    pub fn with_update_mask(mut self, value: impl Into<String>) -> Self {
+        self.update_mask = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12001,6 +21040,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SubmitAnswe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest";
 
     const FIELDS: &'static [&'static str] = &["responseId", "updateMask", "answerFeedback"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12022,6 +21067,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SubmitAnswe
         ::discogen_runtime::object::write(map, "answerFeedback", &self.answer_feedback)?;
         ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
         ::discogen_runtime::object::write(map, "updateMask", &self.update_mask)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12032,6 +21078,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SubmitAnswe
 /// Configuration of how speech should be synthesized.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     /// Optional. An identifier which selects 'audio effects' profiles that are applied on (post synthesized) text to speech. Effects are applied on top of each other in the order they are given.
     pub effects_profile_id: Option<Vec<String>>,
@@ -12043,6 +21090,49 @@ pub struct GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     pub voice: Option<GoogleCloudDialogflowCxV3VoiceSelectionParams>,
     /// Optional. Volume gain (in dB) of the normal native volume supported by the specific voice, in the range \[-96.0, 16.0\]. If unset, or set to a value of 0.0 (dB), will play at normal native signal amplitude. A value of -6.0 (dB) will play at approximately half the amplitude of the normal native signal amplitude. A value of +6.0 (dB) will play at approximately twice the amplitude of the normal native signal amplitude. We strongly recommend not to exceed +10 (dB) as there's usually no effective increase in loudness for any value greater than that.
     pub volume_gain_db: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
+    /// Sets [`effects_profile_id`](Self::effects_profile_id).
+    #[inline]
+    pub fn with_effects_profile_id(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.effects_profile_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`pitch`](Self::pitch).
+    #[inline]
+    pub fn with_pitch(mut self, value: impl Into<f64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+
+    /// Sets [`speaking_rate`](Self::speaking_rate).
+    #[inline]
+    pub fn with_speaking_rate(mut self, value: impl Into<f64>) -> Self {
+        self.speaking_rate = Some(value.into());
+        self
+    }
+
+    /// Sets [`voice`](Self::voice).
+    #[inline]
+    pub fn with_voice(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VoiceSelectionParams>,
+    ) -> Self {
+        self.voice = Some(value.into());
+        self
+    }
+
+    /// Sets [`volume_gain_db`](Self::volume_gain_db).
+    #[inline]
+    pub fn with_volume_gain_db(mut self, value: impl Into<f64>) -> Self {
+        self.volume_gain_db = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12056,6 +21146,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SynthesizeS
         "volumeGainDb",
         "effectsProfileId",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12081,6 +21177,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SynthesizeS
         ::discogen_runtime::object::write_wire(map, "speakingRate", &self.speaking_rate)?;
         ::discogen_runtime::object::write(map, "voice", &self.voice)?;
         ::discogen_runtime::object::write_wire(map, "volumeGainDb", &self.volume_gain_db)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12091,6 +21188,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SynthesizeS
 /// Represents a test case.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestCase {
     /// Output only. When the test was created.
     ///
@@ -12110,6 +21208,76 @@ pub struct GoogleCloudDialogflowCxV3TestCase {
     pub test_case_conversation_turns: Option<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
     /// Config for the test case.
     pub test_config: Option<GoogleCloudDialogflowCxV3TestConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestCase {
+    /// Sets [`creation_time`](Self::creation_time).
+    #[inline]
+    pub fn with_creation_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.creation_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_test_result`](Self::last_test_result).
+    #[inline]
+    pub fn with_last_test_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCaseResult>,
+    ) -> Self {
+        self.last_test_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`notes`](Self::notes).
+    #[inline]
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    #[inline]
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case_conversation_turns`](Self::test_case_conversation_turns).
+    #[inline]
+    pub fn with_test_case_conversation_turns(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
+    ) -> Self {
+        self.test_case_conversation_turns = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_config`](Self::test_config).
+    #[inline]
+    pub fn with_test_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestConfig>,
+    ) -> Self {
+        self.test_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12126,6 +21294,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
         "lastTestResult",
         "testCaseConversationTurns",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12161,6 +21335,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
             &self.test_case_conversation_turns,
         )?;
         ::discogen_runtime::object::write(map, "testConfig", &self.test_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12171,11 +21346,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
 /// Error info for importing a test.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestCaseError {
     /// The status associated with the test case.
     pub status: Option<GoogleRpcStatus>,
     /// The test case.
     pub test_case: Option<GoogleCloudDialogflowCxV3TestCase>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestCaseError {
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case`](Self::test_case).
+    #[inline]
+    pub fn with_test_case(mut self, value: impl Into<GoogleCloudDialogflowCxV3TestCase>) -> Self {
+        self.test_case = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12183,6 +21378,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12202,6 +21403,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "status", &self.status)?;
         ::discogen_runtime::object::write(map, "testCase", &self.test_case)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12212,6 +21414,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
 /// Represents a result from running a test case in an agent environment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     /// The conversation turns uttered during the test case replay in chronological order.
     pub conversation_turns: Option<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
@@ -12223,6 +21426,52 @@ pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     pub test_result: Option<GoogleCloudDialogflowCxV3TestCaseResultTestResult>,
     /// The time that the test was run.
     pub test_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestCaseResult {
+    /// Sets [`conversation_turns`](Self::conversation_turns).
+    #[inline]
+    pub fn with_conversation_turns(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
+    ) -> Self {
+        self.conversation_turns = Some(value.into());
+        self
+    }
+
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_result`](Self::test_result).
+    #[inline]
+    pub fn with_test_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCaseResultTestResult>,
+    ) -> Self {
+        self.test_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_time`](Self::test_time).
+    #[inline]
+    pub fn with_test_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.test_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12236,6 +21485,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         "environment",
         "conversationTurns",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12261,6 +21516,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "testResult", &self.test_result)?;
         ::discogen_runtime::object::write(map, "testTime", &self.test_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12271,6 +21527,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
 /// Represents configurations for a test case.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestConfig {
     /// Flow name to start the test case with. Format: `projects//locations//agents//flows/`. Only one of `flow` and `page` should be set to indicate the starting point of the test case. If neither is set, the test case will start with start page on the default start flow.
     pub flow: Option<String>,
@@ -12278,6 +21535,32 @@ pub struct GoogleCloudDialogflowCxV3TestConfig {
     pub page: Option<String>,
     /// Session parameters to be compared when calculating differences.
     pub tracking_parameters: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestConfig {
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`page`](Self::page).
+    #[inline]
+    pub fn with_page(mut self, value: impl Into<String>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+
+    /// Sets [`tracking_parameters`](Self::tracking_parameters).
+    #[inline]
+    pub fn with_tracking_parameters(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tracking_parameters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12285,6 +21568,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
 
     const FIELDS: &'static [&'static str] = &["flow", "page", "trackingParameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12306,6 +21595,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
         ::discogen_runtime::object::write(map, "page", &self.page)?;
         ::discogen_runtime::object::write(map, "trackingParameters", &self.tracking_parameters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12316,6 +21606,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
 /// Error info for running a test.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestError {
     /// The status associated with the test.
     pub status: Option<GoogleRpcStatus>,
@@ -12323,6 +21614,32 @@ pub struct GoogleCloudDialogflowCxV3TestError {
     pub test_case: Option<String>,
     /// The timestamp when the test was completed.
     pub test_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestError {
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case`](Self::test_case).
+    #[inline]
+    pub fn with_test_case(mut self, value: impl Into<String>) -> Self {
+        self.test_case = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_time`](Self::test_time).
+    #[inline]
+    pub fn with_test_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.test_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12330,6 +21647,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase", "testTime"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12351,6 +21674,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
         ::discogen_runtime::object::write(map, "status", &self.status)?;
         ::discogen_runtime::object::write(map, "testCase", &self.test_case)?;
         ::discogen_runtime::object::write(map, "testTime", &self.test_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12361,11 +21685,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
 /// The description of differences between original and replayed agent output.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestRunDifference {
     /// A human readable description of the diff, showing the actual output vs expected output.
     pub description: Option<String>,
     /// The type of diff.
     pub r#type: Option<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestRunDifference {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12373,6 +21720,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
 
     const FIELDS: &'static [&'static str] = &["type", "description"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12392,6 +21745,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "description", &self.description)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12402,9 +21756,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
 /// Represents the natural language text to be processed.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TextInput {
     /// Required. The UTF-8 encoded natural language text to be processed.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TextInput {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12412,6 +21779,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12428,6 +21801,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12438,11 +21812,29 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
 /// Settings related to speech synthesizing.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TextToSpeechSettings {
     /// Configuration of how speech should be synthesized, mapping from language (<https://cloud.google.com/dialogflow/cx/docs/reference/language>) to SynthesizeSpeechConfig. These settings affect: - The [phone gateway](https://cloud.google.com/dialogflow/cx/docs/concept/integration/phone-gateway) synthesize configuration set via Agent.text_to_speech_settings. - How speech is synthesized when invoking session APIs. Agent.text_to_speech_settings only applies if OutputAudioConfig.synthesize_speech_config is not specified.
     pub synthesize_speech_configs: Option<
         ::std::collections::BTreeMap<String, GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TextToSpeechSettings {
+    /// Sets [`synthesize_speech_configs`](Self::synthesize_speech_configs).
+    #[inline]
+    pub fn with_synthesize_speech_configs(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
+        >,
+    ) -> Self {
+        self.synthesize_speech_configs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12450,6 +21842,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextToSpeec
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &["synthesizeSpeechConfigs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12470,6 +21868,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextToSpeec
             "synthesizeSpeechConfigs",
             &self.synthesize_speech_configs,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12480,6 +21879,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextToSpeec
 /// A tool provides a list of actions which are available to the Playbook to attain its goal. A Tool consists of a description of the tool's usage and a specification of the tool which contains the schema and authentication information.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Tool {
     /// Data store search tool specification.
     pub data_store_spec: Option<GoogleCloudDialogflowCxV3ToolDataStoreTool>,
@@ -12497,6 +21897,72 @@ pub struct GoogleCloudDialogflowCxV3Tool {
     ///
     /// Output only: set by the server.
     pub tool_type: Option<GoogleCloudDialogflowCxV3ToolToolType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Tool {
+    /// Sets [`data_store_spec`](Self::data_store_spec).
+    #[inline]
+    pub fn with_data_store_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolDataStoreTool>,
+    ) -> Self {
+        self.data_store_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`function_spec`](Self::function_spec).
+    #[inline]
+    pub fn with_function_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolFunctionTool>,
+    ) -> Self {
+        self.function_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`open_api_spec`](Self::open_api_spec).
+    #[inline]
+    pub fn with_open_api_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolOpenApiTool>,
+    ) -> Self {
+        self.open_api_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_type`](Self::tool_type).
+    #[inline]
+    pub fn with_tool_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolToolType>,
+    ) -> Self {
+        self.tool_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12512,6 +21978,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         "functionSpec",
         "dataStoreSpec",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12541,6 +22013,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "openApiSpec", &self.open_api_spec)?;
         ::discogen_runtime::object::write(map, "toolType", &self.tool_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12551,6 +22024,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
 /// Authentication information required for API calls
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
     /// Config for API key auth.
     pub api_key_config: Option<GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig>,
@@ -12564,6 +22038,61 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
     /// Config for [Diglogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent) auth.
     pub service_agent_auth_config:
         Option<GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthentication {
+    /// Sets [`api_key_config`](Self::api_key_config).
+    #[inline]
+    pub fn with_api_key_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig>,
+    ) -> Self {
+        self.api_key_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`bearer_token_config`](Self::bearer_token_config).
+    #[inline]
+    pub fn with_bearer_token_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig>,
+    ) -> Self {
+        self.bearer_token_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`oauth_config`](Self::oauth_config).
+    #[inline]
+    pub fn with_oauth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig>,
+    ) -> Self {
+        self.oauth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_account_auth_config`](Self::service_account_auth_config).
+    #[inline]
+    pub fn with_service_account_auth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig>,
+    ) -> Self {
+        self.service_account_auth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_agent_auth_config`](Self::service_agent_auth_config).
+    #[inline]
+    pub fn with_service_agent_auth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig>,
+    ) -> Self {
+        self.service_agent_auth_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12577,6 +22106,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         "serviceAgentAuthConfig",
         "serviceAccountAuthConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12610,6 +22145,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
             "serviceAgentAuthConfig",
             &self.service_agent_auth_config,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12620,6 +22156,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
 /// Config for authentication with API key.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     /// Optional. The API key. If the `secret_version_for_api_key` field is set, this field will be ignored.
     pub api_key: Option<String>,
@@ -12630,6 +22167,42 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
         Option<GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation>,
     /// Optional. The name of the SecretManager secret version resource storing the API key. If this field is set, the `api_key` field will be ignored. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version_for_api_key: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
+    /// Sets [`api_key`](Self::api_key).
+    #[inline]
+    pub fn with_api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_name`](Self::key_name).
+    #[inline]
+    pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
+        self.key_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_location`](Self::request_location).
+    #[inline]
+    pub fn with_request_location(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation>,
+    ) -> Self {
+        self.request_location = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_api_key`](Self::secret_version_for_api_key).
+    #[inline]
+    pub fn with_secret_version_for_api_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_api_key = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12644,6 +22217,12 @@ impl ::discogen_runtime::object::Object
         "requestLocation",
         "secretVersionForApiKey",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12671,6 +22250,7 @@ impl ::discogen_runtime::object::Object
             "secretVersionForApiKey",
             &self.secret_version_for_api_key,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12681,11 +22261,31 @@ impl ::discogen_runtime::object::Object
 /// Config for authentication using bearer token.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     /// Optional. The name of the SecretManager secret version resource storing the Bearer token. If this field is set, the `token` field will be ignored. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version_for_token: Option<String>,
     /// Optional. The text token appended to the text `Bearer` to the request Authorization header. [Session parameters reference](https://cloud.google.com/dialogflow/cx/docs/concept/parameter#session-ref) can be used to pass the token dynamically, e.g. `$session.params.parameter-id`.
     pub token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
+    /// Sets [`secret_version_for_token`](Self::secret_version_for_token).
+    #[inline]
+    pub fn with_secret_version_for_token(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`token`](Self::token).
+    #[inline]
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12695,6 +22295,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 
     const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12718,6 +22324,7 @@ impl ::discogen_runtime::object::Object
             &self.secret_version_for_token,
         )?;
         ::discogen_runtime::object::write(map, "token", &self.token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12728,6 +22335,7 @@ impl ::discogen_runtime::object::Object
 /// Config for authentication with OAuth.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     /// Required. The client ID from the OAuth provider.
     pub client_id: Option<String>,
@@ -12742,6 +22350,56 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     pub secret_version_for_client_secret: Option<String>,
     /// Required. The token endpoint in the OAuth provider to exchange for an access token.
     pub token_endpoint: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
+    /// Sets [`client_id`](Self::client_id).
+    #[inline]
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_secret`](Self::client_secret).
+    #[inline]
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`oauth_grant_type`](Self::oauth_grant_type).
+    #[inline]
+    pub fn with_oauth_grant_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType>,
+    ) -> Self {
+        self.oauth_grant_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    #[inline]
+    pub fn with_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_client_secret`](Self::secret_version_for_client_secret).
+    #[inline]
+    pub fn with_secret_version_for_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_endpoint`](Self::token_endpoint).
+    #[inline]
+    pub fn with_token_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.token_endpoint = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12756,6 +22414,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         "oauthGrantType",
         "secretVersionForClientSecret",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12787,6 +22451,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
             &self.secret_version_for_client_secret,
         )?;
         ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12797,9 +22462,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
 /// Configuration for authentication using a service account.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     /// Required. The email address of the service account used to authenticate the tool call. Dialogflow uses this service account to exchange an access token and the access token is then sent in the `Authorization` header of the tool request. The service account must have the `roles/iam.serviceAccountTokenCreator` role granted to the [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
     pub service_account: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
+    /// Sets [`service_account`](Self::service_account).
+    #[inline]
+    pub fn with_service_account(mut self, value: impl Into<String>) -> Self {
+        self.service_account = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12810,6 +22488,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12826,6 +22510,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "serviceAccount", &self.service_account)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12838,10 +22523,28 @@ impl ::discogen_runtime::object::Object
 /// Config for auth using [Diglogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     /// Optional. Indicate the auth token type generated from the [Diglogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent). The generated token is sent in the Authorization header.
     pub service_agent_auth:
         Option<GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
+    /// Sets [`service_agent_auth`](Self::service_agent_auth).
+    #[inline]
+    pub fn with_service_agent_auth(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth,
+        >,
+    ) -> Self {
+        self.service_agent_auth = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12851,6 +22554,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12867,6 +22576,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "serviceAgentAuth", &self.service_agent_auth)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12879,6 +22589,7 @@ impl ::discogen_runtime::object::Object
 /// Represents a call of a specific tool's action with the specified inputs.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolCall {
     /// Required. The name of the tool's action associated with this call.
     pub action: Option<String>,
@@ -12886,6 +22597,35 @@ pub struct GoogleCloudDialogflowCxV3ToolCall {
     pub input_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Required. The tool associated with this call. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ToolCall {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameters`](Self::input_parameters).
+    #[inline]
+    pub fn with_input_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -12893,6 +22633,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 
     const FIELDS: &'static [&'static str] = &["tool", "action", "inputParameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12914,6 +22660,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
         ::discogen_runtime::object::write(map, "action", &self.action)?;
         ::discogen_runtime::object::write(map, "inputParameters", &self.input_parameters)?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12924,6 +22671,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
 /// The result of calling a tool's action that has been executed by the client.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     /// Required. The name of the tool's action associated with this call.
     pub action: Option<String>,
@@ -12933,6 +22681,45 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     pub output_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Required. The tool associated with this call. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolCallResult {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolCallResultError>,
+    ) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameters`](Self::output_parameters).
+    #[inline]
+    pub fn with_output_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12940,6 +22727,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
 
     const FIELDS: &'static [&'static str] = &["tool", "error", "action", "outputParameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12963,6 +22756,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         ::discogen_runtime::object::write(map, "error", &self.error)?;
         ::discogen_runtime::object::write(map, "outputParameters", &self.output_parameters)?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12973,9 +22767,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
 /// An error produced by the tool call.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
     /// Optional. The error message of the function.
     pub message: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolCallResultError {
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12983,6 +22790,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 
     const FIELDS: &'static [&'static str] = &["message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12999,6 +22812,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13009,11 +22823,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
 /// A DataStoreTool is a way to provide specifications needed to search a list of data stores.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolDataStoreTool {
     /// Required. List of data stores to search.
     pub data_store_connections: Option<Vec<GoogleCloudDialogflowCxV3DataStoreConnection>>,
     /// Required. Fallback prompt configurations to use.
     pub fallback_prompt: Option<GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolDataStoreTool {
+    /// Sets [`data_store_connections`](Self::data_store_connections).
+    #[inline]
+    pub fn with_data_store_connections(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnection>>,
+    ) -> Self {
+        self.data_store_connections = Some(value.into());
+        self
+    }
+
+    /// Sets [`fallback_prompt`](Self::fallback_prompt).
+    #[inline]
+    pub fn with_fallback_prompt(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt>,
+    ) -> Self {
+        self.fallback_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13021,6 +22861,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
 
     const FIELDS: &'static [&'static str] = &["fallbackPrompt", "dataStoreConnections"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13044,6 +22890,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
             &self.data_store_connections,
         )?;
         ::discogen_runtime::object::write(map, "fallbackPrompt", &self.fallback_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13054,7 +22901,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
 /// A FallbackPrompt is a way to provide specifications for the Data Store fallback prompt when generating responses.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -13063,6 +22914,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13076,8 +22933,9 @@ impl ::discogen_runtime::object::Object
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13088,11 +22946,37 @@ impl ::discogen_runtime::object::Object
 /// A Function tool describes the functions to be invoked on the client side.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolFunctionTool {
     /// Optional. The JSON schema is encapsulated in a google.protobuf.Struct to describe the input of the function. This input is a JSON object that contains the function's parameters as properties of the object.
     pub input_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Optional. The JSON schema is encapsulated in a google.protobuf.Struct to describe the output of the function. This output is a JSON object that contains the function's parameters as properties of the object.
     pub output_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolFunctionTool {
+    /// Sets [`input_schema`](Self::input_schema).
+    #[inline]
+    pub fn with_input_schema(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_schema`](Self::output_schema).
+    #[inline]
+    pub fn with_output_schema(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_schema = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13100,6 +22984,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
 
     const FIELDS: &'static [&'static str] = &["inputSchema", "outputSchema"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13119,6 +23009,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "inputSchema", &self.input_schema)?;
         ::discogen_runtime::object::write(map, "outputSchema", &self.output_schema)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13129,6 +23020,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
 /// An OpenAPI tool is a way to provide the Tool specifications in the Open API schema format.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolOpenApiTool {
     /// Optional. Authentication information required by the API.
     pub authentication: Option<GoogleCloudDialogflowCxV3ToolAuthentication>,
@@ -13138,6 +23030,48 @@ pub struct GoogleCloudDialogflowCxV3ToolOpenApiTool {
     pub text_schema: Option<String>,
     /// Optional. TLS configuration for the HTTPS verification.
     pub tls_config: Option<GoogleCloudDialogflowCxV3ToolTlsConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolOpenApiTool {
+    /// Sets [`authentication`](Self::authentication).
+    #[inline]
+    pub fn with_authentication(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthentication>,
+    ) -> Self {
+        self.authentication = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_directory_config`](Self::service_directory_config).
+    #[inline]
+    pub fn with_service_directory_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig>,
+    ) -> Self {
+        self.service_directory_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`text_schema`](Self::text_schema).
+    #[inline]
+    pub fn with_text_schema(mut self, value: impl Into<String>) -> Self {
+        self.text_schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`tls_config`](Self::tls_config).
+    #[inline]
+    pub fn with_tls_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolTlsConfig>,
+    ) -> Self {
+        self.tls_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13150,6 +23084,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         "authentication",
         "serviceDirectoryConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13177,6 +23117,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         )?;
         ::discogen_runtime::object::write(map, "textSchema", &self.text_schema)?;
         ::discogen_runtime::object::write(map, "tlsConfig", &self.tls_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13187,9 +23128,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
 /// Configuration for tools using Service Directory.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `LocationID` of the service directory must be the same as the location of the agent.
     pub service: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
+    /// Sets [`service`](Self::service).
+    #[inline]
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13197,6 +23151,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolService
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13213,6 +23173,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolService
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "service", &self.service)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13223,9 +23184,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolService
 /// The TLS configuration.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolTlsConfig {
     /// Required. Specifies a list of allowed custom CA certificates for HTTPS verification.
     pub ca_certs: Option<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolTlsConfig {
+    /// Sets [`ca_certs`](Self::ca_certs).
+    #[inline]
+    pub fn with_ca_certs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
+    ) -> Self {
+        self.ca_certs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13233,6 +23210,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
 
     const FIELDS: &'static [&'static str] = &["caCerts"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13249,6 +23232,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "caCerts", &self.ca_certs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13259,11 +23243,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
 /// The CA certificate.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     /// Required. The allowed custom CA certificates (in DER format) for HTTPS verification. This overrides the default SSL trust store. If this is empty or unspecified, Dialogflow will use Google's default trust store to verify certificates. N.B. Make sure the HTTPS server certificates are signed with "subject alt name". For instance a certificate can be self-signed using the following command: ``` openssl x509 -req -days 200 -in example.com.csr \ -signkey example.com.key \ -out example.com.crt \ -extfile <(printf "\nsubjectAltName='DNS:www.example.com'") ```
     pub cert: Option<::discogen_runtime::Bytes>,
     /// Required. The name of the allowed custom CA certificates. This can be used to disambiguate the custom CA certificates.
     pub display_name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
+    /// Sets [`cert`](Self::cert).
+    #[inline]
+    pub fn with_cert(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.cert = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13271,6 +23275,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
 
     const FIELDS: &'static [&'static str] = &["cert", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13290,6 +23300,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "cert", &self.cert)?;
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13300,6 +23311,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
 /// Stores metadata of the invocation of an action supported by a tool.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolUse {
     /// Optional. Name of the action to be called during the tool use.
     pub action: Option<String>,
@@ -13313,6 +23325,52 @@ pub struct GoogleCloudDialogflowCxV3ToolUse {
     pub output_action_parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Required. The tool that should be used. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolUse {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_action_parameters`](Self::input_action_parameters).
+    #[inline]
+    pub fn with_input_action_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_action_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_action_parameters`](Self::output_action_parameters).
+    #[inline]
+    pub fn with_output_action_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_action_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13326,6 +23384,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
         "inputActionParameters",
         "outputActionParameters",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13359,6 +23423,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
             &self.output_action_parameters,
         )?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13369,6 +23434,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
 /// Tool version is a snapshot of the tool at certain timestamp.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolVersion {
     /// Output only. Last time the tool version was created or modified.
     ///
@@ -13384,6 +23450,46 @@ pub struct GoogleCloudDialogflowCxV3ToolVersion {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolVersion {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<GoogleCloudDialogflowCxV3Tool>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13392,6 +23498,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
 
     const FIELDS: &'static [&'static str] =
         &["name", "tool", "createTime", "updateTime", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13417,6 +23529,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13426,6 +23539,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TraceBlock {
     pub actions: Option<Vec<GoogleCloudDialogflowCxV3Action>>,
     /// Output only: set by the server.
@@ -13439,6 +23553,92 @@ pub struct GoogleCloudDialogflowCxV3TraceBlock {
     pub speech_processing_metadata: Option<GoogleCloudDialogflowCxV3SpeechProcessingMetadata>,
     /// Output only: set by the server.
     pub start_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TraceBlock {
+    /// Sets [`actions`](Self::actions).
+    #[inline]
+    pub fn with_actions(mut self, value: impl Into<Vec<GoogleCloudDialogflowCxV3Action>>) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`complete_time`](Self::complete_time).
+    #[inline]
+    pub fn with_complete_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.complete_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_state`](Self::end_state).
+    #[inline]
+    pub fn with_end_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TraceBlockEndState>,
+    ) -> Self {
+        self.end_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_trace_metadata`](Self::flow_trace_metadata).
+    #[inline]
+    pub fn with_flow_trace_metadata(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowTraceMetadata>,
+    ) -> Self {
+        self.flow_trace_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameters`](Self::input_parameters).
+    #[inline]
+    pub fn with_input_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameters`](Self::output_parameters).
+    #[inline]
+    pub fn with_output_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_trace_metadata`](Self::playbook_trace_metadata).
+    #[inline]
+    pub fn with_playbook_trace_metadata(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookTraceMetadata>,
+    ) -> Self {
+        self.playbook_trace_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`speech_processing_metadata`](Self::speech_processing_metadata).
+    #[inline]
+    pub fn with_speech_processing_metadata(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SpeechProcessingMetadata>,
+    ) -> Self {
+        self.speech_processing_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13456,6 +23656,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
         "playbookTraceMetadata",
         "speechProcessingMetadata",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13497,6 +23703,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
             &self.speech_processing_metadata,
         )?;
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13507,13 +23714,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
 /// The request message for Flows.TrainFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TrainFlowRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13527,8 +23744,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13539,11 +23757,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
 /// Transition coverage represents the percentage of all possible page transitions (page-level transition routes and event handlers, excluding transition route groups) present within any of a parent's test cases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverage {
     /// The percent of transitions in the agent that are covered.
     pub coverage_score: Option<f32>,
     /// The list of Transitions present in the agent.
     pub transitions: Option<Vec<GoogleCloudDialogflowCxV3TransitionCoverageTransition>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`transitions`](Self::transitions).
+    #[inline]
+    pub fn with_transitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionCoverageTransition>>,
+    ) -> Self {
+        self.transitions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13551,6 +23792,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 
     const FIELDS: &'static [&'static str] = &["transitions", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13570,6 +23817,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "coverageScore", &self.coverage_score)?;
         ::discogen_runtime::object::write(map, "transitions", &self.transitions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13580,6 +23828,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
 /// A transition in a page.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     /// Whether the transition is covered by at least one of the agent's test cases.
     pub covered: Option<bool>,
@@ -13593,6 +23842,65 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     pub target: Option<GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode>,
     /// Intent route or condition route.
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionCoverageTransition {
+    /// Sets [`covered`](Self::covered).
+    #[inline]
+    pub fn with_covered(mut self, value: impl Into<bool>) -> Self {
+        self.covered = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_handler`](Self::event_handler).
+    #[inline]
+    pub fn with_event_handler(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EventHandler>,
+    ) -> Self {
+        self.event_handler = Some(value.into());
+        self
+    }
+
+    /// Sets [`index`](Self::index).
+    #[inline]
+    pub fn with_index(mut self, value: impl Into<i32>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+
+    /// Sets [`source`](Self::source).
+    #[inline]
+    pub fn with_source(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Sets [`target`](Self::target).
+    #[inline]
+    pub fn with_target(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode>,
+    ) -> Self {
+        self.target = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route`](Self::transition_route).
+    #[inline]
+    pub fn with_transition_route(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRoute>,
+    ) -> Self {
+        self.transition_route = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13607,6 +23915,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
         "eventHandler",
         "transitionRoute",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13634,6 +23948,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
         ::discogen_runtime::object::write(map, "source", &self.source)?;
         ::discogen_runtime::object::write(map, "target", &self.target)?;
         ::discogen_runtime::object::write(map, "transitionRoute", &self.transition_route)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13644,11 +23959,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
 /// The source or target of a transition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     /// Indicates a transition to a Flow. Only some fields such as name and displayname will be set.
     pub flow: Option<GoogleCloudDialogflowCxV3Flow>,
     /// Indicates a transition to a Page. Only some fields such as name and displayname will be set.
     pub page: Option<GoogleCloudDialogflowCxV3Page>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<GoogleCloudDialogflowCxV3Flow>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`page`](Self::page).
+    #[inline]
+    pub fn with_page(mut self, value: impl Into<GoogleCloudDialogflowCxV3Page>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13658,6 +23993,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
 
     const FIELDS: &'static [&'static str] = &["flow", "page"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13677,6 +24018,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
         ::discogen_runtime::object::write(map, "page", &self.page)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13687,6 +24029,7 @@ impl ::discogen_runtime::object::Object
 /// A transition route specifies a intent that can be matched and/or a data condition that can be evaluated during a session. When a specified transition is matched, the following actions are taken in order: * If there is a `trigger_fulfillment` associated with the transition, it will be called. * If there is a `target_page` associated with the transition, the session will transition into the specified page. * If there is a `target_flow` associated with the transition, the session will transition into the specified flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     /// The condition to evaluate against form parameters or session parameters. See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition). At least one of `intent` or `condition` must be specified. When both `intent` and `condition` are specified, the transition can only happen when both are fulfilled.
     pub condition: Option<String>,
@@ -13704,6 +24047,63 @@ pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     pub target_page: Option<String>,
     /// The fulfillment to call when the condition is satisfied. At least one of `trigger_fulfillment` and `target` must be specified. When both are defined, `trigger_fulfillment` is executed first.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRoute {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<String>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_fulfillment`](Self::trigger_fulfillment).
+    #[inline]
+    pub fn with_trigger_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.trigger_fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13719,6 +24119,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         "description",
         "triggerFulfillment",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13748,6 +24154,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
         ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
         ::discogen_runtime::object::write(map, "triggerFulfillment", &self.trigger_fulfillment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13758,6 +24165,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 /// A TransitionRouteGroup represents a group of `TransitionRoutes` to be used by a Page.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
     /// Required. The human-readable name of the transition route group, unique within the flow. The display name can be no longer than 30 characters.
     pub display_name: Option<String>,
@@ -13765,6 +24173,35 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
     pub name: Option<String>,
     /// Transition routes associated with the TransitionRouteGroup.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroup {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_routes`](Self::transition_routes).
+    #[inline]
+    pub fn with_transition_routes(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    ) -> Self {
+        self.transition_routes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13772,6 +24209,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName", "transitionRoutes"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13793,6 +24236,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "transitionRoutes", &self.transition_routes)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13803,11 +24247,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 /// Transition route group coverage represents the percentage of all possible transition routes present within any of a parent's test cases. The results are grouped by the transition route group.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     /// The percent of transition routes in all the transition route groups that are covered.
     pub coverage_score: Option<f32>,
     /// Transition route group coverages.
     pub coverages: Option<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`coverages`](Self::coverages).
+    #[inline]
+    pub fn with_coverages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage>>,
+    ) -> Self {
+        self.coverages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13815,6 +24282,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 
     const FIELDS: &'static [&'static str] = &["coverages", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13834,6 +24307,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "coverageScore", &self.coverage_score)?;
         ::discogen_runtime::object::write(map, "coverages", &self.coverages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13844,6 +24318,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 /// Coverage result message for one transition route group.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     /// The percent of transition routes in the transition route group that are covered.
     pub coverage_score: Option<f32>,
@@ -13852,6 +24327,38 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     /// The list of transition routes and coverage in the transition route group.
     pub transitions:
         Option<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`route_group`](Self::route_group).
+    #[inline]
+    pub fn with_route_group(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRouteGroup>,
+    ) -> Self {
+        self.route_group = Some(value.into());
+        self
+    }
+
+    /// Sets [`transitions`](Self::transitions).
+    #[inline]
+    pub fn with_transitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition>>,
+    ) -> Self {
+        self.transitions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13861,6 +24368,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage";
 
     const FIELDS: &'static [&'static str] = &["routeGroup", "transitions", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13882,6 +24395,7 @@ impl ::discogen_runtime::object::Object
         ::discogen_runtime::object::write_wire(map, "coverageScore", &self.coverage_score)?;
         ::discogen_runtime::object::write(map, "routeGroup", &self.route_group)?;
         ::discogen_runtime::object::write(map, "transitions", &self.transitions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13892,11 +24406,34 @@ impl ::discogen_runtime::object::Object
 /// A transition coverage in a transition route group.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     /// Whether the transition route is covered by at least one of the agent's test cases.
     pub covered: Option<bool>,
     /// Intent route or condition route.
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
+    /// Sets [`covered`](Self::covered).
+    #[inline]
+    pub fn with_covered(mut self, value: impl Into<bool>) -> Self {
+        self.covered = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route`](Self::transition_route).
+    #[inline]
+    pub fn with_transition_route(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRoute>,
+    ) -> Self {
+        self.transition_route = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13907,6 +24444,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
 
     const FIELDS: &'static [&'static str] = &["covered", "transitionRoute"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13926,6 +24469,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "covered", &self.covered)?;
         ::discogen_runtime::object::write(map, "transitionRoute", &self.transition_route)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13938,6 +24482,7 @@ impl ::discogen_runtime::object::Object
 /// Collection of all signals that were extracted for a single turn of the conversation.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TurnSignals {
     /// Whether agent responded with LiveAgentHandoff fulfillment.
     pub agent_escalated: Option<bool>,
@@ -13959,6 +24504,84 @@ pub struct GoogleCloudDialogflowCxV3TurnSignals {
     pub user_escalated: Option<bool>,
     /// Human-readable statuses of the webhooks triggered during this turn.
     pub webhook_statuses: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3TurnSignals {
+    /// Sets [`agent_escalated`](Self::agent_escalated).
+    #[inline]
+    pub fn with_agent_escalated(mut self, value: impl Into<bool>) -> Self {
+        self.agent_escalated = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_used`](Self::dtmf_used).
+    #[inline]
+    pub fn with_dtmf_used(mut self, value: impl Into<bool>) -> Self {
+        self.dtmf_used = Some(value.into());
+        self
+    }
+
+    /// Sets [`failure_reasons`](Self::failure_reasons).
+    #[inline]
+    pub fn with_failure_reasons(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TurnSignalsFailureReasons>>,
+    ) -> Self {
+        self.failure_reasons = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_match`](Self::no_match).
+    #[inline]
+    pub fn with_no_match(mut self, value: impl Into<bool>) -> Self {
+        self.no_match = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_user_input`](Self::no_user_input).
+    #[inline]
+    pub fn with_no_user_input(mut self, value: impl Into<bool>) -> Self {
+        self.no_user_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`reached_end_page`](Self::reached_end_page).
+    #[inline]
+    pub fn with_reached_end_page(mut self, value: impl Into<bool>) -> Self {
+        self.reached_end_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_magnitude`](Self::sentiment_magnitude).
+    #[inline]
+    pub fn with_sentiment_magnitude(mut self, value: impl Into<f32>) -> Self {
+        self.sentiment_magnitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_score`](Self::sentiment_score).
+    #[inline]
+    pub fn with_sentiment_score(mut self, value: impl Into<f32>) -> Self {
+        self.sentiment_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_escalated`](Self::user_escalated).
+    #[inline]
+    pub fn with_user_escalated(mut self, value: impl Into<bool>) -> Self {
+        self.user_escalated = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_statuses`](Self::webhook_statuses).
+    #[inline]
+    pub fn with_webhook_statuses(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.webhook_statuses = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -13977,6 +24600,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         "webhookStatuses",
         "sentimentMagnitude",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14016,6 +24645,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         ::discogen_runtime::object::write_wire(map, "sentimentScore", &self.sentiment_score)?;
         ::discogen_runtime::object::write(map, "userEscalated", &self.user_escalated)?;
         ::discogen_runtime::object::write(map, "webhookStatuses", &self.webhook_statuses)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14026,11 +24656,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
 /// Encapsulates different type schema variations: either a reference to an a schema that's already defined by a tool, or an inline definition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TypeSchema {
     /// Set if this is an inline schema definition.
     pub inline_schema: Option<Box<GoogleCloudDialogflowCxV3InlineSchema>>,
     /// Set if this is a schema reference.
     pub schema_reference: Option<GoogleCloudDialogflowCxV3TypeSchemaSchemaReference>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TypeSchema {
+    /// Sets [`inline_schema`](Self::inline_schema).
+    #[inline]
+    pub fn with_inline_schema(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSchema>,
+    ) -> Self {
+        self.inline_schema = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`schema_reference`](Self::schema_reference).
+    #[inline]
+    pub fn with_schema_reference(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TypeSchemaSchemaReference>,
+    ) -> Self {
+        self.schema_reference = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14038,6 +24694,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchema";
 
     const FIELDS: &'static [&'static str] = &["inlineSchema", "schemaReference"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14057,6 +24719,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "inlineSchema", &self.inline_schema)?;
         ::discogen_runtime::object::write(map, "schemaReference", &self.schema_reference)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14067,11 +24730,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
 /// A reference to the schema of an existing tool.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     /// The name of the schema.
     pub schema: Option<String>,
     /// The tool that contains this schema definition. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
+    /// Sets [`schema`](Self::schema).
+    #[inline]
+    pub fn with_schema(mut self, value: impl Into<String>) -> Self {
+        self.schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14079,6 +24762,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchemaS
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
 
     const FIELDS: &'static [&'static str] = &["tool", "schema"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14098,6 +24787,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchemaS
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "schema", &self.schema)?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14108,9 +24798,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchemaS
 /// UserUtterance represents one message sent by the customer.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3UserUtterance {
     /// Required. Message content in text.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3UserUtterance {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14118,6 +24821,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
     const NAME: &'static str = "GoogleCloudDialogflowCxV3UserUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14134,6 +24843,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14144,9 +24854,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
 /// The request message for Agents.ValidateAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ValidateAgentRequest {
     /// If not specified, the agent's default language is used.
     pub language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ValidateAgentRequest {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14154,6 +24877,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateAge
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14170,6 +24899,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateAge
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14180,9 +24910,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateAge
 /// The request message for Flows.ValidateFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ValidateFlowRequest {
     /// If not specified, the agent's default language is used.
     pub language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ValidateFlowRequest {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14190,6 +24933,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateFlo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14206,6 +24955,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateFlo
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14216,6 +24966,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidateFlo
 /// Agent/flow validation message.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ValidationMessage {
     /// The message detail.
     pub detail: Option<String>,
@@ -14229,6 +24980,55 @@ pub struct GoogleCloudDialogflowCxV3ValidationMessage {
     pub resources: Option<Vec<String>>,
     /// Indicates the severity of the message.
     pub severity: Option<GoogleCloudDialogflowCxV3ValidationMessageSeverity>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ValidationMessage {
+    /// Sets [`detail`](Self::detail).
+    #[inline]
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_names`](Self::resource_names).
+    #[inline]
+    pub fn with_resource_names(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResourceName>>,
+    ) -> Self {
+        self.resource_names = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    #[inline]
+    pub fn with_resource_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ValidationMessageResourceType>,
+    ) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`resources`](Self::resources).
+    #[inline]
+    pub fn with_resources(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+
+    /// Sets [`severity`](Self::severity).
+    #[inline]
+    pub fn with_severity(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ValidationMessageSeverity>,
+    ) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14242,6 +25042,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         "resourceType",
         "resourceNames",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14267,6 +25073,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         ::discogen_runtime::object::write(map, "resourceType", &self.resource_type)?;
         ::discogen_runtime::object::write(map, "resources", &self.resources)?;
         ::discogen_runtime::object::write(map, "severity", &self.severity)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14277,11 +25084,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
 /// The history of variants update.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VariantsHistory {
     /// Update time of the variants.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// The flow versions as the variants.
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VariantsHistory {
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_variants`](Self::version_variants).
+    #[inline]
+    pub fn with_version_variants(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VersionVariants>,
+    ) -> Self {
+        self.version_variants = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14289,6 +25119,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
 
     const FIELDS: &'static [&'static str] = &["updateTime", "versionVariants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14308,6 +25144,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
         ::discogen_runtime::object::write(map, "versionVariants", &self.version_variants)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14318,6 +25155,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
 /// Represents a version of a flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Version {
     /// Output only. Create time of the version.
     ///
@@ -14337,6 +25175,56 @@ pub struct GoogleCloudDialogflowCxV3Version {
     ///
     /// Output only: set by the server.
     pub state: Option<GoogleCloudDialogflowCxV3VersionState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Version {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(mut self, value: impl Into<::discogen_runtime::Timestamp>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`nlu_settings`](Self::nlu_settings).
+    #[inline]
+    pub fn with_nlu_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettings>,
+    ) -> Self {
+        self.nlu_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(mut self, value: impl Into<GoogleCloudDialogflowCxV3VersionState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14351,6 +25239,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         "displayName",
         "nluSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14378,6 +25272,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "nluSettings", &self.nlu_settings)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14388,9 +25283,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
 /// A list of flow version variants.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VersionVariants {
     /// A list of flow version variants.
     pub variants: Option<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VersionVariants {
+    /// Sets [`variants`](Self::variants).
+    #[inline]
+    pub fn with_variants(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
+    ) -> Self {
+        self.variants = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14398,6 +25309,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
 
     const FIELDS: &'static [&'static str] = &["variants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14414,6 +25331,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "variants", &self.variants)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14424,6 +25342,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
 /// A single flow version with specified traffic allocation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
     /// Whether the variant is for the control group.
     pub is_control_group: Option<bool>,
@@ -14431,6 +25350,32 @@ pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
     pub traffic_allocation: Option<f32>,
     /// The name of the flow version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VersionVariantsVariant {
+    /// Sets [`is_control_group`](Self::is_control_group).
+    #[inline]
+    pub fn with_is_control_group(mut self, value: impl Into<bool>) -> Self {
+        self.is_control_group = Some(value.into());
+        self
+    }
+
+    /// Sets [`traffic_allocation`](Self::traffic_allocation).
+    #[inline]
+    pub fn with_traffic_allocation(mut self, value: impl Into<f32>) -> Self {
+        self.traffic_allocation = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14438,6 +25383,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariantsVariant";
 
     const FIELDS: &'static [&'static str] = &["version", "isControlGroup", "trafficAllocation"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14459,6 +25410,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
         ::discogen_runtime::object::write(map, "isControlGroup", &self.is_control_group)?;
         ::discogen_runtime::object::write_wire(map, "trafficAllocation", &self.traffic_allocation)?;
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14469,11 +25421,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
 /// Description of which voice to use for speech synthesis.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VoiceSelectionParams {
     /// Optional. The name of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and ssml_gender. For the list of available voices, please refer to [Supported voices and languages](https://cloud.google.com/text-to-speech/docs/voices).
     pub name: Option<String>,
     /// Optional. The preferred gender of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and name. Note that this is only a preference, not requirement. If a voice of the appropriate gender is not available, the synthesizer substitutes a voice with a different gender rather than failing the request.
     pub ssml_gender: Option<GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VoiceSelectionParams {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssml_gender`](Self::ssml_gender).
+    #[inline]
+    pub fn with_ssml_gender(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender>,
+    ) -> Self {
+        self.ssml_gender = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14481,6 +25456,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VoiceSelect
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
 
     const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14500,6 +25481,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VoiceSelect
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "ssmlGender", &self.ssml_gender)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14510,6 +25492,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VoiceSelect
 /// Webhooks host the developer's business logic. During a session, webhooks allow the developer to use the data extracted by Dialogflow's natural language processing to generate dynamic responses, validate collected data, or trigger actions on the backend.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Webhook {
     /// Indicates whether the webhook is disabled.
     pub disabled: Option<bool>,
@@ -14523,6 +25506,59 @@ pub struct GoogleCloudDialogflowCxV3Webhook {
     pub service_directory: Option<GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig>,
     /// Webhook execution timeout. Execution is considered failed if Dialogflow doesn't receive a response from webhook at the end of the timeout period. Defaults to 5 seconds, maximum allowed timeout is 30 seconds.
     pub timeout: Option<::discogen_runtime::Duration>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Webhook {
+    /// Sets [`disabled`](Self::disabled).
+    #[inline]
+    pub fn with_disabled(mut self, value: impl Into<bool>) -> Self {
+        self.disabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`generic_web_service`](Self::generic_web_service).
+    #[inline]
+    pub fn with_generic_web_service(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
+    ) -> Self {
+        self.generic_web_service = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_directory`](Self::service_directory).
+    #[inline]
+    pub fn with_service_directory(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig>,
+    ) -> Self {
+        self.service_directory = Some(value.into());
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    #[inline]
+    pub fn with_timeout(mut self, value: impl Into<::discogen_runtime::Duration>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14537,6 +25573,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         "serviceDirectory",
         "genericWebService",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14564,6 +25606,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "serviceDirectory", &self.service_directory)?;
         ::discogen_runtime::object::write_wire(map, "timeout", &self.timeout)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14574,6 +25617,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
 /// Represents configuration for a generic web service.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
     /// Optional. Specifies a list of allowed custom CA certificates (in DER format) for HTTPS verification. This overrides the default SSL trust store. If this is empty or unspecified, Dialogflow will use Google's default trust store to verify certificates. N.B. Make sure the HTTPS server certificates are signed with "subject alt name". For instance a certificate can be self-signed using the following command, ``` openssl x509 -req -days 200 -in example.com.csr \ -signkey example.com.key \ -out example.com.crt \ -extfile <(printf "\nsubjectAltName='DNS:www.example.com'") ```
     pub allowed_ca_certs: Option<Vec<::discogen_runtime::Bytes>>,
@@ -14614,6 +25658,141 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
     pub username: Option<String>,
     /// Optional. Type of the webhook.
     pub webhook_type: Option<GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebService {
+    /// Sets [`allowed_ca_certs`](Self::allowed_ca_certs).
+    #[inline]
+    pub fn with_allowed_ca_certs(
+        mut self,
+        value: impl Into<Vec<::discogen_runtime::Bytes>>,
+    ) -> Self {
+        self.allowed_ca_certs = Some(value.into());
+        self
+    }
+
+    /// Sets [`http_method`](Self::http_method).
+    #[inline]
+    pub fn with_http_method(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod>,
+    ) -> Self {
+        self.http_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`oauth_config`](Self::oauth_config).
+    #[inline]
+    pub fn with_oauth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig>,
+    ) -> Self {
+        self.oauth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameter_mapping`](Self::parameter_mapping).
+    #[inline]
+    pub fn with_parameter_mapping(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.parameter_mapping = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](Self::password).
+    #[inline]
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_body`](Self::request_body).
+    #[inline]
+    pub fn with_request_body(mut self, value: impl Into<String>) -> Self {
+        self.request_body = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_headers`](Self::request_headers).
+    #[inline]
+    pub fn with_request_headers(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.request_headers = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_username_password`](Self::secret_version_for_username_password).
+    #[inline]
+    pub fn with_secret_version_for_username_password(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_username_password = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_versions_for_request_headers`](Self::secret_versions_for_request_headers).
+    #[inline]
+    pub fn with_secret_versions_for_request_headers(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue,
+            >,
+        >,
+    ) -> Self {
+        self.secret_versions_for_request_headers = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_account_auth_config`](Self::service_account_auth_config).
+    #[inline]
+    pub fn with_service_account_auth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig>,
+    ) -> Self {
+        self.service_account_auth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_agent_auth`](Self::service_agent_auth).
+    #[inline]
+    pub fn with_service_agent_auth(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth>,
+    ) -> Self {
+        self.service_agent_auth = Some(value.into());
+        self
+    }
+
+    /// Sets [`uri`](Self::uri).
+    #[inline]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`username`](Self::username).
+    #[inline]
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_type`](Self::webhook_type).
+    #[inline]
+    pub fn with_webhook_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType>,
+    ) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14636,6 +25815,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookGene
         "secretVersionsForRequestHeaders",
         "secretVersionForUsernamePassword",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14691,6 +25876,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookGene
         ::discogen_runtime::object::write(map, "uri", &self.uri)?;
         ::discogen_runtime::object::write(map, "username", &self.username)?;
         ::discogen_runtime::object::write(map, "webhookType", &self.webhook_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14701,6 +25887,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookGene
 /// Represents configuration of OAuth client credential flow for 3rd party API authentication.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     /// Required. The client ID provided by the 3rd party platform.
     pub client_id: Option<String>,
@@ -14712,6 +25899,46 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     pub secret_version_for_client_secret: Option<String>,
     /// Required. The token endpoint provided by the 3rd party platform to exchange an access token.
     pub token_endpoint: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
+    /// Sets [`client_id`](Self::client_id).
+    #[inline]
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_secret`](Self::client_secret).
+    #[inline]
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    #[inline]
+    pub fn with_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_client_secret`](Self::secret_version_for_client_secret).
+    #[inline]
+    pub fn with_secret_version_for_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_endpoint`](Self::token_endpoint).
+    #[inline]
+    pub fn with_token_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.token_endpoint = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14727,6 +25954,12 @@ impl ::discogen_runtime::object::Object
         "tokenEndpoint",
         "secretVersionForClientSecret",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14756,6 +25989,7 @@ impl ::discogen_runtime::object::Object
             &self.secret_version_for_client_secret,
         )?;
         ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14766,9 +26000,22 @@ impl ::discogen_runtime::object::Object
 /// Represents the value of an HTTP header stored in a SecretManager secret version.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     /// Required. The SecretManager secret version resource storing the header value. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
+    /// Sets [`secret_version`](Self::secret_version).
+    #[inline]
+    pub fn with_secret_version(mut self, value: impl Into<String>) -> Self {
+        self.secret_version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14779,6 +26026,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
 
     const FIELDS: &'static [&'static str] = &["secretVersion"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14795,6 +26048,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "secretVersion", &self.secret_version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14807,9 +26061,22 @@ impl ::discogen_runtime::object::Object
 /// Configuration for authentication using a service account.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     /// Required. The email address of the service account used to authenticate the webhook call. Dialogflow uses this service account to exchange an access token and the access token is then sent in the `Authorization` header of the webhook request. The service account must have the `roles/iam.serviceAccountTokenCreator` role granted to the [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
     pub service_account: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
+    /// Sets [`service_account`](Self::service_account).
+    #[inline]
+    pub fn with_service_account(mut self, value: impl Into<String>) -> Self {
+        self.service_account = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14820,6 +26087,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14836,6 +26109,7 @@ impl ::discogen_runtime::object::Object
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "serviceAccount", &self.service_account)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14848,6 +26122,7 @@ impl ::discogen_runtime::object::Object
 /// The request message for a webhook call. The request is sent as a JSON object and the field names will be presented in camel cases. You may see undocumented fields in an actual request. These fields are used internally by Dialogflow and should be ignored.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     /// Always present. The unique identifier of the DetectIntentResponse that will be returned to the API caller.
     pub detect_intent_response_id: Option<String>,
@@ -14880,6 +26155,137 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     pub trigger_event: Option<String>,
     /// If an intent was provided as input, this field will contain a copy of the intent identifier. Format: `projects//locations//agents//intents/`.
     pub trigger_intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequest {
+    /// Sets [`detect_intent_response_id`](Self::detect_intent_response_id).
+    #[inline]
+    pub fn with_detect_intent_response_id(mut self, value: impl Into<String>) -> Self {
+        self.detect_intent_response_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_digits`](Self::dtmf_digits).
+    #[inline]
+    pub fn with_dtmf_digits(mut self, value: impl Into<String>) -> Self {
+        self.dtmf_digits = Some(value.into());
+        self
+    }
+
+    /// Sets [`fulfillment_info`](Self::fulfillment_info).
+    #[inline]
+    pub fn with_fulfillment_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo>,
+    ) -> Self {
+        self.fulfillment_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_info`](Self::intent_info).
+    #[inline]
+    pub fn with_intent_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookRequestIntentInfo>,
+    ) -> Self {
+        self.intent_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_info`](Self::language_info).
+    #[inline]
+    pub fn with_language_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LanguageInfo>,
+    ) -> Self {
+        self.language_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages`](Self::messages).
+    #[inline]
+    pub fn with_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_info`](Self::page_info).
+    #[inline]
+    pub fn with_page_info(mut self, value: impl Into<GoogleCloudDialogflowCxV3PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_analysis_result`](Self::sentiment_analysis_result).
+    #[inline]
+    pub fn with_sentiment_analysis_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult>,
+    ) -> Self {
+        self.sentiment_analysis_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_info`](Self::session_info).
+    #[inline]
+    pub fn with_session_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SessionInfo>,
+    ) -> Self {
+        self.session_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`transcript`](Self::transcript).
+    #[inline]
+    pub fn with_transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_event`](Self::trigger_event).
+    #[inline]
+    pub fn with_trigger_event(mut self, value: impl Into<String>) -> Self {
+        self.trigger_event = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_intent`](Self::trigger_intent).
+    #[inline]
+    pub fn with_trigger_intent(mut self, value: impl Into<String>) -> Self {
+        self.trigger_intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -14903,6 +26309,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         "detectIntentResponseId",
         "sentimentAnalysisResult",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14956,6 +26368,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
         ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
         ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14966,9 +26379,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 /// Represents fulfillment information communicated to the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     /// Always present. The value of the Fulfillment.tag field will be populated in this field by Dialogflow when the associated webhook is called. The tag is typically used by the webhook service to identify which fulfillment is being called, but it could be used for other purposes.
     pub tag: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
+    /// Sets [`tag`](Self::tag).
+    #[inline]
+    pub fn with_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -14976,6 +26402,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 
     const FIELDS: &'static [&'static str] = &["tag"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14992,6 +26424,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "tag", &self.tag)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15002,6 +26435,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 /// Represents intent information communicated to the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     /// The confidence of the matched intent. Values range from 0.0 (completely uncertain) to 1.0 (completely certain).
     pub confidence: Option<f32>,
@@ -15016,6 +26450,47 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
             GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue,
         >,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
+    /// Sets [`confidence`](Self::confidence).
+    #[inline]
+    pub fn with_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_matched_intent`](Self::last_matched_intent).
+    #[inline]
+    pub fn with_last_matched_intent(mut self, value: impl Into<String>) -> Self {
+        self.last_matched_intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue,
+            >,
+        >,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -15028,6 +26503,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         "displayName",
         "lastMatchedIntent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15051,6 +26532,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "lastMatchedIntent", &self.last_matched_intent)?;
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15061,11 +26543,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 /// Represents a value for an intent parameter.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     /// Always present. Original text value extracted from user utterance.
     pub original_value: Option<String>,
     /// Always present. Structured value for the parameter extracted from user utterance.
     pub resolved_value: Option<::serde_json::Value>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
+    /// Sets [`original_value`](Self::original_value).
+    #[inline]
+    pub fn with_original_value(mut self, value: impl Into<String>) -> Self {
+        self.original_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolved_value`](Self::resolved_value).
+    #[inline]
+    pub fn with_resolved_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.resolved_value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -15076,6 +26578,12 @@ impl ::discogen_runtime::object::Object
         "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
 
     const FIELDS: &'static [&'static str] = &["originalValue", "resolvedValue"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15095,6 +26603,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "originalValue", &self.original_value)?;
         ::discogen_runtime::object::write(map, "resolvedValue", &self.resolved_value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15107,11 +26616,31 @@ impl ::discogen_runtime::object::Object
 /// Represents the result of sentiment analysis.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     /// A non-negative number in the \[0, +inf) range, which represents the absolute magnitude of sentiment, regardless of score (positive or negative).
     pub magnitude: Option<f32>,
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
+    /// Sets [`magnitude`](Self::magnitude).
+    #[inline]
+    pub fn with_magnitude(mut self, value: impl Into<f32>) -> Self {
+        self.magnitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`score`](Self::score).
+    #[inline]
+    pub fn with_score(mut self, value: impl Into<f32>) -> Self {
+        self.score = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -15121,6 +26650,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15140,6 +26675,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
         ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15150,6 +26686,7 @@ impl ::discogen_runtime::object::Object
 /// The response message for a webhook call.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     /// The fulfillment response to send to the user. This field can be omitted by the webhook if it does not intend to send any response to the user.
     pub fulfillment_response: Option<GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse>,
@@ -15163,6 +26700,62 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     pub target_flow: Option<String>,
     /// The target page to transition to. Format: `projects//locations//agents//flows//pages/`.
     pub target_page: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookResponse {
+    /// Sets [`fulfillment_response`](Self::fulfillment_response).
+    #[inline]
+    pub fn with_fulfillment_response(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse>,
+    ) -> Self {
+        self.fulfillment_response = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_info`](Self::page_info).
+    #[inline]
+    pub fn with_page_info(mut self, value: impl Into<GoogleCloudDialogflowCxV3PageInfo>) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_info`](Self::session_info).
+    #[inline]
+    pub fn with_session_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SessionInfo>,
+    ) -> Self {
+        self.session_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -15177,6 +26770,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         "sessionInfo",
         "fulfillmentResponse",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15204,6 +26803,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         ::discogen_runtime::object::write(map, "sessionInfo", &self.session_info)?;
         ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
         ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15214,12 +26814,38 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
 /// Represents a fulfillment response to the user.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     /// Merge behavior for `messages`.
     pub merge_behavior:
         Option<GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior>,
     /// The list of rich message responses to present to the user.
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
+    /// Sets [`merge_behavior`](Self::merge_behavior).
+    #[inline]
+    pub fn with_merge_behavior(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior>,
+    ) -> Self {
+        self.merge_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages`](Self::messages).
+    #[inline]
+    pub fn with_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -15229,6 +26855,12 @@ impl ::discogen_runtime::object::Object
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
 
     const FIELDS: &'static [&'static str] = &["messages", "mergeBehavior"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15248,6 +26880,7 @@ impl ::discogen_runtime::object::Object
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "mergeBehavior", &self.merge_behavior)?;
         ::discogen_runtime::object::write(map, "messages", &self.messages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15258,11 +26891,34 @@ impl ::discogen_runtime::object::Object
 /// Represents configuration for a [Service Directory](https://cloud.google.com/service-directory) service.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     /// Generic Service configuration of this webhook.
     pub generic_web_service: Option<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `Location ID` of the service directory must be the same as the location of the agent.
     pub service: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
+    /// Sets [`generic_web_service`](Self::generic_web_service).
+    #[inline]
+    pub fn with_generic_web_service(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
+    ) -> Self {
+        self.generic_web_service = Some(value.into());
+        self
+    }
+
+    /// Sets [`service`](Self::service).
+    #[inline]
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15270,6 +26926,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookServ
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service", "genericWebService"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15289,6 +26951,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookServ
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "genericWebService", &self.generic_web_service)?;
         ::discogen_runtime::object::write(map, "service", &self.service)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15298,17 +26961,42 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookServ
 
 /// The response message for Locations.ListLocations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudLocationListLocationsResponse {
     /// A list of locations that matches the specified filter in the request.
     pub locations: Option<Vec<GoogleCloudLocationLocation>>,
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleCloudLocationListLocationsResponse {
+    /// Sets [`locations`](Self::locations).
+    #[inline]
+    pub fn with_locations(mut self, value: impl Into<Vec<GoogleCloudLocationLocation>>) -> Self {
+        self.locations = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResponse {
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
     const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15328,6 +27016,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResp
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "locations", &self.locations)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15347,6 +27036,7 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResp
 
 /// A resource that represents a Google Cloud location.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudLocationLocation {
     /// The friendly name for this location, typically a nearby city name. For example, "Tokyo".
     pub display_name: Option<String>,
@@ -15358,6 +27048,51 @@ pub struct GoogleCloudLocationLocation {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleCloudLocationLocation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`location_id`](Self::location_id).
+    #[inline]
+    pub fn with_location_id(mut self, value: impl Into<String>) -> Self {
+        self.location_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
@@ -15365,6 +27100,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
 
     const FIELDS: &'static [&'static str] =
         &["name", "labels", "metadata", "locationId", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15390,6 +27131,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         ::discogen_runtime::object::write(map, "locationId", &self.location_id)?;
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15397,6 +27139,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleLongrunningListOperationsResponse {
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
@@ -15404,12 +27147,43 @@ pub struct GoogleLongrunningListOperationsResponse {
     pub operations: Option<Vec<GoogleLongrunningOperation>>,
     /// Unordered list. Unreachable resources. Populated when the request sets `ListOperationsRequest.return_partial_success` and reads across collections. For example, when attempting to list all resources across all supported locations.
     pub unreachable: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleLongrunningListOperationsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`operations`](Self::operations).
+    #[inline]
+    pub fn with_operations(mut self, value: impl Into<Vec<GoogleLongrunningOperation>>) -> Self {
+        self.operations = Some(value.into());
+        self
+    }
+
+    /// Sets [`unreachable`](Self::unreachable).
+    #[inline]
+    pub fn with_unreachable(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.unreachable = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
     const FIELDS: &'static [&'static str] = &["operations", "unreachable", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15431,6 +27205,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "operations", &self.operations)?;
         ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15450,6 +27225,7 @@ impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsRespo
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleLongrunningOperation {
     /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
     pub done: Option<bool>,
@@ -15461,12 +27237,63 @@ pub struct GoogleLongrunningOperation {
     pub name: Option<String>,
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleLongrunningOperation {
+    /// Sets [`done`](Self::done).
+    #[inline]
+    pub fn with_done(mut self, value: impl Into<bool>) -> Self {
+        self.done = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`response`](Self::response).
+    #[inline]
+    pub fn with_response(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.response = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
     const FIELDS: &'static [&'static str] = &["done", "name", "error", "metadata", "response"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15492,6 +27319,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "response", &self.response)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15499,12 +27327,22 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleProtobufEmpty {}
+#[non_exhaustive]
+pub struct GoogleProtobufEmpty {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15518,8 +27356,9 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15527,6 +27366,7 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleRpcStatus {
     /// The status code, which should be an enum value of google.rpc.Code.
     pub code: Option<i32>,
@@ -15534,12 +27374,46 @@ pub struct GoogleRpcStatus {
     pub details: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleRpcStatus {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`details`](Self::details).
+    #[inline]
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleRpcStatus {
     const NAME: &'static str = "GoogleRpcStatus";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15561,6 +27435,7 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
         ::discogen_runtime::object::write(map, "details", &self.details)?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15569,11 +27444,31 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
 /// An object that represents a latitude/longitude pair. This is expressed as a pair of doubles to represent degrees latitude and degrees longitude. Unless specified otherwise, this object must conform to the WGS84 standard. Values must be within normalized ranges.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleTypeLatLng {
     /// The latitude in degrees. It must be in the range \[-90.0, +90.0\].
     pub latitude: Option<f64>,
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
     pub longitude: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleTypeLatLng {
+    /// Sets [`latitude`](Self::latitude).
+    #[inline]
+    pub fn with_latitude(mut self, value: impl Into<f64>) -> Self {
+        self.latitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`longitude`](Self::longitude).
+    #[inline]
+    pub fn with_longitude(mut self, value: impl Into<f64>) -> Self {
+        self.longitude = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15581,6 +27476,12 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
     const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15600,6 +27501,7 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "latitude", &self.latitude)?;
         ::discogen_runtime::object::write_wire(map, "longitude", &self.longitude)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -56,6 +56,16 @@ fn crate_docs(api: &Api) -> TokenStream {
         api.version,
         api.revision.as_ref().map(|r| format!(", revision {r}")).unwrap_or_default()
     ));
+    if let Some(example) = construction_example(api) {
+        paragraphs.push(format!(
+            "## Building values\n\n\
+             Schema structs are `#[non_exhaustive]`, so that code building them keeps compiling when the API \
+             adds fields: start from `Default` and chain the `with_*` setters, which take anything that \
+             converts into the field's type, e.g. `{example}`. Fields stay public to read and to change. \
+             Members of a JSON object that this crate does not know are kept in `unknown_fields` and written \
+             back unchanged, so a value read, changed and sent back loses nothing the API added since."
+        ));
+    }
     if let Some(carried) = &api.descriptions_from {
         let coverage = crate::coverage::coverage(api);
         paragraphs.push(format!(
@@ -102,6 +112,21 @@ fn crate_docs(api: &Api) -> TokenStream {
         paragraphs.push(table);
     }
     crate_doc_attrs(&paragraphs.join("\n\n"))
+}
+
+/// `Name::default().with_field(...)` for the first struct with a string field, for the crate docs.
+fn construction_example(api: &Api) -> Option<String> {
+    api.types
+        .iter()
+        .filter(|def| def.module == ["schemas"] && def.features.is_empty())
+        .find_map(|def| {
+            let field = def.fields().iter().find(|f| f.ty == TypeRef::String)?;
+            Some(format!(
+                "schemas::{}::default().with_{}(\"...\")",
+                def.name.trim_start_matches("r#"),
+                field.rust_name.trim_start_matches("r#")
+            ))
+        })
 }
 
 fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {

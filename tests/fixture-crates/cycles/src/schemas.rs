@@ -3,11 +3,31 @@
 /// Mutual recursion A -&gt; B -&gt; A through plain fields.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct A {
     /// A -&gt; B (plain field).
     pub b: Option<Box<B>>,
     /// A label.
     pub label: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl A {
+    /// Sets [`b`](Self::b).
+    #[inline]
+    pub fn with_b(mut self, value: impl Into<B>) -> Self {
+        self.b = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`label`](Self::label).
+    #[inline]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -15,6 +35,12 @@ impl ::discogen_runtime::object::Object for A {
     const NAME: &'static str = "A";
 
     const FIELDS: &'static [&'static str] = &["b", "label"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -34,6 +60,7 @@ impl ::discogen_runtime::object::Object for A {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "b", &self.b)?;
         ::discogen_runtime::object::write(map, "label", &self.label)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -44,11 +71,31 @@ impl ::discogen_runtime::object::Object for A {
 /// Mutual recursion B -&gt; A -&gt; B through plain fields.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct B {
     /// B -&gt; A (plain field).
     pub a: Option<Box<A>>,
     /// A count.
     pub count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl B {
+    /// Sets [`a`](Self::a).
+    #[inline]
+    pub fn with_a(mut self, value: impl Into<A>) -> Self {
+        self.a = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`count`](Self::count).
+    #[inline]
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -56,6 +103,12 @@ impl ::discogen_runtime::object::Object for B {
     const NAME: &'static str = "B";
 
     const FIELDS: &'static [&'static str] = &["a", "count"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -75,6 +128,7 @@ impl ::discogen_runtime::object::Object for B {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "a", &self.a)?;
         ::discogen_runtime::object::write(map, "count", &self.count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -85,11 +139,31 @@ impl ::discogen_runtime::object::Object for B {
 /// Recursion through an anonymous nested object.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Comment {
     /// Comment text.
     pub text: Option<String>,
     /// An anonymous nested object that refers back to Comment: the cycle passes through a synthetic type.
     pub thread: Option<Box<CommentThread>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl Comment {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`thread`](Self::thread).
+    #[inline]
+    pub fn with_thread(mut self, value: impl Into<CommentThread>) -> Self {
+        self.thread = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -97,6 +171,12 @@ impl ::discogen_runtime::object::Object for Comment {
     const NAME: &'static str = "Comment";
 
     const FIELDS: &'static [&'static str] = &["text", "thread"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -116,6 +196,7 @@ impl ::discogen_runtime::object::Object for Comment {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
         ::discogen_runtime::object::write(map, "thread", &self.thread)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -126,6 +207,7 @@ impl ::discogen_runtime::object::Object for Comment {
 /// Self-reference through a field, an array and a map of arrays at once.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Expr {
     /// Array of self: no Box.
     pub args: Option<Vec<Expr>>,
@@ -135,6 +217,42 @@ pub struct Expr {
     pub not: Option<Box<Expr>>,
     /// Operator.
     pub op: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl Expr {
+    /// Sets [`args`](Self::args).
+    #[inline]
+    pub fn with_args(mut self, value: impl Into<Vec<Expr>>) -> Self {
+        self.args = Some(value.into());
+        self
+    }
+
+    /// Sets [`named`](Self::named).
+    #[inline]
+    pub fn with_named(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<Expr>>>,
+    ) -> Self {
+        self.named = Some(value.into());
+        self
+    }
+
+    /// Sets [`not`](Self::not).
+    #[inline]
+    pub fn with_not(mut self, value: impl Into<Expr>) -> Self {
+        self.not = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`op`](Self::op).
+    #[inline]
+    pub fn with_op(mut self, value: impl Into<String>) -> Self {
+        self.op = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -142,6 +260,12 @@ impl ::discogen_runtime::object::Object for Expr {
     const NAME: &'static str = "Expr";
 
     const FIELDS: &'static [&'static str] = &["op", "not", "args", "named"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -165,6 +289,7 @@ impl ::discogen_runtime::object::Object for Expr {
         ::discogen_runtime::object::write(map, "named", &self.named)?;
         ::discogen_runtime::object::write(map, "not", &self.not)?;
         ::discogen_runtime::object::write(map, "op", &self.op)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -175,11 +300,34 @@ impl ::discogen_runtime::object::Object for Expr {
 /// Recursion through additionalProperties.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Graph {
     /// Recursion through a map: needs no Box.
     pub edges: Option<::std::collections::BTreeMap<String, Graph>>,
     /// Vertex id.
     pub id: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl Graph {
+    /// Sets [`edges`](Self::edges).
+    #[inline]
+    pub fn with_edges(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Graph>>,
+    ) -> Self {
+        self.edges = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -187,6 +335,12 @@ impl ::discogen_runtime::object::Object for Graph {
     const NAME: &'static str = "Graph";
 
     const FIELDS: &'static [&'static str] = &["id", "edges"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -206,6 +360,7 @@ impl ::discogen_runtime::object::Object for Graph {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "edges", &self.edges)?;
         ::discogen_runtime::object::write(map, "id", &self.id)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -216,11 +371,31 @@ impl ::discogen_runtime::object::Object for Graph {
 /// Directly self-referential schema.
 #[cfg(any(feature = "nodes", feature = "roots"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Node {
     /// Node name.
     pub name: Option<String>,
     /// Direct self-reference: needs a Box.
     pub parent: Option<Box<Node>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "nodes", feature = "roots"))]
+impl Node {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`parent`](Self::parent).
+    #[inline]
+    pub fn with_parent(mut self, value: impl Into<Node>) -> Self {
+        self.parent = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "nodes", feature = "roots"))]
@@ -228,6 +403,12 @@ impl ::discogen_runtime::object::Object for Node {
     const NAME: &'static str = "Node";
 
     const FIELDS: &'static [&'static str] = &["name", "parent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -247,6 +428,7 @@ impl ::discogen_runtime::object::Object for Node {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "parent", &self.parent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -257,6 +439,7 @@ impl ::discogen_runtime::object::Object for Node {
 /// Non-recursive schema referencing every cycle; none of its own fields should be boxed.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Root {
     /// Expression.
     pub expr: Option<Expr>,
@@ -270,6 +453,53 @@ pub struct Root {
     pub tree: Option<Tree>,
     /// Entry into the 3-cycle.
     pub x: Option<X>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl Root {
+    /// Sets [`expr`](Self::expr).
+    #[inline]
+    pub fn with_expr(mut self, value: impl Into<Expr>) -> Self {
+        self.expr = Some(value.into());
+        self
+    }
+
+    /// Sets [`graph`](Self::graph).
+    #[inline]
+    pub fn with_graph(mut self, value: impl Into<Graph>) -> Self {
+        self.graph = Some(value.into());
+        self
+    }
+
+    /// Sets [`node`](Self::node).
+    #[inline]
+    pub fn with_node(mut self, value: impl Into<Node>) -> Self {
+        self.node = Some(value.into());
+        self
+    }
+
+    /// Sets [`pair`](Self::pair).
+    #[inline]
+    pub fn with_pair(mut self, value: impl Into<A>) -> Self {
+        self.pair = Some(value.into());
+        self
+    }
+
+    /// Sets [`tree`](Self::tree).
+    #[inline]
+    pub fn with_tree(mut self, value: impl Into<Tree>) -> Self {
+        self.tree = Some(value.into());
+        self
+    }
+
+    /// Sets [`x`](Self::x).
+    #[inline]
+    pub fn with_x(mut self, value: impl Into<X>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -277,6 +507,12 @@ impl ::discogen_runtime::object::Object for Root {
     const NAME: &'static str = "Root";
 
     const FIELDS: &'static [&'static str] = &["x", "expr", "node", "pair", "tree", "graph"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -304,6 +540,7 @@ impl ::discogen_runtime::object::Object for Root {
         ::discogen_runtime::object::write(map, "pair", &self.pair)?;
         ::discogen_runtime::object::write(map, "tree", &self.tree)?;
         ::discogen_runtime::object::write(map, "x", &self.x)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -314,11 +551,31 @@ impl ::discogen_runtime::object::Object for Root {
 /// Recursion through an array.
 #[cfg(any(feature = "roots", feature = "trees"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tree {
     /// Recursion through an array: Vec&lt;Tree&gt; needs no Box.
     pub children: Option<Vec<Tree>>,
     /// The value at this node.
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "trees"))]
+impl Tree {
+    /// Sets [`children`](Self::children).
+    #[inline]
+    pub fn with_children(mut self, value: impl Into<Vec<Tree>>) -> Self {
+        self.children = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "trees"))]
@@ -326,6 +583,12 @@ impl ::discogen_runtime::object::Object for Tree {
     const NAME: &'static str = "Tree";
 
     const FIELDS: &'static [&'static str] = &["value", "children"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -345,6 +608,7 @@ impl ::discogen_runtime::object::Object for Tree {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "children", &self.children)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -355,11 +619,31 @@ impl ::discogen_runtime::object::Object for Tree {
 /// Three-cycle X -&gt; Y -&gt; Z -&gt; X.
 #[cfg(any(feature = "roots", feature = "xs"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct X {
     /// X name.
     pub name: Option<String>,
     /// X -&gt; Y.
     pub y: Option<Box<Y>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "xs"))]
+impl X {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`y`](Self::y).
+    #[inline]
+    pub fn with_y(mut self, value: impl Into<Y>) -> Self {
+        self.y = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "xs"))]
@@ -367,6 +651,12 @@ impl ::discogen_runtime::object::Object for X {
     const NAME: &'static str = "X";
 
     const FIELDS: &'static [&'static str] = &["y", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -386,6 +676,7 @@ impl ::discogen_runtime::object::Object for X {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "y", &self.y)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -396,11 +687,31 @@ impl ::discogen_runtime::object::Object for X {
 /// Three-cycle Y -&gt; Z -&gt; X -&gt; Y.
 #[cfg(any(feature = "roots", feature = "xs"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Y {
     /// Y name.
     pub name: Option<String>,
     /// Y -&gt; Z.
     pub z: Option<Box<Z>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "xs"))]
+impl Y {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`z`](Self::z).
+    #[inline]
+    pub fn with_z(mut self, value: impl Into<Z>) -> Self {
+        self.z = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "xs"))]
@@ -408,6 +719,12 @@ impl ::discogen_runtime::object::Object for Y {
     const NAME: &'static str = "Y";
 
     const FIELDS: &'static [&'static str] = &["z", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -427,6 +744,7 @@ impl ::discogen_runtime::object::Object for Y {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "z", &self.z)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -437,11 +755,31 @@ impl ::discogen_runtime::object::Object for Y {
 /// Three-cycle Z -&gt; X -&gt; Y -&gt; Z.
 #[cfg(any(feature = "roots", feature = "xs"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Z {
     /// Z name.
     pub name: Option<String>,
     /// Z -&gt; X.
     pub x: Option<Box<X>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "xs"))]
+impl Z {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`x`](Self::x).
+    #[inline]
+    pub fn with_x(mut self, value: impl Into<X>) -> Self {
+        self.x = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "xs"))]
@@ -449,6 +787,12 @@ impl ::discogen_runtime::object::Object for Z {
     const NAME: &'static str = "Z";
 
     const FIELDS: &'static [&'static str] = &["x", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -468,6 +812,7 @@ impl ::discogen_runtime::object::Object for Z {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "x", &self.x)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -478,10 +823,30 @@ impl ::discogen_runtime::object::Object for Z {
 /// An anonymous nested object that refers back to Comment: the cycle passes through a synthetic type.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommentThread {
     /// Comment -&gt; (anonymous) -&gt; Comment.
     pub reply: Option<Box<Comment>>,
     pub reply_count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl CommentThread {
+    /// Sets [`reply`](Self::reply).
+    #[inline]
+    pub fn with_reply(mut self, value: impl Into<Comment>) -> Self {
+        self.reply = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`reply_count`](Self::reply_count).
+    #[inline]
+    pub fn with_reply_count(mut self, value: impl Into<i32>) -> Self {
+        self.reply_count = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -489,6 +854,12 @@ impl ::discogen_runtime::object::Object for CommentThread {
     const NAME: &'static str = "CommentThread";
 
     const FIELDS: &'static [&'static str] = &["reply", "replyCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -508,6 +879,7 @@ impl ::discogen_runtime::object::Object for CommentThread {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "reply", &self.reply)?;
         ::discogen_runtime::object::write(map, "replyCount", &self.reply_count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -3,13 +3,23 @@
 /// Empty request body for Cancel.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelJobRequest {}
+#[non_exhaustive]
+pub struct CancelJobRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "jobs")]
 impl ::discogen_runtime::object::Object for CancelJobRequest {
     const NAME: &'static str = "CancelJobRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23,8 +33,9 @@ impl ::discogen_runtime::object::Object for CancelJobRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -35,9 +46,29 @@ impl ::discogen_runtime::object::Object for CancelJobRequest {
 /// Body sent with DELETE.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteJobRequest {
     pub force: Option<bool>,
     pub reason: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl DeleteJobRequest {
+    /// Sets [`force`](Self::force).
+    #[inline]
+    pub fn with_force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
+        self
+    }
+
+    /// Sets [`reason`](Self::reason).
+    #[inline]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -45,6 +76,12 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
     const NAME: &'static str = "DeleteJobRequest";
 
     const FIELDS: &'static [&'static str] = &["force", "reason"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -64,6 +101,7 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "force", &self.force)?;
         ::discogen_runtime::object::write(map, "reason", &self.reason)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -74,13 +112,23 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
 /// A generic empty message: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Empty {}
+#[non_exhaustive]
+pub struct Empty {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "jobs")]
 impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -94,8 +142,9 @@ impl ::discogen_runtime::object::Object for Empty {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -106,6 +155,7 @@ impl ::discogen_runtime::object::Object for Empty {
 /// An item.
 #[cfg(any(feature = "buckets", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Item {
     /// Entity tag.
     pub etag: Option<String>,
@@ -114,6 +164,39 @@ pub struct Item {
     /// Item name.
     pub name: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "buckets", feature = "users"))]
+impl Item {
+    /// Sets [`etag`](Self::etag).
+    #[inline]
+    pub fn with_etag(mut self, value: impl Into<String>) -> Self {
+        self.etag = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    #[inline]
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "buckets", feature = "users"))]
@@ -121,6 +204,12 @@ impl ::discogen_runtime::object::Object for Item {
     const NAME: &'static str = "Item";
 
     const FIELDS: &'static [&'static str] = &["id", "etag", "name", "tags"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -144,6 +233,7 @@ impl ::discogen_runtime::object::Object for Item {
         ::discogen_runtime::object::write_wire(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -154,11 +244,31 @@ impl ::discogen_runtime::object::Object for Item {
 /// A job.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Job {
     /// Job name.
     pub name: Option<String>,
     /// Job state.
     pub state: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl Job {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -166,6 +276,12 @@ impl ::discogen_runtime::object::Object for Job {
     const NAME: &'static str = "Job";
 
     const FIELDS: &'static [&'static str] = &["name", "state"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -185,6 +301,7 @@ impl ::discogen_runtime::object::Object for Job {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -195,10 +312,30 @@ impl ::discogen_runtime::object::Object for Job {
 /// Items page.
 #[cfg(feature = "users")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListItemsResponse {
     pub items: Option<Vec<Item>>,
     /// Next page token.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "users")]
+impl ListItemsResponse {
+    /// Sets [`items`](Self::items).
+    #[inline]
+    pub fn with_items(mut self, value: impl Into<Vec<Item>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "users")]
@@ -206,6 +343,12 @@ impl ::discogen_runtime::object::Object for ListItemsResponse {
     const NAME: &'static str = "ListItemsResponse";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -225,6 +368,7 @@ impl ::discogen_runtime::object::Object for ListItemsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "items", &self.items)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -248,8 +392,21 @@ impl ::discogen_runtime::paginate::Page for ListItemsResponse {
 /// A secret.
 #[cfg(feature = "keys")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RetrieveSecretResponse {
     pub secret_key: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "keys")]
+impl RetrieveSecretResponse {
+    /// Sets [`secret_key`](Self::secret_key).
+    #[inline]
+    pub fn with_secret_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_key = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "keys")]
@@ -257,6 +414,12 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
     const NAME: &'static str = "RetrieveSecretResponse";
 
     const FIELDS: &'static [&'static str] = &["secretKey"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -273,6 +436,7 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "secretKey", &self.secret_key)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -283,9 +447,29 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
 /// Body sent with GET.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchJobsRequest {
     pub page_size: Option<i32>,
     pub query: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl SearchJobsRequest {
+    /// Sets [`page_size`](Self::page_size).
+    #[inline]
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+
+    /// Sets [`query`](Self::query).
+    #[inline]
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -293,6 +477,12 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
     const NAME: &'static str = "SearchJobsRequest";
 
     const FIELDS: &'static [&'static str] = &["query", "pageSize"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -312,6 +502,7 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "pageSize", &self.page_size)?;
         ::discogen_runtime::object::write(map, "query", &self.query)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -322,8 +513,21 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
 /// Search results.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchJobsResponse {
     pub jobs: Option<Vec<Job>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl SearchJobsResponse {
+    /// Sets [`jobs`](Self::jobs).
+    #[inline]
+    pub fn with_jobs(mut self, value: impl Into<Vec<Job>>) -> Self {
+        self.jobs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -331,6 +535,12 @@ impl ::discogen_runtime::object::Object for SearchJobsResponse {
     const NAME: &'static str = "SearchJobsResponse";
 
     const FIELDS: &'static [&'static str] = &["jobs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -347,6 +557,7 @@ impl ::discogen_runtime::object::Object for SearchJobsResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "jobs", &self.jobs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
