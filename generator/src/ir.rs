@@ -65,6 +65,19 @@ pub struct MethodPath {
     pub method: String,
     /// The request body type, for methods like `cancel` that take an (empty) one.
     pub body: Option<TypeRef>,
+    /// How the operation's name becomes the method's arguments.
+    pub name_args: NameArgs,
+}
+
+/// How an operations-service method takes the operation's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameArgs {
+    /// One argument, the whole name (`v1/{+name}`).
+    Whole,
+    /// One argument per id of the name (`v1/apps/{appsId}/operations/{operationsId}` for the name
+    /// `apps/a/operations/o`): the name's last `count` ids in path order, constructor argument `i` taking
+    /// the id `ids[i]`.
+    Split { count: usize, ids: Vec<usize> },
 }
 
 /// How `Status.details` is typed in a document.

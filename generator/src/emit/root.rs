@@ -279,7 +279,18 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             .body
             .as_ref()
             .map(|_| quote!(, ::std::default::Default::default()));
-        quote!(self #(.#accessors())* .#method(name #body).to_request())
+        match &path.name_args {
+            NameArgs::Whole => quote!(self #(.#accessors())* .#method(name #body).to_request()),
+            NameArgs::Split { count, ids } => {
+                let locals: Vec<proc_macro2::Ident> =
+                    (0..*count).map(|i| ident(&format!("id{i}"))).collect();
+                let args = ids.iter().map(|&i| &locals[i]);
+                quote! {{
+                    let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);
+                    self #(.#accessors())* .#method(#(#args),* #body).to_request()
+                }}
+            }
+        }
     };
     let get = call(&lro.get);
     let (cancel_arg, cancel) = match &lro.cancel {
