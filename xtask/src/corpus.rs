@@ -1,5 +1,6 @@
 //! `cargo xtask corpus DIR`: runs the generator over every Discovery document in a folder, re-parses every
-//! generated file with syn, optionally compiles a sample with `cargo check`, and prints a table.
+//! generated file with syn, optionally `cargo check`s the crates (some, or all in one workspace), and prints
+//! tables: generation, operation styles, compilation.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -21,6 +22,44 @@ pub struct Stats {
     pub methods: usize,
     /// Methods whose docs name a Discovery feature this generator does not support yet.
     pub unsupported_methods: usize,
+    /// The long-running operations the poller serves, if any.
+    pub operations: Option<Operations>,
+}
+
+/// What the generator recognised of a document's long-running operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operations {
+    pub style: OperationStyle,
+    /// The operations service takes the name as separate ids (`apps/{appsId}/operations/{operationsId}`).
+    pub split_name: bool,
+    /// The poller can cancel (the service has `cancel`).
+    pub cancel: bool,
+}
+
+/// The operation styles the runtime's poller serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OperationStyle {
+    /// `google.longrunning.Operation`: `done`, `error` (a `google.rpc.Status`), `response`.
+    Longrunning,
+}
+
+impl OperationStyle {
+    pub fn label(self) -> &'static str {
+        match self {
+            OperationStyle::Longrunning => "google.longrunning",
+        }
+    }
+}
+
+impl Operations {
+    fn of(api: &discogen::ir::Api) -> Option<Operations> {
+        let lro = api.lro.as_ref()?;
+        Some(Operations {
+            style: OperationStyle::Longrunning,
+            split_name: matches!(lro.get.name_args, discogen::ir::NameArgs::Split { .. }),
+            cancel: lro.cancel.is_some(),
+        })
+    }
 }
 
 /// The `*.json` files of a folder, sorted.
@@ -34,8 +73,66 @@ pub fn documents(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(docs)
 }
 
-/// Generates one document in memory and re-parses every Rust file it produced.
-pub fn run_one(document: &Path) -> Outcome {
+/// Where a corpus run writes the crates it is to compile: members of one workspace folder.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub dir: PathBuf,
+    /// The runtime crate, absolute, for the crates' `Cargo.toml`s.
+    pub runtime: PathBuf,
+    /// The documents whose crates are written; `None`: every API document.
+    pub only: Option<std::collections::BTreeSet<PathBuf>>,
+}
+
+impl Workspace {
+    /// A fresh (emptied) workspace folder `dir` for crates that depend on `root`'s runtime.
+    pub fn create(
+        root: &Path,
+        dir: &Path,
+        only: Option<std::collections::BTreeSet<PathBuf>>,
+    ) -> Result<Workspace, String> {
+        let runtime = std::path::absolute(root.join("runtime")).map_err(|e| e.to_string())?;
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(Workspace {
+            dir: dir.to_path_buf(),
+            runtime,
+            only,
+        })
+    }
+
+    fn wants(&self, document: &Path) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.contains(document))
+    }
+
+    /// Writes the workspace manifest naming the crates written (the generated ones among `outcomes`),
+    /// with `root`'s `Cargo.lock`, so the dependencies are the versions the project builds with; returns
+    /// the members.
+    pub fn finish(&self, root: &Path, outcomes: &[Outcome]) -> Result<Vec<String>, String> {
+        let members: Vec<String> = outcomes
+            .iter()
+            .filter(|o| matches!(o.result, Ok(Some(_))) && self.wants(&o.document))
+            .map(|o| discogen::names::crate_name(&stem(&o.document)))
+            .collect();
+        let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+        let manifest = format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            quoted.join(", ")
+        );
+        std::fs::write(self.dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+        if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
+            std::fs::write(self.dir.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;
+        }
+        Ok(members)
+    }
+}
+
+/// Generates one document in memory and re-parses every Rust file it produced; with a `workspace` that
+/// wants the document, also writes the crate there.
+pub fn run_one(document: &Path, workspace: Option<&Workspace>) -> Outcome {
     let start = Instant::now();
     let result = (|| {
         let text = std::fs::read_to_string(document).map_err(|e| e.to_string())?;
@@ -44,15 +141,18 @@ pub fn run_one(document: &Path) -> Outcome {
         }
         let doc = discogen::parse::parse(&text).map_err(|e| e.to_string())?;
         let api = discogen::resolve::resolve(&doc).map_err(|e| e.to_string())?;
+        let workspace = workspace.filter(|w| w.wants(document));
+        let crate_name = discogen::names::crate_name(&stem(document));
         let options = discogen::CrateOptions {
-            crate_name: discogen::names::crate_name(&stem(document)),
-            runtime_path: "runtime".to_owned(),
+            crate_name: crate_name.clone(),
+            runtime_path: workspace.map_or("runtime".into(), |w| w.runtime.display().to_string()),
             source: stem(document),
             ..Default::default()
         };
         let generated = discogen::generate_from_api(&api, &options).map_err(|e| e.to_string())?;
         let mut stats = Stats {
             types: api.types.len(),
+            operations: Operations::of(&api),
             ..Stats::default()
         };
         count_methods(&api.root, &mut stats);
@@ -62,6 +162,10 @@ pub fn run_one(document: &Path) -> Outcome {
             if path.ends_with(".rs") {
                 syn::parse_file(contents).map_err(|e| format!("{path} does not parse: {e}"))?;
             }
+        }
+        if let Some(workspace) = workspace {
+            crate::write::replace_dir(&workspace.dir.join(&crate_name), &generated)
+                .map_err(|e| format!("writing {crate_name}: {e}"))?;
         }
         Ok(Some(stats))
     })();
@@ -99,8 +203,13 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Runs every document on `workers` threads; outcomes come back in document order.
-pub fn run_all(documents: &[PathBuf], workers: usize) -> Vec<Outcome> {
+/// Runs every document on `workers` threads (writing the crates `workspace` wants); outcomes come back
+/// in document order.
+pub fn run_all(
+    documents: &[PathBuf],
+    workers: usize,
+    workspace: Option<&Workspace>,
+) -> Vec<Outcome> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut outcomes: Vec<Option<Outcome>> = (0..documents.len()).map(|_| None).collect();
     let results = std::sync::Mutex::new(&mut outcomes);
@@ -111,7 +220,7 @@ pub fn run_all(documents: &[PathBuf], workers: usize) -> Vec<Outcome> {
                 let Some(document) = documents.get(i) else {
                     break;
                 };
-                let outcome = run_one(document);
+                let outcome = run_one(document, workspace);
                 results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
             });
         }
@@ -153,6 +262,7 @@ pub fn report(outcomes: &[Outcome], wall: Duration) -> String {
         unsupported,
         wall.as_secs_f64()
     ));
+    out.push_str(&operations_summary(&ok));
     if let Some(slowest) = slowest {
         out.push_str(&format!(
             "slowest: {} ({:.2} s)\n",
@@ -163,43 +273,243 @@ pub fn report(outcomes: &[Outcome], wall: Duration) -> String {
     out
 }
 
-/// Writes the crates of `documents` into `dir` as one workspace and runs `cargo check` on it with the
-/// project's target folder; returns the number of warnings, or the compiler's output on failure.
-pub fn compile_sample(root: &Path, documents: &[PathBuf], dir: &Path) -> Result<usize, String> {
-    let runtime = std::path::absolute(root.join("runtime")).map_err(|e| e.to_string())?;
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| e.to_string())?;
-    }
-    let mut members = Vec::new();
-    for document in documents {
-        let name = discogen::names::crate_name(&stem(document));
-        let text = std::fs::read_to_string(document).map_err(|e| e.to_string())?;
-        let options = discogen::CrateOptions {
-            crate_name: name.clone(),
-            runtime_path: runtime.display().to_string(),
-            source: stem(document),
-            ..Default::default()
-        };
-        let generated = discogen::generate(&text, &options)
-            .map_err(|e| format!("{}: {e}", document.display()))?;
-        crate::write::replace_dir(&dir.join(&name), &generated).map_err(|e| e.to_string())?;
-        members.push(format!("{name:?}"));
-    }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
+/// The operation styles over all documents: how many got a poller, could resume an operation by name,
+/// cancel, and needed the name split into ids.
+fn operations_summary(stats: &[Stats]) -> String {
+    let count = |f: &dyn Fn(&Operations) -> bool| {
+        stats
+            .iter()
+            .filter(|s| s.operations.as_ref().is_some_and(f))
+            .count()
+    };
+    let mut out = String::from(
+        "\n| operation style | documents | can resume by name | can cancel | name split into ids |\n\
+         |---|---|---|---|---|\n",
     );
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    let output =
-        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["check", "--workspace", "--message-format", "short"])
-            .env("CARGO_TARGET_DIR", root.join("target/corpus"))
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("cargo check: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() {
-        return Err(stderr.into_owned());
+    let style = OperationStyle::Longrunning;
+    let of_style = |o: &Operations| o.style == style;
+    out.push_str(&format!(
+        "| {} | {} | {} | {} | {} |\n",
+        style.label(),
+        count(&of_style),
+        // Every recognised operations service resumes from a name (`Client::operation`).
+        count(&of_style),
+        count(&|o| of_style(o) && o.cancel),
+        count(&|o| of_style(o) && o.split_name),
+    ));
+    let none = stats.iter().filter(|s| s.operations.is_none()).count();
+    out.push_str(&format!("| none | {none} | 0 | 0 | 0 |\n"));
+    out
+}
+
+/// One row per document: the operation style recognised, and whether an operation can be resumed by
+/// name and cancelled.
+pub fn operations_table(outcomes: &[Outcome]) -> String {
+    let mut out = String::from(
+        "| document | operation style | resume by name | cancel | name split into ids |\n\
+         |---|---|---|---|---|\n",
+    );
+    for outcome in outcomes {
+        let Ok(Some(stats)) = &outcome.result else {
+            continue;
+        };
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        let row = match &stats.operations {
+            Some(o) => format!(
+                "| {} | {} | yes | {} | {} |\n",
+                stem(&outcome.document),
+                o.style.label(),
+                yes(o.cancel),
+                yes(o.split_name)
+            ),
+            None => format!("| {} | none | no | no | no |\n", stem(&outcome.document)),
+        };
+        out.push_str(&row);
     }
-    Ok(stderr.lines().filter(|l| l.contains(": warning:")).count())
+    out
+}
+
+/// What `cargo check` said about one generated crate.
+#[derive(Debug, Clone, Default)]
+pub struct CrateCheck {
+    /// The crate's folder (its package name).
+    pub name: String,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The compiler's first messages, rendered.
+    pub messages: Vec<String>,
+    /// Whether cargo produced the crate's metadata (it compiled).
+    pub compiled: bool,
+}
+
+/// The result of compiling many generated crates in one workspace.
+#[derive(Debug, Default)]
+pub struct CompileReport {
+    /// One entry per crate, in member order.
+    pub crates: Vec<CrateCheck>,
+    /// Warnings and errors outside the generated crates (the runtime, dependencies).
+    pub other: CrateCheck,
+    pub wall: Duration,
+}
+
+/// Rendered messages kept per crate; the counts are always complete.
+const MESSAGES_KEPT: usize = 3;
+
+/// Runs `cargo check --workspace --keep-going` in a [`Workspace`], with
+/// `target` as its target folder, and attributes every error and warning to its crate. `progress` is
+/// called with each crate that finished.
+pub fn check_workspace(
+    dir: &Path,
+    members: &[String],
+    target: &Path,
+    mut progress: impl FnMut(&CrateCheck),
+) -> Result<CompileReport, String> {
+    use std::io::BufRead;
+    let start = Instant::now();
+    let mut child =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args([
+                "check",
+                "--workspace",
+                "--keep-going",
+                "--message-format",
+                "json",
+            ])
+            .env("CARGO_TARGET_DIR", target)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cargo check: {e}"))?;
+    let stdout = child.stdout.take().ok_or("cargo check: no stdout")?;
+    // cargo's own errors (a bad manifest, a failed download) arrive on stderr; read it aside.
+    let stderr = child.stderr.take().ok_or("cargo check: no stderr")?;
+    let stderr = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let mut report = CompileReport {
+        crates: members
+            .iter()
+            .map(|name| CrateCheck {
+                name: name.clone(),
+                ..CrateCheck::default()
+            })
+            .collect(),
+        ..CompileReport::default()
+    };
+    let index: std::collections::BTreeMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.as_str(), i))
+        .collect();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("cargo check: {e}"))?;
+        let Ok(message) = serde_json::from_str::<CargoMessage>(&line) else {
+            continue;
+        };
+        let member = message
+            .manifest_path
+            .as_deref()
+            .and_then(|p| Path::new(p).parent())
+            .filter(|p| p.parent() == Some(dir))
+            .and_then(|p| p.file_name())
+            .and_then(|n| index.get(n.to_string_lossy().as_ref()).copied());
+        let check = match member {
+            Some(i) => &mut report.crates[i],
+            None => &mut report.other,
+        };
+        match message.reason.as_str() {
+            "compiler-message" => {
+                if let Some(diagnostic) = message.message {
+                    check.count(diagnostic);
+                }
+            }
+            "compiler-artifact" if member.is_some() => {
+                check.compiled = true;
+                progress(check);
+            }
+            _ => {}
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo check: {e}"))?;
+    let stderr = stderr.join().unwrap_or_default();
+    for check in report.crates.iter_mut().filter(|c| !c.compiled) {
+        progress(check);
+    }
+    report.wall = start.elapsed();
+    let attributed = report.crates.iter().any(|c| c.errors > 0) || report.other.errors > 0;
+    if !status.success() && !attributed {
+        return Err(format!("cargo check failed:\n{stderr}"));
+    }
+    Ok(report)
+}
+
+#[derive(serde::Deserialize)]
+struct CargoMessage {
+    reason: String,
+    manifest_path: Option<String>,
+    message: Option<Diagnostic>,
+}
+
+#[derive(serde::Deserialize)]
+struct Diagnostic {
+    level: String,
+    message: String,
+    rendered: Option<String>,
+}
+
+impl CrateCheck {
+    fn count(&mut self, diagnostic: Diagnostic) {
+        // rustc's closing lines ("aborting due to 2 previous errors", "3 warnings emitted") are no findings.
+        let summary = diagnostic.message.starts_with("aborting due to")
+            || diagnostic.message.ends_with("emitted");
+        match diagnostic.level.as_str() {
+            "error" if !summary => self.errors += 1,
+            "warning" if !summary => self.warnings += 1,
+            _ => return,
+        }
+        if self.messages.len() < MESSAGES_KEPT {
+            self.messages
+                .push(diagnostic.rendered.unwrap_or(diagnostic.message));
+        }
+    }
+}
+
+/// The table printed after a compile: totals, then each crate with errors or warnings and its first
+/// messages.
+pub fn compile_report(report: &CompileReport) -> String {
+    let mut out = String::new();
+    let noisy = report
+        .crates
+        .iter()
+        .chain(std::iter::once(&report.other))
+        .filter(|c| c.errors > 0 || c.warnings > 0);
+    for check in noisy {
+        let name = if check.name.is_empty() {
+            "(outside the generated crates)"
+        } else {
+            &check.name
+        };
+        out.push_str(&format!(
+            "{} {name}: {} errors, {} warnings\n",
+            if check.errors > 0 { "FAILED" } else { "WARNED" },
+            check.errors,
+            check.warnings
+        ));
+        for message in &check.messages {
+            out.push_str(message.trim_end());
+            out.push('\n');
+        }
+    }
+    let compiled = report.crates.iter().filter(|c| c.compiled).count();
+    let errors: usize = report.crates.iter().map(|c| c.errors).sum::<usize>() + report.other.errors;
+    let warnings: usize =
+        report.crates.iter().map(|c| c.warnings).sum::<usize>() + report.other.warnings;
+    out.push_str(&format!(
+        "\n| crates | compiled | failed | errors | warnings | time (cargo check) |\n\
+         |---|---|---|---|---|---|\n\
+         | {} | {compiled} | {} | {errors} | {warnings} | {:.0} s |\n",
+        report.crates.len(),
+        report.crates.len() - compiled,
+        report.wall.as_secs_f64()
+    ));
+    out
 }

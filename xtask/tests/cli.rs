@@ -108,7 +108,7 @@ fn corpus_generates_and_parses_every_committed_document() {
     let mut documents = xtask::corpus::documents(&root.join("discovery")).unwrap();
     documents.extend(xtask::corpus::documents(&root.join("tests/fixtures")).unwrap());
     assert_eq!(documents.len(), 17);
-    let outcomes = xtask::corpus::run_all(&documents, 2);
+    let outcomes = xtask::corpus::run_all(&documents, 2, None);
     let failures: Vec<String> = outcomes
         .iter()
         .filter_map(|o| {
