@@ -73,7 +73,11 @@ fn operations_service(types: &[TypeDef], resource: &Resource, trail: &[String]) 
     // Cancel must take the name the way get does, or the poller could not build it from the same name.
     let cancel = by_name("cancel")
         .filter(|m| body_has_default(types, m))
-        .and_then(|m| name_args(m).filter(|a| *a == get_args).map(|a| path(m, a)));
+        .and_then(|m| {
+            name_args(m)
+                .filter(|a| a.same_name(&get_args))
+                .map(|a| path(m, a))
+        });
     Some(Lro {
         operation: *operation,
         status,

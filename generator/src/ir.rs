@@ -80,6 +80,17 @@ pub enum NameArgs {
     Split { count: usize, ids: Vec<usize> },
 }
 
+impl NameArgs {
+    /// Whether both read the same name: both whole, or split into as many ids (in any argument order).
+    pub fn same_name(&self, other: &NameArgs) -> bool {
+        match (self, other) {
+            (NameArgs::Whole, NameArgs::Whole) => true,
+            (NameArgs::Split { count: a, .. }, NameArgs::Split { count: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// How `Status.details` is typed in a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailsShape {

@@ -107,7 +107,7 @@ fn corpus_generates_and_parses_every_committed_document() {
     let root = xtask::project_root();
     let mut documents = xtask::corpus::documents(&root.join("discovery")).unwrap();
     documents.extend(xtask::corpus::documents(&root.join("tests/fixtures")).unwrap());
-    assert_eq!(documents.len(), 17);
+    assert_eq!(documents.len(), 18);
     let outcomes = xtask::corpus::run_all(&documents, 2, None);
     let failures: Vec<String> = outcomes
         .iter()
@@ -120,5 +120,5 @@ fn corpus_generates_and_parses_every_committed_document() {
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
     let report = xtask::corpus::report(&outcomes, std::time::Duration::from_secs(1));
-    assert!(report.contains("| 17 | 17 | 17 | 0 |"), "{report}");
+    assert!(report.contains("| 18 | 18 | 18 | 0 |"), "{report}");
 }

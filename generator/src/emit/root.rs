@@ -279,24 +279,28 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             .body
             .as_ref()
             .map(|_| quote!(, ::std::default::Default::default()));
+        // The statements that split the name into ids, then the request.
         match &path.name_args {
-            NameArgs::Whole => quote!(self #(.#accessors())* .#method(name #body).to_request()),
+            NameArgs::Whole => (
+                TokenStream::new(),
+                quote!(self #(.#accessors())* .#method(name #body).to_request()),
+            ),
             NameArgs::Split { count, ids } => {
                 let locals: Vec<proc_macro2::Ident> =
                     (0..*count).map(|i| ident(&format!("id{i}"))).collect();
                 let args = ids.iter().map(|&i| &locals[i]);
-                quote! {{
-                    let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);
-                    self #(.#accessors())* .#method(#(#args),* #body).to_request()
-                }}
+                (
+                    quote!(let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);),
+                    quote!(self #(.#accessors())* .#method(#(#args),* #body).to_request()),
+                )
             }
         }
     };
-    let get = call(&lro.get);
+    let (get_ids, get) = call(&lro.get);
     let (cancel_arg, cancel) = match &lro.cancel {
         Some(cancel) => {
-            let cancel = call(cancel);
-            (quote!(name), quote!(Some(#cancel)))
+            let (ids, cancel) = call(cancel);
+            (quote!(name), quote!(#ids Some(#cancel)))
         }
         None => (quote!(_name), quote!(None)),
     };
@@ -334,6 +338,7 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             }
 
             fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
+                #get_ids
                 #get
             }
 
