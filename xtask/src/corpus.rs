@@ -30,36 +30,86 @@ pub struct Stats {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operations {
     pub style: OperationStyle,
+    /// The poller is wired: methods returning the operation get `start()`, `Client::operation(name)`
+    /// resumes one by name.
+    pub served: bool,
     /// The operations service takes the name as separate ids (`apps/{appsId}/operations/{operationsId}`).
     pub split_name: bool,
     /// The poller can cancel (the service has `cancel`).
     pub cancel: bool,
 }
 
-/// The operation styles the runtime's poller serves.
+/// The styles of long-running operations in Discovery documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum OperationStyle {
     /// `google.longrunning.Operation`: `done`, `error` (a `google.rpc.Status`), `response`.
     Longrunning,
+    /// Compute-style: a `status` enum with `DONE`, `selfLink`, per-scope operations services.
+    Status,
 }
 
 impl OperationStyle {
     pub fn label(self) -> &'static str {
         match self {
             OperationStyle::Longrunning => "google.longrunning",
+            OperationStyle::Status => "status",
         }
     }
 }
 
 impl Operations {
+    /// The generator's operations service if it found one; else the style of an operation some method
+    /// returns, which the poller does not serve.
     fn of(api: &discogen::ir::Api) -> Option<Operations> {
-        let lro = api.lro.as_ref()?;
+        if let Some(lro) = &api.lro {
+            return Some(Operations {
+                style: OperationStyle::Longrunning,
+                served: true,
+                split_name: matches!(lro.get.name_args, discogen::ir::NameArgs::Split { .. }),
+                cancel: lro.cancel.is_some(),
+            });
+        }
+        let mut returned = std::collections::BTreeSet::new();
+        returned_types(&api.root, &mut returned);
+        let style = returned
+            .into_iter()
+            .filter_map(|id| operation_style(api, id))
+            .min()?;
         Some(Operations {
-            style: OperationStyle::Longrunning,
-            split_name: matches!(lro.get.name_args, discogen::ir::NameArgs::Split { .. }),
-            cancel: lro.cancel.is_some(),
+            style,
+            served: false,
+            split_name: false,
+            cancel: false,
         })
     }
+}
+
+fn returned_types(resource: &discogen::ir::Resource, out: &mut std::collections::BTreeSet<usize>) {
+    for method in &resource.methods {
+        if let Some(discogen::ir::TypeRef::Named(id)) = &method.response {
+            out.insert(id.0);
+        }
+    }
+    for child in &resource.resources {
+        returned_types(child, out);
+    }
+}
+
+/// The style of the type `id` if it is an operation: `name` and a boolean `done` (google.longrunning), or
+/// `selfLink` and a `status` enum with `DONE` (compute, sqladmin, container, deploymentmanager).
+fn operation_style(api: &discogen::ir::Api, id: usize) -> Option<OperationStyle> {
+    use discogen::ir::{TypeKind, TypeRef};
+    let def = &api.types[id];
+    let has = |wire: &str, ty: &TypeRef| def.field(wire).is_some_and(|f| &f.ty == ty);
+    if has("name", &TypeRef::String) && has("done", &TypeRef::Bool) {
+        return Some(OperationStyle::Longrunning);
+    }
+    let status_has_done = def.field("status").is_some_and(|f| match &f.ty {
+        TypeRef::Named(e) => matches!(&api.types[e.0].kind,
+            TypeKind::Enum(e) if e.variants.iter().any(|v| v.wire_name == "DONE")),
+        _ => false,
+    });
+    (status_has_done && has("selfLink", &TypeRef::String)).then_some(OperationStyle::Status)
 }
 
 /// The `*.json` files of a folder, sorted.
@@ -273,8 +323,8 @@ pub fn report(outcomes: &[Outcome], wall: Duration) -> String {
     out
 }
 
-/// The operation styles over all documents: how many got a poller, could resume an operation by name,
-/// cancel, and needed the name split into ids.
+/// The operation styles over all documents: how many the poller serves (resume by name included), can
+/// cancel, and reach with the name split into ids.
 fn operations_summary(stats: &[Stats]) -> String {
     let count = |f: &dyn Fn(&Operations) -> bool| {
         stats
@@ -283,48 +333,47 @@ fn operations_summary(stats: &[Stats]) -> String {
             .count()
     };
     let mut out = String::from(
-        "\n| operation style | documents | can resume by name | can cancel | name split into ids |\n\
+        "\n| operation style | documents | served by the poller, resume by name | can cancel | name split into ids |\n\
          |---|---|---|---|---|\n",
     );
-    let style = OperationStyle::Longrunning;
-    let of_style = |o: &Operations| o.style == style;
-    out.push_str(&format!(
-        "| {} | {} | {} | {} | {} |\n",
-        style.label(),
-        count(&of_style),
-        // Every recognised operations service resumes from a name (`Client::operation`).
-        count(&of_style),
-        count(&|o| of_style(o) && o.cancel),
-        count(&|o| of_style(o) && o.split_name),
-    ));
+    for style in [OperationStyle::Longrunning, OperationStyle::Status] {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            style.label(),
+            count(&|o| o.style == style),
+            count(&|o| o.style == style && o.served),
+            count(&|o| o.style == style && o.cancel),
+            count(&|o| o.style == style && o.split_name),
+        ));
+    }
     let none = stats.iter().filter(|s| s.operations.is_none()).count();
-    out.push_str(&format!("| none | {none} | 0 | 0 | 0 |\n"));
+    out.push_str(&format!("| none | {none} | | | |\n"));
     out
 }
 
-/// One row per document: the operation style recognised, and whether an operation can be resumed by
-/// name and cancelled.
+/// One row per document: the operation style recognised, whether the poller serves it (and so can
+/// resume an operation by name), cancel, and whether the name is split into ids.
 pub fn operations_table(outcomes: &[Outcome]) -> String {
     let mut out = String::from(
-        "| document | operation style | resume by name | cancel | name split into ids |\n\
+        "| document | operation style | served, resume by name | cancel | name split into ids |\n\
          |---|---|---|---|---|\n",
     );
+    let yes = |b: bool| if b { "yes" } else { "no" };
     for outcome in outcomes {
         let Ok(Some(stats)) = &outcome.result else {
             continue;
         };
-        let yes = |b: bool| if b { "yes" } else { "no" };
-        let row = match &stats.operations {
-            Some(o) => format!(
-                "| {} | {} | yes | {} | {} |\n",
-                stem(&outcome.document),
-                o.style.label(),
-                yes(o.cancel),
-                yes(o.split_name)
-            ),
-            None => format!("| {} | none | no | no | no |\n", stem(&outcome.document)),
+        let (style, served, cancel, split) = match &stats.operations {
+            Some(o) => (o.style.label(), o.served, o.cancel, o.split_name),
+            None => ("none", false, false, false),
         };
-        out.push_str(&row);
+        out.push_str(&format!(
+            "| {} | {style} | {} | {} | {} |\n",
+            stem(&outcome.document),
+            yes(served),
+            yes(cancel),
+            yes(split)
+        ));
     }
     out
 }
