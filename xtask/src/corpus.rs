@@ -444,38 +444,14 @@ pub fn check_workspace(
             .collect(),
         ..CompileReport::default()
     };
-    let index: std::collections::BTreeMap<&str, usize> = members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.as_str(), i))
-        .collect();
+    // cargo names manifests by canonical paths.
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
     for line in std::io::BufReader::new(stdout).lines() {
         let line = line.map_err(|e| format!("cargo check: {e}"))?;
-        let Ok(message) = serde_json::from_str::<CargoMessage>(&line) else {
-            continue;
-        };
-        let member = message
-            .manifest_path
-            .as_deref()
-            .and_then(|p| Path::new(p).parent())
-            .filter(|p| p.parent() == Some(dir))
-            .and_then(|p| p.file_name())
-            .and_then(|n| index.get(n.to_string_lossy().as_ref()).copied());
-        let check = match member {
-            Some(i) => &mut report.crates[i],
-            None => &mut report.other,
-        };
-        match message.reason.as_str() {
-            "compiler-message" => {
-                if let Some(diagnostic) = message.message {
-                    check.count(diagnostic);
-                }
-            }
-            "compiler-artifact" if member.is_some() => {
-                check.compiled = true;
-                progress(check);
-            }
-            _ => {}
+        if let Some(finished) = report.record(&dir, &line) {
+            progress(&report.crates[finished]);
         }
     }
     let status = child.wait().map_err(|e| format!("cargo check: {e}"))?;
@@ -489,6 +465,36 @@ pub fn check_workspace(
         return Err(format!("cargo check failed:\n{stderr}"));
     }
     Ok(report)
+}
+
+impl CompileReport {
+    /// Counts one line of cargo's JSON output against its crate (a member of the workspace `dir`, else
+    /// [`CompileReport::other`]); returns the member that just compiled, if any.
+    pub fn record(&mut self, dir: &Path, line: &str) -> Option<usize> {
+        let message = serde_json::from_str::<CargoMessage>(line).ok()?;
+        let member = message
+            .manifest_path
+            .as_deref()
+            .and_then(|p| Path::new(p).parent())
+            .filter(|p| p.parent() == Some(dir))
+            .and_then(|p| p.file_name())
+            .and_then(|n| self.crates.iter().position(|c| n == c.name.as_str()));
+        let check = match member {
+            Some(i) => &mut self.crates[i],
+            None => &mut self.other,
+        };
+        match message.reason.as_str() {
+            "compiler-message" => {
+                check.count(message.message?);
+                None
+            }
+            "compiler-artifact" if member.is_some() => {
+                check.compiled = true;
+                member
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -561,4 +567,78 @@ pub fn compile_report(report: &CompileReport) -> String {
         report.wall.as_secs_f64()
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(names: &[&str]) -> CompileReport {
+        CompileReport {
+            crates: names
+                .iter()
+                .map(|n| CrateCheck {
+                    name: n.to_string(),
+                    ..CrateCheck::default()
+                })
+                .collect(),
+            ..CompileReport::default()
+        }
+    }
+
+    fn message(manifest: &str, level: &str, text: &str) -> String {
+        serde_json::json!({
+            "reason": "compiler-message",
+            "manifest_path": manifest,
+            "message": {"level": level, "message": text, "rendered": format!("{level}: {text}\n")},
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn messages_are_counted_against_their_crate_and_summaries_are_not_findings() {
+        let dir = Path::new("/w");
+        let mut report = report(&["a-v1", "b-v1"]);
+        let lines = [
+            message(
+                "/w/a-v1/Cargo.toml",
+                "error",
+                "the trait bound `X: Y` is not satisfied",
+            ),
+            message(
+                "/w/a-v1/Cargo.toml",
+                "error",
+                "aborting due to 1 previous error",
+            ),
+            message("/w/b-v1/Cargo.toml", "warning", "unused import: `x`"),
+            message("/w/b-v1/Cargo.toml", "warning", "1 warning emitted"),
+            message("/r/runtime/Cargo.toml", "warning", "unused variable: `y`"),
+            r#"{"reason":"compiler-artifact","manifest_path":"/w/b-v1/Cargo.toml"}"#.to_owned(),
+            r#"{"reason":"compiler-artifact","manifest_path":"/r/serde/Cargo.toml"}"#.to_owned(),
+            r#"{"reason":"build-finished","success":false}"#.to_owned(),
+            "not json".to_owned(),
+        ];
+        let finished: Vec<Option<usize>> = lines.iter().map(|l| report.record(dir, l)).collect();
+        assert_eq!(
+            finished,
+            [None, None, None, None, None, Some(1), None, None, None]
+        );
+        let counts: Vec<(usize, usize, bool)> = report
+            .crates
+            .iter()
+            .map(|c| (c.errors, c.warnings, c.compiled))
+            .collect();
+        assert_eq!(counts, [(1, 0, false), (0, 1, true)]);
+        assert_eq!((report.other.errors, report.other.warnings), (0, 1));
+        assert_eq!(
+            report.crates[0].messages,
+            ["error: the trait bound `X: Y` is not satisfied\n"]
+        );
+        let table = compile_report(&report);
+        assert!(
+            table.contains("FAILED a-v1: 1 errors, 0 warnings"),
+            "{table}"
+        );
+        assert!(table.contains("| 2 | 1 | 1 | 1 | 2 |"), "{table}");
+    }
 }
