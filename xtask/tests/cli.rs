@@ -121,4 +121,17 @@ fn corpus_generates_and_parses_every_committed_document() {
     assert!(failures.is_empty(), "{failures:#?}");
     let report = xtask::corpus::report(&outcomes, std::time::Duration::from_secs(1));
     assert!(report.contains("| 18 | 18 | 18 | 0 |"), "{report}");
+    // Dialogflow v2 and v3, Monitoring, Workspace Events and the two operations fixtures; Dialogflow and
+    // the fixtures can cancel; operations_split splits the name.
+    assert!(
+        report.contains(
+            "| google.longrunning | 6 | 6 | 4 | 1 |\n| status | 0 | 0 | 0 | 0 |\n| none | 12 |"
+        ),
+        "{report}"
+    );
+    let table = xtask::corpus::operations_table(&outcomes);
+    assert!(
+        table.contains("| operations_split | google.longrunning | yes | yes | yes |"),
+        "{table}"
+    );
 }
