@@ -10,13 +10,12 @@
 //!
 //! ## Cargo features
 //!
-//! One per resource family, all on by default. To compile only the resources you call, depend on this crate with `default-features = false` and name them, e.g. `features = ["apps"]`. The client, the operations service and the schemas they use are always compiled. Responses and metadata of long-running operations that no method returns directly (an export's result, say) are in `unreached_schemas`: add it to decode them with `wait_for`.
+//! One per resource family, all on by default. To compile only the resources you call, depend on this crate with `default-features = false` and name them, e.g. `features = ["operations"]`. The client, the operations service and the schemas they use are always compiled.
 //!
 //! | feature | what it compiles |
 //! |---|---|
-//! | `apps` | `apps` |
 //! | `operations` | `projects.locations.operations` |
-//! | `unreached_schemas` | the schemas no method names, even indirectly: payloads and events that arrive outside these calls, and the responses and metadata of operations (decoded by their `@type`) |
+//! | `services` | `services` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 
@@ -53,9 +52,6 @@ impl Client {
     }
 
     /// The `apps` resource.
-    ///
-    /// Needs the cargo feature `apps` (on by default).
-    #[cfg(feature = "apps")]
     pub fn apps(&self) -> crate::resources::apps::Apps {
         crate::resources::apps::Apps {
             client: self.runtime.clone(),
@@ -68,6 +64,16 @@ impl Client {
     #[cfg(feature = "operations")]
     pub fn projects(&self) -> crate::resources::projects::Projects {
         crate::resources::projects::Projects {
+            client: self.runtime.clone(),
+        }
+    }
+
+    /// The `services` resource.
+    ///
+    /// Needs the cargo feature `services` (on by default).
+    #[cfg(feature = "services")]
+    pub fn services(&self) -> crate::resources::services::Services {
+        crate::resources::services::Services {
             client: self.runtime.clone(),
         }
     }

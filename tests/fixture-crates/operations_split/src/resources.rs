@@ -2,9 +2,12 @@
 
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `apps` resource.
-#[cfg(feature = "apps")]
 pub mod apps;
 
 /// The `projects` resource.
 #[cfg(feature = "operations")]
 pub mod projects;
+
+/// The `services` resource.
+#[cfg(feature = "services")]
+pub mod services;
