@@ -163,3 +163,51 @@ fn standard_parameters_are_the_runtimes() {
         .collect();
     assert_eq!(pairs, [("quotaUser", "me")]);
 }
+
+#[test]
+fn byte_path_parameters_are_url_safe_base64_like_byte_query_parameters() {
+    // safebrowsing.v4 `encodedFullHashes.get`: bytes 0xfb 0xff 0xfe encode to `+//+` in standard base64.
+    let request = client()
+        .hashes()
+        .get(vec![0xfb, 0xff, 0xfe, 0x01].into())
+        .client_id("c")
+        .to_request();
+    assert_eq!(request.method(), &Method::GET);
+    assert_eq!(request.path(), "v1/hashes/-__-AQ%3D%3D");
+    assert_eq!(query(&request), pairs(&[("clientId", "c")]));
+}
+
+#[test]
+fn repeated_object_query_parameters_send_each_field_by_its_dotted_path() {
+    // discoveryengine.v1 `dataConnector.mcp`: `extensions` is a repeated `google.protobuf.Any`.
+    let extension = |n: i32| {
+        serde_json::from_value(
+            serde_json::json!({"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": format!("r{n}")}),
+        )
+        .unwrap()
+    };
+    let request = client()
+        .connectors()
+        .mcp("connectors/c")
+        .extensions([extension(1), extension(2)])
+        .data(b"hi".to_vec().into())
+        .to_request();
+    assert_eq!(request.method(), &Method::DELETE);
+    assert_eq!(request.path(), "v1/connectors/c/mcp");
+    assert_eq!(
+        query(&request),
+        pairs(&[
+            ("data", "aGk="),
+            (
+                "extensions.@type",
+                "type.googleapis.com/google.rpc.ErrorInfo"
+            ),
+            ("extensions.reason", "r1"),
+            (
+                "extensions.@type",
+                "type.googleapis.com/google.rpc.ErrorInfo"
+            ),
+            ("extensions.reason", "r2"),
+        ])
+    );
+}

@@ -329,14 +329,30 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             .body
             .as_ref()
             .map(|_| quote!(, ::std::default::Default::default()));
-        quote!(self #(.#accessors())* .#method(name #body).to_request())
+        // The statements that split the name into ids, then the request.
+        match &path.name_args {
+            NameArgs::Whole => (
+                TokenStream::new(),
+                quote!(self #(.#accessors())* .#method(name #body).to_request()),
+            ),
+            NameArgs::Split { count, ids } => {
+                let locals: Vec<proc_macro2::Ident> =
+                    (0..*count).map(|i| ident(&format!("id{i}"))).collect();
+                let args = ids.iter().map(|&i| &locals[i]);
+                (
+                    quote!(let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);),
+                    quote!(self #(.#accessors())* .#method(#(#args),* #body).to_request()),
+                )
+            }
+        }
     };
-    let get = call(&lro.get);
+    let (get_ids, get) = call(&lro.get);
     let cancel = lro.cancel.as_ref().map(|cancel| {
-        let cancel = call(cancel);
+        let (ids, cancel) = call(cancel);
         quote! {
             impl ::discogen_runtime::lro::CancelOperations for Client {
                 fn cancel_request(&self, name: &str) -> ::discogen_runtime::Request {
+                    #ids
                     #cancel
                 }
             }
@@ -376,6 +392,7 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             }
 
             fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
+                #get_ids
                 #get
             }
 
