@@ -366,6 +366,43 @@ enum StandardType {
     Enum(&'static str, &'static [&'static str]),
 }
 
+/// What every generated crate re-exports from the runtime at its root, so that an app needs one
+/// dependency per API: `(module of discogen_runtime, names)`. Resolve keeps these names free.
+pub const RUNTIME_REEXPORTS: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "ApiError",
+            "Bytes",
+            "CallOptions",
+            "ClientBuilder",
+            "Date",
+            "Duration",
+            "Error",
+            "GoogleError",
+            "Result",
+            "RetryPolicy",
+            "Timestamp",
+        ],
+    ),
+    ("auth", &["ApiKey", "Credentials"]),
+    (
+        "lro",
+        &[
+            "Code",
+            "LroError",
+            "Operation",
+            "PollPolicy",
+            "Poller",
+            "Status",
+        ],
+    ),
+    ("paginate", &["Stream", "StreamExt", "TryStreamExt"]),
+];
+
+/// The name under which every generated crate re-exports the whole runtime crate.
+pub const RUNTIME_MODULE: &str = "runtime";
+
 impl Api {
     /// When the document's global parameters are exactly the standard set (as 592 of 610 documents
     /// declare them), the enums generated for them; the crate then re-exports the runtime's

@@ -10,6 +10,16 @@ use crate::Error;
 
 /// Names the emitter itself uses in the crate root; schemas and enums must not take them.
 const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "resources"];
+/// The crate root's namespace: [`ROOT_RESERVED`] and the runtime's re-exports are taken.
+fn root_namespace() -> Namespace {
+    let mut reserved: Vec<&str> = ROOT_RESERVED.to_vec();
+    reserved.push(RUNTIME_MODULE);
+    for (_, names) in RUNTIME_REEXPORTS {
+        reserved.extend_from_slice(names);
+    }
+    Namespace::with_reserved(&reserved)
+}
+
 /// Methods of the generated `Client` besides the resource accessors.
 const CLIENT_RESERVED: &[&str] = &[
     "new",
@@ -27,6 +37,13 @@ const BUILDER_RESERVED: &[&str] = &[
     "pages",
     "items",
     "start",
+    // `discogen_runtime::CallOptions`, implemented by every builder.
+    "call_params",
+    "with_timeout",
+    "with_attempt_timeout",
+    "with_retry_policy",
+    "with_idempotency",
+    "with_header",
 ];
 
 /// Resolves a parsed document into the model the emitter prints.
@@ -37,9 +54,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         schema_ids: BTreeMap::new(),
         namespaces: BTreeMap::new(),
     };
-    resolver
-        .namespaces
-        .insert(Vec::new(), Namespace::with_reserved(ROOT_RESERVED));
+    resolver.namespaces.insert(Vec::new(), root_namespace());
     resolver.declare_schemas();
     resolver.define_schemas()?;
 

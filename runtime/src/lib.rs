@@ -21,6 +21,7 @@ pub mod object;
 mod open_enum;
 pub mod paginate;
 pub mod path;
+mod redact;
 mod request;
 pub mod retry;
 pub mod standard;
@@ -32,7 +33,7 @@ pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
 pub use crate::details::ErrorDetail;
 pub use crate::error::{ApiError, Error, GoogleError};
 pub use crate::paginate::{Page, Stream};
-pub use crate::request::{Params, QueryValue, Request};
+pub use crate::request::{CallOptions, Params, QueryValue, Request};
 pub use crate::retry::RetryPolicy;
 pub use http::Method;
 

@@ -34,7 +34,7 @@ fn scalars_decode_from_the_wire_forms() {
     assert_eq!(value.float_value, Some(f32::NEG_INFINITY));
     assert_eq!(
         value.duration,
-        Some(discogen_runtime::Duration::milliseconds(3500))
+        Some(fixture_scalars::Duration::milliseconds(3500))
     );
     assert_eq!(
         value.create_time.map(|t| t.timestamp_subsec_nanos()),
@@ -55,7 +55,7 @@ fn scalars_encode_to_the_wire_forms_and_omit_unset_fields() {
         int64_list: Some(vec![1, -2]),
         double_value: Some(f64::INFINITY),
         bytes_value: Some(vec![0xfb, 0xff].into()),
-        duration: Some(discogen_runtime::Duration::milliseconds(-1500)),
+        duration: Some(fixture_scalars::Duration::milliseconds(-1500)),
         ..Default::default()
     };
     assert_eq!(

@@ -167,6 +167,7 @@ impl DeleteAgent {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("dialogflow.projects.deleteAgent");
         request.params(self.params.clone());
         request
     }
@@ -177,8 +178,8 @@ impl DeleteAgent {
     }
 }
 
-impl crate::StandardParameters for DeleteAgent {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for DeleteAgent {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -202,6 +203,7 @@ impl GetAgent {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("dialogflow.projects.getAgent");
         request.params(self.params.clone());
         request
     }
@@ -214,8 +216,8 @@ impl GetAgent {
     }
 }
 
-impl crate::StandardParameters for GetAgent {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for GetAgent {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -246,6 +248,7 @@ impl SetAgent {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("dialogflow.projects.setAgent");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -260,8 +263,8 @@ impl SetAgent {
     }
 }
 
-impl crate::StandardParameters for SetAgent {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for SetAgent {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -436,6 +439,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.export");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -460,8 +464,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Export {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Export {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -482,6 +486,7 @@ pub mod agent {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.agent.getFulfillment");
             request.params(self.params.clone());
             request
         }
@@ -495,8 +500,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for GetFulfillment {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetFulfillment {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -526,6 +531,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.getValidationResult");
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -540,8 +546,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for GetValidationResult {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetValidationResult {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -566,6 +572,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.import");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -590,8 +597,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Import {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Import {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -616,6 +623,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.restore");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -640,8 +648,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Restore {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Restore {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -677,6 +685,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.search");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -714,8 +723,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Search {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Search {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -740,6 +749,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.train");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -764,8 +774,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Train {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Train {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -793,6 +803,7 @@ pub mod agent {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.agent.updateFulfillment");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -808,8 +819,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for UpdateFulfillment {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for UpdateFulfillment {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -936,6 +947,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.batchDelete");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -962,8 +974,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchDelete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchDelete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -988,6 +1000,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.batchUpdate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1014,8 +1027,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchUpdate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchUpdate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1046,6 +1059,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.create");
                 request.query("languageCode", &self.language_code);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -1061,8 +1075,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1083,6 +1097,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -1095,8 +1110,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1123,6 +1138,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.get");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -1137,8 +1153,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1180,6 +1196,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.list");
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -1221,8 +1238,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1256,6 +1273,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.patch");
                 request.query("languageCode", &self.language_code);
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
@@ -1272,8 +1290,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1347,6 +1365,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.entityTypes.entities.batchCreate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1373,8 +1392,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for BatchCreate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchCreate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1399,6 +1418,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.entityTypes.entities.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1425,8 +1445,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1451,6 +1471,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.entityTypes.entities.batchUpdate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1477,8 +1498,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for BatchUpdate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchUpdate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1602,6 +1623,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.environments.create");
                 request.query("environmentId", &self.environment_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -1617,8 +1639,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1639,6 +1661,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.environments.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -1651,8 +1674,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1673,6 +1696,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.environments.get");
                 request.params(self.params.clone());
                 request
             }
@@ -1686,8 +1710,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1723,6 +1747,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.environments.getHistory");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -1762,8 +1787,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for GetHistory {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetHistory {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1799,6 +1824,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.environments.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -1839,8 +1865,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1878,6 +1904,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.environments.patch");
                 request.query(
                     "allowLoadToDraftAndDiscardChanges",
                     &self.allow_load_to_draft_and_discard_changes,
@@ -1897,8 +1924,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1968,6 +1995,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.environments.intents.list");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -2010,8 +2038,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2137,6 +2165,9 @@ pub mod agent {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.agent.environments.users.sessions.deleteContexts",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -2150,8 +2181,8 @@ pub mod agent {
                     }
                 }
 
-                impl crate::StandardParameters for DeleteContexts {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for DeleteContexts {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2176,6 +2207,9 @@ pub mod agent {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.agent.environments.users.sessions.detectIntent",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2191,8 +2225,8 @@ pub mod agent {
                     }
                 }
 
-                impl crate::StandardParameters for DetectIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for DetectIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2280,6 +2314,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.create",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -2295,8 +2333,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Create {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Create {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2317,6 +2355,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::DELETE,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.delete",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -2330,8 +2372,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Delete {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Delete {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2352,6 +2394,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::GET,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.get",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -2366,8 +2412,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Get {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Get {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2403,6 +2449,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.list",
+                                );
                             request.query("pageSize", &self.page_size);
                             request.query("pageToken", &self.page_token);
                             request.params(self.params.clone());
@@ -2446,8 +2496,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2475,6 +2525,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::PATCH,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.patch",
+                                );
                             request.query("updateMask", &self.update_mask);
                             request.json_body(&self.body);
                             request.params(self.params.clone());
@@ -2491,8 +2545,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Patch {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Patch {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2581,6 +2635,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.create",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -2596,8 +2654,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Create {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Create {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2618,6 +2676,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::DELETE,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.delete",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -2631,8 +2693,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Delete {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Delete {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2653,6 +2715,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::GET,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.get",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -2667,8 +2733,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Get {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Get {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2704,6 +2770,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.list",
+                                );
                             request.query("pageSize", &self.page_size);
                             request.query("pageToken", &self.page_token);
                             request.params(self.params.clone());
@@ -2747,8 +2817,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2776,6 +2846,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::PATCH,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.patch",
+                                );
                             request.query("updateMask", &self.update_mask);
                             request.json_body(&self.body);
                             request.params(self.params.clone());
@@ -2792,8 +2866,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Patch {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Patch {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2919,6 +2993,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.batchDelete");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -2945,8 +3020,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchDelete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchDelete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -2971,6 +3046,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.batchUpdate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -2997,8 +3073,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchUpdate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchUpdate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3035,6 +3111,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.create");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.json_body(&self.body);
@@ -3051,8 +3128,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3073,6 +3150,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.intents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -3085,8 +3163,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3119,6 +3197,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.intents.get");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
@@ -3134,8 +3213,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3183,6 +3262,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.list");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
@@ -3223,8 +3303,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3264,6 +3344,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.intents.patch");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.query("updateMask", &self.update_mask);
@@ -3281,8 +3362,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3511,6 +3592,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3525,8 +3607,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3553,6 +3635,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.delete");
                 request.query("force", &self.force);
                 request.params(self.params.clone());
                 request
@@ -3566,8 +3649,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3588,6 +3671,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.get");
                 request.params(self.params.clone());
                 request
             }
@@ -3601,8 +3685,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3644,6 +3728,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -3685,8 +3770,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3714,6 +3799,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -3729,8 +3815,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3832,6 +3918,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -3858,8 +3945,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3880,6 +3967,7 @@ pub mod agent {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -3905,8 +3993,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3927,6 +4015,7 @@ pub mod agent {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -3940,8 +4029,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3983,6 +4072,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -4024,8 +4114,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4053,6 +4143,7 @@ pub mod agent {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -4080,8 +4171,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4106,6 +4197,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.reload");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4132,8 +4224,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Reload {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Reload {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4209,6 +4301,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.sessions.deleteContexts");
                 request.params(self.params.clone());
                 request
             }
@@ -4221,8 +4314,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for DeleteContexts {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for DeleteContexts {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4247,6 +4340,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.session)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.sessions.detectIntent");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -4262,8 +4356,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for DetectIntent {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for DetectIntent {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4351,6 +4445,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4365,8 +4460,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4387,6 +4482,7 @@ pub mod agent {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -4400,8 +4496,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4422,6 +4518,7 @@ pub mod agent {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -4435,8 +4532,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4472,6 +4569,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -4512,8 +4610,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4541,6 +4639,7 @@ pub mod agent {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -4556,8 +4655,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4646,6 +4745,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4661,8 +4761,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4683,6 +4783,7 @@ pub mod agent {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -4696,8 +4797,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4718,6 +4819,7 @@ pub mod agent {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -4732,8 +4834,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4769,6 +4871,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -4809,8 +4912,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4838,6 +4941,7 @@ pub mod agent {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -4854,8 +4958,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4945,6 +5049,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.versions.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -4959,8 +5064,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4981,6 +5086,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.versions.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -4993,8 +5099,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5015,6 +5121,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.versions.get");
                 request.params(self.params.clone());
                 request
             }
@@ -5028,8 +5135,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5065,6 +5172,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.versions.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -5103,8 +5211,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5132,6 +5240,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.versions.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -5147,8 +5256,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5228,6 +5337,7 @@ pub mod answer_records {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.answerRecords.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -5267,8 +5377,8 @@ pub mod answer_records {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5296,6 +5406,7 @@ pub mod answer_records {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.answerRecords.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -5311,8 +5422,8 @@ pub mod answer_records {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5376,6 +5487,7 @@ pub mod conversation_datasets {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationDatasets.get");
             request.params(self.params.clone());
             request
         }
@@ -5389,8 +5501,8 @@ pub mod conversation_datasets {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5415,6 +5527,7 @@ pub mod conversation_datasets {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationDatasets.importConversationData");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -5439,8 +5552,8 @@ pub mod conversation_datasets {
         }
     }
 
-    impl crate::StandardParameters for ImportConversationData {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for ImportConversationData {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5476,6 +5589,7 @@ pub mod conversation_datasets {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationDatasets.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -5516,8 +5630,8 @@ pub mod conversation_datasets {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5628,6 +5742,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -5652,8 +5767,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5674,6 +5789,7 @@ pub mod conversation_models {
                 ::discogen_runtime::Method::DELETE,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationModels.delete");
             request.params(self.params.clone());
             request
         }
@@ -5697,8 +5813,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5723,6 +5839,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.deploy");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -5747,8 +5864,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Deploy {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Deploy {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5769,6 +5886,7 @@ pub mod conversation_models {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationModels.get");
             request.params(self.params.clone());
             request
         }
@@ -5782,8 +5900,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5819,6 +5937,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -5859,8 +5978,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5885,6 +6004,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.undeploy");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -5909,8 +6029,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Undeploy {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Undeploy {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -5959,6 +6079,7 @@ pub mod conversation_models {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.conversationModels.evaluations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -5973,8 +6094,8 @@ pub mod conversation_models {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -6010,6 +6131,7 @@ pub mod conversation_models {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversationModels.evaluations.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -6050,8 +6172,8 @@ pub mod conversation_models {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -6168,6 +6290,8 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.conversation_profile)
                 ),
             );
+            request
+                .method_id("dialogflow.projects.conversationProfiles.clearSuggestionFeatureConfig");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6192,8 +6316,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for ClearSuggestionFeatureConfig {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6218,6 +6342,7 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6232,8 +6357,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6254,6 +6379,7 @@ pub mod conversation_profiles {
                 ::discogen_runtime::Method::DELETE,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.delete");
             request.params(self.params.clone());
             request
         }
@@ -6264,8 +6390,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6286,6 +6412,7 @@ pub mod conversation_profiles {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.get");
             request.params(self.params.clone());
             request
         }
@@ -6299,8 +6426,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6336,6 +6463,7 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -6376,8 +6504,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6405,6 +6533,7 @@ pub mod conversation_profiles {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -6420,8 +6549,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6446,6 +6575,8 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.conversation_profile)
                 ),
             );
+            request
+                .method_id("dialogflow.projects.conversationProfiles.setSuggestionFeatureConfig");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6470,8 +6601,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for SetSuggestionFeatureConfig {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6579,6 +6710,7 @@ pub mod conversations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversations.complete");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6593,8 +6725,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for Complete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Complete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6625,6 +6757,7 @@ pub mod conversations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversations.create");
             request.query("conversationId", &self.conversation_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -6640,8 +6773,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6662,6 +6795,7 @@ pub mod conversations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversations.get");
             request.params(self.params.clone());
             request
         }
@@ -6675,8 +6809,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6718,6 +6852,7 @@ pub mod conversations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -6757,8 +6892,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6821,6 +6956,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.messages.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -6860,8 +6996,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -6965,6 +7101,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.participant)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.analyzeContent");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -6980,8 +7117,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for AnalyzeContent {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for AnalyzeContent {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7006,6 +7143,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -7020,8 +7158,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7042,6 +7180,7 @@ pub mod conversations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.get");
                 request.params(self.params.clone());
                 request
             }
@@ -7055,8 +7194,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7092,6 +7231,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -7132,8 +7272,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7161,6 +7301,7 @@ pub mod conversations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -7176,8 +7317,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7264,6 +7405,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestArticles",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7279,8 +7424,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestArticles {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestArticles {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7305,6 +7450,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestFaqAnswers",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7320,8 +7469,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestFaqAnswers {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestFaqAnswers {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7346,6 +7495,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestKnowledgeAssist",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7361,8 +7514,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestKnowledgeAssist {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestKnowledgeAssist {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7387,6 +7540,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestSmartReplies",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7402,8 +7559,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestSmartReplies {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestSmartReplies {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7479,6 +7636,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.suggestions.generate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -7494,8 +7652,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Generate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Generate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7520,6 +7678,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.suggestions.searchKnowledge");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -7535,8 +7694,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for SearchKnowledge {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SearchKnowledge {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7561,6 +7720,9 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.conversations.suggestions.suggestConversationSummary",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -7576,8 +7738,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for SuggestConversationSummary {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SuggestConversationSummary {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7645,6 +7807,7 @@ pub mod generators {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.generators.create");
             request.query("generatorId", &self.generator_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -7659,8 +7822,8 @@ pub mod generators {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7696,6 +7859,7 @@ pub mod generators {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.generators.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -7733,8 +7897,8 @@ pub mod generators {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7835,6 +7999,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7849,8 +8014,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7877,6 +8042,7 @@ pub mod knowledge_bases {
                 ::discogen_runtime::Method::DELETE,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.delete");
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -7888,8 +8054,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7910,6 +8076,7 @@ pub mod knowledge_bases {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.get");
             request.params(self.params.clone());
             request
         }
@@ -7923,8 +8090,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7966,6 +8133,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -8005,8 +8173,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -8034,6 +8202,7 @@ pub mod knowledge_bases {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -8049,8 +8218,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -8178,6 +8347,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8204,8 +8374,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8226,6 +8396,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -8251,8 +8422,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8277,6 +8448,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.export");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8303,8 +8475,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Export {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Export {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8325,6 +8497,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.get");
                 request.params(self.params.clone());
                 request
             }
@@ -8338,8 +8511,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8364,6 +8537,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.import");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8390,8 +8564,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Import {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Import {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8433,6 +8607,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -8472,8 +8647,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8501,6 +8676,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -8528,8 +8704,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8554,6 +8730,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.reload");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8580,8 +8757,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Reload {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Reload {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8846,6 +9023,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.deleteAgent");
             request.params(self.params.clone());
             request
         }
@@ -8856,8 +9034,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for DeleteAgent {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for DeleteAgent {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -8878,6 +9056,7 @@ pub mod locations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.locations.get");
             request.params(self.params.clone());
             request
         }
@@ -8890,8 +9069,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -8915,6 +9094,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.getAgent");
             request.params(self.params.clone());
             request
         }
@@ -8927,8 +9107,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for GetAgent {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetAgent {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -8949,6 +9129,7 @@ pub mod locations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.locations.getEncryptionSpec");
             request.params(self.params.clone());
             request
         }
@@ -8962,8 +9143,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for GetEncryptionSpec {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetEncryptionSpec {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9014,6 +9195,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.list");
             request.query("extraLocationTypes", &self.extra_location_types);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
@@ -9053,8 +9235,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9085,6 +9267,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.setAgent");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -9099,8 +9282,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for SetAgent {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for SetAgent {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9276,6 +9459,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.export");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9302,8 +9486,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Export {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Export {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9324,6 +9508,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agent.getFulfillment");
                 request.params(self.params.clone());
                 request
             }
@@ -9337,8 +9522,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetFulfillment {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetFulfillment {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9368,6 +9553,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.getValidationResult");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -9382,8 +9568,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetValidationResult {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetValidationResult {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9408,6 +9594,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.import");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9434,8 +9621,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Import {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Import {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9460,6 +9647,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.restore");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9486,8 +9674,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Restore {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Restore {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9523,6 +9711,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.search");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -9561,8 +9750,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Search {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Search {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9587,6 +9776,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.train");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9613,8 +9803,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Train {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Train {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9642,6 +9832,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agent.updateFulfillment");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -9657,8 +9848,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for UpdateFulfillment {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for UpdateFulfillment {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9786,6 +9977,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.entityTypes.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9812,8 +10005,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9838,6 +10031,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.entityTypes.batchUpdate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9864,8 +10059,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchUpdate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchUpdate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9896,6 +10091,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -9911,8 +10107,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9933,6 +10129,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -9946,8 +10143,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9974,6 +10171,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -9988,8 +10186,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10031,6 +10229,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -10072,8 +10271,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10107,6 +10306,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -10123,8 +10323,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10198,6 +10398,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.entityTypes.entities.batchCreate",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -10224,8 +10427,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for BatchCreate {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for BatchCreate {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10250,57 +10453,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
-                        request.json_body(&self.body);
-                        request.params(self.params.clone());
-                        request
-                    }
-
-                    /// Sends the request and decodes the response.
-                    pub async fn send(
-                        self,
-                    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
-                    {
-                        self.client.execute(self.to_request()).await
-                    }
-
-                    /// Sends the request and returns a poller for the long-running operation it starts.
-                    pub async fn start(
-                        self,
-                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
-                    {
-                        let client = crate::Client::new(self.client.clone());
-                        let operation = self.send().await?;
-                        Ok(::discogen_runtime::lro::Poller::from_operation(
-                            client, operation,
-                        ))
-                    }
-                }
-
-                impl crate::StandardParameters for BatchDelete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
-                        &mut self.params
-                    }
-                }
-
-                /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`)
-                #[derive(Clone, Debug)]
-                #[must_use = "a request does nothing until it is sent"]
-                pub struct BatchUpdate {
-                    client: ::discogen_runtime::Client,
-                    parent: String,
-                    body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest,
-                    params: ::discogen_runtime::Params,
-                }
-
-                impl BatchUpdate {
-                    /// The HTTP request this call sends.
-                    pub fn to_request(&self) -> ::discogen_runtime::Request {
-                        let mut request = ::discogen_runtime::Request::new(
-                            ::discogen_runtime::Method::POST,
-                            format!(
-                                "v2/{}/entities:batchUpdate",
-                                ::discogen_runtime::path::reserved(&self.parent)
-                            ),
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.entityTypes.entities.batchDelete",
                         );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -10328,8 +10482,63 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for BatchUpdate {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for BatchDelete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        &mut self.params
+                    }
+                }
+
+                /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`)
+                #[derive(Clone, Debug)]
+                #[must_use = "a request does nothing until it is sent"]
+                pub struct BatchUpdate {
+                    client: ::discogen_runtime::Client,
+                    parent: String,
+                    body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest,
+                    params: ::discogen_runtime::Params,
+                }
+
+                impl BatchUpdate {
+                    /// The HTTP request this call sends.
+                    pub fn to_request(&self) -> ::discogen_runtime::Request {
+                        let mut request = ::discogen_runtime::Request::new(
+                            ::discogen_runtime::Method::POST,
+                            format!(
+                                "v2/{}/entities:batchUpdate",
+                                ::discogen_runtime::path::reserved(&self.parent)
+                            ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate",
+                        );
+                        request.json_body(&self.body);
+                        request.params(self.params.clone());
+                        request
+                    }
+
+                    /// Sends the request and decodes the response.
+                    pub async fn send(
+                        self,
+                    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
+                    {
+                        self.client.execute(self.to_request()).await
+                    }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>>
+                    {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(::discogen_runtime::lro::Poller::from_operation(
+                            client, operation,
+                        ))
+                    }
+                }
+
+                impl ::discogen_runtime::CallOptions for BatchUpdate {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10457,6 +10666,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.create");
                     request.query("environmentId", &self.environment_id);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -10472,8 +10682,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10494,6 +10704,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -10507,8 +10718,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10529,6 +10740,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -10542,8 +10754,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10579,6 +10791,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.environments.getHistory");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -10619,8 +10833,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for GetHistory {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for GetHistory {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10656,6 +10870,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -10696,8 +10911,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10735,6 +10950,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.patch");
                     request.query(
                         "allowLoadToDraftAndDiscardChanges",
                         &self.allow_load_to_draft_and_discard_changes,
@@ -10754,8 +10970,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10825,6 +11041,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.environments.intents.list",
+                        );
                         request.query("intentView", &self.intent_view);
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
@@ -10867,8 +11086,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10993,6 +11212,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agent.environments.users.sessions.deleteContexts",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -11006,8 +11229,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for DeleteContexts {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for DeleteContexts {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -11032,6 +11255,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.session)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agent.environments.users.sessions.detectIntent",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -11047,8 +11274,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for DetectIntent {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for DetectIntent {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -11136,6 +11363,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.create",
+                                    );
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
                                 request
@@ -11151,8 +11382,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Create {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Create {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11176,6 +11407,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.delete",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -11189,8 +11424,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Delete {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Delete {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11214,6 +11449,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.get",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -11228,8 +11467,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Get {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Get {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11265,6 +11504,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.list",
+                                    );
                                 request.query("pageSize", &self.page_size);
                                 request.query("pageToken", &self.page_token);
                                 request.params(self.params.clone());
@@ -11310,8 +11553,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for List {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for List {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11342,6 +11585,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.patch",
+                                    );
                                 request.query("updateMask", &self.update_mask);
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
@@ -11358,8 +11605,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Patch {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Patch {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11448,6 +11695,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.create",
+                                    );
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
                                 request
@@ -11463,8 +11714,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Create {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Create {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11488,6 +11739,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.delete",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -11501,8 +11756,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Delete {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Delete {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11526,6 +11781,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.get",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -11540,8 +11799,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Get {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Get {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11577,6 +11836,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.list",
+                                    );
                                 request.query("pageSize", &self.page_size);
                                 request.query("pageToken", &self.page_token);
                                 request.params(self.params.clone());
@@ -11620,8 +11883,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for List {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for List {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11652,6 +11915,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.patch",
+                                    );
                                 request.query("updateMask", &self.update_mask);
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
@@ -11668,8 +11935,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Patch {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Patch {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -11795,6 +12062,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -11821,8 +12089,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11847,6 +12115,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.batchUpdate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -11873,8 +12142,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchUpdate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchUpdate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11911,6 +12180,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.create");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
@@ -11927,8 +12197,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11949,6 +12219,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -11962,8 +12233,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11996,6 +12267,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.get");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
@@ -12011,8 +12283,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12060,6 +12332,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.list");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -12102,8 +12375,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12143,6 +12416,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.patch");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
@@ -12160,8 +12434,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12365,6 +12639,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.sessions.deleteContexts");
                     request.params(self.params.clone());
                     request
                 }
@@ -12378,8 +12654,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DeleteContexts {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DeleteContexts {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12404,6 +12680,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.sessions.detectIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -12419,8 +12696,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DetectIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DetectIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12508,6 +12785,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -12522,8 +12802,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12544,6 +12824,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -12557,8 +12840,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12579,6 +12862,8 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agent.sessions.contexts.get");
                         request.params(self.params.clone());
                         request
                     }
@@ -12592,8 +12877,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12628,6 +12913,9 @@ pub mod locations {
                                 "v2/{}/contexts",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -12669,8 +12957,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12698,6 +12986,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -12713,8 +13004,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12803,6 +13094,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -12818,8 +13112,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12840,6 +13134,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -12853,8 +13150,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12875,6 +13172,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -12889,8 +13189,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12925,6 +13225,9 @@ pub mod locations {
                                 "v2/{}/entityTypes",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -12966,8 +13269,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12995,6 +13298,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -13011,8 +13317,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -13102,6 +13408,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -13116,8 +13423,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -13138,6 +13445,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -13151,8 +13459,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -13173,6 +13481,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -13186,8 +13495,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -13223,6 +13532,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -13263,8 +13573,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -13292,6 +13602,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -13307,8 +13618,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -13388,6 +13699,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.answerRecords.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -13429,8 +13741,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13458,6 +13770,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.answerRecords.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -13473,8 +13786,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13571,6 +13884,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.create");
                 request.query("companionAgentId", &self.companion_agent_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -13586,8 +13900,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13608,6 +13922,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -13620,8 +13935,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13642,6 +13957,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.get");
                 request.params(self.params.clone());
                 request
             }
@@ -13655,8 +13971,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13692,6 +14008,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -13732,8 +14049,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13761,6 +14078,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -13776,8 +14094,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13866,6 +14184,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -13892,8 +14211,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13914,6 +14233,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -13939,8 +14259,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -13961,6 +14281,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.get");
                 request.params(self.params.clone());
                 request
             }
@@ -13975,8 +14296,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14001,6 +14322,9 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.locations.conversationDatasets.importConversationData",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -14027,8 +14351,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for ImportConversationData {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for ImportConversationData {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14064,6 +14388,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -14104,8 +14429,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14217,6 +14542,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -14243,8 +14569,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14265,6 +14591,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -14290,8 +14617,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14316,6 +14643,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.deploy");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -14342,8 +14670,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Deploy {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Deploy {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14364,6 +14692,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.get");
                 request.params(self.params.clone());
                 request
             }
@@ -14377,8 +14706,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14414,6 +14743,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -14454,8 +14784,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14480,6 +14810,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.undeploy");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -14506,8 +14837,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Undeploy {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Undeploy {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14574,6 +14905,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversationModels.evaluations.create",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -14600,8 +14934,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14622,6 +14956,9 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversationModels.evaluations.get",
+                    );
                     request.params(self.params.clone());
                     request
                 }
@@ -14636,8 +14973,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14672,6 +15009,9 @@ pub mod locations {
                             "v2/{}/evaluations",
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
+                    );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversationModels.evaluations.list",
                     );
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -14713,8 +15053,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14831,6 +15171,10 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.conversation_profile)
                     ),
                 );
+                request
+                    .method_id(
+                        "dialogflow.projects.locations.conversationProfiles.clearSuggestionFeatureConfig",
+                    );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -14857,8 +15201,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for ClearSuggestionFeatureConfig {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14883,6 +15227,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -14898,8 +15243,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14920,6 +15265,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -14932,8 +15278,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -14954,6 +15300,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.get");
                 request.params(self.params.clone());
                 request
             }
@@ -14968,8 +15315,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15005,6 +15352,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -15045,8 +15393,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15074,6 +15422,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -15090,8 +15439,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15115,6 +15464,9 @@ pub mod locations {
                         "v2/{}:setSuggestionFeatureConfig",
                         ::discogen_runtime::path::reserved(&self.conversation_profile)
                     ),
+                );
+                request.method_id(
+                    "dialogflow.projects.locations.conversationProfiles.setSuggestionFeatureConfig",
                 );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -15142,8 +15494,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for SetSuggestionFeatureConfig {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15269,6 +15621,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.complete");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -15283,8 +15636,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Complete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Complete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15315,6 +15668,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.create");
                 request.query("conversationId", &self.conversation_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -15330,8 +15684,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15352,6 +15706,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -15365,8 +15720,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15391,6 +15746,9 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.locations.conversations.ingestContextReferences",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -15406,8 +15764,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for IngestContextReferences {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for IngestContextReferences {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15449,6 +15807,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -15490,8 +15849,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15554,6 +15913,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.conversations.messages.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -15595,8 +15955,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15699,6 +16059,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.participant)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.participants.analyzeContent",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -15714,8 +16077,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for AnalyzeContent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for AnalyzeContent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15740,6 +16103,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.participants.create",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -15754,8 +16120,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15776,6 +16142,8 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.conversations.participants.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -15789,8 +16157,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15826,6 +16194,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.conversations.participants.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -15866,8 +16236,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15895,6 +16265,9 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.participants.patch",
+                    );
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -15910,8 +16283,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15998,6 +16371,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestArticles",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -16013,8 +16390,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestArticles {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestArticles {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -16039,6 +16416,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestFaqAnswers",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -16054,8 +16435,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestFaqAnswers {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestFaqAnswers {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -16080,6 +16461,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestKnowledgeAssist",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -16095,8 +16480,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestKnowledgeAssist {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestKnowledgeAssist {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -16121,6 +16506,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestSmartReplies",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -16136,8 +16525,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestSmartReplies {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestSmartReplies {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -16213,6 +16602,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.conversation)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.suggestions.generate",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -16228,8 +16620,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Generate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Generate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -16254,6 +16646,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.conversation)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.suggestions.searchKnowledge",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -16269,8 +16664,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for SearchKnowledge {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SearchKnowledge {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -16295,6 +16690,10 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.conversation)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.locations.conversations.suggestions.suggestConversationSummary",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -16310,8 +16709,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestConversationSummary {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestConversationSummary {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -16362,6 +16761,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.encryptionSpec.initialize");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -16388,8 +16788,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Initialize {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Initialize {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16496,6 +16896,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.generators.create");
                 request.query("generatorId", &self.generator_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -16511,8 +16912,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16533,6 +16934,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.generators.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -16545,8 +16947,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16567,6 +16969,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.generators.get");
                 request.params(self.params.clone());
                 request
             }
@@ -16580,8 +16983,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16617,6 +17020,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.generators.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -16655,8 +17059,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16684,6 +17088,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.generators.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -16699,8 +17104,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16774,6 +17179,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.generators.evaluations.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -16800,8 +17207,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -16822,6 +17229,8 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.generators.evaluations.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -16835,8 +17244,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -16857,6 +17266,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.generators.evaluations.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -16871,8 +17281,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -16908,6 +17318,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.generators.evaluations.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -16948,8 +17359,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17052,6 +17463,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -17066,8 +17478,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17094,6 +17506,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.delete");
                 request.query("force", &self.force);
                 request.params(self.params.clone());
                 request
@@ -17107,8 +17520,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17129,6 +17542,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.get");
                 request.params(self.params.clone());
                 request
             }
@@ -17142,8 +17556,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17185,6 +17599,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -17226,8 +17641,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17255,6 +17670,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -17270,8 +17686,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17399,6 +17815,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -17425,8 +17843,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17447,6 +17865,8 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -17472,8 +17892,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17498,6 +17918,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -17524,8 +17946,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17546,6 +17968,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.knowledgeBases.documents.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -17559,8 +17982,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17585,6 +18008,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -17611,8 +18036,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17654,6 +18079,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -17695,8 +18122,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17724,6 +18151,8 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -17751,8 +18180,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17777,6 +18206,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.reload");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -17803,8 +18234,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Reload {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Reload {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17868,6 +18299,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.cancel");
                 request.params(self.params.clone());
                 request
             }
@@ -17880,8 +18312,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Cancel {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Cancel {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17902,6 +18334,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.operations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -17927,8 +18360,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17976,6 +18409,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -18015,8 +18449,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18106,6 +18540,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -18120,8 +18555,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18142,6 +18577,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -18154,8 +18590,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18176,6 +18612,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.get");
                 request.params(self.params.clone());
                 request
             }
@@ -18189,8 +18626,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18226,6 +18663,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -18264,8 +18702,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18293,6 +18731,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -18308,8 +18747,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18359,6 +18798,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.statelessSuggestion.generate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -18374,8 +18814,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Generate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Generate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18438,6 +18878,9 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.locations.suggestions.generateStatelessSummary",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -18453,8 +18896,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GenerateStatelessSummary {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18479,6 +18922,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.suggestions.searchKnowledge");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -18494,8 +18938,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for SearchKnowledge {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SearchKnowledge {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18592,6 +19036,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.tools.create");
                 request.query("toolId", &self.tool_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -18607,8 +19052,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18629,6 +19074,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.tools.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -18641,8 +19087,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18663,6 +19109,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.tools.get");
                 request.params(self.params.clone());
                 request
             }
@@ -18676,8 +19123,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18713,6 +19160,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.tools.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -18750,8 +19198,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18779,6 +19227,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.tools.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -18794,8 +19243,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18859,6 +19308,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.cancel");
             request.params(self.params.clone());
             request
         }
@@ -18869,8 +19319,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Cancel {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Cancel {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -18891,6 +19341,7 @@ pub mod operations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.operations.get");
             request.params(self.params.clone());
             request
         }
@@ -18914,8 +19365,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -18963,6 +19414,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -19002,8 +19454,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -19066,6 +19518,7 @@ pub mod suggestions {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.suggestions.generateStatelessSummary");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -19081,8 +19534,8 @@ pub mod suggestions {
         }
     }
 
-    impl crate::StandardParameters for GenerateStatelessSummary {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -19107,6 +19560,7 @@ pub mod suggestions {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.suggestions.searchKnowledge");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -19122,8 +19576,8 @@ pub mod suggestions {
         }
     }
 
-    impl crate::StandardParameters for SearchKnowledge {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for SearchKnowledge {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -97,6 +97,7 @@ pub mod locations {
                 ::discogen_runtime::Method::GET,
                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.locations.get");
             request.params(self.params.clone());
             request
         }
@@ -109,8 +110,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -161,6 +162,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.list");
             request.query("extraLocationTypes", &self.extra_location_types);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
@@ -200,8 +202,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -470,6 +472,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -484,8 +487,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -506,6 +509,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -518,8 +522,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -544,6 +548,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.export");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -570,8 +575,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Export {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Export {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -592,6 +597,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.get");
                 request.params(self.params.clone());
                 request
             }
@@ -605,8 +611,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -633,6 +639,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.getGenerativeSettings");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -648,8 +655,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetGenerativeSettings {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -676,6 +683,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.getValidationResult");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -691,8 +699,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetValidationResult {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetValidationResult {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -728,6 +736,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -766,8 +775,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -795,6 +804,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -810,8 +820,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -836,6 +846,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.restore");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -862,8 +873,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Restore {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Restore {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -891,6 +902,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.updateGenerativeSettings");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -907,8 +919,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for UpdateGenerativeSettings {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -933,6 +945,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.validate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -948,8 +961,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Validate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Validate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -999,6 +1012,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.changelogs.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -1012,8 +1026,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1055,6 +1069,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.changelogs.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -1096,8 +1111,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1223,6 +1238,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -1238,8 +1254,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1266,6 +1282,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -1280,8 +1297,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1306,6 +1323,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1332,8 +1350,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1360,6 +1378,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -1374,8 +1393,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1400,6 +1419,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1426,8 +1446,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1469,6 +1489,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -1510,8 +1531,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1545,6 +1566,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -1561,8 +1583,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1727,6 +1749,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1753,8 +1776,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1775,6 +1798,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -1788,8 +1812,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1814,6 +1838,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.environment)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agents.environments.deployFlow");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1840,8 +1866,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DeployFlow {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DeployFlow {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1862,6 +1888,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -1875,8 +1902,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1912,6 +1939,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -1952,8 +1980,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1989,6 +2017,10 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.locations.agents.environments.lookupEnvironmentHistory",
+                        );
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -2029,8 +2061,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for LookupEnvironmentHistory {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for LookupEnvironmentHistory {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2058,6 +2090,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -2085,8 +2118,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2110,6 +2143,9 @@ pub mod locations {
                             "v3/{}:runContinuousTest",
                             ::discogen_runtime::path::reserved(&self.environment)
                         ),
+                    );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.environments.runContinuousTest",
                     );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -2137,8 +2173,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for RunContinuousTest {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for RunContinuousTest {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2194,6 +2230,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.continuousTestResults.list",
+                            );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -2234,8 +2274,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2285,6 +2325,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.deployments.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -2299,8 +2342,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2335,6 +2378,9 @@ pub mod locations {
                                 "v3/{}/deployments",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.deployments.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -2376,8 +2422,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2492,6 +2538,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2507,8 +2556,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2529,6 +2578,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -2542,8 +2594,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2564,6 +2616,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -2578,8 +2633,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2614,6 +2669,9 @@ pub mod locations {
                                 "v3/{}/experiments",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -2655,8 +2713,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2684,6 +2742,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -2700,8 +2761,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2726,6 +2787,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.name)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.start",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2741,8 +2805,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Start {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Start {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2764,6 +2828,9 @@ pub mod locations {
                             ::discogen_runtime::Method::POST,
                             format!("v3/{}:stop", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.stop",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2779,8 +2846,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Stop {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Stop {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2877,6 +2944,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.detectIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2892,8 +2963,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for DetectIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for DetectIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2918,6 +2989,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.fulfillIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2933,8 +3008,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for FulfillIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for FulfillIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2959,6 +3034,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.matchIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2974,8 +3053,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for MatchIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for MatchIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3000,6 +3079,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.serverStreamingDetectIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3015,8 +3098,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for ServerStreamingDetectIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for ServerStreamingDetectIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3104,6 +3187,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.create",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -3119,8 +3206,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Create {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Create {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3141,6 +3228,10 @@ pub mod locations {
                                 ::discogen_runtime::Method::DELETE,
                                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.delete",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -3154,8 +3245,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Delete {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Delete {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3176,6 +3267,10 @@ pub mod locations {
                                 ::discogen_runtime::Method::GET,
                                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.get",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -3190,8 +3285,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Get {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Get {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3227,6 +3322,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.list",
+                                );
                             request.query("pageSize", &self.page_size);
                             request.query("pageToken", &self.page_token);
                             request.params(self.params.clone());
@@ -3270,8 +3369,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3299,6 +3398,10 @@ pub mod locations {
                                 ::discogen_runtime::Method::PATCH,
                                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.patch",
+                                );
                             request.query("updateMask", &self.update_mask);
                             request.json_body(&self.body);
                             request.params(self.params.clone());
@@ -3315,8 +3418,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Patch {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Patch {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3511,6 +3614,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -3526,8 +3630,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3554,6 +3658,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -3568,8 +3673,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3594,6 +3699,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -3620,8 +3726,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3648,6 +3754,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -3662,8 +3769,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3690,6 +3797,9 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.flows.getValidationResult",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -3705,8 +3815,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for GetValidationResult {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for GetValidationResult {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3731,6 +3841,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -3757,8 +3868,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3800,6 +3911,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -3841,8 +3953,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3876,6 +3988,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -3892,8 +4005,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3918,6 +4031,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.train");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -3944,8 +4058,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Train {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Train {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -3970,6 +4084,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.validate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -3985,8 +4100,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Validate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Validate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4085,6 +4200,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.pages.create");
                         request.query("languageCode", &self.language_code);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -4100,8 +4217,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4128,6 +4245,8 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.pages.delete");
                         request.query("force", &self.force);
                         request.params(self.params.clone());
                         request
@@ -4142,8 +4261,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4170,6 +4289,7 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id("dialogflow.projects.locations.agents.flows.pages.get");
                         request.query("languageCode", &self.language_code);
                         request.params(self.params.clone());
                         request
@@ -4184,8 +4304,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4227,6 +4347,7 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id("dialogflow.projects.locations.agents.flows.pages.list");
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -4268,8 +4389,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4303,6 +4424,7 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id("dialogflow.projects.locations.agents.flows.pages.patch");
                         request.query("languageCode", &self.language_code);
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
@@ -4319,8 +4441,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4420,6 +4542,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.flows.transitionRouteGroups.create",
+                            );
                         request.query("languageCode", &self.language_code);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -4436,8 +4562,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4464,6 +4590,10 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.flows.transitionRouteGroups.delete",
+                            );
                         request.query("force", &self.force);
                         request.params(self.params.clone());
                         request
@@ -4478,8 +4608,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4506,6 +4636,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.transitionRouteGroups.get",
+                        );
                         request.query("languageCode", &self.language_code);
                         request.params(self.params.clone());
                         request
@@ -4521,8 +4654,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4563,6 +4696,9 @@ pub mod locations {
                                 "v3/{}/transitionRouteGroups",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.transitionRouteGroups.list",
                         );
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
@@ -4605,8 +4741,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4640,6 +4776,10 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.flows.transitionRouteGroups.patch",
+                            );
                         request.query("languageCode", &self.language_code);
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
@@ -4657,8 +4797,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4773,6 +4913,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.base_version)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.versions.compareVersions",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -4788,8 +4931,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for CompareVersions {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for CompareVersions {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4813,6 +4956,9 @@ pub mod locations {
                                 "v3/{}/versions",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.versions.create",
                         );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -4840,8 +4986,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4862,6 +5008,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.versions.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -4875,8 +5024,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4897,6 +5046,8 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.get");
                         request.params(self.params.clone());
                         request
                     }
@@ -4910,8 +5061,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4947,6 +5098,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.list");
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -4987,8 +5140,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5010,6 +5163,8 @@ pub mod locations {
                             ::discogen_runtime::Method::POST,
                             format!("v3/{}:load", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.load");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -5036,8 +5191,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Load {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Load {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5065,6 +5220,8 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.patch");
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -5080,8 +5237,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5182,6 +5339,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -5197,8 +5355,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5225,6 +5383,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -5239,8 +5398,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5267,6 +5426,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -5281,8 +5441,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5324,6 +5484,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -5365,8 +5526,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5400,6 +5561,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -5416,8 +5578,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5543,6 +5705,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -5558,8 +5721,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5580,6 +5743,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -5593,8 +5757,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5619,6 +5783,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -5645,8 +5810,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5673,6 +5838,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -5687,8 +5853,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5713,6 +5879,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -5739,8 +5906,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5788,6 +5955,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.list");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -5830,8 +5998,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5865,6 +6033,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -5881,8 +6050,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6052,6 +6221,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -6066,8 +6236,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6088,6 +6258,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -6101,8 +6272,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6127,6 +6298,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -6153,8 +6325,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6175,6 +6347,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -6188,8 +6361,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6214,6 +6387,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -6240,8 +6414,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6277,6 +6451,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -6317,8 +6492,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6346,6 +6521,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -6361,8 +6537,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6451,6 +6627,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -6465,8 +6644,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6487,6 +6666,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -6500,8 +6682,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6522,6 +6704,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -6535,8 +6720,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6577,6 +6762,9 @@ pub mod locations {
                                 "v3/{}/examples",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.list",
                         );
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
@@ -6619,8 +6807,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6648,6 +6836,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -6663,8 +6854,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6752,6 +6943,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -6767,8 +6961,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6789,6 +6983,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -6802,8 +6999,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6824,6 +7021,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -6838,8 +7038,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6874,6 +7074,9 @@ pub mod locations {
                                 "v3/{}/versions",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -6915,8 +7118,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6941,6 +7144,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.name)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.restore",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -6956,8 +7162,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Restore {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Restore {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7068,6 +7274,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.sessions.detectIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7083,8 +7290,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DetectIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DetectIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7109,6 +7316,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agents.sessions.fulfillIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7124,8 +7333,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for FulfillIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for FulfillIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7150,6 +7359,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.sessions.matchIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7165,8 +7375,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for MatchIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for MatchIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7191,6 +7401,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.sessions.serverStreamingDetectIntent",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7206,8 +7419,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for ServerStreamingDetectIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for ServerStreamingDetectIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7232,6 +7445,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.sessions.submitAnswerFeedback",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7247,8 +7463,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for SubmitAnswerFeedback {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SubmitAnswerFeedback {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7336,6 +7552,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -7351,8 +7570,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7373,6 +7592,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -7386,8 +7608,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7408,6 +7630,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -7422,8 +7647,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7458,6 +7683,9 @@ pub mod locations {
                                 "v3/{}/entityTypes",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -7499,8 +7727,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7528,6 +7756,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -7544,8 +7775,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7712,6 +7943,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7726,8 +7958,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7752,6 +7984,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.batchRun");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7778,8 +8011,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchRun {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchRun {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7809,6 +8042,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.agent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.testCases.calculateCoverage",
+                    );
                     request.query("type", &self.r#type);
                     request.params(self.params.clone());
                     request
@@ -7824,8 +8060,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for CalculateCoverage {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for CalculateCoverage {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7850,6 +8086,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7864,8 +8101,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7890,6 +8127,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7916,8 +8154,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7938,6 +8176,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -7951,8 +8190,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7977,6 +8216,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8003,8 +8243,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8046,6 +8286,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.query("view", &self.view);
@@ -8087,8 +8328,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8116,6 +8357,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -8131,8 +8373,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8154,6 +8396,7 @@ pub mod locations {
                         ::discogen_runtime::Method::POST,
                         format!("v3/{}:run", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.run");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8180,8 +8423,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Run {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Run {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8304,6 +8547,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.testCases.results.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -8318,8 +8564,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8360,6 +8606,9 @@ pub mod locations {
                                 "v3/{}/results",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.testCases.results.list",
                         );
                         request.query("filter", &self.filter);
                         request.query("pageSize", &self.page_size);
@@ -8402,8 +8651,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8504,6 +8753,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8518,8 +8768,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8546,6 +8796,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -8560,8 +8811,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8582,6 +8833,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -8595,8 +8847,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8632,6 +8884,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -8672,8 +8925,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8701,6 +8954,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -8716,8 +8970,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8805,6 +9059,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.tools.versions.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -8820,8 +9077,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8848,6 +9105,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.tools.versions.delete",
+                        );
                         request.query("force", &self.force);
                         request.params(self.params.clone());
                         request
@@ -8862,8 +9122,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8884,6 +9144,8 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.tools.versions.get");
                         request.params(self.params.clone());
                         request
                     }
@@ -8898,8 +9160,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8935,6 +9197,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.tools.versions.list");
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -8975,8 +9239,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -9001,6 +9265,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.name)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.tools.versions.restore",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -9016,8 +9283,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Restore {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Restore {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -9118,6 +9385,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.create",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -9134,8 +9404,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9162,6 +9432,9 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.delete",
+                    );
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -9176,8 +9449,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9204,6 +9477,9 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.get",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -9219,8 +9495,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9261,6 +9537,9 @@ pub mod locations {
                             "v3/{}/transitionRouteGroups",
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
+                    );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.list",
                     );
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -9303,8 +9582,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9338,6 +9617,9 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.patch",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -9355,8 +9637,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9446,6 +9728,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9460,8 +9743,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9488,6 +9771,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -9502,8 +9786,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9524,6 +9808,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -9537,8 +9822,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9574,6 +9859,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -9614,8 +9900,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9643,6 +9929,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -9658,8 +9945,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9723,6 +10010,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.cancel");
                 request.params(self.params.clone());
                 request
             }
@@ -9735,8 +10023,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Cancel {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Cancel {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9757,6 +10045,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.operations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -9782,8 +10071,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9831,6 +10120,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -9870,8 +10160,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9961,6 +10251,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9975,8 +10266,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9997,6 +10288,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -10009,8 +10301,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10031,6 +10323,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.get");
                 request.params(self.params.clone());
                 request
             }
@@ -10044,8 +10337,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10081,6 +10374,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -10121,8 +10415,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10150,6 +10444,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -10165,8 +10460,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10230,6 +10525,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.cancel");
             request.params(self.params.clone());
             request
         }
@@ -10240,8 +10536,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Cancel {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Cancel {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10262,6 +10558,7 @@ pub mod operations {
                 ::discogen_runtime::Method::GET,
                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.operations.get");
             request.params(self.params.clone());
             request
         }
@@ -10285,8 +10582,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10334,6 +10631,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -10373,8 +10671,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

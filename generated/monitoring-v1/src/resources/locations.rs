@@ -102,6 +102,7 @@ pub mod global {
                     ::discogen_runtime::Method::GET,
                     format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("monitoring.locations.global.metricsScopes.get");
                 request.params(self.params.clone());
                 request
             }
@@ -112,8 +113,8 @@ pub mod global {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -147,6 +148,9 @@ pub mod global {
                         "v1/locations/global/metricsScopes:listMetricsScopesByMonitoredProject",
                     ),
                 );
+                request.method_id(
+                    "monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject",
+                );
                 request.query(
                     "monitoredResourceContainer",
                     &self.monitored_resource_container,
@@ -165,8 +169,8 @@ pub mod global {
             }
         }
 
-        impl crate::StandardParameters for ListMetricsScopesByMonitoredProject {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for ListMetricsScopesByMonitoredProject {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -230,6 +234,7 @@ pub mod global {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("monitoring.locations.global.metricsScopes.projects.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -253,8 +258,8 @@ pub mod global {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -277,6 +282,7 @@ pub mod global {
                         ::discogen_runtime::Method::DELETE,
                         format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("monitoring.locations.global.metricsScopes.projects.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -299,8 +305,8 @@ pub mod global {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }

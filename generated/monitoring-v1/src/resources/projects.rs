@@ -129,6 +129,7 @@ pub mod dashboards {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("monitoring.projects.dashboards.create");
             request.query("validateOnly", &self.validate_only);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -141,8 +142,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -165,6 +166,7 @@ pub mod dashboards {
                 ::discogen_runtime::Method::DELETE,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("monitoring.projects.dashboards.delete");
             request.params(self.params.clone());
             request
         }
@@ -175,8 +177,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -199,6 +201,7 @@ pub mod dashboards {
                 ::discogen_runtime::Method::GET,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("monitoring.projects.dashboards.get");
             request.params(self.params.clone());
             request
         }
@@ -209,8 +212,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -250,6 +253,7 @@ pub mod dashboards {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("monitoring.projects.dashboards.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -285,8 +289,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -317,6 +321,7 @@ pub mod dashboards {
                 ::discogen_runtime::Method::PATCH,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("monitoring.projects.dashboards.patch");
             request.query("validateOnly", &self.validate_only);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -329,8 +334,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -541,6 +546,7 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id("monitoring.projects.location.prometheus.api.v1.labels");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -554,8 +560,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for Labels {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Labels {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -584,6 +590,7 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id("monitoring.projects.location.prometheus.api.v1.query");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -597,8 +604,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for Query {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Query {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -627,6 +634,9 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id(
+                            "monitoring.projects.location.prometheus.api.v1.query_exemplars",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -640,8 +650,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for QueryExemplars {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for QueryExemplars {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -670,6 +680,9 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id(
+                            "monitoring.projects.location.prometheus.api.v1.query_range",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -683,8 +696,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for QueryRange {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for QueryRange {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -713,6 +726,7 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id("monitoring.projects.location.prometheus.api.v1.series");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -726,8 +740,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for Series {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Series {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -811,6 +825,9 @@ pub mod location {
                                     ::discogen_runtime::path::simple(&self.label)
                                 ),
                             );
+                            request.method_id(
+                                "monitoring.projects.location.prometheus.api.v1.label.values",
+                            );
                             request.query("end", &self.end);
                             request.query("match", &self.r#match);
                             request.query("start", &self.start_2);
@@ -827,8 +844,8 @@ pub mod location {
                         }
                     }
 
-                    impl crate::StandardParameters for Values {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Values {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -900,6 +917,9 @@ pub mod location {
                                     ::discogen_runtime::path::simple(&self.location)
                                 ),
                             );
+                            request.method_id(
+                                "monitoring.projects.location.prometheus.api.v1.metadata.list",
+                            );
                             request.query("limit", &self.limit);
                             request.query("metric", &self.metric);
                             request.params(self.params.clone());
@@ -915,8 +935,8 @@ pub mod location {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }

@@ -109,6 +109,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/subscriptions"),
         );
+        request.method_id("workspaceevents.subscriptions.create");
         request.query("validateOnly", &self.validate_only);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -132,8 +133,8 @@ impl Create {
     }
 }
 
-impl crate::StandardParameters for Create {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Create {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -177,6 +178,7 @@ impl Delete {
             ::discogen_runtime::Method::DELETE,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("workspaceevents.subscriptions.delete");
         request.query("allowMissing", &self.allow_missing);
         request.query("etag", &self.etag);
         request.query("validateOnly", &self.validate_only);
@@ -201,8 +203,8 @@ impl Delete {
     }
 }
 
-impl crate::StandardParameters for Delete {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Delete {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -225,6 +227,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("workspaceevents.subscriptions.get");
         request.params(self.params.clone());
         request
     }
@@ -235,8 +238,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -279,6 +282,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/subscriptions"),
         );
+        request.method_id("workspaceevents.subscriptions.list");
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -315,8 +319,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -354,6 +358,7 @@ impl Patch {
             ::discogen_runtime::Method::PATCH,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("workspaceevents.subscriptions.patch");
         request.query("updateMask", &self.update_mask);
         request.query("validateOnly", &self.validate_only);
         request.json_body(&self.body);
@@ -378,8 +383,8 @@ impl Patch {
     }
 }
 
-impl crate::StandardParameters for Patch {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Patch {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -406,6 +411,7 @@ impl Reactivate {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("workspaceevents.subscriptions.reactivate");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -428,8 +434,8 @@ impl Reactivate {
     }
 }
 
-impl crate::StandardParameters for Reactivate {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Reactivate {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

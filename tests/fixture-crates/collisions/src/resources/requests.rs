@@ -90,6 +90,7 @@ impl Build {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:build"),
         );
+        request.method_id("collisions.requests.build");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -101,8 +102,8 @@ impl Build {
     }
 }
 
-impl crate::StandardParameters for Build {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Build {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -125,6 +126,7 @@ impl FooBar {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:fooBar"),
         );
+        request.method_id("collisions.requests.fooBar");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -136,8 +138,8 @@ impl FooBar {
     }
 }
 
-impl crate::StandardParameters for FooBar {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for FooBar {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -160,6 +162,7 @@ impl FooBar2 {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:foo_bar"),
         );
+        request.method_id("collisions.requests.foo_bar");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -171,8 +174,8 @@ impl FooBar2 {
     }
 }
 
-impl crate::StandardParameters for FooBar2 {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for FooBar2 {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -208,6 +211,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/requests"),
         );
+        request.method_id("collisions.requests.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -241,8 +245,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -265,6 +269,7 @@ impl New {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:new"),
         );
+        request.method_id("collisions.requests.new");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -276,8 +281,8 @@ impl New {
     }
 }
 
-impl crate::StandardParameters for New {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for New {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -299,6 +304,7 @@ impl Ok {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:ok"),
         );
+        request.method_id("collisions.requests.ok");
         request.params(self.params.clone());
         request
     }
@@ -309,8 +315,8 @@ impl Ok {
     }
 }
 
-impl crate::StandardParameters for Ok {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Ok {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -333,6 +339,7 @@ impl Send {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:send"),
         );
+        request.method_id("collisions.requests.send");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -344,8 +351,8 @@ impl Send {
     }
 }
 
-impl crate::StandardParameters for Send {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Send {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

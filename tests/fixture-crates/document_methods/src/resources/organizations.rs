@@ -96,6 +96,7 @@ pub mod folders {
                         ::discogen_runtime::path::simple(&self.project_id)
                     ),
                 );
+                request.method_id("my_api.organizations.folders.projects.get");
                 request.params(self.params.clone());
                 request
             }
@@ -106,8 +107,8 @@ pub mod folders {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -194,6 +195,7 @@ pub mod folders {
                             ::discogen_runtime::path::simple(&self.zone)
                         ),
                     );
+                    request.method_id("my_api.organizations.folders.projects.zones.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -204,8 +206,8 @@ pub mod folders {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -249,6 +251,7 @@ pub mod folders {
                             ::discogen_runtime::path::simple(&self.project_id)
                         ),
                     );
+                    request.method_id("my_api.organizations.folders.projects.zones.list");
                     request.query("maxResults", &self.max_results);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -282,8 +285,8 @@ pub mod folders {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }

@@ -46,6 +46,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("users/{}", ::discogen_runtime::path::simple(&self.user_key)),
         );
+        request.method_id("directory.users.get");
         request.params(self.params.clone());
         request
     }
@@ -59,8 +60,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -83,6 +84,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             String::from("users"),
         );
+        request.method_id("directory.users.insert");
         request.json_body(&::discogen_runtime::DataWrapper { data: &self.body });
         request.params(self.params.clone());
         request
@@ -97,8 +99,8 @@ impl Insert {
     }
 }
 
-impl crate::StandardParameters for Insert {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Insert {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

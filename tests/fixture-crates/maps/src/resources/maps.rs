@@ -92,6 +92,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("maps.maps.get");
         request.params(self.params.clone());
         request
     }
@@ -102,8 +103,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -129,6 +130,7 @@ impl GetAttributes {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.getAttributes");
         request.params(self.params.clone());
         request
     }
@@ -139,8 +141,8 @@ impl GetAttributes {
     }
 }
 
-impl crate::StandardParameters for GetAttributes {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for GetAttributes {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -167,6 +169,7 @@ impl Query {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.query");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -178,8 +181,8 @@ impl Query {
     }
 }
 
-impl crate::StandardParameters for Query {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Query {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -206,6 +209,7 @@ impl SetAttributes {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.setAttributes");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -217,8 +221,8 @@ impl SetAttributes {
     }
 }
 
-impl crate::StandardParameters for SetAttributes {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for SetAttributes {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -245,6 +249,7 @@ impl UpdateHybrid {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.updateHybrid");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -256,8 +261,8 @@ impl UpdateHybrid {
     }
 }
 
-impl crate::StandardParameters for UpdateHybrid {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for UpdateHybrid {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -93,6 +93,7 @@ impl Export {
                 ::discogen_runtime::path::simple(&self.object)
             ),
         );
+        request.method_id("media.objects.export");
         request.query("mimeType", &self.mime_type);
         request.params(self.params.clone());
         request
@@ -111,8 +112,8 @@ impl Export {
     }
 }
 
-impl crate::StandardParameters for Export {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Export {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -154,6 +155,7 @@ impl Get {
                 ::discogen_runtime::path::simple(&self.object)
             ),
         );
+        request.method_id("media.objects.get");
         request.query("generation", &self.generation);
         request.query("projection", &self.projection);
         request.params(self.params.clone());
@@ -173,8 +175,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -219,6 +221,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             format!("b/{}/o", ::discogen_runtime::path::simple(&self.bucket)),
         );
+        request.method_id("media.objects.insert");
         request.query("contentEncoding", &self.content_encoding);
         request.query("ifGenerationMatch", &self.if_generation_match);
         request.query("name", &self.name);
@@ -264,8 +267,8 @@ impl Insert {
     }
 }
 
-impl crate::StandardParameters for Insert {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Insert {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -291,6 +294,7 @@ impl UploadData {
                 ::discogen_runtime::path::simple(&self.bucket)
             ),
         );
+        request.method_id("media.objects.uploadData");
         request.params(self.params.clone());
         request
     }
@@ -316,8 +320,8 @@ impl UploadData {
     }
 }
 
-impl crate::StandardParameters for UploadData {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for UploadData {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -83,6 +83,7 @@ impl Cancel {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("operations.operations.cancel");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -94,8 +95,8 @@ impl Cancel {
     }
 }
 
-impl crate::StandardParameters for Cancel {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Cancel {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -118,6 +119,7 @@ impl Delete {
             ::discogen_runtime::Method::DELETE,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("operations.operations.delete");
         request.params(self.params.clone());
         request
     }
@@ -128,8 +130,8 @@ impl Delete {
     }
 }
 
-impl crate::StandardParameters for Delete {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Delete {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -152,6 +154,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("operations.operations.get");
         request.params(self.params.clone());
         request
     }
@@ -173,8 +176,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -225,6 +228,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("operations.operations.list");
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -260,8 +264,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -78,6 +78,7 @@ pub mod widgets {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("operations.projects.widgets.create");
             request.query("widgetId", &self.widget_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -101,8 +102,8 @@ pub mod widgets {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -125,6 +126,7 @@ pub mod widgets {
                 ::discogen_runtime::Method::DELETE,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("operations.projects.widgets.delete");
             request.params(self.params.clone());
             request
         }
@@ -146,8 +148,8 @@ pub mod widgets {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -81,6 +81,7 @@ pub mod files {
                     ::discogen_runtime::path::simple(&self.file)
                 ),
             );
+            request.method_id("params.buckets.files.get");
             request.params(self.params.clone());
             request
         }
@@ -91,8 +92,8 @@ pub mod files {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -121,6 +122,7 @@ pub mod files {
                     ::discogen_runtime::path::simple(&self.file)
                 ),
             );
+            request.method_id("params.buckets.files.viewContext");
             request.query("contextKey", &self.context_key);
             request.params(self.params.clone());
             request
@@ -132,8 +134,8 @@ pub mod files {
         }
     }
 
-    impl crate::StandardParameters for ViewContext {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for ViewContext {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -79,6 +79,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/scalars"),
         );
+        request.method_id("scalars.scalars.create");
         request.query("requestId", &self.request_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -91,8 +92,8 @@ impl Create {
     }
 }
 
-impl crate::StandardParameters for Create {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Create {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -199,6 +200,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("scalars.scalars.get");
         request.query("boolParam", &self.bool_param);
         request.query("bytesParam", &self.bytes_param);
         request.query("dateParam", &self.date_param);
@@ -221,8 +223,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -253,6 +255,7 @@ impl Patch {
             ::discogen_runtime::Method::PATCH,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("scalars.scalars.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -265,8 +268,8 @@ impl Patch {
     }
 }
 
-impl crate::StandardParameters for Patch {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Patch {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
