@@ -8,6 +8,11 @@
 //! adapters for values whose JSON form differs from serde's default,
 //! [`Bytes`] for base64 data, the [`open_enum!`] macro for enums that keep
 //! unknown values, and the [`Error`] type.
+//!
+//! Every generated request builder implements [`CallOptions`] (per-call timeout, retry policy,
+//! idempotency, headers); [`auth`] holds the credentials a [`ClientBuilder`] takes. A generated crate
+//! re-exports what an app names from here, and this crate as `runtime`, so apps depend on it only
+//! through the API crates.
 #![warn(missing_docs)]
 
 pub mod auth;
