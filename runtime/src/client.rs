@@ -515,7 +515,6 @@ impl Client {
             value.set_sensitive(true);
             headers.insert(header, value);
         }
-
         Ok(headers)
     }
 }
@@ -743,7 +742,9 @@ impl<C> ClientBuilder<C> {
     /// Fails with [`Error::Config`] if the base URL is not an absolute
     /// `http`/`https` URL (or is `http` to a non-loopback host without
     /// [`ClientBuilder::allow_insecure_http`]), the user agent is not a
-    /// valid header value, or the default HTTP client cannot be created.
+    /// valid header value, or the default HTTP client cannot be created; with
+    /// [`ClientBuilder::application_default_credentials`], with [`Error::Auth`] when they cannot be
+    /// read (or when called outside a Tokio runtime, which Google credentials need).
     pub fn build(self) -> Result<C>
     where
         C: From<Client>,
