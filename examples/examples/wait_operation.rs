@@ -10,7 +10,7 @@
 //! RUST_LOG=discogen_runtime=trace cargo run -p discogen-examples --example wait_operation   # and bodies, redacted
 //! ```
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use dialogflow_v2::schemas::{
@@ -18,6 +18,7 @@ use dialogflow_v2::schemas::{
 };
 use dialogflow_v2::{Client, Credentials, LroError, Operation, PollPolicy, StreamExt};
 use discogen_emulator::{Emulator, EmulatorConfig};
+use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 struct Args {
@@ -51,9 +52,12 @@ fn args() -> Result<Args, String> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Logs to stderr as `RUST_LOG` asks (e.g. `discogen_runtime=debug`); nothing by default.
+    // Logs to stderr as `RUST_LOG` asks (e.g. `discogen_runtime=debug`); nothing by default. A line per
+    // closed span shows each call's fields, latency included.
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::from_default_env())
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
     let args = args()?;
