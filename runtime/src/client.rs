@@ -108,9 +108,6 @@ enum Auth {
     /// Whatever headers Google credentials give (token, quota project).
     #[cfg(feature = "adc")]
     Google(crate::auth::Credentials),
-    /// Application Default Credentials, found when the client is built.
-    #[cfg(feature = "adc")]
-    ApplicationDefault,
 }
 
 /// Why one attempt failed.
@@ -499,12 +496,6 @@ impl Client {
                     }
                 }
             }
-            #[cfg(feature = "adc")]
-            Some(Auth::ApplicationDefault) => {
-                return Err(Error::Auth(
-                    "Application Default Credentials were not resolved".into(),
-                ))
-            }
         }
         // Last, so that a call's own headers (`x-goog-user-project`, say) win.
         for (name, value) in request.extra_headers() {
@@ -608,6 +599,8 @@ pub struct ClientBuilder<C = Client> {
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     allow_insecure_http: bool,
+    /// Find Application Default Credentials at `build` (instead of `auth`).
+    application_default: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -616,6 +609,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("auth", &self.auth)
+            .field("application_default", &self.application_default)
             .field("api_key", &self.api_key)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
@@ -638,6 +632,7 @@ impl<C> ClientBuilder<C> {
             timeout: None,
             total_timeout: None,
             allow_insecure_http: false,
+            application_default: false,
             client: PhantomData,
         }
     }
@@ -668,6 +663,7 @@ impl<C> ClientBuilder<C> {
     /// Uses `provider` to get a token for each request.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
         self.auth = Some(Auth::Token(Arc::new(provider)));
+        self.application_default = false;
         self
     }
 
@@ -676,6 +672,7 @@ impl<C> ClientBuilder<C> {
     #[cfg(feature = "adc")]
     pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
         self.auth = Some(Auth::Google(credentials));
+        self.application_default = false;
         self
     }
 
@@ -695,7 +692,8 @@ impl<C> ClientBuilder<C> {
     /// [`ClientBuilder::credentials`].
     #[cfg(feature = "adc")]
     pub fn application_default_credentials(mut self) -> Self {
-        self.auth = Some(Auth::ApplicationDefault);
+        self.auth = None;
+        self.application_default = true;
         self
     }
 
@@ -753,13 +751,15 @@ impl<C> ClientBuilder<C> {
     }
 
     fn build_runtime(self) -> Result<Client> {
-        let auth = match self.auth {
-            #[cfg(feature = "adc")]
-            Some(Auth::ApplicationDefault) => Some(Auth::Google(
+        #[cfg(feature = "adc")]
+        let auth = match self.application_default {
+            true => Some(Auth::Google(
                 crate::auth::Credentials::application_default().build()?,
             )),
-            other => other,
+            false => self.auth,
         };
+        #[cfg(not(feature = "adc"))]
+        let auth = self.auth;
         let mut base_url = self.base_url.trim().to_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
@@ -935,6 +935,23 @@ mod tests {
         let mut plain = Url::parse("https://example.com/v1/x?q=a+b").unwrap();
         redact_url(&mut plain);
         assert_eq!(plain.as_str(), "https://example.com/v1/x?q=a+b");
+    }
+
+    #[cfg(feature = "adc")]
+    #[test]
+    fn the_last_credentials_setter_wins() {
+        // Outside a Tokio runtime, finding ADC fails: so a build that succeeds did not try.
+        let adc = Client::builder("https://example.com/").application_default_credentials();
+        let err = adc.build().unwrap_err();
+        assert!(
+            matches!(&err, Error::Auth(m) if m.contains("Tokio runtime")),
+            "{err:?}"
+        );
+        Client::builder("https://example.com/")
+            .application_default_credentials()
+            .bearer_token("t")
+            .build()
+            .unwrap();
     }
 
     #[test]
