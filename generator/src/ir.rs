@@ -21,6 +21,9 @@ pub struct Api {
     pub endpoints: Vec<Endpoint>,
     /// A URL template with `{location}` for regional endpoints the document does not list (an override).
     pub location_endpoint: Option<String>,
+    /// The crate's name as a Rust path (`dialogflow_v2`), for the example in its docs; `None` (no
+    /// package name given) leaves the example out.
+    pub crate_ident: Option<String>,
     /// OAuth scopes: URL and description.
     pub scopes: Vec<(String, String)>,
     pub types: Vec<TypeDef>,

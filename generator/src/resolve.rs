@@ -115,6 +115,7 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
             .map(|root| with_slash(format!("{root}{service_path}"))),
         base_url,
         location_endpoint: None,
+        crate_ident: None,
         endpoints: doc
             .endpoints
             .iter()

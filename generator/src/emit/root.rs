@@ -89,6 +89,21 @@ fn crate_docs(api: &Api) -> TokenStream {
         api.version,
         api.revision.as_ref().map(|r| format!(", revision {r}")).unwrap_or_default()
     ));
+    if let Some(krate) = &api.crate_ident {
+        paragraphs.push(format!(
+            "```no_run\n\
+             # fn example() -> {krate}::Result<()> {{\n\
+             use {krate}::Client;\n\n\
+             // Application Default Credentials and the default endpoint, in one expression.\n\
+             let client = Client::builder().application_default_credentials().build()?;\n\
+             // Or a token and another endpoint (a local emulator, say).\n\
+             let local = Client::builder().base_url(\"http://127.0.0.1:8080/\").bearer_token(\"t\").build()?;\n\
+             # Ok(()) }}\n\
+             ```\n\n\
+             Every request builder also takes per-call options from [`CallOptions`]: \
+             `.with_timeout(...)`, `.with_retry_policy(RetryPolicy::none())`, `.with_header(...)`."
+        ));
+    }
     paragraphs.push(
         "## One dependency\n\n\
          What an app names from the runtime is re-exported here, at the crate root: [`Error`], [`Result`], \
