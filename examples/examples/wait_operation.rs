@@ -6,18 +6,20 @@
 //! cargo run -p discogen-examples --example wait_operation -- --name NAME  # resume an operation by name
 //! cargo run -p discogen-examples --example wait_operation -- \
 //!     --endpoint https://dialogflow.googleapis.com/ --parent projects/MY_PROJECT   # Google, with ADC
+//! RUST_LOG=discogen_runtime=debug cargo run -p discogen-examples --example wait_operation   # one span per call
+//! RUST_LOG=discogen_runtime=trace cargo run -p discogen-examples --example wait_operation   # and bodies, redacted
 //! ```
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use dialogflow_v2::schemas::{
     GoogleCloudDialogflowV2ExportAgentRequest, GoogleCloudDialogflowV2ExportAgentResponse,
 };
-use dialogflow_v2::Client;
+use dialogflow_v2::{Client, Credentials, PollPolicy, Progress, StreamExt};
 use discogen_emulator::{Emulator, EmulatorConfig};
-use discogen_runtime::lro::{PollPolicy, Progress};
-use discogen_runtime::paginate::StreamExt;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::EnvFilter;
 
 struct Args {
     endpoint: Option<String>,
@@ -50,33 +52,42 @@ fn args() -> Result<Args, String> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Logs to stderr as `RUST_LOG` asks (e.g. `discogen_runtime=debug`); nothing by default. A line per
+    // closed span shows each call's fields, latency included.
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::from_default_env())
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
     let args = args()?;
     // Without --endpoint the example plays against an emulator on 127.0.0.1 that lives as long as `_emulator`.
-    let (_emulator, runtime, policy) = match &args.endpoint {
+    let (_emulator, client, policy) = match &args.endpoint {
         None => {
             let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
-            let runtime = Client::builder().base_url(emulator.base_url()).build()?;
+            let client = Client::builder().base_url(emulator.base_url()).build()?;
             let fast = PollPolicy::default()
                 .with_initial_delay(Duration::from_millis(200))
                 .with_jitter(false);
-            (Some(emulator), runtime, fast)
+            (Some(emulator), client, fast)
         }
         Some(endpoint) => {
-            let runtime = Client::builder()
-                .base_url(endpoint.as_str())
-                .application_default_credentials(&[dialogflow_v2::scopes::DIALOGFLOW])
-                .await?
+            let credentials = Credentials::application_default()
+                .scopes([dialogflow_v2::scopes::DIALOGFLOW])
                 .build()?;
-            (None, runtime, PollPolicy::default())
+            let client = Client::builder()
+                .base_url(endpoint.as_str())
+                .credentials(credentials)
+                .build()?;
+            (None, client, PollPolicy::default())
         }
     };
-    let client = Client::new(runtime);
 
     // A poller resumed by name is told the types; the one `export` starts knows them from the document.
     let poller = match &args.name {
         Some(name) => client
             .operation(name.as_str())
-            .typed::<GoogleCloudDialogflowV2ExportAgentResponse, serde_json::Value>(),
+            .typed_response::<GoogleCloudDialogflowV2ExportAgentResponse>(),
         None => {
             let request = GoogleCloudDialogflowV2ExportAgentRequest::default();
             client

@@ -21,6 +21,9 @@ pub struct Api {
     pub endpoints: Vec<Endpoint>,
     /// A URL template with `{location}` for regional endpoints the document does not list (an override).
     pub location_endpoint: Option<String>,
+    /// The crate's name as a Rust path (`dialogflow_v2`), for the example in its docs; `None` (no
+    /// package name given) leaves the example out.
+    pub crate_ident: Option<String>,
     /// OAuth scopes: URL and description.
     pub scopes: Vec<(String, String)>,
     pub types: Vec<TypeDef>,
@@ -415,6 +418,46 @@ enum StandardType {
     Bool,
     Enum(&'static str, &'static [&'static str]),
 }
+
+/// What every generated crate re-exports from the runtime at its root, so that an app needs one
+/// dependency per API: `(module of discogen_runtime, names)`. Resolve keeps these names free.
+pub const RUNTIME_REEXPORTS: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "ApiError",
+            "Bytes",
+            "CallOptions",
+            "ClientBuilder",
+            "Date",
+            "Duration",
+            "Error",
+            "GoogleError",
+            "Result",
+            "RetryPolicy",
+            "Timestamp",
+        ],
+    ),
+    ("auth", &["ApiKey", "Credentials"]),
+    (
+        "lro",
+        &[
+            "Code",
+            "LongRunningOperation",
+            "LroError",
+            "PollPolicy",
+            "Poller",
+            "Progress",
+            "Status",
+            "Typed",
+            "Untyped",
+        ],
+    ),
+    ("paginate", &["Stream", "StreamExt", "TryStreamExt"]),
+];
+
+/// The name under which every generated crate re-exports the whole runtime crate.
+pub const RUNTIME_MODULE: &str = "runtime";
 
 impl Api {
     /// When the document's global parameters are exactly the standard set (as 592 of 610 documents

@@ -149,6 +149,9 @@ pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Ap
         }
         api.location_endpoint = Some(template.clone());
     }
+    if !options.crate_name.is_empty() {
+        api.crate_ident = Some(options.crate_name.replace('-', "_"));
+    }
     Ok(api)
 }
 

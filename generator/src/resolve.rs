@@ -11,6 +11,16 @@ use crate::Error;
 
 /// Names the emitter itself uses in the crate root; schemas and enums must not take them.
 const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "resources"];
+/// The crate root's namespace: [`ROOT_RESERVED`] and the runtime's re-exports are taken.
+fn root_namespace() -> Namespace {
+    let mut reserved: Vec<&str> = ROOT_RESERVED.to_vec();
+    reserved.push(RUNTIME_MODULE);
+    for (_, names) in RUNTIME_REEXPORTS {
+        reserved.extend_from_slice(names);
+    }
+    Namespace::with_reserved(&reserved)
+}
+
 /// Methods of the generated `Client` besides the resource accessors.
 const CLIENT_RESERVED: &[&str] = &[
     "new",
@@ -28,6 +38,13 @@ const BUILDER_RESERVED: &[&str] = &[
     "pages",
     "items",
     "start",
+    // `discogen_runtime::CallOptions`, implemented by every builder.
+    "call_params",
+    "with_timeout",
+    "with_attempt_timeout",
+    "with_retry_policy",
+    "with_idempotency",
+    "with_header",
 ];
 
 /// What the stages before resolution found, for resolution to record.
@@ -53,9 +70,7 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         schema_ids: BTreeMap::new(),
         namespaces: BTreeMap::new(),
     };
-    resolver
-        .namespaces
-        .insert(Vec::new(), Namespace::with_reserved(ROOT_RESERVED));
+    resolver.namespaces.insert(Vec::new(), root_namespace());
     resolver.declare_schemas();
     resolver.define_schemas()?;
 
@@ -116,6 +131,7 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
             .map(|root| with_slash(format!("{root}{service_path}"))),
         base_url,
         location_endpoint: None,
+        crate_ident: None,
         endpoints: doc
             .endpoints
             .iter()

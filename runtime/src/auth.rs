@@ -11,16 +11,20 @@
 //!   any [`TokenProvider`];
 //! - [`ClientBuilder::api_key`](crate::ClientBuilder::api_key): an
 //!   [`ApiKey`];
-//! - with the `adc` feature: `auth::adc` or
-//!   `ClientBuilder::application_default_credentials` (Application Default
-//!   Credentials), `auth::service_account_key_file` and
-//!   `auth::service_account_key_json`, all through the
-//!   [`gcp_auth`](https://docs.rs/gcp_auth) crate, which caches tokens and
-//!   refreshes them before they expire.
+//! - with the `adc` feature (on by default): `Credentials` of every Google
+//!   kind (service account, `authorized_user`, `impersonated_service_account`,
+//!   `external_account`, the metadata server, Application Default
+//!   Credentials) through the official
+//!   [`google-cloud-auth`](https://docs.rs/google-cloud-auth) crate, which
+//!   caches tokens and refreshes them before they expire:
+//!   `ClientBuilder::credentials` or
+//!   `ClientBuilder::application_default_credentials`. Their quota project is
+//!   sent as `x-goog-user-project`.
 //!
 //! None of these types shows a token or key in its `Debug` output, and the
-//! client never logs them: the `Authorization` header is marked sensitive
-//! and the `key` parameter is redacted from error messages.
+//! client never logs them: the `Authorization` header is marked sensitive,
+//! the `key` parameter is redacted from error messages, and bodies traced at
+//! TRACE level have their token and key fields redacted.
 
 use std::fmt;
 use std::sync::Arc;
@@ -63,188 +67,354 @@ impl From<&str> for ApiKey {
 }
 
 #[cfg(feature = "adc")]
-pub use self::adc::{adc, service_account_key_file, service_account_key_json, GoogleCredentials};
+pub use self::google::{Credentials, CredentialsBuilder};
 
 #[cfg(feature = "adc")]
-mod adc {
+mod google {
     use std::fmt;
-    use std::future::Future;
-    use std::path::Path;
-    use std::pin::Pin;
+    use std::path::{Path, PathBuf};
     use std::sync::Arc;
 
-    use crate::{Error, Result, TokenProvider};
+    use google_cloud_auth::credentials::{
+        self as gca, external_account, impersonated, mds, service_account, user_account,
+        CacheableResource,
+    };
+    use http::HeaderMap;
+    use serde_json::Value;
 
-    /// OAuth tokens for a fixed set of scopes from a
-    /// [`gcp_auth::TokenProvider`], which caches and refreshes them.
+    use crate::{Error, Result};
+
+    /// The credential file types this crate reads (the JSON field `type`).
+    const FILE_TYPES: [&str; 4] = [
+        "service_account",
+        "authorized_user",
+        "impersonated_service_account",
+        "external_account",
+    ];
+
+    /// Google credentials, through the official
+    /// [`google-cloud-auth`](https://docs.rs/google-cloud-auth) crate: service-account keys,
+    /// `authorized_user` (gcloud) credentials, `impersonated_service_account`, `external_account`
+    /// (workload identity federation: file-, URL-, executable- and AWS-sourced), the metadata
+    /// server, and Application Default Credentials, which picks one of these.
     ///
-    /// Cheap to clone; `Debug` shows the scopes only.
+    /// Tokens are cached and refreshed before they expire (by `google-cloud-auth`, in a background
+    /// task: build credentials inside a Tokio runtime). Each request carries the credential's
+    /// headers: `Authorization` and, when the credential names a quota project, `x-goog-user-project`.
+    ///
+    /// Cheap to clone; `Debug` shows where the credentials came from, never a secret.
+    ///
+    /// ```no_run
+    /// # fn f() -> discogen_runtime::Result<()> {
+    /// use discogen_runtime::auth::Credentials;
+    ///
+    /// let adc = Credentials::application_default().build()?;
+    /// let file = Credentials::from_file("key.json")
+    ///     .scopes(["https://www.googleapis.com/auth/cloud-platform"])
+    ///     .quota_project("my-billing-project")
+    ///     .build()?;
+    /// let client = discogen_runtime::Client::builder("https://example.googleapis.com/")
+    ///     .credentials(file)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     #[derive(Clone)]
-    pub struct GoogleCredentials {
-        provider: Arc<dyn gcp_auth::TokenProvider>,
-        scopes: Arc<[String]>,
+    pub struct Credentials {
+        inner: gca::Credentials,
+        /// Where they came from, for `Debug` and errors: "service_account from key.json".
+        source: Arc<str>,
     }
 
-    impl GoogleCredentials {
-        /// Wraps any `gcp_auth` provider, asking it for tokens for `scopes`.
-        pub fn from_provider(provider: Arc<dyn gcp_auth::TokenProvider>, scopes: &[&str]) -> Self {
-            GoogleCredentials {
-                provider,
-                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-            }
-        }
-
-        /// The OAuth scopes tokens are requested for.
-        pub fn scopes(&self) -> &[String] {
-            &self.scopes
-        }
-
-        /// The project the credentials belong to, if they name one.
-        pub async fn project_id(&self) -> Result<String> {
-            self.provider
-                .project_id()
-                .await
-                .map(|id| id.to_string())
-                .map_err(auth_error)
-        }
-    }
-
-    impl fmt::Debug for GoogleCredentials {
+    impl fmt::Debug for Credentials {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("GoogleCredentials")
-                .field("scopes", &self.scopes)
+            f.debug_struct("Credentials")
+                .field("source", &self.source)
                 .finish_non_exhaustive()
         }
     }
 
-    impl TokenProvider for GoogleCredentials {
-        fn token(&self) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>> {
-            Box::pin(async move {
-                let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
-                let token = self.provider.token(&scopes).await.map_err(auth_error)?;
-                Ok(token.as_str().to_owned())
+    /// Where credentials come from; see [`Credentials`].
+    #[derive(Debug, Clone)]
+    enum Source {
+        ApplicationDefault,
+        File(PathBuf),
+        Json(String),
+        MetadataServer(Option<String>),
+    }
+
+    /// Configures [`Credentials`]: scopes and quota project, then [`CredentialsBuilder::build`].
+    #[derive(Debug, Clone)]
+    #[must_use = "credentials are made by build()"]
+    pub struct CredentialsBuilder {
+        source: Source,
+        scopes: Option<Vec<String>>,
+        quota_project: Option<String>,
+    }
+
+    impl Credentials {
+        /// Application Default Credentials: the file named by `GOOGLE_APPLICATION_CREDENTIALS`
+        /// (any type this crate reads; a missing or bad file is an error naming it), else gcloud's
+        /// `application_default_credentials.json`, else the metadata server. The quota project of
+        /// `GOOGLE_CLOUD_QUOTA_PROJECT` wins over the file's.
+        pub fn application_default() -> CredentialsBuilder {
+            CredentialsBuilder::new(Source::ApplicationDefault)
+        }
+
+        /// Credentials from a JSON file of any type: `service_account`, `authorized_user`,
+        /// `impersonated_service_account`, `external_account`.
+        pub fn from_file(path: impl Into<PathBuf>) -> CredentialsBuilder {
+            CredentialsBuilder::new(Source::File(path.into()))
+        }
+
+        /// Like [`Credentials::from_file`], from the file's contents.
+        pub fn from_json(json: impl Into<String>) -> CredentialsBuilder {
+            CredentialsBuilder::new(Source::Json(json.into()))
+        }
+
+        /// The metadata server of Compute Engine, GKE, Cloud Run... (`GCE_METADATA_HOST`, or
+        /// `metadata.google.internal`).
+        pub fn metadata_server() -> CredentialsBuilder {
+            CredentialsBuilder::new(Source::MetadataServer(None))
+        }
+
+        /// A metadata server at `endpoint`, e.g. `http://127.0.0.1:8080` (no trailing `/`).
+        pub fn metadata_server_at(endpoint: impl Into<String>) -> CredentialsBuilder {
+            CredentialsBuilder::new(Source::MetadataServer(Some(endpoint.into())))
+        }
+
+        /// The headers a request carries: `Authorization` and, if the credentials name one,
+        /// `x-goog-user-project`. Fetches or refreshes a token when needed.
+        pub async fn headers(&self) -> Result<HeaderMap> {
+            match self.inner.headers(http::Extensions::new()).await {
+                Ok(CacheableResource::New { data, .. }) => Ok(data),
+                // Only returned to a caller that passed the tag of what it has; this passes none.
+                Ok(CacheableResource::NotModified) => Err(Error::Auth(format!(
+                    "{}: the credentials returned no headers",
+                    self.source
+                ))),
+                Err(e) => Err(Error::Auth(format!("{}: {}", self.source, chain(&e)))),
+            }
+        }
+    }
+
+    impl CredentialsBuilder {
+        fn new(source: Source) -> Self {
+            CredentialsBuilder {
+                source,
+                scopes: None,
+                quota_project: None,
+            }
+        }
+
+        /// The OAuth scopes tokens are asked for (default: `cloud-platform`, as `google-cloud-auth`
+        /// does). A service-account key signs its own token with them; other types send them to
+        /// their token endpoint.
+        pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+            self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+            self
+        }
+
+        /// The project billed for quota, sent as `x-goog-user-project`, replacing the credential
+        /// file's `quota_project_id`.
+        pub fn quota_project(mut self, project: impl Into<String>) -> Self {
+            self.quota_project = Some(project.into());
+            self
+        }
+
+        /// Reads and checks the source and makes the credentials; no token is fetched yet.
+        ///
+        /// Fails with [`Error::Auth`] naming the file (or `GOOGLE_APPLICATION_CREDENTIALS`) and the
+        /// field at fault when a file cannot be read, is not JSON, has no or an unknown `type`, or
+        /// lacks a field its type needs; and when called outside a Tokio runtime, where the token
+        /// cache cannot run.
+        pub fn build(self) -> Result<Credentials> {
+            if tokio::runtime::Handle::try_current().is_err() {
+                return Err(Error::Auth(
+                    "credentials must be created inside a Tokio runtime (they refresh their tokens \
+                     in a background task)"
+                        .to_owned(),
+                ));
+            }
+            install_crypto_provider();
+            let quota_project = self.quota_project.clone();
+            match &self.source {
+                Source::ApplicationDefault => {
+                    let quota_project = std::env::var("GOOGLE_CLOUD_QUOTA_PROJECT")
+                        .ok()
+                        .or(quota_project);
+                    match std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS") {
+                        Some(path) => {
+                            let label = format!(
+                                "credentials file {} (GOOGLE_APPLICATION_CREDENTIALS)",
+                                Path::new(&path).display()
+                            );
+                            let json = read(Path::new(&path), &label)?;
+                            self.of_type(json, &label, quota_project)
+                        }
+                        None => {
+                            let mut builder = gca::Builder::default();
+                            if let Some(scopes) = self.scopes {
+                                builder = builder.with_scopes(scopes);
+                            }
+                            if let Some(project) = quota_project {
+                                builder = builder.with_quota_project_id(project);
+                            }
+                            let label = "Application Default Credentials";
+                            let inner = builder.build().map_err(|e| build_error(label, &e))?;
+                            Ok(Credentials {
+                                inner,
+                                source: Arc::from(label),
+                            })
+                        }
+                    }
+                }
+                Source::File(path) => {
+                    let label = format!("credentials file {}", path.display());
+                    let json = read(path, &label)?;
+                    self.of_type(json, &label, quota_project)
+                }
+                Source::Json(text) => {
+                    let label = "credentials JSON";
+                    let json = serde_json::from_str(text)
+                        .map_err(|e| Error::Auth(format!("{label}: not JSON: {e}")))?;
+                    self.of_type(json, label, quota_project)
+                }
+                Source::MetadataServer(endpoint) => {
+                    let mut builder = mds::Builder::default();
+                    if let Some(endpoint) = endpoint {
+                        builder = builder.with_endpoint(endpoint);
+                    }
+                    if let Some(scopes) = self.scopes.clone() {
+                        builder = builder.with_scopes(scopes);
+                    }
+                    if let Some(project) = quota_project {
+                        builder = builder.with_quota_project_id(project);
+                    }
+                    let label = "metadata server";
+                    let inner = builder.build().map_err(|e| build_error(label, &e))?;
+                    Ok(Credentials {
+                        inner,
+                        source: Arc::from(label),
+                    })
+                }
+            }
+        }
+
+        /// Credentials of the file's `type`.
+        fn of_type(
+            &self,
+            json: Value,
+            label: &str,
+            quota_project: Option<String>,
+        ) -> Result<Credentials> {
+            let kind = file_type(&json, label)?.to_owned();
+            let scopes = self.scopes.clone();
+            let built = match kind.as_str() {
+                "service_account" => {
+                    let mut b = service_account::Builder::new(json);
+                    if let Some(scopes) = scopes {
+                        b = b.with_access_specifier(service_account::AccessSpecifier::from_scopes(
+                            scopes,
+                        ));
+                    }
+                    if let Some(p) = quota_project {
+                        b = b.with_quota_project_id(p);
+                    }
+                    b.build()
+                }
+                "authorized_user" => {
+                    let mut b = user_account::Builder::new(json);
+                    if let Some(scopes) = scopes {
+                        b = b.with_scopes(scopes);
+                    }
+                    if let Some(p) = quota_project {
+                        b = b.with_quota_project_id(p);
+                    }
+                    b.build()
+                }
+                "impersonated_service_account" => {
+                    let mut b = impersonated::Builder::new(json);
+                    if let Some(scopes) = scopes {
+                        b = b.with_scopes(scopes);
+                    }
+                    if let Some(p) = quota_project {
+                        b = b.with_quota_project_id(p);
+                    }
+                    b.build()
+                }
+                _ => {
+                    let mut b = external_account::Builder::new(json);
+                    if let Some(scopes) = scopes {
+                        b = b.with_scopes(scopes);
+                    }
+                    if let Some(p) = quota_project {
+                        b = b.with_quota_project_id(p);
+                    }
+                    b.build()
+                }
+            };
+            let inner = built.map_err(|e| build_error(label, &e))?;
+            Ok(Credentials {
+                inner,
+                source: Arc::from(format!("{kind} from {label}")),
             })
         }
     }
 
-    /// Finds Application Default Credentials and returns a provider of
-    /// tokens for `scopes`.
-    ///
-    /// Tries, in order (the order of `gcp_auth::provider`):
-    ///
-    /// 1. the service-account key file named by the
-    ///    `GOOGLE_APPLICATION_CREDENTIALS` environment variable (if the
-    ///    variable is set, a missing or invalid file is an error: no other
-    ///    source is tried);
-    /// 2. gcloud's user credentials
-    ///    (`~/.config/gcloud/application_default_credentials.json`);
-    /// 3. the metadata server of Google Compute Engine, GKE, Cloud Run...;
-    /// 4. the `gcloud auth print-access-token` command.
-    ///
-    /// Fails with [`Error::Auth`] when none works (the message lists why
-    /// each source failed).
-    pub async fn adc(scopes: &[&str]) -> Result<GoogleCredentials> {
-        if let Some(path) = std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS") {
-            // Checked here first so that a bad file is an error, never a panic.
-            let text = read_key_file(Path::new(&path))?;
-            check_service_account_key(&text)?;
-        }
-        let provider = gcp_auth::provider().await.map_err(auth_error)?;
-        Ok(GoogleCredentials::from_provider(provider, scopes))
+    /// Uses rustls' ring provider (which reqwest already brings) for signing service-account
+    /// tokens and for `google-cloud-auth`'s own HTTPS, unless the app installed another one.
+    fn install_crypto_provider() {
+        // An error means a provider is installed already: that one is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 
-    /// Tokens for `scopes` from the service-account key file at `path` (the
-    /// JSON file the Cloud console downloads).
-    ///
-    /// Fails with [`Error::Auth`] when the file cannot be read or is not a
-    /// service-account key. Tokens are fetched from the key's `token_uri`
-    /// when first needed.
-    pub fn service_account_key_file(
-        path: impl AsRef<Path>,
-        scopes: &[&str],
-    ) -> Result<GoogleCredentials> {
-        service_account_key_json(&read_key_file(path.as_ref())?, scopes)
+    fn read(path: &Path, label: &str) -> Result<Value> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Auth(format!("{label}: cannot read it: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| Error::Auth(format!("{label}: not JSON: {e}")))
     }
 
-    /// Like [`service_account_key_file`], from the file's contents.
-    pub fn service_account_key_json(json: &str, scopes: &[&str]) -> Result<GoogleCredentials> {
-        check_service_account_key(json)?;
-        let account = gcp_auth::CustomServiceAccount::from_json(json).map_err(auth_error)?;
-        Ok(GoogleCredentials::from_provider(Arc::new(account), scopes))
+    /// The file's `type`, which must be one this crate reads.
+    fn file_type<'a>(json: &'a Value, label: &str) -> Result<&'a str> {
+        let object = json
+            .as_object()
+            .ok_or_else(|| Error::Auth(format!("{label}: not a JSON object")))?;
+        let kind = match object.get("type") {
+            None => return Err(Error::Auth(format!("{label}: field `type` is missing"))),
+            Some(Value::String(kind)) => kind.as_str(),
+            Some(other) => {
+                return Err(Error::Auth(format!(
+                    "{label}: field `type` is {other}, not a string"
+                )))
+            }
+        };
+        if !FILE_TYPES.contains(&kind) {
+            return Err(Error::Auth(format!(
+                "{label}: field `type` is {kind:?}, which is not a credential type this crate reads \
+                 ({})",
+                FILE_TYPES.join(", ")
+            )));
+        }
+        Ok(kind)
     }
 
-    fn read_key_file(path: &Path) -> Result<String> {
-        std::fs::read_to_string(path).map_err(|e| {
-            Error::Auth(format!(
-                "cannot read credentials file {}: {e}",
-                path.display()
-            ))
-        })
+    fn build_error(label: &str, error: &google_cloud_auth::build_errors::Error) -> Error {
+        Error::Auth(format!("{label}: {}", chain(error)))
     }
 
-    /// Rejects what `gcp_auth` would panic on or misreport: text that is not
-    /// a JSON object with string `private_key`, `client_email` and a
-    /// `token_uri` that is a valid `http(s)` URI.
-    fn check_service_account_key(json: &str) -> Result<()> {
-        let bad = |what: &str| Error::Auth(format!("invalid service-account key: {what}"));
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| bad(&format!("not JSON ({e})")))?;
-        let object = value.as_object().ok_or_else(|| bad("not a JSON object"))?;
-        if let Some(kind) = object.get("type").and_then(|t| t.as_str()) {
-            if kind != "service_account" {
-                return Err(bad(&format!(
-                    "type is {kind:?}, expected \"service_account\""
-                )));
+    /// An error's message followed by those of its sources.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(e) = source {
+            let text = e.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
             }
+            source = e.source();
         }
-        for field in ["private_key", "client_email"] {
-            if !object.get(field).is_some_and(|v| v.is_string()) {
-                return Err(bad(&format!("no string field {field:?}")));
-            }
-        }
-        let uri = object
-            .get("token_uri")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| bad("no string field \"token_uri\""))?;
-        match uri.parse::<http::Uri>() {
-            Ok(u) if matches!(u.scheme_str(), Some("http" | "https")) && u.host().is_some() => {
-                Ok(())
-            }
-            _ => Err(bad(&format!("token_uri {uri:?} is not an http(s) URL"))),
-        }
-    }
-
-    /// An [`Error::Auth`] with the whole chain of `gcp_auth` error messages.
-    fn auth_error(error: gcp_auth::Error) -> Error {
-        fn chain(error: &(dyn std::error::Error + 'static), out: &mut String) {
-            out.push_str(&error.to_string());
-            let mut source = error.source();
-            while let Some(e) = source {
-                out.push_str(": ");
-                out.push_str(&e.to_string());
-                source = e.source();
-            }
-        }
-        let mut message = String::new();
-        match &error {
-            gcp_auth::Error::NoAuthMethod(gcloud, metadata, user) => {
-                message.push_str("no Application Default Credentials found (");
-                for (name, e) in [
-                    ("gcloud user credentials", user),
-                    ("metadata server", metadata),
-                    ("gcloud command", gcloud),
-                ] {
-                    message.push_str(name);
-                    message.push_str(": ");
-                    chain(&**e, &mut message);
-                    message.push_str("; ");
-                }
-                message.truncate(message.len() - 2);
-                message.push(')');
-            }
-            other => chain(other, &mut message),
-        }
-        Error::Auth(message)
+        message
     }
 }
 
@@ -261,32 +431,10 @@ mod tests {
 
     #[cfg(feature = "adc")]
     #[test]
-    fn bad_service_account_keys_are_auth_errors() {
-        let ok_key = |uri: &str| {
-            format!(
-                r#"{{"type":"service_account","private_key":"x","client_email":"a@b","token_uri":{uri}}}"#
-            )
-        };
-        for json in [
-            String::new(),
-            "[]".to_owned(),
-            "{".to_owned(),
-            r#"{"type":"authorized_user","private_key":"x","client_email":"a","token_uri":"https://x/"}"#.to_owned(),
-            r#"{"client_email":"a","token_uri":"https://x/"}"#.to_owned(),
-            r#"{"private_key":1,"client_email":"a","token_uri":"https://x/"}"#.to_owned(),
-            ok_key("\"not a uri\""),
-            ok_key("\"/relative\""),
-            ok_key("\"ftp://x/\""),
-            ok_key("null"),
-            // Well-formed, but the private key is not a PEM key.
-            ok_key("\"https://oauth2.example.com/token\""),
-        ] {
-            let err = service_account_key_json(&json, &["s"]).unwrap_err();
-            assert!(matches!(err, crate::Error::Auth(_)), "{json}: {err:?}");
-        }
-        let err = service_account_key_file("/nonexistent/key.json", &["s"]).unwrap_err();
+    fn credentials_need_a_tokio_runtime() {
+        let err = Credentials::from_json("{}").build().unwrap_err();
         assert!(
-            matches!(&err, crate::Error::Auth(m) if m.contains("/nonexistent/key.json")),
+            matches!(&err, crate::Error::Auth(m) if m.contains("Tokio runtime")),
             "{err:?}"
         );
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -89,7 +90,7 @@ struct Inner {
     base_url: String,
     /// Scheme, host and port of the base URL, without a trailing `/`.
     origin: String,
-    auth: Option<Arc<dyn TokenProvider>>,
+    auth: Option<Auth>,
     api_key: Option<ApiKey>,
     user_agent: HeaderValue,
     retry: RetryPolicy,
@@ -97,6 +98,16 @@ struct Inner {
     timeout: Option<Duration>,
     /// Limit of a whole call, across retries.
     total_timeout: Option<Duration>,
+}
+
+/// How a client authenticates its requests.
+#[derive(Debug, Clone)]
+enum Auth {
+    /// `Authorization: Bearer <token>` from a provider.
+    Token(Arc<dyn TokenProvider>),
+    /// Whatever headers Google credentials give (token, quota project).
+    #[cfg(feature = "adc")]
+    Google(crate::auth::Credentials),
 }
 
 /// Why one attempt failed.
@@ -112,19 +123,10 @@ enum Failure {
 
 impl Client {
     /// Starts configuring a client whose base URL defaults to `default_base_url`
-    /// (the generated crate passes the Discovery document's root URL + service path).
+    /// (a generated crate's `Client::builder()` passes the Discovery document's root URL + service
+    /// path, and builds its own `Client`).
     pub fn builder(default_base_url: &str) -> ClientBuilder {
-        ClientBuilder {
-            base_url: default_base_url.to_owned(),
-            auth: None,
-            api_key: None,
-            http: None,
-            user_agent: None,
-            retry: RetryPolicy::default(),
-            timeout: None,
-            total_timeout: None,
-            allow_insecure_http: false,
-        }
+        ClientBuilder::new(default_base_url)
     }
 
     /// The base URL every request path is resolved against; always ends with `/`.
@@ -156,6 +158,9 @@ impl Client {
         };
         let mut url = Url::parse(&joined)
             .map_err(|e| Error::Config(format!("invalid request URL {joined:?}: {e}")))?;
+        if !path.starts_with("https://") && !path.starts_with("http://") {
+            check_path(request, &url, &joined)?;
+        }
         if !request.query_pairs().is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in request.query_pairs() {
@@ -231,16 +236,31 @@ impl Client {
 
     /// Sends the request, with retries; returns the status, headers and body of a
     /// 2xx response, or [`Error::Api`] for any other status.
+    ///
+    /// One `discogen.call` span per call (at DEBUG) carries the method id, HTTP method and
+    /// path, and records the attempt count, the last HTTP status and the latency in ms.
     async fn send(&self, request: Request) -> Result<(u16, HeaderMap, Vec<u8>)> {
         let span = tracing::debug_span!(
-            "discogen_request",
-            method = %request.method(),
+            "discogen.call",
+            method_id = request.method_id_str().unwrap_or(""),
+            http.method = %request.method(),
             path = %request.path(),
             attempt = tracing::field::Empty,
+            http.status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
         );
-        self.send_with_retries(request, span.clone())
-            .instrument(span)
-            .await
+        let start = Instant::now();
+        let result = self
+            .send_with_retries(request, span.clone())
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", millis(start.elapsed()));
+        if let Err(error) = &result {
+            if let Some(status) = error.status() {
+                span.record("http.status", status);
+            }
+        }
+        result
     }
 
     async fn send_with_retries(
@@ -249,11 +269,20 @@ impl Client {
         span: tracing::Span,
     ) -> Result<(u16, HeaderMap, Vec<u8>)> {
         let start = Instant::now();
+        let settings = request.settings().clone();
         // A limit too far away to represent is no limit.
-        let deadline = self.inner.total_timeout.and_then(|t| start.checked_add(t));
+        let deadline = settings
+            .timeout
+            .or(self.inner.total_timeout)
+            .and_then(|t| start.checked_add(t));
         let url = self.send_url(&request)?;
         let body = request.take_body()?;
-        let policy = &self.inner.retry;
+        if tracing::enabled!(tracing::Level::TRACE) {
+            if let Some(body) = &body {
+                tracing::trace!(body = %crate::redact::body(body), "request body");
+            }
+        }
+        let policy = settings.retry.as_ref().unwrap_or(&self.inner.retry);
         let max_attempts = if request.is_idempotent() {
             policy.attempts()
         } else {
@@ -263,8 +292,13 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
+            let limits = Limits {
+                start,
+                deadline,
+                attempt_timeout: settings.attempt_timeout.or(self.inner.timeout),
+            };
             let failure = self
-                .attempt(&request, &url, body.as_deref(), start, deadline, attempt)
+                .attempt(&request, &url, body.as_deref(), limits, attempt, &span)
                 .await;
             let (error, retry_after) = match failure {
                 Ok(ok) => return Ok(ok),
@@ -310,10 +344,15 @@ impl Client {
         request: &Request,
         url: &Url,
         body: Option<&[u8]>,
-        start: Instant,
-        deadline: Option<Instant>,
+        limits: Limits,
         attempt: u32,
+        span: &tracing::Span,
     ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), Failure> {
+        let Limits {
+            start,
+            deadline,
+            attempt_timeout,
+        } = limits;
         let timed_out = || Error::Timeout {
             elapsed: start.elapsed(),
             attempts: attempt,
@@ -327,10 +366,7 @@ impl Client {
         }
         .map_err(Failure::Fatal)?;
 
-        let attempt_limit = self
-            .inner
-            .timeout
-            .and_then(|t| Instant::now().checked_add(t));
+        let attempt_limit = attempt_timeout.and_then(|t| Instant::now().checked_add(t));
         let limit = match (attempt_limit, deadline) {
             (Some(a), Some(d)) => Some(a.min(d)),
             (a, d) => a.or(d),
@@ -368,7 +404,11 @@ impl Client {
                 });
             }
         };
-        tracing::debug!(status = status.as_u16(), "response");
+        span.record("http.status", status.as_u16());
+        tracing::debug!(status = status.as_u16(), attempt, "response");
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(body = %crate::redact::body(&bytes), "response body");
+        }
         if status.is_success() {
             return Ok((status.as_u16(), response_headers, bytes));
         }
@@ -431,27 +471,77 @@ impl Client {
                 .map_err(|_| Error::Config(format!("invalid content type {media_type:?}")))?;
             headers.insert(CONTENT_TYPE, value);
         }
-        for (name, value) in request.extra_headers() {
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(format!("invalid value for header {name}: {value:?}"))
-            })?;
-            headers.insert(*name, value);
-        }
         if let Some(version) = request.api_version_header() {
             let value = HeaderValue::from_str(version)
                 .map_err(|_| Error::Config(format!("invalid API version {version:?}")))?;
             headers.insert(API_VERSION_HEADER, value);
         }
-        if let Some(auth) = &self.inner.auth {
-            let token = auth.token().await?;
-            let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                Error::Auth("token contains characters not allowed in a header".into())
-            })?;
+        match &self.inner.auth {
+            None => {}
+            Some(Auth::Token(provider)) => {
+                let token = provider.token().await?;
+                let mut value =
+                    HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                        Error::Auth("token contains characters not allowed in a header".into())
+                    })?;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+            #[cfg(feature = "adc")]
+            Some(Auth::Google(credentials)) => {
+                for (name, mut value) in credentials.headers().await? {
+                    if let Some(name) = name {
+                        value.set_sensitive(true);
+                        headers.insert(name, value);
+                    }
+                }
+            }
+        }
+        // Last, so that a call's own headers (`x-goog-user-project`, say) win.
+        for (name, value) in request.extra_headers() {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("invalid value for header {name}")))?;
             value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            headers.insert(header, value);
         }
         Ok(headers)
     }
+}
+
+/// The time limits of one attempt.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// When the call started.
+    start: Instant,
+    /// When the whole call must be over.
+    deadline: Option<Instant>,
+    /// How long one attempt may take.
+    attempt_timeout: Option<Duration>,
+}
+
+/// Refuses a request whose URL path is not the path it was built with: a path variable holding a
+/// `.` or `..` segment (which URL parsing resolves, so `projects/p/../../v9/x` would leave the
+/// method's path) or a `?`/`#` (which would start the query or fragment).
+fn check_path(request: &Request, url: &Url, joined: &str) -> Result<()> {
+    // The joined text up to its path: the URL's origin, as written.
+    let written_path = joined
+        .find("://")
+        .and_then(|scheme_end| {
+            let rest = &joined[scheme_end + 3..];
+            rest.find('/').map(|at| &rest[at..])
+        })
+        .unwrap_or("/");
+    let kept = url.path() == written_path && url.query().is_none() && url.fragment().is_none();
+    let dot_segment = written_path.split('/').any(|s| s == "." || s == "..");
+    if kept && !dot_segment {
+        return Ok(());
+    }
+    Err(Error::UnsafePath {
+        path: request.path().to_owned(),
+        sent: url.path().to_owned(),
+    })
 }
 
 /// Milliseconds, saturating, for logs.
@@ -495,11 +585,13 @@ fn is_loopback(url: &Url) -> bool {
     bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Configures a [`Client`]; see [`Client::builder`].
-#[derive(Debug)]
-pub struct ClientBuilder {
+/// Configures a client; see [`Client::builder`].
+///
+/// [`ClientBuilder::build`] returns `C`: this crate's [`Client`] by default, a generated crate's
+/// own `Client` (which wraps this one) from that crate's `Client::builder()`.
+pub struct ClientBuilder<C = Client> {
     base_url: String,
-    auth: Option<Arc<dyn TokenProvider>>,
+    auth: Option<Auth>,
     api_key: Option<ApiKey>,
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
@@ -507,9 +599,44 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     allow_insecure_http: bool,
+    /// Find Application Default Credentials at `build` (instead of `auth`).
+    application_default: bool,
+    client: PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("application_default", &self.application_default)
+            .field("api_key", &self.api_key)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// Starts configuring a client whose base URL defaults to `default_base_url`.
+    pub fn new(default_base_url: &str) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.to_owned(),
+            auth: None,
+            api_key: None,
+            http: None,
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            timeout: None,
+            total_timeout: None,
+            allow_insecure_http: false,
+            application_default: false,
+            client: PhantomData,
+        }
+    }
+
     /// Overrides the base URL; a trailing `/` is added if missing.
     ///
     /// A plain `http://` URL is accepted only for a loopback host
@@ -535,7 +662,17 @@ impl ClientBuilder {
 
     /// Uses `provider` to get a token for each request.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.auth = Some(Arc::new(provider));
+        self.auth = Some(Auth::Token(Arc::new(provider)));
+        self.application_default = false;
+        self
+    }
+
+    /// Uses Google credentials of any kind (see [`crate::auth::Credentials`]); their quota
+    /// project, if any, is sent as `x-goog-user-project`.
+    #[cfg(feature = "adc")]
+    pub fn credentials(mut self, credentials: crate::auth::Credentials) -> Self {
+        self.auth = Some(Auth::Google(credentials));
+        self.application_default = false;
         self
     }
 
@@ -547,14 +684,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses Application Default Credentials for the given OAuth `scopes`;
-    /// see [`crate::auth::adc`].
-    ///
-    /// Fails with [`Error::Auth`] when no credentials can be found.
+    /// Uses Application Default Credentials with their default scopes (`cloud-platform`), found
+    /// when [`ClientBuilder::build`] runs (see
+    /// [`Credentials::application_default`](crate::auth::Credentials::application_default)); a
+    /// missing or bad credentials file is then an [`Error::Auth`] naming it. For other scopes or a
+    /// quota project, build the [`Credentials`](crate::auth::Credentials) and pass them to
+    /// [`ClientBuilder::credentials`].
     #[cfg(feature = "adc")]
-    pub async fn application_default_credentials(self, scopes: &[&str]) -> Result<Self> {
-        let credentials = crate::auth::adc(scopes).await?;
-        Ok(self.token_provider(credentials))
+    pub fn application_default_credentials(mut self) -> Self {
+        self.auth = None;
+        self.application_default = true;
+        self
     }
 
     /// Sets how idempotent requests are retried (default
@@ -595,13 +735,31 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client (a generated crate's `Client`, from its `Client::builder()`).
     ///
     /// Fails with [`Error::Config`] if the base URL is not an absolute
     /// `http`/`https` URL (or is `http` to a non-loopback host without
     /// [`ClientBuilder::allow_insecure_http`]), the user agent is not a
-    /// valid header value, or the default HTTP client cannot be created.
-    pub fn build(self) -> Result<Client> {
+    /// valid header value, or the default HTTP client cannot be created; with
+    /// [`ClientBuilder::application_default_credentials`], with [`Error::Auth`] when they cannot be
+    /// read (or when called outside a Tokio runtime, which Google credentials need).
+    pub fn build(self) -> Result<C>
+    where
+        C: From<Client>,
+    {
+        self.build_runtime().map(C::from)
+    }
+
+    fn build_runtime(self) -> Result<Client> {
+        #[cfg(feature = "adc")]
+        let auth = match self.application_default {
+            true => Some(Auth::Google(
+                crate::auth::Credentials::application_default().build()?,
+            )),
+            false => self.auth,
+        };
+        #[cfg(not(feature = "adc"))]
+        let auth = self.auth;
         let mut base_url = self.base_url.trim().to_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
@@ -624,6 +782,8 @@ impl ClientBuilder {
                 "base URL {base_url:?} must not have a query or fragment"
             )));
         }
+        // As the URL parser writes it, so that request paths joined to it parse back unchanged.
+        let base_url = parsed.as_str().to_owned();
         let origin = parsed.origin().ascii_serialization();
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = HeaderValue::from_str(user_agent)
@@ -639,7 +799,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 origin,
-                auth: self.auth,
+                auth,
                 api_key: self.api_key,
                 user_agent,
                 retry: self.retry,
@@ -777,6 +937,23 @@ mod tests {
         assert_eq!(plain.as_str(), "https://example.com/v1/x?q=a+b");
     }
 
+    #[cfg(feature = "adc")]
+    #[test]
+    fn the_last_credentials_setter_wins() {
+        // Outside a Tokio runtime, finding ADC fails: so a build that succeeds did not try.
+        let adc = Client::builder("https://example.com/").application_default_credentials();
+        let err = adc.build().unwrap_err();
+        assert!(
+            matches!(&err, Error::Auth(m) if m.contains("Tokio runtime")),
+            "{err:?}"
+        );
+        Client::builder("https://example.com/")
+            .application_default_credentials()
+            .bearer_token("t")
+            .build()
+            .unwrap();
+    }
+
     #[test]
     fn client_and_futures_are_send_sync() {
         fn assert_send_sync<T: Send + Sync>(_: &T) {}
@@ -787,11 +964,5 @@ mod tests {
         assert_send(&fut);
         let fut = c.execute_unit(Request::new(Method::GET, "x".to_owned()));
         assert_send(&fut);
-        #[cfg(feature = "adc")]
-        {
-            let fut =
-                Client::builder("https://example.com/").application_default_credentials(&["scope"]);
-            assert_send(&fut);
-        }
     }
 }

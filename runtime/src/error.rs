@@ -49,6 +49,18 @@ pub enum Error {
         /// Attempts made, counting the one that timed out.
         attempts: u32,
     },
+    /// A path parameter would have changed the request's path (a `.` or `..` segment, or a `?` or
+    /// `#` in a reserved expansion): the request was not sent.
+    #[error(
+        "refusing to send request: a path parameter would change its path \
+         ({path:?} resolves to {sent:?}); `.` and `..` segments are not allowed in path parameters"
+    )]
+    UnsafePath {
+        /// The request's path as built from the method's template and its parameters.
+        path: String,
+        /// The path the URL would have had.
+        sent: String,
+    },
     /// The service's responses broke a rule the client relies on, e.g. a
     /// list call that keeps returning a page token it returned before.
     #[error("invalid response from the service: {0}")]

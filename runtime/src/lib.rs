@@ -8,6 +8,11 @@
 //! adapters for values whose JSON form differs from serde's default,
 //! [`Bytes`] for base64 data, the [`open_enum!`] macro for enums that keep
 //! unknown values, and the [`Error`] type.
+//!
+//! Every generated request builder implements [`CallOptions`] (per-call timeout, retry policy,
+//! idempotency, headers); [`auth`] holds the credentials a [`ClientBuilder`] takes. A generated crate
+//! re-exports what an app names from here, and this crate as `runtime`, so apps depend on it only
+//! through the API crates.
 #![warn(missing_docs)]
 
 pub mod auth;
@@ -21,6 +26,7 @@ pub mod object;
 mod open_enum;
 pub mod paginate;
 pub mod path;
+mod redact;
 mod request;
 pub mod retry;
 pub mod standard;
@@ -32,7 +38,7 @@ pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
 pub use crate::details::ErrorDetail;
 pub use crate::error::{ApiError, Error, GoogleError};
 pub use crate::paginate::{Page, Stream};
-pub use crate::request::{Params, QueryValue, Request};
+pub use crate::request::{CallOptions, Params, QueryValue, Request};
 pub use crate::retry::RetryPolicy;
 pub use http::Method;
 

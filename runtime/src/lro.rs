@@ -785,6 +785,11 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
         self.retyped()
     }
 
+    /// The same operation, its response decoded as `R` and its metadata left as JSON.
+    pub fn typed_response<R: Payload>(self) -> Poller<A, Typed<R>> {
+        self.retyped()
+    }
+
     /// The same operation, giving the operation itself.
     pub fn untyped(self) -> Poller<A> {
         self.retyped()

@@ -5,8 +5,11 @@
 //! these functions and joins the pieces into the relative path of a
 //! [`Request`](crate::Request).
 //!
-//! Note that a value of exactly `.` or `..` is not encoded (both are made of
-//! unreserved characters) and is then treated as a dot segment by URL parsing.
+//! A value of exactly `.` or `..` is not encoded (both are made of unreserved
+//! characters), and a `{+name}` value may hold such segments between its `/`s;
+//! URL parsing would resolve them and send the request to another path. The
+//! [`Client`](crate::Client) refuses such a request with
+//! [`Error::UnsafePath`](crate::Error::UnsafePath) before sending anything.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 

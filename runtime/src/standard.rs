@@ -2,28 +2,25 @@
 //! declare identically. A generated crate whose document has exactly this set re-exports these items
 //! instead of generating its own copy (`dialogflow_v2::StandardParameters` is this trait).
 
-use crate::Params;
+use crate::CallOptions;
 
-/// Parameters that every method of an API accepts, as setters on every request builder.
-pub trait StandardParameters: Sized {
-    /// Where the builder keeps these parameters.
-    #[doc(hidden)]
-    fn standard_params(&mut self) -> &mut Params;
-
+/// Parameters that every method of an API accepts, as setters on every request builder (every
+/// [`CallOptions`] implementor).
+pub trait StandardParameters: CallOptions {
     /// V1 error format (`$.xgafv`).
     ///
     /// Allowed values:
     /// - [`Xgafv::V1`] (`1`): v1 error format
     /// - [`Xgafv::V2`] (`2`): v2 error format
     fn xgafv(mut self, value: Xgafv) -> Self {
-        self.standard_params().set("$.xgafv", &value);
+        self.call_params().set("$.xgafv", &value);
         self
     }
 
     /// OAuth access token.
     fn access_token(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("access_token", &value);
+        self.call_params().set("access_token", &value);
         self
     }
 
@@ -34,21 +31,21 @@ pub trait StandardParameters: Sized {
     /// - [`Alt::Media`] (`media`): Media download with context-dependent Content-Type
     /// - [`Alt::Proto`] (`proto`): Responses with Content-Type of application/x-protobuf
     fn alt(mut self, value: Alt) -> Self {
-        self.standard_params().set("alt", &value);
+        self.call_params().set("alt", &value);
         self
     }
 
     /// JSONP
     fn callback(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("callback", &value);
+        self.call_params().set("callback", &value);
         self
     }
 
     /// Selector specifying which fields to include in a partial response.
     fn fields(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("fields", &value);
+        self.call_params().set("fields", &value);
         self
     }
 
@@ -56,20 +53,20 @@ pub trait StandardParameters: Sized {
     /// Required unless you provide an OAuth 2.0 token.
     fn key(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("key", &value);
+        self.call_params().set("key", &value);
         self
     }
 
     /// OAuth 2.0 token for the current user.
     fn oauth_token(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("oauth_token", &value);
+        self.call_params().set("oauth_token", &value);
         self
     }
 
     /// Returns response with indentations and line breaks.
     fn pretty_print(mut self, value: bool) -> Self {
-        self.standard_params().set("prettyPrint", &value);
+        self.call_params().set("prettyPrint", &value);
         self
     }
 
@@ -77,24 +74,26 @@ pub trait StandardParameters: Sized {
     /// assigned to a user, but should not exceed 40 characters.
     fn quota_user(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("quotaUser", &value);
+        self.call_params().set("quotaUser", &value);
         self
     }
 
     /// Legacy upload protocol for media (e.g. "media", "multipart").
     fn upload_type(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("uploadType", &value);
+        self.call_params().set("uploadType", &value);
         self
     }
 
     /// Upload protocol for media (e.g. "raw", "multipart").
     fn upload_protocol(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
-        self.standard_params().set("upload_protocol", &value);
+        self.call_params().set("upload_protocol", &value);
         self
     }
 }
+
+impl<T: CallOptions> StandardParameters for T {}
 
 /// V1 error format.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -173,12 +172,13 @@ crate::open_enum!(Alt);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Params;
 
     #[derive(Default)]
     struct Builder(Params);
 
-    impl StandardParameters for Builder {
-        fn standard_params(&mut self) -> &mut Params {
+    impl CallOptions for Builder {
+        fn call_params(&mut self) -> &mut Params {
             &mut self.0
         }
     }

@@ -10,8 +10,7 @@ use dialogflow_v2::schemas::{
     GoogleCloudDialogflowV2ExportAgentResponse, GoogleLongrunningOperation, GoogleProtobufEmpty,
     GoogleRpcStatus,
 };
-use dialogflow_v2::{Client, StandardParameters, Xgafv};
-use discogen_runtime::Error;
+use dialogflow_v2::{Client, Error, StandardParameters, Xgafv};
 use serde_json::{json, Value};
 use support::{within_timeout, RecordedRequest, Recorder, Response};
 
@@ -30,13 +29,11 @@ async fn fake_dialogflow() -> (String, Recorder) {
 
 /// A client of the fake service at `base_url`, authenticated with `test-token`.
 fn client(base_url: &str) -> Client {
-    Client::new(
-        Client::builder()
-            .base_url(base_url)
-            .bearer_token("test-token")
-            .build()
-            .expect("client configuration"),
-    )
+    Client::builder()
+        .base_url(base_url)
+        .bearer_token("test-token")
+        .build()
+        .expect("client configuration")
 }
 
 /// Every operation the fake service knows, as Dialogflow returns them.

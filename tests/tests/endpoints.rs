@@ -28,19 +28,23 @@ fn dialogflow_endpoints() {
 
 #[test]
 fn the_builder_starts_from_the_default_endpoint_and_can_be_pointed_elsewhere() {
-    let client = monitoring_v1::Client::builder().build().unwrap();
-    assert_eq!(client.base_url(), "https://monitoring.googleapis.com/");
+    // `build()` gives the crate's own client; the runtime's is underneath.
+    let client: monitoring_v1::Client = monitoring_v1::Client::builder().build().unwrap();
+    assert_eq!(
+        client.runtime().base_url(),
+        "https://monitoring.googleapis.com/"
+    );
     let regional = dialogflow_v2::Client::builder()
         .base_url(dialogflow_v2::Client::location_base_url("europe-west1"))
         .build()
         .unwrap();
-    let request = dialogflow_v2::Client::new(regional.clone())
+    let request = regional
         .projects()
         .operations()
         .get("projects/p/operations/o")
         .to_request();
     assert_eq!(
-        regional.url_for(&request).unwrap().as_str(),
+        regional.runtime().url_for(&request).unwrap().as_str(),
         "https://europe-west1-dialogflow.googleapis.com/v2/projects/p/operations/o"
     );
 }
@@ -51,7 +55,10 @@ fn plain_http_is_for_loopback_unless_allowed() {
         .base_url("http://events.example.com/")
         .build()
         .unwrap_err();
-    assert!(matches!(err, discogen_runtime::Error::Config(_)), "{err:?}");
+    assert!(
+        matches!(err, workspaceevents_v1::Error::Config(_)),
+        "{err:?}"
+    );
     assert!(workspaceevents_v1::Client::builder()
         .base_url("http://127.0.0.1:9/")
         .build()

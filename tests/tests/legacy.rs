@@ -20,12 +20,10 @@ fn the_base_url_falls_back_to_base_url() {
 async fn bodies_are_wrapped_in_data_both_ways() {
     let (base, log) =
         serve(|_| Response::json(200, &json!({"data": {"id": "42", "quotaBytes": "1024"}}))).await;
-    let client = Client::new(
-        Client::builder()
-            .base_url(format!("{base}admin/directory/v1/"))
-            .build()
-            .unwrap(),
-    );
+    let client = Client::builder()
+        .base_url(format!("{base}admin/directory/v1/"))
+        .build()
+        .unwrap();
     let user = User::default().with_primary_email("a@example.com");
     let created = within_timeout(client.users().insert(user).send())
         .await
@@ -45,7 +43,7 @@ async fn bodies_are_wrapped_in_data_both_ways() {
 #[tokio::test]
 async fn an_unwrapped_response_is_read_as_is() {
     let (base, _log) = serve(|_| Response::json(200, &json!({"id": "7"}))).await;
-    let client = Client::new(Client::builder().base_url(base).build().unwrap());
+    let client = Client::builder().base_url(base).build().unwrap();
     let user = within_timeout(client.users().get("a@example.com").send())
         .await
         .unwrap();
@@ -58,7 +56,7 @@ async fn an_unwrapped_response_is_read_as_is() {
 async fn its_own_global_parameters_are_sent() {
     use fixture_legacy::{Alt, StandardParameters};
     let (base, log) = serve(|_| Response::json(200, &json!({"id": "7"}))).await;
-    let client = Client::new(Client::builder().base_url(base).build().unwrap());
+    let client = Client::builder().base_url(base).build().unwrap();
     within_timeout(
         client
             .users()

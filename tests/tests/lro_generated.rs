@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
+use dialogflow_v2::{Code, LroError, PollPolicy, TryStreamExt};
 use discogen_emulator::{
     Emulator, EmulatorConfig, OperationScript, StartRoute, EXPORT_AGENT_RESPONSE_TYPE,
 };
-use discogen_runtime::lro::{Code, LroError, PollPolicy};
-use discogen_runtime::paginate::TryStreamExt;
 use serde_json::json;
 
 fn fast() -> PollPolicy {
@@ -22,8 +21,9 @@ fn fast() -> PollPolicy {
     }
 }
 
-fn runtime(emulator: &Emulator) -> discogen_runtime::Client {
-    discogen_runtime::Client::builder(&emulator.base_url())
+/// One runtime client, wrapped by each crate's `Client::new` (clients of several APIs can share one).
+fn runtime(emulator: &Emulator) -> dialogflow_v2::runtime::Client {
+    dialogflow_v2::runtime::Client::builder(&emulator.base_url())
         .bearer_token("test-token")
         .build()
         .unwrap()

@@ -10,13 +10,11 @@ use support::{serve, within_timeout, Response};
 
 fn client(base_url: &str) -> Client {
     // The document's servicePath is `media/v1/`; upload paths are absolute (`/upload/media/v1/...`).
-    Client::new(
-        Client::builder()
-            .base_url(format!("{base_url}media/v1/"))
-            .bearer_token("t")
-            .build()
-            .unwrap(),
-    )
+    Client::builder()
+        .base_url(format!("{base_url}media/v1/"))
+        .bearer_token("t")
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -130,7 +128,7 @@ async fn resumable_upload_without_a_session_url_is_a_clear_error() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err, discogen_runtime::Error::InvalidResponse(ref m) if m.contains("no Location header")),
+        matches!(err, fixture_media::Error::InvalidResponse(ref m) if m.contains("no Location header")),
         "{err:?}"
     );
 }

@@ -1,16 +1,14 @@
 //! The exact HTTP request each kind of generated method describes: method, path encoding, query pairs,
 //! headers and body. `to_request` is what `send` hands to the runtime.
 
-use discogen_runtime::{Method, Request};
+use fixture_params::runtime::{Method, Request};
 use fixture_params::{Client, StandardParameters, Xgafv};
 
 fn client() -> Client {
-    Client::new(
-        Client::builder()
-            .base_url("http://127.0.0.1:1/")
-            .build()
-            .unwrap(),
-    )
+    Client::builder()
+        .base_url("http://127.0.0.1:1/")
+        .build()
+        .unwrap()
 }
 
 fn query(request: &Request) -> Vec<(String, String)> {
@@ -143,12 +141,10 @@ fn standard_parameters_are_the_runtimes() {
     fn takes_standard<T: discogen_runtime::standard::StandardParameters>(builder: T) -> T {
         builder.quota_user("me")
     }
-    let client = dialogflow_v2::Client::new(
-        dialogflow_v2::Client::builder()
-            .base_url("http://127.0.0.1:9/")
-            .build()
-            .unwrap(),
-    );
+    let client = dialogflow_v2::Client::builder()
+        .base_url("http://127.0.0.1:9/")
+        .build()
+        .unwrap();
     let request = takes_standard(
         client
             .projects()

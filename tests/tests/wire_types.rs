@@ -34,7 +34,7 @@ fn scalars_decode_from_the_wire_forms() {
     assert_eq!(value.float_value, Some(f32::NEG_INFINITY));
     assert_eq!(
         value.duration,
-        Some(discogen_runtime::Duration::milliseconds(3500))
+        Some(fixture_scalars::Duration::milliseconds(3500))
     );
     assert_eq!(
         value.create_time.map(|t| t.timestamp_subsec_nanos()),
@@ -55,7 +55,7 @@ fn scalars_encode_to_the_wire_forms_and_omit_unset_fields() {
         .with_int64_list(vec![1, -2])
         .with_double_value(f64::INFINITY)
         .with_bytes_value(vec![0xfb, 0xff])
-        .with_duration(discogen_runtime::Duration::milliseconds(-1500));
+        .with_duration(fixture_scalars::Duration::milliseconds(-1500));
     assert_eq!(
         serde_json::to_value(&value).unwrap(),
         json!({"int64Value": "7", "int64List": ["1", "-2"], "doubleValue": "Infinity", "bytesValue": "+/8=", "duration": "-1.5s"})

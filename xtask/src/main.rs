@@ -6,26 +6,127 @@
 //! - `cargo xtask fetch [API...] [--base-url URL] [--force]` downloads the current documents.
 //! - `cargo xtask diff OLD.json NEW.json [--docs] [--summary] [--version X.Y.Z]` reports the API changes
 //!   (with the manifest's rules of the API whose document NEW is named like).
+//! - `cargo xtask corpus DIR [--jobs N] [--compile STEM,...]` runs the generator over a folder.
+//!
+//! Every command answers `--help`; exit codes: 0 success, 1 stale crates (`generate --check`) or a failed
+//! document (`corpus`), 2 bad input or any other error (clap's code for usage errors).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Args, Parser, Subcommand};
 use xtask::write;
 
-const USAGE: &str = "usage:
-  cargo xtask generate [--check] [--root DIR] [--discovery FILE... --out DIR]
-  cargo xtask fetch [API...] [--base-url URL] [--force] [--root DIR]
-  cargo xtask diff OLD.json NEW.json [--docs] [--summary] [--version X.Y.Z]
-  cargo xtask corpus DIR [--jobs N] [--operations] [--compile all|STEM,STEM,...]";
+/// The exit codes, shown by `--help`.
+const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  generate --check: the checked-in crates are stale; corpus: a document failed
+  2  bad input (arguments, documents, manifest) or any other error";
+
+/// The project's commands around the discogen generator.
+#[derive(Debug, Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate every crate of discovery/manifest.toml and every fixture crate (or crates for any
+    /// documents, with --discovery and --out)
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+    /// Download the current Discovery document of every manifest API, or of the named ones
+    #[command(after_help = EXIT_CODES)]
+    Fetch(FetchArgs),
+    /// Report the API changes between two Discovery documents
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Generate every document of a folder in memory and re-parse the output; optionally cargo-check a
+    /// sample
+    #[command(after_help = EXIT_CODES)]
+    Corpus(CorpusArgs),
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// Compare fresh output with the checked-in crates instead of writing; exit 1 and list the stale
+    /// files when they differ
+    #[arg(long)]
+    check: bool,
+    /// The project folder [default: this repository]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Generate these documents instead of the manifest's (needs --out)
+    #[arg(long, value_name = "FILE", num_args = 1.., requires = "out")]
+    discovery: Vec<PathBuf>,
+    /// Where the crates of --discovery documents go
+    #[arg(long, value_name = "DIR", requires = "discovery")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct FetchArgs {
+    /// APIs to fetch, as crate (`dialogflow-v2`) or document (`dialogflow.v2`) names [default: all]
+    #[arg(value_name = "API")]
+    apis: Vec<String>,
+    /// The Discovery service
+    #[arg(long, value_name = "URL", default_value = xtask::fetch::DEFAULT_BASE_URL)]
+    base_url: String,
+    /// Take a revision older than the checked-in one
+    #[arg(long)]
+    force: bool,
+    /// The project folder [default: this repository]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The older document
+    old: PathBuf,
+    /// The newer document
+    new: PathBuf,
+    /// Also list documentation-only changes
+    #[arg(long)]
+    docs: bool,
+    /// Print only the closing summary line
+    #[arg(long)]
+    summary: bool,
+    /// The crate's current version, to print the next one
+    #[arg(long, value_name = "X.Y.Z", value_parser = parse_version)]
+    version: Option<discogen::diff::Version>,
+}
+
+#[derive(Debug, Args)]
+struct CorpusArgs {
+    /// The folder of Discovery documents (`*.json`)
+    dir: PathBuf,
+    /// Generation threads [default: the number of CPUs]
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Also `cargo check` the crates of these documents (stems, e.g. compute.v1,drive.v3), or of every one
+    /// (`all`), in one workspace
+    #[arg(long, value_name = "all|STEM,...", value_delimiter = ',')]
+    compile: Vec<String>,
+    /// Print each document's operation style (google.longrunning, status, none) and what the poller serves
+    #[arg(long)]
+    operations: bool,
+}
+
+fn parse_version(text: &str) -> Result<discogen::diff::Version, String> {
+    discogen::diff::Version::parse(text).map_err(|e| e.to_string())
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("generate") => generate(&args[1..]),
-        Some("corpus") => corpus(&args[1..]),
-        Some("fetch") => fetch(&args[1..]),
-        Some("diff") => diff(&args[1..]),
-        _ => Err(USAGE.to_owned()),
+    // Usage errors exit with 2 (clap's code); --help and --version with 0.
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Fetch(args) => fetch(args),
+        Command::Diff(args) => diff(args),
+        Command::Corpus(args) => corpus(args),
     };
     result.unwrap_or_else(|message| {
         eprintln!("error: {message}");
@@ -33,29 +134,14 @@ fn main() -> ExitCode {
     })
 }
 
-fn generate(args: &[String]) -> Result<ExitCode, String> {
-    let mut check = false;
-    let mut documents = Vec::new();
-    let mut out_dir = None;
-    let mut root = xtask::project_root();
-    let mut iter = args.iter().peekable();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--root" => root = PathBuf::from(iter.next().ok_or("--root needs a folder")?),
-            "--out" => out_dir = Some(PathBuf::from(iter.next().ok_or("--out needs a folder")?)),
-            "--discovery" => {
-                while let Some(document) = iter.next_if(|a| !a.starts_with("--")) {
-                    documents.push(PathBuf::from(document));
-                }
-                if documents.is_empty() {
-                    return Err("--discovery needs at least one file".to_owned());
-                }
-            }
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
-    }
-
+fn generate(args: GenerateArgs) -> Result<ExitCode, String> {
+    let GenerateArgs {
+        check,
+        root,
+        discovery: documents,
+        out: out_dir,
+    } = args;
+    let root = root.unwrap_or_else(xtask::project_root);
     let jobs = match (documents.is_empty(), out_dir) {
         (true, None) => xtask::project_jobs(&root)?,
         (false, Some(out)) => xtask::ad_hoc_jobs(&root, &documents, &out)?,
@@ -145,23 +231,14 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn fetch(args: &[String]) -> Result<ExitCode, String> {
-    let mut options = xtask::fetch::FetchOptions::default();
-    let mut root = xtask::project_root();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--base-url" => {
-                options.base_url = iter.next().ok_or("--base-url needs a URL")?.clone();
-            }
-            "--force" => options.force = true,
-            "--root" => root = PathBuf::from(iter.next().ok_or("--root needs a folder")?),
-            other if other.starts_with("--") => {
-                return Err(format!("unknown argument `{other}`\n{USAGE}"))
-            }
-            api => options.apis.push(api.to_owned()),
-        }
-    }
+fn fetch(args: FetchArgs) -> Result<ExitCode, String> {
+    let options = xtask::fetch::FetchOptions {
+        apis: args.apis,
+        base_url: args.base_url,
+        force: args.force,
+        ..Default::default()
+    };
+    let root = args.root.unwrap_or_else(xtask::project_root);
     let fetched = xtask::fetch::fetch(&root, &options)?;
     let mut updated = 0;
     for item in &fetched {
@@ -192,40 +269,25 @@ fn fetch(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn diff(args: &[String]) -> Result<ExitCode, String> {
-    let mut files = Vec::new();
-    let mut list_docs = false;
-    let mut summary_only = false;
-    let mut version = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--docs" => list_docs = true,
-            "--summary" => summary_only = true,
-            "--version" => {
-                let text = iter.next().ok_or("--version needs MAJOR.MINOR.PATCH")?;
-                version = Some(discogen::diff::Version::parse(text).map_err(|e| e.to_string())?);
-            }
-            other if other.starts_with("--") => {
-                return Err(format!("unknown argument `{other}`\n{USAGE}"))
-            }
-            file => files.push(PathBuf::from(file)),
-        }
-    }
-    let [old, new] = files.as_slice() else {
-        return Err(format!("diff needs two documents, OLD and NEW\n{USAGE}"));
-    };
+fn diff(args: DiffArgs) -> Result<ExitCode, String> {
+    let DiffArgs {
+        old,
+        new,
+        docs: list_docs,
+        summary: summary_only,
+        version,
+    } = args;
     let read = |path: &PathBuf| {
         std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
     };
-    // The selection rule of the manifest API whose document NEW is named like, so the report speaks of
-    // the types that crate has.
+    // The rules of the manifest API whose document NEW is named like, so the report speaks of the types
+    // that crate has.
     let rules = xtask::project_jobs(&xtask::project_root())?
         .into_iter()
         .find(|job| job.document.file_name() == new.file_name())
         .map(|job| job.rules)
         .unwrap_or_default();
-    let report = discogen::diff::diff_documents(&read(old)?, &read(new)?, &rules)
+    let report = discogen::diff::diff_documents(&read(&old)?, &read(&new)?, &rules)
         .map_err(|e| e.to_string())?;
     if !summary_only {
         println!(
@@ -240,34 +302,17 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn corpus(args: &[String]) -> Result<ExitCode, String> {
-    let mut dir = None;
-    let mut compile: Vec<String> = Vec::new();
-    let mut jobs = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let mut per_document = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--operations" => per_document = true,
-            "--compile" => {
-                let list = iter
-                    .next()
-                    .ok_or("--compile needs document stems, e.g. compute.v1,drive.v3")?;
-                compile.extend(list.split(',').map(str::to_owned));
-            }
-            "--jobs" => {
-                jobs = iter
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("--jobs needs a number")?
-            }
-            other if !other.starts_with("--") && dir.is_none() => dir = Some(PathBuf::from(other)),
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-        }
-    }
-    let dir = dir.ok_or(USAGE)?;
+fn corpus(args: CorpusArgs) -> Result<ExitCode, String> {
+    let CorpusArgs {
+        dir,
+        jobs,
+        compile,
+        operations: per_document,
+    } = args;
+    let jobs = jobs
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .max(1);
     let documents = xtask::corpus::documents(&dir)?;
     let root = xtask::project_root();
     if let Some(stem) = compile

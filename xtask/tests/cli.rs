@@ -96,10 +96,69 @@ fn generating_twice_writes_the_same_files() {
 }
 
 #[test]
-fn unknown_arguments_are_rejected() {
-    let output = xtask(&["generate", "--frobnicate"]);
+fn unknown_arguments_are_named_and_exit_2() {
+    for args in [
+        &["generate", "--frobnicate"][..],
+        &["fetch", "--frobnicate"],
+        &["diff", "a.json", "b.json", "--frobnicate"],
+        &["corpus", "dir", "--frobnicate"],
+        &["--frobnicate"],
+    ] {
+        let output = xtask(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("unexpected argument '--frobnicate'"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let output = xtask(&["frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument `--frobnicate`"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("unrecognized subcommand 'frobnicate'")
+    );
+}
+
+#[test]
+fn every_command_answers_help_and_the_binary_its_version() {
+    for command in [&[][..], &["generate"], &["fetch"], &["diff"], &["corpus"]] {
+        for flag in ["--help", "-h"] {
+            let args: Vec<&str> = command.iter().copied().chain([flag]).collect();
+            let output = xtask(&args);
+            assert_eq!(output.status.code(), Some(0), "{args:?}");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let usage = format!("Usage: cargo xtask {}", command.join(" "));
+            assert!(stdout.contains(usage.trim_end()), "{args:?}: {stdout}");
+            assert!(stdout.contains("Exit codes:"), "{args:?}: {stdout}");
+        }
+    }
+    let output = xtask(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("xtask {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn missing_or_inconsistent_arguments_exit_2() {
+    for (args, expected) in [
+        (&["corpus"][..], "<DIR>"),
+        (&["diff", "old.json"], "<NEW>"),
+        (&["generate", "--out", "x"], "--discovery"),
+        (&["generate", "--discovery", "a.json"], "--out"),
+        (
+            &["diff", "a", "b", "--version", "one"],
+            "invalid value 'one'",
+        ),
+        (&["corpus", "d", "--jobs", "many"], "invalid value 'many'"),
+        (&[], "Usage: cargo xtask <COMMAND>"),
+    ] {
+        let output = xtask(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

@@ -23,12 +23,10 @@ fn roundtrip(c: &mut Criterion) {
         .build()
         .expect("client runtime");
 
-    let ours = dialogflow_v2::Client::new(
-        dialogflow_v2::Client::builder()
-            .base_url(base_url.clone())
-            .build()
-            .expect("our client"),
-    );
+    let ours = dialogflow_v2::Client::builder()
+        .base_url(base_url.clone())
+        .build()
+        .expect("our client");
 
     let floor = reqwest::Client::new();
     let user_agent = "bench-floor/1";

@@ -1,15 +1,13 @@
 //! The client generated at build time describes the same requests as the checked-in crate.
 
+use discogen_build_example::runtime::Method;
 use discogen_build_example::{Client, StandardParameters};
-use discogen_runtime::Method;
 
 fn client() -> Client {
-    Client::new(
-        Client::builder()
-            .base_url("http://127.0.0.1:1/")
-            .build()
-            .unwrap(),
-    )
+    Client::builder()
+        .base_url("http://127.0.0.1:1/")
+        .build()
+        .unwrap()
 }
 
 #[test]

@@ -314,6 +314,8 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         ));
     }
     let docs = doc_attrs(doc.iter().map(String::as_str));
+    // Names the call in its tracing span.
+    let method_id = method.id.as_ref().map(|id| quote!(request.method_id(#id);));
 
     quote! {
         #docs
@@ -332,6 +334,7 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             /// The HTTP request this call sends.
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(::discogen_runtime::Method::#http_method, #path);
+                #method_id
                 #(#queries)*
                 #api_version
                 #body
@@ -349,8 +352,8 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             #media
         }
 
-        impl crate::StandardParameters for #name {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for #name {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }

@@ -56,6 +56,9 @@ pub enum Reply {
 /// Answers some requests (e.g. those to a token endpoint) before the script.
 pub type Route = fn(&Received) -> Option<Reply>;
 
+/// Like [`Route`], with state (a token server counting what it issued, say).
+pub type Handler = Arc<dyn Fn(&Received) -> Option<Reply> + Send + Sync>;
+
 pub fn json(status: &'static str, body: &str) -> Reply {
     Reply::Status {
         status,
@@ -107,6 +110,11 @@ impl Server {
 
     /// Like [`Server::start`], but `route` is asked first for each request.
     pub async fn start_with_route(route: Route, script: Vec<Reply>) -> Server {
+        Server::start_with_handler(Arc::new(route), script).await
+    }
+
+    /// Like [`Server::start`], but `route` is asked first for each request.
+    pub async fn start_with_handler(route: Handler, script: Vec<Reply>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -120,6 +128,7 @@ impl Server {
                 };
                 let log = log.clone();
                 let script = script.clone();
+                let route = route.clone();
                 tokio::spawn(async move {
                     let _ = handle(stream, log, route, script).await;
                 });
@@ -189,7 +198,7 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Received> {
 async fn handle(
     mut stream: TcpStream,
     log: Arc<Mutex<Vec<Received>>>,
-    route: Route,
+    route: Handler,
     script: Arc<Mutex<VecDeque<Reply>>>,
 ) -> std::io::Result<()> {
     let request = read_request(&mut stream).await?;

@@ -194,6 +194,7 @@ impl DeleteAgent {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("dialogflow.projects.deleteAgent");
         request.params(self.params.clone());
         request
     }
@@ -204,8 +205,8 @@ impl DeleteAgent {
     }
 }
 
-impl crate::StandardParameters for DeleteAgent {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for DeleteAgent {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -231,6 +232,7 @@ impl GetAgent {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("dialogflow.projects.getAgent");
         request.params(self.params.clone());
         request
     }
@@ -243,8 +245,8 @@ impl GetAgent {
     }
 }
 
-impl crate::StandardParameters for GetAgent {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for GetAgent {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -278,6 +280,7 @@ impl SetAgent {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("dialogflow.projects.setAgent");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -292,8 +295,8 @@ impl SetAgent {
     }
 }
 
-impl crate::StandardParameters for SetAgent {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for SetAgent {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -539,6 +542,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.export");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -569,8 +573,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Export {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Export {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -593,6 +597,7 @@ pub mod agent {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.agent.getFulfillment");
             request.params(self.params.clone());
             request
         }
@@ -606,8 +611,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for GetFulfillment {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetFulfillment {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -640,6 +645,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.getValidationResult");
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -654,8 +660,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for GetValidationResult {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetValidationResult {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -682,6 +688,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.import");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -712,8 +719,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Import {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Import {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -740,6 +747,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.restore");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -770,8 +778,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Restore {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Restore {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -811,6 +819,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.search");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -848,8 +857,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Search {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Search {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -876,6 +885,7 @@ pub mod agent {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.agent.train");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -906,8 +916,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for Train {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Train {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -938,6 +948,7 @@ pub mod agent {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.agent.updateFulfillment");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -953,8 +964,8 @@ pub mod agent {
         }
     }
 
-    impl crate::StandardParameters for UpdateFulfillment {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for UpdateFulfillment {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -1143,6 +1154,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.batchDelete");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1174,8 +1186,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchDelete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchDelete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1202,6 +1214,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.batchUpdate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1233,8 +1246,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchUpdate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchUpdate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1268,6 +1281,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.create");
                 request.query("languageCode", &self.language_code);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -1283,8 +1297,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1307,6 +1321,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -1319,8 +1334,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1350,6 +1365,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.get");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -1364,8 +1380,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1412,6 +1428,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.list");
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -1453,8 +1470,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1492,6 +1509,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.entityTypes.patch");
                 request.query("languageCode", &self.language_code);
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
@@ -1508,8 +1526,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1612,6 +1630,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.entityTypes.entities.batchCreate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1643,8 +1662,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for BatchCreate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchCreate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1671,6 +1690,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.entityTypes.entities.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1702,8 +1722,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1730,6 +1750,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.entityTypes.entities.batchUpdate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1761,8 +1782,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for BatchUpdate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchUpdate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1939,6 +1960,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.environments.create");
                 request.query("environmentId", &self.environment_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -1954,8 +1976,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1978,6 +2000,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.environments.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -1990,8 +2013,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -2014,6 +2037,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.environments.get");
                 request.params(self.params.clone());
                 request
             }
@@ -2027,8 +2051,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -2068,6 +2092,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.environments.getHistory");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -2107,8 +2132,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for GetHistory {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetHistory {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -2148,6 +2173,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.environments.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -2188,8 +2214,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -2231,6 +2257,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.environments.patch");
                 request.query(
                     "allowLoadToDraftAndDiscardChanges",
                     &self.allow_load_to_draft_and_discard_changes,
@@ -2250,8 +2277,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -2339,6 +2366,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.environments.intents.list");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -2381,8 +2409,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2530,6 +2558,9 @@ pub mod agent {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.agent.environments.users.sessions.deleteContexts",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -2543,8 +2574,8 @@ pub mod agent {
                     }
                 }
 
-                impl crate::StandardParameters for DeleteContexts {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for DeleteContexts {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2571,6 +2602,9 @@ pub mod agent {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.agent.environments.users.sessions.detectIntent",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2586,8 +2620,8 @@ pub mod agent {
                     }
                 }
 
-                impl crate::StandardParameters for DetectIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for DetectIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2719,6 +2753,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.create",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -2734,8 +2772,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Create {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Create {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2758,6 +2796,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::DELETE,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.delete",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -2771,8 +2813,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Delete {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Delete {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2795,6 +2837,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::GET,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.get",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -2809,8 +2855,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Get {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Get {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2850,6 +2896,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.list",
+                                );
                             request.query("pageSize", &self.page_size);
                             request.query("pageToken", &self.page_token);
                             request.params(self.params.clone());
@@ -2893,8 +2943,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -2925,6 +2975,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::PATCH,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.contexts.patch",
+                                );
                             request.query("updateMask", &self.update_mask);
                             request.json_body(&self.body);
                             request.params(self.params.clone());
@@ -2941,8 +2995,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Patch {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Patch {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3075,6 +3129,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.create",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -3090,8 +3148,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Create {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Create {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3114,6 +3172,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::DELETE,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.delete",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -3127,8 +3189,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Delete {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Delete {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3151,6 +3213,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::GET,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.get",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -3165,8 +3231,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Get {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Get {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3206,6 +3272,10 @@ pub mod agent {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.list",
+                                );
                             request.query("pageSize", &self.page_size);
                             request.query("pageToken", &self.page_token);
                             request.params(self.params.clone());
@@ -3249,8 +3319,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3281,6 +3351,10 @@ pub mod agent {
                                 ::discogen_runtime::Method::PATCH,
                                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.agent.environments.users.sessions.entityTypes.patch",
+                                );
                             request.query("updateMask", &self.update_mask);
                             request.json_body(&self.body);
                             request.params(self.params.clone());
@@ -3297,8 +3371,8 @@ pub mod agent {
                         }
                     }
 
-                    impl crate::StandardParameters for Patch {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Patch {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3486,6 +3560,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.batchDelete");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3517,8 +3592,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchDelete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchDelete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3545,6 +3620,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.batchUpdate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3576,8 +3652,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for BatchUpdate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for BatchUpdate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3622,6 +3698,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.create");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.json_body(&self.body);
@@ -3638,8 +3715,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3662,6 +3739,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.intents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -3674,8 +3752,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3716,6 +3794,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.intents.get");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
@@ -3731,8 +3810,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3790,6 +3869,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.intents.list");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
@@ -3830,8 +3910,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -3880,6 +3960,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.intents.patch");
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.query("updateMask", &self.update_mask);
@@ -3897,8 +3978,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4183,6 +4264,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -4197,8 +4279,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4228,6 +4310,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.delete");
                 request.query("force", &self.force);
                 request.params(self.params.clone());
                 request
@@ -4241,8 +4324,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4265,6 +4348,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.get");
                 request.params(self.params.clone());
                 request
             }
@@ -4278,8 +4362,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4326,6 +4410,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -4367,8 +4452,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4399,6 +4484,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.knowledgeBases.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -4414,8 +4500,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -4570,6 +4656,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4601,8 +4688,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4625,6 +4712,7 @@ pub mod agent {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -4655,8 +4743,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4679,6 +4767,7 @@ pub mod agent {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -4692,8 +4781,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4740,6 +4829,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -4781,8 +4871,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4813,6 +4903,7 @@ pub mod agent {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -4845,8 +4936,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4873,6 +4964,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.knowledgeBases.documents.reload");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4904,8 +4996,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Reload {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Reload {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5000,6 +5092,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.sessions.deleteContexts");
                 request.params(self.params.clone());
                 request
             }
@@ -5012,8 +5105,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for DeleteContexts {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for DeleteContexts {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5040,6 +5133,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.session)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.sessions.detectIntent");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -5055,8 +5149,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for DetectIntent {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for DetectIntent {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5188,6 +5282,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -5202,8 +5297,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5226,6 +5321,7 @@ pub mod agent {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -5239,8 +5335,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5263,6 +5359,7 @@ pub mod agent {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -5276,8 +5373,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5317,6 +5414,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -5357,8 +5455,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5389,6 +5487,7 @@ pub mod agent {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.contexts.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -5404,8 +5503,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5538,6 +5637,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -5553,8 +5653,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5577,6 +5677,7 @@ pub mod agent {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -5590,8 +5691,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5614,6 +5715,7 @@ pub mod agent {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -5628,8 +5730,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5669,6 +5771,7 @@ pub mod agent {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -5709,8 +5812,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5741,6 +5844,7 @@ pub mod agent {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.agent.sessions.entityTypes.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -5757,8 +5861,8 @@ pub mod agent {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -5892,6 +5996,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.versions.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -5906,8 +6011,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5930,6 +6035,7 @@ pub mod agent {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.versions.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -5942,8 +6048,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -5966,6 +6072,7 @@ pub mod agent {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.versions.get");
                 request.params(self.params.clone());
                 request
             }
@@ -5979,8 +6086,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -6020,6 +6127,7 @@ pub mod agent {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.agent.versions.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -6058,8 +6166,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -6090,6 +6198,7 @@ pub mod agent {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.agent.versions.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -6105,8 +6214,8 @@ pub mod agent {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -6208,6 +6317,7 @@ pub mod answer_records {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.answerRecords.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -6247,8 +6357,8 @@ pub mod answer_records {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6279,6 +6389,7 @@ pub mod answer_records {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.answerRecords.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -6294,8 +6405,8 @@ pub mod answer_records {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6386,6 +6497,7 @@ pub mod conversation_datasets {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationDatasets.get");
             request.params(self.params.clone());
             request
         }
@@ -6399,8 +6511,8 @@ pub mod conversation_datasets {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6427,6 +6539,7 @@ pub mod conversation_datasets {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationDatasets.importConversationData");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6457,8 +6570,8 @@ pub mod conversation_datasets {
         }
     }
 
-    impl crate::StandardParameters for ImportConversationData {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for ImportConversationData {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6498,6 +6611,7 @@ pub mod conversation_datasets {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationDatasets.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -6538,8 +6652,8 @@ pub mod conversation_datasets {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6703,6 +6817,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6733,8 +6848,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6757,6 +6872,7 @@ pub mod conversation_models {
                 ::discogen_runtime::Method::DELETE,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationModels.delete");
             request.params(self.params.clone());
             request
         }
@@ -6786,8 +6902,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6814,6 +6930,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.deploy");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6844,8 +6961,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Deploy {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Deploy {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6868,6 +6985,7 @@ pub mod conversation_models {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationModels.get");
             request.params(self.params.clone());
             request
         }
@@ -6881,8 +6999,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6922,6 +7040,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -6962,8 +7081,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -6990,6 +7109,7 @@ pub mod conversation_models {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationModels.undeploy");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7020,8 +7140,8 @@ pub mod conversation_models {
         }
     }
 
-    impl crate::StandardParameters for Undeploy {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Undeploy {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7088,6 +7208,7 @@ pub mod conversation_models {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.conversationModels.evaluations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -7102,8 +7223,8 @@ pub mod conversation_models {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7143,6 +7264,7 @@ pub mod conversation_models {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversationModels.evaluations.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -7183,8 +7305,8 @@ pub mod conversation_models {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -7363,6 +7485,8 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.conversation_profile)
                 ),
             );
+            request
+                .method_id("dialogflow.projects.conversationProfiles.clearSuggestionFeatureConfig");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7393,8 +7517,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for ClearSuggestionFeatureConfig {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7421,6 +7545,7 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7435,8 +7560,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7459,6 +7584,7 @@ pub mod conversation_profiles {
                 ::discogen_runtime::Method::DELETE,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.delete");
             request.params(self.params.clone());
             request
         }
@@ -7469,8 +7595,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7493,6 +7619,7 @@ pub mod conversation_profiles {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.get");
             request.params(self.params.clone());
             request
         }
@@ -7506,8 +7633,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7547,6 +7674,7 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -7587,8 +7715,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7619,6 +7747,7 @@ pub mod conversation_profiles {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversationProfiles.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -7634,8 +7763,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7662,6 +7791,8 @@ pub mod conversation_profiles {
                     ::discogen_runtime::path::reserved(&self.conversation_profile)
                 ),
             );
+            request
+                .method_id("dialogflow.projects.conversationProfiles.setSuggestionFeatureConfig");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7692,8 +7823,8 @@ pub mod conversation_profiles {
         }
     }
 
-    impl crate::StandardParameters for SetSuggestionFeatureConfig {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7837,6 +7968,7 @@ pub mod conversations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.conversations.complete");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7851,8 +7983,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for Complete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Complete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7886,6 +8018,7 @@ pub mod conversations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversations.create");
             request.query("conversationId", &self.conversation_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -7901,8 +8034,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7925,6 +8058,7 @@ pub mod conversations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.conversations.get");
             request.params(self.params.clone());
             request
         }
@@ -7938,8 +8072,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -7986,6 +8120,7 @@ pub mod conversations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.conversations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -8025,8 +8160,8 @@ pub mod conversations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -8102,6 +8237,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.messages.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -8141,8 +8277,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8291,6 +8427,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.participant)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.analyzeContent");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8306,8 +8443,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for AnalyzeContent {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for AnalyzeContent {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8334,6 +8471,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8348,8 +8486,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8372,6 +8510,7 @@ pub mod conversations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.get");
                 request.params(self.params.clone());
                 request
             }
@@ -8385,8 +8524,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8426,6 +8565,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -8466,8 +8606,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8498,6 +8638,7 @@ pub mod conversations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.conversations.participants.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -8513,8 +8654,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8639,6 +8780,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestArticles",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8654,8 +8799,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestArticles {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestArticles {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8682,6 +8827,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestFaqAnswers",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8697,8 +8846,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestFaqAnswers {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestFaqAnswers {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8725,6 +8874,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestKnowledgeAssist",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8740,8 +8893,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestKnowledgeAssist {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestKnowledgeAssist {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8768,6 +8921,10 @@ pub mod conversations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.conversations.participants.suggestions.suggestSmartReplies",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8783,8 +8940,8 @@ pub mod conversations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestSmartReplies {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestSmartReplies {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8889,6 +9046,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.suggestions.generate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8904,8 +9062,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for Generate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Generate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8932,6 +9090,7 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id("dialogflow.projects.conversations.suggestions.searchKnowledge");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8947,8 +9106,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for SearchKnowledge {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SearchKnowledge {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -8975,6 +9134,9 @@ pub mod conversations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.conversations.suggestions.suggestConversationSummary",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -8990,8 +9152,8 @@ pub mod conversations {
             }
         }
 
-        impl crate::StandardParameters for SuggestConversationSummary {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SuggestConversationSummary {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9079,6 +9241,7 @@ pub mod generators {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.generators.create");
             request.query("generatorId", &self.generator_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -9093,8 +9256,8 @@ pub mod generators {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9134,6 +9297,7 @@ pub mod generators {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.generators.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -9171,8 +9335,8 @@ pub mod generators {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9317,6 +9481,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -9331,8 +9496,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9362,6 +9527,7 @@ pub mod knowledge_bases {
                 ::discogen_runtime::Method::DELETE,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.delete");
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -9373,8 +9539,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9397,6 +9563,7 @@ pub mod knowledge_bases {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.get");
             request.params(self.params.clone());
             request
         }
@@ -9410,8 +9577,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9458,6 +9625,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -9497,8 +9665,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9529,6 +9697,7 @@ pub mod knowledge_bases {
                 ::discogen_runtime::Method::PATCH,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.knowledgeBases.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -9544,8 +9713,8 @@ pub mod knowledge_bases {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -9744,6 +9913,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9775,8 +9945,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9799,6 +9969,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -9829,8 +10000,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9857,6 +10028,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.export");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9888,8 +10060,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Export {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Export {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9912,6 +10084,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.get");
                 request.params(self.params.clone());
                 request
             }
@@ -9925,8 +10098,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -9953,6 +10126,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.import");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -9984,8 +10158,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Import {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Import {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10032,6 +10206,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -10071,8 +10246,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10103,6 +10278,7 @@ pub mod knowledge_bases {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -10135,8 +10311,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10163,6 +10339,7 @@ pub mod knowledge_bases {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.knowledgeBases.documents.reload");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -10194,8 +10371,8 @@ pub mod knowledge_bases {
             }
         }
 
-        impl crate::StandardParameters for Reload {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Reload {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -10511,6 +10688,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.deleteAgent");
             request.params(self.params.clone());
             request
         }
@@ -10521,8 +10699,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for DeleteAgent {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for DeleteAgent {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10545,6 +10723,7 @@ pub mod locations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.locations.get");
             request.params(self.params.clone());
             request
         }
@@ -10557,8 +10736,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10584,6 +10763,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.getAgent");
             request.params(self.params.clone());
             request
         }
@@ -10596,8 +10776,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for GetAgent {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetAgent {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10620,6 +10800,7 @@ pub mod locations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.locations.getEncryptionSpec");
             request.params(self.params.clone());
             request
         }
@@ -10633,8 +10814,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for GetEncryptionSpec {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GetEncryptionSpec {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10691,6 +10872,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.list");
             request.query("extraLocationTypes", &self.extra_location_types);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
@@ -10730,8 +10912,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -10765,6 +10947,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.setAgent");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -10779,8 +10962,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for SetAgent {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for SetAgent {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -11027,6 +11210,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.export");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -11058,8 +11242,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Export {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Export {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11082,6 +11266,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agent.getFulfillment");
                 request.params(self.params.clone());
                 request
             }
@@ -11095,8 +11280,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetFulfillment {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetFulfillment {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11129,6 +11314,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.getValidationResult");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -11143,8 +11329,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetValidationResult {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetValidationResult {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11171,6 +11357,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.import");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -11202,8 +11389,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Import {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Import {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11230,6 +11417,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.restore");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -11261,8 +11449,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Restore {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Restore {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11302,6 +11490,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.search");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -11340,8 +11529,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Search {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Search {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11368,6 +11557,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agent.train");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -11399,8 +11589,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Train {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Train {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11431,6 +11621,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agent.updateFulfillment");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -11446,8 +11637,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for UpdateFulfillment {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for UpdateFulfillment {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11637,6 +11828,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.entityTypes.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -11668,8 +11861,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11696,6 +11889,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.entityTypes.batchUpdate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -11727,8 +11922,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchUpdate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchUpdate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11762,6 +11957,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -11777,8 +11973,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11801,6 +11997,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -11814,8 +12011,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11845,6 +12042,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -11859,8 +12057,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11907,6 +12105,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -11948,8 +12147,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11987,6 +12186,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.entityTypes.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -12003,8 +12203,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12107,6 +12307,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.entityTypes.entities.batchCreate",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -12141,8 +12344,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for BatchCreate {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for BatchCreate {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12169,67 +12372,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
-                        request.json_body(&self.body);
-                        request.params(self.params.clone());
-                        request
-                    }
-
-                    /// Sends the request and decodes the response.
-                    pub async fn send(
-                        self,
-                    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
-                    {
-                        self.client.execute(self.to_request()).await
-                    }
-
-                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-                    pub async fn start(
-                        self,
-                    ) -> ::discogen_runtime::Result<
-                        ::discogen_runtime::lro::Poller<
-                            crate::Client,
-                            ::discogen_runtime::lro::Typed<
-                                crate::schemas::GoogleProtobufEmpty,
-                                ::serde_json::Value,
-                            >,
-                        >,
-                    > {
-                        let client = crate::Client::new(self.client.clone());
-                        let operation = self.send().await?;
-                        Ok(
-                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                                .typed(),
-                        )
-                    }
-                }
-
-                impl crate::StandardParameters for BatchDelete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
-                        &mut self.params
-                    }
-                }
-
-                /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
-                ///
-                /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`)
-                #[derive(Clone, Debug)]
-                #[must_use = "a request does nothing until it is sent"]
-                pub struct BatchUpdate {
-                    client: ::discogen_runtime::Client,
-                    parent: String,
-                    body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest,
-                    params: ::discogen_runtime::Params,
-                }
-
-                impl BatchUpdate {
-                    /// The HTTP request this call sends.
-                    pub fn to_request(&self) -> ::discogen_runtime::Request {
-                        let mut request = ::discogen_runtime::Request::new(
-                            ::discogen_runtime::Method::POST,
-                            format!(
-                                "v2/{}/entities:batchUpdate",
-                                ::discogen_runtime::path::reserved(&self.parent)
-                            ),
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.entityTypes.entities.batchDelete",
                         );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -12265,8 +12409,73 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for BatchUpdate {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for BatchDelete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        &mut self.params
+                    }
+                }
+
+                /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
+                ///
+                /// `POST v2/{+parent}/entities:batchUpdate` (`dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`)
+                #[derive(Clone, Debug)]
+                #[must_use = "a request does nothing until it is sent"]
+                pub struct BatchUpdate {
+                    client: ::discogen_runtime::Client,
+                    parent: String,
+                    body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest,
+                    params: ::discogen_runtime::Params,
+                }
+
+                impl BatchUpdate {
+                    /// The HTTP request this call sends.
+                    pub fn to_request(&self) -> ::discogen_runtime::Request {
+                        let mut request = ::discogen_runtime::Request::new(
+                            ::discogen_runtime::Method::POST,
+                            format!(
+                                "v2/{}/entities:batchUpdate",
+                                ::discogen_runtime::path::reserved(&self.parent)
+                            ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate",
+                        );
+                        request.json_body(&self.body);
+                        request.params(self.params.clone());
+                        request
+                    }
+
+                    /// Sends the request and decodes the response.
+                    pub async fn send(
+                        self,
+                    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation>
+                    {
+                        self.client.execute(self.to_request()).await
+                    }
+
+                    /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
+                    pub async fn start(
+                        self,
+                    ) -> ::discogen_runtime::Result<
+                        ::discogen_runtime::lro::Poller<
+                            crate::Client,
+                            ::discogen_runtime::lro::Typed<
+                                crate::schemas::GoogleProtobufEmpty,
+                                ::serde_json::Value,
+                            >,
+                        >,
+                    > {
+                        let client = crate::Client::new(self.client.clone());
+                        let operation = self.send().await?;
+                        Ok(
+                            ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                                .typed(),
+                        )
+                    }
+                }
+
+                impl ::discogen_runtime::CallOptions for BatchUpdate {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -12447,6 +12656,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.create");
                     request.query("environmentId", &self.environment_id);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -12462,8 +12672,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12486,6 +12696,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -12499,8 +12710,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12523,6 +12734,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -12536,8 +12748,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12577,6 +12789,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.environments.getHistory");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -12617,8 +12831,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for GetHistory {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for GetHistory {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12658,6 +12872,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -12698,8 +12913,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12741,6 +12956,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.environments.patch");
                     request.query(
                         "allowLoadToDraftAndDiscardChanges",
                         &self.allow_load_to_draft_and_discard_changes,
@@ -12760,8 +12976,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -12849,6 +13065,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.environments.intents.list",
+                        );
                         request.query("intentView", &self.intent_view);
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
@@ -12891,8 +13110,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -13039,6 +13258,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agent.environments.users.sessions.deleteContexts",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -13052,8 +13275,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for DeleteContexts {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for DeleteContexts {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -13080,6 +13303,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.session)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agent.environments.users.sessions.detectIntent",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -13095,8 +13322,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for DetectIntent {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for DetectIntent {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -13228,6 +13455,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.create",
+                                    );
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
                                 request
@@ -13243,8 +13474,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Create {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Create {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13270,6 +13501,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.delete",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -13283,8 +13518,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Delete {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Delete {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13310,6 +13545,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.get",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -13324,8 +13563,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Get {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Get {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13365,6 +13604,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.list",
+                                    );
                                 request.query("pageSize", &self.page_size);
                                 request.query("pageToken", &self.page_token);
                                 request.params(self.params.clone());
@@ -13410,8 +13653,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for List {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for List {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13445,6 +13688,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.contexts.patch",
+                                    );
                                 request.query("updateMask", &self.update_mask);
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
@@ -13461,8 +13708,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Patch {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Patch {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13595,6 +13842,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.create",
+                                    );
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
                                 request
@@ -13610,8 +13861,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Create {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Create {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13637,6 +13888,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.delete",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -13650,8 +13905,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Delete {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Delete {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13677,6 +13932,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.get",
+                                    );
                                 request.params(self.params.clone());
                                 request
                             }
@@ -13691,8 +13950,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Get {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Get {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13732,6 +13991,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.parent)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.list",
+                                    );
                                 request.query("pageSize", &self.page_size);
                                 request.query("pageToken", &self.page_token);
                                 request.params(self.params.clone());
@@ -13775,8 +14038,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for List {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for List {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -13810,6 +14073,10 @@ pub mod locations {
                                         ::discogen_runtime::path::reserved(&self.name)
                                     ),
                                 );
+                                request
+                                    .method_id(
+                                        "dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.patch",
+                                    );
                                 request.query("updateMask", &self.update_mask);
                                 request.json_body(&self.body);
                                 request.params(self.params.clone());
@@ -13826,8 +14093,8 @@ pub mod locations {
                             }
                         }
 
-                        impl crate::StandardParameters for Patch {
-                            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                        impl ::discogen_runtime::CallOptions for Patch {
+                            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                                 &mut self.params
                             }
                         }
@@ -14015,6 +14282,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -14046,8 +14314,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14074,6 +14342,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.batchUpdate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -14105,8 +14374,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchUpdate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchUpdate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14151,6 +14420,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.create");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
@@ -14167,8 +14437,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14191,6 +14461,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -14204,8 +14475,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14246,6 +14517,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.get");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
@@ -14261,8 +14533,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14320,6 +14592,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.list");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -14362,8 +14635,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14412,6 +14685,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.intents.patch");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
@@ -14429,8 +14703,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14665,6 +14939,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agent.sessions.deleteContexts");
                     request.params(self.params.clone());
                     request
                 }
@@ -14678,8 +14954,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DeleteContexts {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DeleteContexts {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14706,6 +14982,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.sessions.detectIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -14721,8 +14998,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DetectIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DetectIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -14854,6 +15131,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -14868,8 +15148,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -14892,6 +15172,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -14905,8 +15188,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -14929,6 +15212,8 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agent.sessions.contexts.get");
                         request.params(self.params.clone());
                         request
                     }
@@ -14942,8 +15227,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -14982,6 +15267,9 @@ pub mod locations {
                                 "v2/{}/contexts",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -15023,8 +15311,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15055,6 +15343,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.contexts.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -15070,8 +15361,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15204,6 +15495,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -15219,8 +15513,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15243,6 +15537,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -15256,8 +15553,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15280,6 +15577,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -15294,8 +15594,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15334,6 +15634,9 @@ pub mod locations {
                                 "v2/{}/entityTypes",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -15375,8 +15678,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15407,6 +15710,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agent.sessions.entityTypes.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -15423,8 +15729,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -15558,6 +15864,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -15572,8 +15879,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15596,6 +15903,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -15609,8 +15917,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15633,6 +15941,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -15646,8 +15955,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15687,6 +15996,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -15727,8 +16037,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15759,6 +16069,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agent.versions.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -15774,8 +16085,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -15877,6 +16188,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.answerRecords.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -15918,8 +16230,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -15950,6 +16262,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.answerRecords.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -15965,8 +16278,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16095,6 +16408,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.create");
                 request.query("companionAgentId", &self.companion_agent_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -16110,8 +16424,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16132,6 +16446,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -16144,8 +16459,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16166,6 +16481,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.get");
                 request.params(self.params.clone());
                 request
             }
@@ -16179,8 +16495,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16216,6 +16532,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -16256,8 +16573,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16285,6 +16602,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.companionAgents.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -16300,8 +16618,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16434,6 +16752,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -16465,8 +16784,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16489,6 +16808,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -16519,8 +16839,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16543,6 +16863,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.get");
                 request.params(self.params.clone());
                 request
             }
@@ -16557,8 +16878,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16584,6 +16905,9 @@ pub mod locations {
                         "v2/{}:importConversationData",
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
+                );
+                request.method_id(
+                    "dialogflow.projects.locations.conversationDatasets.importConversationData",
                 );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -16616,8 +16940,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for ImportConversationData {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for ImportConversationData {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16657,6 +16981,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationDatasets.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -16697,8 +17022,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16863,6 +17188,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -16894,8 +17220,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16918,6 +17244,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -16948,8 +17275,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -16976,6 +17303,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.deploy");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -17007,8 +17335,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Deploy {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Deploy {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17031,6 +17359,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.get");
                 request.params(self.params.clone());
                 request
             }
@@ -17044,8 +17373,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17085,6 +17414,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -17125,8 +17455,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17153,6 +17483,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationModels.undeploy");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -17184,8 +17515,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Undeploy {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Undeploy {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17279,6 +17610,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversationModels.evaluations.create",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -17305,8 +17639,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17329,6 +17663,9 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversationModels.evaluations.get",
+                    );
                     request.params(self.params.clone());
                     request
                 }
@@ -17343,8 +17680,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17383,6 +17720,9 @@ pub mod locations {
                             "v2/{}/evaluations",
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
+                    );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversationModels.evaluations.list",
                     );
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -17424,8 +17764,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -17604,6 +17944,10 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.conversation_profile)
                     ),
                 );
+                request
+                    .method_id(
+                        "dialogflow.projects.locations.conversationProfiles.clearSuggestionFeatureConfig",
+                    );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -17635,8 +17979,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for ClearSuggestionFeatureConfig {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17663,6 +18007,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -17678,8 +18023,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17702,6 +18047,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -17714,8 +18060,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17738,6 +18084,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.get");
                 request.params(self.params.clone());
                 request
             }
@@ -17752,8 +18099,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17793,6 +18140,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -17833,8 +18181,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17865,6 +18213,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversationProfiles.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -17881,8 +18230,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -17908,6 +18257,9 @@ pub mod locations {
                         "v2/{}:setSuggestionFeatureConfig",
                         ::discogen_runtime::path::reserved(&self.conversation_profile)
                     ),
+                );
+                request.method_id(
+                    "dialogflow.projects.locations.conversationProfiles.setSuggestionFeatureConfig",
                 );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -17940,8 +18292,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for SetSuggestionFeatureConfig {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18112,6 +18464,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.complete");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -18126,8 +18479,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Complete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Complete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18161,6 +18514,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.create");
                 request.query("conversationId", &self.conversation_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -18176,8 +18530,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18200,6 +18554,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -18213,8 +18568,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18241,6 +18596,9 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.conversation)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.locations.conversations.ingestContextReferences",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -18256,8 +18614,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for IngestContextReferences {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for IngestContextReferences {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18304,6 +18662,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.conversations.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -18345,8 +18704,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -18422,6 +18781,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.conversations.messages.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -18463,8 +18823,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -18612,6 +18972,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.participant)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.participants.analyzeContent",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -18627,8 +18990,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for AnalyzeContent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for AnalyzeContent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -18655,6 +19018,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.participants.create",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -18669,8 +19035,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -18693,6 +19059,8 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.conversations.participants.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -18706,8 +19074,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -18747,6 +19115,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.conversations.participants.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -18787,8 +19157,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -18819,6 +19189,9 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.participants.patch",
+                    );
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -18834,8 +19207,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -18960,6 +19333,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestArticles",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -18975,8 +19352,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestArticles {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestArticles {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -19003,6 +19380,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestFaqAnswers",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -19018,8 +19399,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestFaqAnswers {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestFaqAnswers {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -19046,6 +19427,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestKnowledgeAssist",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -19061,8 +19446,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestKnowledgeAssist {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestKnowledgeAssist {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -19089,6 +19474,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.conversations.participants.suggestions.suggestSmartReplies",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -19104,8 +19493,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for SuggestSmartReplies {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for SuggestSmartReplies {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -19210,6 +19599,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.conversation)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.suggestions.generate",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -19225,8 +19617,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Generate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Generate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -19253,6 +19645,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.conversation)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.conversations.suggestions.searchKnowledge",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -19268,8 +19663,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for SearchKnowledge {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SearchKnowledge {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -19296,6 +19691,10 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.conversation)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.locations.conversations.suggestions.suggestConversationSummary",
+                        );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -19311,8 +19710,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for SuggestConversationSummary {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SuggestConversationSummary {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -19374,6 +19773,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.encryptionSpec.initialize");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -19400,8 +19800,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Initialize {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Initialize {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -19553,6 +19953,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.generators.create");
                 request.query("generatorId", &self.generator_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -19568,8 +19969,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -19592,6 +19993,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.generators.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -19604,8 +20006,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -19628,6 +20030,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.generators.get");
                 request.params(self.params.clone());
                 request
             }
@@ -19641,8 +20044,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -19682,6 +20085,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.generators.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -19720,8 +20124,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -19752,6 +20156,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.generators.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -19767,8 +20172,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -19877,6 +20282,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.generators.evaluations.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -19903,8 +20310,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -19927,6 +20334,8 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.generators.evaluations.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -19940,8 +20349,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -19964,6 +20373,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.generators.evaluations.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -19978,8 +20388,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20019,6 +20429,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.generators.evaluations.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -20059,8 +20470,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20207,6 +20618,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -20221,8 +20633,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -20252,6 +20664,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.delete");
                 request.query("force", &self.force);
                 request.params(self.params.clone());
                 request
@@ -20265,8 +20678,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -20289,6 +20702,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.get");
                 request.params(self.params.clone());
                 request
             }
@@ -20302,8 +20716,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -20350,6 +20764,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -20391,8 +20806,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -20423,6 +20838,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.knowledgeBases.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -20438,8 +20854,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -20638,6 +21054,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -20669,8 +21087,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20693,6 +21111,8 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -20723,8 +21143,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20751,6 +21171,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -20782,8 +21204,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20806,6 +21228,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.knowledgeBases.documents.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -20819,8 +21242,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20847,6 +21270,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -20878,8 +21303,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20926,6 +21351,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -20967,8 +21394,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -20999,6 +21426,8 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -21031,8 +21460,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -21059,6 +21488,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.knowledgeBases.documents.reload");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -21090,8 +21521,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Reload {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Reload {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -21181,6 +21612,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.cancel");
                 request.params(self.params.clone());
                 request
             }
@@ -21193,8 +21625,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Cancel {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Cancel {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21217,6 +21649,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.operations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -21230,8 +21663,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21285,6 +21718,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -21324,8 +21758,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21459,6 +21893,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -21473,8 +21908,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21497,6 +21932,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -21509,8 +21945,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21533,6 +21969,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.get");
                 request.params(self.params.clone());
                 request
             }
@@ -21546,8 +21983,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21587,6 +22024,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -21625,8 +22063,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21657,6 +22095,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.sipTrunks.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -21672,8 +22111,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21734,6 +22173,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.statelessSuggestion.generate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -21749,8 +22189,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Generate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Generate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21833,6 +22273,9 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id(
+                    "dialogflow.projects.locations.suggestions.generateStatelessSummary",
+                );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -21848,8 +22291,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GenerateStatelessSummary {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -21876,6 +22319,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.suggestions.searchKnowledge");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -21891,8 +22335,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for SearchKnowledge {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for SearchKnowledge {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -22034,6 +22478,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.tools.create");
                 request.query("toolId", &self.tool_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -22049,8 +22494,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -22073,6 +22518,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.tools.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -22085,8 +22531,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -22109,6 +22555,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.tools.get");
                 request.params(self.params.clone());
                 request
             }
@@ -22122,8 +22569,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -22163,6 +22610,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.tools.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -22200,8 +22648,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -22232,6 +22680,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.tools.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -22247,8 +22696,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -22338,6 +22787,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.cancel");
             request.params(self.params.clone());
             request
         }
@@ -22348,8 +22798,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Cancel {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Cancel {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -22372,6 +22822,7 @@ pub mod operations {
                 ::discogen_runtime::Method::GET,
                 format!("v2/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.operations.get");
             request.params(self.params.clone());
             request
         }
@@ -22384,8 +22835,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -22439,6 +22890,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -22478,8 +22930,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -22562,6 +23014,7 @@ pub mod suggestions {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.suggestions.generateStatelessSummary");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -22577,8 +23030,8 @@ pub mod suggestions {
         }
     }
 
-    impl crate::StandardParameters for GenerateStatelessSummary {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -22605,6 +23058,7 @@ pub mod suggestions {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("dialogflow.projects.suggestions.searchKnowledge");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -22620,8 +23074,8 @@ pub mod suggestions {
         }
     }
 
-    impl crate::StandardParameters for SearchKnowledge {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for SearchKnowledge {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -115,6 +115,7 @@ pub mod locations {
                 ::discogen_runtime::Method::GET,
                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.locations.get");
             request.params(self.params.clone());
             request
         }
@@ -127,8 +128,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -185,6 +186,7 @@ pub mod locations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.locations.list");
             request.query("extraLocationTypes", &self.extra_location_types);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
@@ -224,8 +226,8 @@ pub mod locations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -590,6 +592,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -604,8 +607,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -628,6 +631,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -640,8 +644,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -668,6 +672,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.export");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -699,8 +704,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Export {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Export {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -723,6 +728,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.get");
                 request.params(self.params.clone());
                 request
             }
@@ -736,8 +742,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -767,6 +773,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.getGenerativeSettings");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -782,8 +789,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetGenerativeSettings {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -813,6 +820,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.getValidationResult");
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -828,8 +836,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for GetValidationResult {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for GetValidationResult {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -869,6 +877,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -907,8 +916,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -939,6 +948,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -954,8 +964,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -982,6 +992,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.restore");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1013,8 +1024,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Restore {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Restore {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1045,6 +1056,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.agents.updateGenerativeSettings");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -1061,8 +1073,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for UpdateGenerativeSettings {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1089,6 +1101,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.agents.validate");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1104,8 +1117,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Validate {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Validate {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -1173,6 +1186,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.changelogs.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -1186,8 +1200,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1234,6 +1248,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.changelogs.list");
                     request.query("filter", &self.filter);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -1275,8 +1290,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1465,6 +1480,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -1480,8 +1496,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1511,6 +1527,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -1525,8 +1542,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1553,6 +1570,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1579,8 +1597,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1610,6 +1628,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -1624,8 +1643,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1652,6 +1671,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -1678,8 +1698,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1726,6 +1746,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -1767,8 +1788,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -1806,6 +1827,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.entityTypes.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -1822,8 +1844,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2058,6 +2080,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -2089,8 +2112,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2113,6 +2136,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -2126,8 +2150,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2154,6 +2178,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.environment)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agents.environments.deployFlow");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -2185,8 +2211,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DeployFlow {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DeployFlow {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2209,6 +2235,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -2222,8 +2249,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2263,6 +2290,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -2303,8 +2331,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2344,6 +2372,10 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request
+                        .method_id(
+                            "dialogflow.projects.locations.agents.environments.lookupEnvironmentHistory",
+                        );
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -2384,8 +2416,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for LookupEnvironmentHistory {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for LookupEnvironmentHistory {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2416,6 +2448,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.environments.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -2448,8 +2481,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2475,6 +2508,9 @@ pub mod locations {
                             "v3/{}:runContinuousTest",
                             ::discogen_runtime::path::reserved(&self.environment)
                         ),
+                    );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.environments.runContinuousTest",
                     );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -2507,8 +2543,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for RunContinuousTest {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for RunContinuousTest {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -2576,6 +2612,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.continuousTestResults.list",
+                            );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -2616,8 +2656,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2685,6 +2725,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.deployments.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -2699,8 +2742,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2739,6 +2782,9 @@ pub mod locations {
                                 "v3/{}/deployments",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.deployments.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -2780,8 +2826,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2958,6 +3004,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2973,8 +3022,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -2997,6 +3046,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -3010,8 +3062,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3034,6 +3086,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -3048,8 +3103,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3088,6 +3143,9 @@ pub mod locations {
                                 "v3/{}/experiments",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -3129,8 +3187,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3161,6 +3219,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -3177,8 +3238,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3205,6 +3266,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.name)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.start",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3220,8 +3284,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Start {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Start {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3245,6 +3309,9 @@ pub mod locations {
                             ::discogen_runtime::Method::POST,
                             format!("v3/{}:stop", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.environments.experiments.stop",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3260,8 +3327,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Stop {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Stop {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3396,6 +3463,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.detectIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3411,8 +3482,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for DetectIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for DetectIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3439,6 +3510,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.fulfillIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3454,8 +3529,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for FulfillIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for FulfillIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3482,6 +3557,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.matchIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3497,8 +3576,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for MatchIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for MatchIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3525,6 +3604,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.session)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.environments.sessions.serverStreamingDetectIntent",
+                            );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -3540,8 +3623,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for ServerStreamingDetectIntent {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for ServerStreamingDetectIntent {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -3673,6 +3756,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.create",
+                                );
                             request.json_body(&self.body);
                             request.params(self.params.clone());
                             request
@@ -3688,8 +3775,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Create {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Create {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3712,6 +3799,10 @@ pub mod locations {
                                 ::discogen_runtime::Method::DELETE,
                                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.delete",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -3725,8 +3816,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Delete {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Delete {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3749,6 +3840,10 @@ pub mod locations {
                                 ::discogen_runtime::Method::GET,
                                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.get",
+                                );
                             request.params(self.params.clone());
                             request
                         }
@@ -3763,8 +3858,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Get {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Get {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3804,6 +3899,10 @@ pub mod locations {
                                     ::discogen_runtime::path::reserved(&self.parent)
                                 ),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.list",
+                                );
                             request.query("pageSize", &self.page_size);
                             request.query("pageToken", &self.page_token);
                             request.params(self.params.clone());
@@ -3847,8 +3946,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -3879,6 +3978,10 @@ pub mod locations {
                                 ::discogen_runtime::Method::PATCH,
                                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                             );
+                            request
+                                .method_id(
+                                    "dialogflow.projects.locations.agents.environments.sessions.entityTypes.patch",
+                                );
                             request.query("updateMask", &self.update_mask);
                             request.json_body(&self.body);
                             request.params(self.params.clone());
@@ -3895,8 +3998,8 @@ pub mod locations {
                         }
                     }
 
-                    impl crate::StandardParameters for Patch {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Patch {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -4180,6 +4283,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -4195,8 +4299,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4226,6 +4330,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -4240,8 +4345,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4268,6 +4373,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4299,8 +4405,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4330,6 +4436,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -4344,8 +4451,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4375,6 +4482,9 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.flows.getValidationResult",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -4390,8 +4500,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for GetValidationResult {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for GetValidationResult {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4418,6 +4528,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4449,8 +4560,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4497,6 +4608,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -4538,8 +4650,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4577,6 +4689,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -4593,8 +4706,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4621,6 +4734,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.train");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4652,8 +4766,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Train {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Train {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4680,6 +4794,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.flows.validate");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -4695,8 +4810,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Validate {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Validate {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -4840,6 +4955,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.pages.create");
                         request.query("languageCode", &self.language_code);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -4855,8 +4972,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4886,6 +5003,8 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.pages.delete");
                         request.query("force", &self.force);
                         request.params(self.params.clone());
                         request
@@ -4900,8 +5019,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4931,6 +5050,7 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id("dialogflow.projects.locations.agents.flows.pages.get");
                         request.query("languageCode", &self.language_code);
                         request.params(self.params.clone());
                         request
@@ -4945,8 +5065,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -4993,6 +5113,7 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id("dialogflow.projects.locations.agents.flows.pages.list");
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -5034,8 +5155,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5073,6 +5194,7 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id("dialogflow.projects.locations.agents.flows.pages.patch");
                         request.query("languageCode", &self.language_code);
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
@@ -5089,8 +5211,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5235,6 +5357,10 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.flows.transitionRouteGroups.create",
+                            );
                         request.query("languageCode", &self.language_code);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -5251,8 +5377,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5282,6 +5408,10 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.flows.transitionRouteGroups.delete",
+                            );
                         request.query("force", &self.force);
                         request.params(self.params.clone());
                         request
@@ -5296,8 +5426,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5327,6 +5457,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.transitionRouteGroups.get",
+                        );
                         request.query("languageCode", &self.language_code);
                         request.params(self.params.clone());
                         request
@@ -5342,8 +5475,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5390,6 +5523,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.transitionRouteGroups.list",
+                        );
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -5431,8 +5567,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5470,6 +5606,10 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id(
+                                "dialogflow.projects.locations.agents.flows.transitionRouteGroups.patch",
+                            );
                         request.query("languageCode", &self.language_code);
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
@@ -5487,8 +5627,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5665,6 +5805,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.base_version)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.versions.compareVersions",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -5680,8 +5823,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for CompareVersions {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for CompareVersions {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5707,6 +5850,9 @@ pub mod locations {
                                 "v3/{}/versions",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.versions.create",
                         );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -5742,8 +5888,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5766,6 +5912,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.flows.versions.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -5779,8 +5928,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5803,6 +5952,8 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.get");
                         request.params(self.params.clone());
                         request
                     }
@@ -5816,8 +5967,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5857,6 +6008,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.list");
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -5897,8 +6050,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5922,6 +6075,8 @@ pub mod locations {
                             ::discogen_runtime::Method::POST,
                             format!("v3/{}:load", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.load");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -5956,8 +6111,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Load {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Load {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -5988,6 +6143,8 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.flows.versions.patch");
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -6003,8 +6160,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -6150,6 +6307,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -6165,8 +6323,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6196,6 +6354,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -6210,8 +6369,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6241,6 +6400,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -6255,8 +6415,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6303,6 +6463,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.list");
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -6344,8 +6505,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6383,6 +6544,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.generators.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -6399,8 +6561,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6589,6 +6751,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.create");
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -6604,8 +6767,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6628,6 +6791,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -6641,8 +6805,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6669,6 +6833,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -6700,8 +6865,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6731,6 +6896,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.get");
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -6745,8 +6911,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6773,6 +6939,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -6804,8 +6971,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6864,6 +7031,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.list");
                     request.query("intentView", &self.intent_view);
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
@@ -6906,8 +7074,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -6945,6 +7113,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.intents.patch");
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -6961,8 +7130,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7198,6 +7367,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7212,8 +7382,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7236,6 +7406,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -7249,8 +7420,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7277,6 +7448,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.name)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7303,8 +7475,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7327,6 +7499,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -7340,8 +7513,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7368,6 +7541,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -7394,8 +7568,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7435,6 +7609,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -7475,8 +7650,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7507,6 +7682,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.playbooks.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -7522,8 +7698,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -7656,6 +7832,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -7670,8 +7849,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7694,6 +7873,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -7707,8 +7889,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7731,6 +7913,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -7744,8 +7929,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7792,6 +7977,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.list",
+                        );
                         request.query("languageCode", &self.language_code);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -7833,8 +8021,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -7865,6 +8053,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.examples.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -7880,8 +8071,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8013,6 +8204,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -8028,8 +8222,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8052,6 +8246,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -8065,8 +8262,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8089,6 +8286,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -8103,8 +8303,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8143,6 +8343,9 @@ pub mod locations {
                                 "v3/{}/versions",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -8184,8 +8387,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8212,6 +8415,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.name)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.playbooks.versions.restore",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -8227,8 +8433,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Restore {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Restore {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8386,6 +8592,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.sessions.detectIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8401,8 +8608,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for DetectIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for DetectIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8429,6 +8636,8 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request
+                        .method_id("dialogflow.projects.locations.agents.sessions.fulfillIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8444,8 +8653,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for FulfillIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for FulfillIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8472,6 +8681,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.sessions.matchIntent");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8487,8 +8697,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for MatchIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for MatchIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8515,6 +8725,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.sessions.serverStreamingDetectIntent",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8530,8 +8743,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for ServerStreamingDetectIntent {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for ServerStreamingDetectIntent {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8558,6 +8771,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.session)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.sessions.submitAnswerFeedback",
+                    );
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -8573,8 +8789,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for SubmitAnswerFeedback {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for SubmitAnswerFeedback {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -8706,6 +8922,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -8721,8 +8940,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8745,6 +8964,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.delete",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -8758,8 +8980,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8782,6 +9004,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -8796,8 +9021,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8836,6 +9061,9 @@ pub mod locations {
                                 "v3/{}/entityTypes",
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
+                        );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.list",
                         );
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -8877,8 +9105,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -8909,6 +9137,9 @@ pub mod locations {
                             ::discogen_runtime::Method::PATCH,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.sessions.entityTypes.patch",
+                        );
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -8925,8 +9156,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Patch {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Patch {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -9182,6 +9413,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.batchDelete");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9196,8 +9428,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchDelete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchDelete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9224,6 +9456,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.batchRun");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9255,8 +9488,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for BatchRun {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for BatchRun {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9295,6 +9528,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.agent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.testCases.calculateCoverage",
+                    );
                     request.query("type", &self.r#type);
                     request.params(self.params.clone());
                     request
@@ -9310,8 +9546,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for CalculateCoverage {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for CalculateCoverage {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9338,6 +9574,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9352,8 +9589,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9380,6 +9617,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.export");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9411,8 +9649,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Export {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Export {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9435,6 +9673,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -9448,8 +9687,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9476,6 +9715,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.import");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9507,8 +9747,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Import {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Import {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9560,6 +9800,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.query("view", &self.view);
@@ -9601,8 +9842,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9633,6 +9874,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -9648,8 +9890,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9673,6 +9915,7 @@ pub mod locations {
                         ::discogen_runtime::Method::POST,
                         format!("v3/{}:run", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.testCases.run");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -9704,8 +9947,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Run {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Run {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -9855,6 +10098,9 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.testCases.results.get",
+                        );
                         request.params(self.params.clone());
                         request
                     }
@@ -9869,8 +10115,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -9917,6 +10163,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.testCases.results.list",
+                        );
                         request.query("filter", &self.filter);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
@@ -9958,8 +10207,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10104,6 +10353,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -10118,8 +10368,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10149,6 +10399,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -10163,8 +10414,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10187,6 +10438,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -10200,8 +10452,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10241,6 +10493,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -10281,8 +10534,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10313,6 +10566,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.tools.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -10328,8 +10582,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10461,6 +10715,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.tools.versions.create",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -10476,8 +10733,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Create {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Create {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10507,6 +10764,9 @@ pub mod locations {
                             ::discogen_runtime::Method::DELETE,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.tools.versions.delete",
+                        );
                         request.query("force", &self.force);
                         request.params(self.params.clone());
                         request
@@ -10521,8 +10781,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Delete {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Delete {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10545,6 +10805,8 @@ pub mod locations {
                             ::discogen_runtime::Method::GET,
                             format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.tools.versions.get");
                         request.params(self.params.clone());
                         request
                     }
@@ -10559,8 +10821,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Get {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Get {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10600,6 +10862,8 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.parent)
                             ),
                         );
+                        request
+                            .method_id("dialogflow.projects.locations.agents.tools.versions.list");
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -10640,8 +10904,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for List {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for List {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10668,6 +10932,9 @@ pub mod locations {
                                 ::discogen_runtime::path::reserved(&self.name)
                             ),
                         );
+                        request.method_id(
+                            "dialogflow.projects.locations.agents.tools.versions.restore",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -10683,8 +10950,8 @@ pub mod locations {
                     }
                 }
 
-                impl crate::StandardParameters for Restore {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Restore {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -10830,6 +11097,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.create",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -10846,8 +11116,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10877,6 +11147,9 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.delete",
+                    );
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -10891,8 +11164,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10922,6 +11195,9 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.get",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.params(self.params.clone());
                     request
@@ -10937,8 +11213,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -10985,6 +11261,9 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.list",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
@@ -11026,8 +11305,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11065,6 +11344,9 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id(
+                        "dialogflow.projects.locations.agents.transitionRouteGroups.patch",
+                    );
                     request.query("languageCode", &self.language_code);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
@@ -11082,8 +11364,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11217,6 +11499,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -11231,8 +11514,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11262,6 +11545,7 @@ pub mod locations {
                         ::discogen_runtime::Method::DELETE,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.delete");
                     request.query("force", &self.force);
                     request.params(self.params.clone());
                     request
@@ -11276,8 +11560,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11300,6 +11584,7 @@ pub mod locations {
                         ::discogen_runtime::Method::GET,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -11313,8 +11598,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11354,6 +11639,7 @@ pub mod locations {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.list");
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -11394,8 +11680,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11426,6 +11712,7 @@ pub mod locations {
                         ::discogen_runtime::Method::PATCH,
                         format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("dialogflow.projects.locations.agents.webhooks.patch");
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -11441,8 +11728,8 @@ pub mod locations {
                 }
             }
 
-            impl crate::StandardParameters for Patch {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Patch {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -11532,6 +11819,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.cancel");
                 request.params(self.params.clone());
                 request
             }
@@ -11544,8 +11832,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Cancel {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Cancel {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11568,6 +11856,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.operations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -11581,8 +11870,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11636,6 +11925,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.name)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.operations.list");
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -11675,8 +11965,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11810,6 +12100,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.create");
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -11824,8 +12115,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Create {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Create {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11848,6 +12139,7 @@ pub mod locations {
                     ::discogen_runtime::Method::DELETE,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.delete");
                 request.params(self.params.clone());
                 request
             }
@@ -11860,8 +12152,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Delete {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Delete {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11884,6 +12176,7 @@ pub mod locations {
                     ::discogen_runtime::Method::GET,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.get");
                 request.params(self.params.clone());
                 request
             }
@@ -11897,8 +12190,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -11938,6 +12231,7 @@ pub mod locations {
                         ::discogen_runtime::path::reserved(&self.parent)
                     ),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.list");
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
                 request.params(self.params.clone());
@@ -11978,8 +12272,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for List {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for List {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -12010,6 +12304,7 @@ pub mod locations {
                     ::discogen_runtime::Method::PATCH,
                     format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("dialogflow.projects.locations.securitySettings.patch");
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -12025,8 +12320,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Patch {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Patch {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -12116,6 +12411,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.cancel");
             request.params(self.params.clone());
             request
         }
@@ -12126,8 +12422,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Cancel {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Cancel {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -12150,6 +12446,7 @@ pub mod operations {
                 ::discogen_runtime::Method::GET,
                 format!("v3/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("dialogflow.projects.operations.get");
             request.params(self.params.clone());
             request
         }
@@ -12162,8 +12459,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -12217,6 +12514,7 @@ pub mod operations {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("dialogflow.projects.operations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -12256,8 +12554,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -111,6 +111,7 @@ pub mod global {
                     ::discogen_runtime::Method::GET,
                     format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
                 );
+                request.method_id("monitoring.locations.global.metricsScopes.get");
                 request.params(self.params.clone());
                 request
             }
@@ -121,8 +122,8 @@ pub mod global {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -156,6 +157,9 @@ pub mod global {
                         "v1/locations/global/metricsScopes:listMetricsScopesByMonitoredProject",
                     ),
                 );
+                request.method_id(
+                    "monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject",
+                );
                 request.query(
                     "monitoredResourceContainer",
                     &self.monitored_resource_container,
@@ -174,8 +178,8 @@ pub mod global {
             }
         }
 
-        impl crate::StandardParameters for ListMetricsScopesByMonitoredProject {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for ListMetricsScopesByMonitoredProject {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -250,6 +254,7 @@ pub mod global {
                             ::discogen_runtime::path::reserved(&self.parent)
                         ),
                     );
+                    request.method_id("monitoring.locations.global.metricsScopes.projects.create");
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -278,8 +283,8 @@ pub mod global {
                 }
             }
 
-            impl crate::StandardParameters for Create {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Create {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -302,6 +307,7 @@ pub mod global {
                         ::discogen_runtime::Method::DELETE,
                         format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
                     );
+                    request.method_id("monitoring.locations.global.metricsScopes.projects.delete");
                     request.params(self.params.clone());
                     request
                 }
@@ -329,8 +335,8 @@ pub mod global {
                 }
             }
 
-            impl crate::StandardParameters for Delete {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Delete {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }

@@ -156,6 +156,7 @@ pub mod dashboards {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("monitoring.projects.dashboards.create");
             request.query("validateOnly", &self.validate_only);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -168,8 +169,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -192,6 +193,7 @@ pub mod dashboards {
                 ::discogen_runtime::Method::DELETE,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("monitoring.projects.dashboards.delete");
             request.params(self.params.clone());
             request
         }
@@ -202,8 +204,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -226,6 +228,7 @@ pub mod dashboards {
                 ::discogen_runtime::Method::GET,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("monitoring.projects.dashboards.get");
             request.params(self.params.clone());
             request
         }
@@ -236,8 +239,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -277,6 +280,7 @@ pub mod dashboards {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("monitoring.projects.dashboards.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -312,8 +316,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -344,6 +348,7 @@ pub mod dashboards {
                 ::discogen_runtime::Method::PATCH,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("monitoring.projects.dashboards.patch");
             request.query("validateOnly", &self.validate_only);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -356,8 +361,8 @@ pub mod dashboards {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -598,6 +603,7 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id("monitoring.projects.location.prometheus.api.v1.labels");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -611,8 +617,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for Labels {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Labels {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -641,6 +647,7 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id("monitoring.projects.location.prometheus.api.v1.query");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -654,8 +661,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for Query {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Query {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -684,6 +691,9 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id(
+                            "monitoring.projects.location.prometheus.api.v1.query_exemplars",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -697,8 +707,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for QueryExemplars {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for QueryExemplars {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -727,6 +737,9 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id(
+                            "monitoring.projects.location.prometheus.api.v1.query_range",
+                        );
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -740,8 +753,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for QueryRange {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for QueryRange {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -770,6 +783,7 @@ pub mod location {
                                 ::discogen_runtime::path::simple(&self.location)
                             ),
                         );
+                        request.method_id("monitoring.projects.location.prometheus.api.v1.series");
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -783,8 +797,8 @@ pub mod location {
                     }
                 }
 
-                impl crate::StandardParameters for Series {
-                    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                impl ::discogen_runtime::CallOptions for Series {
+                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                         &mut self.params
                     }
                 }
@@ -873,6 +887,9 @@ pub mod location {
                                     ::discogen_runtime::path::simple(&self.label)
                                 ),
                             );
+                            request.method_id(
+                                "monitoring.projects.location.prometheus.api.v1.label.values",
+                            );
                             request.query("end", &self.end);
                             request.query("match", &self.r#match);
                             request.query("start", &self.start_2);
@@ -889,8 +906,8 @@ pub mod location {
                         }
                     }
 
-                    impl crate::StandardParameters for Values {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for Values {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }
@@ -967,6 +984,9 @@ pub mod location {
                                     ::discogen_runtime::path::simple(&self.location)
                                 ),
                             );
+                            request.method_id(
+                                "monitoring.projects.location.prometheus.api.v1.metadata.list",
+                            );
                             request.query("limit", &self.limit);
                             request.query("metric", &self.metric);
                             request.params(self.params.clone());
@@ -982,8 +1002,8 @@ pub mod location {
                         }
                     }
 
-                    impl crate::StandardParameters for List {
-                        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    impl ::discogen_runtime::CallOptions for List {
+                        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                             &mut self.params
                         }
                     }

@@ -142,6 +142,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/subscriptions"),
         );
+        request.method_id("workspaceevents.subscriptions.create");
         request.query("validateOnly", &self.validate_only);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -168,8 +169,8 @@ impl Create {
     }
 }
 
-impl crate::StandardParameters for Create {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Create {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -213,6 +214,7 @@ impl Delete {
             ::discogen_runtime::Method::DELETE,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("workspaceevents.subscriptions.delete");
         request.query("allowMissing", &self.allow_missing);
         request.query("etag", &self.etag);
         request.query("validateOnly", &self.validate_only);
@@ -240,8 +242,8 @@ impl Delete {
     }
 }
 
-impl crate::StandardParameters for Delete {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Delete {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -264,6 +266,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("workspaceevents.subscriptions.get");
         request.params(self.params.clone());
         request
     }
@@ -274,8 +277,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -318,6 +321,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/subscriptions"),
         );
+        request.method_id("workspaceevents.subscriptions.list");
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -354,8 +358,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -393,6 +397,7 @@ impl Patch {
             ::discogen_runtime::Method::PATCH,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("workspaceevents.subscriptions.patch");
         request.query("updateMask", &self.update_mask);
         request.query("validateOnly", &self.validate_only);
         request.json_body(&self.body);
@@ -420,8 +425,8 @@ impl Patch {
     }
 }
 
-impl crate::StandardParameters for Patch {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Patch {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -448,6 +453,7 @@ impl Reactivate {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("workspaceevents.subscriptions.reactivate");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -473,8 +479,8 @@ impl Reactivate {
     }
 }
 
-impl crate::StandardParameters for Reactivate {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Reactivate {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -21,6 +21,7 @@ impl Ping {
             ::discogen_runtime::Method::GET,
             String::from("my_api/v1.1beta2/ping"),
         );
+        request.method_id("my_api.ping");
         request.params(self.params.clone());
         request
     }
@@ -31,8 +32,8 @@ impl Ping {
     }
 }
 
-impl crate::StandardParameters for Ping {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Ping {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -88,6 +89,7 @@ impl Tokeninfo {
             ::discogen_runtime::Method::POST,
             String::from("my_api/v1.1beta2/tokeninfo"),
         );
+        request.method_id("my_api.tokeninfo");
         request.query("access_token", &self.access_token);
         request.query("alt", &self.alt);
         request.query("fields", &self.fields);
@@ -103,8 +105,8 @@ impl Tokeninfo {
     }
 }
 
-impl crate::StandardParameters for Tokeninfo {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Tokeninfo {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

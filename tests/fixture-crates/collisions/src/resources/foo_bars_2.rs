@@ -37,6 +37,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             String::from("v1/foo_bars"),
         );
+        request.method_id("collisions.foo_bars.get");
         request.params(self.params.clone());
         request
     }
@@ -47,8 +48,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

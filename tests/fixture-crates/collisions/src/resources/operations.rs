@@ -52,6 +52,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/operations"),
         );
+        request.method_id("collisions.operations.list");
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
         request
@@ -63,8 +64,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -113,6 +114,7 @@ pub mod list {
                 ::discogen_runtime::Method::GET,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("collisions.operations.list.get");
             request.params(self.params.clone());
             request
         }
@@ -123,8 +125,8 @@ pub mod list {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -133,6 +133,7 @@ impl Build {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:build"),
         );
+        request.method_id("collisions.requests.build");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -144,8 +145,8 @@ impl Build {
     }
 }
 
-impl crate::StandardParameters for Build {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Build {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -168,6 +169,7 @@ impl FooBar {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:fooBar"),
         );
+        request.method_id("collisions.requests.fooBar");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -179,8 +181,8 @@ impl FooBar {
     }
 }
 
-impl crate::StandardParameters for FooBar {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for FooBar {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -203,6 +205,7 @@ impl FooBar2 {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:foo_bar"),
         );
+        request.method_id("collisions.requests.foo_bar");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -214,8 +217,8 @@ impl FooBar2 {
     }
 }
 
-impl crate::StandardParameters for FooBar2 {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for FooBar2 {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -251,6 +254,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/requests"),
         );
+        request.method_id("collisions.requests.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -284,8 +288,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -308,6 +312,7 @@ impl New {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:new"),
         );
+        request.method_id("collisions.requests.new");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -319,8 +324,8 @@ impl New {
     }
 }
 
-impl crate::StandardParameters for New {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for New {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -342,6 +347,7 @@ impl Ok {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:ok"),
         );
+        request.method_id("collisions.requests.ok");
         request.params(self.params.clone());
         request
     }
@@ -352,8 +358,8 @@ impl Ok {
     }
 }
 
-impl crate::StandardParameters for Ok {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Ok {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -376,6 +382,7 @@ impl Send {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:send"),
         );
+        request.method_id("collisions.requests.send");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -387,8 +394,8 @@ impl Send {
     }
 }
 
-impl crate::StandardParameters for Send {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Send {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

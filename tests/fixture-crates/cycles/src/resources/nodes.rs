@@ -42,6 +42,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/nodes"),
         );
+        request.method_id("cycles.nodes.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -53,8 +54,8 @@ impl Create {
     }
 }
 
-impl crate::StandardParameters for Create {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Create {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -45,6 +45,7 @@ impl Update {
             ::discogen_runtime::Method::PUT,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("cycles.xs.update");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -56,8 +57,8 @@ impl Update {
     }
 }
 
-impl crate::StandardParameters for Update {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Update {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

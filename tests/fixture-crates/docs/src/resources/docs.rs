@@ -85,6 +85,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("docs.docs.get");
         request.query("view", &self.view);
         request.params(self.params.clone());
         request
@@ -96,8 +97,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -123,6 +124,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/docs"),
         );
+        request.method_id("docs.docs.list");
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
         request
@@ -134,8 +136,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -156,6 +158,7 @@ impl Touch {
             ::discogen_runtime::Method::POST,
             String::from("v1/docs:touch"),
         );
+        request.method_id("docs.docs.touch");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -167,8 +170,8 @@ impl Touch {
     }
 }
 
-impl crate::StandardParameters for Touch {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Touch {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

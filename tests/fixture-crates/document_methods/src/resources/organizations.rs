@@ -101,6 +101,7 @@ pub mod folders {
                         ::discogen_runtime::path::simple(&self.project_id)
                     ),
                 );
+                request.method_id("my_api.organizations.folders.projects.get");
                 request.params(self.params.clone());
                 request
             }
@@ -111,8 +112,8 @@ pub mod folders {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }
@@ -209,6 +210,7 @@ pub mod folders {
                             ::discogen_runtime::path::simple(&self.zone)
                         ),
                     );
+                    request.method_id("my_api.organizations.folders.projects.zones.get");
                     request.params(self.params.clone());
                     request
                 }
@@ -219,8 +221,8 @@ pub mod folders {
                 }
             }
 
-            impl crate::StandardParameters for Get {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for Get {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }
@@ -264,6 +266,7 @@ pub mod folders {
                             ::discogen_runtime::path::simple(&self.project_id)
                         ),
                     );
+                    request.method_id("my_api.organizations.folders.projects.zones.list");
                     request.query("maxResults", &self.max_results);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -297,8 +300,8 @@ pub mod folders {
                 }
             }
 
-            impl crate::StandardParameters for List {
-                fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+            impl ::discogen_runtime::CallOptions for List {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                     &mut self.params
                 }
             }

@@ -115,6 +115,7 @@ impl List {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("enums.videos.list");
         request.query("formats", &self.formats);
         request.query("pageToken", &self.page_token);
         request.query("resolution", &self.resolution);
@@ -150,8 +151,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -182,6 +183,7 @@ impl Patch {
             ::discogen_runtime::Method::PATCH,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("enums.videos.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -194,8 +196,8 @@ impl Patch {
     }
 }
 
-impl crate::StandardParameters for Patch {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Patch {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

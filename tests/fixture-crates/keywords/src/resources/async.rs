@@ -125,6 +125,7 @@ impl Match {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("keywords.async.match");
         request.query("async", &self.r#async);
         request.query("ref", &self.r#ref);
         request.query("self", &self.self_);
@@ -139,8 +140,8 @@ impl Match {
     }
 }
 
-impl crate::StandardParameters for Match {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Match {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -164,6 +165,7 @@ impl Move {
             ::discogen_runtime::Method::POST,
             format!("v1/{}:move", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("keywords.async.move");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -175,8 +177,8 @@ impl Move {
     }
 }
 
-impl crate::StandardParameters for Move {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Move {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -199,6 +201,7 @@ impl Type {
             ::discogen_runtime::Method::GET,
             format!("v1/{}/type", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("keywords.async.type");
         request.params(self.params.clone());
         request
     }
@@ -209,8 +212,8 @@ impl Type {
     }
 }
 
-impl crate::StandardParameters for Type {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Type {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -259,6 +262,7 @@ pub mod crate_ {
                 ::discogen_runtime::Method::GET,
                 format!("v1/{}:fn", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("keywords.async.crate.fn");
             request.params(self.params.clone());
             request
         }
@@ -269,8 +273,8 @@ pub mod crate_ {
         }
     }
 
-    impl crate::StandardParameters for Fn {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Fn {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -326,6 +330,7 @@ pub mod self_ {
                     ::discogen_runtime::path::reserved(&self.name)
                 ),
             );
+            request.method_id("keywords.async.self.super");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -337,8 +342,8 @@ pub mod self_ {
         }
     }
 
-    impl crate::StandardParameters for Super {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Super {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -58,6 +58,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("users/{}", ::discogen_runtime::path::simple(&self.user_key)),
         );
+        request.method_id("directory.users.get");
         request.params(self.params.clone());
         request
     }
@@ -71,8 +72,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -95,6 +96,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             String::from("users"),
         );
+        request.method_id("directory.users.insert");
         request.json_body(&::discogen_runtime::DataWrapper { data: &self.body });
         request.params(self.params.clone());
         request
@@ -109,8 +111,8 @@ impl Insert {
     }
 }
 
-impl crate::StandardParameters for Insert {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Insert {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

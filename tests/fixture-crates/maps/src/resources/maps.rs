@@ -120,6 +120,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("maps.maps.get");
         request.params(self.params.clone());
         request
     }
@@ -130,8 +131,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -157,6 +158,7 @@ impl GetAttributes {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.getAttributes");
         request.params(self.params.clone());
         request
     }
@@ -167,8 +169,8 @@ impl GetAttributes {
     }
 }
 
-impl crate::StandardParameters for GetAttributes {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for GetAttributes {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -195,6 +197,7 @@ impl Query {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.query");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -206,8 +209,8 @@ impl Query {
     }
 }
 
-impl crate::StandardParameters for Query {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Query {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -234,6 +237,7 @@ impl SetAttributes {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.setAttributes");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -245,8 +249,8 @@ impl SetAttributes {
     }
 }
 
-impl crate::StandardParameters for SetAttributes {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for SetAttributes {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -273,6 +277,7 @@ impl UpdateHybrid {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("maps.maps.updateHybrid");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -284,8 +289,8 @@ impl UpdateHybrid {
     }
 }
 
-impl crate::StandardParameters for UpdateHybrid {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for UpdateHybrid {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -67,6 +67,7 @@ impl Download {
                 ::discogen_runtime::path::reserved(&self.resource_name)
             ),
         );
+        request.method_id("media.attachments.download");
         request.params(self.params.clone());
         request
     }
@@ -84,8 +85,8 @@ impl Download {
     }
 }
 
-impl crate::StandardParameters for Download {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Download {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -112,6 +113,7 @@ impl Upload {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("media.attachments.upload");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -160,8 +162,8 @@ impl Upload {
     }
 }
 
-impl crate::StandardParameters for Upload {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Upload {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

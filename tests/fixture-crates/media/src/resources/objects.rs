@@ -114,6 +114,7 @@ impl Export {
                 ::discogen_runtime::path::simple(&self.object)
             ),
         );
+        request.method_id("media.objects.export");
         request.query("mimeType", &self.mime_type);
         request.params(self.params.clone());
         request
@@ -132,8 +133,8 @@ impl Export {
     }
 }
 
-impl crate::StandardParameters for Export {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Export {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -179,6 +180,7 @@ impl Get {
                 ::discogen_runtime::path::simple(&self.object)
             ),
         );
+        request.method_id("media.objects.get");
         request.query("generation", &self.generation);
         request.query("projection", &self.projection);
         request.params(self.params.clone());
@@ -198,8 +200,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -244,6 +246,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             format!("b/{}/o", ::discogen_runtime::path::simple(&self.bucket)),
         );
+        request.method_id("media.objects.insert");
         request.query("contentEncoding", &self.content_encoding);
         request.query("ifGenerationMatch", &self.if_generation_match);
         request.query("name", &self.name);
@@ -289,8 +292,8 @@ impl Insert {
     }
 }
 
-impl crate::StandardParameters for Insert {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Insert {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -316,6 +319,7 @@ impl UploadData {
                 ::discogen_runtime::path::simple(&self.bucket)
             ),
         );
+        request.method_id("media.objects.uploadData");
         request.params(self.params.clone());
         request
     }
@@ -341,8 +345,8 @@ impl UploadData {
     }
 }
 
-impl crate::StandardParameters for UploadData {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for UploadData {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -76,6 +76,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/outers"),
         );
+        request.method_id("nested.outers.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -87,8 +88,8 @@ impl Create {
     }
 }
 
-impl crate::StandardParameters for Create {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Create {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -115,6 +116,7 @@ impl Detect {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("nested.outers.detect");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -126,8 +128,8 @@ impl Detect {
     }
 }
 
-impl crate::StandardParameters for Detect {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Detect {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -150,6 +152,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("nested.outers.get");
         request.params(self.params.clone());
         request
     }
@@ -160,8 +163,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -104,6 +104,7 @@ impl Cancel {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("operations.operations.cancel");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -115,8 +116,8 @@ impl Cancel {
     }
 }
 
-impl crate::StandardParameters for Cancel {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Cancel {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -139,6 +140,7 @@ impl Delete {
             ::discogen_runtime::Method::DELETE,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("operations.operations.delete");
         request.params(self.params.clone());
         request
     }
@@ -149,8 +151,8 @@ impl Delete {
     }
 }
 
-impl crate::StandardParameters for Delete {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Delete {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -173,6 +175,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("operations.operations.get");
         request.params(self.params.clone());
         request
     }
@@ -183,8 +186,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -235,6 +238,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("operations.operations.list");
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -270,8 +274,8 @@ impl List {
     }
 }
 
-impl crate::StandardParameters for List {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for List {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

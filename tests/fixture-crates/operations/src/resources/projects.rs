@@ -89,6 +89,7 @@ pub mod widgets {
                     ::discogen_runtime::path::reserved(&self.parent)
                 ),
             );
+            request.method_id("operations.projects.widgets.create");
             request.query("widgetId", &self.widget_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -112,8 +113,8 @@ pub mod widgets {
         }
     }
 
-    impl crate::StandardParameters for Create {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Create {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -136,6 +137,7 @@ pub mod widgets {
                 ::discogen_runtime::Method::DELETE,
                 format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
             );
+            request.method_id("operations.projects.widgets.delete");
             request.params(self.params.clone());
             request
         }
@@ -157,8 +159,8 @@ pub mod widgets {
         }
     }
 
-    impl crate::StandardParameters for Delete {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Delete {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

@@ -59,6 +59,7 @@ impl Repair {
                 ::discogen_runtime::path::simple(&self.apps_id)
             ),
         );
+        request.method_id("operations_split.apps.repair");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -81,8 +82,8 @@ impl Repair {
     }
 }
 
-impl crate::StandardParameters for Repair {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Repair {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -179,6 +180,7 @@ pub mod operations {
                     ::discogen_runtime::path::simple(&self.operations_id)
                 ),
             );
+            request.method_id("operations_split.apps.operations.cancel");
             request.params(self.params.clone());
             request
         }
@@ -189,8 +191,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Cancel {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Cancel {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -218,6 +220,7 @@ pub mod operations {
                     ::discogen_runtime::path::simple(&self.operations_id)
                 ),
             );
+            request.method_id("operations_split.apps.operations.get");
             request.params(self.params.clone());
             request
         }
@@ -228,8 +231,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -276,6 +279,7 @@ pub mod operations {
                     ::discogen_runtime::path::simple(&self.apps_id)
                 ),
             );
+            request.method_id("operations_split.apps.operations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -312,8 +316,8 @@ pub mod operations {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

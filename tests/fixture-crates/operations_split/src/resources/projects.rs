@@ -100,6 +100,7 @@ pub mod locations {
                         ::discogen_runtime::path::simple(&self.operations_id)
                     ),
                 );
+                request.method_id("operations_split.projects.locations.operations.get");
                 request.params(self.params.clone());
                 request
             }
@@ -110,8 +111,8 @@ pub mod locations {
             }
         }
 
-        impl crate::StandardParameters for Get {
-            fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+        impl ::discogen_runtime::CallOptions for Get {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
                 &mut self.params
             }
         }

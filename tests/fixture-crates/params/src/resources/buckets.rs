@@ -91,6 +91,7 @@ pub mod files {
                     ::discogen_runtime::path::simple(&self.file)
                 ),
             );
+            request.method_id("params.buckets.files.get");
             request.params(self.params.clone());
             request
         }
@@ -101,8 +102,8 @@ pub mod files {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -131,6 +132,7 @@ pub mod files {
                     ::discogen_runtime::path::simple(&self.file)
                 ),
             );
+            request.method_id("params.buckets.files.viewContext");
             request.query("contextKey", &self.context_key);
             request.params(self.params.clone());
             request
@@ -142,8 +144,8 @@ pub mod files {
         }
     }
 
-    impl crate::StandardParameters for ViewContext {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for ViewContext {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

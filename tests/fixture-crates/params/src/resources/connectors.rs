@@ -72,6 +72,7 @@ impl Mcp {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("params.connectors.mcp");
         request.query("contentType", &self.content_type);
         request.query("data", &self.data);
         request.query("extensions", &self.extensions);
@@ -85,8 +86,8 @@ impl Mcp {
     }
 }
 
-impl crate::StandardParameters for Mcp {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Mcp {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

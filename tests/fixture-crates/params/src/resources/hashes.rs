@@ -53,6 +53,7 @@ impl Get {
                 ::discogen_runtime::path::simple(&self.encoded_request.to_base64_url())
             ),
         );
+        request.method_id("params.hashes.get");
         request.query("clientId", &self.client_id);
         request.params(self.params.clone());
         request
@@ -64,8 +65,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

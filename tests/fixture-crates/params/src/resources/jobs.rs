@@ -138,6 +138,7 @@ impl Cancel {
                 ::discogen_runtime::path::reserved(&self.name)
             ),
         );
+        request.method_id("params.jobs.cancel");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -149,8 +150,8 @@ impl Cancel {
     }
 }
 
-impl crate::StandardParameters for Cancel {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Cancel {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -174,6 +175,7 @@ impl Delete {
             ::discogen_runtime::Method::DELETE,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("params.jobs.delete");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -185,8 +187,8 @@ impl Delete {
     }
 }
 
-impl crate::StandardParameters for Delete {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Delete {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -216,6 +218,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             String::from("v1/jobs"),
         );
+        request.method_id("params.jobs.insert");
         request.query("requestId", &self.request_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -228,8 +231,8 @@ impl Insert {
     }
 }
 
-impl crate::StandardParameters for Insert {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Insert {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -251,6 +254,7 @@ impl Ping {
             ::discogen_runtime::Method::POST,
             String::from("v1/jobs:ping"),
         );
+        request.method_id("params.jobs.ping");
         request.params(self.params.clone());
         request
     }
@@ -261,8 +265,8 @@ impl Ping {
     }
 }
 
-impl crate::StandardParameters for Ping {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Ping {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -288,6 +292,7 @@ impl Purge {
                 ::discogen_runtime::path::reserved(&self.parent)
             ),
         );
+        request.method_id("params.jobs.purge");
         request.api_version("v1_20240101");
         request.params(self.params.clone());
         request
@@ -299,8 +304,8 @@ impl Purge {
     }
 }
 
-impl crate::StandardParameters for Purge {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Purge {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -337,6 +342,7 @@ impl Search {
             ::discogen_runtime::Method::GET,
             String::from("v1/jobs:search"),
         );
+        request.method_id("params.jobs.search");
         request.query("orderBy", &self.order_by);
         request.query("pageToken", &self.page_token);
         request.json_body(&self.body);
@@ -350,8 +356,8 @@ impl Search {
     }
 }
 
-impl crate::StandardParameters for Search {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Search {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -45,6 +45,7 @@ impl RetrieveSecret {
                 ::discogen_runtime::path::reserved(&self.key)
             ),
         );
+        request.method_id("params.keys.retrieveSecret");
         request.params(self.params.clone());
         request
     }
@@ -55,8 +56,8 @@ impl RetrieveSecret {
     }
 }
 
-impl crate::StandardParameters for RetrieveSecret {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for RetrieveSecret {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }

@@ -118,6 +118,7 @@ pub mod items {
                     ::discogen_runtime::path::simple(&self.item_id.to_string())
                 ),
             );
+            request.method_id("params.users.items.get");
             request.params(self.params.clone());
             request
         }
@@ -128,8 +129,8 @@ pub mod items {
         }
     }
 
-    impl crate::StandardParameters for Get {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Get {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -212,6 +213,7 @@ pub mod items {
                     ::discogen_runtime::path::simple(&self.user_id)
                 ),
             );
+            request.method_id("params.users.items.list");
             request.query("filter", &self.filter);
             request.query("body", &self.body);
             request.query("fields", &self.fields);
@@ -252,8 +254,8 @@ pub mod items {
         }
     }
 
-    impl crate::StandardParameters for List {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for List {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }
@@ -289,6 +291,7 @@ pub mod items {
                     ::discogen_runtime::path::simple(&self.item_id.to_string())
                 ),
             );
+            request.method_id("params.users.items.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -301,8 +304,8 @@ pub mod items {
         }
     }
 
-    impl crate::StandardParameters for Patch {
-        fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+    impl ::discogen_runtime::CallOptions for Patch {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
             &mut self.params
         }
     }

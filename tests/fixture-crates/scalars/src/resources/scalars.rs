@@ -97,6 +97,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/scalars"),
         );
+        request.method_id("scalars.scalars.create");
         request.query("requestId", &self.request_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -109,8 +110,8 @@ impl Create {
     }
 }
 
-impl crate::StandardParameters for Create {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Create {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -217,6 +218,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("scalars.scalars.get");
         request.query("boolParam", &self.bool_param);
         request.query("bytesParam", &self.bytes_param);
         request.query("dateParam", &self.date_param);
@@ -239,8 +241,8 @@ impl Get {
     }
 }
 
-impl crate::StandardParameters for Get {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Get {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
@@ -271,6 +273,7 @@ impl Patch {
             ::discogen_runtime::Method::PATCH,
             format!("v1/{}", ::discogen_runtime::path::reserved(&self.name)),
         );
+        request.method_id("scalars.scalars.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -283,8 +286,8 @@ impl Patch {
     }
 }
 
-impl crate::StandardParameters for Patch {
-    fn standard_params(&mut self) -> &mut ::discogen_runtime::Params {
+impl ::discogen_runtime::CallOptions for Patch {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
         &mut self.params
     }
 }
