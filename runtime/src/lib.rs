@@ -22,6 +22,7 @@ mod open_enum;
 pub mod paginate;
 pub mod path;
 mod request;
+pub mod response;
 pub mod retry;
 pub mod standard;
 pub mod wire;
