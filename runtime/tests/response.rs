@@ -27,6 +27,9 @@ fn floats_decode_to_the_nearest_double_and_round_trip() {
         assert_eq!(again.to_bits(), value.to_bits(), "{text} → {written}");
         let in_json: serde_json::Value =
             decode_body(200, format!("{{\"x\":{text}}}").as_bytes()).unwrap();
-        assert_eq!(in_json["x"].as_f64().map(f64::to_bits), Some(nearest.to_bits()));
+        assert_eq!(
+            in_json["x"].as_f64().map(f64::to_bits),
+            Some(nearest.to_bits())
+        );
     }
 }
