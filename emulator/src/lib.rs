@@ -8,7 +8,7 @@
 //! | request | answer |
 //! |---|---|
 //! | `GET {prefix}{name}` | the operation, after advancing its [`OperationScript`] by one poll |
-//! | `POST {prefix}{name}:cancel` | `{}`; the operation is done from now on, with error `{code: 1, message: "Operation was cancelled."}` |
+//! | `POST {prefix}{name}:cancel` (or `{name}/cancel`, Cloud Storage style) | `{}`; the operation is done from now on, with error `{code: 1, message: "Operation was cancelled."}` |
 //! | `GET {prefix}{parent}/operations?pageSize&pageToken` | `{operations, nextPageToken}`, in creation order, without advancing anything |
 //! | `DELETE {prefix}{name}` | `{}`; the operation is forgotten |
 //! | a [`StartRoute`], by default `POST {prefix}{parent}/agent:export` | a new operation `{parent}/operations/op-N`, as just created |

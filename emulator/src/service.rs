@@ -167,7 +167,12 @@ impl Operations {
                 }
                 None => not_found(&rest),
             },
-            _ => match rest.strip_suffix(":cancel").filter(|_| method == "POST") {
+            // `{name}:cancel` (google.longrunning), or `{name}/cancel` (Cloud Storage).
+            _ => match rest
+                .strip_suffix(":cancel")
+                .or_else(|| rest.strip_suffix("/cancel"))
+                .filter(|_| method == "POST")
+            {
                 Some(name) => match self.find(name) {
                     Some(op) => {
                         if !op.done() {

@@ -44,7 +44,9 @@ pub fn assign(api: &mut Api) {
     let mut families: BTreeMap<String, Vec<Vec<usize>>> = BTreeMap::new();
     let mut always_on_families = BTreeSet::new();
     for (wire, path) in roots {
-        if lro_chains.contains(&accessor_chain(&api.root, &path).as_slice()) {
+        // The family that holds the operations service (App Engine's `apps` holds `apps.operations`).
+        let chain = accessor_chain(&api.root, &path);
+        if lro_chains.iter().any(|lro| lro.starts_with(&chain)) {
             always_on_families.insert(wire.clone());
         }
         families.entry(wire).or_default().push(path);

@@ -70,29 +70,13 @@ pub fn fill(doc: &mut Document, source: &DescriptionSource) -> Result<Carried, E
             }
         }
     }
-    let mut old_methods = BTreeMap::new();
-    methods_by_id(&older.methods, &older.resources, &mut old_methods);
+    let old_methods = older.methods_by_id();
     filler.methods(&mut doc.methods, &mut doc.resources, &old_methods);
     Ok(Carried {
         revision: older.revision.unwrap_or_default(),
         provenance: source.provenance.clone(),
         count: filler.count,
     })
-}
-
-fn methods_by_id<'a>(
-    methods: &'a BTreeMap<String, Method>,
-    resources: &'a BTreeMap<String, Resource>,
-    out: &mut BTreeMap<&'a str, &'a Method>,
-) {
-    for method in methods.values() {
-        if let Some(id) = &method.id {
-            out.insert(id, method);
-        }
-    }
-    for resource in resources.values() {
-        methods_by_id(&resource.methods, &resource.resources, out);
-    }
 }
 
 struct Filler {

@@ -24,8 +24,9 @@ parameter, type, field, enum value, scope or constant; a changed type of a field
 or response; a new required parameter or request body (a new constructor argument); a parameter that \
 became required or optional; reordered constructor arguments; `start()`, `pages()` or `items()` gone.
 - **Compatible** (bumps PATCH while MAJOR is 0, else MINOR): anything added, new struct fields included \
-(build generated structs with `..Default::default()`: fields come in compatible releases), and new enum \
-values (enums are `#[non_exhaustive]`); new deprecations; changed endpoints or request paths.
+(structs are `#[non_exhaustive]`: code builds them from `Default` with `with_*` setters, and keeps compiling \
+when a field is added), and new enum values (enums are `#[non_exhaustive]`); new deprecations; changed \
+endpoints or request paths.
 - **Documentation only** (bumps PATCH, as does a new revision with no visible change): changed \
 descriptions, counted apart.
 ";
@@ -35,7 +36,7 @@ descriptions, counted apart.
 pub enum Severity {
     /// Only rustdoc changes.
     Docs,
-    /// Code that compiled still compiles (given the policy on struct literals).
+    /// Code that compiled still compiles.
     Compatible,
     /// Code that uses the item may no longer compile.
     Breaking,

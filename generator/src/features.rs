@@ -3,9 +3,10 @@
 
 use crate::ir::*;
 
-/// Finds the operations service: an `operations` resource whose `get` takes just the name and returns an
-/// `Operation`-shaped struct (`name`, `done`, `error`, `metadata`, `response`). Prefers the shortest accessor
-/// chain, then one that has `cancel`.
+/// Finds the operations service: an `operations` resource whose `get` takes the name (whole, or split into
+/// its ids as App Engine's `apps/{appsId}/operations/{operationsId}`) and returns an `Operation`-shaped
+/// struct (`name`, `done`, `error`, `metadata`, `response`). Prefers the shortest accessor chain, then one
+/// that has `cancel`.
 pub fn find_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
     let mut candidates = Vec::new();
     collect_operations(types, root, &mut Vec::new(), &mut candidates);
@@ -33,7 +34,8 @@ fn collect_operations(
 
 fn operations_service(types: &[TypeDef], resource: &Resource, trail: &[String]) -> Option<Lro> {
     let by_name = |name: &str| resource.methods.iter().find(|m| m.wire_name == name);
-    let get = by_name("get").filter(|m| takes_only_a_name(m) && m.request.is_none())?;
+    let get = by_name("get").filter(|m| m.request.is_none())?;
+    let get_args = name_args(get)?;
     let Some(TypeRef::Named(operation)) = &get.response else {
         return None;
     };
@@ -62,26 +64,72 @@ fn operations_service(types: &[TypeDef], resource: &Resource, trail: &[String]) 
         Some(TypeRef::Array(item)) if **item == TypeRef::Any => DetailsShape::Values,
         _ => DetailsShape::None,
     };
-    let path = |method: &Method| MethodPath {
+    let path = |method: &Method, name_args: NameArgs| MethodPath {
         accessors: trail.to_vec(),
         method: method.fn_name.clone(),
         body: method.request.as_ref().map(|b| b.ty.clone()),
+        name_args,
     };
+    // Cancel must take the name the way get does, or the poller could not build it from the same name.
     let cancel = by_name("cancel")
-        .filter(|m| takes_only_a_name(m) && body_has_default(types, m))
-        .map(path);
+        .filter(|m| body_has_default(types, m))
+        .and_then(|m| {
+            name_args(m)
+                .filter(|a| a.same_name(&get_args))
+                .map(|a| path(m, a))
+        });
     Some(Lro {
         operation: *operation,
         status,
         details,
-        get: path(get),
+        get: path(get, get_args),
         cancel,
     })
 }
 
-fn takes_only_a_name(method: &Method) -> bool {
+/// How `method` takes an operation's name: one string parameter `name`, or only simple string path
+/// parameters, one per id of the name (App Engine, Cloud Storage).
+fn name_args(method: &Method) -> Option<NameArgs> {
     let required: Vec<&Param> = method.required_params().collect();
-    required.len() == 1 && required[0].wire_name == "name" && required[0].ty == TypeRef::String
+    if required.len() == 1 && required[0].wire_name == "name" && required[0].ty == TypeRef::String {
+        return Some(NameArgs::Whole);
+    }
+    let vars: Vec<usize> = method
+        .path
+        .iter()
+        .filter_map(|part| match part {
+            PathPart::Var {
+                param,
+                expansion: Expansion::Simple,
+            } => Some(*param),
+            _ => None,
+        })
+        .collect();
+    let all_simple = vars.len()
+        == method
+            .path
+            .iter()
+            .filter(|p| matches!(p, PathPart::Var { .. }))
+            .count();
+    let plain = |p: &Param| p.location == Location::Path && p.ty == TypeRef::String && !p.repeated;
+    if !all_simple
+        || vars.is_empty()
+        || required.len() != vars.len()
+        || !required.iter().all(|p| plain(p))
+    {
+        return None;
+    }
+    let ids = method
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.required)
+        .map(|(index, _)| vars.iter().position(|v| *v == index))
+        .collect::<Option<Vec<usize>>>()?;
+    Some(NameArgs::Split {
+        count: vars.len(),
+        ids,
+    })
 }
 
 /// A request body the poller can fill with `Default::default()`: none, or a struct.

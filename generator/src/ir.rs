@@ -67,6 +67,30 @@ pub struct MethodPath {
     pub method: String,
     /// The request body type, for methods like `cancel` that take an (empty) one.
     pub body: Option<TypeRef>,
+    /// How the operation's name becomes the method's arguments.
+    pub name_args: NameArgs,
+}
+
+/// How an operations-service method takes the operation's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameArgs {
+    /// One argument, the whole name (`v1/{+name}`).
+    Whole,
+    /// One argument per id of the name (`v1/apps/{appsId}/operations/{operationsId}` for the name
+    /// `apps/a/operations/o`): the name's last `count` ids in path order, constructor argument `i` taking
+    /// the id `ids[i]`.
+    Split { count: usize, ids: Vec<usize> },
+}
+
+impl NameArgs {
+    /// Whether both read the same name: both whole, or split into as many ids (in any argument order).
+    pub fn same_name(&self, other: &NameArgs) -> bool {
+        match (self, other) {
+            (NameArgs::Whole, NameArgs::Whole) => true,
+            (NameArgs::Split { count: a, .. }, NameArgs::Split { count: b, .. }) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// How `Status.details` is typed in a document.
@@ -124,6 +148,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` beside `properties`: the extra keys, flattened into a map.
     pub additional: Option<(String, TypeRef)>,
+    /// Without `additionalProperties`, the field that keeps the members this crate does not know, so that
+    /// they are written back (`unknown_fields`, unless a property took the name).
+    pub unknown_fields: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::parse::{Document, Method, Resource};
+use crate::parse::{Document, Method};
 use crate::Error;
 
 /// What an operation's `response` or `metadata` holds.
@@ -51,8 +51,7 @@ pub fn find(
     overrides: &BTreeMap<String, ResultOverride>,
     strict: bool,
 ) -> Result<BTreeMap<String, DeclaredResult>, Error> {
-    let mut methods = BTreeMap::new();
-    collect(&doc.methods, &doc.resources, &mut methods);
+    let methods = doc.methods_by_id();
     let names = SchemaNames::new(doc, &methods);
     let mut out = BTreeMap::new();
     for (id, method) in &methods {
@@ -94,21 +93,6 @@ pub fn find(
         );
     }
     Ok(out)
-}
-
-fn collect<'a>(
-    methods: &'a BTreeMap<String, Method>,
-    resources: &'a BTreeMap<String, Resource>,
-    out: &mut BTreeMap<&'a str, &'a Method>,
-) {
-    for method in methods.values() {
-        if let Some(id) = &method.id {
-            out.insert(id, method);
-        }
-    }
-    for resource in resources.values() {
-        collect(&resource.methods, &resource.resources, out);
-    }
 }
 
 /// Reads "method-specific fields: - `metadata`: X - `response`: Y" (in either order, either missing).

@@ -180,6 +180,29 @@ pub struct MediaProtocol {
     pub multipart: bool,
 }
 
+impl Document {
+    /// Every method with an id, document-level and in resources at any depth, by id.
+    pub fn methods_by_id(&self) -> BTreeMap<&str, &Method> {
+        fn collect<'a>(
+            methods: &'a BTreeMap<String, Method>,
+            resources: &'a BTreeMap<String, Resource>,
+            out: &mut BTreeMap<&'a str, &'a Method>,
+        ) {
+            for method in methods.values() {
+                if let Some(id) = &method.id {
+                    out.insert(id, method);
+                }
+            }
+            for resource in resources.values() {
+                collect(&resource.methods, &resource.resources, out);
+            }
+        }
+        let mut out = BTreeMap::new();
+        collect(&self.methods, &self.resources, &mut out);
+        out
+    }
+}
+
 /// Parses a Discovery document, naming the JSON path of the first problem.
 pub fn parse(text: &str) -> Result<Document, Error> {
     let not_json = |e: &serde_json::Error| {

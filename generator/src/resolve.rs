@@ -281,7 +281,14 @@ impl<'d> Resolver<'d> {
             }
             None => None,
         };
-        Ok(Struct { fields, additional })
+        let unknown_fields = additional
+            .is_none()
+            .then(|| field_names.claim("unknown_fields".to_owned()));
+        Ok(Struct {
+            fields,
+            additional,
+            unknown_fields,
+        })
     }
 
     /// The type of a property, array item, map value or parameter; inline objects and enums become new types

@@ -312,6 +312,33 @@ impl StatusDetail for serde_json::Map<String, Value> {
     }
 }
 
+/// The last `N` ids of an operation name made of collection/id pairs, in order:
+/// `["a", "o"]` for `apps/a/operations/o`, `["b", "o"]` for
+/// `projects/_/buckets/b/operations/o`.
+///
+/// For operations services whose `get` takes the ids as separate path
+/// parameters (App Engine's `apps/{appsId}/operations/{operationsId}`, Cloud
+/// Storage's `b/{bucket}/operations/{operationId}`); generated
+/// [`OperationsApi`] implementations call it. Ids a too short name lacks are
+/// empty, so the request names no operation and the service answers 404.
+///
+/// ```
+/// use discogen_runtime::lro::name_ids;
+/// assert_eq!(name_ids::<2>("apps/a/operations/o"), ["a", "o"]);
+/// assert_eq!(name_ids::<2>("projects/_/buckets/b/operations/o"), ["b", "o"]);
+/// assert_eq!(name_ids::<2>("operations/o"), ["", "o"]);
+/// ```
+pub fn name_ids<const N: usize>(name: &str) -> [&str; N] {
+    let segments: Vec<&str> = name.split('/').collect();
+    // Ids sit at every second segment counted from the last one.
+    let mut ids = segments.iter().rev().step_by(2).take(N);
+    let mut out = [""; N];
+    for slot in out.iter_mut().rev() {
+        *slot = ids.next().copied().unwrap_or("");
+    }
+    out
+}
+
 /// Decodes an `Any` (a JSON object with an `@type`) into `T`.
 ///
 /// The `@type` (e.g. `type.googleapis.com/google.cloud.dialogflow.v2.ExportAgentResponse`)

@@ -7,14 +7,16 @@
 //! work is checked once, here.
 //!
 //! The JSON form is what the derive with `#[serde(default)]` and `skip_serializing_if = "Option::is_none"`
-//! gives: absent fields and `null` read as `None`, `None` is not written, unknown keys are skipped (or
-//! kept, for a struct with `additionalProperties`). A key that appears twice keeps its last value.
+//! gives: absent fields and `null` read as `None`, `None` is not written. Keys the struct does not declare
+//! are kept and written back: in its [`UnknownFields`], or in the map of a struct with
+//! `additionalProperties`. A key that appears twice keeps its last value.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 use crate::wire::{self, Wire};
 
@@ -36,14 +38,22 @@ pub trait Object: Default {
         map: &mut A,
     ) -> Result<(), A::Error>;
 
-    /// Reads the value of an undeclared key (only called when [`Object::KEEPS_OTHERS`]).
+    /// Where undeclared keys go, for a struct without `additionalProperties`.
+    fn unknown_fields(&mut self) -> Option<&mut UnknownFields> {
+        None
+    }
+
+    /// Reads the value of an undeclared key (only called when [`Object::KEEPS_OTHERS`]): into
+    /// [`Object::unknown_fields`] by default.
     fn read_other<'de, A: MapAccess<'de>>(
         &mut self,
         key: String,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        let _ = key;
-        map.next_value::<IgnoredAny>().map(drop)
+        match self.unknown_fields() {
+            Some(unknown) => unknown.read(key, map),
+            None => map.next_value::<IgnoredAny>().map(drop),
+        }
     }
 
     /// Writes every field that is set.
@@ -89,6 +99,74 @@ pub fn write_wire<M: SerializeMap, T: Wire>(
 /// Reads a field's value in its [`wire`] form.
 pub fn read_wire<'de, A: MapAccess<'de>, T: Wire>(map: &mut A) -> Result<T, A::Error> {
     map.next_value::<wire::De<T>>().map(|value| value.0)
+}
+
+/// The members of a JSON object that the struct holding it does not declare (fields the API added after
+/// this crate was generated), in the order they came; a repeated key keeps its last value, in its first
+/// place. They are written back after the declared fields, so a read-modify-write through an older crate
+/// loses nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnknownFields(Vec<(String, Value)>);
+
+impl UnknownFields {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Every member, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Sets `key` (in its place if it is there, else last); returns the value it had.
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => Some(std::mem::replace(old, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let index = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(index).1)
+    }
+
+    /// Reads the value of `key` from `map`.
+    #[doc(hidden)]
+    pub fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let value = map.next_value::<Value>()?;
+        self.insert(key, value);
+        Ok(())
+    }
+
+    /// Writes every member, in order.
+    #[doc(hidden)]
+    pub fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        Ok(())
+    }
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);

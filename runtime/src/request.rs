@@ -306,6 +306,46 @@ impl QueryValue for Bytes {
     }
 }
 
+/// A JSON value (an `any` or an object-typed parameter) as query pairs, the
+/// way Google's HTTP mapping reads message fields from a query: one pair per
+/// leaf, named by its dotted path (`extensions.@type=...`); arrays repeat
+/// the name, `null` sends nothing, strings go as they are, numbers and
+/// booleans as JSON text.
+impl QueryValue for serde_json::Value {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        append_json(Cow::Borrowed(name), self, out);
+    }
+}
+
+/// An object-typed parameter (`additionalProperties: any`); see the impl for
+/// [`serde_json::Value`].
+impl QueryValue for std::collections::BTreeMap<String, serde_json::Value> {
+    fn append_to(&self, name: &'static str, out: &mut Pairs) {
+        for (key, value) in self {
+            append_json(Cow::Owned(format!("{name}.{key}")), value, out);
+        }
+    }
+}
+
+fn append_json(name: Cow<'static, str>, value: &serde_json::Value, out: &mut Pairs) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::String(s) => out.push((name, s.clone())),
+        Value::Bool(_) | Value::Number(_) => out.push((name, value.to_string())),
+        Value::Array(items) => {
+            for item in items {
+                append_json(name.clone(), item, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, value) in fields {
+                append_json(Cow::Owned(format!("{name}.{key}")), value, out);
+            }
+        }
+    }
+}
+
 impl<T: QueryValue> QueryValue for Option<T> {
     fn append_to(&self, name: &'static str, out: &mut Pairs) {
         if let Some(v) = self {
@@ -369,6 +409,29 @@ mod tests {
             .iter()
             .map(|(n, v)| (n.as_ref(), v.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn object_query_values_are_sent_by_dotted_path() {
+        let any: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(
+            serde_json::json!({"@type": "type.googleapis.com/x.Y", "n": 2, "on": true,
+                               "list": ["a", "b"], "nested": {"k": "v"}, "gone": null}),
+        )
+        .unwrap();
+        let mut r = Request::new(Method::GET, "v1/x".to_owned());
+        r.query("extensions", &vec![any.clone(), any]);
+        r.query("v", &serde_json::json!("plain"));
+        let expected_one = [
+            ("extensions.@type", "type.googleapis.com/x.Y"),
+            ("extensions.list", "a"),
+            ("extensions.list", "b"),
+            ("extensions.n", "2"),
+            ("extensions.nested.k", "v"),
+            ("extensions.on", "true"),
+        ];
+        let mut expected: Vec<(&str, &str)> = expected_one.repeat(2);
+        expected.push(("v", "plain"));
+        assert_eq!(pairs(&r), expected);
     }
 
     #[test]

@@ -345,7 +345,7 @@ async fn cancel_posts_to_the_custom_verb_without_a_body() {
     )
     .await
     .expect("cancel operation");
-    assert_eq!(empty, GoogleProtobufEmpty {});
+    assert_eq!(empty, GoogleProtobufEmpty::default());
 
     let request = recorder.single();
     assert_call(
@@ -418,11 +418,9 @@ async fn cancelled_operation_carries_its_rpc_status() {
     assert_eq!(error.code, Some(1));
     assert_eq!(
         error,
-        GoogleRpcStatus {
-            code: Some(1),
-            message: Some("Operation was cancelled.".to_owned()),
-            details: None,
-        }
+        GoogleRpcStatus::default()
+            .with_code(1)
+            .with_message("Operation was cancelled.")
     );
     assert_eq!(
         op.metadata.expect("metadata")["state"],

@@ -26,10 +26,7 @@ async fn bodies_are_wrapped_in_data_both_ways() {
             .build()
             .unwrap(),
     );
-    let user = User {
-        primary_email: Some("a@example.com".into()),
-        ..Default::default()
-    };
+    let user = User::default().with_primary_email("a@example.com");
     let created = within_timeout(client.users().insert(user).send())
         .await
         .unwrap();

@@ -35,9 +35,8 @@ async fn dialogflow_v2_export_starts_an_operation_and_waits_for_the_typed_respon
     let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
     let client = dialogflow_v2::Client::new(runtime(&emulator));
 
-    let request = GoogleCloudDialogflowV2ExportAgentRequest {
-        agent_uri: Some("gs://emulator/agent.zip".into()),
-    };
+    let request = GoogleCloudDialogflowV2ExportAgentRequest::default()
+        .with_agent_uri("gs://emulator/agent.zip");
     let poller = client
         .projects()
         .agent()
@@ -200,10 +199,7 @@ async fn workspaceevents_v1_create_waits_for_the_subscription_the_manifest_names
     )];
     let emulator = Emulator::start(config).await;
     let client = workspaceevents_v1::Client::new(runtime(&emulator));
-    let request = Subscription {
-        target_resource: Some("//chat.googleapis.com/spaces/A".into()),
-        ..Subscription::default()
-    };
+    let request = Subscription::default().with_target_resource("//chat.googleapis.com/spaces/A");
     let poller = client
         .subscriptions()
         .create(request)
@@ -380,4 +376,67 @@ async fn dialogflow_v2_list_items_follow_next_page_token() {
         tokens,
         vec![None, Some("page-2".into()), Some("page-4".into())]
     );
+}
+
+/// An operations service whose `get` takes the name split into ids (`apps/{appsId}/operations/{operationsId}`,
+/// App Engine) and a Cloud Storage-style `.../cancel`: started, waited on, resumed and cancelled through
+/// the same poller.
+#[tokio::test]
+async fn split_name_operations_are_polled_resumed_and_cancelled_by_their_ids() {
+    use discogen_emulator::StartRoute;
+    use fixture_operations_split::schemas::RepairApplicationRequest;
+    let config = EmulatorConfig {
+        start_routes: vec![StartRoute::new(
+            "POST",
+            ":repair",
+            OperationScript::response(2, json!({"done": "repaired"})),
+        )],
+        ..EmulatorConfig::with_prefix("v1/")
+    };
+    let emulator = Emulator::start(config).await;
+    let client = fixture_operations_split::Client::new(runtime(&emulator));
+
+    let poller = client
+        .apps()
+        .repair("a", RepairApplicationRequest::default())
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(poller.name(), "apps/a/operations/op-1");
+    let done = poller.with_policy(fast()).wait().await.unwrap();
+    assert_eq!(done.done, Some(true));
+    let paths: Vec<String> = emulator
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "POST /v1/apps/a:repair",
+            "GET /v1/apps/a/operations/op-1",
+            "GET /v1/apps/a/operations/op-1",
+        ]
+    );
+
+    // Resume from the name alone, in another client, and cancel.
+    let name = "apps/b/operations/long";
+    emulator.insert_operation(name, OperationScript::response(1000, json!({})));
+    let other = fixture_operations_split::Client::new(runtime(&emulator));
+    let poller = other.operation(name).with_policy(fast());
+    poller.cancel().await.unwrap();
+    let error = poller.wait().await.unwrap().error.and_then(|e| e.code);
+    assert_eq!(error, Some(1), "a cancelled operation reports CANCELLED");
+    assert!(emulator
+        .requests()
+        .iter()
+        .any(|r| r.method == "POST" && r.path == "/v1/apps/b/operations/long/cancel"));
+
+    // A name the service does not know is the service's 404, not a guess.
+    let missing = other
+        .operation("apps/b/operations/missing")
+        .with_policy(fast())
+        .wait()
+        .await;
+    assert_eq!(missing.err().and_then(|e| e.http_status()), Some(404));
 }

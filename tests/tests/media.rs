@@ -45,10 +45,7 @@ async fn simple_upload_sends_the_bytes_to_the_upload_path() {
 #[tokio::test]
 async fn upload_with_metadata_is_multipart_related() {
     let (base, log) = serve(|_| Response::json(200, &json!({"name": "a.txt"}))).await;
-    let metadata = Object {
-        name: Some("a.txt".into()),
-        ..Default::default()
-    };
+    let metadata = Object::default().with_name("a.txt");
     within_timeout(
         client(&base)
             .objects()
@@ -88,10 +85,7 @@ async fn resumable_upload_starts_a_session_then_puts_the_bytes() {
         }
     })
     .await;
-    let metadata = Object {
-        name: Some("big.bin".into()),
-        ..Default::default()
-    };
+    let metadata = Object::default().with_name("big.bin");
     let object = within_timeout(
         client(&base)
             .objects()

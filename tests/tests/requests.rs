@@ -33,7 +33,7 @@ fn reserved_expansion_keeps_slashes_and_the_custom_verb() {
         .jobs()
         .cancel(
             "projects/p 1/jobs/j",
-            fixture_params::schemas::CancelJobRequest {},
+            fixture_params::schemas::CancelJobRequest::default(),
         )
         .to_request();
     assert_eq!(request.method(), &Method::POST);
@@ -126,10 +126,7 @@ fn standard_parameters_and_the_api_version_header() {
 
 #[test]
 fn typed_request_body_is_json() {
-    let job = fixture_params::schemas::Job {
-        name: Some("jobs/1".into()),
-        ..Default::default()
-    };
+    let job = fixture_params::schemas::Job::default().with_name("jobs/1");
     let request = client().jobs().insert(job).request_id("r-1").to_request();
     assert_eq!(request.path(), "v1/jobs");
     assert_eq!(query(&request), pairs(&[("requestId", "r-1")]));
@@ -165,4 +162,52 @@ fn standard_parameters_are_the_runtimes() {
         .map(|(n, v)| (n.as_ref(), v.as_str()))
         .collect();
     assert_eq!(pairs, [("quotaUser", "me")]);
+}
+
+#[test]
+fn byte_path_parameters_are_url_safe_base64_like_byte_query_parameters() {
+    // safebrowsing.v4 `encodedFullHashes.get`: bytes 0xfb 0xff 0xfe encode to `+//+` in standard base64.
+    let request = client()
+        .hashes()
+        .get(vec![0xfb, 0xff, 0xfe, 0x01].into())
+        .client_id("c")
+        .to_request();
+    assert_eq!(request.method(), &Method::GET);
+    assert_eq!(request.path(), "v1/hashes/-__-AQ%3D%3D");
+    assert_eq!(query(&request), pairs(&[("clientId", "c")]));
+}
+
+#[test]
+fn repeated_object_query_parameters_send_each_field_by_its_dotted_path() {
+    // discoveryengine.v1 `dataConnector.mcp`: `extensions` is a repeated `google.protobuf.Any`.
+    let extension = |n: i32| {
+        serde_json::from_value(
+            serde_json::json!({"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": format!("r{n}")}),
+        )
+        .unwrap()
+    };
+    let request = client()
+        .connectors()
+        .mcp("connectors/c")
+        .extensions([extension(1), extension(2)])
+        .data(b"hi".to_vec().into())
+        .to_request();
+    assert_eq!(request.method(), &Method::DELETE);
+    assert_eq!(request.path(), "v1/connectors/c/mcp");
+    assert_eq!(
+        query(&request),
+        pairs(&[
+            ("data", "aGk="),
+            (
+                "extensions.@type",
+                "type.googleapis.com/google.rpc.ErrorInfo"
+            ),
+            ("extensions.reason", "r1"),
+            (
+                "extensions.@type",
+                "type.googleapis.com/google.rpc.ErrorInfo"
+            ),
+            ("extensions.reason", "r2"),
+        ])
+    );
 }

@@ -50,14 +50,12 @@ fn scalars_decode_from_the_wire_forms() {
 
 #[test]
 fn scalars_encode_to_the_wire_forms_and_omit_unset_fields() {
-    let value = fixture_scalars::schemas::Scalars {
-        int64_value: Some(7),
-        int64_list: Some(vec![1, -2]),
-        double_value: Some(f64::INFINITY),
-        bytes_value: Some(vec![0xfb, 0xff].into()),
-        duration: Some(discogen_runtime::Duration::milliseconds(-1500)),
-        ..Default::default()
-    };
+    let value = fixture_scalars::schemas::Scalars::default()
+        .with_int64_value(7)
+        .with_int64_list(vec![1, -2])
+        .with_double_value(f64::INFINITY)
+        .with_bytes_value(vec![0xfb, 0xff])
+        .with_duration(discogen_runtime::Duration::milliseconds(-1500));
     assert_eq!(
         serde_json::to_value(&value).unwrap(),
         json!({"int64Value": "7", "int64List": ["1", "-2"], "doubleValue": "Infinity", "bytesValue": "+/8=", "duration": "-1.5s"})

@@ -16,7 +16,7 @@ const USAGE: &str = "usage:
   cargo xtask generate [--check] [--root DIR] [--discovery FILE... --out DIR]
   cargo xtask fetch [API...] [--base-url URL] [--force] [--root DIR]
   cargo xtask diff OLD.json NEW.json [--docs] [--summary] [--version X.Y.Z]
-  cargo xtask corpus DIR [--jobs N] [--compile STEM,STEM,...]";
+  cargo xtask corpus DIR [--jobs N] [--operations] [--compile all|STEM,STEM,...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -246,9 +246,11 @@ fn corpus(args: &[String]) -> Result<ExitCode, String> {
     let mut jobs = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
+    let mut per_document = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
+            "--operations" => per_document = true,
             "--compile" => {
                 let list = iter
                     .next()
@@ -267,28 +269,58 @@ fn corpus(args: &[String]) -> Result<ExitCode, String> {
     }
     let dir = dir.ok_or(USAGE)?;
     let documents = xtask::corpus::documents(&dir)?;
+    let root = xtask::project_root();
+    if let Some(stem) = compile
+        .iter()
+        .find(|s| *s != "all" && !documents.contains(&dir.join(format!("{s}.json"))))
+    {
+        return Err(format!(
+            "--compile: no document {stem}.json in {}",
+            dir.display()
+        ));
+    }
+    let workspace = match compile.as_slice() {
+        [] => None,
+        [all] if all == "all" => Some(None),
+        stems => Some(Some(
+            stems
+                .iter()
+                .map(|stem| dir.join(format!("{stem}.json")))
+                .collect(),
+        )),
+    }
+    .map(|only| {
+        xtask::corpus::Workspace::create(&root, &root.join("target/corpus-workspace"), only)
+    })
+    .transpose()?;
     let start = std::time::Instant::now();
-    let outcomes = xtask::corpus::run_all(&documents, jobs);
+    let outcomes = xtask::corpus::run_all(&documents, jobs, workspace.as_ref());
+    if per_document {
+        print!("{}", xtask::corpus::operations_table(&outcomes));
+    }
     print!("{}", xtask::corpus::report(&outcomes, start.elapsed()));
     let mut failed = outcomes.iter().any(|o| o.result.is_err());
-    if !compile.is_empty() {
-        let sample: Vec<PathBuf> = compile
-            .iter()
-            .map(|stem| dir.join(format!("{stem}.json")))
-            .collect();
-        let root = xtask::project_root();
-        let start = std::time::Instant::now();
-        match xtask::corpus::compile_sample(&root, &sample, &root.join("target/corpus-sample")) {
-            Ok(warnings) => println!(
-                "compiled sample: {} crates, {warnings} warnings, {:.0} s (cargo check)",
-                sample.len(),
-                start.elapsed().as_secs_f64()
-            ),
-            Err(e) => {
-                failed = true;
-                println!("compiled sample: FAILED\n{e}");
-            }
-        }
+    if let Some(workspace) = workspace {
+        let members = workspace.finish(&root, &outcomes)?;
+        let total = members.len();
+        let mut done = 0;
+        let report = xtask::corpus::check_workspace(
+            &workspace.dir,
+            &members,
+            &root.join("target/corpus"),
+            |check| {
+                done += 1;
+                let state = match (check.compiled, check.warnings) {
+                    (false, _) => "FAILED",
+                    (true, 0) => "ok",
+                    (true, _) => "warnings",
+                };
+                eprintln!("[{done}/{total}] {} {state}", check.name);
+            },
+        )?;
+        print!("{}", xtask::corpus::compile_report(&report));
+        failed |= report.crates.iter().any(|c| !c.compiled || c.warnings > 0)
+            || report.other.errors + report.other.warnings > 0;
     }
     Ok(if failed {
         ExitCode::FAILURE

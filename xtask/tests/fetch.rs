@@ -218,7 +218,7 @@ fn fetch_then_generate_makes_a_release_with_version_and_changelog() {
         changelog.contains("Version 0.1.0 → 0.1.1: compatible additions bump the patch version")
     );
     assert!(
-        changelog.contains("`..Default::default()`"),
+        changelog.contains("`with_*` setters"),
         "the policy heads the changelog"
     );
     assert!(

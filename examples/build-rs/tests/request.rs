@@ -45,10 +45,8 @@ fn schemas_and_constants_are_there() {
         Client::DEFAULT_BASE_URL,
         "https://workspaceevents.googleapis.com/"
     );
-    let subscription = discogen_build_example::schemas::Subscription {
-        target_resource: Some("//chat.googleapis.com/spaces/AAA".to_owned()),
-        ..Default::default()
-    };
+    let subscription = discogen_build_example::schemas::Subscription::default()
+        .with_target_resource("//chat.googleapis.com/spaces/AAA");
     let json = serde_json::to_value(&subscription).unwrap();
     assert_eq!(json["targetResource"], "//chat.googleapis.com/spaces/AAA");
 }

@@ -4,6 +4,7 @@
 /// Action performed by end user or Dialogflow agent in the conversation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Action {
     /// Optional. Action performed by the agent as a message.
     pub agent_utterance: Option<GoogleCloudDialogflowCxV3AgentUtterance>,
@@ -19,6 +20,81 @@ pub struct GoogleCloudDialogflowCxV3Action {
     pub tool_use: Option<GoogleCloudDialogflowCxV3ToolUse>,
     /// Optional. Agent obtained a message from the customer.
     pub user_utterance: Option<GoogleCloudDialogflowCxV3UserUtterance>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Action {
+    /// Sets [`agent_utterance`](Self::agent_utterance).
+    #[inline]
+    pub fn with_agent_utterance(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentUtterance>,
+    ) -> Self {
+        self.agent_utterance = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_invocation`](Self::flow_invocation).
+    #[inline]
+    pub fn with_flow_invocation(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowInvocation>,
+    ) -> Self {
+        self.flow_invocation = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_transition`](Self::flow_transition).
+    #[inline]
+    pub fn with_flow_transition(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowTransition>,
+    ) -> Self {
+        self.flow_transition = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_invocation`](Self::playbook_invocation).
+    #[inline]
+    pub fn with_playbook_invocation(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInvocation>,
+    ) -> Self {
+        self.playbook_invocation = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_transition`](Self::playbook_transition).
+    #[inline]
+    pub fn with_playbook_transition(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookTransition>,
+    ) -> Self {
+        self.playbook_transition = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_use`](Self::tool_use).
+    #[inline]
+    pub fn with_tool_use(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolUse>,
+    ) -> Self {
+        self.tool_use = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_utterance`](Self::user_utterance).
+    #[inline]
+    pub fn with_user_utterance(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3UserUtterance>,
+    ) -> Self {
+        self.user_utterance = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -34,6 +110,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         "playbookInvocation",
         "playbookTransition",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -71,6 +155,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         )?;
         ::discogen_runtime::object::write(map, "toolUse", &self.tool_use)?;
         ::discogen_runtime::object::write(map, "userUtterance", &self.user_utterance)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -81,6 +166,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
 /// Hierarchical advanced settings for agent/flow/page/fulfillment/parameter. Settings exposed at lower level overrides the settings exposed at higher level. Overriding occurs at the sub-setting level. For example, the playback_interruption_settings at fulfillment level only overrides the playback_interruption_settings at the agent level, leaving other settings at the agent level unchanged. DTMF settings does not override each other. DTMF settings set at different levels define DTMF detections running in parallel. Hierarchy: Agent-&gt;Flow-&gt;Page-&gt;Fulfillment/Parameter.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     /// If present, incoming audio is exported by Dialogflow to the configured Google Cloud Storage destination. Exposed at the following levels: - Agent level - Flow level
     pub audio_export_gcs_destination: Option<GoogleCloudDialogflowCxV3GcsDestination>,
@@ -92,6 +178,51 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     >,
     /// Settings for speech to text detection. Exposed at the following levels: - Agent level - Flow level - Page level - Parameter level
     pub speech_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettings {
+    /// Sets [`audio_export_gcs_destination`](Self::audio_export_gcs_destination).
+    #[inline]
+    pub fn with_audio_export_gcs_destination(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GcsDestination>,
+    ) -> Self {
+        self.audio_export_gcs_destination = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_settings`](Self::dtmf_settings).
+    #[inline]
+    pub fn with_dtmf_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings>,
+    ) -> Self {
+        self.dtmf_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`logging_settings`](Self::logging_settings).
+    #[inline]
+    pub fn with_logging_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings>,
+    ) -> Self {
+        self.logging_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`speech_settings`](Self::speech_settings).
+    #[inline]
+    pub fn with_speech_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
+    ) -> Self {
+        self.speech_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -104,6 +235,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         "loggingSettings",
         "audioExportGcsDestination",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -135,6 +274,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
             &self.logging_settings,
         )?;
         ::discogen_runtime::object::write(map, "speechSettings", &self.speech_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -145,6 +285,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
 /// Define behaviors for DTMF (dual tone multi frequency).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     /// If true, incoming audio is processed for DTMF (dual tone multi frequency) events. For example, if the caller presses a button on their telephone keypad and DTMF processing is enabled, Dialogflow will detect the event (e.g. a "3" was pressed) in the incoming audio and pass the event to the bot to drive business logic (e.g. when 3 is pressed, return the account balance).
     pub enabled: Option<bool>,
@@ -156,6 +297,52 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     pub interdigit_timeout_duration: Option<::discogen_runtime::Duration>,
     /// Max length of DTMF digits.
     pub max_digits: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
+    /// Sets [`enabled`](Self::enabled).
+    #[inline]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`endpointing_timeout_duration`](Self::endpointing_timeout_duration).
+    #[inline]
+    pub fn with_endpointing_timeout_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.endpointing_timeout_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`finish_digit`](Self::finish_digit).
+    #[inline]
+    pub fn with_finish_digit(mut self, value: impl Into<String>) -> Self {
+        self.finish_digit = Some(value.into());
+        self
+    }
+
+    /// Sets [`interdigit_timeout_duration`](Self::interdigit_timeout_duration).
+    #[inline]
+    pub fn with_interdigit_timeout_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.interdigit_timeout_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`max_digits`](Self::max_digits).
+    #[inline]
+    pub fn with_max_digits(mut self, value: impl Into<i32>) -> Self {
+        self.max_digits = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -170,6 +357,14 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
         "interdigitTimeoutDuration",
         "endpointingTimeoutDuration",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -211,6 +406,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
             &self.interdigit_timeout_duration,
         )?;
         ::discogen_runtime::object::write(map, "maxDigits", &self.max_digits)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -221,6 +417,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
 /// Define behaviors on logging.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     /// Enables consent-based end-user input redaction, if true, a pre-defined session parameter `$session.params.conversation-redaction` will be used to determine if the utterance should be redacted.
     pub enable_consent_based_redaction: Option<bool>,
@@ -228,6 +425,35 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     pub enable_interaction_logging: Option<bool>,
     /// Enables Google Cloud Logging.
     pub enable_stackdriver_logging: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
+    /// Sets [`enable_consent_based_redaction`](Self::enable_consent_based_redaction).
+    #[inline]
+    pub fn with_enable_consent_based_redaction(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.enable_consent_based_redaction = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_interaction_logging`](Self::enable_interaction_logging).
+    #[inline]
+    pub fn with_enable_interaction_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_interaction_logging = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_stackdriver_logging`](Self::enable_stackdriver_logging).
+    #[inline]
+    pub fn with_enable_stackdriver_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_stackdriver_logging = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -240,6 +466,14 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
         "enableStackdriverLogging",
         "enableConsentBasedRedaction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -273,6 +507,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
             "enableStackdriverLogging",
             &self.enable_stackdriver_logging,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -285,6 +520,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
 /// Define behaviors of speech to text detection.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     /// Sensitivity of the speech model that detects the end of speech. Scale from 0 to 100.
     pub endpointer_sensitivity: Option<i32>,
@@ -294,6 +530,45 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     pub no_speech_timeout: Option<::discogen_runtime::Duration>,
     /// Use timeout based endpointing, interpreting endpointer sensitivity as seconds of timeout value.
     pub use_timeout_based_endpointing: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
+    /// Sets [`endpointer_sensitivity`](Self::endpointer_sensitivity).
+    #[inline]
+    pub fn with_endpointer_sensitivity(mut self, value: impl Into<i32>) -> Self {
+        self.endpointer_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets [`models`](Self::models).
+    #[inline]
+    pub fn with_models(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.models = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_speech_timeout`](Self::no_speech_timeout).
+    #[inline]
+    pub fn with_no_speech_timeout(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.no_speech_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets [`use_timeout_based_endpointing`](Self::use_timeout_based_endpointing).
+    #[inline]
+    pub fn with_use_timeout_based_endpointing(mut self, value: impl Into<bool>) -> Self {
+        self.use_timeout_based_endpointing = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -307,6 +582,14 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
         "endpointerSensitivity",
         "useTimeoutBasedEndpointing",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -342,6 +625,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
             "useTimeoutBasedEndpointing",
             &self.use_timeout_based_endpointing,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -354,6 +638,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
 /// Agents are best described as Natural Language Understanding (NLU) modules that transform user requests into actionable data. You can include agents in your app, product, or service to determine user intent and respond to the user in a natural way. After you create an agent, you can add Intents, Entity Types, Flows, Fulfillments, Webhooks, TransitionRouteGroups and so on to manage the conversation flows.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Agent {
     /// Hierarchical advanced settings for this agent. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -419,6 +704,209 @@ pub struct GoogleCloudDialogflowCxV3Agent {
     pub text_to_speech_settings: Option<GoogleCloudDialogflowCxV3TextToSpeechSettings>,
     /// Required. The time zone of the agent from the [time zone database](https://www.iana.org/time-zones), e.g., America/New_York, Europe/Paris.
     pub time_zone: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Agent {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`answer_feedback_settings`](Self::answer_feedback_settings).
+    #[inline]
+    pub fn with_answer_feedback_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings>,
+    ) -> Self {
+        self.answer_feedback_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`avatar_uri`](Self::avatar_uri).
+    #[inline]
+    pub fn with_avatar_uri(mut self, value: impl Into<String>) -> Self {
+        self.avatar_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_certificate_settings`](Self::client_certificate_settings).
+    #[inline]
+    pub fn with_client_certificate_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentClientCertificateSettings>,
+    ) -> Self {
+        self.client_certificate_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_language_code`](Self::default_language_code).
+    #[inline]
+    pub fn with_default_language_code(mut self, value: impl Into<String>) -> Self {
+        self.default_language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_multi_language_training`](Self::enable_multi_language_training).
+    #[inline]
+    pub fn with_enable_multi_language_training(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.enable_multi_language_training = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_spell_correction`](Self::enable_spell_correction).
+    #[inline]
+    pub fn with_enable_spell_correction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_spell_correction = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_stackdriver_logging`](Self::enable_stackdriver_logging).
+    #[inline]
+    pub fn with_enable_stackdriver_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_stackdriver_logging = Some(value.into());
+        self
+    }
+
+    /// Sets [`gen_app_builder_settings`](Self::gen_app_builder_settings).
+    #[inline]
+    pub fn with_gen_app_builder_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings>,
+    ) -> Self {
+        self.gen_app_builder_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_integration_settings`](Self::git_integration_settings).
+    #[inline]
+    pub fn with_git_integration_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentGitIntegrationSettings>,
+    ) -> Self {
+        self.git_integration_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`locked`](Self::locked).
+    #[inline]
+    pub fn with_locked(mut self, value: impl Into<bool>) -> Self {
+        self.locked = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`personalization_settings`](Self::personalization_settings).
+    #[inline]
+    pub fn with_personalization_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AgentPersonalizationSettings>,
+    ) -> Self {
+        self.personalization_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`satisfies_pzi`](Self::satisfies_pzi).
+    #[inline]
+    pub fn with_satisfies_pzi(mut self, value: impl Into<bool>) -> Self {
+        self.satisfies_pzi = Some(value.into());
+        self
+    }
+
+    /// Sets [`satisfies_pzs`](Self::satisfies_pzs).
+    #[inline]
+    pub fn with_satisfies_pzs(mut self, value: impl Into<bool>) -> Self {
+        self.satisfies_pzs = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_settings`](Self::security_settings).
+    #[inline]
+    pub fn with_security_settings(mut self, value: impl Into<String>) -> Self {
+        self.security_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`speech_to_text_settings`](Self::speech_to_text_settings).
+    #[inline]
+    pub fn with_speech_to_text_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SpeechToTextSettings>,
+    ) -> Self {
+        self.speech_to_text_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_flow`](Self::start_flow).
+    #[inline]
+    pub fn with_start_flow(mut self, value: impl Into<String>) -> Self {
+        self.start_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_playbook`](Self::start_playbook).
+    #[inline]
+    pub fn with_start_playbook(mut self, value: impl Into<String>) -> Self {
+        self.start_playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`supported_language_codes`](Self::supported_language_codes).
+    #[inline]
+    pub fn with_supported_language_codes(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.supported_language_codes = Some(value.into());
+        self
+    }
+
+    /// Sets [`text_to_speech_settings`](Self::text_to_speech_settings).
+    #[inline]
+    pub fn with_text_to_speech_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TextToSpeechSettings>,
+    ) -> Self {
+        self.text_to_speech_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_zone`](Self::time_zone).
+    #[inline]
+    pub fn with_time_zone(mut self, value: impl Into<String>) -> Self {
+        self.time_zone = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -451,6 +939,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
         "clientCertificateSettings",
         "enableMultiLanguageTraining",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -570,6 +1066,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
             &self.text_to_speech_settings,
         )?;
         ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -580,9 +1077,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
 /// Settings for answer feedback collection.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     /// Optional. If enabled, end users will be able to provide answer feedback to Dialogflow responses. Feature works only if interaction logging is enabled in the Dialogflow agent.
     pub enable_answer_feedback: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
+    /// Sets [`enable_answer_feedback`](Self::enable_answer_feedback).
+    #[inline]
+    pub fn with_enable_answer_feedback(mut self, value: impl Into<bool>) -> Self {
+        self.enable_answer_feedback = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -591,6 +1101,14 @@ for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings";
 
     const FIELDS: &'static [&'static str] = &["enableAnswerFeedback"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -611,6 +1129,7 @@ for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
             "enableAnswerFeedback",
             &self.enable_answer_feedback,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -621,6 +1140,7 @@ for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
 /// Settings for custom client certificates.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     /// Optional. The name of the SecretManager secret version resource storing the passphrase. 'passphrase' should be left unset if the private key is not encrypted. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub passphrase: Option<String>,
@@ -628,6 +1148,32 @@ pub struct GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     pub private_key: Option<String>,
     /// Required. The ssl certificate encoded in PEM format. This string must include the begin header and end footer lines.
     pub ssl_certificate: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
+    /// Sets [`passphrase`](Self::passphrase).
+    #[inline]
+    pub fn with_passphrase(mut self, value: impl Into<String>) -> Self {
+        self.passphrase = Some(value.into());
+        self
+    }
+
+    /// Sets [`private_key`](Self::private_key).
+    #[inline]
+    pub fn with_private_key(mut self, value: impl Into<String>) -> Self {
+        self.private_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssl_certificate`](Self::ssl_certificate).
+    #[inline]
+    pub fn with_ssl_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ssl_certificate = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -640,6 +1186,14 @@ for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
         "privateKey",
         "sslCertificate",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -661,6 +1215,7 @@ for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
         ::discogen_runtime::object::write(map, "passphrase", &self.passphrase)?;
         ::discogen_runtime::object::write(map, "privateKey", &self.private_key)?;
         ::discogen_runtime::object::write(map, "sslCertificate", &self.ssl_certificate)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -673,9 +1228,22 @@ for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
 /// Settings for Gen App Builder.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     /// Required. The full name of the Gen App Builder engine related to this agent if there is one. Format: `projects/{Project ID}/locations/{Location ID}/collections/{Collection ID}/engines/{Engine ID}`
     pub engine: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
+    /// Sets [`engine`](Self::engine).
+    #[inline]
+    pub fn with_engine(mut self, value: impl Into<String>) -> Self {
+        self.engine = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -684,6 +1252,14 @@ for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings";
 
     const FIELDS: &'static [&'static str] = &["engine"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -700,6 +1276,7 @@ for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "engine", &self.engine)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -710,11 +1287,29 @@ for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
 /// Settings for connecting to Git repository for an agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     /// GitHub settings.
     pub github_settings: Option<
         GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
+    /// Sets [`github_settings`](Self::github_settings).
+    #[inline]
+    pub fn with_github_settings(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings,
+        >,
+    ) -> Self {
+        self.github_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -723,6 +1318,14 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
 
     const FIELDS: &'static [&'static str] = &["githubSettings"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -739,6 +1342,7 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "githubSettings", &self.github_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -749,6 +1353,7 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
 /// Settings of integration with GitHub.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     /// The access token used to authenticate the access to the GitHub repository.
     pub access_token: Option<String>,
@@ -760,6 +1365,46 @@ pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     pub repository_uri: Option<String>,
     /// The branch of the GitHub repository tracked for this agent.
     pub tracking_branch: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
+    /// Sets [`access_token`](Self::access_token).
+    #[inline]
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`branches`](Self::branches).
+    #[inline]
+    pub fn with_branches(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.branches = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`repository_uri`](Self::repository_uri).
+    #[inline]
+    pub fn with_repository_uri(mut self, value: impl Into<String>) -> Self {
+        self.repository_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`tracking_branch`](Self::tracking_branch).
+    #[inline]
+    pub fn with_tracking_branch(mut self, value: impl Into<String>) -> Self {
+        self.tracking_branch = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -774,6 +1419,14 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
         "repositoryUri",
         "trackingBranch",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -799,6 +1452,7 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "repositoryUri", &self.repository_uri)?;
         ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -811,11 +1465,27 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
 /// Settings for end user personalization.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     /// Optional. Default end user metadata, used when processing DetectIntent requests. Recommended to be filled as a template instead of hard-coded value, for example { "age": "$session.params.age" }. The data will be merged with the QueryParameters.end_user_metadata in DetectIntentRequest.query_params during query processing.
     pub default_end_user_metadata: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
+    /// Sets [`default_end_user_metadata`](Self::default_end_user_metadata).
+    #[inline]
+    pub fn with_default_end_user_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.default_end_user_metadata = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -824,6 +1494,14 @@ for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentPersonalizationSettings";
 
     const FIELDS: &'static [&'static str] = &["defaultEndUserMetadata"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -844,6 +1522,7 @@ for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
             "defaultEndUserMetadata",
             &self.default_end_user_metadata,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -854,9 +1533,22 @@ for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
 /// AgentUtterance represents one message sent by the agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentUtterance {
     /// Required. Message content in text.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentUtterance {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -864,6 +1556,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -880,6 +1580,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -890,6 +1591,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
 /// The response message for Agents.GetAgentValidationResult.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
     /// Contains all flow validation results.
     pub flow_validation_results: Option<
@@ -897,6 +1599,28 @@ pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
     >,
     /// The unique identifier of the agent validation result. Format: `projects//locations//agents//validationResult`.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AgentValidationResult {
+    /// Sets [`flow_validation_results`](Self::flow_validation_results).
+    #[inline]
+    pub fn with_flow_validation_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FlowValidationResult>>,
+    ) -> Self {
+        self.flow_validation_results = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -905,6 +1629,14 @@ for GoogleCloudDialogflowCxV3AgentValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 
     const FIELDS: &'static [&'static str] = &["name", "flowValidationResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -928,6 +1660,7 @@ for GoogleCloudDialogflowCxV3AgentValidationResult {
             &self.flow_validation_results,
         )?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -938,6 +1671,7 @@ for GoogleCloudDialogflowCxV3AgentValidationResult {
 /// Stores information about feedback provided by users about a response.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     /// Optional. Custom rating from the user about the provided answer, with maximum length of 1024 characters. For example, client could use a customized JSON object to indicate the rating.
     pub custom_rating: Option<String>,
@@ -945,6 +1679,38 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     pub rating: Option<GoogleCloudDialogflowCxV3AnswerFeedbackRating>,
     /// Optional. In case of thumbs down rating provided, users can optionally provide context about the rating.
     pub rating_reason: Option<GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AnswerFeedback {
+    /// Sets [`custom_rating`](Self::custom_rating).
+    #[inline]
+    pub fn with_custom_rating(mut self, value: impl Into<String>) -> Self {
+        self.custom_rating = Some(value.into());
+        self
+    }
+
+    /// Sets [`rating`](Self::rating).
+    #[inline]
+    pub fn with_rating(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AnswerFeedbackRating>,
+    ) -> Self {
+        self.rating = Some(value.into());
+        self
+    }
+
+    /// Sets [`rating_reason`](Self::rating_reason).
+    #[inline]
+    pub fn with_rating_reason(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason>,
+    ) -> Self {
+        self.rating_reason = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -952,6 +1718,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
 
     const FIELDS: &'static [&'static str] = &["rating", "customRating", "ratingReason"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -973,6 +1747,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
         ::discogen_runtime::object::write(map, "customRating", &self.custom_rating)?;
         ::discogen_runtime::object::write(map, "rating", &self.rating)?;
         ::discogen_runtime::object::write(map, "ratingReason", &self.rating_reason)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -983,11 +1758,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
 /// Stores extra information about why users provided thumbs down rating.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     /// Optional. Additional feedback about the rating. This field can be populated without choosing a predefined `reason`.
     pub feedback: Option<String>,
     /// Optional. Custom reason labels for thumbs down rating provided by the user. The maximum number of labels allowed is 10 and the maximum length of a single label is 128 characters.
     pub reason_labels: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
+    /// Sets [`feedback`](Self::feedback).
+    #[inline]
+    pub fn with_feedback(mut self, value: impl Into<String>) -> Self {
+        self.feedback = Some(value.into());
+        self
+    }
+
+    /// Sets [`reason_labels`](Self::reason_labels).
+    #[inline]
+    pub fn with_reason_labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.reason_labels = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -996,6 +1791,14 @@ for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason";
 
     const FIELDS: &'static [&'static str] = &["feedback", "reasonLabels"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1015,6 +1818,7 @@ for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "feedback", &self.feedback)?;
         ::discogen_runtime::object::write(map, "reasonLabels", &self.reason_labels)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1025,11 +1829,34 @@ for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
 /// Represents the natural speech audio to be processed.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3AudioInput {
     /// The natural language speech audio to be processed. A single request can contain up to 2 minutes of speech audio data. The transcribed text cannot contain more than 256 bytes. For non-streaming audio detect intent, both `config` and `audio` must be provided. For streaming audio detect intent, `config` must be provided in the first request and `audio` must be provided in all following requests.
     pub audio: Option<::discogen_runtime::Bytes>,
     /// Required. Instructs the speech recognizer how to process the speech audio.
     pub config: Option<GoogleCloudDialogflowCxV3InputAudioConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3AudioInput {
+    /// Sets [`audio`](Self::audio).
+    #[inline]
+    pub fn with_audio(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`config`](Self::config).
+    #[inline]
+    pub fn with_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InputAudioConfig>,
+    ) -> Self {
+        self.config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1037,6 +1864,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1056,6 +1891,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "audio", &self.audio)?;
         ::discogen_runtime::object::write(map, "config", &self.config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1066,11 +1902,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
 /// Configuration of the barge-in behavior. Barge-in instructs the API to return a detected utterance at a proper time while the client is playing back the response audio from a previous request. When the client sees the utterance, it should stop the playback and immediately get ready for receiving the responses for the current request. The barge-in handling requires the client to start streaming audio input as soon as it starts playing back the audio from the previous response. The playback is modeled into two phases: * No barge-in phase: which goes first and during which speech detection should not be carried out. * Barge-in phase: which follows the no barge-in phase and during which the API starts speech detection and may inform the client that an utterance has been detected. Note that no-speech event is not expected in this phase. The client provides this configuration in terms of the durations of those two phases. The durations are measured in terms of the audio length from the start of the input audio. No-speech event is a response with END_OF_UTTERANCE without any transcript following up.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BargeInConfig {
     /// Duration that is not eligible for barge-in at the beginning of the input audio.
     pub no_barge_in_duration: Option<::discogen_runtime::Duration>,
     /// Total duration for the playback at the beginning of the input audio.
     pub total_duration: Option<::discogen_runtime::Duration>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BargeInConfig {
+    /// Sets [`no_barge_in_duration`](Self::no_barge_in_duration).
+    #[inline]
+    pub fn with_no_barge_in_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.no_barge_in_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_duration`](Self::total_duration).
+    #[inline]
+    pub fn with_total_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.total_duration = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1078,6 +1940,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
 
     const FIELDS: &'static [&'static str] = &["totalDuration", "noBargeInDuration"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1105,6 +1975,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
             "totalDuration",
             &self.total_duration,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1115,9 +1986,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
 /// The request message for TestCases.BatchDeleteTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     /// Required. Format of test case names: `projects//locations//agents//testCases/`.
     pub names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
+    /// Sets [`names`](Self::names).
+    #[inline]
+    pub fn with_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1126,6 +2010,14 @@ for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["names"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1142,6 +2034,7 @@ for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "names", &self.names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1152,9 +2045,25 @@ for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
 /// Metadata returned for the TestCases.BatchRunTestCases long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     /// The test errors.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
+    /// Sets [`errors`](Self::errors).
+    #[inline]
+    pub fn with_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1163,6 +2072,14 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1179,6 +2096,7 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1189,11 +2107,31 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
 /// The request message for TestCases.BatchRunTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     /// Optional. If not set, draft environment is assumed. Format: `projects//locations//agents//environments/`.
     pub environment: Option<String>,
     /// Required. Format: `projects//locations//agents//testCases/`.
     pub test_cases: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases`](Self::test_cases).
+    #[inline]
+    pub fn with_test_cases(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.test_cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1202,6 +2140,14 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["testCases", "environment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1221,6 +2167,7 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environment", &self.environment)?;
         ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1231,9 +2178,25 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
 /// The response message for TestCases.BatchRunTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     /// The test case results. The detailed conversation turns are empty in this response.
     pub results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
+    /// Sets [`results`](Self::results).
+    #[inline]
+    pub fn with_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    ) -> Self {
+        self.results = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1242,6 +2205,14 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["results"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1258,6 +2229,7 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "results", &self.results)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1268,11 +2240,27 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
 /// Boost specification to boost certain documents. A copy of google.cloud.discoveryengine.v1main.BoostSpec, field documentation is available at <https://cloud.google.com/generative-ai-app-builder/docs/reference/rest/v1alpha/BoostSpec>
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpec {
     /// Optional. Condition boost specifications. If a document matches multiple conditions in the specifications, boost scores from these specifications are all applied and combined in a non-linear way. Maximum number of specifications is 20.
     pub condition_boost_specs: Option<
         Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpec {
+    /// Sets [`condition_boost_specs`](Self::condition_boost_specs).
+    #[inline]
+    pub fn with_condition_boost_specs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec>>,
+    ) -> Self {
+        self.condition_boost_specs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1280,6 +2268,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
 
     const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1300,6 +2296,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
             "conditionBoostSpecs",
             &self.condition_boost_specs,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1310,6 +2307,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
 /// Boost applies to documents which match a condition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     /// Optional. Strength of the condition boost, which should be in \[-1, 1\]. Negative boost means demotion. Default is 0.0. Setting to 1.0 gives the document a big promotion. However, it does not necessarily mean that the boosted document will be the top result at all times, nor that other documents will be excluded. Results could still be shown even when none of them matches the condition. And results that are significantly more relevant to the search query can still trump your heavily favored but irrelevant documents. Setting to -1.0 gives the document a big demotion. However, results that are deeply relevant might still be shown. The document will have an upstream battle to get a fairly high ranking, but it is not blocked out completely. Setting to 0.0 means no boost applied. The boosting condition is ignored.
     pub boost: Option<f32>,
@@ -1319,6 +2317,37 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     >,
     /// Optional. An expression which specifies a boost condition. The syntax and supported fields are the same as a filter expression. Examples: * To boost documents with document ID "doc_1" or "doc_2", and color "Red" or "Blue": * (id: ANY("doc_1", "doc_2")) AND (color: ANY("Red","Blue"))
     pub condition: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
+    /// Sets [`boost`](Self::boost).
+    #[inline]
+    pub fn with_boost(mut self, value: impl Into<f32>) -> Self {
+        self.boost = Some(value.into());
+        self
+    }
+
+    /// Sets [`boost_control_spec`](Self::boost_control_spec).
+    #[inline]
+    pub fn with_boost_control_spec(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec,
+        >,
+    ) -> Self {
+        self.boost_control_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1327,6 +2356,14 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1352,6 +2389,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
             &self.boost_control_spec,
         )?;
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1362,6 +2400,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
 /// Specification for custom ranking based on customer specified attribute value. It provides more controls for customized ranking than the simple (condition, boost) combination above.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
     /// Optional. The attribute type to be used to determine the boost amount. The attribute value can be derived from the field value of the specified field_name. In the case of numerical it is straightforward i.e. attribute_value = numerical_field_value. In the case of freshness however, attribute_value = (time.now() - datetime_field_value).
     pub attribute_type: Option<
@@ -1379,6 +2418,56 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec 
     pub interpolation_type: Option<
         GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
+    /// Sets [`attribute_type`](Self::attribute_type).
+    #[inline]
+    pub fn with_attribute_type(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttributeType,
+        >,
+    ) -> Self {
+        self.attribute_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`control_points`](Self::control_points).
+    #[inline]
+    pub fn with_control_points(
+        mut self,
+        value: impl Into<
+            Vec<
+                GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint,
+            >,
+        >,
+    ) -> Self {
+        self.control_points = Some(value.into());
+        self
+    }
+
+    /// Sets [`field_name`](Self::field_name).
+    #[inline]
+    pub fn with_field_name(mut self, value: impl Into<String>) -> Self {
+        self.field_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`interpolation_type`](Self::interpolation_type).
+    #[inline]
+    pub fn with_interpolation_type(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType,
+        >,
+    ) -> Self {
+        self.interpolation_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1392,6 +2481,14 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
         "controlPoints",
         "interpolationType",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1419,6 +2516,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
             "interpolationType",
             &self.interpolation_type,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1431,11 +2529,31 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
 /// The control points used to define the curve. The curve defined through these control points can only be monotonically increasing or decreasing(constant values are acceptable).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     /// Optional. Can be one of: 1. The numerical field value. 2. The duration spec for freshness: The value must be formatted as an XSD `dayTimeDuration` value (a restricted subset of an ISO 8601 duration value). The pattern for this is: `nDnM]`.
     pub attribute_value: Option<String>,
     /// Optional. The value between -1 to 1 by which to boost the score if the attribute_value evaluates to the value specified above.
     pub boost_amount: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
+    /// Sets [`attribute_value`](Self::attribute_value).
+    #[inline]
+    pub fn with_attribute_value(mut self, value: impl Into<String>) -> Self {
+        self.attribute_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`boost_amount`](Self::boost_amount).
+    #[inline]
+    pub fn with_boost_amount(mut self, value: impl Into<f32>) -> Self {
+        self.boost_amount = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1444,6 +2562,14 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
     const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1463,6 +2589,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "attributeValue", &self.attribute_value)?;
         ::discogen_runtime::object::write_wire(map, "boostAmount", &self.boost_amount)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1475,11 +2602,34 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
 /// Boost specifications for data stores.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3BoostSpecs {
     /// Optional. Data Stores where the boosting configuration is applied. The full names of the referenced data stores. Formats: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}` `projects/{project}/locations/{location}/dataStores/{data_store}`
     pub data_stores: Option<Vec<String>>,
     /// Optional. A list of boosting specifications.
     pub spec: Option<Vec<GoogleCloudDialogflowCxV3BoostSpec>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3BoostSpecs {
+    /// Sets [`data_stores`](Self::data_stores).
+    #[inline]
+    pub fn with_data_stores(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.data_stores = Some(value.into());
+        self
+    }
+
+    /// Sets [`spec`](Self::spec).
+    #[inline]
+    pub fn with_spec(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3BoostSpec>>,
+    ) -> Self {
+        self.spec = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1487,6 +2637,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 
     const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1506,6 +2664,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
         ::discogen_runtime::object::write(map, "spec", &self.spec)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1516,6 +2675,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
 /// The response message for TestCases.CalculateCoverage.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     /// The agent to calculate coverage for. Format: `projects//locations//agents/`.
     pub agent: Option<String>,
@@ -1527,6 +2687,48 @@ pub struct GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     >,
     /// Transition (excluding transition route groups) coverage.
     pub transition_coverage: Option<GoogleCloudDialogflowCxV3TransitionCoverage>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CalculateCoverageResponse {
+    /// Sets [`agent`](Self::agent).
+    #[inline]
+    pub fn with_agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_coverage`](Self::intent_coverage).
+    #[inline]
+    pub fn with_intent_coverage(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3IntentCoverage>,
+    ) -> Self {
+        self.intent_coverage = Some(value.into());
+        self
+    }
+
+    /// Sets [`route_group_coverage`](Self::route_group_coverage).
+    #[inline]
+    pub fn with_route_group_coverage(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage>,
+    ) -> Self {
+        self.route_group_coverage = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_coverage`](Self::transition_coverage).
+    #[inline]
+    pub fn with_transition_coverage(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionCoverage>,
+    ) -> Self {
+        self.transition_coverage = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1540,6 +2742,14 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
         "routeGroupCoverage",
         "transitionCoverage",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1571,6 +2781,7 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
             "transitionCoverage",
             &self.transition_coverage,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1581,6 +2792,7 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
 /// Changelogs represents a change made to a given agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Changelog {
     /// The action of the change.
     pub action: Option<String>,
@@ -1598,6 +2810,70 @@ pub struct GoogleCloudDialogflowCxV3Changelog {
     pub r#type: Option<String>,
     /// Email address of the authenticated user.
     pub user_email: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Changelog {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource`](Self::resource).
+    #[inline]
+    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+        self.resource = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_email`](Self::user_email).
+    #[inline]
+    pub fn with_user_email(mut self, value: impl Into<String>) -> Self {
+        self.user_email = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1614,6 +2890,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         "displayName",
         "languageCode",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1645,6 +2929,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         ::discogen_runtime::object::write(map, "resource", &self.resource)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
         ::discogen_runtime::object::write(map, "userEmail", &self.user_email)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1655,9 +2940,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
 /// Represents a code block.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CodeBlock {
     /// Optional. Source code of the block in Python.
     pub code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CodeBlock {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1665,6 +2963,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CodeBlock";
 
     const FIELDS: &'static [&'static str] = &["code"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1681,6 +2987,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1691,11 +2998,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
 /// The request message for Versions.CompareVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CompareVersionsRequest {
     /// The language to compare the flow versions for. If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
     pub language_code: Option<String>,
     /// Required. Name of the target flow version to compare with the base version. Use version ID `0` to indicate the draft version of the specified flow. Format: `projects//locations//agents//flows//versions/`.
     pub target_version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CompareVersionsRequest {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_version`](Self::target_version).
+    #[inline]
+    pub fn with_target_version(mut self, value: impl Into<String>) -> Self {
+        self.target_version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1704,6 +3031,14 @@ for GoogleCloudDialogflowCxV3CompareVersionsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode", "targetVersion"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1723,6 +3058,7 @@ for GoogleCloudDialogflowCxV3CompareVersionsRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
         ::discogen_runtime::object::write(map, "targetVersion", &self.target_version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1733,6 +3069,7 @@ for GoogleCloudDialogflowCxV3CompareVersionsRequest {
 /// The response message for Versions.CompareVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
     /// JSON representation of the base version content.
     pub base_version_content_json: Option<String>,
@@ -1740,6 +3077,35 @@ pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
     pub compare_time: Option<::discogen_runtime::Timestamp>,
     /// JSON representation of the target version content.
     pub target_version_content_json: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CompareVersionsResponse {
+    /// Sets [`base_version_content_json`](Self::base_version_content_json).
+    #[inline]
+    pub fn with_base_version_content_json(mut self, value: impl Into<String>) -> Self {
+        self.base_version_content_json = Some(value.into());
+        self
+    }
+
+    /// Sets [`compare_time`](Self::compare_time).
+    #[inline]
+    pub fn with_compare_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.compare_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_version_content_json`](Self::target_version_content_json).
+    #[inline]
+    pub fn with_target_version_content_json(mut self, value: impl Into<String>) -> Self {
+        self.target_version_content_json = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1752,6 +3118,14 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
         "baseVersionContentJson",
         "targetVersionContentJson",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1781,6 +3155,7 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
             "targetVersionContentJson",
             &self.target_version_content_json,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1791,6 +3166,7 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
 /// Represents a result from running a test case in an agent environment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     /// The resource name for the continuous test result. Format: `projects//locations//agents//environments//continuousTestResults/`.
     pub name: Option<String>,
@@ -1800,6 +3176,45 @@ pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     pub run_time: Option<::discogen_runtime::Timestamp>,
     /// A list of individual test case results names in this continuous test run.
     pub test_case_results: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ContinuousTestResult {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ContinuousTestResultResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets [`run_time`](Self::run_time).
+    #[inline]
+    pub fn with_run_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.run_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case_results`](Self::test_case_results).
+    #[inline]
+    pub fn with_test_case_results(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.test_case_results = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1813,6 +3228,14 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
         "runTime",
         "testCaseResults",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1840,6 +3263,7 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
             "testCaseResults",
             &self.test_case_results,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1850,9 +3274,25 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
 /// This message is used to hold all the Conversation Signals data, which will be converted to JSON and exported to BigQuery.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationSignals {
     /// Required. Turn signals for the current turn.
     pub turn_signals: Option<GoogleCloudDialogflowCxV3TurnSignals>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ConversationSignals {
+    /// Sets [`turn_signals`](Self::turn_signals).
+    #[inline]
+    pub fn with_turn_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TurnSignals>,
+    ) -> Self {
+        self.turn_signals = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -1861,6 +3301,14 @@ for GoogleCloudDialogflowCxV3ConversationSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 
     const FIELDS: &'static [&'static str] = &["turnSignals"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1877,6 +3325,7 @@ for GoogleCloudDialogflowCxV3ConversationSignals {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "turnSignals", &self.turn_signals)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1887,6 +3336,7 @@ for GoogleCloudDialogflowCxV3ConversationSignals {
 /// One interaction between a human and virtual agent. The human provides some input and the virtual agent provides a response.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationTurn {
     /// The user input.
     pub user_input: Option<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
@@ -1894,6 +3344,31 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurn {
     pub virtual_agent_output: Option<
         GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ConversationTurn {
+    /// Sets [`user_input`](Self::user_input).
+    #[inline]
+    pub fn with_user_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ConversationTurnUserInput>,
+    ) -> Self {
+        self.user_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`virtual_agent_output`](Self::virtual_agent_output).
+    #[inline]
+    pub fn with_virtual_agent_output(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput>,
+    ) -> Self {
+        self.virtual_agent_output = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1901,6 +3376,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 
     const FIELDS: &'static [&'static str] = &["userInput", "virtualAgentOutput"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1924,6 +3407,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
             "virtualAgentOutput",
             &self.virtual_agent_output,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1934,6 +3418,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
 /// The input from the human user.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     /// Whether sentiment analysis is enabled.
     pub enable_sentiment_analysis: Option<bool>,
@@ -1945,6 +3430,45 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     pub input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     /// If webhooks should be allowed to trigger in response to the user utterance. Often if parameters are injected, webhooks should not be enabled.
     pub is_webhook_enabled: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ConversationTurnUserInput {
+    /// Sets [`enable_sentiment_analysis`](Self::enable_sentiment_analysis).
+    #[inline]
+    pub fn with_enable_sentiment_analysis(mut self, value: impl Into<bool>) -> Self {
+        self.enable_sentiment_analysis = Some(value.into());
+        self
+    }
+
+    /// Sets [`injected_parameters`](Self::injected_parameters).
+    #[inline]
+    pub fn with_injected_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.injected_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`input`](Self::input).
+    #[inline]
+    pub fn with_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryInput>,
+    ) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_webhook_enabled`](Self::is_webhook_enabled).
+    #[inline]
+    pub fn with_is_webhook_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_webhook_enabled = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -1958,6 +3482,14 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
         "injectedParameters",
         "enableSentimentAnalysis",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1993,6 +3525,7 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
             "isWebhookEnabled",
             &self.is_webhook_enabled,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2003,6 +3536,7 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
 /// The output from the virtual agent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     /// The Page on which the utterance was spoken. Only name and displayName will be set.
     pub current_page: Option<GoogleCloudDialogflowCxV3Page>,
@@ -2024,6 +3558,78 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     pub text_responses: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageText>>,
     /// The Intent that triggered the response. Only name and displayName will be set.
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3Intent>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Page>,
+    ) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`diagnostic_info`](Self::diagnostic_info).
+    #[inline]
+    pub fn with_diagnostic_info(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.diagnostic_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`differences`](Self::differences).
+    #[inline]
+    pub fn with_differences(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestRunDifference>>,
+    ) -> Self {
+        self.differences = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_parameters`](Self::session_parameters).
+    #[inline]
+    pub fn with_session_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.session_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`text_responses`](Self::text_responses).
+    #[inline]
+    pub fn with_text_responses(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessageText>>,
+    ) -> Self {
+        self.text_responses = Some(value.into());
+        self
+    }
+
+    /// Sets [`triggered_intent`](Self::triggered_intent).
+    #[inline]
+    pub fn with_triggered_intent(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Intent>,
+    ) -> Self {
+        self.triggered_intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2040,6 +3646,14 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
         "triggeredIntent",
         "sessionParameters",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2077,6 +3691,7 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
             "triggeredIntent",
             &self.triggered_intent,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2089,9 +3704,22 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
 /// Metadata associated with the long running operation for Versions.CreateVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     /// Name of the created version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2100,6 +3728,14 @@ for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["version"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2116,6 +3752,7 @@ for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2128,6 +3765,7 @@ for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
 /// A data store connection. It represents a data store in Discovery Engine and the type of the contents it contains.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
     /// The full name of the referenced data store. Formats: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}` `projects/{project}/locations/{location}/dataStores/{data_store}`
     pub data_store: Option<String>,
@@ -2139,6 +3777,40 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
     pub document_processing_mode: Option<
         GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnection {
+    /// Sets [`data_store`](Self::data_store).
+    #[inline]
+    pub fn with_data_store(mut self, value: impl Into<String>) -> Self {
+        self.data_store = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_store_type`](Self::data_store_type).
+    #[inline]
+    pub fn with_data_store_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType>,
+    ) -> Self {
+        self.data_store_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`document_processing_mode`](Self::document_processing_mode).
+    #[inline]
+    pub fn with_document_processing_mode(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode,
+        >,
+    ) -> Self {
+        self.document_processing_mode = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2151,6 +3823,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
         "dataStoreType",
         "documentProcessingMode",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2176,6 +3856,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
             "documentProcessingMode",
             &self.document_processing_mode,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2186,6 +3867,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
 /// Data store connection feature output signals. Might be only partially field if processing stop before the final answer. Reasons for this can be, but are not limited to: empty UCS search results, positive RAI check outcome, grounding failure, ...
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     /// Optional. The final compiled answer.
     pub answer: Option<String>,
@@ -2219,6 +3901,109 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     pub search_snippets: Option<
         Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
+    /// Sets [`answer`](Self::answer).
+    #[inline]
+    pub fn with_answer(mut self, value: impl Into<String>) -> Self {
+        self.answer = Some(value.into());
+        self
+    }
+
+    /// Sets [`answer_generation_model_call_signals`](Self::answer_generation_model_call_signals).
+    #[inline]
+    pub fn with_answer_generation_model_call_signals(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals,
+        >,
+    ) -> Self {
+        self.answer_generation_model_call_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`answer_parts`](Self::answer_parts).
+    #[inline]
+    pub fn with_answer_parts(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart>,
+        >,
+    ) -> Self {
+        self.answer_parts = Some(value.into());
+        self
+    }
+
+    /// Sets [`cited_snippets`](Self::cited_snippets).
+    #[inline]
+    pub fn with_cited_snippets(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet>,
+        >,
+    ) -> Self {
+        self.cited_snippets = Some(value.into());
+        self
+    }
+
+    /// Sets [`grounding_signals`](Self::grounding_signals).
+    #[inline]
+    pub fn with_grounding_signals(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals,
+        >,
+    ) -> Self {
+        self.grounding_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`rewriter_model_call_signals`](Self::rewriter_model_call_signals).
+    #[inline]
+    pub fn with_rewriter_model_call_signals(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals,
+        >,
+    ) -> Self {
+        self.rewriter_model_call_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`rewritten_query`](Self::rewritten_query).
+    #[inline]
+    pub fn with_rewritten_query(mut self, value: impl Into<String>) -> Self {
+        self.rewritten_query = Some(value.into());
+        self
+    }
+
+    /// Sets [`safety_signals`](Self::safety_signals).
+    #[inline]
+    pub fn with_safety_signals(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals,
+        >,
+    ) -> Self {
+        self.safety_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`search_snippets`](Self::search_snippets).
+    #[inline]
+    pub fn with_search_snippets(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>,
+        >,
+    ) -> Self {
+        self.search_snippets = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2237,6 +4022,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         "rewriterModelCallSignals",
         "answerGenerationModelCallSignals",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2282,6 +4075,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         ::discogen_runtime::object::write(map, "rewrittenQuery", &self.rewritten_query)?;
         ::discogen_runtime::object::write(map, "safetySignals", &self.safety_signals)?;
         ::discogen_runtime::object::write(map, "searchSnippets", &self.search_snippets)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2292,6 +4086,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
 /// Diagnostic info related to the answer generation model call.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
     /// Name of the generative model. For example, "gemini-ultra", "gemini-pro", "gemini-1.5-flash" etc. Defaults to "Other" if the model is unknown.
     pub model: Option<String>,
@@ -2299,6 +4094,32 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationMo
     pub model_output: Option<String>,
     /// Prompt as sent to the model.
     pub rendered_prompt: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_output`](Self::model_output).
+    #[inline]
+    pub fn with_model_output(mut self, value: impl Into<String>) -> Self {
+        self.model_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`rendered_prompt`](Self::rendered_prompt).
+    #[inline]
+    pub fn with_rendered_prompt(mut self, value: impl Into<String>) -> Self {
+        self.rendered_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2307,6 +4128,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCall
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2328,6 +4157,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCall
         ::discogen_runtime::object::write(map, "model", &self.model)?;
         ::discogen_runtime::object::write(map, "modelOutput", &self.model_output)?;
         ::discogen_runtime::object::write(map, "renderedPrompt", &self.rendered_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2340,11 +4170,31 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCall
 /// Answer part with citation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     /// Citations for this answer part. Indices of `search_snippets`.
     pub supporting_indices: Option<Vec<i32>>,
     /// Substring of the answer.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
+    /// Sets [`supporting_indices`](Self::supporting_indices).
+    #[inline]
+    pub fn with_supporting_indices(mut self, value: impl Into<Vec<i32>>) -> Self {
+        self.supporting_indices = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2353,6 +4203,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 
     const FIELDS: &'static [&'static str] = &["text", "supportingIndices"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2376,6 +4234,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
             &self.supporting_indices,
         )?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2388,6 +4247,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
 /// Snippet cited by the answer generation model.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     /// Details of the snippet.
     pub search_snippet: Option<
@@ -2395,6 +4255,30 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     >,
     /// Index of the snippet in `search_snippets` field.
     pub snippet_index: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
+    /// Sets [`search_snippet`](Self::search_snippet).
+    #[inline]
+    pub fn with_search_snippet(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet,
+        >,
+    ) -> Self {
+        self.search_snippet = Some(value.into());
+        self
+    }
+
+    /// Sets [`snippet_index`](Self::snippet_index).
+    #[inline]
+    pub fn with_snippet_index(mut self, value: impl Into<i32>) -> Self {
+        self.snippet_index = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2403,6 +4287,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
 
     const FIELDS: &'static [&'static str] = &["snippetIndex", "searchSnippet"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2422,6 +4314,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "searchSnippet", &self.search_snippet)?;
         ::discogen_runtime::object::write(map, "snippetIndex", &self.snippet_index)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2434,6 +4327,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
 /// Grounding signals.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     /// Represents the decision of the grounding check.
     pub decision: Option<
@@ -2443,6 +4337,35 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     pub score: Option<
         GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
+    /// Sets [`decision`](Self::decision).
+    #[inline]
+    pub fn with_decision(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision,
+        >,
+    ) -> Self {
+        self.decision = Some(value.into());
+        self
+    }
+
+    /// Sets [`score`](Self::score).
+    #[inline]
+    pub fn with_score(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore,
+        >,
+    ) -> Self {
+        self.score = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2451,6 +4374,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
 
     const FIELDS: &'static [&'static str] = &["score", "decision"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2470,6 +4401,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "decision", &self.decision)?;
         ::discogen_runtime::object::write(map, "score", &self.score)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2482,6 +4414,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
 /// Diagnostic info related to the rewriter model call.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
     /// Name of the generative model. For example, "gemini-ultra", "gemini-pro", "gemini-1.5-flash" etc. Defaults to "Other" if the model is unknown.
     pub model: Option<String>,
@@ -2489,6 +4422,32 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallS
     pub model_output: Option<String>,
     /// Prompt as sent to the model.
     pub rendered_prompt: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_output`](Self::model_output).
+    #[inline]
+    pub fn with_model_output(mut self, value: impl Into<String>) -> Self {
+        self.model_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`rendered_prompt`](Self::rendered_prompt).
+    #[inline]
+    pub fn with_rendered_prompt(mut self, value: impl Into<String>) -> Self {
+        self.rendered_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2497,6 +4456,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2518,6 +4485,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals 
         ::discogen_runtime::object::write(map, "model", &self.model)?;
         ::discogen_runtime::object::write(map, "modelOutput", &self.model_output)?;
         ::discogen_runtime::object::write(map, "renderedPrompt", &self.rendered_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2530,6 +4498,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals 
 /// Safety check results.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     /// Specifies banned phrase match subject.
     pub banned_phrase_match: Option<
@@ -2541,6 +4510,42 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     >,
     /// The matched banned phrase if there was a match.
     pub matched_banned_phrase: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
+    /// Sets [`banned_phrase_match`](Self::banned_phrase_match).
+    #[inline]
+    pub fn with_banned_phrase_match(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhraseMatch,
+        >,
+    ) -> Self {
+        self.banned_phrase_match = Some(value.into());
+        self
+    }
+
+    /// Sets [`decision`](Self::decision).
+    #[inline]
+    pub fn with_decision(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision,
+        >,
+    ) -> Self {
+        self.decision = Some(value.into());
+        self
+    }
+
+    /// Sets [`matched_banned_phrase`](Self::matched_banned_phrase).
+    #[inline]
+    pub fn with_matched_banned_phrase(mut self, value: impl Into<String>) -> Self {
+        self.matched_banned_phrase = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2553,6 +4558,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
         "bannedPhraseMatch",
         "matchedBannedPhrase",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2582,6 +4595,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
             "matchedBannedPhrase",
             &self.matched_banned_phrase,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2594,6 +4608,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
 /// Search snippet details.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     /// Title of the enclosing document.
     pub document_title: Option<String>,
@@ -2603,6 +4618,42 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Text included in the prompt.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
+    /// Sets [`document_title`](Self::document_title).
+    #[inline]
+    pub fn with_document_title(mut self, value: impl Into<String>) -> Self {
+        self.document_title = Some(value.into());
+        self
+    }
+
+    /// Sets [`document_uri`](Self::document_uri).
+    #[inline]
+    pub fn with_document_uri(mut self, value: impl Into<String>) -> Self {
+        self.document_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2616,6 +4667,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
         "documentUri",
         "documentTitle",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2639,6 +4698,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
         ::discogen_runtime::object::write(map, "documentUri", &self.document_uri)?;
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2651,9 +4711,25 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
 /// Metadata returned for the Environments.DeployFlow long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
     /// Errors of running deployment tests.
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeployFlowMetadata {
+    /// Sets [`test_errors`](Self::test_errors).
+    #[inline]
+    pub fn with_test_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    ) -> Self {
+        self.test_errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2661,6 +4737,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
 
     const FIELDS: &'static [&'static str] = &["testErrors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2677,6 +4761,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "testErrors", &self.test_errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2687,9 +4772,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
 /// The request message for Environments.DeployFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeployFlowRequest {
     /// Required. The flow version to deploy. Format: `projects//locations//agents//flows//versions/`.
     pub flow_version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeployFlowRequest {
+    /// Sets [`flow_version`](Self::flow_version).
+    #[inline]
+    pub fn with_flow_version(mut self, value: impl Into<String>) -> Self {
+        self.flow_version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2697,6 +4795,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowVersion"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2713,6 +4819,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flowVersion", &self.flow_version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2723,11 +4830,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
 /// The response message for Environments.DeployFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeployFlowResponse {
     /// The name of the flow version Deployment. Format: `projects//locations//agents//environments//deployments/`.
     pub deployment: Option<String>,
     /// The updated environment where the flow is deployed.
     pub environment: Option<GoogleCloudDialogflowCxV3Environment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeployFlowResponse {
+    /// Sets [`deployment`](Self::deployment).
+    #[inline]
+    pub fn with_deployment(mut self, value: impl Into<String>) -> Self {
+        self.deployment = Some(value.into());
+        self
+    }
+
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Environment>,
+    ) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2735,6 +4865,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["deployment", "environment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2754,6 +4892,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "deployment", &self.deployment)?;
         ::discogen_runtime::object::write(map, "environment", &self.environment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2764,6 +4903,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
 /// Represents a deployment in an environment. A deployment happens when a flow version configured to be active in the environment. You can configure running pre-deployment steps, e.g. running validation test cases, experiment auto-rollout, etc.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Deployment {
     /// End time of this deployment.
     pub end_time: Option<::discogen_runtime::Timestamp>,
@@ -2777,6 +4917,65 @@ pub struct GoogleCloudDialogflowCxV3Deployment {
     pub start_time: Option<::discogen_runtime::Timestamp>,
     /// The current state of the deployment.
     pub state: Option<GoogleCloudDialogflowCxV3DeploymentState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Deployment {
+    /// Sets [`end_time`](Self::end_time).
+    #[inline]
+    pub fn with_end_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_version`](Self::flow_version).
+    #[inline]
+    pub fn with_flow_version(mut self, value: impl Into<String>) -> Self {
+        self.flow_version = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DeploymentResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DeploymentState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2791,6 +4990,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         "startTime",
         "flowVersion",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2818,6 +5025,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         ::discogen_runtime::object::write(map, "result", &self.result)?;
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2828,11 +5036,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
 /// Result of the deployment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DeploymentResult {
     /// Results of test cases running before the deployment. Format: `projects//locations//agents//testCases//results/`.
     pub deployment_test_results: Option<Vec<String>>,
     /// The name of the experiment triggered by this deployment. Format: projects//locations//agents//environments//experiments/.
     pub experiment: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DeploymentResult {
+    /// Sets [`deployment_test_results`](Self::deployment_test_results).
+    #[inline]
+    pub fn with_deployment_test_results(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.deployment_test_results = Some(value.into());
+        self
+    }
+
+    /// Sets [`experiment`](Self::experiment).
+    #[inline]
+    pub fn with_experiment(mut self, value: impl Into<String>) -> Self {
+        self.experiment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2840,6 +5071,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 
     const FIELDS: &'static [&'static str] = &["experiment", "deploymentTestResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2863,6 +5102,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
             &self.deployment_test_results,
         )?;
         ::discogen_runtime::object::write(map, "experiment", &self.experiment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2873,6 +5113,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
 /// The request to detect user's intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DetectIntentRequest {
     /// Instructs the speech synthesizer how to generate the output audio.
     pub output_audio_config: Option<GoogleCloudDialogflowCxV3OutputAudioConfig>,
@@ -2882,6 +5123,51 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentRequest {
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
     /// Optional. Specifies which fields in the QueryResult to return. If not set, the default is DETECT_INTENT_RESPONSE_VIEW_FULL.
     pub response_view: Option<GoogleCloudDialogflowCxV3DetectIntentRequestResponseView>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DetectIntentRequest {
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_input`](Self::query_input).
+    #[inline]
+    pub fn with_query_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryInput>,
+    ) -> Self {
+        self.query_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_params`](Self::query_params).
+    #[inline]
+    pub fn with_query_params(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryParameters>,
+    ) -> Self {
+        self.query_params = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_view`](Self::response_view).
+    #[inline]
+    pub fn with_response_view(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DetectIntentRequestResponseView>,
+    ) -> Self {
+        self.response_view = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2895,6 +5181,14 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
         "responseView",
         "outputAudioConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2922,6 +5216,7 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
         ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
         ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
         ::discogen_runtime::object::write(map, "responseView", &self.response_view)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2932,6 +5227,7 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
 /// The message returned from the DetectIntent method.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DetectIntentResponse {
     /// Indicates whether the partial response can be cancelled when a later response arrives. e.g. if the agent specified some music as partial response, it can be cancelled.
     pub allow_cancellation: Option<bool>,
@@ -2945,6 +5241,65 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentResponse {
     pub response_id: Option<String>,
     /// Response type.
     pub response_type: Option<GoogleCloudDialogflowCxV3DetectIntentResponseResponseType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DetectIntentResponse {
+    /// Sets [`allow_cancellation`](Self::allow_cancellation).
+    #[inline]
+    pub fn with_allow_cancellation(mut self, value: impl Into<bool>) -> Self {
+        self.allow_cancellation = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio`](Self::output_audio).
+    #[inline]
+    pub fn with_output_audio(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.output_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_result`](Self::query_result).
+    #[inline]
+    pub fn with_query_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryResult>,
+    ) -> Self {
+        self.query_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_id`](Self::response_id).
+    #[inline]
+    pub fn with_response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_type`](Self::response_type).
+    #[inline]
+    pub fn with_response_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DetectIntentResponseResponseType>,
+    ) -> Self {
+        self.response_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -2960,6 +5315,14 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
         "allowCancellation",
         "outputAudioConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2995,6 +5358,7 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
         ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
         ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
         ::discogen_runtime::object::write(map, "responseType", &self.response_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3005,11 +5369,31 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
 /// Represents the input for dtmf event.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3DtmfInput {
     /// The dtmf digits.
     pub digits: Option<String>,
     /// The finish digit (if any).
     pub finish_digit: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3DtmfInput {
+    /// Sets [`digits`](Self::digits).
+    #[inline]
+    pub fn with_digits(mut self, value: impl Into<String>) -> Self {
+        self.digits = Some(value.into());
+        self
+    }
+
+    /// Sets [`finish_digit`](Self::finish_digit).
+    #[inline]
+    pub fn with_finish_digit(mut self, value: impl Into<String>) -> Self {
+        self.finish_digit = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3017,6 +5401,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 
     const FIELDS: &'static [&'static str] = &["digits", "finishDigit"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3036,6 +5428,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "digits", &self.digits)?;
         ::discogen_runtime::object::write(map, "finishDigit", &self.finish_digit)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3046,6 +5439,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
 /// Entities are extracted from user input and represent parameters that are meaningful to your application. For example, a date range, a proper name such as a geographic location or landmark, and so on. Entities represent actionable data for your application. When you define an entity, you can also include synonyms that all map to that entity. For example, "soft drink", "soda", "pop", and so on. There are three types of entities: * **System** - entities that are defined by the Dialogflow API for common data types such as date, time, currency, and so on. A system entity is represented by the `EntityType` type. * **Custom** - entities that are defined by you that represent actionable data that is meaningful to your application. For example, you could define a `pizza.sauce` entity for red or white pizza sauce, a `pizza.cheese` entity for the different types of cheese on a pizza, a `pizza.topping` entity for different toppings, and so on. A custom entity is represented by the `EntityType` type. * **User** - entities that are built for an individual user such as favorites, preferences, playlists, and so on. A user entity is represented by the SessionEntityType type. For more information about entity types, see the [Dialogflow documentation](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EntityType {
     /// Indicates whether the entity type can be automatically expanded.
     pub auto_expansion_mode: Option<
@@ -3065,6 +5459,79 @@ pub struct GoogleCloudDialogflowCxV3EntityType {
     pub name: Option<String>,
     /// Indicates whether parameters of the entity type should be redacted in log. If redaction is enabled, page parameters and intent parameters referring to the entity type will be replaced by parameter name when logging.
     pub redact: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EntityType {
+    /// Sets [`auto_expansion_mode`](Self::auto_expansion_mode).
+    #[inline]
+    pub fn with_auto_expansion_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode>,
+    ) -> Self {
+        self.auto_expansion_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_fuzzy_extraction`](Self::enable_fuzzy_extraction).
+    #[inline]
+    pub fn with_enable_fuzzy_extraction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_fuzzy_extraction = Some(value.into());
+        self
+    }
+
+    /// Sets [`entities`](Self::entities).
+    #[inline]
+    pub fn with_entities(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityTypeEntity>>,
+    ) -> Self {
+        self.entities = Some(value.into());
+        self
+    }
+
+    /// Sets [`excluded_phrases`](Self::excluded_phrases).
+    #[inline]
+    pub fn with_excluded_phrases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase>>,
+    ) -> Self {
+        self.excluded_phrases = Some(value.into());
+        self
+    }
+
+    /// Sets [`kind`](Self::kind).
+    #[inline]
+    pub fn with_kind(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EntityTypeKind>,
+    ) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`redact`](Self::redact).
+    #[inline]
+    pub fn with_redact(mut self, value: impl Into<bool>) -> Self {
+        self.redact = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3081,6 +5548,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         "autoExpansionMode",
         "enableFuzzyExtraction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3124,6 +5599,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         ::discogen_runtime::object::write(map, "kind", &self.kind)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "redact", &self.redact)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3134,11 +5610,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
 /// An **entity entry** for an associated entity type.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
     /// Required. A collection of value synonyms. For example, if the entity type is *vegetable*, and `value` is *scallions*, a synonym could be *green onions*. For `KIND_LIST` entity types: * This collection must contain exactly one synonym equal to `value`.
     pub synonyms: Option<Vec<String>>,
     /// Required. The primary value associated with this entity entry. For example, if the entity type is *vegetable*, the value could be *scallions*. For `KIND_MAP` entity types: * A canonical value to be used in place of synonyms. For `KIND_LIST` entity types: * A string that can contain references to other entity types (with or without aliases).
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EntityTypeEntity {
+    /// Sets [`synonyms`](Self::synonyms).
+    #[inline]
+    pub fn with_synonyms(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.synonyms = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3146,6 +5642,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
 
     const FIELDS: &'static [&'static str] = &["value", "synonyms"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3165,6 +5669,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "synonyms", &self.synonyms)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3175,9 +5680,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
 /// An excluded entity phrase that should not be matched.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     /// Required. The word or phrase to be excluded.
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3186,6 +5704,14 @@ for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3202,6 +5728,7 @@ for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3212,6 +5739,7 @@ for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
 /// Represents an environment for an agent. You can create multiple versions of your agent and publish them to separate environments. When you edit an agent, you are editing the draft agent. At any point, you can save the draft agent as an agent version, which is an immutable snapshot of your agent. When you save the draft agent, it is published to the default environment. When you create agent versions, you can publish them to custom environments. You can create a variety of custom environments for testing, development, production, etc.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Environment {
     /// The human-readable description of the environment. The maximum length is 500 characters. If exceeded, the request is rejected.
     pub description: Option<String>,
@@ -3229,6 +5757,72 @@ pub struct GoogleCloudDialogflowCxV3Environment {
     pub version_configs: Option<Vec<GoogleCloudDialogflowCxV3EnvironmentVersionConfig>>,
     /// The webhook configuration for this environment.
     pub webhook_config: Option<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Environment {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases_config`](Self::test_cases_config).
+    #[inline]
+    pub fn with_test_cases_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig>,
+    ) -> Self {
+        self.test_cases_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_configs`](Self::version_configs).
+    #[inline]
+    pub fn with_version_configs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EnvironmentVersionConfig>>,
+    ) -> Self {
+        self.version_configs = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_config`](Self::webhook_config).
+    #[inline]
+    pub fn with_webhook_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
+    ) -> Self {
+        self.webhook_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3244,6 +5838,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         "versionConfigs",
         "testCasesConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3277,6 +5879,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
         ::discogen_runtime::object::write(map, "versionConfigs", &self.version_configs)?;
         ::discogen_runtime::object::write(map, "webhookConfig", &self.webhook_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3287,6 +5890,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
 /// The configuration for continuous tests.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     /// Whether to run test cases in TestCasesConfig.test_cases periodically. Default false. If set to true, run once a day.
     pub enable_continuous_run: Option<bool>,
@@ -3294,6 +5898,32 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     pub enable_predeployment_run: Option<bool>,
     /// A list of test case names to run. They should be under the same agent. Format of each test case name: `projects//locations//agents//testCases/`
     pub test_cases: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
+    /// Sets [`enable_continuous_run`](Self::enable_continuous_run).
+    #[inline]
+    pub fn with_enable_continuous_run(mut self, value: impl Into<bool>) -> Self {
+        self.enable_continuous_run = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_predeployment_run`](Self::enable_predeployment_run).
+    #[inline]
+    pub fn with_enable_predeployment_run(mut self, value: impl Into<bool>) -> Self {
+        self.enable_predeployment_run = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases`](Self::test_cases).
+    #[inline]
+    pub fn with_test_cases(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.test_cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3306,6 +5936,14 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
         "enableContinuousRun",
         "enablePredeploymentRun",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3335,6 +5973,7 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
             &self.enable_predeployment_run,
         )?;
         ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3345,9 +5984,22 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
 /// Configuration for the version.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     /// Required. Flow, playbook and tool versions are supported. Format for flow version: projects//locations//agents//flows//versions/. Format for playbook version: projects//locations//agents//playbooks//versions/. Format for tool version: projects//locations//agents//tools//versions/.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3356,6 +6008,14 @@ for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
 
     const FIELDS: &'static [&'static str] = &["version"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3372,6 +6032,7 @@ for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3382,9 +6043,25 @@ for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
 /// Configuration for webhooks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     /// The list of webhooks to override for the agent environment. The webhook must exist in the agent. You can override fields in `generic_web_service` and `service_directory`.
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
+    /// Sets [`webhook_overrides`](Self::webhook_overrides).
+    #[inline]
+    pub fn with_webhook_overrides(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    ) -> Self {
+        self.webhook_overrides = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3393,6 +6070,14 @@ for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 
     const FIELDS: &'static [&'static str] = &["webhookOverrides"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3413,6 +6098,7 @@ for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
             "webhookOverrides",
             &self.webhook_overrides,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3423,6 +6109,7 @@ for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
 /// An event handler specifies an event that can be handled during a session. When the specified event happens, the following actions are taken in order: * If there is a `trigger_fulfillment` associated with the event, it will be called. * If there is a `target_page` associated with the event, the session will transition into the specified page. * If there is a `target_flow` associated with the event, the session will transition into the specified flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EventHandler {
     /// Required. The name of the event to handle.
     pub event: Option<String>,
@@ -3438,6 +6125,56 @@ pub struct GoogleCloudDialogflowCxV3EventHandler {
     pub target_playbook: Option<String>,
     /// The fulfillment to call when the event occurs. Handling webhook errors with a fulfillment enabled with webhook could cause infinite loop. It is invalid to specify such fulfillment for a handler handling webhooks.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EventHandler {
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_playbook`](Self::target_playbook).
+    #[inline]
+    pub fn with_target_playbook(mut self, value: impl Into<String>) -> Self {
+        self.target_playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_fulfillment`](Self::trigger_fulfillment).
+    #[inline]
+    pub fn with_trigger_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.trigger_fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3452,6 +6189,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         "targetPlaybook",
         "triggerFulfillment",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3483,6 +6228,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
             "triggerFulfillment",
             &self.trigger_fulfillment,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3493,9 +6239,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
 /// Represents the event to trigger.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3EventInput {
     /// Name of the event.
     pub event: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3EventInput {
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3503,6 +6262,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 
     const FIELDS: &'static [&'static str] = &["event"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3519,6 +6286,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "event", &self.event)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3529,6 +6297,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
 /// Example represents a sample execution of the playbook in the conversation. An example consists of a list of ordered actions performed by end user or Dialogflow agent according the playbook instructions to fulfill the task.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Example {
     /// Required. The ordered list of actions performed by the end user and the Dialogflow agent.
     pub actions: Option<Vec<GoogleCloudDialogflowCxV3Action>>,
@@ -3558,6 +6327,106 @@ pub struct GoogleCloudDialogflowCxV3Example {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Example {
+    /// Sets [`actions`](Self::actions).
+    #[inline]
+    pub fn with_actions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Action>>,
+    ) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`conversation_state`](Self::conversation_state).
+    #[inline]
+    pub fn with_conversation_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExampleConversationState>,
+    ) -> Self {
+        self.conversation_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_input`](Self::playbook_input).
+    #[inline]
+    pub fn with_playbook_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInput>,
+    ) -> Self {
+        self.playbook_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_output`](Self::playbook_output).
+    #[inline]
+    pub fn with_playbook_output(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookOutput>,
+    ) -> Self {
+        self.playbook_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_count`](Self::token_count).
+    #[inline]
+    pub fn with_token_count(mut self, value: impl Into<i64>) -> Self {
+        self.token_count = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3577,6 +6446,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         "playbookOutput",
         "conversationState",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3618,6 +6495,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         ::discogen_runtime::object::write(map, "playbookOutput", &self.playbook_output)?;
         ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3628,6 +6506,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
 /// Represents an experiment in an environment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Experiment {
     /// Creation time of this experiment.
     pub create_time: Option<::discogen_runtime::Timestamp>,
@@ -3659,6 +6538,149 @@ pub struct GoogleCloudDialogflowCxV3Experiment {
     pub state: Option<GoogleCloudDialogflowCxV3ExperimentState>,
     /// The history of updates to the experiment variants.
     pub variants_history: Option<Vec<GoogleCloudDialogflowCxV3VariantsHistory>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Experiment {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`definition`](Self::definition).
+    #[inline]
+    pub fn with_definition(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentDefinition>,
+    ) -> Self {
+        self.definition = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](Self::end_time).
+    #[inline]
+    pub fn with_end_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`experiment_length`](Self::experiment_length).
+    #[inline]
+    pub fn with_experiment_length(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.experiment_length = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_update_time`](Self::last_update_time).
+    #[inline]
+    pub fn with_last_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.last_update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_config`](Self::rollout_config).
+    #[inline]
+    pub fn with_rollout_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RolloutConfig>,
+    ) -> Self {
+        self.rollout_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_failure_reason`](Self::rollout_failure_reason).
+    #[inline]
+    pub fn with_rollout_failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.rollout_failure_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_state`](Self::rollout_state).
+    #[inline]
+    pub fn with_rollout_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RolloutState>,
+    ) -> Self {
+        self.rollout_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`variants_history`](Self::variants_history).
+    #[inline]
+    pub fn with_variants_history(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3VariantsHistory>>,
+    ) -> Self {
+        self.variants_history = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3682,6 +6704,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         "experimentLength",
         "rolloutFailureReason",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3743,6 +6773,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
             "variantsHistory",
             &self.variants_history,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3753,11 +6784,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
 /// Definition of the experiment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentDefinition {
     /// The condition defines which subset of sessions are selected for this experiment. If not specified, all sessions are eligible. E.g. "query_input.language_code=en" See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub condition: Option<String>,
     /// The flow versions as the variants of this experiment.
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentDefinition {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_variants`](Self::version_variants).
+    #[inline]
+    pub fn with_version_variants(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VersionVariants>,
+    ) -> Self {
+        self.version_variants = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3766,6 +6820,14 @@ for GoogleCloudDialogflowCxV3ExperimentDefinition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentDefinition";
 
     const FIELDS: &'static [&'static str] = &["condition", "versionVariants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3789,6 +6851,7 @@ for GoogleCloudDialogflowCxV3ExperimentDefinition {
             "versionVariants",
             &self.version_variants,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3799,6 +6862,7 @@ for GoogleCloudDialogflowCxV3ExperimentDefinition {
 /// The inference result which includes an objective metric to optimize and the confidence interval.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResult {
     /// The last time the experiment's stats data was updated. Will have default value if stats have never been computed for this experiment.
     pub last_update_time: Option<::discogen_runtime::Timestamp>,
@@ -3806,6 +6870,31 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResult {
     pub version_metrics: Option<
         Vec<GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResult {
+    /// Sets [`last_update_time`](Self::last_update_time).
+    #[inline]
+    pub fn with_last_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.last_update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_metrics`](Self::version_metrics).
+    #[inline]
+    pub fn with_version_metrics(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics>>,
+    ) -> Self {
+        self.version_metrics = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3813,6 +6902,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
 
     const FIELDS: &'static [&'static str] = &["lastUpdateTime", "versionMetrics"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3836,6 +6933,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
             &self.last_update_time,
         )?;
         ::discogen_runtime::object::write(map, "versionMetrics", &self.version_metrics)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3846,6 +6944,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
 /// A confidence interval is a range of possible values for the experiment objective you are trying to measure.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     /// The confidence level used to construct the interval, i.e. there is X% chance that the true value is within this interval.
     pub confidence_level: Option<f64>,
@@ -3855,6 +6954,39 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     pub ratio: Option<f64>,
     /// Upper bound of the interval.
     pub upper_bound: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
+    /// Sets [`confidence_level`](Self::confidence_level).
+    #[inline]
+    pub fn with_confidence_level(mut self, value: impl Into<f64>) -> Self {
+        self.confidence_level = Some(value.into());
+        self
+    }
+
+    /// Sets [`lower_bound`](Self::lower_bound).
+    #[inline]
+    pub fn with_lower_bound(mut self, value: impl Into<f64>) -> Self {
+        self.lower_bound = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratio`](Self::ratio).
+    #[inline]
+    pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+
+    /// Sets [`upper_bound`](Self::upper_bound).
+    #[inline]
+    pub fn with_upper_bound(mut self, value: impl Into<f64>) -> Self {
+        self.upper_bound = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3868,6 +7000,14 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         "upperBound",
         "confidenceLevel",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3895,6 +7035,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         ::discogen_runtime::object::write_wire(map, "lowerBound", &self.lower_bound)?;
         ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
         ::discogen_runtime::object::write_wire(map, "upperBound", &self.upper_bound)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3907,6 +7048,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
 /// Metric and corresponding confidence intervals.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
     /// The probability that the treatment is better than all other treatments in the experiment
     pub confidence_interval: Option<
@@ -3920,6 +7062,55 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
     pub ratio: Option<f64>,
     /// Ratio-based metric type. Only one of type or count_type is specified in each Metric.
     pub r#type: Option<GoogleCloudDialogflowCxV3ExperimentResultMetricType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResultMetric {
+    /// Sets [`confidence_interval`](Self::confidence_interval).
+    #[inline]
+    pub fn with_confidence_interval(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval>,
+    ) -> Self {
+        self.confidence_interval = Some(value.into());
+        self
+    }
+
+    /// Sets [`count`](Self::count).
+    #[inline]
+    pub fn with_count(mut self, value: impl Into<f64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+
+    /// Sets [`count_type`](Self::count_type).
+    #[inline]
+    pub fn with_count_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResultMetricCountType>,
+    ) -> Self {
+        self.count_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratio`](Self::ratio).
+    #[inline]
+    pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExperimentResultMetricType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3934,6 +7125,14 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
         "countType",
         "confidenceInterval",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3963,6 +7162,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
         ::discogen_runtime::object::write(map, "countType", &self.count_type)?;
         ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3973,6 +7173,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
 /// Version variant and associated metrics.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     /// The metrics and corresponding confidence intervals in the inference result.
     pub metrics: Option<Vec<GoogleCloudDialogflowCxV3ExperimentResultMetric>>,
@@ -3980,6 +7181,35 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     pub session_count: Option<i32>,
     /// The name of the flow Version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
+    /// Sets [`metrics`](Self::metrics).
+    #[inline]
+    pub fn with_metrics(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ExperimentResultMetric>>,
+    ) -> Self {
+        self.metrics = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_count`](Self::session_count).
+    #[inline]
+    pub fn with_session_count(mut self, value: impl Into<i32>) -> Self {
+        self.session_count = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -3988,6 +7218,14 @@ for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 
     const FIELDS: &'static [&'static str] = &["metrics", "version", "sessionCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4009,6 +7247,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
         ::discogen_runtime::object::write(map, "metrics", &self.metrics)?;
         ::discogen_runtime::object::write(map, "sessionCount", &self.session_count)?;
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4021,6 +7260,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
 /// The request message for Agents.ExportAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportAgentRequest {
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the agent to. The format of this URI must be `gs:///`. If left unspecified, the serialized agent is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub agent_uri: Option<String>,
@@ -4034,6 +7274,55 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentRequest {
     >,
     /// Optional. Whether to include BigQuery Export setting.
     pub include_bigquery_export_settings: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportAgentRequest {
+    /// Sets [`agent_uri`](Self::agent_uri).
+    #[inline]
+    pub fn with_agent_uri(mut self, value: impl Into<String>) -> Self {
+        self.agent_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_destination`](Self::git_destination).
+    #[inline]
+    pub fn with_git_destination(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination>,
+    ) -> Self {
+        self.git_destination = Some(value.into());
+        self
+    }
+
+    /// Sets [`include_bigquery_export_settings`](Self::include_bigquery_export_settings).
+    #[inline]
+    pub fn with_include_bigquery_export_settings(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.include_bigquery_export_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4047,6 +7336,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         "gitDestination",
         "includeBigqueryExportSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4076,6 +7373,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
             "includeBigqueryExportSettings",
             &self.include_bigquery_export_settings,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4086,11 +7384,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
 /// Settings for exporting to a git branch.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     /// Commit message for the git push.
     pub commit_message: Option<String>,
     /// Tracking branch for the git push.
     pub tracking_branch: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
+    /// Sets [`commit_message`](Self::commit_message).
+    #[inline]
+    pub fn with_commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`tracking_branch`](Self::tracking_branch).
+    #[inline]
+    pub fn with_tracking_branch(mut self, value: impl Into<String>) -> Self {
+        self.tracking_branch = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4099,6 +7417,14 @@ for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
 
     const FIELDS: &'static [&'static str] = &["commitMessage", "trackingBranch"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4118,6 +7444,7 @@ for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "commitMessage", &self.commit_message)?;
         ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4130,6 +7457,7 @@ for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
 /// The response message for Agents.ExportAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     /// Uncompressed raw byte content for agent. This field is populated if none of `agent_uri` and `git_destination` are specified in ExportAgentRequest.
     pub agent_content: Option<::discogen_runtime::Bytes>,
@@ -4137,6 +7465,35 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     pub agent_uri: Option<String>,
     /// Commit SHA of the git push. This field is populated if `git_destination` is specified in ExportAgentRequest.
     pub commit_sha: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportAgentResponse {
+    /// Sets [`agent_content`](Self::agent_content).
+    #[inline]
+    pub fn with_agent_content(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.agent_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_uri`](Self::agent_uri).
+    #[inline]
+    pub fn with_agent_uri(mut self, value: impl Into<String>) -> Self {
+        self.agent_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`commit_sha`](Self::commit_sha).
+    #[inline]
+    pub fn with_commit_sha(mut self, value: impl Into<String>) -> Self {
+        self.commit_sha = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4145,6 +7502,14 @@ for GoogleCloudDialogflowCxV3ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "commitSha", "agentContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4166,6 +7531,7 @@ for GoogleCloudDialogflowCxV3ExportAgentResponse {
         ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
         ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
         ::discogen_runtime::object::write(map, "commitSha", &self.commit_sha)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4176,7 +7542,11 @@ for GoogleCloudDialogflowCxV3ExportAgentResponse {
 /// Metadata returned for the EntityTypes.ExportEntityTypes long running operation.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "unreached_schemas")]
 impl ::discogen_runtime::object::Object
@@ -4184,6 +7554,14 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4197,8 +7575,9 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4209,6 +7588,7 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
 /// The request message for EntityTypes.ExportEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     /// Optional. The data format of the exported entity types. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat>,
@@ -4220,6 +7600,49 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     pub entity_types_uri: Option<String>,
     /// Optional. The language to retrieve the entity type for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, all language dependent fields will be retrieved. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
     pub language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types`](Self::entity_types).
+    #[inline]
+    pub fn with_entity_types(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_content_inline`](Self::entity_types_content_inline).
+    #[inline]
+    pub fn with_entity_types_content_inline(mut self, value: impl Into<bool>) -> Self {
+        self.entity_types_content_inline = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_uri`](Self::entity_types_uri).
+    #[inline]
+    pub fn with_entity_types_uri(mut self, value: impl Into<String>) -> Self {
+        self.entity_types_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4234,6 +7657,14 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
         "entityTypesUri",
         "entityTypesContentInline",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4267,6 +7698,7 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
             &self.entity_types_uri,
         )?;
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4277,11 +7709,34 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
 /// The response message for EntityTypes.ExportEntityTypes.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     /// Uncompressed byte content for entity types. This field is populated only if `entity_types_content_inline` is set to true in ExportEntityTypesRequest.
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     /// The URI to a file containing the exported entity types. This field is populated only if `entity_types_uri` is specified in ExportEntityTypesRequest.
     pub entity_types_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
+    /// Sets [`entity_types_content`](Self::entity_types_content).
+    #[inline]
+    pub fn with_entity_types_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineDestination>,
+    ) -> Self {
+        self.entity_types_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_uri`](Self::entity_types_uri).
+    #[inline]
+    pub fn with_entity_types_uri(mut self, value: impl Into<String>) -> Self {
+        self.entity_types_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -4290,6 +7745,14 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypesUri", "entityTypesContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4317,6 +7780,7 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
             "entityTypesUri",
             &self.entity_types_uri,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4327,11 +7791,31 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
 /// The request message for Flows.ExportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportFlowRequest {
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the flow to. The format of this URI must be `gs:///`. If left unspecified, the serialized flow is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub flow_uri: Option<String>,
     /// Optional. Whether to export flows referenced by the specified flow.
     pub include_referenced_flows: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportFlowRequest {
+    /// Sets [`flow_uri`](Self::flow_uri).
+    #[inline]
+    pub fn with_flow_uri(mut self, value: impl Into<String>) -> Self {
+        self.flow_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`include_referenced_flows`](Self::include_referenced_flows).
+    #[inline]
+    pub fn with_include_referenced_flows(mut self, value: impl Into<bool>) -> Self {
+        self.include_referenced_flows = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4339,6 +7823,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowUri", "includeReferencedFlows"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4362,6 +7854,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
             "includeReferencedFlows",
             &self.include_referenced_flows,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4372,11 +7865,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 /// The response message for Flows.ExportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
     /// Uncompressed raw byte content for flow.
     pub flow_content: Option<::discogen_runtime::Bytes>,
     /// The URI to a file containing the exported flow. This field is populated only if `flow_uri` is specified in ExportFlowRequest.
     pub flow_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportFlowResponse {
+    /// Sets [`flow_content`](Self::flow_content).
+    #[inline]
+    pub fn with_flow_content(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.flow_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_uri`](Self::flow_uri).
+    #[inline]
+    pub fn with_flow_uri(mut self, value: impl Into<String>) -> Self {
+        self.flow_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4384,6 +7900,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["flowUri", "flowContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4403,6 +7927,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flowContent", &self.flow_content)?;
         ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4413,7 +7938,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 /// Metadata returned for the Intents.ExportIntents long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -4421,6 +7950,14 @@ for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4434,8 +7971,9 @@ for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4446,6 +7984,7 @@ for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
 /// The request message for Intents.ExportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsRequest {
     /// Optional. The data format of the exported intents. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat>,
@@ -4455,6 +7994,42 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsRequest {
     pub intents_content_inline: Option<bool>,
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the intents to. The format of this URI must be `gs:///`. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub intents_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportIntentsRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_content_inline`](Self::intents_content_inline).
+    #[inline]
+    pub fn with_intents_content_inline(mut self, value: impl Into<bool>) -> Self {
+        self.intents_content_inline = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_uri`](Self::intents_uri).
+    #[inline]
+    pub fn with_intents_uri(mut self, value: impl Into<String>) -> Self {
+        self.intents_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4468,6 +8043,14 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
         "intentsUri",
         "intentsContentInline",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4495,6 +8078,7 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
             &self.intents_content_inline,
         )?;
         ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4505,11 +8089,34 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
 /// The response message for Intents.ExportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
     /// Uncompressed byte content for intents. This field is populated only if `intents_content_inline` is set to true in ExportIntentsRequest.
     pub intents_content: Option<GoogleCloudDialogflowCxV3InlineDestination>,
     /// The URI to a file containing the exported intents. This field is populated only if `intents_uri` is specified in ExportIntentsRequest.
     pub intents_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportIntentsResponse {
+    /// Sets [`intents_content`](Self::intents_content).
+    #[inline]
+    pub fn with_intents_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineDestination>,
+    ) -> Self {
+        self.intents_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_uri`](Self::intents_uri).
+    #[inline]
+    pub fn with_intents_uri(mut self, value: impl Into<String>) -> Self {
+        self.intents_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4518,6 +8125,14 @@ for GoogleCloudDialogflowCxV3ExportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intentsUri", "intentsContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4537,6 +8152,7 @@ for GoogleCloudDialogflowCxV3ExportIntentsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "intentsContent", &self.intents_content)?;
         ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4547,11 +8163,34 @@ for GoogleCloudDialogflowCxV3ExportIntentsResponse {
 /// The request message for Playbooks.ExportPlaybook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     /// Optional. The data format of the exported agent. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat>,
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the playbook to. The format of this URI must be `gs:///`. If left unspecified, the serialized playbook is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub playbook_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportPlaybookRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_uri`](Self::playbook_uri).
+    #[inline]
+    pub fn with_playbook_uri(mut self, value: impl Into<String>) -> Self {
+        self.playbook_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4560,6 +8199,14 @@ for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportPlaybookRequest";
 
     const FIELDS: &'static [&'static str] = &["dataFormat", "playbookUri"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4579,6 +8226,7 @@ for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
         ::discogen_runtime::object::write(map, "playbookUri", &self.playbook_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4589,7 +8237,11 @@ for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
 /// Metadata returned for the TestCases.ExportTestCases long running operation. This message currently has no fields.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -4597,6 +8249,14 @@ for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4610,8 +8270,9 @@ for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4622,6 +8283,7 @@ for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
 /// The request message for TestCases.ExportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     /// The data format of the exported test cases. If not specified, `BLOB` is assumed.
     pub data_format: Option<GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat>,
@@ -4629,6 +8291,35 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     pub filter: Option<String>,
     /// The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the test cases to. The format of this URI must be `gs:///`. If unspecified, the serialized test cases is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub gcs_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportTestCasesRequest {
+    /// Sets [`data_format`](Self::data_format).
+    #[inline]
+    pub fn with_data_format(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat>,
+    ) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_uri`](Self::gcs_uri).
+    #[inline]
+    pub fn with_gcs_uri(mut self, value: impl Into<String>) -> Self {
+        self.gcs_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4637,6 +8328,14 @@ for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["filter", "gcsUri", "dataFormat"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4658,6 +8357,7 @@ for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
         ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
         ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4668,11 +8368,31 @@ for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
 /// The response message for TestCases.ExportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     /// Uncompressed raw byte content for test cases.
     pub content: Option<::discogen_runtime::Bytes>,
     /// The URI to a file containing the exported test cases. This field is populated only if `gcs_uri` is specified in ExportTestCasesRequest.
     pub gcs_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ExportTestCasesResponse {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_uri`](Self::gcs_uri).
+    #[inline]
+    pub fn with_gcs_uri(mut self, value: impl Into<String>) -> Self {
+        self.gcs_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4681,6 +8401,14 @@ for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4700,6 +8428,7 @@ for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
         ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4710,11 +8439,31 @@ for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
 /// Filter specifications for data stores.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FilterSpecs {
     /// Optional. Data Stores where the boosting configuration is applied. The full names of the referenced data stores. Formats: `projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}` `projects/{project}/locations/{location}/dataStores/{data_store}`
     pub data_stores: Option<Vec<String>>,
     /// Optional. The filter expression to be applied. Expression syntax is documented at <https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata#filter-expression-syntax>
     pub filter: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FilterSpecs {
+    /// Sets [`data_stores`](Self::data_stores).
+    #[inline]
+    pub fn with_data_stores(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.data_stores = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4722,6 +8471,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 
     const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4741,6 +8498,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4751,6 +8509,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
 /// Flows represents the conversation flows when you build your chatbot agent. A flow consists of many pages connected by the transition routes. Conversations always start with the built-in Start Flow (with an all-0 ID). Transition routes can direct the conversation session from the current flow (parent flow) to another flow (sub flow). When the sub flow is finished, Dialogflow will bring the session back to the parent flow, where the sub flow is started. Usually, when a transition route is followed by a matched intent, the intent will be "consumed". This means the intent won't activate more transition routes. However, when the followed transition route moves the conversation session into a different flow, the matched intent can be carried over and to be consumed in the target flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Flow {
     /// Hierarchical advanced settings for this flow. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -4786,6 +8545,129 @@ pub struct GoogleCloudDialogflowCxV3Flow {
     pub transition_route_groups: Option<Vec<String>>,
     /// A flow's transition routes serve two purposes: * They are responsible for matching the user's first utterances in the flow. * They are inherited by every page's transition routes and can support use cases such as the user saying "help" or "can I talk to a human?", which can be handled in a common way regardless of the current page. Transition routes defined in the page have higher priority than those defined in the flow. TransitionRoutes are evaluated in the following order: * TransitionRoutes with intent specified. * TransitionRoutes with only condition specified. TransitionRoutes with intent specified are inherited by pages in the flow.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Flow {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_handlers`](Self::event_handlers).
+    #[inline]
+    pub fn with_event_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    ) -> Self {
+        self.event_handlers = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameter_definitions`](Self::input_parameter_definitions).
+    #[inline]
+    pub fn with_input_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.input_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_connector_settings`](Self::knowledge_connector_settings).
+    #[inline]
+    pub fn with_knowledge_connector_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3KnowledgeConnectorSettings>,
+    ) -> Self {
+        self.knowledge_connector_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`locked`](Self::locked).
+    #[inline]
+    pub fn with_locked(mut self, value: impl Into<bool>) -> Self {
+        self.locked = Some(value.into());
+        self
+    }
+
+    /// Sets [`multi_language_settings`](Self::multi_language_settings).
+    #[inline]
+    pub fn with_multi_language_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowMultiLanguageSettings>,
+    ) -> Self {
+        self.multi_language_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`nlu_settings`](Self::nlu_settings).
+    #[inline]
+    pub fn with_nlu_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettings>,
+    ) -> Self {
+        self.nlu_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameter_definitions`](Self::output_parameter_definitions).
+    #[inline]
+    pub fn with_output_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.output_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route_groups`](Self::transition_route_groups).
+    #[inline]
+    pub fn with_transition_route_groups(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.transition_route_groups = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_routes`](Self::transition_routes).
+    #[inline]
+    pub fn with_transition_routes(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    ) -> Self {
+        self.transition_routes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4807,6 +8689,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         "knowledgeConnectorSettings",
         "outputParameterDefinitions",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4876,6 +8766,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
             "transitionRoutes",
             &self.transition_routes,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4886,11 +8777,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
 /// The flow import strategy used for resource conflict resolution associated with an ImportFlowRequest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowImportStrategy {
     /// Optional. Import strategy for resource conflict resolution, applied globally throughout the flow. It will be applied for all display name conflicts in the imported content. If not specified, 'CREATE_NEW' is assumed.
     pub global_import_strategy: Option<
         GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowImportStrategy {
+    /// Sets [`global_import_strategy`](Self::global_import_strategy).
+    #[inline]
+    pub fn with_global_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy>,
+    ) -> Self {
+        self.global_import_strategy = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4898,6 +8805,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowImportStrategy";
 
     const FIELDS: &'static [&'static str] = &["globalImportStrategy"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4918,6 +8833,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
             "globalImportStrategy",
             &self.global_import_strategy,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4928,6 +8844,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
 /// Stores metadata of the invocation of a CX flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowInvocation {
     /// Output only. The display name of the flow.
     ///
@@ -4937,6 +8854,35 @@ pub struct GoogleCloudDialogflowCxV3FlowInvocation {
     pub flow: Option<String>,
     /// Required. Flow invocation's output state.
     pub flow_state: Option<GoogleCloudDialogflowCxV3FlowInvocationFlowState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowInvocation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_state`](Self::flow_state).
+    #[inline]
+    pub fn with_flow_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowInvocationFlowState>,
+    ) -> Self {
+        self.flow_state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4944,6 +8890,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
 
     const FIELDS: &'static [&'static str] = &["flow", "flowState", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4965,6 +8919,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
         ::discogen_runtime::object::write(map, "flowState", &self.flow_state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4975,11 +8930,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
 /// Settings for multi-lingual agents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     /// Optional. Enable multi-language detection for this flow. This can be set only if agent level multi language setting is enabled.
     pub enable_multi_language_detection: Option<bool>,
     /// Optional. Agent will respond in the detected language if the detected language code is in the supported resolved languages for this flow. This will be used only if multi-language training is enabled in the agent and multi-language detection is enabled in the flow. The supported languages must be a subset of the languages supported by the agent.
     pub supported_response_language_codes: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
+    /// Sets [`enable_multi_language_detection`](Self::enable_multi_language_detection).
+    #[inline]
+    pub fn with_enable_multi_language_detection(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.enable_multi_language_detection = Some(value.into());
+        self
+    }
+
+    /// Sets [`supported_response_language_codes`](Self::supported_response_language_codes).
+    #[inline]
+    pub fn with_supported_response_language_codes(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.supported_response_language_codes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -4991,6 +8972,14 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
         "enableMultiLanguageDetection",
         "supportedResponseLanguageCodes",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5018,6 +9007,7 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
             "supportedResponseLanguageCodes",
             &self.supported_response_language_codes,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5027,10 +9017,30 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowTraceMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
     pub flow: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowTraceMetadata {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5038,6 +9048,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5057,6 +9075,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5067,6 +9086,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
 /// Stores metadata of the transition to a target CX flow. Flow transition actions exit the caller playbook and enter the child flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowTransition {
     /// Output only. The display name of the flow.
     ///
@@ -5074,6 +9094,25 @@ pub struct GoogleCloudDialogflowCxV3FlowTransition {
     pub display_name: Option<String>,
     /// Required. The unique identifier of the flow. Format: `projects//locations//agents/`.
     pub flow: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowTransition {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5081,6 +9120,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5100,6 +9147,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5110,6 +9158,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
 /// The response message for Flows.GetFlowValidationResult.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FlowValidationResult {
     /// The unique identifier of the flow validation result. Format: `projects//locations//agents//flows//validationResult`.
     pub name: Option<String>,
@@ -5117,6 +9166,38 @@ pub struct GoogleCloudDialogflowCxV3FlowValidationResult {
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Contains all validation messages.
     pub validation_messages: Option<Vec<GoogleCloudDialogflowCxV3ValidationMessage>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FlowValidationResult {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`validation_messages`](Self::validation_messages).
+    #[inline]
+    pub fn with_validation_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ValidationMessage>>,
+    ) -> Self {
+        self.validation_messages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5129,6 +9210,14 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
         "updateTime",
         "validationMessages",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5154,6 +9243,7 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
             "validationMessages",
             &self.validation_messages,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5164,9 +9254,25 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
 /// A form is a data model that groups related parameters that can be collected from the user. The process in which the agent prompts the user and collects parameter values from the user is called form filling. A form can be added to a page. When form filling is done, the filled parameters will be written to the session.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Form {
     /// Parameters to collect from the user.
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Form {
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5174,6 +9280,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Form";
 
     const FIELDS: &'static [&'static str] = &["parameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5190,6 +9304,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5200,6 +9315,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
 /// Represents a form parameter.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FormParameter {
     /// Hierarchical advanced settings for this parameter. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -5217,6 +9333,73 @@ pub struct GoogleCloudDialogflowCxV3FormParameter {
     pub redact: Option<bool>,
     /// Indicates whether the parameter is required. Optional parameters will not trigger prompts; however, they are filled if the user specifies them. Required parameters must be filled before form filling concludes.
     pub required: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FormParameter {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_value`](Self::default_value).
+    #[inline]
+    pub fn with_default_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.default_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_type`](Self::entity_type).
+    #[inline]
+    pub fn with_entity_type(mut self, value: impl Into<String>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`fill_behavior`](Self::fill_behavior).
+    #[inline]
+    pub fn with_fill_behavior(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FormParameterFillBehavior>,
+    ) -> Self {
+        self.fill_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_list`](Self::is_list).
+    #[inline]
+    pub fn with_is_list(mut self, value: impl Into<bool>) -> Self {
+        self.is_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`redact`](Self::redact).
+    #[inline]
+    pub fn with_redact(mut self, value: impl Into<bool>) -> Self {
+        self.redact = Some(value.into());
+        self
+    }
+
+    /// Sets [`required`](Self::required).
+    #[inline]
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5233,6 +9416,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         "fillBehavior",
         "advancedSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5268,6 +9459,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
         ::discogen_runtime::object::write(map, "redact", &self.redact)?;
         ::discogen_runtime::object::write(map, "required", &self.required)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5278,11 +9470,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
 /// Configuration for how the filling of a parameter should be handled.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     /// Required. The fulfillment to provide the initial prompt that the agent can present to the user in order to fill the parameter.
     pub initial_prompt_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// The handlers for parameter-level events, used to provide reprompt for the parameter or transition to a different page/flow. The supported events are: * `sys.no-match-`, where N can be from 1 to 6 * `sys.no-match-default` * `sys.no-input-`, where N can be from 1 to 6 * `sys.no-input-default` * `sys.invalid-parameter` `initial_prompt_fulfillment` provides the first prompt for the parameter. If the user's response does not fill the parameter, a no-match/no-input event will be triggered, and the fulfillment associated with the `sys.no-match-1`/`sys.no-input-1` handler (if defined) will be called to provide a prompt. The `sys.no-match-2`/`sys.no-input-2` handler (if defined) will respond to the next no-match/no-input event, and so on. A `sys.no-match-default` or `sys.no-input-default` handler will be used to handle all following no-match/no-input events after all numbered no-match/no-input handlers for the parameter are consumed. A `sys.invalid-parameter` handler can be defined to handle the case where the parameter values have been `invalidated` by webhook. For example, if the user's response fill the parameter, however the parameter was invalidated by webhook, the fulfillment associated with the `sys.invalid-parameter` handler (if defined) will be called to provide a prompt. If the event handler for the corresponding event can't be found on the parameter, `initial_prompt_fulfillment` will be re-prompted.
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FormParameterFillBehavior {
+    /// Sets [`initial_prompt_fulfillment`](Self::initial_prompt_fulfillment).
+    #[inline]
+    pub fn with_initial_prompt_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.initial_prompt_fulfillment = Some(value.into());
+        self
+    }
+
+    /// Sets [`reprompt_event_handlers`](Self::reprompt_event_handlers).
+    #[inline]
+    pub fn with_reprompt_event_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    ) -> Self {
+        self.reprompt_event_handlers = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5294,6 +9512,14 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
         "repromptEventHandlers",
         "initialPromptFulfillment",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5321,6 +9547,7 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
             "repromptEventHandlers",
             &self.reprompt_event_handlers,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5331,6 +9558,7 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
 /// Request of FulfillIntent
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
     /// The matched intent/event to fulfill.
     pub r#match: Option<GoogleCloudDialogflowCxV3Match>,
@@ -5338,6 +9566,41 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
     pub match_intent_request: Option<GoogleCloudDialogflowCxV3MatchIntentRequest>,
     /// Instructs the speech synthesizer how to generate output audio.
     pub output_audio_config: Option<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillIntentRequest {
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Match>,
+    ) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets [`match_intent_request`](Self::match_intent_request).
+    #[inline]
+    pub fn with_match_intent_request(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3MatchIntentRequest>,
+    ) -> Self {
+        self.match_intent_request = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5350,6 +9613,14 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
         "outputAudioConfig",
         "matchIntentRequest",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5379,6 +9650,7 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
             "outputAudioConfig",
             &self.output_audio_config,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5389,6 +9661,7 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
 /// Response of FulfillIntent
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
     /// The audio data bytes encoded as specified in the request. Note: The output audio is generated based on the values of default platform text responses found in the `query_result.response_messages` field. If multiple default text responses exist, they will be concatenated when generating audio. If no default platform text responses exist, the generated audio content will be empty. In some scenarios, multiple output audio fields may be present in the response structure. In these cases, only the top-most-level audio output has content.
     pub output_audio: Option<::discogen_runtime::Bytes>,
@@ -5398,6 +9671,48 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
     pub query_result: Option<GoogleCloudDialogflowCxV3QueryResult>,
     /// Output only. The unique identifier of the response. It can be used to locate a response in the training example set or for reporting issues.
     pub response_id: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillIntentResponse {
+    /// Sets [`output_audio`](Self::output_audio).
+    #[inline]
+    pub fn with_output_audio(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.output_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_config`](Self::output_audio_config).
+    #[inline]
+    pub fn with_output_audio_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfig>,
+    ) -> Self {
+        self.output_audio_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_result`](Self::query_result).
+    #[inline]
+    pub fn with_query_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryResult>,
+    ) -> Self {
+        self.query_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_id`](Self::response_id).
+    #[inline]
+    pub fn with_response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5411,6 +9726,14 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
         "queryResult",
         "outputAudioConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5438,6 +9761,7 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
         )?;
         ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
         ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5448,6 +9772,7 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
 /// A fulfillment can do one or more of the following actions at the same time: * Generate rich message responses. * Set parameter values. * Call the webhook. Fulfillments can be called at various stages in the Page or Form lifecycle. For example, when a DetectIntentRequest drives a session to enter a new page, the page's entry fulfillment can add a static response to the QueryResult in the returning DetectIntentResponse, call the webhook (for example, to load user data from a database), or both.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Fulfillment {
     /// Hierarchical advanced settings for this fulfillment. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -5472,6 +9797,96 @@ pub struct GoogleCloudDialogflowCxV3Fulfillment {
     pub tag: Option<String>,
     /// The webhook to call. Format: `projects//locations//agents//webhooks/`.
     pub webhook: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Fulfillment {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`code_block_function`](Self::code_block_function).
+    #[inline]
+    pub fn with_code_block_function(mut self, value: impl Into<String>) -> Self {
+        self.code_block_function = Some(value.into());
+        self
+    }
+
+    /// Sets [`conditional_cases`](Self::conditional_cases).
+    #[inline]
+    pub fn with_conditional_cases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>>,
+    ) -> Self {
+        self.conditional_cases = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_generative_fallback`](Self::enable_generative_fallback).
+    #[inline]
+    pub fn with_enable_generative_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.enable_generative_fallback = Some(value.into());
+        self
+    }
+
+    /// Sets [`generators`](Self::generators).
+    #[inline]
+    pub fn with_generators(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings>>,
+    ) -> Self {
+        self.generators = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages`](Self::messages).
+    #[inline]
+    pub fn with_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`return_partial_responses`](Self::return_partial_responses).
+    #[inline]
+    pub fn with_return_partial_responses(mut self, value: impl Into<bool>) -> Self {
+        self.return_partial_responses = Some(value.into());
+        self
+    }
+
+    /// Sets [`set_parameter_actions`](Self::set_parameter_actions).
+    #[inline]
+    pub fn with_set_parameter_actions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentSetParameterAction>>,
+    ) -> Self {
+        self.set_parameter_actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`tag`](Self::tag).
+    #[inline]
+    pub fn with_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook`](Self::webhook).
+    #[inline]
+    pub fn with_webhook(mut self, value: impl Into<String>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5490,6 +9905,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         "returnPartialResponses",
         "enableGenerativeFallback",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5549,6 +9972,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         )?;
         ::discogen_runtime::object::write(map, "tag", &self.tag)?;
         ::discogen_runtime::object::write(map, "webhook", &self.webhook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5559,9 +9983,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
 /// A list of cascading if-else conditions. Cases are mutually exclusive. The first one with a matching condition is selected, all the rest ignored.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     /// A list of cascading if-else conditions.
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
+    /// Sets [`cases`](Self::cases).
+    #[inline]
+    pub fn with_cases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
+    ) -> Self {
+        self.cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5570,6 +10010,14 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
 
     const FIELDS: &'static [&'static str] = &["cases"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5586,6 +10034,7 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "cases", &self.cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5596,6 +10045,7 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
 /// Each case has a Boolean condition. When it is evaluated to be True, the corresponding messages will be selected and evaluated recursively.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     /// A list of case content.
     pub case_content: Option<
@@ -5603,6 +10053,30 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     >,
     /// The condition to activate and select this case. Empty means the condition is always true. The condition is evaluated against form parameters or session parameters. See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub condition: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
+    /// Sets [`case_content`](Self::case_content).
+    #[inline]
+    pub fn with_case_content(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent>,
+        >,
+    ) -> Self {
+        self.case_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5611,6 +10085,14 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
 
     const FIELDS: &'static [&'static str] = &["condition", "caseContent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5630,6 +10112,7 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "caseContent", &self.case_content)?;
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5642,11 +10125,37 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
 /// The list of messages or conditional cases to activate for this case.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     /// Additional cases to be evaluated.
     pub additional_cases: Option<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
     /// Returned message.
     pub message: Option<GoogleCloudDialogflowCxV3ResponseMessage>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
+    /// Sets [`additional_cases`](Self::additional_cases).
+    #[inline]
+    pub fn with_additional_cases(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FulfillmentConditionalCases>,
+    ) -> Self {
+        self.additional_cases = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessage>,
+    ) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5655,6 +10164,14 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 
     const FIELDS: &'static [&'static str] = &["message", "additionalCases"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5678,6 +10195,7 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
             &self.additional_cases,
         )?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5690,6 +10208,7 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
 /// Generator settings used by the LLM to generate a text response.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     /// Required. The generator to call. Format: `projects//locations//agents//generators/`.
     pub generator: Option<String>,
@@ -5697,6 +10216,35 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     pub input_parameters: Option<::std::collections::BTreeMap<String, String>>,
     /// Required. Output parameter which should contain the generator response.
     pub output_parameter: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
+    /// Sets [`generator`](Self::generator).
+    #[inline]
+    pub fn with_generator(mut self, value: impl Into<String>) -> Self {
+        self.generator = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameters`](Self::input_parameters).
+    #[inline]
+    pub fn with_input_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.input_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameter`](Self::output_parameter).
+    #[inline]
+    pub fn with_output_parameter(mut self, value: impl Into<String>) -> Self {
+        self.output_parameter = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5709,6 +10257,14 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
         "inputParameters",
         "outputParameter",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5738,6 +10294,7 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
             "outputParameter",
             &self.output_parameter,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5748,11 +10305,31 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
 /// Setting a parameter value.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     /// Display name of the parameter.
     pub parameter: Option<String>,
     /// The new value of the parameter. A null value clears the parameter.
     pub value: Option<::serde_json::Value>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
+    /// Sets [`parameter`](Self::parameter).
+    #[inline]
+    pub fn with_parameter(mut self, value: impl Into<String>) -> Self {
+        self.parameter = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5761,6 +10338,14 @@ for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
 
     const FIELDS: &'static [&'static str] = &["value", "parameter"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5780,6 +10365,7 @@ for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameter", &self.parameter)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5792,9 +10378,22 @@ for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
 /// Google Cloud Storage location for a Dialogflow operation that writes or exports objects (e.g. exported agent or transcripts) outside of Dialogflow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GcsDestination {
     /// Required. The Google Cloud Storage URI for the exported objects. A URI is of the form: `gs://bucket/object-name-or-prefix` Whether a full object name, or just a prefix, its usage depends on the Dialogflow operation.
     pub uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GcsDestination {
+    /// Sets [`uri`](Self::uri).
+    #[inline]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5802,6 +10401,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
 
     const FIELDS: &'static [&'static str] = &["uri"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5818,6 +10425,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5828,6 +10436,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
 /// Settings for Generative AI.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettings {
     /// Settings for Generative Fallback.
     pub fallback_settings: Option<
@@ -5845,6 +10454,67 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettings {
     pub llm_model_settings: Option<GoogleCloudDialogflowCxV3LlmModelSettings>,
     /// Format: `projects//locations//agents//generativeSettings`.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettings {
+    /// Sets [`fallback_settings`](Self::fallback_settings).
+    #[inline]
+    pub fn with_fallback_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings>,
+    ) -> Self {
+        self.fallback_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`generative_safety_settings`](Self::generative_safety_settings).
+    #[inline]
+    pub fn with_generative_safety_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettings>,
+    ) -> Self {
+        self.generative_safety_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_connector_settings`](Self::knowledge_connector_settings).
+    #[inline]
+    pub fn with_knowledge_connector_settings(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings,
+        >,
+    ) -> Self {
+        self.knowledge_connector_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5859,6 +10529,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         "generativeSafetySettings",
         "knowledgeConnectorSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5902,6 +10580,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
             &self.llm_model_settings,
         )?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5912,6 +10591,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
 /// Settings for Generative Fallback.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     /// Stored prompts that can be selected, for example default templates like "conservative" or "chatty", or user defined ones.
     pub prompt_templates: Option<
@@ -5919,6 +10599,32 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     >,
     /// Display name of the selected prompt.
     pub selected_prompt: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
+    /// Sets [`prompt_templates`](Self::prompt_templates).
+    #[inline]
+    pub fn with_prompt_templates(
+        mut self,
+        value: impl Into<
+            Vec<
+                GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate,
+            >,
+        >,
+    ) -> Self {
+        self.prompt_templates = Some(value.into());
+        self
+    }
+
+    /// Sets [`selected_prompt`](Self::selected_prompt).
+    #[inline]
+    pub fn with_selected_prompt(mut self, value: impl Into<String>) -> Self {
+        self.selected_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5927,6 +10633,14 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
 
     const FIELDS: &'static [&'static str] = &["selectedPrompt", "promptTemplates"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5950,6 +10664,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
             &self.prompt_templates,
         )?;
         ::discogen_runtime::object::write(map, "selectedPrompt", &self.selected_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -5962,6 +10677,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
 /// Prompt template.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     /// Prompt name.
     pub display_name: Option<String>,
@@ -5969,6 +10685,32 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemp
     pub frozen: Option<bool>,
     /// Prompt text that is sent to a LLM on no-match default, placeholders are filled downstream. For example: "Here is a conversation $conversation, a response is: "
     pub prompt_text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`frozen`](Self::frozen).
+    #[inline]
+    pub fn with_frozen(mut self, value: impl Into<bool>) -> Self {
+        self.frozen = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_text`](Self::prompt_text).
+    #[inline]
+    pub fn with_prompt_text(mut self, value: impl Into<String>) -> Self {
+        self.prompt_text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -5977,6 +10719,14 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 
     const FIELDS: &'static [&'static str] = &["frozen", "promptText", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5998,6 +10748,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "frozen", &self.frozen)?;
         ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6010,6 +10761,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
 /// Settings for knowledge connector. These parameters are used for LLM prompt like "You are . You are a helpful and verbose at , . Your task is to help humans on ".
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
     /// Name of the virtual agent. Used for LLM prompt. Can be left empty.
     pub agent: Option<String>,
@@ -6023,6 +10775,53 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
     pub business_description: Option<String>,
     /// Whether to disable fallback to Data Store search results (in case the LLM couldn't pick a proper answer). Per default the feature is enabled.
     pub disable_data_store_fallback: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
+    /// Sets [`agent`](Self::agent).
+    #[inline]
+    pub fn with_agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_identity`](Self::agent_identity).
+    #[inline]
+    pub fn with_agent_identity(mut self, value: impl Into<String>) -> Self {
+        self.agent_identity = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_scope`](Self::agent_scope).
+    #[inline]
+    pub fn with_agent_scope(mut self, value: impl Into<String>) -> Self {
+        self.agent_scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`business`](Self::business).
+    #[inline]
+    pub fn with_business(mut self, value: impl Into<String>) -> Self {
+        self.business = Some(value.into());
+        self
+    }
+
+    /// Sets [`business_description`](Self::business_description).
+    #[inline]
+    pub fn with_business_description(mut self, value: impl Into<String>) -> Self {
+        self.business_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`disable_data_store_fallback`](Self::disable_data_store_fallback).
+    #[inline]
+    pub fn with_disable_data_store_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.disable_data_store_fallback = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6038,6 +10837,14 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
         "businessDescription",
         "disableDataStoreFallback",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6073,6 +10880,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
             "disableDataStoreFallback",
             &self.disable_data_store_fallback,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6085,6 +10893,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
 /// Generators contain prompt to be sent to the LLM model to generate text. The prompt can contain parameters which will be resolved before calling the model. It can optionally contain banned phrases to ensure the model responses are safe.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Generator {
     /// Required. The human-readable name of the generator, unique within the agent. The prompt contains pre-defined parameters such as $conversation, $last-user-utterance, etc. populated by Dialogflow. It can also contain custom placeholders which will be resolved during fulfillment.
     pub display_name: Option<String>,
@@ -6098,6 +10907,65 @@ pub struct GoogleCloudDialogflowCxV3Generator {
     pub placeholders: Option<Vec<GoogleCloudDialogflowCxV3GeneratorPlaceholder>>,
     /// Required. Prompt for the LLM model.
     pub prompt_text: Option<GoogleCloudDialogflowCxV3Phrase>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Generator {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_parameter`](Self::model_parameter).
+    #[inline]
+    pub fn with_model_parameter(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3GeneratorModelParameter>,
+    ) -> Self {
+        self.model_parameter = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`placeholders`](Self::placeholders).
+    #[inline]
+    pub fn with_placeholders(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3GeneratorPlaceholder>>,
+    ) -> Self {
+        self.placeholders = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_text`](Self::prompt_text).
+    #[inline]
+    pub fn with_prompt_text(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Phrase>,
+    ) -> Self {
+        self.prompt_text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6112,6 +10980,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         "modelParameter",
         "llmModelSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6143,6 +11019,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "placeholders", &self.placeholders)?;
         ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6153,6 +11030,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
 /// Parameters to be passed to the LLM. If not set, default values will be used.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     /// The maximum number of tokens to generate.
     pub max_decode_steps: Option<i32>,
@@ -6162,6 +11040,39 @@ pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     pub top_k: Option<i32>,
     /// If set, only the tokens comprising the top top_p probability mass are considered. If both top_p and top_k are set, top_p will be used for further refining candidates selected with top_k. Valid range: (0.0, 1.0\]. Small topP = less random. Large topP = more random.
     pub top_p: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GeneratorModelParameter {
+    /// Sets [`max_decode_steps`](Self::max_decode_steps).
+    #[inline]
+    pub fn with_max_decode_steps(mut self, value: impl Into<i32>) -> Self {
+        self.max_decode_steps = Some(value.into());
+        self
+    }
+
+    /// Sets [`temperature`](Self::temperature).
+    #[inline]
+    pub fn with_temperature(mut self, value: impl Into<f32>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets [`top_k`](Self::top_k).
+    #[inline]
+    pub fn with_top_k(mut self, value: impl Into<i32>) -> Self {
+        self.top_k = Some(value.into());
+        self
+    }
+
+    /// Sets [`top_p`](Self::top_p).
+    #[inline]
+    pub fn with_top_p(mut self, value: impl Into<f32>) -> Self {
+        self.top_p = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6175,6 +11086,14 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
         "temperature",
         "maxDecodeSteps",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6202,6 +11121,7 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
         ::discogen_runtime::object::write_wire(map, "temperature", &self.temperature)?;
         ::discogen_runtime::object::write(map, "topK", &self.top_k)?;
         ::discogen_runtime::object::write_wire(map, "topP", &self.top_p)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6212,11 +11132,31 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
 /// Represents a custom placeholder in the prompt text.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     /// Unique ID used to map custom placeholder to parameters in fulfillment.
     pub id: Option<String>,
     /// Custom placeholder value in the prompt text.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3GeneratorPlaceholder {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6225,6 +11165,14 @@ for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorPlaceholder";
 
     const FIELDS: &'static [&'static str] = &["id", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6244,6 +11192,7 @@ for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6254,11 +11203,37 @@ for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
 /// Handler can be used to define custom logic to be executed based on the user-specified triggers.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Handler {
     /// A handler triggered by event.
     pub event_handler: Option<GoogleCloudDialogflowCxV3HandlerEventHandler>,
     /// A handler triggered during specific lifecycle of the playbook execution.
     pub lifecycle_handler: Option<GoogleCloudDialogflowCxV3HandlerLifecycleHandler>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Handler {
+    /// Sets [`event_handler`](Self::event_handler).
+    #[inline]
+    pub fn with_event_handler(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3HandlerEventHandler>,
+    ) -> Self {
+        self.event_handler = Some(value.into());
+        self
+    }
+
+    /// Sets [`lifecycle_handler`](Self::lifecycle_handler).
+    #[inline]
+    pub fn with_lifecycle_handler(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3HandlerLifecycleHandler>,
+    ) -> Self {
+        self.lifecycle_handler = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6266,6 +11241,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Handler";
 
     const FIELDS: &'static [&'static str] = &["eventHandler", "lifecycleHandler"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6289,6 +11272,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
             "lifecycleHandler",
             &self.lifecycle_handler,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6299,6 +11283,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
 /// A handler that is triggered by the specified event.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
     /// Optional. The condition that must be satisfied to trigger this handler.
     pub condition: Option<String>,
@@ -6306,6 +11291,35 @@ pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
     pub event: Option<String>,
     /// Required. The fulfillment to call when the event occurs.
     pub fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3HandlerEventHandler {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`fulfillment`](Self::fulfillment).
+    #[inline]
+    pub fn with_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6314,6 +11328,14 @@ for GoogleCloudDialogflowCxV3HandlerEventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
 
     const FIELDS: &'static [&'static str] = &["event", "condition", "fulfillment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6335,6 +11357,7 @@ for GoogleCloudDialogflowCxV3HandlerEventHandler {
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
         ::discogen_runtime::object::write(map, "event", &self.event)?;
         ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6345,6 +11368,7 @@ for GoogleCloudDialogflowCxV3HandlerEventHandler {
 /// A handler that is triggered on the specific lifecycle_stage of the playbook execution.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     /// Optional. The condition that must be satisfied to trigger this handler.
     pub condition: Option<String>,
@@ -6352,6 +11376,35 @@ pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     pub fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// Required. The name of the lifecycle stage that triggers this handler. Supported values: * `playbook-start` * `pre-action-selection` * `pre-action-execution`
     pub lifecycle_stage: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`fulfillment`](Self::fulfillment).
+    #[inline]
+    pub fn with_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.fulfillment = Some(value.into());
+        self
+    }
+
+    /// Sets [`lifecycle_stage`](Self::lifecycle_stage).
+    #[inline]
+    pub fn with_lifecycle_stage(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_stage = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6364,6 +11417,14 @@ for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
         "fulfillment",
         "lifecycleStage",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6385,6 +11446,7 @@ for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
         ::discogen_runtime::object::write(map, "condition", &self.condition)?;
         ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
         ::discogen_runtime::object::write(map, "lifecycleStage", &self.lifecycle_stage)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6395,7 +11457,11 @@ for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
 /// Metadata returned for the EntityTypes.ImportEntityTypes long running operation.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "unreached_schemas")]
 impl ::discogen_runtime::object::Object
@@ -6403,6 +11469,14 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6416,8 +11490,9 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6428,6 +11503,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
 /// The request message for EntityTypes.ImportEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     /// Uncompressed byte content of entity types.
     pub entity_types_content: Option<GoogleCloudDialogflowCxV3InlineSource>,
@@ -6439,6 +11515,45 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     >,
     /// Optional. The target entity type to import into. Format: `projects//locations//agents//entity_types/`. If set, there should be only one entity type included in entity_types, of which the type should match the type of the target entity type. All entities in the imported entity type will be added to the target entity type.
     pub target_entity_type: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
+    /// Sets [`entity_types_content`](Self::entity_types_content).
+    #[inline]
+    pub fn with_entity_types_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSource>,
+    ) -> Self {
+        self.entity_types_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types_uri`](Self::entity_types_uri).
+    #[inline]
+    pub fn with_entity_types_uri(mut self, value: impl Into<String>) -> Self {
+        self.entity_types_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`merge_option`](Self::merge_option).
+    #[inline]
+    pub fn with_merge_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption>,
+    ) -> Self {
+        self.merge_option = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_entity_type`](Self::target_entity_type).
+    #[inline]
+    pub fn with_target_entity_type(mut self, value: impl Into<String>) -> Self {
+        self.target_entity_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6452,6 +11567,14 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
         "targetEntityType",
         "entityTypesContent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6487,6 +11610,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
             "targetEntityType",
             &self.target_entity_type,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6497,6 +11621,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
 /// The response message for EntityTypes.ImportEntityTypes.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     /// Info which resources have conflicts when REPORT_CONFLICT merge_option is set in ImportEntityTypesRequest.
     pub conflicting_resources: Option<
@@ -6504,6 +11629,30 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     >,
     /// The unique identifier of the imported entity types. Format: `projects//locations//agents//entity_types/`.
     pub entity_types: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
+    /// Sets [`conflicting_resources`](Self::conflicting_resources).
+    #[inline]
+    pub fn with_conflicting_resources(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources,
+        >,
+    ) -> Self {
+        self.conflicting_resources = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_types`](Self::entity_types).
+    #[inline]
+    pub fn with_entity_types(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_types = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -6512,6 +11661,14 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "conflictingResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6535,6 +11692,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
             &self.conflicting_resources,
         )?;
         ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6545,11 +11703,34 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
 /// Conflicting resources detected during the import process. Only filled when REPORT_CONFLICT is set in the request and there are conflicts in the display names.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
     /// Display names of conflicting entities.
     pub entity_display_names: Option<Vec<String>>,
     /// Display names of conflicting entity types.
     pub entity_type_display_names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
+    /// Sets [`entity_display_names`](Self::entity_display_names).
+    #[inline]
+    pub fn with_entity_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_display_names = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_type_display_names`](Self::entity_type_display_names).
+    #[inline]
+    pub fn with_entity_type_display_names(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.entity_type_display_names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -6561,6 +11742,14 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
         "entityDisplayNames",
         "entityTypeDisplayNames",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6588,6 +11777,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
             "entityTypeDisplayNames",
             &self.entity_type_display_names,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6600,6 +11790,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
 /// The request message for Flows.ImportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportFlowRequest {
     /// Uncompressed raw byte content for flow.
     pub flow_content: Option<::discogen_runtime::Bytes>,
@@ -6609,6 +11800,48 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowRequest {
     pub flow_uri: Option<String>,
     /// Flow import mode. If not specified, `KEEP` is assumed.
     pub import_option: Option<GoogleCloudDialogflowCxV3ImportFlowRequestImportOption>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportFlowRequest {
+    /// Sets [`flow_content`](Self::flow_content).
+    #[inline]
+    pub fn with_flow_content(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.flow_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_import_strategy`](Self::flow_import_strategy).
+    #[inline]
+    pub fn with_flow_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowImportStrategy>,
+    ) -> Self {
+        self.flow_import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_uri`](Self::flow_uri).
+    #[inline]
+    pub fn with_flow_uri(mut self, value: impl Into<String>) -> Self {
+        self.flow_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`import_option`](Self::import_option).
+    #[inline]
+    pub fn with_import_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportFlowRequestImportOption>,
+    ) -> Self {
+        self.import_option = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6621,6 +11854,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         "importOption",
         "flowImportStrategy",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6648,6 +11889,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         )?;
         ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
         ::discogen_runtime::object::write(map, "importOption", &self.import_option)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6658,9 +11900,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 /// The response message for Flows.ImportFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
     /// The unique identifier of the new flow. Format: `projects//locations//agents//flows/`.
     pub flow: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportFlowResponse {
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6668,6 +11923,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["flow"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6684,6 +11947,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6694,7 +11958,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 /// Metadata returned for the Intents.ImportIntents long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -6702,6 +11970,14 @@ for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6715,8 +11991,9 @@ for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6727,6 +12004,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
 /// The request message for Intents.ImportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
     /// Uncompressed byte content of intents.
     pub intents_content: Option<GoogleCloudDialogflowCxV3InlineSource>,
@@ -6734,6 +12012,38 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
     pub intents_uri: Option<String>,
     /// Merge option for importing intents. If not specified, `REJECT` is assumed.
     pub merge_option: Option<GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportIntentsRequest {
+    /// Sets [`intents_content`](Self::intents_content).
+    #[inline]
+    pub fn with_intents_content(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSource>,
+    ) -> Self {
+        self.intents_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents_uri`](Self::intents_uri).
+    #[inline]
+    pub fn with_intents_uri(mut self, value: impl Into<String>) -> Self {
+        self.intents_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`merge_option`](Self::merge_option).
+    #[inline]
+    pub fn with_merge_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption>,
+    ) -> Self {
+        self.merge_option = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6746,6 +12056,14 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
         "mergeOption",
         "intentsContent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6767,6 +12085,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
         ::discogen_runtime::object::write(map, "intentsContent", &self.intents_content)?;
         ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
         ::discogen_runtime::object::write(map, "mergeOption", &self.merge_option)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6777,6 +12096,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
 /// The response message for Intents.ImportIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
     /// Info which resources have conflicts when REPORT_CONFLICT merge_option is set in ImportIntentsRequest.
     pub conflicting_resources: Option<
@@ -6784,6 +12104,30 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
     >,
     /// The unique identifier of the imported intents. Format: `projects//locations//agents//intents/`.
     pub intents: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportIntentsResponse {
+    /// Sets [`conflicting_resources`](Self::conflicting_resources).
+    #[inline]
+    pub fn with_conflicting_resources(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources,
+        >,
+    ) -> Self {
+        self.conflicting_resources = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6792,6 +12136,14 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "conflictingResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6815,6 +12167,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponse {
             &self.conflicting_resources,
         )?;
         ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6825,11 +12178,31 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponse {
 /// Conflicting resources detected during the import process. Only filled when REPORT_CONFLICT is set in the request and there are conflicts in the display names.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     /// Display names of conflicting entities.
     pub entity_display_names: Option<Vec<String>>,
     /// Display names of conflicting intents.
     pub intent_display_names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
+    /// Sets [`entity_display_names`](Self::entity_display_names).
+    #[inline]
+    pub fn with_entity_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.entity_display_names = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_display_names`](Self::intent_display_names).
+    #[inline]
+    pub fn with_intent_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.intent_display_names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6841,6 +12214,14 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
         "entityDisplayNames",
         "intentDisplayNames",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6868,6 +12249,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
             "intentDisplayNames",
             &self.intent_display_names,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6880,6 +12262,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
 /// The request message for Playbooks.ImportPlaybook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     /// Optional. Specifies the import strategy used when resolving resource conflicts.
     pub import_strategy: Option<GoogleCloudDialogflowCxV3PlaybookImportStrategy>,
@@ -6887,6 +12270,38 @@ pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     pub playbook_content: Option<::discogen_runtime::Bytes>,
     /// \[Dialogflow access control\] (<https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage>).
     pub playbook_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportPlaybookRequest {
+    /// Sets [`import_strategy`](Self::import_strategy).
+    #[inline]
+    pub fn with_import_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookImportStrategy>,
+    ) -> Self {
+        self.import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_content`](Self::playbook_content).
+    #[inline]
+    pub fn with_playbook_content(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.playbook_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_uri`](Self::playbook_uri).
+    #[inline]
+    pub fn with_playbook_uri(mut self, value: impl Into<String>) -> Self {
+        self.playbook_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6899,6 +12314,14 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
         "importStrategy",
         "playbookContent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6924,6 +12347,7 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
             &self.playbook_content,
         )?;
         ::discogen_runtime::object::write(map, "playbookUri", &self.playbook_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6934,9 +12358,25 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
 /// Metadata returned for the TestCases.ImportTestCases long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     /// Errors for failed test cases.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
+    /// Sets [`errors`](Self::errors).
+    #[inline]
+    pub fn with_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6945,6 +12385,14 @@ for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6961,6 +12409,7 @@ for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -6971,11 +12420,31 @@ for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
 /// The request message for TestCases.ImportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     /// Uncompressed raw byte content for test cases.
     pub content: Option<::discogen_runtime::Bytes>,
     /// The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to import test cases from. The format of this URI must be `gs:///`. Dialogflow performs a read operation for the Cloud Storage object on the caller's behalf, so your request authentication must have read permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub gcs_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportTestCasesRequest {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_uri`](Self::gcs_uri).
+    #[inline]
+    pub fn with_gcs_uri(mut self, value: impl Into<String>) -> Self {
+        self.gcs_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -6984,6 +12453,14 @@ for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7003,6 +12480,7 @@ for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
         ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7013,9 +12491,22 @@ for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
 /// The response message for TestCases.ImportTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     /// The unique identifiers of the new test cases. Format: `projects//locations//agents//testCases/`.
     pub names: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ImportTestCasesResponse {
+    /// Sets [`names`](Self::names).
+    #[inline]
+    pub fn with_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.names = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7024,6 +12515,14 @@ for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["names"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7040,6 +12539,7 @@ for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "names", &self.names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7050,11 +12550,24 @@ for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
 /// Inline destination for a Dialogflow operation that writes or exports objects (e.g. intents) outside of Dialogflow.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InlineDestination {
     /// Output only. The uncompressed byte content for the objects. Only populated in responses.
     ///
     /// Output only: set by the server.
     pub content: Option<::discogen_runtime::Bytes>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3InlineDestination {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -7062,6 +12575,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 
     const FIELDS: &'static [&'static str] = &["content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7078,6 +12599,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7088,11 +12610,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
 /// A type schema object that's specified inline.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InlineSchema {
     /// Schema of the elements if this is an ARRAY type.
     pub items: Option<Box<GoogleCloudDialogflowCxV3TypeSchema>>,
     /// Data type of the schema.
     pub r#type: Option<GoogleCloudDialogflowCxV3InlineSchemaType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3InlineSchema {
+    /// Sets [`items`](Self::items).
+    #[inline]
+    pub fn with_items(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TypeSchema>,
+    ) -> Self {
+        self.items = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSchemaType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7100,6 +12648,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
 
     const FIELDS: &'static [&'static str] = &["type", "items"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7119,6 +12675,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "items", &self.items)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7129,9 +12686,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
 /// Inline source for a Dialogflow operation that reads or imports objects (e.g. intents) into Dialogflow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InlineSource {
     /// The uncompressed byte content for the objects.
     pub content: Option<::discogen_runtime::Bytes>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3InlineSource {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7139,6 +12709,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
 
     const FIELDS: &'static [&'static str] = &["content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7155,6 +12733,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7165,6 +12744,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
 /// Instructs the speech recognizer on how to process the audio content.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     /// Required. Audio encoding of the audio content to process.
     pub audio_encoding: Option<GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding>,
@@ -7184,6 +12764,86 @@ pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     pub sample_rate_hertz: Option<i32>,
     /// Optional. If `false` (default), recognition does not cease until the client closes the stream. If `true`, the recognizer will detect a single spoken utterance in input audio. Recognition ceases when it detects the audio's voice has stopped or paused. In this case, once a detected intent is received, the client should close the stream and start a new request with a new stream as needed. Note: This setting is relevant only for streaming methods.
     pub single_utterance: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3InputAudioConfig {
+    /// Sets [`audio_encoding`](Self::audio_encoding).
+    #[inline]
+    pub fn with_audio_encoding(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding>,
+    ) -> Self {
+        self.audio_encoding = Some(value.into());
+        self
+    }
+
+    /// Sets [`barge_in_config`](Self::barge_in_config).
+    #[inline]
+    pub fn with_barge_in_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3BargeInConfig>,
+    ) -> Self {
+        self.barge_in_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_word_info`](Self::enable_word_info).
+    #[inline]
+    pub fn with_enable_word_info(mut self, value: impl Into<bool>) -> Self {
+        self.enable_word_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_variant`](Self::model_variant).
+    #[inline]
+    pub fn with_model_variant(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InputAudioConfigModelVariant>,
+    ) -> Self {
+        self.model_variant = Some(value.into());
+        self
+    }
+
+    /// Sets [`opt_out_conformer_model_migration`](Self::opt_out_conformer_model_migration).
+    #[inline]
+    pub fn with_opt_out_conformer_model_migration(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.opt_out_conformer_model_migration = Some(value.into());
+        self
+    }
+
+    /// Sets [`phrase_hints`](Self::phrase_hints).
+    #[inline]
+    pub fn with_phrase_hints(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.phrase_hints = Some(value.into());
+        self
+    }
+
+    /// Sets [`sample_rate_hertz`](Self::sample_rate_hertz).
+    #[inline]
+    pub fn with_sample_rate_hertz(mut self, value: impl Into<i32>) -> Self {
+        self.sample_rate_hertz = Some(value.into());
+        self
+    }
+
+    /// Sets [`single_utterance`](Self::single_utterance).
+    #[inline]
+    pub fn with_single_utterance(mut self, value: impl Into<bool>) -> Self {
+        self.single_utterance = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7201,6 +12861,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         "singleUtterance",
         "optOutConformerModelMigration",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7250,6 +12918,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
             "singleUtterance",
             &self.single_utterance,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7260,6 +12929,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
 /// An intent represents a user's intent to interact with a conversational agent. You can provide information for the Dialogflow API to use to match user input to an intent by adding training phrases (i.e., examples of user input) to your intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Intent {
     /// Human readable description for better understanding an intent like its scope, content, result etc. Maximum character limit: 140 characters.
     pub description: Option<String>,
@@ -7278,6 +12948,83 @@ pub struct GoogleCloudDialogflowCxV3Intent {
     pub priority: Option<i32>,
     /// The collection of training phrases the agent is trained on to identify the intent.
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Intent {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_pattern`](Self::dtmf_pattern).
+    #[inline]
+    pub fn with_dtmf_pattern(mut self, value: impl Into<String>) -> Self {
+        self.dtmf_pattern = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_fallback`](Self::is_fallback).
+    #[inline]
+    pub fn with_is_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.is_fallback = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentParameter>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    #[inline]
+    pub fn with_priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets [`training_phrases`](Self::training_phrases).
+    #[inline]
+    pub fn with_training_phrases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
+    ) -> Self {
+        self.training_phrases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7295,6 +13042,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         "dtmfPattern",
         "trainingPhrases",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7332,6 +13087,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
             "trainingPhrases",
             &self.training_phrases,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7342,11 +13098,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
 /// Intent coverage represents the percentage of all possible intents in the agent that are triggered in any of a parent's test cases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentCoverage {
     /// The percent of intents in the agent that are covered.
     pub coverage_score: Option<f32>,
     /// The list of Intents present in the agent
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3IntentCoverageIntent>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentCoverageIntent>>,
+    ) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7354,6 +13133,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
 
     const FIELDS: &'static [&'static str] = &["intents", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7377,6 +13164,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
             &self.coverage_score,
         )?;
         ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7387,11 +13175,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
 /// The agent's intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
     /// Whether the intent is covered by at least one of the agent's test cases.
     pub covered: Option<bool>,
     /// The intent full resource name
     pub intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentCoverageIntent {
+    /// Sets [`covered`](Self::covered).
+    #[inline]
+    pub fn with_covered(mut self, value: impl Into<bool>) -> Self {
+        self.covered = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<String>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7400,6 +13208,14 @@ for GoogleCloudDialogflowCxV3IntentCoverageIntent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
 
     const FIELDS: &'static [&'static str] = &["intent", "covered"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7419,6 +13235,7 @@ for GoogleCloudDialogflowCxV3IntentCoverageIntent {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "covered", &self.covered)?;
         ::discogen_runtime::object::write(map, "intent", &self.intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7429,9 +13246,22 @@ for GoogleCloudDialogflowCxV3IntentCoverageIntent {
 /// Represents the intent to trigger programmatically rather than as a result of natural language processing.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentInput {
     /// Required. The unique identifier of the intent. Format: `projects//locations//agents//intents/`.
     pub intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentInput {
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<String>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7439,6 +13269,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 
     const FIELDS: &'static [&'static str] = &["intent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7455,6 +13293,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "intent", &self.intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7465,6 +13304,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
 /// Represents an intent parameter.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentParameter {
     /// Required. The entity type of the parameter. Format: `projects/-/locations/-/agents/-/entityTypes/` for system entity types (for example, `projects/-/locations/-/agents/-/entityTypes/sys.date`), or `projects//locations//agents//entityTypes/` for developer entity types.
     pub entity_type: Option<String>,
@@ -7474,6 +13314,39 @@ pub struct GoogleCloudDialogflowCxV3IntentParameter {
     pub is_list: Option<bool>,
     /// Indicates whether the parameter content should be redacted in log. If redaction is enabled, the parameter content will be replaced by parameter name during logging. Note: the parameter content is subject to redaction if either parameter level redaction or entity type level redaction is enabled.
     pub redact: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentParameter {
+    /// Sets [`entity_type`](Self::entity_type).
+    #[inline]
+    pub fn with_entity_type(mut self, value: impl Into<String>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_list`](Self::is_list).
+    #[inline]
+    pub fn with_is_list(mut self, value: impl Into<bool>) -> Self {
+        self.is_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`redact`](Self::redact).
+    #[inline]
+    pub fn with_redact(mut self, value: impl Into<bool>) -> Self {
+        self.redact = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7481,6 +13354,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
 
     const FIELDS: &'static [&'static str] = &["id", "isList", "redact", "entityType"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7504,6 +13385,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
         ::discogen_runtime::object::write(map, "redact", &self.redact)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7514,6 +13396,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
 /// Represents an example that the agent is trained on to identify the intent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     /// Output only. The unique identifier of the training phrase.
     ///
@@ -7523,6 +13406,35 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     pub parts: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrasePart>>,
     /// Indicates how many times this example was added to the intent.
     pub repeat_count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentTrainingPhrase {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`parts`](Self::parts).
+    #[inline]
+    pub fn with_parts(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrasePart>>,
+    ) -> Self {
+        self.parts = Some(value.into());
+        self
+    }
+
+    /// Sets [`repeat_count`](Self::repeat_count).
+    #[inline]
+    pub fn with_repeat_count(mut self, value: impl Into<i32>) -> Self {
+        self.repeat_count = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7531,6 +13443,14 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
 
     const FIELDS: &'static [&'static str] = &["id", "parts", "repeatCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7552,6 +13472,7 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "parts", &self.parts)?;
         ::discogen_runtime::object::write(map, "repeatCount", &self.repeat_count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7562,11 +13483,31 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
 /// Represents a part of a training phrase.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     /// The parameter used to annotate this part of the training phrase. This field is required for annotated parts of the training phrase.
     pub parameter_id: Option<String>,
     /// Required. The text for this part.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
+    /// Sets [`parameter_id`](Self::parameter_id).
+    #[inline]
+    pub fn with_parameter_id(mut self, value: impl Into<String>) -> Self {
+        self.parameter_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7575,6 +13516,14 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 
     const FIELDS: &'static [&'static str] = &["text", "parameterId"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7594,6 +13543,7 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameterId", &self.parameter_id)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7604,6 +13554,7 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
 /// The Knowledge Connector settings for this page or flow. This includes information such as the attached Knowledge Bases, and the way to execute fulfillment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     /// Optional. List of related data store connections.
     pub data_store_connections: Option<
@@ -7617,6 +13568,52 @@ pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     pub target_page: Option<String>,
     /// The fulfillment to be triggered. When the answers from the Knowledge Connector are selected by Dialogflow, you can utitlize the request scoped parameter `$request.knowledge.answers` (contains up to the 5 highest confidence answers) and `$request.knowledge.questions` (contains the corresponding questions) to construct the fulfillment.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
+    /// Sets [`data_store_connections`](Self::data_store_connections).
+    #[inline]
+    pub fn with_data_store_connections(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnection>>,
+    ) -> Self {
+        self.data_store_connections = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    #[inline]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_fulfillment`](Self::trigger_fulfillment).
+    #[inline]
+    pub fn with_trigger_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.trigger_fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7631,6 +13628,14 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
         "triggerFulfillment",
         "dataStoreConnections",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7664,6 +13669,7 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
             "triggerFulfillment",
             &self.trigger_fulfillment,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7674,6 +13680,7 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
 /// Represents the language information of the request.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     /// The confidence score of the detected language between 0 and 1.
     pub confidence_score: Option<f32>,
@@ -7681,6 +13688,32 @@ pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     pub input_language_code: Option<String>,
     /// The language code detected for this request based on the user conversation.
     pub resolved_language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3LanguageInfo {
+    /// Sets [`confidence_score`](Self::confidence_score).
+    #[inline]
+    pub fn with_confidence_score(mut self, value: impl Into<f32>) -> Self {
+        self.confidence_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_language_code`](Self::input_language_code).
+    #[inline]
+    pub fn with_input_language_code(mut self, value: impl Into<String>) -> Self {
+        self.input_language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolved_language_code`](Self::resolved_language_code).
+    #[inline]
+    pub fn with_resolved_language_code(mut self, value: impl Into<String>) -> Self {
+        self.resolved_language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -7692,6 +13725,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         "inputLanguageCode",
         "resolvedLanguageCode",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7725,6 +13766,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
             "resolvedLanguageCode",
             &self.resolved_language_code,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7735,11 +13777,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
 /// The response message for Agents.ListAgents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListAgentsResponse {
     /// The list of agents. There will be a maximum number of items returned based on the page_size field in the request.
     pub agents: Option<Vec<GoogleCloudDialogflowCxV3Agent>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListAgentsResponse {
+    /// Sets [`agents`](Self::agents).
+    #[inline]
+    pub fn with_agents(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Agent>>,
+    ) -> Self {
+        self.agents = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7747,6 +13812,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7766,6 +13839,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsR
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "agents", &self.agents)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7789,11 +13863,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListAgentsR
 /// The response message for Changelogs.ListChangelogs.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListChangelogsResponse {
     /// The list of changelogs. There will be a maximum number of items returned based on the page_size field in the request. The changelogs will be ordered by timestamp.
     pub changelogs: Option<Vec<GoogleCloudDialogflowCxV3Changelog>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListChangelogsResponse {
+    /// Sets [`changelogs`](Self::changelogs).
+    #[inline]
+    pub fn with_changelogs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Changelog>>,
+    ) -> Self {
+        self.changelogs = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7802,6 +13899,14 @@ for GoogleCloudDialogflowCxV3ListChangelogsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
 
     const FIELDS: &'static [&'static str] = &["changelogs", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7821,6 +13926,7 @@ for GoogleCloudDialogflowCxV3ListChangelogsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "changelogs", &self.changelogs)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7845,6 +13951,7 @@ for GoogleCloudDialogflowCxV3ListChangelogsResponse {
 /// The response message for Environments.ListTestCaseResults.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     /// The list of continuous test results.
     pub continuous_test_results: Option<
@@ -7852,6 +13959,28 @@ pub struct GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     >,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
+    /// Sets [`continuous_test_results`](Self::continuous_test_results).
+    #[inline]
+    pub fn with_continuous_test_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ContinuousTestResult>>,
+    ) -> Self {
+        self.continuous_test_results = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7860,6 +13989,14 @@ for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "continuousTestResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7883,6 +14020,7 @@ for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
             &self.continuous_test_results,
         )?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7909,11 +14047,34 @@ for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
 /// The response message for Deployments.ListDeployments.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     /// The list of deployments. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub deployments: Option<Vec<GoogleCloudDialogflowCxV3Deployment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListDeploymentsResponse {
+    /// Sets [`deployments`](Self::deployments).
+    #[inline]
+    pub fn with_deployments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Deployment>>,
+    ) -> Self {
+        self.deployments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7922,6 +14083,14 @@ for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListDeploymentsResponse";
 
     const FIELDS: &'static [&'static str] = &["deployments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7941,6 +14110,7 @@ for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "deployments", &self.deployments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -7965,11 +14135,34 @@ for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
 /// The response message for EntityTypes.ListEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     /// The list of entity types. There will be a maximum number of items returned based on the page_size field in the request.
     pub entity_types: Option<Vec<GoogleCloudDialogflowCxV3EntityType>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListEntityTypesResponse {
+    /// Sets [`entity_types`](Self::entity_types).
+    #[inline]
+    pub fn with_entity_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityType>>,
+    ) -> Self {
+        self.entity_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -7978,6 +14171,14 @@ for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7997,6 +14198,7 @@ for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8021,11 +14223,34 @@ for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
 /// The response message for Environments.ListEnvironments.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     /// The list of environments. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub environments: Option<Vec<GoogleCloudDialogflowCxV3Environment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
+    /// Sets [`environments`](Self::environments).
+    #[inline]
+    pub fn with_environments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Environment>>,
+    ) -> Self {
+        self.environments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8034,6 +14259,14 @@ for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEnvironmentsResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8053,6 +14286,7 @@ for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environments", &self.environments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8077,11 +14311,34 @@ for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
 /// The response message for Examples.ListExamples.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListExamplesResponse {
     /// The list of examples. There will be a maximum number of items returned based on the page_size field in the request.
     pub examples: Option<Vec<GoogleCloudDialogflowCxV3Example>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListExamplesResponse {
+    /// Sets [`examples`](Self::examples).
+    #[inline]
+    pub fn with_examples(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Example>>,
+    ) -> Self {
+        self.examples = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8090,6 +14347,14 @@ for GoogleCloudDialogflowCxV3ListExamplesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
 
     const FIELDS: &'static [&'static str] = &["examples", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8109,6 +14374,7 @@ for GoogleCloudDialogflowCxV3ListExamplesResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "examples", &self.examples)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8133,11 +14399,34 @@ for GoogleCloudDialogflowCxV3ListExamplesResponse {
 /// The response message for Experiments.ListExperiments.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListExperimentsResponse {
     /// The list of experiments. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub experiments: Option<Vec<GoogleCloudDialogflowCxV3Experiment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListExperimentsResponse {
+    /// Sets [`experiments`](Self::experiments).
+    #[inline]
+    pub fn with_experiments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Experiment>>,
+    ) -> Self {
+        self.experiments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8146,6 +14435,14 @@ for GoogleCloudDialogflowCxV3ListExperimentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExperimentsResponse";
 
     const FIELDS: &'static [&'static str] = &["experiments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8165,6 +14462,7 @@ for GoogleCloudDialogflowCxV3ListExperimentsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "experiments", &self.experiments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8189,11 +14487,34 @@ for GoogleCloudDialogflowCxV3ListExperimentsResponse {
 /// The response message for Flows.ListFlows.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListFlowsResponse {
     /// The list of flows. There will be a maximum number of items returned based on the page_size field in the request.
     pub flows: Option<Vec<GoogleCloudDialogflowCxV3Flow>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListFlowsResponse {
+    /// Sets [`flows`](Self::flows).
+    #[inline]
+    pub fn with_flows(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Flow>>,
+    ) -> Self {
+        self.flows = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8201,6 +14522,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListFlowsResponse";
 
     const FIELDS: &'static [&'static str] = &["flows", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8220,6 +14549,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsRe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flows", &self.flows)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8243,11 +14573,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListFlowsRe
 /// The response message for Generators.ListGenerators.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     /// The list of generators. There will be a maximum number of items returned based on the page_size field in the request.
     pub generators: Option<Vec<GoogleCloudDialogflowCxV3Generator>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListGeneratorsResponse {
+    /// Sets [`generators`](Self::generators).
+    #[inline]
+    pub fn with_generators(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Generator>>,
+    ) -> Self {
+        self.generators = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8256,6 +14609,14 @@ for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
 
     const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8275,6 +14636,7 @@ for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "generators", &self.generators)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8299,11 +14661,34 @@ for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
 /// The response message for Intents.ListIntents.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListIntentsResponse {
     /// The list of intents. There will be a maximum number of items returned based on the page_size field in the request.
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3Intent>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListIntentsResponse {
+    /// Sets [`intents`](Self::intents).
+    #[inline]
+    pub fn with_intents(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Intent>>,
+    ) -> Self {
+        self.intents = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8312,6 +14697,14 @@ for GoogleCloudDialogflowCxV3ListIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8331,6 +14724,7 @@ for GoogleCloudDialogflowCxV3ListIntentsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "intents", &self.intents)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8355,11 +14749,34 @@ for GoogleCloudDialogflowCxV3ListIntentsResponse {
 /// The response message for Pages.ListPages.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListPagesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of pages. There will be a maximum number of items returned based on the page_size field in the request.
     pub pages: Option<Vec<GoogleCloudDialogflowCxV3Page>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListPagesResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`pages`](Self::pages).
+    #[inline]
+    pub fn with_pages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Page>>,
+    ) -> Self {
+        self.pages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8367,6 +14784,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
 
     const FIELDS: &'static [&'static str] = &["pages", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8386,6 +14811,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "pages", &self.pages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8409,11 +14835,34 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPagesRe
 /// The response message for Playbooks.ListPlaybookVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of playbook version. There will be a maximum number of items returned based on the page_size field in the request.
     pub playbook_versions: Option<Vec<GoogleCloudDialogflowCxV3PlaybookVersion>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_versions`](Self::playbook_versions).
+    #[inline]
+    pub fn with_playbook_versions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PlaybookVersion>>,
+    ) -> Self {
+        self.playbook_versions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8422,6 +14871,14 @@ for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "playbookVersions"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8445,6 +14902,7 @@ for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
             "playbookVersions",
             &self.playbook_versions,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8469,11 +14927,34 @@ for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
 /// The response message for Playbooks.ListPlaybooks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of playbooks. There will be a maximum number of items returned based on the page_size field in the request.
     pub playbooks: Option<Vec<GoogleCloudDialogflowCxV3Playbook>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListPlaybooksResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbooks`](Self::playbooks).
+    #[inline]
+    pub fn with_playbooks(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Playbook>>,
+    ) -> Self {
+        self.playbooks = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8482,6 +14963,14 @@ for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
 
     const FIELDS: &'static [&'static str] = &["playbooks", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8501,6 +14990,7 @@ for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "playbooks", &self.playbooks)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8525,11 +15015,34 @@ for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
 /// The response message for SecuritySettings.ListSecuritySettings.
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of security settings.
     pub security_settings: Option<Vec<GoogleCloudDialogflowCxV3SecuritySettings>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`security_settings`](Self::security_settings).
+    #[inline]
+    pub fn with_security_settings(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SecuritySettings>>,
+    ) -> Self {
+        self.security_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -8538,6 +15051,14 @@ for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "securitySettings"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8561,6 +15082,7 @@ for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
             "securitySettings",
             &self.security_settings,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8585,11 +15107,34 @@ for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
 /// The response message for SessionEntityTypes.ListSessionEntityTypes.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of session entity types. There will be a maximum number of items returned based on the page_size field in the request.
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_entity_types`](Self::session_entity_types).
+    #[inline]
+    pub fn with_session_entity_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
+    ) -> Self {
+        self.session_entity_types = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8598,6 +15143,14 @@ for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8621,6 +15174,7 @@ for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
             "sessionEntityTypes",
             &self.session_entity_types,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8647,11 +15201,34 @@ for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
 /// The response message for TestCases.ListTestCaseResults.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of test case results.
     pub test_case_results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case_results`](Self::test_case_results).
+    #[inline]
+    pub fn with_test_case_results(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
+    ) -> Self {
+        self.test_case_results = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8660,6 +15237,14 @@ for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCaseResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "testCaseResults"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8683,6 +15268,7 @@ for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
             "testCaseResults",
             &self.test_case_results,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8707,11 +15293,34 @@ for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
 /// The response message for TestCases.ListTestCases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListTestCasesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of test cases. There will be a maximum number of items returned based on the page_size field in the request.
     pub test_cases: Option<Vec<GoogleCloudDialogflowCxV3TestCase>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListTestCasesResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_cases`](Self::test_cases).
+    #[inline]
+    pub fn with_test_cases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestCase>>,
+    ) -> Self {
+        self.test_cases = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8720,6 +15329,14 @@ for GoogleCloudDialogflowCxV3ListTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["testCases", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8739,6 +15356,7 @@ for GoogleCloudDialogflowCxV3ListTestCasesResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8763,11 +15381,34 @@ for GoogleCloudDialogflowCxV3ListTestCasesResponse {
 /// The response message for Tools.ListToolVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of tool versions. There will be a maximum number of items returned based on the page_size field in the request.
     pub tool_versions: Option<Vec<GoogleCloudDialogflowCxV3ToolVersion>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListToolVersionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_versions`](Self::tool_versions).
+    #[inline]
+    pub fn with_tool_versions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ToolVersion>>,
+    ) -> Self {
+        self.tool_versions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8776,6 +15417,14 @@ for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["toolVersions", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8795,6 +15444,7 @@ for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "toolVersions", &self.tool_versions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8819,11 +15469,34 @@ for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
 /// The response message for Tools.ListTools.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListToolsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of Tools. There will be a maximum number of items returned based on the page_size field in the request.
     pub tools: Option<Vec<GoogleCloudDialogflowCxV3Tool>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListToolsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`tools`](Self::tools).
+    #[inline]
+    pub fn with_tools(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Tool>>,
+    ) -> Self {
+        self.tools = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8831,6 +15504,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 
     const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8850,6 +15531,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "tools", &self.tools)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8873,6 +15555,7 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolsRe
 /// The response message for TransitionRouteGroups.ListTransitionRouteGroups.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
@@ -8880,6 +15563,28 @@ pub struct GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     pub transition_route_groups: Option<
         Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route_groups`](Self::transition_route_groups).
+    #[inline]
+    pub fn with_transition_route_groups(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup>>,
+    ) -> Self {
+        self.transition_route_groups = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8888,6 +15593,14 @@ for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "transitionRouteGroups"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8911,6 +15624,7 @@ for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
             "transitionRouteGroups",
             &self.transition_route_groups,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8937,11 +15651,34 @@ for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
 /// The response message for Versions.ListVersions.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListVersionsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// A list of versions. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub versions: Option<Vec<GoogleCloudDialogflowCxV3Version>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListVersionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`versions`](Self::versions).
+    #[inline]
+    pub fn with_versions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Version>>,
+    ) -> Self {
+        self.versions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -8950,6 +15687,14 @@ for GoogleCloudDialogflowCxV3ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8969,6 +15714,7 @@ for GoogleCloudDialogflowCxV3ListVersionsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "versions", &self.versions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -8993,11 +15739,34 @@ for GoogleCloudDialogflowCxV3ListVersionsResponse {
 /// The response message for Webhooks.ListWebhooks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ListWebhooksResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// The list of webhooks. There will be a maximum number of items returned based on the page_size field in the request.
     pub webhooks: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ListWebhooksResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhooks`](Self::webhooks).
+    #[inline]
+    pub fn with_webhooks(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Webhook>>,
+    ) -> Self {
+        self.webhooks = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9006,6 +15775,14 @@ for GoogleCloudDialogflowCxV3ListWebhooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
 
     const FIELDS: &'static [&'static str] = &["webhooks", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9025,6 +15802,7 @@ for GoogleCloudDialogflowCxV3ListWebhooksResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "webhooks", &self.webhooks)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9049,11 +15827,31 @@ for GoogleCloudDialogflowCxV3ListWebhooksResponse {
 /// Settings for LLM models.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LlmModelSettings {
     /// The selected LLM model.
     pub model: Option<String>,
     /// The custom prompt to use.
     pub prompt_text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3LlmModelSettings {
+    /// Sets [`model`](Self::model).
+    #[inline]
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_text`](Self::prompt_text).
+    #[inline]
+    pub fn with_prompt_text(mut self, value: impl Into<String>) -> Self {
+        self.prompt_text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9061,6 +15859,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LlmModelSettings";
 
     const FIELDS: &'static [&'static str] = &["model", "promptText"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9080,6 +15886,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "model", &self.model)?;
         ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9090,9 +15897,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
 /// The request message for Versions.LoadVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LoadVersionRequest {
     /// This field is used to prevent accidental overwrite of other agent resources, which can potentially impact other flow's behavior. If `allow_override_agent_resources` is false, conflicted agent-level resources will not be overridden (i.e. intents, entities, webhooks).
     pub allow_override_agent_resources: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3LoadVersionRequest {
+    /// Sets [`allow_override_agent_resources`](Self::allow_override_agent_resources).
+    #[inline]
+    pub fn with_allow_override_agent_resources(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.allow_override_agent_resources = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9100,6 +15923,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
 
     const FIELDS: &'static [&'static str] = &["allowOverrideAgentResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9120,6 +15951,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
             "allowOverrideAgentResources",
             &self.allow_override_agent_resources,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9130,11 +15962,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
 /// The response message for Environments.LookupEnvironmentHistory.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     /// Represents a list of snapshots for an environment. Time of the snapshots is stored in `update_time`.
     pub environments: Option<Vec<GoogleCloudDialogflowCxV3Environment>>,
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
+    /// Sets [`environments`](Self::environments).
+    #[inline]
+    pub fn with_environments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Environment>>,
+    ) -> Self {
+        self.environments = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9143,6 +15998,14 @@ for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9162,6 +16025,7 @@ for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environments", &self.environments)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9188,6 +16052,7 @@ for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
 /// Represents one match result of MatchIntent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Match {
     /// The confidence of this match. Values range from 0.0 (completely uncertain) to 1.0 (completely certain). This value is for informational purpose only and is only used to help match the best intent within the classification threshold. This value may change for the same end-user expression at any time due to a model retraining or change in implementation.
     pub confidence: Option<f32>,
@@ -9201,6 +16066,62 @@ pub struct GoogleCloudDialogflowCxV3Match {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Final text input which was matched during MatchIntent. This value can be different from original input sent in request because of spelling correction or other processing.
     pub resolved_input: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Match {
+    /// Sets [`confidence`](Self::confidence).
+    #[inline]
+    pub fn with_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Intent>,
+    ) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`match_type`](Self::match_type).
+    #[inline]
+    pub fn with_match_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3MatchMatchType>,
+    ) -> Self {
+        self.match_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolved_input`](Self::resolved_input).
+    #[inline]
+    pub fn with_resolved_input(mut self, value: impl Into<String>) -> Self {
+        self.resolved_input = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9215,6 +16136,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         "parameters",
         "resolvedInput",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9242,6 +16171,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         ::discogen_runtime::object::write(map, "matchType", &self.match_type)?;
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
         ::discogen_runtime::object::write(map, "resolvedInput", &self.resolved_input)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9252,6 +16182,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
 /// Request of MatchIntent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     /// Persist session parameter changes from `query_params`.
     pub persist_parameter_changes: Option<bool>,
@@ -9259,6 +16190,38 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     pub query_input: Option<GoogleCloudDialogflowCxV3QueryInput>,
     /// The parameters of this query.
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3MatchIntentRequest {
+    /// Sets [`persist_parameter_changes`](Self::persist_parameter_changes).
+    #[inline]
+    pub fn with_persist_parameter_changes(mut self, value: impl Into<bool>) -> Self {
+        self.persist_parameter_changes = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_input`](Self::query_input).
+    #[inline]
+    pub fn with_query_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryInput>,
+    ) -> Self {
+        self.query_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`query_params`](Self::query_params).
+    #[inline]
+    pub fn with_query_params(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3QueryParameters>,
+    ) -> Self {
+        self.query_params = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9270,6 +16233,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         "queryParams",
         "persistParameterChanges",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9295,6 +16266,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         )?;
         ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
         ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9305,6 +16277,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
 /// Response of MatchIntent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3MatchIntentResponse {
     /// The current Page. Some, not all fields are filled in this message, including but not limited to `name` and `display_name`.
     pub current_page: Option<GoogleCloudDialogflowCxV3Page>,
@@ -9318,6 +16291,59 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentResponse {
     pub trigger_event: Option<String>,
     /// If an intent was provided as input, this field will contain a copy of the intent identifier. Format: `projects//locations//agents//intents/`.
     pub trigger_intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3MatchIntentResponse {
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Page>,
+    ) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`matches`](Self::matches).
+    #[inline]
+    pub fn with_matches(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Match>>,
+    ) -> Self {
+        self.matches = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`transcript`](Self::transcript).
+    #[inline]
+    pub fn with_transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_event`](Self::trigger_event).
+    #[inline]
+    pub fn with_trigger_event(mut self, value: impl Into<String>) -> Self {
+        self.trigger_event = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_intent`](Self::trigger_intent).
+    #[inline]
+    pub fn with_trigger_intent(mut self, value: impl Into<String>) -> Self {
+        self.trigger_intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9333,6 +16359,14 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
         "triggerEvent",
         "triggerIntent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9360,6 +16394,7 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
         ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
         ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
         ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9370,6 +16405,7 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
 /// Settings related to NLU.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3NluSettings {
     /// To filter out false positive results and still get variety in matched natural language inputs for your agent, you can tune the machine learning classification threshold. If the returned score value is less than the threshold value, then a no-match event will be triggered. The score values range from 0.0 (completely uncertain) to 1.0 (completely certain). If set to 0.0, the default of 0.3 is used. You can set a separate classification threshold for the flow in each language enabled for the agent.
     pub classification_threshold: Option<f32>,
@@ -9379,6 +16415,38 @@ pub struct GoogleCloudDialogflowCxV3NluSettings {
     >,
     /// Indicates the type of NLU model.
     pub model_type: Option<GoogleCloudDialogflowCxV3NluSettingsModelType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3NluSettings {
+    /// Sets [`classification_threshold`](Self::classification_threshold).
+    #[inline]
+    pub fn with_classification_threshold(mut self, value: impl Into<f32>) -> Self {
+        self.classification_threshold = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_training_mode`](Self::model_training_mode).
+    #[inline]
+    pub fn with_model_training_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode>,
+    ) -> Self {
+        self.model_training_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`model_type`](Self::model_type).
+    #[inline]
+    pub fn with_model_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettingsModelType>,
+    ) -> Self {
+        self.model_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9390,6 +16458,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
         "modelTrainingMode",
         "classificationThreshold",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9423,6 +16499,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
             &self.model_training_mode,
         )?;
         ::discogen_runtime::object::write(map, "modelType", &self.model_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9433,6 +16510,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
 /// Instructs the speech synthesizer how to generate the output audio content.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
     /// Required. Audio encoding of the synthesized audio content.
     pub audio_encoding: Option<GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding>,
@@ -9442,6 +16520,38 @@ pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
     pub synthesize_speech_config: Option<
         GoogleCloudDialogflowCxV3SynthesizeSpeechConfig,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3OutputAudioConfig {
+    /// Sets [`audio_encoding`](Self::audio_encoding).
+    #[inline]
+    pub fn with_audio_encoding(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding>,
+    ) -> Self {
+        self.audio_encoding = Some(value.into());
+        self
+    }
+
+    /// Sets [`sample_rate_hertz`](Self::sample_rate_hertz).
+    #[inline]
+    pub fn with_sample_rate_hertz(mut self, value: impl Into<i32>) -> Self {
+        self.sample_rate_hertz = Some(value.into());
+        self
+    }
+
+    /// Sets [`synthesize_speech_config`](Self::synthesize_speech_config).
+    #[inline]
+    pub fn with_synthesize_speech_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SynthesizeSpeechConfig>,
+    ) -> Self {
+        self.synthesize_speech_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9453,6 +16563,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
         "sampleRateHertz",
         "synthesizeSpeechConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9482,6 +16600,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
             "synthesizeSpeechConfig",
             &self.synthesize_speech_config,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9492,6 +16611,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
 /// A Dialogflow CX conversation (session) can be described and visualized as a state machine. The states of a CX session are represented by pages. For each flow, you define many pages, where your combined pages can handle a complete conversation on the topics the flow is designed for. At any given moment, exactly one page is the current page, the current page is considered active, and the flow associated with that page is considered active. Every flow has a special start page. When a flow initially becomes active, the start page page becomes the current page. For each conversational turn, the current page will either stay the same or transition to another page. You configure each page to collect information from the end-user that is relevant for the conversational state represented by the page. For more information, see the [Page guide](https://cloud.google.com/dialogflow/cx/docs/concept/page).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Page {
     /// Hierarchical advanced settings for this page. The settings exposed at the lower level overrides the settings exposed at the higher level.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -9515,6 +16635,99 @@ pub struct GoogleCloudDialogflowCxV3Page {
     pub transition_route_groups: Option<Vec<String>>,
     /// A list of transitions for the transition rules of this page. They route the conversation to another page in the same flow, or another flow. When we are in a certain page, the TransitionRoutes are evaluated in the following order: * TransitionRoutes defined in the page with intent specified. * TransitionRoutes defined in the transition route groups with intent specified. * TransitionRoutes defined in flow with intent specified. * TransitionRoutes defined in the transition route groups with intent specified. * TransitionRoutes defined in the page with only condition specified. * TransitionRoutes defined in the transition route groups with only condition specified.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Page {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`entry_fulfillment`](Self::entry_fulfillment).
+    #[inline]
+    pub fn with_entry_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.entry_fulfillment = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_handlers`](Self::event_handlers).
+    #[inline]
+    pub fn with_event_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
+    ) -> Self {
+        self.event_handlers = Some(value.into());
+        self
+    }
+
+    /// Sets [`form`](Self::form).
+    #[inline]
+    pub fn with_form(mut self, value: impl Into<GoogleCloudDialogflowCxV3Form>) -> Self {
+        self.form = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_connector_settings`](Self::knowledge_connector_settings).
+    #[inline]
+    pub fn with_knowledge_connector_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3KnowledgeConnectorSettings>,
+    ) -> Self {
+        self.knowledge_connector_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route_groups`](Self::transition_route_groups).
+    #[inline]
+    pub fn with_transition_route_groups(
+        mut self,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        self.transition_route_groups = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_routes`](Self::transition_routes).
+    #[inline]
+    pub fn with_transition_routes(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    ) -> Self {
+        self.transition_routes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9533,6 +16746,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         "transitionRouteGroups",
         "knowledgeConnectorSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9588,6 +16809,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
             "transitionRoutes",
             &self.transition_routes,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9598,6 +16820,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
 /// Represents page information communicated to and from the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PageInfo {
     /// Always present for WebhookRequest. Ignored for WebhookResponse. The unique identifier of the current page. Format: `projects//locations//agents//flows//pages/`.
     pub current_page: Option<String>,
@@ -9605,6 +16828,35 @@ pub struct GoogleCloudDialogflowCxV3PageInfo {
     pub display_name: Option<String>,
     /// Optional for both WebhookRequest and WebhookResponse. Information about the form.
     pub form_info: Option<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3PageInfo {
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<String>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`form_info`](Self::form_info).
+    #[inline]
+    pub fn with_form_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
+    ) -> Self {
+        self.form_info = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -9612,6 +16864,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
 
     const FIELDS: &'static [&'static str] = &["formInfo", "currentPage", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9633,6 +16893,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
         ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "formInfo", &self.form_info)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9643,11 +16904,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
 /// Represents form information.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfo {
     /// Optional for both WebhookRequest and WebhookResponse. The parameters contained in the form. Note that the webhook cannot add or remove any form parameter.
     pub parameter_info: Option<
         Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3PageInfoFormInfo {
+    /// Sets [`parameter_info`](Self::parameter_info).
+    #[inline]
+    pub fn with_parameter_info(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>>,
+    ) -> Self {
+        self.parameter_info = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -9655,6 +16932,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 
     const FIELDS: &'static [&'static str] = &["parameterInfo"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9671,6 +16956,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameterInfo", &self.parameter_info)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9681,6 +16967,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
 /// Represents parameter information.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     /// Always present for WebhookRequest. Required for WebhookResponse. The human-readable name of the parameter, unique within the form. This field cannot be modified by the webhook.
     pub display_name: Option<String>,
@@ -9692,6 +16979,49 @@ pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     pub state: Option<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState>,
     /// Optional for both WebhookRequest and WebhookResponse. The value of the parameter. This field can be set by the webhook to change the parameter value.
     pub value: Option<::serde_json::Value>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`just_collected`](Self::just_collected).
+    #[inline]
+    pub fn with_just_collected(mut self, value: impl Into<bool>) -> Self {
+        self.just_collected = Some(value.into());
+        self
+    }
+
+    /// Sets [`required`](Self::required).
+    #[inline]
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -9706,6 +17036,14 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
         "displayName",
         "justCollected",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9731,6 +17069,7 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
         ::discogen_runtime::object::write(map, "required", &self.required)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9743,6 +17082,7 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
 /// Defines the properties of a parameter. Used to define parameters used in the agent and the input / output parameters for each fulfillment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
     /// Human-readable description of the parameter. Limited to 300 characters.
     pub description: Option<String>,
@@ -9754,6 +17094,45 @@ pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
     pub r#type: Option<GoogleCloudDialogflowCxV3ParameterDefinitionType>,
     /// Optional. Type schema of parameter.
     pub type_schema: Option<GoogleCloudDialogflowCxV3TypeSchema>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ParameterDefinition {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ParameterDefinitionType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_schema`](Self::type_schema).
+    #[inline]
+    pub fn with_type_schema(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TypeSchema>,
+    ) -> Self {
+        self.type_schema = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9767,6 +17146,14 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
         "typeSchema",
         "description",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9790,6 +17177,7 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
         ::discogen_runtime::object::write(map, "typeSchema", &self.type_schema)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9800,9 +17188,22 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
 /// Text input which can be used for prompt or banned phrases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Phrase {
     /// Required. Text input which can be used for prompt or banned phrases.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Phrase {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9810,6 +17211,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Phrase";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9826,6 +17235,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9836,6 +17246,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
 /// Playbook is the basic building block to instruct the LLM how to execute a certain task. A playbook consists of a goal to accomplish, an optional list of step by step instructions (the step instruction may refers to name of the custom or default plugin tools to use) to perform the task, a list of contextual input data to be passed in at the beginning of the invoked, and a list of output parameters to store the playbook result.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Playbook {
     /// Optional. The playbook's scoped code block, which may implement handlers and actions.
     pub code_block: Option<GoogleCloudDialogflowCxV3CodeBlock>,
@@ -9887,6 +17298,157 @@ pub struct GoogleCloudDialogflowCxV3Playbook {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Playbook {
+    /// Sets [`code_block`](Self::code_block).
+    #[inline]
+    pub fn with_code_block(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3CodeBlock>,
+    ) -> Self {
+        self.code_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`goal`](Self::goal).
+    #[inline]
+    pub fn with_goal(mut self, value: impl Into<String>) -> Self {
+        self.goal = Some(value.into());
+        self
+    }
+
+    /// Sets [`handlers`](Self::handlers).
+    #[inline]
+    pub fn with_handlers(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Handler>>,
+    ) -> Self {
+        self.handlers = Some(value.into());
+        self
+    }
+
+    /// Sets [`inline_actions`](Self::inline_actions).
+    #[inline]
+    pub fn with_inline_actions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.inline_actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameter_definitions`](Self::input_parameter_definitions).
+    #[inline]
+    pub fn with_input_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.input_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`instruction`](Self::instruction).
+    #[inline]
+    pub fn with_instruction(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInstruction>,
+    ) -> Self {
+        self.instruction = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameter_definitions`](Self::output_parameter_definitions).
+    #[inline]
+    pub fn with_output_parameter_definitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ParameterDefinition>>,
+    ) -> Self {
+        self.output_parameter_definitions = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_type`](Self::playbook_type).
+    #[inline]
+    pub fn with_playbook_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookPlaybookType>,
+    ) -> Self {
+        self.playbook_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`referenced_flows`](Self::referenced_flows).
+    #[inline]
+    pub fn with_referenced_flows(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.referenced_flows = Some(value.into());
+        self
+    }
+
+    /// Sets [`referenced_playbooks`](Self::referenced_playbooks).
+    #[inline]
+    pub fn with_referenced_playbooks(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.referenced_playbooks = Some(value.into());
+        self
+    }
+
+    /// Sets [`referenced_tools`](Self::referenced_tools).
+    #[inline]
+    pub fn with_referenced_tools(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.referenced_tools = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_count`](Self::token_count).
+    #[inline]
+    pub fn with_token_count(mut self, value: impl Into<i64>) -> Self {
+        self.token_count = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -9912,6 +17474,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         "inputParameterDefinitions",
         "outputParameterDefinitions",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9985,6 +17555,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         )?;
         ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -9995,6 +17566,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
 /// The playbook import strategy used for resource conflict resolution associated with an ImportPlaybookRequest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     /// Optional. Specifies the import strategy used when resolving conflicts with the main playbook. If not specified, 'CREATE_NEW' is assumed.
     pub main_playbook_import_strategy: Option<
@@ -10008,6 +17580,47 @@ pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     pub tool_import_strategy: Option<
         GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookImportStrategy {
+    /// Sets [`main_playbook_import_strategy`](Self::main_playbook_import_strategy).
+    #[inline]
+    pub fn with_main_playbook_import_strategy(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy,
+        >,
+    ) -> Self {
+        self.main_playbook_import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`nested_resource_import_strategy`](Self::nested_resource_import_strategy).
+    #[inline]
+    pub fn with_nested_resource_import_strategy(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy,
+        >,
+    ) -> Self {
+        self.nested_resource_import_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_import_strategy`](Self::tool_import_strategy).
+    #[inline]
+    pub fn with_tool_import_strategy(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy,
+        >,
+    ) -> Self {
+        self.tool_import_strategy = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10020,6 +17633,14 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         "mainPlaybookImportStrategy",
         "nestedResourceImportStrategy",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10053,6 +17674,7 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
             "toolImportStrategy",
             &self.tool_import_strategy,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10063,9 +17685,25 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
 /// Input of the playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookInput {
     /// Optional. Summary string of the preceding conversation for the child playbook invocation.
     pub preceding_conversation_summary: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookInput {
+    /// Sets [`preceding_conversation_summary`](Self::preceding_conversation_summary).
+    #[inline]
+    pub fn with_preceding_conversation_summary(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.preceding_conversation_summary = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10073,6 +17711,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInput";
 
     const FIELDS: &'static [&'static str] = &["precedingConversationSummary"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10093,6 +17739,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
             "precedingConversationSummary",
             &self.preceding_conversation_summary,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10103,11 +17750,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
 /// Message of the Instruction of the playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookInstruction {
     /// General guidelines for the playbook. These are unstructured instructions that are not directly part of the goal, e.g. "Always be polite". It's valid for this text to be long and used instead of steps altogether.
     pub guidelines: Option<String>,
     /// Ordered list of step by step execution instructions to accomplish target goal.
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookInstruction {
+    /// Sets [`guidelines`](Self::guidelines).
+    #[inline]
+    pub fn with_guidelines(mut self, value: impl Into<String>) -> Self {
+        self.guidelines = Some(value.into());
+        self
+    }
+
+    /// Sets [`steps`](Self::steps).
+    #[inline]
+    pub fn with_steps(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+    ) -> Self {
+        self.steps = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10116,6 +17786,14 @@ for GoogleCloudDialogflowCxV3PlaybookInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 
     const FIELDS: &'static [&'static str] = &["steps", "guidelines"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10135,6 +17813,7 @@ for GoogleCloudDialogflowCxV3PlaybookInstruction {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "guidelines", &self.guidelines)?;
         ::discogen_runtime::object::write(map, "steps", &self.steps)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10145,6 +17824,7 @@ for GoogleCloudDialogflowCxV3PlaybookInstruction {
 /// Stores metadata of the invocation of a child playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookInvocation {
     /// Output only. The display name of the playbook.
     ///
@@ -10158,6 +17838,55 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInvocation {
     pub playbook_output: Option<GoogleCloudDialogflowCxV3PlaybookOutput>,
     /// Required. Playbook invocation's output state.
     pub playbook_state: Option<GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookInvocation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<String>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_input`](Self::playbook_input).
+    #[inline]
+    pub fn with_playbook_input(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInput>,
+    ) -> Self {
+        self.playbook_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_output`](Self::playbook_output).
+    #[inline]
+    pub fn with_playbook_output(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookOutput>,
+    ) -> Self {
+        self.playbook_output = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_state`](Self::playbook_state).
+    #[inline]
+    pub fn with_playbook_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState>,
+    ) -> Self {
+        self.playbook_state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10171,6 +17900,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         "playbookState",
         "playbookOutput",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10196,6 +17933,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         ::discogen_runtime::object::write(map, "playbookInput", &self.playbook_input)?;
         ::discogen_runtime::object::write(map, "playbookOutput", &self.playbook_output)?;
         ::discogen_runtime::object::write(map, "playbookState", &self.playbook_state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10206,9 +17944,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
 /// Output of the playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookOutput {
     /// Optional. Summary string of the execution result of the child playbook.
     pub execution_summary: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookOutput {
+    /// Sets [`execution_summary`](Self::execution_summary).
+    #[inline]
+    pub fn with_execution_summary(mut self, value: impl Into<String>) -> Self {
+        self.execution_summary = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10216,6 +17967,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
 
     const FIELDS: &'static [&'static str] = &["executionSummary"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10236,6 +17995,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
             "executionSummary",
             &self.execution_summary,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10246,11 +18006,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
 /// Message of single step execution.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookStep {
     /// Sub-processing needed to execute the current step.
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
     /// Step instruction in text format.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookStep {
+    /// Sets [`steps`](Self::steps).
+    #[inline]
+    pub fn with_steps(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
+    ) -> Self {
+        self.steps = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10258,6 +18041,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
 
     const FIELDS: &'static [&'static str] = &["text", "steps"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10277,6 +18068,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "steps", &self.steps)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10286,10 +18078,30 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
     pub playbook: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<String>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10298,6 +18110,14 @@ for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10317,6 +18137,7 @@ for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10327,6 +18148,7 @@ for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
 /// Stores metadata of the transition to another target playbook. Playbook transition actions exit the caller playbook and enter the target playbook.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     /// Output only. The display name of the playbook.
     ///
@@ -10334,6 +18156,25 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     pub display_name: Option<String>,
     /// Required. The unique identifier of the playbook. Format: `projects//locations//agents//playbooks/`.
     pub playbook: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookTransition {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(mut self, value: impl Into<String>) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10341,6 +18182,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10360,6 +18209,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10370,6 +18220,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
 /// Playbook version is a snapshot of the playbook at certain timestamp.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3PlaybookVersion {
     /// Optional. The description of the playbook version.
     pub description: Option<String>,
@@ -10387,6 +18238,55 @@ pub struct GoogleCloudDialogflowCxV3PlaybookVersion {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3PlaybookVersion {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`examples`](Self::examples).
+    #[inline]
+    pub fn with_examples(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Example>>,
+    ) -> Self {
+        self.examples = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Playbook>,
+    ) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10400,6 +18300,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         "updateTime",
         "description",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10425,6 +18333,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10435,6 +18344,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
 /// Represents the query input. It can contain one of: 1. A conversational query in the form of text. 2. An intent query that specifies which intent to trigger. 3. Natural language speech audio to be processed. 4. An event to be triggered. 5. DTMF digits to invoke an intent and fill in parameter value. 6. The results of a tool executed by the client.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3QueryInput {
     /// The natural language speech audio to be processed.
     pub audio: Option<GoogleCloudDialogflowCxV3AudioInput>,
@@ -10450,6 +18360,78 @@ pub struct GoogleCloudDialogflowCxV3QueryInput {
     pub text: Option<GoogleCloudDialogflowCxV3TextInput>,
     /// The results of a tool executed by the client.
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3ToolCallResult>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3QueryInput {
+    /// Sets [`audio`](Self::audio).
+    #[inline]
+    pub fn with_audio(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AudioInput>,
+    ) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf`](Self::dtmf).
+    #[inline]
+    pub fn with_dtmf(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DtmfInput>,
+    ) -> Self {
+        self.dtmf = Some(value.into());
+        self
+    }
+
+    /// Sets [`event`](Self::event).
+    #[inline]
+    pub fn with_event(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EventInput>,
+    ) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3IntentInput>,
+    ) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TextInput>,
+    ) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_call_result`](Self::tool_call_result).
+    #[inline]
+    pub fn with_tool_call_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolCallResult>,
+    ) -> Self {
+        self.tool_call_result = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10465,6 +18447,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         "languageCode",
         "toolCallResult",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10498,6 +18488,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
             "toolCallResult",
             &self.tool_call_result,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10508,6 +18499,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
 /// Represents the parameters of a conversational query.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3QueryParameters {
     /// Configures whether sentiment analysis should be performed. If not provided, sentiment analysis is not performed.
     pub analyze_query_text_sentiment: Option<bool>,
@@ -10549,6 +18541,164 @@ pub struct GoogleCloudDialogflowCxV3QueryParameters {
     pub time_zone: Option<String>,
     /// This field can be used to pass HTTP headers for a webhook call. These headers will be sent to webhook along with the headers that have been configured through Dialogflow web console. The headers defined within this field will overwrite the headers configured through Dialogflow console if there is a conflict. Header names are case-insensitive. Google's specified headers are not allowed. Including: "Host", "Content-Length", "Connection", "From", "User-Agent", "Accept-Encoding", "If-Modified-Since", "If-None-Match", "X-Forwarded-For", etc.
     pub webhook_headers: Option<::std::collections::BTreeMap<String, String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3QueryParameters {
+    /// Sets [`analyze_query_text_sentiment`](Self::analyze_query_text_sentiment).
+    #[inline]
+    pub fn with_analyze_query_text_sentiment(mut self, value: impl Into<bool>) -> Self {
+        self.analyze_query_text_sentiment = Some(value.into());
+        self
+    }
+
+    /// Sets [`channel`](Self::channel).
+    #[inline]
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(mut self, value: impl Into<String>) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_playbook`](Self::current_playbook).
+    #[inline]
+    pub fn with_current_playbook(mut self, value: impl Into<String>) -> Self {
+        self.current_playbook = Some(value.into());
+        self
+    }
+
+    /// Sets [`disable_webhook`](Self::disable_webhook).
+    #[inline]
+    pub fn with_disable_webhook(mut self, value: impl Into<bool>) -> Self {
+        self.disable_webhook = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_user_metadata`](Self::end_user_metadata).
+    #[inline]
+    pub fn with_end_user_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.end_user_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_versions`](Self::flow_versions).
+    #[inline]
+    pub fn with_flow_versions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.flow_versions = Some(value.into());
+        self
+    }
+
+    /// Sets [`geo_location`](Self::geo_location).
+    #[inline]
+    pub fn with_geo_location(mut self, value: impl Into<GoogleTypeLatLng>) -> Self {
+        self.geo_location = Some(value.into());
+        self
+    }
+
+    /// Sets [`llm_model_settings`](Self::llm_model_settings).
+    #[inline]
+    pub fn with_llm_model_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LlmModelSettings>,
+    ) -> Self {
+        self.llm_model_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameter_scope`](Self::parameter_scope).
+    #[inline]
+    pub fn with_parameter_scope(mut self, value: impl Into<String>) -> Self {
+        self.parameter_scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`populate_data_store_connection_signals`](Self::populate_data_store_connection_signals).
+    #[inline]
+    pub fn with_populate_data_store_connection_signals(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.populate_data_store_connection_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`search_config`](Self::search_config).
+    #[inline]
+    pub fn with_search_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SearchConfig>,
+    ) -> Self {
+        self.search_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_entity_types`](Self::session_entity_types).
+    #[inline]
+    pub fn with_session_entity_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
+    ) -> Self {
+        self.session_entity_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_ttl`](Self::session_ttl).
+    #[inline]
+    pub fn with_session_ttl(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.session_ttl = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_zone`](Self::time_zone).
+    #[inline]
+    pub fn with_time_zone(mut self, value: impl Into<String>) -> Self {
+        self.time_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_headers`](Self::webhook_headers).
+    #[inline]
+    pub fn with_webhook_headers(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.webhook_headers = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10575,6 +18725,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         "analyzeQueryTextSentiment",
         "populateDataStoreConnectionSignals",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10650,6 +18808,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         ::discogen_runtime::object::write_wire(map, "sessionTtl", &self.session_ttl)?;
         ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
         ::discogen_runtime::object::write(map, "webhookHeaders", &self.webhook_headers)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10660,6 +18819,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
 /// Represents the result of a conversational query.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3QueryResult {
     /// Returns the current advanced settings including IVR settings. Even though the operations configured by these settings are performed by Dialogflow, the client may need to perform special logic at the moment. For example, if Dialogflow exports audio to Google Cloud Storage, then the client may need to wait for the resulting object to appear in the bucket before proceeding.
     pub advanced_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettings>,
@@ -10713,6 +18873,200 @@ pub struct GoogleCloudDialogflowCxV3QueryResult {
     >,
     /// The list of webhook call status in the order of call sequence.
     pub webhook_statuses: Option<Vec<GoogleRpcStatus>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3QueryResult {
+    /// Sets [`advanced_settings`](Self::advanced_settings).
+    #[inline]
+    pub fn with_advanced_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AdvancedSettings>,
+    ) -> Self {
+        self.advanced_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`allow_answer_feedback`](Self::allow_answer_feedback).
+    #[inline]
+    pub fn with_allow_answer_feedback(mut self, value: impl Into<bool>) -> Self {
+        self.allow_answer_feedback = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_flow`](Self::current_flow).
+    #[inline]
+    pub fn with_current_flow(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Flow>,
+    ) -> Self {
+        self.current_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`current_page`](Self::current_page).
+    #[inline]
+    pub fn with_current_page(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Page>,
+    ) -> Self {
+        self.current_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_store_connection_signals`](Self::data_store_connection_signals).
+    #[inline]
+    pub fn with_data_store_connection_signals(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DataStoreConnectionSignals>,
+    ) -> Self {
+        self.data_store_connection_signals = Some(value.into());
+        self
+    }
+
+    /// Sets [`diagnostic_info`](Self::diagnostic_info).
+    #[inline]
+    pub fn with_diagnostic_info(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.diagnostic_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf`](Self::dtmf).
+    #[inline]
+    pub fn with_dtmf(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3DtmfInput>,
+    ) -> Self {
+        self.dtmf = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Intent>,
+    ) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_detection_confidence`](Self::intent_detection_confidence).
+    #[inline]
+    pub fn with_intent_detection_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.intent_detection_confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Match>,
+    ) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_messages`](Self::response_messages).
+    #[inline]
+    pub fn with_response_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.response_messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_analysis_result`](Self::sentiment_analysis_result).
+    #[inline]
+    pub fn with_sentiment_analysis_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SentimentAnalysisResult>,
+    ) -> Self {
+        self.sentiment_analysis_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`trace_blocks`](Self::trace_blocks).
+    #[inline]
+    pub fn with_trace_blocks(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TraceBlock>>,
+    ) -> Self {
+        self.trace_blocks = Some(value.into());
+        self
+    }
+
+    /// Sets [`transcript`](Self::transcript).
+    #[inline]
+    pub fn with_transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_event`](Self::trigger_event).
+    #[inline]
+    pub fn with_trigger_event(mut self, value: impl Into<String>) -> Self {
+        self.trigger_event = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_intent`](Self::trigger_intent).
+    #[inline]
+    pub fn with_trigger_intent(mut self, value: impl Into<String>) -> Self {
+        self.trigger_intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_payloads`](Self::webhook_payloads).
+    #[inline]
+    pub fn with_webhook_payloads(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.webhook_payloads = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_statuses`](Self::webhook_statuses).
+    #[inline]
+    pub fn with_webhook_statuses(
+        mut self,
+        value: impl Into<Vec<GoogleRpcStatus>>,
+    ) -> Self {
+        self.webhook_statuses = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10742,6 +19096,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         "intentDetectionConfidence",
         "dataStoreConnectionSignals",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10835,6 +19197,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
             "webhookStatuses",
             &self.webhook_statuses,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10845,11 +19208,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
 /// Resource name and display name.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResourceName {
     /// Display name.
     pub display_name: Option<String>,
     /// Name.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ResourceName {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -10857,6 +19240,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10876,6 +19267,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -10886,6 +19278,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
 /// Represents a response message that can be returned by a conversational agent. Response messages are also used for output audio synthesis. The approach is as follows: * If at least one OutputAudioText response is present, then all OutputAudioText responses are linearly concatenated, and the result is used for output audio synthesis. * If the OutputAudioText responses are a mixture of text and SSML, then the concatenated result is treated as SSML; otherwise, the result is treated as either text or SSML as appropriate. The agent designer should ideally use either text or SSML consistently throughout the bot design. * Otherwise, all Text responses are linearly concatenated, and the result is used for output audio synthesis. This approach allows for more sophisticated user experience scenarios, where the text displayed to the user may differ from what is heard.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     /// The channel which the response is associated with. Clients can specify the channel via QueryParameters.channel, and only associated channel response will be returned.
     pub channel: Option<String>,
@@ -10927,6 +19320,138 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     pub text: Option<GoogleCloudDialogflowCxV3ResponseMessageText>,
     /// Returns the definition of a tool call that should be executed by the client.
     pub tool_call: Option<GoogleCloudDialogflowCxV3ToolCall>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessage {
+    /// Sets [`channel`](Self::channel).
+    #[inline]
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`conversation_success`](Self::conversation_success).
+    #[inline]
+    pub fn with_conversation_success(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess>,
+    ) -> Self {
+        self.conversation_success = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_interaction`](Self::end_interaction).
+    #[inline]
+    pub fn with_end_interaction(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageEndInteraction>,
+    ) -> Self {
+        self.end_interaction = Some(value.into());
+        self
+    }
+
+    /// Sets [`knowledge_info_card`](Self::knowledge_info_card).
+    #[inline]
+    pub fn with_knowledge_info_card(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard>,
+    ) -> Self {
+        self.knowledge_info_card = Some(value.into());
+        self
+    }
+
+    /// Sets [`live_agent_handoff`](Self::live_agent_handoff).
+    #[inline]
+    pub fn with_live_agent_handoff(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff>,
+    ) -> Self {
+        self.live_agent_handoff = Some(value.into());
+        self
+    }
+
+    /// Sets [`mixed_audio`](Self::mixed_audio).
+    #[inline]
+    pub fn with_mixed_audio(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageMixedAudio>,
+    ) -> Self {
+        self.mixed_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_audio_text`](Self::output_audio_text).
+    #[inline]
+    pub fn with_output_audio_text(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText>,
+    ) -> Self {
+        self.output_audio_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`play_audio`](Self::play_audio).
+    #[inline]
+    pub fn with_play_audio(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessagePlayAudio>,
+    ) -> Self {
+        self.play_audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_type`](Self::response_type).
+    #[inline]
+    pub fn with_response_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageResponseType>,
+    ) -> Self {
+        self.response_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`telephony_transfer_call`](Self::telephony_transfer_call).
+    #[inline]
+    pub fn with_telephony_transfer_call(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall>,
+    ) -> Self {
+        self.telephony_transfer_call = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ResponseMessageText>,
+    ) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_call`](Self::tool_call).
+    #[inline]
+    pub fn with_tool_call(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolCall>,
+    ) -> Self {
+        self.tool_call = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -10948,6 +19473,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         "conversationSuccess",
         "telephonyTransferCall",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11009,6 +19542,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         )?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
         ::discogen_runtime::object::write(map, "toolCall", &self.tool_call)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11019,9 +19553,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
 /// Indicates that the conversation succeeded, i.e., the bot handled the issue that the customer talked to it about. Dialogflow only uses this to determine which conversations should be counted as successful and doesn't process the metadata in this message in any way. Note that Dialogflow also considers conversations that get to the conversation end page as successful even if they don't return ConversationSuccess. You may set this, for example: * In the entry_fulfillment of a Page if entering the page indicates that the conversation succeeded. * In a webhook response when you determine that you handled the customer issue.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     /// Custom metadata. Dialogflow doesn't impose any structure on this.
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11030,6 +19580,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11046,6 +19604,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11058,7 +19617,11 @@ for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
 /// Indicates that interaction with the Dialogflow agent has ended. This message is generated by Dialogflow only and not supposed to be defined by the user.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 impl ::discogen_runtime::object::Object
@@ -11066,6 +19629,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11079,8 +19650,9 @@ for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11093,7 +19665,11 @@ for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
 /// Represents info card response. If the response contains generative knowledge prediction, Dialogflow will return a payload with Infobot Messenger compatible info card. Otherwise, the info card response is skipped.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 impl ::discogen_runtime::object::Object
@@ -11101,6 +19677,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11114,8 +19698,9 @@ for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11128,9 +19713,25 @@ for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
 /// Indicates that the conversation should be handed off to a live agent. Dialogflow only uses this to determine which conversations were handed off to a human agent for measurement purposes. What else to do with this signal is up to you and your handoff procedures. You may set this, for example: * In the entry_fulfillment of a Page if entering the page indicates something went extremely wrong in the conversation. * In a webhook response when you determine that the customer issue can only be handled by a human.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     /// Custom metadata for your handoff procedure. Dialogflow doesn't impose any structure on this.
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11139,6 +19740,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11155,6 +19764,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11167,9 +19777,25 @@ for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
 /// Represents an audio message that is composed of both segments synthesized from the Dialogflow agent prompts and ones hosted externally at the specified URIs. The external URIs are specified via play_audio. This message is generated by Dialogflow only and not supposed to be defined by the user.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     /// Segments this audio response is composed of.
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
+    /// Sets [`segments`](Self::segments).
+    #[inline]
+    pub fn with_segments(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
+    ) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11178,6 +19804,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 
     const FIELDS: &'static [&'static str] = &["segments"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11194,6 +19828,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "segments", &self.segments)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11204,6 +19839,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
 /// Represents one segment of audio.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     /// Output only. Whether the playback of this segment can be interrupted by the end user's speech and the client should then start the next Dialogflow request.
     ///
@@ -11213,6 +19849,32 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     pub audio: Option<::discogen_runtime::Bytes>,
     /// Client-specific URI that points to an audio clip accessible to the client. Dialogflow does not impose any validation on it.
     pub uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`audio`](Self::audio).
+    #[inline]
+    pub fn with_audio(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets [`uri`](Self::uri).
+    #[inline]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11225,6 +19887,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
         "audio",
         "allowPlaybackInterruption",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11250,6 +19920,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
         )?;
         ::discogen_runtime::object::write(map, "audio", &self.audio)?;
         ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11262,6 +19933,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
 /// A text or ssml response that is preferentially used for TTS output audio synthesis, as described in the comment on the ResponseMessage message.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     /// Output only. Whether the playback of this message can be interrupted by the end user's speech and the client can then starts the next Dialogflow request.
     ///
@@ -11271,6 +19943,32 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     pub ssml: Option<String>,
     /// The raw text to be synthesized.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssml`](Self::ssml).
+    #[inline]
+    pub fn with_ssml(mut self, value: impl Into<String>) -> Self {
+        self.ssml = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11283,6 +19981,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
         "text",
         "allowPlaybackInterruption",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11308,6 +20014,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
         )?;
         ::discogen_runtime::object::write(map, "ssml", &self.ssml)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11320,6 +20027,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
 /// Specifies an audio clip to be played by the client as part of the response.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     /// Output only. Whether the playback of this message can be interrupted by the end user's speech and the client can then starts the next Dialogflow request.
     ///
@@ -11327,6 +20035,25 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     pub allow_playback_interruption: Option<bool>,
     /// Required. URI of the audio clip. Dialogflow does not impose any validation on this value. It is specific to the client that reads it.
     pub audio_uri: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`audio_uri`](Self::audio_uri).
+    #[inline]
+    pub fn with_audio_uri(mut self, value: impl Into<String>) -> Self {
+        self.audio_uri = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11335,6 +20062,14 @@ for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
 
     const FIELDS: &'static [&'static str] = &["audioUri", "allowPlaybackInterruption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11358,6 +20093,7 @@ for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
             &self.allow_playback_interruption,
         )?;
         ::discogen_runtime::object::write(map, "audioUri", &self.audio_uri)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11368,9 +20104,22 @@ for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
 /// Represents the signal that telles the client to transfer the phone call connected to the agent to a third-party endpoint.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     /// Transfer the call to a phone number in [E.164 format](https://en.wikipedia.org/wiki/E.164).
     pub phone_number: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
+    /// Sets [`phone_number`](Self::phone_number).
+    #[inline]
+    pub fn with_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11379,6 +20128,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 
     const FIELDS: &'static [&'static str] = &["phoneNumber"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11395,6 +20152,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "phoneNumber", &self.phone_number)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11407,6 +20165,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
 /// The text response message.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     /// Output only. Whether the playback of this message can be interrupted by the end user's speech and the client can then starts the next Dialogflow request.
     ///
@@ -11414,6 +20173,25 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     pub allow_playback_interruption: Option<bool>,
     /// Required. A collection of text response variants. If multiple variants are defined, only one text response variant is returned at runtime.
     pub text: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ResponseMessageText {
+    /// Sets [`allow_playback_interruption`](Self::allow_playback_interruption).
+    #[inline]
+    pub fn with_allow_playback_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.allow_playback_interruption = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -11422,6 +20200,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 
     const FIELDS: &'static [&'static str] = &["text", "allowPlaybackInterruption"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11445,6 +20231,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageText {
             &self.allow_playback_interruption,
         )?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11455,6 +20242,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageText {
 /// The request message for Agents.RestoreAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreAgentRequest {
     /// Uncompressed raw byte content for agent.
     pub agent_content: Option<::discogen_runtime::Bytes>,
@@ -11466,6 +20254,48 @@ pub struct GoogleCloudDialogflowCxV3RestoreAgentRequest {
     pub restore_option: Option<
         GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestoreAgentRequest {
+    /// Sets [`agent_content`](Self::agent_content).
+    #[inline]
+    pub fn with_agent_content(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.agent_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent_uri`](Self::agent_uri).
+    #[inline]
+    pub fn with_agent_uri(mut self, value: impl Into<String>) -> Self {
+        self.agent_uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_source`](Self::git_source).
+    #[inline]
+    pub fn with_git_source(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource>,
+    ) -> Self {
+        self.git_source = Some(value.into());
+        self
+    }
+
+    /// Sets [`restore_option`](Self::restore_option).
+    #[inline]
+    pub fn with_restore_option(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption>,
+    ) -> Self {
+        self.restore_option = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11479,6 +20309,14 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
         "agentContent",
         "restoreOption",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11502,6 +20340,7 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
         ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
         ::discogen_runtime::object::write(map, "gitSource", &self.git_source)?;
         ::discogen_runtime::object::write(map, "restoreOption", &self.restore_option)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11512,9 +20351,22 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
 /// Settings for restoring from a git branch
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     /// tracking branch for the git pull
     pub tracking_branch: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
+    /// Sets [`tracking_branch`](Self::tracking_branch).
+    #[inline]
+    pub fn with_tracking_branch(mut self, value: impl Into<String>) -> Self {
+        self.tracking_branch = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11523,6 +20375,14 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource";
 
     const FIELDS: &'static [&'static str] = &["trackingBranch"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11539,6 +20399,7 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11549,7 +20410,11 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
 /// The request message for Playbooks.RestorePlaybookVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -11557,6 +20422,14 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11570,8 +20443,9 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11584,9 +20458,25 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
 /// The response message for Playbooks.RestorePlaybookVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     /// The updated playbook.
     pub playbook: Option<GoogleCloudDialogflowCxV3Playbook>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
+    /// Sets [`playbook`](Self::playbook).
+    #[inline]
+    pub fn with_playbook(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Playbook>,
+    ) -> Self {
+        self.playbook = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11595,6 +20485,14 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["playbook"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11611,6 +20509,7 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11623,7 +20522,11 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
 /// The request message for Tools.RestoreToolVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -11631,6 +20534,14 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11644,8 +20555,9 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11656,9 +20568,22 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
 /// The response message for Tools.RestoreToolVersion.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     /// The updated tool.
     pub tool: Option<GoogleCloudDialogflowCxV3Tool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<GoogleCloudDialogflowCxV3Tool>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11667,6 +20592,14 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["tool"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11683,6 +20616,7 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11693,6 +20627,7 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
 /// The configuration for auto rollout.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RolloutConfig {
     /// The conditions that are used to evaluate the failure of a rollout step. If not specified, no rollout steps will fail. E.g. "containment_rate &lt; 10% OR average_turn_count &lt; 3". See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub failure_condition: Option<String>,
@@ -11700,6 +20635,35 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfig {
     pub rollout_condition: Option<String>,
     /// Steps to roll out a flow version. Steps should be sorted by percentage in ascending order.
     pub rollout_steps: Option<Vec<GoogleCloudDialogflowCxV3RolloutConfigRolloutStep>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RolloutConfig {
+    /// Sets [`failure_condition`](Self::failure_condition).
+    #[inline]
+    pub fn with_failure_condition(mut self, value: impl Into<String>) -> Self {
+        self.failure_condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_condition`](Self::rollout_condition).
+    #[inline]
+    pub fn with_rollout_condition(mut self, value: impl Into<String>) -> Self {
+        self.rollout_condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`rollout_steps`](Self::rollout_steps).
+    #[inline]
+    pub fn with_rollout_steps(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3RolloutConfigRolloutStep>>,
+    ) -> Self {
+        self.rollout_steps = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11711,6 +20675,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         "failureCondition",
         "rolloutCondition",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11740,6 +20712,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
             &self.rollout_condition,
         )?;
         ::discogen_runtime::object::write(map, "rolloutSteps", &self.rollout_steps)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11750,6 +20723,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
 /// A single rollout step with specified traffic allocation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     /// The name of the rollout step;
     pub display_name: Option<String>,
@@ -11757,6 +20731,35 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     pub min_duration: Option<::discogen_runtime::Duration>,
     /// The percentage of traffic allocated to the flow version of this rollout step. (0%, 100%\].
     pub traffic_percent: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`min_duration`](Self::min_duration).
+    #[inline]
+    pub fn with_min_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.min_duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`traffic_percent`](Self::traffic_percent).
+    #[inline]
+    pub fn with_traffic_percent(mut self, value: impl Into<i32>) -> Self {
+        self.traffic_percent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11769,6 +20772,14 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
         "minDuration",
         "trafficPercent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11790,6 +20801,7 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write_wire(map, "minDuration", &self.min_duration)?;
         ::discogen_runtime::object::write(map, "trafficPercent", &self.traffic_percent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11800,6 +20812,7 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
 /// State of the auto-rollout process.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RolloutState {
     /// Start time of the current step.
     pub start_time: Option<::discogen_runtime::Timestamp>,
@@ -11807,6 +20820,35 @@ pub struct GoogleCloudDialogflowCxV3RolloutState {
     pub step: Option<String>,
     /// Index of the current step in the auto rollout steps list.
     pub step_index: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RolloutState {
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`step`](Self::step).
+    #[inline]
+    pub fn with_step(mut self, value: impl Into<String>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+
+    /// Sets [`step_index`](Self::step_index).
+    #[inline]
+    pub fn with_step_index(mut self, value: impl Into<i32>) -> Self {
+        self.step_index = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11814,6 +20856,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
 
     const FIELDS: &'static [&'static str] = &["step", "startTime", "stepIndex"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11835,6 +20885,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
         ::discogen_runtime::object::write(map, "step", &self.step)?;
         ::discogen_runtime::object::write(map, "stepIndex", &self.step_index)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11845,9 +20896,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
 /// Metadata returned for the Environments.RunContinuousTest long running operation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     /// The test errors.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
+    /// Sets [`errors`](Self::errors).
+    #[inline]
+    pub fn with_errors(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TestError>>,
+    ) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11856,6 +20923,14 @@ for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11872,6 +20947,7 @@ for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11882,7 +20958,11 @@ for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
 /// The request message for Environments.RunContinuousTest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -11890,6 +20970,14 @@ for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11903,8 +20991,9 @@ for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11915,9 +21004,25 @@ for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
 /// The response message for Environments.RunContinuousTest.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     /// The result for a continuous test run.
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3ContinuousTestResult>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunContinuousTestResponse {
+    /// Sets [`continuous_test_result`](Self::continuous_test_result).
+    #[inline]
+    pub fn with_continuous_test_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ContinuousTestResult>,
+    ) -> Self {
+        self.continuous_test_result = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11926,6 +21031,14 @@ for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
 
     const FIELDS: &'static [&'static str] = &["continuousTestResult"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11946,6 +21059,7 @@ for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
             "continuousTestResult",
             &self.continuous_test_result,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11956,7 +21070,11 @@ for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
 /// Metadata returned for the TestCases.RunTestCase long running operation. This message currently has no fields.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -11964,6 +21082,14 @@ for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11977,8 +21103,9 @@ for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -11989,9 +21116,22 @@ for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
 /// The request message for TestCases.RunTestCase.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseRequest {
     /// Optional. Environment name. If not set, draft environment is assumed. Format: `projects//locations//agents//environments/`.
     pub environment: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunTestCaseRequest {
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -11999,6 +21139,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
 
     const FIELDS: &'static [&'static str] = &["environment"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12015,6 +21163,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "environment", &self.environment)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12025,9 +21174,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
 /// The response message for TestCases.RunTestCase.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseResponse {
     /// The result.
     pub result: Option<GoogleCloudDialogflowCxV3TestCaseResult>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3RunTestCaseResponse {
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCaseResult>,
+    ) -> Self {
+        self.result = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12036,6 +21201,14 @@ for GoogleCloudDialogflowCxV3RunTestCaseResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 
     const FIELDS: &'static [&'static str] = &["result"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12052,6 +21225,7 @@ for GoogleCloudDialogflowCxV3RunTestCaseResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "result", &self.result)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12062,6 +21236,7 @@ for GoogleCloudDialogflowCxV3RunTestCaseResponse {
 /// Settings for Generative Safety.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettings {
     /// Banned phrases for generated text.
     pub banned_phrases: Option<Vec<GoogleCloudDialogflowCxV3SafetySettingsPhrase>>,
@@ -12077,6 +21252,63 @@ pub struct GoogleCloudDialogflowCxV3SafetySettings {
     >,
     /// Optional. Settings for Responsible AI checks.
     pub rai_settings: Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettings {
+    /// Sets [`banned_phrases`](Self::banned_phrases).
+    #[inline]
+    pub fn with_banned_phrases(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SafetySettingsPhrase>>,
+    ) -> Self {
+        self.banned_phrases = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_banned_phrase_match_strategy`](Self::default_banned_phrase_match_strategy).
+    #[inline]
+    pub fn with_default_banned_phrase_match_strategy(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy,
+        >,
+    ) -> Self {
+        self.default_banned_phrase_match_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_rai_settings`](Self::default_rai_settings).
+    #[inline]
+    pub fn with_default_rai_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
+    ) -> Self {
+        self.default_rai_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`prompt_security_settings`](Self::prompt_security_settings).
+    #[inline]
+    pub fn with_prompt_security_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings>,
+    ) -> Self {
+        self.prompt_security_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`rai_settings`](Self::rai_settings).
+    #[inline]
+    pub fn with_rai_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
+    ) -> Self {
+        self.rai_settings = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12090,6 +21322,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         "promptSecuritySettings",
         "defaultBannedPhraseMatchStrategy",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12127,6 +21367,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
             &self.prompt_security_settings,
         )?;
         ::discogen_runtime::object::write(map, "raiSettings", &self.rai_settings)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12137,11 +21378,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
 /// Text input which can be used for prompt or banned phrases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     /// Required. Language code of the phrase.
     pub language_code: Option<String>,
     /// Required. Text input which can be used for prompt or banned phrases.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsPhrase {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12150,6 +21411,14 @@ for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
 
     const FIELDS: &'static [&'static str] = &["text", "languageCode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12169,6 +21438,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12179,9 +21449,22 @@ for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
 /// Settings for prompt security checks.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     /// Optional. Enable prompt security checks.
     pub enable_prompt_security: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
+    /// Sets [`enable_prompt_security`](Self::enable_prompt_security).
+    #[inline]
+    pub fn with_enable_prompt_security(mut self, value: impl Into<bool>) -> Self {
+        self.enable_prompt_security = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12190,6 +21473,14 @@ for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
 
     const FIELDS: &'static [&'static str] = &["enablePromptSecurity"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12210,6 +21501,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
             "enablePromptSecurity",
             &self.enable_prompt_security,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12222,11 +21514,29 @@ for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
 /// Settings for Responsible AI.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     /// Optional. RAI blocking configurations.
     pub category_filters: Option<
         Vec<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
+    /// Sets [`category_filters`](Self::category_filters).
+    #[inline]
+    pub fn with_category_filters(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter>,
+        >,
+    ) -> Self {
+        self.category_filters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12235,6 +21545,14 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
 
     const FIELDS: &'static [&'static str] = &["categoryFilters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12255,6 +21573,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
             "categoryFilters",
             &self.category_filters,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12265,6 +21584,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
 /// Configuration of the sensitivity level for blocking an RAI category.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     /// RAI category to configure.
     pub category: Option<
@@ -12274,6 +21594,35 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     pub filter_level: Option<
         GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
+    /// Sets [`category`](Self::category).
+    #[inline]
+    pub fn with_category(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory,
+        >,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter_level`](Self::filter_level).
+    #[inline]
+    pub fn with_filter_level(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel,
+        >,
+    ) -> Self {
+        self.filter_level = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12282,6 +21631,14 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter";
 
     const FIELDS: &'static [&'static str] = &["category", "filterLevel"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12301,6 +21658,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "category", &self.category)?;
         ::discogen_runtime::object::write(map, "filterLevel", &self.filter_level)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12313,11 +21671,37 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
 /// Search configuration for UCS search queries.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SearchConfig {
     /// Optional. Boosting configuration for the datastores. Maps from datastore name to their boost configuration. Do not specify more than one BoostSpecs for each datastore name. If multiple BoostSpecs are provided for the same datastore name, the behavior is undefined.
     pub boost_specs: Option<Vec<GoogleCloudDialogflowCxV3BoostSpecs>>,
     /// Optional. Filter configuration for the datastores. Maps from datastore name to the filter expression for that datastore. Do not specify more than one FilterSpecs for each datastore name. If multiple FilterSpecs are provided for the same datastore name, the behavior is undefined.
     pub filter_specs: Option<Vec<GoogleCloudDialogflowCxV3FilterSpecs>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SearchConfig {
+    /// Sets [`boost_specs`](Self::boost_specs).
+    #[inline]
+    pub fn with_boost_specs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3BoostSpecs>>,
+    ) -> Self {
+        self.boost_specs = Some(value.into());
+        self
+    }
+
+    /// Sets [`filter_specs`](Self::filter_specs).
+    #[inline]
+    pub fn with_filter_specs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3FilterSpecs>>,
+    ) -> Self {
+        self.filter_specs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12325,6 +21709,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
 
     const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12344,6 +21736,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "boostSpecs", &self.boost_specs)?;
         ::discogen_runtime::object::write(map, "filterSpecs", &self.filter_specs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12354,6 +21747,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
 /// Represents the settings related to security issues, such as data redaction and data retention. It may take hours for updates on the settings to propagate to all the related components and take effect.
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SecuritySettings {
     /// Controls audio export settings for post-conversation analytics when ingesting audio to conversations via Participants.AnalyzeContent or Participants.StreamingAnalyzeContent. If retention_strategy is set to REMOVE_AFTER_CONVERSATION or audio_export_settings.gcs_bucket is empty, audio export is disabled. If audio export is enabled, audio is recorded and saved to audio_export_settings.gcs_bucket, subject to retention policy of audio_export_settings.gcs_bucket. This setting won't effect audio input for implicit sessions via Sessions.DetectIntent or Sessions.StreamingDetectIntent.
     pub audio_export_settings: Option<
@@ -12387,6 +21781,106 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettings {
     >,
     /// Retains the data for the specified number of days. User must set a value lower than Dialogflow's default 365d TTL (30 days for Agent Assist traffic), higher value will be ignored and use default. Setting a value higher than that has no effect. A missing value or setting to 0 also means we use default TTL. When data retention configuration is changed, it only applies to the data created after the change; the TTL of existing data created before the change stays intact.
     pub retention_window_days: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3SecuritySettings {
+    /// Sets [`audio_export_settings`](Self::audio_export_settings).
+    #[inline]
+    pub fn with_audio_export_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings>,
+    ) -> Self {
+        self.audio_export_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`deidentify_template`](Self::deidentify_template).
+    #[inline]
+    pub fn with_deidentify_template(mut self, value: impl Into<String>) -> Self {
+        self.deidentify_template = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`insights_export_settings`](Self::insights_export_settings).
+    #[inline]
+    pub fn with_insights_export_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings>,
+    ) -> Self {
+        self.insights_export_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`inspect_template`](Self::inspect_template).
+    #[inline]
+    pub fn with_inspect_template(mut self, value: impl Into<String>) -> Self {
+        self.inspect_template = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`purge_data_types`](Self::purge_data_types).
+    #[inline]
+    pub fn with_purge_data_types(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes>>,
+    ) -> Self {
+        self.purge_data_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`redaction_scope`](Self::redaction_scope).
+    #[inline]
+    pub fn with_redaction_scope(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope>,
+    ) -> Self {
+        self.redaction_scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`redaction_strategy`](Self::redaction_strategy).
+    #[inline]
+    pub fn with_redaction_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy>,
+    ) -> Self {
+        self.redaction_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`retention_strategy`](Self::retention_strategy).
+    #[inline]
+    pub fn with_retention_strategy(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy>,
+    ) -> Self {
+        self.retention_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets [`retention_window_days`](Self::retention_window_days).
+    #[inline]
+    pub fn with_retention_window_days(mut self, value: impl Into<i32>) -> Self {
+        self.retention_window_days = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -12406,6 +21900,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         "retentionWindowDays",
         "insightsExportSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12475,6 +21977,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
             "retentionWindowDays",
             &self.retention_window_days,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12485,6 +21988,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
 /// Settings for exporting audio.
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     /// Filename pattern for exported audio. {conversation} and {timestamp} are placeholders that will be replaced with the conversation ID and epoch micros of the conversation. For example, "{conversation}/recording_{timestamp}.mulaw".
     pub audio_export_pattern: Option<String>,
@@ -12498,6 +22002,51 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     pub gcs_bucket: Option<String>,
     /// Whether to store TTS audio. By default, TTS audio from the virtual agent is not exported.
     pub store_tts_audio: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
+    /// Sets [`audio_export_pattern`](Self::audio_export_pattern).
+    #[inline]
+    pub fn with_audio_export_pattern(mut self, value: impl Into<String>) -> Self {
+        self.audio_export_pattern = Some(value.into());
+        self
+    }
+
+    /// Sets [`audio_format`](Self::audio_format).
+    #[inline]
+    pub fn with_audio_format(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat,
+        >,
+    ) -> Self {
+        self.audio_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`enable_audio_redaction`](Self::enable_audio_redaction).
+    #[inline]
+    pub fn with_enable_audio_redaction(mut self, value: impl Into<bool>) -> Self {
+        self.enable_audio_redaction = Some(value.into());
+        self
+    }
+
+    /// Sets [`gcs_bucket`](Self::gcs_bucket).
+    #[inline]
+    pub fn with_gcs_bucket(mut self, value: impl Into<String>) -> Self {
+        self.gcs_bucket = Some(value.into());
+        self
+    }
+
+    /// Sets [`store_tts_audio`](Self::store_tts_audio).
+    #[inline]
+    pub fn with_store_tts_audio(mut self, value: impl Into<bool>) -> Self {
+        self.store_tts_audio = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -12512,6 +22061,14 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
         "audioExportPattern",
         "enableAudioRedaction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12545,6 +22102,7 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
         )?;
         ::discogen_runtime::object::write(map, "gcsBucket", &self.gcs_bucket)?;
         ::discogen_runtime::object::write(map, "storeTtsAudio", &self.store_tts_audio)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12557,9 +22115,22 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
 /// Settings for exporting conversations to [Insights](https://cloud.google.com/contact-center/insights/docs).
 #[cfg(feature = "security_settings")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     /// If enabled, we will automatically exports conversations to Insights and Insights runs its analyzers.
     pub enable_insights_export: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "security_settings")]
+impl GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
+    /// Sets [`enable_insights_export`](Self::enable_insights_export).
+    #[inline]
+    pub fn with_enable_insights_export(mut self, value: impl Into<bool>) -> Self {
+        self.enable_insights_export = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "security_settings")]
@@ -12568,6 +22139,14 @@ for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings";
 
     const FIELDS: &'static [&'static str] = &["enableInsightsExport"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12588,6 +22167,7 @@ for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
             "enableInsightsExport",
             &self.enable_insights_export,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12600,11 +22180,31 @@ for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
 /// The result of sentiment analysis. Sentiment analysis inspects user input and identifies the prevailing subjective opinion, especially to determine a user's attitude as positive, negative, or neutral.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     /// A non-negative number in the \[0, +inf) range, which represents the absolute magnitude of sentiment, regardless of score (positive or negative).
     pub magnitude: Option<f32>,
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SentimentAnalysisResult {
+    /// Sets [`magnitude`](Self::magnitude).
+    #[inline]
+    pub fn with_magnitude(mut self, value: impl Into<f32>) -> Self {
+        self.magnitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`score`](Self::score).
+    #[inline]
+    pub fn with_score(mut self, value: impl Into<f32>) -> Self {
+        self.score = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12613,6 +22213,14 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12632,6 +22240,7 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
         ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12642,6 +22251,7 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
 /// Session entity types are referred to as **User** entity types and are entities that are built for an individual user such as favorites, preferences, playlists, and so on. You can redefine a session entity type at the session level to extend or replace a custom entity type at the user session level (we refer to the entity types defined at the agent level as "custom entity types"). Note: session entity types apply to all queries, regardless of the language. For more information about entity types, see the [Dialogflow documentation](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SessionEntityType {
     /// Required. The collection of entities to override or supplement the custom entity type.
     pub entities: Option<Vec<GoogleCloudDialogflowCxV3EntityTypeEntity>>,
@@ -12651,6 +22261,38 @@ pub struct GoogleCloudDialogflowCxV3SessionEntityType {
     >,
     /// Required. The unique identifier of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SessionEntityType {
+    /// Sets [`entities`](Self::entities).
+    #[inline]
+    pub fn with_entities(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3EntityTypeEntity>>,
+    ) -> Self {
+        self.entities = Some(value.into());
+        self
+    }
+
+    /// Sets [`entity_override_mode`](Self::entity_override_mode).
+    #[inline]
+    pub fn with_entity_override_mode(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode>,
+    ) -> Self {
+        self.entity_override_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12658,6 +22300,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
 
     const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12683,6 +22333,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
             &self.entity_override_mode,
         )?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12693,11 +22344,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
 /// Represents session information communicated to and from the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SessionInfo {
     /// Optional for WebhookRequest. Optional for WebhookResponse. All parameters collected from forms and intents during the session. Parameters can be created, updated, or removed by the webhook. To remove a parameter from the session, the webhook should explicitly set the parameter value to null in WebhookResponse. The map is keyed by parameters' display names.
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Always present for WebhookRequest. Ignored for WebhookResponse. The unique identifier of the session. This field can be used by the webhook to identify a session. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/` if environment is specified.
     pub session: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3SessionInfo {
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`session`](Self::session).
+    #[inline]
+    pub fn with_session(mut self, value: impl Into<String>) -> Self {
+        self.session = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -12705,6 +22379,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 
     const FIELDS: &'static [&'static str] = &["session", "parameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12724,6 +22406,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
         ::discogen_runtime::object::write(map, "session", &self.session)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12733,9 +22416,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12744,6 +22440,14 @@ for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechProcessingMetadata";
 
     const FIELDS: &'static [&'static str] = &["displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12760,6 +22464,7 @@ for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12770,9 +22475,22 @@ for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
 /// Settings related to speech recognition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SpeechToTextSettings {
     /// Whether to use speech adaptation for speech recognition.
     pub enable_speech_adaptation: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SpeechToTextSettings {
+    /// Sets [`enable_speech_adaptation`](Self::enable_speech_adaptation).
+    #[inline]
+    pub fn with_enable_speech_adaptation(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speech_adaptation = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12781,6 +22499,14 @@ for GoogleCloudDialogflowCxV3SpeechToTextSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechToTextSettings";
 
     const FIELDS: &'static [&'static str] = &["enableSpeechAdaptation"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12801,6 +22527,7 @@ for GoogleCloudDialogflowCxV3SpeechToTextSettings {
             "enableSpeechAdaptation",
             &self.enable_speech_adaptation,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12811,7 +22538,11 @@ for GoogleCloudDialogflowCxV3SpeechToTextSettings {
 /// The request message for Experiments.StartExperiment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -12819,6 +22550,14 @@ for GoogleCloudDialogflowCxV3StartExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StartExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12832,8 +22571,9 @@ for GoogleCloudDialogflowCxV3StartExperimentRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12844,7 +22584,11 @@ for GoogleCloudDialogflowCxV3StartExperimentRequest {
 /// The request message for Experiments.StopExperiment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -12852,6 +22596,14 @@ for GoogleCloudDialogflowCxV3StopExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12865,8 +22617,9 @@ for GoogleCloudDialogflowCxV3StopExperimentRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12877,6 +22630,7 @@ for GoogleCloudDialogflowCxV3StopExperimentRequest {
 /// The request to set the feedback for a bot answer.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     /// Required. Feedback provided for a bot answer.
     pub answer_feedback: Option<GoogleCloudDialogflowCxV3AnswerFeedback>,
@@ -12884,6 +22638,35 @@ pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     pub response_id: Option<String>,
     /// Optional. The mask to control which fields to update. If the mask is not present, all fields will be updated.
     pub update_mask: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
+    /// Sets [`answer_feedback`](Self::answer_feedback).
+    #[inline]
+    pub fn with_answer_feedback(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3AnswerFeedback>,
+    ) -> Self {
+        self.answer_feedback = Some(value.into());
+        self
+    }
+
+    /// Sets [`response_id`](Self::response_id).
+    #[inline]
+    pub fn with_response_id(mut self, value: impl Into<String>) -> Self {
+        self.response_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_mask`](Self::update_mask).
+    #[inline]
+    pub fn with_update_mask(mut self, value: impl Into<String>) -> Self {
+        self.update_mask = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12896,6 +22679,14 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
         "updateMask",
         "answerFeedback",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12917,6 +22708,7 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
         ::discogen_runtime::object::write(map, "answerFeedback", &self.answer_feedback)?;
         ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
         ::discogen_runtime::object::write(map, "updateMask", &self.update_mask)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12927,6 +22719,7 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
 /// Configuration of how speech should be synthesized.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     /// Optional. An identifier which selects 'audio effects' profiles that are applied on (post synthesized) text to speech. Effects are applied on top of each other in the order they are given.
     pub effects_profile_id: Option<Vec<String>>,
@@ -12938,6 +22731,49 @@ pub struct GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     pub voice: Option<GoogleCloudDialogflowCxV3VoiceSelectionParams>,
     /// Optional. Volume gain (in dB) of the normal native volume supported by the specific voice, in the range \[-96.0, 16.0\]. If unset, or set to a value of 0.0 (dB), will play at normal native signal amplitude. A value of -6.0 (dB) will play at approximately half the amplitude of the normal native signal amplitude. A value of +6.0 (dB) will play at approximately twice the amplitude of the normal native signal amplitude. We strongly recommend not to exceed +10 (dB) as there's usually no effective increase in loudness for any value greater than that.
     pub volume_gain_db: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
+    /// Sets [`effects_profile_id`](Self::effects_profile_id).
+    #[inline]
+    pub fn with_effects_profile_id(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.effects_profile_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`pitch`](Self::pitch).
+    #[inline]
+    pub fn with_pitch(mut self, value: impl Into<f64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+
+    /// Sets [`speaking_rate`](Self::speaking_rate).
+    #[inline]
+    pub fn with_speaking_rate(mut self, value: impl Into<f64>) -> Self {
+        self.speaking_rate = Some(value.into());
+        self
+    }
+
+    /// Sets [`voice`](Self::voice).
+    #[inline]
+    pub fn with_voice(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VoiceSelectionParams>,
+    ) -> Self {
+        self.voice = Some(value.into());
+        self
+    }
+
+    /// Sets [`volume_gain_db`](Self::volume_gain_db).
+    #[inline]
+    pub fn with_volume_gain_db(mut self, value: impl Into<f64>) -> Self {
+        self.volume_gain_db = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -12952,6 +22788,14 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         "volumeGainDb",
         "effectsProfileId",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12989,6 +22833,7 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
             "volumeGainDb",
             &self.volume_gain_db,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -12999,6 +22844,7 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
 /// Represents a test case.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestCase {
     /// Output only. When the test was created.
     ///
@@ -13020,6 +22866,79 @@ pub struct GoogleCloudDialogflowCxV3TestCase {
     >,
     /// Config for the test case.
     pub test_config: Option<GoogleCloudDialogflowCxV3TestConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestCase {
+    /// Sets [`creation_time`](Self::creation_time).
+    #[inline]
+    pub fn with_creation_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.creation_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_test_result`](Self::last_test_result).
+    #[inline]
+    pub fn with_last_test_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCaseResult>,
+    ) -> Self {
+        self.last_test_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`notes`](Self::notes).
+    #[inline]
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    #[inline]
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case_conversation_turns`](Self::test_case_conversation_turns).
+    #[inline]
+    pub fn with_test_case_conversation_turns(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
+    ) -> Self {
+        self.test_case_conversation_turns = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_config`](Self::test_config).
+    #[inline]
+    pub fn with_test_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestConfig>,
+    ) -> Self {
+        self.test_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13036,6 +22955,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
         "lastTestResult",
         "testCaseConversationTurns",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13075,6 +23002,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
             &self.test_case_conversation_turns,
         )?;
         ::discogen_runtime::object::write(map, "testConfig", &self.test_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13085,11 +23013,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
 /// Error info for importing a test.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestCaseError {
     /// The status associated with the test case.
     pub status: Option<GoogleRpcStatus>,
     /// The test case.
     pub test_case: Option<GoogleCloudDialogflowCxV3TestCase>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestCaseError {
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case`](Self::test_case).
+    #[inline]
+    pub fn with_test_case(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCase>,
+    ) -> Self {
+        self.test_case = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13097,6 +23048,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13116,6 +23075,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "status", &self.status)?;
         ::discogen_runtime::object::write(map, "testCase", &self.test_case)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13126,6 +23086,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
 /// Represents a result from running a test case in an agent environment.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     /// The conversation turns uttered during the test case replay in chronological order.
     pub conversation_turns: Option<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
@@ -13137,6 +23098,55 @@ pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     pub test_result: Option<GoogleCloudDialogflowCxV3TestCaseResultTestResult>,
     /// The time that the test was run.
     pub test_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestCaseResult {
+    /// Sets [`conversation_turns`](Self::conversation_turns).
+    #[inline]
+    pub fn with_conversation_turns(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ConversationTurn>>,
+    ) -> Self {
+        self.conversation_turns = Some(value.into());
+        self
+    }
+
+    /// Sets [`environment`](Self::environment).
+    #[inline]
+    pub fn with_environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_result`](Self::test_result).
+    #[inline]
+    pub fn with_test_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestCaseResultTestResult>,
+    ) -> Self {
+        self.test_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_time`](Self::test_time).
+    #[inline]
+    pub fn with_test_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.test_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13150,6 +23160,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         "environment",
         "conversationTurns",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13179,6 +23197,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "testResult", &self.test_result)?;
         ::discogen_runtime::object::write(map, "testTime", &self.test_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13189,6 +23208,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
 /// Represents configurations for a test case.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestConfig {
     /// Flow name to start the test case with. Format: `projects//locations//agents//flows/`. Only one of `flow` and `page` should be set to indicate the starting point of the test case. If neither is set, the test case will start with start page on the default start flow.
     pub flow: Option<String>,
@@ -13196,6 +23216,32 @@ pub struct GoogleCloudDialogflowCxV3TestConfig {
     pub page: Option<String>,
     /// Session parameters to be compared when calculating differences.
     pub tracking_parameters: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestConfig {
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<String>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`page`](Self::page).
+    #[inline]
+    pub fn with_page(mut self, value: impl Into<String>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+
+    /// Sets [`tracking_parameters`](Self::tracking_parameters).
+    #[inline]
+    pub fn with_tracking_parameters(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tracking_parameters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13203,6 +23249,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
 
     const FIELDS: &'static [&'static str] = &["flow", "page", "trackingParameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13228,6 +23282,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
             "trackingParameters",
             &self.tracking_parameters,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13238,6 +23293,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
 /// Error info for running a test.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestError {
     /// The status associated with the test.
     pub status: Option<GoogleRpcStatus>,
@@ -13245,6 +23301,35 @@ pub struct GoogleCloudDialogflowCxV3TestError {
     pub test_case: Option<String>,
     /// The timestamp when the test was completed.
     pub test_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestError {
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_case`](Self::test_case).
+    #[inline]
+    pub fn with_test_case(mut self, value: impl Into<String>) -> Self {
+        self.test_case = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_time`](Self::test_time).
+    #[inline]
+    pub fn with_test_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.test_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13252,6 +23337,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase", "testTime"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13273,6 +23366,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
         ::discogen_runtime::object::write(map, "status", &self.status)?;
         ::discogen_runtime::object::write(map, "testCase", &self.test_case)?;
         ::discogen_runtime::object::write(map, "testTime", &self.test_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13283,11 +23377,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
 /// The description of differences between original and replayed agent output.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TestRunDifference {
     /// A human readable description of the diff, showing the actual output vs expected output.
     pub description: Option<String>,
     /// The type of diff.
     pub r#type: Option<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TestRunDifference {
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13295,6 +23412,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
 
     const FIELDS: &'static [&'static str] = &["type", "description"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13314,6 +23439,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "description", &self.description)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13324,9 +23450,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
 /// Represents the natural language text to be processed.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TextInput {
     /// Required. The UTF-8 encoded natural language text to be processed.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TextInput {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13334,6 +23473,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13350,6 +23497,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13360,6 +23508,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
 /// Settings related to speech synthesizing.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TextToSpeechSettings {
     /// Configuration of how speech should be synthesized, mapping from language (<https://cloud.google.com/dialogflow/cx/docs/reference/language>) to SynthesizeSpeechConfig. These settings affect: - The [phone gateway](https://cloud.google.com/dialogflow/cx/docs/concept/integration/phone-gateway) synthesize configuration set via Agent.text_to_speech_settings. - How speech is synthesized when invoking session APIs. Agent.text_to_speech_settings only applies if OutputAudioConfig.synthesize_speech_config is not specified.
     pub synthesize_speech_configs: Option<
@@ -13368,6 +23517,26 @@ pub struct GoogleCloudDialogflowCxV3TextToSpeechSettings {
             GoogleCloudDialogflowCxV3SynthesizeSpeechConfig,
         >,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TextToSpeechSettings {
+    /// Sets [`synthesize_speech_configs`](Self::synthesize_speech_configs).
+    #[inline]
+    pub fn with_synthesize_speech_configs(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                GoogleCloudDialogflowCxV3SynthesizeSpeechConfig,
+            >,
+        >,
+    ) -> Self {
+        self.synthesize_speech_configs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13376,6 +23545,14 @@ for GoogleCloudDialogflowCxV3TextToSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &["synthesizeSpeechConfigs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13396,6 +23573,7 @@ for GoogleCloudDialogflowCxV3TextToSpeechSettings {
             "synthesizeSpeechConfigs",
             &self.synthesize_speech_configs,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13406,6 +23584,7 @@ for GoogleCloudDialogflowCxV3TextToSpeechSettings {
 /// A tool provides a list of actions which are available to the Playbook to attain its goal. A Tool consists of a description of the tool's usage and a specification of the tool which contains the schema and authentication information.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Tool {
     /// Data store search tool specification.
     pub data_store_spec: Option<GoogleCloudDialogflowCxV3ToolDataStoreTool>,
@@ -13423,6 +23602,72 @@ pub struct GoogleCloudDialogflowCxV3Tool {
     ///
     /// Output only: set by the server.
     pub tool_type: Option<GoogleCloudDialogflowCxV3ToolToolType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Tool {
+    /// Sets [`data_store_spec`](Self::data_store_spec).
+    #[inline]
+    pub fn with_data_store_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolDataStoreTool>,
+    ) -> Self {
+        self.data_store_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`function_spec`](Self::function_spec).
+    #[inline]
+    pub fn with_function_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolFunctionTool>,
+    ) -> Self {
+        self.function_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`open_api_spec`](Self::open_api_spec).
+    #[inline]
+    pub fn with_open_api_spec(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolOpenApiTool>,
+    ) -> Self {
+        self.open_api_spec = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool_type`](Self::tool_type).
+    #[inline]
+    pub fn with_tool_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolToolType>,
+    ) -> Self {
+        self.tool_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13438,6 +23683,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         "functionSpec",
         "dataStoreSpec",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13467,6 +23720,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "openApiSpec", &self.open_api_spec)?;
         ::discogen_runtime::object::write(map, "toolType", &self.tool_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13477,6 +23731,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
 /// Authentication information required for API calls
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
     /// Config for API key auth.
     pub api_key_config: Option<GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig>,
@@ -13494,6 +23749,65 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
     pub service_agent_auth_config: Option<
         GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthentication {
+    /// Sets [`api_key_config`](Self::api_key_config).
+    #[inline]
+    pub fn with_api_key_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig>,
+    ) -> Self {
+        self.api_key_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`bearer_token_config`](Self::bearer_token_config).
+    #[inline]
+    pub fn with_bearer_token_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig>,
+    ) -> Self {
+        self.bearer_token_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`oauth_config`](Self::oauth_config).
+    #[inline]
+    pub fn with_oauth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig>,
+    ) -> Self {
+        self.oauth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_account_auth_config`](Self::service_account_auth_config).
+    #[inline]
+    pub fn with_service_account_auth_config(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig,
+        >,
+    ) -> Self {
+        self.service_account_auth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_agent_auth_config`](Self::service_agent_auth_config).
+    #[inline]
+    pub fn with_service_agent_auth_config(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig,
+        >,
+    ) -> Self {
+        self.service_agent_auth_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13507,6 +23821,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         "serviceAgentAuthConfig",
         "serviceAccountAuthConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13544,6 +23866,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
             "serviceAgentAuthConfig",
             &self.service_agent_auth_config,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13554,6 +23877,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
 /// Config for authentication with API key.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     /// Optional. The API key. If the `secret_version_for_api_key` field is set, this field will be ignored.
     pub api_key: Option<String>,
@@ -13565,6 +23889,44 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     >,
     /// Optional. The name of the SecretManager secret version resource storing the API key. If this field is set, the `api_key` field will be ignored. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version_for_api_key: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
+    /// Sets [`api_key`](Self::api_key).
+    #[inline]
+    pub fn with_api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`key_name`](Self::key_name).
+    #[inline]
+    pub fn with_key_name(mut self, value: impl Into<String>) -> Self {
+        self.key_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_location`](Self::request_location).
+    #[inline]
+    pub fn with_request_location(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation,
+        >,
+    ) -> Self {
+        self.request_location = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_api_key`](Self::secret_version_for_api_key).
+    #[inline]
+    pub fn with_secret_version_for_api_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_api_key = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13578,6 +23940,14 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
         "requestLocation",
         "secretVersionForApiKey",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13609,6 +23979,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
             "secretVersionForApiKey",
             &self.secret_version_for_api_key,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13621,11 +23992,31 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
 /// Config for authentication using bearer token.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     /// Optional. The name of the SecretManager secret version resource storing the Bearer token. If this field is set, the `token` field will be ignored. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version_for_token: Option<String>,
     /// Optional. The text token appended to the text `Bearer` to the request Authorization header. [Session parameters reference](https://cloud.google.com/dialogflow/cx/docs/concept/parameter#session-ref) can be used to pass the token dynamically, e.g. `$session.params.parameter-id`.
     pub token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
+    /// Sets [`secret_version_for_token`](Self::secret_version_for_token).
+    #[inline]
+    pub fn with_secret_version_for_token(mut self, value: impl Into<String>) -> Self {
+        self.secret_version_for_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`token`](Self::token).
+    #[inline]
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13634,6 +24025,14 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 
     const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13657,6 +24056,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
             &self.secret_version_for_token,
         )?;
         ::discogen_runtime::object::write(map, "token", &self.token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13669,6 +24069,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
 /// Config for authentication with OAuth.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     /// Required. The client ID from the OAuth provider.
     pub client_id: Option<String>,
@@ -13684,6 +24085,61 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     pub secret_version_for_client_secret: Option<String>,
     /// Required. The token endpoint in the OAuth provider to exchange for an access token.
     pub token_endpoint: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
+    /// Sets [`client_id`](Self::client_id).
+    #[inline]
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_secret`](Self::client_secret).
+    #[inline]
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`oauth_grant_type`](Self::oauth_grant_type).
+    #[inline]
+    pub fn with_oauth_grant_type(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType,
+        >,
+    ) -> Self {
+        self.oauth_grant_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    #[inline]
+    pub fn with_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_client_secret`](Self::secret_version_for_client_secret).
+    #[inline]
+    pub fn with_secret_version_for_client_secret(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.secret_version_for_client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_endpoint`](Self::token_endpoint).
+    #[inline]
+    pub fn with_token_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.token_endpoint = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13699,6 +24155,14 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
         "oauthGrantType",
         "secretVersionForClientSecret",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13734,6 +24198,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
             &self.secret_version_for_client_secret,
         )?;
         ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13746,9 +24211,22 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
 /// Configuration for authentication using a service account.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     /// Required. The email address of the service account used to authenticate the tool call. Dialogflow uses this service account to exchange an access token and the access token is then sent in the `Authorization` header of the tool request. The service account must have the `roles/iam.serviceAccountTokenCreator` role granted to the [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
     pub service_account: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
+    /// Sets [`service_account`](Self::service_account).
+    #[inline]
+    pub fn with_service_account(mut self, value: impl Into<String>) -> Self {
+        self.service_account = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13757,6 +24235,14 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13773,6 +24259,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "serviceAccount", &self.service_account)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13785,11 +24272,29 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
 /// Config for auth using [Diglogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     /// Optional. Indicate the auth token type generated from the [Diglogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent). The generated token is sent in the Authorization header.
     pub service_agent_auth: Option<
         GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
+    /// Sets [`service_agent_auth`](Self::service_agent_auth).
+    #[inline]
+    pub fn with_service_agent_auth(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth,
+        >,
+    ) -> Self {
+        self.service_agent_auth = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13798,6 +24303,14 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13818,6 +24331,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
             "serviceAgentAuth",
             &self.service_agent_auth,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13830,6 +24344,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
 /// Represents a call of a specific tool's action with the specified inputs.
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolCall {
     /// Required. The name of the tool's action associated with this call.
     pub action: Option<String>,
@@ -13839,6 +24354,35 @@ pub struct GoogleCloudDialogflowCxV3ToolCall {
     >,
     /// Required. The tool associated with this call. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "agents", feature = "unreached_schemas"))]
+impl GoogleCloudDialogflowCxV3ToolCall {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameters`](Self::input_parameters).
+    #[inline]
+    pub fn with_input_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "agents", feature = "unreached_schemas"))]
@@ -13846,6 +24390,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 
     const FIELDS: &'static [&'static str] = &["tool", "action", "inputParameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13871,6 +24423,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
             &self.input_parameters,
         )?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13881,6 +24434,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
 /// The result of calling a tool's action that has been executed by the client.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     /// Required. The name of the tool's action associated with this call.
     pub action: Option<String>,
@@ -13892,6 +24446,45 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     >,
     /// Required. The tool associated with this call. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolCallResult {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolCallResultError>,
+    ) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameters`](Self::output_parameters).
+    #[inline]
+    pub fn with_output_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13904,6 +24497,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         "action",
         "outputParameters",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13931,6 +24532,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
             &self.output_parameters,
         )?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13941,9 +24543,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
 /// An error produced by the tool call.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
     /// Optional. The error message of the function.
     pub message: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolCallResultError {
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13952,6 +24567,14 @@ for GoogleCloudDialogflowCxV3ToolCallResultError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 
     const FIELDS: &'static [&'static str] = &["message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13968,6 +24591,7 @@ for GoogleCloudDialogflowCxV3ToolCallResultError {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -13978,6 +24602,7 @@ for GoogleCloudDialogflowCxV3ToolCallResultError {
 /// A DataStoreTool is a way to provide specifications needed to search a list of data stores.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolDataStoreTool {
     /// Required. List of data stores to search.
     pub data_store_connections: Option<
@@ -13987,6 +24612,31 @@ pub struct GoogleCloudDialogflowCxV3ToolDataStoreTool {
     pub fallback_prompt: Option<
         GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolDataStoreTool {
+    /// Sets [`data_store_connections`](Self::data_store_connections).
+    #[inline]
+    pub fn with_data_store_connections(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3DataStoreConnection>>,
+    ) -> Self {
+        self.data_store_connections = Some(value.into());
+        self
+    }
+
+    /// Sets [`fallback_prompt`](Self::fallback_prompt).
+    #[inline]
+    pub fn with_fallback_prompt(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt>,
+    ) -> Self {
+        self.fallback_prompt = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -13994,6 +24644,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
 
     const FIELDS: &'static [&'static str] = &["fallbackPrompt", "dataStoreConnections"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14017,6 +24675,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
             &self.data_store_connections,
         )?;
         ::discogen_runtime::object::write(map, "fallbackPrompt", &self.fallback_prompt)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14027,7 +24686,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
 /// A FallbackPrompt is a way to provide specifications for the Data Store fallback prompt when generating responses.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object
@@ -14035,6 +24698,14 @@ for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14048,8 +24719,9 @@ for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14062,11 +24734,37 @@ for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
 /// A Function tool describes the functions to be invoked on the client side.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolFunctionTool {
     /// Optional. The JSON schema is encapsulated in a google.protobuf.Struct to describe the input of the function. This input is a JSON object that contains the function's parameters as properties of the object.
     pub input_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Optional. The JSON schema is encapsulated in a google.protobuf.Struct to describe the output of the function. This output is a JSON object that contains the function's parameters as properties of the object.
     pub output_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolFunctionTool {
+    /// Sets [`input_schema`](Self::input_schema).
+    #[inline]
+    pub fn with_input_schema(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_schema`](Self::output_schema).
+    #[inline]
+    pub fn with_output_schema(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_schema = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14074,6 +24772,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
 
     const FIELDS: &'static [&'static str] = &["inputSchema", "outputSchema"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14093,6 +24799,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "inputSchema", &self.input_schema)?;
         ::discogen_runtime::object::write(map, "outputSchema", &self.output_schema)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14103,6 +24810,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
 /// An OpenAPI tool is a way to provide the Tool specifications in the Open API schema format.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolOpenApiTool {
     /// Optional. Authentication information required by the API.
     pub authentication: Option<GoogleCloudDialogflowCxV3ToolAuthentication>,
@@ -14114,6 +24822,48 @@ pub struct GoogleCloudDialogflowCxV3ToolOpenApiTool {
     pub text_schema: Option<String>,
     /// Optional. TLS configuration for the HTTPS verification.
     pub tls_config: Option<GoogleCloudDialogflowCxV3ToolTlsConfig>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolOpenApiTool {
+    /// Sets [`authentication`](Self::authentication).
+    #[inline]
+    pub fn with_authentication(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolAuthentication>,
+    ) -> Self {
+        self.authentication = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_directory_config`](Self::service_directory_config).
+    #[inline]
+    pub fn with_service_directory_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig>,
+    ) -> Self {
+        self.service_directory_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`text_schema`](Self::text_schema).
+    #[inline]
+    pub fn with_text_schema(mut self, value: impl Into<String>) -> Self {
+        self.text_schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`tls_config`](Self::tls_config).
+    #[inline]
+    pub fn with_tls_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ToolTlsConfig>,
+    ) -> Self {
+        self.tls_config = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14126,6 +24876,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         "authentication",
         "serviceDirectoryConfig",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14153,6 +24911,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         )?;
         ::discogen_runtime::object::write(map, "textSchema", &self.text_schema)?;
         ::discogen_runtime::object::write(map, "tlsConfig", &self.tls_config)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14163,9 +24922,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
 /// Configuration for tools using Service Directory.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `LocationID` of the service directory must be the same as the location of the agent.
     pub service: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
+    /// Sets [`service`](Self::service).
+    #[inline]
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14174,6 +24946,14 @@ for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14190,6 +24970,7 @@ for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "service", &self.service)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14200,9 +24981,25 @@ for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
 /// The TLS configuration.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolTlsConfig {
     /// Required. Specifies a list of allowed custom CA certificates for HTTPS verification.
     pub ca_certs: Option<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolTlsConfig {
+    /// Sets [`ca_certs`](Self::ca_certs).
+    #[inline]
+    pub fn with_ca_certs(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
+    ) -> Self {
+        self.ca_certs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14210,6 +25007,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
 
     const FIELDS: &'static [&'static str] = &["caCerts"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14226,6 +25031,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "caCerts", &self.ca_certs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14236,11 +25042,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
 /// The CA certificate.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     /// Required. The allowed custom CA certificates (in DER format) for HTTPS verification. This overrides the default SSL trust store. If this is empty or unspecified, Dialogflow will use Google's default trust store to verify certificates. N.B. Make sure the HTTPS server certificates are signed with "subject alt name". For instance a certificate can be self-signed using the following command: ``` openssl x509 -req -days 200 -in example.com.csr \ -signkey example.com.key \ -out example.com.crt \ -extfile <(printf "\nsubjectAltName='DNS:www.example.com'") ```
     pub cert: Option<::discogen_runtime::Bytes>,
     /// Required. The name of the allowed custom CA certificates. This can be used to disambiguate the custom CA certificates.
     pub display_name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
+    /// Sets [`cert`](Self::cert).
+    #[inline]
+    pub fn with_cert(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.cert = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14249,6 +25075,14 @@ for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
 
     const FIELDS: &'static [&'static str] = &["cert", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14268,6 +25102,7 @@ for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "cert", &self.cert)?;
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14278,6 +25113,7 @@ for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
 /// Stores metadata of the invocation of an action supported by a tool.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolUse {
     /// Optional. Name of the action to be called during the tool use.
     pub action: Option<String>,
@@ -14295,6 +25131,52 @@ pub struct GoogleCloudDialogflowCxV3ToolUse {
     >,
     /// Required. The tool that should be used. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolUse {
+    /// Sets [`action`](Self::action).
+    #[inline]
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_action_parameters`](Self::input_action_parameters).
+    #[inline]
+    pub fn with_input_action_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_action_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_action_parameters`](Self::output_action_parameters).
+    #[inline]
+    pub fn with_output_action_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_action_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14308,6 +25190,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
         "inputActionParameters",
         "outputActionParameters",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14341,6 +25231,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
             &self.output_action_parameters,
         )?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14351,6 +25242,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
 /// Tool version is a snapshot of the tool at certain timestamp.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolVersion {
     /// Output only. Last time the tool version was created or modified.
     ///
@@ -14366,6 +25258,52 @@ pub struct GoogleCloudDialogflowCxV3ToolVersion {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ToolVersion {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<GoogleCloudDialogflowCxV3Tool>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14379,6 +25317,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         "updateTime",
         "displayName",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14404,6 +25350,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14413,6 +25360,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
 
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TraceBlock {
     pub actions: Option<Vec<GoogleCloudDialogflowCxV3Action>>,
     /// Output only: set by the server.
@@ -14432,6 +25380,101 @@ pub struct GoogleCloudDialogflowCxV3TraceBlock {
     >,
     /// Output only: set by the server.
     pub start_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TraceBlock {
+    /// Sets [`actions`](Self::actions).
+    #[inline]
+    pub fn with_actions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3Action>>,
+    ) -> Self {
+        self.actions = Some(value.into());
+        self
+    }
+
+    /// Sets [`complete_time`](Self::complete_time).
+    #[inline]
+    pub fn with_complete_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.complete_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`end_state`](Self::end_state).
+    #[inline]
+    pub fn with_end_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TraceBlockEndState>,
+    ) -> Self {
+        self.end_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`flow_trace_metadata`](Self::flow_trace_metadata).
+    #[inline]
+    pub fn with_flow_trace_metadata(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3FlowTraceMetadata>,
+    ) -> Self {
+        self.flow_trace_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`input_parameters`](Self::input_parameters).
+    #[inline]
+    pub fn with_input_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.input_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`output_parameters`](Self::output_parameters).
+    #[inline]
+    pub fn with_output_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.output_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets [`playbook_trace_metadata`](Self::playbook_trace_metadata).
+    #[inline]
+    pub fn with_playbook_trace_metadata(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PlaybookTraceMetadata>,
+    ) -> Self {
+        self.playbook_trace_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`speech_processing_metadata`](Self::speech_processing_metadata).
+    #[inline]
+    pub fn with_speech_processing_metadata(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SpeechProcessingMetadata>,
+    ) -> Self {
+        self.speech_processing_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14449,6 +25492,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
         "playbookTraceMetadata",
         "speechProcessingMetadata",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14502,6 +25553,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
             &self.speech_processing_metadata,
         )?;
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14512,13 +25564,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
 /// The request message for Flows.TrainFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {}
+#[non_exhaustive]
+pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "agents")]
 impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TrainFlowRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14532,8 +25596,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14544,11 +25609,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
 /// Transition coverage represents the percentage of all possible page transitions (page-level transition routes and event handlers, excluding transition route groups) present within any of a parent's test cases.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverage {
     /// The percent of transitions in the agent that are covered.
     pub coverage_score: Option<f32>,
     /// The list of Transitions present in the agent.
     pub transitions: Option<Vec<GoogleCloudDialogflowCxV3TransitionCoverageTransition>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`transitions`](Self::transitions).
+    #[inline]
+    pub fn with_transitions(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionCoverageTransition>>,
+    ) -> Self {
+        self.transitions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14556,6 +25644,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 
     const FIELDS: &'static [&'static str] = &["transitions", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14579,6 +25675,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
             &self.coverage_score,
         )?;
         ::discogen_runtime::object::write(map, "transitions", &self.transitions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14589,6 +25686,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
 /// A transition in a page.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     /// Whether the transition is covered by at least one of the agent's test cases.
     pub covered: Option<bool>,
@@ -14602,6 +25700,65 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     pub target: Option<GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode>,
     /// Intent route or condition route.
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionCoverageTransition {
+    /// Sets [`covered`](Self::covered).
+    #[inline]
+    pub fn with_covered(mut self, value: impl Into<bool>) -> Self {
+        self.covered = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_handler`](Self::event_handler).
+    #[inline]
+    pub fn with_event_handler(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3EventHandler>,
+    ) -> Self {
+        self.event_handler = Some(value.into());
+        self
+    }
+
+    /// Sets [`index`](Self::index).
+    #[inline]
+    pub fn with_index(mut self, value: impl Into<i32>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+
+    /// Sets [`source`](Self::source).
+    #[inline]
+    pub fn with_source(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Sets [`target`](Self::target).
+    #[inline]
+    pub fn with_target(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode>,
+    ) -> Self {
+        self.target = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route`](Self::transition_route).
+    #[inline]
+    pub fn with_transition_route(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRoute>,
+    ) -> Self {
+        self.transition_route = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14617,6 +25774,14 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
         "eventHandler",
         "transitionRoute",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14648,6 +25813,7 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
             "transitionRoute",
             &self.transition_route,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14658,11 +25824,31 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
 /// The source or target of a transition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     /// Indicates a transition to a Flow. Only some fields such as name and displayname will be set.
     pub flow: Option<GoogleCloudDialogflowCxV3Flow>,
     /// Indicates a transition to a Page. Only some fields such as name and displayname will be set.
     pub page: Option<GoogleCloudDialogflowCxV3Page>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
+    /// Sets [`flow`](Self::flow).
+    #[inline]
+    pub fn with_flow(mut self, value: impl Into<GoogleCloudDialogflowCxV3Flow>) -> Self {
+        self.flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`page`](Self::page).
+    #[inline]
+    pub fn with_page(mut self, value: impl Into<GoogleCloudDialogflowCxV3Page>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14671,6 +25857,14 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
 
     const FIELDS: &'static [&'static str] = &["flow", "page"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14690,6 +25884,7 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "flow", &self.flow)?;
         ::discogen_runtime::object::write(map, "page", &self.page)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14702,6 +25897,7 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
 /// A transition route specifies a intent that can be matched and/or a data condition that can be evaluated during a session. When a specified transition is matched, the following actions are taken in order: * If there is a `trigger_fulfillment` associated with the transition, it will be called. * If there is a `target_page` associated with the transition, the session will transition into the specified page. * If there is a `target_flow` associated with the transition, the session will transition into the specified flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     /// The condition to evaluate against form parameters or session parameters. See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition). At least one of `intent` or `condition` must be specified. When both `intent` and `condition` are specified, the transition can only happen when both are fulfilled.
     pub condition: Option<String>,
@@ -14719,6 +25915,63 @@ pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     pub target_page: Option<String>,
     /// The fulfillment to call when the condition is satisfied. At least one of `trigger_fulfillment` and `target` must be specified. When both are defined, `trigger_fulfillment` is executed first.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRoute {
+    /// Sets [`condition`](Self::condition).
+    #[inline]
+    pub fn with_condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent`](Self::intent).
+    #[inline]
+    pub fn with_intent(mut self, value: impl Into<String>) -> Self {
+        self.intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_fulfillment`](Self::trigger_fulfillment).
+    #[inline]
+    pub fn with_trigger_fulfillment(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3Fulfillment>,
+    ) -> Self {
+        self.trigger_fulfillment = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14734,6 +25987,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         "description",
         "triggerFulfillment",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14767,6 +26028,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
             "triggerFulfillment",
             &self.trigger_fulfillment,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14777,6 +26039,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
 /// A TransitionRouteGroup represents a group of `TransitionRoutes` to be used by a Page.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
     /// Required. The human-readable name of the transition route group, unique within the flow. The display name can be no longer than 30 characters.
     pub display_name: Option<String>,
@@ -14784,6 +26047,35 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
     pub name: Option<String>,
     /// Transition routes associated with the TransitionRouteGroup.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroup {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_routes`](Self::transition_routes).
+    #[inline]
+    pub fn with_transition_routes(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
+    ) -> Self {
+        self.transition_routes = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14792,6 +26084,14 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName", "transitionRoutes"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14817,6 +26117,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
             "transitionRoutes",
             &self.transition_routes,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14827,6 +26128,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
 /// Transition route group coverage represents the percentage of all possible transition routes present within any of a parent's test cases. The results are grouped by the transition route group.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     /// The percent of transition routes in all the transition route groups that are covered.
     pub coverage_score: Option<f32>,
@@ -14834,6 +26136,30 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     pub coverages: Option<
         Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`coverages`](Self::coverages).
+    #[inline]
+    pub fn with_coverages(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage>,
+        >,
+    ) -> Self {
+        self.coverages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14842,6 +26168,14 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 
     const FIELDS: &'static [&'static str] = &["coverages", "coverageScore"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14865,6 +26199,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
             &self.coverage_score,
         )?;
         ::discogen_runtime::object::write(map, "coverages", &self.coverages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14875,6 +26210,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
 /// Coverage result message for one transition route group.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     /// The percent of transition routes in the transition route group that are covered.
     pub coverage_score: Option<f32>,
@@ -14884,6 +26220,40 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     pub transitions: Option<
         Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
+    /// Sets [`coverage_score`](Self::coverage_score).
+    #[inline]
+    pub fn with_coverage_score(mut self, value: impl Into<f32>) -> Self {
+        self.coverage_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`route_group`](Self::route_group).
+    #[inline]
+    pub fn with_route_group(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRouteGroup>,
+    ) -> Self {
+        self.route_group = Some(value.into());
+        self
+    }
+
+    /// Sets [`transitions`](Self::transitions).
+    #[inline]
+    pub fn with_transitions(
+        mut self,
+        value: impl Into<
+            Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition>,
+        >,
+    ) -> Self {
+        self.transitions = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14896,6 +26266,14 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         "transitions",
         "coverageScore",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14921,6 +26299,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         )?;
         ::discogen_runtime::object::write(map, "routeGroup", &self.route_group)?;
         ::discogen_runtime::object::write(map, "transitions", &self.transitions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14933,11 +26312,34 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
 /// A transition coverage in a transition route group.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     /// Whether the transition route is covered by at least one of the agent's test cases.
     pub covered: Option<bool>,
     /// Intent route or condition route.
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
+    /// Sets [`covered`](Self::covered).
+    #[inline]
+    pub fn with_covered(mut self, value: impl Into<bool>) -> Self {
+        self.covered = Some(value.into());
+        self
+    }
+
+    /// Sets [`transition_route`](Self::transition_route).
+    #[inline]
+    pub fn with_transition_route(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TransitionRoute>,
+    ) -> Self {
+        self.transition_route = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -14946,6 +26348,14 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
 
     const FIELDS: &'static [&'static str] = &["covered", "transitionRoute"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14969,6 +26379,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
             "transitionRoute",
             &self.transition_route,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -14981,6 +26392,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
 /// Collection of all signals that were extracted for a single turn of the conversation.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TurnSignals {
     /// Whether agent responded with LiveAgentHandoff fulfillment.
     pub agent_escalated: Option<bool>,
@@ -15002,6 +26414,84 @@ pub struct GoogleCloudDialogflowCxV3TurnSignals {
     pub user_escalated: Option<bool>,
     /// Human-readable statuses of the webhooks triggered during this turn.
     pub webhook_statuses: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3TurnSignals {
+    /// Sets [`agent_escalated`](Self::agent_escalated).
+    #[inline]
+    pub fn with_agent_escalated(mut self, value: impl Into<bool>) -> Self {
+        self.agent_escalated = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_used`](Self::dtmf_used).
+    #[inline]
+    pub fn with_dtmf_used(mut self, value: impl Into<bool>) -> Self {
+        self.dtmf_used = Some(value.into());
+        self
+    }
+
+    /// Sets [`failure_reasons`](Self::failure_reasons).
+    #[inline]
+    pub fn with_failure_reasons(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3TurnSignalsFailureReasons>>,
+    ) -> Self {
+        self.failure_reasons = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_match`](Self::no_match).
+    #[inline]
+    pub fn with_no_match(mut self, value: impl Into<bool>) -> Self {
+        self.no_match = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_user_input`](Self::no_user_input).
+    #[inline]
+    pub fn with_no_user_input(mut self, value: impl Into<bool>) -> Self {
+        self.no_user_input = Some(value.into());
+        self
+    }
+
+    /// Sets [`reached_end_page`](Self::reached_end_page).
+    #[inline]
+    pub fn with_reached_end_page(mut self, value: impl Into<bool>) -> Self {
+        self.reached_end_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_magnitude`](Self::sentiment_magnitude).
+    #[inline]
+    pub fn with_sentiment_magnitude(mut self, value: impl Into<f32>) -> Self {
+        self.sentiment_magnitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_score`](Self::sentiment_score).
+    #[inline]
+    pub fn with_sentiment_score(mut self, value: impl Into<f32>) -> Self {
+        self.sentiment_score = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_escalated`](Self::user_escalated).
+    #[inline]
+    pub fn with_user_escalated(mut self, value: impl Into<bool>) -> Self {
+        self.user_escalated = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_statuses`](Self::webhook_statuses).
+    #[inline]
+    pub fn with_webhook_statuses(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.webhook_statuses = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -15020,6 +26510,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         "webhookStatuses",
         "sentimentMagnitude",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15071,6 +26569,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
             "webhookStatuses",
             &self.webhook_statuses,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15081,11 +26580,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
 /// Encapsulates different type schema variations: either a reference to an a schema that's already defined by a tool, or an inline definition.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TypeSchema {
     /// Set if this is an inline schema definition.
     pub inline_schema: Option<Box<GoogleCloudDialogflowCxV3InlineSchema>>,
     /// Set if this is a schema reference.
     pub schema_reference: Option<GoogleCloudDialogflowCxV3TypeSchemaSchemaReference>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TypeSchema {
+    /// Sets [`inline_schema`](Self::inline_schema).
+    #[inline]
+    pub fn with_inline_schema(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3InlineSchema>,
+    ) -> Self {
+        self.inline_schema = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`schema_reference`](Self::schema_reference).
+    #[inline]
+    pub fn with_schema_reference(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3TypeSchemaSchemaReference>,
+    ) -> Self {
+        self.schema_reference = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15093,6 +26618,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchema";
 
     const FIELDS: &'static [&'static str] = &["inlineSchema", "schemaReference"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15116,6 +26649,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
             "schemaReference",
             &self.schema_reference,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15126,11 +26660,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
 /// A reference to the schema of an existing tool.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     /// The name of the schema.
     pub schema: Option<String>,
     /// The tool that contains this schema definition. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
+    /// Sets [`schema`](Self::schema).
+    #[inline]
+    pub fn with_schema(mut self, value: impl Into<String>) -> Self {
+        self.schema = Some(value.into());
+        self
+    }
+
+    /// Sets [`tool`](Self::tool).
+    #[inline]
+    pub fn with_tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15139,6 +26693,14 @@ for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
 
     const FIELDS: &'static [&'static str] = &["tool", "schema"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15158,6 +26720,7 @@ for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "schema", &self.schema)?;
         ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15168,9 +26731,22 @@ for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
 /// UserUtterance represents one message sent by the customer.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3UserUtterance {
     /// Required. Message content in text.
     pub text: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3UserUtterance {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15178,6 +26754,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
     const NAME: &'static str = "GoogleCloudDialogflowCxV3UserUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15194,6 +26778,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15204,9 +26789,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
 /// The request message for Agents.ValidateAgent.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ValidateAgentRequest {
     /// If not specified, the agent's default language is used.
     pub language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ValidateAgentRequest {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15215,6 +26813,14 @@ for GoogleCloudDialogflowCxV3ValidateAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15231,6 +26837,7 @@ for GoogleCloudDialogflowCxV3ValidateAgentRequest {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15241,9 +26848,22 @@ for GoogleCloudDialogflowCxV3ValidateAgentRequest {
 /// The request message for Flows.ValidateFlow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ValidateFlowRequest {
     /// If not specified, the agent's default language is used.
     pub language_code: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ValidateFlowRequest {
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15252,6 +26872,14 @@ for GoogleCloudDialogflowCxV3ValidateFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15268,6 +26896,7 @@ for GoogleCloudDialogflowCxV3ValidateFlowRequest {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15278,6 +26907,7 @@ for GoogleCloudDialogflowCxV3ValidateFlowRequest {
 /// Agent/flow validation message.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ValidationMessage {
     /// The message detail.
     pub detail: Option<String>,
@@ -15291,6 +26921,55 @@ pub struct GoogleCloudDialogflowCxV3ValidationMessage {
     pub resources: Option<Vec<String>>,
     /// Indicates the severity of the message.
     pub severity: Option<GoogleCloudDialogflowCxV3ValidationMessageSeverity>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3ValidationMessage {
+    /// Sets [`detail`](Self::detail).
+    #[inline]
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_names`](Self::resource_names).
+    #[inline]
+    pub fn with_resource_names(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResourceName>>,
+    ) -> Self {
+        self.resource_names = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    #[inline]
+    pub fn with_resource_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ValidationMessageResourceType>,
+    ) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`resources`](Self::resources).
+    #[inline]
+    pub fn with_resources(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+
+    /// Sets [`severity`](Self::severity).
+    #[inline]
+    pub fn with_severity(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3ValidationMessageSeverity>,
+    ) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15304,6 +26983,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         "resourceType",
         "resourceNames",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15329,6 +27016,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         ::discogen_runtime::object::write(map, "resourceType", &self.resource_type)?;
         ::discogen_runtime::object::write(map, "resources", &self.resources)?;
         ::discogen_runtime::object::write(map, "severity", &self.severity)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15339,11 +27027,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
 /// The history of variants update.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VariantsHistory {
     /// Update time of the variants.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// The flow versions as the variants.
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VariantsHistory {
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`version_variants`](Self::version_variants).
+    #[inline]
+    pub fn with_version_variants(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VersionVariants>,
+    ) -> Self {
+        self.version_variants = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15351,6 +27065,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
 
     const FIELDS: &'static [&'static str] = &["updateTime", "versionVariants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15374,6 +27096,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
             "versionVariants",
             &self.version_variants,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15384,6 +27107,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
 /// Represents a version of a flow.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Version {
     /// Output only. Create time of the version.
     ///
@@ -15403,6 +27127,62 @@ pub struct GoogleCloudDialogflowCxV3Version {
     ///
     /// Output only: set by the server.
     pub state: Option<GoogleCloudDialogflowCxV3VersionState>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Version {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    #[inline]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`nlu_settings`](Self::nlu_settings).
+    #[inline]
+    pub fn with_nlu_settings(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3NluSettings>,
+    ) -> Self {
+        self.nlu_settings = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VersionState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15417,6 +27197,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         "displayName",
         "nluSettings",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15444,6 +27232,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "nluSettings", &self.nlu_settings)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15454,9 +27243,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
 /// A list of flow version variants.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VersionVariants {
     /// A list of flow version variants.
     pub variants: Option<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VersionVariants {
+    /// Sets [`variants`](Self::variants).
+    #[inline]
+    pub fn with_variants(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
+    ) -> Self {
+        self.variants = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15464,6 +27269,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
 
     const FIELDS: &'static [&'static str] = &["variants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15480,6 +27293,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "variants", &self.variants)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15490,6 +27304,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
 /// A single flow version with specified traffic allocation.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
     /// Whether the variant is for the control group.
     pub is_control_group: Option<bool>,
@@ -15497,6 +27312,32 @@ pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
     pub traffic_allocation: Option<f32>,
     /// The name of the flow version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VersionVariantsVariant {
+    /// Sets [`is_control_group`](Self::is_control_group).
+    #[inline]
+    pub fn with_is_control_group(mut self, value: impl Into<bool>) -> Self {
+        self.is_control_group = Some(value.into());
+        self
+    }
+
+    /// Sets [`traffic_allocation`](Self::traffic_allocation).
+    #[inline]
+    pub fn with_traffic_allocation(mut self, value: impl Into<f32>) -> Self {
+        self.traffic_allocation = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15509,6 +27350,14 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
         "isControlGroup",
         "trafficAllocation",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15538,6 +27387,7 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
             &self.traffic_allocation,
         )?;
         ::discogen_runtime::object::write(map, "version", &self.version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15548,11 +27398,34 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
 /// Description of which voice to use for speech synthesis.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3VoiceSelectionParams {
     /// Optional. The name of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and ssml_gender. For the list of available voices, please refer to [Supported voices and languages](https://cloud.google.com/text-to-speech/docs/voices).
     pub name: Option<String>,
     /// Optional. The preferred gender of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and name. Note that this is only a preference, not requirement. If a voice of the appropriate gender is not available, the synthesizer substitutes a voice with a different gender rather than failing the request.
     pub ssml_gender: Option<GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3VoiceSelectionParams {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ssml_gender`](Self::ssml_gender).
+    #[inline]
+    pub fn with_ssml_gender(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender>,
+    ) -> Self {
+        self.ssml_gender = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15561,6 +27434,14 @@ for GoogleCloudDialogflowCxV3VoiceSelectionParams {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
 
     const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15580,6 +27461,7 @@ for GoogleCloudDialogflowCxV3VoiceSelectionParams {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "ssmlGender", &self.ssml_gender)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15590,6 +27472,7 @@ for GoogleCloudDialogflowCxV3VoiceSelectionParams {
 /// Webhooks host the developer's business logic. During a session, webhooks allow the developer to use the data extracted by Dialogflow's natural language processing to generate dynamic responses, validate collected data, or trigger actions on the backend.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3Webhook {
     /// Indicates whether the webhook is disabled.
     pub disabled: Option<bool>,
@@ -15605,6 +27488,62 @@ pub struct GoogleCloudDialogflowCxV3Webhook {
     >,
     /// Webhook execution timeout. Execution is considered failed if Dialogflow doesn't receive a response from webhook at the end of the timeout period. Defaults to 5 seconds, maximum allowed timeout is 30 seconds.
     pub timeout: Option<::discogen_runtime::Duration>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3Webhook {
+    /// Sets [`disabled`](Self::disabled).
+    #[inline]
+    pub fn with_disabled(mut self, value: impl Into<bool>) -> Self {
+        self.disabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`generic_web_service`](Self::generic_web_service).
+    #[inline]
+    pub fn with_generic_web_service(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
+    ) -> Self {
+        self.generic_web_service = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_directory`](Self::service_directory).
+    #[inline]
+    pub fn with_service_directory(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig>,
+    ) -> Self {
+        self.service_directory = Some(value.into());
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    #[inline]
+    pub fn with_timeout(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15619,6 +27558,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         "serviceDirectory",
         "genericWebService",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15654,6 +27601,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
             &self.service_directory,
         )?;
         ::discogen_runtime::object::write_wire(map, "timeout", &self.timeout)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15664,6 +27612,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
 /// Represents configuration for a generic web service.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
     /// Optional. Specifies a list of allowed custom CA certificates (in DER format) for HTTPS verification. This overrides the default SSL trust store. If this is empty or unspecified, Dialogflow will use Google's default trust store to verify certificates. N.B. Make sure the HTTPS server certificates are signed with "subject alt name". For instance a certificate can be self-signed using the following command, ``` openssl x509 -req -days 200 -in example.com.csr \ -signkey example.com.key \ -out example.com.crt \ -extfile <(printf "\nsubjectAltName='DNS:www.example.com'") ```
     pub allowed_ca_certs: Option<Vec<::discogen_runtime::Bytes>>,
@@ -15710,6 +27659,148 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
     pub webhook_type: Option<
         GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebService {
+    /// Sets [`allowed_ca_certs`](Self::allowed_ca_certs).
+    #[inline]
+    pub fn with_allowed_ca_certs(
+        mut self,
+        value: impl Into<Vec<::discogen_runtime::Bytes>>,
+    ) -> Self {
+        self.allowed_ca_certs = Some(value.into());
+        self
+    }
+
+    /// Sets [`http_method`](Self::http_method).
+    #[inline]
+    pub fn with_http_method(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod>,
+    ) -> Self {
+        self.http_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`oauth_config`](Self::oauth_config).
+    #[inline]
+    pub fn with_oauth_config(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig>,
+    ) -> Self {
+        self.oauth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameter_mapping`](Self::parameter_mapping).
+    #[inline]
+    pub fn with_parameter_mapping(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.parameter_mapping = Some(value.into());
+        self
+    }
+
+    /// Sets [`password`](Self::password).
+    #[inline]
+    pub fn with_password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_body`](Self::request_body).
+    #[inline]
+    pub fn with_request_body(mut self, value: impl Into<String>) -> Self {
+        self.request_body = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_headers`](Self::request_headers).
+    #[inline]
+    pub fn with_request_headers(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.request_headers = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_username_password`](Self::secret_version_for_username_password).
+    #[inline]
+    pub fn with_secret_version_for_username_password(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.secret_version_for_username_password = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_versions_for_request_headers`](Self::secret_versions_for_request_headers).
+    #[inline]
+    pub fn with_secret_versions_for_request_headers(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue,
+            >,
+        >,
+    ) -> Self {
+        self.secret_versions_for_request_headers = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_account_auth_config`](Self::service_account_auth_config).
+    #[inline]
+    pub fn with_service_account_auth_config(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig,
+        >,
+    ) -> Self {
+        self.service_account_auth_config = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_agent_auth`](Self::service_agent_auth).
+    #[inline]
+    pub fn with_service_agent_auth(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth,
+        >,
+    ) -> Self {
+        self.service_agent_auth = Some(value.into());
+        self
+    }
+
+    /// Sets [`uri`](Self::uri).
+    #[inline]
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+
+    /// Sets [`username`](Self::username).
+    #[inline]
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_type`](Self::webhook_type).
+    #[inline]
+    pub fn with_webhook_type(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType>,
+    ) -> Self {
+        self.webhook_type = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15733,6 +27824,14 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
         "secretVersionsForRequestHeaders",
         "secretVersionForUsernamePassword",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15800,6 +27899,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
         ::discogen_runtime::object::write(map, "uri", &self.uri)?;
         ::discogen_runtime::object::write(map, "username", &self.username)?;
         ::discogen_runtime::object::write(map, "webhookType", &self.webhook_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15810,6 +27910,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
 /// Represents configuration of OAuth client credential flow for 3rd party API authentication.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     /// Required. The client ID provided by the 3rd party platform.
     pub client_id: Option<String>,
@@ -15821,6 +27922,49 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     pub secret_version_for_client_secret: Option<String>,
     /// Required. The token endpoint provided by the 3rd party platform to exchange an access token.
     pub token_endpoint: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
+    /// Sets [`client_id`](Self::client_id).
+    #[inline]
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_secret`](Self::client_secret).
+    #[inline]
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    #[inline]
+    pub fn with_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`secret_version_for_client_secret`](Self::secret_version_for_client_secret).
+    #[inline]
+    pub fn with_secret_version_for_client_secret(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.secret_version_for_client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`token_endpoint`](Self::token_endpoint).
+    #[inline]
+    pub fn with_token_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.token_endpoint = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15835,6 +27979,14 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
         "tokenEndpoint",
         "secretVersionForClientSecret",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15864,6 +28016,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
             &self.secret_version_for_client_secret,
         )?;
         ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15876,9 +28029,22 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
 /// Represents the value of an HTTP header stored in a SecretManager secret version.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     /// Required. The SecretManager secret version resource storing the header value. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
+    /// Sets [`secret_version`](Self::secret_version).
+    #[inline]
+    pub fn with_secret_version(mut self, value: impl Into<String>) -> Self {
+        self.secret_version = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15887,6 +28053,14 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
 
     const FIELDS: &'static [&'static str] = &["secretVersion"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15903,6 +28077,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "secretVersion", &self.secret_version)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15915,9 +28090,22 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
 /// Configuration for authentication using a service account.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     /// Required. The email address of the service account used to authenticate the webhook call. Dialogflow uses this service account to exchange an access token and the access token is then sent in the `Authorization` header of the webhook request. The service account must have the `roles/iam.serviceAccountTokenCreator` role granted to the [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
     pub service_account: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
+    /// Sets [`service_account`](Self::service_account).
+    #[inline]
+    pub fn with_service_account(mut self, value: impl Into<String>) -> Self {
+        self.service_account = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -15926,6 +28114,14 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15942,6 +28138,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "serviceAccount", &self.service_account)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -15954,6 +28151,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
 /// The request message for a webhook call. The request is sent as a JSON object and the field names will be presented in camel cases. You may see undocumented fields in an actual request. These fields are used internally by Dialogflow and should be ignored.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     /// Always present. The unique identifier of the DetectIntentResponse that will be returned to the API caller.
     pub detect_intent_response_id: Option<String>,
@@ -15987,6 +28185,140 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     pub trigger_event: Option<String>,
     /// If an intent was provided as input, this field will contain a copy of the intent identifier. Format: `projects//locations//agents//intents/`.
     pub trigger_intent: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequest {
+    /// Sets [`detect_intent_response_id`](Self::detect_intent_response_id).
+    #[inline]
+    pub fn with_detect_intent_response_id(mut self, value: impl Into<String>) -> Self {
+        self.detect_intent_response_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`dtmf_digits`](Self::dtmf_digits).
+    #[inline]
+    pub fn with_dtmf_digits(mut self, value: impl Into<String>) -> Self {
+        self.dtmf_digits = Some(value.into());
+        self
+    }
+
+    /// Sets [`fulfillment_info`](Self::fulfillment_info).
+    #[inline]
+    pub fn with_fulfillment_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo>,
+    ) -> Self {
+        self.fulfillment_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`intent_info`](Self::intent_info).
+    #[inline]
+    pub fn with_intent_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookRequestIntentInfo>,
+    ) -> Self {
+        self.intent_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_code`](Self::language_code).
+    #[inline]
+    pub fn with_language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`language_info`](Self::language_info).
+    #[inline]
+    pub fn with_language_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3LanguageInfo>,
+    ) -> Self {
+        self.language_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages`](Self::messages).
+    #[inline]
+    pub fn with_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_info`](Self::page_info).
+    #[inline]
+    pub fn with_page_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PageInfo>,
+    ) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`sentiment_analysis_result`](Self::sentiment_analysis_result).
+    #[inline]
+    pub fn with_sentiment_analysis_result(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult>,
+    ) -> Self {
+        self.sentiment_analysis_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_info`](Self::session_info).
+    #[inline]
+    pub fn with_session_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SessionInfo>,
+    ) -> Self {
+        self.session_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`transcript`](Self::transcript).
+    #[inline]
+    pub fn with_transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_event`](Self::trigger_event).
+    #[inline]
+    pub fn with_trigger_event(mut self, value: impl Into<String>) -> Self {
+        self.trigger_event = Some(value.into());
+        self
+    }
+
+    /// Sets [`trigger_intent`](Self::trigger_intent).
+    #[inline]
+    pub fn with_trigger_intent(mut self, value: impl Into<String>) -> Self {
+        self.trigger_intent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16010,6 +28342,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         "detectIntentResponseId",
         "sentimentAnalysisResult",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16067,6 +28407,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
         ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
         ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16077,9 +28418,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
 /// Represents fulfillment information communicated to the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     /// Always present. The value of the Fulfillment.tag field will be populated in this field by Dialogflow when the associated webhook is called. The tag is typically used by the webhook service to identify which fulfillment is being called, but it could be used for other purposes.
     pub tag: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
+    /// Sets [`tag`](Self::tag).
+    #[inline]
+    pub fn with_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16088,6 +28442,14 @@ for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 
     const FIELDS: &'static [&'static str] = &["tag"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16104,6 +28466,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "tag", &self.tag)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16116,6 +28479,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
 /// Represents intent information communicated to the webhook.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     /// The confidence of the matched intent. Values range from 0.0 (completely uncertain) to 1.0 (completely certain).
     pub confidence: Option<f32>,
@@ -16130,6 +28494,47 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
             GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue,
         >,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
+    /// Sets [`confidence`](Self::confidence).
+    #[inline]
+    pub fn with_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_matched_intent`](Self::last_matched_intent).
+    #[inline]
+    pub fn with_last_matched_intent(mut self, value: impl Into<String>) -> Self {
+        self.last_matched_intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue,
+            >,
+        >,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16143,6 +28548,14 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
         "displayName",
         "lastMatchedIntent",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16170,6 +28583,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
             &self.last_matched_intent,
         )?;
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16180,11 +28594,31 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
 /// Represents a value for an intent parameter.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     /// Always present. Original text value extracted from user utterance.
     pub original_value: Option<String>,
     /// Always present. Structured value for the parameter extracted from user utterance.
     pub resolved_value: Option<::serde_json::Value>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
+    /// Sets [`original_value`](Self::original_value).
+    #[inline]
+    pub fn with_original_value(mut self, value: impl Into<String>) -> Self {
+        self.original_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolved_value`](Self::resolved_value).
+    #[inline]
+    pub fn with_resolved_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.resolved_value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16193,6 +28627,14 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
 
     const FIELDS: &'static [&'static str] = &["originalValue", "resolvedValue"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16212,6 +28654,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "originalValue", &self.original_value)?;
         ::discogen_runtime::object::write(map, "resolvedValue", &self.resolved_value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16224,11 +28667,31 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
 /// Represents the result of sentiment analysis.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     /// A non-negative number in the \[0, +inf) range, which represents the absolute magnitude of sentiment, regardless of score (positive or negative).
     pub magnitude: Option<f32>,
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
+    /// Sets [`magnitude`](Self::magnitude).
+    #[inline]
+    pub fn with_magnitude(mut self, value: impl Into<f32>) -> Self {
+        self.magnitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`score`](Self::score).
+    #[inline]
+    pub fn with_score(mut self, value: impl Into<f32>) -> Self {
+        self.score = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16237,6 +28700,14 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16256,6 +28727,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
         ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16268,6 +28740,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
 /// The response message for a webhook call.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     /// The fulfillment response to send to the user. This field can be omitted by the webhook if it does not intend to send any response to the user.
     pub fulfillment_response: Option<
@@ -16283,6 +28756,65 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     pub target_flow: Option<String>,
     /// The target page to transition to. Format: `projects//locations//agents//flows//pages/`.
     pub target_page: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookResponse {
+    /// Sets [`fulfillment_response`](Self::fulfillment_response).
+    #[inline]
+    pub fn with_fulfillment_response(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse>,
+    ) -> Self {
+        self.fulfillment_response = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_info`](Self::page_info).
+    #[inline]
+    pub fn with_page_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3PageInfo>,
+    ) -> Self {
+        self.page_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](Self::payload).
+    #[inline]
+    pub fn with_payload(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`session_info`](Self::session_info).
+    #[inline]
+    pub fn with_session_info(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3SessionInfo>,
+    ) -> Self {
+        self.session_info = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_flow`](Self::target_flow).
+    #[inline]
+    pub fn with_target_flow(mut self, value: impl Into<String>) -> Self {
+        self.target_flow = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_page`](Self::target_page).
+    #[inline]
+    pub fn with_target_page(mut self, value: impl Into<String>) -> Self {
+        self.target_page = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16297,6 +28829,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         "sessionInfo",
         "fulfillmentResponse",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16328,6 +28868,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         ::discogen_runtime::object::write(map, "sessionInfo", &self.session_info)?;
         ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
         ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16338,6 +28879,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
 /// Represents a fulfillment response to the user.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     /// Merge behavior for `messages`.
     pub merge_behavior: Option<
@@ -16345,6 +28887,33 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     >,
     /// The list of rich message responses to present to the user.
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
+    /// Sets [`merge_behavior`](Self::merge_behavior).
+    #[inline]
+    pub fn with_merge_behavior(
+        mut self,
+        value: impl Into<
+            GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior,
+        >,
+    ) -> Self {
+        self.merge_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages`](Self::messages).
+    #[inline]
+    pub fn with_messages(
+        mut self,
+        value: impl Into<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
+    ) -> Self {
+        self.messages = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -16353,6 +28922,14 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
 
     const FIELDS: &'static [&'static str] = &["messages", "mergeBehavior"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16372,6 +28949,7 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "mergeBehavior", &self.merge_behavior)?;
         ::discogen_runtime::object::write(map, "messages", &self.messages)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16384,11 +28962,34 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
 /// Represents configuration for a [Service Directory](https://cloud.google.com/service-directory) service.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     /// Generic Service configuration of this webhook.
     pub generic_web_service: Option<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `Location ID` of the service directory must be the same as the location of the agent.
     pub service: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
+    /// Sets [`generic_web_service`](Self::generic_web_service).
+    #[inline]
+    pub fn with_generic_web_service(
+        mut self,
+        value: impl Into<GoogleCloudDialogflowCxV3WebhookGenericWebService>,
+    ) -> Self {
+        self.generic_web_service = Some(value.into());
+        self
+    }
+
+    /// Sets [`service`](Self::service).
+    #[inline]
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -16397,6 +28998,14 @@ for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service", "genericWebService"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16420,6 +29029,7 @@ for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
             &self.generic_web_service,
         )?;
         ::discogen_runtime::object::write(map, "service", &self.service)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16431,17 +29041,47 @@ for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
 
 /// The response message for Locations.ListLocations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudLocationListLocationsResponse {
     /// A list of locations that matches the specified filter in the request.
     pub locations: Option<Vec<GoogleCloudLocationLocation>>,
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleCloudLocationListLocationsResponse {
+    /// Sets [`locations`](Self::locations).
+    #[inline]
+    pub fn with_locations(
+        mut self,
+        value: impl Into<Vec<GoogleCloudLocationLocation>>,
+    ) -> Self {
+        self.locations = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResponse {
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
     const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16461,6 +29101,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResp
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "locations", &self.locations)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16480,6 +29121,7 @@ impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResp
 
 /// A resource that represents a Google Cloud location.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleCloudLocationLocation {
     /// The friendly name for this location, typically a nearby city name. For example, "Tokyo".
     pub display_name: Option<String>,
@@ -16491,6 +29133,51 @@ pub struct GoogleCloudLocationLocation {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleCloudLocationLocation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`location_id`](Self::location_id).
+    #[inline]
+    pub fn with_location_id(mut self, value: impl Into<String>) -> Self {
+        self.location_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
@@ -16503,6 +29190,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         "locationId",
         "displayName",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16528,6 +29223,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         ::discogen_runtime::object::write(map, "locationId", &self.location_id)?;
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16535,6 +29231,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleLongrunningListOperationsResponse {
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
@@ -16542,6 +29239,34 @@ pub struct GoogleLongrunningListOperationsResponse {
     pub operations: Option<Vec<GoogleLongrunningOperation>>,
     /// Unordered list. Unreachable resources. Populated when the request sets `ListOperationsRequest.return_partial_success` and reads across collections. For example, when attempting to list all resources across all supported locations.
     pub unreachable: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleLongrunningListOperationsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`operations`](Self::operations).
+    #[inline]
+    pub fn with_operations(
+        mut self,
+        value: impl Into<Vec<GoogleLongrunningOperation>>,
+    ) -> Self {
+        self.operations = Some(value.into());
+        self
+    }
+
+    /// Sets [`unreachable`](Self::unreachable).
+    #[inline]
+    pub fn with_unreachable(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.unreachable = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsResponse {
@@ -16552,6 +29277,14 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         "unreachable",
         "nextPageToken",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16573,6 +29306,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "operations", &self.operations)?;
         ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16592,6 +29326,7 @@ impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsRespo
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleLongrunningOperation {
     /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
     pub done: Option<bool>,
@@ -16603,6 +29338,51 @@ pub struct GoogleLongrunningOperation {
     pub name: Option<String>,
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleLongrunningOperation {
+    /// Sets [`done`](Self::done).
+    #[inline]
+    pub fn with_done(mut self, value: impl Into<bool>) -> Self {
+        self.done = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(mut self, value: impl Into<GoogleRpcStatus>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`response`](Self::response).
+    #[inline]
+    pub fn with_response(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.response = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
@@ -16615,6 +29395,14 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         "metadata",
         "response",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16640,6 +29428,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "response", &self.response)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16647,12 +29436,24 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct GoogleProtobufEmpty {}
+#[non_exhaustive]
+pub struct GoogleProtobufEmpty {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16666,8 +29467,9 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16675,6 +29477,7 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleRpcStatus {
     /// The status code, which should be an enum value of google.rpc.Code.
     pub code: Option<i32>,
@@ -16682,12 +29485,48 @@ pub struct GoogleRpcStatus {
     pub details: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl GoogleRpcStatus {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`details`](Self::details).
+    #[inline]
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for GoogleRpcStatus {
     const NAME: &'static str = "GoogleRpcStatus";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16709,6 +29548,7 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
         ::discogen_runtime::object::write(map, "details", &self.details)?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -16717,11 +29557,31 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
 /// An object that represents a latitude/longitude pair. This is expressed as a pair of doubles to represent degrees latitude and degrees longitude. Unless specified otherwise, this object must conform to the WGS84 standard. Values must be within normalized ranges.
 #[cfg(feature = "agents")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GoogleTypeLatLng {
     /// The latitude in degrees. It must be in the range \[-90.0, +90.0\].
     pub latitude: Option<f64>,
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
     pub longitude: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "agents")]
+impl GoogleTypeLatLng {
+    /// Sets [`latitude`](Self::latitude).
+    #[inline]
+    pub fn with_latitude(mut self, value: impl Into<f64>) -> Self {
+        self.latitude = Some(value.into());
+        self
+    }
+
+    /// Sets [`longitude`](Self::longitude).
+    #[inline]
+    pub fn with_longitude(mut self, value: impl Into<f64>) -> Self {
+        self.longitude = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "agents")]
@@ -16729,6 +29589,14 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
     const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16748,6 +29616,7 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "latitude", &self.latitude)?;
         ::discogen_runtime::object::write_wire(map, "longitude", &self.longitude)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 /// Describes how to combine multiple time series to provide a different view of the data. Aggregation of time series is done in two steps. First, each time series in the set is aligned to the same time interval boundaries, then the set of time series is optionally reduced in number.Alignment consists of applying the per_series_aligner operation to each time series after its data has been divided into regular alignment_period time intervals. This process takes all of the data points in an alignment period, applies a mathematical transformation such as averaging, minimum, maximum, delta, etc., and converts them into a single data point per period.Reduction is when the aligned and transformed time series can optionally be combined, reducing the number of time series through similar mathematical transformations. Reduction involves applying a cross_series_reducer to all the time series, optionally sorting the time series into subsets with group_by_fields, and applying the reducer to each subset.The raw time series data can contain a huge amount of information from multiple sources. Alignment and reduction transforms this mass of data into a more manageable and representative collection of data, for example "the 95% latency across the average of all tasks in a cluster". This representative data can be more easily graphed and comprehended, and the individual time series data is still available for later drilldown. For more details, see Filtering and aggregation (<https://cloud.google.com/monitoring/api/v3/aggregation>).
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Aggregation {
     /// The alignment_period specifies a time interval, in seconds, that is used to divide the data in all the time series into consistent blocks of time. This will be done before the per-series aligner can be applied to the data.The value must be at least 60 seconds. If a per-series aligner other than ALIGN_NONE is specified, this field is required or an error is returned. If no per-series aligner is specified, or the aligner ALIGN_NONE is specified, then this field is ignored.The maximum value of the alignment_period is 2 years, or 104 weeks.
     pub alignment_period: ::std::option::Option<::discogen_runtime::Duration>,
@@ -13,6 +14,48 @@ pub struct Aggregation {
     pub group_by_fields: ::std::option::Option<Vec<String>>,
     /// An Aligner describes how to bring the data points in a single time series into temporal alignment. Except for ALIGN_NONE, all alignments cause all the data points in an alignment_period to be mathematically grouped together, resulting in a single data point for each alignment_period with end timestamp at the end of the period.Not all alignment operations may be applied to all time series. The valid choices depend on the metric_kind and value_type of the original time series. Alignment can change the metric_kind or the value_type of the time series.Time series data must be aligned in order to perform cross-time series reduction. If cross_series_reducer is specified, then per_series_aligner must be specified and not equal to ALIGN_NONE and alignment_period must be specified; otherwise, an error is returned.
     pub per_series_aligner: ::std::option::Option<AggregationPerSeriesAligner>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Aggregation {
+    /// Sets [`alignment_period`](Self::alignment_period).
+    #[inline]
+    pub fn with_alignment_period(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.alignment_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`cross_series_reducer`](Self::cross_series_reducer).
+    #[inline]
+    pub fn with_cross_series_reducer(
+        mut self,
+        value: impl Into<AggregationCrossSeriesReducer>,
+    ) -> Self {
+        self.cross_series_reducer = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`group_by_fields`](Self::group_by_fields).
+    #[inline]
+    pub fn with_group_by_fields(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.group_by_fields = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`per_series_aligner`](Self::per_series_aligner).
+    #[inline]
+    pub fn with_per_series_aligner(
+        mut self,
+        value: impl Into<AggregationPerSeriesAligner>,
+    ) -> Self {
+        self.per_series_aligner = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -25,6 +68,14 @@ impl ::discogen_runtime::object::Object for Aggregation {
         "perSeriesAligner",
         "crossSeriesReducer",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -60,6 +111,7 @@ impl ::discogen_runtime::object::Object for Aggregation {
             "perSeriesAligner",
             &self.per_series_aligner,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -70,11 +122,31 @@ impl ::discogen_runtime::object::Object for Aggregation {
 /// Preview: An identifier for an aggregation function. Aggregation functions are SQL functions that group or transform data from multiple points to a single point. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AggregationFunction {
     /// Optional. Parameters applied to the aggregation function. Only used for functions that require them.
     pub parameters: ::std::option::Option<Vec<Parameter>>,
     /// Required. The type of aggregation function, must be one of the following: "none" - no function. "percentile" - APPROX_QUANTILES() - 1 parameter numeric value "average" - AVG() "count" - COUNT() "count-distinct" - COUNT(DISTINCT) "count-distinct-approx" - APPROX_COUNT_DISTINCT() "max" - MAX() "min" - MIN() "sum" - SUM()
     pub r#type: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl AggregationFunction {
+    /// Sets [`parameters`](Self::parameters).
+    #[inline]
+    pub fn with_parameters(mut self, value: impl Into<Vec<Parameter>>) -> Self {
+        self.parameters = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -82,6 +154,14 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
     const NAME: &'static str = "AggregationFunction";
 
     const FIELDS: &'static [&'static str] = &["type", "parameters"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -101,6 +181,7 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -111,9 +192,22 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
 /// A chart that displays alert policy data.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AlertChart {
     /// Required. The resource name of the alert policy. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/alertPolicies/\[ALERT_POLICY_ID\]
     pub name: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl AlertChart {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -121,6 +215,14 @@ impl ::discogen_runtime::object::Object for AlertChart {
     const NAME: &'static str = "AlertChart";
 
     const FIELDS: &'static [&'static str] = &["name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -137,6 +239,7 @@ impl ::discogen_runtime::object::Object for AlertChart {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -147,11 +250,31 @@ impl ::discogen_runtime::object::Object for AlertChart {
 /// A chart axis.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Axis {
     /// The label of the axis.
     pub label: ::std::option::Option<String>,
     /// The axis scale. By default, a linear scale is used.
     pub scale: ::std::option::Option<AxisScale>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Axis {
+    /// Sets [`label`](Self::label).
+    #[inline]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`scale`](Self::scale).
+    #[inline]
+    pub fn with_scale(mut self, value: impl Into<AxisScale>) -> Self {
+        self.scale = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -159,6 +282,14 @@ impl ::discogen_runtime::object::Object for Axis {
     const NAME: &'static str = "Axis";
 
     const FIELDS: &'static [&'static str] = &["label", "scale"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -178,6 +309,7 @@ impl ::discogen_runtime::object::Object for Axis {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "label", &self.label)?;
         ::discogen_runtime::object::write(map, "scale", &self.scale)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -188,6 +320,7 @@ impl ::discogen_runtime::object::Object for Axis {
 /// Preview: A breakdown is an aggregation applied to the measures over a specified column. A breakdown can result in multiple series across a category for the provided measure. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Breakdown {
     /// Required. The Aggregation function is applied across all data in each breakdown created.
     pub aggregation_function: ::std::option::Option<AggregationFunction>,
@@ -197,6 +330,42 @@ pub struct Breakdown {
     pub limit: ::std::option::Option<i32>,
     /// Required. The sort order is applied to the values of the breakdown column.
     pub sort_order: ::std::option::Option<BreakdownSortOrder>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Breakdown {
+    /// Sets [`aggregation_function`](Self::aggregation_function).
+    #[inline]
+    pub fn with_aggregation_function(
+        mut self,
+        value: impl Into<AggregationFunction>,
+    ) -> Self {
+        self.aggregation_function = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`column`](Self::column).
+    #[inline]
+    pub fn with_column(mut self, value: impl Into<String>) -> Self {
+        self.column = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`limit`](Self::limit).
+    #[inline]
+    pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`sort_order`](Self::sort_order).
+    #[inline]
+    pub fn with_sort_order(mut self, value: impl Into<BreakdownSortOrder>) -> Self {
+        self.sort_order = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -209,6 +378,14 @@ impl ::discogen_runtime::object::Object for Breakdown {
         "sortOrder",
         "aggregationFunction",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -236,6 +413,7 @@ impl ::discogen_runtime::object::Object for Breakdown {
         ::discogen_runtime::object::write(map, "column", &self.column)?;
         ::discogen_runtime::object::write(map, "limit", &self.limit)?;
         ::discogen_runtime::object::write(map, "sortOrder", &self.sort_order)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -246,11 +424,31 @@ impl ::discogen_runtime::object::Object for Breakdown {
 /// Options to control visual rendering of a chart.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChartOptions {
     /// Preview: Configures whether the charted values are shown on the horizontal or vertical axis. By default, values are represented the vertical axis. This is a preview feature and may be subject to change before final release.
     pub display_horizontal: ::std::option::Option<bool>,
     /// The chart mode.
     pub mode: ::std::option::Option<ChartOptionsMode>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl ChartOptions {
+    /// Sets [`display_horizontal`](Self::display_horizontal).
+    #[inline]
+    pub fn with_display_horizontal(mut self, value: impl Into<bool>) -> Self {
+        self.display_horizontal = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    #[inline]
+    pub fn with_mode(mut self, value: impl Into<ChartOptionsMode>) -> Self {
+        self.mode = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -258,6 +456,14 @@ impl ::discogen_runtime::object::Object for ChartOptions {
     const NAME: &'static str = "ChartOptions";
 
     const FIELDS: &'static [&'static str] = &["mode", "displayHorizontal"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -281,6 +487,7 @@ impl ::discogen_runtime::object::Object for ChartOptions {
             &self.display_horizontal,
         )?;
         ::discogen_runtime::object::write(map, "mode", &self.mode)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -291,9 +498,22 @@ impl ::discogen_runtime::object::Object for ChartOptions {
 /// A widget that groups the other widgets. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CollapsibleGroup {
     /// The collapsed state of the widget on first page load.
     pub collapsed: ::std::option::Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl CollapsibleGroup {
+    /// Sets [`collapsed`](Self::collapsed).
+    #[inline]
+    pub fn with_collapsed(mut self, value: impl Into<bool>) -> Self {
+        self.collapsed = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -301,6 +521,14 @@ impl ::discogen_runtime::object::Object for CollapsibleGroup {
     const NAME: &'static str = "CollapsibleGroup";
 
     const FIELDS: &'static [&'static str] = &["collapsed"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -317,6 +545,7 @@ impl ::discogen_runtime::object::Object for CollapsibleGroup {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "collapsed", &self.collapsed)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -327,11 +556,31 @@ impl ::discogen_runtime::object::Object for CollapsibleGroup {
 /// Defines the layout properties and content for a column.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Column {
     /// The relative weight of this column. The column weight is used to adjust the width of columns on the screen (relative to peers). Greater the weight, greater the width of the column on the screen. If omitted, a value of 1 is used while rendering.
     pub weight: ::std::option::Option<i64>,
     /// The display widgets arranged vertically in this column.
     pub widgets: ::std::option::Option<Vec<Widget>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Column {
+    /// Sets [`weight`](Self::weight).
+    #[inline]
+    pub fn with_weight(mut self, value: impl Into<i64>) -> Self {
+        self.weight = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`widgets`](Self::widgets).
+    #[inline]
+    pub fn with_widgets(mut self, value: impl Into<Vec<Widget>>) -> Self {
+        self.widgets = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -339,6 +588,14 @@ impl ::discogen_runtime::object::Object for Column {
     const NAME: &'static str = "Column";
 
     const FIELDS: &'static [&'static str] = &["weight", "widgets"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -358,6 +615,7 @@ impl ::discogen_runtime::object::Object for Column {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
         ::discogen_runtime::object::write(map, "widgets", &self.widgets)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -368,9 +626,22 @@ impl ::discogen_runtime::object::Object for Column {
 /// A simplified layout that divides the available space into vertical columns and arranges a set of widgets vertically in each column.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ColumnLayout {
     /// The columns of content to display.
     pub columns: ::std::option::Option<Vec<Column>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl ColumnLayout {
+    /// Sets [`columns`](Self::columns).
+    #[inline]
+    pub fn with_columns(mut self, value: impl Into<Vec<Column>>) -> Self {
+        self.columns = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -378,6 +649,14 @@ impl ::discogen_runtime::object::Object for ColumnLayout {
     const NAME: &'static str = "ColumnLayout";
 
     const FIELDS: &'static [&'static str] = &["columns"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -394,6 +673,7 @@ impl ::discogen_runtime::object::Object for ColumnLayout {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "columns", &self.columns)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -404,6 +684,7 @@ impl ::discogen_runtime::object::Object for ColumnLayout {
 /// The persistent settings for a table's columns.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ColumnSettings {
     /// Optional. Whether the column should be left / middle / right aligned
     pub alignment: ::std::option::Option<ColumnSettingsAlignment>,
@@ -415,6 +696,46 @@ pub struct ColumnSettings {
     pub thresholds: ::std::option::Option<Vec<Threshold>>,
     /// Required. Whether the column should be visible on page load.
     pub visible: ::std::option::Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl ColumnSettings {
+    /// Sets [`alignment`](Self::alignment).
+    #[inline]
+    pub fn with_alignment(mut self, value: impl Into<ColumnSettingsAlignment>) -> Self {
+        self.alignment = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`column`](Self::column).
+    #[inline]
+    pub fn with_column(mut self, value: impl Into<String>) -> Self {
+        self.column = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`thresholds`](Self::thresholds).
+    #[inline]
+    pub fn with_thresholds(mut self, value: impl Into<Vec<Threshold>>) -> Self {
+        self.thresholds = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`visible`](Self::visible).
+    #[inline]
+    pub fn with_visible(mut self, value: impl Into<bool>) -> Self {
+        self.visible = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -428,6 +749,14 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
         "thresholds",
         "displayName",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -453,6 +782,7 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "thresholds", &self.thresholds)?;
         ::discogen_runtime::object::write(map, "visible", &self.visible)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -463,11 +793,34 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
 /// Data structure to storing column's sort strategy
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ColumnSortingOptions {
     /// Optional. Column name to sort data by
     pub column: ::std::option::Option<String>,
     /// Optional. A sorting direction that determines ascending or descending order. This is a legacy field kept for backwards compatibility with table.
     pub direction: ::std::option::Option<ColumnSortingOptionsDirection>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl ColumnSortingOptions {
+    /// Sets [`column`](Self::column).
+    #[inline]
+    pub fn with_column(mut self, value: impl Into<String>) -> Self {
+        self.column = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`direction`](Self::direction).
+    #[inline]
+    pub fn with_direction(
+        mut self,
+        value: impl Into<ColumnSortingOptionsDirection>,
+    ) -> Self {
+        self.direction = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -475,6 +828,14 @@ impl ::discogen_runtime::object::Object for ColumnSortingOptions {
     const NAME: &'static str = "ColumnSortingOptions";
 
     const FIELDS: &'static [&'static str] = &["column", "direction"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -494,6 +855,7 @@ impl ::discogen_runtime::object::Object for ColumnSortingOptions {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "column", &self.column)?;
         ::discogen_runtime::object::write(map, "direction", &self.direction)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -504,6 +866,7 @@ impl ::discogen_runtime::object::Object for ColumnSortingOptions {
 /// A Google Stackdriver dashboard. Dashboards define the content and layout of pages in the Stackdriver web application.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Dashboard {
     /// Configuration for event annotations to display on this dashboard.
     pub annotations: ::std::option::Option<DashboardAnnotations>,
@@ -525,6 +888,87 @@ pub struct Dashboard {
     pub name: ::std::option::Option<String>,
     /// The content is divided into equally spaced rows and the widgets are arranged horizontally.
     pub row_layout: ::std::option::Option<RowLayout>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Dashboard {
+    /// Sets [`annotations`](Self::annotations).
+    #[inline]
+    pub fn with_annotations(mut self, value: impl Into<DashboardAnnotations>) -> Self {
+        self.annotations = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`column_layout`](Self::column_layout).
+    #[inline]
+    pub fn with_column_layout(mut self, value: impl Into<ColumnLayout>) -> Self {
+        self.column_layout = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`dashboard_filters`](Self::dashboard_filters).
+    #[inline]
+    pub fn with_dashboard_filters(
+        mut self,
+        value: impl Into<Vec<DashboardFilter>>,
+    ) -> Self {
+        self.dashboard_filters = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`etag`](Self::etag).
+    #[inline]
+    pub fn with_etag(mut self, value: impl Into<String>) -> Self {
+        self.etag = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`grid_layout`](Self::grid_layout).
+    #[inline]
+    pub fn with_grid_layout(mut self, value: impl Into<GridLayout>) -> Self {
+        self.grid_layout = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`mosaic_layout`](Self::mosaic_layout).
+    #[inline]
+    pub fn with_mosaic_layout(mut self, value: impl Into<MosaicLayout>) -> Self {
+        self.mosaic_layout = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`row_layout`](Self::row_layout).
+    #[inline]
+    pub fn with_row_layout(mut self, value: impl Into<RowLayout>) -> Self {
+        self.row_layout = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -543,6 +987,14 @@ impl ::discogen_runtime::object::Object for Dashboard {
         "mosaicLayout",
         "dashboardFilters",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -582,6 +1034,7 @@ impl ::discogen_runtime::object::Object for Dashboard {
         ::discogen_runtime::object::write(map, "mosaicLayout", &self.mosaic_layout)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "rowLayout", &self.row_layout)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -592,11 +1045,34 @@ impl ::discogen_runtime::object::Object for Dashboard {
 /// Dashboard-level configuration for annotations
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardAnnotations {
     /// Dashboard level defaults for names of logging resources to search for events. Currently only projects are supported. Each individual EventAnnotation may have its own overrides. If both this field and the per annotation field is empty, then the scoping project is used. Limit: 50 projects. For example: “projects/some-project-id”
     pub default_resource_names: ::std::option::Option<Vec<String>>,
     /// List of annotation configurations for this dashboard. Each entry specifies one event type.
     pub event_annotations: ::std::option::Option<Vec<EventAnnotation>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl DashboardAnnotations {
+    /// Sets [`default_resource_names`](Self::default_resource_names).
+    #[inline]
+    pub fn with_default_resource_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.default_resource_names = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`event_annotations`](Self::event_annotations).
+    #[inline]
+    pub fn with_event_annotations(
+        mut self,
+        value: impl Into<Vec<EventAnnotation>>,
+    ) -> Self {
+        self.event_annotations = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -607,6 +1083,14 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
         "eventAnnotations",
         "defaultResourceNames",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -634,6 +1118,7 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
             "eventAnnotations",
             &self.event_annotations,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -644,6 +1129,7 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
 /// A filter to reduce the amount of data charted in relevant widgets.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardFilter {
     /// The specified filter type
     pub filter_type: ::std::option::Option<DashboardFilterFilterType>,
@@ -661,6 +1147,73 @@ pub struct DashboardFilter {
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
     /// The type of the filter value. If value_type is not provided, it will be inferred from the default_value. If neither value_type nor default_value is provided, value_type will be set to STRING by default.
     pub value_type: ::std::option::Option<DashboardFilterValueType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl DashboardFilter {
+    /// Sets [`filter_type`](Self::filter_type).
+    #[inline]
+    pub fn with_filter_type(
+        mut self,
+        value: impl Into<DashboardFilterFilterType>,
+    ) -> Self {
+        self.filter_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`label_key`](Self::label_key).
+    #[inline]
+    pub fn with_label_key(mut self, value: impl Into<String>) -> Self {
+        self.label_key = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`string_array`](Self::string_array).
+    #[inline]
+    pub fn with_string_array(mut self, value: impl Into<StringArray>) -> Self {
+        self.string_array = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`string_array_value`](Self::string_array_value).
+    #[inline]
+    pub fn with_string_array_value(mut self, value: impl Into<StringArray>) -> Self {
+        self.string_array_value = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`string_value`](Self::string_value).
+    #[inline]
+    pub fn with_string_value(mut self, value: impl Into<String>) -> Self {
+        self.string_value = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`template_variable`](Self::template_variable).
+    #[inline]
+    pub fn with_template_variable(mut self, value: impl Into<String>) -> Self {
+        self.template_variable = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query`](Self::time_series_query).
+    #[inline]
+    pub fn with_time_series_query(mut self, value: impl Into<TimeSeriesQuery>) -> Self {
+        self.time_series_query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`value_type`](Self::value_type).
+    #[inline]
+    pub fn with_value_type(
+        mut self,
+        value: impl Into<DashboardFilterValueType>,
+    ) -> Self {
+        self.value_type = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -677,6 +1230,14 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
         "stringArrayValue",
         "templateVariable",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -720,6 +1281,7 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
             &self.time_series_query,
         )?;
         ::discogen_runtime::object::write(map, "valueType", &self.value_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -730,6 +1292,7 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
 /// Groups a time series query definition with charting options.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataSet {
     /// Optional. The collection of breakdowns to be applied to the dataset.
     pub breakdowns: ::std::option::Option<Vec<Breakdown>>,
@@ -749,6 +1312,77 @@ pub struct DataSet {
     pub target_axis: ::std::option::Option<DataSetTargetAxis>,
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl DataSet {
+    /// Sets [`breakdowns`](Self::breakdowns).
+    #[inline]
+    pub fn with_breakdowns(mut self, value: impl Into<Vec<Breakdown>>) -> Self {
+        self.breakdowns = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn with_dimensions(mut self, value: impl Into<Vec<Dimension>>) -> Self {
+        self.dimensions = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`legend_template`](Self::legend_template).
+    #[inline]
+    pub fn with_legend_template(mut self, value: impl Into<String>) -> Self {
+        self.legend_template = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`measures`](Self::measures).
+    #[inline]
+    pub fn with_measures(mut self, value: impl Into<Vec<Measure>>) -> Self {
+        self.measures = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`min_alignment_period`](Self::min_alignment_period).
+    #[inline]
+    pub fn with_min_alignment_period(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.min_alignment_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`plot_type`](Self::plot_type).
+    #[inline]
+    pub fn with_plot_type(mut self, value: impl Into<DataSetPlotType>) -> Self {
+        self.plot_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`sort`](Self::sort).
+    #[inline]
+    pub fn with_sort(mut self, value: impl Into<Vec<ColumnSortingOptions>>) -> Self {
+        self.sort = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`target_axis`](Self::target_axis).
+    #[inline]
+    pub fn with_target_axis(mut self, value: impl Into<DataSetTargetAxis>) -> Self {
+        self.target_axis = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query`](Self::time_series_query).
+    #[inline]
+    pub fn with_time_series_query(mut self, value: impl Into<TimeSeriesQuery>) -> Self {
+        self.time_series_query = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -766,6 +1400,14 @@ impl ::discogen_runtime::object::Object for DataSet {
         "timeSeriesQuery",
         "minAlignmentPeriod",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -807,6 +1449,7 @@ impl ::discogen_runtime::object::Object for DataSet {
             "timeSeriesQuery",
             &self.time_series_query,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -817,6 +1460,7 @@ impl ::discogen_runtime::object::Object for DataSet {
 /// A chart dimension. Dimensions are a structured label, class, or category for a set of measurements in your data.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Dimension {
     /// Required. For widgets that use SQL queries, set the value to the name of the column in the results table whose data is charted. For a histogram that uses a time series query, set the value of this field to metric_value.
     pub column: ::std::option::Option<String>,
@@ -838,6 +1482,84 @@ pub struct Dimension {
     pub x_max: ::std::option::Option<f64>,
     /// The minimum value for the x-axis.
     pub x_min: ::std::option::Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Dimension {
+    /// Sets [`column`](Self::column).
+    #[inline]
+    pub fn with_column(mut self, value: impl Into<String>) -> Self {
+        self.column = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`column_type`](Self::column_type).
+    #[inline]
+    pub fn with_column_type(mut self, value: impl Into<String>) -> Self {
+        self.column_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`float_bin_size`](Self::float_bin_size).
+    #[inline]
+    pub fn with_float_bin_size(mut self, value: impl Into<f64>) -> Self {
+        self.float_bin_size = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`max_bin_count`](Self::max_bin_count).
+    #[inline]
+    pub fn with_max_bin_count(mut self, value: impl Into<i32>) -> Self {
+        self.max_bin_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`numeric_bin_size`](Self::numeric_bin_size).
+    #[inline]
+    pub fn with_numeric_bin_size(mut self, value: impl Into<i32>) -> Self {
+        self.numeric_bin_size = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`sort_column`](Self::sort_column).
+    #[inline]
+    pub fn with_sort_column(mut self, value: impl Into<String>) -> Self {
+        self.sort_column = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`sort_order`](Self::sort_order).
+    #[inline]
+    pub fn with_sort_order(mut self, value: impl Into<DimensionSortOrder>) -> Self {
+        self.sort_order = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_bin_size`](Self::time_bin_size).
+    #[inline]
+    pub fn with_time_bin_size(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.time_bin_size = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`x_max`](Self::x_max).
+    #[inline]
+    pub fn with_x_max(mut self, value: impl Into<f64>) -> Self {
+        self.x_max = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`x_min`](Self::x_min).
+    #[inline]
+    pub fn with_x_min(mut self, value: impl Into<f64>) -> Self {
+        self.x_min = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -856,6 +1578,14 @@ impl ::discogen_runtime::object::Object for Dimension {
         "floatBinSize",
         "numericBinSize",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -899,6 +1629,7 @@ impl ::discogen_runtime::object::Object for Dimension {
         ::discogen_runtime::object::write_wire(map, "timeBinSize", &self.time_bin_size)?;
         ::discogen_runtime::object::write_wire(map, "xMax", &self.x_max)?;
         ::discogen_runtime::object::write_wire(map, "xMin", &self.x_min)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -909,9 +1640,25 @@ impl ::discogen_runtime::object::Object for Dimension {
 /// A set of (label, value) pairs that were removed from a Distribution time series during aggregation and then added as an attachment to a Distribution.Exemplar.The full label set for the exemplars is constructed by using the dropped pairs in combination with the label values that remain on the aggregated Distribution time series. The constructed full label set can be used to identify the specific entity, such as the instance or job, which might be contributing to a long-tail. However, with dropped labels, the storage requirements are reduced because only the aggregated distribution values for a large group of time series are stored.Note that there are no guarantees on ordering of the labels from exemplar-to-exemplar and from distribution-to-distribution in the same stream, and there may be duplicates. It is up to clients to resolve any ambiguities.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DroppedLabels {
     /// Map from label to its value, for all labels dropped in any aggregation.
     pub label: ::std::option::Option<::std::collections::BTreeMap<String, String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl DroppedLabels {
+    /// Sets [`label`](Self::label).
+    #[inline]
+    pub fn with_label(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -919,6 +1666,14 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
     const NAME: &'static str = "DroppedLabels";
 
     const FIELDS: &'static [&'static str] = &["label"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -935,6 +1690,7 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "label", &self.label)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -945,13 +1701,25 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[cfg(any(feature = "dashboards", feature = "metrics_scopes"))]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Empty {}
+#[non_exhaustive]
+pub struct Empty {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(any(feature = "dashboards", feature = "metrics_scopes"))]
 impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -965,8 +1733,9 @@ impl ::discogen_runtime::object::Object for Empty {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -977,6 +1746,7 @@ impl ::discogen_runtime::object::Object for Empty {
 /// A widget that displays a list of error groups.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorReportingPanel {
     /// The resource name of the Google Cloud Platform project. Written as projects/{projectID} or projects/{projectNumber}, where {projectID} and {projectNumber} can be found in the Google Cloud console (<https://support.google.com/cloud/answer/6158840).Examples>: projects/my-project-123, projects/5551234.
     pub project_names: ::std::option::Option<Vec<String>>,
@@ -984,6 +1754,32 @@ pub struct ErrorReportingPanel {
     pub services: ::std::option::Option<Vec<String>>,
     /// Represents the source code version that the developer provided, which could represent a version label or a Git SHA-1 hash, for example. For App Engine standard environment, the version is set to the version of the app.
     pub versions: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl ErrorReportingPanel {
+    /// Sets [`project_names`](Self::project_names).
+    #[inline]
+    pub fn with_project_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.project_names = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`services`](Self::services).
+    #[inline]
+    pub fn with_services(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.services = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`versions`](Self::versions).
+    #[inline]
+    pub fn with_versions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.versions = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -991,6 +1787,14 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
     const NAME: &'static str = "ErrorReportingPanel";
 
     const FIELDS: &'static [&'static str] = &["services", "versions", "projectNames"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1012,6 +1816,7 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
         ::discogen_runtime::object::write(map, "projectNames", &self.project_names)?;
         ::discogen_runtime::object::write(map, "services", &self.services)?;
         ::discogen_runtime::object::write(map, "versions", &self.versions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1022,6 +1827,7 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
 /// Annotation configuration for one event type on a dashboard
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EventAnnotation {
     /// Solely for UI display. Should not be used programmatically.
     pub display_name: ::std::option::Option<String>,
@@ -1033,6 +1839,49 @@ pub struct EventAnnotation {
     pub filter: ::std::option::Option<String>,
     /// Per annotation level override for the names of logging resources to search for events. Currently only projects are supported. If both this field and the per annotation field is empty, it will default to the host project. Limit: 50 projects. For example: “projects/another-project-id”
     pub resource_names: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl EventAnnotation {
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    #[inline]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`event_type`](Self::event_type).
+    #[inline]
+    pub fn with_event_type(
+        mut self,
+        value: impl Into<EventAnnotationEventType>,
+    ) -> Self {
+        self.event_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_names`](Self::resource_names).
+    #[inline]
+    pub fn with_resource_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resource_names = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1046,6 +1895,14 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
         "displayName",
         "resourceNames",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1071,6 +1928,7 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
         ::discogen_runtime::object::write(map, "eventType", &self.event_type)?;
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
         ::discogen_runtime::object::write(map, "resourceNames", &self.resource_names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1081,6 +1939,7 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
 /// A single field of a message type.New usages of this message as an alternative to FieldDescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Field {
     /// The field cardinality.
     pub cardinality: ::std::option::Option<FieldCardinality>,
@@ -1102,6 +1961,81 @@ pub struct Field {
     pub packed: ::std::option::Option<bool>,
     /// The field type URL, without the scheme, for message or enumeration types. Example: "type.googleapis.com/google.protobuf.Timestamp".
     pub type_url: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl Field {
+    /// Sets [`cardinality`](Self::cardinality).
+    #[inline]
+    pub fn with_cardinality(mut self, value: impl Into<FieldCardinality>) -> Self {
+        self.cardinality = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`default_value`](Self::default_value).
+    #[inline]
+    pub fn with_default_value(mut self, value: impl Into<String>) -> Self {
+        self.default_value = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`json_name`](Self::json_name).
+    #[inline]
+    pub fn with_json_name(mut self, value: impl Into<String>) -> Self {
+        self.json_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`kind`](Self::kind).
+    #[inline]
+    pub fn with_kind(mut self, value: impl Into<FieldKind>) -> Self {
+        self.kind = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`number`](Self::number).
+    #[inline]
+    pub fn with_number(mut self, value: impl Into<i32>) -> Self {
+        self.number = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`oneof_index`](Self::oneof_index).
+    #[inline]
+    pub fn with_oneof_index(mut self, value: impl Into<i32>) -> Self {
+        self.oneof_index = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`options`](Self::options).
+    #[inline]
+    pub fn with_options(mut self, value: impl Into<Vec<Option>>) -> Self {
+        self.options = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`packed`](Self::packed).
+    #[inline]
+    pub fn with_packed(mut self, value: impl Into<bool>) -> Self {
+        self.packed = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`type_url`](Self::type_url).
+    #[inline]
+    pub fn with_type_url(mut self, value: impl Into<String>) -> Self {
+        self.type_url = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -1120,6 +2054,14 @@ impl ::discogen_runtime::object::Object for Field {
         "cardinality",
         "defaultValue",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1155,6 +2097,7 @@ impl ::discogen_runtime::object::Object for Field {
         ::discogen_runtime::object::write(map, "options", &self.options)?;
         ::discogen_runtime::object::write(map, "packed", &self.packed)?;
         ::discogen_runtime::object::write(map, "typeUrl", &self.type_url)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1165,9 +2108,22 @@ impl ::discogen_runtime::object::Object for Field {
 /// A widget that displays an input field to change the value of a template variable.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FilterControl {
     /// Name of the template variable the widget affects.
     pub template_variable: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl FilterControl {
+    /// Sets [`template_variable`](Self::template_variable).
+    #[inline]
+    pub fn with_template_variable(mut self, value: impl Into<String>) -> Self {
+        self.template_variable = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1175,6 +2131,14 @@ impl ::discogen_runtime::object::Object for FilterControl {
     const NAME: &'static str = "FilterControl";
 
     const FIELDS: &'static [&'static str] = &["templateVariable"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1195,6 +2159,7 @@ impl ::discogen_runtime::object::Object for FilterControl {
             "templateVariable",
             &self.template_variable,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1205,11 +2170,31 @@ impl ::discogen_runtime::object::Object for FilterControl {
 /// A gauge chart shows where the current value sits within a pre-defined range. The upper and lower bounds should define the possible range of values for the scorecard's query (inclusive).
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GaugeView {
     /// The lower bound for this gauge chart. The value of the chart should always be greater than or equal to this.
     pub lower_bound: ::std::option::Option<f64>,
     /// The upper bound for this gauge chart. The value of the chart should always be less than or equal to this.
     pub upper_bound: ::std::option::Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl GaugeView {
+    /// Sets [`lower_bound`](Self::lower_bound).
+    #[inline]
+    pub fn with_lower_bound(mut self, value: impl Into<f64>) -> Self {
+        self.lower_bound = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`upper_bound`](Self::upper_bound).
+    #[inline]
+    pub fn with_upper_bound(mut self, value: impl Into<f64>) -> Self {
+        self.upper_bound = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1217,6 +2202,14 @@ impl ::discogen_runtime::object::Object for GaugeView {
     const NAME: &'static str = "GaugeView";
 
     const FIELDS: &'static [&'static str] = &["lowerBound", "upperBound"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1236,6 +2229,7 @@ impl ::discogen_runtime::object::Object for GaugeView {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "lowerBound", &self.lower_bound)?;
         ::discogen_runtime::object::write_wire(map, "upperBound", &self.upper_bound)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1246,11 +2240,31 @@ impl ::discogen_runtime::object::Object for GaugeView {
 /// A basic layout divides the available space into vertical columns of equal width and arranges a list of widgets using a row-first strategy.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GridLayout {
     /// The number of columns into which the view's width is divided. If omitted or set to zero, a system default will be used while rendering.
     pub columns: ::std::option::Option<i64>,
     /// The informational elements that are arranged into the columns row-first.
     pub widgets: ::std::option::Option<Vec<Widget>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl GridLayout {
+    /// Sets [`columns`](Self::columns).
+    #[inline]
+    pub fn with_columns(mut self, value: impl Into<i64>) -> Self {
+        self.columns = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`widgets`](Self::widgets).
+    #[inline]
+    pub fn with_widgets(mut self, value: impl Into<Vec<Widget>>) -> Self {
+        self.widgets = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1258,6 +2272,14 @@ impl ::discogen_runtime::object::Object for GridLayout {
     const NAME: &'static str = "GridLayout";
 
     const FIELDS: &'static [&'static str] = &["columns", "widgets"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1277,6 +2299,7 @@ impl ::discogen_runtime::object::Object for GridLayout {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "columns", &self.columns)?;
         ::discogen_runtime::object::write(map, "widgets", &self.widgets)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1287,6 +2310,7 @@ impl ::discogen_runtime::object::Object for GridLayout {
 /// Message that represents an arbitrary HTTP body. It should only be used for payload formats that can't be represented as JSON, such as raw binary or an HTML page.This message can be used both in streaming and non-streaming API methods in the request as well as the response.It can be used as a top-level request field, which is convenient if one wants to extract parameters from either the URL or HTTP template into the request fields and also want access to the raw HTTP body.Example: message GetResourceRequest { // A unique request id. string request_id = 1; // The raw HTTP body is bound to this field. google.api.HttpBody http_body = 2; } service ResourceService { rpc GetResource(GetResourceRequest) returns (google.api.HttpBody); rpc UpdateResource(google.api.HttpBody) returns (google.protobuf.Empty); } Example with streaming methods: service CaldavService { rpc GetCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); rpc UpdateCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); } Use of this type only changes how the request and response bodies are handled, all other features will continue to work unchanged.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HttpBody {
     /// The HTTP Content-Type header value specifying the content type of the body.
     pub content_type: ::std::option::Option<String>,
@@ -1296,6 +2320,35 @@ pub struct HttpBody {
     pub extensions: ::std::option::Option<
         Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "prometheus")]
+impl HttpBody {
+    /// Sets [`content_type`](Self::content_type).
+    #[inline]
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`data`](Self::data).
+    #[inline]
+    pub fn with_data(mut self, value: impl Into<::discogen_runtime::Bytes>) -> Self {
+        self.data = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`extensions`](Self::extensions).
+    #[inline]
+    pub fn with_extensions(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.extensions = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "prometheus")]
@@ -1303,6 +2356,14 @@ impl ::discogen_runtime::object::Object for HttpBody {
     const NAME: &'static str = "HttpBody";
 
     const FIELDS: &'static [&'static str] = &["data", "extensions", "contentType"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1324,6 +2385,7 @@ impl ::discogen_runtime::object::Object for HttpBody {
         ::discogen_runtime::object::write(map, "contentType", &self.content_type)?;
         ::discogen_runtime::object::write(map, "data", &self.data)?;
         ::discogen_runtime::object::write(map, "extensions", &self.extensions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1334,11 +2396,34 @@ impl ::discogen_runtime::object::Object for HttpBody {
 /// A widget that displays a list of incidents
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IncidentList {
     /// Optional. The monitored resource for which incidents are listed. The resource doesn't need to be fully specified. That is, you can specify the resource type but not the values of the resource labels. The resource type and labels are used for filtering.
     pub monitored_resources: ::std::option::Option<Vec<MonitoredResource>>,
     /// Optional. A list of alert policy names to filter the incident list by. Don't include the project ID prefix in the policy name. For example, use alertPolicies/utilization.
     pub policy_names: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl IncidentList {
+    /// Sets [`monitored_resources`](Self::monitored_resources).
+    #[inline]
+    pub fn with_monitored_resources(
+        mut self,
+        value: impl Into<Vec<MonitoredResource>>,
+    ) -> Self {
+        self.monitored_resources = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`policy_names`](Self::policy_names).
+    #[inline]
+    pub fn with_policy_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.policy_names = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1346,6 +2431,14 @@ impl ::discogen_runtime::object::Object for IncidentList {
     const NAME: &'static str = "IncidentList";
 
     const FIELDS: &'static [&'static str] = &["policyNames", "monitoredResources"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1369,6 +2462,7 @@ impl ::discogen_runtime::object::Object for IncidentList {
             &self.monitored_resources,
         )?;
         ::discogen_runtime::object::write(map, "policyNames", &self.policy_names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1379,11 +2473,37 @@ impl ::discogen_runtime::object::Object for IncidentList {
 /// Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive).The start must be less than or equal to the end. When the start equals the end, the interval is empty (matches no time). When both start and end are unspecified, the interval matches any time.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Interval {
     /// Optional. Exclusive end of the interval.If specified, a Timestamp matching this interval will have to be before the end.
     pub end_time: ::std::option::Option<::discogen_runtime::Timestamp>,
     /// Optional. Inclusive start of the interval.If specified, a Timestamp matching this interval will have to be the same or after the start.
     pub start_time: ::std::option::Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Interval {
+    /// Sets [`end_time`](Self::end_time).
+    #[inline]
+    pub fn with_end_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.end_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1391,6 +2511,14 @@ impl ::discogen_runtime::object::Object for Interval {
     const NAME: &'static str = "Interval";
 
     const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1410,6 +2538,7 @@ impl ::discogen_runtime::object::Object for Interval {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1420,11 +2549,31 @@ impl ::discogen_runtime::object::Object for Interval {
 /// The ListDashboards request.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListDashboardsResponse {
     /// The list of requested dashboards.
     pub dashboards: ::std::option::Option<Vec<Dashboard>>,
     /// If there are more results than have been returned, then this field is set to a non-empty value. To see the additional results, use that value as page_token in the next call to this method.
     pub next_page_token: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl ListDashboardsResponse {
+    /// Sets [`dashboards`](Self::dashboards).
+    #[inline]
+    pub fn with_dashboards(mut self, value: impl Into<Vec<Dashboard>>) -> Self {
+        self.dashboards = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1432,6 +2581,14 @@ impl ::discogen_runtime::object::Object for ListDashboardsResponse {
     const NAME: &'static str = "ListDashboardsResponse";
 
     const FIELDS: &'static [&'static str] = &["dashboards", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1451,6 +2608,7 @@ impl ::discogen_runtime::object::Object for ListDashboardsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dashboards", &self.dashboards)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1474,9 +2632,22 @@ impl ::discogen_runtime::paginate::Page for ListDashboardsResponse {
 /// Response for the ListMetricsScopesByMonitoredProject method.
 #[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListMetricsScopesByMonitoredProjectResponse {
     /// A set of all metrics scopes that the specified monitored project has been added to.
     pub metrics_scopes: ::std::option::Option<Vec<MetricsScope>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "metrics_scopes")]
+impl ListMetricsScopesByMonitoredProjectResponse {
+    /// Sets [`metrics_scopes`](Self::metrics_scopes).
+    #[inline]
+    pub fn with_metrics_scopes(mut self, value: impl Into<Vec<MetricsScope>>) -> Self {
+        self.metrics_scopes = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "metrics_scopes")]
@@ -1484,6 +2655,14 @@ impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectR
     const NAME: &'static str = "ListMetricsScopesByMonitoredProjectResponse";
 
     const FIELDS: &'static [&'static str] = &["metricsScopes"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1500,6 +2679,7 @@ impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectR
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "metricsScopes", &self.metrics_scopes)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1510,11 +2690,31 @@ impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectR
 /// A widget that displays a stream of log.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LogsPanel {
     /// A filter that chooses which log entries to return. See Advanced Logs Queries (<https://cloud.google.com/logging/docs/view/advanced-queries>). Only log entries that match the filter are returned. An empty filter matches all log entries.
     pub filter: ::std::option::Option<String>,
     /// The names of logging resources to collect logs for. Currently projects and storage views are supported. If empty, the widget will default to the host project.
     pub resource_names: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl LogsPanel {
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`resource_names`](Self::resource_names).
+    #[inline]
+    pub fn with_resource_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resource_names = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1522,6 +2722,14 @@ impl ::discogen_runtime::object::Object for LogsPanel {
     const NAME: &'static str = "LogsPanel";
 
     const FIELDS: &'static [&'static str] = &["filter", "resourceNames"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1541,6 +2749,7 @@ impl ::discogen_runtime::object::Object for LogsPanel {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
         ::discogen_runtime::object::write(map, "resourceNames", &self.resource_names)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1551,11 +2760,34 @@ impl ::discogen_runtime::object::Object for LogsPanel {
 /// A chart measure. Measures represent a measured property in your chart data such as rainfall in inches, number of units sold, revenue gained, etc.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Measure {
     /// Required. The aggregation function applied to the input column. This must not be set to "none" unless binning is disabled on the dimension. The aggregation function is used to group points on the dimension bins.
     pub aggregation_function: ::std::option::Option<AggregationFunction>,
     /// Required. The column name within in the dataset used for the measure.
     pub column: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Measure {
+    /// Sets [`aggregation_function`](Self::aggregation_function).
+    #[inline]
+    pub fn with_aggregation_function(
+        mut self,
+        value: impl Into<AggregationFunction>,
+    ) -> Self {
+        self.aggregation_function = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`column`](Self::column).
+    #[inline]
+    pub fn with_column(mut self, value: impl Into<String>) -> Self {
+        self.column = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1563,6 +2795,14 @@ impl ::discogen_runtime::object::Object for Measure {
     const NAME: &'static str = "Measure";
 
     const FIELDS: &'static [&'static str] = &["column", "aggregationFunction"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1586,6 +2826,7 @@ impl ::discogen_runtime::object::Object for Measure {
             &self.aggregation_function,
         )?;
         ::discogen_runtime::object::write(map, "column", &self.column)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1596,6 +2837,7 @@ impl ::discogen_runtime::object::Object for Measure {
 /// Represents a Metrics Scope (<https://cloud.google.com/monitoring/settings#concept-scope>) in Cloud Monitoring, which specifies one or more Google projects and zero or more AWS accounts to monitor together.
 #[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricsScope {
     /// Output only. The time when this Metrics Scope was created.
     ///
@@ -1611,6 +2853,48 @@ pub struct MetricsScope {
     ///
     /// Output only: set by the server.
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "metrics_scopes")]
+impl MetricsScope {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`monitored_projects`](Self::monitored_projects).
+    #[inline]
+    pub fn with_monitored_projects(
+        mut self,
+        value: impl Into<Vec<MonitoredProject>>,
+    ) -> Self {
+        self.monitored_projects = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "metrics_scopes")]
@@ -1623,6 +2907,14 @@ impl ::discogen_runtime::object::Object for MetricsScope {
         "updateTime",
         "monitoredProjects",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1650,6 +2942,7 @@ impl ::discogen_runtime::object::Object for MetricsScope {
         )?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1660,6 +2953,7 @@ impl ::discogen_runtime::object::Object for MetricsScope {
 /// A project being monitored (<https://cloud.google.com/monitoring/settings/multiple-projects#create-multi>) by a Metrics Scope.
 #[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MonitoredProject {
     /// Output only. The time when this MonitoredProject was created.
     ///
@@ -1671,6 +2965,35 @@ pub struct MonitoredProject {
     pub is_tombstoned: ::std::option::Option<bool>,
     /// Immutable. The resource name of the MonitoredProject. On input, the resource name includes the scoping project ID and monitored project ID. On output, it contains the equivalent project numbers. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}/projects/{MONITORED_PROJECT_ID_OR_NUMBER}
     pub name: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "metrics_scopes")]
+impl MonitoredProject {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`is_tombstoned`](Self::is_tombstoned).
+    #[inline]
+    pub fn with_is_tombstoned(mut self, value: impl Into<bool>) -> Self {
+        self.is_tombstoned = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "metrics_scopes")]
@@ -1678,6 +3001,14 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
     const NAME: &'static str = "MonitoredProject";
 
     const FIELDS: &'static [&'static str] = &["name", "createTime", "isTombstoned"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1699,6 +3030,7 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
         ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
         ::discogen_runtime::object::write(map, "isTombstoned", &self.is_tombstoned)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1709,11 +3041,34 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
 /// An object representing a resource that can be used for monitoring, logging, billing, or other purposes. Examples include virtual machine instances, databases, and storage devices such as disks. The type field identifies a MonitoredResourceDescriptor object that describes the resource's schema. Information in the labels field identifies the actual resource and its attributes according to the schema. For example, a particular Compute Engine VM instance could be represented by the following object, because the MonitoredResourceDescriptor for "gce_instance" has labels "project_id", "instance_id" and "zone": { "type": "gce_instance", "labels": { "project_id": "my-project", "instance_id": "12345678901234", "zone": "us-central1-a" }}
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MonitoredResource {
     /// Required. Values for all of the labels listed in the associated monitored resource descriptor. For example, Compute Engine VM instances use the labels "project_id", "instance_id", and "zone".
     pub labels: ::std::option::Option<::std::collections::BTreeMap<String, String>>,
     /// Required. The monitored resource type. This field must match the type field of a MonitoredResourceDescriptor object. For example, the type of a Compute Engine VM instance is gce_instance. For a list of types, see Monitoring resource types (<https://cloud.google.com/monitoring/api/resources>) and Logging resource types (<https://cloud.google.com/logging/docs/api/v2/resource-list>).
     pub r#type: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl MonitoredResource {
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1721,6 +3076,14 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
     const NAME: &'static str = "MonitoredResource";
 
     const FIELDS: &'static [&'static str] = &["type", "labels"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1740,6 +3103,7 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "labels", &self.labels)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1750,11 +3114,31 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
 /// A mosaic layout divides the available space into a grid of blocks, and overlays the grid with tiles. Unlike GridLayout, tiles may span multiple grid blocks and can be placed at arbitrary locations in the grid.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MosaicLayout {
     /// The number of columns in the mosaic grid. The number of columns must be between 1 and 48, inclusive.
     pub columns: ::std::option::Option<i32>,
     /// The tiles to display.
     pub tiles: ::std::option::Option<Vec<Tile>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl MosaicLayout {
+    /// Sets [`columns`](Self::columns).
+    #[inline]
+    pub fn with_columns(mut self, value: impl Into<i32>) -> Self {
+        self.columns = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`tiles`](Self::tiles).
+    #[inline]
+    pub fn with_tiles(mut self, value: impl Into<Vec<Tile>>) -> Self {
+        self.tiles = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1762,6 +3146,14 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
     const NAME: &'static str = "MosaicLayout";
 
     const FIELDS: &'static [&'static str] = &["tiles", "columns"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1781,6 +3173,7 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "columns", &self.columns)?;
         ::discogen_runtime::object::write(map, "tiles", &self.tiles)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1790,6 +3183,7 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Operation {
     /// If the value is false, it means the operation is still in progress. If true, the operation is completed, and either error or response is available.
     pub done: ::std::option::Option<bool>,
@@ -1805,6 +3199,51 @@ pub struct Operation {
     pub response: ::std::option::Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Operation {
+    /// Sets [`done`](Self::done).
+    #[inline]
+    pub fn with_done(mut self, value: impl Into<bool>) -> Self {
+        self.done = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(mut self, value: impl Into<Status>) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`response`](Self::response).
+    #[inline]
+    pub fn with_response(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.response = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Operation {
@@ -1817,6 +3256,14 @@ impl ::discogen_runtime::object::Object for Operation {
         "metadata",
         "response",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1842,6 +3289,7 @@ impl ::discogen_runtime::object::Object for Operation {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "response", &self.response)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1850,6 +3298,7 @@ impl ::discogen_runtime::object::Object for Operation {
 /// Contains metadata for longrunning operation for the edit Metrics Scope endpoints.
 #[cfg(feature = "metrics_scopes")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OperationMetadata {
     /// The time when the batch request was received.
     pub create_time: ::std::option::Option<::discogen_runtime::Timestamp>,
@@ -1857,6 +3306,38 @@ pub struct OperationMetadata {
     pub state: ::std::option::Option<OperationMetadataState>,
     /// The time when the operation result was last updated.
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "metrics_scopes")]
+impl OperationMetadata {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(mut self, value: impl Into<OperationMetadataState>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "metrics_scopes")]
@@ -1864,6 +3345,14 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
     const NAME: &'static str = "OperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["state", "createTime", "updateTime"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1885,6 +3374,7 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
         ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1895,9 +3385,22 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
 /// Preview: A query that produces an aggregated response and supporting data. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OpsAnalyticsQuery {
     /// A SQL query to fetch time series, category series, or numeric series data.
     pub sql: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl OpsAnalyticsQuery {
+    /// Sets [`sql`](Self::sql).
+    #[inline]
+    pub fn with_sql(mut self, value: impl Into<String>) -> Self {
+        self.sql = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1905,6 +3408,14 @@ impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
     const NAME: &'static str = "OpsAnalyticsQuery";
 
     const FIELDS: &'static [&'static str] = &["sql"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1921,6 +3432,7 @@ impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "sql", &self.sql)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1931,6 +3443,7 @@ impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
 /// A protocol buffer option, which can be attached to a message, field, enumeration, etc.New usages of this message as an alternative to FileOptions, MessageOptions, FieldOptions, EnumOptions, EnumValueOptions, ServiceOptions, or MethodOptions are strongly discouraged.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Option {
     /// The option's name. For protobuf built-in options (options defined in descriptor.proto), this is the short name. For example, "map_entry". For custom options, it should be the fully-qualified name. For example, "google.api.http".
     pub name: ::std::option::Option<String>,
@@ -1938,6 +3451,28 @@ pub struct Option {
     pub value: ::std::option::Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl Option {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -1945,6 +3480,14 @@ impl ::discogen_runtime::object::Object for Option {
     const NAME: &'static str = "Option";
 
     const FIELDS: &'static [&'static str] = &["name", "value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1964,6 +3507,7 @@ impl ::discogen_runtime::object::Object for Option {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -1974,11 +3518,31 @@ impl ::discogen_runtime::object::Object for Option {
 /// Preview: Parameter value applied to the aggregation function. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Parameter {
     /// A floating-point parameter value.
     pub double_value: ::std::option::Option<f64>,
     /// An integer parameter value.
     pub int_value: ::std::option::Option<i64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Parameter {
+    /// Sets [`double_value`](Self::double_value).
+    #[inline]
+    pub fn with_double_value(mut self, value: impl Into<f64>) -> Self {
+        self.double_value = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`int_value`](Self::int_value).
+    #[inline]
+    pub fn with_int_value(mut self, value: impl Into<i64>) -> Self {
+        self.int_value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -1986,6 +3550,14 @@ impl ::discogen_runtime::object::Object for Parameter {
     const NAME: &'static str = "Parameter";
 
     const FIELDS: &'static [&'static str] = &["intValue", "doubleValue"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2005,6 +3577,7 @@ impl ::discogen_runtime::object::Object for Parameter {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "doubleValue", &self.double_value)?;
         ::discogen_runtime::object::write_wire(map, "intValue", &self.int_value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2015,6 +3588,7 @@ impl ::discogen_runtime::object::Object for Parameter {
 /// Describes a ranking-based time series filter. Each input time series is ranked with an aligner. The filter will allow up to num_time_series time series to pass through it, selecting them based on the relative ranking.For example, if ranking_method is METHOD_MEAN,direction is BOTTOM, and num_time_series is 3, then the 3 times series with the lowest mean values will pass through the filter.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PickTimeSeriesFilter {
     /// How to use the ranking to select time series that pass through the filter.
     pub direction: ::std::option::Option<PickTimeSeriesFilterDirection>,
@@ -2024,6 +3598,45 @@ pub struct PickTimeSeriesFilter {
     pub num_time_series: ::std::option::Option<i32>,
     /// ranking_method is applied to each time series independently to produce the value which will be used to compare the time series to other time series.
     pub ranking_method: ::std::option::Option<PickTimeSeriesFilterRankingMethod>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl PickTimeSeriesFilter {
+    /// Sets [`direction`](Self::direction).
+    #[inline]
+    pub fn with_direction(
+        mut self,
+        value: impl Into<PickTimeSeriesFilterDirection>,
+    ) -> Self {
+        self.direction = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`interval`](Self::interval).
+    #[inline]
+    pub fn with_interval(mut self, value: impl Into<Interval>) -> Self {
+        self.interval = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`num_time_series`](Self::num_time_series).
+    #[inline]
+    pub fn with_num_time_series(mut self, value: impl Into<i32>) -> Self {
+        self.num_time_series = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`ranking_method`](Self::ranking_method).
+    #[inline]
+    pub fn with_ranking_method(
+        mut self,
+        value: impl Into<PickTimeSeriesFilterRankingMethod>,
+    ) -> Self {
+        self.ranking_method = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2036,6 +3649,14 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
         "numTimeSeries",
         "rankingMethod",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2059,6 +3680,7 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
         ::discogen_runtime::object::write(map, "interval", &self.interval)?;
         ::discogen_runtime::object::write(map, "numTimeSeries", &self.num_time_series)?;
         ::discogen_runtime::object::write(map, "rankingMethod", &self.ranking_method)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2069,6 +3691,7 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
 /// A widget that displays timeseries data as a pie or a donut.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PieChart {
     /// Required. Indicates the visualization type for the PieChart.
     pub chart_type: ::std::option::Option<PieChartChartType>,
@@ -2076,6 +3699,32 @@ pub struct PieChart {
     pub data_sets: ::std::option::Option<Vec<PieChartDataSet>>,
     /// Optional. Indicates whether or not the pie chart should show slices' labels
     pub show_labels: ::std::option::Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl PieChart {
+    /// Sets [`chart_type`](Self::chart_type).
+    #[inline]
+    pub fn with_chart_type(mut self, value: impl Into<PieChartChartType>) -> Self {
+        self.chart_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`data_sets`](Self::data_sets).
+    #[inline]
+    pub fn with_data_sets(mut self, value: impl Into<Vec<PieChartDataSet>>) -> Self {
+        self.data_sets = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`show_labels`](Self::show_labels).
+    #[inline]
+    pub fn with_show_labels(mut self, value: impl Into<bool>) -> Self {
+        self.show_labels = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2083,6 +3732,14 @@ impl ::discogen_runtime::object::Object for PieChart {
     const NAME: &'static str = "PieChart";
 
     const FIELDS: &'static [&'static str] = &["dataSets", "chartType", "showLabels"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2104,6 +3761,7 @@ impl ::discogen_runtime::object::Object for PieChart {
         ::discogen_runtime::object::write(map, "chartType", &self.chart_type)?;
         ::discogen_runtime::object::write(map, "dataSets", &self.data_sets)?;
         ::discogen_runtime::object::write(map, "showLabels", &self.show_labels)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2114,6 +3772,7 @@ impl ::discogen_runtime::object::Object for PieChart {
 /// Groups a time series query definition.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PieChartDataSet {
     /// A dimension is a structured label, class, or category for a set of measurements in your data.
     pub dimensions: ::std::option::Option<Vec<Dimension>>,
@@ -2125,6 +3784,49 @@ pub struct PieChartDataSet {
     pub slice_name_template: ::std::option::Option<String>,
     /// Required. The query for the PieChart. See, google.monitoring.dashboard.v1.TimeSeriesQuery.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl PieChartDataSet {
+    /// Sets [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn with_dimensions(mut self, value: impl Into<Vec<Dimension>>) -> Self {
+        self.dimensions = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`measures`](Self::measures).
+    #[inline]
+    pub fn with_measures(mut self, value: impl Into<Vec<Measure>>) -> Self {
+        self.measures = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`min_alignment_period`](Self::min_alignment_period).
+    #[inline]
+    pub fn with_min_alignment_period(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.min_alignment_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`slice_name_template`](Self::slice_name_template).
+    #[inline]
+    pub fn with_slice_name_template(mut self, value: impl Into<String>) -> Self {
+        self.slice_name_template = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query`](Self::time_series_query).
+    #[inline]
+    pub fn with_time_series_query(mut self, value: impl Into<TimeSeriesQuery>) -> Self {
+        self.time_series_query = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2138,6 +3840,14 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
         "sliceNameTemplate",
         "minAlignmentPeriod",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2175,6 +3885,7 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
             "timeSeriesQuery",
             &self.time_series_query,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2185,6 +3896,7 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
 /// QueryExemplarsRequest holds all parameters of the Prometheus upstream API for querying exemplars.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryExemplarsRequest {
     /// The end time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub end: ::std::option::Option<String>,
@@ -2192,6 +3904,32 @@ pub struct QueryExemplarsRequest {
     pub query: ::std::option::Option<String>,
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub start: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "prometheus")]
+impl QueryExemplarsRequest {
+    /// Sets [`end`](Self::end).
+    #[inline]
+    pub fn with_end(mut self, value: impl Into<String>) -> Self {
+        self.end = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`query`](Self::query).
+    #[inline]
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`start`](Self::start).
+    #[inline]
+    pub fn with_start(mut self, value: impl Into<String>) -> Self {
+        self.start = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "prometheus")]
@@ -2199,6 +3937,14 @@ impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
     const NAME: &'static str = "QueryExemplarsRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "query", "start"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2220,6 +3966,7 @@ impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
         ::discogen_runtime::object::write(map, "end", &self.end)?;
         ::discogen_runtime::object::write(map, "query", &self.query)?;
         ::discogen_runtime::object::write(map, "start", &self.start)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2230,6 +3977,7 @@ impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
 /// QueryInstantRequest holds all parameters of the Prometheus upstream instant query API plus GCM specific parameters.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryInstantRequest {
     /// A PromQL query string. Query language documentation: <https://prometheus.io/docs/prometheus/latest/querying/basics/>.
     pub query: ::std::option::Option<String>,
@@ -2237,6 +3985,32 @@ pub struct QueryInstantRequest {
     pub time: ::std::option::Option<String>,
     /// An upper bound timeout for the query. Either a Prometheus duration string (<https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations>) or floating point seconds. This non-standard encoding must be used for compatibility with the open source API. Clients may still implement timeouts at the connection level while ignoring this field.
     pub timeout: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "prometheus")]
+impl QueryInstantRequest {
+    /// Sets [`query`](Self::query).
+    #[inline]
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time`](Self::time).
+    #[inline]
+    pub fn with_time(mut self, value: impl Into<String>) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    #[inline]
+    pub fn with_timeout(mut self, value: impl Into<String>) -> Self {
+        self.timeout = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "prometheus")]
@@ -2244,6 +4018,14 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
     const NAME: &'static str = "QueryInstantRequest";
 
     const FIELDS: &'static [&'static str] = &["time", "query", "timeout"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2265,6 +4047,7 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
         ::discogen_runtime::object::write(map, "query", &self.query)?;
         ::discogen_runtime::object::write(map, "time", &self.time)?;
         ::discogen_runtime::object::write(map, "timeout", &self.timeout)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2275,6 +4058,7 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
 /// QueryLabelsRequest holds all parameters of the Prometheus upstream API for returning a list of label names.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryLabelsRequest {
     /// The end time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub end: ::std::option::Option<String>,
@@ -2282,6 +4066,32 @@ pub struct QueryLabelsRequest {
     pub r#match: ::std::option::Option<String>,
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub start: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "prometheus")]
+impl QueryLabelsRequest {
+    /// Sets [`end`](Self::end).
+    #[inline]
+    pub fn with_end(mut self, value: impl Into<String>) -> Self {
+        self.end = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(mut self, value: impl Into<String>) -> Self {
+        self.r#match = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`start`](Self::start).
+    #[inline]
+    pub fn with_start(mut self, value: impl Into<String>) -> Self {
+        self.start = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "prometheus")]
@@ -2289,6 +4099,14 @@ impl ::discogen_runtime::object::Object for QueryLabelsRequest {
     const NAME: &'static str = "QueryLabelsRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "match", "start"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2310,6 +4128,7 @@ impl ::discogen_runtime::object::Object for QueryLabelsRequest {
         ::discogen_runtime::object::write(map, "end", &self.end)?;
         ::discogen_runtime::object::write(map, "match", &self.r#match)?;
         ::discogen_runtime::object::write(map, "start", &self.start)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2320,6 +4139,7 @@ impl ::discogen_runtime::object::Object for QueryLabelsRequest {
 /// QueryRangeRequest holds all parameters of the Prometheus upstream range query API plus GCM specific parameters.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QueryRangeRequest {
     /// The end time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub end: ::std::option::Option<String>,
@@ -2331,6 +4151,46 @@ pub struct QueryRangeRequest {
     pub step: ::std::option::Option<String>,
     /// An upper bound timeout for the query. Either a Prometheus duration string (<https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations>) or floating point seconds. This non-standard encoding must be used for compatibility with the open source API. Clients may still implement timeouts at the connection level while ignoring this field.
     pub timeout: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "prometheus")]
+impl QueryRangeRequest {
+    /// Sets [`end`](Self::end).
+    #[inline]
+    pub fn with_end(mut self, value: impl Into<String>) -> Self {
+        self.end = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`query`](Self::query).
+    #[inline]
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`start`](Self::start).
+    #[inline]
+    pub fn with_start(mut self, value: impl Into<String>) -> Self {
+        self.start = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`step`](Self::step).
+    #[inline]
+    pub fn with_step(mut self, value: impl Into<String>) -> Self {
+        self.step = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout).
+    #[inline]
+    pub fn with_timeout(mut self, value: impl Into<String>) -> Self {
+        self.timeout = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "prometheus")]
@@ -2344,6 +4204,14 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
         "start",
         "timeout",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2369,6 +4237,7 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
         ::discogen_runtime::object::write(map, "start", &self.start)?;
         ::discogen_runtime::object::write(map, "step", &self.step)?;
         ::discogen_runtime::object::write(map, "timeout", &self.timeout)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2379,11 +4248,31 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
 /// QuerySeries holds all parameters of the Prometheus upstream API for querying series.
 #[cfg(feature = "prometheus")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct QuerySeriesRequest {
     /// The end time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub end: ::std::option::Option<String>,
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub start: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "prometheus")]
+impl QuerySeriesRequest {
+    /// Sets [`end`](Self::end).
+    #[inline]
+    pub fn with_end(mut self, value: impl Into<String>) -> Self {
+        self.end = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`start`](Self::start).
+    #[inline]
+    pub fn with_start(mut self, value: impl Into<String>) -> Self {
+        self.start = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "prometheus")]
@@ -2391,6 +4280,14 @@ impl ::discogen_runtime::object::Object for QuerySeriesRequest {
     const NAME: &'static str = "QuerySeriesRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "start"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2410,6 +4307,7 @@ impl ::discogen_runtime::object::Object for QuerySeriesRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "end", &self.end)?;
         ::discogen_runtime::object::write(map, "start", &self.start)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2420,11 +4318,31 @@ impl ::discogen_runtime::object::Object for QuerySeriesRequest {
 /// Describes a query to build the numerator or denominator of a TimeSeriesFilterRatio.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RatioPart {
     /// By default, the raw time series data is returned. Use this field to combine multiple time series for different views of the data.
     pub aggregation: ::std::option::Option<Aggregation>,
     /// Required. The monitoring filter (<https://cloud.google.com/monitoring/api/v3/filters>) that identifies the metric types, resources, and projects to query.
     pub filter: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl RatioPart {
+    /// Sets [`aggregation`](Self::aggregation).
+    #[inline]
+    pub fn with_aggregation(mut self, value: impl Into<Aggregation>) -> Self {
+        self.aggregation = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2432,6 +4350,14 @@ impl ::discogen_runtime::object::Object for RatioPart {
     const NAME: &'static str = "RatioPart";
 
     const FIELDS: &'static [&'static str] = &["filter", "aggregation"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2451,6 +4377,7 @@ impl ::discogen_runtime::object::Object for RatioPart {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "aggregation", &self.aggregation)?;
         ::discogen_runtime::object::write(map, "filter", &self.filter)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2461,11 +4388,31 @@ impl ::discogen_runtime::object::Object for RatioPart {
 /// Defines the layout properties and content for a row.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Row {
     /// The relative weight of this row. The row weight is used to adjust the height of rows on the screen (relative to peers). Greater the weight, greater the height of the row on the screen. If omitted, a value of 1 is used while rendering.
     pub weight: ::std::option::Option<i64>,
     /// The display widgets arranged horizontally in this row.
     pub widgets: ::std::option::Option<Vec<Widget>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Row {
+    /// Sets [`weight`](Self::weight).
+    #[inline]
+    pub fn with_weight(mut self, value: impl Into<i64>) -> Self {
+        self.weight = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`widgets`](Self::widgets).
+    #[inline]
+    pub fn with_widgets(mut self, value: impl Into<Vec<Widget>>) -> Self {
+        self.widgets = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2473,6 +4420,14 @@ impl ::discogen_runtime::object::Object for Row {
     const NAME: &'static str = "Row";
 
     const FIELDS: &'static [&'static str] = &["weight", "widgets"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2492,6 +4447,7 @@ impl ::discogen_runtime::object::Object for Row {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
         ::discogen_runtime::object::write(map, "widgets", &self.widgets)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2502,9 +4458,22 @@ impl ::discogen_runtime::object::Object for Row {
 /// A simplified layout that divides the available space into rows and arranges a set of widgets horizontally in each row.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RowLayout {
     /// The rows of content to display.
     pub rows: ::std::option::Option<Vec<Row>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl RowLayout {
+    /// Sets [`rows`](Self::rows).
+    #[inline]
+    pub fn with_rows(mut self, value: impl Into<Vec<Row>>) -> Self {
+        self.rows = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2512,6 +4481,14 @@ impl ::discogen_runtime::object::Object for RowLayout {
     const NAME: &'static str = "RowLayout";
 
     const FIELDS: &'static [&'static str] = &["rows"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2528,6 +4505,7 @@ impl ::discogen_runtime::object::Object for RowLayout {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "rows", &self.rows)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2538,6 +4516,7 @@ impl ::discogen_runtime::object::Object for RowLayout {
 /// A widget showing the latest value of a metric, and how this value relates to one or more thresholds.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Scorecard {
     /// Will cause the Scorecard to show only the value, with no indicator to its value relative to its thresholds.
     pub blank_view: ::std::option::Option<Empty>,
@@ -2555,6 +4534,67 @@ pub struct Scorecard {
     pub thresholds: ::std::option::Option<Vec<Threshold>>,
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Scorecard {
+    /// Sets [`blank_view`](Self::blank_view).
+    #[inline]
+    pub fn with_blank_view(mut self, value: impl Into<Empty>) -> Self {
+        self.blank_view = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`breakdowns`](Self::breakdowns).
+    #[inline]
+    pub fn with_breakdowns(mut self, value: impl Into<Vec<Breakdown>>) -> Self {
+        self.breakdowns = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`dimensions`](Self::dimensions).
+    #[inline]
+    pub fn with_dimensions(mut self, value: impl Into<Vec<Dimension>>) -> Self {
+        self.dimensions = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`gauge_view`](Self::gauge_view).
+    #[inline]
+    pub fn with_gauge_view(mut self, value: impl Into<GaugeView>) -> Self {
+        self.gauge_view = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`measures`](Self::measures).
+    #[inline]
+    pub fn with_measures(mut self, value: impl Into<Vec<Measure>>) -> Self {
+        self.measures = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`spark_chart_view`](Self::spark_chart_view).
+    #[inline]
+    pub fn with_spark_chart_view(mut self, value: impl Into<SparkChartView>) -> Self {
+        self.spark_chart_view = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`thresholds`](Self::thresholds).
+    #[inline]
+    pub fn with_thresholds(mut self, value: impl Into<Vec<Threshold>>) -> Self {
+        self.thresholds = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query`](Self::time_series_query).
+    #[inline]
+    pub fn with_time_series_query(mut self, value: impl Into<TimeSeriesQuery>) -> Self {
+        self.time_series_query = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2571,6 +4611,14 @@ impl ::discogen_runtime::object::Object for Scorecard {
         "sparkChartView",
         "timeSeriesQuery",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2610,6 +4658,7 @@ impl ::discogen_runtime::object::Object for Scorecard {
             "timeSeriesQuery",
             &self.time_series_query,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2620,11 +4669,31 @@ impl ::discogen_runtime::object::Object for Scorecard {
 /// A widget that defines a new section header. Sections populate a table of contents and allow easier navigation of long-form content.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SectionHeader {
     /// Whether to insert a divider below the section in the table of contents
     pub divider_below: ::std::option::Option<bool>,
     /// The subtitle of the section
     pub subtitle: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl SectionHeader {
+    /// Sets [`divider_below`](Self::divider_below).
+    #[inline]
+    pub fn with_divider_below(mut self, value: impl Into<bool>) -> Self {
+        self.divider_below = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`subtitle`](Self::subtitle).
+    #[inline]
+    pub fn with_subtitle(mut self, value: impl Into<String>) -> Self {
+        self.subtitle = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2632,6 +4701,14 @@ impl ::discogen_runtime::object::Object for SectionHeader {
     const NAME: &'static str = "SectionHeader";
 
     const FIELDS: &'static [&'static str] = &["subtitle", "dividerBelow"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2651,6 +4728,7 @@ impl ::discogen_runtime::object::Object for SectionHeader {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "dividerBelow", &self.divider_below)?;
         ::discogen_runtime::object::write(map, "subtitle", &self.subtitle)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2661,9 +4739,25 @@ impl ::discogen_runtime::object::Object for SectionHeader {
 /// A widget that groups the other widgets by using a dropdown menu. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SingleViewGroup {
     /// Optional. Determines how the widget selector will be displayed.
     pub display_type: ::std::option::Option<SingleViewGroupDisplayType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl SingleViewGroup {
+    /// Sets [`display_type`](Self::display_type).
+    #[inline]
+    pub fn with_display_type(
+        mut self,
+        value: impl Into<SingleViewGroupDisplayType>,
+    ) -> Self {
+        self.display_type = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2671,6 +4765,14 @@ impl ::discogen_runtime::object::Object for SingleViewGroup {
     const NAME: &'static str = "SingleViewGroup";
 
     const FIELDS: &'static [&'static str] = &["displayType"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2687,6 +4789,7 @@ impl ::discogen_runtime::object::Object for SingleViewGroup {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "displayType", &self.display_type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2697,9 +4800,22 @@ impl ::discogen_runtime::object::Object for SingleViewGroup {
 /// SourceContext represents information about the source of a protobuf element, like the file in which it is defined.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SourceContext {
     /// The path-qualified name of the .proto file that contained the associated protobuf element. For example: "google/protobuf/source_context.proto".
     pub file_name: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl SourceContext {
+    /// Sets [`file_name`](Self::file_name).
+    #[inline]
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -2707,6 +4823,14 @@ impl ::discogen_runtime::object::Object for SourceContext {
     const NAME: &'static str = "SourceContext";
 
     const FIELDS: &'static [&'static str] = &["fileName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2723,6 +4847,7 @@ impl ::discogen_runtime::object::Object for SourceContext {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "fileName", &self.file_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2733,11 +4858,31 @@ impl ::discogen_runtime::object::Object for SourceContext {
 /// Span attribute key and list of values to be used for filtering.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SpanAttributeFilter {
     /// Key of the attribute
     pub key: ::std::option::Option<String>,
     /// List of attribute values for given key. Multiple values will be OR'd together.
     pub value: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl SpanAttributeFilter {
+    /// Sets [`key`](Self::key).
+    #[inline]
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2745,6 +4890,14 @@ impl ::discogen_runtime::object::Object for SpanAttributeFilter {
     const NAME: &'static str = "SpanAttributeFilter";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2764,6 +4917,7 @@ impl ::discogen_runtime::object::Object for SpanAttributeFilter {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "key", &self.key)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2774,9 +4928,22 @@ impl ::discogen_runtime::object::Object for SpanAttributeFilter {
 /// The context of a span. This is attached to an Exemplar in Distribution values during aggregation.It contains the name of a span with format: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\]
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SpanContext {
     /// The resource name of the span. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\] \[TRACE_ID\] is a unique identifier for a trace within a project; it is a 32-character hexadecimal encoding of a 16-byte array.\[SPAN_ID\] is a unique identifier for a span within a trace; it is a 16-character hexadecimal encoding of an 8-byte array.
     pub span_name: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl SpanContext {
+    /// Sets [`span_name`](Self::span_name).
+    #[inline]
+    pub fn with_span_name(mut self, value: impl Into<String>) -> Self {
+        self.span_name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -2784,6 +4951,14 @@ impl ::discogen_runtime::object::Object for SpanContext {
     const NAME: &'static str = "SpanContext";
 
     const FIELDS: &'static [&'static str] = &["spanName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2800,6 +4975,7 @@ impl ::discogen_runtime::object::Object for SpanContext {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "spanName", &self.span_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2810,6 +4986,7 @@ impl ::discogen_runtime::object::Object for SpanContext {
 /// First version of span filtering that is supported by the Trace component.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SpanFilters {
     /// Optional. Filtering for spans containing one of the Apphub service IDs in the list. Multiple values will be OR'd together. Example: "service-id1", "service-id2"
     pub apphub_services: ::std::option::Option<Vec<String>>,
@@ -2833,6 +5010,97 @@ pub struct SpanFilters {
     pub services: ::std::option::Option<Vec<String>>,
     /// Optional. Filtering for spans containing one of the statuses in the list. Multiple values will be OR'd together.
     pub status: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl SpanFilters {
+    /// Sets [`apphub_services`](Self::apphub_services).
+    #[inline]
+    pub fn with_apphub_services(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.apphub_services = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`apphub_workloads`](Self::apphub_workloads).
+    #[inline]
+    pub fn with_apphub_workloads(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.apphub_workloads = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`application_ids`](Self::application_ids).
+    #[inline]
+    pub fn with_application_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.application_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`attributes`](Self::attributes).
+    #[inline]
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<Vec<SpanAttributeFilter>>,
+    ) -> Self {
+        self.attributes = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`display_names`](Self::display_names).
+    #[inline]
+    pub fn with_display_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.display_names = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`is_root_span`](Self::is_root_span).
+    #[inline]
+    pub fn with_is_root_span(mut self, value: impl Into<bool>) -> Self {
+        self.is_root_span = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`kinds`](Self::kinds).
+    #[inline]
+    pub fn with_kinds(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.kinds = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`max_duration`](Self::max_duration).
+    #[inline]
+    pub fn with_max_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.max_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`min_duration`](Self::min_duration).
+    #[inline]
+    pub fn with_min_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.min_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`services`](Self::services).
+    #[inline]
+    pub fn with_services(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.services = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2852,6 +5120,14 @@ impl ::discogen_runtime::object::Object for SpanFilters {
         "applicationIds",
         "apphubWorkloads",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2893,6 +5169,7 @@ impl ::discogen_runtime::object::Object for SpanFilters {
         ::discogen_runtime::object::write_wire(map, "minDuration", &self.min_duration)?;
         ::discogen_runtime::object::write(map, "services", &self.services)?;
         ::discogen_runtime::object::write(map, "status", &self.status)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2903,11 +5180,37 @@ impl ::discogen_runtime::object::Object for SpanFilters {
 /// A sparkChart is a small chart suitable for inclusion in a table-cell or inline in text. This message contains the configuration for a sparkChart to show up on a Scorecard, showing recent trends of the scorecard's timeseries.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SparkChartView {
     /// The lower bound on data point frequency in the chart implemented by specifying the minimum alignment period to use in a time series query. For example, if the data is published once every 10 minutes it would not make sense to fetch and align data at one minute intervals. This field is optional and exists only as a hint.For PromQL queries, this field is used to set the minimum interval for the query step, controlling data granularity. Larger values can improve performance on long time ranges. See Querying Basics and Range Queries for more details on the PromQL step.
     pub min_alignment_period: ::std::option::Option<::discogen_runtime::Duration>,
     /// Required. The type of sparkchart to show in this chartView.
     pub spark_chart_type: ::std::option::Option<SparkChartViewSparkChartType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl SparkChartView {
+    /// Sets [`min_alignment_period`](Self::min_alignment_period).
+    #[inline]
+    pub fn with_min_alignment_period(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.min_alignment_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`spark_chart_type`](Self::spark_chart_type).
+    #[inline]
+    pub fn with_spark_chart_type(
+        mut self,
+        value: impl Into<SparkChartViewSparkChartType>,
+    ) -> Self {
+        self.spark_chart_type = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2915,6 +5218,14 @@ impl ::discogen_runtime::object::Object for SparkChartView {
     const NAME: &'static str = "SparkChartView";
 
     const FIELDS: &'static [&'static str] = &["sparkChartType", "minAlignmentPeriod"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2942,6 +5253,7 @@ impl ::discogen_runtime::object::Object for SparkChartView {
             "sparkChartType",
             &self.spark_chart_type,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2952,11 +5264,34 @@ impl ::discogen_runtime::object::Object for SparkChartView {
 /// A filter that ranks streams based on their statistical relation to other streams in a request. Note: This field is deprecated and completely ignored by the API.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StatisticalTimeSeriesFilter {
     /// How many time series to output.
     pub num_time_series: ::std::option::Option<i32>,
     /// rankingMethod is applied to a set of time series, and then the produced value for each individual time series is used to compare a given time series to others. These are methods that cannot be applied stream-by-stream, but rather require the full context of a request to evaluate time series.
     pub ranking_method: ::std::option::Option<StatisticalTimeSeriesFilterRankingMethod>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl StatisticalTimeSeriesFilter {
+    /// Sets [`num_time_series`](Self::num_time_series).
+    #[inline]
+    pub fn with_num_time_series(mut self, value: impl Into<i32>) -> Self {
+        self.num_time_series = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`ranking_method`](Self::ranking_method).
+    #[inline]
+    pub fn with_ranking_method(
+        mut self,
+        value: impl Into<StatisticalTimeSeriesFilterRankingMethod>,
+    ) -> Self {
+        self.ranking_method = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -2964,6 +5299,14 @@ impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
     const NAME: &'static str = "StatisticalTimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] = &["numTimeSeries", "rankingMethod"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -2983,6 +5326,7 @@ impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "numTimeSeries", &self.num_time_series)?;
         ::discogen_runtime::object::write(map, "rankingMethod", &self.ranking_method)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -2992,6 +5336,7 @@ impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
 
 /// The Status type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by gRPC (<https://github.com/grpc>). Each Status message contains three pieces of data: error code, error message, and error details.You can find out more about this error model and how to work with it in the API Design Guide (<https://cloud.google.com/apis/design/errors>).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Status {
     /// The status code, which should be an enum value of google.rpc.Code.
     pub code: ::std::option::Option<i32>,
@@ -3001,12 +5346,48 @@ pub struct Status {
     >,
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Status {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`details`](Self::details).
+    #[inline]
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.details = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3028,6 +5409,7 @@ impl ::discogen_runtime::object::Object for Status {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
         ::discogen_runtime::object::write(map, "details", &self.details)?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3036,9 +5418,22 @@ impl ::discogen_runtime::object::Object for Status {
 /// An array of strings
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StringArray {
     /// The values of the array
     pub values: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl StringArray {
+    /// Sets [`values`](Self::values).
+    #[inline]
+    pub fn with_values(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.values = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3046,6 +5441,14 @@ impl ::discogen_runtime::object::Object for StringArray {
     const NAME: &'static str = "StringArray";
 
     const FIELDS: &'static [&'static str] = &["values"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3062,6 +5465,7 @@ impl ::discogen_runtime::object::Object for StringArray {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "values", &self.values)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3072,6 +5476,7 @@ impl ::discogen_runtime::object::Object for StringArray {
 /// Groups a time series query definition with table options.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableDataSet {
     /// Optional. The lower bound on data point frequency for this data set, implemented by specifying the minimum alignment period to use in a time series query For example, if the data is published once every 10 minutes, the min_alignment_period should be at least 10 minutes. It would not make sense to fetch and align data at one minute intervals.
     pub min_alignment_period: ::std::option::Option<::discogen_runtime::Duration>,
@@ -3081,6 +5486,45 @@ pub struct TableDataSet {
     pub table_template: ::std::option::Option<String>,
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TableDataSet {
+    /// Sets [`min_alignment_period`](Self::min_alignment_period).
+    #[inline]
+    pub fn with_min_alignment_period(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.min_alignment_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`table_display_options`](Self::table_display_options).
+    #[inline]
+    pub fn with_table_display_options(
+        mut self,
+        value: impl Into<TableDisplayOptions>,
+    ) -> Self {
+        self.table_display_options = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`table_template`](Self::table_template).
+    #[inline]
+    pub fn with_table_template(mut self, value: impl Into<String>) -> Self {
+        self.table_template = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query`](Self::time_series_query).
+    #[inline]
+    pub fn with_time_series_query(mut self, value: impl Into<TimeSeriesQuery>) -> Self {
+        self.time_series_query = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3093,6 +5537,14 @@ impl ::discogen_runtime::object::Object for TableDataSet {
         "minAlignmentPeriod",
         "tableDisplayOptions",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3128,6 +5580,7 @@ impl ::discogen_runtime::object::Object for TableDataSet {
             "timeSeriesQuery",
             &self.time_series_query,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3138,11 +5591,24 @@ impl ::discogen_runtime::object::Object for TableDataSet {
 /// Table display options that can be reused.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TableDisplayOptions {
     /// Optional. This field is unused and has been replaced by TimeSeriesTable.column_settings
     ///
     /// Deprecated.
     pub shown_columns: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TableDisplayOptions {
+    /// Sets [`shown_columns`](Self::shown_columns).
+    #[inline]
+    pub fn with_shown_columns(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.shown_columns = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3150,6 +5616,14 @@ impl ::discogen_runtime::object::Object for TableDisplayOptions {
     const NAME: &'static str = "TableDisplayOptions";
 
     const FIELDS: &'static [&'static str] = &["shownColumns"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3166,6 +5640,7 @@ impl ::discogen_runtime::object::Object for TableDisplayOptions {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "shownColumns", &self.shown_columns)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3176,6 +5651,7 @@ impl ::discogen_runtime::object::Object for TableDisplayOptions {
 /// A condition whose evaluation is based on the value of a template variable.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TemplateVariableCondition {
     /// Comparator to use to evaluate whether the value of the template variable matches the template_variable_value. For example, if the comparator is REGEX_FULL_MATCH, template_variable_value would contain a regex that is matched against the value of the template variable.
     pub comparator: ::std::option::Option<TemplateVariableConditionComparator>,
@@ -3183,6 +5659,35 @@ pub struct TemplateVariableCondition {
     pub template_variable: ::std::option::Option<String>,
     /// The value to compare the template variable to. For example, if the comparator is REGEX_FULL_MATCH, this field should contain a regex.
     pub template_variable_value: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TemplateVariableCondition {
+    /// Sets [`comparator`](Self::comparator).
+    #[inline]
+    pub fn with_comparator(
+        mut self,
+        value: impl Into<TemplateVariableConditionComparator>,
+    ) -> Self {
+        self.comparator = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`template_variable`](Self::template_variable).
+    #[inline]
+    pub fn with_template_variable(mut self, value: impl Into<String>) -> Self {
+        self.template_variable = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`template_variable_value`](Self::template_variable_value).
+    #[inline]
+    pub fn with_template_variable_value(mut self, value: impl Into<String>) -> Self {
+        self.template_variable_value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3194,6 +5699,14 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
         "templateVariable",
         "templateVariableValue",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3223,6 +5736,7 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
             "templateVariableValue",
             &self.template_variable_value,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3233,6 +5747,7 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
 /// A widget that displays textual content.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Text {
     /// The text content to be displayed.
     pub content: ::std::option::Option<String>,
@@ -3240,6 +5755,32 @@ pub struct Text {
     pub format: ::std::option::Option<TextFormat>,
     /// How the text is styled
     pub style: ::std::option::Option<TextStyle>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Text {
+    /// Sets [`content`](Self::content).
+    #[inline]
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`format`](Self::format).
+    #[inline]
+    pub fn with_format(mut self, value: impl Into<TextFormat>) -> Self {
+        self.format = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`style`](Self::style).
+    #[inline]
+    pub fn with_style(mut self, value: impl Into<TextStyle>) -> Self {
+        self.style = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3247,6 +5788,14 @@ impl ::discogen_runtime::object::Object for Text {
     const NAME: &'static str = "Text";
 
     const FIELDS: &'static [&'static str] = &["style", "format", "content"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3268,6 +5817,7 @@ impl ::discogen_runtime::object::Object for Text {
         ::discogen_runtime::object::write(map, "content", &self.content)?;
         ::discogen_runtime::object::write(map, "format", &self.format)?;
         ::discogen_runtime::object::write(map, "style", &self.style)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3278,6 +5828,7 @@ impl ::discogen_runtime::object::Object for Text {
 /// Properties that determine how the title and content are styled
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TextStyle {
     /// The background color as a hex string. "#RRGGBB" or "#RGB"
     pub background_color: ::std::option::Option<String>,
@@ -3293,6 +5844,69 @@ pub struct TextStyle {
     pub text_color: ::std::option::Option<String>,
     /// The vertical alignment of both the title and content
     pub vertical_alignment: ::std::option::Option<TextStyleVerticalAlignment>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TextStyle {
+    /// Sets [`background_color`](Self::background_color).
+    #[inline]
+    pub fn with_background_color(mut self, value: impl Into<String>) -> Self {
+        self.background_color = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`font_size`](Self::font_size).
+    #[inline]
+    pub fn with_font_size(mut self, value: impl Into<TextStyleFontSize>) -> Self {
+        self.font_size = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`horizontal_alignment`](Self::horizontal_alignment).
+    #[inline]
+    pub fn with_horizontal_alignment(
+        mut self,
+        value: impl Into<TextStyleHorizontalAlignment>,
+    ) -> Self {
+        self.horizontal_alignment = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`padding`](Self::padding).
+    #[inline]
+    pub fn with_padding(mut self, value: impl Into<TextStylePadding>) -> Self {
+        self.padding = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`pointer_location`](Self::pointer_location).
+    #[inline]
+    pub fn with_pointer_location(
+        mut self,
+        value: impl Into<TextStylePointerLocation>,
+    ) -> Self {
+        self.pointer_location = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`text_color`](Self::text_color).
+    #[inline]
+    pub fn with_text_color(mut self, value: impl Into<String>) -> Self {
+        self.text_color = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`vertical_alignment`](Self::vertical_alignment).
+    #[inline]
+    pub fn with_vertical_alignment(
+        mut self,
+        value: impl Into<TextStyleVerticalAlignment>,
+    ) -> Self {
+        self.vertical_alignment = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3308,6 +5922,14 @@ impl ::discogen_runtime::object::Object for TextStyle {
         "verticalAlignment",
         "horizontalAlignment",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3353,6 +5975,7 @@ impl ::discogen_runtime::object::Object for TextStyle {
             "verticalAlignment",
             &self.vertical_alignment,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3363,6 +5986,7 @@ impl ::discogen_runtime::object::Object for TextStyle {
 /// Defines a threshold for categorizing time series values.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Threshold {
     /// The state color for this threshold. Color is not allowed in a XyChart.
     pub color: ::std::option::Option<ThresholdColor>,
@@ -3374,6 +5998,46 @@ pub struct Threshold {
     pub target_axis: ::std::option::Option<ThresholdTargetAxis>,
     /// The value of the threshold. The value should be defined in the native scale of the metric.
     pub value: ::std::option::Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Threshold {
+    /// Sets [`color`](Self::color).
+    #[inline]
+    pub fn with_color(mut self, value: impl Into<ThresholdColor>) -> Self {
+        self.color = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`direction`](Self::direction).
+    #[inline]
+    pub fn with_direction(mut self, value: impl Into<ThresholdDirection>) -> Self {
+        self.direction = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`label`](Self::label).
+    #[inline]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`target_axis`](Self::target_axis).
+    #[inline]
+    pub fn with_target_axis(mut self, value: impl Into<ThresholdTargetAxis>) -> Self {
+        self.target_axis = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<f64>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3387,6 +6051,14 @@ impl ::discogen_runtime::object::Object for Threshold {
         "direction",
         "targetAxis",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3412,6 +6084,7 @@ impl ::discogen_runtime::object::Object for Threshold {
         ::discogen_runtime::object::write(map, "label", &self.label)?;
         ::discogen_runtime::object::write(map, "targetAxis", &self.target_axis)?;
         ::discogen_runtime::object::write_wire(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3422,6 +6095,7 @@ impl ::discogen_runtime::object::Object for Threshold {
 /// A single tile in the mosaic. The placement and size of the tile are configurable.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tile {
     /// The height of the tile, measured in grid blocks. Tiles must have a minimum height of 1.
     pub height: ::std::option::Option<i32>,
@@ -3433,6 +6107,46 @@ pub struct Tile {
     pub x_pos: ::std::option::Option<i32>,
     /// The zero-indexed position of the tile in grid blocks relative to the top edge of the grid. y_pos cannot be negative.
     pub y_pos: ::std::option::Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Tile {
+    /// Sets [`height`](Self::height).
+    #[inline]
+    pub fn with_height(mut self, value: impl Into<i32>) -> Self {
+        self.height = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`widget`](Self::widget).
+    #[inline]
+    pub fn with_widget(mut self, value: impl Into<Widget>) -> Self {
+        self.widget = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`width`](Self::width).
+    #[inline]
+    pub fn with_width(mut self, value: impl Into<i32>) -> Self {
+        self.width = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`x_pos`](Self::x_pos).
+    #[inline]
+    pub fn with_x_pos(mut self, value: impl Into<i32>) -> Self {
+        self.x_pos = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`y_pos`](Self::y_pos).
+    #[inline]
+    pub fn with_y_pos(mut self, value: impl Into<i32>) -> Self {
+        self.y_pos = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3446,6 +6160,14 @@ impl ::discogen_runtime::object::Object for Tile {
         "height",
         "widget",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3471,6 +6193,7 @@ impl ::discogen_runtime::object::Object for Tile {
         ::discogen_runtime::object::write(map, "width", &self.width)?;
         ::discogen_runtime::object::write(map, "xPos", &self.x_pos)?;
         ::discogen_runtime::object::write(map, "yPos", &self.y_pos)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3481,11 +6204,34 @@ impl ::discogen_runtime::object::Object for Tile {
 /// Represents a time range.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeRange {
     /// Optional. Represents a time range with absolute start and end times. The start time is inclusive, and the end time is exclusive.
     pub absolute_window: ::std::option::Option<Interval>,
     /// Optional. Specifies the duration used to shift the data relative to current time as the end time. The duration must be positive.
     pub relative_duration: ::std::option::Option<::discogen_runtime::Duration>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TimeRange {
+    /// Sets [`absolute_window`](Self::absolute_window).
+    #[inline]
+    pub fn with_absolute_window(mut self, value: impl Into<Interval>) -> Self {
+        self.absolute_window = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`relative_duration`](Self::relative_duration).
+    #[inline]
+    pub fn with_relative_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.relative_duration = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3493,6 +6239,14 @@ impl ::discogen_runtime::object::Object for TimeRange {
     const NAME: &'static str = "TimeRange";
 
     const FIELDS: &'static [&'static str] = &["absoluteWindow", "relativeDuration"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3516,6 +6270,7 @@ impl ::discogen_runtime::object::Object for TimeRange {
             "relativeDuration",
             &self.relative_duration,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3526,6 +6281,7 @@ impl ::discogen_runtime::object::Object for TimeRange {
 /// A filter that defines a subset of time series data that is displayed in a widget. Time series data is fetched using the ListTimeSeries (<https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries/list>) method.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeSeriesFilter {
     /// By default, the raw time series data is returned. Use this field to combine multiple time series for different views of the data.
     pub aggregation: ::std::option::Option<Aggregation>,
@@ -3541,6 +6297,52 @@ pub struct TimeSeriesFilter {
     pub statistical_time_series_filter: ::std::option::Option<
         StatisticalTimeSeriesFilter,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TimeSeriesFilter {
+    /// Sets [`aggregation`](Self::aggregation).
+    #[inline]
+    pub fn with_aggregation(mut self, value: impl Into<Aggregation>) -> Self {
+        self.aggregation = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    #[inline]
+    pub fn with_filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`pick_time_series_filter`](Self::pick_time_series_filter).
+    #[inline]
+    pub fn with_pick_time_series_filter(
+        mut self,
+        value: impl Into<PickTimeSeriesFilter>,
+    ) -> Self {
+        self.pick_time_series_filter = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`secondary_aggregation`](Self::secondary_aggregation).
+    #[inline]
+    pub fn with_secondary_aggregation(mut self, value: impl Into<Aggregation>) -> Self {
+        self.secondary_aggregation = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`statistical_time_series_filter`](Self::statistical_time_series_filter).
+    #[inline]
+    pub fn with_statistical_time_series_filter(
+        mut self,
+        value: impl Into<StatisticalTimeSeriesFilter>,
+    ) -> Self {
+        self.statistical_time_series_filter = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3554,6 +6356,14 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
         "secondaryAggregation",
         "statisticalTimeSeriesFilter",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3591,6 +6401,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
             "statisticalTimeSeriesFilter",
             &self.statistical_time_series_filter,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3601,6 +6412,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
 /// A pair of time series filters that define a ratio computation. The output time series is the pair-wise division of each aligned element from the numerator and denominator time series.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeSeriesFilterRatio {
     /// The denominator of the ratio.
     pub denominator: ::std::option::Option<RatioPart>,
@@ -3616,6 +6428,52 @@ pub struct TimeSeriesFilterRatio {
     pub statistical_time_series_filter: ::std::option::Option<
         StatisticalTimeSeriesFilter,
     >,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TimeSeriesFilterRatio {
+    /// Sets [`denominator`](Self::denominator).
+    #[inline]
+    pub fn with_denominator(mut self, value: impl Into<RatioPart>) -> Self {
+        self.denominator = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`numerator`](Self::numerator).
+    #[inline]
+    pub fn with_numerator(mut self, value: impl Into<RatioPart>) -> Self {
+        self.numerator = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`pick_time_series_filter`](Self::pick_time_series_filter).
+    #[inline]
+    pub fn with_pick_time_series_filter(
+        mut self,
+        value: impl Into<PickTimeSeriesFilter>,
+    ) -> Self {
+        self.pick_time_series_filter = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`secondary_aggregation`](Self::secondary_aggregation).
+    #[inline]
+    pub fn with_secondary_aggregation(mut self, value: impl Into<Aggregation>) -> Self {
+        self.secondary_aggregation = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`statistical_time_series_filter`](Self::statistical_time_series_filter).
+    #[inline]
+    pub fn with_statistical_time_series_filter(
+        mut self,
+        value: impl Into<StatisticalTimeSeriesFilter>,
+    ) -> Self {
+        self.statistical_time_series_filter = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3629,6 +6487,14 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
         "secondaryAggregation",
         "statisticalTimeSeriesFilter",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3666,6 +6532,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
             "statisticalTimeSeriesFilter",
             &self.statistical_time_series_filter,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3676,6 +6543,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
 /// TimeSeriesQuery collects the set of supported methods for querying time series data from the Stackdriver metrics API.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeSeriesQuery {
     /// Preview: A query used to fetch a time series, category series, or numeric series with SQL. This is a preview feature and may be subject to change before final release.
     pub ops_analytics_query: ::std::option::Option<OpsAnalyticsQuery>,
@@ -3693,6 +6561,76 @@ pub struct TimeSeriesQuery {
     pub trace_query: ::std::option::Option<TraceQuery>,
     /// The unit of data contained in fetched time series. If non-empty, this unit will override any unit that accompanies fetched data. The format is the same as the unit (<https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.metricDescriptors>) field in MetricDescriptor.
     pub unit_override: ::std::option::Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TimeSeriesQuery {
+    /// Sets [`ops_analytics_query`](Self::ops_analytics_query).
+    #[inline]
+    pub fn with_ops_analytics_query(
+        mut self,
+        value: impl Into<OpsAnalyticsQuery>,
+    ) -> Self {
+        self.ops_analytics_query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`output_full_duration`](Self::output_full_duration).
+    #[inline]
+    pub fn with_output_full_duration(mut self, value: impl Into<bool>) -> Self {
+        self.output_full_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`prometheus_query`](Self::prometheus_query).
+    #[inline]
+    pub fn with_prometheus_query(mut self, value: impl Into<String>) -> Self {
+        self.prometheus_query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_filter`](Self::time_series_filter).
+    #[inline]
+    pub fn with_time_series_filter(
+        mut self,
+        value: impl Into<TimeSeriesFilter>,
+    ) -> Self {
+        self.time_series_filter = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_filter_ratio`](Self::time_series_filter_ratio).
+    #[inline]
+    pub fn with_time_series_filter_ratio(
+        mut self,
+        value: impl Into<TimeSeriesFilterRatio>,
+    ) -> Self {
+        self.time_series_filter_ratio = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query_language`](Self::time_series_query_language).
+    #[inline]
+    pub fn with_time_series_query_language(mut self, value: impl Into<String>) -> Self {
+        self.time_series_query_language = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`trace_query`](Self::trace_query).
+    #[inline]
+    pub fn with_trace_query(mut self, value: impl Into<TraceQuery>) -> Self {
+        self.trace_query = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`unit_override`](Self::unit_override).
+    #[inline]
+    pub fn with_unit_override(mut self, value: impl Into<String>) -> Self {
+        self.unit_override = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3709,6 +6647,14 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
         "timeSeriesFilterRatio",
         "timeSeriesQueryLanguage",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3764,6 +6710,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
         )?;
         ::discogen_runtime::object::write(map, "traceQuery", &self.trace_query)?;
         ::discogen_runtime::object::write(map, "unitOverride", &self.unit_override)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3774,6 +6721,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
 /// A table that displays time series data.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeSeriesTable {
     /// Optional. The list of the persistent column settings for the table.
     pub column_settings: ::std::option::Option<Vec<ColumnSettings>>,
@@ -3781,6 +6729,38 @@ pub struct TimeSeriesTable {
     pub data_sets: ::std::option::Option<Vec<TableDataSet>>,
     /// Optional. Store rendering strategy
     pub metric_visualization: ::std::option::Option<TimeSeriesTableMetricVisualization>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TimeSeriesTable {
+    /// Sets [`column_settings`](Self::column_settings).
+    #[inline]
+    pub fn with_column_settings(
+        mut self,
+        value: impl Into<Vec<ColumnSettings>>,
+    ) -> Self {
+        self.column_settings = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`data_sets`](Self::data_sets).
+    #[inline]
+    pub fn with_data_sets(mut self, value: impl Into<Vec<TableDataSet>>) -> Self {
+        self.data_sets = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`metric_visualization`](Self::metric_visualization).
+    #[inline]
+    pub fn with_metric_visualization(
+        mut self,
+        value: impl Into<TimeSeriesTableMetricVisualization>,
+    ) -> Self {
+        self.metric_visualization = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3792,6 +6772,14 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
         "columnSettings",
         "metricVisualization",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3817,6 +6805,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
             "metricVisualization",
             &self.metric_visualization,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3827,6 +6816,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
 /// LINT.IfChange Preview: Query for traces. This is a preview feature and may be subject to change before final release.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TraceQuery {
     /// Optional. The resource name of the project or Trace scope to fetch data from. If empty, the widget will default to the project's default Trace scope. If scope cannot be determined, then we fallback to the current project. Optional.
     pub resource_container: ::std::option::Option<String>,
@@ -3834,6 +6824,35 @@ pub struct TraceQuery {
     pub span_data_value: ::std::option::Option<TraceQuerySpanDataValue>,
     /// First version of span filtering that we will support. Required.
     pub span_filters: ::std::option::Option<SpanFilters>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TraceQuery {
+    /// Sets [`resource_container`](Self::resource_container).
+    #[inline]
+    pub fn with_resource_container(mut self, value: impl Into<String>) -> Self {
+        self.resource_container = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`span_data_value`](Self::span_data_value).
+    #[inline]
+    pub fn with_span_data_value(
+        mut self,
+        value: impl Into<TraceQuerySpanDataValue>,
+    ) -> Self {
+        self.span_data_value = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`span_filters`](Self::span_filters).
+    #[inline]
+    pub fn with_span_filters(mut self, value: impl Into<SpanFilters>) -> Self {
+        self.span_filters = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3845,6 +6864,14 @@ impl ::discogen_runtime::object::Object for TraceQuery {
         "spanDataValue",
         "resourceContainer",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3870,6 +6897,7 @@ impl ::discogen_runtime::object::Object for TraceQuery {
         )?;
         ::discogen_runtime::object::write(map, "spanDataValue", &self.span_data_value)?;
         ::discogen_runtime::object::write(map, "spanFilters", &self.span_filters)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3880,11 +6908,31 @@ impl ::discogen_runtime::object::Object for TraceQuery {
 /// A widget that displays hierarchical data as a treemap.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Treemap {
     /// Required. The collection of datasets used to construct and populate the treemap. For the rendered treemap rectangles: Color is determined by the aggregated value for each grouping. Size is proportional to the count of time series aggregated within that rectangle's segment.
     pub data_sets: ::std::option::Option<Vec<TreemapDataSet>>,
     /// Required. Ordered labels representing the hierarchical treemap structure.
     pub treemap_hierarchy: ::std::option::Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Treemap {
+    /// Sets [`data_sets`](Self::data_sets).
+    #[inline]
+    pub fn with_data_sets(mut self, value: impl Into<Vec<TreemapDataSet>>) -> Self {
+        self.data_sets = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`treemap_hierarchy`](Self::treemap_hierarchy).
+    #[inline]
+    pub fn with_treemap_hierarchy(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.treemap_hierarchy = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3892,6 +6940,14 @@ impl ::discogen_runtime::object::Object for Treemap {
     const NAME: &'static str = "Treemap";
 
     const FIELDS: &'static [&'static str] = &["dataSets", "treemapHierarchy"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3915,6 +6971,7 @@ impl ::discogen_runtime::object::Object for Treemap {
             "treemapHierarchy",
             &self.treemap_hierarchy,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3925,6 +6982,7 @@ impl ::discogen_runtime::object::Object for Treemap {
 /// The data represented by the treemap. Needs to include the data itself, plus rules on how to organize it hierarchically.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TreemapDataSet {
     /// Optional. The collection of breakdowns to be applied to the dataset. A breakdown is a way to slice the data. For example, you can break down the data by region.
     pub breakdowns: ::std::option::Option<Vec<Breakdown>>,
@@ -3932,6 +6990,32 @@ pub struct TreemapDataSet {
     pub measures: ::std::option::Option<Vec<Measure>>,
     /// Required. The query that fetches the relevant data. See google.monitoring.dashboard.v1.TimeSeriesQuery
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl TreemapDataSet {
+    /// Sets [`breakdowns`](Self::breakdowns).
+    #[inline]
+    pub fn with_breakdowns(mut self, value: impl Into<Vec<Breakdown>>) -> Self {
+        self.breakdowns = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`measures`](Self::measures).
+    #[inline]
+    pub fn with_measures(mut self, value: impl Into<Vec<Measure>>) -> Self {
+        self.measures = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_query`](Self::time_series_query).
+    #[inline]
+    pub fn with_time_series_query(mut self, value: impl Into<TimeSeriesQuery>) -> Self {
+        self.time_series_query = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -3943,6 +7027,14 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
         "breakdowns",
         "timeSeriesQuery",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3968,6 +7060,7 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
             "timeSeriesQuery",
             &self.time_series_query,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -3978,6 +7071,7 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
 /// A protocol buffer message type.New usages of this message as an alternative to DescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Type {
     /// The source edition string, only valid when syntax is SYNTAX_EDITIONS.
     pub edition: ::std::option::Option<String>,
@@ -3993,6 +7087,60 @@ pub struct Type {
     pub source_context: ::std::option::Option<SourceContext>,
     /// The source syntax.
     pub syntax: ::std::option::Option<TypeSyntax>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl Type {
+    /// Sets [`edition`](Self::edition).
+    #[inline]
+    pub fn with_edition(mut self, value: impl Into<String>) -> Self {
+        self.edition = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`fields`](Self::fields).
+    #[inline]
+    pub fn with_fields(mut self, value: impl Into<Vec<Field>>) -> Self {
+        self.fields = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`oneofs`](Self::oneofs).
+    #[inline]
+    pub fn with_oneofs(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.oneofs = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`options`](Self::options).
+    #[inline]
+    pub fn with_options(mut self, value: impl Into<Vec<Option>>) -> Self {
+        self.options = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`source_context`](Self::source_context).
+    #[inline]
+    pub fn with_source_context(mut self, value: impl Into<SourceContext>) -> Self {
+        self.source_context = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`syntax`](Self::syntax).
+    #[inline]
+    pub fn with_syntax(mut self, value: impl Into<TypeSyntax>) -> Self {
+        self.syntax = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -4008,6 +7156,14 @@ impl ::discogen_runtime::object::Object for Type {
         "options",
         "sourceContext",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4037,6 +7193,7 @@ impl ::discogen_runtime::object::Object for Type {
         ::discogen_runtime::object::write(map, "options", &self.options)?;
         ::discogen_runtime::object::write(map, "sourceContext", &self.source_context)?;
         ::discogen_runtime::object::write(map, "syntax", &self.syntax)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4047,9 +7204,25 @@ impl ::discogen_runtime::object::Object for Type {
 /// Condition that determines whether the widget should be displayed.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VisibilityCondition {
     /// A condition whose evaluation is based on the value of a template variable.
     pub template_variable_condition: ::std::option::Option<TemplateVariableCondition>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl VisibilityCondition {
+    /// Sets [`template_variable_condition`](Self::template_variable_condition).
+    #[inline]
+    pub fn with_template_variable_condition(
+        mut self,
+        value: impl Into<TemplateVariableCondition>,
+    ) -> Self {
+        self.template_variable_condition = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -4057,6 +7230,14 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
     const NAME: &'static str = "VisibilityCondition";
 
     const FIELDS: &'static [&'static str] = &["templateVariableCondition"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4077,6 +7258,7 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
             "templateVariableCondition",
             &self.template_variable_condition,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4087,6 +7269,7 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
 /// Widget contains a single dashboard component and configuration of how to present the component in the dashboard.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Widget {
     /// A chart of alert policy data.
     pub alert_chart: ::std::option::Option<AlertChart>,
@@ -4126,6 +7309,150 @@ pub struct Widget {
     pub visibility_condition: ::std::option::Option<VisibilityCondition>,
     /// A chart of time series data.
     pub xy_chart: ::std::option::Option<XyChart>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl Widget {
+    /// Sets [`alert_chart`](Self::alert_chart).
+    #[inline]
+    pub fn with_alert_chart(mut self, value: impl Into<AlertChart>) -> Self {
+        self.alert_chart = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`blank`](Self::blank).
+    #[inline]
+    pub fn with_blank(mut self, value: impl Into<Empty>) -> Self {
+        self.blank = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`collapsible_group`](Self::collapsible_group).
+    #[inline]
+    pub fn with_collapsible_group(mut self, value: impl Into<CollapsibleGroup>) -> Self {
+        self.collapsible_group = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`error_reporting_panel`](Self::error_reporting_panel).
+    #[inline]
+    pub fn with_error_reporting_panel(
+        mut self,
+        value: impl Into<ErrorReportingPanel>,
+    ) -> Self {
+        self.error_reporting_panel = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`filter_control`](Self::filter_control).
+    #[inline]
+    pub fn with_filter_control(mut self, value: impl Into<FilterControl>) -> Self {
+        self.filter_control = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`incident_list`](Self::incident_list).
+    #[inline]
+    pub fn with_incident_list(mut self, value: impl Into<IncidentList>) -> Self {
+        self.incident_list = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`logs_panel`](Self::logs_panel).
+    #[inline]
+    pub fn with_logs_panel(mut self, value: impl Into<LogsPanel>) -> Self {
+        self.logs_panel = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`pie_chart`](Self::pie_chart).
+    #[inline]
+    pub fn with_pie_chart(mut self, value: impl Into<PieChart>) -> Self {
+        self.pie_chart = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`scorecard`](Self::scorecard).
+    #[inline]
+    pub fn with_scorecard(mut self, value: impl Into<Scorecard>) -> Self {
+        self.scorecard = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`section_header`](Self::section_header).
+    #[inline]
+    pub fn with_section_header(mut self, value: impl Into<SectionHeader>) -> Self {
+        self.section_header = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`single_view_group`](Self::single_view_group).
+    #[inline]
+    pub fn with_single_view_group(mut self, value: impl Into<SingleViewGroup>) -> Self {
+        self.single_view_group = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<Text>) -> Self {
+        self.text = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_range`](Self::time_range).
+    #[inline]
+    pub fn with_time_range(mut self, value: impl Into<TimeRange>) -> Self {
+        self.time_range = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`time_series_table`](Self::time_series_table).
+    #[inline]
+    pub fn with_time_series_table(mut self, value: impl Into<TimeSeriesTable>) -> Self {
+        self.time_series_table = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    #[inline]
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`treemap`](Self::treemap).
+    #[inline]
+    pub fn with_treemap(mut self, value: impl Into<Treemap>) -> Self {
+        self.treemap = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`visibility_condition`](Self::visibility_condition).
+    #[inline]
+    pub fn with_visibility_condition(
+        mut self,
+        value: impl Into<VisibilityCondition>,
+    ) -> Self {
+        self.visibility_condition = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`xy_chart`](Self::xy_chart).
+    #[inline]
+    pub fn with_xy_chart(mut self, value: impl Into<XyChart>) -> Self {
+        self.xy_chart = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -4153,6 +7480,14 @@ impl ::discogen_runtime::object::Object for Widget {
         "errorReportingPanel",
         "visibilityCondition",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4226,6 +7561,7 @@ impl ::discogen_runtime::object::Object for Widget {
             &self.visibility_condition,
         )?;
         ::discogen_runtime::object::write(map, "xyChart", &self.xy_chart)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -4236,6 +7572,7 @@ impl ::discogen_runtime::object::Object for Widget {
 /// A chart that displays data on a 2D (X and Y axes) plane.
 #[cfg(feature = "dashboards")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XyChart {
     /// Display options for the chart.
     pub chart_options: ::std::option::Option<ChartOptions>,
@@ -4251,6 +7588,63 @@ pub struct XyChart {
     pub y2_axis: ::std::option::Option<Axis>,
     /// The properties applied to the y-axis.
     pub y_axis: ::std::option::Option<Axis>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "dashboards")]
+impl XyChart {
+    /// Sets [`chart_options`](Self::chart_options).
+    #[inline]
+    pub fn with_chart_options(mut self, value: impl Into<ChartOptions>) -> Self {
+        self.chart_options = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`data_sets`](Self::data_sets).
+    #[inline]
+    pub fn with_data_sets(mut self, value: impl Into<Vec<DataSet>>) -> Self {
+        self.data_sets = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`thresholds`](Self::thresholds).
+    #[inline]
+    pub fn with_thresholds(mut self, value: impl Into<Vec<Threshold>>) -> Self {
+        self.thresholds = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`timeshift_duration`](Self::timeshift_duration).
+    #[inline]
+    pub fn with_timeshift_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.timeshift_duration = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`x_axis`](Self::x_axis).
+    #[inline]
+    pub fn with_x_axis(mut self, value: impl Into<Axis>) -> Self {
+        self.x_axis = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`y2_axis`](Self::y2_axis).
+    #[inline]
+    pub fn with_y2_axis(mut self, value: impl Into<Axis>) -> Self {
+        self.y2_axis = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`y_axis`](Self::y_axis).
+    #[inline]
+    pub fn with_y_axis(mut self, value: impl Into<Axis>) -> Self {
+        self.y_axis = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "dashboards")]
@@ -4266,6 +7660,14 @@ impl ::discogen_runtime::object::Object for XyChart {
         "chartOptions",
         "timeshiftDuration",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4299,6 +7701,7 @@ impl ::discogen_runtime::object::Object for XyChart {
         ::discogen_runtime::object::write(map, "xAxis", &self.x_axis)?;
         ::discogen_runtime::object::write(map, "y2Axis", &self.y2_axis)?;
         ::discogen_runtime::object::write(map, "yAxis", &self.y_axis)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

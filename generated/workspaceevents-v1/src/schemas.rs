@@ -3,15 +3,35 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// Additional supported options for serving Drive events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DriveOptions {
     /// Optional. Immutable. For subscriptions to Google Drive events, whether to receive events about Drive files that are children of the target folder or shared drive. This field must be `true` for subscriptions on shared drives. * If `false`, the subscription only receives events about changes to the folder or shared drive that's specified as the `targetResource`. * If `true`, the `mimeType` field of the `file` resource must be set to `application/vnd.google-apps.folder`. For details, see [Google Drive event types](https://developers.google.com/workspace/events/guides/events-drive#event-types).
     pub include_descendants: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl DriveOptions {
+    /// Sets [`include_descendants`](Self::include_descendants).
+    #[inline]
+    pub fn with_include_descendants(mut self, value: impl Into<bool>) -> Self {
+        self.include_descendants = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for DriveOptions {
     const NAME: &'static str = "DriveOptions";
 
     const FIELDS: &'static [&'static str] = &["includeDescendants"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -32,6 +52,7 @@ impl ::discogen_runtime::object::Object for DriveOptions {
             "includeDescendants",
             &self.include_descendants,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -39,17 +60,44 @@ impl ::discogen_runtime::object::Object for DriveOptions {
 
 /// The response message for SubscriptionsService.ListSubscriptions.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListSubscriptionsResponse {
     /// A token, which can be sent as `page_token` to retrieve the next page. If this field is omitted, there are no subsequent pages.
     pub next_page_token: Option<String>,
     /// List of subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl ListSubscriptionsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscriptions`](Self::subscriptions).
+    #[inline]
+    pub fn with_subscriptions(mut self, value: impl Into<Vec<Subscription>>) -> Self {
+        self.subscriptions = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for ListSubscriptionsResponse {
     const NAME: &'static str = "ListSubscriptionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "subscriptions"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -69,6 +117,7 @@ impl ::discogen_runtime::object::Object for ListSubscriptionsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "subscriptions", &self.subscriptions)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -88,15 +137,35 @@ impl ::discogen_runtime::paginate::Page for ListSubscriptionsResponse {
 
 /// The endpoint where the subscription delivers events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationEndpoint {
     /// Immutable. The Pub/Sub topic that receives events for the subscription. Format: `projects/{project}/topics/{topic}` You must create the topic in the same Google Cloud project where you create this subscription. Note: The Google Workspace Events API uses [ordering keys](https://cloud.google.com/pubsub/docs/ordering) for the benefit of sequential events. If the Cloud Pub/Sub topic has a [message storage policy](https://cloud.google.com/pubsub/docs/resource-location-restriction#exceptions) configured to exclude the nearest Google Cloud region, publishing events with ordering keys will fail. When the topic receives events, the events are encoded as Pub/Sub messages. For details, see the [Google Cloud Pub/Sub Protocol Binding for CloudEvents](https://github.com/googleapis/google-cloudevents/blob/main/docs/spec/pubsub.md).
     pub pubsub_topic: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl NotificationEndpoint {
+    /// Sets [`pubsub_topic`](Self::pubsub_topic).
+    #[inline]
+    pub fn with_pubsub_topic(mut self, value: impl Into<String>) -> Self {
+        self.pubsub_topic = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for NotificationEndpoint {
     const NAME: &'static str = "NotificationEndpoint";
 
     const FIELDS: &'static [&'static str] = &["pubsubTopic"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -113,6 +182,7 @@ impl ::discogen_runtime::object::Object for NotificationEndpoint {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "pubsubTopic", &self.pubsub_topic)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -120,6 +190,7 @@ impl ::discogen_runtime::object::Object for NotificationEndpoint {
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Operation {
     /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
     pub done: Option<bool>,
@@ -131,6 +202,51 @@ pub struct Operation {
     pub name: Option<String>,
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Operation {
+    /// Sets [`done`](Self::done).
+    #[inline]
+    pub fn with_done(mut self, value: impl Into<bool>) -> Self {
+        self.done = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(mut self, value: impl Into<Status>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`response`](Self::response).
+    #[inline]
+    pub fn with_response(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.response = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Operation {
@@ -143,6 +259,14 @@ impl ::discogen_runtime::object::Object for Operation {
         "metadata",
         "response",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -168,6 +292,7 @@ impl ::discogen_runtime::object::Object for Operation {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "response", &self.response)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -175,17 +300,44 @@ impl ::discogen_runtime::object::Object for Operation {
 
 /// Options about what data to include in the event payload. Only supported for Google Chat and Google Drive events.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PayloadOptions {
     /// Optional. If `include_resource` is set to `true`, the list of fields to include in the event payload. Separate fields with a comma. For example, to include a Google Chat message's sender and create time, enter `message.sender,message.createTime`. If omitted, the payload includes all fields for the resource. If you specify a field that doesn't exist for the resource, the system ignores the field.
     pub field_mask: Option<String>,
     /// Optional. Whether the event payload includes data about the resource that changed. For example, for an event where a Google Chat message was created, whether the payload contains data about the \[`Message`\](<https://developers.google.com/chat/api/reference/rest/v1/spaces.messages>) resource. If false, the event payload only includes the name of the changed resource.
     pub include_resource: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl PayloadOptions {
+    /// Sets [`field_mask`](Self::field_mask).
+    #[inline]
+    pub fn with_field_mask(mut self, value: impl Into<String>) -> Self {
+        self.field_mask = Some(value.into());
+        self
+    }
+
+    /// Sets [`include_resource`](Self::include_resource).
+    #[inline]
+    pub fn with_include_resource(mut self, value: impl Into<bool>) -> Self {
+        self.include_resource = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for PayloadOptions {
     const NAME: &'static str = "PayloadOptions";
 
     const FIELDS: &'static [&'static str] = &["fieldMask", "includeResource"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -209,6 +361,7 @@ impl ::discogen_runtime::object::Object for PayloadOptions {
             "includeResource",
             &self.include_resource,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -216,12 +369,24 @@ impl ::discogen_runtime::object::Object for PayloadOptions {
 
 /// The request message for SubscriptionsService.ReactivateSubscription.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ReactivateSubscriptionRequest {}
+#[non_exhaustive]
+pub struct ReactivateSubscriptionRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
     const NAME: &'static str = "ReactivateSubscriptionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -235,8 +400,9 @@ impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -244,6 +410,7 @@ impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Status {
     /// The status code, which should be an enum value of google.rpc.Code.
     pub code: Option<i32>,
@@ -251,12 +418,48 @@ pub struct Status {
     pub details: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Status {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`details`](Self::details).
+    #[inline]
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -278,6 +481,7 @@ impl ::discogen_runtime::object::Object for Status {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
         ::discogen_runtime::object::write(map, "details", &self.details)?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -285,6 +489,7 @@ impl ::discogen_runtime::object::Object for Status {
 
 /// A subscription to receive events about a Google Workspace resource. To learn more about subscriptions, see the [Google Workspace Events API overview](https://developers.google.com/workspace/events).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Subscription {
     /// Output only. The user who authorized the creation of the subscription. When a user authorizes the subscription, this field and the `user_authority` field have the same value and the format is: Format: `users/{user}` For Google Workspace users, the `{user}` value is the \[`user.id`\](<https://developers.google.com/admin-sdk/directory/reference/rest/v1/users#User.FIELDS.ids>) field from the Directory API. When a Chat app authorizes the subscription, only `service_account_authority` field populates and this field is empty.
     ///
@@ -340,6 +545,151 @@ pub struct Subscription {
     ///
     /// Output only: set by the server.
     pub user_authority: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Subscription {
+    /// Sets [`authority`](Self::authority).
+    #[inline]
+    pub fn with_authority(mut self, value: impl Into<String>) -> Self {
+        self.authority = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`drive_options`](Self::drive_options).
+    #[inline]
+    pub fn with_drive_options(mut self, value: impl Into<DriveOptions>) -> Self {
+        self.drive_options = Some(value.into());
+        self
+    }
+
+    /// Sets [`etag`](Self::etag).
+    #[inline]
+    pub fn with_etag(mut self, value: impl Into<String>) -> Self {
+        self.etag = Some(value.into());
+        self
+    }
+
+    /// Sets [`event_types`](Self::event_types).
+    #[inline]
+    pub fn with_event_types(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.event_types = Some(value.into());
+        self
+    }
+
+    /// Sets [`expire_time`](Self::expire_time).
+    #[inline]
+    pub fn with_expire_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.expire_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`notification_endpoint`](Self::notification_endpoint).
+    #[inline]
+    pub fn with_notification_endpoint(
+        mut self,
+        value: impl Into<NotificationEndpoint>,
+    ) -> Self {
+        self.notification_endpoint = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload_options`](Self::payload_options).
+    #[inline]
+    pub fn with_payload_options(mut self, value: impl Into<PayloadOptions>) -> Self {
+        self.payload_options = Some(value.into());
+        self
+    }
+
+    /// Sets [`reconciling`](Self::reconciling).
+    #[inline]
+    pub fn with_reconciling(mut self, value: impl Into<bool>) -> Self {
+        self.reconciling = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_account_authority`](Self::service_account_authority).
+    #[inline]
+    pub fn with_service_account_authority(mut self, value: impl Into<String>) -> Self {
+        self.service_account_authority = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(mut self, value: impl Into<SubscriptionState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`suspension_reason`](Self::suspension_reason).
+    #[inline]
+    pub fn with_suspension_reason(
+        mut self,
+        value: impl Into<SubscriptionSuspensionReason>,
+    ) -> Self {
+        self.suspension_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`target_resource`](Self::target_resource).
+    #[inline]
+    pub fn with_target_resource(mut self, value: impl Into<String>) -> Self {
+        self.target_resource = Some(value.into());
+        self
+    }
+
+    /// Sets [`ttl`](Self::ttl).
+    #[inline]
+    pub fn with_ttl(mut self, value: impl Into<::discogen_runtime::Duration>) -> Self {
+        self.ttl = Some(value.into());
+        self
+    }
+
+    /// Sets [`uid`](Self::uid).
+    #[inline]
+    pub fn with_uid(mut self, value: impl Into<String>) -> Self {
+        self.uid = Some(value.into());
+        self
+    }
+
+    /// Sets [`update_time`](Self::update_time).
+    #[inline]
+    pub fn with_update_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_authority`](Self::user_authority).
+    #[inline]
+    pub fn with_user_authority(mut self, value: impl Into<String>) -> Self {
+        self.user_authority = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Subscription {
@@ -365,6 +715,14 @@ impl ::discogen_runtime::object::Object for Subscription {
         "notificationEndpoint",
         "serviceAccountAuthority",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -428,6 +786,7 @@ impl ::discogen_runtime::object::Object for Subscription {
         ::discogen_runtime::object::write(map, "uid", &self.uid)?;
         ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
         ::discogen_runtime::object::write(map, "userAuthority", &self.user_authority)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -491,6 +491,8 @@ fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStre
                 let value = match &param.ty {
                     TypeRef::String | TypeRef::FieldMask => quote!(&self.#field),
                     TypeRef::Named(_) => quote!(self.#field.as_str()),
+                    // The form a query parameter of the type has (URL-safe base64).
+                    TypeRef::Bytes => quote!(&self.#field.to_base64_url()),
                     _ => quote!(&self.#field.to_string()),
                 };
                 let encode = match expansion {

@@ -56,6 +56,16 @@ fn crate_docs(api: &Api) -> TokenStream {
         api.version,
         api.revision.as_ref().map(|r| format!(", revision {r}")).unwrap_or_default()
     ));
+    if let Some(example) = construction_example(api) {
+        paragraphs.push(format!(
+            "## Building values\n\n\
+             Schema structs are `#[non_exhaustive]`, so that code building them keeps compiling when the API \
+             adds fields: start from `Default` and chain the `with_*` setters, which take anything that \
+             converts into the field's type, e.g. `{example}`. Fields stay public to read and to change. \
+             Members of a JSON object that this crate does not know are kept in `unknown_fields` and written \
+             back unchanged, so a value read, changed and sent back loses nothing the API added since."
+        ));
+    }
     if let Some(carried) = &api.descriptions_from {
         let coverage = crate::coverage::coverage(api);
         paragraphs.push(format!(
@@ -102,6 +112,21 @@ fn crate_docs(api: &Api) -> TokenStream {
         paragraphs.push(table);
     }
     crate_doc_attrs(&paragraphs.join("\n\n"))
+}
+
+/// `Name::default().with_field(...)` for the first struct with a string field, for the crate docs.
+fn construction_example(api: &Api) -> Option<String> {
+    api.types
+        .iter()
+        .filter(|def| def.module == ["schemas"] && def.features.is_empty())
+        .find_map(|def| {
+            let field = def.fields().iter().find(|f| f.ty == TypeRef::String)?;
+            Some(format!(
+                "schemas::{}::default().with_{}(\"...\")",
+                def.name.trim_start_matches("r#"),
+                field.rust_name.trim_start_matches("r#")
+            ))
+        })
 }
 
 fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
@@ -304,14 +329,30 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             .body
             .as_ref()
             .map(|_| quote!(, ::std::default::Default::default()));
-        quote!(self #(.#accessors())* .#method(name #body).to_request())
+        // The statements that split the name into ids, then the request.
+        match &path.name_args {
+            NameArgs::Whole => (
+                TokenStream::new(),
+                quote!(self #(.#accessors())* .#method(name #body).to_request()),
+            ),
+            NameArgs::Split { count, ids } => {
+                let locals: Vec<proc_macro2::Ident> =
+                    (0..*count).map(|i| ident(&format!("id{i}"))).collect();
+                let args = ids.iter().map(|&i| &locals[i]);
+                (
+                    quote!(let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);),
+                    quote!(self #(.#accessors())* .#method(#(#args),* #body).to_request()),
+                )
+            }
+        }
     };
-    let get = call(&lro.get);
+    let (get_ids, get) = call(&lro.get);
     let cancel = lro.cancel.as_ref().map(|cancel| {
-        let cancel = call(cancel);
+        let (ids, cancel) = call(cancel);
         quote! {
             impl ::discogen_runtime::lro::CancelOperations for Client {
                 fn cancel_request(&self, name: &str) -> ::discogen_runtime::Request {
+                    #ids
                     #cancel
                 }
             }
@@ -351,6 +392,7 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             }
 
             fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
+                #get_ids
                 #get
             }
 

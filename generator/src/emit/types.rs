@@ -110,17 +110,83 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             pub #field_name: #map,
         }
     });
+    let unknown = s.unknown_fields.as_ref().map(|rust_name| {
+        let field_name = ident(rust_name);
+        quote! {
+            /// Members of the JSON object this version of the crate does not know, written back unchanged.
+            pub #field_name: ::discogen_runtime::object::UnknownFields,
+        }
+    });
+    let setters = setters(scope, def, s);
     let object = object_impl(scope, def, s);
     quote! {
         #docs
         #cfg
         #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
+            #unknown
         }
 
+        #setters
         #object
+    }
+}
+
+/// `with_<field>` setters, so that a value is built as `Intent::default().with_display_name("x")` and code
+/// that builds one keeps compiling when the API adds fields. Inline and generic: no code until used.
+fn setters(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    if s.fields.is_empty() && s.additional.is_none() {
+        return TokenStream::new();
+    }
+    let cfg = cfg(&def.features);
+    let name = ident(&def.name);
+    let into = scope.std("Into");
+    let some = scope.option_variant("Some");
+    let fields = s.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let plain = field.rust_name.trim_start_matches("r#");
+        let setter = ident(&format!("with_{plain}"));
+        let ty = scope.ty(&field.ty);
+        let value = if field.boxed {
+            let boxed = scope.std("Box");
+            quote!(#boxed::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        let doc = format!(" Sets [`{plain}`](Self::{plain}).");
+        quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn #setter(mut self, value: impl #into<#ty>) -> Self {
+                self.#field_name = #some(#value);
+                self
+            }
+        }
+    });
+    let additional = s.additional.as_ref().map(|(rust_name, ty)| {
+        let field_name = ident(rust_name);
+        let plain = rust_name.trim_start_matches("r#");
+        let setter = ident(&format!("with_{plain}"));
+        let map = scope.ty(&TypeRef::Map(Box::new(ty.clone())));
+        let doc = format!(" Sets [`{plain}`](Self::{plain}).");
+        quote! {
+            #[doc = #doc]
+            #[inline]
+            pub fn #setter(mut self, value: impl #into<#map>) -> Self {
+                self.#field_name = value.into();
+                self
+            }
+        }
+    });
+    quote! {
+        #cfg
+        impl #name {
+            #(#fields)*
+            #additional
+        }
     }
 }
 
@@ -206,8 +272,26 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         };
         (read_other, write_others)
     });
-    let (read_other, write_others) = others.unzip();
-    let map_param = if s.fields.is_empty() && s.additional.is_none() {
+    let (read_other, write_others) = match (others, &s.unknown_fields) {
+        (Some(others), _) => (Some(others.0), Some(others.1)),
+        (None, Some(rust_name)) => {
+            let field_name = ident(rust_name);
+            let option = scope.std("Option");
+            let some = scope.option_variant("Some");
+            (
+                Some(quote! {
+                    const KEEPS_OTHERS: bool = true;
+
+                    fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::object::UnknownFields> {
+                        #some(&mut self.#field_name)
+                    }
+                }),
+                Some(quote!(self.#field_name.write(map)?;)),
+            )
+        }
+        (None, None) => (None, None),
+    };
+    let map_param = if s.fields.is_empty() && s.additional.is_none() && s.unknown_fields.is_none() {
         quote!(_map)
     } else {
         quote!(map)

@@ -4,8 +4,21 @@
 /// Named like Box.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Box {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl Box {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -13,6 +26,14 @@ impl ::discogen_runtime::object::Object for Box {
     const NAME: &'static str = "Box";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -29,6 +50,7 @@ impl ::discogen_runtime::object::Object for Box {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -39,8 +61,21 @@ impl ::discogen_runtime::object::Object for Box {
 /// Named like Client.
 #[cfg(any(feature = "client", feature = "operations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Client {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "client", feature = "operations"))]
+impl Client {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "client", feature = "operations"))]
@@ -48,6 +83,14 @@ impl ::discogen_runtime::object::Object for Client {
     const NAME: &'static str = "Client";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -64,6 +107,7 @@ impl ::discogen_runtime::object::Object for Client {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -74,6 +118,7 @@ impl ::discogen_runtime::object::Object for Client {
 /// Property names that collide after case conversion or are not identifiers.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Collide {
     /// A property literally named $ref (not a reference).
     pub r#ref: ::std::option::Option<::std::string::String>,
@@ -105,6 +150,116 @@ pub struct Collide {
     pub kebab_case_2: ::std::option::Option<::std::string::String>,
     /// Dashes.
     pub x_goog_field: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl Collide {
+    /// Sets [`ref`](Self::ref).
+    #[inline]
+    pub fn with_ref(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.r#ref = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`schema`](Self::schema).
+    #[inline]
+    pub fn with_schema(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.schema = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`n1st_field`](Self::n1st_field).
+    #[inline]
+    pub fn with_n1st_field(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.n1st_field = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`allcaps`](Self::allcaps).
+    #[inline]
+    pub fn with_allcaps(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.allcaps = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar`](Self::foo_bar).
+    #[inline]
+    pub fn with_foo_bar(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.foo_bar = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`https_url`](Self::https_url).
+    #[inline]
+    pub fn with_https_url(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.https_url = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`private`](Self::private).
+    #[inline]
+    pub fn with_private(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.private = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`dotted_name`](Self::dotted_name).
+    #[inline]
+    pub fn with_dotted_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.dotted_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar_2`](Self::foo_bar_2).
+    #[inline]
+    pub fn with_foo_bar_2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.foo_bar_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar_3`](Self::foo_bar_3).
+    #[inline]
+    pub fn with_foo_bar_3(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.foo_bar_3 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`https_url_2`](Self::https_url_2).
+    #[inline]
+    pub fn with_https_url_2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.https_url_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`kebab_case`](Self::kebab_case).
+    #[inline]
+    pub fn with_kebab_case(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.kebab_case = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`kebab_case_2`](Self::kebab_case_2).
+    #[inline]
+    pub fn with_kebab_case_2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.kebab_case_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`x_goog_field`](Self::x_goog_field).
+    #[inline]
+    pub fn with_x_goog_field(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.x_goog_field = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -128,6 +283,14 @@ impl ::discogen_runtime::object::Object for Collide {
         "dotted.name",
         "x-goog-field",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -173,6 +336,7 @@ impl ::discogen_runtime::object::Object for Collide {
         ::discogen_runtime::object::write(map, "kebab-case", &self.kebab_case)?;
         ::discogen_runtime::object::write(map, "kebab_case", &self.kebab_case_2)?;
         ::discogen_runtime::object::write(map, "x-goog-field", &self.x_goog_field)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -183,8 +347,21 @@ impl ::discogen_runtime::object::Object for Collide {
 /// Named like Default.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Default {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl Default {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -192,6 +369,14 @@ impl ::discogen_runtime::object::Object for Default {
     const NAME: &'static str = "Default";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -208,6 +393,7 @@ impl ::discogen_runtime::object::Object for Default {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -218,8 +404,21 @@ impl ::discogen_runtime::object::Object for Default {
 /// Named like Deserialize.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Deserialize {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl Deserialize {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -227,6 +426,14 @@ impl ::discogen_runtime::object::Object for Deserialize {
     const NAME: &'static str = "Deserialize";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -243,6 +450,7 @@ impl ::discogen_runtime::object::Object for Deserialize {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -253,8 +461,21 @@ impl ::discogen_runtime::object::Object for Deserialize {
 /// Named like Error.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Error {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl Error {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -262,6 +483,14 @@ impl ::discogen_runtime::object::Object for Error {
     const NAME: &'static str = "Error";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -278,6 +507,7 @@ impl ::discogen_runtime::object::Object for Error {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -288,8 +518,21 @@ impl ::discogen_runtime::object::Object for Error {
 /// PascalCase schema name.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FooBar {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl FooBar {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -297,6 +540,14 @@ impl ::discogen_runtime::object::Object for FooBar {
     const NAME: &'static str = "FooBar";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -313,6 +564,7 @@ impl ::discogen_runtime::object::Object for FooBar {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -323,8 +575,21 @@ impl ::discogen_runtime::object::Object for FooBar {
 /// Mixed schema name; collides with FooBar after PascalCase (agentidentitycredentials.v1 `V1_` style).
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FooBar2 {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl FooBar2 {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -332,6 +597,14 @@ impl ::discogen_runtime::object::Object for FooBar2 {
     const NAME: &'static str = "Foo_Bar";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -348,6 +621,7 @@ impl ::discogen_runtime::object::Object for FooBar2 {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -358,8 +632,21 @@ impl ::discogen_runtime::object::Object for FooBar2 {
 /// Named like HashMap.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HashMap {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl HashMap {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -367,6 +654,14 @@ impl ::discogen_runtime::object::Object for HashMap {
     const NAME: &'static str = "HashMap";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -383,6 +678,7 @@ impl ::discogen_runtime::object::Object for HashMap {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -393,11 +689,34 @@ impl ::discogen_runtime::object::Object for HashMap {
 /// A page of requests.
 #[cfg(feature = "requests")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListRequestsResponse {
     /// The next page.
     pub next_page_token: ::std::option::Option<::std::string::String>,
     /// The requests.
     pub requests: ::std::option::Option<::std::vec::Vec<Request>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "requests")]
+impl ListRequestsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`requests`](Self::requests).
+    #[inline]
+    pub fn with_requests(mut self, value: impl Into<::std::vec::Vec<Request>>) -> Self {
+        self.requests = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "requests")]
@@ -405,6 +724,14 @@ impl ::discogen_runtime::object::Object for ListRequestsResponse {
     const NAME: &'static str = "ListRequestsResponse";
 
     const FIELDS: &'static [&'static str] = &["requests", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -424,6 +751,7 @@ impl ::discogen_runtime::object::Object for ListRequestsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "requests", &self.requests)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -447,8 +775,21 @@ impl ::discogen_runtime::paginate::Page for ListRequestsResponse {
 /// Named like Option.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Option {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl Option {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -456,6 +797,14 @@ impl ::discogen_runtime::object::Object for Option {
     const NAME: &'static str = "Option";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -472,6 +821,7 @@ impl ::discogen_runtime::object::Object for Option {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -482,8 +832,21 @@ impl ::discogen_runtime::object::Object for Option {
 /// Named like Request.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Request {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl Request {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -491,6 +854,14 @@ impl ::discogen_runtime::object::Object for Request {
     const NAME: &'static str = "Request";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -507,6 +878,7 @@ impl ::discogen_runtime::object::Object for Request {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -517,8 +889,21 @@ impl ::discogen_runtime::object::Object for Request {
 /// Named like Response.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Response {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl Response {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -526,6 +911,14 @@ impl ::discogen_runtime::object::Object for Response {
     const NAME: &'static str = "Response";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -542,6 +935,7 @@ impl ::discogen_runtime::object::Object for Response {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -552,8 +946,21 @@ impl ::discogen_runtime::object::Object for Response {
 /// Named like Result.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Result {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl Result {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -561,6 +968,14 @@ impl ::discogen_runtime::object::Object for Result {
     const NAME: &'static str = "Result";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -577,6 +992,7 @@ impl ::discogen_runtime::object::Object for Result {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -587,8 +1003,21 @@ impl ::discogen_runtime::object::Object for Result {
 /// Named like Serialize.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Serialize {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl Serialize {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -596,6 +1025,14 @@ impl ::discogen_runtime::object::Object for Serialize {
     const NAME: &'static str = "Serialize";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -612,6 +1049,7 @@ impl ::discogen_runtime::object::Object for Serialize {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -622,8 +1060,21 @@ impl ::discogen_runtime::object::Object for Serialize {
 /// Named like String.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct String {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl String {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -631,6 +1082,14 @@ impl ::discogen_runtime::object::Object for String {
     const NAME: &'static str = "String";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -647,6 +1106,7 @@ impl ::discogen_runtime::object::Object for String {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -657,6 +1117,7 @@ impl ::discogen_runtime::object::Object for String {
 /// Fields whose types are schemas named like std/runtime/serde types.
 #[cfg(feature = "operations")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Uses {
     pub foo_bar: ::std::option::Option<FooBar2>,
     /// A field whose type is the schema named Box.
@@ -697,6 +1158,162 @@ pub struct Uses {
     pub value: ::std::option::Option<Value>,
     /// A field whose type is the schema named Vec.
     pub vec: ::std::option::Option<Vec>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "operations")]
+impl Uses {
+    /// Sets [`foo_bar`](Self::foo_bar).
+    #[inline]
+    pub fn with_foo_bar(mut self, value: impl Into<FooBar2>) -> Self {
+        self.foo_bar = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`box`](Self::box).
+    #[inline]
+    pub fn with_box(mut self, value: impl Into<Box>) -> Self {
+        self.r#box = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`client`](Self::client).
+    #[inline]
+    pub fn with_client(mut self, value: impl Into<Client>) -> Self {
+        self.client = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`default`](Self::default).
+    #[inline]
+    pub fn with_default(mut self, value: impl Into<Default>) -> Self {
+        self.default = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`deserialize`](Self::deserialize).
+    #[inline]
+    pub fn with_deserialize(mut self, value: impl Into<Deserialize>) -> Self {
+        self.deserialize = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(mut self, value: impl Into<Error>) -> Self {
+        self.error = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar_2`](Self::foo_bar_2).
+    #[inline]
+    pub fn with_foo_bar_2(mut self, value: impl Into<FooBar>) -> Self {
+        self.foo_bar_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar_3`](Self::foo_bar_3).
+    #[inline]
+    pub fn with_foo_bar_3(mut self, value: impl Into<FooBar3>) -> Self {
+        self.foo_bar_3 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`hash_map`](Self::hash_map).
+    #[inline]
+    pub fn with_hash_map(mut self, value: impl Into<HashMap>) -> Self {
+        self.hash_map = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`list`](Self::list).
+    #[inline]
+    pub fn with_list(
+        mut self,
+        value: impl Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.list = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`map`](Self::map).
+    #[inline]
+    pub fn with_map(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.map = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`option`](Self::option).
+    #[inline]
+    pub fn with_option(mut self, value: impl Into<Option>) -> Self {
+        self.option = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`optional_string`](Self::optional_string).
+    #[inline]
+    pub fn with_optional_string(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.optional_string = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`request`](Self::request).
+    #[inline]
+    pub fn with_request(mut self, value: impl Into<Request>) -> Self {
+        self.request = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`response`](Self::response).
+    #[inline]
+    pub fn with_response(mut self, value: impl Into<Response>) -> Self {
+        self.response = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`result`](Self::result).
+    #[inline]
+    pub fn with_result(mut self, value: impl Into<Result>) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`serialize`](Self::serialize).
+    #[inline]
+    pub fn with_serialize(mut self, value: impl Into<Serialize>) -> Self {
+        self.serialize = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`string`](Self::string).
+    #[inline]
+    pub fn with_string(mut self, value: impl Into<String>) -> Self {
+        self.string = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<Value>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`vec`](Self::vec).
+    #[inline]
+    pub fn with_vec(mut self, value: impl Into<Vec>) -> Self {
+        self.vec = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "operations")]
@@ -725,6 +1342,14 @@ impl ::discogen_runtime::object::Object for Uses {
         "deserialize",
         "optionalString",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -780,6 +1405,7 @@ impl ::discogen_runtime::object::Object for Uses {
         ::discogen_runtime::object::write(map, "string", &self.string)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
         ::discogen_runtime::object::write(map, "vec", &self.vec)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -790,8 +1416,21 @@ impl ::discogen_runtime::object::Object for Uses {
 /// Named like Value.
 #[cfg(any(feature = "foo_bars_2", feature = "operations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Value {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "foo_bars_2", feature = "operations"))]
+impl Value {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "foo_bars_2", feature = "operations"))]
@@ -799,6 +1438,14 @@ impl ::discogen_runtime::object::Object for Value {
     const NAME: &'static str = "Value";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -815,6 +1462,7 @@ impl ::discogen_runtime::object::Object for Value {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -825,8 +1473,21 @@ impl ::discogen_runtime::object::Object for Value {
 /// Named like Vec.
 #[cfg(any(feature = "foo_bars", feature = "operations"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Vec {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "foo_bars", feature = "operations"))]
+impl Vec {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "foo_bars", feature = "operations"))]
@@ -834,6 +1495,14 @@ impl ::discogen_runtime::object::Object for Vec {
     const NAME: &'static str = "Vec";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -850,6 +1519,7 @@ impl ::discogen_runtime::object::Object for Vec {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
@@ -860,8 +1530,21 @@ impl ::discogen_runtime::object::Object for Vec {
 /// snake_case schema name; collides with FooBar after PascalCase.
 #[cfg(any(feature = "operations", feature = "requests"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FooBar3 {
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "operations", feature = "requests"))]
+impl FooBar3 {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "operations", feature = "requests"))]
@@ -869,6 +1552,14 @@ impl ::discogen_runtime::object::Object for FooBar3 {
     const NAME: &'static str = "foo_bar";
 
     const FIELDS: &'static [&'static str] = &["value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+        ::std::option::Option::Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -885,6 +1576,7 @@ impl ::discogen_runtime::object::Object for FooBar3 {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }

@@ -4,11 +4,31 @@
 /// Mutual recursion A -&gt; B -&gt; A through plain fields.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct A {
     /// A -&gt; B (plain field).
     pub b: Option<Box<B>>,
     /// A label.
     pub label: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl A {
+    /// Sets [`b`](Self::b).
+    #[inline]
+    pub fn with_b(mut self, value: impl Into<B>) -> Self {
+        self.b = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`label`](Self::label).
+    #[inline]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -16,6 +36,14 @@ impl ::discogen_runtime::object::Object for A {
     const NAME: &'static str = "A";
 
     const FIELDS: &'static [&'static str] = &["b", "label"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -35,6 +63,7 @@ impl ::discogen_runtime::object::Object for A {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "b", &self.b)?;
         ::discogen_runtime::object::write(map, "label", &self.label)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -45,11 +74,31 @@ impl ::discogen_runtime::object::Object for A {
 /// Mutual recursion B -&gt; A -&gt; B through plain fields.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct B {
     /// B -&gt; A (plain field).
     pub a: Option<Box<A>>,
     /// A count.
     pub count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl B {
+    /// Sets [`a`](Self::a).
+    #[inline]
+    pub fn with_a(mut self, value: impl Into<A>) -> Self {
+        self.a = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`count`](Self::count).
+    #[inline]
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -57,6 +106,14 @@ impl ::discogen_runtime::object::Object for B {
     const NAME: &'static str = "B";
 
     const FIELDS: &'static [&'static str] = &["a", "count"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -76,6 +133,7 @@ impl ::discogen_runtime::object::Object for B {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "a", &self.a)?;
         ::discogen_runtime::object::write(map, "count", &self.count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -86,11 +144,31 @@ impl ::discogen_runtime::object::Object for B {
 /// Recursion through an anonymous nested object.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Comment {
     /// Comment text.
     pub text: Option<String>,
     /// An anonymous nested object that refers back to Comment: the cycle passes through a synthetic type.
     pub thread: Option<Box<CommentThread>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl Comment {
+    /// Sets [`text`](Self::text).
+    #[inline]
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`thread`](Self::thread).
+    #[inline]
+    pub fn with_thread(mut self, value: impl Into<CommentThread>) -> Self {
+        self.thread = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -98,6 +176,14 @@ impl ::discogen_runtime::object::Object for Comment {
     const NAME: &'static str = "Comment";
 
     const FIELDS: &'static [&'static str] = &["text", "thread"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -117,6 +203,7 @@ impl ::discogen_runtime::object::Object for Comment {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "text", &self.text)?;
         ::discogen_runtime::object::write(map, "thread", &self.thread)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -127,6 +214,7 @@ impl ::discogen_runtime::object::Object for Comment {
 /// Self-reference through a field, an array and a map of arrays at once.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Expr {
     /// Array of self: no Box.
     pub args: Option<Vec<Expr>>,
@@ -136,6 +224,42 @@ pub struct Expr {
     pub not: Option<Box<Expr>>,
     /// Operator.
     pub op: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl Expr {
+    /// Sets [`args`](Self::args).
+    #[inline]
+    pub fn with_args(mut self, value: impl Into<Vec<Expr>>) -> Self {
+        self.args = Some(value.into());
+        self
+    }
+
+    /// Sets [`named`](Self::named).
+    #[inline]
+    pub fn with_named(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<Expr>>>,
+    ) -> Self {
+        self.named = Some(value.into());
+        self
+    }
+
+    /// Sets [`not`](Self::not).
+    #[inline]
+    pub fn with_not(mut self, value: impl Into<Expr>) -> Self {
+        self.not = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`op`](Self::op).
+    #[inline]
+    pub fn with_op(mut self, value: impl Into<String>) -> Self {
+        self.op = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -143,6 +267,14 @@ impl ::discogen_runtime::object::Object for Expr {
     const NAME: &'static str = "Expr";
 
     const FIELDS: &'static [&'static str] = &["op", "not", "args", "named"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -166,6 +298,7 @@ impl ::discogen_runtime::object::Object for Expr {
         ::discogen_runtime::object::write(map, "named", &self.named)?;
         ::discogen_runtime::object::write(map, "not", &self.not)?;
         ::discogen_runtime::object::write(map, "op", &self.op)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -176,11 +309,34 @@ impl ::discogen_runtime::object::Object for Expr {
 /// Recursion through additionalProperties.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Graph {
     /// Recursion through a map: needs no Box.
     pub edges: Option<::std::collections::BTreeMap<String, Graph>>,
     /// Vertex id.
     pub id: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl Graph {
+    /// Sets [`edges`](Self::edges).
+    #[inline]
+    pub fn with_edges(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Graph>>,
+    ) -> Self {
+        self.edges = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -188,6 +344,14 @@ impl ::discogen_runtime::object::Object for Graph {
     const NAME: &'static str = "Graph";
 
     const FIELDS: &'static [&'static str] = &["id", "edges"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -207,6 +371,7 @@ impl ::discogen_runtime::object::Object for Graph {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "edges", &self.edges)?;
         ::discogen_runtime::object::write(map, "id", &self.id)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -217,11 +382,31 @@ impl ::discogen_runtime::object::Object for Graph {
 /// Directly self-referential schema.
 #[cfg(any(feature = "nodes", feature = "roots"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Node {
     /// Node name.
     pub name: Option<String>,
     /// Direct self-reference: needs a Box.
     pub parent: Option<Box<Node>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "nodes", feature = "roots"))]
+impl Node {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`parent`](Self::parent).
+    #[inline]
+    pub fn with_parent(mut self, value: impl Into<Node>) -> Self {
+        self.parent = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "nodes", feature = "roots"))]
@@ -229,6 +414,14 @@ impl ::discogen_runtime::object::Object for Node {
     const NAME: &'static str = "Node";
 
     const FIELDS: &'static [&'static str] = &["name", "parent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -248,6 +441,7 @@ impl ::discogen_runtime::object::Object for Node {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "parent", &self.parent)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -258,6 +452,7 @@ impl ::discogen_runtime::object::Object for Node {
 /// Non-recursive schema referencing every cycle; none of its own fields should be boxed.
 #[cfg(feature = "roots")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Root {
     /// Expression.
     pub expr: Option<Expr>,
@@ -271,6 +466,53 @@ pub struct Root {
     pub tree: Option<Tree>,
     /// Entry into the 3-cycle.
     pub x: Option<X>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "roots")]
+impl Root {
+    /// Sets [`expr`](Self::expr).
+    #[inline]
+    pub fn with_expr(mut self, value: impl Into<Expr>) -> Self {
+        self.expr = Some(value.into());
+        self
+    }
+
+    /// Sets [`graph`](Self::graph).
+    #[inline]
+    pub fn with_graph(mut self, value: impl Into<Graph>) -> Self {
+        self.graph = Some(value.into());
+        self
+    }
+
+    /// Sets [`node`](Self::node).
+    #[inline]
+    pub fn with_node(mut self, value: impl Into<Node>) -> Self {
+        self.node = Some(value.into());
+        self
+    }
+
+    /// Sets [`pair`](Self::pair).
+    #[inline]
+    pub fn with_pair(mut self, value: impl Into<A>) -> Self {
+        self.pair = Some(value.into());
+        self
+    }
+
+    /// Sets [`tree`](Self::tree).
+    #[inline]
+    pub fn with_tree(mut self, value: impl Into<Tree>) -> Self {
+        self.tree = Some(value.into());
+        self
+    }
+
+    /// Sets [`x`](Self::x).
+    #[inline]
+    pub fn with_x(mut self, value: impl Into<X>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "roots")]
@@ -285,6 +527,14 @@ impl ::discogen_runtime::object::Object for Root {
         "tree",
         "graph",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -312,6 +562,7 @@ impl ::discogen_runtime::object::Object for Root {
         ::discogen_runtime::object::write(map, "pair", &self.pair)?;
         ::discogen_runtime::object::write(map, "tree", &self.tree)?;
         ::discogen_runtime::object::write(map, "x", &self.x)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -322,11 +573,31 @@ impl ::discogen_runtime::object::Object for Root {
 /// Recursion through an array.
 #[cfg(any(feature = "roots", feature = "trees"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tree {
     /// Recursion through an array: Vec&lt;Tree&gt; needs no Box.
     pub children: Option<Vec<Tree>>,
     /// The value at this node.
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "trees"))]
+impl Tree {
+    /// Sets [`children`](Self::children).
+    #[inline]
+    pub fn with_children(mut self, value: impl Into<Vec<Tree>>) -> Self {
+        self.children = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "trees"))]
@@ -334,6 +605,14 @@ impl ::discogen_runtime::object::Object for Tree {
     const NAME: &'static str = "Tree";
 
     const FIELDS: &'static [&'static str] = &["value", "children"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -353,6 +632,7 @@ impl ::discogen_runtime::object::Object for Tree {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "children", &self.children)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -363,11 +643,31 @@ impl ::discogen_runtime::object::Object for Tree {
 /// Three-cycle X -&gt; Y -&gt; Z -&gt; X.
 #[cfg(any(feature = "roots", feature = "xs"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct X {
     /// X name.
     pub name: Option<String>,
     /// X -&gt; Y.
     pub y: Option<Box<Y>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "xs"))]
+impl X {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`y`](Self::y).
+    #[inline]
+    pub fn with_y(mut self, value: impl Into<Y>) -> Self {
+        self.y = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "xs"))]
@@ -375,6 +675,14 @@ impl ::discogen_runtime::object::Object for X {
     const NAME: &'static str = "X";
 
     const FIELDS: &'static [&'static str] = &["y", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -394,6 +702,7 @@ impl ::discogen_runtime::object::Object for X {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "y", &self.y)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -404,11 +713,31 @@ impl ::discogen_runtime::object::Object for X {
 /// Three-cycle Y -&gt; Z -&gt; X -&gt; Y.
 #[cfg(any(feature = "roots", feature = "xs"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Y {
     /// Y name.
     pub name: Option<String>,
     /// Y -&gt; Z.
     pub z: Option<Box<Z>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "xs"))]
+impl Y {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`z`](Self::z).
+    #[inline]
+    pub fn with_z(mut self, value: impl Into<Z>) -> Self {
+        self.z = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "xs"))]
@@ -416,6 +745,14 @@ impl ::discogen_runtime::object::Object for Y {
     const NAME: &'static str = "Y";
 
     const FIELDS: &'static [&'static str] = &["z", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -435,6 +772,7 @@ impl ::discogen_runtime::object::Object for Y {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "z", &self.z)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -445,11 +783,31 @@ impl ::discogen_runtime::object::Object for Y {
 /// Three-cycle Z -&gt; X -&gt; Y -&gt; Z.
 #[cfg(any(feature = "roots", feature = "xs"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Z {
     /// Z name.
     pub name: Option<String>,
     /// Z -&gt; X.
     pub x: Option<Box<X>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "roots", feature = "xs"))]
+impl Z {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`x`](Self::x).
+    #[inline]
+    pub fn with_x(mut self, value: impl Into<X>) -> Self {
+        self.x = Some(Box::new(value.into()));
+        self
+    }
 }
 
 #[cfg(any(feature = "roots", feature = "xs"))]
@@ -457,6 +815,14 @@ impl ::discogen_runtime::object::Object for Z {
     const NAME: &'static str = "Z";
 
     const FIELDS: &'static [&'static str] = &["x", "name"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -476,6 +842,7 @@ impl ::discogen_runtime::object::Object for Z {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "x", &self.x)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -486,10 +853,30 @@ impl ::discogen_runtime::object::Object for Z {
 /// An anonymous nested object that refers back to Comment: the cycle passes through a synthetic type.
 #[cfg(feature = "unreached_schemas")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CommentThread {
     /// Comment -&gt; (anonymous) -&gt; Comment.
     pub reply: Option<Box<Comment>>,
     pub reply_count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "unreached_schemas")]
+impl CommentThread {
+    /// Sets [`reply`](Self::reply).
+    #[inline]
+    pub fn with_reply(mut self, value: impl Into<Comment>) -> Self {
+        self.reply = Some(Box::new(value.into()));
+        self
+    }
+
+    /// Sets [`reply_count`](Self::reply_count).
+    #[inline]
+    pub fn with_reply_count(mut self, value: impl Into<i32>) -> Self {
+        self.reply_count = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "unreached_schemas")]
@@ -497,6 +884,14 @@ impl ::discogen_runtime::object::Object for CommentThread {
     const NAME: &'static str = "CommentThread";
 
     const FIELDS: &'static [&'static str] = &["reply", "replyCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -516,6 +911,7 @@ impl ::discogen_runtime::object::Object for CommentThread {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "reply", &self.reply)?;
         ::discogen_runtime::object::write(map, "replyCount", &self.reply_count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@
 /// not rust at all
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Doc {
     /// Regex ^\[a-z\](\[-a-z0-9\]*\[a-z0-9\])?$ and \d+\\.\d+ and \n literally, a path C:\Windows\System32, an escaped \\* star, and a trailing backslash \
     pub backslashes: Option<String>,
@@ -93,6 +94,157 @@ pub struct Doc {
     /// fn broken( {
     /// ```
     pub unterminated_fence: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Doc {
+    /// Sets [`backslashes`](Self::backslashes).
+    #[inline]
+    pub fn with_backslashes(mut self, value: impl Into<String>) -> Self {
+        self.backslashes = Some(value.into());
+        self
+    }
+
+    /// Sets [`bare_url`](Self::bare_url).
+    #[inline]
+    pub fn with_bare_url(mut self, value: impl Into<String>) -> Self {
+        self.bare_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`brackets`](Self::brackets).
+    #[inline]
+    pub fn with_brackets(mut self, value: impl Into<String>) -> Self {
+        self.brackets = Some(value.into());
+        self
+    }
+
+    /// Sets [`code_like`](Self::code_like).
+    #[inline]
+    pub fn with_code_like(mut self, value: impl Into<String>) -> Self {
+        self.code_like = Some(value.into());
+        self
+    }
+
+    /// Sets [`crlf`](Self::crlf).
+    #[inline]
+    pub fn with_crlf(mut self, value: impl Into<String>) -> Self {
+        self.crlf = Some(value.into());
+        self
+    }
+
+    /// Sets [`emphasis`](Self::emphasis).
+    #[inline]
+    pub fn with_emphasis(mut self, value: impl Into<String>) -> Self {
+        self.emphasis = Some(value.into());
+        self
+    }
+
+    /// Sets [`empty`](Self::empty).
+    #[inline]
+    pub fn with_empty(mut self, value: impl Into<String>) -> Self {
+        self.empty = Some(value.into());
+        self
+    }
+
+    /// Sets [`fenced`](Self::fenced).
+    #[inline]
+    pub fn with_fenced(mut self, value: impl Into<String>) -> Self {
+        self.fenced = Some(value.into());
+        self
+    }
+
+    /// Sets [`html`](Self::html).
+    #[inline]
+    pub fn with_html(mut self, value: impl Into<String>) -> Self {
+        self.html = Some(value.into());
+        self
+    }
+
+    /// Sets [`indented`](Self::indented).
+    #[inline]
+    pub fn with_indented(mut self, value: impl Into<String>) -> Self {
+        self.indented = Some(value.into());
+        self
+    }
+
+    /// Sets [`indented_no_blank_line`](Self::indented_no_blank_line).
+    #[inline]
+    pub fn with_indented_no_blank_line(mut self, value: impl Into<String>) -> Self {
+        self.indented_no_blank_line = Some(value.into());
+        self
+    }
+
+    /// Sets [`level`](Self::level).
+    #[inline]
+    pub fn with_level(mut self, value: impl Into<DocLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+
+    /// Sets [`long_line`](Self::long_line).
+    #[inline]
+    pub fn with_long_line(mut self, value: impl Into<String>) -> Self {
+        self.long_line = Some(value.into());
+        self
+    }
+
+    /// Sets [`markdown_blocks`](Self::markdown_blocks).
+    #[inline]
+    pub fn with_markdown_blocks(mut self, value: impl Into<String>) -> Self {
+        self.markdown_blocks = Some(value.into());
+        self
+    }
+
+    /// Sets [`markdown_link`](Self::markdown_link).
+    #[inline]
+    pub fn with_markdown_link(mut self, value: impl Into<String>) -> Self {
+        self.markdown_link = Some(value.into());
+        self
+    }
+
+    /// Sets [`no_description`](Self::no_description).
+    #[inline]
+    pub fn with_no_description(mut self, value: impl Into<String>) -> Self {
+        self.no_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`reference_link`](Self::reference_link).
+    #[inline]
+    pub fn with_reference_link(mut self, value: impl Into<String>) -> Self {
+        self.reference_link = Some(value.into());
+        self
+    }
+
+    /// Sets [`trailing_whitespace`](Self::trailing_whitespace).
+    #[inline]
+    pub fn with_trailing_whitespace(mut self, value: impl Into<String>) -> Self {
+        self.trailing_whitespace = Some(value.into());
+        self
+    }
+
+    /// Sets [`unclosed_tags`](Self::unclosed_tags).
+    #[inline]
+    pub fn with_unclosed_tags(mut self, value: impl Into<String>) -> Self {
+        self.unclosed_tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`unicode`](Self::unicode).
+    #[inline]
+    pub fn with_unicode(mut self, value: impl Into<String>) -> Self {
+        self.unicode = Some(value.into());
+        self
+    }
+
+    /// Sets [`unterminated_fence`](Self::unterminated_fence).
+    #[inline]
+    pub fn with_unterminated_fence(mut self, value: impl Into<String>) -> Self {
+        self.unterminated_fence = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Doc {
@@ -121,6 +273,14 @@ impl ::discogen_runtime::object::Object for Doc {
         "trailingWhitespace",
         "indentedNoBlankLine",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -190,14 +350,27 @@ impl ::discogen_runtime::object::Object for Doc {
             "unterminatedFence",
             &self.unterminated_fence,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
 ::discogen_runtime::object_serde!(Doc);
 
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EmptyDescription {
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl EmptyDescription {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for EmptyDescription {
@@ -205,6 +378,14 @@ impl ::discogen_runtime::object::Object for EmptyDescription {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -220,14 +401,27 @@ impl ::discogen_runtime::object::Object for EmptyDescription {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
 ::discogen_runtime::object_serde!(EmptyDescription);
 
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Undocumented {
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Undocumented {
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Undocumented {
@@ -235,6 +429,14 @@ impl ::discogen_runtime::object::Object for Undocumented {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
+
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -250,6 +452,7 @@ impl ::discogen_runtime::object::Object for Undocumented {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -3,16 +3,43 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// A project.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Project {
     /// Project id.
     pub id: Option<String>,
     pub zone_count: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Project {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`zone_count`](Self::zone_count).
+    #[inline]
+    pub fn with_zone_count(mut self, value: impl Into<i32>) -> Self {
+        self.zone_count = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Project {
     const NAME: &'static str = "Project";
 
     const FIELDS: &'static [&'static str] = &["id", "zoneCount"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -32,6 +59,7 @@ impl ::discogen_runtime::object::Object for Project {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "zoneCount", &self.zone_count)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -39,6 +67,7 @@ impl ::discogen_runtime::object::Object for Project {
 
 /// Token information (oauth2.v2 Tokeninfo style).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Tokeninfo {
     /// Who is the intended audience for this token.
     pub audience: Option<String>,
@@ -48,6 +77,38 @@ pub struct Tokeninfo {
     pub scope: Option<String>,
     /// Boolean flag which is true if the email address is verified.
     pub verified_email: Option<bool>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Tokeninfo {
+    /// Sets [`audience`](Self::audience).
+    #[inline]
+    pub fn with_audience(mut self, value: impl Into<String>) -> Self {
+        self.audience = Some(value.into());
+        self
+    }
+
+    /// Sets [`expires_in`](Self::expires_in).
+    #[inline]
+    pub fn with_expires_in(mut self, value: impl Into<i32>) -> Self {
+        self.expires_in = Some(value.into());
+        self
+    }
+
+    /// Sets [`scope`](Self::scope).
+    #[inline]
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sets [`verified_email`](Self::verified_email).
+    #[inline]
+    pub fn with_verified_email(mut self, value: impl Into<bool>) -> Self {
+        self.verified_email = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Tokeninfo {
@@ -59,6 +120,14 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
         "expires_in",
         "verified_email",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -82,6 +151,7 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
         ::discogen_runtime::object::write(map, "expires_in", &self.expires_in)?;
         ::discogen_runtime::object::write(map, "scope", &self.scope)?;
         ::discogen_runtime::object::write(map, "verified_email", &self.verified_email)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -89,17 +159,44 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
 
 /// A zone.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Zone {
     /// Zone id.
     pub id: Option<String>,
     /// Zone status.
     pub status: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Zone {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    #[inline]
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Zone {
     const NAME: &'static str = "Zone";
 
     const FIELDS: &'static [&'static str] = &["id", "status"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -119,6 +216,7 @@ impl ::discogen_runtime::object::Object for Zone {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "status", &self.status)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -126,15 +224,42 @@ impl ::discogen_runtime::object::Object for Zone {
 
 /// Zones.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ZoneList {
     pub items: Option<Vec<Zone>>,
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl ZoneList {
+    /// Sets [`items`](Self::items).
+    #[inline]
+    pub fn with_items(mut self, value: impl Into<Vec<Zone>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for ZoneList {
     const NAME: &'static str = "ZoneList";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -154,6 +279,7 @@ impl ::discogen_runtime::object::Object for ZoneList {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "items", &self.items)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -42,17 +42,44 @@ impl From<&str> for Color {
 
 /// Response for Videos.List.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListVideosResponse {
     /// Next page token.
     pub next_page_token: Option<String>,
     /// The videos.
     pub videos: Option<Vec<Video>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl ListVideosResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`videos`](Self::videos).
+    #[inline]
+    pub fn with_videos(mut self, value: impl Into<Vec<Video>>) -> Self {
+        self.videos = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for ListVideosResponse {
     const NAME: &'static str = "ListVideosResponse";
 
     const FIELDS: &'static [&'static str] = &["videos", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -72,6 +99,7 @@ impl ::discogen_runtime::object::Object for ListVideosResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "videos", &self.videos)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -91,6 +119,7 @@ impl ::discogen_runtime::paginate::Page for ListVideosResponse {
 
 /// Every kind of enum property.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Video {
     /// Values that collide after case conversion; enumDescriptions LONGER than enum (8 &gt; 6).
     pub casing: Option<VideoCasing>,
@@ -114,6 +143,93 @@ pub struct Video {
     pub state: Option<VideoState>,
     /// An enum inside array items.
     pub tags: Option<Vec<VideoTags>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Video {
+    /// Sets [`casing`](Self::casing).
+    #[inline]
+    pub fn with_casing(mut self, value: impl Into<VideoCasing>) -> Self {
+        self.casing = Some(value.into());
+        self
+    }
+
+    /// Sets [`color`](Self::color).
+    #[inline]
+    pub fn with_color(mut self, value: impl Into<Color>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets [`ean`](Self::ean).
+    #[inline]
+    pub fn with_ean(mut self, value: impl Into<VideoEan>) -> Self {
+        self.ean = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, VideoLabels>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`optional`](Self::optional).
+    #[inline]
+    pub fn with_optional(mut self, value: impl Into<VideoOptional>) -> Self {
+        self.optional = Some(value.into());
+        self
+    }
+
+    /// Sets [`prelude`](Self::prelude).
+    #[inline]
+    pub fn with_prelude(mut self, value: impl Into<VideoPrelude>) -> Self {
+        self.prelude = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    #[inline]
+    pub fn with_region(mut self, value: impl Into<VideoRegion>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`resolution`](Self::resolution).
+    #[inline]
+    pub fn with_resolution(mut self, value: impl Into<VideoResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets [`short_deprecated`](Self::short_deprecated).
+    #[inline]
+    pub fn with_short_deprecated(
+        mut self,
+        value: impl Into<VideoShortDeprecated>,
+    ) -> Self {
+        self.short_deprecated = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(mut self, value: impl Into<VideoState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    #[inline]
+    pub fn with_tags(mut self, value: impl Into<Vec<VideoTags>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Video {
@@ -132,6 +248,14 @@ impl ::discogen_runtime::object::Object for Video {
         "resolution",
         "shortDeprecated",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -173,6 +297,7 @@ impl ::discogen_runtime::object::Object for Video {
         )?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
         ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

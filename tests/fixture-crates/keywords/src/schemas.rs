@@ -3,17 +3,44 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// Response message for Async.Match.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MatchThingsResponse {
     /// The matches.
     pub r#match: Option<Vec<Reserved>>,
     /// Kind of match.
     pub r#type: Option<Type>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl MatchThingsResponse {
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(mut self, value: impl Into<Vec<Reserved>>) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<Type>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for MatchThingsResponse {
     const NAME: &'static str = "MatchThingsResponse";
 
     const FIELDS: &'static [&'static str] = &["type", "match"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -33,6 +60,7 @@ impl ::discogen_runtime::object::Object for MatchThingsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "match", &self.r#match)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -40,17 +68,44 @@ impl ::discogen_runtime::object::Object for MatchThingsResponse {
 
 /// Request message for Async.Move.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MoveThingRequest {
     /// Move asynchronously.
     pub r#async: Option<bool>,
     /// Where to move the thing.
     pub destination: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl MoveThingRequest {
+    /// Sets [`async`](Self::async).
+    #[inline]
+    pub fn with_async(mut self, value: impl Into<bool>) -> Self {
+        self.r#async = Some(value.into());
+        self
+    }
+
+    /// Sets [`destination`](Self::destination).
+    #[inline]
+    pub fn with_destination(mut self, value: impl Into<String>) -> Self {
+        self.destination = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for MoveThingRequest {
     const NAME: &'static str = "MoveThingRequest";
 
     const FIELDS: &'static [&'static str] = &["async", "destination"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -70,6 +125,7 @@ impl ::discogen_runtime::object::Object for MoveThingRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "async", &self.r#async)?;
         ::discogen_runtime::object::write(map, "destination", &self.destination)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -77,6 +133,7 @@ impl ::discogen_runtime::object::Object for MoveThingRequest {
 
 /// Every property name is a Rust keyword or reserved word.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Reserved {
     /// Path keyword: cannot be a raw identifier; collides with `self` after snake_case.
     pub self_: Option<String>,
@@ -126,6 +183,178 @@ pub struct Reserved {
     pub r#where: Option<String>,
     /// Reserved keyword.
     pub r#yield: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Reserved {
+    /// Sets [`self_`](Self::self_).
+    #[inline]
+    pub fn with_self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`abstract`](Self::abstract).
+    #[inline]
+    pub fn with_abstract(mut self, value: impl Into<String>) -> Self {
+        self.r#abstract = Some(value.into());
+        self
+    }
+
+    /// Sets [`async`](Self::async).
+    #[inline]
+    pub fn with_async(mut self, value: impl Into<bool>) -> Self {
+        self.r#async = Some(value.into());
+        self
+    }
+
+    /// Sets [`continue`](Self::continue).
+    #[inline]
+    pub fn with_continue(mut self, value: impl Into<bool>) -> Self {
+        self.r#continue = Some(value.into());
+        self
+    }
+
+    /// Sets [`crate_`](Self::crate_).
+    #[inline]
+    pub fn with_crate_(mut self, value: impl Into<String>) -> Self {
+        self.crate_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`dyn`](Self::dyn).
+    #[inline]
+    pub fn with_dyn(mut self, value: impl Into<String>) -> Self {
+        self.r#dyn = Some(value.into());
+        self
+    }
+
+    /// Sets [`enum`](Self::enum).
+    #[inline]
+    pub fn with_enum(mut self, value: impl Into<String>) -> Self {
+        self.r#enum = Some(value.into());
+        self
+    }
+
+    /// Sets [`final`](Self::final).
+    #[inline]
+    pub fn with_final(mut self, value: impl Into<String>) -> Self {
+        self.r#final = Some(value.into());
+        self
+    }
+
+    /// Sets [`fn`](Self::fn).
+    #[inline]
+    pub fn with_fn(mut self, value: impl Into<String>) -> Self {
+        self.r#fn = Some(value.into());
+        self
+    }
+
+    /// Sets [`gen`](Self::gen).
+    #[inline]
+    pub fn with_gen(mut self, value: impl Into<String>) -> Self {
+        self.r#gen = Some(value.into());
+        self
+    }
+
+    /// Sets [`impl`](Self::impl).
+    #[inline]
+    pub fn with_impl(mut self, value: impl Into<String>) -> Self {
+        self.r#impl = Some(value.into());
+        self
+    }
+
+    /// Sets [`loop`](Self::loop).
+    #[inline]
+    pub fn with_loop(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.r#loop = Some(value.into());
+        self
+    }
+
+    /// Sets [`match`](Self::match).
+    #[inline]
+    pub fn with_match(mut self, value: impl Into<String>) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets [`move`](Self::move).
+    #[inline]
+    pub fn with_move(mut self, value: impl Into<i32>) -> Self {
+        self.r#move = Some(value.into());
+        self
+    }
+
+    /// Sets [`override`](Self::override).
+    #[inline]
+    pub fn with_override(mut self, value: impl Into<String>) -> Self {
+        self.r#override = Some(value.into());
+        self
+    }
+
+    /// Sets [`ref`](Self::ref).
+    #[inline]
+    pub fn with_ref(mut self, value: impl Into<Type>) -> Self {
+        self.r#ref = Some(value.into());
+        self
+    }
+
+    /// Sets [`self_2`](Self::self_2).
+    #[inline]
+    pub fn with_self_2(mut self, value: impl Into<String>) -> Self {
+        self.self_2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`static`](Self::static).
+    #[inline]
+    pub fn with_static(mut self, value: impl Into<bool>) -> Self {
+        self.r#static = Some(value.into());
+        self
+    }
+
+    /// Sets [`super_`](Self::super_).
+    #[inline]
+    pub fn with_super_(mut self, value: impl Into<Self_>) -> Self {
+        self.super_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`try`](Self::try).
+    #[inline]
+    pub fn with_try(mut self, value: impl Into<String>) -> Self {
+        self.r#try = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<Type>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`use`](Self::use).
+    #[inline]
+    pub fn with_use(mut self, value: impl Into<String>) -> Self {
+        self.r#use = Some(value.into());
+        self
+    }
+
+    /// Sets [`where`](Self::where).
+    #[inline]
+    pub fn with_where(mut self, value: impl Into<String>) -> Self {
+        self.r#where = Some(value.into());
+        self
+    }
+
+    /// Sets [`yield`](Self::yield).
+    #[inline]
+    pub fn with_yield(mut self, value: impl Into<String>) -> Self {
+        self.r#yield = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Reserved {
@@ -157,6 +386,14 @@ impl ::discogen_runtime::object::Object for Reserved {
         "continue",
         "override",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -220,6 +457,7 @@ impl ::discogen_runtime::object::Object for Reserved {
         ::discogen_runtime::object::write(map, "use", &self.r#use)?;
         ::discogen_runtime::object::write(map, "where", &self.r#where)?;
         ::discogen_runtime::object::write(map, "yield", &self.r#yield)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -227,17 +465,44 @@ impl ::discogen_runtime::object::Object for Reserved {
 
 /// A schema named `Self`, which cannot be used as a Rust type name.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Self_ {
     /// The crate.
     pub crate_: Option<String>,
     /// The parent type.
     pub super_: Option<Type>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Self_ {
+    /// Sets [`crate_`](Self::crate_).
+    #[inline]
+    pub fn with_crate_(mut self, value: impl Into<String>) -> Self {
+        self.crate_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`super_`](Self::super_).
+    #[inline]
+    pub fn with_super_(mut self, value: impl Into<Type>) -> Self {
+        self.super_ = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Self_ {
     const NAME: &'static str = "Self";
 
     const FIELDS: &'static [&'static str] = &["crate", "super"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -257,6 +522,7 @@ impl ::discogen_runtime::object::Object for Self_ {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "crate", &self.crate_)?;
         ::discogen_runtime::object::write(map, "super", &self.super_)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -264,6 +530,7 @@ impl ::discogen_runtime::object::Object for Self_ {
 
 /// A schema whose name is `Type` (not a keyword in PascalCase) with a property `type`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Type {
     /// Resource name.
     pub name: Option<String>,
@@ -271,12 +538,45 @@ pub struct Type {
     pub self_: Option<String>,
     /// The kind of thing.
     pub r#type: Option<TypeType>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Type {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`self_`](Self::self_).
+    #[inline]
+    pub fn with_self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`type`](Self::type).
+    #[inline]
+    pub fn with_type(mut self, value: impl Into<TypeType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Type {
     const NAME: &'static str = "Type";
 
     const FIELDS: &'static [&'static str] = &["name", "self", "type"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -298,6 +598,7 @@ impl ::discogen_runtime::object::Object for Type {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "self", &self.self_)?;
         ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// A user.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct User {
     /// The user's id.
     pub id: Option<String>,
@@ -10,12 +11,45 @@ pub struct User {
     pub primary_email: Option<String>,
     /// Storage quota.
     pub quota_bytes: Option<i64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl User {
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`primary_email`](Self::primary_email).
+    #[inline]
+    pub fn with_primary_email(mut self, value: impl Into<String>) -> Self {
+        self.primary_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`quota_bytes`](Self::quota_bytes).
+    #[inline]
+    pub fn with_quota_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.quota_bytes = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for User {
     const NAME: &'static str = "User";
 
     const FIELDS: &'static [&'static str] = &["id", "quotaBytes", "primaryEmail"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -37,6 +71,7 @@ impl ::discogen_runtime::object::Object for User {
         ::discogen_runtime::object::write(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "primaryEmail", &self.primary_email)?;
         ::discogen_runtime::object::write_wire(map, "quotaBytes", &self.quota_bytes)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -6,17 +6,44 @@ pub type Attributes = ::std::collections::BTreeMap<String, ::serde_json::Value>;
 
 /// A map value.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Entry {
     /// Entry name.
     pub name: Option<String>,
     /// Entry weight.
     pub weight: Option<f64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Entry {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`weight`](Self::weight).
+    #[inline]
+    pub fn with_weight(mut self, value: impl Into<f64>) -> Self {
+        self.weight = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Entry {
     const NAME: &'static str = "Entry";
 
     const FIELDS: &'static [&'static str] = &["name", "weight"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -36,6 +63,7 @@ impl ::discogen_runtime::object::Object for Entry {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -43,12 +71,39 @@ impl ::discogen_runtime::object::Object for Entry {
 
 /// An object with both fixed properties and dynamic string-valued properties.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Hybrid {
     /// A fixed property beside the dynamic ones.
     pub kind: Option<String>,
     pub version: Option<i64>,
     /// Properties not declared above.
     pub additional_properties: ::std::collections::BTreeMap<String, String>,
+}
+
+impl Hybrid {
+    /// Sets [`kind`](Self::kind).
+    #[inline]
+    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    #[inline]
+    pub fn with_version(mut self, value: impl Into<i64>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_properties`](Self::additional_properties).
+    #[inline]
+    pub fn with_additional_properties(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.additional_properties = value.into();
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Hybrid {
@@ -101,6 +156,7 @@ pub type JsonValue = ::serde_json::Value;
 
 /// Every kind of map and nested collection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Maps {
     /// A $ref to a top-level map schema.
     pub attributes: Option<Attributes>,
@@ -137,6 +193,153 @@ pub struct Maps {
     pub rows: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// Map of uint32: values are JSON numbers.
     pub sizes: Option<::std::collections::BTreeMap<String, u32>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Maps {
+    /// Sets [`attributes`](Self::attributes).
+    #[inline]
+    pub fn with_attributes(mut self, value: impl Into<Attributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets [`counts`](Self::counts).
+    #[inline]
+    pub fn with_counts(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, i64>>,
+    ) -> Self {
+        self.counts = Some(value.into());
+        self
+    }
+
+    /// Sets [`cube`](Self::cube).
+    #[inline]
+    pub fn with_cube(mut self, value: impl Into<Vec<Vec<Vec<i64>>>>) -> Self {
+        self.cube = Some(value.into());
+        self
+    }
+
+    /// Sets [`entries`](Self::entries).
+    #[inline]
+    pub fn with_entries(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Entry>>,
+    ) -> Self {
+        self.entries = Some(value.into());
+        self
+    }
+
+    /// Sets [`extras`](Self::extras).
+    #[inline]
+    pub fn with_extras(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.extras = Some(value.into());
+        self
+    }
+
+    /// Sets [`formats`](Self::formats).
+    #[inline]
+    pub fn with_formats(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.formats = Some(value.into());
+        self
+    }
+
+    /// Sets [`groups`](Self::groups).
+    #[inline]
+    pub fn with_groups(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<Entry>>>,
+    ) -> Self {
+        self.groups = Some(value.into());
+        self
+    }
+
+    /// Sets [`hybrid`](Self::hybrid).
+    #[inline]
+    pub fn with_hybrid(mut self, value: impl Into<Hybrid>) -> Self {
+        self.hybrid = Some(value.into());
+        self
+    }
+
+    /// Sets [`id_lists`](Self::id_lists).
+    #[inline]
+    pub fn with_id_lists(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<i64>>>,
+    ) -> Self {
+        self.id_lists = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    #[inline]
+    pub fn with_labels(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets [`matrix`](Self::matrix).
+    #[inline]
+    pub fn with_matrix(mut self, value: impl Into<Vec<Vec<f64>>>) -> Self {
+        self.matrix = Some(value.into());
+        self
+    }
+
+    /// Sets [`nested`](Self::nested).
+    #[inline]
+    pub fn with_nested(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                ::std::collections::BTreeMap<String, String>,
+            >,
+        >,
+    ) -> Self {
+        self.nested = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratios`](Self::ratios).
+    #[inline]
+    pub fn with_ratios(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, f64>>,
+    ) -> Self {
+        self.ratios = Some(value.into());
+        self
+    }
+
+    /// Sets [`rows`](Self::rows).
+    #[inline]
+    pub fn with_rows(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.rows = Some(value.into());
+        self
+    }
+
+    /// Sets [`sizes`](Self::sizes).
+    #[inline]
+    pub fn with_sizes(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, u32>>,
+    ) -> Self {
+        self.sizes = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Maps {
@@ -159,6 +362,14 @@ impl ::discogen_runtime::object::Object for Maps {
         "idLists",
         "attributes",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -204,6 +415,7 @@ impl ::discogen_runtime::object::Object for Maps {
         ::discogen_runtime::object::write_wire(map, "ratios", &self.ratios)?;
         ::discogen_runtime::object::write(map, "rows", &self.rows)?;
         ::discogen_runtime::object::write(map, "sizes", &self.sizes)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -211,17 +423,44 @@ impl ::discogen_runtime::object::Object for Maps {
 
 /// Uses the top-level map schema in fields.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Table {
     /// One row.
     pub row: Option<JsonObject>,
     /// Rows.
     pub rows: Option<Vec<JsonObject>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Table {
+    /// Sets [`row`](Self::row).
+    #[inline]
+    pub fn with_row(mut self, value: impl Into<JsonObject>) -> Self {
+        self.row = Some(value.into());
+        self
+    }
+
+    /// Sets [`rows`](Self::rows).
+    #[inline]
+    pub fn with_rows(mut self, value: impl Into<Vec<JsonObject>>) -> Self {
+        self.rows = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Table {
     const NAME: &'static str = "Table";
 
     const FIELDS: &'static [&'static str] = &["row", "rows"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -241,6 +480,7 @@ impl ::discogen_runtime::object::Object for Table {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "row", &self.row)?;
         ::discogen_runtime::object::write(map, "rows", &self.rows)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -4,9 +4,22 @@
 /// Media resource (chat.v1 style).
 #[cfg(feature = "attachments")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Media {
     /// Name of the media resource.
     pub resource_name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "attachments")]
+impl Media {
+    /// Sets [`resource_name`](Self::resource_name).
+    #[inline]
+    pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "attachments")]
@@ -14,6 +27,14 @@ impl ::discogen_runtime::object::Object for Media {
     const NAME: &'static str = "Media";
 
     const FIELDS: &'static [&'static str] = &["resourceName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -30,6 +51,7 @@ impl ::discogen_runtime::object::Object for Media {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "resourceName", &self.resource_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -40,6 +62,7 @@ impl ::discogen_runtime::object::Object for Media {
 /// An object (storage.v1 style).
 #[cfg(feature = "objects")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Object {
     /// The name of the bucket containing this object.
     pub bucket: Option<String>,
@@ -57,6 +80,70 @@ pub struct Object {
     pub name: Option<String>,
     /// Content-Length of the data in bytes.
     pub size: Option<u64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "objects")]
+impl Object {
+    /// Sets [`bucket`](Self::bucket).
+    #[inline]
+    pub fn with_bucket(mut self, value: impl Into<String>) -> Self {
+        self.bucket = Some(value.into());
+        self
+    }
+
+    /// Sets [`content_type`](Self::content_type).
+    #[inline]
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`generation`](Self::generation).
+    #[inline]
+    pub fn with_generation(mut self, value: impl Into<i64>) -> Self {
+        self.generation = Some(value.into());
+        self
+    }
+
+    /// Sets [`md5_hash`](Self::md5_hash).
+    #[inline]
+    pub fn with_md5_hash(mut self, value: impl Into<String>) -> Self {
+        self.md5_hash = Some(value.into());
+        self
+    }
+
+    /// Sets [`media_link`](Self::media_link).
+    #[inline]
+    pub fn with_media_link(mut self, value: impl Into<String>) -> Self {
+        self.media_link = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](Self::size).
+    #[inline]
+    pub fn with_size(mut self, value: impl Into<u64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "objects")]
@@ -73,6 +160,14 @@ impl ::discogen_runtime::object::Object for Object {
         "generation",
         "contentType",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -104,6 +199,7 @@ impl ::discogen_runtime::object::Object for Object {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write_wire(map, "size", &self.size)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -114,9 +210,22 @@ impl ::discogen_runtime::object::Object for Object {
 /// Metadata sent with the attachment (chat.v1 media.upload style).
 #[cfg(feature = "attachments")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadAttachmentRequest {
     /// Filename.
     pub filename: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "attachments")]
+impl UploadAttachmentRequest {
+    /// Sets [`filename`](Self::filename).
+    #[inline]
+    pub fn with_filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "attachments")]
@@ -124,6 +233,14 @@ impl ::discogen_runtime::object::Object for UploadAttachmentRequest {
     const NAME: &'static str = "UploadAttachmentRequest";
 
     const FIELDS: &'static [&'static str] = &["filename"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -140,6 +257,7 @@ impl ::discogen_runtime::object::Object for UploadAttachmentRequest {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "filename", &self.filename)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -150,9 +268,22 @@ impl ::discogen_runtime::object::Object for UploadAttachmentRequest {
 /// Upload result.
 #[cfg(feature = "attachments")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadAttachmentResponse {
     /// Reference.
     pub resource_name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "attachments")]
+impl UploadAttachmentResponse {
+    /// Sets [`resource_name`](Self::resource_name).
+    #[inline]
+    pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "attachments")]
@@ -160,6 +291,14 @@ impl ::discogen_runtime::object::Object for UploadAttachmentResponse {
     const NAME: &'static str = "UploadAttachmentResponse";
 
     const FIELDS: &'static [&'static str] = &["resourceName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -176,6 +315,7 @@ impl ::discogen_runtime::object::Object for UploadAttachmentResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "resourceName", &self.resource_name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

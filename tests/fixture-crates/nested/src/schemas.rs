@@ -6,16 +6,50 @@ pub type Detections = Vec<Detections2>;
 
 /// A schema id with a dot (google.type.Date style).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FooBar {
     pub day: Option<i32>,
     pub month: Option<i32>,
     pub year: Option<i32>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl FooBar {
+    /// Sets [`day`](Self::day).
+    #[inline]
+    pub fn with_day(mut self, value: impl Into<i32>) -> Self {
+        self.day = Some(value.into());
+        self
+    }
+
+    /// Sets [`month`](Self::month).
+    #[inline]
+    pub fn with_month(mut self, value: impl Into<i32>) -> Self {
+        self.month = Some(value.into());
+        self
+    }
+
+    /// Sets [`year`](Self::year).
+    #[inline]
+    pub fn with_year(mut self, value: impl Into<i32>) -> Self {
+        self.year = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for FooBar {
     const NAME: &'static str = "Foo.Bar";
 
     const FIELDS: &'static [&'static str] = &["day", "year", "month"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -37,6 +71,7 @@ impl ::discogen_runtime::object::Object for FooBar {
         ::discogen_runtime::object::write(map, "day", &self.day)?;
         ::discogen_runtime::object::write(map, "month", &self.month)?;
         ::discogen_runtime::object::write(map, "year", &self.year)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -44,15 +79,35 @@ impl ::discogen_runtime::object::Object for FooBar {
 
 /// Would collide with Foo.Bar after naive sanitizing.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FooBar2 {
     /// Plain field.
     pub plain: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl FooBar2 {
+    /// Sets [`plain`](Self::plain).
+    #[inline]
+    pub fn with_plain(mut self, value: impl Into<String>) -> Self {
+        self.plain = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for FooBar2 {
     const NAME: &'static str = "FooBar";
 
     const FIELDS: &'static [&'static str] = &["plain"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -69,6 +124,7 @@ impl ::discogen_runtime::object::Object for FooBar2 {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "plain", &self.plain)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -79,6 +135,7 @@ pub type Name = String;
 
 /// Anonymous nested objects at every position.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Outer {
     /// Inline objects inside additionalProperties.
     pub by_name: Option<::std::collections::BTreeMap<String, OuterByName>>,
@@ -98,6 +155,76 @@ pub struct Outer {
     pub names: Option<Vec<Name>>,
     /// $ref with a sibling description: the real OuterInner.
     pub real_inner: Option<OuterInner>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Outer {
+    /// Sets [`by_name`](Self::by_name).
+    #[inline]
+    pub fn with_by_name(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, OuterByName>>,
+    ) -> Self {
+        self.by_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`date`](Self::date).
+    #[inline]
+    pub fn with_date(mut self, value: impl Into<FooBar>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets [`detections`](Self::detections).
+    #[inline]
+    pub fn with_detections(mut self, value: impl Into<Detections>) -> Self {
+        self.detections = Some(value.into());
+        self
+    }
+
+    /// Sets [`foo_bar`](Self::foo_bar).
+    #[inline]
+    pub fn with_foo_bar(mut self, value: impl Into<FooBar2>) -> Self {
+        self.foo_bar = Some(value.into());
+        self
+    }
+
+    /// Sets [`inner`](Self::inner).
+    #[inline]
+    pub fn with_inner(mut self, value: impl Into<OuterInner2>) -> Self {
+        self.inner = Some(value.into());
+        self
+    }
+
+    /// Sets [`items`](Self::items).
+    #[inline]
+    pub fn with_items(mut self, value: impl Into<Vec<OuterItems>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<Name>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`names`](Self::names).
+    #[inline]
+    pub fn with_names(mut self, value: impl Into<Vec<Name>>) -> Self {
+        self.names = Some(value.into());
+        self
+    }
+
+    /// Sets [`real_inner`](Self::real_inner).
+    #[inline]
+    pub fn with_real_inner(mut self, value: impl Into<OuterInner>) -> Self {
+        self.real_inner = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Outer {
@@ -114,6 +241,14 @@ impl ::discogen_runtime::object::Object for Outer {
         "realInner",
         "detections",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -147,6 +282,7 @@ impl ::discogen_runtime::object::Object for Outer {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "names", &self.names)?;
         ::discogen_runtime::object::write(map, "realInner", &self.real_inner)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -154,15 +290,35 @@ impl ::discogen_runtime::object::Object for Outer {
 
 /// Real top-level schema that collides with the synthetic name for Outer.inner.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterInner {
     /// A real schema whose name equals a synthetic one.
     pub unrelated: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterInner {
+    /// Sets [`unrelated`](Self::unrelated).
+    #[inline]
+    pub fn with_unrelated(mut self, value: impl Into<String>) -> Self {
+        self.unrelated = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterInner {
     const NAME: &'static str = "OuterInner";
 
     const FIELDS: &'static [&'static str] = &["unrelated"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -179,6 +335,7 @@ impl ::discogen_runtime::object::Object for OuterInner {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "unrelated", &self.unrelated)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -186,14 +343,34 @@ impl ::discogen_runtime::object::Object for OuterInner {
 
 /// Real top-level schema that collides with the synthetic name for Outer.inner.deeper.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterInnerDeeper {
     pub also_unrelated: Option<i64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterInnerDeeper {
+    /// Sets [`also_unrelated`](Self::also_unrelated).
+    #[inline]
+    pub fn with_also_unrelated(mut self, value: impl Into<i64>) -> Self {
+        self.also_unrelated = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterInnerDeeper {
     const NAME: &'static str = "OuterInnerDeeper";
 
     const FIELDS: &'static [&'static str] = &["alsoUnrelated"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -214,6 +391,7 @@ impl ::discogen_runtime::object::Object for OuterInnerDeeper {
             "alsoUnrelated",
             &self.also_unrelated,
         )?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -221,15 +399,35 @@ impl ::discogen_runtime::object::Object for OuterInnerDeeper {
 
 /// Real schema named like a synthetic array item type.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterItemsItem {
     /// Collides with a plausible name for Outer.items\[\].
     pub other: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterItemsItem {
+    /// Sets [`other`](Self::other).
+    #[inline]
+    pub fn with_other(mut self, value: impl Into<String>) -> Self {
+        self.other = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterItemsItem {
     const NAME: &'static str = "OuterItemsItem";
 
     const FIELDS: &'static [&'static str] = &["other"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -246,21 +444,49 @@ impl ::discogen_runtime::object::Object for OuterItemsItem {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "other", &self.other)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
 ::discogen_runtime::object_serde!(OuterItemsItem);
 
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Detections2 {
     pub confidence: Option<f32>,
     pub language: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Detections2 {
+    /// Sets [`confidence`](Self::confidence).
+    #[inline]
+    pub fn with_confidence(mut self, value: impl Into<f32>) -> Self {
+        self.confidence = Some(value.into());
+        self
+    }
+
+    /// Sets [`language`](Self::language).
+    #[inline]
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Detections2 {
     const NAME: &'static str = "Detections2";
 
     const FIELDS: &'static [&'static str] = &["language", "confidence"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -280,6 +506,7 @@ impl ::discogen_runtime::object::Object for Detections2 {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
         ::discogen_runtime::object::write(map, "language", &self.language)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -287,15 +514,42 @@ impl ::discogen_runtime::object::Object for Detections2 {
 
 /// Inline object as map value.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterByName {
     pub count: Option<i32>,
     pub tags: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterByName {
+    /// Sets [`count`](Self::count).
+    #[inline]
+    pub fn with_count(mut self, value: impl Into<i32>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    #[inline]
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterByName {
     const NAME: &'static str = "OuterByName";
 
     const FIELDS: &'static [&'static str] = &["tags", "count"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -315,6 +569,7 @@ impl ::discogen_runtime::object::Object for OuterByName {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "count", &self.count)?;
         ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -322,17 +577,44 @@ impl ::discogen_runtime::object::Object for OuterByName {
 
 /// Inline object, level 1. A naive synthetic name is OuterInner, which is a real schema below.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterInner2 {
     /// Inline object, level 2 (naive name OuterInnerDeeper, also a real schema).
     pub deeper: Option<OuterInner2Deeper>,
     /// Level 1 id.
     pub id: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterInner2 {
+    /// Sets [`deeper`](Self::deeper).
+    #[inline]
+    pub fn with_deeper(mut self, value: impl Into<OuterInner2Deeper>) -> Self {
+        self.deeper = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterInner2 {
     const NAME: &'static str = "OuterInner2";
 
     const FIELDS: &'static [&'static str] = &["id", "deeper"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -352,6 +634,7 @@ impl ::discogen_runtime::object::Object for OuterInner2 {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "deeper", &self.deeper)?;
         ::discogen_runtime::object::write(map, "id", &self.id)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -359,17 +642,44 @@ impl ::discogen_runtime::object::Object for OuterInner2 {
 
 /// Inline object, level 2 (naive name OuterInnerDeeper, also a real schema).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterInner2Deeper {
     /// Inline object, level 3.
     pub deepest: Option<OuterInner2DeeperDeepest>,
     /// Level 2 label.
     pub label: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterInner2Deeper {
+    /// Sets [`deepest`](Self::deepest).
+    #[inline]
+    pub fn with_deepest(mut self, value: impl Into<OuterInner2DeeperDeepest>) -> Self {
+        self.deepest = Some(value.into());
+        self
+    }
+
+    /// Sets [`label`](Self::label).
+    #[inline]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterInner2Deeper {
     const NAME: &'static str = "OuterInner2Deeper";
 
     const FIELDS: &'static [&'static str] = &["label", "deepest"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -389,6 +699,7 @@ impl ::discogen_runtime::object::Object for OuterInner2Deeper {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "deepest", &self.deepest)?;
         ::discogen_runtime::object::write(map, "label", &self.label)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -396,16 +707,43 @@ impl ::discogen_runtime::object::Object for OuterInner2Deeper {
 
 /// Inline object, level 3.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterInner2DeeperDeepest {
     pub mode: Option<OuterInner2DeeperDeepestMode>,
     /// Leaf value.
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterInner2DeeperDeepest {
+    /// Sets [`mode`](Self::mode).
+    #[inline]
+    pub fn with_mode(mut self, value: impl Into<OuterInner2DeeperDeepestMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterInner2DeeperDeepest {
     const NAME: &'static str = "OuterInner2DeeperDeepest";
 
     const FIELDS: &'static [&'static str] = &["mode", "value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -425,6 +763,7 @@ impl ::discogen_runtime::object::Object for OuterInner2DeeperDeepest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "mode", &self.mode)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -465,15 +804,42 @@ impl From<&str> for OuterInner2DeeperDeepestMode {
 ::discogen_runtime::open_enum!(OuterInner2DeeperDeepestMode);
 
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OuterItems {
     pub key: Option<String>,
     pub value: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl OuterItems {
+    /// Sets [`key`](Self::key).
+    #[inline]
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    #[inline]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for OuterItems {
     const NAME: &'static str = "OuterItems";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -493,6 +859,7 @@ impl ::discogen_runtime::object::Object for OuterItems {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "key", &self.key)?;
         ::discogen_runtime::object::write(map, "value", &self.value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

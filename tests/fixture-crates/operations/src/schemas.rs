@@ -3,12 +3,24 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// The request message for Operations.CancelOperation.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelOperationRequest {}
+#[non_exhaustive]
+pub struct CancelOperationRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 impl ::discogen_runtime::object::Object for CancelOperationRequest {
     const NAME: &'static str = "CancelOperationRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22,8 +34,9 @@ impl ::discogen_runtime::object::Object for CancelOperationRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -31,12 +44,24 @@ impl ::discogen_runtime::object::Object for CancelOperationRequest {
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Empty {}
+#[non_exhaustive]
+pub struct Empty {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -50,8 +75,9 @@ impl ::discogen_runtime::object::Object for Empty {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -59,6 +85,7 @@ impl ::discogen_runtime::object::Object for Empty {
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOperationsResponse {
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
@@ -66,6 +93,31 @@ pub struct ListOperationsResponse {
     pub operations: Option<Vec<Operation>>,
     /// Unordered list. Unreachable resources.
     pub unreachable: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl ListOperationsResponse {
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`operations`](Self::operations).
+    #[inline]
+    pub fn with_operations(mut self, value: impl Into<Vec<Operation>>) -> Self {
+        self.operations = Some(value.into());
+        self
+    }
+
+    /// Sets [`unreachable`](Self::unreachable).
+    #[inline]
+    pub fn with_unreachable(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.unreachable = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for ListOperationsResponse {
@@ -76,6 +128,14 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         "unreachable",
         "nextPageToken",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -97,6 +157,7 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
         ::discogen_runtime::object::write(map, "operations", &self.operations)?;
         ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -116,6 +177,7 @@ impl ::discogen_runtime::paginate::Page for ListOperationsResponse {
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Operation {
     /// If the value is `false`, it means the operation is still in progress. If `true`, the operation is completed, and either `error` or `response` is available.
     pub done: Option<bool>,
@@ -127,6 +189,51 @@ pub struct Operation {
     pub name: Option<String>,
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Operation {
+    /// Sets [`done`](Self::done).
+    #[inline]
+    pub fn with_done(mut self, value: impl Into<bool>) -> Self {
+        self.done = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    #[inline]
+    pub fn with_error(mut self, value: impl Into<Status>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    #[inline]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`response`](Self::response).
+    #[inline]
+    pub fn with_response(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.response = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Operation {
@@ -139,6 +246,14 @@ impl ::discogen_runtime::object::Object for Operation {
         "metadata",
         "response",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -164,6 +279,7 @@ impl ::discogen_runtime::object::Object for Operation {
         ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "response", &self.response)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -171,6 +287,7 @@ impl ::discogen_runtime::object::Object for Operation {
 
 /// The `Status` type defines a logical error model. It is used by [gRPC](https://github.com/grpc).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Status {
     /// The status code, which should be an enum value of google.rpc.Code.
     pub code: Option<i32>,
@@ -178,12 +295,48 @@ pub struct Status {
     pub details: Option<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
     /// A developer-facing error message, which should be in English.
     pub message: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Status {
+    /// Sets [`code`](Self::code).
+    #[inline]
+    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`details`](Self::details).
+    #[inline]
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    #[inline]
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -205,6 +358,7 @@ impl ::discogen_runtime::object::Object for Status {
         ::discogen_runtime::object::write(map, "code", &self.code)?;
         ::discogen_runtime::object::write(map, "details", &self.details)?;
         ::discogen_runtime::object::write(map, "message", &self.message)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -212,6 +366,7 @@ impl ::discogen_runtime::object::Object for Status {
 
 /// The resource created by the long-running Create; the Operation.response `@type` is `type.googleapis.com/example.v1.Widget`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Widget {
     /// Output only. Creation time.
     ///
@@ -221,12 +376,48 @@ pub struct Widget {
     pub display_name: Option<String>,
     /// Identifier. `projects/{project}/widgets/{widget}`.
     pub name: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Widget {
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
     const FIELDS: &'static [&'static str] = &["name", "createTime", "displayName"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -248,6 +439,7 @@ impl ::discogen_runtime::object::Object for Widget {
         ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
         ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -255,16 +447,46 @@ impl ::discogen_runtime::object::Object for Widget {
 
 /// Operation.metadata for Create; `@type` is `type.googleapis.com/example.v1.WidgetMetadata`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct WidgetMetadata {
     /// Progress.
     pub progress_percent: Option<i32>,
     pub start_time: Option<::discogen_runtime::Timestamp>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl WidgetMetadata {
+    /// Sets [`progress_percent`](Self::progress_percent).
+    #[inline]
+    pub fn with_progress_percent(mut self, value: impl Into<i32>) -> Self {
+        self.progress_percent = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    #[inline]
+    pub fn with_start_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for WidgetMetadata {
     const NAME: &'static str = "WidgetMetadata";
 
     const FIELDS: &'static [&'static str] = &["startTime", "progressPercent"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -288,6 +510,7 @@ impl ::discogen_runtime::object::Object for WidgetMetadata {
             &self.progress_percent,
         )?;
         ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

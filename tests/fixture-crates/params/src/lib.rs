@@ -16,6 +16,8 @@
 //! | feature | what it compiles |
 //! |---|---|
 //! | `buckets` | `buckets` |
+//! | `connectors` | `connectors` |
+//! | `hashes` | `hashes` |
 //! | `jobs` | `jobs` |
 //! | `keys` | `keys` |
 //! | `users` | `users` |
@@ -60,6 +62,26 @@ impl Client {
     #[cfg(feature = "buckets")]
     pub fn buckets(&self) -> crate::resources::buckets::Buckets {
         crate::resources::buckets::Buckets {
+            client: self.runtime.clone(),
+        }
+    }
+
+    /// The `connectors` resource.
+    ///
+    /// Needs the cargo feature `connectors` (on by default).
+    #[cfg(feature = "connectors")]
+    pub fn connectors(&self) -> crate::resources::connectors::Connectors {
+        crate::resources::connectors::Connectors {
+            client: self.runtime.clone(),
+        }
+    }
+
+    /// The `hashes` resource.
+    ///
+    /// Needs the cargo feature `hashes` (on by default).
+    #[cfg(feature = "hashes")]
+    pub fn hashes(&self) -> crate::resources::hashes::Hashes {
+        crate::resources::hashes::Hashes {
             client: self.runtime.clone(),
         }
     }

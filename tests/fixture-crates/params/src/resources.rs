@@ -6,6 +6,14 @@
 #[cfg(feature = "buckets")]
 pub mod buckets;
 
+/// The `connectors` resource.
+#[cfg(feature = "connectors")]
+pub mod connectors;
+
+/// The `hashes` resource.
+#[cfg(feature = "hashes")]
+pub mod hashes;
+
 /// The `jobs` resource.
 #[cfg(feature = "jobs")]
 pub mod jobs;

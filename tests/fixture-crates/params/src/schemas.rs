@@ -4,13 +4,25 @@
 /// Empty request body for Cancel.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct CancelJobRequest {}
+#[non_exhaustive]
+pub struct CancelJobRequest {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "jobs")]
 impl ::discogen_runtime::object::Object for CancelJobRequest {
     const NAME: &'static str = "CancelJobRequest";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -24,8 +36,9 @@ impl ::discogen_runtime::object::Object for CancelJobRequest {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -36,9 +49,29 @@ impl ::discogen_runtime::object::Object for CancelJobRequest {
 /// Body sent with DELETE.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteJobRequest {
     pub force: Option<bool>,
     pub reason: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl DeleteJobRequest {
+    /// Sets [`force`](Self::force).
+    #[inline]
+    pub fn with_force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
+        self
+    }
+
+    /// Sets [`reason`](Self::reason).
+    #[inline]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -46,6 +79,14 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
     const NAME: &'static str = "DeleteJobRequest";
 
     const FIELDS: &'static [&'static str] = &["force", "reason"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -65,6 +106,7 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "force", &self.force)?;
         ::discogen_runtime::object::write(map, "reason", &self.reason)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -75,13 +117,25 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
 /// A generic empty message: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Empty {}
+#[non_exhaustive]
+pub struct Empty {
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
 
 #[cfg(feature = "jobs")]
 impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -95,8 +149,9 @@ impl ::discogen_runtime::object::Object for Empty {
 
     fn write_fields<M: ::serde::ser::SerializeMap>(
         &self,
-        _map: &mut M,
+        map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -107,6 +162,7 @@ impl ::discogen_runtime::object::Object for Empty {
 /// An item.
 #[cfg(any(feature = "buckets", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Item {
     /// Entity tag.
     pub etag: Option<String>,
@@ -115,6 +171,39 @@ pub struct Item {
     /// Item name.
     pub name: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(any(feature = "buckets", feature = "users"))]
+impl Item {
+    /// Sets [`etag`](Self::etag).
+    #[inline]
+    pub fn with_etag(mut self, value: impl Into<String>) -> Self {
+        self.etag = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    #[inline]
+    pub fn with_id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    #[inline]
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "buckets", feature = "users"))]
@@ -122,6 +211,14 @@ impl ::discogen_runtime::object::Object for Item {
     const NAME: &'static str = "Item";
 
     const FIELDS: &'static [&'static str] = &["id", "etag", "name", "tags"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -145,6 +242,7 @@ impl ::discogen_runtime::object::Object for Item {
         ::discogen_runtime::object::write_wire(map, "id", &self.id)?;
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -155,11 +253,31 @@ impl ::discogen_runtime::object::Object for Item {
 /// A job.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Job {
     /// Job name.
     pub name: Option<String>,
     /// Job state.
     pub state: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl Job {
+    /// Sets [`name`](Self::name).
+    #[inline]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    #[inline]
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -167,6 +285,14 @@ impl ::discogen_runtime::object::Object for Job {
     const NAME: &'static str = "Job";
 
     const FIELDS: &'static [&'static str] = &["name", "state"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -186,6 +312,7 @@ impl ::discogen_runtime::object::Object for Job {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "name", &self.name)?;
         ::discogen_runtime::object::write(map, "state", &self.state)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -196,10 +323,30 @@ impl ::discogen_runtime::object::Object for Job {
 /// Items page.
 #[cfg(feature = "users")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListItemsResponse {
     pub items: Option<Vec<Item>>,
     /// Next page token.
     pub next_page_token: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "users")]
+impl ListItemsResponse {
+    /// Sets [`items`](Self::items).
+    #[inline]
+    pub fn with_items(mut self, value: impl Into<Vec<Item>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_token`](Self::next_page_token).
+    #[inline]
+    pub fn with_next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "users")]
@@ -207,6 +354,14 @@ impl ::discogen_runtime::object::Object for ListItemsResponse {
     const NAME: &'static str = "ListItemsResponse";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -226,6 +381,7 @@ impl ::discogen_runtime::object::Object for ListItemsResponse {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "items", &self.items)?;
         ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -249,8 +405,21 @@ impl ::discogen_runtime::paginate::Page for ListItemsResponse {
 /// A secret.
 #[cfg(feature = "keys")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RetrieveSecretResponse {
     pub secret_key: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "keys")]
+impl RetrieveSecretResponse {
+    /// Sets [`secret_key`](Self::secret_key).
+    #[inline]
+    pub fn with_secret_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_key = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "keys")]
@@ -258,6 +427,14 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
     const NAME: &'static str = "RetrieveSecretResponse";
 
     const FIELDS: &'static [&'static str] = &["secretKey"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -274,6 +451,7 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "secretKey", &self.secret_key)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -284,9 +462,29 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
 /// Body sent with GET.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchJobsRequest {
     pub page_size: Option<i32>,
     pub query: Option<String>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl SearchJobsRequest {
+    /// Sets [`page_size`](Self::page_size).
+    #[inline]
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+
+    /// Sets [`query`](Self::query).
+    #[inline]
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -294,6 +492,14 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
     const NAME: &'static str = "SearchJobsRequest";
 
     const FIELDS: &'static [&'static str] = &["query", "pageSize"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -313,6 +519,7 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "pageSize", &self.page_size)?;
         ::discogen_runtime::object::write(map, "query", &self.query)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
@@ -323,8 +530,21 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
 /// Search results.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchJobsResponse {
     pub jobs: Option<Vec<Job>>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+#[cfg(feature = "jobs")]
+impl SearchJobsResponse {
+    /// Sets [`jobs`](Self::jobs).
+    #[inline]
+    pub fn with_jobs(mut self, value: impl Into<Vec<Job>>) -> Self {
+        self.jobs = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -332,6 +552,14 @@ impl ::discogen_runtime::object::Object for SearchJobsResponse {
     const NAME: &'static str = "SearchJobsResponse";
 
     const FIELDS: &'static [&'static str] = &["jobs"];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -348,6 +576,7 @@ impl ::discogen_runtime::object::Object for SearchJobsResponse {
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
         ::discogen_runtime::object::write(map, "jobs", &self.jobs)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 /// Every scalar type and format.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Scalars {
     /// Array of any.
     pub any_list: Option<Vec<::serde_json::Value>>,
@@ -82,6 +83,272 @@ pub struct Scalars {
     pub uint64_list: Option<Vec<u64>>,
     /// JSON string such as "18446744073709551615".
     pub uint64_value: Option<u64>,
+    /// Members of the JSON object this version of the crate does not know, written back unchanged.
+    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+}
+
+impl Scalars {
+    /// Sets [`any_list`](Self::any_list).
+    #[inline]
+    pub fn with_any_list(mut self, value: impl Into<Vec<::serde_json::Value>>) -> Self {
+        self.any_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`any_value`](Self::any_value).
+    #[inline]
+    pub fn with_any_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.any_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`bool_value`](Self::bool_value).
+    #[inline]
+    pub fn with_bool_value(mut self, value: impl Into<bool>) -> Self {
+        self.bool_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`bytes_list`](Self::bytes_list).
+    #[inline]
+    pub fn with_bytes_list(
+        mut self,
+        value: impl Into<Vec<::discogen_runtime::Bytes>>,
+    ) -> Self {
+        self.bytes_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`bytes_value`](Self::bytes_value).
+    #[inline]
+    pub fn with_bytes_value(
+        mut self,
+        value: impl Into<::discogen_runtime::Bytes>,
+    ) -> Self {
+        self.bytes_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    #[inline]
+    pub fn with_create_time(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_time_value`](Self::date_time_value).
+    #[inline]
+    pub fn with_date_time_value(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.date_time_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_value`](Self::date_value).
+    #[inline]
+    pub fn with_date_value(
+        mut self,
+        value: impl Into<::discogen_runtime::Date>,
+    ) -> Self {
+        self.date_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_name`](Self::display_name).
+    #[inline]
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`double_list`](Self::double_list).
+    #[inline]
+    pub fn with_double_list(mut self, value: impl Into<Vec<f64>>) -> Self {
+        self.double_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`double_value`](Self::double_value).
+    #[inline]
+    pub fn with_double_value(mut self, value: impl Into<f64>) -> Self {
+        self.double_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    #[inline]
+    pub fn with_duration(
+        mut self,
+        value: impl Into<::discogen_runtime::Duration>,
+    ) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    #[inline]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`etag`](Self::etag).
+    #[inline]
+    pub fn with_etag(mut self, value: impl Into<String>) -> Self {
+        self.etag = Some(value.into());
+        self
+    }
+
+    /// Sets [`float_value`](Self::float_value).
+    #[inline]
+    pub fn with_float_value(mut self, value: impl Into<f32>) -> Self {
+        self.float_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`int32_value`](Self::int32_value).
+    #[inline]
+    pub fn with_int32_value(mut self, value: impl Into<i32>) -> Self {
+        self.int32_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`int64_list`](Self::int64_list).
+    #[inline]
+    pub fn with_int64_list(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.int64_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`int64_value`](Self::int64_value).
+    #[inline]
+    pub fn with_int64_value(mut self, value: impl Into<i64>) -> Self {
+        self.int64_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`integer_no_format`](Self::integer_no_format).
+    #[inline]
+    pub fn with_integer_no_format(mut self, value: impl Into<i32>) -> Self {
+        self.integer_no_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`legacy_flag`](Self::legacy_flag).
+    #[inline]
+    pub fn with_legacy_flag(mut self, value: impl Into<bool>) -> Self {
+        self.legacy_flag = Some(value.into());
+        self
+    }
+
+    /// Sets [`legacy_id`](Self::legacy_id).
+    #[inline]
+    pub fn with_legacy_id(mut self, value: impl Into<i64>) -> Self {
+        self.legacy_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`mask`](Self::mask).
+    #[inline]
+    pub fn with_mask(mut self, value: impl Into<String>) -> Self {
+        self.mask = Some(value.into());
+        self
+    }
+
+    /// Sets [`number_no_format`](Self::number_no_format).
+    #[inline]
+    pub fn with_number_no_format(mut self, value: impl Into<f64>) -> Self {
+        self.number_no_format = Some(value.into());
+        self
+    }
+
+    /// Sets [`page_size`](Self::page_size).
+    #[inline]
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+
+    /// Sets [`protobuf_any`](Self::protobuf_any).
+    #[inline]
+    pub fn with_protobuf_any(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.protobuf_any = Some(value.into());
+        self
+    }
+
+    /// Sets [`protobuf_value`](Self::protobuf_value).
+    #[inline]
+    pub fn with_protobuf_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.protobuf_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`rank`](Self::rank).
+    #[inline]
+    pub fn with_rank(mut self, value: impl Into<i64>) -> Self {
+        self.rank = Some(value.into());
+        self
+    }
+
+    /// Sets [`ratio`](Self::ratio).
+    #[inline]
+    pub fn with_ratio(mut self, value: impl Into<f64>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+
+    /// Sets [`required_flag`](Self::required_flag).
+    #[inline]
+    pub fn with_required_flag(mut self, value: impl Into<bool>) -> Self {
+        self.required_flag = Some(value.into());
+        self
+    }
+
+    /// Sets [`string_value`](Self::string_value).
+    #[inline]
+    pub fn with_string_value(mut self, value: impl Into<String>) -> Self {
+        self.string_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`timestamp`](Self::timestamp).
+    #[inline]
+    pub fn with_timestamp(
+        mut self,
+        value: impl Into<::discogen_runtime::Timestamp>,
+    ) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets [`uint32_value`](Self::uint32_value).
+    #[inline]
+    pub fn with_uint32_value(mut self, value: impl Into<u32>) -> Self {
+        self.uint32_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`uint64_list`](Self::uint64_list).
+    #[inline]
+    pub fn with_uint64_list(mut self, value: impl Into<Vec<u64>>) -> Self {
+        self.uint64_list = Some(value.into());
+        self
+    }
+
+    /// Sets [`uint64_value`](Self::uint64_value).
+    #[inline]
+    pub fn with_uint64_value(mut self, value: impl Into<u64>) -> Self {
+        self.uint64_value = Some(value.into());
+        self
+    }
 }
 
 impl ::discogen_runtime::object::Object for Scalars {
@@ -123,6 +390,14 @@ impl ::discogen_runtime::object::Object for Scalars {
         "numberNoFormat",
         "integerNoFormat",
     ];
+
+    const KEEPS_OTHERS: bool = true;
+
+    fn unknown_fields(
+        &mut self,
+    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+        Some(&mut self.unknown_fields)
+    }
 
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -214,6 +489,7 @@ impl ::discogen_runtime::object::Object for Scalars {
         ::discogen_runtime::object::write(map, "uint32Value", &self.uint32_value)?;
         ::discogen_runtime::object::write_wire(map, "uint64List", &self.uint64_list)?;
         ::discogen_runtime::object::write_wire(map, "uint64Value", &self.uint64_value)?;
+        self.unknown_fields.write(map)?;
         Ok(())
     }
 }
