@@ -251,18 +251,17 @@ def main():
     w("|---|---|---|---|")
     if x_gen is not None:
         gen_ok = x_gen < 2.0
-        w(f"| `xtask generate --discovery <4 documents> --out DIR` (release binary, rustfmt included, "
+        w(f"| `xtask generate --discovery <4 documents> --out DIR` (release binary, "
           f"median of {len(x_gen_s)}) | {secs(x_gen)} | < 2 s | {status(gen_ok, f'{x_gen - 2.0:+.2f} s')} |")
     if gen:
         w(f"| in process: `discogen::generate` × 4 (parse, resolve, emit, prettyplease) | "
           f"{secs(gen.get('generate_s'))} | | |")
-        w(f"| in process: rustfmt over the generated files | {secs(gen.get('rustfmt_s'))} | | |")
     if x_chk is not None:
         w(f"| `xtask generate --check` (all {one('xtask_check_crates')} project crates incl. fixtures, "
           f"release notes) | {secs(x_chk)} | | |")
     if crates:
         w("")
-        w("Per crate (in process, without rustfmt): " + ", ".join(
+        w("Per crate (in process): " + ", ".join(
             f"`{name}` {float(t):.2f} s ({int(n):,} lines)" for name, t, n in crates) + ".")
     w("")
 

@@ -18,7 +18,8 @@
 //!
 //! Every request is recorded (see [`Emulator::requests`]) before it is
 //! answered, so a test that got a response can inspect the request at once.
-//! [`Emulator::inject`] queues [`Fault`]s for the next matching requests.
+//! [`Emulator::inject`] queues [`Fault`]s for the next matching requests;
+//! [`Emulator::inject_random`] faults a share of all requests (load tests).
 //! The server stops when the [`Emulator`] is dropped.
 //!
 //! ```no_run
@@ -405,7 +406,38 @@ struct Shared {
 struct State {
     operations: Operations,
     faults: Vec<Fault>,
+    random_faults: RandomFaults,
     requests: Vec<RecordedRequest>,
+}
+
+/// Faults drawn at random for each request (see [`Emulator::inject_random`]), from a fixed-seed
+/// generator so that a run's sequence of draws is the same every time.
+#[derive(Debug, Default)]
+struct RandomFaults {
+    /// Each kind with its probability, in the order they were added.
+    kinds: Vec<(FaultKind, f64)>,
+    /// The state of the generator (splitmix64).
+    state: u64,
+}
+
+impl RandomFaults {
+    /// One draw in `[0, 1)` picks at most one kind: the first whose cumulative probability exceeds it.
+    fn draw(&mut self) -> Option<FaultKind> {
+        if self.kinds.is_empty() {
+            return None;
+        }
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        let unit = (z >> 11) as f64 / (1u64 << 53) as f64;
+        let mut cumulative = 0.0;
+        self.kinds.iter().find_map(|(kind, probability)| {
+            cumulative += probability;
+            (unit < cumulative).then(|| kind.clone())
+        })
+    }
 }
 
 impl Shared {
@@ -479,6 +511,12 @@ impl Emulator {
         self.shared.lock().requests.clear();
     }
 
+    /// The requests received so far, in arrival order, forgotten by the emulator (so that a long run
+    /// does not keep them all).
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        std::mem::take(&mut self.shared.lock().requests)
+    }
+
     /// Adds an operation called `name` (e.g.
     /// `projects/p/locations/l/operations/op-1`, without the prefix), or
     /// restarts the one with that name.
@@ -513,6 +551,29 @@ impl Emulator {
     /// The faults still queued.
     pub fn pending_faults(&self) -> Vec<Fault> {
         self.shared.lock().faults.clone()
+    }
+
+    /// From now on, faults each request with `kind` with probability `probability` (clamped to
+    /// `[0, 1]`), unless a queued [`Fault`] applies to it. The random faults are exclusive: one draw
+    /// per request picks at most one, so 5 % [`FaultKind::Unavailable`] and 1 %
+    /// [`FaultKind::ConnectionReset`] fault 6 % of the requests. The draws come from a generator with
+    /// a fixed seed: requests sent one after another meet the same faults on every run.
+    pub fn inject_random(&self, kind: FaultKind, probability: f64) {
+        let probability = if probability.is_nan() {
+            0.0
+        } else {
+            probability.clamp(0.0, 1.0)
+        };
+        self.shared
+            .lock()
+            .random_faults
+            .kinds
+            .push((kind, probability));
+    }
+
+    /// Stops every fault added by [`Emulator::inject_random`].
+    pub fn clear_random_faults(&self) {
+        self.shared.lock().random_faults.kinds.clear();
     }
 }
 
@@ -567,7 +628,8 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
         };
         let action = {
             let mut state = shared.lock();
-            let fault = take_fault(&mut state.faults, &request.method, &path);
+            let fault = take_fault(&mut state.faults, &request.method, &path)
+                .or_else(|| state.random_faults.draw());
             state.requests.push(RecordedRequest {
                 method: request.method.clone(),
                 path: path.clone(),

@@ -353,6 +353,67 @@ async fn fault_unavailable_times_and_matching() {
     assert_eq!(get(&emulator, &format!("v2/{OP}")).await.0, 200);
 }
 
+/// The share of `n` sequential GETs of `OP` that met each random fault, and the statuses answered.
+async fn random_faults_of(emulator: &Emulator, n: usize) -> (usize, usize, usize) {
+    let client = http();
+    let mut ok = 0;
+    for _ in 0..n {
+        let response = client
+            .get(format!("{}v2/{OP}", emulator.base_url()))
+            .send()
+            .await;
+        if response.is_ok_and(|r| r.status() == 200) {
+            ok += 1;
+        }
+    }
+    let requests = emulator.take_requests();
+    assert_eq!(requests.len(), n);
+    assert!(emulator.requests().is_empty(), "take_requests forgets them");
+    let count = |kind: FaultKind| {
+        requests
+            .iter()
+            .filter(|r| r.fault.as_ref() == Some(&kind))
+            .count()
+    };
+    assert_eq!(
+        ok,
+        n - count(FaultKind::Unavailable) - count(FaultKind::ConnectionReset)
+    );
+    (
+        ok,
+        count(FaultKind::Unavailable),
+        count(FaultKind::ConnectionReset),
+    )
+}
+
+#[tokio::test]
+async fn random_faults_hit_their_share_of_requests_until_cleared() {
+    let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
+    emulator.insert_operation(OP, OperationScript::export_agent());
+    emulator.inject_random(FaultKind::Unavailable, 0.05);
+    emulator.inject_random(FaultKind::ConnectionReset, 0.01);
+    let (_, unavailable, reset) = random_faults_of(&emulator, 2000).await;
+    // 100 and 20 expected; the seed is fixed, so these bounds hold on every run.
+    assert!((70..=130).contains(&unavailable), "{unavailable}");
+    assert!((8..=35).contains(&reset), "{reset}");
+    // A queued fault comes first.
+    emulator.inject(Fault::too_many_requests(1));
+    assert_eq!(get_status(&emulator).await, 429);
+    emulator.clear_random_faults();
+    emulator.take_requests();
+    assert_eq!(random_faults_of(&emulator, 200).await, (200, 0, 0));
+}
+
+async fn get_status(emulator: &Emulator) -> u16 {
+    http()
+        .get(format!("{}v2/{OP}", emulator.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 #[tokio::test]
 async fn fault_connection_reset() {
     let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;

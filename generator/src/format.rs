@@ -1,10 +1,22 @@
-//! Token streams → formatted Rust source.
+//! Token streams → formatted Rust source. prettyplease alone: no external formatter is run.
 
 use proc_macro2::TokenStream;
 
 /// Formats one file with prettyplease. Fails only if the emitter produced tokens that are not a Rust file.
 pub fn format_file(tokens: &TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens.clone())?;
+    Ok(separate_items(&prettyplease::unparse(&file)))
+}
+
+/// Formats one file of a crate that is checked in: [`format_file`], with
+/// `#![cfg_attr(rustfmt, rustfmt::skip)]` first, so that `cargo fmt` leaves the file as
+/// prettyplease wrote it. The layout then depends only on the prettyplease in `Cargo.lock`, never on
+/// the machine's rustfmt, and `cargo xtask generate --check` gives one verdict everywhere. rustc ignores
+/// the attribute (`rustfmt` is never a set cfg); the file's own lints and docs are unchanged.
+pub fn format_crate_file(tokens: &TokenStream) -> Result<String, syn::Error> {
+    let mut file: syn::File = syn::parse2(tokens.clone())?;
+    file.attrs
+        .insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
     Ok(separate_items(&prettyplease::unparse(&file)))
 }
 
@@ -43,34 +55,4 @@ fn separate_items(source: &str) -> String {
         previous = line.trim();
     }
     out
-}
-
-/// Runs `rustfmt` over a formatted file so that checked-in crates also pass `cargo fmt --check`.
-///
-/// prettyplease's layout differs from rustfmt's in places; the generated crates are workspace members, so
-/// their files must be what rustfmt would write. Deterministic for a given toolchain.
-pub fn rustfmt(source: &str) -> std::io::Result<String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let mut child = Command::new(rustfmt)
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output()?;
-    writer
-        .join()
-        .map_err(|_| std::io::Error::other("rustfmt writer thread panicked"))??;
-    if !output.status.success() {
-        return Err(std::io::Error::other(format!(
-            "rustfmt failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
-    String::from_utf8(output.stdout).map_err(std::io::Error::other)
 }

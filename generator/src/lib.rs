@@ -282,7 +282,7 @@ pub fn generate_from_api(api: &ir::Api, options: &CrateOptions) -> Result<Genera
     );
     let mut files = BTreeMap::new();
     for (path, tokens) in emit::emit(api) {
-        let source = format::format_file(&tokens)
+        let source = format::format_crate_file(&tokens)
             .map_err(|e| Error::new("$", format!("internal error in {path}: {e}")))?;
         files.insert(format!("src/{path}"), format!("{header}{source}"));
     }

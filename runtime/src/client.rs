@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
-    RETRY_AFTER,
 };
 use reqwest::Url;
 use serde::de::DeserializeOwned;
@@ -18,9 +17,10 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::auth::ApiKey;
-use crate::error::{excerpt, ApiError};
+use crate::error::excerpt;
 use crate::request::SECRET_QUERY_PARAMS;
-use crate::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
+use crate::response::{self, Verdict};
+use crate::retry::RetryPolicy;
 use crate::{Error, Method, Request, Result};
 
 /// The default `User-Agent` header.
@@ -187,16 +187,7 @@ impl Client {
     /// retried on transient errors; see [`crate::retry`].
     pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
         let (status, _, body) = self.send(request).await?;
-        let slice: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &body
-        };
-        serde_json::from_slice(slice).map_err(|source| Error::Decode {
-            source,
-            status,
-            body_excerpt: excerpt(&body),
-        })
+        response::decode_body(status, &body)
     }
 
     /// Sends the request and ignores the response body (for methods with no response).
@@ -409,24 +400,18 @@ impl Client {
         if tracing::enabled!(tracing::Level::TRACE) {
             tracing::trace!(body = %crate::redact::body(&bytes), "response body");
         }
-        if status.is_success() {
-            return Ok((status.as_u16(), response_headers, bytes));
+        let status = status.as_u16();
+        match response::verdict(
+            status,
+            &response_headers,
+            &bytes,
+            attempt,
+            chrono::Utc::now(),
+        ) {
+            Verdict::Success => Ok((status, response_headers, bytes)),
+            Verdict::Retry { error, retry_after } => Err(Failure::Retryable { error, retry_after }),
+            Verdict::Fail(error) => Err(Failure::Fatal(error)),
         }
-        let retry_after = response_headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let mut api = ApiError::from_response(status.as_u16(), &bytes);
-        api.attempts = attempt;
-        let error = Error::Api(Box::new(api));
-        Err(if is_retryable_status(status.as_u16()) {
-            Failure::Retryable {
-                error,
-                retry_after: retry_after.and_then(|v| parse_retry_after(&v, chrono::Utc::now())),
-            }
-        } else {
-            Failure::Fatal(error)
-        })
     }
 
     /// Sends the request and reads the whole response: status, the

@@ -28,6 +28,7 @@ pub mod paginate;
 pub mod path;
 mod redact;
 mod request;
+pub mod response;
 pub mod retry;
 pub mod standard;
 pub mod wire;

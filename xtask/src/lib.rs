@@ -188,7 +188,6 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
     let api = discogen::resolve_document(&text, &options)
         .map_err(|e| format!("{}: {e}", job.document.display()))?;
     let generated = discogen::generate_from_api(&api, &options)
-        .and_then(write::rustfmt_crate)
         .map_err(|e| format!("{}: {e}", job.document.display()))?;
     Ok(Generation {
         generated,

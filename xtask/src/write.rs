@@ -7,19 +7,6 @@ use std::path::{Path, PathBuf};
 
 use discogen::GeneratedCrate;
 
-/// Formats every Rust file with rustfmt, so the checked-in crates pass `cargo fmt --check`.
-pub fn rustfmt_crate(mut generated: GeneratedCrate) -> Result<GeneratedCrate, discogen::Error> {
-    for (path, contents) in generated
-        .files
-        .iter_mut()
-        .filter(|(p, _)| p.ends_with(".rs"))
-    {
-        *contents = discogen::format::rustfmt(contents)
-            .map_err(|e| discogen::Error::new("$", format!("formatting {path}: {e}")))?;
-    }
-    Ok(generated)
-}
-
 /// Files that differ between `dir` and `generated`: changed, missing, or present on disk but not generated.
 pub fn differences(dir: &Path, generated: &GeneratedCrate) -> io::Result<Vec<PathBuf>> {
     let mut stale = Vec::new();

@@ -194,3 +194,79 @@ fn corpus_generates_and_parses_every_committed_document() {
         "{table}"
     );
 }
+
+/// `generate --check` under a `PATH` of `bin` only, without `RUSTFMT`.
+fn check_with_path(bin: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--check"])
+        .args(extra)
+        .env("PATH", bin)
+        .env_remove("RUSTFMT")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_gives_one_verdict_without_rustfmt_or_with_another() {
+    let dir = scratch("formatter");
+    // Two machines: one with no rustfmt at all, one whose rustfmt would rewrite every file.
+    let none = dir.join("no-rustfmt");
+    let other = dir.join("other-rustfmt");
+    std::fs::create_dir_all(&none).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    let fake = other.join("rustfmt");
+    std::fs::write(&fake, "#!/bin/sh\necho 'fn rewritten() {}'\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = dir.join("out");
+    let crate_args = [
+        "--discovery",
+        &fixture("operations.json"),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let written = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("generate")
+        .args(crate_args)
+        .env("PATH", &none)
+        .output()
+        .unwrap();
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    for bin in [&none, &other] {
+        // The checked-in crates of the project, and a freshly written one, are fresh.
+        let project = check_with_path(bin, &[]);
+        assert!(
+            project.status.success(),
+            "{}: {}",
+            bin.display(),
+            String::from_utf8_lossy(&project.stderr)
+        );
+        let fresh = check_with_path(bin, &crate_args);
+        assert!(
+            fresh.status.success(),
+            "{}: {}",
+            bin.display(),
+            String::from_utf8_lossy(&fresh.stderr)
+        );
+    }
+    let schemas = out.join("operations/src/schemas.rs");
+    let text = std::fs::read_to_string(&schemas).unwrap();
+    std::fs::write(&schemas, text.replacen("pub struct", "pub  struct", 1)).unwrap();
+    for bin in [&none, &other] {
+        let stale = check_with_path(bin, &crate_args);
+        assert_eq!(stale.status.code(), Some(1), "{}", bin.display());
+        let stderr = String::from_utf8_lossy(&stale.stderr);
+        assert!(
+            stderr.contains("generated crates are stale") && stderr.contains("schemas.rs"),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

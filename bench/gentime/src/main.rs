@@ -1,6 +1,6 @@
 //! Times the generator on the crates of `discovery/manifest.toml`, in process (release build):
-//! `discogen::generate` alone (parse → resolve → emit → prettyplease), and that plus rustfmt over every
-//! `.rs` file, as `cargo xtask generate` does. Prints one `key value` line per figure (seconds, medians).
+//! `discogen::generate` (parse → resolve → emit → prettyplease; no external formatter, as in `cargo xtask
+//! generate`) per crate and in total. Prints one `key value` line per figure (seconds, medians).
 //!
 //! usage: discogen-gentime PROJECT_ROOT [RUNS]
 
@@ -51,7 +51,6 @@ fn main() {
         .collect();
 
     let mut generate_total = Vec::new();
-    let mut rustfmt_total = Vec::new();
     let mut per_crate: Vec<Vec<f64>> = vec![Vec::new(); jobs.len()];
     let mut lines = vec![0usize; jobs.len()];
     for _ in 0..runs {
@@ -65,23 +64,18 @@ fn main() {
         }
         generate_total.push(start.elapsed().as_secs_f64());
 
-        let start = Instant::now();
         for (i, crate_files) in generated.iter().enumerate() {
-            let mut count = 0;
-            for (path, contents) in &crate_files.files {
-                if path.ends_with(".rs") {
-                    let formatted = discogen::format::rustfmt(contents).expect("rustfmt");
-                    count += formatted.lines().count();
-                }
-            }
-            lines[i] = count;
+            lines[i] = crate_files
+                .files
+                .iter()
+                .filter(|(path, _)| path.ends_with(".rs"))
+                .map(|(_, contents)| contents.lines().count())
+                .sum();
         }
-        rustfmt_total.push(start.elapsed().as_secs_f64());
     }
 
     println!("runs {runs}");
     println!("generate_s {:.3}", median(&mut generate_total));
-    println!("rustfmt_s {:.3}", median(&mut rustfmt_total));
     for (i, (name, _, _)) in jobs.iter().enumerate() {
         println!("crate {name} {:.3} {}", median(&mut per_crate[i]), lines[i]);
     }

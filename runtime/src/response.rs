@@ -1,0 +1,137 @@
+//! What a response means: the pure step between the bytes a server sent and a call's result.
+//!
+//! [`Client`](crate::Client) sends a request and hands the response's status, headers and body to
+//! [`verdict`] (success, an error worth retrying, or a final error) and, for a success, to
+//! [`decode_body`]. Neither does I/O, so they can be tested and fuzzed on any bytes; neither panics.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use http::header::{HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+use crate::error::{excerpt, ApiError};
+use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::{Error, Result};
+
+/// What the client does with one response.
+#[derive(Debug)]
+pub enum Verdict {
+    /// A 2xx status: the body is the result.
+    Success,
+    /// An error worth another attempt (429, 500, 502, 503, 504), after the wait the server asked for
+    /// in `Retry-After`, if it did.
+    Retry {
+        /// The error returned if no attempt is left.
+        error: Error,
+        /// The parsed `Retry-After` header.
+        retry_after: Option<Duration>,
+    },
+    /// An error returned as is.
+    Fail(Error),
+}
+
+/// Classifies the response to attempt number `attempt` (from 1); `now` dates a `Retry-After` given as
+/// an HTTP date. A non-2xx status gives [`Error::Api`] with Google's error body decoded when it has
+/// that shape.
+pub fn verdict(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    attempt: u32,
+    now: DateTime<Utc>,
+) -> Verdict {
+    if (200..300).contains(&status) {
+        return Verdict::Success;
+    }
+    let mut api = ApiError::from_response(status, body);
+    api.attempts = attempt;
+    let error = Error::Api(Box::new(api));
+    if !is_retryable_status(status) {
+        return Verdict::Fail(error);
+    }
+    let retry_after = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, now));
+    Verdict::Retry { error, retry_after }
+}
+
+/// Decodes the JSON body of a successful response with `status` into `T`; a body of only whitespace
+/// decodes as if it were `{}`. Anything else that is not a `T` is [`Error::Decode`].
+pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    let slice: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    serde_json::from_slice(slice).map_err(|source| Error::Decode {
+        source,
+        status,
+        body_excerpt: excerpt(body),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderValue;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("1994-11-06T08:49:30Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn statuses_are_classified() {
+        let headers = HeaderMap::new();
+        assert!(matches!(
+            verdict(204, &headers, b"", 1, now()),
+            Verdict::Success
+        ));
+        let Verdict::Fail(Error::Api(e)) = verdict(404, &headers, b"{}", 2, now()) else {
+            panic!("404 is final")
+        };
+        assert_eq!((e.status, e.attempts), (404, 2));
+        let Verdict::Retry { error, retry_after } = verdict(503, &headers, b"", 1, now()) else {
+            panic!("503 is retried")
+        };
+        assert_eq!((error.status(), retry_after), (Some(503), None));
+    }
+
+    #[test]
+    fn retry_after_is_read_from_the_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        let Verdict::Retry { retry_after, .. } = verdict(429, &headers, b"", 1, now()) else {
+            panic!("429 is retried")
+        };
+        assert_eq!(retry_after, Some(Duration::from_secs(7)));
+        headers.insert(RETRY_AFTER, HeaderValue::from_bytes(b"\xff").unwrap());
+        let Verdict::Retry { retry_after, .. } = verdict(429, &headers, b"", 1, now()) else {
+            panic!("429 is retried")
+        };
+        assert_eq!(retry_after, None, "a value that is not text is ignored");
+    }
+
+    #[test]
+    fn bodies_decode_or_give_decode_errors() {
+        let empty: serde_json::Value = decode_body(200, b" \n").unwrap();
+        assert_eq!(empty, serde_json::json!({}));
+        let err = decode_body::<serde_json::Value>(200, b"<html>").unwrap_err();
+        let Error::Decode {
+            status,
+            body_excerpt,
+            ..
+        } = err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!((status, body_excerpt.as_str()), (200, "<html>"));
+    }
+}
