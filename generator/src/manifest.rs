@@ -57,6 +57,25 @@ impl Manifest {
 }
 
 impl ManifestApi {
+    /// The rules for this API's document (see [`crate::Rules`]). `description_text` is the text of the
+    /// document `descriptions` names, which the caller reads (this crate does no I/O); without it, no
+    /// descriptions are carried.
+    pub fn rules(&self, description_text: Option<String>) -> crate::Rules {
+        let descriptions =
+            self.descriptions
+                .as_ref()
+                .zip(description_text)
+                .map(|(source, text)| crate::describe::DescriptionSource {
+                    text,
+                    provenance: source.from.clone(),
+                });
+        crate::Rules {
+            omit_unreached: self.omit_unreached.clone(),
+            descriptions,
+            operation_results: self.operation_results.clone(),
+        }
+    }
+
     /// The path of the runtime crate as seen from this crate's folder.
     pub fn runtime_path(&self, runtime: &str) -> String {
         let depth = self

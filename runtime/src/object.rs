@@ -28,8 +28,6 @@ pub trait Object: Default {
     /// The JSON keys of the fields, sorted by length, then bytes (so that most comparisons of a lookup are
     /// one of lengths); [`Object::read_field`] takes an index into it.
     const FIELDS: &'static [&'static str];
-    /// Whether keys not in [`Object::FIELDS`] are kept (through [`Object::read_other`]).
-    const KEEPS_OTHERS: bool = false;
 
     /// Reads the value of the field `FIELDS[index]` from `map`.
     fn read_field<'de, A: MapAccess<'de>>(
@@ -43,8 +41,8 @@ pub trait Object: Default {
         None
     }
 
-    /// Reads the value of an undeclared key (only called when [`Object::KEEPS_OTHERS`]): into
-    /// [`Object::unknown_fields`] by default.
+    /// Reads the value of an undeclared key: into [`Object::unknown_fields`] by default (a struct with
+    /// `additionalProperties` puts it in its map instead).
     fn read_other<'de, A: MapAccess<'de>>(
         &mut self,
         key: String,
@@ -184,9 +182,6 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
             match key {
                 Key::Field(index) => value.read_field(index, &mut map)?,
                 Key::Other(name) => value.read_other(name, &mut map)?,
-                Key::Skip => {
-                    map.next_value::<IgnoredAny>()?;
-                }
             }
         }
         Ok(value)
@@ -196,7 +191,6 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 enum Key {
     Field(usize),
     Other(String),
-    Skip,
 }
 
 /// Looks a key up while it is still borrowed from the input: no allocation for declared keys.
@@ -223,8 +217,7 @@ impl<'de, T: Object> Visitor<'de> for KeySeed<T> {
         });
         Ok(match found {
             Ok(index) => Key::Field(index),
-            Err(_) if T::KEEPS_OTHERS => Key::Other(key.to_owned()),
-            Err(_) => Key::Skip,
+            Err(_) => Key::Other(key.to_owned()),
         })
     }
 }
@@ -274,7 +267,6 @@ mod tests {
     impl Object for Sample {
         const NAME: &'static str = "Sample";
         const FIELDS: &'static [&'static str] = &["name", "type", "count", "nested"];
-        const KEEPS_OTHERS: bool = true;
 
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,

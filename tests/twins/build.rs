@@ -39,11 +39,8 @@ fn main() {
             .apis
             .iter()
             .find(|api| api.document == file)
-            .map(|api| discogen::Rules {
-                omit_unreached: api.omit_unreached.clone(),
-                operation_results: api.operation_results.clone(),
-                descriptions: None,
-            })
+            // Descriptions do not change types: none are read.
+            .map(|api| api.rules(None))
             .unwrap_or_default();
         let api = discogen::prepare(&read(&path), &rules).expect("document");
         out.extend(twins(&api, krate));

@@ -130,23 +130,14 @@ pub fn manifest_rules(
     root: &Path,
     api: &discogen::manifest::ManifestApi,
 ) -> Result<discogen::Rules, String> {
-    let descriptions = match &api.descriptions {
+    let text = match &api.descriptions {
         Some(source) => {
             let path = root.join("discovery").join(&source.document);
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Some(discogen::describe::DescriptionSource {
-                text,
-                provenance: source.from.clone(),
-            })
+            Some(std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?)
         }
         None => None,
     };
-    Ok(discogen::Rules {
-        omit_unreached: api.omit_unreached.clone(),
-        descriptions,
-        operation_results: api.operation_results.clone(),
-    })
+    Ok(api.rules(text))
 }
 
 fn file_stem(path: &Path) -> Result<String, String> {

@@ -31,19 +31,10 @@ fn main() {
                 runtime_path: api.runtime_path(&manifest.runtime),
                 source: format!("discovery/{}", api.document),
                 location_endpoint: api.location_endpoint.clone(),
-                rules: discogen::Rules {
-                    omit_unreached: api.omit_unreached.clone(),
-                    descriptions: api.descriptions.as_ref().map(|source| {
-                        discogen::describe::DescriptionSource {
-                            text: std::fs::read_to_string(
-                                root.join("discovery").join(&source.document),
-                            )
-                            .expect("description source"),
-                            provenance: source.from.clone(),
-                        }
-                    }),
-                    operation_results: api.operation_results.clone(),
-                },
+                rules: api.rules(api.descriptions.as_ref().map(|source| {
+                    std::fs::read_to_string(root.join("discovery").join(&source.document))
+                        .expect("description source")
+                })),
                 ..Default::default()
             };
             (api.crate_name.clone(), text, options)

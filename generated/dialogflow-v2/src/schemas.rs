@@ -151,8 +151,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
         "classificationThreshold",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -351,8 +349,6 @@ for GoogleCloudDialogflowV2AgentAssistantFeedback {
         "knowledgeSearchFeedback",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -438,8 +434,6 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -506,8 +500,6 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback";
 
     const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -579,8 +571,6 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback";
 
     const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -684,8 +674,6 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
         "summaryText",
         "textSections",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -834,8 +822,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
         "reactiveCompanionSuggestion",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -957,8 +943,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
         "outputLanguageCode",
         "overarchingGuidance",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1131,8 +1115,6 @@ for GoogleCloudDialogflowV2AgentCoachingInstruction {
         "duplicateCheckResult",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1256,8 +1238,6 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
 
     const FIELDS: &'static [&'static str] = &["duplicateSuggestions"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1380,8 +1360,6 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicate
         "similarityScore",
         "suggestionIndex",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1528,8 +1506,6 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestion {
         "applicableInstructions",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1672,8 +1648,6 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
         "duplicateCheckResult",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1786,8 +1760,6 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult";
 
     const FIELDS: &'static [&'static str] = &["duplicateSuggestions"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1926,8 +1898,6 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateS
         "similarityScore",
         "suggestionIndex",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2071,8 +2041,6 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
         "duplicateCheckResult",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2174,8 +2142,6 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSources";
 
     const FIELDS: &'static [&'static str] = &["instructionIndexes"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2352,8 +2318,6 @@ for GoogleCloudDialogflowV2AnalyzeContentRequest {
         "assistQueryParams",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2524,8 +2488,6 @@ for GoogleCloudDialogflowV2AnalyzeContentResponse {
         "humanAgentSuggestionResults",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2645,8 +2607,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnnotatedMess
     const NAME: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
 
     const FIELDS: &'static [&'static str] = &["text", "entityType", "formattedValue"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2781,8 +2741,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedbac
         "agentAssistantDetailFeedback",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2887,8 +2845,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord 
         "answerFeedback",
         "agentAssistantRecord",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3028,8 +2984,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
         "answerRecord",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3111,8 +3065,6 @@ for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
 
     const FIELDS: &'static [&'static str] = &["trainingModelType"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3176,8 +3128,6 @@ for GoogleCloudDialogflowV2AssistQueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2AssistQueryParameters";
 
     const FIELDS: &'static [&'static str] = &["documentsMetadataFilters"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3250,8 +3200,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AudioInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2AudioInput";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3341,8 +3289,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
     const NAME: &'static str = "GoogleCloudDialogflowV2AutomatedAgentConfig";
 
     const FIELDS: &'static [&'static str] = &["agent", "sessionTtl"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3514,8 +3460,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
         "automatedAgentReplyType",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3628,8 +3572,6 @@ for GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
 
     const FIELDS: &'static [&'static str] = &["entities", "languageCode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3699,8 +3641,6 @@ for GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
 
     const FIELDS: &'static [&'static str] = &["entityValues", "languageCode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3760,8 +3700,6 @@ for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest";
 
     const FIELDS: &'static [&'static str] = &["entityTypeNames"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3826,8 +3764,6 @@ for GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteIntentsRequest";
 
     const FIELDS: &'static [&'static str] = &["intents"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3906,8 +3842,6 @@ for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntitiesRequest";
 
     const FIELDS: &'static [&'static str] = &["entities", "updateMask", "languageCode"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4006,8 +3940,6 @@ for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
         "entityTypeBatchInline",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4082,8 +4014,6 @@ for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4189,8 +4119,6 @@ for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
         "intentBatchInline",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4267,8 +4195,6 @@ for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4357,8 +4283,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
         "proactiveEnabled",
         "confirmationRequirement",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4497,8 +4421,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
         "confirmationRequirement",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4636,8 +4558,6 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
         "suggestionFeatureType",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4741,8 +4661,6 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
         "participantRole",
         "suggestionFeatureType",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4893,8 +4811,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
         "toolsetTools",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4991,8 +4907,6 @@ for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
         "guidanceInstructions",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5055,8 +4969,6 @@ for GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentKnowledgeSource";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5149,8 +5061,6 @@ for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
         "translationSkillConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5233,8 +5143,6 @@ for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
         "agentLanguageCode",
         "customerLanguageCode",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5323,8 +5231,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSugg
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestion";
 
     const FIELDS: &'static [&'static str] = &["guidances"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5489,8 +5395,6 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
         "triggeringToolCallAnswerRecords",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5625,8 +5529,6 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
         "knowledgeArticleTitle",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5696,8 +5598,6 @@ for GoogleCloudDialogflowV2CompleteConversationRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompleteConversationRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5803,8 +5703,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
         "errorDetails",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5884,8 +5782,6 @@ for GoogleCloudDialogflowV2ConnectionErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConnectionErrorDetails";
 
     const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5991,8 +5887,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Context {
     const NAME: &'static str = "GoogleCloudDialogflowV2Context";
 
     const FIELDS: &'static [&'static str] = &["name", "parameters", "lifespanCount"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6227,8 +6121,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
         "initialConversationProfile",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6332,8 +6224,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationC
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContext";
 
     const FIELDS: &'static [&'static str] = &["messageEntries"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6440,8 +6330,6 @@ for GoogleCloudDialogflowV2ConversationContextReference {
         "languageCode",
         "contextContents",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6554,8 +6442,6 @@ for GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
         "contentFormat",
         "ingestionTime",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6727,8 +6613,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
         "conversationCount",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6863,8 +6747,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationE
         "newRecognitionResultPayload",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6945,8 +6827,6 @@ for GoogleCloudDialogflowV2ConversationGeneratorContext {
 
     const FIELDS: &'static [&'static str] = &["generatorType"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7002,8 +6882,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationI
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationInfo";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7180,8 +7058,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
         "articleSuggestionModelMetadata",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7333,8 +7209,6 @@ for GoogleCloudDialogflowV2ConversationModelEvaluation {
         "rawHumanEvalTemplateCsv",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7427,8 +7301,6 @@ for GoogleCloudDialogflowV2ConversationPhoneNumber {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationPhoneNumber";
 
     const FIELDS: &'static [&'static str] = &["countryCode", "phoneNumber"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7716,8 +7588,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
         "newRecognitionResultNotificationConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7894,8 +7764,6 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
         "extraMimeContents",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7975,8 +7843,6 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
 
     const FIELDS: &'static [&'static str] = &["content", "mimeType"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8048,8 +7914,6 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
 
     const FIELDS: &'static [&'static str] = &["name", "value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8111,8 +7975,6 @@ for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["conversationDataset"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8222,8 +8084,6 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
         "conversationModelEvaluation",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8302,8 +8162,6 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest";
 
     const FIELDS: &'static [&'static str] = &["conversationModelEvaluation"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8412,8 +8270,6 @@ for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
         "createTime",
         "conversationModel",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8535,8 +8391,6 @@ for GoogleCloudDialogflowV2CustomPronunciationParams {
         "phoneticEncoding",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8597,8 +8451,6 @@ for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8685,8 +8537,6 @@ for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
         "createTime",
         "conversationModel",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8784,8 +8634,6 @@ for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
         "conversationModel",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8841,8 +8689,6 @@ for GoogleCloudDialogflowV2DeployConversationModelRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeployConversationModelRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8952,8 +8798,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         "outputAudioConfig",
         "outputAudioConfigMask",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9079,8 +8923,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         "outputAudioConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9178,8 +9020,6 @@ for GoogleCloudDialogflowV2DialogflowAssistAnswer {
         "answerRecord",
         "intentSuggestion",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9357,8 +9197,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
         "latestReloadStatus",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9451,8 +9289,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DocumentReloa
 
     const FIELDS: &'static [&'static str] = &["time", "status"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9511,8 +9347,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DtmfParameter
     const NAME: &'static str = "GoogleCloudDialogflowV2DtmfParameters";
 
     const FIELDS: &'static [&'static str] = &["acceptsDtmfInput"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9579,8 +9413,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EncryptionSpe
     const NAME: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
 
     const FIELDS: &'static [&'static str] = &["name", "kmsKey"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9700,8 +9532,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
         "enableFuzzyExtraction",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9780,8 +9610,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeBat
 
     const FIELDS: &'static [&'static str] = &["entityTypes"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9846,8 +9674,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeEnt
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
 
     const FIELDS: &'static [&'static str] = &["value", "synonyms"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9988,8 +9814,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
         "textToSpeechSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10089,8 +9913,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHi
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistory";
 
     const FIELDS: &'static [&'static str] = &["parent", "entries", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10192,8 +10014,6 @@ for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
         "agentVersion",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10290,8 +10110,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationCon
         "smartComposeConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10371,8 +10189,6 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
 
     const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10451,8 +10267,6 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig";
 
     const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10536,8 +10350,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationSta
 
     const FIELDS: &'static [&'static str] = &["done", "pipelineStatus"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10618,8 +10430,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EventInput {
 
     const FIELDS: &'static [&'static str] = &["name", "parameters", "languageCode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10680,8 +10490,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["agentUri"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10750,8 +10558,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10841,8 +10647,6 @@ for GoogleCloudDialogflowV2ExportDocumentRequest {
         "smartMessagingPartialUpdate",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10915,8 +10719,6 @@ for GoogleCloudDialogflowV2ExportOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["exportedGcsDestination"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11051,8 +10853,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
         "answerRecord",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11172,8 +10972,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
         "summarizationSectionList",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11244,8 +11042,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormConte
     const NAME: &'static str = "GoogleCloudDialogflowV2FreeFormContext";
 
     const FIELDS: &'static [&'static str] = &["text"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11326,8 +11122,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormSugge
     const NAME: &'static str = "GoogleCloudDialogflowV2FreeFormSuggestion";
 
     const FIELDS: &'static [&'static str] = &["response"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11441,8 +11235,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
         "genericWebService",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11514,8 +11306,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentFe
     const NAME: &'static str = "GoogleCloudDialogflowV2FulfillmentFeature";
 
     const FIELDS: &'static [&'static str] = &["type"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11621,8 +11411,6 @@ for GoogleCloudDialogflowV2FulfillmentGenericWebService {
         "isCloudFunction",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11692,8 +11480,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsDestinatio
 
     const FIELDS: &'static [&'static str] = &["uri"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11749,8 +11535,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsSources {
     const NAME: &'static str = "GoogleCloudDialogflowV2GcsSources";
 
     const FIELDS: &'static [&'static str] = &["uris"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11839,8 +11623,6 @@ for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
         "suggestionIndex",
         "companionSuggestion",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11994,8 +11776,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
         "conversationContext",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12080,8 +11860,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse";
 
     const FIELDS: &'static [&'static str] = &["generatorSuggestion"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12188,8 +11966,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         "statelessConversation",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12271,8 +12047,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
 
     const FIELDS: &'static [&'static str] = &["messages"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12352,8 +12126,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponse";
 
     const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12444,8 +12216,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
         "baselineModelVersion",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12530,8 +12300,6 @@ for GoogleCloudDialogflowV2GenerateSuggestionsRequest {
 
     const FIELDS: &'static [&'static str] = &["latestMessage", "triggerEvents"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12612,8 +12380,6 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
         "latestMessage",
         "generatorSuggestionAnswers",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12703,8 +12469,6 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer 
         "sourceGenerator",
         "generatorSuggestion",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12958,8 +12722,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
         "suggestionDedupingConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13193,8 +12955,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
         "generatorEvaluationConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13321,8 +13081,6 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
         "summarizationConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13412,8 +13170,6 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
 
     const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13475,8 +13231,6 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig";
 
     const FIELDS: &'static [&'static str] = &["dataset"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13651,8 +13405,6 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
         "isSummaryGenerationAllowed",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13802,8 +13554,6 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
         "enableCompletenessEvaluation",
         "completenessEvaluationVersion",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13964,8 +13714,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
         "agentCoachingSuggestion",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14089,8 +13837,6 @@ for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
 
     const FIELDS: &'static [&'static str] = &["toolCall", "toolCallResult"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14193,8 +13939,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
 
     const FIELDS: &'static [&'static str] = &["web", "retrievedContext"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14301,8 +14045,6 @@ for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
 
     const FIELDS: &'static [&'static str] = &["uri", "text", "title"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14404,8 +14146,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
 
     const FIELDS: &'static [&'static str] = &["uri", "title", "domain"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14528,8 +14268,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
         "groundingSupports",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14641,8 +14379,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingSupp
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
 
     const FIELDS: &'static [&'static str] = &["segment", "groundingChunkIndices"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14785,8 +14521,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
         "disableSuggestedReply",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14884,8 +14618,6 @@ for GoogleCloudDialogflowV2GuidanceInstructionAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2GuidanceInstructionAction";
 
     const FIELDS: &'static [&'static str] = &["description"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15025,8 +14757,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
         "humanAgentSuggestionConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15140,8 +14870,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
 
     const FIELDS: &'static [&'static str] = &["model", "baselineModelVersion"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15231,8 +14959,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig";
 
     const FIELDS: &'static [&'static str] = &["recentSentencesCount"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15341,8 +15067,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
         "enableSentimentAnalysis",
         "enableSentimentAnalysisV3",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15532,8 +15256,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
         "useUnredactedConversationData",
         "disableHighLatencyFeaturesSyncDelivery",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15830,8 +15552,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
         "enableQuerySuggestionWhenNoAnswer",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16097,8 +15817,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
         "knowledgeBaseQuerySource",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16239,8 +15957,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContext
         "dropVirtualAgentMessages",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16357,8 +16073,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogf
 
     const FIELDS: &'static [&'static str] = &["agent", "humanAgentSideConfig"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16449,8 +16163,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogf
 
     const FIELDS: &'static [&'static str] = &["agent"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16534,8 +16246,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumen
 
     const FIELDS: &'static [&'static str] = &["documents"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16618,8 +16328,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowled
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource";
 
     const FIELDS: &'static [&'static str] = &["knowledgeBases"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -16715,8 +16423,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSection
 
     const FIELDS: &'static [&'static str] = &["sectionTypes"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16808,8 +16514,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings";
 
     const FIELDS: &'static [&'static str] = &["noSmalltalk", "onlyEndUser"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -16903,8 +16607,6 @@ for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
         "conversation",
         "suggestionResults",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17014,8 +16716,6 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
         "salesforceLiveAgentConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17107,8 +16807,6 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig";
 
     const FIELDS: &'static [&'static str] = &["accountNumber"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17225,8 +16923,6 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
         "organizationId",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17309,8 +17005,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportAgentRe
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17400,8 +17094,6 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
         "conversationDataset",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17483,8 +17175,6 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
 
     const FIELDS: &'static [&'static str] = &["importCount", "conversationDataset"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17553,8 +17243,6 @@ for GoogleCloudDialogflowV2ImportConversationDataRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataRequest";
 
     const FIELDS: &'static [&'static str] = &["inputConfig"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17640,8 +17328,6 @@ for GoogleCloudDialogflowV2ImportDocumentTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentTemplate";
 
     const FIELDS: &'static [&'static str] = &["metadata", "mimeType", "knowledgeTypes"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17733,8 +17419,6 @@ for GoogleCloudDialogflowV2ImportDocumentsRequest {
         "importGcsCustomMetadata",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17804,8 +17488,6 @@ for GoogleCloudDialogflowV2ImportDocumentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentsResponse";
 
     const FIELDS: &'static [&'static str] = &["warnings"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17895,8 +17577,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferencePara
         "maxOutputTokens",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17978,8 +17658,6 @@ for GoogleCloudDialogflowV2IngestContextReferencesRequest {
 
     const FIELDS: &'static [&'static str] = &["contextReferences"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -18053,8 +17731,6 @@ for GoogleCloudDialogflowV2IngestContextReferencesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesResponse";
 
     const FIELDS: &'static [&'static str] = &["ingestedContextReferences"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18165,8 +17841,6 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
         "contextReferenceRetrieved",
         "ingestedParametersDebugInfo",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18281,8 +17955,6 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDeb
 
     const FIELDS: &'static [&'static str] = &["parameter", "ingestionStatus"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -18360,8 +18032,6 @@ for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
 
     const FIELDS: &'static [&'static str] = &["request"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -18423,8 +18093,6 @@ for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecRequest";
 
     const FIELDS: &'static [&'static str] = &["encryptionSpec"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18688,8 +18356,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioCon
         "disableNoSpeechRecognizedEvent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -18830,8 +18496,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputConfig {
 
     const FIELDS: &'static [&'static str] = &["gcsSource"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -18887,8 +18551,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputDataset 
     const NAME: &'static str = "GoogleCloudDialogflowV2InputDataset";
 
     const FIELDS: &'static [&'static str] = &["dataset"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19188,8 +18850,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
         "parentFollowupIntentName",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19323,8 +18983,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentBatch {
 
     const FIELDS: &'static [&'static str] = &["intents"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19414,8 +19072,6 @@ for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
         "followupIntentName",
         "parentFollowupIntentName",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19703,8 +19359,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         "browseCarouselCard",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19879,8 +19533,6 @@ for GoogleCloudDialogflowV2IntentMessageBasicCard {
         "formattedText",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19991,8 +19643,6 @@ for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
 
     const FIELDS: &'static [&'static str] = &["title", "openUriAction"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20080,8 +19730,6 @@ for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction";
 
     const FIELDS: &'static [&'static str] = &["uri"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20194,8 +19842,6 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
 
     const FIELDS: &'static [&'static str] = &["items", "imageDisplayOptions"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20343,8 +19989,6 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
         "openUriAction",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20456,8 +20100,6 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 
     const FIELDS: &'static [&'static str] = &["url", "urlTypeHint"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20583,8 +20225,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         "subtitle",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20686,8 +20326,6 @@ for GoogleCloudDialogflowV2IntentMessageCardButton {
 
     const FIELDS: &'static [&'static str] = &["text", "postback"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20778,8 +20416,6 @@ for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelect";
 
     const FIELDS: &'static [&'static str] = &["items"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20899,8 +20535,6 @@ for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
 
     const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21011,8 +20645,6 @@ for GoogleCloudDialogflowV2IntentMessageColumnProperties {
 
     const FIELDS: &'static [&'static str] = &["header", "horizontalAlignment"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21112,8 +20744,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
 
     const FIELDS: &'static [&'static str] = &["imageUri", "accessibilityText"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21215,8 +20845,6 @@ for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
 
     const FIELDS: &'static [&'static str] = &["uri", "destinationName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21330,8 +20958,6 @@ for GoogleCloudDialogflowV2IntentMessageListSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
 
     const FIELDS: &'static [&'static str] = &["items", "title", "subtitle"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21456,8 +21082,6 @@ for GoogleCloudDialogflowV2IntentMessageListSelectItem {
 
     const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21568,8 +21192,6 @@ for GoogleCloudDialogflowV2IntentMessageMediaContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
 
     const FIELDS: &'static [&'static str] = &["mediaType", "mediaObjects"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21707,8 +21329,6 @@ for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
         "description",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21814,8 +21434,6 @@ for GoogleCloudDialogflowV2IntentMessageQuickReplies {
 
     const FIELDS: &'static [&'static str] = &["title", "quickReplies"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21912,8 +21530,6 @@ for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSelectItemInfo";
 
     const FIELDS: &'static [&'static str] = &["key", "synonyms"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22021,8 +21637,6 @@ for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
 
     const FIELDS: &'static [&'static str] = &["ssml", "displayText", "textToSpeech"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22118,8 +21732,6 @@ for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
 
     const FIELDS: &'static [&'static str] = &["simpleResponses"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22209,8 +21821,6 @@ for GoogleCloudDialogflowV2IntentMessageSuggestion {
 
     const FIELDS: &'static [&'static str] = &["title"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22298,8 +21908,6 @@ for GoogleCloudDialogflowV2IntentMessageSuggestions {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestions";
 
     const FIELDS: &'static [&'static str] = &["suggestions"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22452,8 +22060,6 @@ for GoogleCloudDialogflowV2IntentMessageTableCard {
         "columnProperties",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22554,8 +22160,6 @@ for GoogleCloudDialogflowV2IntentMessageTableCardCell {
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22653,8 +22257,6 @@ for GoogleCloudDialogflowV2IntentMessageTableCardRow {
 
     const FIELDS: &'static [&'static str] = &["cells", "dividerAfter"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22741,8 +22343,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageText";
 
     const FIELDS: &'static [&'static str] = &["text"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22900,8 +22500,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParamet
         "entityTypeDisplayName",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23001,8 +22599,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentSuggest
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentSuggestion";
 
     const FIELDS: &'static [&'static str] = &["intentV2", "description", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23125,8 +22721,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
         "parts",
         "timesAddedCount",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23256,8 +22850,6 @@ for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
         "userDefined",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23375,8 +22967,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
         "knowledgeAssistDebugInfo",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23461,8 +23051,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 
     const FIELDS: &'static [&'static str] = &["answerRecord", "suggestedQuery"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23594,8 +23182,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         "generativeSource",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23681,8 +23267,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
 
     const FIELDS: &'static [&'static str] = &["event", "snippets"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23744,8 +23328,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 
     const FIELDS: &'static [&'static str] = &["question"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23816,8 +23398,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource 
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 
     const FIELDS: &'static [&'static str] = &["snippets"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23908,8 +23488,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceS
 
     const FIELDS: &'static [&'static str] = &["uri", "text", "title", "metadata"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23991,8 +23569,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
 
     const FIELDS: &'static [&'static str] = &["queryText", "searchContexts"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24060,8 +23636,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24235,8 +23809,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
         "queryCategorizationFailureReason",
         "ingestedContextReferenceDebugInfo",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24499,8 +24071,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
         "conversationTranscriptHasMixedLanguages",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24718,8 +24288,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
         "similarityToLastQueryThreshold",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24841,8 +24409,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeBase
 
     const FIELDS: &'static [&'static str] = &["name", "displayName", "languageCode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24950,8 +24516,6 @@ for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
         "exportOperationMetadata",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25031,8 +24595,6 @@ for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListAnswerRecordsResponse";
 
     const FIELDS: &'static [&'static str] = &["answerRecords", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25116,8 +24678,6 @@ for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListCompanionAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "companionAgents"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25208,8 +24768,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListContextsR
 
     const FIELDS: &'static [&'static str] = &["contexts", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25294,8 +24852,6 @@ for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationDatasetsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationDatasets"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25394,8 +24950,6 @@ for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
         "conversationModelEvaluations",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25488,8 +25042,6 @@ for GoogleCloudDialogflowV2ListConversationModelsResponse {
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationModels"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25579,8 +25131,6 @@ for GoogleCloudDialogflowV2ListConversationProfilesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationProfilesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationProfiles"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25674,8 +25224,6 @@ for GoogleCloudDialogflowV2ListConversationsResponse {
 
     const FIELDS: &'static [&'static str] = &["conversations", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25761,8 +25309,6 @@ for GoogleCloudDialogflowV2ListDocumentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListDocumentsResponse";
 
     const FIELDS: &'static [&'static str] = &["documents", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25850,8 +25396,6 @@ for GoogleCloudDialogflowV2ListEntityTypesResponse {
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25938,8 +25482,6 @@ for GoogleCloudDialogflowV2ListEnvironmentsResponse {
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26025,8 +25567,6 @@ for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "generatorEvaluations"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26120,8 +25660,6 @@ for GoogleCloudDialogflowV2ListGeneratorsResponse {
 
     const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26206,8 +25744,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListIntentsRe
     const NAME: &'static str = "GoogleCloudDialogflowV2ListIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26294,8 +25830,6 @@ for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "knowledgeBases"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26380,8 +25914,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListMessagesR
     const NAME: &'static str = "GoogleCloudDialogflowV2ListMessagesResponse";
 
     const FIELDS: &'static [&'static str] = &["messages", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26468,8 +26000,6 @@ for GoogleCloudDialogflowV2ListParticipantsResponse {
 
     const FIELDS: &'static [&'static str] = &["participants", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26555,8 +26085,6 @@ for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListSessionEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26648,8 +26176,6 @@ for GoogleCloudDialogflowV2ListSipTrunksResponse {
 
     const FIELDS: &'static [&'static str] = &["sipTrunks", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26735,8 +26261,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListToolsResp
 
     const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26820,8 +26344,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListVersionsR
     const NAME: &'static str = "GoogleCloudDialogflowV2ListVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26912,8 +26434,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2LoggingConfig
     const NAME: &'static str = "GoogleCloudDialogflowV2LoggingConfig";
 
     const FIELDS: &'static [&'static str] = &["enableStackdriverLogging"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27118,8 +26638,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
         "sentimentAnalysis",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27247,8 +26765,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageAnnota
 
     const FIELDS: &'static [&'static str] = &["parts", "containEntities"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27356,8 +26872,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry 
         "languageCode",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27451,8 +26965,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2NotificationC
 
     const FIELDS: &'static [&'static str] = &["topic", "messageFormat"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27540,8 +27052,6 @@ for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
 
     const FIELDS: &'static [&'static str] = &["source", "payload", "version"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27614,8 +27124,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudio {
     const NAME: &'static str = "GoogleCloudDialogflowV2OutputAudio";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27703,8 +27211,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudioCo
         "sampleRateHertz",
         "synthesizeSpeechConfig",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27810,8 +27316,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOver
         "parameterName",
         "contextReferenceKey",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27947,8 +27451,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
         "obfuscatedExternalUserId",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28062,8 +27564,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails 
         "optionsLatency",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28155,8 +27655,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryInput";
 
     const FIELDS: &'static [&'static str] = &["text", "event", "audioConfig"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -28317,8 +27815,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParamete
         "sessionEntityTypes",
         "sentimentAnalysisRequestConfig",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -28601,8 +28097,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
         "speechRecognitionConfidence",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28756,8 +28250,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RaiSettings {
 
     const FIELDS: &'static [&'static str] = &["raiCategoryConfigs"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28862,8 +28354,6 @@ for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
 
     const FIELDS: &'static [&'static str] = &["category", "sensitivityLevel"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28958,8 +28448,6 @@ for GoogleCloudDialogflowV2ReloadDocumentRequest {
         "importGcsCustomMetadata",
         "smartMessagingPartialUpdate",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29115,8 +28603,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
         "telephonyTransferCall",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29198,8 +28684,6 @@ for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29280,8 +28764,6 @@ for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29366,8 +28848,6 @@ for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudio";
 
     const FIELDS: &'static [&'static str] = &["segments"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29468,8 +28948,6 @@ for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
         "allowPlaybackInterruption",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29568,8 +29046,6 @@ for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
 
     const FIELDS: &'static [&'static str] = &["sipUri", "phoneNumber"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29653,8 +29129,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29729,8 +29203,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RestoreAgentR
 
     const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29801,8 +29273,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchAgentsR
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29891,8 +29361,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchEntryPo
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchEntryPoint";
 
     const FIELDS: &'static [&'static str] = &["renderedContent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -30001,8 +29469,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
         "answerSources",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -30096,8 +29562,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource";
 
     const FIELDS: &'static [&'static str] = &["uri", "title", "snippet", "metadata"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -30228,8 +29692,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
         "ingestedContextReferenceDebugInfo",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -30325,8 +29787,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
         "answerGenerationRewriterOn",
         "thirdPartyConnectorAllowed",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -30510,8 +29970,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequest {
         "conversationProfile",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -30619,8 +30077,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
 
     const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -30701,8 +30157,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
 
     const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -30775,8 +30229,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -30865,8 +30317,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -30993,8 +30443,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         "interpolationType",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -31074,8 +30522,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
 
     const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -31146,8 +30592,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs";
 
     const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -31239,8 +30683,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeResponse {
         "rewrittenQuery",
         "searchKnowledgeDebugInfo",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -31342,8 +30784,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Segment {
 
     const FIELDS: &'static [&'static str] = &["text", "endIndex", "startIndex"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -31444,8 +30884,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -31513,8 +30951,6 @@ for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisRequestConfig";
 
     const FIELDS: &'static [&'static str] = &["analyzeQueryTextSentiment"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -31613,8 +31049,6 @@ for GoogleCloudDialogflowV2SentimentAnalysisResult {
 
     const FIELDS: &'static [&'static str] = &["status", "queryTextSentiment"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -31708,8 +31142,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ServiceLatenc
     const NAME: &'static str = "GoogleCloudDialogflowV2ServiceLatency";
 
     const FIELDS: &'static [&'static str] = &["internalServiceLatencies"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -31829,8 +31261,6 @@ for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
         "completeTime",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -31927,8 +31357,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SessionEntity
     const NAME: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
 
     const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -32045,8 +31473,6 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
         "suggestionFeatureType",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -32150,8 +31576,6 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
         "participantRole",
         "suggestionFeatureConfig",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -32308,8 +31732,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
         "allowVirtualAgentInteraction",
         "ignoreReinviteMediaDirection",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -32486,8 +31908,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
         "peerSocketAddress",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -32588,8 +32008,6 @@ for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails";
 
     const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -32717,8 +32135,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
         "googleRootCertFile",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -32812,8 +32228,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAns
 
     const FIELDS: &'static [&'static str] = &["reply", "confidence", "answerRecord"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -32900,8 +32314,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
         "conversationCount",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -32981,8 +32393,6 @@ for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
 
     const FIELDS: &'static [&'static str] = &["n", "recall"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -33047,8 +32457,6 @@ for GoogleCloudDialogflowV2SmartReplyModelMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyModelMetadata";
 
     const FIELDS: &'static [&'static str] = &["trainingModelType"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -33118,8 +32526,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechContext
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechContext";
 
     const FIELDS: &'static [&'static str] = &["boost", "phrases"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -33334,8 +32740,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
         "disableInterimInputTranscripts",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -33518,8 +32922,6 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
         "startOfSpeechSensitivity",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -33646,8 +33048,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInf
         "startOffset",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -33735,8 +33135,6 @@ for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactive
         "toolCalls",
         "groundingMetadata",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -33879,8 +33277,6 @@ for GoogleCloudDialogflowV2StreamingRecognitionResult {
         "speechEndOffset",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -33984,8 +33380,6 @@ for GoogleCloudDialogflowV2SuggestArticlesRequest {
         "assistQueryParams",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -34077,8 +33471,6 @@ for GoogleCloudDialogflowV2SuggestArticlesResponse {
         "articleAnswers",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -34165,8 +33557,6 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
         "latestMessage",
         "assistQueryParams",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -34260,8 +33650,6 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponse";
 
     const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -34382,8 +33770,6 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
         "baselineModelVersion",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -34467,8 +33853,6 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySecti
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection";
 
     const FIELDS: &'static [&'static str] = &["section", "summary"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -34556,8 +33940,6 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
         "latestMessage",
         "assistQueryParams",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -34650,8 +34032,6 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
         "latestMessage",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -34735,8 +34115,6 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
         "latestMessage",
         "previousSuggestedQuery",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -34849,8 +34227,6 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
         "additionalSuggestedQueryResults",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -34948,8 +34324,6 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
         "currentTextInput",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -35043,8 +34417,6 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
         "smartReplyAnswers",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -35119,8 +34491,6 @@ for GoogleCloudDialogflowV2SuggestionDedupingConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionDedupingConfig";
 
     const FIELDS: &'static [&'static str] = &["enableDeduping", "similarityThreshold"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -35205,8 +34575,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionFea
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionFeature";
 
     const FIELDS: &'static [&'static str] = &["type"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -35310,8 +34678,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInp
         "parameters",
         "answerRecord",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -35467,8 +34833,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
         "generateCompanionSuggestionsResponse",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -35599,8 +34963,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         "outputLanguageCode",
         "summarizationSections",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -35767,8 +35129,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
         "summarizationEvaluationMergedResultsUri",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -35879,8 +35239,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
         "accuracyReasoning",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -35977,8 +35335,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition 
         "adherenceReasoning",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -36071,8 +35427,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
 
     const FIELDS: &'static [&'static str] = &["question", "reasoning", "isAddressed"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -36149,8 +35503,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric";
 
     const FIELDS: &'static [&'static str] = &["question", "isAddressed"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -36280,8 +35632,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
         "summarySections",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -36386,8 +35736,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail";
 
     const FIELDS: &'static [&'static str] = &["score", "metric", "sectionDetails"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -36500,8 +35848,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         "evaluationResults",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -36597,8 +35943,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
         "accuracyDecomposition",
         "adherenceDecomposition",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -36713,8 +36057,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
         "accuracyDecomposition",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -36793,8 +36135,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
 
     const FIELDS: &'static [&'static str] = &["metric"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -36866,8 +36206,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken";
 
     const FIELDS: &'static [&'static str] = &["section", "tokenCount"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -37025,8 +36363,6 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluation
         "evaluationResults",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -37123,8 +36459,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
 
     const FIELDS: &'static [&'static str] = &["key", "type", "definition"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -37189,8 +36523,6 @@ for GoogleCloudDialogflowV2SummarizationSectionList {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationSectionList";
 
     const FIELDS: &'static [&'static str] = &["summarizationSections"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -37280,8 +36612,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarySugges
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarySuggestion";
 
     const FIELDS: &'static [&'static str] = &["summarySections"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -37384,8 +36714,6 @@ for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarySuggestionSummarySection";
 
     const FIELDS: &'static [&'static str] = &["section", "summary"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -37536,8 +36864,6 @@ for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
         "effectsProfileId",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -37632,8 +36958,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2TextInput";
 
     const FIELDS: &'static [&'static str] = &["text", "languageCode"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -37743,8 +37067,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
         "outputAudioEncoding",
         "synthesizeSpeechConfigs",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -37990,8 +37312,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
         "actionConfirmationRequirement",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -38125,8 +37445,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
         "serviceAgentAuthConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -38238,8 +37556,6 @@ for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
         "secretVersionForApiKey",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -38320,8 +37636,6 @@ for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig";
 
     const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -38451,8 +37765,6 @@ for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
         "secretVersionForClientSecret",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -38535,8 +37847,6 @@ for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -38737,8 +38047,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
         "toolDisplayName",
         "toolDisplayDetails",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -38961,8 +38269,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
         "answerRecord",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39078,8 +38384,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
 
     const FIELDS: &'static [&'static str] = &["message", "retryable"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39174,8 +38478,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallSugge
 
     const FIELDS: &'static [&'static str] = &["textUpdate", "toolCallInfo"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39252,8 +38554,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorTool";
 
     const FIELDS: &'static [&'static str] = &["name", "actions"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -39352,8 +38652,6 @@ for GoogleCloudDialogflowV2ToolConnectorToolAction {
         "connectionActionId",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39442,8 +38740,6 @@ for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
 
     const FIELDS: &'static [&'static str] = &["entityId", "operation"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39504,8 +38800,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolExtension
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolExtensionTool";
 
     const FIELDS: &'static [&'static str] = &["name"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -39593,8 +38887,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionT
         "inputSchema",
         "outputSchema",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -39700,8 +38992,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTo
         "serviceDirectoryConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39770,8 +39060,6 @@ for GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
 
     const FIELDS: &'static [&'static str] = &["service"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -39830,8 +39118,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolTLSConfig";
 
     const FIELDS: &'static [&'static str] = &["caCerts"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -39897,8 +39183,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolTLSConfigCACert";
 
     const FIELDS: &'static [&'static str] = &["cert", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -40030,8 +39314,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
         "confirmationRequirement",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -40108,8 +39390,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TrainAgentReq
     const NAME: &'static str = "GoogleCloudDialogflowV2TrainAgentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -40195,8 +39475,6 @@ for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
         "conversationModel",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -40252,8 +39530,6 @@ for GoogleCloudDialogflowV2UndeployConversationModelRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -40333,8 +39609,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationErr
 
     const FIELDS: &'static [&'static str] = &["entries", "severity", "errorMessage"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -40398,8 +39672,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationRes
     const NAME: &'static str = "GoogleCloudDialogflowV2ValidationResult";
 
     const FIELDS: &'static [&'static str] = &["validationErrors"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -40517,8 +39789,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
         "versionNumber",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -40616,8 +39886,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2VoiceSelectio
     const NAME: &'static str = "GoogleCloudDialogflowV2VoiceSelectionParams";
 
     const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -40724,8 +39992,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookReques
         "queryResult",
         "originalDetectIntentRequest",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -40871,8 +40137,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRespon
         "fulfillmentMessages",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -40966,8 +40230,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResp
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
     const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -41083,8 +40345,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         "displayName",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -41169,8 +40429,6 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         "unreachable",
         "nextPageToken",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -41288,8 +40546,6 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         "response",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -41338,8 +40594,6 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -41412,8 +40666,6 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -41481,8 +40733,6 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
     const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -111,8 +111,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         "playbookTransition",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -236,8 +234,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         "audioExportGcsDestination",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -358,8 +354,6 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
         "endpointingTimeoutDuration",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -466,8 +460,6 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
         "enableStackdriverLogging",
         "enableConsentBasedRedaction",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -582,8 +574,6 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
         "endpointerSensitivity",
         "useTimeoutBasedEndpointing",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -940,8 +930,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
         "enableMultiLanguageTraining",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1102,8 +1090,6 @@ for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
 
     const FIELDS: &'static [&'static str] = &["enableAnswerFeedback"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1187,8 +1173,6 @@ for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
         "sslCertificate",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1253,8 +1237,6 @@ for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
 
     const FIELDS: &'static [&'static str] = &["engine"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1318,8 +1300,6 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
 
     const FIELDS: &'static [&'static str] = &["githubSettings"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1420,8 +1400,6 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
         "trackingBranch",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1495,8 +1473,6 @@ for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
 
     const FIELDS: &'static [&'static str] = &["defaultEndUserMetadata"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1556,8 +1532,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1629,8 +1603,6 @@ for GoogleCloudDialogflowCxV3AgentValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 
     const FIELDS: &'static [&'static str] = &["name", "flowValidationResults"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1719,8 +1691,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
 
     const FIELDS: &'static [&'static str] = &["rating", "customRating", "ratingReason"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1792,8 +1762,6 @@ for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
 
     const FIELDS: &'static [&'static str] = &["feedback", "reasonLabels"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1864,8 +1832,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1941,8 +1907,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
 
     const FIELDS: &'static [&'static str] = &["totalDuration", "noBargeInDuration"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2011,8 +1975,6 @@ for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
 
     const FIELDS: &'static [&'static str] = &["names"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2072,8 +2034,6 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2141,8 +2101,6 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
 
     const FIELDS: &'static [&'static str] = &["testCases", "environment"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2206,8 +2164,6 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
 
     const FIELDS: &'static [&'static str] = &["results"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2268,8 +2224,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
 
     const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2356,8 +2310,6 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2482,8 +2434,6 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
         "interpolationType",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2563,8 +2513,6 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
 
     const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2637,8 +2585,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 
     const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2742,8 +2688,6 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
         "routeGroupCoverage",
         "transitionCoverage",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2891,8 +2835,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         "languageCode",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2964,8 +2906,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
 
     const FIELDS: &'static [&'static str] = &["code"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3031,8 +2971,6 @@ for GoogleCloudDialogflowCxV3CompareVersionsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode", "targetVersion"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3118,8 +3056,6 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
         "baseVersionContentJson",
         "targetVersionContentJson",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3229,8 +3165,6 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
         "testCaseResults",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3301,8 +3235,6 @@ for GoogleCloudDialogflowCxV3ConversationSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 
     const FIELDS: &'static [&'static str] = &["turnSignals"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3376,8 +3308,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 
     const FIELDS: &'static [&'static str] = &["userInput", "virtualAgentOutput"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3482,8 +3412,6 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
         "injectedParameters",
         "enableSentimentAnalysis",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3647,8 +3575,6 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
         "sessionParameters",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3728,8 +3654,6 @@ for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["version"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3823,8 +3747,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
         "dataStoreType",
         "documentProcessingMode",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4023,8 +3945,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         "answerGenerationModelCallSignals",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4129,8 +4049,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCall
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4203,8 +4121,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 
     const FIELDS: &'static [&'static str] = &["text", "supportingIndices"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4287,8 +4203,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
 
     const FIELDS: &'static [&'static str] = &["snippetIndex", "searchSnippet"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4375,8 +4289,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
 
     const FIELDS: &'static [&'static str] = &["score", "decision"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4456,8 +4368,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4558,8 +4468,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
         "bannedPhraseMatch",
         "matchedBannedPhrase",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4668,8 +4576,6 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
         "documentTitle",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4738,8 +4644,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
 
     const FIELDS: &'static [&'static str] = &["testErrors"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4795,8 +4699,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowVersion"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4865,8 +4767,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["deployment", "environment"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4991,8 +4891,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         "flowVersion",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5071,8 +4969,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 
     const FIELDS: &'static [&'static str] = &["experiment", "deploymentTestResults"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5181,8 +5077,6 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
         "responseView",
         "outputAudioConfig",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5316,8 +5210,6 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
         "outputAudioConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5401,8 +5293,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 
     const FIELDS: &'static [&'static str] = &["digits", "finishDigit"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5549,8 +5439,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         "enableFuzzyExtraction",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5643,8 +5531,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
 
     const FIELDS: &'static [&'static str] = &["value", "synonyms"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5704,8 +5590,6 @@ for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5839,8 +5723,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         "testCasesConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5937,8 +5819,6 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
         "enablePredeploymentRun",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6009,8 +5889,6 @@ for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
 
     const FIELDS: &'static [&'static str] = &["version"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6070,8 +5948,6 @@ for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 
     const FIELDS: &'static [&'static str] = &["webhookOverrides"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6190,8 +6066,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         "triggerFulfillment",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6262,8 +6136,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 
     const FIELDS: &'static [&'static str] = &["event"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6446,8 +6318,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         "playbookOutput",
         "conversationState",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6705,8 +6575,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         "rolloutFailureReason",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6821,8 +6689,6 @@ for GoogleCloudDialogflowCxV3ExperimentDefinition {
 
     const FIELDS: &'static [&'static str] = &["condition", "versionVariants"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6902,8 +6768,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
 
     const FIELDS: &'static [&'static str] = &["lastUpdateTime", "versionMetrics"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7000,8 +6864,6 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         "upperBound",
         "confidenceLevel",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7126,8 +6988,6 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
         "confidenceInterval",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7218,8 +7078,6 @@ for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 
     const FIELDS: &'static [&'static str] = &["metrics", "version", "sessionCount"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7337,8 +7195,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         "includeBigqueryExportSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7417,8 +7273,6 @@ for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
 
     const FIELDS: &'static [&'static str] = &["commitMessage", "trackingBranch"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7503,8 +7357,6 @@ for GoogleCloudDialogflowCxV3ExportAgentResponse {
 
     const FIELDS: &'static [&'static str] = &["agentUri", "commitSha", "agentContent"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7554,8 +7406,6 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7658,8 +7508,6 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
         "entityTypesContentInline",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7746,8 +7594,6 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
 
     const FIELDS: &'static [&'static str] = &["entityTypesUri", "entityTypesContent"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7824,8 +7670,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 
     const FIELDS: &'static [&'static str] = &["flowUri", "includeReferencedFlows"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7901,8 +7745,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
 
     const FIELDS: &'static [&'static str] = &["flowUri", "flowContent"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7950,8 +7792,6 @@ for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8044,8 +7884,6 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
         "intentsContentInline",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8126,8 +7964,6 @@ for GoogleCloudDialogflowCxV3ExportIntentsResponse {
 
     const FIELDS: &'static [&'static str] = &["intentsUri", "intentsContent"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8200,8 +8036,6 @@ for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
 
     const FIELDS: &'static [&'static str] = &["dataFormat", "playbookUri"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8249,8 +8083,6 @@ for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8329,8 +8161,6 @@ for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
 
     const FIELDS: &'static [&'static str] = &["filter", "gcsUri", "dataFormat"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8402,8 +8232,6 @@ for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8471,8 +8299,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 
     const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -8690,8 +8516,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         "outputParameterDefinitions",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8806,8 +8630,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
 
     const FIELDS: &'static [&'static str] = &["globalImportStrategy"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8891,8 +8713,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
 
     const FIELDS: &'static [&'static str] = &["flow", "flowState", "displayName"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -8973,8 +8793,6 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
         "supportedResponseLanguageCodes",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9049,8 +8867,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9120,8 +8936,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9211,8 +9025,6 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
         "validationMessages",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9280,8 +9092,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Form";
 
     const FIELDS: &'static [&'static str] = &["parameters"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9417,8 +9227,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         "advancedSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -9512,8 +9320,6 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
         "repromptEventHandlers",
         "initialPromptFulfillment",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9613,8 +9419,6 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
         "outputAudioConfig",
         "matchIntentRequest",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9726,8 +9530,6 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
         "queryResult",
         "outputAudioConfig",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -9906,8 +9708,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         "enableGenerativeFallback",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10011,8 +9811,6 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
 
     const FIELDS: &'static [&'static str] = &["cases"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10085,8 +9883,6 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
 
     const FIELDS: &'static [&'static str] = &["condition", "caseContent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10164,8 +9960,6 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 
     const FIELDS: &'static [&'static str] = &["message", "additionalCases"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10258,8 +10052,6 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
         "outputParameter",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10339,8 +10131,6 @@ for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
 
     const FIELDS: &'static [&'static str] = &["value", "parameter"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10401,8 +10191,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
 
     const FIELDS: &'static [&'static str] = &["uri"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10530,8 +10318,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         "knowledgeConnectorSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10634,8 +10420,6 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
 
     const FIELDS: &'static [&'static str] = &["selectedPrompt", "promptTemplates"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -10719,8 +10503,6 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 
     const FIELDS: &'static [&'static str] = &["frozen", "promptText", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10837,8 +10619,6 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
         "businessDescription",
         "disableDataStoreFallback",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -10981,8 +10761,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         "llmModelSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11087,8 +10865,6 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
         "maxDecodeSteps",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11166,8 +10942,6 @@ for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
 
     const FIELDS: &'static [&'static str] = &["id", "name"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11241,8 +11015,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Handler";
 
     const FIELDS: &'static [&'static str] = &["eventHandler", "lifecycleHandler"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11328,8 +11100,6 @@ for GoogleCloudDialogflowCxV3HandlerEventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
 
     const FIELDS: &'static [&'static str] = &["event", "condition", "fulfillment"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11418,8 +11188,6 @@ for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
         "lifecycleStage",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11469,8 +11237,6 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11568,8 +11334,6 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
         "entityTypesContent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11662,8 +11426,6 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "conflictingResources"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11742,8 +11504,6 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
         "entityDisplayNames",
         "entityTypeDisplayNames",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -11855,8 +11615,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         "flowImportStrategy",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11924,8 +11682,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
 
     const FIELDS: &'static [&'static str] = &["flow"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -11970,8 +11726,6 @@ for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12057,8 +11811,6 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
         "intentsContent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12137,8 +11889,6 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponse {
 
     const FIELDS: &'static [&'static str] = &["intents", "conflictingResources"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12214,8 +11964,6 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
         "entityDisplayNames",
         "intentDisplayNames",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12315,8 +12063,6 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
         "playbookContent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12386,8 +12132,6 @@ for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
 
     const FIELDS: &'static [&'static str] = &["errors"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12454,8 +12198,6 @@ for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12516,8 +12258,6 @@ for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
 
     const FIELDS: &'static [&'static str] = &["names"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12575,8 +12315,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 
     const FIELDS: &'static [&'static str] = &["content"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12649,8 +12387,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
 
     const FIELDS: &'static [&'static str] = &["type", "items"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -12709,8 +12445,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
 
     const FIELDS: &'static [&'static str] = &["content"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -12861,8 +12595,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         "singleUtterance",
         "optOutConformerModelMigration",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13043,8 +12775,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         "trainingPhrases",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13134,8 +12864,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
 
     const FIELDS: &'static [&'static str] = &["intents", "coverageScore"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13209,8 +12937,6 @@ for GoogleCloudDialogflowCxV3IntentCoverageIntent {
 
     const FIELDS: &'static [&'static str] = &["intent", "covered"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13269,8 +12995,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 
     const FIELDS: &'static [&'static str] = &["intent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13354,8 +13078,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
 
     const FIELDS: &'static [&'static str] = &["id", "isList", "redact", "entityType"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13444,8 +13166,6 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
 
     const FIELDS: &'static [&'static str] = &["id", "parts", "repeatCount"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13516,8 +13236,6 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 
     const FIELDS: &'static [&'static str] = &["text", "parameterId"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13629,8 +13347,6 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
         "dataStoreConnections",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13726,8 +13442,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         "resolvedLanguageCode",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13813,8 +13527,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsR
 
     const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -13899,8 +13611,6 @@ for GoogleCloudDialogflowCxV3ListChangelogsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
 
     const FIELDS: &'static [&'static str] = &["changelogs", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -13989,8 +13699,6 @@ for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "continuousTestResults"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14084,8 +13792,6 @@ for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
 
     const FIELDS: &'static [&'static str] = &["deployments", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14171,8 +13877,6 @@ for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14260,8 +13964,6 @@ for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14347,8 +14049,6 @@ for GoogleCloudDialogflowCxV3ListExamplesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
 
     const FIELDS: &'static [&'static str] = &["examples", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14436,8 +14136,6 @@ for GoogleCloudDialogflowCxV3ListExperimentsResponse {
 
     const FIELDS: &'static [&'static str] = &["experiments", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14523,8 +14221,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsRe
 
     const FIELDS: &'static [&'static str] = &["flows", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14609,8 +14305,6 @@ for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
 
     const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14698,8 +14392,6 @@ for GoogleCloudDialogflowCxV3ListIntentsResponse {
 
     const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14785,8 +14477,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
 
     const FIELDS: &'static [&'static str] = &["pages", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -14871,8 +14561,6 @@ for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "playbookVersions"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -14964,8 +14652,6 @@ for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
 
     const FIELDS: &'static [&'static str] = &["playbooks", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15051,8 +14737,6 @@ for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "securitySettings"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15143,8 +14827,6 @@ for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15238,8 +14920,6 @@ for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "testCaseResults"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15330,8 +15010,6 @@ for GoogleCloudDialogflowCxV3ListTestCasesResponse {
 
     const FIELDS: &'static [&'static str] = &["testCases", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15418,8 +15096,6 @@ for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
 
     const FIELDS: &'static [&'static str] = &["toolVersions", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15504,8 +15180,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 
     const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15593,8 +15267,6 @@ for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "transitionRouteGroups"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15688,8 +15360,6 @@ for GoogleCloudDialogflowCxV3ListVersionsResponse {
 
     const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15776,8 +15446,6 @@ for GoogleCloudDialogflowCxV3ListWebhooksResponse {
 
     const FIELDS: &'static [&'static str] = &["webhooks", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15860,8 +15528,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
 
     const FIELDS: &'static [&'static str] = &["model", "promptText"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -15923,8 +15589,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
 
     const FIELDS: &'static [&'static str] = &["allowOverrideAgentResources"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -15998,8 +15662,6 @@ for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -16137,8 +15799,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         "resolvedInput",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16233,8 +15893,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         "queryParams",
         "persistParameterChanges",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -16360,8 +16018,6 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
         "triggerIntent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16458,8 +16114,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
         "modelTrainingMode",
         "classificationThreshold",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -16563,8 +16217,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
         "sampleRateHertz",
         "synthesizeSpeechConfig",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -16747,8 +16399,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         "knowledgeConnectorSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16865,8 +16515,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
 
     const FIELDS: &'static [&'static str] = &["formInfo", "currentPage", "displayName"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -16932,8 +16580,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 
     const FIELDS: &'static [&'static str] = &["parameterInfo"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17036,8 +16682,6 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
         "displayName",
         "justCollected",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17147,8 +16791,6 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
         "description",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17211,8 +16853,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Phrase";
 
     const FIELDS: &'static [&'static str] = &["text"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17475,8 +17115,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         "outputParameterDefinitions",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17634,8 +17272,6 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         "nestedResourceImportStrategy",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17712,8 +17348,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
 
     const FIELDS: &'static [&'static str] = &["precedingConversationSummary"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17786,8 +17420,6 @@ for GoogleCloudDialogflowCxV3PlaybookInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 
     const FIELDS: &'static [&'static str] = &["steps", "guidelines"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -17901,8 +17533,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         "playbookOutput",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -17967,8 +17597,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
 
     const FIELDS: &'static [&'static str] = &["executionSummary"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18042,8 +17670,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
 
     const FIELDS: &'static [&'static str] = &["text", "steps"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -18110,8 +17736,6 @@ for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18182,8 +17806,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18300,8 +17922,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         "updateTime",
         "description",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18447,8 +18067,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         "languageCode",
         "toolCallResult",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -18725,8 +18343,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         "analyzeQueryTextSentiment",
         "populateDataStoreConnectionSignals",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19097,8 +18713,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         "dataStoreConnectionSignals",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19240,8 +18854,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19474,8 +19086,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         "telephonyTransferCall",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19581,8 +19191,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
 
     const FIELDS: &'static [&'static str] = &["metadata"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19630,8 +19238,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19677,8 +19283,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19741,8 +19345,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
 
     const FIELDS: &'static [&'static str] = &["metadata"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -19804,8 +19406,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 
     const FIELDS: &'static [&'static str] = &["segments"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19887,8 +19487,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
         "audio",
         "allowPlaybackInterruption",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -19982,8 +19580,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
         "allowPlaybackInterruption",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20063,8 +19659,6 @@ for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
 
     const FIELDS: &'static [&'static str] = &["audioUri", "allowPlaybackInterruption"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20128,8 +19722,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 
     const FIELDS: &'static [&'static str] = &["phoneNumber"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20200,8 +19792,6 @@ for GoogleCloudDialogflowCxV3ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 
     const FIELDS: &'static [&'static str] = &["text", "allowPlaybackInterruption"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20310,8 +19900,6 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
         "restoreOption",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20376,8 +19964,6 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
 
     const FIELDS: &'static [&'static str] = &["trackingBranch"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20422,8 +20008,6 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20486,8 +20070,6 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
 
     const FIELDS: &'static [&'static str] = &["playbook"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20534,8 +20116,6 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20592,8 +20172,6 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["tool"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20675,8 +20253,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         "failureCondition",
         "rolloutCondition",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -20773,8 +20349,6 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
         "trafficPercent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20857,8 +20431,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
 
     const FIELDS: &'static [&'static str] = &["step", "startTime", "stepIndex"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20924,8 +20496,6 @@ for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
 
     const FIELDS: &'static [&'static str] = &["errors"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -20970,8 +20540,6 @@ for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21032,8 +20600,6 @@ for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
 
     const FIELDS: &'static [&'static str] = &["continuousTestResult"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21082,8 +20648,6 @@ for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21139,8 +20703,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
 
     const FIELDS: &'static [&'static str] = &["environment"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21201,8 +20763,6 @@ for GoogleCloudDialogflowCxV3RunTestCaseResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 
     const FIELDS: &'static [&'static str] = &["result"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21323,8 +20883,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         "defaultBannedPhraseMatchStrategy",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21412,8 +20970,6 @@ for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
 
     const FIELDS: &'static [&'static str] = &["text", "languageCode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21473,8 +21029,6 @@ for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
 
     const FIELDS: &'static [&'static str] = &["enablePromptSecurity"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21545,8 +21099,6 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
 
     const FIELDS: &'static [&'static str] = &["categoryFilters"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21632,8 +21184,6 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
 
     const FIELDS: &'static [&'static str] = &["category", "filterLevel"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -21709,8 +21259,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
 
     const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -21901,8 +21449,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         "insightsExportSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22062,8 +21608,6 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
         "enableAudioRedaction",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22140,8 +21684,6 @@ for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
 
     const FIELDS: &'static [&'static str] = &["enableInsightsExport"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22213,8 +21755,6 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22301,8 +21841,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
 
     const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22380,8 +21918,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
 
     const FIELDS: &'static [&'static str] = &["session", "parameters"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22441,8 +21977,6 @@ for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
 
     const FIELDS: &'static [&'static str] = &["displayName"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22500,8 +22034,6 @@ for GoogleCloudDialogflowCxV3SpeechToTextSettings {
 
     const FIELDS: &'static [&'static str] = &["enableSpeechAdaptation"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22551,8 +22083,6 @@ for GoogleCloudDialogflowCxV3StartExperimentRequest {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -22596,8 +22126,6 @@ for GoogleCloudDialogflowCxV3StopExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22679,8 +22207,6 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
         "updateMask",
         "answerFeedback",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22788,8 +22314,6 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         "volumeGainDb",
         "effectsProfileId",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -22956,8 +22480,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
         "testCaseConversationTurns",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23048,8 +22570,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23161,8 +22681,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         "conversationTurns",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23250,8 +22768,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
 
     const FIELDS: &'static [&'static str] = &["flow", "page", "trackingParameters"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23338,8 +22854,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
 
     const FIELDS: &'static [&'static str] = &["status", "testCase", "testTime"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23413,8 +22927,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
 
     const FIELDS: &'static [&'static str] = &["type", "description"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23473,8 +22985,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 
     const FIELDS: &'static [&'static str] = &["text"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23545,8 +23055,6 @@ for GoogleCloudDialogflowCxV3TextToSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &["synthesizeSpeechConfigs"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -23684,8 +23192,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         "dataStoreSpec",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23822,8 +23328,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         "serviceAccountAuthConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -23941,8 +23445,6 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
         "secretVersionForApiKey",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24025,8 +23527,6 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 
     const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24156,8 +23656,6 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
         "secretVersionForClientSecret",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24236,8 +23734,6 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24303,8 +23799,6 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24390,8 +23884,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 
     const FIELDS: &'static [&'static str] = &["tool", "action", "inputParameters"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24498,8 +23990,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         "outputParameters",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24567,8 +24057,6 @@ for GoogleCloudDialogflowCxV3ToolCallResultError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 
     const FIELDS: &'static [&'static str] = &["message"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24645,8 +24133,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
 
     const FIELDS: &'static [&'static str] = &["fallbackPrompt", "dataStoreConnections"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24698,8 +24184,6 @@ for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24772,8 +24256,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
 
     const FIELDS: &'static [&'static str] = &["inputSchema", "outputSchema"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -24877,8 +24359,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         "serviceDirectoryConfig",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -24947,8 +24427,6 @@ for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
 
     const FIELDS: &'static [&'static str] = &["service"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25007,8 +24485,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
 
     const FIELDS: &'static [&'static str] = &["caCerts"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25075,8 +24551,6 @@ for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
 
     const FIELDS: &'static [&'static str] = &["cert", "displayName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25190,8 +24664,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
         "inputActionParameters",
         "outputActionParameters",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25317,8 +24789,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         "updateTime",
         "displayName",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25493,8 +24963,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
         "speechProcessingMetadata",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25576,8 +25044,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25644,8 +25110,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 
     const FIELDS: &'static [&'static str] = &["transitions", "coverageScore"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25775,8 +25239,6 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
         "transitionRoute",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -25857,8 +25319,6 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
 
     const FIELDS: &'static [&'static str] = &["flow", "page"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -25988,8 +25448,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         "triggerFulfillment",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26085,8 +25543,6 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
 
     const FIELDS: &'static [&'static str] = &["name", "displayName", "transitionRoutes"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26168,8 +25624,6 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 
     const FIELDS: &'static [&'static str] = &["coverages", "coverageScore"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26267,8 +25721,6 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         "coverageScore",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26348,8 +25800,6 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
 
     const FIELDS: &'static [&'static str] = &["covered", "transitionRoute"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26511,8 +25961,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         "sentimentMagnitude",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26619,8 +26067,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
 
     const FIELDS: &'static [&'static str] = &["inlineSchema", "schemaReference"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26694,8 +26140,6 @@ for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
 
     const FIELDS: &'static [&'static str] = &["tool", "schema"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26755,8 +26199,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26814,8 +26256,6 @@ for GoogleCloudDialogflowCxV3ValidateAgentRequest {
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -26872,8 +26312,6 @@ for GoogleCloudDialogflowCxV3ValidateFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -26984,8 +26422,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         "resourceNames",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27065,8 +26501,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
 
     const FIELDS: &'static [&'static str] = &["updateTime", "versionVariants"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27198,8 +26632,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         "nluSettings",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27269,8 +26701,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
 
     const FIELDS: &'static [&'static str] = &["variants"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27350,8 +26780,6 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
         "isControlGroup",
         "trafficAllocation",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27434,8 +26862,6 @@ for GoogleCloudDialogflowCxV3VoiceSelectionParams {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
 
     const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27558,8 +26984,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         "serviceDirectory",
         "genericWebService",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -27825,8 +27249,6 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
         "secretVersionForUsernamePassword",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -27980,8 +27402,6 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
         "secretVersionForClientSecret",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28054,8 +27474,6 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
 
     const FIELDS: &'static [&'static str] = &["secretVersion"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28114,8 +27532,6 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -28343,8 +27759,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         "sentimentAnalysisResult",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28442,8 +27856,6 @@ for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 
     const FIELDS: &'static [&'static str] = &["tag"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -28549,8 +27961,6 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
         "lastMatchedIntent",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28628,8 +28038,6 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
 
     const FIELDS: &'static [&'static str] = &["originalValue", "resolvedValue"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28700,8 +28108,6 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -28830,8 +28236,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         "fulfillmentResponse",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28923,8 +28327,6 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
 
     const FIELDS: &'static [&'static str] = &["messages", "mergeBehavior"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -28999,8 +28401,6 @@ for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
 
     const FIELDS: &'static [&'static str] = &["service", "genericWebService"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29074,8 +28474,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResp
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
     const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29191,8 +28589,6 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         "displayName",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29277,8 +28673,6 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         "unreachable",
         "nextPageToken",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29396,8 +28790,6 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         "response",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29446,8 +28838,6 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -29520,8 +28910,6 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -29589,8 +28977,6 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
     const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -69,8 +69,6 @@ impl ::discogen_runtime::object::Object for Aggregation {
         "crossSeriesReducer",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -155,8 +153,6 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
 
     const FIELDS: &'static [&'static str] = &["type", "parameters"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -215,8 +211,6 @@ impl ::discogen_runtime::object::Object for AlertChart {
     const NAME: &'static str = "AlertChart";
 
     const FIELDS: &'static [&'static str] = &["name"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -282,8 +276,6 @@ impl ::discogen_runtime::object::Object for Axis {
     const NAME: &'static str = "Axis";
 
     const FIELDS: &'static [&'static str] = &["label", "scale"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -379,8 +371,6 @@ impl ::discogen_runtime::object::Object for Breakdown {
         "aggregationFunction",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -457,8 +447,6 @@ impl ::discogen_runtime::object::Object for ChartOptions {
 
     const FIELDS: &'static [&'static str] = &["mode", "displayHorizontal"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -521,8 +509,6 @@ impl ::discogen_runtime::object::Object for CollapsibleGroup {
     const NAME: &'static str = "CollapsibleGroup";
 
     const FIELDS: &'static [&'static str] = &["collapsed"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -589,8 +575,6 @@ impl ::discogen_runtime::object::Object for Column {
 
     const FIELDS: &'static [&'static str] = &["weight", "widgets"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -649,8 +633,6 @@ impl ::discogen_runtime::object::Object for ColumnLayout {
     const NAME: &'static str = "ColumnLayout";
 
     const FIELDS: &'static [&'static str] = &["columns"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -750,8 +732,6 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
         "displayName",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -828,8 +808,6 @@ impl ::discogen_runtime::object::Object for ColumnSortingOptions {
     const NAME: &'static str = "ColumnSortingOptions";
 
     const FIELDS: &'static [&'static str] = &["column", "direction"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -988,8 +966,6 @@ impl ::discogen_runtime::object::Object for Dashboard {
         "dashboardFilters",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1083,8 +1059,6 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
         "eventAnnotations",
         "defaultResourceNames",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1230,8 +1204,6 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
         "stringArrayValue",
         "templateVariable",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1400,8 +1372,6 @@ impl ::discogen_runtime::object::Object for DataSet {
         "timeSeriesQuery",
         "minAlignmentPeriod",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1579,8 +1549,6 @@ impl ::discogen_runtime::object::Object for Dimension {
         "numericBinSize",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1667,8 +1635,6 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
 
     const FIELDS: &'static [&'static str] = &["label"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1712,8 +1678,6 @@ impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1787,8 +1751,6 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
     const NAME: &'static str = "ErrorReportingPanel";
 
     const FIELDS: &'static [&'static str] = &["services", "versions", "projectNames"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1895,8 +1857,6 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
         "displayName",
         "resourceNames",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2055,8 +2015,6 @@ impl ::discogen_runtime::object::Object for Field {
         "defaultValue",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2132,8 +2090,6 @@ impl ::discogen_runtime::object::Object for FilterControl {
 
     const FIELDS: &'static [&'static str] = &["templateVariable"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2203,8 +2159,6 @@ impl ::discogen_runtime::object::Object for GaugeView {
 
     const FIELDS: &'static [&'static str] = &["lowerBound", "upperBound"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2272,8 +2226,6 @@ impl ::discogen_runtime::object::Object for GridLayout {
     const NAME: &'static str = "GridLayout";
 
     const FIELDS: &'static [&'static str] = &["columns", "widgets"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2357,8 +2309,6 @@ impl ::discogen_runtime::object::Object for HttpBody {
 
     const FIELDS: &'static [&'static str] = &["data", "extensions", "contentType"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2431,8 +2381,6 @@ impl ::discogen_runtime::object::Object for IncidentList {
     const NAME: &'static str = "IncidentList";
 
     const FIELDS: &'static [&'static str] = &["policyNames", "monitoredResources"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2512,8 +2460,6 @@ impl ::discogen_runtime::object::Object for Interval {
 
     const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2581,8 +2527,6 @@ impl ::discogen_runtime::object::Object for ListDashboardsResponse {
     const NAME: &'static str = "ListDashboardsResponse";
 
     const FIELDS: &'static [&'static str] = &["dashboards", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2656,8 +2600,6 @@ impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectR
 
     const FIELDS: &'static [&'static str] = &["metricsScopes"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -2722,8 +2664,6 @@ impl ::discogen_runtime::object::Object for LogsPanel {
     const NAME: &'static str = "LogsPanel";
 
     const FIELDS: &'static [&'static str] = &["filter", "resourceNames"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2795,8 +2735,6 @@ impl ::discogen_runtime::object::Object for Measure {
     const NAME: &'static str = "Measure";
 
     const FIELDS: &'static [&'static str] = &["column", "aggregationFunction"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -2908,8 +2846,6 @@ impl ::discogen_runtime::object::Object for MetricsScope {
         "monitoredProjects",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3002,8 +2938,6 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
 
     const FIELDS: &'static [&'static str] = &["name", "createTime", "isTombstoned"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3077,8 +3011,6 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
 
     const FIELDS: &'static [&'static str] = &["type", "labels"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3146,8 +3078,6 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
     const NAME: &'static str = "MosaicLayout";
 
     const FIELDS: &'static [&'static str] = &["tiles", "columns"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3257,8 +3187,6 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3346,8 +3274,6 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
 
     const FIELDS: &'static [&'static str] = &["state", "createTime", "updateTime"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3408,8 +3334,6 @@ impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
     const NAME: &'static str = "OpsAnalyticsQuery";
 
     const FIELDS: &'static [&'static str] = &["sql"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3481,8 +3405,6 @@ impl ::discogen_runtime::object::Object for Option {
 
     const FIELDS: &'static [&'static str] = &["name", "value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3550,8 +3472,6 @@ impl ::discogen_runtime::object::Object for Parameter {
     const NAME: &'static str = "Parameter";
 
     const FIELDS: &'static [&'static str] = &["intValue", "doubleValue"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3650,8 +3570,6 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
         "rankingMethod",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3732,8 +3650,6 @@ impl ::discogen_runtime::object::Object for PieChart {
     const NAME: &'static str = "PieChart";
 
     const FIELDS: &'static [&'static str] = &["dataSets", "chartType", "showLabels"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -3841,8 +3757,6 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
         "minAlignmentPeriod",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -3938,8 +3852,6 @@ impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
 
     const FIELDS: &'static [&'static str] = &["end", "query", "start"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4019,8 +3931,6 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
 
     const FIELDS: &'static [&'static str] = &["time", "query", "timeout"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4099,8 +4009,6 @@ impl ::discogen_runtime::object::Object for QueryLabelsRequest {
     const NAME: &'static str = "QueryLabelsRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "match", "start"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4205,8 +4113,6 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
         "timeout",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4281,8 +4187,6 @@ impl ::discogen_runtime::object::Object for QuerySeriesRequest {
 
     const FIELDS: &'static [&'static str] = &["end", "start"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4350,8 +4254,6 @@ impl ::discogen_runtime::object::Object for RatioPart {
     const NAME: &'static str = "RatioPart";
 
     const FIELDS: &'static [&'static str] = &["filter", "aggregation"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4421,8 +4323,6 @@ impl ::discogen_runtime::object::Object for Row {
 
     const FIELDS: &'static [&'static str] = &["weight", "widgets"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4481,8 +4381,6 @@ impl ::discogen_runtime::object::Object for RowLayout {
     const NAME: &'static str = "RowLayout";
 
     const FIELDS: &'static [&'static str] = &["rows"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4612,8 +4510,6 @@ impl ::discogen_runtime::object::Object for Scorecard {
         "timeSeriesQuery",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4702,8 +4598,6 @@ impl ::discogen_runtime::object::Object for SectionHeader {
 
     const FIELDS: &'static [&'static str] = &["subtitle", "dividerBelow"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4766,8 +4660,6 @@ impl ::discogen_runtime::object::Object for SingleViewGroup {
 
     const FIELDS: &'static [&'static str] = &["displayType"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4823,8 +4715,6 @@ impl ::discogen_runtime::object::Object for SourceContext {
     const NAME: &'static str = "SourceContext";
 
     const FIELDS: &'static [&'static str] = &["fileName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -4891,8 +4781,6 @@ impl ::discogen_runtime::object::Object for SpanAttributeFilter {
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -4951,8 +4839,6 @@ impl ::discogen_runtime::object::Object for SpanContext {
     const NAME: &'static str = "SpanContext";
 
     const FIELDS: &'static [&'static str] = &["spanName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5121,8 +5007,6 @@ impl ::discogen_runtime::object::Object for SpanFilters {
         "apphubWorkloads",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5219,8 +5103,6 @@ impl ::discogen_runtime::object::Object for SparkChartView {
 
     const FIELDS: &'static [&'static str] = &["sparkChartType", "minAlignmentPeriod"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5299,8 +5181,6 @@ impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
     const NAME: &'static str = "StatisticalTimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] = &["numTimeSeries", "rankingMethod"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5381,8 +5261,6 @@ impl ::discogen_runtime::object::Object for Status {
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5441,8 +5319,6 @@ impl ::discogen_runtime::object::Object for StringArray {
     const NAME: &'static str = "StringArray";
 
     const FIELDS: &'static [&'static str] = &["values"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5538,8 +5414,6 @@ impl ::discogen_runtime::object::Object for TableDataSet {
         "tableDisplayOptions",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -5616,8 +5490,6 @@ impl ::discogen_runtime::object::Object for TableDisplayOptions {
     const NAME: &'static str = "TableDisplayOptions";
 
     const FIELDS: &'static [&'static str] = &["shownColumns"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5699,8 +5571,6 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
         "templateVariable",
         "templateVariableValue",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5788,8 +5658,6 @@ impl ::discogen_runtime::object::Object for Text {
     const NAME: &'static str = "Text";
 
     const FIELDS: &'static [&'static str] = &["style", "format", "content"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -5923,8 +5791,6 @@ impl ::discogen_runtime::object::Object for TextStyle {
         "horizontalAlignment",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6052,8 +5918,6 @@ impl ::discogen_runtime::object::Object for Threshold {
         "targetAxis",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6161,8 +6025,6 @@ impl ::discogen_runtime::object::Object for Tile {
         "widget",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6239,8 +6101,6 @@ impl ::discogen_runtime::object::Object for TimeRange {
     const NAME: &'static str = "TimeRange";
 
     const FIELDS: &'static [&'static str] = &["absoluteWindow", "relativeDuration"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6356,8 +6216,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
         "secondaryAggregation",
         "statisticalTimeSeriesFilter",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6487,8 +6345,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
         "secondaryAggregation",
         "statisticalTimeSeriesFilter",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -6648,8 +6504,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
         "timeSeriesQueryLanguage",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6773,8 +6627,6 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
         "metricVisualization",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6865,8 +6717,6 @@ impl ::discogen_runtime::object::Object for TraceQuery {
         "resourceContainer",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -6940,8 +6790,6 @@ impl ::discogen_runtime::object::Object for Treemap {
     const NAME: &'static str = "Treemap";
 
     const FIELDS: &'static [&'static str] = &["dataSets", "treemapHierarchy"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7027,8 +6875,6 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
         "breakdowns",
         "timeSeriesQuery",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7157,8 +7003,6 @@ impl ::discogen_runtime::object::Object for Type {
         "sourceContext",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7230,8 +7074,6 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
     const NAME: &'static str = "VisibilityCondition";
 
     const FIELDS: &'static [&'static str] = &["templateVariableCondition"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -7481,8 +7323,6 @@ impl ::discogen_runtime::object::Object for Widget {
         "visibilityCondition",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -7660,8 +7500,6 @@ impl ::discogen_runtime::object::Object for XyChart {
         "chartOptions",
         "timeshiftDuration",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

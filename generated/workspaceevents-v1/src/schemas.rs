@@ -25,8 +25,6 @@ impl ::discogen_runtime::object::Object for DriveOptions {
 
     const FIELDS: &'static [&'static str] = &["includeDescendants"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -90,8 +88,6 @@ impl ::discogen_runtime::object::Object for ListSubscriptionsResponse {
     const NAME: &'static str = "ListSubscriptionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "subscriptions"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -158,8 +154,6 @@ impl ::discogen_runtime::object::Object for NotificationEndpoint {
     const NAME: &'static str = "NotificationEndpoint";
 
     const FIELDS: &'static [&'static str] = &["pubsubTopic"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -260,8 +254,6 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -331,8 +323,6 @@ impl ::discogen_runtime::object::Object for PayloadOptions {
 
     const FIELDS: &'static [&'static str] = &["fieldMask", "includeResource"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -379,8 +369,6 @@ impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
     const NAME: &'static str = "ReactivateSubscriptionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -452,8 +440,6 @@ impl ::discogen_runtime::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -715,8 +701,6 @@ impl ::discogen_runtime::object::Object for Subscription {
         "notificationEndpoint",
         "serviceAccountAuthority",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -143,49 +143,46 @@ fn setters(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
     let cfg = cfg(&def.features);
     let name = ident(&def.name);
-    let into = scope.std("Into");
     let some = scope.option_variant("Some");
     let fields = s.fields.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        let plain = field.rust_name.trim_start_matches("r#");
-        let setter = ident(&format!("with_{plain}"));
-        let ty = scope.ty(&field.ty);
-        let value = if field.boxed {
+        let mut value = quote!(value.into());
+        if field.boxed {
             let boxed = scope.std("Box");
-            quote!(#boxed::new(value.into()))
-        } else {
-            quote!(value.into())
-        };
-        let doc = format!(" Sets [`{plain}`](Self::{plain}).");
-        quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn #setter(mut self, value: impl #into<#ty>) -> Self {
-                self.#field_name = #some(#value);
-                self
-            }
+            value = quote!(#boxed::new(#value));
         }
+        setter(
+            scope,
+            &field.rust_name,
+            scope.ty(&field.ty),
+            quote!(#some(#value)),
+        )
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
-        let field_name = ident(rust_name);
-        let plain = rust_name.trim_start_matches("r#");
-        let setter = ident(&format!("with_{plain}"));
         let map = scope.ty(&TypeRef::Map(Box::new(ty.clone())));
-        let doc = format!(" Sets [`{plain}`](Self::{plain}).");
-        quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn #setter(mut self, value: impl #into<#map>) -> Self {
-                self.#field_name = value.into();
-                self
-            }
-        }
+        setter(scope, rust_name, map, quote!(value.into()))
     });
     quote! {
         #cfg
         impl #name {
             #(#fields)*
             #additional
+        }
+    }
+}
+
+/// `with_<field>(value: impl Into<ty>)`, storing `stored` (an expression of `value`).
+fn setter(scope: &Scope<'_>, rust_name: &str, ty: TokenStream, stored: TokenStream) -> TokenStream {
+    let field_name = ident(rust_name);
+    let plain = rust_name.trim_start_matches("r#");
+    let name = ident(&format!("with_{plain}"));
+    let into = scope.std("Into");
+    let doc = format!(" Sets [`{plain}`](Self::{plain}).");
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        pub fn #name(mut self, value: impl #into<#ty>) -> Self {
+            self.#field_name = #stored;
+            self
         }
     }
 }
@@ -254,8 +251,6 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             quote!(value)
         };
         let read_other = quote! {
-            const KEEPS_OTHERS: bool = true;
-
             fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: ::std::string::String,
@@ -280,8 +275,6 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             let some = scope.option_variant("Some");
             (
                 Some(quote! {
-                    const KEEPS_OTHERS: bool = true;
-
                     fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::object::UnknownFields> {
                         #some(&mut self.#field_name)
                     }
@@ -290,11 +283,6 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             )
         }
         (None, None) => (None, None),
-    };
-    let map_param = if s.fields.is_empty() && s.additional.is_none() && s.unknown_fields.is_none() {
-        quote!(_map)
-    } else {
-        quote!(map)
     };
     quote! {
         #cfg
@@ -312,7 +300,7 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
                 #ok(())
             }
 
-            fn write_fields<M: ::serde::ser::SerializeMap>(&self, #map_param: &mut M) -> #result<(), M::Error> {
+            fn write_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> #result<(), M::Error> {
                 #(#writes)*
                 #write_others
                 #ok(())

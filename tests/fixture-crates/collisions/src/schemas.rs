@@ -27,8 +27,6 @@ impl ::discogen_runtime::object::Object for Box {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -83,8 +81,6 @@ impl ::discogen_runtime::object::Object for Client {
     const NAME: &'static str = "Client";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -284,8 +280,6 @@ impl ::discogen_runtime::object::Object for Collide {
         "x-goog-field",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -370,8 +364,6 @@ impl ::discogen_runtime::object::Object for Default {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -426,8 +418,6 @@ impl ::discogen_runtime::object::Object for Deserialize {
     const NAME: &'static str = "Deserialize";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -484,8 +474,6 @@ impl ::discogen_runtime::object::Object for Error {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -540,8 +528,6 @@ impl ::discogen_runtime::object::Object for FooBar {
     const NAME: &'static str = "FooBar";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -598,8 +584,6 @@ impl ::discogen_runtime::object::Object for FooBar2 {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -654,8 +638,6 @@ impl ::discogen_runtime::object::Object for HashMap {
     const NAME: &'static str = "HashMap";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -724,8 +706,6 @@ impl ::discogen_runtime::object::Object for ListRequestsResponse {
     const NAME: &'static str = "ListRequestsResponse";
 
     const FIELDS: &'static [&'static str] = &["requests", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -798,8 +778,6 @@ impl ::discogen_runtime::object::Object for Option {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -854,8 +832,6 @@ impl ::discogen_runtime::object::Object for Request {
     const NAME: &'static str = "Request";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -912,8 +888,6 @@ impl ::discogen_runtime::object::Object for Response {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -968,8 +942,6 @@ impl ::discogen_runtime::object::Object for Result {
     const NAME: &'static str = "Result";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1026,8 +998,6 @@ impl ::discogen_runtime::object::Object for Serialize {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1082,8 +1052,6 @@ impl ::discogen_runtime::object::Object for String {
     const NAME: &'static str = "String";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -1343,8 +1311,6 @@ impl ::discogen_runtime::object::Object for Uses {
         "optionalString",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1439,8 +1405,6 @@ impl ::discogen_runtime::object::Object for Value {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1496,8 +1460,6 @@ impl ::discogen_runtime::object::Object for Vec {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -1552,8 +1514,6 @@ impl ::discogen_runtime::object::Object for FooBar3 {
     const NAME: &'static str = "foo_bar";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -37,8 +37,6 @@ impl ::discogen_runtime::object::Object for A {
 
     const FIELDS: &'static [&'static str] = &["b", "label"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -107,8 +105,6 @@ impl ::discogen_runtime::object::Object for B {
 
     const FIELDS: &'static [&'static str] = &["a", "count"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -176,8 +172,6 @@ impl ::discogen_runtime::object::Object for Comment {
     const NAME: &'static str = "Comment";
 
     const FIELDS: &'static [&'static str] = &["text", "thread"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -268,8 +262,6 @@ impl ::discogen_runtime::object::Object for Expr {
 
     const FIELDS: &'static [&'static str] = &["op", "not", "args", "named"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -345,8 +337,6 @@ impl ::discogen_runtime::object::Object for Graph {
 
     const FIELDS: &'static [&'static str] = &["id", "edges"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -414,8 +404,6 @@ impl ::discogen_runtime::object::Object for Node {
     const NAME: &'static str = "Node";
 
     const FIELDS: &'static [&'static str] = &["name", "parent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -528,8 +516,6 @@ impl ::discogen_runtime::object::Object for Root {
         "graph",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -606,8 +592,6 @@ impl ::discogen_runtime::object::Object for Tree {
 
     const FIELDS: &'static [&'static str] = &["value", "children"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -675,8 +659,6 @@ impl ::discogen_runtime::object::Object for X {
     const NAME: &'static str = "X";
 
     const FIELDS: &'static [&'static str] = &["y", "name"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -746,8 +728,6 @@ impl ::discogen_runtime::object::Object for Y {
 
     const FIELDS: &'static [&'static str] = &["z", "name"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -816,8 +796,6 @@ impl ::discogen_runtime::object::Object for Z {
 
     const FIELDS: &'static [&'static str] = &["x", "name"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -884,8 +862,6 @@ impl ::discogen_runtime::object::Object for CommentThread {
     const NAME: &'static str = "CommentThread";
 
     const FIELDS: &'static [&'static str] = &["reply", "replyCount"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -274,8 +274,6 @@ impl ::discogen_runtime::object::Object for Doc {
         "indentedNoBlankLine",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -378,8 +376,6 @@ impl ::discogen_runtime::object::Object for EmptyDescription {
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -428,8 +424,6 @@ impl ::discogen_runtime::object::Object for Undocumented {
     const NAME: &'static str = "Undocumented";
 
     const FIELDS: &'static [&'static str] = &["value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -33,8 +33,6 @@ impl ::discogen_runtime::object::Object for Project {
 
     const FIELDS: &'static [&'static str] = &["id", "zoneCount"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -121,8 +119,6 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
         "verified_email",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -190,8 +186,6 @@ impl ::discogen_runtime::object::Object for Zone {
 
     const FIELDS: &'static [&'static str] = &["id", "status"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -252,8 +246,6 @@ impl ::discogen_runtime::object::Object for ZoneList {
     const NAME: &'static str = "ZoneList";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -73,8 +73,6 @@ impl ::discogen_runtime::object::Object for ListVideosResponse {
 
     const FIELDS: &'static [&'static str] = &["videos", "nextPageToken"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -248,8 +246,6 @@ impl ::discogen_runtime::object::Object for Video {
         "resolution",
         "shortDeprecated",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -34,8 +34,6 @@ impl ::discogen_runtime::object::Object for MatchThingsResponse {
 
     const FIELDS: &'static [&'static str] = &["type", "match"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -98,8 +96,6 @@ impl ::discogen_runtime::object::Object for MoveThingRequest {
     const NAME: &'static str = "MoveThingRequest";
 
     const FIELDS: &'static [&'static str] = &["async", "destination"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -387,8 +383,6 @@ impl ::discogen_runtime::object::Object for Reserved {
         "override",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -496,8 +490,6 @@ impl ::discogen_runtime::object::Object for Self_ {
 
     const FIELDS: &'static [&'static str] = &["crate", "super"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -569,8 +561,6 @@ impl ::discogen_runtime::object::Object for Type {
     const NAME: &'static str = "Type";
 
     const FIELDS: &'static [&'static str] = &["name", "self", "type"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

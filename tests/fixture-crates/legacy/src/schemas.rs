@@ -43,8 +43,6 @@ impl ::discogen_runtime::object::Object for User {
 
     const FIELDS: &'static [&'static str] = &["id", "quotaBytes", "primaryEmail"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {

@@ -37,8 +37,6 @@ impl ::discogen_runtime::object::Object for Entry {
 
     const FIELDS: &'static [&'static str] = &["name", "weight"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -110,8 +108,6 @@ impl ::discogen_runtime::object::Object for Hybrid {
     const NAME: &'static str = "Hybrid";
 
     const FIELDS: &'static [&'static str] = &["kind", "version"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -363,8 +359,6 @@ impl ::discogen_runtime::object::Object for Maps {
         "attributes",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -453,8 +447,6 @@ impl ::discogen_runtime::object::Object for Table {
     const NAME: &'static str = "Table";
 
     const FIELDS: &'static [&'static str] = &["row", "rows"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

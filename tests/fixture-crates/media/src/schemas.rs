@@ -28,8 +28,6 @@ impl ::discogen_runtime::object::Object for Media {
 
     const FIELDS: &'static [&'static str] = &["resourceName"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -161,8 +159,6 @@ impl ::discogen_runtime::object::Object for Object {
         "contentType",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -234,8 +230,6 @@ impl ::discogen_runtime::object::Object for UploadAttachmentRequest {
 
     const FIELDS: &'static [&'static str] = &["filename"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -291,8 +285,6 @@ impl ::discogen_runtime::object::Object for UploadAttachmentResponse {
     const NAME: &'static str = "UploadAttachmentResponse";
 
     const FIELDS: &'static [&'static str] = &["resourceName"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

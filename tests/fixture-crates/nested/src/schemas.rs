@@ -43,8 +43,6 @@ impl ::discogen_runtime::object::Object for FooBar {
 
     const FIELDS: &'static [&'static str] = &["day", "year", "month"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -100,8 +98,6 @@ impl ::discogen_runtime::object::Object for FooBar2 {
     const NAME: &'static str = "FooBar";
 
     const FIELDS: &'static [&'static str] = &["plain"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -242,8 +238,6 @@ impl ::discogen_runtime::object::Object for Outer {
         "detections",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -312,8 +306,6 @@ impl ::discogen_runtime::object::Object for OuterInner {
 
     const FIELDS: &'static [&'static str] = &["unrelated"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -363,8 +355,6 @@ impl ::discogen_runtime::object::Object for OuterInnerDeeper {
     const NAME: &'static str = "OuterInnerDeeper";
 
     const FIELDS: &'static [&'static str] = &["alsoUnrelated"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -420,8 +410,6 @@ impl ::discogen_runtime::object::Object for OuterItemsItem {
     const NAME: &'static str = "OuterItemsItem";
 
     const FIELDS: &'static [&'static str] = &["other"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -479,8 +467,6 @@ impl ::discogen_runtime::object::Object for Detections2 {
     const NAME: &'static str = "Detections2";
 
     const FIELDS: &'static [&'static str] = &["language", "confidence"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -542,8 +528,6 @@ impl ::discogen_runtime::object::Object for OuterByName {
     const NAME: &'static str = "OuterByName";
 
     const FIELDS: &'static [&'static str] = &["tags", "count"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -608,8 +592,6 @@ impl ::discogen_runtime::object::Object for OuterInner2 {
 
     const FIELDS: &'static [&'static str] = &["id", "deeper"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -673,8 +655,6 @@ impl ::discogen_runtime::object::Object for OuterInner2Deeper {
 
     const FIELDS: &'static [&'static str] = &["label", "deepest"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -736,8 +716,6 @@ impl ::discogen_runtime::object::Object for OuterInner2DeeperDeepest {
     const NAME: &'static str = "OuterInner2DeeperDeepest";
 
     const FIELDS: &'static [&'static str] = &["mode", "value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -832,8 +810,6 @@ impl ::discogen_runtime::object::Object for OuterItems {
     const NAME: &'static str = "OuterItems";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -14,8 +14,6 @@ impl ::discogen_runtime::object::Object for CancelOperationRequest {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -54,8 +52,6 @@ impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -128,8 +124,6 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         "unreachable",
         "nextPageToken",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -247,8 +241,6 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -330,8 +322,6 @@ impl ::discogen_runtime::object::Object for Status {
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -411,8 +401,6 @@ impl ::discogen_runtime::object::Object for Widget {
 
     const FIELDS: &'static [&'static str] = &["name", "createTime", "displayName"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -479,8 +467,6 @@ impl ::discogen_runtime::object::Object for WidgetMetadata {
     const NAME: &'static str = "WidgetMetadata";
 
     const FIELDS: &'static [&'static str] = &["startTime", "progressPercent"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

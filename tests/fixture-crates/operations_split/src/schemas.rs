@@ -16,8 +16,6 @@ impl ::discogen_runtime::object::Object for Empty {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -91,8 +89,6 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         "unreachable",
         "nextPageToken",
     ];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -210,8 +206,6 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -260,8 +254,6 @@ impl ::discogen_runtime::object::Object for RepairApplicationRequest {
     const NAME: &'static str = "RepairApplicationRequest";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -333,8 +325,6 @@ impl ::discogen_runtime::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

@@ -16,8 +16,6 @@ impl ::discogen_runtime::object::Object for CancelJobRequest {
 
     const FIELDS: &'static [&'static str] = &[];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -80,8 +78,6 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
 
     const FIELDS: &'static [&'static str] = &["force", "reason"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -128,8 +124,6 @@ impl ::discogen_runtime::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -212,8 +206,6 @@ impl ::discogen_runtime::object::Object for Item {
 
     const FIELDS: &'static [&'static str] = &["id", "etag", "name", "tags"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -286,8 +278,6 @@ impl ::discogen_runtime::object::Object for Job {
 
     const FIELDS: &'static [&'static str] = &["name", "state"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -354,8 +344,6 @@ impl ::discogen_runtime::object::Object for ListItemsResponse {
     const NAME: &'static str = "ListItemsResponse";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,
@@ -428,8 +416,6 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
 
     const FIELDS: &'static [&'static str] = &["secretKey"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -493,8 +479,6 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
 
     const FIELDS: &'static [&'static str] = &["query", "pageSize"];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
@@ -552,8 +536,6 @@ impl ::discogen_runtime::object::Object for SearchJobsResponse {
     const NAME: &'static str = "SearchJobsResponse";
 
     const FIELDS: &'static [&'static str] = &["jobs"];
-
-    const KEEPS_OTHERS: bool = true;
 
     fn unknown_fields(
         &mut self,

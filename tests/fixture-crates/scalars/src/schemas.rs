@@ -391,8 +391,6 @@ impl ::discogen_runtime::object::Object for Scalars {
         "integerNoFormat",
     ];
 
-    const KEEPS_OTHERS: bool = true;
-
     fn unknown_fields(
         &mut self,
     ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
