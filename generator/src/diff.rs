@@ -22,9 +22,11 @@ Discovery revision.
 - **Breaking** (bumps MINOR while MAJOR is 0, else MAJOR): a removed or renamed resource, method, \
 parameter, type, field, enum value, scope or constant; a changed type of a field, parameter, request body \
 or response; a new required parameter or request body (a new constructor argument); a parameter that \
-became required or optional; reordered constructor arguments; `start()`, `pages()` or `items()` gone; a \
-field, parameter or enum value whose wire name changed behind the same Rust name (marked *wire-only*: code \
-still compiles, so cargo-semver-checks cannot see it, but the crate reads and writes other JSON).
+became required or optional; reordered constructor arguments; `start()`, `pages()` or `items()` gone; \
+`StandardParameters` and its enums switching between the crate's own and the runtime's shared ones \
+(another item under the same name); a field, parameter or enum value whose wire name changed behind the \
+same Rust name (marked *wire-only*: code still compiles, so cargo-semver-checks cannot see it, but the \
+crate reads and writes other JSON).
 - **Compatible** (bumps PATCH while MAJOR is 0, else MINOR): anything added, new struct fields included \
 (structs are `#[non_exhaustive]`: code builds them from `Default` with `with_*` setters, and keeps compiling \
 when a field is added), and new enum values (enums are `#[non_exhaustive]`); new deprecations; changed \
@@ -672,6 +674,7 @@ impl<'a> Differ<'a> {
     }
 
     fn standard_parameters(&mut self) {
+        self.shared_standard_items();
         let item = |p: &Param| format!("standard parameter `StandardParameters::{}`", p.rust_name);
         self.optional_params(
             &self.old.global_params,
@@ -679,6 +682,51 @@ impl<'a> Differ<'a> {
             ItemKind::StandardParameter,
             &item,
         );
+    }
+
+    /// `StandardParameters` and its enums are the runtime's shared items when the global parameters are the
+    /// standard ones, else the crate's own. Switching replaces each by another item under the same name
+    /// (an impl written for both crates' `Alt` now conflicts): breaking, even with the same methods.
+    fn shared_standard_items(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let shared = |api: &Api| api.standard_param_enums().is_some();
+        if shared(old) == shared(new) {
+            return;
+        }
+        let detail = |kind: &str| {
+            if shared(new) {
+                format!(
+                    "now the runtime's shared {kind} (re-exported), no longer this crate's own: \
+                     another item under the same name"
+                )
+            } else {
+                format!(
+                    "now this crate's own {kind}, no longer the runtime's shared one: another item \
+                     under the same name"
+                )
+            }
+        };
+        let root_type = |api: &Api, name: &str| {
+            api.types
+                .iter()
+                .any(|t| t.name == name && t.module.is_empty())
+        };
+        self.push(
+            Severity::Breaking,
+            ItemKind::Type,
+            "type `StandardParameters`".to_owned(),
+            detail("trait"),
+        );
+        for name in ["Alt", "Xgafv"] {
+            if root_type(old, name) && root_type(new, name) {
+                self.push(
+                    Severity::Breaking,
+                    ItemKind::Type,
+                    format!("type `{name}`"),
+                    detail("enum"),
+                );
+            }
+        }
     }
 
     /// Setters keyed by wire name: removed or retyped → breaking, added → compatible.

@@ -353,6 +353,62 @@ fn a_wire_name_changed_behind_the_same_rust_name_is_breaking_and_wire_only() {
     assert!(has(&r, Severity::Breaking, "field `Thing.size`: removed"));
 }
 
+/// The standard global parameters, as 592 of 610 documents declare them.
+fn standard_parameters() -> Value {
+    let string = json!({"type": "string", "location": "query"});
+    json!({
+        "$.xgafv": {"type": "string", "location": "query", "enum": ["1", "2"]},
+        "access_token": string,
+        "alt": {"type": "string", "location": "query", "enum": ["json", "media", "proto"]},
+        "callback": string,
+        "fields": string,
+        "key": string,
+        "oauth_token": string,
+        "prettyPrint": {"type": "boolean", "location": "query"},
+        "quotaUser": string,
+        "uploadType": string,
+        "upload_protocol": string
+    })
+}
+
+#[test]
+fn standard_items_that_become_the_runtimes_shared_ones_are_breaking() {
+    // BigQuery v2 20230812 declared `userIp` besides the standard parameters, so its crate had its own
+    // `StandardParameters` and `Alt`; 20240919 declares exactly the standard ones, so the crate re-exports
+    // the runtime's: other items under the same names (cargo-semver-checks: `trait_missing`,
+    // `enum_missing`).
+    let mut old = base();
+    let mut params = standard_parameters();
+    params["userIp"] = json!({"type": "string", "location": "query"});
+    old["parameters"] = params;
+    let mut new = base();
+    new["parameters"] = standard_parameters();
+    let r = report(&old, &new);
+    assert_eq!(
+        breaking(&r),
+        [
+            "standard parameter `StandardParameters::user_ip`: removed (`userIp`)",
+            "type `Alt`: now the runtime's shared enum (re-exported), no longer this crate's own: \
+             another item under the same name",
+            "type `StandardParameters`: now the runtime's shared trait (re-exported), no longer this \
+             crate's own: another item under the same name",
+            "type `Xgafv`: now the runtime's shared enum (re-exported), no longer this crate's own: \
+             another item under the same name",
+        ]
+    );
+    // And back.
+    let r = report(&new, &old);
+    assert!(has(
+        &r,
+        Severity::Breaking,
+        "type `StandardParameters`: now this crate's own trait, no longer the runtime's shared one: \
+         another item under the same name"
+    ));
+    assert_eq!(r.count(Severity::Breaking), 3, "{:#?}", r.changes);
+    // Standard on both sides: nothing.
+    assert!(report(&new, &new).changes.is_empty());
+}
+
 #[test]
 fn a_removed_schema_is_one_change_not_one_per_nested_type() {
     let r = changed(|doc| {
