@@ -24,8 +24,8 @@ parameter, type, field, enum value, scope or constant; a changed type of a field
 or response; a new required parameter or request body (a new constructor argument); a parameter that \
 became required or optional; reordered constructor arguments; `start()`, `pages()` or `items()` gone; \
 `StandardParameters` and its enums switching between the crate's own and the runtime's shared ones \
-(another item under the same name); a field, parameter or enum value whose wire name changed behind the \
-same Rust name (marked *wire-only*: code still compiles, so cargo-semver-checks cannot see it, but the \
+(another item under the same name); a method, field, parameter or enum value whose wire name changed \
+behind the same Rust name (marked *wire-only*: code still compiles, so cargo-semver-checks cannot see it, but the \
 crate reads and writes other JSON).
 - **Compatible** (bumps PATCH while MAJOR is 0, else MINOR): anything added, new struct fields included \
 (structs are `#[non_exhaustive]`: code builds them from `Default` with `with_*` setters, and keeps compiling \
@@ -112,8 +112,8 @@ pub struct Change {
     pub item: String,
     /// What happened to it, e.g. `removed` or ``type `String` → `i64` ``.
     pub detail: String,
-    /// Breaking on the wire only: the Rust API is unchanged (a field, parameter or enum value whose wire
-    /// name changed behind the same Rust name), so code still compiles and no Rust-level checker such as
+    /// Breaking on the wire only: the Rust API is unchanged (a method, field, parameter or enum value whose
+    /// wire name changed behind the same Rust name), so code still compiles and no Rust-level checker such as
     /// cargo-semver-checks can see it, but the crate now reads and writes other JSON.
     pub wire_only: bool,
 }
@@ -1085,17 +1085,24 @@ impl<'a> Differ<'a> {
             .iter()
             .map(|m| (m.wire_name.as_str(), m))
             .collect();
+        let renames = wire_renames(&methods_a, &methods_b, |m| m.fn_name.as_str());
         for (name, ma) in &methods_a {
-            match methods_b.get(name) {
-                Some(mb) => self.method(ma, mb, wire, chain),
-                None => {
+            match (methods_b.get(name), renames.get(name)) {
+                (Some(mb), _) => self.method(ma, mb, wire, chain),
+                (None, Some(new_name)) => {
+                    let mb = methods_b[new_name];
+                    let item = method_label(wire, chain, new_name, &mb.fn_name);
+                    self.wire_renamed(ItemKind::Method, item, name, new_name);
+                    self.method(ma, mb, wire, chain);
+                }
+                (None, None) => {
                     let item = method_label(wire, chain, name, &ma.fn_name);
                     self.push(Severity::Breaking, ItemKind::Method, item, "removed");
                 }
             }
         }
         for (name, mb) in &methods_b {
-            if !methods_a.contains_key(name) {
+            if !methods_a.contains_key(name) && !renames.values().any(|w| w == name) {
                 let item = method_label(wire, chain, name, &mb.fn_name);
                 self.push(Severity::Compatible, ItemKind::Method, item, "added");
             }

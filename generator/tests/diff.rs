@@ -340,6 +340,21 @@ fn a_wire_name_changed_behind_the_same_rust_name_is_breaking_and_wire_only() {
         .to_string()
         .starts_with("enum value `ThingState::Active`: wire name `ACTIVE` → `active`"));
 
+    // A method's wire name (its id and path stay): `delete` → `Delete`, still `delete()` in Rust.
+    let r = changed(|doc| {
+        let methods = at(doc, "/resources/projects/resources/things/methods")
+            .as_object_mut()
+            .unwrap();
+        let delete = methods.remove("delete").unwrap();
+        methods.insert("Delete".into(), delete);
+    });
+    let change = only(&r);
+    assert!(change.wire_only);
+    assert_eq!(change.kind, ItemKind::Method);
+    assert!(change.to_string().starts_with(
+        "method `projects.things.Delete` (`projects().things().delete()`): wire name `delete` → `Delete`"
+    ));
+
     // A new Rust name is a removal and an addition, visible to the compiler: not wire-only.
     let r = changed(|doc| {
         let props = at(doc, "/schemas/Thing/properties")
