@@ -84,7 +84,7 @@ enum Subject {
     Other,
 }
 
-/// The text between the first pair of backticks after `prefix`, and the one after it.
+/// The backticked names of a label, in order.
 fn ticks(text: &str) -> Vec<&str> {
     text.split('`').skip(1).step_by(2).collect()
 }
@@ -141,7 +141,9 @@ fn resource_module(calls: &[String]) -> Vec<String> {
 /// Whether the breaking change `change` of ours accounts for cargo-semver-checks' `item` under `lint`.
 /// Types a removed schema or resource took with it (inline enums, builders) belong to that removal.
 fn accounts_for(change: &Change, lint: &str, item: &str) -> bool {
-    let within_type = |ty: &str, owner: &str| ty.starts_with(owner);
+    // The type itself, or (when it was removed) a type made for one of its fields, named after it.
+    let within_type =
+        |ty: &str, owner: &str| ty == owner || change.detail == "removed" && ty.starts_with(owner);
     let within_resource = |module: &[&str], calls: &[String]| {
         let prefix = resource_module(calls);
         module.len() >= prefix.len() && module[..prefix.len()] == prefix[..]
@@ -511,6 +513,17 @@ fn items_are_matched_by_rust_names() {
         &standard,
         "trait_missing",
         "trait bigquery_v2::StandardParameters"
+    ));
+    let retyped = change("type `Foo`", "was a struct, now an enum");
+    assert!(accounts_for(
+        &retyped,
+        "struct_missing",
+        "struct x::schemas::Foo"
+    ));
+    assert!(!accounts_for(
+        &retyped,
+        "struct_missing",
+        "struct x::schemas::FooBar"
     ));
     let value = change(
         "enum value `EventingStatusState::PublicEndpointRequired`",
