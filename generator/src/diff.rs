@@ -22,7 +22,11 @@ Discovery revision.
 - **Breaking** (bumps MINOR while MAJOR is 0, else MAJOR): a removed or renamed resource, method, \
 parameter, type, field, enum value, scope or constant; a changed type of a field, parameter, request body \
 or response; a new required parameter or request body (a new constructor argument); a parameter that \
-became required or optional; reordered constructor arguments; `start()`, `pages()` or `items()` gone.
+became required or optional; reordered constructor arguments; `start()`, `pages()` or `items()` gone; \
+`StandardParameters` and its enums switching between the crate's own and the runtime's shared ones \
+(another item under the same name); a method, field, parameter or enum value whose wire name changed \
+behind the same Rust name (marked *wire-only*: code still compiles, so cargo-semver-checks cannot see it, but the \
+crate reads and writes other JSON).
 - **Compatible** (bumps PATCH while MAJOR is 0, else MINOR): anything added, new struct fields included \
 (structs are `#[non_exhaustive]`: code builds them from `Default` with `with_*` setters, and keeps compiling \
 when a field is added), and new enum values (enums are `#[non_exhaustive]`); new deprecations; changed \
@@ -108,6 +112,10 @@ pub struct Change {
     pub item: String,
     /// What happened to it, e.g. `removed` or ``type `String` → `i64` ``.
     pub detail: String,
+    /// Breaking on the wire only: the Rust API is unchanged (a method, field, parameter or enum value whose
+    /// wire name changed behind the same Rust name), so code still compiles and no Rust-level checker such as
+    /// cargo-semver-checks can see it, but the crate now reads and writes other JSON.
+    pub wire_only: bool,
 }
 
 impl fmt::Display for Change {
@@ -484,6 +492,29 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Items keyed by wire name whose wire name went while their Rust name (`rust`) came back under exactly one
+/// new wire name: old wire name → new wire name. The Rust API keeps them; the JSON does not.
+fn wire_renames<'w, T>(
+    before: &BTreeMap<&'w str, &T>,
+    after: &BTreeMap<&'w str, &T>,
+    rust: impl Fn(&T) -> &str,
+) -> BTreeMap<&'w str, &'w str> {
+    let gone = before.iter().filter(|(w, _)| !after.contains_key(*w));
+    let came: Vec<(&'w str, &str)> = after
+        .iter()
+        .filter(|(w, _)| !before.contains_key(*w))
+        .map(|(w, t)| (*w, rust(t)))
+        .collect();
+    gone.filter_map(|(old, t)| {
+        let mut same = came.iter().filter(|(_, name)| *name == rust(t));
+        match (same.next(), same.next()) {
+            (Some((new, _)), None) => Some((*old, *new)),
+            _ => None,
+        }
+    })
+    .collect()
+}
+
 impl<'a> Differ<'a> {
     fn push(
         &mut self,
@@ -497,6 +528,21 @@ impl<'a> Differ<'a> {
             kind,
             item,
             detail: detail.into(),
+            wire_only: false,
+        });
+    }
+
+    /// An item whose wire name changed while its Rust name stayed: breaking, though no code stops compiling.
+    fn wire_renamed(&mut self, kind: ItemKind, item: String, old_wire: &str, new_wire: &str) {
+        self.changes.push(Change {
+            severity: Severity::Breaking,
+            kind,
+            item,
+            detail: format!(
+                "wire name `{old_wire}` → `{new_wire}` (wire-only: the Rust name is unchanged, so code \
+                 still compiles, but the crate now reads and writes `{new_wire}`)"
+            ),
+            wire_only: true,
         });
     }
 
@@ -628,6 +674,7 @@ impl<'a> Differ<'a> {
     }
 
     fn standard_parameters(&mut self) {
+        self.shared_standard_items();
         let item = |p: &Param| format!("standard parameter `StandardParameters::{}`", p.rust_name);
         self.optional_params(
             &self.old.global_params,
@@ -635,6 +682,51 @@ impl<'a> Differ<'a> {
             ItemKind::StandardParameter,
             &item,
         );
+    }
+
+    /// `StandardParameters` and its enums are the runtime's shared items when the global parameters are the
+    /// standard ones, else the crate's own. Switching replaces each by another item under the same name
+    /// (an impl written for both crates' `Alt` now conflicts): breaking, even with the same methods.
+    fn shared_standard_items(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let shared = |api: &Api| api.standard_param_enums().is_some();
+        if shared(old) == shared(new) {
+            return;
+        }
+        let detail = |kind: &str| {
+            if shared(new) {
+                format!(
+                    "now the runtime's shared {kind} (re-exported), no longer this crate's own: \
+                     another item under the same name"
+                )
+            } else {
+                format!(
+                    "now this crate's own {kind}, no longer the runtime's shared one: another item \
+                     under the same name"
+                )
+            }
+        };
+        let root_type = |api: &Api, name: &str| {
+            api.types
+                .iter()
+                .any(|t| t.name == name && t.module.is_empty())
+        };
+        self.push(
+            Severity::Breaking,
+            ItemKind::Type,
+            "type `StandardParameters`".to_owned(),
+            detail("trait"),
+        );
+        for name in ["Alt", "Xgafv"] {
+            if root_type(old, name) && root_type(new, name) {
+                self.push(
+                    Severity::Breaking,
+                    ItemKind::Type,
+                    format!("type `{name}`"),
+                    detail("enum"),
+                );
+            }
+        }
     }
 
     /// Setters keyed by wire name: removed or retyped → breaking, added → compatible.
@@ -649,40 +741,48 @@ impl<'a> Differ<'a> {
         let after: BTreeMap<&str, &Param> = new.iter().map(|p| (p.wire_name.as_str(), p)).collect();
         let before: BTreeMap<&str, &Param> =
             old.iter().map(|p| (p.wire_name.as_str(), p)).collect();
+        let renames = wire_renames(&before, &after, |p| p.rust_name.as_str());
         for (wire, a) in &before {
-            match after.get(wire) {
-                None => self.push(
+            let b = match (after.get(wire), renames.get(wire)) {
+                (Some(b), _) => *b,
+                (None, Some(new_wire)) => {
+                    let b = after[new_wire];
+                    self.wire_renamed(kind, item(b), wire, new_wire);
+                    b
+                }
+                (None, None) => {
+                    self.push(
+                        Severity::Breaking,
+                        kind,
+                        item(a),
+                        format!("removed (`{wire}`)"),
+                    );
+                    continue;
+                }
+            };
+            if a.rust_name != b.rust_name {
+                self.push(
                     Severity::Breaking,
                     kind,
-                    item(a),
-                    format!("removed (`{wire}`)"),
-                ),
-                Some(b) => {
-                    if a.rust_name != b.rust_name {
-                        self.push(
-                            Severity::Breaking,
-                            kind,
-                            item(b),
-                            format!("renamed from `{}`", a.rust_name),
-                        );
-                    }
-                    let (ta, tb) = (param_type(old_api, a), param_type(new_api, b));
-                    if ta != tb {
-                        self.push(
-                            Severity::Breaking,
-                            kind,
-                            item(b),
-                            format!("type `{ta}` → `{tb}`"),
-                        );
-                    }
-                    if changed(&(&a.doc, a.deprecated), &(&b.doc, b.deprecated)) {
-                        self.push(Severity::Docs, kind, item(b), "description changed");
-                    }
-                }
+                    item(b),
+                    format!("renamed from `{}`", a.rust_name),
+                );
+            }
+            let (ta, tb) = (param_type(old_api, a), param_type(new_api, b));
+            if ta != tb {
+                self.push(
+                    Severity::Breaking,
+                    kind,
+                    item(b),
+                    format!("type `{ta}` → `{tb}`"),
+                );
+            }
+            if changed(&(&a.doc, a.deprecated), &(&b.doc, b.deprecated)) {
+                self.push(Severity::Docs, kind, item(b), "description changed");
             }
         }
         for (wire, b) in &after {
-            if !before.contains_key(wire) {
+            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
                 self.push(
                     Severity::Compatible,
                     kind,
@@ -787,15 +887,24 @@ impl<'a> Differ<'a> {
             b.fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
         let before: BTreeMap<&str, &Field> =
             a.fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+        let renames = wire_renames(&before, &after, |f| f.rust_name.as_str());
         for (wire, fa) in &before {
-            let Some(fb) = after.get(wire) else {
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::Field,
-                    item(&fa.rust_name),
-                    "removed",
-                );
-                continue;
+            let fb = match (after.get(wire), renames.get(wire)) {
+                (Some(fb), _) => *fb,
+                (None, Some(new_wire)) => {
+                    let fb = after[new_wire];
+                    self.wire_renamed(ItemKind::Field, item(&fb.rust_name), wire, new_wire);
+                    fb
+                }
+                (None, None) => {
+                    self.push(
+                        Severity::Breaking,
+                        ItemKind::Field,
+                        item(&fa.rust_name),
+                        "removed",
+                    );
+                    continue;
+                }
             };
             if fa.rust_name != fb.rust_name {
                 self.push(
@@ -827,7 +936,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (wire, fb) in &after {
-            if !before.contains_key(wire) {
+            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
                 self.push(
                     Severity::Compatible,
                     ItemKind::Field,
@@ -889,15 +998,24 @@ impl<'a> Differ<'a> {
             .iter()
             .map(|v| (v.wire_name.as_str(), v))
             .collect();
+        let renames = wire_renames(&before, &after, |v| v.rust_name.as_str());
         for (wire, va) in &before {
-            let Some(vb) = after.get(wire) else {
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::EnumValue,
-                    item(&va.rust_name),
-                    format!("removed (`{wire}`)"),
-                );
-                continue;
+            let vb = match (after.get(wire), renames.get(wire)) {
+                (Some(vb), _) => *vb,
+                (None, Some(new_wire)) => {
+                    let vb = after[new_wire];
+                    self.wire_renamed(ItemKind::EnumValue, item(&vb.rust_name), wire, new_wire);
+                    vb
+                }
+                (None, None) => {
+                    self.push(
+                        Severity::Breaking,
+                        ItemKind::EnumValue,
+                        item(&va.rust_name),
+                        format!("removed (`{wire}`)"),
+                    );
+                    continue;
+                }
             };
             if va.rust_name != vb.rust_name {
                 self.push(
@@ -917,7 +1035,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (wire, vb) in &after {
-            if !before.contains_key(wire) {
+            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
                 self.push(
                     Severity::Compatible,
                     ItemKind::EnumValue,
@@ -967,17 +1085,24 @@ impl<'a> Differ<'a> {
             .iter()
             .map(|m| (m.wire_name.as_str(), m))
             .collect();
+        let renames = wire_renames(&methods_a, &methods_b, |m| m.fn_name.as_str());
         for (name, ma) in &methods_a {
-            match methods_b.get(name) {
-                Some(mb) => self.method(ma, mb, wire, chain),
-                None => {
+            match (methods_b.get(name), renames.get(name)) {
+                (Some(mb), _) => self.method(ma, mb, wire, chain),
+                (None, Some(new_name)) => {
+                    let mb = methods_b[new_name];
+                    let item = method_label(wire, chain, new_name, &mb.fn_name);
+                    self.wire_renamed(ItemKind::Method, item, name, new_name);
+                    self.method(ma, mb, wire, chain);
+                }
+                (None, None) => {
                     let item = method_label(wire, chain, name, &ma.fn_name);
                     self.push(Severity::Breaking, ItemKind::Method, item, "removed");
                 }
             }
         }
         for (name, mb) in &methods_b {
-            if !methods_a.contains_key(name) {
+            if !methods_a.contains_key(name) && !renames.values().any(|w| w == name) {
                 let item = method_label(wire, chain, name, &mb.fn_name);
                 self.push(Severity::Compatible, ItemKind::Method, item, "added");
             }
@@ -1059,20 +1184,29 @@ impl<'a> Differ<'a> {
         );
         let param_item = |p: &Param| format!("parameter `{}` of `{method_call}`", p.rust_name);
 
+        let renames = wire_renames(&params_a, &params_b, |p| p.rust_name.as_str());
         for (name, pa) in &params_a {
-            let Some(pb) = params_b.get(name) else {
-                let what = if pa.required {
-                    "removed (it was a constructor argument)".to_owned()
-                } else {
-                    format!("removed (setter `.{}()`)", pa.rust_name)
-                };
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::Parameter,
-                    param_item(pa),
-                    what,
-                );
-                continue;
+            let pb = match (params_b.get(name), renames.get(name)) {
+                (Some(pb), _) => *pb,
+                (None, Some(new_wire)) => {
+                    let pb = params_b[new_wire];
+                    self.wire_renamed(ItemKind::Parameter, param_item(pb), name, new_wire);
+                    pb
+                }
+                (None, None) => {
+                    let what = if pa.required {
+                        "removed (it was a constructor argument)".to_owned()
+                    } else {
+                        format!("removed (setter `.{}()`)", pa.rust_name)
+                    };
+                    self.push(
+                        Severity::Breaking,
+                        ItemKind::Parameter,
+                        param_item(pa),
+                        what,
+                    );
+                    continue;
+                }
             };
             match (pa.required, pb.required) {
                 (false, true) => self.push(
@@ -1114,7 +1248,7 @@ impl<'a> Differ<'a> {
             }
         }
         for (name, pb) in &params_b {
-            if !params_a.contains_key(name) {
+            if !params_a.contains_key(name) && !renames.values().any(|w| w == name) {
                 let (severity, what) = if pb.required {
                     (
                         Severity::Breaking,
