@@ -64,11 +64,19 @@ impl Operations {
     /// returns, which the poller does not serve.
     fn of(api: &discogen::ir::Api) -> Option<Operations> {
         if let Some(lro) = &api.lro {
+            let style = if lro.is_longrunning() {
+                OperationStyle::Longrunning
+            } else {
+                OperationStyle::Status
+            };
             return Some(Operations {
-                style: OperationStyle::Longrunning,
+                style,
                 served: true,
-                split_name: matches!(lro.get.name_args, discogen::ir::NameArgs::Split { .. }),
-                cancel: lro.cancel.is_some(),
+                split_name: lro.is_longrunning()
+                    && lro.services.iter().any(|s| {
+                        matches!(s.poll.name_args, discogen::ir::NameArgs::Split { .. })
+                    }),
+                cancel: lro.can_cancel(),
             });
         }
         let mut returned = std::collections::BTreeSet::new();
