@@ -109,7 +109,9 @@ fn rpc_error(types: &[TypeDef], operation: &TypeDef) -> Option<ErrorField> {
         return None;
     };
     let status_def = &types[status.0];
-    let code = status_def.field("code").filter(|f| f.ty == TypeRef::Int32)?;
+    let code = status_def
+        .field("code")
+        .filter(|f| f.ty == TypeRef::Int32)?;
     let message = status_def
         .field("message")
         .filter(|f| f.ty == TypeRef::String)?;
@@ -137,10 +139,12 @@ fn rpc_error(types: &[TypeDef], operation: &TypeDef) -> Option<ErrorField> {
 fn find_status_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
     let mut scopes: Vec<(TypeId, OperationsService)> = Vec::new();
     collect_status_scopes(types, root, &mut Vec::new(), &mut scopes);
-    let operation = scopes
-        .iter()
-        .map(|(id, _)| *id)
-        .max_by_key(|id| (scopes.iter().filter(|(o, _)| o == id).count(), std::cmp::Reverse(*id)))?;
+    let operation = scopes.iter().map(|(id, _)| *id).max_by_key(|id| {
+        (
+            scopes.iter().filter(|(o, _)| o == id).count(),
+            std::cmp::Reverse(*id),
+        )
+    })?;
     let fields = status_fields(types, &types[operation.0])?;
     let mut services: Vec<OperationsService> = scopes
         .into_iter()
@@ -151,7 +155,11 @@ fn find_status_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
     services.sort_by_key(|s| {
         let template = s.link_template.as_deref().unwrap_or_default();
         let literals = template.split('/').filter(|p| !p.starts_with('*')).count();
-        (template.ends_with("**"), std::cmp::Reverse(literals), s.poll.accessors.clone())
+        (
+            template.ends_with("**"),
+            std::cmp::Reverse(literals),
+            s.poll.accessors.clone(),
+        )
     });
     Some(Lro {
         operation,
@@ -397,7 +405,8 @@ fn is_any_map(types: &[TypeDef], ty: &TypeRef) -> bool {
 pub fn mark_methods(types: &[TypeDef], resource: &mut Resource, lro: Option<&Lro>) {
     // A status-style API's scopes (`zoneOperations`, ...) are operations services too.
     let service = resource.wire_name == "operations"
-        || (lro.is_some_and(|l| !l.is_longrunning()) && is_operations_resource(&resource.wire_name));
+        || (lro.is_some_and(|l| !l.is_longrunning())
+            && is_operations_resource(&resource.wire_name));
     for method in &mut resource.methods {
         method.returns_operation =
             !service && lro.is_some_and(|l| method.response == Some(TypeRef::Named(l.operation)));

@@ -105,7 +105,11 @@ pub enum DoneField {
     /// A `done` boolean.
     Flag(String),
     /// A `status` enum field, done at the variant `done` of the enum `ty` (`DONE`).
-    Status { field: String, ty: TypeId, done: String },
+    Status {
+        field: String,
+        ty: TypeId,
+        done: String,
+    },
 }
 
 /// How an operation carries its error.

@@ -73,9 +73,10 @@ impl Operations {
                 style,
                 served: true,
                 split_name: lro.is_longrunning()
-                    && lro.services.iter().any(|s| {
-                        matches!(s.poll.name_args, discogen::ir::NameArgs::Split { .. })
-                    }),
+                    && lro
+                        .services
+                        .iter()
+                        .any(|s| matches!(s.poll.name_args, discogen::ir::NameArgs::Split { .. })),
                 cancel: lro.can_cancel(),
             });
         }
