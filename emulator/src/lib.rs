@@ -13,6 +13,13 @@
 //! | `DELETE {prefix}{name}` | `{}`; the operation is forgotten |
 //! | a [`StartRoute`], by default `POST {prefix}{parent}/agent:export` | a new operation `{parent}/operations/op-N`, as just created |
 //!
+//! With [`ServiceStyle::Compute`] or [`ServiceStyle::SqlAdmin`] (see
+//! [`EmulatorConfig::compute`], [`EmulatorConfig::sqladmin`]) it plays a
+//! status-style service instead: operations with `status`, `selfLink` and
+//! `targetLink`, polled by `GET {name}` or Compute's `POST {name}/wait`,
+//! cancelled by Cloud SQL's `POST {name}/cancel`, failing with
+//! [`OperationScript::errors`].
+//!
 //! Unknown operations and routes get a 404 with a Google error body
 //! `{"error": {"code": 404, "message": "...", "status": "NOT_FOUND"}}`.
 //!

@@ -33,7 +33,7 @@ pub struct Stats {
 pub struct Operations {
     pub style: OperationStyle,
     /// The poller is wired: methods returning the operation get `start()`, `Client::operation(name)`
-    /// resumes one by name.
+    /// resumes one by name (a status-style operation by its `selfLink`).
     pub served: bool,
     /// The operations service takes the name as separate ids (`apps/{appsId}/operations/{operationsId}`).
     pub split_name: bool,
@@ -373,7 +373,7 @@ fn operations_summary(stats: &[Stats]) -> String {
             .count()
     };
     let mut out = String::from(
-        "\n| operation style | documents | served by the poller, resume by name | can cancel | name split into ids |\n\
+        "\n| operation style | documents | served by the poller, resume by name (status: by selfLink) | can cancel | name split into ids |\n\
          |---|---|---|---|---|\n",
     );
     for style in [OperationStyle::Longrunning, OperationStyle::Status] {
@@ -395,7 +395,7 @@ fn operations_summary(stats: &[Stats]) -> String {
 /// resume an operation by name), cancel, and whether the name is split into ids.
 pub fn operations_table(outcomes: &[Outcome]) -> String {
     let mut out = String::from(
-        "| document | operation style | served, resume by name | cancel | name split into ids |\n\
+        "| document | operation style | served, resume by name or selfLink | cancel | name split into ids |\n\
          |---|---|---|---|---|\n",
     );
     let yes = |b: bool| if b { "yes" } else { "no" };
