@@ -232,10 +232,12 @@ impl Code {
             501 => Code::Unimplemented,
             503 => Code::Unavailable,
             504 => Code::DeadlineExceeded,
-            200..=299 => Code::Ok,
-            400..=499 => Code::FailedPrecondition,
-            500..=599 => Code::Internal,
-            _ => Code::Unknown,
+            _ => match status / 100 {
+                2 => Code::Ok,
+                4 => Code::FailedPrecondition,
+                5 => Code::Internal,
+                _ => Code::Unknown,
+            },
         }
     }
 }
@@ -332,8 +334,8 @@ impl Status {
     /// implementations call): its `error.errors[]` entries, `httpErrorStatusCode` and
     /// `httpErrorMessage`. `None` when there are no entries and no HTTP error status (400 or above).
     ///
-    /// The code is the HTTP status's ([`Code::from_http`]), [`Code::Unknown`] without one (Cloud SQL
-    /// sends none); the message joins the entries' `message`s with `"; "`, or is the HTTP message
+    /// The code is the HTTP error status's ([`Code::from_http`]), [`Code::Unknown`] without one
+    /// (Cloud SQL sends none); the message joins the entries' `message`s with `"; "`, or is the HTTP message
     /// when they have none; `details` holds every entry as sent (`code`, `message`, `location`,
     /// `errorDetails`, ...), so nothing is lost.
     pub fn from_operation_errors<E: serde::Serialize>(
@@ -361,7 +363,7 @@ impl Status {
             messages.join("; ")
         };
         Some(Status {
-            code: http_status.map_or(Code::Unknown, Code::from_http),
+            code: failed_http.map_or(Code::Unknown, Code::from_http),
             message,
             details,
         })
