@@ -116,11 +116,8 @@ fn rpc_error(types: &[TypeDef], operation: &TypeDef) -> Option<ErrorField> {
         .field("message")
         .filter(|f| f.ty == TypeRef::String)?;
     let details = status_def.field("details").and_then(|f| match &f.ty {
-        TypeRef::Array(item) if is_any_map(types, item) => {
-            Some((f.rust_name.clone(), DetailsShape::Maps))
-        }
-        TypeRef::Array(item) if **item == TypeRef::Any => {
-            Some((f.rust_name.clone(), DetailsShape::Values))
+        TypeRef::Array(item) if is_any_map(types, item) || **item == TypeRef::Any => {
+            Some(f.rust_name.clone())
         }
         _ => None,
     });

@@ -122,7 +122,8 @@ pub enum ErrorField {
         status: TypeId,
         code: String,
         message: String,
-        details: Option<(String, DetailsShape)>,
+        /// `details`, when its entries are `Any`s (objects with `additionalProperties: any`, or `any`).
+        details: Option<String>,
     },
     /// Status style: a struct whose `errors` array holds the entries, with the HTTP status and message
     /// beside it on the operation (`httpErrorStatusCode`, `httpErrorMessage`) where the API has them.
@@ -178,17 +179,6 @@ impl NameArgs {
             _ => false,
         }
     }
-}
-
-/// How `Status.details` is typed in a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailsShape {
-    /// `array` of objects with `additionalProperties: any`.
-    Maps,
-    /// `array` of `any`.
-    Values,
-    /// Absent or another shape: details are not passed on.
-    None,
 }
 
 /// A list method that pages with `pageToken` / `nextPageToken`.

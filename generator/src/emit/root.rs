@@ -516,11 +516,11 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
             let error_ref = field_ref(field, *boxed);
             let (code, message) = (ident(code), ident(message));
             let details = match details {
-                Some((details, DetailsShape::Maps | DetailsShape::Values)) => {
+                Some(details) => {
                     let details = ident(details);
                     quote!(error.#details.as_deref())
                 }
-                _ => quote!(None::<&[::serde_json::Value]>),
+                None => quote!(None::<&[::serde_json::Value]>),
             };
             quote! {
                 #error_ref.map(|error| {
