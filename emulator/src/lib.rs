@@ -13,6 +13,13 @@
 //! | `DELETE {prefix}{name}` | `{}`; the operation is forgotten |
 //! | a [`StartRoute`], by default `POST {prefix}{parent}/agent:export` | a new operation `{parent}/operations/op-N`, as just created |
 //!
+//! With [`ServiceStyle::Compute`] or [`ServiceStyle::SqlAdmin`] (see
+//! [`EmulatorConfig::compute`], [`EmulatorConfig::sqladmin`]) it plays a
+//! status-style service instead: operations with `status`, `selfLink` and
+//! `targetLink`, polled by `GET {name}` or Compute's `POST {name}/wait`,
+//! cancelled by Cloud SQL's `POST {name}/cancel`, failing with
+//! [`OperationScript::errors`].
+//!
 //! Unknown operations and routes get a 404 with a Google error body
 //! `{"error": {"code": 404, "message": "...", "status": "NOT_FOUND"}}`.
 //!
@@ -75,6 +82,30 @@ pub struct EmulatorConfig {
     /// Leave out `"done": false` as proto3 JSON does (real services do);
     /// by default it is sent.
     pub omit_false_done: bool,
+    /// Which style of operations service to play.
+    pub style: ServiceStyle,
+}
+
+/// The style of operations service the emulator plays.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServiceStyle {
+    /// google.longrunning: `done`, an `error` `google.rpc.Status`, a `response` (the routes above).
+    #[default]
+    Longrunning,
+    /// Compute Engine (status style): operations `projects/{p}/global/operations/{op}`,
+    /// `projects/{p}/regions/{r}/operations/{op}` and `projects/{p}/zones/{z}/operations/{op}`
+    /// with `status` (`PENDING` when created, `RUNNING`, `DONE`), `progress`, `selfLink`,
+    /// `targetLink`, `zone`/`region` links, and on failure `error.errors[]`,
+    /// `httpErrorStatusCode` and `httpErrorMessage`. `GET {name}` and `POST {name}/wait` each
+    /// advance the script by one poll; `GET {target}` answers the target resource (the script's
+    /// response) once the operation is done; `GET {parent}/operations` lists (`items`).
+    Compute,
+    /// Cloud SQL Admin (status style): operations `projects/{p}/operations/{op}` like
+    /// [`ServiceStyle::Compute`]'s but with no HTTP error fields (errors are `sql#operationError`
+    /// entries), no `progress`, and `POST {name}/cancel`, after which the operation is `DONE` with
+    /// the error `OPERATION_CANCELLED`.
+    SqlAdmin,
 }
 
 impl EmulatorConfig {
@@ -90,6 +121,7 @@ impl EmulatorConfig {
                 OperationScript::export_agent(),
             )],
             omit_false_done: false,
+            style: ServiceStyle::Longrunning,
         }
     }
 
@@ -97,6 +129,39 @@ impl EmulatorConfig {
     pub fn with_prefix(prefix: impl Into<String>) -> Self {
         EmulatorConfig {
             prefix: prefix.into(),
+            ..EmulatorConfig::dialogflow()
+        }
+    }
+
+    /// Compute Engine v1 (prefix `compute/v1/`), with `POST {scope}/instances` starting the
+    /// operation `{scope}/operations/op-N` (a zone operation for `projects/p/zones/z/instances`), done
+    /// at the second poll, whose target is the instance `{scope}/instances/vm-1` (a start route's
+    /// target is the route's collection and its response's `name`, unless the script names one).
+    pub fn compute() -> Self {
+        EmulatorConfig {
+            prefix: "compute/v1/".to_owned(),
+            start_routes: vec![StartRoute::new(
+                "POST",
+                "/instances",
+                OperationScript::response(2, json!({"kind": "compute#instance", "name": "vm-1"})),
+            )],
+            style: ServiceStyle::Compute,
+            ..EmulatorConfig::dialogflow()
+        }
+    }
+
+    /// Cloud SQL Admin v1 (prefix `v1/`), with `POST projects/p/instances` starting the operation
+    /// `projects/p/operations/op-N`, done at the second poll, whose target is
+    /// `projects/p/instances/db-1`.
+    pub fn sqladmin() -> Self {
+        EmulatorConfig {
+            prefix: "v1/".to_owned(),
+            start_routes: vec![StartRoute::new(
+                "POST",
+                "/instances",
+                OperationScript::response(2, json!({"kind": "sql#instance", "name": "db-1"})),
+            )],
+            style: ServiceStyle::SqlAdmin,
             ..EmulatorConfig::dialogflow()
         }
     }
@@ -146,6 +211,8 @@ pub struct OperationScript {
     pub(crate) polls: u32,
     pub(crate) metadata: Metadata,
     pub(crate) outcome: Outcome,
+    /// A status-style operation's target, relative to the prefix.
+    pub(crate) target: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -170,6 +237,15 @@ pub enum Outcome {
         /// The `details` (left out when empty).
         details: Vec<Value>,
     },
+    /// A status-style error: `error.errors[]`, `httpErrorStatusCode`, `httpErrorMessage`.
+    Errors {
+        /// The HTTP status, e.g. 403.
+        http_status: u16,
+        /// The HTTP message, e.g. `FORBIDDEN`.
+        http_message: String,
+        /// The `errors[]` entries.
+        errors: Vec<Value>,
+    },
 }
 
 impl OperationScript {
@@ -179,6 +255,7 @@ impl OperationScript {
             polls,
             metadata: Metadata::None,
             outcome: Outcome::Response(response),
+            target: None,
         }
     }
 
@@ -192,7 +269,43 @@ impl OperationScript {
                 message: message.into(),
                 details: Vec::new(),
             },
+            target: None,
         }
+    }
+
+    /// A status-style operation that is done after `polls` polls with `errors` (each an
+    /// `error.errors[]` entry: `code`, `message`, `location`, ...) and, for Compute, the HTTP status
+    /// and message, e.g. `403`, `"FORBIDDEN"` for `QUOTA_EXCEEDED`. A google.longrunning service
+    /// reports it as `{code: 2, message}` with the entries' messages.
+    pub fn errors(
+        polls: u32,
+        http_status: u16,
+        http_message: impl Into<String>,
+        errors: Vec<Value>,
+    ) -> Self {
+        OperationScript {
+            polls,
+            metadata: Metadata::None,
+            outcome: Outcome::Errors {
+                http_status,
+                http_message: http_message.into(),
+                errors,
+            },
+            target: None,
+        }
+    }
+
+    /// An operation that never finishes (for deadlines and attempt limits).
+    pub fn never_done() -> Self {
+        OperationScript::response(u32::MAX, json!({}))
+    }
+
+    /// The resource a status-style operation changes, relative to the prefix
+    /// (`projects/p/zones/z/instances/vm-1`): its `targetLink`, where the script's response is served
+    /// once the operation is done.
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
     }
 
     /// The default script of the `agent:export` route: done at the 3rd poll
@@ -478,6 +591,7 @@ impl Emulator {
             config,
             state: Mutex::new(State::default()),
         });
+        shared.lock().operations.link_base = format!("http://{addr}/{}", shared.config.prefix);
         let server = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Ok(Emulator {
             addr,
@@ -529,7 +643,7 @@ impl Emulator {
         self.shared
             .lock()
             .operations
-            .snapshot(name, self.shared.config.omit_false_done)
+            .snapshot(&self.shared.config, name)
     }
 
     /// How many times the operation has been polled (`GET`).

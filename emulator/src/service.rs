@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::http::{percent_decode, Response};
-use crate::{EmulatorConfig, Metadata, OperationScript, Outcome};
+use crate::{EmulatorConfig, Metadata, OperationScript, Outcome, ServiceStyle};
 
 /// The message of the error a cancelled operation finishes with (code 1).
 pub const CANCELLED_MESSAGE: &str = "Operation was cancelled.";
@@ -55,9 +55,96 @@ impl OperationState {
                     }
                     op.insert("error".into(), error);
                 }
+                Outcome::Errors { errors, .. } => {
+                    let messages: Vec<&str> = errors
+                        .iter()
+                        .filter_map(|e| e.get("message").and_then(Value::as_str))
+                        .collect();
+                    op.insert(
+                        "error".into(),
+                        json!({"code": 2, "message": messages.join("; ")}),
+                    );
+                }
             }
         }
         Value::Object(op)
+    }
+
+    /// The operation as a status-style service returns it (Compute or Cloud SQL).
+    fn render_status(&self, style: ServiceStyle, link_base: &str) -> Value {
+        let compute = style == ServiceStyle::Compute;
+        let mut op = Map::new();
+        let kind = if compute {
+            "compute#operation"
+        } else {
+            "sql#operation"
+        };
+        op.insert("kind".into(), json!(kind));
+        let id = self.name.rsplit('/').next().unwrap_or_default();
+        op.insert("name".into(), json!(id));
+        let done = self.done();
+        let status = match (done, self.polls) {
+            (true, _) => "DONE",
+            (false, 0) => "PENDING",
+            (false, _) => "RUNNING",
+        };
+        op.insert("status".into(), json!(status));
+        if compute {
+            op.insert("progress".into(), json!(self.percent()));
+            // `zone` / `region` are links to the scope, as Compute sends them.
+            let segments: Vec<&str> = self.name.split('/').collect();
+            for (collection, field) in [("zones", "zone"), ("regions", "region")] {
+                if let [project_key, project, key, scope, ..] = segments[..] {
+                    if project_key == "projects" && key == collection {
+                        let link = format!("{link_base}projects/{project}/{collection}/{scope}");
+                        op.insert(field.into(), json!(link));
+                    }
+                }
+            }
+        }
+        op.insert(
+            "selfLink".into(),
+            json!(format!("{link_base}{}", self.name)),
+        );
+        if let Some(target) = &self.script.target {
+            op.insert("targetLink".into(), json!(format!("{link_base}{target}")));
+        }
+        if self.cancelled {
+            let entry = json!({"kind": "sql#operationError", "code": "OPERATION_CANCELLED", "message": CANCELLED_MESSAGE});
+            op.insert(
+                "error".into(),
+                json!({"kind": "sql#operationErrors", "errors": [entry]}),
+            );
+        } else if done {
+            match &self.script.outcome {
+                Outcome::Response(_) => {}
+                Outcome::Error { code, message, .. } => {
+                    let entry = json!({"code": code.to_string(), "message": message});
+                    op.insert("error".into(), json!({"errors": [entry]}));
+                }
+                Outcome::Errors {
+                    http_status,
+                    http_message,
+                    errors,
+                } => {
+                    op.insert("error".into(), json!({"errors": errors}));
+                    if compute {
+                        op.insert("httpErrorStatusCode".into(), json!(http_status));
+                        op.insert("httpErrorMessage".into(), json!(http_message));
+                    }
+                }
+            }
+        }
+        Value::Object(op)
+    }
+
+    /// How far the script has run, in percent.
+    fn percent(&self) -> u64 {
+        if self.done() || self.script.polls == 0 {
+            100
+        } else {
+            (u64::from(self.polls) * 100 / u64::from(self.script.polls)).min(100)
+        }
     }
 
     fn metadata(&self) -> Option<Value> {
@@ -74,6 +161,7 @@ impl OperationState {
                 } else {
                     (u64::from(self.polls) * 100 / u64::from(self.script.polls)).min(100)
                 };
+                // Kept apart from `percent()`: a cancelled google.longrunning operation keeps its metadata.
                 Some(json!({
                     "@type": type_url,
                     "progressPercent": percent,
@@ -90,6 +178,8 @@ pub(crate) struct Operations {
     list: Vec<OperationState>,
     /// Numbers the operations created by start routes.
     counter: u64,
+    /// `http://127.0.0.1:PORT/{prefix}`: what status-style links start with.
+    pub(crate) link_base: String,
 }
 
 impl Operations {
@@ -112,11 +202,18 @@ impl Operations {
     }
 
     /// The operation's current JSON, without advancing it.
-    pub fn snapshot(&self, name: &str, omit_false_done: bool) -> Option<Value> {
+    pub fn snapshot(&self, config: &EmulatorConfig, name: &str) -> Option<Value> {
         self.list
             .iter()
             .find(|op| op.name == name)
-            .map(|op| op.render(omit_false_done))
+            .map(|op| self.render(config, op))
+    }
+
+    fn render(&self, config: &EmulatorConfig, op: &OperationState) -> Value {
+        match config.style {
+            ServiceStyle::Longrunning => op.render(config.omit_false_done),
+            style => op.render_status(style, &self.link_base),
+        }
     }
 
     /// How many GETs the operation has served.
@@ -148,10 +245,13 @@ impl Operations {
             return not_found_route(method, path);
         };
         let rest = percent_decode(rest);
+        if config.style != ServiceStyle::Longrunning {
+            return self.handle_status(config, method, path, &rest, query);
+        }
         let omit = config.omit_false_done;
         match method {
             "GET" => match rest.strip_suffix("/operations") {
-                Some(parent) => self.list_page(config, parent, query),
+                Some(parent) => self.list_page(config, parent, query, "operations"),
                 None => match self.find(&rest) {
                     Some(op) => {
                         op.polls = op.polls.saturating_add(1);
@@ -204,10 +304,84 @@ impl Operations {
             "" => format!("operations/op-{}", self.counter),
             parent => format!("{parent}/operations/op-{}", self.counter),
         };
-        self.insert(name.clone(), route.script.clone());
-        match self.snapshot(&name, config.omit_false_done) {
+        let mut script = route.script.clone();
+        if config.style != ServiceStyle::Longrunning && script.target.is_none() {
+            // The new resource: the route's collection and the name in the response.
+            if let Outcome::Response(resource) = &script.outcome {
+                let id = resource
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("new");
+                script.target = Some(format!("{rest}/{id}"));
+            }
+        }
+        self.insert(name.clone(), script);
+        match self.snapshot(config, &name) {
             Some(op) => Response::json(200, &op),
             None => Response::google_error(500, "Operation vanished."),
+        }
+    }
+
+    /// A status-style service: `GET {name}`, `POST {name}/wait` (Compute), `POST {name}/cancel`
+    /// (Cloud SQL), `GET {parent}/operations`, `GET {target}` of a done operation, start routes.
+    fn handle_status(
+        &mut self,
+        config: &EmulatorConfig,
+        method: &str,
+        path: &str,
+        rest: &str,
+        query: &[(String, String)],
+    ) -> Response {
+        let wait = (config.style == ServiceStyle::Compute)
+            .then(|| rest.strip_suffix("/wait"))
+            .flatten();
+        let cancel = (config.style == ServiceStyle::SqlAdmin)
+            .then(|| rest.strip_suffix("/cancel"))
+            .flatten();
+        let poll = match (method, wait) {
+            ("POST", Some(name)) => Some(name),
+            ("GET", None) if self.list.iter().any(|op| op.name == rest) => Some(rest),
+            _ => None,
+        };
+        if let Some(name) = poll {
+            let link_base = self.link_base.clone();
+            let Some(op) = self.find(name) else {
+                return not_found(name);
+            };
+            op.polls = op.polls.saturating_add(1);
+            return Response::json(200, &op.render_status(config.style, &link_base));
+        }
+        match (method, cancel) {
+            ("POST", Some(name)) => match self.find(name) {
+                Some(op) => {
+                    if !op.done() {
+                        op.cancelled = true;
+                    }
+                    Response::json(200, &json!({}))
+                }
+                None => not_found(name),
+            },
+            ("GET", _) => match rest.strip_suffix("/operations") {
+                Some(parent) => self.list_page(config, parent, query, "items"),
+                None => self.target(rest),
+            },
+            _ => self.start(config, method, path, rest),
+        }
+    }
+
+    /// The resource of a done operation whose target is `target`.
+    fn target(&self, target: &str) -> Response {
+        let resource = self.list.iter().find_map(|op| match &op.script.outcome {
+            Outcome::Response(resource)
+                if op.done() && !op.cancelled && op.script.target.as_deref() == Some(target) =>
+            {
+                Some(resource.clone())
+            }
+            _ => None,
+        });
+        match resource {
+            Some(resource) => Response::json(200, &resource),
+            None => Response::google_error(404, &format!("The resource '{target}' was not found")),
         }
     }
 
@@ -218,6 +392,7 @@ impl Operations {
         config: &EmulatorConfig,
         parent: &str,
         query: &[(String, String)],
+        key: &str,
     ) -> Response {
         let param = |name: &str| {
             query
@@ -256,11 +431,11 @@ impl Operations {
             .iter()
             .skip(start)
             .take(page_size)
-            .map(|op| op.render(config.omit_false_done))
+            .map(|op| self.render(config, op))
             .collect();
         let mut body = Map::new();
         if !page.is_empty() {
-            body.insert("operations".into(), Value::Array(page));
+            body.insert(key.into(), Value::Array(page));
         }
         let next = start.saturating_add(page_size);
         if next < matching.len() {

@@ -38,7 +38,7 @@ pub fn assign(api: &mut Api) {
     let lro_chains: Vec<&[String]> = api
         .lro
         .iter()
-        .flat_map(|lro| std::iter::once(&lro.get).chain(&lro.cancel))
+        .flat_map(Lro::method_paths)
         .map(|path| path.accessors.as_slice())
         .collect();
     let mut families: BTreeMap<String, Vec<Vec<usize>>> = BTreeMap::new();
@@ -82,7 +82,10 @@ pub fn assign(api: &mut Api) {
         named_ids(&param.ty, &mut |id| core_roots.push(id));
     }
     if let Some(lro) = &api.lro {
-        core_roots.extend([lro.operation, lro.status]);
+        core_roots.push(lro.operation);
+        if let ErrorField::Rpc { status, .. } = &lro.fields.error {
+            core_roots.push(*status);
+        }
     }
     let reached_by_methods = closure(
         api,

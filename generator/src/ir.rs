@@ -51,16 +51,101 @@ pub struct CargoFeature {
     pub resources: Vec<String>,
 }
 
-/// How the runtime's poller reaches this API's operations: the `Operation` schema and the accessor chains
-/// from the client to `operations.get` and `operations.cancel`.
+/// How the runtime's poller reaches this API's operations: the operation schema, the Rust fields its
+/// `LongRunningOperation` impl reads, and the operations services that poll and cancel it.
 #[derive(Debug, Clone)]
 pub struct Lro {
     pub operation: TypeId,
-    /// The status schema of `Operation.error`, and how its `details` are typed.
-    pub status: TypeId,
-    pub details: DetailsShape,
-    /// Accessor names from the client to the resource, then the method name.
-    pub get: MethodPath,
+    pub fields: OperationFields,
+    /// One service for google.longrunning operations; for status-style ones one per scope (compute's
+    /// zone, region, global), most specific first, chosen by matching the operation's `selfLink`.
+    pub services: Vec<OperationsService>,
+}
+
+impl Lro {
+    /// Whether the poller can cancel: every service has `cancel`.
+    pub fn can_cancel(&self) -> bool {
+        self.services.iter().all(|s| s.cancel.is_some())
+    }
+
+    /// Every method the poller calls.
+    pub fn method_paths(&self) -> impl Iterator<Item = &MethodPath> {
+        self.services
+            .iter()
+            .flat_map(|s| std::iter::once(&s.poll).chain(&s.cancel))
+    }
+
+    /// Whether operations are google.longrunning-style (`done`) rather than status-style (`status`).
+    pub fn is_longrunning(&self) -> bool {
+        matches!(self.fields.done, DoneField::Flag(_))
+    }
+}
+
+/// The Rust names of the operation fields the poller reads.
+#[derive(Debug, Clone)]
+pub struct OperationFields {
+    /// `name`, when the schema has it.
+    pub name: Option<String>,
+    /// What identifies the operation to its service when that is not the name: `selfLink`.
+    pub handle: Option<String>,
+    pub done: DoneField,
+    pub error: ErrorField,
+    /// `metadata` and `response` (google.longrunning `Any`s).
+    pub metadata: Option<String>,
+    pub response: Option<String>,
+    /// `progress` as a percentage (compute's int32).
+    pub progress: Option<String>,
+    /// `targetLink`.
+    pub target_link: Option<String>,
+}
+
+/// How an operation says it is done.
+#[derive(Debug, Clone)]
+pub enum DoneField {
+    /// A `done` boolean.
+    Flag(String),
+    /// A `status` enum field, done at the variant `done` of the enum `ty` (`DONE`).
+    Status {
+        field: String,
+        ty: TypeId,
+        done: String,
+    },
+}
+
+/// How an operation carries its error.
+#[derive(Debug, Clone)]
+pub enum ErrorField {
+    /// A `google.rpc.Status`-shaped struct: `code` (int32), `message` and `details`.
+    Rpc {
+        field: String,
+        boxed: bool,
+        status: TypeId,
+        code: String,
+        message: String,
+        /// `details`, when its entries are `Any`s (objects with `additionalProperties: any`, or `any`).
+        details: Option<String>,
+    },
+    /// Status style: a struct whose `errors` array holds the entries, with the HTTP status and message
+    /// beside it on the operation (`httpErrorStatusCode`, `httpErrorMessage`) where the API has them.
+    Errors {
+        field: String,
+        boxed: bool,
+        errors: String,
+        http_status: Option<String>,
+        http_message: Option<String>,
+    },
+}
+
+/// One operations service the poller drives.
+#[derive(Debug, Clone)]
+pub struct OperationsService {
+    /// For status-style operations: the path of `get` with `*` for each simple variable and `**` for a
+    /// final reserved one (`projects/*/zones/*/operations/*`), which the handle must match (the
+    /// runtime's `link_ids`); the ids it gives are the methods' arguments (`NameArgs::Split`). `None`
+    /// for google.longrunning, whose handle is the name.
+    pub link_template: Option<String>,
+    /// The method that polls: `get`, or a status-style service's `wait`.
+    pub poll: MethodPath,
     pub cancel: Option<MethodPath>,
 }
 
@@ -81,7 +166,7 @@ pub enum NameArgs {
     Whole,
     /// One argument per id of the name (`v1/apps/{appsId}/operations/{operationsId}` for the name
     /// `apps/a/operations/o`): the name's last `count` ids in path order, constructor argument `i` taking
-    /// the id `ids[i]`.
+    /// the id `ids[i]`. For a status-style service, the ids are those its link template gives.
     Split { count: usize, ids: Vec<usize> },
 }
 
@@ -94,17 +179,6 @@ impl NameArgs {
             _ => false,
         }
     }
-}
-
-/// How `Status.details` is typed in a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailsShape {
-    /// `array` of objects with `additionalProperties: any`.
-    Maps,
-    /// `array` of `any`.
-    Values,
-    /// Absent or another shape: details are not passed on.
-    None,
 }
 
 /// A list method that pages with `pageToken` / `nextPageToken`.

@@ -179,9 +179,27 @@ pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Ap
 /// println!("cargo::rerun-if-changed=discovery/workspaceevents.v1.json");
 /// ```
 pub fn generate_single_file(document: &str, options: &CrateOptions) -> Result<String, Error> {
+    single_file(document, options, false)
+}
+
+/// [`generate_single_file`], keeping each resource family's `#[cfg(feature = "...")]`: the including
+/// crate's features then choose what compiles, as they would for the generated crate (its
+/// `Cargo.toml` lists them). The including crate must declare the features it enables and allow
+/// `unexpected_cfgs` for the rest (`#![allow(unexpected_cfgs)]`), which are off. For a large API of
+/// which a crate calls a few resources (compute.v1: 370,000 lines), this keeps the build short.
+pub fn generate_single_file_with_features(
+    document: &str,
+    options: &CrateOptions,
+) -> Result<String, Error> {
+    single_file(document, options, true)
+}
+
+fn single_file(document: &str, options: &CrateOptions, features: bool) -> Result<String, Error> {
     let mut api = resolve_document(document, options)?;
-    // The including crate declares no cargo features: everything is compiled.
-    cargo_features::remove(&mut api);
+    if !features {
+        // The including crate declares no cargo features: everything is compiled.
+        cargo_features::remove(&mut api);
+    }
     let files: BTreeMap<String, proc_macro2::TokenStream> = emit::emit(&api).into_iter().collect();
     let internal = |e: syn::Error| Error::new("$", format!("internal error: {e}"));
     let lib = files

@@ -170,6 +170,37 @@ impl Client {
         Ok(url)
     }
 
+    /// A `GET` of `link`, an absolute URL the service handed out (a status-style operation's
+    /// `targetLink`), resolved against this client's base URL: the link's path must lie under the base
+    /// URL's path (`/compute/v1/` for `https://www.googleapis.com/compute/v1/projects/p/zones/z/instances/i`),
+    /// and only the part after it is used, so the request goes to this client's endpoint with its
+    /// credentials and never to a host named by a response. Anything else, or a path with `.`/`..`
+    /// segments, a query or a fragment, is [`Error::UnknownLink`].
+    pub fn link_request(&self, link: &str) -> Result<Request> {
+        let refuse = |reason| Error::UnknownLink {
+            link: link.to_owned(),
+            reason,
+        };
+        let rest = link
+            .strip_prefix("https://")
+            .or_else(|| link.strip_prefix("http://"))
+            .ok_or_else(|| refuse("not an absolute http(s) URL"))?;
+        let path = rest.find('/').map_or("/", |at| &rest[at..]);
+        if path.contains(['?', '#']) || path.split('/').any(|s| s == "." || s == "..") {
+            return Err(refuse("the path has a query, a fragment or a dot segment"));
+        }
+        let base_path = self
+            .inner
+            .base_url
+            .strip_prefix(&self.inner.origin)
+            .unwrap_or("/");
+        let relative = path
+            .strip_prefix(base_path)
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| refuse("not under the client's base URL"))?;
+        Ok(Request::new(Method::GET, relative.to_owned()))
+    }
+
     /// [`Client::url_for`] plus the API key, unless the request has its own `key`.
     fn send_url(&self, request: &Request) -> Result<Url> {
         let mut url = self.url_for(request)?;
@@ -259,6 +290,9 @@ impl Client {
         mut request: Request,
         span: tracing::Span,
     ) -> Result<(u16, HeaderMap, Vec<u8>)> {
+        if let Some(refusal) = request.refusal() {
+            return Err(refusal);
+        }
         let start = Instant::now();
         let settings = request.settings().clone();
         // A limit too far away to represent is no limit.
@@ -798,6 +832,34 @@ impl<C> ClientBuilder<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_requests_stay_under_the_base_url() {
+        let c = Client::builder("https://compute.googleapis.com/compute/v1/")
+            .build()
+            .unwrap();
+        let path = |link: &str| c.link_request(link).map(|r| r.path().to_owned());
+        let instance = "projects/p/zones/z/instances/i";
+        for link in [
+            "https://www.googleapis.com/compute/v1/projects/p/zones/z/instances/i",
+            "https://compute.googleapis.com/compute/v1/projects/p/zones/z/instances/i",
+        ] {
+            assert_eq!(path(link).unwrap(), instance);
+        }
+        for link in [
+            "https://compute.googleapis.com/compute/beta/projects/p",
+            "https://compute.googleapis.com/compute/v1/",
+            "https://compute.googleapis.com/compute/v1/projects/../../storage/v1/b",
+            "https://compute.googleapis.com/compute/v1/projects/p?alt=media",
+            "projects/p/zones/z/instances/i",
+            "file:///compute/v1/x",
+        ] {
+            assert!(
+                matches!(path(link), Err(Error::UnknownLink { .. })),
+                "{link}"
+            );
+        }
+    }
 
     #[test]
     fn base_url_gets_trailing_slash() {

@@ -61,6 +61,15 @@ pub enum Error {
         /// The path the URL would have had.
         sent: String,
     },
+    /// A link the service handed out (a status-style operation's `selfLink` or `targetLink`) that is
+    /// not an operation of this API, or not under the client's base URL: nothing was sent.
+    #[error("refusing to follow {link:?}: {reason}")]
+    UnknownLink {
+        /// The link as given.
+        link: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
     /// The service's responses broke a rule the client relies on, e.g. a
     /// list call that keeps returning a page token it returned before.
     #[error("invalid response from the service: {0}")]

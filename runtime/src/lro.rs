@@ -57,7 +57,15 @@ pub trait LongRunningOperation:
 {
     /// The operation's name, e.g. `projects/p/locations/l/operations/op-1`.
     fn name(&self) -> Option<&str>;
-    /// Whether the operation has finished; an absent `done` is `false`.
+    /// What identifies the operation to its operations service, so what a [`Poller`] polls by and
+    /// what resumes one: the name (the default), or a status-style operation's `selfLink`
+    /// (`https://www.googleapis.com/compute/v1/projects/p/zones/z/operations/op-1`), from which the
+    /// service's scope (global, region, zone) is chosen.
+    fn handle(&self) -> Option<&str> {
+        self.name()
+    }
+    /// Whether the operation has finished: `done`, or for a status-style operation `status` is
+    /// `DONE`; absent is `false`.
     fn done(&self) -> bool;
     /// The error the operation finished with, converted from the schema's
     /// status type (see [`Status::from_parts`]).
@@ -66,6 +74,16 @@ pub trait LongRunningOperation:
     fn metadata(&self) -> Option<&BTreeMap<String, Value>>;
     /// The response of a successful operation, an `Any` (see [`decode_any`]).
     fn response(&self) -> Option<&BTreeMap<String, Value>>;
+    /// How far the operation has got, in percent, where the API says (a status-style operation's
+    /// `progress`); `None` otherwise.
+    fn percent_done(&self) -> Option<i32> {
+        None
+    }
+    /// The URL of the resource a status-style operation changes (`targetLink`), which
+    /// [`Poller::wait_target`] fetches; `None` for other operations.
+    fn target_link(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// How to reach an API's operations service; implemented by each generated
@@ -75,7 +93,9 @@ pub trait OperationsApi: Clone + Send + Sync + 'static {
     type Operation: LongRunningOperation;
     /// The runtime client that sends the requests.
     fn runtime(&self) -> &crate::Client;
-    /// The `operations.get` request for the operation called `name`.
+    /// The request that polls the operation `name` (its [`handle`](LongRunningOperation::handle)):
+    /// `operations.get`, or a status-style service's `wait` where it has one. A name the service does
+    /// not recognise gives a [`Request::refused`](crate::Request::refused) one.
     fn get_request(&self, name: &str) -> crate::Request;
 }
 
@@ -83,7 +103,7 @@ pub trait OperationsApi: Clone + Send + Sync + 'static {
 /// each generated crate whose API has `operations.cancel`, so
 /// [`Poller::cancel`] exists only where it can work.
 pub trait CancelOperations: OperationsApi {
-    /// The `operations.cancel` request for the operation called `name`.
+    /// The `operations.cancel` request for the operation `name` (its [`handle`](LongRunningOperation::handle)).
     fn cancel_request(&self, name: &str) -> crate::Request;
 }
 
@@ -190,6 +210,38 @@ impl Code {
     }
 }
 
+impl Code {
+    /// The code for an HTTP status, as google.rpc's mapping gives it (`google/rpc/code.proto`): 400
+    /// `INVALID_ARGUMENT`, 401 `UNAUTHENTICATED`, 403 `PERMISSION_DENIED`, 404 `NOT_FOUND`, 409
+    /// `ABORTED`, 412 `FAILED_PRECONDITION`, 416 `OUT_OF_RANGE`, 429 `RESOURCE_EXHAUSTED`, 499
+    /// `CANCELLED`, 500 `INTERNAL`, 501 `UNIMPLEMENTED`, 503 `UNAVAILABLE`, 504
+    /// `DEADLINE_EXCEEDED`; other 2xx `OK`, other 4xx `FAILED_PRECONDITION`, other 5xx `INTERNAL`,
+    /// anything else `UNKNOWN`.
+    pub fn from_http(status: i32) -> Code {
+        match status {
+            400 => Code::InvalidArgument,
+            401 => Code::Unauthenticated,
+            403 => Code::PermissionDenied,
+            404 => Code::NotFound,
+            409 => Code::Aborted,
+            412 => Code::FailedPrecondition,
+            416 => Code::OutOfRange,
+            429 => Code::ResourceExhausted,
+            499 => Code::Cancelled,
+            500 => Code::Internal,
+            501 => Code::Unimplemented,
+            503 => Code::Unavailable,
+            504 => Code::DeadlineExceeded,
+            _ => match status / 100 {
+                2 => Code::Ok,
+                4 => Code::FailedPrecondition,
+                5 => Code::Internal,
+                _ => Code::Unknown,
+            },
+        }
+    }
+}
+
 impl From<i32> for Code {
     fn from(value: i32) -> Self {
         match value {
@@ -277,6 +329,47 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The error of a status-style operation (what generated [`LongRunningOperation::error`]
+    /// implementations call): its `error.errors[]` entries, `httpErrorStatusCode` and
+    /// `httpErrorMessage`. `None` when there are no entries and no HTTP error status (400 or above).
+    ///
+    /// The code is the HTTP error status's ([`Code::from_http`]), [`Code::Unknown`] without one
+    /// (Cloud SQL sends none); the message joins the entries' `message`s with `"; "`, or is the HTTP message
+    /// when they have none; `details` holds every entry as sent (`code`, `message`, `location`,
+    /// `errorDetails`, ...), so nothing is lost.
+    pub fn from_operation_errors<E: serde::Serialize>(
+        http_status: Option<i32>,
+        http_message: Option<&str>,
+        errors: Option<&[E]>,
+    ) -> Option<Self> {
+        let details: Vec<Value> = errors
+            .unwrap_or_default()
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+            .collect();
+        let failed_http = http_status.filter(|s| *s >= 400);
+        if details.is_empty() && failed_http.is_none() {
+            return None;
+        }
+        let messages: Vec<&str> = details
+            .iter()
+            .filter_map(|d| d.get("message").and_then(Value::as_str))
+            .filter(|m| !m.is_empty())
+            .collect();
+        let message = if messages.is_empty() {
+            http_message.unwrap_or_default().to_owned()
+        } else {
+            messages.join("; ")
+        };
+        Some(Status {
+            code: failed_http.map_or(Code::Unknown, Code::from_http),
+            message,
+            details,
+        })
+    }
+}
+
 /// `CANCELLED: Operation was cancelled.`
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -310,6 +403,71 @@ impl StatusDetail for serde_json::Map<String, Value> {
     fn to_value(&self) -> Value {
         Value::Object(self.clone())
     }
+}
+
+/// The ids of a status-style operation's link (its `selfLink`, or a path) when the link matches
+/// `template`, one id per wildcard in order; `None` otherwise.
+///
+/// `template` is an operations service's path with `*` for each simple variable (one segment) and a
+/// final `**` for a reserved one (the rest, one or more segments), e.g.
+/// `projects/*/zones/*/operations/*`. A link's scheme and host are ignored and its segments are
+/// matched against the template's from the end (so a `selfLink` on another host, or with a longer
+/// service path, matches); a `**` template matches from the first place its literal prefix fits.
+/// Ids are percent-decoded (the request builder encodes them again). Generated
+/// [`OperationsApi`] implementations of status-style services call it to choose the scope.
+///
+/// ```
+/// use discogen_runtime::lro::link_ids;
+/// let link = "https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/operations/op-1";
+/// assert_eq!(
+///     link_ids::<3>(link, "projects/*/zones/*/operations/*"),
+///     Some(["p".to_owned(), "us-central1-a".to_owned(), "op-1".to_owned()])
+/// );
+/// assert_eq!(link_ids::<2>(link, "projects/*/global/operations/*"), None);
+/// assert_eq!(
+///     link_ids::<1>("https://container.googleapis.com/v1/projects/p/locations/l/operations/o", "v1/**"),
+///     Some(["projects/p/locations/l/operations/o".to_owned()])
+/// );
+/// ```
+pub fn link_ids<const N: usize>(link: &str, template: &str) -> Option<[String; N]> {
+    let path = match link.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |at| &rest[at..]),
+        None => link,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let pattern: Vec<&str> = template.split('/').collect();
+    let (fixed, rest) = match pattern.split_last() {
+        Some((&"**", fixed)) => (fixed, true),
+        _ => (&pattern[..], false),
+    };
+    let fits = |at: usize| {
+        fixed
+            .iter()
+            .zip(&segments[at..])
+            .all(|(p, s)| *p == "*" || p == s)
+    };
+    let start = if rest {
+        (0..segments.len().checked_sub(fixed.len() + 1)? + 1).find(|&at| fits(at))?
+    } else {
+        let at = segments.len().checked_sub(fixed.len())?;
+        fits(at).then_some(at)?
+    };
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let mut ids: Vec<String> = fixed
+        .iter()
+        .zip(&segments[start..])
+        .filter(|(p, _)| **p == "*")
+        .map(|(_, s)| decode(s))
+        .collect();
+    if rest {
+        ids.push(decode(&segments[start + fixed.len()..].join("/")));
+    }
+    ids.try_into().ok()
 }
 
 /// The last `N` ids of an operation name made of collection/id pairs, in order:
@@ -552,9 +710,13 @@ pub enum LroError {
     /// An `Any`'s fields do not fit the expected message.
     #[error("cannot decode the operation payload: {0}")]
     Decode(#[source] serde_json::Error),
-    /// The operation finished with neither an error nor a response.
+    /// The operation finished with neither an error nor a response (for
+    /// [`Poller::wait_target`]: nor a `targetLink`).
     #[error("operation finished without an error or a response")]
     NoResponse,
+    /// Fetching a status-style operation's target resource ([`Poller::wait_target`]) failed.
+    #[error("cannot fetch the operation's target: {0}")]
+    Target(#[source] Error),
     /// The operation has no name and is not done, so it cannot be polled.
     #[error("the operation has no name and is not done")]
     MissingName,
@@ -571,10 +733,10 @@ impl LroError {
         self.request_error().and_then(Error::google_error)
     }
 
-    /// The runtime error of a failed request ([`LroError::Poll`]).
+    /// The runtime error of a failed request ([`LroError::Poll`], [`LroError::Target`]).
     pub fn request_error(&self) -> Option<&Error> {
         match self {
-            LroError::Poll(e) => Some(e),
+            LroError::Poll(e) | LroError::Target(e) => Some(e),
             _ => None,
         }
     }
@@ -763,7 +925,7 @@ impl<A: OperationsApi> Poller<A> {
     pub fn from_operation(api: A, operation: A::Operation) -> Self {
         Poller {
             api,
-            name: operation.name().unwrap_or_default().to_owned(),
+            name: operation.handle().unwrap_or_default().to_owned(),
             initial: Some(operation),
             policy: PollPolicy::default(),
             payloads: PhantomData,
@@ -811,8 +973,9 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
         self
     }
 
-    /// The operation's name (empty for an unnamed operation), to resume it
-    /// later, e.g. with the generated client's `operation(name)`.
+    /// What identifies the operation (its [`handle`](LongRunningOperation::handle): the name, or a
+    /// status-style operation's `selfLink`; empty for an unnamed operation), to resume it later, e.g.
+    /// with the generated client's `operation(name)`.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -867,6 +1030,25 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
                 return T::output(operation);
             }
         }
+    }
+
+    /// Polls until a status-style operation is done, then fetches the resource it changed (its
+    /// `targetLink`, see [`Client::link_request`](crate::Client::link_request)) and decodes it as `R`:
+    /// an instance insert gives the `Instance`.
+    ///
+    /// Fails like [`Poller::wait`], with [`LroError::Failed`] when the operation finished with an
+    /// error, [`LroError::NoResponse`] when it names no target, and [`LroError::Target`] when the
+    /// fetch fails or the link is not under the client's base URL.
+    pub async fn wait_target<R: DeserializeOwned>(self) -> Result<R, LroError> {
+        let api = self.api.clone();
+        let operation = self.untyped().wait().await?;
+        if let Some(status) = operation.error() {
+            return Err(LroError::Failed(status));
+        }
+        let link = operation.target_link().ok_or(LroError::NoResponse)?;
+        let runtime = api.runtime();
+        let request = runtime.link_request(link).map_err(LroError::Target)?;
+        runtime.execute(request).await.map_err(LroError::Target)
     }
 
     fn polling(self) -> Polling<A> {
@@ -1074,6 +1256,83 @@ mod tests {
         let s = Status::from_parts::<Value>(None, None, None);
         assert_eq!(s, Status::new(Code::Unknown, ""));
         assert_eq!(s.to_string(), "UNKNOWN");
+    }
+
+    #[test]
+    fn status_from_operation_errors() {
+        let errors = [
+            serde_json::json!({"code": "QUOTA_EXCEEDED", "message": "Quota 'CPUS' exceeded.", "location": "us-central1"}),
+            serde_json::json!({"code": "RESOURCE_NOT_READY"}),
+        ];
+        let s = Status::from_operation_errors(Some(403), Some("FORBIDDEN"), Some(&errors[..]))
+            .expect("an error");
+        assert_eq!(s.code, Code::PermissionDenied);
+        assert_eq!(s.message, "Quota 'CPUS' exceeded.");
+        assert_eq!(s.details, errors.to_vec());
+        let s =
+            Status::from_operation_errors::<Value>(Some(503), Some("SERVICE UNAVAILABLE"), None)
+                .expect("an error");
+        assert_eq!(s, Status::new(Code::Unavailable, "SERVICE UNAVAILABLE"));
+        let sql = [
+            serde_json::json!({"code": "INTERNAL_ERROR", "message": "a"}),
+            serde_json::json!({"message": "b"}),
+        ];
+        let s = Status::from_operation_errors(None, None, Some(&sql[..])).expect("an error");
+        assert_eq!((s.code, s.message.as_str()), (Code::Unknown, "a; b"));
+        assert_eq!(
+            Status::from_operation_errors::<Value>(Some(200), None, Some(&[])),
+            None
+        );
+        assert_eq!(
+            Status::from_operation_errors::<Value>(None, None, None),
+            None
+        );
+        let codes = [
+            (400, Code::InvalidArgument),
+            (404, Code::NotFound),
+            (409, Code::Aborted),
+            (418, Code::FailedPrecondition),
+            (429, Code::ResourceExhausted),
+            (500, Code::Internal),
+            (504, Code::DeadlineExceeded),
+            (599, Code::Internal),
+            (302, Code::Unknown),
+        ];
+        for (http, code) in codes {
+            assert_eq!(Code::from_http(http), code, "{http}");
+        }
+    }
+
+    #[test]
+    fn link_ids_choose_the_scope() {
+        let zone = "https://www.googleapis.com/compute/v1/projects/p/zones/z/operations/op%2D1";
+        let ids = |t| link_ids::<3>(zone, t);
+        assert_eq!(
+            ids("projects/*/zones/*/operations/*"),
+            Some(["p", "z", "op-1"].map(String::from))
+        );
+        assert_eq!(ids("projects/*/regions/*/operations/*"), None);
+        assert_eq!(link_ids::<2>(zone, "projects/*/global/operations/*"), None);
+        assert_eq!(link_ids::<2>(zone, "locations/global/operations/*"), None);
+        let global = "projects/p/global/operations/g";
+        assert_eq!(
+            link_ids::<2>(global, "projects/*/global/operations/*"),
+            Some(["p", "g"].map(String::from))
+        );
+        assert_eq!(
+            link_ids::<2>("operations/g", "projects/*/global/operations/*"),
+            None
+        );
+        assert_eq!(
+            link_ids::<3>(global, "projects/*/global/operations/*"),
+            None
+        );
+        assert_eq!(link_ids::<1>("https://h/v1/", "v1/**"), None);
+        assert_eq!(
+            link_ids::<1>("https://h/x/v1/a/v1/b?q#f", "v1/**"),
+            Some(["a/v1/b".to_owned()])
+        );
+        assert_eq!(link_ids::<1>("", "operations/*"), None);
     }
 
     #[test]

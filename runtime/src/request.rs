@@ -34,6 +34,8 @@ pub struct Request {
     method_id: Option<&'static str>,
     /// How this one call is sent, overriding the client's settings.
     settings: CallSettings,
+    /// Set by [`Request::refused`]: sending fails with this error instead.
+    refusal: Option<(String, &'static str)>,
 }
 
 /// Per-call overrides of a client's settings (see [`CallOptions`]).
@@ -66,7 +68,28 @@ impl Request {
             headers: Vec::new(),
             method_id: None,
             settings: CallSettings::default(),
+            refusal: None,
         }
+    }
+
+    /// A request that is never sent: sending it fails with
+    /// [`Error::UnknownLink`] for `link`, giving `reason`. What a generated
+    /// operations service returns for a link it does not recognise, so the
+    /// poller reports it like any failed request.
+    pub fn refused(link: &str, reason: &'static str) -> Self {
+        let mut request = Request::new(Method::GET, String::new());
+        request.refusal = Some((link.to_owned(), reason));
+        request
+    }
+
+    /// The error of a [`Request::refused`] request.
+    pub(crate) fn refusal(&self) -> Option<Error> {
+        self.refusal
+            .as_ref()
+            .map(|(link, reason)| Error::UnknownLink {
+                link: link.clone(),
+                reason,
+            })
     }
 
     /// Names the Discovery method this request calls (e.g. `dialogflow.projects.operations.get`);

@@ -147,6 +147,7 @@ fixture_snapshots! {
     fixture_media => "media",
     fixture_nested => "nested",
     fixture_operations => "operations",
+    fixture_operations_status => "operations_status",
     fixture_operations_split => "operations_split",
     fixture_params => "params",
     fixture_scalars => "scalars",

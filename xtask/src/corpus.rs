@@ -33,7 +33,7 @@ pub struct Stats {
 pub struct Operations {
     pub style: OperationStyle,
     /// The poller is wired: methods returning the operation get `start()`, `Client::operation(name)`
-    /// resumes one by name.
+    /// resumes one by name (a status-style operation by its `selfLink`).
     pub served: bool,
     /// The operations service takes the name as separate ids (`apps/{appsId}/operations/{operationsId}`).
     pub split_name: bool,
@@ -64,11 +64,20 @@ impl Operations {
     /// returns, which the poller does not serve.
     fn of(api: &discogen::ir::Api) -> Option<Operations> {
         if let Some(lro) = &api.lro {
+            let style = if lro.is_longrunning() {
+                OperationStyle::Longrunning
+            } else {
+                OperationStyle::Status
+            };
             return Some(Operations {
-                style: OperationStyle::Longrunning,
+                style,
                 served: true,
-                split_name: matches!(lro.get.name_args, discogen::ir::NameArgs::Split { .. }),
-                cancel: lro.cancel.is_some(),
+                split_name: lro.is_longrunning()
+                    && lro
+                        .services
+                        .iter()
+                        .any(|s| matches!(s.poll.name_args, discogen::ir::NameArgs::Split { .. })),
+                cancel: lro.can_cancel(),
             });
         }
         let mut returned = std::collections::BTreeSet::new();
@@ -364,7 +373,7 @@ fn operations_summary(stats: &[Stats]) -> String {
             .count()
     };
     let mut out = String::from(
-        "\n| operation style | documents | served by the poller, resume by name | can cancel | name split into ids |\n\
+        "\n| operation style | documents | served by the poller, resume by name (status: by selfLink) | can cancel | name split into ids |\n\
          |---|---|---|---|---|\n",
     );
     for style in [OperationStyle::Longrunning, OperationStyle::Status] {
@@ -386,7 +395,7 @@ fn operations_summary(stats: &[Stats]) -> String {
 /// resume an operation by name), cancel, and whether the name is split into ids.
 pub fn operations_table(outcomes: &[Outcome]) -> String {
     let mut out = String::from(
-        "| document | operation style | served, resume by name | cancel | name split into ids |\n\
+        "| document | operation style | served, resume by name or selfLink | cancel | name split into ids |\n\
          |---|---|---|---|---|\n",
     );
     let yes = |b: bool| if b { "yes" } else { "no" };

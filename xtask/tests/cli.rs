@@ -166,7 +166,7 @@ fn corpus_generates_and_parses_every_committed_document() {
     let root = xtask::project_root();
     let mut documents = xtask::corpus::documents(&root.join("discovery")).unwrap();
     documents.extend(xtask::corpus::documents(&root.join("tests/fixtures")).unwrap());
-    assert_eq!(documents.len(), 18);
+    assert_eq!(documents.len(), 19);
     let outcomes = xtask::corpus::run_all(&documents, 2, None);
     let failures: Vec<String> = outcomes
         .iter()
@@ -179,18 +179,23 @@ fn corpus_generates_and_parses_every_committed_document() {
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
     let report = xtask::corpus::report(&outcomes, std::time::Duration::from_secs(1));
-    assert!(report.contains("| 18 | 18 | 18 | 0 |"), "{report}");
+    assert!(report.contains("| 19 | 19 | 19 | 0 |"), "{report}");
     // Dialogflow v2 and v3, Monitoring, Workspace Events and the two operations fixtures; Dialogflow and
-    // the fixtures can cancel; operations_split splits the name.
+    // the fixtures can cancel; operations_split splits the name. operations_status is status-style,
+    // served, without cancel.
     assert!(
         report.contains(
-            "| google.longrunning | 6 | 6 | 4 | 1 |\n| status | 0 | 0 | 0 | 0 |\n| none | 12 |"
+            "| google.longrunning | 6 | 6 | 4 | 1 |\n| status | 1 | 1 | 0 | 0 |\n| none | 12 |"
         ),
         "{report}"
     );
     let table = xtask::corpus::operations_table(&outcomes);
     assert!(
         table.contains("| operations_split | google.longrunning | yes | yes | yes |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("| operations_status | status | yes | no | no |"),
         "{table}"
     );
 }

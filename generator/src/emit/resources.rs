@@ -381,6 +381,14 @@ fn start(scope: &Scope<'_>, method: &Method) -> TokenStream {
                 doc,
             )
         }
+        None if status_style(scope.api) => (
+            quote!(#poller<crate::Client>),
+            TokenStream::new(),
+            " Sends the request and returns a poller for the operation it starts (polled through its \
+             `selfLink`): `wait()` gives the done operation, `wait_for::<()>()` its error, and \
+             `wait_target::<T>()` fetches the resource it changed (its `targetLink`) as `T`."
+                .to_owned(),
+        ),
         None => (
             quote!(#poller<crate::Client>),
             TokenStream::new(),
@@ -470,11 +478,20 @@ fn returns_doc(api: &Api, method: &Method) -> String {
             payload_doc(api, result.response),
             payload_doc(api, result.metadata)
         ),
+        None if status_style(api) => format!(
+            "{sent} `start()` waits on it instead; `wait_target::<T>()` on its poller fetches the \
+             resource the operation changed as `T`."
+        ),
         None => format!(
             "{sent} `start()` waits on it instead; what the operation returns is not in the document \
              (`wait_for::<T>()` decodes it as `T`)."
         ),
     }
+}
+
+/// Whether the API's operations are status-style (compute's `status: DONE`, `targetLink`).
+fn status_style(api: &Api) -> bool {
+    api.lro.as_ref().is_some_and(|lro| !lro.is_longrunning())
 }
 
 /// The expression that builds the request path: a `format!` over percent-encoded variables.

@@ -353,101 +353,40 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
 fn operations(api: &Api, lro: &Lro) -> TokenStream {
     let scope = Scope::new(api, &[], ["Client", "StandardParameters"]);
     let operation = scope.named(lro.operation);
-    let def = api.ty(lro.operation);
-    let field = |wire: &str| def.field(wire).map(|f| (ident(&f.rust_name), f.boxed));
-    let (
-        Some((name, _)),
-        Some((done, _)),
-        Some((metadata, _)),
-        Some((response, _)),
-        Some((error, error_boxed)),
-    ) = (
-        field("name"),
-        field("done"),
-        field("metadata"),
-        field("response"),
-        field("error"),
-    )
-    else {
-        return TokenStream::new();
-    };
-    let status = api.ty(lro.status);
-    let status_field = |wire: &str| status.field(wire).map(|f| ident(&f.rust_name));
-    let (Some(code), Some(message)) = (status_field("code"), status_field("message")) else {
-        return TokenStream::new();
-    };
-    let details = match (lro.details, status_field("details")) {
-        (DetailsShape::Maps | DetailsShape::Values, Some(details)) => {
-            quote!(error.#details.as_deref())
+    let impl_operation = long_running_operation(&scope, lro);
+    let (get, cancel) = match lro.services.as_slice() {
+        [service] if service.link_template.is_none() => {
+            (by_name(&service.poll), service.cancel.as_ref().map(by_name))
         }
-        _ => quote!(None::<&[::serde_json::Value]>),
+        services => (
+            by_link(services, |s| Some(&s.poll)),
+            lro.can_cancel()
+                .then(|| by_link(services, |s| s.cancel.as_ref())),
+        ),
     };
-    let error_ref = if error_boxed {
-        quote!(self.#error.as_deref())
-    } else {
-        quote!(self.#error.as_ref())
-    };
-    let call = |path: &MethodPath| {
-        let accessors = path.accessors.iter().map(|a| ident(a));
-        let method = ident(&path.method);
-        let body = path
-            .body
-            .as_ref()
-            .map(|_| quote!(, ::std::default::Default::default()));
-        // The statements that split the name into ids, then the request.
-        match &path.name_args {
-            NameArgs::Whole => (
-                TokenStream::new(),
-                quote!(self #(.#accessors())* .#method(name #body).to_request()),
-            ),
-            NameArgs::Split { count, ids } => {
-                let locals: Vec<proc_macro2::Ident> =
-                    (0..*count).map(|i| ident(&format!("id{i}"))).collect();
-                let args = ids.iter().map(|&i| &locals[i]);
-                (
-                    quote!(let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);),
-                    quote!(self #(.#accessors())* .#method(#(#args),* #body).to_request()),
-                )
-            }
-        }
-    };
-    let (get_ids, get) = call(&lro.get);
-    let cancel = lro.cancel.as_ref().map(|cancel| {
-        let (ids, cancel) = call(cancel);
+    let cancel = cancel.map(|cancel| {
         quote! {
             impl ::discogen_runtime::lro::CancelOperations for Client {
                 fn cancel_request(&self, name: &str) -> ::discogen_runtime::Request {
-                    #ids
                     #cancel
                 }
             }
         }
     });
-    let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
-    quote! {
-        impl ::discogen_runtime::lro::LongRunningOperation for #operation {
-            fn name(&self) -> Option<&str> {
-                self.#name.as_deref()
-            }
-
-            fn done(&self) -> bool {
-                self.#done.unwrap_or(false)
-            }
-
-            fn error(&self) -> Option<::discogen_runtime::lro::Status> {
-                #error_ref.map(|error| {
-                    ::discogen_runtime::lro::Status::from_parts(error.#code, error.#message.as_deref(), #details)
-                })
-            }
-
-            fn metadata(&self) -> Option<&#map> {
-                self.#metadata.as_ref()
-            }
-
-            fn response(&self) -> Option<&#map> {
-                self.#response.as_ref()
-            }
+    let resume = if lro.is_longrunning() {
+        quote! {
+            /// A poller for the long-running operation `name`, e.g. one started by another process. It gives
+            /// the operation itself; `.typed::<R, M>()` decodes its response as `R` and metadata as `M`.
         }
+    } else {
+        quote! {
+            /// A poller for the operation whose `selfLink` is `name`, e.g. one started by another process;
+            /// the link chooses the operations service (its scope). It gives the operation itself;
+            /// `.wait_target::<T>()` fetches the resource the operation changed.
+        }
+    };
+    quote! {
+        #impl_operation
 
         impl ::discogen_runtime::lro::OperationsApi for Client {
             type Operation = #operation;
@@ -457,7 +396,6 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
             }
 
             fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
-                #get_ids
                 #get
             }
 
@@ -466,11 +404,218 @@ fn operations(api: &Api, lro: &Lro) -> TokenStream {
         #cancel
 
         impl Client {
-            /// A poller for the long-running operation `name`, e.g. one started by another process. It gives
-            /// the operation itself; `.typed::<R, M>()` decodes its response as `R` and metadata as `M`.
+            #resume
             pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
                 ::discogen_runtime::lro::Poller::new(self.clone(), name)
             }
         }
+    }
+}
+
+/// The call of an operations-service method with the ids `locals` (`id0`, `id1`, ...): `self.a().b()
+/// .get(id1, id0).to_request()`.
+fn call_with_ids(path: &MethodPath, locals: &[proc_macro2::Ident]) -> TokenStream {
+    let accessors = path.accessors.iter().map(|a| ident(a));
+    let method = ident(&path.method);
+    let body = path
+        .body
+        .as_ref()
+        .map(|_| quote!(, ::std::default::Default::default()));
+    let args: Vec<&proc_macro2::Ident> = match &path.name_args {
+        NameArgs::Whole => locals.iter().take(1).collect(),
+        NameArgs::Split { ids, .. } => ids.iter().map(|&i| &locals[i]).collect(),
+    };
+    quote!(self #(.#accessors())* .#method(#(#args),* #body).to_request())
+}
+
+fn id_locals(count: usize) -> Vec<proc_macro2::Ident> {
+    (0..count).map(|i| ident(&format!("id{i}"))).collect()
+}
+
+/// A google.longrunning request from the operation's name: whole, or split into its ids.
+fn by_name(path: &MethodPath) -> TokenStream {
+    match &path.name_args {
+        NameArgs::Whole => call_with_ids(path, &[ident("name")]),
+        NameArgs::Split { count, .. } => {
+            let locals = id_locals(*count);
+            let call = call_with_ids(path, &locals);
+            quote! {
+                let [#(#locals),*] = ::discogen_runtime::lro::name_ids(name);
+                #call
+            }
+        }
+    }
+}
+
+/// A status-style request: the first scope whose link template the handle matches, else a refused
+/// request.
+fn by_link(
+    services: &[OperationsService],
+    method: impl Fn(&OperationsService) -> Option<&MethodPath>,
+) -> TokenStream {
+    let arms = services.iter().filter_map(|service| {
+        let path = method(service)?;
+        let template = service.link_template.as_deref()?;
+        let count = match &path.name_args {
+            NameArgs::Whole => 1,
+            NameArgs::Split { count, .. } => *count,
+        };
+        let locals = id_locals(count);
+        let call = call_with_ids(path, &locals);
+        Some(quote! {
+            if let Some([#(#locals),*]) = ::discogen_runtime::lro::link_ids(name, #template) {
+                return #call;
+            }
+        })
+    });
+    quote! {
+        #(#arms)*
+        ::discogen_runtime::Request::refused(name, "not an operation of this API")
+    }
+}
+
+/// `impl LongRunningOperation` for the operation schema: which fields say what.
+fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
+    let operation = scope.named(lro.operation);
+    let f = &lro.fields;
+    let str_field = |name: &Option<String>| match name {
+        Some(name) => {
+            let name = ident(name);
+            quote!(self.#name.as_deref())
+        }
+        None => quote!(None),
+    };
+    let name = str_field(&f.name);
+    let handle = f.handle.as_ref().map(|_| {
+        let handle = str_field(&f.handle);
+        quote! {
+            fn handle(&self) -> Option<&str> {
+                #handle
+            }
+        }
+    });
+    let done = match &f.done {
+        DoneField::Flag(done) => {
+            let done = ident(done);
+            quote!(self.#done.unwrap_or(false))
+        }
+        DoneField::Status { field, ty, done } => {
+            let (field, ty, done) = (ident(field), scope.named(*ty), ident(done));
+            quote!(self.#field == Some(#ty::#done))
+        }
+    };
+    let error = match &f.error {
+        ErrorField::Rpc {
+            field,
+            boxed,
+            code,
+            message,
+            details,
+            ..
+        } => {
+            let error_ref = field_ref(field, *boxed);
+            let (code, message) = (ident(code), ident(message));
+            let details = match details {
+                Some(details) => {
+                    let details = ident(details);
+                    quote!(error.#details.as_deref())
+                }
+                None => quote!(None::<&[::serde_json::Value]>),
+            };
+            quote! {
+                #error_ref.map(|error| {
+                    ::discogen_runtime::lro::Status::from_parts(error.#code, error.#message.as_deref(), #details)
+                })
+            }
+        }
+        ErrorField::Errors {
+            field,
+            boxed,
+            errors,
+            http_status,
+            http_message,
+        } => {
+            let error_ref = field_ref(field, *boxed);
+            let errors = ident(errors);
+            let http_status = match http_status {
+                Some(status) => {
+                    let status = ident(status);
+                    quote!(self.#status)
+                }
+                None => quote!(None),
+            };
+            let http_message = str_field(http_message);
+            quote! {
+                ::discogen_runtime::lro::Status::from_operation_errors(
+                    #http_status,
+                    #http_message,
+                    #error_ref.and_then(|error| error.#errors.as_deref()),
+                )
+            }
+        }
+    };
+    let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
+    let any = |field: &Option<String>| match field {
+        Some(field) => {
+            let field = ident(field);
+            quote!(self.#field.as_ref())
+        }
+        None => quote!(None),
+    };
+    let (metadata, response) = (any(&f.metadata), any(&f.response));
+    let progress = f.progress.as_ref().map(|progress| {
+        let progress = ident(progress);
+        quote! {
+            fn percent_done(&self) -> Option<i32> {
+                self.#progress
+            }
+        }
+    });
+    let target_link = f.target_link.as_ref().map(|_| {
+        let target = str_field(&f.target_link);
+        quote! {
+            fn target_link(&self) -> Option<&str> {
+                #target
+            }
+        }
+    });
+    quote! {
+        impl ::discogen_runtime::lro::LongRunningOperation for #operation {
+            fn name(&self) -> Option<&str> {
+                #name
+            }
+
+            #handle
+
+            fn done(&self) -> bool {
+                #done
+            }
+
+            fn error(&self) -> Option<::discogen_runtime::lro::Status> {
+                #error
+            }
+
+            fn metadata(&self) -> Option<&#map> {
+                #metadata
+            }
+
+            fn response(&self) -> Option<&#map> {
+                #response
+            }
+
+            #progress
+
+            #target_link
+        }
+    }
+}
+
+/// `self.error.as_ref()`, or `as_deref()` through a box.
+fn field_ref(field: &str, boxed: bool) -> TokenStream {
+    let field = ident(field);
+    if boxed {
+        quote!(self.#field.as_deref())
+    } else {
+        quote!(self.#field.as_ref())
     }
 }
