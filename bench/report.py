@@ -233,6 +233,39 @@ def main():
             w(f"| {label} ({size} bytes) | {us(o[0])}{mbs(o[0])} | {us(p[0])}{mbs(p[0])} | {o[0] / p[0]:.2f}× |")
     w("")
 
+    if "app_cold_ours" in v:
+        w("### The app's bill")
+        w("")
+        w("A tiny app (`bench/apps/*`) that builds a client and calls `operations.get` once, one per crate. "
+          "Cold: `cargo clean -p <API crate> -p <app>` then `cargo build -p <app>` (the API crate and the app "
+          "compiled, the binary linked; every other dependency prebuilt). Rebuild: the app's `main.rs` "
+          f"touched, then `cargo build -p <app>`. Same profile as above; median of {runs} runs, the four "
+          "apps taking turns in each run.")
+        w("")
+        w("| app's API crate | cold build | vs peer | vs official | rebuild after an edit | vs peer | target | status |")
+        w("|---|---|---|---|---|---|---|---|")
+        cold_peer, _ = median(v, "app_cold_peer")
+        cold_official, _ = median(v, "app_cold_official")
+        re_peer, _ = median(v, "app_rebuild_peer")
+        for key, label, target in [
+            ("ours", "ours, `dialogflow-v2` (all features)", (0.6, 0.15)),
+            ("ours-no-features", "ours, `default-features = false`", None),
+            ("peer", "peer, `google-dialogflow2` 6.0.0", None),
+            ("official", f"official, `google-cloud-dialogflow-v2` {one('official_version')}", None),
+        ]:
+            cold, cold_s = median(v, f"app_cold_{key}")
+            rebuild, _ = median(v, f"app_rebuild_{key}")
+            if target:
+                ok = cold / cold_peer <= target[0] and cold / cold_official <= target[1]
+                miss = f"{cold / cold_peer / target[0]:.1f}× / {cold / cold_official / target[1]:.1f}× the targets"
+                goal = f"≤ {target[0]:.2f}× peer, ≤ {target[1]:.2f}× official"
+                verdict = status(ok, miss)
+            else:
+                goal = verdict = ""
+            w(f"| {label} | {secs(cold)} [{fmt(cold_s)}] | {ratio(cold, cold_peer)} | {ratio(cold, cold_official)} "
+              f"| {secs(rebuild)} | {ratio(rebuild, re_peer)} | {goal} | {verdict} |")
+        w("")
+
     w("### Generating the four crates")
     w("")
     gen = {}

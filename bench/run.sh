@@ -116,6 +116,44 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 
+# --- the app's bill: a tiny app calling operations.get, built with its API crate from cold -------------------
+# (every other dependency prebuilt), then rebuilt after an edit of the app. `cargo clean -p` of both, so the
+# API crate and the app are compiled and the binary linked; the edit is a touch of the app's main.rs.
+# name | the API crate's package
+APPS=(
+    "ours|dialogflow-v2"
+    "ours-no-features|dialogflow-v2"
+    "peer|google-dialogflow2"
+    "official|google-cloud-dialogflow-v2"
+)
+say "warm-up: the apps' dependencies"
+for entry in "${APPS[@]}"; do
+    IFS='|' read -r app _ <<<"$entry"
+    cargo build -q -p "app-$app"
+done
+app_sample() {
+    local app=$1 crate=$2 t0
+    cargo clean -q -p "$crate" -p "app-$app"
+    t0=$EPOCHREALTIME
+    cargo build -q -p "app-$app"
+    record "app_cold_$app" "$(echo "$EPOCHREALTIME - $t0" | bc)"
+    touch "$BENCH/apps/$app/src/main.rs"
+    t0=$EPOCHREALTIME
+    cargo build -q -p "app-$app"
+    record "app_rebuild_$app" "$(echo "$EPOCHREALTIME - $t0" | bc)"
+    say "  app $app: cold $(tail -2 "$R/results.tsv" | head -1 | cut -f2)s, rebuild $(tail -1 "$R/results.tsv" | cut -f2)s"
+}
+for run in $(seq 1 "$RUNS"); do
+    say "the app's bill, run $run of $RUNS"
+    for entry in "${APPS[@]}"; do
+        IFS='|' read -r app crate <<<"$entry"
+        app_sample "$app" "$crate"
+    done
+done
+record official_version "$(cargo metadata -q --format-version 1 | python3 -c '
+import json, sys
+print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "google-cloud-dialogflow-v2"))')"
+
 # --- sizes of the release rlibs (built for the benches) and line counts ----------------------------------
 record rlib_release_ours "$(stat -c %s "$T"/release/deps/libdialogflow_v2-*.rlib | tail -1)"
 record rlib_release_peer "$(stat -c %s "$T"/release/deps/libgoogle_dialogflow2-*.rlib | tail -1)"
