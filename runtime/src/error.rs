@@ -62,7 +62,8 @@ pub enum Error {
         sent: String,
     },
     /// A link the service handed out (a status-style operation's `selfLink` or `targetLink`) that is
-    /// not an operation of this API, or not under the client's base URL: nothing was sent.
+    /// not an operation of this API, or not under the client's base URL, or an operation name with fewer
+    /// ids than its operations service's path takes: nothing was sent.
     #[error("refusing to follow {link:?}: {reason}")]
     UnknownLink {
         /// The link as given.

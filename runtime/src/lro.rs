@@ -472,29 +472,30 @@ pub fn link_ids<const N: usize>(link: &str, template: &str) -> Option<[String; N
 
 /// The last `N` ids of an operation name made of collection/id pairs, in order:
 /// `["a", "o"]` for `apps/a/operations/o`, `["b", "o"]` for
-/// `projects/_/buckets/b/operations/o`.
+/// `projects/_/buckets/b/operations/o`; `None` when the name has fewer ids, or an empty one.
 ///
 /// For operations services whose `get` takes the ids as separate path
 /// parameters (App Engine's `apps/{appsId}/operations/{operationsId}`, Cloud
 /// Storage's `b/{bucket}/operations/{operationId}`); generated
-/// [`OperationsApi`] implementations call it. Ids a too short name lacks are
-/// empty, so the request names no operation and the service answers 404.
+/// [`OperationsApi`] implementations call it, and answer a name it rejects with a
+/// [`Request::refused`](crate::Request::refused) request, so nothing is sent.
 ///
 /// ```
 /// use discogen_runtime::lro::name_ids;
-/// assert_eq!(name_ids::<2>("apps/a/operations/o"), ["a", "o"]);
-/// assert_eq!(name_ids::<2>("projects/_/buckets/b/operations/o"), ["b", "o"]);
-/// assert_eq!(name_ids::<2>("operations/o"), ["", "o"]);
+/// assert_eq!(name_ids::<2>("apps/a/operations/o"), Some(["a", "o"]));
+/// assert_eq!(name_ids::<2>("projects/_/buckets/b/operations/o"), Some(["b", "o"]));
+/// assert_eq!(name_ids::<2>("operations/o"), None);
+/// assert_eq!(name_ids::<2>("apps//operations/o"), None);
 /// ```
-pub fn name_ids<const N: usize>(name: &str) -> [&str; N] {
+pub fn name_ids<const N: usize>(name: &str) -> Option<[&str; N]> {
     let segments: Vec<&str> = name.split('/').collect();
     // Ids sit at every second segment counted from the last one.
     let mut ids = segments.iter().rev().step_by(2).take(N);
     let mut out = [""; N];
     for slot in out.iter_mut().rev() {
-        *slot = ids.next().copied().unwrap_or("");
+        *slot = ids.next().copied().filter(|id| !id.is_empty())?;
     }
-    out
+    Some(out)
 }
 
 /// Decodes an `Any` (a JSON object with an `@type`) into `T`.

@@ -439,4 +439,20 @@ async fn split_name_operations_are_polled_resumed_and_cancelled_by_their_ids() {
         .wait()
         .await;
     assert_eq!(missing.err().and_then(|e| e.http_status()), Some(404));
+
+    // A name with fewer ids than the path takes is refused before anything is sent (it would name no
+    // operation: `GET /v1/apps//operations/o`).
+    let sent = emulator.requests().len();
+    let short = other.operation("operations/o").with_policy(fast());
+    let error = short.wait().await.unwrap_err();
+    let Some(discogen_runtime::Error::UnknownLink { link, .. }) = error.request_error() else {
+        panic!("expected a refused request, got {error:?}");
+    };
+    assert_eq!(link, "operations/o");
+    let cancel = other.operation("operations/o").cancel().await.unwrap_err();
+    assert!(
+        matches!(cancel.request_error(), Some(discogen_runtime::Error::UnknownLink { link, .. }) if link == "operations/o"),
+        "{cancel:?}"
+    );
+    assert_eq!(emulator.requests().len(), sent, "nothing was sent");
 }
