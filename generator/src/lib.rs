@@ -15,7 +15,6 @@ pub mod coverage;
 pub mod describe;
 pub mod diff;
 pub mod emit;
-pub mod features;
 pub mod format;
 pub mod ir;
 pub mod manifest;
@@ -24,6 +23,7 @@ pub mod operation_results;
 pub mod parse;
 pub mod resolve;
 pub mod select;
+pub mod shapes;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -110,8 +110,8 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
 
     let mut types = resolver.types;
     box_cycles(&mut types);
-    let lro = crate::features::find_lro(&types, &root);
-    crate::features::mark_methods(&types, &mut root, lro.as_ref());
+    let lro = crate::shapes::find_lro(&types, &root);
+    crate::shapes::mark_methods(&types, &mut root, lro.as_ref());
 
     let base_url = base_url(doc);
     let service_path = doc.service_path.clone().unwrap_or_default();
