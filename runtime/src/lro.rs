@@ -477,8 +477,8 @@ pub fn link_ids<const N: usize>(link: &str, template: &str) -> Option<[String; N
 /// For operations services whose `get` takes the ids as separate path
 /// parameters (App Engine's `apps/{appsId}/operations/{operationsId}`, Cloud
 /// Storage's `b/{bucket}/operations/{operationId}`); generated
-/// [`OperationsApi`] implementations call it, and answer a name it rejects with a
-/// [`Request::refused`](crate::Request::refused) request, so nothing is sent.
+/// [`OperationsApi`] implementations call it through [`with_name_ids`], which answers a name it
+/// rejects with a [`Request::refused`](crate::Request::refused) request, so nothing is sent.
 ///
 /// ```
 /// use discogen_runtime::lro::name_ids;
@@ -496,6 +496,22 @@ pub fn name_ids<const N: usize>(name: &str) -> Option<[&str; N]> {
         *slot = ids.next().copied().filter(|id| !id.is_empty())?;
     }
     Some(out)
+}
+
+/// The request `request` builds from the name's last `N` ids ([`name_ids`]), or, for a name with fewer
+/// ids, a [`Request::refused`](crate::Request::refused) one: what generated [`OperationsApi`]
+/// implementations of split-name services call, so the refusal is decided here once.
+pub fn with_name_ids<const N: usize>(
+    name: &str,
+    request: impl FnOnce([&str; N]) -> crate::Request,
+) -> crate::Request {
+    match name_ids(name) {
+        Some(ids) => request(ids),
+        None => crate::Request::refused(
+            name,
+            "the operation name has fewer ids than the operations service's path",
+        ),
+    }
 }
 
 /// Decodes an `Any` (a JSON object with an `@type`) into `T`.

@@ -440,13 +440,7 @@ fn by_name(path: &MethodPath) -> TokenStream {
             let locals = id_locals(*count);
             let call = call_with_ids(path, &locals);
             quote! {
-                let Some([#(#locals),*]) = ::discogen_runtime::lro::name_ids(name) else {
-                    return ::discogen_runtime::Request::refused(
-                        name,
-                        "the operation name has fewer ids than the operations service's path",
-                    );
-                };
-                #call
+                ::discogen_runtime::lro::with_name_ids(name, |[#(#locals),*]| #call)
             }
         }
     }

@@ -172,25 +172,19 @@ impl ::discogen_runtime::lro::OperationsApi for Client {
     }
 
     fn get_request(&self, name: &str) -> ::discogen_runtime::Request {
-        let Some([id0, id1]) = ::discogen_runtime::lro::name_ids(name) else {
-            return ::discogen_runtime::Request::refused(
-                name,
-                "the operation name has fewer ids than the operations service's path",
-            );
-        };
-        self.apps().operations().get(id1, id0).to_request()
+        ::discogen_runtime::lro::with_name_ids(
+            name,
+            |[id0, id1]| self.apps().operations().get(id1, id0).to_request(),
+        )
     }
 }
 
 impl ::discogen_runtime::lro::CancelOperations for Client {
     fn cancel_request(&self, name: &str) -> ::discogen_runtime::Request {
-        let Some([id0, id1]) = ::discogen_runtime::lro::name_ids(name) else {
-            return ::discogen_runtime::Request::refused(
-                name,
-                "the operation name has fewer ids than the operations service's path",
-            );
-        };
-        self.apps().operations().cancel(id0, id1).to_request()
+        ::discogen_runtime::lro::with_name_ids(
+            name,
+            |[id0, id1]| self.apps().operations().cancel(id0, id1).to_request(),
+        )
     }
 }
 
