@@ -18,6 +18,7 @@ pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod manifest;
+pub mod model;
 pub mod names;
 pub mod operation_results;
 pub mod parse;

@@ -11,6 +11,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::*;
+use crate::model::RustType;
 
 pub use docs::sanitize as sanitize_doc;
 
@@ -148,29 +149,37 @@ impl<'a> Scope<'a> {
 
     /// The Rust type of a field, parameter or response.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
+        self.rust(&RustType::of(self.api, ty))
+    }
+
+    /// A Rust type as tokens: std names short unless shadowed, generated types by [`Scope::path`].
+    pub fn rust(&self, ty: &RustType) -> TokenStream {
         match ty {
-            TypeRef::Bool => quote!(bool),
-            TypeRef::Int32 => quote!(i32),
-            TypeRef::Uint32 => quote!(u32),
-            TypeRef::Int64 => quote!(i64),
-            TypeRef::Uint64 => quote!(u64),
-            TypeRef::Float => quote!(f32),
-            TypeRef::Double => quote!(f64),
-            TypeRef::String | TypeRef::FieldMask => self.std("String"),
-            TypeRef::Bytes => quote!(::discogen_runtime::Bytes),
-            TypeRef::Date => quote!(::discogen_runtime::Date),
-            TypeRef::DateTime => quote!(::discogen_runtime::Timestamp),
-            TypeRef::Duration => quote!(::discogen_runtime::Duration),
-            TypeRef::Any => quote!(::serde_json::Value),
-            TypeRef::Named(id) => self.named(*id),
-            TypeRef::Array(inner) => {
+            RustType::Primitive(name) => {
+                let name = format_ident!("{}", name);
+                quote!(#name)
+            }
+            RustType::String => self.std("String"),
+            RustType::Runtime(name) => {
+                let name = format_ident!("{}", name);
+                quote!(::discogen_runtime::#name)
+            }
+            RustType::Json => quote!(::serde_json::Value),
+            RustType::Unit => quote!(()),
+            RustType::Named { module, name } => self.path(module, name),
+            RustType::Vec(inner) => {
                 let vec = self.std("Vec");
-                let inner = self.ty(inner);
+                let inner = self.rust(inner);
                 quote!(#vec<#inner>)
             }
-            TypeRef::Map(inner) => {
+            RustType::Box(inner) => {
+                let boxed = self.std("Box");
+                let inner = self.rust(inner);
+                quote!(#boxed<#inner>)
+            }
+            RustType::Map(inner) => {
                 let string = self.std("String");
-                let inner = self.ty(inner);
+                let inner = self.rust(inner);
                 quote!(::std::collections::BTreeMap<#string, #inner>)
             }
         }
@@ -179,11 +188,16 @@ impl<'a> Scope<'a> {
     /// A generated type, by its bare name in its own module and by `crate::...` elsewhere.
     pub fn named(&self, id: TypeId) -> TokenStream {
         let def = self.api.ty(id);
-        let name = ident(&def.name);
-        if def.module == self.module {
+        self.path(&def.module, &def.name)
+    }
+
+    /// An item of the crate, by its bare name in its own module and by `crate::...` elsewhere.
+    pub fn path(&self, module: &[String], name: &str) -> TokenStream {
+        let name = ident(name);
+        if module == self.module {
             quote!(#name)
         } else {
-            let path = def.module.iter().map(|m| ident(m));
+            let path = module.iter().map(|m| ident(m));
             quote!(crate #(::#path)* :: #name)
         }
     }

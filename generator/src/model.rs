@@ -1,0 +1,292 @@
+//! The crate model: what [`crate::lower`] decides about a generated crate, in Rust terms. Every module has
+//! its path, file and `cfg`; every builder its public name, the module that defines it and the modules that
+//! re-export it; every Rust type one structured form ([`RustType`]). [`crate::emit`] prints it, and
+//! [`crate::diff`] compares two of them.
+//!
+//! The content of items (fields, parameters, variants with their final names and docs) stays in the
+//! resolved [`Api`], which the model borrows.
+
+use std::fmt;
+
+use crate::ir::{Api, CargoFeature, Field, Method, ModulePath, Param, PathPart, Resource, TypeId};
+use crate::ir::{OperationPayload, TypeKind, TypeRef};
+
+/// How a crate's modules go into files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A crate of its own: `lib.rs`; `schemas.rs` with a file per group of schemas under one `cfg`;
+    /// `resources.rs` with a file per top-level resource and per resource family.
+    Crate,
+    /// One file for a build script to `include!`: every module inline, no inner attributes. With
+    /// `features`, each family keeps its `#[cfg(feature = "...")]` and the including crate's features
+    /// choose what compiles; without, there are no cargo features and everything compiles.
+    SingleFile { features: bool },
+}
+
+/// The cargo features any of which compiles an item; empty: always compiled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cfg(pub Vec<String>);
+
+impl Cfg {
+    pub fn always(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One generated crate.
+#[derive(Debug, Clone)]
+pub struct Crate<'a> {
+    pub api: &'a Api,
+    pub layout: Layout,
+    /// One per resource family (and one for the schemas no method reaches); empty when the API has too
+    /// few families to choose from, or the layout has no features.
+    pub features: Vec<CargoFeature>,
+    /// The `cfg` of every type, by [`TypeId`].
+    pub type_cfgs: Vec<Cfg>,
+    /// The `schemas` module.
+    pub schemas: Schemas,
+    /// The `resources` module (the document-level methods) and, below it, every resource.
+    pub resources: ResourceModule<'a>,
+    /// Every builder type, each defined once.
+    pub builders: Vec<Builder<'a>>,
+}
+
+/// The `schemas` module: the types always compiled, and the others in groups of one `cfg`, each a
+/// private module of its own file whose items `schemas` re-exports, so their paths stay `schemas::Name`.
+#[derive(Debug, Clone, Default)]
+pub struct Schemas {
+    pub always: Vec<TypeId>,
+    pub groups: Vec<SchemaGroup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchemaGroup {
+    /// The private module's name, from its features (`agent_or_conversations`).
+    pub module: String,
+    pub cfg: Cfg,
+    pub types: Vec<TypeId>,
+}
+
+/// A resource's module.
+#[derive(Debug, Clone)]
+pub struct ResourceModule<'a> {
+    pub resource: &'a Resource,
+    pub cfg: Cfg,
+    /// The file holding the module, relative to `src/` (`resources/projects/agent.rs`); the same as the
+    /// parent's when the module is written inline in it.
+    pub file: String,
+    pub methods: Vec<MethodItem<'a>>,
+    pub children: Vec<ResourceModule<'a>>,
+}
+
+/// A method, as its handle offers it.
+#[derive(Debug, Clone)]
+pub struct MethodItem<'a> {
+    pub method: &'a Method,
+    /// The builder its constructor returns.
+    pub builder: BuilderId,
+}
+
+/// An index into [`Crate::builders`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BuilderId(pub usize);
+
+/// A request builder: one type for every method of the same shape (the same HTTP method, path template,
+/// parameters, body, response and calls), e.g. `projects.agent.intents.list` and
+/// `projects.locations.agent.intents.list`.
+#[derive(Debug, Clone)]
+pub struct Builder<'a> {
+    /// Its name (`List`), the same in every module that offers it.
+    pub name: String,
+    /// Where it is defined: the module of the first method it serves.
+    pub module: ModulePath,
+    pub cfg: Cfg,
+    /// The first method it serves; the others have the same shape.
+    pub method: &'a Method,
+    /// Every method it serves: its id (for the docs and the tracing span) and its module.
+    pub serves: Vec<(Option<String>, ModulePath)>,
+    /// What it offers besides `send()` and `to_request()`, in this order.
+    pub calls: Vec<Call>,
+    /// Whether the crate root's client constructs it (document-level methods): its fields are then
+    /// visible crate-wide, as they are for every shared builder.
+    pub root: bool,
+}
+
+impl Builder<'_> {
+    /// Whether more than one method returns it.
+    pub fn shared(&self) -> bool {
+        self.serves.len() > 1
+    }
+
+    /// The modules that re-export it (`pub use`): those of the methods it serves but the first.
+    pub fn reexported_in(&self) -> impl Iterator<Item = &ModulePath> {
+        let home = &self.module;
+        let mut seen = std::collections::BTreeSet::new();
+        self.serves
+            .iter()
+            .map(|(_, module)| module)
+            .filter(move |module| *module != home && seen.insert(*module))
+    }
+}
+
+/// A call a builder offers besides `send()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    /// `pages()` and `items()`: the method pages with `pageToken`.
+    Pages { page: TypeId, item: TypeRef },
+    /// `start()`: the method returns a long-running operation.
+    Start(StartKind),
+    /// `upload(data, media_type)`, to this path.
+    Upload(Vec<PathPart>),
+    /// `upload_resumable(data, media_type)`, starting a session at this path.
+    UploadResumable(Vec<PathPart>),
+    /// `download()`: the media instead of JSON.
+    Download,
+}
+
+/// What `start()`'s poller gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartKind {
+    /// `Poller<Client, Typed<R, M>>`: the result and metadata are declared.
+    Typed {
+        response: OperationPayload,
+        metadata: OperationPayload,
+    },
+    /// `Poller<Client>` for a google.longrunning operation whose result is not declared.
+    Untyped,
+    /// `Poller<Client>` for a status-style operation (`wait_target::<T>()`).
+    Status,
+}
+
+impl Call {
+    /// The builder's public functions this call adds.
+    pub fn fn_names(&self) -> &'static [&'static str] {
+        match self {
+            Call::Pages { .. } => &["pages", "items"],
+            Call::Start(_) => &["start"],
+            Call::Upload(_) => &["upload"],
+            Call::UploadResumable(_) => &["upload_resumable"],
+            Call::Download => &["download"],
+        }
+    }
+}
+
+/// A Rust type as generated code names it: the one mapping from [`TypeRef`], printed as tokens by emit
+/// and as text by diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    /// `bool`, `i32`, `i64`, `f64`, ...
+    Primitive(&'static str),
+    /// `String`: std types are written short unless a generated type shadows them.
+    String,
+    Vec(Box<RustType>),
+    Box(Box<RustType>),
+    /// `std::collections::BTreeMap<String, T>`.
+    Map(Box<RustType>),
+    /// A runtime type: `Bytes`, `Date`, `Timestamp`, `Duration`.
+    Runtime(&'static str),
+    /// `serde_json::Value`.
+    Json,
+    /// A generated type: its module (`["schemas"]`, `[]` for the root) and name.
+    Named { module: ModulePath, name: String },
+    /// `()`.
+    Unit,
+}
+
+impl RustType {
+    /// The type of a value of `ty`.
+    pub fn of(api: &Api, ty: &TypeRef) -> RustType {
+        match ty {
+            TypeRef::Bool => RustType::Primitive("bool"),
+            TypeRef::Int32 => RustType::Primitive("i32"),
+            TypeRef::Uint32 => RustType::Primitive("u32"),
+            TypeRef::Int64 => RustType::Primitive("i64"),
+            TypeRef::Uint64 => RustType::Primitive("u64"),
+            TypeRef::Float => RustType::Primitive("f32"),
+            TypeRef::Double => RustType::Primitive("f64"),
+            TypeRef::String | TypeRef::FieldMask => RustType::String,
+            TypeRef::Bytes => RustType::Runtime("Bytes"),
+            TypeRef::Date => RustType::Runtime("Date"),
+            TypeRef::DateTime => RustType::Runtime("Timestamp"),
+            TypeRef::Duration => RustType::Runtime("Duration"),
+            TypeRef::Any => RustType::Json,
+            TypeRef::Named(id) => RustType::named(api, *id),
+            TypeRef::Array(inner) => RustType::Vec(Box::new(RustType::of(api, inner))),
+            TypeRef::Map(inner) => RustType::Map(Box::new(RustType::of(api, inner))),
+        }
+    }
+
+    pub fn named(api: &Api, id: TypeId) -> RustType {
+        let def = api.ty(id);
+        RustType::Named {
+            module: def.module.clone(),
+            name: def.name.clone(),
+        }
+    }
+
+    /// A struct field's type, without the `Option` every field has (boxed where it closes a cycle).
+    pub fn field(api: &Api, field: &Field) -> RustType {
+        let ty = RustType::of(api, &field.ty);
+        if field.boxed {
+            RustType::Box(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// A parameter's type as its builder stores it (a `Vec` when repeated).
+    pub fn param(api: &Api, param: &Param) -> RustType {
+        let ty = RustType::of(api, &param.ty);
+        if param.repeated {
+            RustType::Vec(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// A method's response (`()` without one).
+    pub fn response(api: &Api, response: Option<&TypeRef>) -> RustType {
+        response.map_or(RustType::Unit, |ty| RustType::of(api, ty))
+    }
+
+    /// What an operation's `response` or `metadata` decodes into.
+    pub fn payload(api: &Api, payload: OperationPayload) -> RustType {
+        match payload {
+            OperationPayload::Message(id) => RustType::named(api, id),
+            OperationPayload::Unit => RustType::Unit,
+            OperationPayload::Json => RustType::Json,
+        }
+    }
+}
+
+/// The short form a reader knows from the docs: `Vec<Intent>`, `BTreeMap<String, i64>`, `Intent` for a
+/// schema or root type, `resources::projects::Kind` for a type of a resource module.
+impl fmt::Display for RustType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RustType::Primitive(name) | RustType::Runtime(name) => f.write_str(name),
+            RustType::Json => f.write_str("serde_json::Value"),
+            RustType::Unit => f.write_str("()"),
+            RustType::Named { module, name } => match module.as_slice() {
+                [] => f.write_str(name),
+                [only] if only == "schemas" => f.write_str(name),
+                module => write!(f, "{}::{name}", module.join("::")),
+            },
+            RustType::String => f.write_str("String"),
+            RustType::Vec(inner) => write!(f, "Vec<{inner}>"),
+            RustType::Box(inner) => write!(f, "Box<{inner}>"),
+            RustType::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
+        }
+    }
+}
+
+impl TypeKind {
+    /// `a struct`, `an enum`, `a type alias`.
+    pub fn article_name(&self) -> &'static str {
+        match self {
+            TypeKind::Struct(_) => "a struct",
+            TypeKind::Enum(_) => "an enum",
+            TypeKind::Alias(_) => "a type alias",
+        }
+    }
+}
