@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
+use crate::model::Cfg;
 use crate::names::Namespace;
 
 /// Resources that only scope others: Google's resource hierarchy (AIP-122) and fixed location segments
@@ -31,8 +32,77 @@ pub const UNREACHED: &str = "unreached_schemas";
 /// With fewer families than this there is nothing worth choosing, and the crate gets no features.
 const MIN_FAMILIES: usize = 2;
 
-/// Finds the families, then marks each family's root resources and each schema that only families reach.
-pub fn assign(api: &mut Api) {
+/// Which cargo feature compiles what: the crate's features, and the `cfg` of each type and resource.
+#[derive(Debug, Clone, Default)]
+pub struct Gates {
+    pub features: Vec<CargoFeature>,
+    /// By [`TypeId`]: the features any of which compiles the type; empty: always compiled.
+    pub types: Vec<Cfg>,
+    /// By resource wire path (`projects.agent`): a family's root resource has its family's feature; a scope
+    /// with no methods of its own and only gated children, the union of theirs. Absent: not gated itself.
+    pub resources: BTreeMap<String, Cfg>,
+}
+
+impl Gates {
+    /// No features: everything compiles.
+    pub fn none(api: &Api) -> Gates {
+        Gates {
+            types: vec![Cfg::default(); api.types.len()],
+            ..Gates::default()
+        }
+    }
+
+    /// The `cfg` of a resource's own module declaration.
+    pub fn resource(&self, resource: &Resource) -> Cfg {
+        self.resources
+            .get(&resource.wire_path)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Finds the families, then gates each family's root resources and each schema that only families reach.
+pub fn assign(api: &Api) -> Gates {
+    let Some(named) = families(api) else {
+        return Gates::none(api);
+    };
+    let (types, any_unreached) = schema_cfgs(api, &named);
+    let mut gates = Gates {
+        types,
+        ..Gates::default()
+    };
+    for (name, paths) in &named {
+        for path in paths {
+            let wire_path = resource_at(&api.root, path).wire_path.clone();
+            gates.resources.insert(wire_path, Cfg(vec![name.clone()]));
+        }
+    }
+    for child in &api.root.resources {
+        gate_scopes(child, &mut gates.resources);
+    }
+    gates.features = named
+        .iter()
+        .map(|(name, paths)| CargoFeature {
+            name: name.clone(),
+            resources: paths
+                .iter()
+                .map(|path| resource_at(&api.root, path).wire_path.clone())
+                .collect(),
+        })
+        .collect();
+    if any_unreached {
+        // No resources: that is what marks it (`CargoFeature::is_unreached_schemas`).
+        gates.features.push(CargoFeature {
+            name: UNREACHED.to_owned(),
+            resources: Vec::new(),
+        });
+    }
+    gates
+}
+
+/// The families worth a feature, named, each with the index paths of its root resources; `None` when there
+/// are too few. The family holding the operations service the poller uses is always compiled, so it is none.
+fn families(api: &Api) -> Option<Vec<(String, Vec<Vec<usize>>)>> {
     let mut roots = Vec::new();
     find_family_roots(&api.root, &mut Vec::new(), &mut roots);
     let lro_chains: Vec<&[String]> = api
@@ -44,7 +114,7 @@ pub fn assign(api: &mut Api) {
     let mut families: BTreeMap<String, Vec<Vec<usize>>> = BTreeMap::new();
     let mut always_on_families = BTreeSet::new();
     for (wire, path) in roots {
-        // The family that holds the operations service (App Engine's `apps` holds `apps.operations`).
+        // App Engine's `apps` holds `apps.operations`.
         let chain = accessor_chain(&api.root, &path);
         if lro_chains.iter().any(|lro| lro.starts_with(&chain)) {
             always_on_families.insert(wire.clone());
@@ -53,22 +123,27 @@ pub fn assign(api: &mut Api) {
     }
     families.retain(|wire, _| !always_on_families.contains(wire));
     if families.len() < MIN_FAMILIES {
-        return;
+        return None;
     }
-
     let mut names = Namespace::with_reserved(&["default", UNREACHED]);
-    let named: Vec<(String, Vec<Vec<usize>>)> = families
-        .into_iter()
-        .map(|(wire, paths)| {
-            let name = names.claim(heck::ToSnakeCase::to_snake_case(wire.as_str()));
-            (name, paths)
-        })
-        .collect();
+    Some(
+        families
+            .into_iter()
+            .map(|(wire, paths)| {
+                let name = names.claim(heck::ToSnakeCase::to_snake_case(wire.as_str()));
+                (name, paths)
+            })
+            .collect(),
+    )
+}
 
-    // What each family's methods reach, and what everything else reaches.
+/// The `cfg` of every type: a schema that the always-compiled code reaches has none; any other, the
+/// families whose methods reach it, or [`UNREACHED`] when no method does. Types declared in a resource's
+/// module go with the module. Also whether any type is unreached.
+fn schema_cfgs(api: &Api, named: &[(String, Vec<Vec<usize>>)]) -> (Vec<Cfg>, bool) {
     let mut family_roots: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     let mut gated: BTreeSet<Vec<usize>> = BTreeSet::new();
-    for (name, paths) in &named {
+    for (name, paths) in named {
         for path in paths {
             gated.insert(path.clone());
             method_types(resource_at(&api.root, path), &mut |id| {
@@ -76,17 +151,7 @@ pub fn assign(api: &mut Api) {
             });
         }
     }
-    let mut core_roots = Vec::new();
-    core_method_types(&api.root, &mut Vec::new(), &gated, &mut core_roots);
-    for param in &api.global_params {
-        named_ids(&param.ty, &mut |id| core_roots.push(id));
-    }
-    if let Some(lro) = &api.lro {
-        core_roots.push(lro.operation);
-        if let ErrorField::Rpc { status, .. } = &lro.fields.error {
-            core_roots.push(*status);
-        }
-    }
+    let core_roots = core_roots(api, &gated);
     let reached_by_methods = closure(
         api,
         core_roots
@@ -98,7 +163,8 @@ pub fn assign(api: &mut Api) {
         .map(TypeId)
         .filter(|id| !reached_by_methods.contains(id))
         .collect();
-    if !unreached.is_empty() {
+    let any_unreached = !unreached.is_empty();
+    if any_unreached {
         family_roots.insert(UNREACHED, unreached);
     }
     let core = closure(api, core_roots);
@@ -106,75 +172,59 @@ pub fn assign(api: &mut Api) {
         .iter()
         .map(|(name, ids)| (*name, closure(api, ids.iter().copied())))
         .collect();
-
-    for (i, def) in api.types.iter_mut().enumerate() {
-        // Types declared in a resource's module go with the module.
-        let in_schemas = def.module.is_empty() || def.module[0] == "schemas";
-        if !in_schemas || core.contains(&TypeId(i)) {
-            continue;
-        }
-        def.features = per_family
-            .iter()
-            .filter(|(_, reached)| reached.contains(&TypeId(i)))
-            .map(|(name, _)| (*name).to_owned())
-            .collect();
-    }
-    for (name, paths) in &named {
-        for path in paths {
-            resource_at_mut(&mut api.root, path).features = vec![name.clone()];
-        }
-    }
-    for child in &mut api.root.resources {
-        gate_scopes(child);
-    }
-    api.cargo_features = named
-        .iter()
-        .map(|(name, paths)| CargoFeature {
-            name: name.clone(),
-            resources: paths
+    let cfgs = (0..api.types.len())
+        .map(|i| {
+            let module = &api.types[i].module;
+            let in_schemas = module.is_empty() || module[0] == "schemas";
+            if !in_schemas || core.contains(&TypeId(i)) {
+                return Cfg::default();
+            }
+            Cfg(per_family
                 .iter()
-                .map(|path| resource_at(&api.root, path).wire_path.clone())
-                .collect(),
+                .filter(|(_, reached)| reached.contains(&TypeId(i)))
+                .map(|(name, _)| (*name).to_owned())
+                .collect())
         })
         .collect();
-    if family_roots.contains_key(UNREACHED) {
-        // No resources: that is what marks it (`CargoFeature::is_unreached_schemas`).
-        api.cargo_features.push(CargoFeature {
-            name: UNREACHED.to_owned(),
-            resources: Vec::new(),
-        });
+    (cfgs, any_unreached)
+}
+
+/// The types the always-compiled code names: methods outside the families, global parameters, the
+/// operation and its status.
+fn core_roots(api: &Api, gated: &BTreeSet<Vec<usize>>) -> Vec<TypeId> {
+    let mut roots = Vec::new();
+    core_method_types(&api.root, &mut Vec::new(), gated, &mut roots);
+    for param in &api.global_params {
+        named_ids(&param.ty, &mut |id| roots.push(id));
     }
+    if let Some(lro) = &api.lro {
+        roots.push(lro.operation);
+        if let ErrorField::Rpc { status, .. } = &lro.fields.error {
+            roots.push(*status);
+        }
+    }
+    roots
 }
 
 /// Gates a resource that has no methods of its own and only gated children (e.g. `locations.global` when
 /// all its families are off), so that no empty handle is left behind. Returns the resource's features.
-fn gate_scopes(resource: &mut Resource) -> Vec<String> {
-    if !resource.features.is_empty() {
-        return resource.features.clone();
+fn gate_scopes(resource: &Resource, gated: &mut BTreeMap<String, Cfg>) -> Vec<String> {
+    if let Some(cfg) = gated.get(&resource.wire_path) {
+        return cfg.0.clone();
     }
     let mut union = BTreeSet::new();
     let mut always = !resource.methods.is_empty() || resource.resources.is_empty();
-    for child in &mut resource.resources {
-        let features = gate_scopes(child);
+    for child in &resource.resources {
+        let features = gate_scopes(child, gated);
         always |= features.is_empty();
         union.extend(features);
     }
-    if !always {
-        resource.features = union.into_iter().collect();
+    if always {
+        return Vec::new();
     }
-    resource.features.clone()
-}
-
-/// Removes every feature gate: for code that is not a crate of its own (a build script's single file), whose
-/// includer declares no such features.
-pub fn remove(api: &mut Api) {
-    fn walk(resource: &mut Resource) {
-        resource.features.clear();
-        resource.resources.iter_mut().for_each(walk);
-    }
-    api.cargo_features.clear();
-    api.types.iter_mut().for_each(|t| t.features.clear());
-    walk(&mut api.root);
+    let features: Vec<String> = union.into_iter().collect();
+    gated.insert(resource.wire_path.clone(), Cfg(features.clone()));
+    features
 }
 
 /// The index paths of the resources that start a family, with their wire names.
@@ -196,10 +246,6 @@ fn find_family_roots(
 
 fn resource_at<'a>(root: &'a Resource, path: &[usize]) -> &'a Resource {
     path.iter().fold(root, |r, &i| &r.resources[i])
-}
-
-fn resource_at_mut<'a>(root: &'a mut Resource, path: &[usize]) -> &'a mut Resource {
-    path.iter().fold(root, |r, &i| &mut r.resources[i])
 }
 
 fn accessor_chain(root: &Resource, path: &[usize]) -> Vec<String> {
@@ -269,30 +315,16 @@ fn named_ids(ty: &TypeRef, add: &mut impl FnMut(TypeId)) {
 
 /// `roots` and every type their fields reach.
 fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<TypeId> = roots.into_iter().collect();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let def = api.ty(id);
-        let mut push = |id: TypeId| {
-            if !seen.contains(&id) {
-                stack.push(id);
+    crate::reach::closure(roots, |id, out| match &api.ty(*id).kind {
+        TypeKind::Struct(s) => {
+            for field in &s.fields {
+                named_ids(&field.ty, &mut |id| out.push(id));
             }
-        };
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                for field in &s.fields {
-                    named_ids(&field.ty, &mut push);
-                }
-                if let Some((_, ty)) = &s.additional {
-                    named_ids(ty, &mut push);
-                }
+            if let Some((_, ty)) = &s.additional {
+                named_ids(ty, &mut |id| out.push(id));
             }
-            TypeKind::Alias(target) => named_ids(target, &mut push),
-            TypeKind::Enum(_) => {}
         }
-    }
-    seen
+        TypeKind::Alias(target) => named_ids(target, &mut |id| out.push(id)),
+        TypeKind::Enum(_) => {}
+    })
 }

@@ -35,9 +35,6 @@ pub struct Api {
     pub lro: Option<Lro>,
     /// `features: ["dataWrapper"]`: request and response bodies travel as `{"data": ...}`.
     pub data_wrapper: bool,
-    /// The crate's cargo features, one per resource family (see [`crate::cargo_features`]); empty when
-    /// the API has too few families to choose from.
-    pub cargo_features: Vec<CargoFeature>,
     /// Descriptions carried from an older revision (see [`crate::describe`]).
     pub descriptions_from: Option<crate::describe::Carried>,
 }
@@ -208,8 +205,6 @@ pub struct TypeDef {
     /// The schema id, or for a synthetic type the JSON path it came from.
     pub origin: String,
     pub kind: TypeKind,
-    /// The cargo features any of which compiles this type; empty: always compiled.
-    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -299,9 +294,6 @@ pub struct Resource {
     pub deprecated: bool,
     pub methods: Vec<Method>,
     pub resources: Vec<Resource>,
-    /// The cargo features any of which compiles this resource's module: a family's root resource has its
-    /// family's; a scope with no methods of its own, those of its children. Empty: always compiled.
-    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

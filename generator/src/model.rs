@@ -31,6 +31,18 @@ impl Cfg {
     pub fn always(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Compiled when either is: always if either is, else any of both's features.
+    pub fn union(&self, other: &Cfg) -> Cfg {
+        if self.always() || other.always() {
+            return Cfg::default();
+        }
+        let mut features = self.0.clone();
+        features.extend(other.0.iter().cloned());
+        features.sort();
+        features.dedup();
+        Cfg(features)
+    }
 }
 
 /// One generated crate.
@@ -49,6 +61,12 @@ pub struct Crate<'a> {
     pub resources: ResourceModule<'a>,
     /// Every builder type, each defined once.
     pub builders: Vec<Builder<'a>>,
+    /// Parameter enums declared again in the module of a method that shares a builder: each is a
+    /// re-export of the one the builder takes (duplicate → kept), so its path still names it.
+    pub type_reexports: std::collections::BTreeMap<TypeId, TypeId>,
+    /// The module of the builders that methods of different cargo families share (`resources::shared`),
+    /// each under its own `cfg`, and re-exported where its methods live under their own name.
+    pub shared_builders: ModulePath,
 }
 
 /// The `schemas` module: the types always compiled, and the others in groups of one `cfg`, each a
@@ -65,6 +83,8 @@ pub struct SchemaGroup {
     pub module: String,
     pub cfg: Cfg,
     pub types: Vec<TypeId>,
+    /// Its types name schemas of other groups (or always compiled), so it imports `schemas`' names.
+    pub names_others: bool,
 }
 
 /// A resource's module.
@@ -103,13 +123,15 @@ pub struct Builder<'a> {
     pub cfg: Cfg,
     /// The first method it serves; the others have the same shape.
     pub method: &'a Method,
-    /// Every method it serves: its id (for the docs and the tracing span) and its module.
-    pub serves: Vec<(Option<String>, ModulePath)>,
+    /// Every method it serves (for the docs and the tracing span), with its module.
+    pub serves: Vec<(&'a Method, ModulePath)>,
     /// What it offers besides `send()` and `to_request()`, in this order.
     pub calls: Vec<Call>,
     /// Whether the crate root's client constructs it (document-level methods): its fields are then
     /// visible crate-wide, as they are for every shared builder.
     pub root: bool,
+    /// The handle of its first method's resource (`KnowledgeBases`), which names it in the shared module.
+    pub resource_handle: String,
 }
 
 impl Builder<'_> {
@@ -118,14 +140,14 @@ impl Builder<'_> {
         self.serves.len() > 1
     }
 
-    /// The modules that re-export it (`pub use`): those of the methods it serves but the first.
-    pub fn reexported_in(&self) -> impl Iterator<Item = &ModulePath> {
-        let home = &self.module;
-        let mut seen = std::collections::BTreeSet::new();
+    /// The description of every method it serves, when they all have the same one.
+    pub fn common_doc(&self) -> Option<&str> {
+        let first = self.method.doc.as_deref();
         self.serves
             .iter()
-            .map(|(_, module)| module)
-            .filter(move |module| *module != home && seen.insert(*module))
+            .all(|(method, _)| method.doc.as_deref() == first)
+            .then_some(first)
+            .flatten()
     }
 }
 
@@ -188,7 +210,10 @@ pub enum RustType {
     /// `serde_json::Value`.
     Json,
     /// A generated type: its module (`["schemas"]`, `[]` for the root) and name.
-    Named { module: ModulePath, name: String },
+    Named {
+        module: ModulePath,
+        name: String,
+    },
     /// `()`.
     Unit,
 }

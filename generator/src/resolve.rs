@@ -100,7 +100,6 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         deprecated: false,
         methods: Vec::new(),
         resources: Vec::new(),
-        features: Vec::new(),
     };
     resolver
         .namespaces
@@ -115,7 +114,7 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
 
     let base_url = base_url(doc);
     let service_path = doc.service_path.clone().unwrap_or_default();
-    let mut api = Api {
+    let api = Api {
         name: doc.name.clone(),
         version: doc.version.clone(),
         title: doc
@@ -153,10 +152,8 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         root,
         lro,
         data_wrapper: doc.features.iter().any(|f| f == "dataWrapper"),
-        cargo_features: Vec::new(),
         descriptions_from: findings.carried.clone(),
     };
-    crate::cargo_features::assign(&mut api);
     Ok(api)
 }
 
@@ -215,7 +212,6 @@ impl<'d> Resolver<'d> {
                 doc: schema.description.clone(),
                 origin: key.clone(),
                 kind: TypeKind::Alias(TypeRef::Any),
-                features: Vec::new(),
             });
         }
     }
@@ -405,7 +401,6 @@ impl<'d> Resolver<'d> {
             doc: schema.description.clone(),
             origin: path.to_owned(),
             kind,
-            features: Vec::new(),
         });
         TypeRef::Named(id)
     }
@@ -441,7 +436,6 @@ impl<'d> Resolver<'d> {
                 deprecated: child.deprecated,
                 methods: Vec::new(),
                 resources: Vec::new(),
-                features: Vec::new(),
             };
             let mut sub_accessors = Namespace::default();
             let child_path = key_path(&format!("{path}.resources"), wire);

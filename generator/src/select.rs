@@ -6,8 +6,6 @@
 //! kept, including schemas reached only through an `@type` (an operation's response or metadata), which no
 //! method signature names.
 
-use std::collections::BTreeSet;
-
 use crate::parse::{Document, Resource, Schema};
 use crate::Error;
 
@@ -46,14 +44,11 @@ pub fn omit_unreached(doc: &mut Document, prefixes: &[String], roots: &[&str]) -
     collect_method_refs(&doc.methods, &doc.resources, &mut roots);
     roots.extend(doc.schemas.keys().filter(|k| !omittable(k)).cloned());
 
-    let mut kept = BTreeSet::new();
-    while let Some(key) = roots.pop() {
-        if let Some(schema) = doc.schemas.get(&key) {
-            if kept.insert(key) {
-                refs_of(schema, &mut roots);
-            }
+    let kept = crate::reach::closure(roots, |key, out| {
+        if let Some(schema) = doc.schemas.get(key) {
+            refs_of(schema, out);
         }
-    }
+    });
     let before = doc.schemas.len();
     doc.schemas.retain(|key, _| kept.contains(key));
     before - doc.schemas.len()

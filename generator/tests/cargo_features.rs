@@ -1,6 +1,7 @@
 //! Which code each cargo feature compiles, and which schemas the manifest's selection rule leaves out,
 //! on the real Dialogflow v2 and Monitoring v1 documents.
 
+use discogen::cargo_features::{assign, Gates};
 use discogen::ir::{Api, Resource};
 use discogen::{CrateOptions, Rules};
 
@@ -28,13 +29,18 @@ fn dialogflow_v2() -> Api {
     )
 }
 
-fn features_of(api: &Api, schema: &str) -> Vec<String> {
-    api.types
+fn features_of(api: &Api, gates: &Gates, schema: &str) -> Vec<String> {
+    let i = api
+        .types
         .iter()
-        .find(|t| t.origin == schema)
-        .unwrap_or_else(|| panic!("no type for {schema}"))
-        .features
-        .clone()
+        .position(|t| t.origin == schema)
+        .unwrap_or_else(|| panic!("no type for {schema}"));
+    gates.types[i].0.clone()
+}
+
+/// The features of the `cfg` on a resource's module declaration.
+fn gate(gates: &Gates, resource: &Resource) -> Vec<String> {
+    gates.resource(resource).0
 }
 
 fn resource<'a>(root: &'a Resource, path: &[&str]) -> &'a Resource {
@@ -49,7 +55,8 @@ fn resource<'a>(root: &'a Resource, path: &[&str]) -> &'a Resource {
 #[test]
 fn dialogflow_v2_has_a_feature_per_family_merged_across_locations() {
     let api = dialogflow_v2();
-    let names: Vec<&str> = api.cargo_features.iter().map(|f| f.name.as_str()).collect();
+    let gates = assign(&api);
+    let names: Vec<&str> = gates.features.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -70,45 +77,45 @@ fn dialogflow_v2_has_a_feature_per_family_merged_across_locations() {
             "unreached_schemas",
         ]
     );
-    let agent = &api.cargo_features[0];
+    let agent = &gates.features[0];
     assert_eq!(
         agent.resources,
         ["projects.agent", "projects.locations.agent"]
     );
     assert_eq!(
-        resource(&api.root, &["projects", "locations", "agent"]).features,
+        gate(
+            &gates,
+            resource(&api.root, &["projects", "locations", "agent"])
+        ),
         ["agent"]
     );
     // Scopes with methods of their own, and the operations service the poller drives, are always there.
-    assert!(resource(&api.root, &["projects"]).features.is_empty());
-    assert!(resource(&api.root, &["projects", "locations"])
-        .features
-        .is_empty());
-    assert!(resource(&api.root, &["projects", "operations"])
-        .features
-        .is_empty());
-    assert!(
+    assert!(gate(&gates, resource(&api.root, &["projects"])).is_empty());
+    assert!(gate(&gates, resource(&api.root, &["projects", "locations"])).is_empty());
+    assert!(gate(&gates, resource(&api.root, &["projects", "operations"])).is_empty());
+    assert!(gate(
+        &gates,
         resource(&api.root, &["projects", "locations", "operations"])
-            .features
-            .is_empty()
-    );
+    )
+    .is_empty());
 }
 
 #[test]
 fn schemas_follow_the_families_that_reach_them() {
     let api = dialogflow_v2();
+    let gates = assign(&api);
     // Always compiled: what the operations service and the scopes' own methods use.
-    assert!(features_of(&api, "GoogleLongrunningOperation").is_empty());
-    assert!(features_of(&api, "GoogleRpcStatus").is_empty());
-    assert!(features_of(&api, "GoogleCloudDialogflowV2Agent").is_empty()); // projects.getAgent
-                                                                           // One family.
+    assert!(features_of(&api, &gates, "GoogleLongrunningOperation").is_empty());
+    assert!(features_of(&api, &gates, "GoogleRpcStatus").is_empty());
+    assert!(features_of(&api, &gates, "GoogleCloudDialogflowV2Agent").is_empty()); // projects.getAgent
+                                                                                   // One family.
     assert_eq!(
-        features_of(&api, "GoogleCloudDialogflowV2ListSipTrunksResponse"),
+        features_of(&api, &gates, "GoogleCloudDialogflowV2ListSipTrunksResponse"),
         ["sip_trunks"]
     );
     // Several: any of them compiles it.
     assert_eq!(
-        features_of(&api, "GoogleCloudDialogflowV2Intent"),
+        features_of(&api, &gates, "GoogleCloudDialogflowV2Intent"),
         [
             "agent",
             "answer_records",
@@ -118,7 +125,7 @@ fn schemas_follow_the_families_that_reach_them() {
     );
     // Reached by no method, only through `@type`: an operation's response.
     assert_eq!(
-        features_of(&api, "GoogleCloudDialogflowV2ExportAgentResponse"),
+        features_of(&api, &gates, "GoogleCloudDialogflowV2ExportAgentResponse"),
         ["unreached_schemas"]
     );
 }
@@ -155,8 +162,9 @@ fn the_selection_rule_drops_only_unreached_schemas_of_other_versions() {
 #[test]
 fn monitoring_families_skip_fixed_location_segments() {
     let api = api("monitoring.v1.json", &[]);
-    let features: Vec<(&str, Vec<String>)> = api
-        .cargo_features
+    let gates = assign(&api);
+    let features: Vec<(&str, Vec<String>)> = gates
+        .features
         .iter()
         .map(|f| (f.name.as_str(), f.resources.clone()))
         .collect();
@@ -177,16 +185,16 @@ fn monitoring_families_skip_fixed_location_segments() {
     );
     // `locations` and `locations.global` have no methods: they exist only for `metrics_scopes`.
     assert_eq!(
-        resource(&api.root, &["locations", "global"]).features,
+        gate(&gates, resource(&api.root, &["locations", "global"])),
         ["metrics_scopes"]
     );
     assert_eq!(
-        resource(&api.root, &["locations"]).features,
+        gate(&gates, resource(&api.root, &["locations"])),
         ["metrics_scopes"]
     );
     // `projects` has none either, but leads to three families.
     assert_eq!(
-        resource(&api.root, &["projects"]).features,
+        gate(&gates, resource(&api.root, &["projects"])),
         ["dashboards", "prometheus"]
     );
 }
@@ -194,6 +202,8 @@ fn monitoring_families_skip_fixed_location_segments() {
 #[test]
 fn an_api_with_one_family_gets_no_features() {
     let api = api("workspaceevents.v1.json", &[]);
-    assert!(api.cargo_features.is_empty());
-    assert!(api.types.iter().all(|t| t.features.is_empty()));
+    let gates = assign(&api);
+    assert!(gates.features.is_empty());
+    assert!(gates.types.iter().all(|cfg| cfg.always()));
+    assert_eq!(gates.types.len(), api.types.len());
 }

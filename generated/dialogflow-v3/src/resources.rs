@@ -4,3 +4,5 @@
 //! Resources of the API, each a module with a handle, and one request builder per method.
 /// The `projects` resource.
 pub mod projects;
+
+pub mod shared;

@@ -1,65 +1,106 @@
-//! Emission: the resolved [`Api`] becomes Rust token streams, one per file of the generated crate.
+//! Emission: the crate model ([`Crate`]) becomes Rust token streams, one per file of the generated crate.
+//! Emit prints what the model decided: files, `cfg`s, names and shared builders come from [`crate::lower`].
 
 mod docs;
 mod resources;
 mod root;
 mod types;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::*;
-use crate::model::RustType;
+use crate::model::{Cfg, Crate, ResourceModule, RustType};
 
 pub use docs::sanitize as sanitize_doc;
 
-/// The Rust files of one crate, by path relative to `src/`.
-pub fn emit(api: &Api) -> Vec<(String, TokenStream)> {
-    let mut files = vec![
-        ("lib.rs".to_owned(), root::lib_rs(api)),
-        (
-            "schemas.rs".to_owned(),
-            types::module_types(api, &["schemas".to_owned()]),
-        ),
-        ("resources.rs".to_owned(), resources::resources_rs(api)),
-    ];
-    for resource in &api.root.resources {
-        let module = resource
-            .module
-            .last()
-            .map(String::as_str)
-            .unwrap_or_default();
-        let file = format!("resources/{}.rs", module.trim_start_matches("r#"));
-        files.push((file, resources::resource_body(api, resource)));
+/// The Rust files of one crate, by path relative to `src/`: one (`lib.rs`) in a single-file layout.
+pub fn emit(model: &Crate<'_>) -> Vec<(String, TokenStream)> {
+    let mut files = Files::default();
+    let lib = root::lib_rs(model, &mut files);
+    files.add("lib.rs", lib);
+    files.list
+}
+
+/// The files emitted so far: a module printed into a file other than its parent's is added here.
+#[derive(Default)]
+pub(crate) struct Files {
+    list: Vec<(String, TokenStream)>,
+}
+
+impl Files {
+    pub fn add(&mut self, file: &str, tokens: TokenStream) {
+        self.list.push((file.to_owned(), tokens));
     }
-    files
+
+    /// `pub mod name;` with the body in `file` when that is not `parent_file`, else `pub mod name { body }`.
+    pub fn module(
+        &mut self,
+        attrs: TokenStream,
+        name: &str,
+        parent_file: &str,
+        file: &str,
+        body: TokenStream,
+    ) -> TokenStream {
+        self.declare(quote!(#attrs pub), name, parent_file, file, body)
+    }
+
+    /// [`Files::module`] for a private module.
+    pub fn private_module(
+        &mut self,
+        attrs: TokenStream,
+        name: &str,
+        parent_file: &str,
+        file: &str,
+        body: TokenStream,
+    ) -> TokenStream {
+        self.declare(attrs, name, parent_file, file, body)
+    }
+
+    fn declare(
+        &mut self,
+        head: TokenStream,
+        name: &str,
+        parent_file: &str,
+        file: &str,
+        body: TokenStream,
+    ) -> TokenStream {
+        let name = ident(name);
+        if file == parent_file {
+            quote! { #head mod #name { #body } }
+        } else {
+            self.add(file, body);
+            quote! { #head mod #name; }
+        }
+    }
 }
 
 /// The tokens of the `operations` resource module(s) and of the operation and status types: what the
 /// snapshots show a reviewer.
-pub fn emit_item(api: &Api, item: Item<'_>) -> TokenStream {
+pub fn emit_item(model: &Crate<'_>, item: Item<'_>) -> TokenStream {
     match item {
-        Item::Resource(resource) => {
-            let body = resources::resource_body(api, resource);
-            let module = ident(
-                resource
+        Item::Resource(module) => {
+            let body = resources::resource_body(model, module, &mut Files::default());
+            let name = ident(
+                module
+                    .resource
                     .module
                     .last()
                     .map(String::as_str)
                     .unwrap_or("resources"),
             );
-            quote! { pub mod #module { #body } }
+            quote! { pub mod #name { #body } }
         }
-        Item::Type(id) => types::type_def(api, id),
+        Item::Type(id) => types::type_def(model, id),
     }
 }
 
 /// One item to emit on its own.
 #[derive(Debug, Clone, Copy)]
 pub enum Item<'a> {
-    Resource(&'a Resource),
+    Resource(&'a ResourceModule<'a>),
     Type(TypeId),
 }
 
@@ -72,8 +113,8 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 /// `#[cfg(feature = "x")]` for an item any of `features` compiles; nothing for an item always compiled.
-pub(crate) fn cfg(features: &[String]) -> TokenStream {
-    match features {
+pub(crate) fn cfg(features: &Cfg) -> TokenStream {
+    match features.0.as_slice() {
         [] => TokenStream::new(),
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
@@ -85,26 +126,52 @@ pub(crate) struct Scope<'a> {
     pub api: &'a Api,
     pub module: &'a [String],
     declared: BTreeSet<&'a str>,
+    /// The `cfg` of each type of the module, by name; empty where the module (or file) is gated as a whole.
+    type_cfgs: BTreeMap<&'a str, &'a Cfg>,
+    /// Types printed as a re-export of another (see [`Crate::type_reexports`]).
+    pub type_reexports: &'a BTreeMap<TypeId, TypeId>,
+    /// [`Crate::shared_builders`].
+    pub shared_builders: &'a [String],
 }
 
 impl<'a> Scope<'a> {
     pub fn new(
-        api: &'a Api,
+        model: &'a Crate<'a>,
         module: &'a [String],
         extra: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let mut declared: BTreeSet<&str> = api
-            .types
-            .iter()
-            .filter(|t| t.module == module)
-            .map(|t| t.name.as_str())
-            .collect();
+        let api = model.api;
+        let mut declared = BTreeSet::new();
+        let mut type_cfgs = BTreeMap::new();
+        for (def, cfg) in api.types.iter().zip(&model.type_cfgs) {
+            if def.module == module {
+                declared.insert(def.name.as_str());
+                type_cfgs.insert(def.name.as_str(), cfg);
+            }
+        }
         declared.extend(extra);
         Scope {
             api,
             module,
             declared,
+            type_cfgs,
+            type_reexports: &model.type_reexports,
+            shared_builders: &model.shared_builders,
         }
+    }
+
+    /// The same scope for a file gated as a whole: its types carry no `cfg` of their own.
+    pub fn gated_as_a_whole(mut self) -> Self {
+        self.type_cfgs.clear();
+        self
+    }
+
+    /// `#[cfg(...)]` for a type of this module (nothing where it is always compiled or gated as a whole).
+    pub fn type_cfg(&self, def: &TypeDef) -> TokenStream {
+        self.type_cfgs
+            .get(def.name.as_str())
+            .map(|c| cfg(c))
+            .unwrap_or_default()
     }
 
     /// `Option`, or `::std::option::Option` where a generated type is called `Option`.

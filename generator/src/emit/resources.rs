@@ -5,66 +5,139 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, markdown_attrs, one_line, param_doc_attrs, type_link};
-use super::types::module_types;
-use super::{cfg, ident, Scope};
+use super::types::{features_phrase, module_types, root_file};
+use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
+use crate::model::{Builder, Call, Crate, ResourceModule, RustType, StartKind};
 
 /// `resources.rs`: the top-level resource modules and the document-level methods.
-pub fn resources_rs(api: &Api) -> TokenStream {
-    let modules = api.root.resources.iter().map(|r| {
-        let name = ident(r.module.last().map(String::as_str).unwrap_or_default());
-        let doc = format!(" The `{}` resource.", r.wire_name);
-        let cfg = cfg(&r.features);
-        quote! { #[doc = #doc] #cfg pub mod #name; }
-    });
-    let scope = Scope::new(
-        api,
-        &api.root.module,
-        api.root.methods.iter().map(|m| m.builder.as_str()),
-    );
-    // The client in the crate root constructs these builders, so their fields are visible crate-wide.
-    let builders = api
-        .root
+pub fn resources_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
+    let root = &model.resources;
+    let modules: Vec<TokenStream> = root
+        .children
+        .iter()
+        .map(|child| child_module(model, root, child, files))
+        .collect();
+    let shared = shared_builders(model, files);
+    let builder_names = root.methods.iter().map(|m| m.method.builder.as_str());
+    let scope = Scope::new(model, &root.resource.module, builder_names);
+    let builders = root
         .methods
         .iter()
-        .map(|m| builder(&scope, m, quote!(pub(crate))));
-    let types = module_types(api, &api.root.module);
+        .map(|item| builder(&scope, &model.builders[item.builder.0]));
+    let types = module_types(model, &root.resource.module);
     quote! {
         //! Resources of the API, each a module with a handle, and one request builder per method.
         #(#modules)*
+        #shared
         #(#builders)*
         #types
     }
 }
 
-/// The contents of a resource's module: its handle, builders, parameter enums and sub-resource modules.
-pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
+/// The module of the builders that methods of different cargo families share, each compiled by any of
+/// them; nothing when there are none.
+fn shared_builders(model: &Crate<'_>, files: &mut Files) -> TokenStream {
+    let module = &model.shared_builders;
+    let shared: Vec<&Builder<'_>> = model
+        .builders
+        .iter()
+        .filter(|b| &b.module == module)
+        .collect();
+    if shared.is_empty() {
+        return TokenStream::new();
+    }
+    let scope = Scope::new(model, module, shared.iter().map(|b| b.name.as_str()));
+    let builders = shared.iter().map(|b| builder(&scope, b));
+    let body = quote! {
+        //! The request builders that methods of more than one resource family share, each re-exported
+        //! where its methods are, under the name it has there.
+        #(#builders)*
+    };
+    let name = module.last().map(String::as_str).unwrap_or_default();
+    let file = root_file(model, &format!("resources/{name}.rs"));
+    files.module(
+        TokenStream::new(),
+        name,
+        &root_file(model, "resources.rs"),
+        &file,
+        body,
+    )
+}
+
+/// A child resource's module: declared here, its body inline or in its own file.
+fn child_module(
+    model: &Crate<'_>,
+    parent: &ResourceModule<'_>,
+    child: &ResourceModule<'_>,
+    files: &mut Files,
+) -> TokenStream {
+    let body = resource_body(model, child, files);
+    let doc = format!(" The `{}` resource.", child.resource.wire_path);
+    let cfg = cfg(&child.cfg);
+    let name = child
+        .resource
+        .module
+        .last()
+        .map(String::as_str)
+        .unwrap_or_default();
+    files.module(
+        quote!(#[doc = #doc] #cfg),
+        name,
+        &parent.file,
+        &child.file,
+        body,
+    )
+}
+
+/// The contents of a resource's module: its handle, builders (or re-exports of the builders it shares),
+/// parameter enums and sub-resource modules.
+pub fn resource_body(
+    model: &Crate<'_>,
+    module: &ResourceModule<'_>,
+    files: &mut Files,
+) -> TokenStream {
+    let resource = module.resource;
     let declared = std::iter::once(resource.handle.as_str())
         .chain(resource.methods.iter().map(|m| m.builder.as_str()));
-    let scope = Scope::new(api, &resource.module, declared);
+    let scope = Scope::new(model, &resource.module, declared);
     let handle = ident(&resource.handle);
     let handle_doc = format!(" The `{}` resource.", resource.wire_path);
     let client = quote!(::discogen_runtime::Client);
-    let accessors = resource
-        .resources
+    let accessors = module
+        .children
         .iter()
         .map(|child| accessor(child, quote!(self.client.clone())));
-    let constructors = resource.methods.iter().map(|m| {
-        let builder = ident(&m.builder);
-        constructor(&scope, m, quote!(self.client.clone()), quote!(#builder))
+    // Each builder is named here by the method's builder name, whether defined or re-exported.
+    let constructors = module.methods.iter().map(|item| {
+        let builder = &model.builders[item.builder.0];
+        let name = ident(&item.method.builder);
+        constructor(
+            &scope,
+            item.method,
+            builder,
+            quote!(self.client.clone()),
+            quote!(#name),
+        )
     });
-    let builders = resource
-        .methods
+    let builders = module.methods.iter().map(|item| {
+        let builder = &model.builders[item.builder.0];
+        if builder.module == resource.module {
+            return self::builder(&scope, builder);
+        }
+        let path = scope.path(&builder.module, &builder.name);
+        if builder.name == item.method.builder {
+            quote!(pub use #path;)
+        } else {
+            let name = ident(&item.method.builder);
+            quote!(pub use #path as #name;)
+        }
+    });
+    let types = module_types(model, &resource.module);
+    let children = module
+        .children
         .iter()
-        .map(|m| builder(&scope, m, TokenStream::new()));
-    let types = module_types(api, &resource.module);
-    let children = resource.resources.iter().map(|child| {
-        let name = ident(child.module.last().map(String::as_str).unwrap_or_default());
-        let body = resource_body(api, child);
-        let doc = format!(" The `{}` resource.", child.wire_path);
-        let cfg = cfg(&child.features);
-        quote! { #[doc = #doc] #cfg pub mod #name { #body } }
-    });
+        .map(|child| child_module(model, module, child, files));
     quote! {
         #[doc = #handle_doc]
         #[derive(Clone, Debug)]
@@ -84,24 +157,18 @@ pub fn resource_body(api: &Api, resource: &Resource) -> TokenStream {
 }
 
 /// The method on a parent handle (or the client) that returns a sub-resource's handle.
-pub fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
-    let name = ident(&child.accessor);
-    let path: Vec<_> = child.module.iter().skip(1).map(|m| ident(m)).collect();
-    let handle = ident(&child.handle);
-    let doc = format!(" The `{}` resource.", child.wire_name);
-    let needs = (!child.features.is_empty()).then(|| {
-        let names: Vec<String> = child.features.iter().map(|f| format!("`{f}`")).collect();
-        let note = match names.as_slice() {
-            [one] => format!(" Needs the cargo feature {one} (on by default)."),
-            many => format!(
-                " Needs one of the cargo features {} (on by default).",
-                many.join(", ")
-            ),
-        };
+pub fn accessor(child: &ResourceModule<'_>, client: TokenStream) -> TokenStream {
+    let resource = child.resource;
+    let name = ident(&resource.accessor);
+    let path: Vec<_> = resource.module.iter().skip(1).map(|m| ident(m)).collect();
+    let handle = ident(&resource.handle);
+    let doc = format!(" The `{}` resource.", resource.wire_name);
+    let needs = (!child.cfg.always()).then(|| {
+        let note = format!(" Needs {} (on by default).", features_phrase(&child.cfg));
         quote!(#[doc = ""] #[doc = #note])
     });
-    let cfg = cfg(&child.features);
-    let deprecated = child.deprecated.then(|| quote!(#[deprecated]));
+    let cfg = cfg(&child.cfg);
+    let deprecated = resource.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #[doc = #doc]
         #needs
@@ -117,6 +184,7 @@ pub fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
 pub fn constructor(
     scope: &Scope<'_>,
     method: &Method,
+    shared: &Builder<'_>,
     client: TokenStream,
     builder: TokenStream,
 ) -> TokenStream {
@@ -145,6 +213,12 @@ pub fn constructor(
         let ty = scope.ty(&body.ty);
         args.push(quote!(#field: #ty));
         inits.push(quote!(#field));
+    }
+    // A shared builder names the method it was made for in its tracing span.
+    if shared.shared() {
+        if let Some(id) = &method.id {
+            inits.push(quote!(method_id: #id));
+        }
     }
     let docs = method_docs(scope.api, method);
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
@@ -192,11 +266,105 @@ fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, Option<TokenS
     }
 }
 
-fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenStream {
-    let name = ident(&method.builder);
+fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
+    let method = shared.method;
+    let name = ident(&shared.name);
+    // The client in the crate root, or the handles of other modules, construct these builders.
+    let field_vis = (shared.root || shared.shared()).then(|| quote!(pub(crate)));
+    let fields = builder_fields(scope, method, &field_vis);
+    let method_id = shared
+        .shared()
+        .then(|| quote!(#field_vis method_id: &'static str,));
+    let setters = method.optional_params().map(|param| setter(scope, param));
+    let to_request = to_request(scope, shared);
+    let response = match &method.response {
+        Some(ty) => scope.ty(ty),
+        None => quote!(()),
+    };
+    let send_body = send_body(scope, method, &response);
+    let calls = shared
+        .calls
+        .iter()
+        .map(|call| call_fns(scope, method, call, &response));
+    let docs = builder_docs(shared);
+    // Only a builder in the shared module is gated by itself; the others, by their module.
+    let cfg = (shared.module == scope.shared_builders).then(|| cfg(&shared.cfg));
+    quote! {
+        #docs
+        #cfg
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #name {
+            #field_vis client: ::discogen_runtime::Client,
+            #method_id
+            #fields
+            #field_vis params: ::discogen_runtime::Params,
+        }
+
+        #cfg
+        impl #name {
+            #(#setters)*
+            #to_request
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::discogen_runtime::Result<#response> {
+                #send_body
+            }
+
+            #(#calls)*
+        }
+
+        #cfg
+        impl ::discogen_runtime::CallOptions for #name {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                &mut self.params
+            }
+        }
+    }
+}
+
+/// The builder's docs: the method's description, its request line and id; a shared builder lists every
+/// method it serves.
+fn builder_docs(shared: &Builder<'_>) -> TokenStream {
+    let method = shared.method;
+    let line = method.request_line();
+    let mut doc = if shared.shared() {
+        let served: Vec<String> = shared
+            .serves
+            .iter()
+            .filter_map(|(method, _)| method.id.as_ref())
+            .map(|id| format!("- `{id}`"))
+            .collect();
+        vec![
+            shared.common_doc().map_or_else(
+                || {
+                    "The request of each method below: the same HTTP call, parameters and result."
+                        .to_owned()
+                },
+                str::to_owned,
+            ),
+            format!("`{line}`, for:\n{}", served.join("\n")),
+        ]
+    } else {
+        let id = method.id.as_ref().map(|id| format!(" (`{id}`)"));
+        vec![
+            method.doc.clone().unwrap_or_default(),
+            format!("`{line}`{}", id.unwrap_or_default()),
+        ]
+    };
+    if !method.unsupported.is_empty() {
+        doc.push(format!(
+            "Not supported by this crate yet: {}.",
+            method.unsupported.join(", ")
+        ));
+    }
+    doc_attrs(doc.iter().map(String::as_str))
+}
+
+/// A field per parameter (`Option` when it has a setter, `Vec` when repeated) and the body's.
+fn builder_fields(scope: &Scope<'_>, method: &Method, vis: &Option<TokenStream>) -> TokenStream {
     let option = scope.std("Option");
     let vec = scope.std("Vec");
-
     let fields = method.params.iter().map(|param| {
         let field = ident(&param.rust_name);
         let ty = scope.ty(&param.ty);
@@ -205,39 +373,45 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
             (false, true) => ty,
             (false, false) => quote!(#option<#ty>),
         };
-        quote!(#field_vis #field: #ty,)
+        quote!(#vis #field: #ty,)
     });
-    let body_field = method.request.as_ref().map(|body| {
+    let body = method.request.as_ref().map(|body| {
         let field = ident(&body.rust_name);
         let ty = scope.ty(&body.ty);
-        quote!(#field_vis #field: #ty,)
+        quote!(#vis #field: #ty,)
     });
+    quote! { #(#fields)* #body }
+}
 
-    let setters = method.optional_params().map(|param| {
-        let field = ident(&param.rust_name);
-        let (input, convert) = setter_input(scope, param);
-        let value = convert.unwrap_or_else(|| quote!(#field));
-        let stored = if param.repeated {
-            value
-        } else {
-            let some = scope.option_variant("Some");
-            quote!(#some(#value))
-        };
-        let deprecated = param.deprecated.then_some("Deprecated.");
-        let docs = param_doc_attrs(
-            scope.api,
-            param.doc.as_deref().into_iter().chain(deprecated),
-            &param.ty,
-        );
-        quote! {
-            #docs
-            pub fn #field(mut self, #field: #input) -> Self {
-                self.#field = #stored;
-                self
-            }
+/// The setter of an optional parameter, with its description and allowed values.
+fn setter(scope: &Scope<'_>, param: &Param) -> TokenStream {
+    let field = ident(&param.rust_name);
+    let (input, convert) = setter_input(scope, param);
+    let value = convert.unwrap_or_else(|| quote!(#field));
+    let stored = if param.repeated {
+        value
+    } else {
+        let some = scope.option_variant("Some");
+        quote!(#some(#value))
+    };
+    let deprecated = param.deprecated.then_some("Deprecated.");
+    let docs = param_doc_attrs(
+        scope.api,
+        param.doc.as_deref().into_iter().chain(deprecated),
+        &param.ty,
+    );
+    quote! {
+        #docs
+        pub fn #field(mut self, #field: #input) -> Self {
+            self.#field = #stored;
+            self
         }
-    });
+    }
+}
 
+/// `to_request()`: the HTTP call as data.
+fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
+    let method = shared.method;
     let http_method = format_ident!("{}", method.http_method.as_str());
     let path = path_expr(scope, method, &method.path);
     let queries = method
@@ -253,135 +427,105 @@ fn builder(scope: &Scope<'_>, method: &Method, field_vis: TokenStream) -> TokenS
         .api_version
         .as_ref()
         .map(|v| quote!(request.api_version(#v);));
-    // `features: ["dataWrapper"]` APIs wrap JSON bodies in `{"data": ...}` both ways.
-    let wrapped = scope.api.data_wrapper;
     let body = method.request.as_ref().map(|body| {
         let field = ident(&body.rust_name);
-        if wrapped {
+        // `features: ["dataWrapper"]` APIs wrap JSON bodies in `{"data": ...}` both ways.
+        if scope.api.data_wrapper {
             quote!(request.json_body(&::discogen_runtime::DataWrapper { data: &self.#field });)
         } else {
             quote!(request.json_body(&self.#field);)
         }
     });
-    let (response, execute) = match &method.response {
-        Some(ty) => (scope.ty(ty), quote!(execute)),
-        None => (quote!(()), quote!(execute_unit)),
+    // Names the call in its tracing span.
+    let method_id = if shared.shared() {
+        Some(quote!(request.method_id(self.method_id);))
+    } else {
+        method.id.as_ref().map(|id| quote!(request.method_id(#id);))
     };
-    let send_body = match (&method.response, wrapped) {
+    quote! {
+        /// The HTTP request this call sends.
+        pub fn to_request(&self) -> ::discogen_runtime::Request {
+            let mut request = ::discogen_runtime::Request::new(::discogen_runtime::Method::#http_method, #path);
+            #method_id
+            #(#queries)*
+            #api_version
+            #body
+            request.params(self.params.clone());
+            request
+        }
+    }
+}
+
+/// The body of `send()`: one generic call into the runtime.
+fn send_body(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> TokenStream {
+    match (&method.response, scope.api.data_wrapper) {
         (Some(_), true) => quote! {
             self.client
                 .execute::<::discogen_runtime::DataWrapper<#response>>(self.to_request())
                 .await
                 .map(|wrapper| wrapper.data)
         },
-        _ => quote!(self.client.#execute(self.to_request()).await),
-    };
-
-    let send = scope.std("Send");
-    let paging = method.pagination.as_ref().map(|pagination| {
-        let page = scope.named(pagination.response);
-        let item = scope.ty(&pagination.items.1);
-        quote! {
-            /// Every page of the result, following `nextPageToken` from this request on.
-            pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + #send {
-                ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
-            }
-
-            /// Every item of every page.
-            pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + #send {
-                ::discogen_runtime::paginate::items::<#page>(self.client.clone(), self.to_request())
-            }
-        }
-    });
-    let start = method.returns_operation.then(|| start(scope, method));
-
-    let media = media_methods(scope, method, &response);
-
-    let mut doc = vec![method.doc.clone().unwrap_or_default()];
-    let template = method.request_line();
-    doc.push(format!(
-        "`{template}`{}",
-        method
-            .id
-            .as_ref()
-            .map(|id| format!(" (`{id}`)"))
-            .unwrap_or_default()
-    ));
-    if !method.unsupported.is_empty() {
-        doc.push(format!(
-            "Not supported by this crate yet: {}.",
-            method.unsupported.join(", ")
-        ));
+        (Some(_), false) => quote!(self.client.execute(self.to_request()).await),
+        (None, _) => quote!(self.client.execute_unit(self.to_request()).await),
     }
-    let docs = doc_attrs(doc.iter().map(String::as_str));
-    // Names the call in its tracing span.
-    let method_id = method.id.as_ref().map(|id| quote!(request.method_id(#id);));
+}
 
+/// The functions a [`Call`] adds to a builder.
+fn call_fns(
+    scope: &Scope<'_>,
+    method: &Method,
+    call: &Call,
+    response: &TokenStream,
+) -> TokenStream {
+    match call {
+        Call::Pages { page, item } => pages(scope, *page, item),
+        Call::Start(kind) => start(scope, *kind),
+        Call::Upload(path) => upload(scope, method, path, response),
+        Call::UploadResumable(path) => upload_resumable(scope, method, path, response),
+        Call::Download => download(scope),
+    }
+}
+
+/// `pages()` and `items()`.
+fn pages(scope: &Scope<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
+    let send = scope.std("Send");
+    let page = scope.named(page);
+    let item = scope.ty(item);
     quote! {
-        #docs
-        #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #name {
-            #field_vis client: ::discogen_runtime::Client,
-            #(#fields)*
-            #body_field
-            #field_vis params: ::discogen_runtime::Params,
+        /// Every page of the result, following `nextPageToken` from this request on.
+        pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + #send {
+            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
         }
 
-        impl #name {
-            #(#setters)*
-
-            /// The HTTP request this call sends.
-            pub fn to_request(&self) -> ::discogen_runtime::Request {
-                let mut request = ::discogen_runtime::Request::new(::discogen_runtime::Method::#http_method, #path);
-                #method_id
-                #(#queries)*
-                #api_version
-                #body
-                request.params(self.params.clone());
-                request
-            }
-
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::discogen_runtime::Result<#response> {
-                #send_body
-            }
-
-            #paging
-            #start
-            #media
-        }
-
-        impl ::discogen_runtime::CallOptions for #name {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
-                &mut self.params
-            }
+        /// Every item of every page.
+        pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + #send {
+            ::discogen_runtime::paginate::items::<#page>(self.client.clone(), self.to_request())
         }
     }
 }
 
 /// `start()`: sends the request and returns a poller for the operation it starts, typed by the declared
 /// result when there is one.
-fn start(scope: &Scope<'_>, method: &Method) -> TokenStream {
+fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
     let ok = scope.ok_variant();
     let poller = quote!(::discogen_runtime::lro::Poller);
-    let (ty, typed, doc) = match &method.operation_result {
-        Some(result) => {
-            let response = payload_ty(scope, result.response);
-            let metadata = payload_ty(scope, result.metadata);
+    let (ty, typed, doc) = match kind {
+        StartKind::Typed { response, metadata } => {
             let doc = format!(
                 " Sends the request and returns a poller for the long-running operation it starts: `wait()` \
                  gives {}, `progress()` {} metadata.",
-                payload_doc(scope.api, result.response),
-                payload_doc(scope.api, result.metadata),
+                payload_doc(scope.api, response),
+                payload_doc(scope.api, metadata),
             );
+            let response = scope.rust(&RustType::payload(scope.api, response));
+            let metadata = scope.rust(&RustType::payload(scope.api, metadata));
             (
                 quote!(#poller<crate::Client, ::discogen_runtime::lro::Typed<#response, #metadata>>),
                 quote!(.typed()),
                 doc,
             )
         }
-        None if status_style(scope.api) => (
+        StartKind::Status => (
             quote!(#poller<crate::Client>),
             TokenStream::new(),
             " Sends the request and returns a poller for the operation it starts (polled through its \
@@ -389,7 +533,7 @@ fn start(scope: &Scope<'_>, method: &Method) -> TokenStream {
              `wait_target::<T>()` fetches the resource it changed (its `targetLink`) as `T`."
                 .to_owned(),
         ),
-        None => (
+        StartKind::Untyped => (
             quote!(#poller<crate::Client>),
             TokenStream::new(),
             " Sends the request and returns a poller for the long-running operation it starts. The \
@@ -405,14 +549,6 @@ fn start(scope: &Scope<'_>, method: &Method) -> TokenStream {
             let operation = self.send().await?;
             #ok(#poller::from_operation(client, operation) #typed)
         }
-    }
-}
-
-fn payload_ty(scope: &Scope<'_>, payload: OperationPayload) -> TokenStream {
-    match payload {
-        OperationPayload::Message(id) => scope.named(id),
-        OperationPayload::Unit => quote!(()),
-        OperationPayload::Json => quote!(::serde_json::Value),
     }
 }
 
@@ -531,78 +667,92 @@ fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStre
     }
 }
 
-/// `upload` / `upload_resumable` for methods that take media, `download` for methods that return it.
-fn media_methods(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> TokenStream {
-    let mut out = TokenStream::new();
+/// `Accepted media types: ... At most 5TB.` for the docs of uploads.
+fn upload_limits(method: &Method) -> String {
+    let Some(upload) = &method.upload else {
+        return String::new();
+    };
+    let mut limits = Vec::new();
+    if !upload.accept.is_empty() {
+        limits.push(format!(
+            "Accepted media types: `{}`.",
+            upload.accept.join("`, `")
+        ));
+    }
+    if let Some(max) = &upload.max_size {
+        limits.push(format!("At most {max}."));
+    }
+    limits.join(" ")
+}
+
+/// `upload(data, media_type)`: simple, or multipart with the request body as metadata.
+fn upload(
+    scope: &Scope<'_>,
+    method: &Method,
+    path: &[PathPart],
+    response: &TokenStream,
+) -> TokenStream {
     let into = scope.std("Into");
     let vec = scope.std("Vec");
-    let (execute, response) = match &method.response {
-        Some(_) => (quote!(execute), response.clone()),
-        None => (quote!(execute_unit), quote!(())),
+    let execute = match &method.response {
+        Some(_) => quote!(execute),
+        None => quote!(execute_unit),
     };
-    if let Some(upload) = &method.upload {
-        let mut limits = Vec::new();
-        if !upload.accept.is_empty() {
-            limits.push(format!(
-                "Accepted media types: `{}`.",
-                upload.accept.join("`, `")
-            ));
-        }
-        if let Some(max) = &upload.max_size {
-            limits.push(format!("At most {max}."));
-        }
-        let limits = limits.join(" ");
-        if let Some(path) = &upload.simple {
-            let path = path_expr(scope, method, path);
-            let doc = format!(
-                " Sends `data` as this call's media in one request: with the request body as metadata (multipart) \
-                 when the method has one, on its own otherwise. {limits}"
-            );
-            out.extend(quote! {
-                #[doc = #doc]
-                pub async fn upload(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
-                    let mut request = self.to_request();
-                    request.set_path(#path);
-                    request.media(data.into(), media_type);
-                    self.client.#execute(request).await
-                }
-            });
-        }
-        if let Some(path) = &upload.resumable {
-            let path = path_expr(scope, method, path);
-            let result = if method.response.is_some() {
-                quote!(#response)
-            } else {
-                quote!(::serde::de::IgnoredAny)
-            };
-            let finish = if method.response.is_some() {
-                quote!()
-            } else {
-                quote!(.map(|_| ()))
-            };
-            let doc = format!(
-                " Sends `data` as this call's media through a resumable upload session (the request body, if \
-                 any, is the metadata). {limits}"
-            );
-            out.extend(quote! {
-                #[doc = #doc]
-                pub async fn upload_resumable(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
-                    let mut request = self.to_request();
-                    request.set_path(#path);
-                    self.client.upload_resumable::<#result>(request, data.into(), media_type).await #finish
-                }
-            });
+    let path = path_expr(scope, method, path);
+    let doc = format!(
+        " Sends `data` as this call's media in one request: with the request body as metadata (multipart) \
+         when the method has one, on its own otherwise. {}",
+        upload_limits(method)
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn upload(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+            let mut request = self.to_request();
+            request.set_path(#path);
+            request.media(data.into(), media_type);
+            self.client.#execute(request).await
         }
     }
-    if method.download {
-        out.extend(quote! {
-            /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
-            pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
-                let mut request = self.to_request();
-                request.set_query("alt", "media");
-                self.client.download(request).await
-            }
-        });
+}
+
+/// `upload_resumable(data, media_type)`: a session, then the media.
+fn upload_resumable(
+    scope: &Scope<'_>,
+    method: &Method,
+    path: &[PathPart],
+    response: &TokenStream,
+) -> TokenStream {
+    let into = scope.std("Into");
+    let vec = scope.std("Vec");
+    let path = path_expr(scope, method, path);
+    let (result, finish) = match &method.response {
+        Some(_) => (response.clone(), quote!()),
+        None => (quote!(::serde::de::IgnoredAny), quote!(.map(|_| ()))),
+    };
+    let doc = format!(
+        " Sends `data` as this call's media through a resumable upload session (the request body, if \
+         any, is the metadata). {}",
+        upload_limits(method)
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn upload_resumable(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+            let mut request = self.to_request();
+            request.set_path(#path);
+            self.client.upload_resumable::<#result>(request, data.into(), media_type).await #finish
+        }
     }
-    out
+}
+
+/// `download()`: the media instead of JSON.
+fn download(scope: &Scope<'_>) -> TokenStream {
+    let vec = scope.std("Vec");
+    quote! {
+        /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+        pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
+            let mut request = self.to_request();
+            request.set_query("alt", "media");
+            self.client.download(request).await
+        }
+    }
 }

@@ -4,16 +4,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{crate_doc_attrs, doc_attrs, param_doc_attrs, sanitize};
-use super::resources::{accessor, constructor};
-use super::types::module_types_except;
-use super::{ident, Scope};
+use super::resources::{accessor, constructor, resources_rs};
+use super::types::{module_types_except, root_file, schemas_rs};
+use super::{ident, Files, Scope};
 use crate::ir::*;
+use crate::model::{Crate, Layout};
 use crate::names::Namespace;
 
-pub fn lib_rs(api: &Api) -> TokenStream {
-    let scope = Scope::new(api, &[], root_names());
-    let crate_docs = crate_docs(api);
-    let client = client(api, &scope);
+pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
+    let api = model.api;
+    let scope = Scope::new(model, &[], root_names());
+    let client = client(model, &scope);
     // Most documents declare the same global parameters: their trait and enums live in the runtime.
     let standard_enums = api.standard_param_enums();
     let standard = match &standard_enums {
@@ -23,18 +24,38 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         None => standard_parameters(&scope),
     };
     let scopes = scopes(api);
-    let types = module_types_except(api, &[], standard_enums.as_deref().unwrap_or_default());
-    let lro = api.lro.as_ref().map(|lro| operations(api, lro));
-    // docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` labels what each feature gates.
-    let doc_cfg =
-        (!api.cargo_features.is_empty()).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
+    let types = module_types_except(model, &[], standard_enums.as_deref().unwrap_or_default());
+    let lro = api.lro.as_ref().map(|lro| operations(model, lro));
+    // A single file has no crate-level attributes: the including crate has its own.
+    let inner = (model.layout == Layout::Crate).then(|| {
+        let docs = crate_docs(model);
+        // docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` labels what each feature gates.
+        let doc_cfg =
+            (!model.features.is_empty()).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
+        quote!(#docs #doc_cfg)
+    });
     let reexports = runtime_reexports();
+    let resources = resources_rs(model, files);
+    let resources = files.module(
+        TokenStream::new(),
+        "resources",
+        "lib.rs",
+        &root_file(model, "resources.rs"),
+        resources,
+    );
+    let schemas = schemas_rs(model, files);
+    let schemas = files.module(
+        TokenStream::new(),
+        "schemas",
+        "lib.rs",
+        &root_file(model, "schemas.rs"),
+        schemas,
+    );
     quote! {
-        #crate_docs
-        #doc_cfg
+        #inner
 
-        pub mod resources;
-        pub mod schemas;
+        #resources
+        #schemas
 
         #reexports
         #client
@@ -75,7 +96,8 @@ fn runtime_reexports() -> TokenStream {
     }
 }
 
-fn crate_docs(api: &Api) -> TokenStream {
+fn crate_docs(model: &Crate<'_>) -> TokenStream {
+    let api = model.api;
     let mut paragraphs = vec![format!("# {} ({})", api.title, api.version)];
     paragraphs.extend(api.description.as_deref().map(sanitize));
     if let Some(link) = &api.documentation_link {
@@ -89,7 +111,7 @@ fn crate_docs(api: &Api) -> TokenStream {
         api.version,
         api.revision.as_ref().map(|r| format!(", revision {r}")).unwrap_or_default()
     ));
-    if let Some(example) = construction_example(api) {
+    if let Some(example) = construction_example(model) {
         paragraphs.push(format!(
             "## Building values\n\n\
              Schema structs are `#[non_exhaustive]`, so that code building them keeps compiling when the API \
@@ -149,15 +171,15 @@ fn crate_docs(api: &Api) -> TokenStream {
          Depend on this crate alone; the runtime comes with it, in the version it was generated for."
             .to_owned(),
     );
-    if !api.cargo_features.is_empty() {
+    if !model.features.is_empty() {
         let mut table = format!(
             "## Cargo features\n\n\
              One per resource family, all on by default. To compile only the resources you call, depend on \
              this crate with `default-features = false` and name them, e.g. `features = [\"{}\"]`. The \
              client, the operations service and the schemas they use are always compiled.{}\n\n\
              | feature | what it compiles |\n|---|---|\n",
-            api.cargo_features[0].name,
-            if api.cargo_features.iter().any(|f| f.is_unreached_schemas()) {
+            model.features[0].name,
+            if model.features.iter().any(|f| f.is_unreached_schemas()) {
                 " A method's typed poller compiles the result types it names; the responses and metadata \
                  of other operations (those no method names) are in `unreached_schemas`: add it to decode \
                  them with `wait_for`."
@@ -165,7 +187,7 @@ fn crate_docs(api: &Api) -> TokenStream {
                 ""
             }
         );
-        for feature in &api.cargo_features {
+        for feature in &model.features {
             table.push_str(&format!("| `{}` | {} |\n", feature.name, feature.summary()));
         }
         paragraphs.push(table);
@@ -174,10 +196,13 @@ fn crate_docs(api: &Api) -> TokenStream {
 }
 
 /// `Name::default().with_field(...)` for the first struct with a string field, for the crate docs.
-fn construction_example(api: &Api) -> Option<String> {
+fn construction_example(model: &Crate<'_>) -> Option<String> {
+    let api = model.api;
     api.types
         .iter()
-        .filter(|def| def.module == ["schemas"] && def.features.is_empty())
+        .zip(&model.type_cfgs)
+        .filter(|(def, cfg)| def.module == ["schemas"] && cfg.always())
+        .map(|(def, _)| def)
         .find_map(|def| {
             let field = def.fields().iter().find(|f| f.ty == TypeRef::String)?;
             Some(format!(
@@ -188,7 +213,8 @@ fn construction_example(api: &Api) -> Option<String> {
         })
 }
 
-fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
+fn client(model: &Crate<'_>, scope: &Scope<'_>) -> TokenStream {
+    let api = model.api;
     let title = format!(" Client for the {}.", api.title);
     let base_url = &api.base_url;
     let mtls = api.mtls_base_url.as_ref().map(|url| {
@@ -218,23 +244,25 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
             }
         }
     });
-    let accessors = api
-        .root
-        .resources
+    let root = &model.resources;
+    let accessors = root
+        .children
         .iter()
         .map(|r| accessor(r, quote!(self.runtime.clone())));
     let methods_scope = Scope::new(
-        api,
+        model,
         &api.root.module,
         api.root.methods.iter().map(|m| m.builder.as_str()),
     );
-    let constructors = api.root.methods.iter().map(|m| {
-        let builder = ident(&m.builder);
+    let constructors = root.methods.iter().map(|item| {
+        let builder = &model.builders[item.builder.0];
+        let name = ident(&builder.name);
         constructor(
             &methods_scope,
-            m,
+            item.method,
+            builder,
             quote!(self.runtime.clone()),
-            quote!(crate::resources::#builder),
+            quote!(crate::resources::#name),
         )
     });
     let from = scope.std("From");
@@ -350,8 +378,8 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
 }
 
 /// Wires the API's operations service to the runtime's poller.
-fn operations(api: &Api, lro: &Lro) -> TokenStream {
-    let scope = Scope::new(api, &[], ["Client", "StandardParameters"]);
+fn operations(model: &Crate<'_>, lro: &Lro) -> TokenStream {
+    let scope = Scope::new(model, &[], ["Client", "StandardParameters"]);
     let operation = scope.named(lro.operation);
     let impl_operation = long_running_operation(&scope, lro);
     let (get, cancel) = match lro.services.as_slice() {

@@ -4,38 +4,101 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::{cfg, ident, Scope};
+use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
+use crate::model::{Cfg, Crate, Layout};
 
 /// Every type declared in `module`, in id order.
-pub fn module_types(api: &Api, module: &[String]) -> TokenStream {
-    module_types_except(api, module, &[])
+pub fn module_types(model: &Crate<'_>, module: &[String]) -> TokenStream {
+    module_types_except(model, module, &[])
 }
 
 /// Every type declared in `module` but those of `skip`, in id order.
-pub fn module_types_except(api: &Api, module: &[String], skip: &[TypeId]) -> TokenStream {
-    let pages = api.page_types();
+pub fn module_types_except(model: &Crate<'_>, module: &[String], skip: &[TypeId]) -> TokenStream {
     // One scope for the module: building it walks every type of the API.
-    let scope = Scope::new(api, module, []);
-    let items = api
-        .types
-        .iter()
-        .enumerate()
-        .filter(|(i, t)| t.module == module && !skip.contains(&TypeId(*i)))
-        .map(|(i, def)| {
-            let id = TypeId(i);
-            let body = type_def_in(&scope, def);
-            let page = pages
-                .get(&id)
-                .map(|(field, item)| page_impl(&scope, def, field, item));
-            quote! { #body #page }
+    let scope = Scope::new(model, module, []);
+    let ids = (0..model.api.types.len())
+        .map(TypeId)
+        .filter(|id| model.api.ty(*id).module == module && !skip.contains(id));
+    types(&scope, ids)
+}
+
+/// `schemas.rs`: the schemas always compiled, and a private module per group of one `cfg`, whose types it
+/// re-exports (so each is still `schemas::Name`).
+pub fn schemas_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
+    let module = ["schemas".to_owned()];
+    let scope = Scope::new(model, &module, []);
+    let always = types(&scope, model.schemas.always.iter().copied());
+    let own_file = root_file(model, "schemas.rs");
+    let group_scope = Scope::new(model, &module, []).gated_as_a_whole();
+    let groups = model.schemas.groups.iter().map(|group| {
+        let name = ident(&group.module);
+        let cfg = cfg(&group.cfg);
+        let body = types(&group_scope, group.types.iter().copied());
+        let doc = format!(" Schemas compiled with {}.", features_phrase(&group.cfg));
+        let file = format!("schemas/{}.rs", group.module.trim_start_matches("r#"));
+        let import = group.names_others.then(|| {
+            quote!(
+                use super::*;
+            )
         });
+        let body = quote! {
+            #![doc = #doc]
+            #import
+            #body
+        };
+        let declaration = files.private_module(cfg.clone(), &group.module, &own_file, &file, body);
+        quote! {
+            #declaration
+            #cfg
+            pub use self::#name::*;
+        }
+    });
+    quote! {
+        //! Every schema of the API: a struct, enum or alias each.
+        #always
+        #(#groups)*
+    }
+}
+
+/// ``the cargo feature `a` ``, ``one of the cargo features `a`, `b` ``.
+pub(crate) fn features_phrase(cfg: &Cfg) -> String {
+    let names: Vec<String> = cfg.0.iter().map(|f| format!("`{f}`")).collect();
+    match names.as_slice() {
+        [one] => format!("the cargo feature {one}"),
+        many => format!("one of the cargo features {}", many.join(", ")),
+    }
+}
+
+/// `file`, or `lib.rs` in a single-file layout.
+pub(crate) fn root_file(model: &Crate<'_>, file: &str) -> String {
+    match model.layout {
+        Layout::Crate => file.to_owned(),
+        Layout::SingleFile { .. } => "lib.rs".to_owned(),
+    }
+}
+
+/// The items of `ids`, in order, each with its `Page` impl when a list method pages through it.
+fn types(scope: &Scope<'_>, ids: impl Iterator<Item = TypeId>) -> TokenStream {
+    let pages = scope.api.page_types();
+    let items = ids.map(|id| {
+        if let Some(kept) = scope.type_reexports.get(&id) {
+            let path = scope.named(*kept);
+            return quote!(pub use #path;);
+        }
+        let def = scope.api.ty(id);
+        let body = type_def_in(scope, def);
+        let page = pages
+            .get(&id)
+            .map(|(field, item)| page_impl(scope, def, field, item));
+        quote! { #body #page }
+    });
     quote! { #(#items)* }
 }
 
 /// Lets the runtime follow `nextPageToken` and hand out the list's items.
 fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> TokenStream {
-    let cfg = cfg(&def.features);
+    let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
     let field = ident(field);
     let item = scope.ty(item);
@@ -57,9 +120,9 @@ fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> T
     }
 }
 
-pub fn type_def(api: &Api, id: TypeId) -> TokenStream {
-    let def = api.ty(id);
-    type_def_in(&Scope::new(api, &def.module, []), def)
+pub fn type_def(model: &Crate<'_>, id: TypeId) -> TokenStream {
+    let def = model.api.ty(id);
+    type_def_in(&Scope::new(model, &def.module, []), def)
 }
 
 /// A type's items, in the scope of its module.
@@ -69,7 +132,7 @@ fn type_def_in(scope: &Scope<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_def(scope, def, e),
         TypeKind::Alias(target) => {
             let docs = doc_attrs(def.doc.as_deref());
-            let cfg = cfg(&def.features);
+            let cfg = scope.type_cfg(def);
             let name = ident(&def.name);
             let target = scope.ty(target);
             quote! { #docs #cfg pub type #name = #target; }
@@ -79,7 +142,7 @@ fn type_def_in(scope: &Scope<'_>, def: &TypeDef) -> TokenStream {
 
 fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
-    let cfg = cfg(&def.features);
+    let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
     let option = scope.std("Option");
     let fields = s.fields.iter().map(|field| {
@@ -141,7 +204,7 @@ fn setters(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     if s.fields.is_empty() && s.additional.is_none() {
         return TokenStream::new();
     }
-    let cfg = cfg(&def.features);
+    let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
     let some = scope.option_variant("Some");
     let fields = s.fields.iter().map(|field| {
@@ -190,7 +253,7 @@ fn setter(scope: &Scope<'_>, rust_name: &str, ty: TokenStream, stored: TokenStre
 /// The struct's JSON form: its keys, one `match` that reads a field, and the writes of the fields that are
 /// set (see the runtime's `object` module, which does the rest).
 fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
-    let cfg = cfg(&def.features);
+    let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
     // The schema id; a synthetic struct (its origin is a JSON path) goes by its Rust name.
     let schema_name = if def.origin.starts_with('$') {
@@ -343,7 +406,7 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
         let wire = &v.wire_name;
         quote! { #wire => Self::#variant, }
     });
-    let cfg = cfg(&def.features);
+    let cfg = scope.type_cfg(def);
     quote! {
         #docs
         #cfg

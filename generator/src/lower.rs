@@ -1,0 +1,372 @@
+//! Lowering: the resolved [`Api`] becomes the crate model ([`crate::model`]). Decided here, once: which
+//! cargo feature compiles each item ([`crate::cargo_features`]), which file each module goes in (by
+//! [`Layout`]), how the schemas are grouped under one `cfg` per file, and which methods share a builder.
+
+use std::collections::BTreeMap;
+
+use crate::cargo_features::{self, Gates};
+use crate::ir::{Api, Method, ModulePath, Resource, TypeId, TypeKind, TypeRef};
+use crate::model::*;
+
+/// The crate model of `api`, laid out by `layout`.
+pub fn lower(api: &Api, layout: Layout) -> Crate<'_> {
+    let gates = match layout {
+        Layout::SingleFile { features: false } => Gates::none(api),
+        _ => cargo_features::assign(api),
+    };
+    let mut builders = Builders {
+        shared_module: shared_module(api),
+        ..Builders::default()
+    };
+    let resources = resource_module(
+        &ModuleContext {
+            api,
+            layout,
+            gates: &gates,
+        },
+        &api.root,
+        Cfg::default(),
+        root_file(layout, "resources.rs"),
+        &mut builders,
+    );
+    Crate {
+        api,
+        layout,
+        schemas: schemas(api, &gates.types, layout),
+        features: gates.features,
+        type_cfgs: gates.types,
+        resources,
+        builders: builders.list,
+        type_reexports: builders.type_reexports,
+        shared_builders: builders.shared_module,
+    }
+}
+
+/// `resources::shared`, or `resources::shared_builders` where a top-level resource is called `shared`.
+fn shared_module(api: &Api) -> ModulePath {
+    let taken = |name: &str| {
+        api.root
+            .resources
+            .iter()
+            .any(|r| r.module.last().is_some_and(|m| m == name))
+    };
+    let name = if taken("shared") {
+        "shared_builders"
+    } else {
+        "shared"
+    };
+    vec!["resources".to_owned(), name.to_owned()]
+}
+
+fn root_file(layout: Layout, file: &str) -> String {
+    match layout {
+        Layout::Crate => file.to_owned(),
+        Layout::SingleFile { .. } => "lib.rs".to_owned(),
+    }
+}
+
+/// The `schemas` module's types: those always compiled stay in `schemas.rs`; the others go into one group
+/// per `cfg` (in a crate layout, a file each), named after its features.
+fn schemas(api: &Api, cfgs: &[Cfg], layout: Layout) -> Schemas {
+    let mut always = Vec::new();
+    let mut by_cfg: BTreeMap<&Cfg, Vec<TypeId>> = BTreeMap::new();
+    for (i, def) in api.types.iter().enumerate() {
+        if def.module != ["schemas"] {
+            continue;
+        }
+        match &cfgs[i] {
+            cfg if cfg.always() || layout != Layout::Crate => always.push(TypeId(i)),
+            cfg => by_cfg.entry(cfg).or_default().push(TypeId(i)),
+        }
+    }
+    let mut names = crate::names::Namespace::with_reserved(&[]);
+    let groups = by_cfg
+        .into_iter()
+        .map(|(cfg, types)| SchemaGroup {
+            module: names.claim(crate::names::snake(&group_name(cfg))),
+            cfg: cfg.clone(),
+            names_others: names_other_schemas(api, &types),
+            types,
+        })
+        .collect();
+    Schemas { always, groups }
+}
+
+/// Whether the fields of `group`'s types name a schema outside it (which it then imports).
+fn names_other_schemas(api: &Api, group: &[TypeId]) -> bool {
+    fn named(ty: &TypeRef) -> Option<TypeId> {
+        match ty {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner),
+            _ => None,
+        }
+    }
+    group.iter().any(|id| {
+        let refs: Vec<&TypeRef> = match &api.ty(*id).kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.as_ref().map(|(_, ty)| ty))
+                .collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Enum(_) => Vec::new(),
+        };
+        refs.into_iter()
+            .filter_map(named)
+            .any(|other| api.ty(other).module == ["schemas"] && !group.contains(&other))
+    })
+}
+
+/// `agent`, `agent_or_conversations`; past three features, the first two and how many more.
+fn group_name(cfg: &Cfg) -> String {
+    match cfg.0.as_slice() {
+        names @ ([_] | [_, _] | [_, _, _]) => names.join("_or_"),
+        [first, second, rest @ ..] => format!("{first}_or_{second}_or_{}_more", rest.len()),
+        [] => "always".to_owned(),
+    }
+}
+
+struct ModuleContext<'a, 'g> {
+    api: &'a Api,
+    layout: Layout,
+    gates: &'g Gates,
+}
+
+/// A resource's module and its children's: each gated module (a family's root, a scope gated by its
+/// children) gets a file of its own in the crate layout, as does every top-level resource.
+fn resource_module<'a>(
+    context: &ModuleContext<'a, '_>,
+    resource: &'a Resource,
+    inherited: Cfg,
+    file: String,
+    builders: &mut Builders<'a>,
+) -> ResourceModule<'a> {
+    let cfg = context.gates.resource(resource);
+    let effective = if cfg.always() { inherited } else { cfg.clone() };
+    let is_root = resource.wire_path.is_empty();
+    let methods = resource
+        .methods
+        .iter()
+        .map(|method| MethodItem {
+            method,
+            builder: builders.add(context.api, method, resource, &effective, is_root),
+        })
+        .collect();
+    let children = resource
+        .resources
+        .iter()
+        .map(|child| {
+            let own_file = is_root || !context.gates.resource(child).always();
+            let child_file = match context.layout {
+                Layout::Crate if own_file => module_file(&child.module),
+                _ => file.clone(),
+            };
+            resource_module(context, child, effective.clone(), child_file, builders)
+        })
+        .collect();
+    ResourceModule {
+        resource,
+        cfg,
+        file,
+        methods,
+        children,
+    }
+}
+
+/// `resources/projects/agent.rs` for the module `resources::projects::agent`.
+fn module_file(module: &ModulePath) -> String {
+    let parts: Vec<&str> = module.iter().map(|m| m.trim_start_matches("r#")).collect();
+    format!("{}.rs", parts.join("/"))
+}
+
+/// The builders made so far, by shape.
+#[derive(Default)]
+struct Builders<'a> {
+    list: Vec<Builder<'a>>,
+    /// By shape: the builders of that shape (one per `cfg` where a builder cannot move to
+    /// the shared module).
+    by_shape: BTreeMap<String, Vec<BuilderId>>,
+    /// Parameter enums that a shared builder's other methods declare again: the one it uses instead.
+    type_reexports: BTreeMap<TypeId, TypeId>,
+    /// The module of the builders that methods of different cargo families share
+    /// ([`Crate::shared_builders`]), and the names taken there.
+    shared_module: ModulePath,
+    shared_names: crate::names::Namespace,
+}
+
+impl<'a> Builders<'a> {
+    /// The builder of `method`: an existing one of the same shape, else a new one. A builder serving
+    /// methods under different `cfg`s moves to the shared module, compiled by any of them, unless it takes
+    /// a parameter enum (declared in its first method's module). Document-level methods are never
+    /// shared: the client constructs them.
+    fn add(
+        &mut self,
+        api: &Api,
+        method: &'a Method,
+        resource: &Resource,
+        cfg: &Cfg,
+        root: bool,
+    ) -> BuilderId {
+        let serves = (method, resource.module.clone());
+        if root {
+            return self.push(api, method, resource, cfg, root);
+        }
+        let key = shape(api, method);
+        let movable = !takes_enum(api, method);
+        let candidates = self.by_shape.get(&key).into_iter().flatten();
+        let found = candidates
+            .copied()
+            .find(|id| self.list[id.0].cfg == *cfg || movable);
+        let Some(id) = found else {
+            let id = self.push(api, method, resource, cfg, root);
+            self.by_shape.entry(key).or_default().push(id);
+            return id;
+        };
+        if self.list[id.0].cfg != *cfg {
+            self.share_across(id, cfg);
+        }
+        let builder = &mut self.list[id.0];
+        builder.serves.push(serves);
+        // The same parameter enum, declared again in this method's module: it becomes a re-export.
+        for (kept, same) in builder.method.params.iter().zip(&method.params) {
+            if let (TypeRef::Named(kept), TypeRef::Named(same)) = (&kept.ty, &same.ty) {
+                if kept != same {
+                    self.type_reexports.insert(*same, *kept);
+                }
+            }
+        }
+        id
+    }
+
+    fn push(
+        &mut self,
+        api: &Api,
+        method: &'a Method,
+        resource: &Resource,
+        cfg: &Cfg,
+        root: bool,
+    ) -> BuilderId {
+        let id = BuilderId(self.list.len());
+        self.list.push(Builder {
+            name: method.builder.clone(),
+            module: resource.module.clone(),
+            cfg: cfg.clone(),
+            method,
+            serves: vec![(method, resource.module.clone())],
+            calls: calls(api, method),
+            root,
+            resource_handle: resource.handle.clone(),
+        });
+        id
+    }
+
+    /// Moves a builder to the shared module (once, under a name unique there: its own, else with its first
+    /// resource's before it, `KnowledgeBasesDelete`) and widens its `cfg` to `cfg`'s features too.
+    fn share_across(&mut self, id: BuilderId, cfg: &Cfg) {
+        let builder = &mut self.list[id.0];
+        let shared = self.shared_module.clone();
+        if builder.module != shared {
+            builder.name = if self.shared_names.contains(&builder.name) {
+                let name = format!("{}{}", builder.resource_handle, builder.name);
+                self.shared_names.claim(name)
+            } else {
+                self.shared_names.claim(builder.name.clone())
+            };
+            builder.module = shared;
+        }
+        builder.cfg = builder.cfg.union(cfg);
+    }
+}
+
+/// Whether a method takes an enum declared in its resource's module.
+fn takes_enum(api: &Api, method: &Method) -> bool {
+    method.params.iter().any(|p| match &p.ty {
+        TypeRef::Named(id) => api.ty(*id).module.first().is_some_and(|m| m == "resources"),
+        _ => false,
+    })
+}
+
+/// What makes two methods' builders the same type: everything the builder's code and docs are made of
+/// but the method's id and description (both kept per method on its constructor).
+fn shape(api: &Api, method: &Method) -> String {
+    let params: Vec<String> = method
+        .params
+        .iter()
+        .map(|p| {
+            // A required parameter's description is on the constructor, not the builder.
+            let doc = (!p.required).then_some(&p.doc);
+            format!(
+                "{}|{}|{}|{}|{}|{:?}|{}|{:?}",
+                p.wire_name,
+                p.rust_name,
+                param_type_shape(api, &p.ty),
+                p.repeated,
+                p.required,
+                p.location,
+                p.deprecated,
+                doc
+            )
+        })
+        .collect();
+    format!(
+        "{}|{:?}|{:?}|{params:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{}|{:?}|{:?}|{}",
+        method.builder,
+        method.http_method,
+        method.path,
+        method.request.as_ref().map(|b| (&b.rust_name, &b.ty)),
+        method.response,
+        method.pagination,
+        method.returns_operation,
+        method.operation_result,
+        method.upload,
+        method.download,
+        method.api_version,
+        method.unsupported,
+        method.id.is_some(),
+    )
+}
+
+/// A parameter's type; an enum declared in a resource's module (one per method that takes it) by what it
+/// is, so that the same enum declared in two modules is the same shape.
+fn param_type_shape(api: &Api, ty: &TypeRef) -> String {
+    if let TypeRef::Named(id) = ty {
+        let def = api.ty(*id);
+        if let (TypeKind::Enum(e), Some("resources")) =
+            (&def.kind, def.module.first().map(String::as_str))
+        {
+            return format!("{}|{:?}|{:?}", def.name, def.doc, e);
+        }
+    }
+    format!("{ty:?}")
+}
+
+/// What a method's builder offers besides `send()`.
+fn calls(api: &Api, method: &Method) -> Vec<Call> {
+    let mut calls = Vec::new();
+    if let Some(pagination) = &method.pagination {
+        calls.push(Call::Pages {
+            page: pagination.response,
+            item: pagination.items.1.clone(),
+        });
+    }
+    if method.returns_operation {
+        let status_style = api.lro.as_ref().is_some_and(|lro| !lro.is_longrunning());
+        calls.push(Call::Start(match &method.operation_result {
+            Some(result) => StartKind::Typed {
+                response: result.response,
+                metadata: result.metadata,
+            },
+            None if status_style => StartKind::Status,
+            None => StartKind::Untyped,
+        }));
+    }
+    if let Some(upload) = &method.upload {
+        calls.extend(upload.simple.clone().map(Call::Upload));
+        calls.extend(upload.resumable.clone().map(Call::UploadResumable));
+    }
+    if method.download {
+        calls.push(Call::Download);
+    }
+    calls
+}
