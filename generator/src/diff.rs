@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::ir::*;
+use crate::model::RustType;
 use crate::Error;
 
 /// How changes are classified and versions bumped; printed at the top of every changelog and report.
@@ -390,69 +391,15 @@ struct Differ<'a> {
     changes: Vec<Change>,
 }
 
-/// `Name` for schemas and root types, `resources::projects::Name` for types in resource modules.
-fn type_path(api: &Api, id: TypeId) -> String {
-    let def = api.ty(id);
-    match def.module.as_slice() {
-        [] => def.name.clone(),
-        [only] if only == "schemas" => def.name.clone(),
-        module => format!("{}::{}", module.join("::"), def.name),
-    }
-}
-
-/// A type as the generated code spells it (without the `Option` every field has).
-fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::Int32 => "i32".to_owned(),
-        TypeRef::Uint32 => "u32".to_owned(),
-        TypeRef::Int64 => "i64".to_owned(),
-        TypeRef::Uint64 => "u64".to_owned(),
-        TypeRef::Float => "f32".to_owned(),
-        TypeRef::Double => "f64".to_owned(),
-        TypeRef::String | TypeRef::FieldMask => "String".to_owned(),
-        TypeRef::Bytes => "Bytes".to_owned(),
-        TypeRef::Date => "Date".to_owned(),
-        TypeRef::DateTime => "Timestamp".to_owned(),
-        TypeRef::Duration => "Duration".to_owned(),
-        TypeRef::Any => "serde_json::Value".to_owned(),
-        TypeRef::Named(id) => type_path(api, *id),
-        TypeRef::Array(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(api, inner)),
-    }
-}
-
-fn field_type(api: &Api, field: &Field) -> String {
-    let ty = rust_type(api, &field.ty);
-    if field.boxed {
-        format!("Box<{ty}>")
-    } else {
-        ty
-    }
-}
-
-/// A parameter's type as its setter or argument takes it.
-fn param_type(api: &Api, param: &Param) -> String {
-    let ty = rust_type(api, &param.ty);
-    if param.repeated {
-        format!("Vec<{ty}>")
-    } else {
-        ty
-    }
-}
-
 fn types_by_path(api: &Api) -> BTreeMap<String, &TypeDef> {
     (0..api.types.len())
-        .map(|i| (type_path(api, TypeId(i)), api.ty(TypeId(i))))
+        .map(|i| {
+            (
+                RustType::named(api, TypeId(i)).to_string(),
+                api.ty(TypeId(i)),
+            )
+        })
         .collect()
-}
-
-fn kind_name(kind: &TypeKind) -> &'static str {
-    match kind {
-        TypeKind::Struct(_) => "a struct",
-        TypeKind::Enum(_) => "an enum",
-        TypeKind::Alias(_) => "a type alias",
-    }
 }
 
 fn changed<T: PartialEq>(a: &T, b: &T) -> bool {
@@ -768,7 +715,10 @@ impl<'a> Differ<'a> {
                     format!("renamed from `{}`", a.rust_name),
                 );
             }
-            let (ta, tb) = (param_type(old_api, a), param_type(new_api, b));
+            let (ta, tb) = (
+                RustType::param(old_api, a).to_string(),
+                RustType::param(new_api, b).to_string(),
+            );
             if ta != tb {
                 self.push(
                     Severity::Breaking,
@@ -787,7 +737,7 @@ impl<'a> Differ<'a> {
                     Severity::Compatible,
                     kind,
                     item(b),
-                    format!("added (`{wire}`, `{}`)", param_type(new_api, b)),
+                    format!("added (`{wire}`, `{}`)", RustType::param(new_api, b)),
                 );
             }
         }
@@ -839,7 +789,10 @@ impl<'a> Differ<'a> {
                 (TypeKind::Struct(sa), TypeKind::Struct(sb)) => self.fields(path, sa, sb),
                 (TypeKind::Enum(ea), TypeKind::Enum(eb)) => self.variants(path, ea, eb),
                 (TypeKind::Alias(ta), TypeKind::Alias(tb)) => {
-                    let (ta, tb) = (rust_type(old, ta), rust_type(new, tb));
+                    let (ta, tb) = (
+                        RustType::of(old, ta).to_string(),
+                        RustType::of(new, tb).to_string(),
+                    );
                     if ta != tb {
                         self.push(
                             Severity::Breaking,
@@ -853,7 +806,7 @@ impl<'a> Differ<'a> {
                     Severity::Breaking,
                     ItemKind::Type,
                     item,
-                    format!("was {}, now {}", kind_name(ka), kind_name(kb)),
+                    format!("was {}, now {}", ka.article_name(), kb.article_name()),
                 ),
             }
         }
@@ -868,7 +821,7 @@ impl<'a> Differ<'a> {
                         "added (an enum, {})",
                         plural(e.variants.len(), "value", "values")
                     ),
-                    TypeKind::Alias(t) => format!("added (alias of `{}`)", rust_type(new, t)),
+                    TypeKind::Alias(t) => format!("added (alias of `{}`)", RustType::of(new, t)),
                 };
                 self.push(
                     Severity::Compatible,
@@ -914,7 +867,10 @@ impl<'a> Differ<'a> {
                     format!("renamed from `{}`", fa.rust_name),
                 );
             }
-            let (ta, tb) = (field_type(old, fa), field_type(new, fb));
+            let (ta, tb) = (
+                RustType::field(old, fa).to_string(),
+                RustType::field(new, fb).to_string(),
+            );
             if ta != tb {
                 self.push(
                     Severity::Breaking,
@@ -941,7 +897,7 @@ impl<'a> Differ<'a> {
                     Severity::Compatible,
                     ItemKind::Field,
                     item(&fb.rust_name),
-                    format!("added (`{}`)", field_type(new, fb)),
+                    format!("added (`{}`)", RustType::field(new, fb)),
                 );
             }
         }
@@ -953,7 +909,7 @@ impl<'a> Differ<'a> {
                 Severity::Compatible,
                 ItemKind::Field,
                 item(name),
-                format!("added (`BTreeMap<String, {}>`)", rust_type(new, ty)),
+                format!("added (`BTreeMap<String, {}>`)", RustType::of(new, ty)),
             ),
             (Some((na, ta)), Some((nb, tb))) => {
                 if na != nb {
@@ -964,7 +920,10 @@ impl<'a> Differ<'a> {
                         format!("renamed from `{na}`"),
                     );
                 }
-                let (ta, tb) = (rust_type(old, ta), rust_type(new, tb));
+                let (ta, tb) = (
+                    RustType::of(old, ta).to_string(),
+                    RustType::of(new, tb).to_string(),
+                );
                 if ta != tb {
                     self.push(
                         Severity::Breaking,
@@ -1229,7 +1188,10 @@ impl<'a> Differ<'a> {
                 ),
                 _ => {}
             }
-            let (ta, tb) = (param_type(old, pa), param_type(new, pb));
+            let (ta, tb) = (
+                RustType::param(old, pa).to_string(),
+                RustType::param(new, pb).to_string(),
+            );
             if ta != tb {
                 self.push(
                     Severity::Breaking,
@@ -1254,7 +1216,7 @@ impl<'a> Differ<'a> {
                         Severity::Breaking,
                         format!(
                             "added as a required parameter: a new constructor argument (`{}`)",
-                            param_type(new, pb)
+                            RustType::param(new, pb)
                         ),
                     )
                 } else {
@@ -1263,7 +1225,7 @@ impl<'a> Differ<'a> {
                         format!(
                             "added (setter `.{}()`, `{}`)",
                             pb.rust_name,
-                            param_type(new, pb)
+                            RustType::param(new, pb)
                         ),
                     )
                 };
@@ -1298,7 +1260,7 @@ impl<'a> Differ<'a> {
                 Severity::Breaking,
                 format!(
                     "now takes a request body: a new constructor argument (`{}`)",
-                    rust_type(new, &body.ty)
+                    RustType::of(new, &body.ty)
                 ),
             ),
             (Some(_), None) => push(
@@ -1307,7 +1269,10 @@ impl<'a> Differ<'a> {
                 "no longer takes a request body (one constructor argument fewer)".to_owned(),
             ),
             (Some(ba), Some(bb)) => {
-                let (ta, tb) = (rust_type(old, &ba.ty), rust_type(new, &bb.ty));
+                let (ta, tb) = (
+                    RustType::of(old, &ba.ty).to_string(),
+                    RustType::of(new, &bb.ty).to_string(),
+                );
                 if ta != tb {
                     push(
                         self,
@@ -1318,12 +1283,10 @@ impl<'a> Differ<'a> {
             }
             (None, None) => {}
         }
-        let response = |api: &Api, ty: &Option<TypeRef>| {
-            ty.as_ref()
-                .map(|t| rust_type(api, t))
-                .unwrap_or_else(|| "()".to_owned())
-        };
-        let (ra, rb) = (response(old, &a.response), response(new, &b.response));
+        let (ra, rb) = (
+            RustType::response(old, a.response.as_ref()).to_string(),
+            RustType::response(new, b.response.as_ref()).to_string(),
+        );
         if ra != rb {
             push(
                 self,
