@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::ir::*;
+use crate::model::RustType;
 use crate::Error;
 
 /// How changes are classified and versions bumped; printed at the top of every changelog and report.
@@ -390,73 +391,15 @@ struct Differ<'a> {
     changes: Vec<Change>,
 }
 
-/// `Name` for schemas and root types, `resources::projects::Name` for types in resource modules.
-fn type_path(api: &Api, id: TypeId) -> String {
-    let def = api.ty(id);
-    match def.module.as_slice() {
-        [] => def.name.clone(),
-        [only] if only == "schemas" => def.name.clone(),
-        module => format!("{}::{}", module.join("::"), def.name),
-    }
-}
-
-/// A type as the generated code spells it (without the `Option` every field has).
-fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::Int32 => "i32".to_owned(),
-        TypeRef::Uint32 => "u32".to_owned(),
-        TypeRef::Int64 => "i64".to_owned(),
-        TypeRef::Uint64 => "u64".to_owned(),
-        TypeRef::Float => "f32".to_owned(),
-        TypeRef::Double => "f64".to_owned(),
-        TypeRef::String | TypeRef::FieldMask => "String".to_owned(),
-        TypeRef::Bytes => "Bytes".to_owned(),
-        TypeRef::Date => "Date".to_owned(),
-        TypeRef::DateTime => "Timestamp".to_owned(),
-        TypeRef::Duration => "Duration".to_owned(),
-        TypeRef::Any => "serde_json::Value".to_owned(),
-        TypeRef::Named(id) => type_path(api, *id),
-        TypeRef::Array(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(api, inner)),
-    }
-}
-
-fn field_type(api: &Api, field: &Field) -> String {
-    let ty = rust_type(api, &field.ty);
-    if field.boxed {
-        format!("Box<{ty}>")
-    } else {
-        ty
-    }
-}
-
-/// A parameter's type as its setter or argument takes it.
-fn param_type(api: &Api, param: &Param) -> String {
-    let ty = rust_type(api, &param.ty);
-    if param.repeated {
-        format!("Vec<{ty}>")
-    } else {
-        ty
-    }
-}
-
 fn types_by_path(api: &Api) -> BTreeMap<String, &TypeDef> {
     (0..api.types.len())
-        .map(|i| (type_path(api, TypeId(i)), api.ty(TypeId(i))))
+        .map(|i| {
+            (
+                RustType::named(api, TypeId(i)).to_string(),
+                api.ty(TypeId(i)),
+            )
+        })
         .collect()
-}
-
-fn kind_name(kind: &TypeKind) -> &'static str {
-    match kind {
-        TypeKind::Struct(_) => "a struct",
-        TypeKind::Enum(_) => "an enum",
-        TypeKind::Alias(_) => "a type alias",
-    }
-}
-
-fn changed<T: PartialEq>(a: &T, b: &T) -> bool {
-    a != b
 }
 
 /// The top-level schema a synthetic type was made for (`$.schemas.Foo.properties.bar` → `Foo`).
@@ -482,6 +425,14 @@ fn resource_modules(resource: &Resource, out: &mut BTreeSet<Vec<String>>) {
     for child in &resource.resources {
         resource_modules(child, out);
     }
+}
+
+fn children_by_wire(resource: &Resource) -> BTreeMap<&str, &Resource> {
+    resource
+        .resources
+        .iter()
+        .map(|r| (r.wire_name.as_str(), r))
+        .collect()
 }
 
 fn method_count(resource: &Resource) -> usize {
@@ -515,18 +466,77 @@ fn wire_renames<'w, T>(
     .collect()
 }
 
+/// An item both revisions key by wire name, whose Rust name may stay when the wire name changes.
+trait Named {
+    fn wire_name(&self) -> &str;
+    fn rust_name(&self) -> &str;
+}
+
+impl Named for Field {
+    fn wire_name(&self) -> &str {
+        &self.wire_name
+    }
+    fn rust_name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for Variant {
+    fn wire_name(&self) -> &str {
+        &self.wire_name
+    }
+    fn rust_name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for Param {
+    fn wire_name(&self) -> &str {
+        &self.wire_name
+    }
+    fn rust_name(&self) -> &str {
+        &self.rust_name
+    }
+}
+
+impl Named for Method {
+    fn wire_name(&self) -> &str {
+        &self.wire_name
+    }
+    fn rust_name(&self) -> &str {
+        &self.fn_name
+    }
+}
+
+fn by_wire<T: Named>(items: &[T]) -> BTreeMap<&str, &T> {
+    items.iter().map(|t| (t.wire_name(), t)).collect()
+}
+
+/// What the report says about one kind of [`Named`] item: [`Differ::keyed`] pairs the two revisions'
+/// items and reports wire renames; these say the rest.
+struct Keyed<'k, T> {
+    kind: ItemKind,
+    /// The item as the report names it.
+    label: &'k dyn Fn(&T) -> String,
+    /// The detail of a removal, always breaking.
+    removed: &'k dyn Fn(&T) -> String,
+    added: &'k dyn Fn(&T) -> (Severity, String),
+    /// Reports what changed in an item both revisions have, under its label.
+    kept: &'k dyn Fn(&mut Differ, &str, &T, &T),
+}
+
 impl<'a> Differ<'a> {
     fn push(
         &mut self,
         severity: Severity,
         kind: ItemKind,
-        item: String,
+        item: impl Into<String>,
         detail: impl Into<String>,
     ) {
         self.changes.push(Change {
             severity,
             kind,
-            item,
+            item: item.into(),
             detail: detail.into(),
             wire_only: false,
         });
@@ -546,6 +556,69 @@ impl<'a> Differ<'a> {
         });
     }
 
+    /// Pairs the items of one kind by wire name (and by Rust name where only the wire name changed), and
+    /// reports each as `rules` says.
+    fn keyed<T: Named>(&mut self, old: &[T], new: &[T], rules: Keyed<'_, T>) {
+        let (before, after) = (by_wire(old), by_wire(new));
+        let renames = wire_renames(&before, &after, T::rust_name);
+        for (wire, a) in &before {
+            let b = match (after.get(wire), renames.get(wire)) {
+                (Some(b), _) => *b,
+                (None, Some(new_wire)) => {
+                    let b = after[new_wire];
+                    self.wire_renamed(rules.kind, (rules.label)(b), wire, new_wire);
+                    b
+                }
+                (None, None) => {
+                    let detail = (rules.removed)(a);
+                    self.push(Severity::Breaking, rules.kind, (rules.label)(a), detail);
+                    continue;
+                }
+            };
+            (rules.kept)(self, &(rules.label)(b), a, b);
+        }
+        for (wire, b) in &after {
+            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
+                let (severity, detail) = (rules.added)(b);
+                self.push(severity, rules.kind, (rules.label)(b), detail);
+            }
+        }
+    }
+
+    fn renamed(&mut self, kind: ItemKind, item: &str, old: &str, new: &str) {
+        if old != new {
+            let detail = format!("renamed from `{old}`");
+            self.push(Severity::Breaking, kind, item, detail);
+        }
+    }
+
+    /// A type written differently: breaking. Compared as text, as the report shows it.
+    fn retyped(&mut self, kind: ItemKind, item: &str, what: &str, old: RustType, new: RustType) {
+        let (old, new) = (old.to_string(), new.to_string());
+        if old != new {
+            let detail = format!("{what} `{old}` → `{new}`");
+            self.push(Severity::Breaking, kind, item, detail);
+        }
+    }
+
+    /// `old` and `new` are what goes into the item's rustdoc.
+    fn redocumented<T: PartialEq>(&mut self, kind: ItemKind, item: &str, old: T, new: T) {
+        if old != new {
+            self.push(Severity::Docs, kind, item, "description changed");
+        }
+    }
+
+    fn deprecation(&mut self, kind: ItemKind, item: &str, old: bool, new: bool) {
+        if old != new {
+            let detail = if new {
+                "now deprecated"
+            } else {
+                "no longer deprecated"
+            };
+            self.push(Severity::Compatible, kind, item, detail);
+        }
+    }
+
     fn crate_level(&mut self) {
         let (old, new) = (self.old, self.new);
         let docs = |api: &Api| {
@@ -559,7 +632,7 @@ impl<'a> Differ<'a> {
             self.push(
                 Severity::Docs,
                 ItemKind::Crate,
-                "crate documentation".to_owned(),
+                "crate documentation",
                 "changed",
             );
         }
@@ -567,52 +640,53 @@ impl<'a> Differ<'a> {
             self.push(
                 Severity::Compatible,
                 ItemKind::Crate,
-                "constant `Client::DEFAULT_BASE_URL`".to_owned(),
+                "constant `Client::DEFAULT_BASE_URL`",
                 format!("`{}` → `{}`", old.base_url, new.base_url),
             );
         }
+        let mtls = "constant `Client::MTLS_BASE_URL`";
         match (&old.mtls_base_url, &new.mtls_base_url) {
-            (Some(_), None) => self.push(
-                Severity::Breaking,
-                ItemKind::Crate,
-                "constant `Client::MTLS_BASE_URL`".to_owned(),
-                "removed",
-            ),
+            (Some(_), None) => self.push(Severity::Breaking, ItemKind::Crate, mtls, "removed"),
             (None, Some(url)) => self.push(
                 Severity::Compatible,
                 ItemKind::Crate,
-                "constant `Client::MTLS_BASE_URL`".to_owned(),
+                mtls,
                 format!("added (`{url}`)"),
             ),
             (Some(a), Some(b)) if a != b => self.push(
                 Severity::Compatible,
                 ItemKind::Crate,
-                "constant `Client::MTLS_BASE_URL`".to_owned(),
+                mtls,
                 format!("`{a}` → `{b}`"),
             ),
             _ => {}
         }
+        self.regional_base_urls();
+        self.operations();
+        self.scopes();
+    }
+
+    fn regional_base_urls(&mut self) {
         let endpoints = |api: &Api| -> BTreeMap<String, String> {
             api.endpoints
                 .iter()
                 .map(|e| (e.location.clone(), e.url.clone()))
                 .collect()
         };
-        let (before, after) = (endpoints(old), endpoints(new));
-        let regional = "constant `Client::REGIONAL_BASE_URLS`".to_owned();
+        let (before, after) = (endpoints(self.old), endpoints(self.new));
+        let item = "constant `Client::REGIONAL_BASE_URLS`";
         if !before.is_empty() && after.is_empty() {
-            self.push(Severity::Breaking, ItemKind::Crate, regional, "removed");
+            self.push(Severity::Breaking, ItemKind::Crate, item, "removed");
         } else if before != after {
-            let added: Vec<&str> = after
-                .keys()
-                .filter(|k| !before.contains_key(*k))
-                .map(String::as_str)
-                .collect();
-            let removed: Vec<&str> = before
-                .keys()
-                .filter(|k| !after.contains_key(*k))
-                .map(String::as_str)
-                .collect();
+            let missing_from = |these: &BTreeMap<String, String>,
+                                those: &BTreeMap<String, String>| {
+                these
+                    .keys()
+                    .filter(|k| !those.contains_key(*k))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            let (added, removed) = (missing_from(&after, &before), missing_from(&before, &after));
             let mut parts = Vec::new();
             if before.is_empty() {
                 parts.push("added".to_owned());
@@ -630,37 +704,36 @@ impl<'a> Differ<'a> {
             self.push(
                 Severity::Compatible,
                 ItemKind::Crate,
-                regional,
+                item,
                 parts.join("; "),
             );
         }
-        match (&old.lro, &new.lro) {
+    }
+
+    /// Long-running-operation support, as the crate recognises it.
+    fn operations(&mut self) {
+        let item = "long-running operations (`Client::operation`, `OperationsApi`)";
+        match (&self.old.lro, &self.new.lro) {
             (Some(_), None) => self.push(
                 Severity::Breaking,
                 ItemKind::Crate,
-                "long-running operations (`Client::operation`, `OperationsApi`)".to_owned(),
+                item,
                 "no longer recognised: removed",
             ),
-            (None, Some(_)) => self.push(
-                Severity::Compatible,
-                ItemKind::Crate,
-                "long-running operations (`Client::operation`, `OperationsApi`)".to_owned(),
-                "added",
-            ),
+            (None, Some(_)) => self.push(Severity::Compatible, ItemKind::Crate, item, "added"),
             _ => {}
         }
+    }
 
+    fn scopes(&mut self) {
         let scopes =
             |api: &Api| -> BTreeMap<String, String> { api.scopes.iter().cloned().collect() };
-        let (before, after) = (scopes(old), scopes(new));
+        let (before, after) = (scopes(self.old), scopes(self.new));
         for (url, description) in &before {
             let item = format!("scope `{url}`");
             match after.get(url) {
                 None => self.push(Severity::Breaking, ItemKind::Scope, item, "removed"),
-                Some(d) if d != description => {
-                    self.push(Severity::Docs, ItemKind::Scope, item, "description changed")
-                }
-                Some(_) => {}
+                Some(d) => self.redocumented(ItemKind::Scope, &item, description, d),
             }
         }
         for url in after.keys().filter(|url| !before.contains_key(*url)) {
@@ -735,62 +808,31 @@ impl<'a> Differ<'a> {
         old: &[Param],
         new: &[Param],
         kind: ItemKind,
-        item: &dyn Fn(&Param) -> String,
+        label: &dyn Fn(&Param) -> String,
     ) {
         let (old_api, new_api) = (self.old, self.new);
-        let after: BTreeMap<&str, &Param> = new.iter().map(|p| (p.wire_name.as_str(), p)).collect();
-        let before: BTreeMap<&str, &Param> =
-            old.iter().map(|p| (p.wire_name.as_str(), p)).collect();
-        let renames = wire_renames(&before, &after, |p| p.rust_name.as_str());
-        for (wire, a) in &before {
-            let b = match (after.get(wire), renames.get(wire)) {
-                (Some(b), _) => *b,
-                (None, Some(new_wire)) => {
-                    let b = after[new_wire];
-                    self.wire_renamed(kind, item(b), wire, new_wire);
-                    b
-                }
-                (None, None) => {
-                    self.push(
-                        Severity::Breaking,
-                        kind,
-                        item(a),
-                        format!("removed (`{wire}`)"),
-                    );
-                    continue;
-                }
-            };
-            if a.rust_name != b.rust_name {
-                self.push(
-                    Severity::Breaking,
-                    kind,
-                    item(b),
-                    format!("renamed from `{}`", a.rust_name),
-                );
-            }
-            let (ta, tb) = (param_type(old_api, a), param_type(new_api, b));
-            if ta != tb {
-                self.push(
-                    Severity::Breaking,
-                    kind,
-                    item(b),
-                    format!("type `{ta}` → `{tb}`"),
-                );
-            }
-            if changed(&(&a.doc, a.deprecated), &(&b.doc, b.deprecated)) {
-                self.push(Severity::Docs, kind, item(b), "description changed");
-            }
-        }
-        for (wire, b) in &after {
-            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
-                self.push(
-                    Severity::Compatible,
-                    kind,
-                    item(b),
-                    format!("added (`{wire}`, `{}`)", param_type(new_api, b)),
-                );
-            }
-        }
+        let kept = |d: &mut Differ, item: &str, a: &Param, b: &Param| {
+            d.renamed(kind, item, &a.rust_name, &b.rust_name);
+            let (ta, tb) = (RustType::param(old_api, a), RustType::param(new_api, b));
+            d.retyped(kind, item, "type", ta, tb);
+            d.redocumented(kind, item, (&a.doc, a.deprecated), (&b.doc, b.deprecated));
+        };
+        let added = |p: &Param| {
+            let detail = format!(
+                "added (`{}`, `{}`)",
+                p.wire_name,
+                RustType::param(new_api, p)
+            );
+            (Severity::Compatible, detail)
+        };
+        let rules = Keyed {
+            kind,
+            label,
+            removed: &|p| format!("removed (`{}`)", p.wire_name),
+            added: &added,
+            kept: &kept,
+        };
+        self.keyed(old, new, rules);
     }
 
     fn types(&mut self) {
@@ -827,124 +869,73 @@ impl<'a> Differ<'a> {
                 }
                 continue;
             };
-            if a.doc != b.doc {
-                self.push(
-                    Severity::Docs,
-                    ItemKind::Type,
-                    item.clone(),
-                    "description changed",
-                );
-            }
-            match (&a.kind, &b.kind) {
-                (TypeKind::Struct(sa), TypeKind::Struct(sb)) => self.fields(path, sa, sb),
-                (TypeKind::Enum(ea), TypeKind::Enum(eb)) => self.variants(path, ea, eb),
-                (TypeKind::Alias(ta), TypeKind::Alias(tb)) => {
-                    let (ta, tb) = (rust_type(old, ta), rust_type(new, tb));
-                    if ta != tb {
-                        self.push(
-                            Severity::Breaking,
-                            ItemKind::Type,
-                            item,
-                            format!("alias of `{ta}` → `{tb}`"),
-                        );
-                    }
-                }
-                (ka, kb) => self.push(
-                    Severity::Breaking,
-                    ItemKind::Type,
-                    item,
-                    format!("was {}, now {}", kind_name(ka), kind_name(kb)),
-                ),
-            }
+            self.type_changes(path, a, b);
         }
         for (path, b) in &after {
             if !before.contains_key(path) && !follows_owner(b, &old_schemas, &old_modules) {
-                let what = match &b.kind {
-                    TypeKind::Struct(s) => format!(
-                        "added (a struct, {})",
-                        plural(s.fields.len(), "field", "fields")
-                    ),
-                    TypeKind::Enum(e) => format!(
-                        "added (an enum, {})",
-                        plural(e.variants.len(), "value", "values")
-                    ),
-                    TypeKind::Alias(t) => format!("added (alias of `{}`)", rust_type(new, t)),
-                };
+                let detail = added_type(new, b);
                 self.push(
                     Severity::Compatible,
                     ItemKind::Type,
                     format!("type `{path}`"),
-                    what,
+                    detail,
                 );
             }
         }
     }
 
+    fn type_changes(&mut self, path: &str, a: &TypeDef, b: &TypeDef) {
+        let item = format!("type `{path}`");
+        self.redocumented(ItemKind::Type, &item, &a.doc, &b.doc);
+        match (&a.kind, &b.kind) {
+            (TypeKind::Struct(sa), TypeKind::Struct(sb)) => self.fields(path, sa, sb),
+            (TypeKind::Enum(ea), TypeKind::Enum(eb)) => self.variants(path, ea, eb),
+            (TypeKind::Alias(ta), TypeKind::Alias(tb)) => {
+                let (ta, tb) = (RustType::of(self.old, ta), RustType::of(self.new, tb));
+                self.retyped(ItemKind::Type, &item, "alias of", ta, tb);
+            }
+            (ka, kb) => self.push(
+                Severity::Breaking,
+                ItemKind::Type,
+                item,
+                format!("was {}, now {}", ka.article_name(), kb.article_name()),
+            ),
+        }
+    }
+
     fn fields(&mut self, owner: &str, a: &Struct, b: &Struct) {
         let (old, new) = (self.old, self.new);
-        let item = |f: &str| format!("field `{owner}.{f}`");
-        let after: BTreeMap<&str, &Field> =
-            b.fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
-        let before: BTreeMap<&str, &Field> =
-            a.fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
-        let renames = wire_renames(&before, &after, |f| f.rust_name.as_str());
-        for (wire, fa) in &before {
-            let fb = match (after.get(wire), renames.get(wire)) {
-                (Some(fb), _) => *fb,
-                (None, Some(new_wire)) => {
-                    let fb = after[new_wire];
-                    self.wire_renamed(ItemKind::Field, item(&fb.rust_name), wire, new_wire);
-                    fb
-                }
-                (None, None) => {
-                    self.push(
-                        Severity::Breaking,
-                        ItemKind::Field,
-                        item(&fa.rust_name),
-                        "removed",
-                    );
-                    continue;
-                }
-            };
-            if fa.rust_name != fb.rust_name {
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::Field,
-                    item(&fb.rust_name),
-                    format!("renamed from `{}`", fa.rust_name),
-                );
-            }
-            let (ta, tb) = (field_type(old, fa), field_type(new, fb));
-            if ta != tb {
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::Field,
-                    item(&fb.rust_name),
-                    format!("type `{ta}` → `{tb}`"),
-                );
-            }
-            if changed(
-                &(&fa.doc, fa.deprecated, fa.read_only),
-                &(&fb.doc, fb.deprecated, fb.read_only),
-            ) {
-                self.push(
-                    Severity::Docs,
-                    ItemKind::Field,
-                    item(&fb.rust_name),
-                    "description changed",
-                );
-            }
-        }
-        for (wire, fb) in &after {
-            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
-                self.push(
-                    Severity::Compatible,
-                    ItemKind::Field,
-                    item(&fb.rust_name),
-                    format!("added (`{}`)", field_type(new, fb)),
-                );
-            }
-        }
+        let kept = |d: &mut Differ, item: &str, fa: &Field, fb: &Field| {
+            d.renamed(ItemKind::Field, item, &fa.rust_name, &fb.rust_name);
+            let (ta, tb) = (RustType::field(old, fa), RustType::field(new, fb));
+            d.retyped(ItemKind::Field, item, "type", ta, tb);
+            d.redocumented(
+                ItemKind::Field,
+                item,
+                (&fa.doc, fa.deprecated, fa.read_only),
+                (&fb.doc, fb.deprecated, fb.read_only),
+            );
+        };
+        let added = |f: &Field| {
+            let detail = format!("added (`{}`)", RustType::field(new, f));
+            (Severity::Compatible, detail)
+        };
+        let rules = Keyed {
+            kind: ItemKind::Field,
+            label: &|f: &Field| format!("field `{owner}.{}`", f.rust_name),
+            removed: &|_| "removed".to_owned(),
+            added: &added,
+            kept: &kept,
+        };
+        self.keyed(&a.fields, &b.fields, rules);
+        self.additional_properties(owner, a, b);
+    }
+
+    /// The map field that holds a struct's `additionalProperties`.
+    fn additional_properties(&mut self, owner: &str, a: &Struct, b: &Struct) {
+        let (old, new) = (self.old, self.new);
+        let item = |name: &str| format!("field `{owner}.{name}`");
+        let map = |api: &Api, ty: &TypeRef| RustType::Map(Box::new(RustType::of(api, ty)));
         match (&a.additional, &b.additional) {
             (Some((name, _)), None) => {
                 self.push(Severity::Breaking, ItemKind::Field, item(name), "removed")
@@ -953,26 +944,12 @@ impl<'a> Differ<'a> {
                 Severity::Compatible,
                 ItemKind::Field,
                 item(name),
-                format!("added (`BTreeMap<String, {}>`)", rust_type(new, ty)),
+                format!("added (`{}`)", map(new, ty)),
             ),
             (Some((na, ta)), Some((nb, tb))) => {
-                if na != nb {
-                    self.push(
-                        Severity::Breaking,
-                        ItemKind::Field,
-                        item(nb),
-                        format!("renamed from `{na}`"),
-                    );
-                }
-                let (ta, tb) = (rust_type(old, ta), rust_type(new, tb));
-                if ta != tb {
-                    self.push(
-                        Severity::Breaking,
-                        ItemKind::Field,
-                        item(nb),
-                        format!("type `BTreeMap<String, {ta}>` → `BTreeMap<String, {tb}>`"),
-                    );
-                }
+                let item = item(nb);
+                self.renamed(ItemKind::Field, &item, na, nb);
+                self.retyped(ItemKind::Field, &item, "type", map(old, ta), map(new, tb));
             }
             (None, None) => {}
         }
@@ -980,296 +957,202 @@ impl<'a> Differ<'a> {
 
     fn variants(&mut self, owner: &str, a: &Enum, b: &Enum) {
         let item = |v: &str| format!("enum value `{owner}::{v}`");
-        if a.unknown_variant != b.unknown_variant {
-            self.push(
-                Severity::Breaking,
-                ItemKind::EnumValue,
-                item(&b.unknown_variant),
-                format!("renamed from `{}`", a.unknown_variant),
-            );
-        }
-        let after: BTreeMap<&str, &Variant> = b
-            .variants
-            .iter()
-            .map(|v| (v.wire_name.as_str(), v))
-            .collect();
-        let before: BTreeMap<&str, &Variant> = a
-            .variants
-            .iter()
-            .map(|v| (v.wire_name.as_str(), v))
-            .collect();
-        let renames = wire_renames(&before, &after, |v| v.rust_name.as_str());
-        for (wire, va) in &before {
-            let vb = match (after.get(wire), renames.get(wire)) {
-                (Some(vb), _) => *vb,
-                (None, Some(new_wire)) => {
-                    let vb = after[new_wire];
-                    self.wire_renamed(ItemKind::EnumValue, item(&vb.rust_name), wire, new_wire);
-                    vb
-                }
-                (None, None) => {
-                    self.push(
-                        Severity::Breaking,
-                        ItemKind::EnumValue,
-                        item(&va.rust_name),
-                        format!("removed (`{wire}`)"),
-                    );
-                    continue;
-                }
-            };
+        let unknown = item(&b.unknown_variant);
+        self.renamed(
+            ItemKind::EnumValue,
+            &unknown,
+            &a.unknown_variant,
+            &b.unknown_variant,
+        );
+        let kept = |d: &mut Differ, item: &str, va: &Variant, vb: &Variant| {
             if va.rust_name != vb.rust_name {
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::EnumValue,
-                    item(&vb.rust_name),
-                    format!("renamed from `{}` (`{wire}`)", va.rust_name),
-                );
+                let detail = format!("renamed from `{}` (`{}`)", va.rust_name, va.wire_name);
+                d.push(Severity::Breaking, ItemKind::EnumValue, item, detail);
             }
-            if changed(&(&va.doc, va.deprecated), &(&vb.doc, vb.deprecated)) {
-                self.push(
-                    Severity::Docs,
-                    ItemKind::EnumValue,
-                    item(&vb.rust_name),
-                    "description changed",
-                );
-            }
-        }
-        for (wire, vb) in &after {
-            if !before.contains_key(wire) && !renames.values().any(|w| w == wire) {
-                self.push(
-                    Severity::Compatible,
-                    ItemKind::EnumValue,
-                    item(&vb.rust_name),
-                    format!("added (`{wire}`)"),
-                );
-            }
-        }
+            d.redocumented(
+                ItemKind::EnumValue,
+                item,
+                (&va.doc, va.deprecated),
+                (&vb.doc, vb.deprecated),
+            );
+        };
+        let rules = Keyed {
+            kind: ItemKind::EnumValue,
+            label: &|v: &Variant| item(&v.rust_name),
+            removed: &|v| format!("removed (`{}`)", v.wire_name),
+            added: &|v| (Severity::Compatible, format!("added (`{}`)", v.wire_name)),
+            kept: &kept,
+        };
+        self.keyed(&a.variants, &b.variants, rules);
     }
 
     /// Compares two resources that have the same wire path. `wire` and `chain` are the parents' wire names
     /// and accessor calls (`["projects"]`, `["projects()"]`); empty for the client itself.
     fn resource(&mut self, a: &Resource, b: &Resource, wire: &[&str], chain: &[String]) {
-        let label = |wire: &[&str], chain: &[String]| {
-            format!("resource `{}` (`{}`)", wire.join("."), chain.join("."))
-        };
         if !wire.is_empty() {
+            let item = resource_label(wire, chain);
             if a.accessor != b.accessor || a.handle != b.handle {
                 self.push(
                     Severity::Breaking,
                     ItemKind::Resource,
-                    label(wire, chain),
+                    &item,
                     format!("renamed from `{}()` (`{}`)", a.accessor, a.handle),
                 );
             }
-            if a.deprecated != b.deprecated {
-                self.push(
-                    Severity::Compatible,
-                    ItemKind::Resource,
-                    label(wire, chain),
-                    if b.deprecated {
-                        "now deprecated"
-                    } else {
-                        "no longer deprecated"
-                    },
-                );
-            }
+            self.deprecation(ItemKind::Resource, &item, a.deprecated, b.deprecated);
         }
+        self.methods(a, b, wire, chain);
+        self.child_resources(a, b, wire, chain);
+    }
 
-        let methods_b: BTreeMap<&str, &Method> = b
-            .methods
-            .iter()
-            .map(|m| (m.wire_name.as_str(), m))
-            .collect();
-        let methods_a: BTreeMap<&str, &Method> = a
-            .methods
-            .iter()
-            .map(|m| (m.wire_name.as_str(), m))
-            .collect();
-        let renames = wire_renames(&methods_a, &methods_b, |m| m.fn_name.as_str());
-        for (name, ma) in &methods_a {
-            match (methods_b.get(name), renames.get(name)) {
-                (Some(mb), _) => self.method(ma, mb, wire, chain),
-                (None, Some(new_name)) => {
-                    let mb = methods_b[new_name];
-                    let item = method_label(wire, chain, new_name, &mb.fn_name);
-                    self.wire_renamed(ItemKind::Method, item, name, new_name);
-                    self.method(ma, mb, wire, chain);
-                }
-                (None, None) => {
-                    let item = method_label(wire, chain, name, &ma.fn_name);
-                    self.push(Severity::Breaking, ItemKind::Method, item, "removed");
-                }
-            }
-        }
-        for (name, mb) in &methods_b {
-            if !methods_a.contains_key(name) && !renames.values().any(|w| w == name) {
-                let item = method_label(wire, chain, name, &mb.fn_name);
-                self.push(Severity::Compatible, ItemKind::Method, item, "added");
-            }
-        }
+    fn methods(&mut self, a: &Resource, b: &Resource, wire: &[&str], chain: &[String]) {
+        let kept =
+            |d: &mut Differ, _: &str, ma: &Method, mb: &Method| d.method(ma, mb, wire, chain);
+        let rules = Keyed {
+            kind: ItemKind::Method,
+            label: &|m: &Method| method_label(wire, chain, &m.wire_name, &m.fn_name),
+            removed: &|_| "removed".to_owned(),
+            added: &|_| (Severity::Compatible, "added".to_owned()),
+            kept: &kept,
+        };
+        self.keyed(&a.methods, &b.methods, rules);
+    }
 
-        let children_b: BTreeMap<&str, &Resource> = b
-            .resources
-            .iter()
-            .map(|r| (r.wire_name.as_str(), r))
-            .collect();
-        let children_a: BTreeMap<&str, &Resource> = a
-            .resources
-            .iter()
-            .map(|r| (r.wire_name.as_str(), r))
-            .collect();
-        for (name, ra) in &children_a {
-            let mut wire = wire.to_vec();
-            wire.push(name);
-            match children_b.get(name) {
+    /// Sub-resources by wire name; one that goes or comes is reported whole, with its method count.
+    fn child_resources(&mut self, a: &Resource, b: &Resource, wire: &[&str], chain: &[String]) {
+        let (before, after) = (children_by_wire(a), children_by_wire(b));
+        for (name, ra) in &before {
+            match after.get(name) {
                 Some(rb) => {
-                    let mut chain = chain.to_vec();
-                    chain.push(format!("{}()", rb.accessor));
+                    let (wire, chain) = child_path(wire, chain, rb);
                     self.resource(ra, rb, &wire, &chain);
                 }
                 None => {
-                    let mut chain = chain.to_vec();
-                    chain.push(format!("{}()", ra.accessor));
-                    let n = method_count(ra);
+                    let (wire, chain) = child_path(wire, chain, ra);
                     self.push(
                         Severity::Breaking,
                         ItemKind::Resource,
-                        label(&wire, &chain),
-                        format!("removed, with {}", plural(n, "method", "methods")),
+                        resource_label(&wire, &chain),
+                        format!(
+                            "removed, with {}",
+                            plural(method_count(ra), "method", "methods")
+                        ),
                     );
                 }
             }
         }
-        for (name, rb) in &children_b {
-            if !children_a.contains_key(name) {
-                let mut wire = wire.to_vec();
-                wire.push(name);
-                let mut chain = chain.to_vec();
-                chain.push(format!("{}()", rb.accessor));
-                let n = method_count(rb);
-                self.push(
-                    Severity::Compatible,
-                    ItemKind::Resource,
-                    label(&wire, &chain),
-                    format!("added, with {}", plural(n, "method", "methods")),
-                );
-            }
+        for (_, rb) in after.iter().filter(|(name, _)| !before.contains_key(*name)) {
+            let (wire, chain) = child_path(wire, chain, rb);
+            self.push(
+                Severity::Compatible,
+                ItemKind::Resource,
+                resource_label(&wire, &chain),
+                format!(
+                    "added, with {}",
+                    plural(method_count(rb), "method", "methods")
+                ),
+            );
         }
     }
 
     fn method(&mut self, a: &Method, b: &Method, wire: &[&str], chain: &[String]) {
-        let (old, new) = (self.old, self.new);
         let item = method_label(wire, chain, &b.wire_name, &b.fn_name);
-        let push = |differ: &mut Self, severity, detail: String| {
-            differ.push(severity, ItemKind::Method, item.clone(), detail)
-        };
+        let kind = ItemKind::Method;
         if a.fn_name != b.fn_name || a.builder != b.builder {
-            push(
-                self,
-                Severity::Breaking,
-                format!("renamed from `{}()` (builder `{}`)", a.fn_name, a.builder),
-            );
+            let detail = format!("renamed from `{}()` (builder `{}`)", a.fn_name, a.builder);
+            self.push(Severity::Breaking, kind, &item, detail);
         }
+        let handle: String = chain.iter().map(|c| format!("{c}.")).collect();
+        self.method_params(a, b, &format!("{handle}{}()", b.fn_name));
+        self.argument_order(a, b, &item);
+        self.payloads(a, b, &item);
+        self.calls(a, b, &item);
+        self.deprecation(kind, &item, a.deprecated, b.deprecated);
+        let (http_a, http_b) = (a.request_line(), b.request_line());
+        if http_a != http_b {
+            let detail = format!("request `{http_a}` → `{http_b}`");
+            self.push(Severity::Compatible, kind, &item, detail);
+        }
+        if a.api_version != b.api_version {
+            let detail = format!(
+                "API version header `{}` → `{}`",
+                a.api_version.as_deref().unwrap_or("none"),
+                b.api_version.as_deref().unwrap_or("none")
+            );
+            self.push(Severity::Compatible, kind, &item, detail);
+        }
+        self.redocumented(
+            kind,
+            &item,
+            (&a.doc, &a.scopes, &a.unsupported),
+            (&b.doc, &b.scopes, &b.unsupported),
+        );
+    }
 
-        // Constructor arguments: required parameters in order, then the body.
+    /// A method's parameters: the required ones are constructor arguments, the others setters.
+    fn method_params(&mut self, a: &Method, b: &Method, call: &str) {
+        let (old, new) = (self.old, self.new);
+        let kind = ItemKind::Parameter;
+        let kept = |d: &mut Differ, item: &str, pa: &Param, pb: &Param| {
+            let moved = match (pa.required, pb.required) {
+                (false, true) => {
+                    Some("now required: a constructor argument instead of a setter".to_owned())
+                }
+                (true, false) => {
+                    Some("now optional: a setter instead of a constructor argument".to_owned())
+                }
+                (false, false) if pa.rust_name != pb.rust_name => {
+                    Some(format!("setter renamed from `.{}()`", pa.rust_name))
+                }
+                // A constructor argument's name is not part of the API.
+                _ => None,
+            };
+            if let Some(detail) = moved {
+                d.push(Severity::Breaking, kind, item, detail);
+            }
+            let (ta, tb) = (RustType::param(old, pa), RustType::param(new, pb));
+            d.retyped(kind, item, "type", ta, tb);
+            d.redocumented(
+                kind,
+                item,
+                (&pa.doc, pa.deprecated),
+                (&pb.doc, pb.deprecated),
+            );
+        };
+        let removed = |p: &Param| {
+            if p.required {
+                "removed (it was a constructor argument)".to_owned()
+            } else {
+                format!("removed (setter `.{}()`)", p.rust_name)
+            }
+        };
+        let added = |p: &Param| {
+            let ty = RustType::param(new, p);
+            if p.required {
+                let detail =
+                    format!("added as a required parameter: a new constructor argument (`{ty}`)");
+                (Severity::Breaking, detail)
+            } else {
+                let detail = format!("added (setter `.{}()`, `{ty}`)", p.rust_name);
+                (Severity::Compatible, detail)
+            }
+        };
+        let rules = Keyed {
+            kind,
+            label: &|p: &Param| format!("parameter `{}` of `{call}`", p.rust_name),
+            removed: &removed,
+            added: &added,
+            kept: &kept,
+        };
+        self.keyed(&a.params, &b.params, rules);
+    }
+
+    /// The required parameters both revisions have, passed to the constructor in another order.
+    fn argument_order(&mut self, a: &Method, b: &Method, item: &str) {
         let required = |m: &Method| -> Vec<String> {
             m.required_params().map(|p| p.wire_name.clone()).collect()
         };
         let (req_a, req_b) = (required(a), required(b));
-        let (params_a, params_b) = (params_by_wire(a), params_by_wire(b));
-        let method_call = format!(
-            "{}{}()",
-            chain.iter().map(|c| format!("{c}.")).collect::<String>(),
-            b.fn_name
-        );
-        let param_item = |p: &Param| format!("parameter `{}` of `{method_call}`", p.rust_name);
-
-        let renames = wire_renames(&params_a, &params_b, |p| p.rust_name.as_str());
-        for (name, pa) in &params_a {
-            let pb = match (params_b.get(name), renames.get(name)) {
-                (Some(pb), _) => *pb,
-                (None, Some(new_wire)) => {
-                    let pb = params_b[new_wire];
-                    self.wire_renamed(ItemKind::Parameter, param_item(pb), name, new_wire);
-                    pb
-                }
-                (None, None) => {
-                    let what = if pa.required {
-                        "removed (it was a constructor argument)".to_owned()
-                    } else {
-                        format!("removed (setter `.{}()`)", pa.rust_name)
-                    };
-                    self.push(
-                        Severity::Breaking,
-                        ItemKind::Parameter,
-                        param_item(pa),
-                        what,
-                    );
-                    continue;
-                }
-            };
-            match (pa.required, pb.required) {
-                (false, true) => self.push(
-                    Severity::Breaking,
-                    ItemKind::Parameter,
-                    param_item(pb),
-                    "now required: a constructor argument instead of a setter",
-                ),
-                (true, false) => self.push(
-                    Severity::Breaking,
-                    ItemKind::Parameter,
-                    param_item(pb),
-                    "now optional: a setter instead of a constructor argument",
-                ),
-                (false, false) if pa.rust_name != pb.rust_name => self.push(
-                    Severity::Breaking,
-                    ItemKind::Parameter,
-                    param_item(pb),
-                    format!("setter renamed from `.{}()`", pa.rust_name),
-                ),
-                _ => {}
-            }
-            let (ta, tb) = (param_type(old, pa), param_type(new, pb));
-            if ta != tb {
-                self.push(
-                    Severity::Breaking,
-                    ItemKind::Parameter,
-                    param_item(pb),
-                    format!("type `{ta}` → `{tb}`"),
-                );
-            }
-            if changed(&(&pa.doc, pa.deprecated), &(&pb.doc, pb.deprecated)) {
-                self.push(
-                    Severity::Docs,
-                    ItemKind::Parameter,
-                    param_item(pb),
-                    "description changed",
-                );
-            }
-        }
-        for (name, pb) in &params_b {
-            if !params_a.contains_key(name) && !renames.values().any(|w| w == name) {
-                let (severity, what) = if pb.required {
-                    (
-                        Severity::Breaking,
-                        format!(
-                            "added as a required parameter: a new constructor argument (`{}`)",
-                            param_type(new, pb)
-                        ),
-                    )
-                } else {
-                    (
-                        Severity::Compatible,
-                        format!(
-                            "added (setter `.{}()`, `{}`)",
-                            pb.rust_name,
-                            param_type(new, pb)
-                        ),
-                    )
-                };
-                self.push(severity, ItemKind::Parameter, param_item(pb), what);
-            }
-        }
         let kept_a: Vec<&String> = req_a.iter().filter(|w| req_b.contains(w)).collect();
         let kept_b: Vec<&String> = req_b.iter().filter(|w| req_a.contains(w)).collect();
         if kept_a != kept_b {
@@ -1281,147 +1164,82 @@ impl<'a> Differ<'a> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            push(
-                self,
-                Severity::Breaking,
-                format!(
-                    "constructor arguments reordered: ({}) → ({})",
-                    names(&kept_a, a),
-                    names(&kept_b, b)
-                ),
+            let detail = format!(
+                "constructor arguments reordered: ({}) → ({})",
+                names(&kept_a, a),
+                names(&kept_b, b)
             );
+            self.push(Severity::Breaking, ItemKind::Method, item, detail);
         }
+    }
 
+    /// The request body (a constructor argument) and the response.
+    fn payloads(&mut self, a: &Method, b: &Method, item: &str) {
+        let (old, new) = (self.old, self.new);
+        let kind = ItemKind::Method;
         match (&a.request, &b.request) {
-            (None, Some(body)) => push(
-                self,
+            (None, Some(body)) => self.push(
                 Severity::Breaking,
+                kind,
+                item,
                 format!(
                     "now takes a request body: a new constructor argument (`{}`)",
-                    rust_type(new, &body.ty)
+                    RustType::of(new, &body.ty)
                 ),
             ),
-            (Some(_), None) => push(
-                self,
+            (Some(_), None) => self.push(
                 Severity::Breaking,
-                "no longer takes a request body (one constructor argument fewer)".to_owned(),
+                kind,
+                item,
+                "no longer takes a request body (one constructor argument fewer)",
             ),
             (Some(ba), Some(bb)) => {
-                let (ta, tb) = (rust_type(old, &ba.ty), rust_type(new, &bb.ty));
-                if ta != tb {
-                    push(
-                        self,
-                        Severity::Breaking,
-                        format!("request body `{ta}` → `{tb}`"),
-                    );
-                }
+                let (ta, tb) = (RustType::of(old, &ba.ty), RustType::of(new, &bb.ty));
+                self.retyped(kind, item, "request body", ta, tb);
             }
             (None, None) => {}
         }
-        let response = |api: &Api, ty: &Option<TypeRef>| {
-            ty.as_ref()
-                .map(|t| rust_type(api, t))
-                .unwrap_or_else(|| "()".to_owned())
-        };
-        let (ra, rb) = (response(old, &a.response), response(new, &b.response));
-        if ra != rb {
-            push(
-                self,
-                Severity::Breaking,
-                format!("response `{ra}` → `{rb}`"),
-            );
-        }
+        let ra = RustType::response(old, a.response.as_ref());
+        let rb = RustType::response(new, b.response.as_ref());
+        self.retyped(kind, item, "response", ra, rb);
+    }
 
-        match (a.pagination.is_some(), b.pagination.is_some()) {
-            (true, false) => push(
-                self,
-                Severity::Breaking,
-                "`pages()` and `items()` removed (no longer pages)".to_owned(),
+    /// The calls a builder offers besides `send()`: one gone breaks code, one new does not.
+    fn calls(&mut self, a: &Method, b: &Method, item: &str) {
+        let calls = [
+            (
+                a.pagination.is_some(),
+                b.pagination.is_some(),
+                "`pages()` and `items()` removed (no longer pages)",
+                "now pages: `pages()` and `items()` added",
             ),
-            (false, true) => push(
-                self,
-                Severity::Compatible,
-                "now pages: `pages()` and `items()` added".to_owned(),
+            (
+                a.returns_operation,
+                b.returns_operation,
+                "`start()` removed (no longer returns an operation)",
+                "now returns an operation: `start()` added",
             ),
-            _ => {}
-        }
-        match (a.returns_operation, b.returns_operation) {
-            (true, false) => push(
-                self,
-                Severity::Breaking,
-                "`start()` removed (no longer returns an operation)".to_owned(),
+            (
+                a.upload.is_some(),
+                b.upload.is_some(),
+                "media upload removed",
+                "media upload added",
             ),
-            (false, true) => push(
-                self,
-                Severity::Compatible,
-                "now returns an operation: `start()` added".to_owned(),
+            (
+                a.download,
+                b.download,
+                "media download removed",
+                "media download added",
             ),
-            _ => {}
-        }
-        match (a.upload.is_some(), b.upload.is_some()) {
-            (true, false) => push(self, Severity::Breaking, "media upload removed".to_owned()),
-            (false, true) => push(self, Severity::Compatible, "media upload added".to_owned()),
-            _ => {}
-        }
-        match (a.download, b.download) {
-            (true, false) => push(
-                self,
-                Severity::Breaking,
-                "media download removed".to_owned(),
-            ),
-            (false, true) => push(
-                self,
-                Severity::Compatible,
-                "media download added".to_owned(),
-            ),
-            _ => {}
-        }
-        if a.deprecated != b.deprecated {
-            push(
-                self,
-                Severity::Compatible,
-                if b.deprecated {
-                    "now deprecated"
-                } else {
-                    "no longer deprecated"
-                }
-                .to_owned(),
-            );
-        }
-        let (http_a, http_b) = (a.request_line(), b.request_line());
-        if http_a != http_b {
-            push(
-                self,
-                Severity::Compatible,
-                format!("request `{http_a}` → `{http_b}`"),
-            );
-        }
-        if a.api_version != b.api_version {
-            push(
-                self,
-                Severity::Compatible,
-                format!(
-                    "API version header `{}` → `{}`",
-                    a.api_version.as_deref().unwrap_or("none"),
-                    b.api_version.as_deref().unwrap_or("none")
-                ),
-            );
-        }
-        if changed(
-            &(&a.doc, &a.scopes, &a.unsupported),
-            &(&b.doc, &b.scopes, &b.unsupported),
-        ) {
-            push(self, Severity::Docs, "description changed".to_owned());
+        ];
+        for (before, after, removed, added) in calls {
+            match (before, after) {
+                (true, false) => self.push(Severity::Breaking, ItemKind::Method, item, removed),
+                (false, true) => self.push(Severity::Compatible, ItemKind::Method, item, added),
+                _ => {}
+            }
         }
     }
-}
-
-fn params_by_wire(method: &Method) -> BTreeMap<&str, &Param> {
-    method
-        .params
-        .iter()
-        .map(|p| (p.wire_name.as_str(), p))
-        .collect()
 }
 
 fn method_label(wire: &[&str], chain: &[String], name: &str, fn_name: &str) -> String {
@@ -1433,6 +1251,38 @@ fn method_label(wire: &[&str], chain: &[String], name: &str, fn_name: &str) -> S
         .chain(std::iter::once(format!("{fn_name}()")))
         .collect();
     format!("method `{}` (`{}`)", dotted.join("."), call.join("."))
+}
+
+fn resource_label(wire: &[&str], chain: &[String]) -> String {
+    format!("resource `{}` (`{}`)", wire.join("."), chain.join("."))
+}
+
+/// The wire path and accessor chain of a child resource.
+fn child_path<'w>(
+    wire: &[&'w str],
+    chain: &[String],
+    child: &'w Resource,
+) -> (Vec<&'w str>, Vec<String>) {
+    let mut wire = wire.to_vec();
+    wire.push(&child.wire_name);
+    let mut chain = chain.to_vec();
+    chain.push(format!("{}()", child.accessor));
+    (wire, chain)
+}
+
+/// An added type's kind and size.
+fn added_type(api: &Api, def: &TypeDef) -> String {
+    match &def.kind {
+        TypeKind::Struct(s) => format!(
+            "added (a struct, {})",
+            plural(s.fields.len(), "field", "fields")
+        ),
+        TypeKind::Enum(e) => format!(
+            "added (an enum, {})",
+            plural(e.variants.len(), "value", "values")
+        ),
+        TypeKind::Alias(t) => format!("added (alias of `{}`)", RustType::of(api, t)),
+    }
 }
 
 #[cfg(test)]
