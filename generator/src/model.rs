@@ -188,7 +188,10 @@ pub enum RustType {
     /// `serde_json::Value`.
     Json,
     /// A generated type: its module (`["schemas"]`, `[]` for the root) and name.
-    Named { module: ModulePath, name: String },
+    Named {
+        module: ModulePath,
+        name: String,
+    },
     /// `()`.
     Unit,
 }
