@@ -205,11 +205,40 @@ pub struct TypeDef {
     pub name: String,
     pub module: ModulePath,
     pub doc: Option<String>,
-    /// The schema id, or for a synthetic type the JSON path it came from.
-    pub origin: String,
+    pub origin: Origin,
     pub kind: TypeKind,
     /// The cargo features any of which compiles this type; empty: always compiled.
     pub features: Vec<String>,
+}
+
+/// What in the document a type was made for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A top-level schema: its id.
+    Schema(String),
+    /// An inline object or enum: the JSON path it came from, and the top-level schema it is part of (`None`
+    /// for a parameter's, request's or response's).
+    Synthetic { owner: Option<String>, path: String },
+}
+
+impl Origin {
+    /// The schema id of a top-level schema.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Origin::Schema(id) => Some(id),
+            Origin::Synthetic { .. } => None,
+        }
+    }
+}
+
+/// The schema id, or the JSON path of a synthetic type.
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Schema(id) => f.write_str(id),
+            Origin::Synthetic { path, .. } => f.write_str(path),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -165,6 +165,8 @@ struct Resolver<'d> {
     schema_ids: BTreeMap<&'d str, TypeId>,
     /// Names taken in each module (types and sub-modules share Rust's type namespace).
     namespaces: BTreeMap<ModulePath, Namespace>,
+    /// The top-level schema whose body is being resolved: the owner of synthetic types made meanwhile.
+    defining: Option<&'d str>,
 }
 
 impl<'d> Resolver<'d> {
@@ -175,6 +177,7 @@ impl<'d> Resolver<'d> {
             types: Vec::new(),
             schema_ids: BTreeMap::new(),
             namespaces: BTreeMap::from([(Vec::new(), root_namespace())]),
+            defining: None,
         }
     }
 
@@ -236,7 +239,7 @@ impl<'d> Resolver<'d> {
                 name,
                 module: module.clone(),
                 doc: schema.description.clone(),
-                origin: key.clone(),
+                origin: Origin::Schema(key.clone()),
                 kind: TypeKind::Alias(TypeRef::Any),
                 features: Vec::new(),
             });
@@ -246,6 +249,7 @@ impl<'d> Resolver<'d> {
     fn define_schemas(&mut self) -> Result<(), Error> {
         let module = vec!["schemas".to_owned()];
         for (key, schema) in &self.doc.schemas {
+            self.defining = Some(key);
             let id = self.schema_ids[key.as_str()];
             let path = key_path("$.schemas", key);
             let name = self.types[id.0].name.clone();
@@ -260,6 +264,7 @@ impl<'d> Resolver<'d> {
             };
             self.types[id.0].kind = kind;
         }
+        self.defining = None;
         self.check_alias_cycles()
     }
 
@@ -270,8 +275,12 @@ impl<'d> Resolver<'d> {
             let mut current = TypeId(start);
             while let TypeKind::Alias(TypeRef::Named(next)) = &self.types[current.0].kind {
                 if !seen.insert(current) {
+                    let path = match &self.types[start].origin {
+                        Origin::Schema(key) => key_path("$.schemas", key),
+                        Origin::Synthetic { path, .. } => path.clone(),
+                    };
                     return Err(Error::new(
-                        key_path("$.schemas", &self.types[start].origin),
+                        path,
                         "the schema is defined only by a cycle of $refs",
                     ));
                 }
@@ -401,7 +410,10 @@ impl<'d> Resolver<'d> {
             name,
             module: module.to_vec(),
             doc: schema.description.clone(),
-            origin: path.to_owned(),
+            origin: Origin::Synthetic {
+                owner: self.defining.map(str::to_owned),
+                path: path.to_owned(),
+            },
             kind,
             features: Vec::new(),
         });
@@ -866,5 +878,38 @@ fn box_cycles(types: &mut [TypeDef]) {
         if let TypeKind::Struct(s) = &mut types[owner].kind {
             s.fields[i].boxed = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_types_know_the_schema_they_belong_to() {
+        let doc = parse::parse(
+            r#"{"name": "t", "version": "v1",
+                "schemas": {"Foo.Bar": {"type": "object", "properties": {
+                    "x": {"type": "object", "properties": {"y": {"type": "string"}}}}}},
+                "resources": {"r": {"methods": {"m": {"httpMethod": "GET", "path": "m",
+                    "parameters": {"mode": {"type": "string", "location": "query", "enum": ["A"]}}}}}}}"#,
+        )
+        .unwrap();
+        let api = resolve(&doc).unwrap();
+        let origins: Vec<&Origin> = api.types.iter().map(|t| &t.origin).collect();
+        assert_eq!(
+            origins,
+            [
+                &Origin::Schema("Foo.Bar".to_owned()),
+                &Origin::Synthetic {
+                    owner: Some("Foo.Bar".to_owned()),
+                    path: "$.schemas[\"Foo.Bar\"].properties.x".to_owned(),
+                },
+                &Origin::Synthetic {
+                    owner: None,
+                    path: "$.resources.r.methods.m.parameters.mode".to_owned(),
+                },
+            ]
+        );
     }
 }

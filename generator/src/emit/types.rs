@@ -192,12 +192,11 @@ fn setter(scope: &Scope<'_>, rust_name: &str, ty: TokenStream, stored: TokenStre
 fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let cfg = cfg(&def.features);
     let name = ident(&def.name);
-    // The schema id; a synthetic struct (its origin is a JSON path) goes by its Rust name.
-    let schema_name = if def.origin.starts_with('$') {
-        def.name.trim_start_matches("r#")
-    } else {
-        def.origin.as_str()
-    };
+    // The schema id; a synthetic struct goes by its Rust name.
+    let schema_name = def
+        .origin
+        .schema()
+        .unwrap_or_else(|| def.name.trim_start_matches("r#"));
     let result = quote!(::std::result::Result);
     let ok = scope.ok_variant();
     let mut by_key: Vec<&Field> = s.fields.iter().collect();
