@@ -188,6 +188,8 @@ pub struct Pagination {
     pub response: TypeId,
     /// The response's one list field: its Rust name and element type.
     pub items: (String, TypeRef),
+    /// The Rust name of the response's `nextPageToken` field.
+    pub next_page_token: String,
 }
 
 #[derive(Debug, Clone)]
@@ -457,18 +459,18 @@ impl Api {
         &self.types[id.0]
     }
 
-    /// Response types of paging methods, with their list field: each gets one `Page` impl.
-    pub fn page_types(&self) -> std::collections::BTreeMap<TypeId, (String, TypeRef)> {
-        fn walk(
-            resource: &Resource,
-            out: &mut std::collections::BTreeMap<TypeId, (String, TypeRef)>,
+    /// Response types of paging methods, with how they page: each gets one `Page` impl.
+    pub fn page_types(&self) -> std::collections::BTreeMap<TypeId, &Pagination> {
+        fn walk<'a>(
+            resource: &'a Resource,
+            out: &mut std::collections::BTreeMap<TypeId, &'a Pagination>,
         ) {
             for pagination in resource
                 .methods
                 .iter()
                 .filter_map(|m| m.pagination.as_ref())
             {
-                out.insert(pagination.response, pagination.items.clone());
+                out.insert(pagination.response, pagination);
             }
             for child in &resource.resources {
                 walk(child, out);

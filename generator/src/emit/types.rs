@@ -27,17 +27,19 @@ pub fn module_types_except(api: &Api, module: &[String], skip: &[TypeId]) -> Tok
             let body = type_def_in(&scope, def);
             let page = pages
                 .get(&id)
-                .map(|(field, item)| page_impl(&scope, def, field, item));
+                .map(|pagination| page_impl(&scope, def, pagination));
             quote! { #body #page }
         });
     quote! { #(#items)* }
 }
 
 /// Lets the runtime follow `nextPageToken` and hand out the list's items.
-fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> TokenStream {
+fn page_impl(scope: &Scope<'_>, def: &TypeDef, pagination: &Pagination) -> TokenStream {
     let cfg = cfg(&def.features);
     let name = ident(&def.name);
+    let (field, item) = &pagination.items;
     let field = ident(field);
+    let token = ident(&pagination.next_page_token);
     let item = scope.ty(item);
     let vec = scope.std("Vec");
     let option = scope.std("Option");
@@ -47,7 +49,7 @@ fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> T
             type Item = #item;
 
             fn next_page_token(&self) -> #option<&str> {
-                self.next_page_token.as_deref()
+                self.#token.as_deref()
             }
 
             fn into_items(self) -> #vec<#item> {
