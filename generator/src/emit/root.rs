@@ -213,6 +213,54 @@ fn construction_example(api: &Api) -> Option<String> {
 fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
     let title = format!(" Client for the {}.", api.title);
     let base_url = &api.base_url;
+    let endpoints = endpoint_consts(api);
+    let location_url = location_base_url(api);
+    let members = root_members(api);
+    let from = scope.std("From");
+    quote! {
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share one connection pool. Dropping the last clone closes it.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            runtime: ::discogen_runtime::Client,
+        }
+
+        impl Client {
+            /// The service's default endpoint (`rootUrl` + `servicePath`).
+            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+            #endpoints
+
+            /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
+            /// `build()` returns this `Client`.
+            pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
+                ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+            }
+
+            /// Wraps a configured runtime client.
+            pub fn new(runtime: ::discogen_runtime::Client) -> Self {
+                Self { runtime }
+            }
+
+            /// The runtime client underneath.
+            pub fn runtime(&self) -> &::discogen_runtime::Client {
+                &self.runtime
+            }
+
+            #location_url
+            #members
+        }
+
+        impl #from<::discogen_runtime::Client> for Client {
+            fn from(runtime: ::discogen_runtime::Client) -> Self {
+                Self { runtime }
+            }
+        }
+    }
+}
+
+/// `Client`'s constants for the mTLS and regional endpoints.
+fn endpoint_consts(api: &Api) -> TokenStream {
     let mtls = api.mtls_base_url.as_ref().map(|url| {
         quote! {
             /// The endpoint for mutual TLS.
@@ -229,7 +277,12 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
             pub const REGIONAL_BASE_URLS: &'static [(&'static str, &'static str)] = &[#(#entries),*];
         }
     });
-    let location_url = api.location_endpoint.as_ref().map(|template| {
+    quote! { #mtls #regional }
+}
+
+/// `Client::location_base_url`, when the API has a regional endpoint template.
+fn location_base_url(api: &Api) -> Option<TokenStream> {
+    api.location_endpoint.as_ref().map(|template| {
         let example = template.replace("{location}", "europe-west1");
         let doc =
             format!(" The regional endpoint for `location`, e.g. `{example}` for `europe-west1`.");
@@ -239,7 +292,11 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
                 format!(#template)
             }
         }
-    });
+    })
+}
+
+/// `Client`'s accessors of the top-level resources and constructors of the top-level methods.
+fn root_members(api: &Api) -> TokenStream {
     let accessors = api
         .root
         .resources
@@ -259,49 +316,7 @@ fn client(api: &Api, scope: &Scope<'_>) -> TokenStream {
             quote!(crate::resources::#builder),
         )
     });
-    let from = scope.std("From");
-    quote! {
-        #[doc = #title]
-        ///
-        /// Cheap to clone: clones share one connection pool. Dropping the last clone closes it.
-        #[derive(Clone, Debug)]
-        pub struct Client {
-            runtime: ::discogen_runtime::Client,
-        }
-
-        impl Client {
-            /// The service's default endpoint (`rootUrl` + `servicePath`).
-            pub const DEFAULT_BASE_URL: &'static str = #base_url;
-            #mtls
-            #regional
-
-            /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
-            /// `build()` returns this `Client`.
-            pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
-                ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
-            }
-
-            /// Wraps a configured runtime client.
-            pub fn new(runtime: ::discogen_runtime::Client) -> Self {
-                Self { runtime }
-            }
-
-            /// The runtime client underneath.
-            pub fn runtime(&self) -> &::discogen_runtime::Client {
-                &self.runtime
-            }
-
-            #location_url
-            #(#accessors)*
-            #(#constructors)*
-        }
-
-        impl #from<::discogen_runtime::Client> for Client {
-            fn from(runtime: ::discogen_runtime::Client) -> Self {
-                Self { runtime }
-            }
-        }
-    }
+    quote! { #(#accessors)* #(#constructors)* }
 }
 
 fn scopes(api: &Api) -> TokenStream {
