@@ -514,13 +514,6 @@ fn by_link(
 fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
     let operation = scope.named(lro.operation);
     let f = &lro.fields;
-    let str_field = |name: &Option<String>| match name {
-        Some(name) => {
-            let name = ident(name);
-            quote!(self.#name.as_deref())
-        }
-        None => quote!(None),
-    };
     let name = str_field(&f.name);
     let handle = f.handle.as_ref().map(|_| {
         let handle = str_field(&f.handle);
@@ -530,7 +523,60 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
             }
         }
     });
-    let done = match &f.done {
+    let done = done_expr(scope, &f.done);
+    let error = error_expr(&f.error);
+    let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
+    let (metadata, response) = (json_field(&f.metadata), json_field(&f.response));
+    let progress = f.progress.as_ref().map(|progress| {
+        let progress = ident(progress);
+        quote! {
+            fn percent_done(&self) -> Option<i32> {
+                self.#progress
+            }
+        }
+    });
+    let target_link = f.target_link.as_ref().map(|_| {
+        let target = str_field(&f.target_link);
+        quote! {
+            fn target_link(&self) -> Option<&str> {
+                #target
+            }
+        }
+    });
+    quote! {
+        impl ::discogen_runtime::lro::LongRunningOperation for #operation {
+            fn name(&self) -> Option<&str> {
+                #name
+            }
+
+            #handle
+
+            fn done(&self) -> bool {
+                #done
+            }
+
+            fn error(&self) -> Option<::discogen_runtime::lro::Status> {
+                #error
+            }
+
+            fn metadata(&self) -> Option<&#map> {
+                #metadata
+            }
+
+            fn response(&self) -> Option<&#map> {
+                #response
+            }
+
+            #progress
+
+            #target_link
+        }
+    }
+}
+
+/// Whether the operation is done: its flag, or its status at the done variant.
+fn done_expr(scope: &Scope<'_>, done: &DoneField) -> TokenStream {
+    match done {
         DoneField::Flag(done) => {
             let done = ident(done);
             quote!(self.#done.unwrap_or(false))
@@ -539,8 +585,12 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
             let (field, ty, done) = (ident(field), scope.named(*ty), ident(done));
             quote!(self.#field == Some(#ty::#done))
         }
-    };
-    let error = match &f.error {
+    }
+}
+
+/// The operation's error as the runtime's `Status`.
+fn error_expr(error: &ErrorField) -> TokenStream {
+    match error {
         ErrorField::Rpc {
             field,
             boxed,
@@ -589,60 +639,28 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
                 )
             }
         }
-    };
-    let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
-    let any = |field: &Option<String>| match field {
+    }
+}
+
+/// `self.field.as_deref()` for an optional string field, `None` without one.
+fn str_field(name: &Option<String>) -> TokenStream {
+    match name {
+        Some(name) => {
+            let name = ident(name);
+            quote!(self.#name.as_deref())
+        }
+        None => quote!(None),
+    }
+}
+
+/// `self.field.as_ref()` for an optional JSON field, `None` without one.
+fn json_field(field: &Option<String>) -> TokenStream {
+    match field {
         Some(field) => {
             let field = ident(field);
             quote!(self.#field.as_ref())
         }
         None => quote!(None),
-    };
-    let (metadata, response) = (any(&f.metadata), any(&f.response));
-    let progress = f.progress.as_ref().map(|progress| {
-        let progress = ident(progress);
-        quote! {
-            fn percent_done(&self) -> Option<i32> {
-                self.#progress
-            }
-        }
-    });
-    let target_link = f.target_link.as_ref().map(|_| {
-        let target = str_field(&f.target_link);
-        quote! {
-            fn target_link(&self) -> Option<&str> {
-                #target
-            }
-        }
-    });
-    quote! {
-        impl ::discogen_runtime::lro::LongRunningOperation for #operation {
-            fn name(&self) -> Option<&str> {
-                #name
-            }
-
-            #handle
-
-            fn done(&self) -> bool {
-                #done
-            }
-
-            fn error(&self) -> Option<::discogen_runtime::lro::Status> {
-                #error
-            }
-
-            fn metadata(&self) -> Option<&#map> {
-                #metadata
-            }
-
-            fn response(&self) -> Option<&#map> {
-                #response
-            }
-
-            #progress
-
-            #target_link
-        }
     }
 }
 
