@@ -912,4 +912,24 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn paging_reads_the_token_field_by_its_claimed_name() {
+        // `NextPageToken` sorts first and takes `next_page_token`.
+        let doc = parse::parse(
+            r#"{"name": "t", "version": "v1",
+                "schemas": {"List": {"type": "object", "properties": {
+                    "NextPageToken": {"type": "string"},
+                    "nextPageToken": {"type": "string"},
+                    "items": {"type": "array", "items": {"type": "string"}}}}},
+                "methods": {"list": {"httpMethod": "GET", "path": "l", "response": {"$ref": "List"},
+                    "parameters": {"pageToken": {"type": "string", "location": "query"}}}}}"#,
+        )
+        .unwrap();
+        let api = resolve(&doc).unwrap();
+        let pagination = api.root.methods[0].pagination.as_ref().unwrap();
+        let token = api.ty(pagination.response).field("nextPageToken").unwrap();
+        assert_eq!(pagination.next_page_token, token.rust_name);
+        assert_ne!(pagination.next_page_token, "next_page_token");
+    }
 }
