@@ -402,23 +402,6 @@ fn types_by_path(api: &Api) -> BTreeMap<String, &TypeDef> {
         .collect()
 }
 
-/// The top-level schema a synthetic type was made for (`$.schemas.Foo.properties.bar` → `Foo`).
-fn owner_schema(origin: &str) -> Option<String> {
-    let rest = origin.strip_prefix("$.schemas")?;
-    if let Some(plain) = rest.strip_prefix('.') {
-        return Some(
-            plain
-                .split(['.', '['])
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-        );
-    }
-    let quoted = rest.strip_prefix('[')?;
-    let end = quoted.find("\"]")?;
-    serde_json::from_str(&quoted[..=end]).ok()
-}
-
 /// Module paths of every resource of an API.
 fn resource_modules(resource: &Resource, out: &mut BTreeSet<Vec<String>>) {
     out.insert(resource.module.clone());
@@ -842,8 +825,8 @@ impl<'a> Differ<'a> {
         let schemas = |api: &Api| -> BTreeSet<String> {
             api.types
                 .iter()
-                .filter(|t| !t.origin.starts_with('$'))
-                .map(|t| t.origin.clone())
+                .filter_map(|t| t.origin.schema())
+                .map(str::to_owned)
                 .collect()
         };
         let (old_schemas, new_schemas) = (schemas(old), schemas(new));
@@ -854,8 +837,11 @@ impl<'a> Differ<'a> {
         let follows_owner = |def: &TypeDef,
                              other_schemas: &BTreeSet<String>,
                              other_modules: &BTreeSet<Vec<String>>| {
-            if let Some(owner) = owner_schema(&def.origin) {
-                return !other_schemas.contains(&owner);
+            if let Origin::Synthetic {
+                owner: Some(owner), ..
+            } = &def.origin
+            {
+                return !other_schemas.contains(owner);
             }
             def.module.first().is_some_and(|m| m == "resources")
                 && !other_modules.contains(&def.module)
@@ -1303,19 +1289,5 @@ mod tests {
         assert!(Version::parse("1.2").is_err());
         assert!(Version::parse("1.02.3").is_err());
         assert!(Version::parse("1.2.3-beta").is_err());
-    }
-
-    #[test]
-    fn owners_of_synthetic_types() {
-        assert_eq!(
-            owner_schema("$.schemas.Foo.properties.bar").as_deref(),
-            Some("Foo")
-        );
-        assert_eq!(
-            owner_schema("$.schemas[\"Foo.Bar\"].properties.x").as_deref(),
-            Some("Foo.Bar")
-        );
-        assert_eq!(owner_schema("$.resources.a.methods.b.parameters.c"), None);
-        assert_eq!(owner_schema("Foo"), None);
     }
 }

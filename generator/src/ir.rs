@@ -185,6 +185,8 @@ pub struct Pagination {
     pub response: TypeId,
     /// The response's one list field: its Rust name and element type.
     pub items: (String, TypeRef),
+    /// The Rust name of the response's `nextPageToken` field.
+    pub next_page_token: String,
 }
 
 #[derive(Debug, Clone)]
@@ -202,9 +204,38 @@ pub struct TypeDef {
     pub name: String,
     pub module: ModulePath,
     pub doc: Option<String>,
-    /// The schema id, or for a synthetic type the JSON path it came from.
-    pub origin: String,
+    pub origin: Origin,
     pub kind: TypeKind,
+}
+
+/// What in the document a type was made for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A top-level schema: its id.
+    Schema(String),
+    /// An inline object or enum: the JSON path it came from, and the top-level schema it is part of (`None`
+    /// for a parameter's, request's or response's).
+    Synthetic { owner: Option<String>, path: String },
+}
+
+impl Origin {
+    /// The schema id of a top-level schema.
+    pub fn schema(&self) -> Option<&str> {
+        match self {
+            Origin::Schema(id) => Some(id),
+            Origin::Synthetic { .. } => None,
+        }
+    }
+}
+
+/// The schema id, or the JSON path of a synthetic type.
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Schema(id) => f.write_str(id),
+            Origin::Synthetic { path, .. } => f.write_str(path),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -420,18 +451,18 @@ impl Api {
         &self.types[id.0]
     }
 
-    /// Response types of paging methods, with their list field: each gets one `Page` impl.
-    pub fn page_types(&self) -> std::collections::BTreeMap<TypeId, (String, TypeRef)> {
-        fn walk(
-            resource: &Resource,
-            out: &mut std::collections::BTreeMap<TypeId, (String, TypeRef)>,
+    /// Response types of paging methods, with how they page: each gets one `Page` impl.
+    pub fn page_types(&self) -> std::collections::BTreeMap<TypeId, &Pagination> {
+        fn walk<'a>(
+            resource: &'a Resource,
+            out: &mut std::collections::BTreeMap<TypeId, &'a Pagination>,
         ) {
             for pagination in resource
                 .methods
                 .iter()
                 .filter_map(|m| m.pagination.as_ref())
             {
-                out.insert(pagination.response, pagination.items.clone());
+                out.insert(pagination.response, pagination);
             }
             for child in &resource.resources {
                 walk(child, out);

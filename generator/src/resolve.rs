@@ -63,57 +63,17 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
 
 /// Resolves a parsed document with what the earlier stages found.
 pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
-    let mut resolver = Resolver {
-        doc,
-        findings,
-        types: Vec::new(),
-        schema_ids: BTreeMap::new(),
-        namespaces: BTreeMap::new(),
-    };
-    resolver.namespaces.insert(Vec::new(), root_namespace());
+    let mut resolver = Resolver::new(doc, findings);
     resolver.declare_schemas();
     resolver.define_schemas()?;
-
-    let mut global_params = Vec::new();
-    let mut setter_names = Namespace::with_reserved(BUILDER_RESERVED);
-    for (wire, schema) in &doc.parameters {
-        let path = key_path("$.parameters", wire);
-        let ty = resolver.type_of(schema, &pascal(wire), &[], &path)?;
-        global_params.push(Param {
-            wire_name: wire.clone(),
-            rust_name: setter_names.claim(snake(wire)),
-            ty,
-            repeated: schema.repeated,
-            required: false,
-            location: Location::Query,
-            doc: schema.description.clone(),
-            deprecated: schema.deprecated,
-        });
-    }
-
-    let mut root = Resource {
-        wire_name: String::new(),
-        wire_path: String::new(),
-        module: vec!["resources".to_owned()],
-        accessor: String::new(),
-        handle: "Client".to_owned(),
-        deprecated: false,
-        methods: Vec::new(),
-        resources: Vec::new(),
-    };
-    resolver
-        .namespaces
-        .insert(root.module.clone(), Namespace::default());
-    let mut accessors = Namespace::with_reserved(CLIENT_RESERVED);
-    resolver.fill_resource(&mut root, &doc.resources, &doc.methods, &mut accessors, "$")?;
+    let global_params = resolver.global_params()?;
+    let mut root = resolver.root_resource()?;
 
     let mut types = resolver.types;
     box_cycles(&mut types);
     let lro = crate::shapes::find_lro(&types, &root);
     crate::shapes::mark_methods(&types, &mut root, lro.as_ref());
 
-    let base_url = base_url(doc);
-    let service_path = doc.service_path.clone().unwrap_or_default();
     let api = Api {
         name: doc.name.clone(),
         version: doc.version.clone(),
@@ -124,29 +84,12 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         description: doc.description.clone(),
         revision: doc.revision.clone(),
         documentation_link: doc.documentation_link.clone(),
-        mtls_base_url: doc
-            .mtls_root_url
-            .as_ref()
-            .map(|root| with_slash(format!("{root}{service_path}"))),
-        base_url,
+        mtls_base_url: mtls_base_url(doc),
+        base_url: base_url(doc),
         location_endpoint: None,
         crate_ident: None,
-        endpoints: doc
-            .endpoints
-            .iter()
-            .map(|e| Endpoint {
-                location: e.location.clone().unwrap_or_default(),
-                url: with_slash(format!("{}{service_path}", e.endpoint_url)),
-                description: e.description.clone(),
-            })
-            .collect(),
-        scopes: doc
-            .auth
-            .iter()
-            .flat_map(|a| a.oauth2.iter())
-            .flat_map(|o| o.scopes.iter())
-            .map(|(url, scope)| (url.clone(), scope.description.clone().unwrap_or_default()))
-            .collect(),
+        endpoints: endpoints(doc),
+        scopes: scopes(doc),
         types,
         global_params,
         root,
@@ -155,6 +98,35 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         descriptions_from: findings.carried.clone(),
     };
     Ok(api)
+}
+
+fn mtls_base_url(doc: &Document) -> Option<String> {
+    let service_path = doc.service_path.as_deref().unwrap_or_default();
+    doc.mtls_root_url
+        .as_ref()
+        .map(|root| with_slash(format!("{root}{service_path}")))
+}
+
+fn endpoints(doc: &Document) -> Vec<Endpoint> {
+    let service_path = doc.service_path.as_deref().unwrap_or_default();
+    doc.endpoints
+        .iter()
+        .map(|e| Endpoint {
+            location: e.location.clone().unwrap_or_default(),
+            url: with_slash(format!("{}{service_path}", e.endpoint_url)),
+            description: e.description.clone(),
+        })
+        .collect()
+}
+
+/// OAuth scopes by URL, with their descriptions.
+fn scopes(doc: &Document) -> Vec<(String, String)> {
+    doc.auth
+        .iter()
+        .flat_map(|a| a.oauth2.iter())
+        .flat_map(|o| o.scopes.iter())
+        .map(|(url, scope)| (url.clone(), scope.description.clone().unwrap_or_default()))
+        .collect()
 }
 
 fn base_url(doc: &Document) -> String {
@@ -191,9 +163,63 @@ struct Resolver<'d> {
     schema_ids: BTreeMap<&'d str, TypeId>,
     /// Names taken in each module (types and sub-modules share Rust's type namespace).
     namespaces: BTreeMap<ModulePath, Namespace>,
+    /// The top-level schema whose body is being resolved: the owner of synthetic types made meanwhile.
+    defining: Option<&'d str>,
 }
 
 impl<'d> Resolver<'d> {
+    fn new(doc: &'d Document, findings: &'d Findings) -> Self {
+        Resolver {
+            doc,
+            findings,
+            types: Vec::new(),
+            schema_ids: BTreeMap::new(),
+            namespaces: BTreeMap::from([(Vec::new(), root_namespace())]),
+            defining: None,
+        }
+    }
+
+    /// The document's `parameters`, which every method takes.
+    fn global_params(&mut self) -> Result<Vec<Param>, Error> {
+        let mut setter_names = Namespace::with_reserved(BUILDER_RESERVED);
+        let mut params = Vec::new();
+        for (wire, schema) in &self.doc.parameters {
+            let path = key_path("$.parameters", wire);
+            let ty = self.type_of(schema, &pascal(wire), &[], &path)?;
+            params.push(Param {
+                wire_name: wire.clone(),
+                rust_name: setter_names.claim(snake(wire)),
+                ty,
+                repeated: schema.repeated,
+                required: false,
+                location: Location::Query,
+                doc: schema.description.clone(),
+                deprecated: schema.deprecated,
+            });
+        }
+        Ok(params)
+    }
+
+    /// The `Client` and, below it, every resource and method of the document.
+    fn root_resource(&mut self) -> Result<Resource, Error> {
+        let mut root = Resource {
+            wire_name: String::new(),
+            wire_path: String::new(),
+            module: vec!["resources".to_owned()],
+            accessor: String::new(),
+            handle: "Client".to_owned(),
+            deprecated: false,
+            methods: Vec::new(),
+            resources: Vec::new(),
+        };
+        self.namespaces
+            .insert(root.module.clone(), Namespace::default());
+        let mut accessors = Namespace::with_reserved(CLIENT_RESERVED);
+        let doc = self.doc;
+        self.fill_resource(&mut root, &doc.resources, &doc.methods, &mut accessors, "$")?;
+        Ok(root)
+    }
+
     fn namespace(&mut self, module: &[String]) -> &mut Namespace {
         self.namespaces.entry(module.to_vec()).or_default()
     }
@@ -210,7 +236,7 @@ impl<'d> Resolver<'d> {
                 name,
                 module: module.clone(),
                 doc: schema.description.clone(),
-                origin: key.clone(),
+                origin: Origin::Schema(key.clone()),
                 kind: TypeKind::Alias(TypeRef::Any),
             });
         }
@@ -219,6 +245,7 @@ impl<'d> Resolver<'d> {
     fn define_schemas(&mut self) -> Result<(), Error> {
         let module = vec!["schemas".to_owned()];
         for (key, schema) in &self.doc.schemas {
+            self.defining = Some(key);
             let id = self.schema_ids[key.as_str()];
             let path = key_path("$.schemas", key);
             let name = self.types[id.0].name.clone();
@@ -233,6 +260,7 @@ impl<'d> Resolver<'d> {
             };
             self.types[id.0].kind = kind;
         }
+        self.defining = None;
         self.check_alias_cycles()
     }
 
@@ -243,8 +271,12 @@ impl<'d> Resolver<'d> {
             let mut current = TypeId(start);
             while let TypeKind::Alias(TypeRef::Named(next)) = &self.types[current.0].kind {
                 if !seen.insert(current) {
+                    let path = match &self.types[start].origin {
+                        Origin::Schema(key) => key_path("$.schemas", key),
+                        Origin::Synthetic { path, .. } => path.clone(),
+                    };
                     return Err(Error::new(
-                        key_path("$.schemas", &self.types[start].origin),
+                        path,
                         "the schema is defined only by a cycle of $refs",
                     ));
                 }
@@ -356,32 +388,7 @@ impl<'d> Resolver<'d> {
                 )?))),
                 None => Ok(TypeRef::Array(Box::new(TypeRef::Any))),
             },
-            Some("string") => Ok(match schema.format.as_deref() {
-                Some("byte") => TypeRef::Bytes,
-                Some("date") => TypeRef::Date,
-                Some("date-time") | Some("google-datetime") => TypeRef::DateTime,
-                Some("google-duration") => TypeRef::Duration,
-                Some("google-fieldmask") => TypeRef::FieldMask,
-                Some("int64") => TypeRef::Int64,
-                Some("uint64") => TypeRef::Uint64,
-                _ => TypeRef::String,
-            }),
-            Some("integer") => Ok(match schema.format.as_deref() {
-                Some("uint32") => TypeRef::Uint32,
-                Some("int64") => TypeRef::Int64,
-                Some("uint64") => TypeRef::Uint64,
-                _ => TypeRef::Int32,
-            }),
-            Some("number") => Ok(match schema.format.as_deref() {
-                Some("float") => TypeRef::Float,
-                _ => TypeRef::Double,
-            }),
-            Some("boolean") => Ok(TypeRef::Bool),
-            Some("any") | Some("null") | None => Ok(TypeRef::Any),
-            Some(other) => Err(Error::new(
-                format!("{path}.type"),
-                format!("unknown type `{other}`"),
-            )),
+            _ => scalar_type(schema, path),
         }
     }
 
@@ -399,7 +406,10 @@ impl<'d> Resolver<'d> {
             name,
             module: module.to_vec(),
             doc: schema.description.clone(),
-            origin: path.to_owned(),
+            origin: Origin::Synthetic {
+                owner: self.defining.map(str::to_owned),
+                path: path.to_owned(),
+            },
             kind,
         });
         TypeRef::Named(id)
@@ -473,69 +483,9 @@ impl<'d> Resolver<'d> {
         module: &[String],
         path: &str,
     ) -> Result<Method, Error> {
-        let http_method = match method.http_method.to_ascii_uppercase().as_str() {
-            "GET" => HttpMethod::Get,
-            "POST" => HttpMethod::Post,
-            "PUT" => HttpMethod::Put,
-            "PATCH" => HttpMethod::Patch,
-            "DELETE" => HttpMethod::Delete,
-            other => {
-                return Err(Error::new(
-                    format!("{path}.httpMethod"),
-                    format!("unsupported HTTP method `{other}`"),
-                ))
-            }
-        };
-
-        // Constructor arguments in parameterOrder first, then other required ones, then the optional ones.
-        let order: &[String] = method.parameter_order.as_deref().unwrap_or_default();
-        for (i, name) in order.iter().enumerate() {
-            if !method.parameters.contains_key(name) {
-                return Err(Error::new(
-                    format!("{path}.parameterOrder[{i}]"),
-                    format!("`{name}` is not one of the method's parameters"),
-                ));
-            }
-        }
-        let is_required = |s: &Schema| s.is_required() || s.location.as_deref() == Some("path");
-        let rest = |required: bool| {
-            method
-                .parameters
-                .iter()
-                .filter(move |(name, s)| is_required(s) == required && !order.contains(name))
-                .map(|(name, _)| name)
-        };
-        let wire_names: Vec<&String> = order.iter().chain(rest(true)).chain(rest(false)).collect();
-
+        let http_method = http_method(method, path)?;
         let mut names = Namespace::with_reserved(BUILDER_RESERVED);
-        let mut params = Vec::new();
-        for wire_name in wire_names {
-            let schema = &method.parameters[wire_name];
-            let param_path = key_path(&format!("{path}.parameters"), wire_name);
-            let location = match schema.location.as_deref() {
-                Some("path") => Location::Path,
-                Some("query") | None => Location::Query,
-                Some(other) => {
-                    return Err(Error::new(
-                        format!("{param_path}.location"),
-                        format!("unsupported parameter location `{other}`"),
-                    ))
-                }
-            };
-            let hint = format!("{builder}{}", pascal(wire_name));
-            let ty = self.type_of(schema, &hint, module, &param_path)?;
-            params.push(Param {
-                wire_name: wire_name.clone(),
-                rust_name: names.claim(snake(wire_name)),
-                ty,
-                repeated: schema.repeated,
-                required: is_required(schema),
-                location,
-                doc: schema.description.clone(),
-                deprecated: schema.deprecated,
-            });
-        }
-
+        let params = self.params(method, &builder, module, path, &mut names)?;
         let path_parts = parse_path(
             &method.path,
             &params,
@@ -563,41 +513,13 @@ impl<'d> Resolver<'d> {
             )?),
             None => None,
         };
-
-        let fully_encode = self.doc.fully_encode_reserved_expansion;
-        let upload = match &method.media_upload {
-            Some(media) => {
-                let protocols = &media.protocols;
-                let media_path = |protocol: &Option<parse::MediaProtocol>, name: &str| {
-                    protocol
-                        .as_ref()
-                        .map(|p| {
-                            parse_path(
-                                &p.path,
-                                &params,
-                                &format!("{path}.mediaUpload.protocols.{name}.path"),
-                                fully_encode,
-                            )
-                        })
-                        .transpose()
-                };
-                Some(Upload {
-                    simple: media_path(&protocols.simple, "simple")?,
-                    resumable: media_path(&protocols.resumable, "resumable")?,
-                    accept: media.accept.clone(),
-                    max_size: media.max_size.clone(),
-                })
-            }
-            None => None,
-        };
-        let mut unsupported = Vec::new();
-        if method.supports_media_upload
-            && upload
-                .as_ref()
-                .is_none_or(|u| u.simple.is_none() && u.resumable.is_none())
-        {
-            unsupported.push("media upload without an upload path".to_owned());
-        }
+        let upload = upload(
+            method,
+            &params,
+            path,
+            self.doc.fully_encode_reserved_expansion,
+        )?;
+        let unsupported = unsupported(method, upload.as_ref());
 
         Ok(Method {
             wire_name: wire.to_owned(),
@@ -621,6 +543,161 @@ impl<'d> Resolver<'d> {
             download: method.supports_media_download,
         })
     }
+
+    /// The method's parameters, in constructor order; their setters claim names in `names`.
+    fn params(
+        &mut self,
+        method: &'d parse::Method,
+        builder: &str,
+        module: &[String],
+        path: &str,
+        names: &mut Namespace,
+    ) -> Result<Vec<Param>, Error> {
+        let mut params = Vec::new();
+        for wire_name in param_order(method, path)? {
+            let schema = &method.parameters[wire_name];
+            let param_path = key_path(&format!("{path}.parameters"), wire_name);
+            let location = param_location(schema, &param_path)?;
+            let hint = format!("{builder}{}", pascal(wire_name));
+            let ty = self.type_of(schema, &hint, module, &param_path)?;
+            params.push(Param {
+                wire_name: wire_name.clone(),
+                rust_name: names.claim(snake(wire_name)),
+                ty,
+                repeated: schema.repeated,
+                required: is_required_param(schema),
+                location,
+                doc: schema.description.clone(),
+                deprecated: schema.deprecated,
+            });
+        }
+        Ok(params)
+    }
+}
+
+/// The type of a schema that is neither a `$ref`, an enum, an object nor an array.
+fn scalar_type(schema: &Schema, path: &str) -> Result<TypeRef, Error> {
+    match schema.kind.as_deref() {
+        Some("string") => Ok(match schema.format.as_deref() {
+            Some("byte") => TypeRef::Bytes,
+            Some("date") => TypeRef::Date,
+            Some("date-time") | Some("google-datetime") => TypeRef::DateTime,
+            Some("google-duration") => TypeRef::Duration,
+            Some("google-fieldmask") => TypeRef::FieldMask,
+            Some("int64") => TypeRef::Int64,
+            Some("uint64") => TypeRef::Uint64,
+            _ => TypeRef::String,
+        }),
+        Some("integer") => Ok(match schema.format.as_deref() {
+            Some("uint32") => TypeRef::Uint32,
+            Some("int64") => TypeRef::Int64,
+            Some("uint64") => TypeRef::Uint64,
+            _ => TypeRef::Int32,
+        }),
+        Some("number") => Ok(match schema.format.as_deref() {
+            Some("float") => TypeRef::Float,
+            _ => TypeRef::Double,
+        }),
+        Some("boolean") => Ok(TypeRef::Bool),
+        Some("any") | Some("null") | None => Ok(TypeRef::Any),
+        Some(other) => Err(Error::new(
+            format!("{path}.type"),
+            format!("unknown type `{other}`"),
+        )),
+    }
+}
+
+fn http_method(method: &parse::Method, path: &str) -> Result<HttpMethod, Error> {
+    match method.http_method.to_ascii_uppercase().as_str() {
+        "GET" => Ok(HttpMethod::Get),
+        "POST" => Ok(HttpMethod::Post),
+        "PUT" => Ok(HttpMethod::Put),
+        "PATCH" => Ok(HttpMethod::Patch),
+        "DELETE" => Ok(HttpMethod::Delete),
+        other => Err(Error::new(
+            format!("{path}.httpMethod"),
+            format!("unsupported HTTP method `{other}`"),
+        )),
+    }
+}
+
+fn is_required_param(schema: &Schema) -> bool {
+    schema.is_required() || schema.location.as_deref() == Some("path")
+}
+
+/// Parameter names as constructor arguments take them: those in `parameterOrder` first, then the other
+/// required ones, then the optional ones.
+fn param_order<'m>(method: &'m parse::Method, path: &str) -> Result<Vec<&'m String>, Error> {
+    let order: &[String] = method.parameter_order.as_deref().unwrap_or_default();
+    for (i, name) in order.iter().enumerate() {
+        if !method.parameters.contains_key(name) {
+            return Err(Error::new(
+                format!("{path}.parameterOrder[{i}]"),
+                format!("`{name}` is not one of the method's parameters"),
+            ));
+        }
+    }
+    let rest = |required: bool| {
+        method
+            .parameters
+            .iter()
+            .filter(move |(name, s)| is_required_param(s) == required && !order.contains(name))
+            .map(|(name, _)| name)
+    };
+    Ok(order.iter().chain(rest(true)).chain(rest(false)).collect())
+}
+
+fn param_location(schema: &Schema, param_path: &str) -> Result<Location, Error> {
+    match schema.location.as_deref() {
+        Some("path") => Ok(Location::Path),
+        Some("query") | None => Ok(Location::Query),
+        Some(other) => Err(Error::new(
+            format!("{param_path}.location"),
+            format!("unsupported parameter location `{other}`"),
+        )),
+    }
+}
+
+/// The method's `mediaUpload`, with its upload paths parsed.
+fn upload(
+    method: &parse::Method,
+    params: &[Param],
+    path: &str,
+    fully_encode: bool,
+) -> Result<Option<Upload>, Error> {
+    let Some(media) = &method.media_upload else {
+        return Ok(None);
+    };
+    let media_path = |protocol: &Option<parse::MediaProtocol>, name: &str| {
+        protocol
+            .as_ref()
+            .map(|p| {
+                parse_path(
+                    &p.path,
+                    params,
+                    &format!("{path}.mediaUpload.protocols.{name}.path"),
+                    fully_encode,
+                )
+            })
+            .transpose()
+    };
+    Ok(Some(Upload {
+        simple: media_path(&media.protocols.simple, "simple")?,
+        resumable: media_path(&media.protocols.resumable, "resumable")?,
+        accept: media.accept.clone(),
+        max_size: media.max_size.clone(),
+    }))
+}
+
+/// What the method needs that the generated crate cannot offer.
+fn unsupported(method: &parse::Method, upload: Option<&Upload>) -> Vec<String> {
+    let mut unsupported = Vec::new();
+    if method.supports_media_upload
+        && upload.is_none_or(|u| u.simple.is_none() && u.resumable.is_none())
+    {
+        unsupported.push("media upload without an upload path".to_owned());
+    }
+    unsupported
 }
 
 impl Resolver<'_> {
@@ -795,5 +872,58 @@ fn box_cycles(types: &mut [TypeDef]) {
         if let TypeKind::Struct(s) = &mut types[owner].kind {
             s.fields[i].boxed = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_types_know_the_schema_they_belong_to() {
+        let doc = parse::parse(
+            r#"{"name": "t", "version": "v1",
+                "schemas": {"Foo.Bar": {"type": "object", "properties": {
+                    "x": {"type": "object", "properties": {"y": {"type": "string"}}}}}},
+                "resources": {"r": {"methods": {"m": {"httpMethod": "GET", "path": "m",
+                    "parameters": {"mode": {"type": "string", "location": "query", "enum": ["A"]}}}}}}}"#,
+        )
+        .unwrap();
+        let api = resolve(&doc).unwrap();
+        let origins: Vec<&Origin> = api.types.iter().map(|t| &t.origin).collect();
+        assert_eq!(
+            origins,
+            [
+                &Origin::Schema("Foo.Bar".to_owned()),
+                &Origin::Synthetic {
+                    owner: Some("Foo.Bar".to_owned()),
+                    path: "$.schemas[\"Foo.Bar\"].properties.x".to_owned(),
+                },
+                &Origin::Synthetic {
+                    owner: None,
+                    path: "$.resources.r.methods.m.parameters.mode".to_owned(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn paging_reads_the_token_field_by_its_claimed_name() {
+        // `NextPageToken` sorts first and takes `next_page_token`.
+        let doc = parse::parse(
+            r#"{"name": "t", "version": "v1",
+                "schemas": {"List": {"type": "object", "properties": {
+                    "NextPageToken": {"type": "string"},
+                    "nextPageToken": {"type": "string"},
+                    "items": {"type": "array", "items": {"type": "string"}}}}},
+                "methods": {"list": {"httpMethod": "GET", "path": "l", "response": {"$ref": "List"},
+                    "parameters": {"pageToken": {"type": "string", "location": "query"}}}}}"#,
+        )
+        .unwrap();
+        let api = resolve(&doc).unwrap();
+        let pagination = api.root.methods[0].pagination.as_ref().unwrap();
+        let token = api.ty(pagination.response).field("nextPageToken").unwrap();
+        assert_eq!(pagination.next_page_token, token.rust_name);
+        assert_ne!(pagination.next_page_token, "next_page_token");
     }
 }

@@ -427,14 +427,15 @@ fn pagination(types: &[TypeDef], method: &Method) -> Option<Pagination> {
     let Some(TypeRef::Named(response)) = &method.response else {
         return None;
     };
-    let def = &types[response.0];
-    if !takes_token
-        || def
-            .field("nextPageToken")
-            .is_none_or(|f| f.ty != TypeRef::String)
-    {
+    if !takes_token {
         return None;
     }
+    let def = &types[response.0];
+    let next_page_token = def
+        .field("nextPageToken")
+        .filter(|f| f.ty == TypeRef::String)?
+        .rust_name
+        .clone();
     let mut lists = def
         .fields()
         .iter()
@@ -450,5 +451,6 @@ fn pagination(types: &[TypeDef], method: &Method) -> Option<Pagination> {
     Some(Pagination {
         response: *response,
         items,
+        next_page_token,
     })
 }

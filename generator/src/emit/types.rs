@@ -90,17 +90,19 @@ fn types(scope: &Scope<'_>, ids: impl Iterator<Item = TypeId>) -> TokenStream {
         let body = type_def_in(scope, def);
         let page = pages
             .get(&id)
-            .map(|(field, item)| page_impl(scope, def, field, item));
+            .map(|pagination| page_impl(scope, def, pagination));
         quote! { #body #page }
     });
     quote! { #(#items)* }
 }
 
 /// Lets the runtime follow `nextPageToken` and hand out the list's items.
-fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> TokenStream {
+fn page_impl(scope: &Scope<'_>, def: &TypeDef, pagination: &Pagination) -> TokenStream {
     let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
+    let (field, item) = &pagination.items;
     let field = ident(field);
+    let token = ident(&pagination.next_page_token);
     let item = scope.ty(item);
     let vec = scope.std("Vec");
     let option = scope.std("Option");
@@ -110,7 +112,7 @@ fn page_impl(scope: &Scope<'_>, def: &TypeDef, field: &str, item: &TypeRef) -> T
             type Item = #item;
 
             fn next_page_token(&self) -> #option<&str> {
-                self.next_page_token.as_deref()
+                self.#token.as_deref()
             }
 
             fn into_items(self) -> #vec<#item> {
@@ -255,46 +257,18 @@ fn setter(scope: &Scope<'_>, rust_name: &str, ty: TokenStream, stored: TokenStre
 fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
-    // The schema id; a synthetic struct (its origin is a JSON path) goes by its Rust name.
-    let schema_name = if def.origin.starts_with('$') {
-        def.name.trim_start_matches("r#")
-    } else {
-        def.origin.as_str()
-    };
+    // The schema id; a synthetic struct goes by its Rust name.
+    let schema_name = def
+        .origin
+        .schema()
+        .unwrap_or_else(|| def.name.trim_start_matches("r#"));
     let result = quote!(::std::result::Result);
     let ok = scope.ok_variant();
     let mut by_key: Vec<&Field> = s.fields.iter().collect();
     // The runtime's lookup order: by length, then bytes.
     by_key.sort_by_key(|f| (f.wire_name.len(), f.wire_name.as_bytes()));
     let keys = by_key.iter().map(|f| &f.wire_name);
-    let count = by_key.len();
-    let arms = by_key.iter().enumerate().map(|(i, field)| {
-        let field_name = ident(&field.rust_name);
-        let read = read_expr(scope, &field.ty);
-        // The last arm takes the rest, so that the match needs no unreachable arm.
-        let pattern = if i + 1 == count {
-            quote!(_)
-        } else {
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(#i)
-        };
-        quote!(#pattern => self.#field_name = #read,)
-    });
-    let read_body = if count == 0 {
-        quote! {
-            let _ = index;
-            map.next_value::<::serde::de::IgnoredAny>()?;
-        }
-    } else if count == 1 {
-        let field_name = ident(&by_key[0].rust_name);
-        let read = read_expr(scope, &by_key[0].ty);
-        quote! {
-            let _ = index;
-            self.#field_name = #read;
-        }
-    } else {
-        quote! { match index { #(#arms)* } }
-    };
+    let read_body = read_field_body(scope, &by_key);
     let writes = s.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let key = &field.wire_name;
@@ -305,48 +279,7 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         };
         quote!(::discogen_runtime::object::#write(map, #key, &self.#field_name)?;)
     });
-    let others = s.additional.as_ref().map(|(rust_name, ty)| {
-        let field_name = ident(rust_name);
-        let read = read_expr(scope, ty);
-        let value = if scope.api.needs_wire(ty) {
-            quote!(&::discogen_runtime::wire::Ser(value))
-        } else {
-            quote!(value)
-        };
-        let read_other = quote! {
-            fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                key: ::std::string::String,
-                map: &mut A,
-            ) -> #result<(), A::Error> {
-                self.#field_name.insert(key, #read);
-                #ok(())
-            }
-        };
-        let write_others = quote! {
-            for (key, value) in &self.#field_name {
-                map.serialize_entry(key, #value)?;
-            }
-        };
-        (read_other, write_others)
-    });
-    let (read_other, write_others) = match (others, &s.unknown_fields) {
-        (Some(others), _) => (Some(others.0), Some(others.1)),
-        (None, Some(rust_name)) => {
-            let field_name = ident(rust_name);
-            let option = scope.std("Option");
-            let some = scope.option_variant("Some");
-            (
-                Some(quote! {
-                    fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::object::UnknownFields> {
-                        #some(&mut self.#field_name)
-                    }
-                }),
-                Some(quote!(self.#field_name.write(map)?;)),
-            )
-        }
-        (None, None) => (None, None),
-    };
+    let (read_other, write_others) = other_members(scope, s);
     quote! {
         #cfg
         impl ::discogen_runtime::object::Object for #name {
@@ -372,6 +305,87 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 
         #cfg
         ::discogen_runtime::object_serde!(#name);
+    }
+}
+
+/// The body of `read_field`: from the index of a key in `by_key` to the field it sets.
+fn read_field_body(scope: &Scope<'_>, by_key: &[&Field]) -> TokenStream {
+    let count = by_key.len();
+    let arms = by_key.iter().enumerate().map(|(i, field)| {
+        let field_name = ident(&field.rust_name);
+        let read = read_expr(scope, &field.ty);
+        // The last arm takes the rest, so that the match needs no unreachable arm.
+        let pattern = if i + 1 == count {
+            quote!(_)
+        } else {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(#i)
+        };
+        quote!(#pattern => self.#field_name = #read,)
+    });
+    if count == 0 {
+        quote! {
+            let _ = index;
+            map.next_value::<::serde::de::IgnoredAny>()?;
+        }
+    } else if count == 1 {
+        let field_name = ident(&by_key[0].rust_name);
+        let read = read_expr(scope, &by_key[0].ty);
+        quote! {
+            let _ = index;
+            self.#field_name = #read;
+        }
+    } else {
+        quote! { match index { #(#arms)* } }
+    }
+}
+
+/// `read_other`, and the writes of the members the struct does not declare: its `additionalProperties`
+/// map, or its unknown fields.
+fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<TokenStream>) {
+    let result = quote!(::std::result::Result);
+    let ok = scope.ok_variant();
+    let others = s.additional.as_ref().map(|(rust_name, ty)| {
+        let field_name = ident(rust_name);
+        let read = read_expr(scope, ty);
+        let value = if scope.api.needs_wire(ty) {
+            quote!(&::discogen_runtime::wire::Ser(value))
+        } else {
+            quote!(value)
+        };
+        let read_other = quote! {
+            fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: ::std::string::String,
+                map: &mut A,
+            ) -> #result<(), A::Error> {
+                self.#field_name.insert(key, #read);
+                #ok(())
+            }
+        };
+        let write_others = quote! {
+            for (key, value) in &self.#field_name {
+                map.serialize_entry(key, #value)?;
+            }
+        };
+        (read_other, write_others)
+    });
+    match (others, &s.unknown_fields) {
+        (Some(others), _) => (Some(others.0), Some(others.1)),
+        (None, Some(rust_name)) => {
+            let field_name = ident(rust_name);
+            let option = scope.std("Option");
+            let some = scope.option_variant("Some");
+            (
+                Some(quote! {
+                    fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::object::UnknownFields> {
+                        #some(&mut self.#field_name)
+                    }
+                }),
+                Some(quote!(self.#field_name.write(map)?;)),
+            )
+        }
+        (None, None) => (None, None),
     }
 }
 
