@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::ir::*;
-use crate::model::RustType;
+use crate::model::{Call, Crate, Layout, MethodItem, ResourceModule, RustType};
 use crate::Error;
 
 /// How changes are classified and versions bumped; printed at the top of every changelog and report.
@@ -355,17 +355,26 @@ pub fn diff_documents(old: &str, new: &str, rules: &crate::Rules) -> Result<Repo
     Ok(diff(&old, &new))
 }
 
-/// Compares two resolved revisions of an API.
+/// Compares two resolved revisions of an API, as the crates generated from them.
 pub fn diff(old: &Api, new: &Api) -> Report {
+    let old = crate::lower::lower(old, Layout::Crate);
+    let new = crate::lower::lower(new, Layout::Crate);
+    diff_crates(&old, &new)
+}
+
+/// Compares the public surfaces of two crate models.
+pub fn diff_crates(old: &Crate<'_>, new: &Crate<'_>) -> Report {
     let mut differ = Differ {
         old,
         new,
         changes: Vec::new(),
     };
     differ.crate_level();
+    differ.cargo_features();
     differ.standard_parameters();
     differ.types();
-    differ.resource(&old.root, &new.root, &[], &[]);
+    differ.resource(&old.resources, &new.resources, &[], &[]);
+    let (old, new) = (old.api, new.api);
     let mut changes = differ.changes;
     // Breaking first; then by kind and by item, read without its backticks (`a` before `a_b`).
     changes.sort_by_cached_key(|c| {
@@ -386,8 +395,8 @@ pub fn diff(old: &Api, new: &Api) -> Report {
 }
 
 struct Differ<'a> {
-    old: &'a Api,
-    new: &'a Api,
+    old: &'a Crate<'a>,
+    new: &'a Crate<'a>,
     changes: Vec<Change>,
 }
 
@@ -410,11 +419,13 @@ fn resource_modules(resource: &Resource, out: &mut BTreeSet<Vec<String>>) {
     }
 }
 
-fn children_by_wire(resource: &Resource) -> BTreeMap<&str, &Resource> {
-    resource
-        .resources
+fn children_by_wire<'m, 'a>(
+    module: &'m ResourceModule<'a>,
+) -> BTreeMap<&'a str, &'m ResourceModule<'a>> {
+    module
+        .children
         .iter()
-        .map(|r| (r.wire_name.as_str(), r))
+        .map(|r| (r.resource.wire_name.as_str(), r))
         .collect()
 }
 
@@ -482,12 +493,12 @@ impl Named for Param {
     }
 }
 
-impl Named for Method {
+impl Named for MethodItem<'_> {
     fn wire_name(&self) -> &str {
-        &self.wire_name
+        &self.method.wire_name
     }
     fn rust_name(&self) -> &str {
-        &self.fn_name
+        &self.method.fn_name
     }
 }
 
@@ -603,7 +614,7 @@ impl<'a> Differ<'a> {
     }
 
     fn crate_level(&mut self) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let docs = |api: &Api| {
             (
                 api.title.clone(),
@@ -656,7 +667,7 @@ impl<'a> Differ<'a> {
                 .map(|e| (e.location.clone(), e.url.clone()))
                 .collect()
         };
-        let (before, after) = (endpoints(self.old), endpoints(self.new));
+        let (before, after) = (endpoints(self.old.api), endpoints(self.new.api));
         let item = "constant `Client::REGIONAL_BASE_URLS`";
         if !before.is_empty() && after.is_empty() {
             self.push(Severity::Breaking, ItemKind::Crate, item, "removed");
@@ -696,7 +707,7 @@ impl<'a> Differ<'a> {
     /// Long-running-operation support, as the crate recognises it.
     fn operations(&mut self) {
         let item = "long-running operations (`Client::operation`, `OperationsApi`)";
-        match (&self.old.lro, &self.new.lro) {
+        match (&self.old.api.lro, &self.new.api.lro) {
             (Some(_), None) => self.push(
                 Severity::Breaking,
                 ItemKind::Crate,
@@ -711,7 +722,7 @@ impl<'a> Differ<'a> {
     fn scopes(&mut self) {
         let scopes =
             |api: &Api| -> BTreeMap<String, String> { api.scopes.iter().cloned().collect() };
-        let (before, after) = (scopes(self.old), scopes(self.new));
+        let (before, after) = (scopes(self.old.api), scopes(self.new.api));
         for (url, description) in &before {
             let item = format!("scope `{url}`");
             match after.get(url) {
@@ -729,12 +740,43 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Cargo features, while the crate has some on both sides (a crate with too few families has none,
+    /// and that follows its resources): one removed breaks a crate that names it in `features`, unless
+    /// its resources went too (reported with them).
+    fn cargo_features(&mut self) {
+        let (old, new) = (self.old, self.new);
+        if old.features.is_empty() || new.features.is_empty() {
+            return;
+        }
+        let names = |model: &Crate<'_>| -> BTreeMap<String, String> {
+            model
+                .features
+                .iter()
+                .map(|f| (f.name.clone(), f.summary()))
+                .collect()
+        };
+        let (before, after) = (names(old), names(new));
+        let wire_paths = wire_paths(new);
+        for feature in old.features.iter().filter(|f| !after.contains_key(&f.name)) {
+            let kept = feature.resources.iter().any(|r| wire_paths.contains(r));
+            if kept || feature.is_unreached_schemas() {
+                let item = format!("cargo feature `{}`", feature.name);
+                self.push(Severity::Breaking, ItemKind::Crate, item, "removed");
+            }
+        }
+        for (name, summary) in after.iter().filter(|(name, _)| !before.contains_key(*name)) {
+            let item = format!("cargo feature `{name}`");
+            let detail = format!("added (on by default): {summary}");
+            self.push(Severity::Compatible, ItemKind::Crate, item, detail);
+        }
+    }
+
     fn standard_parameters(&mut self) {
         self.shared_standard_items();
         let item = |p: &Param| format!("standard parameter `StandardParameters::{}`", p.rust_name);
         self.optional_params(
-            &self.old.global_params,
-            &self.new.global_params,
+            &self.old.api.global_params,
+            &self.new.api.global_params,
             ItemKind::StandardParameter,
             &item,
         );
@@ -744,7 +786,7 @@ impl<'a> Differ<'a> {
     /// standard ones, else the crate's own. Switching replaces each by another item under the same name
     /// (an impl written for both crates' `Alt` now conflicts): breaking, even with the same methods.
     fn shared_standard_items(&mut self) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let shared = |api: &Api| api.standard_param_enums().is_some();
         if shared(old) == shared(new) {
             return;
@@ -793,7 +835,7 @@ impl<'a> Differ<'a> {
         kind: ItemKind,
         label: &dyn Fn(&Param) -> String,
     ) {
-        let (old_api, new_api) = (self.old, self.new);
+        let (old_api, new_api) = (self.old.api, self.new.api);
         let kept = |d: &mut Differ, item: &str, a: &Param, b: &Param| {
             d.renamed(kind, item, &a.rust_name, &b.rust_name);
             let (ta, tb) = (RustType::param(old_api, a), RustType::param(new_api, b));
@@ -819,7 +861,7 @@ impl<'a> Differ<'a> {
     }
 
     fn types(&mut self) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let (before, after) = (types_by_path(old), types_by_path(new));
         // Types that go or come with their schema or resource are reported with it, not one by one.
         let schemas = |api: &Api| -> BTreeSet<String> {
@@ -877,7 +919,10 @@ impl<'a> Differ<'a> {
             (TypeKind::Struct(sa), TypeKind::Struct(sb)) => self.fields(path, sa, sb),
             (TypeKind::Enum(ea), TypeKind::Enum(eb)) => self.variants(path, ea, eb),
             (TypeKind::Alias(ta), TypeKind::Alias(tb)) => {
-                let (ta, tb) = (RustType::of(self.old, ta), RustType::of(self.new, tb));
+                let (ta, tb) = (
+                    RustType::of(self.old.api, ta),
+                    RustType::of(self.new.api, tb),
+                );
                 self.retyped(ItemKind::Type, &item, "alias of", ta, tb);
             }
             (ka, kb) => self.push(
@@ -890,7 +935,7 @@ impl<'a> Differ<'a> {
     }
 
     fn fields(&mut self, owner: &str, a: &Struct, b: &Struct) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let kept = |d: &mut Differ, item: &str, fa: &Field, fb: &Field| {
             d.renamed(ItemKind::Field, item, &fa.rust_name, &fb.rust_name);
             let (ta, tb) = (RustType::field(old, fa), RustType::field(new, fb));
@@ -919,7 +964,7 @@ impl<'a> Differ<'a> {
 
     /// The map field that holds a struct's `additionalProperties`.
     fn additional_properties(&mut self, owner: &str, a: &Struct, b: &Struct) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let item = |name: &str| format!("field `{owner}.{name}`");
         let map = |api: &Api, ty: &TypeRef| RustType::Map(Box::new(RustType::of(api, ty)));
         match (&a.additional, &b.additional) {
@@ -974,8 +1019,16 @@ impl<'a> Differ<'a> {
 
     /// Compares two resources that have the same wire path. `wire` and `chain` are the parents' wire names
     /// and accessor calls (`["projects"]`, `["projects()"]`); empty for the client itself.
-    fn resource(&mut self, a: &Resource, b: &Resource, wire: &[&str], chain: &[String]) {
+    fn resource(
+        &mut self,
+        a: &ResourceModule<'_>,
+        b: &ResourceModule<'_>,
+        wire: &[&str],
+        chain: &[String],
+    ) {
+        let (a, b) = (a, b);
         if !wire.is_empty() {
+            let (a, b) = (a.resource, b.resource);
             let item = resource_label(wire, chain);
             if a.accessor != b.accessor || a.handle != b.handle {
                 self.push(
@@ -991,12 +1044,21 @@ impl<'a> Differ<'a> {
         self.child_resources(a, b, wire, chain);
     }
 
-    fn methods(&mut self, a: &Resource, b: &Resource, wire: &[&str], chain: &[String]) {
-        let kept =
-            |d: &mut Differ, _: &str, ma: &Method, mb: &Method| d.method(ma, mb, wire, chain);
+    fn methods(
+        &mut self,
+        a: &ResourceModule<'_>,
+        b: &ResourceModule<'_>,
+        wire: &[&str],
+        chain: &[String],
+    ) {
+        let kept = |d: &mut Differ, _: &str, ma: &MethodItem, mb: &MethodItem| {
+            d.method(ma, mb, wire, chain)
+        };
         let rules = Keyed {
             kind: ItemKind::Method,
-            label: &|m: &Method| method_label(wire, chain, &m.wire_name, &m.fn_name),
+            label: &|m: &MethodItem| {
+                method_label(wire, chain, &m.method.wire_name, &m.method.fn_name)
+            },
             removed: &|_| "removed".to_owned(),
             added: &|_| (Severity::Compatible, "added".to_owned()),
             kept: &kept,
@@ -1005,43 +1067,55 @@ impl<'a> Differ<'a> {
     }
 
     /// Sub-resources by wire name; one that goes or comes is reported whole, with its method count.
-    fn child_resources(&mut self, a: &Resource, b: &Resource, wire: &[&str], chain: &[String]) {
+    fn child_resources(
+        &mut self,
+        a: &ResourceModule<'_>,
+        b: &ResourceModule<'_>,
+        wire: &[&str],
+        chain: &[String],
+    ) {
         let (before, after) = (children_by_wire(a), children_by_wire(b));
         for (name, ra) in &before {
             match after.get(name) {
                 Some(rb) => {
-                    let (wire, chain) = child_path(wire, chain, rb);
+                    let (wire, chain) = child_path(wire, chain, rb.resource);
                     self.resource(ra, rb, &wire, &chain);
                 }
                 None => {
-                    let (wire, chain) = child_path(wire, chain, ra);
+                    let (wire, chain) = child_path(wire, chain, ra.resource);
                     self.push(
                         Severity::Breaking,
                         ItemKind::Resource,
                         resource_label(&wire, &chain),
                         format!(
                             "removed, with {}",
-                            plural(method_count(ra), "method", "methods")
+                            plural(method_count(ra.resource), "method", "methods")
                         ),
                     );
                 }
             }
         }
         for (_, rb) in after.iter().filter(|(name, _)| !before.contains_key(*name)) {
-            let (wire, chain) = child_path(wire, chain, rb);
+            let (wire, chain) = child_path(wire, chain, rb.resource);
             self.push(
                 Severity::Compatible,
                 ItemKind::Resource,
                 resource_label(&wire, &chain),
                 format!(
                     "added, with {}",
-                    plural(method_count(rb), "method", "methods")
+                    plural(method_count(rb.resource), "method", "methods")
                 ),
             );
         }
     }
 
-    fn method(&mut self, a: &Method, b: &Method, wire: &[&str], chain: &[String]) {
+    fn method(&mut self, a: &MethodItem, b: &MethodItem, wire: &[&str], chain: &[String]) {
+        self.calls(
+            a,
+            b,
+            &method_label(wire, chain, &b.method.wire_name, &b.method.fn_name),
+        );
+        let (a, b) = (a.method, b.method);
         let item = method_label(wire, chain, &b.wire_name, &b.fn_name);
         let kind = ItemKind::Method;
         if a.fn_name != b.fn_name || a.builder != b.builder {
@@ -1052,7 +1126,6 @@ impl<'a> Differ<'a> {
         self.method_params(a, b, &format!("{handle}{}()", b.fn_name));
         self.argument_order(a, b, &item);
         self.payloads(a, b, &item);
-        self.calls(a, b, &item);
         self.deprecation(kind, &item, a.deprecated, b.deprecated);
         let (http_a, http_b) = (a.request_line(), b.request_line());
         if http_a != http_b {
@@ -1077,7 +1150,7 @@ impl<'a> Differ<'a> {
 
     /// A method's parameters: the required ones are constructor arguments, the others setters.
     fn method_params(&mut self, a: &Method, b: &Method, call: &str) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let kind = ItemKind::Parameter;
         let kept = |d: &mut Differ, item: &str, pa: &Param, pb: &Param| {
             let moved = match (pa.required, pb.required) {
@@ -1161,7 +1234,7 @@ impl<'a> Differ<'a> {
 
     /// The request body (a constructor argument) and the response.
     fn payloads(&mut self, a: &Method, b: &Method, item: &str) {
-        let (old, new) = (self.old, self.new);
+        let (old, new) = (self.old.api, self.new.api);
         let kind = ItemKind::Method;
         match (&a.request, &b.request) {
             (None, Some(body)) => self.push(
@@ -1191,39 +1264,70 @@ impl<'a> Differ<'a> {
     }
 
     /// The calls a builder offers besides `send()`: one gone breaks code, one new does not.
-    fn calls(&mut self, a: &Method, b: &Method, item: &str) {
-        let calls = [
-            (
-                a.pagination.is_some(),
-                b.pagination.is_some(),
-                "`pages()` and `items()` removed (no longer pages)",
-                "now pages: `pages()` and `items()` added",
-            ),
-            (
-                a.returns_operation,
-                b.returns_operation,
-                "`start()` removed (no longer returns an operation)",
-                "now returns an operation: `start()` added",
-            ),
-            (
-                a.upload.is_some(),
-                b.upload.is_some(),
-                "media upload removed",
-                "media upload added",
-            ),
-            (
-                a.download,
-                b.download,
-                "media download removed",
-                "media download added",
-            ),
-        ];
-        for (before, after, removed, added) in calls {
-            match (before, after) {
-                (true, false) => self.push(Severity::Breaking, ItemKind::Method, item, removed),
-                (false, true) => self.push(Severity::Compatible, ItemKind::Method, item, added),
-                _ => {}
-            }
+    /// What the builders offer besides `send()`: `pages()`, `start()`, uploads, `download()`.
+    fn calls(&mut self, a: &MethodItem, b: &MethodItem, item: &str) {
+        let kinds = |model: &Crate<'_>, m: &MethodItem| -> BTreeSet<CallKind> {
+            model.builders[m.builder.0]
+                .calls
+                .iter()
+                .map(CallKind::of)
+                .collect()
+        };
+        let (before, after) = (kinds(self.old, a), kinds(self.new, b));
+        for kind in before.difference(&after) {
+            self.push(Severity::Breaking, ItemKind::Method, item, kind.removed());
+        }
+        for kind in after.difference(&before) {
+            self.push(Severity::Compatible, ItemKind::Method, item, kind.added());
+        }
+    }
+}
+
+/// The wire path of every resource of a crate.
+fn wire_paths(model: &Crate<'_>) -> BTreeSet<String> {
+    fn walk(resource: &Resource, out: &mut BTreeSet<String>) {
+        out.insert(resource.wire_path.clone());
+        resource.resources.iter().for_each(|child| walk(child, out));
+    }
+    let mut out = BTreeSet::new();
+    walk(&model.api.root, &mut out);
+    out
+}
+
+/// The calls a change report speaks of: the two uploads are one, media upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum CallKind {
+    Pages,
+    Start,
+    Upload,
+    Download,
+}
+
+impl CallKind {
+    fn of(call: &Call) -> CallKind {
+        match call {
+            Call::Pages { .. } => CallKind::Pages,
+            Call::Start(_) => CallKind::Start,
+            Call::Upload(_) | Call::UploadResumable(_) => CallKind::Upload,
+            Call::Download => CallKind::Download,
+        }
+    }
+
+    fn removed(self) -> &'static str {
+        match self {
+            CallKind::Pages => "`pages()` and `items()` removed (no longer pages)",
+            CallKind::Start => "`start()` removed (no longer returns an operation)",
+            CallKind::Upload => "media upload removed",
+            CallKind::Download => "media download removed",
+        }
+    }
+
+    fn added(self) -> &'static str {
+        match self {
+            CallKind::Pages => "now pages: `pages()` and `items()` added",
+            CallKind::Start => "now returns an operation: `start()` added",
+            CallKind::Upload => "media upload added",
+            CallKind::Download => "media download added",
         }
     }
 }
