@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use discogen::emit::{emit_item, Item};
-use discogen::ir::{Api, Resource, TypeKind, TypeRef};
+use discogen::ir::{Api, TypeKind, TypeRef};
+use discogen::model::{Layout, ResourceModule};
 
 /// A manifest API's model, with the manifest's rules (carried descriptions, declared operation results).
 fn prepare(document: &str) -> Api {
@@ -20,22 +21,16 @@ fn prepare(document: &str) -> Api {
     discogen::prepare(&text, &job.rules).unwrap()
 }
 
-/// Every resource called `operations`, depth first, with its dotted path.
-fn operations_resources<'a>(
-    resource: &'a Resource,
-    trail: &str,
-    out: &mut Vec<(String, &'a Resource)>,
+/// Every resource module called `operations`, depth first, with its dotted path.
+fn operations_resources<'m, 'a>(
+    module: &'m ResourceModule<'a>,
+    out: &mut Vec<(String, &'m ResourceModule<'a>)>,
 ) {
-    for child in &resource.resources {
-        let path = if trail.is_empty() {
-            child.wire_name.clone()
-        } else {
-            format!("{trail}.{}", child.wire_name)
-        };
-        if child.wire_name == "operations" {
-            out.push((path.clone(), child));
+    for child in &module.children {
+        if child.resource.wire_name == "operations" {
+            out.push((child.resource.wire_path.clone(), child));
         }
-        operations_resources(child, &path, out);
+        operations_resources(child, out);
     }
 }
 
@@ -46,8 +41,9 @@ fn format(tokens: proc_macro2::TokenStream) -> String {
 /// The operations modules, then the type `operations.get` returns and the type of its `error` field.
 fn operations_snapshot(document: &str) -> String {
     let api = prepare(document);
+    let model = discogen::lower::lower(&api, Layout::Crate);
     let mut resources = Vec::new();
-    operations_resources(&api.root, "", &mut resources);
+    operations_resources(&model.resources, &mut resources);
     assert!(
         !resources.is_empty(),
         "{document} has no operations resource"
@@ -56,11 +52,11 @@ fn operations_snapshot(document: &str) -> String {
     let mut out = String::new();
     for (path, resource) in &resources {
         out.push_str(&format!("// ---- resource {path} ----\n"));
-        out.push_str(&format(emit_item(&api, Item::Resource(resource))));
+        out.push_str(&format(emit_item(&model, Item::Resource(resource))));
     }
     let get = resources
         .iter()
-        .flat_map(|(_, r)| &r.methods)
+        .flat_map(|(_, r)| &r.resource.methods)
         .find(|m| m.wire_name == "get")
         .expect("an operations.get method");
     let Some(TypeRef::Named(operation)) = &get.response else {
@@ -79,7 +75,7 @@ fn operations_snapshot(document: &str) -> String {
     };
     for id in [*operation, status] {
         out.push_str(&format!("// ---- type {} ----\n", api.ty(id).origin));
-        out.push_str(&format(emit_item(&api, Item::Type(id))));
+        out.push_str(&format(emit_item(&model, Item::Type(id))));
     }
     out
 }
