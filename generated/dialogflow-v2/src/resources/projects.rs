@@ -210,10 +210,11 @@ impl DeleteAgent {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::GoogleProtobufEmpty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -250,10 +251,13 @@ impl GetAgent {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Agent,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -300,10 +304,13 @@ impl SetAgent {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Agent,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -664,10 +671,13 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudLocationLocation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -703,12 +713,13 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2EncryptionSpec,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -782,12 +793,13 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudLocationListLocationsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -957,10 +969,13 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleProtobufEmpty,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -997,10 +1012,13 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -1075,12 +1093,13 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleLongrunningListOperationsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.

@@ -71,10 +71,11 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::GoogleProtobufEmpty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -128,12 +129,13 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -182,10 +184,11 @@ impl KnowledgeBasesDelete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::GoogleProtobufEmpty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -226,12 +229,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -298,12 +302,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -378,12 +383,13 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -426,16 +432,19 @@ impl DocumentsCreate {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -445,8 +454,12 @@ impl DocumentsCreate {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowV2Document,
+            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -487,16 +500,19 @@ impl DocumentsDelete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -506,8 +522,12 @@ impl DocumentsDelete {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleProtobufEmpty,
+            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -548,10 +568,13 @@ impl DocumentsGet {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Document> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Document,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -616,12 +639,13 @@ impl DocumentsList {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -696,16 +720,19 @@ impl DocumentsPatch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -715,8 +742,12 @@ impl DocumentsPatch {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowV2Document,
+            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -759,16 +790,19 @@ impl Reload {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -778,8 +812,12 @@ impl Reload {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowV2Document,
+            crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 

@@ -124,10 +124,13 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudLocationLocation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -201,12 +204,13 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudLocationListLocationsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -338,10 +342,13 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleProtobufEmpty,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -378,10 +385,13 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -456,12 +466,13 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleLongrunningListOperationsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.

@@ -41,10 +41,11 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::GoogleProtobufEmpty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

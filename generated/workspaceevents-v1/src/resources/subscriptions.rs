@@ -155,14 +155,17 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Subscription`](crate::schemas::Subscription), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -172,8 +175,12 @@ impl Create {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::Subscription,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -231,22 +238,29 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives nothing (`()`), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<(), ::serde_json::Value>,
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            (),
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -280,8 +294,11 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Subscription> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Subscription> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -338,10 +355,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::ListSubscriptionsResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::ListSubscriptionsResponse,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -413,14 +433,17 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Subscription`](crate::schemas::Subscription), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -430,8 +453,12 @@ impl Patch {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::Subscription,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -467,14 +494,17 @@ impl Reactivate {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Subscription`](crate::schemas::Subscription), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -484,8 +514,12 @@ impl Reactivate {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::Subscription,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 

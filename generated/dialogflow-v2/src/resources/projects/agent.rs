@@ -261,16 +261,19 @@ impl Export {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -280,8 +283,12 @@ impl Export {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -318,10 +325,13 @@ impl GetFulfillment {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Fulfillment,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -369,12 +379,13 @@ impl GetValidationResult {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ValidationResult,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -415,16 +426,19 @@ impl Import {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -434,8 +448,12 @@ impl Import {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleProtobufEmpty,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -476,16 +494,19 @@ impl Restore {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -495,8 +516,12 @@ impl Restore {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleProtobufEmpty,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -551,12 +576,13 @@ impl Search {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -619,16 +645,19 @@ impl Train {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -638,8 +667,12 @@ impl Train {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleProtobufEmpty,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -686,10 +719,13 @@ impl UpdateFulfillment {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Fulfillment,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -900,16 +936,19 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -919,11 +958,12 @@ pub mod entity_types {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleProtobufEmpty,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -965,16 +1005,19 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -984,11 +1027,12 @@ pub mod entity_types {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -1038,12 +1082,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2EntityType,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1090,12 +1135,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2EntityType,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1159,12 +1205,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1243,12 +1290,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2EntityType,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1369,16 +1417,19 @@ pub mod entity_types {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub async fn start(
+            pub fn start(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -1388,11 +1439,12 @@ pub mod entity_types {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(
-                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                        .typed(),
-                )
+                ::discogen_runtime::lro::start_typed::<
+                    _,
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                    _,
+                >(client, self.send())
             }
         }
 
@@ -1434,16 +1486,19 @@ pub mod entity_types {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub async fn start(
+            pub fn start(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -1453,11 +1508,12 @@ pub mod entity_types {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(
-                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                        .typed(),
-                )
+                ::discogen_runtime::lro::start_typed::<
+                    _,
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                    _,
+                >(client, self.send())
             }
         }
 
@@ -1499,16 +1555,19 @@ pub mod entity_types {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub async fn start(
+            pub fn start(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -1518,11 +1577,12 @@ pub mod entity_types {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(
-                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                        .typed(),
-                )
+                ::discogen_runtime::lro::start_typed::<
+                    _,
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                    _,
+                >(client, self.send())
             }
         }
 
@@ -1723,12 +1783,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2Environment,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1767,12 +1828,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2Environment,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1827,12 +1889,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1912,12 +1975,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -2005,12 +2069,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2Environment,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -2119,12 +2184,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2319,10 +2385,13 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                    self.client.execute(self.to_request()).await
+                ) -> impl ::discogen_runtime::ResponseFuture<
+                    crate::schemas::GoogleProtobufEmpty,
+                > {
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -2366,12 +2435,13 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<
+                ) -> impl ::discogen_runtime::ResponseFuture<
                     crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse,
                 > {
-                    self.client.execute(self.to_request()).await
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -2525,12 +2595,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2Context,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
                 }
 
@@ -2573,12 +2644,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2Context,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
                 }
 
@@ -2636,12 +2708,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
 
                     /// Every page of the result, following `nextPageToken` from this request on.
@@ -2722,12 +2795,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2Context,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
                 }
 
@@ -2882,12 +2956,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
                 }
 
@@ -2930,12 +3005,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
                 }
 
@@ -2993,12 +3069,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
 
                     /// Every page of the result, following `nextPageToken` from this request on.
@@ -3079,12 +3156,13 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub async fn send(
+                    pub fn send(
                         self,
-                    ) -> ::discogen_runtime::Result<
+                    ) -> impl ::discogen_runtime::ResponseFuture<
                         crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                     > {
-                        self.client.execute(self.to_request()).await
+                        let request = self.to_request();
+                        self.client.send_json(request)
                     }
                 }
 
@@ -3294,16 +3372,19 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -3313,11 +3394,12 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleProtobufEmpty,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -3359,16 +3441,19 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -3378,11 +3463,12 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -3443,10 +3529,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowV2Intent,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -3505,10 +3594,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowV2Intent,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -3577,10 +3669,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowV2Intent,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4433,10 +4528,13 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowV2Version,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4475,10 +4573,13 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowV2Version,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4533,12 +4634,13 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -4609,10 +4711,13 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowV2Version,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 

@@ -95,12 +95,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -142,16 +143,19 @@ impl ImportConversationData {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse), `progress()` [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -161,8 +165,12 @@ impl ImportConversationData {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse,
+            crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -218,12 +226,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.

@@ -343,16 +343,19 @@ pub mod documents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -362,11 +365,12 @@ pub mod documents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowV2Document,
+                crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -410,16 +414,19 @@ pub mod documents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -429,11 +436,12 @@ pub mod documents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse,
+                crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
+                _,
+            >(client, self.send())
         }
     }
 

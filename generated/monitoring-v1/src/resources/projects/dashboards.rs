@@ -141,8 +141,11 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Dashboard> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -176,8 +179,9 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Empty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -211,8 +215,11 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Dashboard> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -264,10 +271,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::ListDashboardsResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::ListDashboardsResponse,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -331,8 +341,11 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Dashboard> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

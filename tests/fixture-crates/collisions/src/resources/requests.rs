@@ -141,8 +141,9 @@ impl Build {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Box> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Box> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -177,8 +178,11 @@ impl FooBar {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::FooBar3> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::FooBar3> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -213,8 +217,9 @@ impl FooBar2 {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Error> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Error> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -263,10 +268,11 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::ListRequestsResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::ListRequestsResponse> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -321,8 +327,11 @@ impl New {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Response> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Response> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -355,8 +364,11 @@ impl Ok {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Response> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Response> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -391,8 +403,11 @@ impl Send {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Result> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Result> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

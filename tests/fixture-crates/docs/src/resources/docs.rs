@@ -93,8 +93,9 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Doc> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Doc> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -132,8 +133,11 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Undocumented> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Undocumented> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -166,10 +170,11 @@ impl Touch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::EmptyDescription> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::EmptyDescription> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

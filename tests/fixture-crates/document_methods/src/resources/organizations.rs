@@ -110,10 +110,11 @@ pub mod folders {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::Project> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Project> {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -221,10 +222,11 @@ pub mod folders {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<crate::schemas::Zone> {
-                    self.client.execute(self.to_request()).await
+                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Zone> {
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -282,10 +284,11 @@ pub mod folders {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<crate::schemas::ZoneList> {
-                    self.client.execute(self.to_request()).await
+                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::ZoneList> {
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
 
                 /// Every page of the result, following `nextPageToken` from this request on.

@@ -123,10 +123,11 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::ListVideosResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::ListVideosResponse> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -190,8 +191,9 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Video> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Video> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

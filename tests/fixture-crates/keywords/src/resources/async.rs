@@ -139,10 +139,11 @@ impl Match {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::MatchThingsResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::MatchThingsResponse> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -178,8 +179,11 @@ impl Move {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Reserved> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Reserved> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -213,8 +217,9 @@ impl Type {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Type> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Type> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -274,8 +279,11 @@ pub mod crate_ {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Self_> {
-            self.client.execute(self.to_request()).await
+        pub fn send(
+            self,
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Self_> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -344,8 +352,11 @@ pub mod self_ {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Self_> {
-            self.client.execute(self.to_request()).await
+        pub fn send(
+            self,
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Self_> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 

@@ -89,8 +89,11 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Instance> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Instance> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -130,17 +133,21 @@ impl Insert {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the operation it starts (polled through its `selfLink`): `wait()` gives the done operation, `wait_for::<()>()` its error, and `wait_target::<T>()` fetches the resource it changed (its `targetLink`) as `T`.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        ::discogen_runtime::lro::Poller<crate::Client>,
+    > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+        ::discogen_runtime::lro::start(client, self.send())
     }
 }
 

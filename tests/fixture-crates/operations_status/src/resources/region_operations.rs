@@ -110,8 +110,11 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -165,10 +168,11 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::OperationList> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::OperationList> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -229,8 +233,11 @@ impl Wait {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

@@ -97,8 +97,11 @@ pub mod files {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            self.client.execute(self.to_request()).await
+        pub fn send(
+            self,
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -138,8 +141,11 @@ pub mod files {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            self.client.execute(self.to_request()).await
+        pub fn send(
+            self,
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 

@@ -143,8 +143,9 @@ impl Cancel {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Empty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -180,8 +181,9 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<()> {
-        self.client.execute_unit(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
+        let request = self.to_request();
+        self.client.send_unit(request)
     }
 }
 
@@ -224,8 +226,9 @@ impl Insert {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Job> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Job> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -258,8 +261,9 @@ impl Ping {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<()> {
-        self.client.execute_unit(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
+        let request = self.to_request();
+        self.client.send_unit(request)
     }
 }
 
@@ -296,8 +300,9 @@ impl Purge {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        self.client.execute(self.to_request()).await
+    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Empty> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -348,10 +353,11 @@ impl Search {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::SearchJobsResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::SearchJobsResponse> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

@@ -51,10 +51,13 @@ impl RetrieveSecret {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::RetrieveSecretResponse> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::RetrieveSecretResponse,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

@@ -129,8 +129,11 @@ pub mod items {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            self.client.execute(self.to_request()).await
+        pub fn send(
+            self,
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -235,10 +238,11 @@ pub mod items {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::ListItemsResponse> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::ListItemsResponse> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -307,8 +311,11 @@ pub mod items {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            self.client.execute(self.to_request()).await
+        pub fn send(
+            self,
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 

@@ -110,8 +110,11 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Scalars> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -244,8 +247,11 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Scalars> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -289,8 +295,11 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Scalars> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

@@ -130,12 +130,13 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -169,12 +170,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -223,12 +225,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -293,12 +296,13 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

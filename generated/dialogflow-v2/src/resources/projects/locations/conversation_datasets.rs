@@ -135,16 +135,19 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset), `progress()` [`GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -154,8 +157,12 @@ impl Create {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
+            crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -189,16 +196,19 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata) metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -208,8 +218,12 @@ impl Delete {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleProtobufEmpty,
+            crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata,
+            _,
+        >(client, self.send())
     }
 }
 

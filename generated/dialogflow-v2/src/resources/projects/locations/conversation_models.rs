@@ -252,19 +252,23 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            ::discogen_runtime::lro::Poller<crate::Client>,
+        > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            ::discogen_runtime::lro::start(client, self.send())
         }
     }
 

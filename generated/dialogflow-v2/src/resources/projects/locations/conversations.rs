@@ -180,12 +180,13 @@ impl IngestContextReferences {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

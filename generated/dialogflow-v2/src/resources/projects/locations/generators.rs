@@ -145,10 +145,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Generator,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -194,10 +197,13 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Generator,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -322,19 +328,23 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            ::discogen_runtime::lro::Poller<crate::Client>,
+        > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            ::discogen_runtime::lro::start(client, self.send())
         }
     }
 
@@ -371,12 +381,13 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -430,12 +441,13 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.

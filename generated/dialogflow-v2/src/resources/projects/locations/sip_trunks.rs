@@ -131,10 +131,13 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2SipTrunk,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -170,10 +173,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2SipTrunk,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -223,12 +229,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -296,10 +303,13 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2SipTrunk,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

@@ -140,10 +140,13 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Tool,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -179,10 +182,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Tool,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -232,12 +238,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowV2ListToolsResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -303,10 +310,13 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowV2Tool,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 

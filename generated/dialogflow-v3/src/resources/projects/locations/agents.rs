@@ -361,10 +361,13 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowCxV3Agent,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -402,16 +405,19 @@ impl Export {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -421,8 +427,12 @@ impl Export {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -456,10 +466,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowCxV3Agent,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -501,12 +514,13 @@ impl GetGenerativeSettings {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -548,12 +562,13 @@ impl GetValidationResult {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -603,12 +618,13 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -674,10 +690,13 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleCloudDialogflowCxV3Agent,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -713,16 +732,19 @@ impl Restore {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        self.client.execute(self.to_request()).await
+    ) -> impl ::discogen_runtime::ResponseFuture<
+        crate::schemas::GoogleLongrunningOperation,
+    > {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub async fn start(
+    pub fn start(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -732,8 +754,12 @@ impl Restore {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        let operation = self.send().await?;
-        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
+        ::discogen_runtime::lro::start_typed::<
+            _,
+            crate::schemas::GoogleProtobufEmpty,
+            ::serde_json::Value,
+            _,
+        >(client, self.send())
     }
 }
 
@@ -778,12 +804,13 @@ impl UpdateGenerativeSettings {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -819,12 +846,13 @@ impl Validate {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -903,12 +931,13 @@ pub mod changelogs {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Changelog,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -968,12 +997,13 @@ pub mod changelogs {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1199,12 +1229,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3EntityType,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1246,10 +1277,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleProtobufEmpty,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1288,19 +1322,23 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            ::discogen_runtime::lro::Poller<crate::Client>,
+        > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            ::discogen_runtime::lro::start(client, self.send())
         }
     }
 
@@ -1342,12 +1380,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3EntityType,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1386,19 +1425,23 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            ::discogen_runtime::lro::Poller<crate::Client>,
+        > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            ::discogen_runtime::lro::start(client, self.send())
         }
     }
 
@@ -1459,12 +1502,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1540,12 +1584,13 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3EntityType,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1793,16 +1838,19 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -1812,11 +1860,12 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3Environment,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -1860,16 +1909,19 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3DeployFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse), `progress()` [`GoogleCloudDialogflowCxV3DeployFlowMetadata`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -1879,11 +1931,12 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -1917,12 +1970,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Environment,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -1975,12 +2029,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -2060,12 +2115,13 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -2133,16 +2189,19 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -2152,11 +2211,12 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3Environment,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -2198,16 +2258,19 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3RunContinuousTestResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse), `progress()` [`GoogleCloudDialogflowCxV3RunContinuousTestMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -2217,11 +2280,12 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -2305,12 +2369,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2419,12 +2484,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Deployment,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -2480,12 +2546,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2705,12 +2772,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -2749,12 +2817,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -2810,12 +2879,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2889,12 +2959,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -2935,12 +3006,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -2981,12 +3053,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -3140,12 +3213,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -3187,12 +3261,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -3234,12 +3309,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -3281,12 +3357,13 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -3438,12 +3515,13 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<
+                ) -> impl ::discogen_runtime::ResponseFuture<
                     crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                 > {
-                    self.client.execute(self.to_request()).await
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -3482,12 +3560,13 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<
+                ) -> impl ::discogen_runtime::ResponseFuture<
                     crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                 > {
-                    self.client.execute(self.to_request()).await
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -3543,12 +3622,13 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<
+                ) -> impl ::discogen_runtime::ResponseFuture<
                     crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
                 > {
-                    self.client.execute(self.to_request()).await
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
 
                 /// Every page of the result, following `nextPageToken` from this request on.
@@ -3622,12 +3702,13 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<
+                ) -> impl ::discogen_runtime::ResponseFuture<
                     crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                 > {
-                    self.client.execute(self.to_request()).await
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -3919,10 +4000,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowCxV3Flow,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -3964,10 +4048,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleProtobufEmpty,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4003,16 +4090,19 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -4022,11 +4112,12 @@ pub mod flows {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -4068,10 +4159,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowCxV3Flow,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4116,12 +4210,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4160,16 +4255,19 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -4179,11 +4277,12 @@ pub mod flows {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -4241,12 +4340,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -4322,10 +4422,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowCxV3Flow,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4361,16 +4464,19 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -4380,11 +4486,12 @@ pub mod flows {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleProtobufEmpty,
+                ::serde_json::Value,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -4422,12 +4529,13 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -4586,12 +4694,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Page,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -4636,10 +4745,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleProtobufEmpty,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -4682,12 +4794,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Page,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -4748,12 +4861,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -4833,12 +4947,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Page,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5004,12 +5119,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5054,10 +5170,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleProtobufEmpty,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5102,12 +5221,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5171,12 +5291,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -5258,12 +5379,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5456,12 +5578,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5503,16 +5626,19 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version), `progress()` [`GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`](crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata) metadata.
-            pub async fn start(
+            pub fn start(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -5522,11 +5648,12 @@ pub mod flows {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(
-                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                        .typed(),
-                )
+                ::discogen_runtime::lro::start_typed::<
+                    _,
+                    crate::schemas::GoogleCloudDialogflowCxV3Version,
+                    crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata,
+                    _,
+                >(client, self.send())
             }
         }
 
@@ -5565,12 +5692,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Version,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5626,12 +5754,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -5699,16 +5828,19 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleLongrunningOperation,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub async fn start(
+            pub fn start(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -5718,11 +5850,12 @@ pub mod flows {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                let operation = self.send().await?;
-                Ok(
-                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                        .typed(),
-                )
+                ::discogen_runtime::lro::start_typed::<
+                    _,
+                    crate::schemas::GoogleProtobufEmpty,
+                    ::serde_json::Value,
+                    _,
+                >(client, self.send())
             }
         }
 
@@ -5769,12 +5902,13 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Version,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -5932,12 +6066,13 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Generator,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -5979,10 +6114,13 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleProtobufEmpty,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -6024,12 +6162,13 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Generator,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -6089,12 +6228,13 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -6170,12 +6310,13 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Generator,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -6377,12 +6518,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Intent,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -6423,16 +6565,19 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse), `progress()` [`GoogleCloudDialogflowCxV3ExportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -6442,11 +6587,12 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -6488,12 +6634,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Intent,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -6532,16 +6679,19 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse), `progress()` [`GoogleCloudDialogflowCxV3ImportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -6551,11 +6701,12 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -6628,12 +6779,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -6709,12 +6861,13 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Intent,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -6960,12 +7113,13 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Playbook,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -7003,19 +7157,23 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            ::discogen_runtime::lro::Poller<crate::Client>,
+        > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            ::discogen_runtime::lro::start(client, self.send())
         }
     }
 
@@ -7049,12 +7207,13 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Playbook,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -7093,19 +7252,23 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            ::discogen_runtime::lro::Poller<crate::Client>,
+        > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
+            ::discogen_runtime::lro::start(client, self.send())
         }
     }
 
@@ -7157,12 +7320,13 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -7230,12 +7394,13 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Playbook,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -7384,12 +7549,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Example,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -7428,12 +7594,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Example,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -7497,12 +7664,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -7576,12 +7744,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3Example,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -7729,12 +7898,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -7773,12 +7943,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -7834,12 +8005,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -7907,12 +8079,13 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -8097,12 +8270,13 @@ pub mod sessions {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -8490,10 +8664,13 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleProtobufEmpty,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -8532,16 +8709,19 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3BatchRunTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -8551,11 +8731,12 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -8609,12 +8790,13 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -8652,12 +8834,13 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3TestCase,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -8696,16 +8879,19 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3ExportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -8715,11 +8901,12 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -8753,12 +8940,13 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3TestCase,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -8797,16 +8985,19 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3ImportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -8816,11 +9007,12 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -8885,12 +9077,13 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -8958,12 +9151,13 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3TestCase,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -8999,16 +9193,19 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleLongrunningOperation,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3RunTestCaseResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse), `progress()` [`GoogleCloudDialogflowCxV3RunTestCaseMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -9018,11 +9215,12 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse,
+                crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -9186,12 +9384,13 @@ pub mod test_cases {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -9255,12 +9454,13 @@ pub mod test_cases {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -9440,10 +9640,13 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowCxV3Tool,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -9485,10 +9688,13 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleProtobufEmpty,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -9522,10 +9728,13 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowCxV3Tool,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -9575,12 +9784,13 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -9648,10 +9858,13 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleCloudDialogflowCxV3Tool,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -9798,12 +10011,13 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -9848,10 +10062,13 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<
+                crate::schemas::GoogleProtobufEmpty,
+            > {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -9888,12 +10105,13 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -9949,12 +10167,13 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -10022,12 +10241,13 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<
+            ) -> impl ::discogen_runtime::ResponseFuture<
                 crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse,
             > {
-                self.client.execute(self.to_request()).await
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -10299,12 +10519,13 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Webhook,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -10346,10 +10567,13 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<
+            crate::schemas::GoogleProtobufEmpty,
+        > {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -10383,12 +10607,13 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Webhook,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 
@@ -10440,12 +10665,13 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -10513,12 +10739,13 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             crate::schemas::GoogleCloudDialogflowCxV3Webhook,
         > {
-            self.client.execute(self.to_request()).await
+            let request = self.to_request();
+            self.client.send_json(request)
         }
     }
 

@@ -73,8 +73,11 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::MetricsScope> {
-        self.client.execute(self.to_request()).await
+    pub fn send(
+        self,
+    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::MetricsScope> {
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -123,12 +126,13 @@ impl ListMetricsScopesByMonitoredProject {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::discogen_runtime::Result<
+    ) -> impl ::discogen_runtime::ResponseFuture<
         crate::schemas::ListMetricsScopesByMonitoredProjectResponse,
     > {
-        self.client.execute(self.to_request()).await
+        let request = self.to_request();
+        self.client.send_json(request)
     }
 }
 
@@ -215,16 +219,17 @@ pub mod projects {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`MonitoredProject`](crate::schemas::MonitoredProject), `progress()` [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -234,11 +239,12 @@ pub mod projects {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::MonitoredProject,
+                crate::schemas::OperationMetadata,
+                _,
+            >(client, self.send())
         }
     }
 
@@ -273,16 +279,17 @@ pub mod projects {
         }
 
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            self.client.execute(self.to_request()).await
+        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
+            let request = self.to_request();
+            self.client.send_json(request)
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Empty`](crate::schemas::Empty), `progress()` [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
-        pub async fn start(
+        pub fn start(
             self,
-        ) -> ::discogen_runtime::Result<
+        ) -> impl ::discogen_runtime::ResponseFuture<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -292,11 +299,12 @@ pub mod projects {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            let operation = self.send().await?;
-            Ok(
-                ::discogen_runtime::lro::Poller::from_operation(client, operation)
-                    .typed(),
-            )
+            ::discogen_runtime::lro::start_typed::<
+                _,
+                crate::schemas::Empty,
+                crate::schemas::OperationMetadata,
+                _,
+            >(client, self.send())
         }
     }
 

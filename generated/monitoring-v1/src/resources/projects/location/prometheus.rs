@@ -220,10 +220,11 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -265,10 +266,11 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -312,10 +314,11 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -359,10 +362,11 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -404,10 +408,11 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                self.client.execute(self.to_request()).await
+            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                let request = self.to_request();
+                self.client.send_json(request)
             }
         }
 
@@ -513,10 +518,11 @@ pub mod api {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                    self.client.execute(self.to_request()).await
+                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
@@ -609,10 +615,11 @@ pub mod api {
                 }
 
                 /// Sends the request and decodes the response.
-                pub async fn send(
+                pub fn send(
                     self,
-                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                    self.client.execute(self.to_request()).await
+                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
+                    let request = self.to_request();
+                    self.client.send_json(request)
                 }
             }
 
