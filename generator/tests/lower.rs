@@ -1,0 +1,154 @@
+//! The crate model of Dialogflow v2 (with the manifest's rules): shared builders, files and `cfg`s.
+
+use discogen::ir::Api;
+use discogen::lower::lower;
+use discogen::model::{Cfg, Crate, Layout, ResourceModule};
+
+fn dialogflow_v2() -> Api {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let manifest = std::fs::read_to_string(root.join("discovery/manifest.toml")).unwrap();
+    let manifest = discogen::manifest::Manifest::parse(&manifest).unwrap();
+    let entry = manifest
+        .apis
+        .iter()
+        .find(|api| api.document == "dialogflow.v2.json")
+        .unwrap();
+    let carried = entry.descriptions.as_ref().map(|source| {
+        std::fs::read_to_string(root.join("discovery").join(&source.document)).unwrap()
+    });
+    let rules = entry.rules(carried);
+    let text = std::fs::read_to_string(root.join("discovery/dialogflow.v2.json")).unwrap();
+    discogen::prepare(&text, &rules).unwrap()
+}
+
+/// Every module of the tree with its methods, depth first.
+fn modules<'m, 'a>(module: &'m ResourceModule<'a>, out: &mut Vec<&'m ResourceModule<'a>>) {
+    out.push(module);
+    module.children.iter().for_each(|child| modules(child, out));
+}
+
+/// The `cfg` that compiles a module: its own, else its nearest gated parent's.
+fn effective_cfgs(model: &Crate<'_>) -> Vec<(Vec<String>, Cfg)> {
+    fn walk(module: &ResourceModule<'_>, inherited: &Cfg, out: &mut Vec<(Vec<String>, Cfg)>) {
+        let cfg = if module.cfg.always() {
+            inherited.clone()
+        } else {
+            module.cfg.clone()
+        };
+        out.push((module.resource.module.clone(), cfg.clone()));
+        module
+            .children
+            .iter()
+            .for_each(|child| walk(child, &cfg, out));
+    }
+    let mut out = Vec::new();
+    walk(&model.resources, &Cfg::default(), &mut out);
+    out
+}
+
+#[test]
+fn same_shape_methods_share_one_builder_each() {
+    let api = dialogflow_v2();
+    let model = lower(&api, Layout::Crate);
+    let mut all = Vec::new();
+    modules(&model.resources, &mut all);
+    let methods: Vec<_> = all.iter().flat_map(|m| &m.methods).collect();
+    assert_eq!(methods.len(), 284);
+    assert_eq!(model.builders.len(), 128);
+    // Every method is served by the builder its constructor returns, and by no other.
+    for item in &methods {
+        let builder = &model.builders[item.builder.0];
+        assert!(builder
+            .serves
+            .iter()
+            .any(|(m, _)| std::ptr::eq(*m, item.method)));
+    }
+    let served: usize = model.builders.iter().map(|b| b.serves.len()).sum();
+    assert_eq!(served, 284);
+    let list = &model.builders[methods
+        .iter()
+        .find(|m| {
+            m.method.id.as_deref() == Some("dialogflow.projects.locations.agent.intents.list")
+        })
+        .unwrap()
+        .builder
+        .0];
+    let ids: Vec<&str> = list
+        .serves
+        .iter()
+        .filter_map(|(m, _)| m.id.as_deref())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "dialogflow.projects.agent.environments.intents.list",
+            "dialogflow.projects.agent.intents.list",
+            "dialogflow.projects.locations.agent.environments.intents.list",
+            "dialogflow.projects.locations.agent.intents.list",
+        ]
+    );
+    assert_eq!(
+        list.module,
+        ["resources", "projects", "agent", "environments", "intents"]
+    );
+    assert_eq!(list.cfg, Cfg(vec!["agent".to_owned()]));
+}
+
+#[test]
+fn a_builder_shared_across_families_is_compiled_by_any_of_them() {
+    let api = dialogflow_v2();
+    let model = lower(&api, Layout::Crate);
+    let cfgs = effective_cfgs(&model);
+    let shared: Vec<_> = model
+        .builders
+        .iter()
+        .filter(|b| b.module == model.shared_builders)
+        .collect();
+    assert_eq!(shared.len(), 12);
+    for builder in shared {
+        let mut union = Cfg(vec!["?".to_owned()]);
+        for (_, module) in &builder.serves {
+            let (_, cfg) = cfgs.iter().find(|(m, _)| m == module).unwrap();
+            union = if union.0 == ["?"] {
+                cfg.clone()
+            } else {
+                union.union(cfg)
+            };
+        }
+        assert_eq!(builder.cfg, union, "{}", builder.name);
+        assert!(builder.cfg.0.len() >= 2, "{}", builder.name);
+    }
+}
+
+#[test]
+fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
+    let api = dialogflow_v2();
+    let files = |layout| -> Vec<String> {
+        let model = lower(&api, layout);
+        discogen::emit::emit(&model)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    };
+    let crate_files = files(Layout::Crate);
+    for expected in [
+        "lib.rs",
+        "resources.rs",
+        "resources/projects.rs",
+        "resources/projects/agent.rs",
+        "resources/projects/locations/agent.rs",
+        "resources/shared.rs",
+        "schemas.rs",
+        "schemas/agent.rs",
+        "schemas/unreached_schemas.rs",
+    ] {
+        assert!(crate_files.iter().any(|f| f == expected), "no {expected}");
+    }
+    assert_eq!(files(Layout::SingleFile { features: true }), ["lib.rs"]);
+    assert_eq!(files(Layout::SingleFile { features: false }), ["lib.rs"]);
+    // Without features, nothing is gated: no groups, no shared module (one cfg for all).
+    let model = lower(&api, Layout::SingleFile { features: false });
+    assert!(model.schemas.groups.is_empty());
+    assert!(model.features.is_empty());
+    assert!(model.builders.iter().all(|b| b.cfg.always()));
+}
