@@ -105,10 +105,14 @@ def main():
     ours_dir, peer_dir = one("ours_dir"), one("peer_dir")
     ours_lines = lines_of(os.path.join(ours_dir, "src"))
     peer_lines = lines_of(os.path.join(peer_dir, "src"))
-    ours_methods = count(ours_dir, r'^\s*#\[must_use = "a request does nothing until it is sent"\]')
+    # One constructor per method (each starts its builder's `params`); same-shape methods share a builder.
+    ours_methods = count(ours_dir, r"^\s*params: (?:::std::default::)?Default::default\(\),$")
+    ours_builders = count(ours_dir, r'^\s*#\[must_use = "a request does nothing until it is sent"\]')
     peer_methods = count(peer_dir, r"^\s*pub async fn doit\(")
-    ours_structs = count(os.path.join(ours_dir, "src", "schemas.rs"), r"^pub struct ")
-    ours_enums = count(os.path.join(ours_dir, "src", "schemas.rs"), r"^pub enum ")
+    # `schemas.rs` and its groups under one `cfg` each (`schemas/*.rs`).
+    schemas = [os.path.join(ours_dir, "src", "schemas.rs"), os.path.join(ours_dir, "src", "schemas")]
+    ours_structs = sum(count(path, r"^pub struct ") for path in schemas if os.path.exists(path))
+    ours_enums = sum(count(path, r"^pub enum ") for path in schemas if os.path.exists(path))
     peer_types = count(peer_dir, r"serde::Serialize, serde::Deserialize\)\]")
     ours_rev = revision(ours_dir, r"\(revision (\d+)\)")
     peer_rev = revision(peer_dir, r'version = "[\d.]+\+(\d+)"')
@@ -126,8 +130,8 @@ def main():
       f"{one('os')}, {one('rustc')}. Load average {one('load_start')} at the start, {one('load_end')} at the "
       f"end (the machine is shared). Whole run: {float(one('total_seconds')) / 60:.1f} min.")
     w("")
-    w(f"Ours: `dialogflow-v2` (discogen), Discovery revision {ours_rev}: {ours_methods} methods, "
-      f"{ours_structs} schema structs and {ours_enums} enums. Peer: `google-dialogflow2` 6.0.0, revision {peer_rev}: {peer_methods} methods, "
+    w(f"Ours: `dialogflow-v2` (discogen), Discovery revision {ours_rev}: {ours_methods} methods on {ours_builders} "
+      f"builder types, {ours_structs} schema structs and {ours_enums} enums. Peer: `google-dialogflow2` 6.0.0, revision {peer_rev}: {peer_methods} methods, "
       f"{peer_types} schema structs, enums as strings (google-apis-rs emits only the schemas its methods reach).")
     w("")
     w("### Build and size")
