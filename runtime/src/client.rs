@@ -212,53 +212,6 @@ impl Client {
         Ok(url)
     }
 
-    /// [`Client::execute`] as a future that owns the client: what a generated builder's `send()` returns.
-    /// It is generic, so it is compiled in the crate that awaits it, for the methods that crate calls; an
-    /// `async fn send()` in the generated crate would compile the call and the decoding of every response
-    /// type there, for every method.
-    pub async fn send_json<T: DeserializeOwned>(self, request: Request) -> Result<T> {
-        self.execute(request).await
-    }
-
-    /// [`Client::send_json`] for `features: ["dataWrapper"]` APIs: the response is `{"data": T}`.
-    pub async fn send_wrapped<T: DeserializeOwned>(self, request: Request) -> Result<T> {
-        self.execute::<crate::DataWrapper<T>>(request)
-            .await
-            .map(|wrapper| wrapper.data)
-    }
-
-    /// [`Client::execute_unit`] as a future that owns the client (see [`Client::send_json`]).
-    pub async fn send_unit(self, request: Request) -> Result<()> {
-        self.execute_unit(request).await
-    }
-
-    /// [`Client::download`] as a future that owns the client (see [`Client::send_json`]).
-    pub async fn send_download(self, request: Request) -> Result<Vec<u8>> {
-        self.download(request).await
-    }
-
-    /// [`Client::upload_resumable`] as a future that owns the client (see [`Client::send_json`]).
-    pub async fn send_resumable<T: DeserializeOwned>(
-        self,
-        request: Request,
-        data: Vec<u8>,
-        media_type: String,
-    ) -> Result<T> {
-        self.upload_resumable(request, data, &media_type).await
-    }
-
-    /// [`Client::send_resumable`] for a method with no response: the body is read and ignored.
-    pub async fn send_resumable_unit(
-        self,
-        request: Request,
-        data: Vec<u8>,
-        media_type: String,
-    ) -> Result<()> {
-        self.upload_resumable::<serde::de::IgnoredAny>(request, data, &media_type)
-            .await
-            .map(|_| ())
-    }
-
     /// Sends the request and decodes a JSON response body into `T`.
     ///
     /// An empty body decodes as if it were `{}`. Idempotent requests are

@@ -43,13 +43,6 @@ pub use crate::request::{CallOptions, Params, QueryValue, Request};
 pub use crate::retry::RetryPolicy;
 pub use http::Method;
 
-/// A call in flight: what a generated builder's `send()`, `start()`, `upload()` and `download()` return.
-/// `.await` it for the result. The future is the runtime's (generic over `T`), so a crate compiles the
-/// sending and decoding only of the calls it awaits.
-pub trait ResponseFuture<T>: std::future::Future<Output = Result<T>> + Send {}
-
-impl<T, F: std::future::Future<Output = Result<T>> + Send> ResponseFuture<T> for F {}
-
 /// A JSON body wrapped as `{"data": ...}`, for APIs with the Discovery feature `dataWrapper`. Reading
 /// accepts an unwrapped body too, as Google's Python client does.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -37,7 +37,6 @@
 use std::collections::hash_map::RandomState;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -920,27 +919,6 @@ impl<A: OperationsApi, T> fmt::Debug for Poller<A, T> {
             .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
-}
-
-/// What a generated builder's `start()` returns: the call (`sent`), then a poller for the operation it
-/// started. Generic, so it is compiled only in the crate that awaits it (see [`crate::Client::send_json`]).
-pub async fn start<A, F>(api: A, sent: F) -> Result<Poller<A>, Error>
-where
-    A: OperationsApi,
-    F: Future<Output = Result<A::Operation, Error>>,
-{
-    Ok(Poller::from_operation(api, sent.await?))
-}
-
-/// [`start`], with the poller typed by the operation's declared response `R` and metadata `M`.
-pub async fn start_typed<A, R, M, F>(api: A, sent: F) -> Result<Poller<A, Typed<R, M>>, Error>
-where
-    A: OperationsApi,
-    R: Payload,
-    M: Payload,
-    F: Future<Output = Result<A::Operation, Error>>,
-{
-    Ok(Poller::from_operation(api, sent.await?).typed())
 }
 
 impl<A: OperationsApi> Poller<A> {

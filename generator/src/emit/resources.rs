@@ -281,8 +281,7 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         Some(ty) => scope.ty(ty),
         None => quote!(()),
     };
-    let send_body = send_body(scope, method);
-    let returns = future(response.clone());
+    let send_body = send_body(scope, method, &response);
     let calls = shared
         .calls
         .iter()
@@ -308,7 +307,7 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
             #to_request
 
             /// Sends the request and decodes the response.
-            pub fn send(self) -> #returns {
+            pub async fn send(self) -> ::discogen_runtime::Result<#response> {
                 #send_body
             }
 
@@ -458,28 +457,17 @@ fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
 }
 
 /// The body of `send()`: one generic call into the runtime.
-/// The body of `send()`: the runtime's future for the call, generic over the response, so that only a
-/// crate that awaits it compiles the call and the decoding (for the methods it calls).
-fn send_body(scope: &Scope<'_>, method: &Method) -> TokenStream {
-    let send = send_call(scope, method, quote!(request));
-    quote! {
-        let request = self.to_request();
-        #send
-    }
-}
-
-/// The runtime's future that sends `request` and decodes what the method returns.
-fn send_call(scope: &Scope<'_>, method: &Method, request: TokenStream) -> TokenStream {
+fn send_body(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> TokenStream {
     match (&method.response, scope.api.data_wrapper) {
-        (Some(_), true) => quote!(self.client.send_wrapped(#request)),
-        (Some(_), false) => quote!(self.client.send_json(#request)),
-        (None, _) => quote!(self.client.send_unit(#request)),
+        (Some(_), true) => quote! {
+            self.client
+                .execute::<::discogen_runtime::DataWrapper<#response>>(self.to_request())
+                .await
+                .map(|wrapper| wrapper.data)
+        },
+        (Some(_), false) => quote!(self.client.execute(self.to_request()).await),
+        (None, _) => quote!(self.client.execute_unit(self.to_request()).await),
     }
-}
-
-/// `impl ResponseFuture<T>`, the return type of the calls that send: write `future(output)`.
-fn future(output: TokenStream) -> TokenStream {
-    quote!(impl ::discogen_runtime::ResponseFuture<#output>)
 }
 
 /// The functions a [`Call`] adds to a builder.
@@ -519,8 +507,9 @@ fn pages(scope: &Scope<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
 /// `start()`: sends the request and returns a poller for the operation it starts, typed by the declared
 /// result when there is one.
 fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
+    let ok = scope.ok_variant();
     let poller = quote!(::discogen_runtime::lro::Poller);
-    let (ty, start, doc) = match kind {
+    let (ty, typed, doc) = match kind {
         StartKind::Typed { response, metadata } => {
             let doc = format!(
                 " Sends the request and returns a poller for the long-running operation it starts: `wait()` \
@@ -532,13 +521,13 @@ fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
             let metadata = scope.rust(&RustType::payload(scope.api, metadata));
             (
                 quote!(#poller<crate::Client, ::discogen_runtime::lro::Typed<#response, #metadata>>),
-                quote!(start_typed::<_, #response, #metadata, _>),
+                quote!(.typed()),
                 doc,
             )
         }
         StartKind::Status => (
             quote!(#poller<crate::Client>),
-            quote!(start),
+            TokenStream::new(),
             " Sends the request and returns a poller for the operation it starts (polled through its \
              `selfLink`): `wait()` gives the done operation, `wait_for::<()>()` its error, and \
              `wait_target::<T>()` fetches the resource it changed (its `targetLink`) as `T`."
@@ -546,19 +535,19 @@ fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
         ),
         StartKind::Untyped => (
             quote!(#poller<crate::Client>),
-            quote!(start),
+            TokenStream::new(),
             " Sends the request and returns a poller for the long-running operation it starts. The \
              document does not say what the operation returns: `wait()` gives the operation, and \
              `wait_for::<T>()` decodes its response as `T`."
                 .to_owned(),
         ),
     };
-    let returns = future(ty);
     quote! {
         #[doc = #doc]
-        pub fn start(self) -> #returns {
+        pub async fn start(self) -> ::discogen_runtime::Result<#ty> {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::#start(client, self.send())
+            let operation = self.send().await?;
+            #ok(#poller::from_operation(client, operation) #typed)
         }
     }
 }
@@ -705,11 +694,10 @@ fn upload(
 ) -> TokenStream {
     let into = scope.std("Into");
     let vec = scope.std("Vec");
-    let send = match &method.response {
-        Some(_) => quote!(send_json),
-        None => quote!(send_unit),
+    let execute = match &method.response {
+        Some(_) => quote!(execute),
+        None => quote!(execute_unit),
     };
-    let returns = future(response.clone());
     let path = path_expr(scope, method, path);
     let doc = format!(
         " Sends `data` as this call's media in one request: with the request body as metadata (multipart) \
@@ -718,11 +706,11 @@ fn upload(
     );
     quote! {
         #[doc = #doc]
-        pub fn upload(self, data: impl #into<#vec<u8>>, media_type: &str) -> #returns {
+        pub async fn upload(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
             request.media(data.into(), media_type);
-            self.client.#send(request)
+            self.client.#execute(request).await
         }
     }
 }
@@ -737,11 +725,10 @@ fn upload_resumable(
     let into = scope.std("Into");
     let vec = scope.std("Vec");
     let path = path_expr(scope, method, path);
-    let send = match &method.response {
-        Some(_) => quote!(send_resumable),
-        None => quote!(send_resumable_unit),
+    let (result, finish) = match &method.response {
+        Some(_) => (response.clone(), quote!()),
+        None => (quote!(::serde::de::IgnoredAny), quote!(.map(|_| ()))),
     };
-    let returns = future(response.clone());
     let doc = format!(
         " Sends `data` as this call's media through a resumable upload session (the request body, if \
          any, is the metadata). {}",
@@ -749,10 +736,10 @@ fn upload_resumable(
     );
     quote! {
         #[doc = #doc]
-        pub fn upload_resumable(self, data: impl #into<#vec<u8>>, media_type: &str) -> #returns {
+        pub async fn upload_resumable(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
-            self.client.#send(request, data.into(), media_type.to_owned())
+            self.client.upload_resumable::<#result>(request, data.into(), media_type).await #finish
         }
     }
 }
@@ -760,13 +747,12 @@ fn upload_resumable(
 /// `download()`: the media instead of JSON.
 fn download(scope: &Scope<'_>) -> TokenStream {
     let vec = scope.std("Vec");
-    let returns = future(quote!(#vec<u8>));
     quote! {
         /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
-        pub fn download(self) -> #returns {
+        pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
             let mut request = self.to_request();
             request.set_query("alt", "media");
-            self.client.send_download(request)
+            self.client.download(request).await
         }
     }
 }

@@ -210,11 +210,10 @@ impl DeleteAgent {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::GoogleProtobufEmpty> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -251,13 +250,10 @@ impl GetAgent {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2Agent,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -304,13 +300,10 @@ impl SetAgent {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2Agent,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -671,13 +664,10 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudLocationLocation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -713,13 +703,12 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2EncryptionSpec,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -793,13 +782,12 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudLocationListLocationsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -969,13 +957,10 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleProtobufEmpty,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -1012,13 +997,10 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -1093,13 +1075,12 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleLongrunningListOperationsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.

@@ -124,13 +124,10 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudLocationLocation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -204,13 +201,12 @@ pub mod locations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudLocationListLocationsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -342,13 +338,10 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleProtobufEmpty,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -385,13 +378,10 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -466,13 +456,12 @@ pub mod locations {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleLongrunningListOperationsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.

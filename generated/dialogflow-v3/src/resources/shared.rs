@@ -41,11 +41,10 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::GoogleProtobufEmpty> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+        self.client.execute(self.to_request()).await
     }
 }
 

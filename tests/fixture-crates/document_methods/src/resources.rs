@@ -28,9 +28,8 @@ impl Ping {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
-        let request = self.to_request();
-        self.client.send_unit(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<()> {
+        self.client.execute_unit(self.to_request()).await
     }
 }
 
@@ -102,11 +101,8 @@ impl Tokeninfo {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Tokeninfo> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Tokeninfo> {
+        self.client.execute(self.to_request()).await
     }
 }
 

@@ -261,19 +261,16 @@ impl Export {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse), `progress()` JSON metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -283,12 +280,8 @@ impl Export {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse,
-            ::serde_json::Value,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -325,13 +318,10 @@ impl GetFulfillment {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2Fulfillment,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -379,13 +369,12 @@ impl GetValidationResult {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ValidationResult,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -426,19 +415,16 @@ impl Import {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -448,12 +434,8 @@ impl Import {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            ::serde_json::Value,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -494,19 +476,16 @@ impl Restore {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -516,12 +495,8 @@ impl Restore {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            ::serde_json::Value,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -576,13 +551,12 @@ impl Search {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -645,19 +619,16 @@ impl Train {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -667,12 +638,8 @@ impl Train {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            ::serde_json::Value,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -719,13 +686,10 @@ impl UpdateFulfillment {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2Fulfillment,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -936,19 +900,16 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -958,12 +919,11 @@ pub mod entity_types {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleProtobufEmpty,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -1005,19 +965,16 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -1027,12 +984,11 @@ pub mod entity_types {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -1082,13 +1038,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2EntityType,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1135,13 +1090,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2EntityType,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1205,13 +1159,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1290,13 +1243,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2EntityType,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1417,19 +1369,16 @@ pub mod entity_types {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub fn start(
+            pub async fn start(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -1439,12 +1388,11 @@ pub mod entity_types {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                ::discogen_runtime::lro::start_typed::<
-                    _,
-                    crate::schemas::GoogleProtobufEmpty,
-                    ::serde_json::Value,
-                    _,
-                >(client, self.send())
+                let operation = self.send().await?;
+                Ok(
+                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                        .typed(),
+                )
             }
         }
 
@@ -1486,19 +1434,16 @@ pub mod entity_types {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub fn start(
+            pub async fn start(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -1508,12 +1453,11 @@ pub mod entity_types {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                ::discogen_runtime::lro::start_typed::<
-                    _,
-                    crate::schemas::GoogleProtobufEmpty,
-                    ::serde_json::Value,
-                    _,
-                >(client, self.send())
+                let operation = self.send().await?;
+                Ok(
+                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                        .typed(),
+                )
             }
         }
 
@@ -1555,19 +1499,16 @@ pub mod entity_types {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub fn start(
+            pub async fn start(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -1577,12 +1518,11 @@ pub mod entity_types {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                ::discogen_runtime::lro::start_typed::<
-                    _,
-                    crate::schemas::GoogleProtobufEmpty,
-                    ::serde_json::Value,
-                    _,
-                >(client, self.send())
+                let operation = self.send().await?;
+                Ok(
+                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                        .typed(),
+                )
             }
         }
 
@@ -1783,13 +1723,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2Environment,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1828,13 +1767,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2Environment,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1889,13 +1827,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1975,13 +1912,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -2069,13 +2005,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2Environment,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -2184,13 +2119,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2385,13 +2319,10 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<
-                    crate::schemas::GoogleProtobufEmpty,
-                > {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -2435,13 +2366,12 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<
+                ) -> ::discogen_runtime::Result<
                     crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse,
                 > {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -2595,13 +2525,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2Context,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
                 }
 
@@ -2644,13 +2573,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2Context,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
                 }
 
@@ -2708,13 +2636,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
 
                     /// Every page of the result, following `nextPageToken` from this request on.
@@ -2795,13 +2722,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2Context,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
                 }
 
@@ -2956,13 +2882,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
                 }
 
@@ -3005,13 +2930,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
                 }
 
@@ -3069,13 +2993,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
 
                     /// Every page of the result, following `nextPageToken` from this request on.
@@ -3156,13 +3079,12 @@ pub mod environments {
                     }
 
                     /// Sends the request and decodes the response.
-                    pub fn send(
+                    pub async fn send(
                         self,
-                    ) -> impl ::discogen_runtime::ResponseFuture<
+                    ) -> ::discogen_runtime::Result<
                         crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                     > {
-                        let request = self.to_request();
-                        self.client.send_json(request)
+                        self.client.execute(self.to_request()).await
                     }
                 }
 
@@ -3372,19 +3294,16 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -3394,12 +3313,11 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleProtobufEmpty,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -3441,19 +3359,16 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -3463,12 +3378,11 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -3529,13 +3443,10 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowV2Intent,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -3594,13 +3505,10 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowV2Intent,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -3669,13 +3577,10 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowV2Intent,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4528,13 +4433,10 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowV2Version,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4573,13 +4475,10 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowV2Version,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4634,13 +4533,12 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -4711,13 +4609,10 @@ pub mod versions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowV2Version,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
+            self.client.execute(self.to_request()).await
         }
     }
 

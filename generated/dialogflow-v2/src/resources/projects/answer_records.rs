@@ -106,13 +106,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -183,13 +182,12 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2AnswerRecord,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 

@@ -95,13 +95,12 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -143,19 +142,16 @@ impl ImportConversationData {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse), `progress()` [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -165,12 +161,8 @@ impl ImportConversationData {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse,
-            crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -226,13 +218,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.

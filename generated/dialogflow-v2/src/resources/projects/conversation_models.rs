@@ -172,19 +172,16 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel), `progress()` [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -194,12 +191,8 @@ impl Create {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowV2ConversationModel,
-            crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -236,19 +229,16 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -258,12 +248,8 @@ impl Delete {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -302,19 +288,16 @@ impl Deploy {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -324,12 +307,8 @@ impl Deploy {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -366,13 +345,12 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ConversationModel,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -428,13 +406,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -497,19 +474,16 @@ impl Undeploy {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -519,12 +493,8 @@ impl Undeploy {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -607,13 +577,12 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -669,13 +638,12 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.

@@ -187,19 +187,16 @@ impl ClearSuggestionFeatureConfig {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile), `progress()` [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -209,12 +206,8 @@ impl ClearSuggestionFeatureConfig {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
-            crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -256,13 +249,12 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -301,13 +293,12 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -363,13 +354,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -440,13 +430,12 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -488,19 +477,16 @@ impl SetSuggestionFeatureConfig {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile), `progress()` [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -510,12 +496,8 @@ impl SetSuggestionFeatureConfig {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
-            crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 

@@ -149,13 +149,12 @@ impl Complete {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2Conversation,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -204,13 +203,12 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2Conversation,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -247,13 +245,12 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2Conversation,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -316,13 +313,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -439,13 +435,12 @@ pub mod messages {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -637,13 +632,12 @@ pub mod participants {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -685,13 +679,12 @@ pub mod participants {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2Participant,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -728,13 +721,12 @@ pub mod participants {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2Participant,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -790,13 +782,12 @@ pub mod participants {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -867,13 +858,12 @@ pub mod participants {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2Participant,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1017,13 +1007,12 @@ pub mod participants {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -1065,13 +1054,12 @@ pub mod participants {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -1113,13 +1101,12 @@ pub mod participants {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -1161,13 +1148,12 @@ pub mod participants {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -1290,13 +1276,12 @@ pub mod suggestions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1338,13 +1323,12 @@ pub mod suggestions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1386,13 +1370,12 @@ pub mod suggestions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 

@@ -343,19 +343,16 @@ pub mod documents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -365,12 +362,11 @@ pub mod documents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowV2Document,
-                crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -414,19 +410,16 @@ pub mod documents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse), `progress()` [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -436,12 +429,11 @@ pub mod documents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse,
-                crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 

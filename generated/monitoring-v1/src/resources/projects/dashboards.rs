@@ -141,11 +141,8 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Dashboard> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -179,9 +176,8 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Empty> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -215,11 +211,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Dashboard> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -271,13 +264,10 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::ListDashboardsResponse,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::ListDashboardsResponse> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -341,11 +331,8 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Dashboard> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
+        self.client.execute(self.to_request()).await
     }
 }
 

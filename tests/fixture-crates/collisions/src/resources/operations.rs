@@ -60,9 +60,8 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Uses> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Uses> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -122,11 +121,8 @@ pub mod list {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Collide> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Collide> {
+            self.client.execute(self.to_request()).await
         }
     }
 

@@ -49,9 +49,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Tree> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Tree> {
+        self.client.execute(self.to_request()).await
     }
 }
 

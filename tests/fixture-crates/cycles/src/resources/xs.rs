@@ -53,9 +53,8 @@ impl Update {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Z> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Z> {
+        self.client.execute(self.to_request()).await
     }
 }
 

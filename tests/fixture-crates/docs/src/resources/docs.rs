@@ -93,9 +93,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Doc> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Doc> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -133,11 +132,8 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Undocumented> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Undocumented> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -170,11 +166,10 @@ impl Touch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::EmptyDescription> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::EmptyDescription> {
+        self.client.execute(self.to_request()).await
     }
 }
 

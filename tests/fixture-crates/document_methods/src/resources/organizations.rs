@@ -110,11 +110,10 @@ pub mod folders {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Project> {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::Project> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -222,11 +221,10 @@ pub mod folders {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Zone> {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                ) -> ::discogen_runtime::Result<crate::schemas::Zone> {
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -284,11 +282,10 @@ pub mod folders {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::ZoneList> {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                ) -> ::discogen_runtime::Result<crate::schemas::ZoneList> {
+                    self.client.execute(self.to_request()).await
                 }
 
                 /// Every page of the result, following `nextPageToken` from this request on.

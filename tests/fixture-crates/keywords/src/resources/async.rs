@@ -139,11 +139,10 @@ impl Match {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::MatchThingsResponse> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::MatchThingsResponse> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -179,11 +178,8 @@ impl Move {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Reserved> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Reserved> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -217,9 +213,8 @@ impl Type {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Type> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Type> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -279,11 +274,8 @@ pub mod crate_ {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Self_> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Self_> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -352,11 +344,8 @@ pub mod self_ {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Self_> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Self_> {
+            self.client.execute(self.to_request()).await
         }
     }
 

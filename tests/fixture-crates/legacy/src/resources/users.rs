@@ -65,9 +65,13 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::User> {
-        let request = self.to_request();
-        self.client.send_wrapped(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::User> {
+        self.client
+            .execute::<
+                ::discogen_runtime::DataWrapper<crate::schemas::User>,
+            >(self.to_request())
+            .await
+            .map(|wrapper| wrapper.data)
     }
 }
 
@@ -107,9 +111,13 @@ impl Insert {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::User> {
-        let request = self.to_request();
-        self.client.send_wrapped(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::User> {
+        self.client
+            .execute::<
+                ::discogen_runtime::DataWrapper<crate::schemas::User>,
+            >(self.to_request())
+            .await
+            .map(|wrapper| wrapper.data)
     }
 }
 

@@ -127,9 +127,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Maps> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Maps> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -163,11 +162,8 @@ impl GetAttributes {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Attributes> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Attributes> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -203,9 +199,8 @@ impl Query {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Table> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Table> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -241,11 +236,8 @@ impl SetAttributes {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::JsonValue> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::JsonValue> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -281,11 +273,8 @@ impl UpdateHybrid {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Hybrid> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Hybrid> {
+        self.client.execute(self.to_request()).await
     }
 }
 

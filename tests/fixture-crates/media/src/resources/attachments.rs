@@ -71,16 +71,15 @@ impl Download {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Media> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Media> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
-    pub fn download(self) -> impl ::discogen_runtime::ResponseFuture<Vec<u8>> {
+    pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
         let mut request = self.to_request();
         request.set_query("alt", "media");
-        self.client.send_download(request)
+        self.client.download(request).await
     }
 }
 
@@ -119,23 +118,18 @@ impl Upload {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::UploadAttachmentResponse,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 209715200.
-    pub fn upload(
+    pub async fn upload(
         self,
         data: impl Into<Vec<u8>>,
         media_type: &str,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::UploadAttachmentResponse,
-    > {
+    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
         let mut request = self.to_request();
         request
             .set_path(
@@ -145,17 +139,15 @@ impl Upload {
                 ),
             );
         request.media(data.into(), media_type);
-        self.client.send_json(request)
+        self.client.execute(request).await
     }
 
     /// Sends `data` as this call's media through a resumable upload session (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 209715200.
-    pub fn upload_resumable(
+    pub async fn upload_resumable(
         self,
         data: impl Into<Vec<u8>>,
         media_type: &str,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::UploadAttachmentResponse,
-    > {
+    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
         let mut request = self.to_request();
         request
             .set_path(
@@ -164,7 +156,11 @@ impl Upload {
                     ::discogen_runtime::path::reserved(& self.parent)
                 ),
             );
-        self.client.send_resumable(request, data.into(), media_type.to_owned())
+        self.client
+            .upload_resumable::<
+                crate::schemas::UploadAttachmentResponse,
+            >(request, data.into(), media_type)
+            .await
     }
 }
 

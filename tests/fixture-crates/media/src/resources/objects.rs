@@ -125,16 +125,15 @@ impl Export {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
-        let request = self.to_request();
-        self.client.send_unit(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<()> {
+        self.client.execute_unit(self.to_request()).await
     }
 
     /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
-    pub fn download(self) -> impl ::discogen_runtime::ResponseFuture<Vec<u8>> {
+    pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
         let mut request = self.to_request();
         request.set_query("alt", "media");
-        self.client.send_download(request)
+        self.client.download(request).await
     }
 }
 
@@ -192,18 +191,15 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Object> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
-    pub fn download(self) -> impl ::discogen_runtime::ResponseFuture<Vec<u8>> {
+    pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
         let mut request = self.to_request();
         request.set_query("alt", "media");
-        self.client.send_download(request)
+        self.client.download(request).await
     }
 }
 
@@ -263,19 +259,16 @@ impl Insert {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Object> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 5497558138880.
-    pub fn upload(
+    pub async fn upload(
         self,
         data: impl Into<Vec<u8>>,
         media_type: &str,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Object> {
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
         let mut request = self.to_request();
         request
             .set_path(
@@ -285,15 +278,15 @@ impl Insert {
                 ),
             );
         request.media(data.into(), media_type);
-        self.client.send_json(request)
+        self.client.execute(request).await
     }
 
     /// Sends `data` as this call's media through a resumable upload session (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 5497558138880.
-    pub fn upload_resumable(
+    pub async fn upload_resumable(
         self,
         data: impl Into<Vec<u8>>,
         media_type: &str,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Object> {
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
         let mut request = self.to_request();
         request
             .set_path(
@@ -302,7 +295,9 @@ impl Insert {
                     ::discogen_runtime::path::simple(& self.bucket)
                 ),
             );
-        self.client.send_resumable(request, data.into(), media_type.to_owned())
+        self.client
+            .upload_resumable::<crate::schemas::Object>(request, data.into(), media_type)
+            .await
     }
 }
 
@@ -336,19 +331,16 @@ impl UploadData {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Object> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `application/octet-stream`, `text/csv`, `image/*`. At most 1GB.
-    pub fn upload(
+    pub async fn upload(
         self,
         data: impl Into<Vec<u8>>,
         media_type: &str,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Object> {
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
         let mut request = self.to_request();
         request
             .set_path(
@@ -358,7 +350,7 @@ impl UploadData {
                 ),
             );
         request.media(data.into(), media_type);
-        self.client.send_json(request)
+        self.client.execute(request).await
     }
 }
 

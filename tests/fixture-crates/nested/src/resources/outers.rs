@@ -88,11 +88,8 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::FooBar> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::FooBar> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -128,11 +125,8 @@ impl Detect {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Detections> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Detections> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -166,9 +160,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Outer> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Outer> {
+        self.client.execute(self.to_request()).await
     }
 }
 

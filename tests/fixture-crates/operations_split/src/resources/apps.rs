@@ -66,21 +66,17 @@ impl Repair {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        ::discogen_runtime::lro::Poller<crate::Client>,
-    > {
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
     }
 }
 
@@ -191,9 +187,8 @@ pub mod operations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
-            let request = self.to_request();
-            self.client.send_unit(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<()> {
+            self.client.execute_unit(self.to_request()).await
         }
     }
 
@@ -231,11 +226,10 @@ pub mod operations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -296,13 +290,10 @@ pub mod operations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::ListOperationsResponse,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::ListOperationsResponse> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.

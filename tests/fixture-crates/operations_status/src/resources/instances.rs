@@ -89,11 +89,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Instance> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Instance> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -133,21 +130,17 @@ impl Insert {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the operation it starts (polled through its `selfLink`): `wait()` gives the done operation, `wait_for::<()>()` its error, and `wait_target::<T>()` fetches the resource it changed (its `targetLink`) as `T`.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        ::discogen_runtime::lro::Poller<crate::Client>,
-    > {
+    ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
     }
 }
 

@@ -110,11 +110,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -168,11 +165,10 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::OperationList> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::OperationList> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -233,11 +229,8 @@ impl Wait {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        self.client.execute(self.to_request()).await
     }
 }
 

@@ -97,11 +97,8 @@ pub mod files {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -141,11 +138,8 @@ pub mod files {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            self.client.execute(self.to_request()).await
         }
     }
 

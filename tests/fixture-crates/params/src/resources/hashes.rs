@@ -61,9 +61,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
-        let request = self.to_request();
-        self.client.send_unit(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<()> {
+        self.client.execute_unit(self.to_request()).await
     }
 }
 

@@ -143,9 +143,8 @@ impl Cancel {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Empty> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -181,9 +180,8 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
-        let request = self.to_request();
-        self.client.send_unit(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<()> {
+        self.client.execute_unit(self.to_request()).await
     }
 }
 
@@ -226,9 +224,8 @@ impl Insert {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Job> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Job> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -261,9 +258,8 @@ impl Ping {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<()> {
-        let request = self.to_request();
-        self.client.send_unit(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<()> {
+        self.client.execute_unit(self.to_request()).await
     }
 }
 
@@ -300,9 +296,8 @@ impl Purge {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Empty> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -353,11 +348,10 @@ impl Search {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::SearchJobsResponse> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::SearchJobsResponse> {
+        self.client.execute(self.to_request()).await
     }
 }
 

@@ -51,13 +51,10 @@ impl RetrieveSecret {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::RetrieveSecretResponse,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::RetrieveSecretResponse> {
+        self.client.execute(self.to_request()).await
     }
 }
 

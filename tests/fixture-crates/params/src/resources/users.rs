@@ -129,11 +129,8 @@ pub mod items {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -238,11 +235,10 @@ pub mod items {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::ListItemsResponse> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::ListItemsResponse> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -311,11 +307,8 @@ pub mod items {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
-            self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Item> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            self.client.execute(self.to_request()).await
         }
     }
 

@@ -110,11 +110,8 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Scalars> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -247,11 +244,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Scalars> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -295,11 +289,8 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Scalars> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
+        self.client.execute(self.to_request()).await
     }
 }
 

@@ -130,13 +130,12 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -170,13 +169,12 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -225,13 +223,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -296,13 +293,12 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 

@@ -135,19 +135,16 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset), `progress()` [`GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -157,12 +154,8 @@ impl Create {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
-            crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -196,19 +189,16 @@ impl Delete {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` [`GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata) metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -218,12 +208,8 @@ impl Delete {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 

@@ -145,13 +145,10 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2Generator,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -197,13 +194,10 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2Generator,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -328,23 +322,19 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            ::discogen_runtime::lro::Poller<crate::Client>,
-        > {
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start(client, self.send())
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
         }
     }
 
@@ -381,13 +371,12 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -441,13 +430,12 @@ pub mod evaluations {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.

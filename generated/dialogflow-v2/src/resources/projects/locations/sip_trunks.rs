@@ -131,13 +131,10 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2SipTrunk,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -173,13 +170,10 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2SipTrunk,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -229,13 +223,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -303,13 +296,10 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowV2SipTrunk,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
+        self.client.execute(self.to_request()).await
     }
 }
 

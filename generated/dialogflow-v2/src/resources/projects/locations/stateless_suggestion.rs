@@ -60,13 +60,12 @@ impl Generate {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 

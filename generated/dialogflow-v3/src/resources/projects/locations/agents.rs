@@ -361,13 +361,10 @@ impl Create {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowCxV3Agent,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -405,19 +402,16 @@ impl Export {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse), `progress()` JSON metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -427,12 +421,8 @@ impl Export {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse,
-            ::serde_json::Value,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -466,13 +456,10 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowCxV3Agent,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -514,13 +501,12 @@ impl GetGenerativeSettings {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -562,13 +548,12 @@ impl GetValidationResult {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -618,13 +603,12 @@ impl List {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 
     /// Every page of the result, following `nextPageToken` from this request on.
@@ -690,13 +674,10 @@ impl Patch {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleCloudDialogflowCxV3Agent,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -732,19 +713,16 @@ impl Restore {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
-        crate::schemas::GoogleLongrunningOperation,
-    > {
-        let request = self.to_request();
-        self.client.send_json(request)
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        self.client.execute(self.to_request()).await
     }
 
     /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-    pub fn start(
+    pub async fn start(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         ::discogen_runtime::lro::Poller<
             crate::Client,
             ::discogen_runtime::lro::Typed<
@@ -754,12 +732,8 @@ impl Restore {
         >,
     > {
         let client = crate::Client::new(self.client.clone());
-        ::discogen_runtime::lro::start_typed::<
-            _,
-            crate::schemas::GoogleProtobufEmpty,
-            ::serde_json::Value,
-            _,
-        >(client, self.send())
+        let operation = self.send().await?;
+        Ok(::discogen_runtime::lro::Poller::from_operation(client, operation).typed())
     }
 }
 
@@ -804,13 +778,12 @@ impl UpdateGenerativeSettings {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -846,13 +819,12 @@ impl Validate {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -931,13 +903,12 @@ pub mod changelogs {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Changelog,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -997,13 +968,12 @@ pub mod changelogs {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1229,13 +1199,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3EntityType,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1277,13 +1246,10 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleProtobufEmpty,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1322,23 +1288,19 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            ::discogen_runtime::lro::Poller<crate::Client>,
-        > {
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start(client, self.send())
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
         }
     }
 
@@ -1380,13 +1342,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3EntityType,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1425,23 +1386,19 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            ::discogen_runtime::lro::Poller<crate::Client>,
-        > {
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start(client, self.send())
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
         }
     }
 
@@ -1502,13 +1459,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -1584,13 +1540,12 @@ pub mod entity_types {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3EntityType,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -1838,19 +1793,16 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -1860,12 +1812,11 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3Environment,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -1909,19 +1860,16 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3DeployFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse), `progress()` [`GoogleCloudDialogflowCxV3DeployFlowMetadata`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -1931,12 +1879,11 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -1970,13 +1917,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Environment,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -2029,13 +1975,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -2115,13 +2060,12 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -2189,19 +2133,16 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -2211,12 +2152,11 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3Environment,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -2258,19 +2198,16 @@ pub mod environments {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3RunContinuousTestResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse), `progress()` [`GoogleCloudDialogflowCxV3RunContinuousTestMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -2280,12 +2217,11 @@ pub mod environments {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -2369,13 +2305,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2484,13 +2419,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Deployment,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -2546,13 +2480,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2772,13 +2705,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -2817,13 +2749,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -2879,13 +2810,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -2959,13 +2889,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3006,13 +2935,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3053,13 +2981,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Experiment,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3213,13 +3140,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3261,13 +3187,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3309,13 +3234,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3357,13 +3281,12 @@ pub mod environments {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -3515,13 +3438,12 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<
+                ) -> ::discogen_runtime::Result<
                     crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                 > {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -3560,13 +3482,12 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<
+                ) -> ::discogen_runtime::Result<
                     crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                 > {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -3622,13 +3543,12 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<
+                ) -> ::discogen_runtime::Result<
                     crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
                 > {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                    self.client.execute(self.to_request()).await
                 }
 
                 /// Every page of the result, following `nextPageToken` from this request on.
@@ -3702,13 +3622,12 @@ pub mod environments {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<
+                ) -> ::discogen_runtime::Result<
                     crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                 > {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -4000,13 +3919,10 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowCxV3Flow,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4048,13 +3964,10 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleProtobufEmpty,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4090,19 +4003,16 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -4112,12 +4022,11 @@ pub mod flows {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -4159,13 +4068,10 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowCxV3Flow,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4210,13 +4116,12 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4255,19 +4160,16 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -4277,12 +4179,11 @@ pub mod flows {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -4340,13 +4241,12 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -4422,13 +4322,10 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowCxV3Flow,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4464,19 +4361,16 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -4486,12 +4380,11 @@ pub mod flows {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleProtobufEmpty,
-                ::serde_json::Value,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -4529,13 +4422,12 @@ pub mod flows {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -4694,13 +4586,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Page,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -4745,13 +4636,10 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleProtobufEmpty,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -4794,13 +4682,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Page,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -4861,13 +4748,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -4947,13 +4833,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Page,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5119,13 +5004,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5170,13 +5054,10 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleProtobufEmpty,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5221,13 +5102,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5291,13 +5171,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -5379,13 +5258,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5578,13 +5456,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5626,19 +5503,16 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version), `progress()` [`GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`](crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata) metadata.
-            pub fn start(
+            pub async fn start(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -5648,12 +5522,11 @@ pub mod flows {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                ::discogen_runtime::lro::start_typed::<
-                    _,
-                    crate::schemas::GoogleCloudDialogflowCxV3Version,
-                    crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata,
-                    _,
-                >(client, self.send())
+                let operation = self.send().await?;
+                Ok(
+                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                        .typed(),
+                )
             }
         }
 
@@ -5692,13 +5565,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Version,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -5754,13 +5626,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -5828,19 +5699,16 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleLongrunningOperation,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                self.client.execute(self.to_request()).await
             }
 
             /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty), `progress()` JSON metadata.
-            pub fn start(
+            pub async fn start(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 ::discogen_runtime::lro::Poller<
                     crate::Client,
                     ::discogen_runtime::lro::Typed<
@@ -5850,12 +5718,11 @@ pub mod flows {
                 >,
             > {
                 let client = crate::Client::new(self.client.clone());
-                ::discogen_runtime::lro::start_typed::<
-                    _,
-                    crate::schemas::GoogleProtobufEmpty,
-                    ::serde_json::Value,
-                    _,
-                >(client, self.send())
+                let operation = self.send().await?;
+                Ok(
+                    ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                        .typed(),
+                )
             }
         }
 
@@ -5902,13 +5769,12 @@ pub mod flows {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Version,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -6066,13 +5932,12 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Generator,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -6114,13 +5979,10 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleProtobufEmpty,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -6162,13 +6024,12 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Generator,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -6228,13 +6089,12 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -6310,13 +6170,12 @@ pub mod generators {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Generator,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -6518,13 +6377,12 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Intent,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -6565,19 +6423,16 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse), `progress()` [`GoogleCloudDialogflowCxV3ExportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -6587,12 +6442,11 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -6634,13 +6488,12 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Intent,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -6679,19 +6532,16 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse), `progress()` [`GoogleCloudDialogflowCxV3ImportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -6701,12 +6551,11 @@ pub mod intents {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -6779,13 +6628,12 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -6861,13 +6709,12 @@ pub mod intents {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Intent,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -7113,13 +6960,12 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Playbook,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -7157,23 +7003,19 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            ::discogen_runtime::lro::Poller<crate::Client>,
-        > {
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start(client, self.send())
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
         }
     }
 
@@ -7207,13 +7049,12 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Playbook,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -7252,23 +7093,19 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts. The document does not say what the operation returns: `wait()` gives the operation, and `wait_for::<T>()` decodes its response as `T`.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            ::discogen_runtime::lro::Poller<crate::Client>,
-        > {
+        ) -> ::discogen_runtime::Result<::discogen_runtime::lro::Poller<crate::Client>> {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start(client, self.send())
+            let operation = self.send().await?;
+            Ok(::discogen_runtime::lro::Poller::from_operation(client, operation))
         }
     }
 
@@ -7320,13 +7157,12 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -7394,13 +7230,12 @@ pub mod playbooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Playbook,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -7549,13 +7384,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Example,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -7594,13 +7428,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Example,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -7664,13 +7497,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -7744,13 +7576,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3Example,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -7898,13 +7729,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -7943,13 +7773,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -8005,13 +7834,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -8079,13 +7907,12 @@ pub mod playbooks {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -8270,13 +8097,12 @@ pub mod sessions {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -8664,13 +8490,10 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleProtobufEmpty,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -8709,19 +8532,16 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3BatchRunTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -8731,12 +8551,11 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -8790,13 +8609,12 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -8834,13 +8652,12 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3TestCase,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -8879,19 +8696,16 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ExportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3ExportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -8901,12 +8715,11 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -8940,13 +8753,12 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3TestCase,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -8985,19 +8797,16 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3ImportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse), `progress()` [`GoogleCloudDialogflowCxV3ImportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -9007,12 +8816,11 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -9077,13 +8885,12 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -9151,13 +8958,12 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3TestCase,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -9193,19 +8999,16 @@ pub mod test_cases {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleLongrunningOperation,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`GoogleCloudDialogflowCxV3RunTestCaseResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse), `progress()` [`GoogleCloudDialogflowCxV3RunTestCaseMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -9215,12 +9018,11 @@ pub mod test_cases {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse,
-                crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -9384,13 +9186,12 @@ pub mod test_cases {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -9454,13 +9255,12 @@ pub mod test_cases {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -9640,13 +9440,10 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowCxV3Tool,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -9688,13 +9485,10 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleProtobufEmpty,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -9728,13 +9522,10 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowCxV3Tool,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -9784,13 +9575,12 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -9858,13 +9648,10 @@ pub mod tools {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleCloudDialogflowCxV3Tool,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -10011,13 +9798,12 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -10062,13 +9848,10 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
-                crate::schemas::GoogleProtobufEmpty,
-            > {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -10105,13 +9888,12 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -10167,13 +9949,12 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
 
             /// Every page of the result, following `nextPageToken` from this request on.
@@ -10241,13 +10022,12 @@ pub mod tools {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<
+            ) -> ::discogen_runtime::Result<
                 crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse,
             > {
-                let request = self.to_request();
-                self.client.send_json(request)
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -10519,13 +10299,12 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Webhook,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -10567,13 +10346,10 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
-            crate::schemas::GoogleProtobufEmpty,
-        > {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -10607,13 +10383,12 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Webhook,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 
@@ -10665,13 +10440,12 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
 
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -10739,13 +10513,12 @@ pub mod webhooks {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             crate::schemas::GoogleCloudDialogflowCxV3Webhook,
         > {
-            let request = self.to_request();
-            self.client.send_json(request)
+            self.client.execute(self.to_request()).await
         }
     }
 

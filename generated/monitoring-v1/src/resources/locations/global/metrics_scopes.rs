@@ -73,11 +73,8 @@ impl Get {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
-        self,
-    ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::MetricsScope> {
-        let request = self.to_request();
-        self.client.send_json(request)
+    pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::MetricsScope> {
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -126,13 +123,12 @@ impl ListMetricsScopesByMonitoredProject {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::discogen_runtime::ResponseFuture<
+    ) -> ::discogen_runtime::Result<
         crate::schemas::ListMetricsScopesByMonitoredProjectResponse,
     > {
-        let request = self.to_request();
-        self.client.send_json(request)
+        self.client.execute(self.to_request()).await
     }
 }
 
@@ -219,17 +215,16 @@ pub mod projects {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`MonitoredProject`](crate::schemas::MonitoredProject), `progress()` [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -239,12 +234,11 @@ pub mod projects {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::MonitoredProject,
-                crate::schemas::OperationMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 
@@ -279,17 +273,16 @@ pub mod projects {
         }
 
         /// Sends the request and decodes the response.
-        pub fn send(
+        pub async fn send(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::Operation> {
-            let request = self.to_request();
-            self.client.send_json(request)
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            self.client.execute(self.to_request()).await
         }
 
         /// Sends the request and returns a poller for the long-running operation it starts: `wait()` gives [`Empty`](crate::schemas::Empty), `progress()` [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
-        pub fn start(
+        pub async fn start(
             self,
-        ) -> impl ::discogen_runtime::ResponseFuture<
+        ) -> ::discogen_runtime::Result<
             ::discogen_runtime::lro::Poller<
                 crate::Client,
                 ::discogen_runtime::lro::Typed<
@@ -299,12 +292,11 @@ pub mod projects {
             >,
         > {
             let client = crate::Client::new(self.client.clone());
-            ::discogen_runtime::lro::start_typed::<
-                _,
-                crate::schemas::Empty,
-                crate::schemas::OperationMetadata,
-                _,
-            >(client, self.send())
+            let operation = self.send().await?;
+            Ok(
+                ::discogen_runtime::lro::Poller::from_operation(client, operation)
+                    .typed(),
+            )
         }
     }
 

@@ -220,11 +220,10 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -266,11 +265,10 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -314,11 +312,10 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -362,11 +359,10 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -408,11 +404,10 @@ pub mod api {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(
+            pub async fn send(
                 self,
-            ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                let request = self.to_request();
-                self.client.send_json(request)
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                self.client.execute(self.to_request()).await
             }
         }
 
@@ -518,11 +513,10 @@ pub mod api {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                    self.client.execute(self.to_request()).await
                 }
             }
 
@@ -615,11 +609,10 @@ pub mod api {
                 }
 
                 /// Sends the request and decodes the response.
-                pub fn send(
+                pub async fn send(
                     self,
-                ) -> impl ::discogen_runtime::ResponseFuture<crate::schemas::HttpBody> {
-                    let request = self.to_request();
-                    self.client.send_json(request)
+                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                    self.client.execute(self.to_request()).await
                 }
             }
 
