@@ -35,31 +35,9 @@ impl Files {
         self.list.push((file.to_owned(), tokens));
     }
 
-    /// `pub mod name;` with the body in `file` when that is not `parent_file`, else `pub mod name { body }`.
+    /// `mod name;` with the body in `file` when that is not `parent_file`, else `mod name { body }`;
+    /// `head` holds the attributes and visibility (`#[cfg(...)] pub`).
     pub fn module(
-        &mut self,
-        attrs: TokenStream,
-        name: &str,
-        parent_file: &str,
-        file: &str,
-        body: TokenStream,
-    ) -> TokenStream {
-        self.declare(quote!(#attrs pub), name, parent_file, file, body)
-    }
-
-    /// [`Files::module`] for a private module.
-    pub fn private_module(
-        &mut self,
-        attrs: TokenStream,
-        name: &str,
-        parent_file: &str,
-        file: &str,
-        body: TokenStream,
-    ) -> TokenStream {
-        self.declare(attrs, name, parent_file, file, body)
-    }
-
-    fn declare(
         &mut self,
         head: TokenStream,
         name: &str,

@@ -57,7 +57,7 @@ fn shared_builders(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let name = module.last().map(String::as_str).unwrap_or_default();
     let file = root_file(model, &format!("resources/{name}.rs"));
     files.module(
-        TokenStream::new(),
+        quote!(pub),
         name,
         &root_file(model, "resources.rs"),
         &file,
@@ -82,7 +82,7 @@ fn child_module(
         .map(String::as_str)
         .unwrap_or_default();
     files.module(
-        quote!(#[doc = #doc] #cfg),
+        quote!(#[doc = #doc] #cfg pub),
         name,
         &parent.file,
         &child.file,

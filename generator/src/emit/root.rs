@@ -37,7 +37,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let reexports = runtime_reexports();
     let resources = resources_rs(model, files);
     let resources = files.module(
-        TokenStream::new(),
+        quote!(pub),
         "resources",
         "lib.rs",
         &root_file(model, "resources.rs"),
@@ -45,7 +45,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     );
     let schemas = schemas_rs(model, files);
     let schemas = files.module(
-        TokenStream::new(),
+        quote!(pub),
         "schemas",
         "lib.rs",
         &root_file(model, "schemas.rs"),

@@ -47,7 +47,7 @@ pub fn schemas_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
             #import
             #body
         };
-        let declaration = files.private_module(cfg.clone(), &group.module, &own_file, &file, body);
+        let declaration = files.module(cfg.clone(), &group.module, &own_file, &file, body);
         quote! {
             #declaration
             #cfg
