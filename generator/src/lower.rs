@@ -26,7 +26,7 @@ pub fn lower(api: &Api, layout: Layout) -> Crate<'_> {
         },
         &api.root,
         Cfg::default(),
-        root_file(layout, "resources.rs"),
+        file_of(layout, &api.root.module),
         &mut builders,
     );
     Crate {
@@ -38,7 +38,16 @@ pub fn lower(api: &Api, layout: Layout) -> Crate<'_> {
         resources,
         builders: builders.list,
         type_reexports: builders.type_reexports,
+        shared_builders_file: file_of(layout, &builders.shared_module),
         shared_builders: builders.shared_module,
+    }
+}
+
+/// The file of a module that has one of its own in the crate layout: `lib.rs` in a single file.
+fn file_of(layout: Layout, module: &[String]) -> String {
+    match layout {
+        Layout::Crate => module_file(module),
+        Layout::SingleFile { .. } => "lib.rs".to_owned(),
     }
 }
 
@@ -58,13 +67,6 @@ fn shared_module(api: &Api) -> ModulePath {
     vec!["resources".to_owned(), name.to_owned()]
 }
 
-fn root_file(layout: Layout, file: &str) -> String {
-    match layout {
-        Layout::Crate => file.to_owned(),
-        Layout::SingleFile { .. } => "lib.rs".to_owned(),
-    }
-}
-
 /// The `schemas` module's types: those always compiled stay in `schemas.rs`; the others go into one group
 /// per `cfg` (in a crate layout, a file each), named after its features.
 fn schemas(api: &Api, cfgs: &[Cfg], layout: Layout) -> Schemas {
@@ -82,14 +84,22 @@ fn schemas(api: &Api, cfgs: &[Cfg], layout: Layout) -> Schemas {
     let mut names = crate::names::Namespace::with_reserved(&[]);
     let groups = by_cfg
         .into_iter()
-        .map(|(cfg, types)| SchemaGroup {
-            module: names.claim(crate::names::snake(&group_name(cfg))),
-            cfg: cfg.clone(),
-            names_others: names_other_schemas(api, &types),
-            types,
+        .map(|(cfg, types)| {
+            let name = names.claim(crate::names::snake(&group_name(cfg)));
+            SchemaGroup {
+                file: file_of(layout, &["schemas".to_owned(), name.clone()]),
+                module: name,
+                cfg: cfg.clone(),
+                names_others: names_other_schemas(api, &types),
+                types,
+            }
         })
         .collect();
-    Schemas { always, groups }
+    Schemas {
+        file: file_of(layout, &["schemas".to_owned()]),
+        always,
+        groups,
+    }
 }
 
 /// Whether the fields of `group`'s types name a schema outside it (which it then imports).
@@ -175,7 +185,7 @@ fn resource_module<'a>(
 }
 
 /// `resources/projects/agent.rs` for the module `resources::projects::agent`.
-fn module_file(module: &ModulePath) -> String {
+fn module_file(module: &[String]) -> String {
     let parts: Vec<&str> = module.iter().map(|m| m.trim_start_matches("r#")).collect();
     format!("{}.rs", parts.join("/"))
 }

@@ -67,12 +67,16 @@ pub struct Crate<'a> {
     /// The module of the builders that methods of different cargo families share (`resources::shared`),
     /// each under its own `cfg`, and re-exported where its methods live under their own name.
     pub shared_builders: ModulePath,
+    /// The file of that module.
+    pub shared_builders_file: String,
 }
 
 /// The `schemas` module: the types always compiled, and the others in groups of one `cfg`, each a
 /// private module of its own file whose items `schemas` re-exports, so their paths stay `schemas::Name`.
 #[derive(Debug, Clone, Default)]
 pub struct Schemas {
+    /// The file of the module (`schemas.rs`, or `lib.rs` in a single file).
+    pub file: String,
     pub always: Vec<TypeId>,
     pub groups: Vec<SchemaGroup>,
 }
@@ -81,6 +85,8 @@ pub struct Schemas {
 pub struct SchemaGroup {
     /// The private module's name, from its features (`agent_or_conversations`).
     pub module: String,
+    /// Its file (`schemas/agent_or_conversations.rs`; the parent's in a single file).
+    pub file: String,
     pub cfg: Cfg,
     pub types: Vec<TypeId>,
     /// Its types name schemas of other groups (or always compiled), so it imports `schemas`' names.

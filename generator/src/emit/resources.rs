@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, markdown_attrs, one_line, param_doc_attrs, type_link};
-use super::types::{features_phrase, module_types, root_file};
+use super::types::{features_phrase, module_types};
 use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
 use crate::model::{Builder, Call, Crate, ResourceModule, RustType, StartKind};
@@ -55,12 +55,11 @@ fn shared_builders(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         #(#builders)*
     };
     let name = module.last().map(String::as_str).unwrap_or_default();
-    let file = root_file(model, &format!("resources/{name}.rs"));
     files.module(
         quote!(pub),
         name,
-        &root_file(model, "resources.rs"),
-        &file,
+        &model.resources.file,
+        &model.shared_builders_file,
         body,
     )
 }

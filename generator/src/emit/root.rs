@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{crate_doc_attrs, doc_attrs, param_doc_attrs, sanitize};
 use super::resources::{accessor, constructor, resources_rs};
-use super::types::{module_types_except, root_file, schemas_rs};
+use super::types::{module_types_except, schemas_rs};
 use super::{ident, Files, Scope};
 use crate::ir::*;
 use crate::model::{Crate, Layout};
@@ -40,7 +40,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         quote!(pub),
         "resources",
         "lib.rs",
-        &root_file(model, "resources.rs"),
+        &model.resources.file,
         resources,
     );
     let schemas = schemas_rs(model, files);
@@ -48,7 +48,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         quote!(pub),
         "schemas",
         "lib.rs",
-        &root_file(model, "schemas.rs"),
+        &model.schemas.file,
         schemas,
     );
     quote! {

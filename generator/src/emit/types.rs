@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
-use crate::model::{Cfg, Crate, Layout};
+use crate::model::{Cfg, Crate};
 
 /// Every type declared in `module`, in id order.
 pub fn module_types(model: &Crate<'_>, module: &[String]) -> TokenStream {
@@ -29,14 +29,12 @@ pub fn schemas_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let module = ["schemas".to_owned()];
     let scope = Scope::new(model, &module, []);
     let always = types(&scope, model.schemas.always.iter().copied());
-    let own_file = root_file(model, "schemas.rs");
     let group_scope = Scope::new(model, &module, []).gated_as_a_whole();
     let groups = model.schemas.groups.iter().map(|group| {
         let name = ident(&group.module);
         let cfg = cfg(&group.cfg);
         let body = types(&group_scope, group.types.iter().copied());
         let doc = format!(" Schemas compiled with {}.", features_phrase(&group.cfg));
-        let file = format!("schemas/{}.rs", group.module.trim_start_matches("r#"));
         let import = group.names_others.then(|| {
             quote!(
                 use super::*;
@@ -47,7 +45,13 @@ pub fn schemas_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
             #import
             #body
         };
-        let declaration = files.module(cfg.clone(), &group.module, &own_file, &file, body);
+        let declaration = files.module(
+            cfg.clone(),
+            &group.module,
+            &model.schemas.file,
+            &group.file,
+            body,
+        );
         quote! {
             #declaration
             #cfg
@@ -67,14 +71,6 @@ pub(crate) fn features_phrase(cfg: &Cfg) -> String {
     match names.as_slice() {
         [one] => format!("the cargo feature {one}"),
         many => format!("one of the cargo features {}", many.join(", ")),
-    }
-}
-
-/// `file`, or `lib.rs` in a single-file layout.
-pub(crate) fn root_file(model: &Crate<'_>, file: &str) -> String {
-    match model.layout {
-        Layout::Crate => file.to_owned(),
-        Layout::SingleFile { .. } => "lib.rs".to_owned(),
     }
 }
 
