@@ -186,19 +186,6 @@ pub enum StartKind {
     Status,
 }
 
-impl Call {
-    /// The builder's public functions this call adds.
-    pub fn fn_names(&self) -> &'static [&'static str] {
-        match self {
-            Call::Pages { .. } => &["pages", "items"],
-            Call::Start(_) => &["start"],
-            Call::Upload(_) => &["upload"],
-            Call::UploadResumable(_) => &["upload_resumable"],
-            Call::Download => &["download"],
-        }
-    }
-}
-
 /// A Rust type as generated code names it: the one mapping from [`TypeRef`], printed as tokens by emit
 /// and as text by diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
