@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::ir::*;
-use crate::model::{Call, Crate, Layout, MethodItem, ResourceModule, RustType};
+use crate::model::{Call, Crate, Layout, MethodItem, Package, ResourceModule, RustType};
 use crate::Error;
 
 /// How changes are classified and versions bumped; printed at the top of every changelog and report.
@@ -357,8 +357,9 @@ pub fn diff_documents(old: &str, new: &str, rules: &crate::Rules) -> Result<Repo
 
 /// Compares two resolved revisions of an API, as the crates generated from them.
 pub fn diff(old: &Api, new: &Api) -> Report {
-    let old = crate::lower::lower(old, Layout::Crate);
-    let new = crate::lower::lower(new, Layout::Crate);
+    // The crate's name and endpoint overrides are not part of what changed between revisions.
+    let old = crate::lower::lower(old, Package::default(), Layout::Crate);
+    let new = crate::lower::lower(new, Package::default(), Layout::Crate);
     diff_crates(&old, &new)
 }
 

@@ -19,11 +19,6 @@ pub struct Api {
     /// mtlsRootUrl + servicePath, when the document has one.
     pub mtls_base_url: Option<String>,
     pub endpoints: Vec<Endpoint>,
-    /// A URL template with `{location}` for regional endpoints the document does not list (an override).
-    pub location_endpoint: Option<String>,
-    /// The crate's name as a Rust path (`dialogflow_v2`), for the example in its docs; `None` (no
-    /// package name given) leaves the example out.
-    pub crate_ident: Option<String>,
     /// OAuth scopes: URL and description.
     pub scopes: Vec<(String, String)>,
     pub types: Vec<TypeDef>,

@@ -139,9 +139,16 @@ fn prepare_revision(document: &str, rules: &Rules, strict: bool) -> Result<ir::A
     )
 }
 
-/// Prepares a document (see [`prepare`]) with the overrides of `options`.
+/// Prepares a document (see [`prepare`]) by the rules of `options`, and checks its overrides.
 pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
-    let mut api = prepare(document, &options.rules)?;
+    let api = prepare(document, &options.rules)?;
+    package(options)?;
+    Ok(api)
+}
+
+/// What `options` say of the crate beside its document; a `location_endpoint` that is not a URL template
+/// with `{location}` once is an error.
+fn package(options: &CrateOptions) -> Result<model::Package, Error> {
     if let Some(template) = &options.location_endpoint {
         let rest = template.replacen("{location}", "", 1);
         if !template.contains("{location}") || rest.contains(['{', '}']) {
@@ -150,12 +157,11 @@ pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Ap
                 format!("`{template}` must contain `{{location}}` once and no other braces"),
             ));
         }
-        api.location_endpoint = Some(template.clone());
     }
-    if !options.crate_name.is_empty() {
-        api.crate_ident = Some(options.crate_name.replace('-', "_"));
-    }
-    Ok(api)
+    Ok(model::Package {
+        crate_ident: (!options.crate_name.is_empty()).then(|| options.crate_name.replace('-', "_")),
+        location_endpoint: options.location_endpoint.clone(),
+    })
 }
 
 /// Generates the crate's code as **one** Rust file, for a build script: every module that [`generate`]
@@ -199,7 +205,11 @@ pub fn generate_single_file_with_features(
 
 fn single_file(document: &str, options: &CrateOptions, features: bool) -> Result<String, Error> {
     let api = resolve_document(document, options)?;
-    let model = lower::lower(&api, model::Layout::SingleFile { features });
+    let model = lower::lower(
+        &api,
+        package(options)?,
+        model::Layout::SingleFile { features },
+    );
     let mut source = String::new();
     for (path, tokens) in emit::emit(&model) {
         let formatted = format::format_file(&tokens)
@@ -226,7 +236,7 @@ pub fn generate_from_api(api: &ir::Api, options: &CrateOptions) -> Result<Genera
             .map(|r| format!(" (revision {r})"))
             .unwrap_or_default()
     );
-    let model = lower::lower(api, model::Layout::Crate);
+    let model = lower::lower(api, package(options)?, model::Layout::Crate);
     let mut files = BTreeMap::new();
     for (path, tokens) in emit::emit(&model) {
         let source = format::format_crate_file(&tokens)

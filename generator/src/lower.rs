@@ -9,7 +9,7 @@ use crate::ir::{Api, Method, ModulePath, Resource, TypeId, TypeKind, TypeRef};
 use crate::model::*;
 
 /// The crate model of `api`, laid out by `layout`.
-pub fn lower(api: &Api, layout: Layout) -> Crate<'_> {
+pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
     let gates = match layout {
         Layout::SingleFile { features: false } => Gates::none(api),
         _ => cargo_features::assign(api),
@@ -31,6 +31,7 @@ pub fn lower(api: &Api, layout: Layout) -> Crate<'_> {
     );
     Crate {
         api,
+        package,
         layout,
         schemas: schemas(api, &gates.types, layout),
         features: gates.features,

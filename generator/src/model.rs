@@ -45,10 +45,21 @@ impl Cfg {
     }
 }
 
+/// What the crate is beside its document: its name and the overrides the manifest gives it.
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    /// The crate's name as a Rust path (`dialogflow_v2`), for the example in its docs; `None` leaves the
+    /// example out.
+    pub crate_ident: Option<String>,
+    /// A URL template with `{location}` for regional endpoints the document does not list.
+    pub location_endpoint: Option<String>,
+}
+
 /// One generated crate.
 #[derive(Debug, Clone)]
 pub struct Crate<'a> {
     pub api: &'a Api,
+    pub package: Package,
     pub layout: Layout,
     /// One per resource family (and one for the schemas no method reaches); empty when the API has too
     /// few families to choose from, or the layout has no features.

@@ -86,8 +86,6 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         documentation_link: doc.documentation_link.clone(),
         mtls_base_url: mtls_base_url(doc),
         base_url: base_url(doc),
-        location_endpoint: None,
-        crate_ident: None,
         endpoints: endpoints(doc),
         scopes: scopes(doc),
         types,

@@ -2,7 +2,7 @@
 
 use discogen::ir::Api;
 use discogen::lower::lower;
-use discogen::model::{Cfg, Crate, Layout, ResourceModule};
+use discogen::model::{Cfg, Crate, Layout, Package, ResourceModule};
 
 fn dialogflow_v2() -> Api {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -49,7 +49,7 @@ fn effective_cfgs(model: &Crate<'_>) -> Vec<(Vec<String>, Cfg)> {
 #[test]
 fn same_shape_methods_share_one_builder_each() {
     let api = dialogflow_v2();
-    let model = lower(&api, Layout::Crate);
+    let model = lower(&api, Package::default(), Layout::Crate);
     let mut all = Vec::new();
     modules(&model.resources, &mut all);
     let methods: Vec<_> = all.iter().flat_map(|m| &m.methods).collect();
@@ -97,7 +97,7 @@ fn same_shape_methods_share_one_builder_each() {
 #[test]
 fn a_builder_shared_across_families_is_compiled_by_any_of_them() {
     let api = dialogflow_v2();
-    let model = lower(&api, Layout::Crate);
+    let model = lower(&api, Package::default(), Layout::Crate);
     let cfgs = effective_cfgs(&model);
     let shared: Vec<_> = model
         .builders
@@ -124,7 +124,7 @@ fn a_builder_shared_across_families_is_compiled_by_any_of_them() {
 fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
     let api = dialogflow_v2();
     let files = |layout| -> Vec<String> {
-        let model = lower(&api, layout);
+        let model = lower(&api, Package::default(), layout);
         discogen::emit::emit(&model)
             .into_iter()
             .map(|(path, _)| path)
@@ -147,7 +147,11 @@ fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
     assert_eq!(files(Layout::SingleFile { features: true }), ["lib.rs"]);
     assert_eq!(files(Layout::SingleFile { features: false }), ["lib.rs"]);
     // Without features, nothing is gated: no groups, no shared module (one cfg for all).
-    let model = lower(&api, Layout::SingleFile { features: false });
+    let model = lower(
+        &api,
+        Package::default(),
+        Layout::SingleFile { features: false },
+    );
     assert!(model.schemas.groups.is_empty());
     assert!(model.features.is_empty());
     assert!(model.builders.iter().all(|b| b.cfg.always()));

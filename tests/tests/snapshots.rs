@@ -7,7 +7,7 @@ use std::path::Path;
 
 use discogen::emit::{emit_item, Item};
 use discogen::ir::{Api, TypeKind, TypeRef};
-use discogen::model::{Layout, ResourceModule};
+use discogen::model::{Layout, Package, ResourceModule};
 
 /// A manifest API's model, with the manifest's rules (carried descriptions, declared operation results).
 fn prepare(document: &str) -> Api {
@@ -41,7 +41,7 @@ fn format(tokens: proc_macro2::TokenStream) -> String {
 /// The operations modules, then the type `operations.get` returns and the type of its `error` field.
 fn operations_snapshot(document: &str) -> String {
     let api = prepare(document);
-    let model = discogen::lower::lower(&api, Layout::Crate);
+    let model = discogen::lower::lower(&api, Package::default(), Layout::Crate);
     let mut resources = Vec::new();
     operations_resources(&model.resources, &mut resources);
     assert!(

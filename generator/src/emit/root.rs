@@ -8,7 +8,7 @@ use super::resources::{accessor, constructor, resources_rs};
 use super::types::{module_types_except, schemas_rs};
 use super::{ident, Files, Scope};
 use crate::ir::*;
-use crate::model::{Crate, Layout};
+use crate::model::{Crate, Layout, Package};
 use crate::names::Namespace;
 
 pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
@@ -108,7 +108,7 @@ fn crate_docs(model: &Crate<'_>) -> TokenStream {
     if let Some(carried) = &api.descriptions_from {
         paragraphs.push(carried_descriptions(api, carried));
     }
-    paragraphs.extend(api.crate_ident.as_deref().map(client_example));
+    paragraphs.extend(model.package.crate_ident.as_deref().map(client_example));
     paragraphs.push(ONE_DEPENDENCY.to_owned());
     if !model.features.is_empty() {
         paragraphs.push(cargo_features_table(&model.features));
@@ -240,7 +240,7 @@ fn client(model: &Crate<'_>, scope: &Scope<'_>) -> TokenStream {
     let title = format!(" Client for the {}.", api.title);
     let base_url = &api.base_url;
     let endpoints = endpoint_consts(api);
-    let location_url = location_base_url(api);
+    let location_url = location_base_url(&model.package);
     let members = root_members(model);
     let from = scope.std("From");
     quote! {
@@ -307,8 +307,8 @@ fn endpoint_consts(api: &Api) -> TokenStream {
 }
 
 /// `Client::location_base_url`, when the API has a regional endpoint template.
-fn location_base_url(api: &Api) -> Option<TokenStream> {
-    api.location_endpoint.as_ref().map(|template| {
+fn location_base_url(package: &Package) -> Option<TokenStream> {
+    package.location_endpoint.as_ref().map(|template| {
         let example = template.replace("{location}", "europe-west1");
         let doc =
             format!(" The regional endpoint for `location`, e.g. `{example}` for `europe-west1`.");
