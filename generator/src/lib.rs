@@ -2,13 +2,14 @@
 //!
 //! The pipeline runs one way: [`parse`] (a tolerant serde model) → [`describe`] (missing descriptions from
 //! an older revision) → [`operation_results`] (what each operation returns) → [`select`] (which schemas
-//! become types) → [`resolve`] (the [`ir`] with stable type ids and final names) → [`emit`] (token streams)
-//! → [`format`](mod@format) (prettyplease). This crate does no I/O: it
-//! turns document text into file contents; `xtask` reads and writes.
+//! become types) → [`resolve`] (the [`ir`] with stable type ids and final names) → [`lower`] (the crate
+//! [`model`]: files, `cfg`s, shared builders) → [`emit`] (token streams) → [`format`](mod@format)
+//! (prettyplease). This crate does no I/O: it turns document text into file contents; `xtask` reads and
+//! writes.
 //!
-//! [`generate`] returns a crate's files; [`generate_single_file`] returns the same code as one file, for a
-//! build script to write into `OUT_DIR`. [`diff`] reports what changed in the generated API between two
-//! revisions of a document, and the version bump that follows.
+//! [`generate`] returns a crate's files; [`generate_single_file`] returns the same model laid out as one
+//! file, for a build script to write into `OUT_DIR`. [`diff`] compares the crate models of two revisions of
+//! a document: what changed in the generated API, and the version bump that follows.
 
 pub mod cargo_features;
 pub mod coverage;

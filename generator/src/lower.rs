@@ -36,6 +36,7 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         schemas: schemas(api, &gates.types, layout),
         features: gates.features,
         type_cfgs: gates.types,
+        pages: api.page_types(),
         resources,
         builders: builders.list,
         type_reexports: builders.type_reexports,

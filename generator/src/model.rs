@@ -66,6 +66,8 @@ pub struct Crate<'a> {
     pub features: Vec<CargoFeature>,
     /// The `cfg` of every type, by [`TypeId`].
     pub type_cfgs: Vec<Cfg>,
+    /// The response types of paging methods, each with how it pages: each gets one `Page` impl.
+    pub pages: std::collections::BTreeMap<TypeId, &'a crate::ir::Pagination>,
     /// The `schemas` module.
     pub schemas: Schemas,
     /// The `resources` module (the document-level methods) and, below it, every resource.
@@ -155,6 +157,14 @@ impl Builder<'_> {
     /// Whether more than one method returns it.
     pub fn shared(&self) -> bool {
         self.serves.len() > 1
+    }
+
+    /// What its `start()` gives, when the methods it serves start an operation.
+    pub fn start(&self) -> Option<StartKind> {
+        self.calls.iter().find_map(|call| match call {
+            Call::Start(kind) => Some(*kind),
+            _ => None,
+        })
     }
 
     /// The description of every method it serves, when they all have the same one.

@@ -108,6 +108,8 @@ pub(crate) struct Scope<'a> {
     type_cfgs: BTreeMap<&'a str, &'a Cfg>,
     /// Types printed as a re-export of another (see [`Crate::type_reexports`]).
     pub type_reexports: &'a BTreeMap<TypeId, TypeId>,
+    /// [`Crate::pages`].
+    pub pages: &'a BTreeMap<TypeId, &'a Pagination>,
     /// [`Crate::shared_builders`].
     pub shared_builders: &'a [String],
 }
@@ -134,6 +136,7 @@ impl<'a> Scope<'a> {
             declared,
             type_cfgs,
             type_reexports: &model.type_reexports,
+            pages: &model.pages,
             shared_builders: &model.shared_builders,
         }
     }

@@ -219,7 +219,7 @@ pub fn constructor(
             inits.push(quote!(method_id: #id));
         }
     }
-    let docs = method_docs(scope.api, method);
+    let docs = method_docs(scope.api, method, shared.start());
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
     // The API named the method; it starts a call rather than constructing the handle.
     let allow_new = (method.fn_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
@@ -561,7 +561,7 @@ fn payload_doc(api: &Api, payload: OperationPayload) -> String {
 
 /// A method's docs where it is called: its description, the HTTP request and method id, its arguments
 /// and what it returns.
-fn method_docs(api: &Api, method: &Method) -> TokenStream {
+fn method_docs(api: &Api, method: &Method, start: Option<StartKind>) -> TokenStream {
     let mut docs = doc_attrs(method.doc.as_deref());
     let mut lines = vec![format!(
         "`{}`{}",
@@ -592,41 +592,34 @@ fn method_docs(api: &Api, method: &Method) -> TokenStream {
     if !arguments.is_empty() {
         lines.push(format!("Arguments:\n{}", arguments.join("\n")));
     }
-    lines.push(returns_doc(api, method));
+    lines.push(returns_doc(api, method, start));
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let generated = markdown_attrs(&lines.join("\n\n"));
     docs.extend(quote!(#separator #generated));
     docs
 }
 
-fn returns_doc(api: &Api, method: &Method) -> String {
+fn returns_doc(api: &Api, method: &Method, start: Option<StartKind>) -> String {
     let sent = match &method.response {
         None => "Returns nothing: `send()` gives `()`.".to_owned(),
         Some(ty) => format!("Returns {}.", type_link(api, ty)),
     };
-    if !method.returns_operation {
-        return sent;
-    }
-    match &method.operation_result {
-        Some(result) => format!(
+    match start {
+        None => sent,
+        Some(StartKind::Typed { response, metadata }) => format!(
             "{sent} `start()` waits on it instead: a poller whose `wait()` gives {} and whose `progress()` shows {} metadata.",
-            payload_doc(api, result.response),
-            payload_doc(api, result.metadata)
+            payload_doc(api, response),
+            payload_doc(api, metadata)
         ),
-        None if status_style(api) => format!(
+        Some(StartKind::Status) => format!(
             "{sent} `start()` waits on it instead; `wait_target::<T>()` on its poller fetches the \
              resource the operation changed as `T`."
         ),
-        None => format!(
+        Some(StartKind::Untyped) => format!(
             "{sent} `start()` waits on it instead; what the operation returns is not in the document \
              (`wait_for::<T>()` decodes it as `T`)."
         ),
     }
-}
-
-/// Whether the API's operations are status-style (compute's `status: DONE`, `targetLink`).
-fn status_style(api: &Api) -> bool {
-    api.lro.as_ref().is_some_and(|lro| !lro.is_longrunning())
 }
 
 /// The expression that builds the request path: a `format!` over percent-encoded variables.

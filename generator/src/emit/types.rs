@@ -76,7 +76,6 @@ pub(crate) fn features_phrase(cfg: &Cfg) -> String {
 
 /// The items of `ids`, in order, each with its `Page` impl when a list method pages through it.
 fn types(scope: &Scope<'_>, ids: impl Iterator<Item = TypeId>) -> TokenStream {
-    let pages = scope.api.page_types();
     let items = ids.map(|id| {
         if let Some(kept) = scope.type_reexports.get(&id) {
             let path = scope.named(*kept);
@@ -84,7 +83,8 @@ fn types(scope: &Scope<'_>, ids: impl Iterator<Item = TypeId>) -> TokenStream {
         }
         let def = scope.api.ty(id);
         let body = type_def_in(scope, def);
-        let page = pages
+        let page = scope
+            .pages
             .get(&id)
             .map(|pagination| page_impl(scope, def, pagination));
         quote! { #body #page }
