@@ -18,9 +18,11 @@ use tracing::Instrument as _;
 
 use crate::auth::ApiKey;
 use crate::error::excerpt;
-use crate::request::SECRET_QUERY_PARAMS;
 use crate::response::{self, Verdict};
 use crate::retry::RetryPolicy;
+use crate::transport::{
+    Body, CallInfo, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+};
 use crate::{Error, Method, Request, Result};
 
 /// The default `User-Agent` header.
@@ -85,7 +87,7 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     /// Always ends with `/`.
     base_url: String,
     /// Scheme, host and port of the base URL, without a trailing `/`.
@@ -134,9 +136,9 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The underlying `reqwest` client.
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// The transport every attempt goes through.
+    pub fn transport(&self) -> &dyn Transport {
+        &*self.inner.transport
     }
 
     /// The retry policy of idempotent requests.
@@ -301,7 +303,7 @@ impl Client {
             .or(self.inner.total_timeout)
             .and_then(|t| start.checked_add(t));
         let url = self.send_url(&request)?;
-        let body = request.take_body()?;
+        let body = request.take_body()?.map(bytes::Bytes::from);
         if tracing::enabled!(tracing::Level::TRACE) {
             if let Some(body) = &body {
                 tracing::trace!(body = %crate::redact::body(body), "request body");
@@ -323,7 +325,7 @@ impl Client {
                 attempt_timeout: settings.attempt_timeout.or(self.inner.timeout),
             };
             let failure = self
-                .attempt(&request, &url, body.as_deref(), limits, attempt, &span)
+                .attempt(&request, &url, body.as_ref(), limits, attempt, &span)
                 .await;
             let (error, retry_after) = match failure {
                 Ok(ok) => return Ok(ok),
@@ -368,7 +370,7 @@ impl Client {
         &self,
         request: &Request,
         url: &Url,
-        body: Option<&[u8]>,
+        body: Option<&bytes::Bytes>,
         limits: Limits,
         attempt: u32,
         span: &tracing::Span,
@@ -396,7 +398,7 @@ impl Client {
             (Some(a), Some(d)) => Some(a.min(d)),
             (a, d) => a.or(d),
         };
-        let exchange = self.exchange(request.method(), url, headers, body);
+        let exchange = self.exchange(request, url, headers, body, attempt);
         let result = match limit {
             Some(at) => match tokio::time::timeout_at(at, exchange).await {
                 Ok(result) => result,
@@ -413,28 +415,19 @@ impl Client {
         };
         let (status, response_headers, bytes) = match result {
             Ok(response) => response,
-            Err(mut e) => {
-                if let Some(url) = e.url_mut() {
-                    redact_url(url);
-                }
-                // Builder and redirect errors will not go away by themselves;
-                // everything else is a connection that failed or broke.
-                return Err(if e.is_builder() || e.is_redirect() {
-                    Failure::Fatal(Error::Transport(e))
-                } else {
-                    Failure::Retryable {
-                        error: Error::Transport(e),
-                        retry_after: None,
-                    }
-                });
+            Err(error) if error.is_retryable() => {
+                return Err(Failure::Retryable {
+                    error: Error::Transport(error),
+                    retry_after: None,
+                })
             }
+            Err(error) => return Err(Failure::Fatal(Error::Transport(error))),
         };
-        span.record("http.status", status.as_u16());
-        tracing::debug!(status = status.as_u16(), attempt, "response");
+        span.record("http.status", status);
+        tracing::debug!(status, attempt, "response");
         if tracing::enabled!(tracing::Level::TRACE) {
             tracing::trace!(body = %crate::redact::body(&bytes), "response body");
         }
-        let status = status.as_u16();
         match response::verdict(
             status,
             &response_headers,
@@ -448,36 +441,30 @@ impl Client {
         }
     }
 
-    /// Sends the request and reads the whole response: status, the
-    /// `Retry-After` header and the body.
+    /// One attempt through the transport, reading the whole response: status, headers and body.
     async fn exchange(
         &self,
-        method: &Method,
+        request: &Request,
         url: &Url,
         headers: HeaderMap,
-        body: Option<&[u8]>,
-    ) -> reqwest::Result<(reqwest::StatusCode, HeaderMap, Vec<u8>)> {
-        let mut builder = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers);
-        builder = match body {
-            Some(bytes) => builder.body(bytes.to_vec()),
-            // Google front ends answer 411 to a POST without Content-Length.
-            // hyper omits the header for an empty body, so set it explicitly.
-            None if method == Method::POST || method == Method::PUT || method == Method::PATCH => {
-                builder
-                    .header(CONTENT_LENGTH, HeaderValue::from_static("0"))
-                    .body(Vec::new())
-            }
-            None => builder,
-        };
-        let response = builder.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await?;
-        Ok((status, headers, bytes.to_vec()))
+        body: Option<&bytes::Bytes>,
+        attempt: u32,
+    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), TransportError> {
+        let mut http = http::Request::new(body.cloned().map(Body::from).unwrap_or_default());
+        *http.method_mut() = request.method().clone();
+        *http.uri_mut() = url
+            .as_str()
+            .parse()
+            .map_err(|e| TransportError::new(TransportErrorKind::Request, e))?;
+        *http.headers_mut() = headers;
+        http.extensions_mut().insert(CallInfo {
+            method_id: request.method_id_str(),
+            attempt,
+        });
+        let response = self.inner.transport.send(http).await?;
+        let (parts, body) = response.into_parts();
+        let bytes = body.bytes().await?;
+        Ok((parts.status.as_u16(), parts.headers, bytes.into()))
     }
 
     async fn headers(&self, request: &Request, has_body: bool) -> Result<HeaderMap> {
@@ -489,6 +476,13 @@ impl Client {
             let value = HeaderValue::from_str(media_type)
                 .map_err(|_| Error::Config(format!("invalid content type {media_type:?}")))?;
             headers.insert(CONTENT_TYPE, value);
+        } else if matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH
+        ) {
+            // Google front ends answer 411 to a POST without Content-Length, and hyper omits the
+            // header for an empty body.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
         if let Some(version) = request.api_version_header() {
             let value = HeaderValue::from_str(version)
@@ -568,27 +562,6 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Replaces the values of credential query parameters (`key`,
-/// `access_token`, `oauth_token`) in `url` with `REDACTED`.
-pub(crate) fn redact_url(url: &mut Url) {
-    let secret = |name: &str| SECRET_QUERY_PARAMS.contains(&name);
-    if !url.query_pairs().any(|(n, _)| secret(&n)) {
-        return;
-    }
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(n, v)| {
-            let v = if secret(&n) {
-                "REDACTED".to_owned()
-            } else {
-                v.into_owned()
-            };
-            (n.into_owned(), v)
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
-}
-
 /// Whether `url`'s host is `localhost` or a loopback IP address.
 fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
@@ -612,7 +585,7 @@ pub struct ClientBuilder<C = Client> {
     base_url: String,
     auth: Option<Auth>,
     api_key: Option<ApiKey>,
-    http: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
     user_agent: Option<String>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
@@ -645,7 +618,7 @@ impl<C> ClientBuilder<C> {
             base_url: default_base_url.to_owned(),
             auth: None,
             api_key: None,
-            http: None,
+            transport: None,
             user_agent: None,
             retry: RetryPolicy::default(),
             timeout: None,
@@ -742,9 +715,16 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Uses this `reqwest` client (for proxies, TLS settings...).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Uses this `reqwest` client (for proxies, TLS settings...): a [`ReqwestTransport`] over it.
+    pub fn http_client(self, client: reqwest::Client) -> Self {
+        self.transport(ReqwestTransport::new(client))
+    }
+
+    /// Sends every attempt through `transport` instead of a default [`ReqwestTransport`]: the mock of
+    /// the `testing` feature, or an app's own. Credentials, retries, timeouts, polling and decoding
+    /// stay the client's; see [`crate::transport`].
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
         self
     }
 
@@ -807,15 +787,16 @@ impl<C> ClientBuilder<C> {
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .build()
-                .map_err(|e| Error::Config(format!("cannot create HTTP client: {e}")))?,
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(
+                ReqwestTransport::with_defaults()
+                    .map_err(|e| Error::Config(format!("cannot create HTTP client: {e}")))?,
+            ),
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 base_url,
                 origin,
                 auth,
@@ -977,10 +958,10 @@ mod tests {
             "https://example.com/v1/x?q=1&key=other"
         );
         let mut url = c.send_url(&r).unwrap();
-        redact_url(&mut url);
+        crate::redact::url(&mut url);
         assert_eq!(url.as_str(), "https://example.com/v1/x?q=1&key=REDACTED");
         let mut plain = Url::parse("https://example.com/v1/x?q=a+b").unwrap();
-        redact_url(&mut plain);
+        crate::redact::url(&mut plain);
         assert_eq!(plain.as_str(), "https://example.com/v1/x?q=a+b");
     }
 

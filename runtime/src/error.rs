@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::transport::TransportError;
+
 /// Maximum number of body bytes kept in error excerpts.
 pub(crate) const EXCERPT_LIMIT: usize = 512;
 
@@ -12,9 +14,9 @@ pub enum Error {
     /// The service answered with a non-success status.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// The request could not be sent or the response not read.
+    /// The request could not be sent or the response not read (see [`TransportError`]).
     #[error("HTTP transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] TransportError),
     /// The response body was not the expected JSON.
     #[error(
         "cannot decode response body (HTTP {status}): {source}; body starts with: {body_excerpt:?}"
@@ -83,7 +85,6 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
@@ -102,7 +103,7 @@ impl Error {
     }
 
     /// Whether this is [`Error::Timeout`] or a transport error caused by a
-    /// timeout of the underlying HTTP client.
+    /// timeout of the transport itself.
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::Timeout { .. } => true,

@@ -31,6 +31,7 @@ mod request;
 pub mod response;
 pub mod retry;
 pub mod standard;
+pub mod transport;
 pub mod wire;
 
 pub use crate::auth::ApiKey;

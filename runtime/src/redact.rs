@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::request::SECRET_QUERY_PARAMS;
+
 /// Field names (lowercase, without `_` and `-`) whose values are never logged.
 const SECRET_FIELDS: [&str; 12] = [
     "accesstoken",
@@ -53,6 +55,27 @@ fn is_secret(name: &str) -> bool {
         .flat_map(char::to_lowercase)
         .collect();
     SECRET_FIELDS.contains(&folded.as_str())
+}
+
+/// Replaces the values of credential query parameters (`key`,
+/// `access_token`, `oauth_token`) in `url` with `REDACTED`.
+pub(crate) fn url(url: &mut reqwest::Url) {
+    let secret = |name: &str| SECRET_QUERY_PARAMS.contains(&name);
+    if !url.query_pairs().any(|(n, _)| secret(&n)) {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(n, v)| {
+            let v = if secret(&n) {
+                "REDACTED".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (n.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
 }
 
 #[cfg(test)]
