@@ -31,6 +31,8 @@ mod request;
 pub mod response;
 pub mod retry;
 pub mod standard;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod transport;
 pub mod wire;
 
