@@ -242,6 +242,39 @@ impl Code {
     }
 }
 
+impl Code {
+    /// The code named `name` (`"NOT_FOUND"`), as [`Code::name`] gives it; `None` for any other text.
+    pub fn from_name(name: &str) -> Option<Code> {
+        (0..=16)
+            .map(Code::from)
+            .find(|code| code.name() == Some(name))
+    }
+}
+
+impl Code {
+    /// The HTTP status Google's front ends answer with for this code (`google/rpc/code.proto`): 200
+    /// `OK`, 499 `CANCELLED`, 400 `INVALID_ARGUMENT`, `FAILED_PRECONDITION` and `OUT_OF_RANGE`, 504
+    /// `DEADLINE_EXCEEDED`, 404 `NOT_FOUND`, 409 `ALREADY_EXISTS` and `ABORTED`, 403
+    /// `PERMISSION_DENIED`, 429 `RESOURCE_EXHAUSTED`, 501 `UNIMPLEMENTED`, 503 `UNAVAILABLE`, 401
+    /// `UNAUTHENTICATED`; 500 for the rest.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Code::Ok => 200,
+            Code::Cancelled => 499,
+            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => 400,
+            Code::DeadlineExceeded => 504,
+            Code::NotFound => 404,
+            Code::AlreadyExists | Code::Aborted => 409,
+            Code::PermissionDenied => 403,
+            Code::ResourceExhausted => 429,
+            Code::Unimplemented => 501,
+            Code::Unavailable => 503,
+            Code::Unauthenticated => 401,
+            Code::Unknown | Code::Internal | Code::DataLoss | Code::Other(_) => 500,
+        }
+    }
+}
+
 impl From<i32> for Code {
     fn from(value: i32) -> Self {
         match value {
@@ -334,8 +367,9 @@ impl Status {
     /// implementations call): its `error.errors[]` entries, `httpErrorStatusCode` and
     /// `httpErrorMessage`. `None` when there are no entries and no HTTP error status (400 or above).
     ///
-    /// The code is the HTTP error status's ([`Code::from_http`]), [`Code::Unknown`] without one
-    /// (Cloud SQL sends none); the message joins the entries' `message`s with `"; "`, or is the HTTP message
+    /// The code is the HTTP error status's ([`Code::from_http`]); without one (Cloud SQL sends none),
+    /// the first entry's `code` that names a google.rpc code (`CANCELLED` after a cancel), else
+    /// [`Code::Unknown`]; the message joins the entries' `message`s with `"; "`, or is the HTTP message
     /// when they have none; `details` holds every entry as sent (`code`, `message`, `location`,
     /// `errorDetails`, ...), so nothing is lost.
     pub fn from_operation_errors<E: serde::Serialize>(
@@ -362,8 +396,18 @@ impl Status {
         } else {
             messages.join("; ")
         };
+        let named = || {
+            details
+                .iter()
+                .filter_map(|d| d.get("code").and_then(Value::as_str))
+                .find_map(Code::from_name)
+        };
+        let code = match failed_http {
+            Some(status) => Code::from_http(status),
+            None => named().unwrap_or(Code::Unknown),
+        };
         Some(Status {
-            code: failed_http.map_or(Code::Unknown, Code::from_http),
+            code,
             message,
             details,
         })
