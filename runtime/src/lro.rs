@@ -825,8 +825,10 @@ pub trait Payloads<O: LongRunningOperation>: Send + Sync + 'static {
 }
 
 /// A poller that gives the operation itself: [`Poller::wait`] returns the done
-/// operation (even one that failed) and [`Poller::progress`] every snapshot.
-/// What a poller resumed by name is, until [`Poller::typed`] names the types.
+/// operation, or [`LroError::Failed`] when it finished with an error (as every wait does;
+/// [`Poller::wait_operation`] returns the done operation whatever its outcome), and
+/// [`Poller::progress`] every snapshot. What a poller resumed by name is, until
+/// [`Poller::typed`] names the types.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Untyped;
 
@@ -835,7 +837,10 @@ impl<O: LongRunningOperation> Payloads<O> for Untyped {
     type Progress = O;
 
     fn output(operation: O) -> Result<O, LroError> {
-        Ok(operation)
+        match operation.error() {
+            Some(status) => Err(LroError::Failed(status)),
+            None => Ok(operation),
+        }
     }
 
     fn progress(operation: O) -> Result<O, LroError> {
@@ -1073,9 +1078,9 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
     }
 
     /// Polls until the operation is done and returns its result: for an
-    /// [`Untyped`] poller the done operation, even if it finished with an
-    /// error; for a [`Typed`] one the decoded response, or
-    /// [`LroError::Failed`] with the operation's error.
+    /// [`Untyped`] poller the done operation, for a [`Typed`] one the decoded response. An
+    /// operation that finished with an error is [`LroError::Failed`] with that error, whichever the
+    /// poller ([`Poller::wait_operation`] returns the failed operation itself).
     ///
     /// Fails with [`LroError::DeadlineExceeded`], [`LroError::AttemptsExhausted`],
     /// [`LroError::Poll`] (a poll failed fatally, or more than
@@ -1093,6 +1098,19 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
         }
     }
 
+    /// Polls until the operation is done and returns it as it came, whether it succeeded or failed
+    /// (its [`error`](LongRunningOperation::error) tells): for an app that inspects a failed
+    /// operation's other fields. Fails like [`Poller::wait`] otherwise.
+    pub async fn wait_operation(self) -> Result<A::Operation, LroError> {
+        let mut polling = self.polling();
+        loop {
+            let operation = polling.next().await?;
+            if operation.done() {
+                return Ok(operation);
+            }
+        }
+    }
+
     /// Polls until a status-style operation is done, then fetches the resource it changed (its
     /// `targetLink`, see [`Client::link_request`](crate::Client::link_request)) and decodes it as `R`:
     /// an instance insert gives the `Instance`.
@@ -1103,9 +1121,6 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
     pub async fn wait_target<R: DeserializeOwned>(self) -> Result<R, LroError> {
         let api = self.api.clone();
         let operation = self.untyped().wait().await?;
-        if let Some(status) = operation.error() {
-            return Err(LroError::Failed(status));
-        }
         let link = operation.target_link().ok_or(LroError::NoResponse)?;
         let runtime = api.runtime();
         let request = runtime.link_request(link).map_err(LroError::Target)?;
@@ -1340,6 +1355,22 @@ mod tests {
         ];
         let s = Status::from_operation_errors(None, None, Some(&sql[..])).expect("an error");
         assert_eq!((s.code, s.message.as_str()), (Code::Unknown, "a; b"));
+        // Without an HTTP status, an entry's code that names a google.rpc code is that code.
+        let cancelled = [serde_json::json!({"code": "CANCELLED", "message": "Cancelled by user."})];
+        let s = Status::from_operation_errors(None, None, Some(&cancelled[..])).expect("an error");
+        assert_eq!(s.code, Code::Cancelled);
+        assert_eq!(Code::from_name("NOT_FOUND"), Some(Code::NotFound));
+        assert_eq!(Code::from_name("OPERATION_CANCELLED"), None);
+        let statuses = [
+            (Code::NotFound, 404),
+            (Code::Unavailable, 503),
+            (Code::Cancelled, 499),
+            (Code::FailedPrecondition, 400),
+            (Code::DataLoss, 500),
+        ];
+        for (code, status) in statuses {
+            assert_eq!(code.http_status(), status, "{code}");
+        }
         assert_eq!(
             Status::from_operation_errors::<Value>(Some(200), None, Some(&[])),
             None

@@ -378,33 +378,35 @@ async fn wait_ends_in_the_operations_error() {
         ]),
     );
     let api = api(&emulator);
-    // `wait` returns the done operation, error included.
+    // `wait_operation` returns the done operation, error included.
     let done = within(
         Duration::from_secs(5),
-        Poller::new(api.clone(), OP).with_policy(fast()).wait(),
+        Poller::new(api.clone(), OP)
+            .with_policy(fast())
+            .wait_operation(),
     )
     .await
     .unwrap();
     assert!(done.done());
     assert_eq!(done.error().unwrap().code, Code::FailedPrecondition);
 
-    // `wait_for` turns it into `Failed`.
-    let err = within(
-        Duration::from_secs(5),
-        Poller::new(api, OP)
-            .with_policy(fast())
-            .wait_for::<ExportAgentResponse>(),
-    )
-    .await
-    .unwrap_err();
-    match err {
-        LroError::Failed(status) => {
-            assert_eq!(status.code, Code::FailedPrecondition);
-            assert_eq!(status.code.as_i32(), 9);
-            assert_eq!(status.message, "The agent is busy.");
-            assert_eq!(status.details[0]["reason"], json!("BUSY"));
+    // Every wait, typed or not, turns it into `Failed`.
+    let untyped = Poller::new(api.clone(), OP).with_policy(fast()).wait();
+    let untyped = within(Duration::from_secs(5), untyped).await.unwrap_err();
+    let typed = Poller::new(api, OP)
+        .with_policy(fast())
+        .wait_for::<ExportAgentResponse>();
+    let typed = within(Duration::from_secs(5), typed).await.unwrap_err();
+    for err in [untyped, typed] {
+        match err {
+            LroError::Failed(status) => {
+                assert_eq!(status.code, Code::FailedPrecondition);
+                assert_eq!(status.code.as_i32(), 9);
+                assert_eq!(status.message, "The agent is busy.");
+                assert_eq!(status.details[0]["reason"], json!("BUSY"));
+            }
+            other => panic!("expected Failed, got {other:?}"),
         }
-        other => panic!("expected Failed, got {other:?}"),
     }
 }
 

@@ -156,11 +156,11 @@ async fn compute_operation_fails_with_errors_mapped_to_a_google_rpc_status() {
         details: vec![quota],
     };
 
-    // The done operation, as an untyped poller gives it, and its error.
+    // The done operation, as `wait_operation` gives it, and its error.
     let op = client
         .operation(&link)
         .with_policy(fast())
-        .wait()
+        .wait_operation()
         .await
         .unwrap();
     assert_eq!(op.http_error_status_code, Some(403));

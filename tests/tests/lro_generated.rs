@@ -108,7 +108,12 @@ async fn dialogflow_v3_wait_ends_in_the_operations_error_and_cancel_reports_canc
 
     let failing = "projects/p/locations/global/operations/fails";
     emulator.insert_operation(failing, OperationScript::error(2, 9, "Agent is not ready."));
-    match client.operation(failing).with_policy(fast()).wait().await {
+    match client
+        .operation(failing)
+        .with_policy(fast())
+        .wait_operation()
+        .await
+    {
         Ok(op) => {
             let error = op.error.expect("the operation ended in an error");
             assert_eq!(
@@ -116,8 +121,14 @@ async fn dialogflow_v3_wait_ends_in_the_operations_error_and_cancel_reports_canc
                 (Some(9), Some("Agent is not ready."))
             );
         }
-        Err(e) => panic!("wait returns the done operation, got {e}"),
+        Err(e) => panic!("wait_operation returns the done operation, got {e}"),
     }
+    // The untyped wait fails with it, as the typed one does.
+    let err = client.operation(failing).with_policy(fast()).wait().await;
+    assert!(
+        matches!(err, Err(LroError::Failed(ref s)) if s.code == Code::FailedPrecondition),
+        "{err:?}"
+    );
     let err = client
         .operation(failing)
         .with_policy(fast())
@@ -132,10 +143,10 @@ async fn dialogflow_v3_wait_ends_in_the_operations_error_and_cancel_reports_canc
     emulator.insert_operation(long, OperationScript::response(1000, json!({})));
     let poller = client.operation(long).with_policy(fast());
     poller.cancel().await.unwrap();
-    let err = poller.wait().await.map(|op| op.error.and_then(|e| e.code));
+    let err = poller.wait().await.unwrap_err();
     assert_eq!(
-        err.unwrap(),
-        Some(1),
+        err.operation_error().map(|status| status.code),
+        Some(Code::Cancelled),
         "a cancelled operation reports CANCELLED"
     );
     assert!(emulator
@@ -425,8 +436,13 @@ async fn split_name_operations_are_polled_resumed_and_cancelled_by_their_ids() {
     let other = fixture_operations_split::Client::new(runtime(&emulator));
     let poller = other.operation(name).with_policy(fast());
     poller.cancel().await.unwrap();
-    let error = poller.wait().await.unwrap().error.and_then(|e| e.code);
-    assert_eq!(error, Some(1), "a cancelled operation reports CANCELLED");
+    let error = poller.wait().await.unwrap_err();
+    let code = error.operation_error().map(|status| status.code);
+    assert_eq!(
+        code,
+        Some(Code::Cancelled),
+        "a cancelled operation reports CANCELLED"
+    );
     assert!(emulator
         .requests()
         .iter()

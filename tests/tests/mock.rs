@@ -412,13 +412,12 @@ async fn a_cancelled_fake_operation_ends_cancelled_and_resumes_by_name() {
         .unwrap();
     poller.cancel().await.unwrap();
     // Another process would resume it by name.
-    let operation = client
+    let error = client
         .operation("projects/p1/operations/export-3")
         .wait()
         .await
-        .unwrap();
-    let status = dialogflow_v2::LongRunningOperation::error(&operation).unwrap();
-    assert_eq!(status.code, Code::Cancelled);
+        .unwrap_err();
+    assert_eq!(error.operation_error().unwrap().code, Code::Cancelled);
     let cancel = &mock.requests()[1];
     assert_eq!(
         (cancel.method.as_str(), cancel.path.as_str()),
@@ -485,7 +484,7 @@ async fn a_failed_status_style_fake_operation_keeps_its_code() {
         .build()
         .unwrap();
     let client = status_sqladmin_v1::Client::new(runtime);
-    let operation: Operation = client.operation(link).wait().await.unwrap();
+    let operation: Operation = client.operation(link).wait_operation().await.unwrap();
     let status = status_sqladmin_v1::LongRunningOperation::error(&operation).unwrap();
     assert_eq!(status.code, Code::AlreadyExists);
     assert_eq!(status.message, "exists");
