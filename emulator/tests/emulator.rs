@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 const PARENT: &str = "projects/p/locations/l";
 const OP: &str = "projects/p/locations/l/operations/op-1";
 
+/// A reqwest client; reqwest is built without a TLS provider (see the workspace manifest).
 fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
@@ -435,6 +437,7 @@ async fn fault_delay_outlasts_a_timeout() {
     let emulator = Emulator::start(EmulatorConfig::dialogflow()).await;
     emulator.insert_operation(OP, OperationScript::export_agent());
     emulator.inject(Fault::delay(Duration::from_millis(500)));
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_millis(100))
         .build()

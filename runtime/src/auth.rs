@@ -235,7 +235,7 @@ mod google {
                         .to_owned(),
                 ));
             }
-            install_crypto_provider();
+            crate::transport::install_tls_provider();
             let quota_project = self.quota_project.clone();
             match &self.source {
                 Source::ApplicationDefault => {
@@ -359,13 +359,6 @@ mod google {
                 source: Arc::from(format!("{kind} from {label}")),
             })
         }
-    }
-
-    /// Uses rustls' ring provider (which reqwest already brings) for signing service-account
-    /// tokens and for `google-cloud-auth`'s own HTTPS, unless the app installed another one.
-    fn install_crypto_provider() {
-        // An error means a provider is installed already: that one is used.
-        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 
     fn read(path: &Path, label: &str) -> Result<Value> {

@@ -279,16 +279,32 @@ impl ReqwestTransport {
 
     /// A transport with reqwest's default settings.
     pub fn with_defaults() -> Result<Self, TransportError> {
-        reqwest::Client::builder()
+        ReqwestTransport::client_builder()
             .build()
             .map(ReqwestTransport::new)
             .map_err(TransportError::from)
+    }
+
+    /// Starts configuring a `reqwest` client for [`ReqwestTransport::new`] (or
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)). It first makes rustls' ring
+    /// provider the process's TLS provider, unless one is installed already: reqwest is built
+    /// without one of its own, and a `reqwest::Client` built with no provider installed panics.
+    pub fn client_builder() -> reqwest::ClientBuilder {
+        install_tls_provider();
+        reqwest::Client::builder()
     }
 
     /// The `reqwest` client it sends through.
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
+}
+
+/// Makes rustls' ring provider the process default, unless one is installed already: reqwest's TLS,
+/// google-cloud-auth's own HTTPS and the signing of service-account tokens use it.
+pub(crate) fn install_tls_provider() {
+    // An error means a provider is installed already: the app's choice stands.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 impl Transport for ReqwestTransport {

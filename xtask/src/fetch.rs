@@ -86,6 +86,8 @@ pub fn fetch(root: &Path, options: &FetchOptions) -> Result<Vec<Fetched>, String
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    // reqwest is built without a TLS provider (see the workspace manifest): ring it is.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .timeout(options.timeout)
         .user_agent(concat!("discogen-xtask/", env!("CARGO_PKG_VERSION")))
