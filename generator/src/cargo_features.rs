@@ -35,6 +35,17 @@ pub const ADC: &str = "adc";
 /// The feature of the runtime's mocks for tests, off by default.
 pub const TESTING: &str = "testing";
 
+/// The features every crate has beside its families, with what each does in one line of Markdown (the
+/// crate docs' table, the `Cargo.toml` comments).
+pub const CRATE_FEATURES: [(&str, &str); 1] = [
+    (
+        ADC,
+        "Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, \
+         through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider \
+         still work, and `google-cloud-auth` is not built",
+    ),
+];
+
 /// With fewer families than this there is nothing worth choosing, and the crate gets no features.
 const MIN_FAMILIES: usize = 2;
 

@@ -29,6 +29,10 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         file_of(layout, &api.root.module),
         &mut builders,
     );
+    let credentials_cfg = match layout {
+        Layout::Crate => Cfg(vec![cargo_features::ADC.to_owned()]),
+        Layout::SingleFile { .. } => Cfg::default(),
+    };
     Crate {
         api,
         package,
@@ -42,6 +46,7 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         type_reexports: builders.type_reexports,
         shared_builders_file: file_of(layout, &builders.shared_module),
         shared_builders: builders.shared_module,
+        credentials_cfg,
     }
 }
 

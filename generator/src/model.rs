@@ -82,6 +82,9 @@ pub struct Crate<'a> {
     pub shared_builders: ModulePath,
     /// The file of that module.
     pub shared_builders_file: String,
+    /// The `cfg` of what needs the runtime's Google credentials (the `Credentials` re-export): the crate's
+    /// `adc` feature; none in a single file, whose including crate chooses the runtime's features.
+    pub credentials_cfg: Cfg,
 }
 
 /// The `schemas` module: the types always compiled, and the others in groups of one `cfg`, each a

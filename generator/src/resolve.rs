@@ -15,8 +15,8 @@ const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "res
 fn root_namespace() -> Namespace {
     let mut reserved: Vec<&str> = ROOT_RESERVED.to_vec();
     reserved.push(RUNTIME_MODULE);
-    for (_, names) in RUNTIME_REEXPORTS {
-        reserved.extend_from_slice(names);
+    for reexport in RUNTIME_REEXPORTS {
+        reserved.extend_from_slice(reexport.names);
     }
     Namespace::with_reserved(&reserved)
 }
