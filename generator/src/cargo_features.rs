@@ -32,17 +32,22 @@ pub const UNREACHED: &str = "unreached_schemas";
 /// The feature of the runtime's Google credentials, on by default.
 pub const ADC: &str = "adc";
 
-/// The feature of the runtime's mocks for tests, off by default.
+/// The feature of the `methods` module and the runtime's mocks, off by default.
 pub const TESTING: &str = "testing";
 
 /// The features every crate has beside its families, with what each does in one line of Markdown (the
 /// crate docs' table, the `Cargo.toml` comments).
-pub const CRATE_FEATURES: [(&str, &str); 1] = [
+pub const CRATE_FEATURES: [(&str, &str); 2] = [
     (
         ADC,
         "Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, \
          through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider \
          still work, and `google-cloud-auth` is not built",
+    ),
+    (
+        TESTING,
+        "The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; \
+         for tests)",
     ),
 ];
 

@@ -175,7 +175,8 @@ fn package(options: &CrateOptions) -> Result<model::Package, Error> {
 /// other crate-level attribute is put on each top-level item instead. The crate's dependencies are the
 /// generated `Cargo.toml`'s: `discogen-runtime` (with its default feature `adc`: the file re-exports its
 /// `Credentials`), `serde` and `serde_json`. The file has no cargo feature gates: a build script generates
-/// what the crate needs.
+/// what the crate needs. It has no `methods` module either (the generated crate's `testing` feature), since
+/// the including crate may have no such feature.
 ///
 /// ```no_run
 /// // build.rs
@@ -287,7 +288,7 @@ fn cargo_toml(model: &model::Crate<'_>, options: &CrateOptions) -> String {
     )
 }
 
-/// `[features]`: `adc` (on by default) and one per resource family, all in `default`; and
+/// `[features]`: `adc` (on by default), `testing`, and one per resource family, all in `default`; and
 /// docs.rs labels for what each gates.
 fn features_toml(families: &[ir::CargoFeature]) -> String {
     let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{crate_doc_attrs, doc_attrs, param_doc_attrs, sanitize};
+use super::methods::methods_module;
 use super::resources::{accessor, constructor, resources_rs};
 use super::types::{module_types_except, schemas_rs};
 use super::{cfg, ident, Files, Scope};
@@ -50,11 +51,13 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         &model.schemas.file,
         schemas,
     );
+    let methods = methods_module(model, files);
     quote! {
         #inner
 
         #resources
         #schemas
+        #methods
 
         #reexports
         #client

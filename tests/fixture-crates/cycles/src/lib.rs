@@ -34,6 +34,7 @@
 //! | feature | what it compiles |
 //! |---|---|
 //! | `adc` | Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider still work, and `google-cloud-auth` is not built. |
+//! | `testing` | The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; for tests). |
 //! | `nodes` | `nodes` |
 //! | `roots` | `roots` |
 //! | `trees` | `trees` |
@@ -43,6 +44,9 @@
 pub mod resources;
 
 pub mod schemas;
+
+#[cfg(feature = "testing")]
+pub mod methods;
 
 pub use ::discogen_runtime::{
     ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Error, GoogleError,

@@ -34,10 +34,14 @@
 //! | feature | what it compiles |
 //! |---|---|
 //! | `adc` | Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider still work, and `google-cloud-auth` is not built. |
+//! | `testing` | The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; for tests). |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 
 pub mod schemas;
+
+#[cfg(feature = "testing")]
+pub mod methods;
 
 pub use ::discogen_runtime::{
     ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Error, GoogleError,
