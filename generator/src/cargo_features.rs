@@ -29,6 +29,28 @@ const SCOPES: &[&str] = &[
 /// The feature of the schemas no method reaches.
 pub const UNREACHED: &str = "unreached_schemas";
 
+/// The feature of the runtime's Google credentials, on by default.
+pub const ADC: &str = "adc";
+
+/// The feature of the `methods` module and the runtime's mocks, off by default.
+pub const TESTING: &str = "testing";
+
+/// The features every crate has beside its families, with what each does in one line of Markdown (the
+/// crate docs' table, the `Cargo.toml` comments).
+pub const CRATE_FEATURES: [(&str, &str); 2] = [
+    (
+        ADC,
+        "Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, \
+         through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider \
+         still work, and `google-cloud-auth` is not built",
+    ),
+    (
+        TESTING,
+        "The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; \
+         for tests)",
+    ),
+];
+
 /// With fewer families than this there is nothing worth choosing, and the crate gets no features.
 const MIN_FAMILIES: usize = 2;
 
@@ -125,7 +147,7 @@ fn families(api: &Api) -> Option<Vec<(String, Vec<Vec<usize>>)>> {
     if families.len() < MIN_FAMILIES {
         return None;
     }
-    let mut names = Namespace::with_reserved(&["default", UNREACHED]);
+    let mut names = Namespace::with_reserved(&["default", UNREACHED, ADC, TESTING]);
     Some(
         families
             .into_iter()
@@ -327,4 +349,35 @@ fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeI
         TypeKind::Alias(target) => named_ids(target, &mut |id| out.push(id)),
         TypeKind::Enum(_) => {}
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document whose families are named like the crate's own features.
+    fn api_with_families(names: &[&str]) -> Api {
+        let family = |name: &&str| {
+            format!(
+                r#""{name}": {{"methods": {{"get": {{"id": "x.projects.{name}.get", "path": "v1/{name}", "httpMethod": "GET"}}}}}}"#
+            )
+        };
+        let families: Vec<String> = names.iter().map(family).collect();
+        let document = format!(
+            r#"{{"kind": "discovery#restDescription", "name": "x", "version": "v1", "rootUrl": "https://x.googleapis.com/", "servicePath": "",
+                "resources": {{"projects": {{"resources": {{{}}}}}}}}}"#,
+            families.join(", ")
+        );
+        crate::resolve::resolve(&crate::parse::parse(&document).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn families_never_take_the_crates_own_feature_names() {
+        let api = api_with_families(&["adc", "default", "testing", "unreachedSchemas"]);
+        let names: Vec<String> = assign(&api).features.into_iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            ["adc_2", "default_2", "testing_2", "unreached_schemas_2"]
+        );
+    }
 }

@@ -326,6 +326,9 @@ pub struct Resource {
 pub struct Method {
     pub wire_name: String,
     pub id: Option<String>,
+    /// Name of the method's typed id in the crate's `methods` module (`PROJECTS_AGENT_GET`), unique
+    /// crate-wide; a method without an id has none.
+    pub method_const: Option<String>,
     /// Name of the method on the resource handle.
     pub fn_name: String,
     /// Name of the builder struct (in the resource's module).
@@ -511,12 +514,22 @@ enum StandardType {
     Enum(&'static str, &'static [&'static str]),
 }
 
-/// What every generated crate re-exports from the runtime at its root, so that an app needs one
-/// dependency per API: `(module of discogen_runtime, names)`. Resolve keeps these names free.
-pub const RUNTIME_REEXPORTS: &[(&str, &[&str])] = &[
-    (
-        "",
-        &[
+/// Items of one runtime module that every generated crate re-exports at its root, so that an app needs one
+/// dependency per API.
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeReexport {
+    /// The module of `discogen_runtime` (`""`: its root).
+    pub module: &'static str,
+    pub names: &'static [&'static str],
+    /// The items exist only with the runtime's `adc` feature (Google credentials).
+    pub needs_adc: bool,
+}
+
+/// What every generated crate re-exports from the runtime at its root. Resolve keeps these names free.
+pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
+    RuntimeReexport {
+        module: "",
+        names: &[
             "ApiError",
             "Bytes",
             "CallOptions",
@@ -529,11 +542,21 @@ pub const RUNTIME_REEXPORTS: &[(&str, &[&str])] = &[
             "RetryPolicy",
             "Timestamp",
         ],
-    ),
-    ("auth", &["ApiKey", "Credentials"]),
-    (
-        "lro",
-        &[
+        needs_adc: false,
+    },
+    RuntimeReexport {
+        module: "auth",
+        names: &["ApiKey"],
+        needs_adc: false,
+    },
+    RuntimeReexport {
+        module: "auth",
+        names: &["Credentials"],
+        needs_adc: true,
+    },
+    RuntimeReexport {
+        module: "lro",
+        names: &[
             "Code",
             "LongRunningOperation",
             "LroError",
@@ -544,8 +567,13 @@ pub const RUNTIME_REEXPORTS: &[(&str, &[&str])] = &[
             "Typed",
             "Untyped",
         ],
-    ),
-    ("paginate", &["Stream", "StreamExt", "TryStreamExt"]),
+        needs_adc: false,
+    },
+    RuntimeReexport {
+        module: "paginate",
+        names: &["Stream", "StreamExt", "TryStreamExt"],
+        needs_adc: false,
+    },
 ];
 
 /// The name under which every generated crate re-exports the whole runtime crate.

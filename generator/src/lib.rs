@@ -173,8 +173,10 @@ fn package(options: &CrateOptions) -> Result<model::Package, Error> {
 /// (`include!(concat!(env!("OUT_DIR"), "/api.rs"));` in `lib.rs`), not inside a module. An included file
 /// cannot carry inner attributes: the crate-level docs are left out (write your own `//!` docs), and any
 /// other crate-level attribute is put on each top-level item instead. The crate's dependencies are the
-/// generated `Cargo.toml`'s: `discogen-runtime`, `serde` and `serde_json`. The file has no cargo feature
-/// gates: a build script generates what the crate needs.
+/// generated `Cargo.toml`'s: `discogen-runtime` (with its default feature `adc`: the file re-exports its
+/// `Credentials`), `serde` and `serde_json`. The file has no cargo feature gates: a build script generates
+/// what the crate needs. It has no `methods` module either (the generated crate's `testing` feature), since
+/// the including crate may have no such feature.
 ///
 /// ```no_run
 /// // build.rs
@@ -270,7 +272,7 @@ fn cargo_toml(model: &model::Crate<'_>, options: &CrateOptions) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         discogen-runtime = {{ path = {runtime} }}\n\
+         discogen-runtime = {{ path = {runtime}, default-features = false }}\n\
          serde = \"1\"\n\
          serde_json = \"1\"\n\
          {features}",
@@ -286,23 +288,25 @@ fn cargo_toml(model: &model::Crate<'_>, options: &CrateOptions) -> String {
     )
 }
 
-/// `[features]`: one per resource family, all in `default`; and docs.rs labels for what each gates.
-fn features_toml(features: &[ir::CargoFeature]) -> String {
-    if features.is_empty() {
-        return String::new();
-    }
-    let names: Vec<String> = features
-        .iter()
-        .map(|f| toml::Value::String(f.name.clone()).to_string())
+/// `[features]`: `adc` (on by default), `testing`, and one per resource family, all in `default`; and
+/// docs.rs labels for what each gates.
+fn features_toml(families: &[ir::CargoFeature]) -> String {
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let default: String = std::iter::once(cargo_features::ADC)
+        .chain(families.iter().map(|f| f.name.as_str()))
+        .map(|name| format!("    {},\n", quoted(name)))
         .collect();
-    let mut out = format!(
-        "\n[features]\n# One per resource family; see the crate docs.\ndefault = [\n{}]\n",
-        names
-            .iter()
-            .map(|n| format!("    {n},\n"))
-            .collect::<String>()
-    );
-    for feature in features {
+    let mut out = format!("\n[features]\n# See the crate docs.\ndefault = [\n{default}]\n");
+    for (name, summary) in cargo_features::CRATE_FEATURES {
+        out.push_str(&format!(
+            "# {summary}.\n{name} = [{}]\n",
+            quoted(&format!("discogen-runtime/{name}"))
+        ));
+    }
+    if !families.is_empty() {
+        out.push_str("# One per resource family:\n");
+    }
+    for feature in families {
         out.push_str(&format!("# {}\n{} = []\n", feature.summary(), feature.name));
     }
     out.push_str(

@@ -29,6 +29,18 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         file_of(layout, &api.root.module),
         &mut builders,
     );
+    let methods = (layout == Layout::Crate).then(|| {
+        let mut items = Vec::new();
+        method_consts(api, &resources, &Cfg::default(), &builders.list, &mut items);
+        MethodConsts {
+            file: module_file(&["methods".to_owned()]),
+            items,
+        }
+    });
+    let credentials_cfg = match layout {
+        Layout::Crate => Cfg(vec![cargo_features::ADC.to_owned()]),
+        Layout::SingleFile { .. } => Cfg::default(),
+    };
     Crate {
         api,
         package,
@@ -42,6 +54,53 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         type_reexports: builders.type_reexports,
         shared_builders_file: file_of(layout, &builders.shared_module),
         shared_builders: builders.shared_module,
+        methods,
+        credentials_cfg,
+    }
+}
+
+/// A typed id for each method of `module` and its children that has an id, under the `cfg` that
+/// compiles its module, answering what its builder's `send()` returns.
+fn method_consts(
+    api: &Api,
+    module: &ResourceModule<'_>,
+    inherited: &Cfg,
+    builders: &[Builder<'_>],
+    out: &mut Vec<MethodConst>,
+) {
+    let cfg = if module.cfg.always() {
+        inherited.clone()
+    } else {
+        module.cfg.clone()
+    };
+    let resource = module.resource;
+    // Document-level methods are the `Client`'s, at the crate root.
+    let handle_module = if resource.wire_path.is_empty() {
+        Vec::new()
+    } else {
+        resource.module.clone()
+    };
+    for item in &module.methods {
+        let method = item.method;
+        let (Some(name), Some(id)) = (&method.method_const, &method.id) else {
+            continue;
+        };
+        let sent = builders[item.builder.0].method;
+        out.push(MethodConst {
+            name: name.clone(),
+            id: id.clone(),
+            request_line: method.request_line(),
+            response: RustType::response(api, sent.response.as_ref()),
+            cfg: cfg.clone(),
+            constructor: Constructor {
+                module: handle_module.clone(),
+                handle: resource.handle.clone(),
+                function: method.fn_name.clone(),
+            },
+        });
+    }
+    for child in &module.children {
+        method_consts(api, child, &cfg, builders, out);
     }
 }
 

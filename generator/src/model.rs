@@ -82,6 +82,44 @@ pub struct Crate<'a> {
     pub shared_builders: ModulePath,
     /// The file of that module.
     pub shared_builders_file: String,
+    /// The `methods` module (cargo feature `testing`); `None` in a single file, whose including crate
+    /// may have no such feature.
+    pub methods: Option<MethodConsts>,
+    /// The `cfg` of what needs the runtime's Google credentials (the `Credentials` re-export): the crate's
+    /// `adc` feature; none in a single file, whose including crate chooses the runtime's features.
+    pub credentials_cfg: Cfg,
+}
+
+/// The `methods` module: a typed id per method, for the runtime's `testing` mocks.
+#[derive(Debug, Clone)]
+pub struct MethodConsts {
+    /// Its file (`methods.rs`).
+    pub file: String,
+    pub items: Vec<MethodConst>,
+}
+
+/// `pub const NAME: MethodId<Response> = MethodId::new("id");`
+#[derive(Debug, Clone)]
+pub struct MethodConst {
+    pub name: String,
+    /// The Discovery method id.
+    pub id: String,
+    /// The method as the document writes it (`GET v2/{+name}`), for the docs.
+    pub request_line: String,
+    /// What the method's builder's `send()` returns.
+    pub response: RustType,
+    /// The `cfg` of the method's module.
+    pub cfg: Cfg,
+    /// The handle method that builds the request, for the docs.
+    pub constructor: Constructor,
+}
+
+/// A method of a resource handle (or of the `Client`, `module` `[]`).
+#[derive(Debug, Clone)]
+pub struct Constructor {
+    pub module: ModulePath,
+    pub handle: String,
+    pub function: String,
 }
 
 /// The `schemas` module: the types always compiled, and the others in groups of one `cfg`, each a

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToPascalCase, ToSnakeCase};
+use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -42,6 +42,20 @@ pub fn pascal(wire: &str) -> String {
     escape_keyword(name)
 }
 
+/// A `SCREAMING_SNAKE_CASE` constant for a method id, without the API's name it starts with:
+/// `dialogflow.projects.agent.get` → `PROJECTS_AGENT_GET`.
+pub fn method_const(id: &str) -> String {
+    let within_api = id.split_once('.').map_or(id, |(_, rest)| rest);
+    let name = within_api.to_shouty_snake_case();
+    if name.is_empty() {
+        "METHOD".to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("METHOD_{name}")
+    } else {
+        name
+    }
+}
+
 fn escape_keyword(name: String) -> String {
     if UNRAWABLE.contains(&name.as_str()) {
         format!("{name}_")
@@ -56,6 +70,8 @@ fn escape_keyword(name: String) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: BTreeSet<String>,
+    /// `SCREAMING_SNAKE_CASE` constants, numbered `NAME_2` although they start with a capital.
+    constants: bool,
 }
 
 impl Namespace {
@@ -63,13 +79,22 @@ impl Namespace {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            constants: false,
+        }
+    }
+
+    /// A namespace of constants: a taken `NAME` gives `NAME_2`.
+    pub fn constants() -> Self {
+        Namespace {
+            constants: true,
+            ..Namespace::default()
         }
     }
 
     /// Returns `name` if free, else `name_2`, `name_3`, ... (`Name2` for types); records the result.
     pub fn claim(&mut self, name: String) -> String {
         let bare = name.trim_start_matches("r#").trim_end_matches('_');
-        let pascal_style = bare.starts_with(|c: char| c.is_ascii_uppercase());
+        let pascal_style = !self.constants && bare.starts_with(|c: char| c.is_ascii_uppercase());
         let mut candidate = name.clone();
         let mut n = 2;
         while self.taken.contains(candidate.trim_start_matches("r#")) {
@@ -151,5 +176,24 @@ mod tests {
         let mut raw = Namespace::default();
         assert_eq!(raw.claim("r#type".into()), "r#type");
         assert_eq!(raw.claim("r#type".into()), "type_2");
+        let mut consts = Namespace::constants();
+        assert_eq!(consts.claim(method_const("x.fooBar.get")), "FOO_BAR_GET");
+        assert_eq!(consts.claim(method_const("x.foo_bar.get")), "FOO_BAR_GET_2");
+    }
+
+    #[test]
+    fn method_constants_drop_the_api_name() {
+        assert_eq!(
+            method_const("dialogflow.projects.locations.agents.get"),
+            "PROJECTS_LOCATIONS_AGENTS_GET"
+        );
+        assert_eq!(
+            method_const("x.projects.getIamPolicy"),
+            "PROJECTS_GET_IAM_POLICY"
+        );
+        assert_eq!(method_const("x.v1.1beta.get"), "V1_1BETA_GET");
+        assert_eq!(method_const("x.2fa.get"), "METHOD_2FA_GET");
+        assert_eq!(method_const("lonely"), "LONELY");
+        assert_eq!(method_const("x."), "METHOD");
     }
 }

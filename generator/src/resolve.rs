@@ -4,19 +4,25 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
-use crate::names::{pascal, snake, Namespace};
+use crate::names::{method_const, pascal, snake, Namespace};
 use crate::operation_results::{Declared, DeclaredResult};
 use crate::parse::{self, Document, Schema};
 use crate::Error;
 
 /// Names the emitter itself uses in the crate root; schemas and enums must not take them.
-const ROOT_RESERVED: &[&str] = &["Client", "StandardParameters", "schemas", "resources"];
+const ROOT_RESERVED: &[&str] = &[
+    "Client",
+    "StandardParameters",
+    "schemas",
+    "resources",
+    "methods",
+];
 /// The crate root's namespace: [`ROOT_RESERVED`] and the runtime's re-exports are taken.
 fn root_namespace() -> Namespace {
     let mut reserved: Vec<&str> = ROOT_RESERVED.to_vec();
     reserved.push(RUNTIME_MODULE);
-    for (_, names) in RUNTIME_REEXPORTS {
-        reserved.extend_from_slice(names);
+    for reexport in RUNTIME_REEXPORTS {
+        reserved.extend_from_slice(reexport.names);
     }
     Namespace::with_reserved(&reserved)
 }
@@ -163,6 +169,8 @@ struct Resolver<'d> {
     namespaces: BTreeMap<ModulePath, Namespace>,
     /// The top-level schema whose body is being resolved: the owner of synthetic types made meanwhile.
     defining: Option<&'d str>,
+    /// The names of the `methods` module's constants, one per method id.
+    method_consts: Namespace,
 }
 
 impl<'d> Resolver<'d> {
@@ -174,6 +182,7 @@ impl<'d> Resolver<'d> {
             schema_ids: BTreeMap::new(),
             namespaces: BTreeMap::from([(Vec::new(), root_namespace())]),
             defining: None,
+            method_consts: Namespace::constants(),
         }
     }
 
@@ -522,6 +531,10 @@ impl<'d> Resolver<'d> {
         Ok(Method {
             wire_name: wire.to_owned(),
             id: method.id.clone(),
+            method_const: method
+                .id
+                .as_deref()
+                .map(|id| self.method_consts.claim(method_const(id))),
             fn_name,
             builder,
             doc: method.description.clone(),

@@ -2,7 +2,7 @@
 
 use discogen::ir::Api;
 use discogen::lower::lower;
-use discogen::model::{Cfg, Crate, Layout, Package, ResourceModule};
+use discogen::model::{Cfg, Crate, Layout, MethodConst, Package, ResourceModule, RustType};
 
 fn dialogflow_v2() -> Api {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -133,6 +133,7 @@ fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
     let crate_files = files(Layout::Crate);
     for expected in [
         "lib.rs",
+        "methods.rs",
         "resources.rs",
         "resources/projects.rs",
         "resources/projects/agent.rs",
@@ -155,4 +156,106 @@ fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
     assert!(model.schemas.groups.is_empty());
     assert!(model.features.is_empty());
     assert!(model.builders.iter().all(|b| b.cfg.always()));
+}
+
+/// The `methods` module of a fixture document's crate model.
+fn method_consts(fixture: &str) -> Vec<MethodConst> {
+    let path = format!("{}/../tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let api = discogen::prepare(&text, &discogen::Rules::default()).unwrap();
+    let model = lower(&api, Package::default(), Layout::Crate);
+    model.methods.unwrap().items
+}
+
+fn by_id<'c>(consts: &'c [MethodConst], id: &str) -> &'c MethodConst {
+    consts
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no constant for {id}"))
+}
+
+fn schema(name: &str) -> RustType {
+    RustType::Named {
+        module: vec!["schemas".to_owned()],
+        name: name.to_owned(),
+    }
+}
+
+#[test]
+fn every_method_has_a_typed_id_under_its_modules_cfg() {
+    let api = dialogflow_v2();
+    let model = lower(&api, Package::default(), Layout::Crate);
+    let methods = model.methods.as_ref().unwrap();
+    assert_eq!(methods.file, "methods.rs");
+    let consts = &methods.items;
+    assert_eq!(consts.len(), 284);
+    let names: std::collections::BTreeSet<&str> = consts.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names.len(), 284);
+
+    let export = by_id(consts, "dialogflow.projects.agent.export");
+    assert_eq!(export.name, "PROJECTS_AGENT_EXPORT");
+    assert_eq!(export.response, schema("GoogleLongrunningOperation"));
+    assert_eq!(export.cfg, Cfg(vec!["agent".to_owned()]));
+    assert_eq!(export.request_line, "POST v2/{+parent}/agent:export");
+    assert_eq!(
+        export.constructor.module,
+        ["resources", "projects", "agent"]
+    );
+    assert_eq!(export.constructor.handle, "Agent");
+    assert_eq!(export.constructor.function, "export");
+
+    // Below a family's root, the family's `cfg`; the response is what the shared builder sends.
+    let list = by_id(consts, "dialogflow.projects.locations.agent.intents.list");
+    assert_eq!(list.name, "PROJECTS_LOCATIONS_AGENT_INTENTS_LIST");
+    assert_eq!(
+        list.response,
+        schema("GoogleCloudDialogflowV2ListIntentsResponse")
+    );
+    assert_eq!(list.cfg, Cfg(vec!["agent".to_owned()]));
+
+    // The operations service the poller uses is always compiled.
+    let cancel = by_id(consts, "dialogflow.projects.operations.cancel");
+    assert_eq!(cancel.name, "PROJECTS_OPERATIONS_CANCEL");
+    assert_eq!(cancel.response, schema("GoogleProtobufEmpty"));
+    assert!(cancel.cfg.always());
+
+    // A build script's single file cannot count on a `testing` feature.
+    let single = lower(
+        &api,
+        Package::default(),
+        Layout::SingleFile { features: true },
+    );
+    assert!(single.methods.is_none());
+}
+
+#[test]
+fn method_ids_that_collide_get_numbered_constants() {
+    let consts = method_consts("collisions.json");
+    assert_eq!(
+        by_id(&consts, "collisions.fooBars.get").name,
+        "FOO_BARS_GET"
+    );
+    assert_eq!(
+        by_id(&consts, "collisions.foo_bars.get").name,
+        "FOO_BARS_GET_2"
+    );
+    assert_eq!(
+        by_id(&consts, "collisions.requests.fooBar").name,
+        "REQUESTS_FOO_BAR"
+    );
+    assert_eq!(
+        by_id(&consts, "collisions.requests.foo_bar").name,
+        "REQUESTS_FOO_BAR_2"
+    );
+}
+
+#[test]
+fn a_document_level_method_is_the_clients_and_may_answer_nothing() {
+    let consts = method_consts("document_methods.json");
+    let ping = by_id(&consts, "my_api.ping");
+    assert_eq!(ping.name, "PING");
+    assert_eq!(ping.response, RustType::Unit);
+    assert!(ping.constructor.module.is_empty());
+    assert_eq!(ping.constructor.handle, "Client");
+    assert_eq!(ping.constructor.function, "ping");
 }

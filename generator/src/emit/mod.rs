@@ -2,6 +2,7 @@
 //! Emit prints what the model decided: files, `cfg`s, names and shared builders come from [`crate::lower`].
 
 mod docs;
+mod methods;
 mod resources;
 mod root;
 mod types;

@@ -4,11 +4,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{crate_doc_attrs, doc_attrs, param_doc_attrs, sanitize};
+use super::methods::methods_module;
 use super::resources::{accessor, constructor, resources_rs};
 use super::types::{module_types_except, schemas_rs};
-use super::{ident, Files, Scope};
+use super::{cfg, ident, Files, Scope};
+use crate::cargo_features::CRATE_FEATURES;
 use crate::ir::*;
-use crate::model::{Crate, Layout, Package};
+use crate::model::{Cfg, Crate, Layout, Package};
 use crate::names::Namespace;
 
 pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
@@ -30,11 +32,9 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let inner = (model.layout == Layout::Crate).then(|| {
         let docs = crate_docs(model);
         // docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` labels what each feature gates.
-        let doc_cfg =
-            (!model.features.is_empty()).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
-        quote!(#docs #doc_cfg)
+        quote!(#docs #![cfg_attr(docsrs, feature(doc_cfg))])
     });
-    let reexports = runtime_reexports();
+    let reexports = runtime_reexports(&model.credentials_cfg);
     let resources = resources_rs(model, files);
     let resources = files.module(
         quote!(pub),
@@ -51,11 +51,13 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         &model.schemas.file,
         schemas,
     );
+    let methods = methods_module(model, files);
     quote! {
         #inner
 
         #resources
         #schemas
+        #methods
 
         #reexports
         #client
@@ -68,24 +70,33 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
 
 /// Names declared in the crate root besides its types.
 fn root_names<'a>() -> impl Iterator<Item = &'a str> {
-    let reexported = RUNTIME_REEXPORTS.iter().flat_map(|(_, names)| names.iter());
+    let reexported = RUNTIME_REEXPORTS.iter().flat_map(|r| r.names.iter());
     ["Client", "StandardParameters", RUNTIME_MODULE]
         .iter()
         .chain(reexported)
         .map(|name| -> &'a str { name })
 }
 
-/// The runtime items an app names, at the crate root, and the runtime itself as `runtime`.
-fn runtime_reexports() -> TokenStream {
-    let uses = RUNTIME_REEXPORTS.iter().map(|(module, names)| {
-        let names = names.iter().map(|n| ident(n));
-        match *module {
-            "" => quote!(pub use ::discogen_runtime::{#(#names),*};),
-            module => {
-                let module = ident(module);
-                quote!(pub use ::discogen_runtime::#module::{#(#names),*};)
+/// The runtime items an app names, at the crate root (the credentials under `credentials_cfg`), and the
+/// runtime itself as `runtime`.
+fn runtime_reexports(credentials_cfg: &Cfg) -> TokenStream {
+    let uses = RUNTIME_REEXPORTS.iter().map(|reexport| {
+        let module = (!reexport.module.is_empty()).then(|| {
+            let module = ident(reexport.module);
+            quote!(#module::)
+        });
+        let items = match reexport.names {
+            [name] => {
+                let name = ident(name);
+                quote!(#name)
             }
-        }
+            names => {
+                let names = names.iter().map(|n| ident(n));
+                quote!({#(#names),*})
+            }
+        };
+        let cfg = reexport.needs_adc.then(|| cfg(credentials_cfg));
+        quote!(#cfg pub use ::discogen_runtime::#module #items;)
     });
     let runtime = ident(RUNTIME_MODULE);
     quote! {
@@ -110,9 +121,7 @@ fn crate_docs(model: &Crate<'_>) -> TokenStream {
     }
     paragraphs.extend(model.package.crate_ident.as_deref().map(client_example));
     paragraphs.push(ONE_DEPENDENCY.to_owned());
-    if !model.features.is_empty() {
-        paragraphs.push(cargo_features_table(&model.features));
-    }
+    paragraphs.push(cargo_features_table(&model.features));
     crate_doc_attrs(&paragraphs.join("\n\n"))
 }
 
@@ -172,7 +181,8 @@ fn client_example(krate: &str) -> String {
         "```no_run\n\
          # fn example() -> {krate}::Result<()> {{\n\
          use {krate}::Client;\n\n\
-         // Application Default Credentials and the default endpoint, in one expression.\n\
+         // Application Default Credentials (cargo feature `adc`) and the default endpoint, in one expression.\n\
+         # #[cfg(feature = \"adc\")]\n\
          let client = Client::builder().application_default_credentials().build()?;\n\
          // Or a token and another endpoint (a local emulator, say).\n\
          let local = Client::builder().base_url(\"http://127.0.0.1:8080/\").bearer_token(\"t\").build()?;\n\
@@ -191,27 +201,34 @@ const ONE_DEPENDENCY: &str =
      value types of schema fields ([`Bytes`], [`Date`], [`Duration`], [`Timestamp`]), the \
      long-running-operation types ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], \
      [`LroError`], [`Code`], [`Status`], [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) and the \
-     credentials ([`Credentials`], [`ApiKey`]). Everything else of the runtime is at [`runtime`]. \
+     credentials ([`ApiKey`], and with the `adc` feature Google's `Credentials`, see [`runtime::auth`]). \
+     Everything else of the runtime is at [`runtime`]. \
      Depend on this crate alone; the runtime comes with it, in the version it was generated for.";
 
-/// The crate's cargo features and what each compiles.
-fn cargo_features_table(features: &[CargoFeature]) -> String {
-    let mut table = format!(
-        "## Cargo features\n\n\
-         One per resource family, all on by default. To compile only the resources you call, depend on \
-         this crate with `default-features = false` and name them, e.g. `features = [\"{}\"]`. The \
-         client, the operations service and the schemas they use are always compiled.{}\n\n\
-         | feature | what it compiles |\n|---|---|\n",
-        features[0].name,
-        if features.iter().any(|f| f.is_unreached_schemas()) {
-            " A method's typed poller compiles the result types it names; the responses and metadata \
-             of other operations (those no method names) are in `unreached_schemas`: add it to decode \
-             them with `wait_for`."
-        } else {
-            ""
-        }
-    );
-    for feature in features {
+/// The crate's cargo features and what each compiles: its own, then one per resource family.
+fn cargo_features_table(families: &[CargoFeature]) -> String {
+    let mut table = String::from("## Cargo features\n\n");
+    if let Some(first) = families.first() {
+        table.push_str(&format!(
+            "One per resource family, all on by default. To compile only the resources you call, depend \
+             on this crate with `default-features = false` and name them, with `adc` for Google \
+             credentials, e.g. `features = [\"adc\", \"{}\"]`. The client, the operations service and \
+             the schemas they use are always compiled.{}\n\n",
+            first.name,
+            if families.iter().any(|f| f.is_unreached_schemas()) {
+                " A method's typed poller compiles the result types it names; the responses and \
+                 metadata of other operations (those no method names) are in `unreached_schemas`: add \
+                 it to decode them with `wait_for`."
+            } else {
+                ""
+            }
+        ));
+    }
+    table.push_str("| feature | what it compiles |\n|---|---|\n");
+    for (name, summary) in CRATE_FEATURES {
+        table.push_str(&format!("| `{name}` | {summary}. |\n"));
+    }
+    for feature in families {
         table.push_str(&format!("| `{}` | {} |\n", feature.name, feature.summary()));
     }
     table

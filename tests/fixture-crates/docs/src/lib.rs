@@ -19,7 +19,8 @@
 //! # fn example() -> fixture_docs::Result<()> {
 //! use fixture_docs::Client;
 //!
-//! // Application Default Credentials and the default endpoint, in one expression.
+//! // Application Default Credentials (cargo feature `adc`) and the default endpoint, in one expression.
+//! # #[cfg(feature = "adc")]
 //! let client = Client::builder().application_default_credentials().build()?;
 //! // Or a token and another endpoint (a local emulator, say).
 //! let local = Client::builder().base_url("http://127.0.0.1:8080/").bearer_token("t").build()?;
@@ -30,17 +31,31 @@
 //!
 //! ## One dependency
 //!
-//! What an app names from the runtime is re-exported here, at the crate root: [`Error`], [`Result`], [`ApiError`], [`GoogleError`], [`RetryPolicy`], [`CallOptions`], [`ClientBuilder`], the value types of schema fields ([`Bytes`], [`Date`], [`Duration`], [`Timestamp`]), the long-running-operation types ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], [`LroError`], [`Code`], [`Status`], [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) and the credentials ([`Credentials`], [`ApiKey`]). Everything else of the runtime is at [`runtime`]. Depend on this crate alone; the runtime comes with it, in the version it was generated for.
+//! What an app names from the runtime is re-exported here, at the crate root: [`Error`], [`Result`], [`ApiError`], [`GoogleError`], [`RetryPolicy`], [`CallOptions`], [`ClientBuilder`], the value types of schema fields ([`Bytes`], [`Date`], [`Duration`], [`Timestamp`]), the long-running-operation types ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], [`LroError`], [`Code`], [`Status`], [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) and the credentials ([`ApiKey`], and with the `adc` feature Google's `Credentials`, see [`runtime::auth`]). Everything else of the runtime is at [`runtime`]. Depend on this crate alone; the runtime comes with it, in the version it was generated for.
+//!
+//! ## Cargo features
+//!
+//! | feature | what it compiles |
+//! |---|---|
+//! | `adc` | Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider still work, and `google-cloud-auth` is not built. |
+//! | `testing` | The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; for tests). |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 
 pub mod schemas;
+
+#[cfg(feature = "testing")]
+pub mod methods;
 
 pub use ::discogen_runtime::{
     ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Error, GoogleError,
     Result, RetryPolicy, Timestamp,
 };
 
-pub use ::discogen_runtime::auth::{ApiKey, Credentials};
+pub use ::discogen_runtime::auth::ApiKey;
+
+#[cfg(feature = "adc")]
+pub use ::discogen_runtime::auth::Credentials;
 
 pub use ::discogen_runtime::lro::{
     Code, LongRunningOperation, LroError, PollPolicy, Poller, Progress, Status, Typed,
