@@ -215,8 +215,14 @@ def main():
           f"{status(rt_ok, f'{fo[0]:.3f}')} |")
         w(f"| peer: `google-dialogflow2` | {us(peer[0])} ({us(peer[1])}–{us(peer[2])}) | {us(q('peer_ns')[0])} | "
           f"{us(q('peer_cpu_ns')[0])} | {fo[0] / po[0]:.3f} | | |")
+        mocked = criterion(cdir, "roundtrip", "ours_mocked")
+        if mocked:
+            w(f"| ours, mocked: the `testing` feature's `Mock` as the transport (no socket) | {us(mocked[0])} "
+              f"({us(mocked[1])}–{us(mocked[2])}) | | | | | |")
         w("")
         w(f"peer/ours (paired, wall time): {po[0]:.3f} [{po[1]:.3f}, {po[2]:.3f}] — below 1 means the peer is faster.")
+        if mocked:
+            w(f"A mocked call takes {mocked[0] / ours[0]:.2f}× a loopback round trip of the same client (criterion medians).")
     else:
         w("(round-trip results missing)")
     w("")
@@ -243,7 +249,7 @@ def main():
         w("A tiny app (`bench/apps/*`) that builds a client and calls `operations.get` once, one per crate. "
           "Cold: `cargo clean -p <API crate> -p <app>` then `cargo build -p <app>` (the API crate and the app "
           "compiled, the binary linked; every other dependency prebuilt). Rebuild: the app's `main.rs` "
-          f"touched, then `cargo build -p <app>`. Same profile as above; median of {runs} runs, the four "
+          f"touched, then `cargo build -p <app>`. Same profile as above; median of {runs} runs, the "
           "apps taking turns in each run.")
         w("")
         w("| app's API crate | cold build | vs peer | vs official | rebuild after an edit | vs peer | target | status |")
@@ -254,6 +260,7 @@ def main():
         for key, label, target in [
             ("ours", "ours, `dialogflow-v2` (all features)", (0.6, 0.15)),
             ("ours-no-features", "ours, `default-features = false`", None),
+            ("ours-testing", "ours, all features and `testing` (the mock)", None),
             ("peer", "peer, `google-dialogflow2` 6.0.0", None),
             ("official", f"official, `google-cloud-dialogflow-v2` {one('official_version')}", None),
         ]:

@@ -123,6 +123,7 @@ done
 APPS=(
     "ours|dialogflow-v2"
     "ours-no-features|dialogflow-v2"
+    "ours-testing|dialogflow-v2"
     "peer|google-dialogflow2"
     "official|google-cloud-dialogflow-v2"
 )

@@ -46,8 +46,8 @@ pub const CRATE_FEATURES: [(&str, &str); 2] = [
     ),
     (
         TESTING,
-        "The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; \
-         for tests)",
+        "Off by default, for an app's tests: `testing` (the runtime's in-process `Mock`, `FakeOperation`) \
+         and `methods`, a typed id per method for the mock's expectations",
     ),
 ];
 

@@ -22,7 +22,11 @@ fn blocks<'a>(text: &'a str, info: &str) -> Vec<&'a str> {
 fn readme_rust_blocks_are_compiled_code() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let copies = ["examples/build-rs/build.rs", "examples/build-rs/src/lib.rs"];
+    let copies = [
+        "examples/testing-app/tests/app.rs",
+        "examples/build-rs/build.rs",
+        "examples/build-rs/src/lib.rs",
+    ];
     let ignored = blocks(&readme, "rust,ignore");
     assert_eq!(ignored.len(), copies.len(), "{ignored:#?}");
     for (block, file) in ignored.iter().zip(copies) {

@@ -2,7 +2,9 @@
 //! - `ours`: the generated `dialogflow-v2` client;
 //! - `floor`: a hand-written reqwest GET + serde_json decode into our `GoogleLongrunningOperation` (the
 //!   same HTTP stack as ours with nothing around it);
-//! - `peer`: `google-dialogflow2` 6.0.0 over a plain-HTTP hyper-util legacy client.
+//! - `peer`: `google-dialogflow2` 6.0.0 over a plain-HTTP hyper-util legacy client;
+//! - `ours_mocked`: the generated client with the `testing` feature's mock as its transport, answering the
+//!   same body in process (what a mocked call in an app's test costs).
 //!
 //! The clients run on a current-thread tokio runtime; the emulator on a runtime of its own thread.
 
@@ -28,7 +30,22 @@ fn roundtrip(c: &mut Criterion) {
         .build()
         .expect("our client");
 
+    // reqwest is built without a TLS provider of its own (as the runtime uses it).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let floor = reqwest::Client::new();
+
+    let mock = discogen_runtime::testing::Mock::new();
+    let body: serde_json::Value =
+        serde_json::from_slice(&discogen_bench::operation_body()).expect("JSON");
+    mock.on_http(
+        discogen_runtime::Method::GET,
+        &format!("/v2/{OPERATION_NAME}"),
+    )
+    .returns(body);
+    let mocked = dialogflow_v2::Client::builder()
+        .transport(mock.transport())
+        .build()
+        .expect("our mocked client");
     let user_agent = "bench-floor/1";
 
     let mut connector = HttpConnector::new();
@@ -105,6 +122,27 @@ fn roundtrip(c: &mut Criterion) {
                         .send()
                         .await
                         .expect("ours");
+                    black_box(op);
+                }
+                start.elapsed()
+            }
+        })
+    });
+
+    group.bench_function("ours_mocked", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let mocked = &mocked;
+            async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let op = mocked
+                        .projects()
+                        .locations()
+                        .operations()
+                        .get(OPERATION_NAME)
+                        .send()
+                        .await
+                        .expect("mocked");
                     black_box(op);
                 }
                 start.elapsed()

@@ -42,7 +42,7 @@
 //! | feature | what it compiles |
 //! |---|---|
 //! | `adc` | Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider still work, and `google-cloud-auth` is not built. |
-//! | `testing` | The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; for tests). |
+//! | `testing` | Off by default, for an app's tests: `testing` (the runtime's in-process `Mock`, `FakeOperation`) and `methods`, a typed id per method for the mock's expectations. |
 //! | `agent` | `projects.agent`, `projects.locations.agent` |
 //! | `answer_records` | `projects.answerRecords`, `projects.locations.answerRecords` |
 //! | `companion_agents` | `projects.locations.companionAgents` |
@@ -58,6 +58,23 @@
 //! | `suggestions` | `projects.locations.suggestions`, `projects.suggestions` |
 //! | `tools` | `projects.locations.tools` |
 //! | `unreached_schemas` | the schemas no method names, even indirectly: payloads and events that arrive outside these calls, and the responses and metadata of operations (decoded by their `@type`) |
+//!
+//! ## Testing your app
+//!
+//! With the `testing` feature (in `[dev-dependencies]`), an app's tests answer its calls in process: `testing::Mock` is a transport for the client, so retries, paging, pollers and decoding run as in production and nothing leaves the process. Expectations are typed by method (`methods` has one constant per method, typed by its response); answers are values, Google errors, transport failures, sequences or closures; `testing::FakeOperation` plays a long-running operation; every request is recorded; a call nothing expects fails naming its method id and path, and the mock checks on drop that every expectation was met.
+//!
+//! ```no_run
+//! # #[cfg(feature = "testing")]
+//! # fn example() -> dialogflow_v2::Result<()> {
+//! use dialogflow_v2::testing::Mock;
+//! use dialogflow_v2::{methods, Client, Code};
+//!
+//! let mock = Mock::new();
+//! mock.on(methods::PROJECTS_DELETE_AGENT).fails(Code::NotFound, "not found");
+//! let client = Client::builder().transport(mock.transport()).build()?;
+//! // The code under test calls `client`; `mock.requests()` is what it sent.
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 
@@ -65,6 +82,11 @@ pub mod schemas;
 
 #[cfg(feature = "testing")]
 pub mod methods;
+
+/// The runtime's testing support: [`Mock`](testing::Mock), [`FakeOperation`](testing::FakeOperation),
+/// answers and recorded requests, for the expectations that [`methods`] types.
+#[cfg(feature = "testing")]
+pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
     ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Error, GoogleError,

@@ -22,13 +22,21 @@ pub fn methods_module(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         #doc
         #(#consts)*
     };
-    files.module(
+    let module = files.module(
         quote!(#[cfg(feature = #TESTING)] pub),
         "methods",
         "lib.rs",
         &methods.file,
         body,
-    )
+    );
+    quote! {
+        #module
+
+        /// The runtime's testing support: [`Mock`](testing::Mock), [`FakeOperation`](testing::FakeOperation),
+        /// answers and recorded requests, for the expectations that [`methods`] types.
+        #[cfg(feature = #TESTING)]
+        pub use ::discogen_runtime::testing;
+    }
 }
 
 /// What the module is for, with an expectation on its first constant as the example.
@@ -38,9 +46,9 @@ fn module_doc(example: Option<&str>) -> TokenStream {
     });
     let doc = format!(
         "Typed method ids, one constant per method of the API (cargo feature `testing`). Each is a \
-         [`MethodId`](crate::runtime::testing::MethodId) that names the method's Discovery id and the type \
-         its request's `send()` returns, so that an expectation on the runtime's mock \
-         (`discogen_runtime::testing::Mock`) only takes an answer of that type{example}."
+         [`MethodId`](crate::testing::MethodId) that names the method's Discovery id and the type \
+         its request's `send()` returns, so that an expectation on the [`Mock`](crate::testing::Mock) \
+         only takes an answer of that type{example}."
     );
     crate_doc_attrs(&doc)
 }

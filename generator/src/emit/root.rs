@@ -121,7 +121,8 @@ fn crate_docs(model: &Crate<'_>) -> TokenStream {
     }
     paragraphs.extend(model.package.crate_ident.as_deref().map(client_example));
     paragraphs.push(ONE_DEPENDENCY.to_owned());
-    paragraphs.push(cargo_features_table(&model.features));
+    paragraphs.push(cargo_features_table(&model.features).trim_end().to_owned());
+    paragraphs.extend(testing_section(model));
     crate_doc_attrs(&paragraphs.join("\n\n"))
 }
 
@@ -191,6 +192,40 @@ fn client_example(krate: &str) -> String {
          Every request builder also takes per-call options from [`CallOptions`]: \
          `.with_timeout(...)`, `.with_retry_policy(RetryPolicy::none())`, `.with_header(...)`."
     )
+}
+
+/// How an app tests its code against this crate without a network: the `testing` feature, with an
+/// expectation on the first always-compiled method as the example.
+fn testing_section(model: &Crate<'_>) -> Option<String> {
+    let krate = model.package.crate_ident.as_deref()?;
+    let first = model
+        .methods
+        .as_ref()?
+        .items
+        .iter()
+        .find(|m| m.cfg.always())?;
+    Some(format!(
+        "## Testing your app\n\n\
+         With the `testing` feature (in `[dev-dependencies]`), an app's tests answer its calls in process: \
+         `testing::Mock` is a transport for the client, so retries, paging, pollers and decoding run as in \
+         production and nothing leaves the process. Expectations are typed by method (`methods` has one \
+         constant per method, typed by its response); answers are values, Google errors, transport \
+         failures, sequences or closures; `testing::FakeOperation` plays a long-running operation; every \
+         request is recorded; a call nothing expects fails naming its method id and path, and the mock \
+         checks on drop that every expectation was met.\n\n\
+         ```no_run\n\
+         # #[cfg(feature = \"testing\")]\n\
+         # fn example() -> {krate}::Result<()> {{\n\
+         use {krate}::testing::Mock;\n\
+         use {krate}::{{methods, Client, Code}};\n\n\
+         let mock = Mock::new();\n\
+         mock.on(methods::{name}).fails(Code::NotFound, \"not found\");\n\
+         let client = Client::builder().transport(mock.transport()).build()?;\n\
+         // The code under test calls `client`; `mock.requests()` is what it sent.\n\
+         # Ok(()) }}\n\
+         ```",
+        name = first.name,
+    ))
 }
 
 /// What the crate root re-exports from the runtime.

@@ -19,6 +19,41 @@
 //!   query, headers without credentials, JSON body).
 //! - **Misuse is loud:** a call nothing expects fails with an error naming its method id and path;
 //!   [`Mock::verify`], also run on drop, fails the test with every expectation not met.
+//!
+//! Generated crates re-export this module as `testing` and have the constants; here, with the runtime's
+//! own client:
+//!
+//! ```
+//! use discogen_runtime::testing::{MethodId, Mock};
+//! use discogen_runtime::{Client, Method, Request};
+//!
+//! const GET_NAME: MethodId<String> = MethodId::new("example.names.get");
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> discogen_runtime::Result<()> {
+//! let mock = Mock::new();
+//! mock.on(GET_NAME).returns("Ada".to_owned());
+//! let client = Client::builder("https://example.googleapis.com/")
+//!     .transport(mock.transport())
+//!     .build()?;
+//!
+//! let mut request = Request::new(Method::GET, "v1/names/1".to_owned());
+//! request.method_id("example.names.get");
+//! let name: String = client.execute(request).await?;
+//!
+//! assert_eq!(name, "Ada");
+//! assert_eq!(mock.requests()[0].path, "/v1/names/1");
+//! # Ok(()) }
+//! ```
+//!
+//! An answer of another type than the method's does not compile:
+//!
+//! ```compile_fail,E0308
+//! # use discogen_runtime::testing::{MethodId, Mock};
+//! # const GET_NAME: MethodId<String> = MethodId::new("example.names.get");
+//! let mock = Mock::new();
+//! mock.on(GET_NAME).returns(42);
+//! ```
 
 mod answer;
 mod method;

@@ -34,7 +34,7 @@
 //! | feature | what it compiles |
 //! |---|---|
 //! | `adc` | Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider still work, and `google-cloud-auth` is not built. |
-//! | `testing` | The `methods` module: a typed id per method, for the runtime's `testing` mocks (off by default; for tests). |
+//! | `testing` | Off by default, for an app's tests: `testing` (the runtime's in-process `Mock`, `FakeOperation`) and `methods`, a typed id per method for the mock's expectations. |
 //! | `buckets` | `buckets` |
 //! | `connectors` | `connectors` |
 //! | `hashes` | `hashes` |
@@ -48,6 +48,11 @@ pub mod schemas;
 
 #[cfg(feature = "testing")]
 pub mod methods;
+
+/// The runtime's testing support: [`Mock`](testing::Mock), [`FakeOperation`](testing::FakeOperation),
+/// answers and recorded requests, for the expectations that [`methods`] types.
+#[cfg(feature = "testing")]
+pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
     ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Error, GoogleError,
