@@ -44,6 +44,12 @@ const BUILDER_RESERVED: &[&str] = &[
     "pages",
     "items",
     "start",
+    "upload",
+    "upload_resumable",
+    "download",
+    "download_stream",
+    // A field of builders shared by several methods.
+    "method_id",
     // `discogen_runtime::CallOptions`, implemented by every builder.
     "call_params",
     "with_timeout",

@@ -17,7 +17,6 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::auth::ApiKey;
-use crate::error::excerpt;
 use crate::response::{self, Verdict};
 use crate::retry::RetryPolicy;
 use crate::transport::{
@@ -141,6 +140,16 @@ impl Client {
         &*self.inner.transport
     }
 
+    /// Scheme, host and port of the base URL, without a trailing `/`.
+    pub(crate) fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+
+    /// The limit of one attempt, if any.
+    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
     /// The retry policy of idempotent requests.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
@@ -204,7 +213,7 @@ impl Client {
     }
 
     /// [`Client::url_for`] plus the API key, unless the request has its own `key`.
-    fn send_url(&self, request: &Request) -> Result<Url> {
+    pub(crate) fn send_url(&self, request: &Request) -> Result<Url> {
         let mut url = self.url_for(request)?;
         if let Some(key) = &self.inner.api_key {
             if !request.query_pairs().iter().any(|(n, _)| n == "key") {
@@ -233,37 +242,12 @@ impl Client {
         self.send(request).await.map(|(_, _, body)| body)
     }
 
-    /// A resumable upload: starts a session with the request (its JSON body is the metadata, if any), then
-    /// sends `data` to the session URL in one piece and decodes the response.
-    pub async fn upload_resumable<T: DeserializeOwned>(
-        &self,
-        mut request: Request,
-        data: Vec<u8>,
-        media_type: &str,
-    ) -> Result<T> {
-        request.set_query("uploadType", "resumable");
-        request.header("X-Upload-Content-Type", media_type);
-        request.header("X-Upload-Content-Length", data.len().to_string());
-        let (status, headers, body) = self.send(request).await?;
-        let session = headers
-            .get(http::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| Error::InvalidResponse(format!(
-                "a resumable upload session was answered with HTTP {status} but no Location header: {}",
-                excerpt(&body)
-            )))?;
-        let mut upload = Request::new(Method::PUT, session.to_owned());
-        upload.raw_body(data, media_type);
-        upload.idempotent(true);
-        self.execute(upload).await
-    }
-
     /// Sends the request, with retries; returns the status, headers and body of a
     /// 2xx response, or [`Error::Api`] for any other status.
     ///
     /// One `discogen.call` span per call (at DEBUG) carries the method id, HTTP method and
     /// path, and records the attempt count, the last HTTP status and the latency in ms.
-    async fn send(&self, request: Request) -> Result<(u16, HeaderMap, Vec<u8>)> {
+    pub(crate) async fn send(&self, request: Request) -> Result<(u16, HeaderMap, Vec<u8>)> {
         let span = tracing::debug_span!(
             "discogen.call",
             method_id = request.method_id_str().unwrap_or(""),
@@ -467,7 +451,7 @@ impl Client {
         Ok((parts.status.as_u16(), parts.headers, bytes.into()))
     }
 
-    async fn headers(&self, request: &Request, has_body: bool) -> Result<HeaderMap> {
+    pub(crate) async fn headers(&self, request: &Request, has_body: bool) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(http::header::USER_AGENT, self.inner.user_agent.clone());

@@ -73,6 +73,19 @@ pub enum Error {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// A resumable upload's session is gone (HTTP 404 or 410): the upload must start again, with a
+    /// new session.
+    #[error("the upload session has expired (HTTP {status}): start the upload again")]
+    UploadSessionExpired {
+        /// The session's URL.
+        session_url: String,
+        /// 404 or 410.
+        status: u16,
+    },
+    /// An upload's source could not be read, or its length changed while it was sent: nothing was
+    /// committed past what the server confirmed.
+    #[error("upload: {0}")]
+    Upload(String),
     /// The service's responses broke a rule the client relies on, e.g. a
     /// list call that keeps returning a page token it returned before.
     #[error("invalid response from the service: {0}")]
@@ -84,7 +97,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::UploadSessionExpired { status, .. } => {
+                Some(*status)
+            }
             _ => None,
         }
     }

@@ -21,7 +21,7 @@ mod client;
 pub mod details;
 mod error;
 pub mod lro;
-mod media;
+pub mod media;
 pub mod object;
 mod open_enum;
 pub mod paginate;

@@ -3,6 +3,7 @@
 
 mod support;
 
+use fixture_media::runtime::media::Upload;
 use fixture_media::schemas::Object;
 use fixture_media::Client;
 use serde_json::json;
@@ -88,7 +89,7 @@ async fn resumable_upload_starts_a_session_then_puts_the_bytes() {
         client(&base)
             .objects()
             .insert("b", metadata)
-            .upload_resumable(vec![7u8; 1000], "application/octet-stream"),
+            .upload_resumable(Upload::new(vec![7u8; 1000], "application/octet-stream")),
     )
     .await
     .unwrap();
@@ -112,6 +113,7 @@ async fn resumable_upload_starts_a_session_then_puts_the_bytes() {
         ("PUT", "/session/42")
     );
     assert_eq!(put.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(put.header("content-range"), Some("bytes 0-999/1000"));
     assert_eq!(put.body, vec![7u8; 1000]);
 }
 
@@ -123,7 +125,7 @@ async fn resumable_upload_without_a_session_url_is_a_clear_error() {
         client(&base)
             .objects()
             .insert("b", metadata)
-            .upload_resumable(b"x".to_vec(), "text/plain"),
+            .upload_resumable(Upload::new(b"x".to_vec(), "text/plain")),
     )
     .await
     .unwrap_err();

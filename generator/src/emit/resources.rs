@@ -707,31 +707,30 @@ fn upload(
     }
 }
 
-/// `upload_resumable(data, media_type)`: a session, then the media.
+/// `upload_resumable(upload)`: a session, then the media in chunks.
 fn upload_resumable(
     scope: &Scope<'_>,
     method: &Method,
     path: &[PathPart],
     response: &TokenStream,
 ) -> TokenStream {
-    let into = scope.std("Into");
-    let vec = scope.std("Vec");
     let path = path_expr(scope, method, path);
     let (result, finish) = match &method.response {
         Some(_) => (response.clone(), quote!()),
         None => (quote!(::serde::de::IgnoredAny), quote!(.map(|_| ()))),
     };
     let doc = format!(
-        " Sends `data` as this call's media through a resumable upload session (the request body, if \
-         any, is the metadata). {}",
+        " Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in \
+         chunks, resuming from what the server has after a failure (the request body, if any, is the \
+         metadata). {}",
         upload_limits(method)
     );
     quote! {
         #[doc = #doc]
-        pub async fn upload_resumable(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+        pub async fn upload_resumable(self, upload: ::discogen_runtime::media::Upload) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
-            self.client.upload_resumable::<#result>(request, data.into(), media_type).await #finish
+            self.client.upload_resumable::<#result>(request, upload).await #finish
         }
     }
 }
@@ -740,11 +739,20 @@ fn upload_resumable(
 fn download(scope: &Scope<'_>) -> TokenStream {
     let vec = scope.std("Vec");
     quote! {
-        /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+        /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
+        /// memory: for small media (see `download_stream`).
         pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
             let mut request = self.to_request();
             request.set_query("alt", "media");
             self.client.download(request).await
+        }
+
+        /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
+        /// `write_to`), resuming from the bytes received when the body breaks off.
+        pub async fn download_stream(self) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+            let mut request = self.to_request();
+            request.set_query("alt", "media");
+            self.client.download_stream(request).await
         }
     }
 }

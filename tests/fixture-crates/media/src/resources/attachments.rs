@@ -75,11 +75,22 @@ impl Download {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+    /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
+    /// memory: for small media (see `download_stream`).
     pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
         let mut request = self.to_request();
         request.set_query("alt", "media");
         self.client.download(request).await
+    }
+
+    /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
+    /// `write_to`), resuming from the bytes received when the body breaks off.
+    pub async fn download_stream(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+        let mut request = self.to_request();
+        request.set_query("alt", "media");
+        self.client.download_stream(request).await
     }
 }
 
@@ -142,11 +153,10 @@ impl Upload {
         self.client.execute(request).await
     }
 
-    /// Sends `data` as this call's media through a resumable upload session (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 209715200.
+    /// Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in chunks, resuming from what the server has after a failure (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 209715200.
     pub async fn upload_resumable(
         self,
-        data: impl Into<Vec<u8>>,
-        media_type: &str,
+        upload: ::discogen_runtime::media::Upload,
     ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
         let mut request = self.to_request();
         request
@@ -159,7 +169,7 @@ impl Upload {
         self.client
             .upload_resumable::<
                 crate::schemas::UploadAttachmentResponse,
-            >(request, data.into(), media_type)
+            >(request, upload)
             .await
     }
 }

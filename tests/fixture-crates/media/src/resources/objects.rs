@@ -129,11 +129,22 @@ impl Export {
         self.client.execute_unit(self.to_request()).await
     }
 
-    /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+    /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
+    /// memory: for small media (see `download_stream`).
     pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
         let mut request = self.to_request();
         request.set_query("alt", "media");
         self.client.download(request).await
+    }
+
+    /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
+    /// `write_to`), resuming from the bytes received when the body breaks off.
+    pub async fn download_stream(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+        let mut request = self.to_request();
+        request.set_query("alt", "media");
+        self.client.download_stream(request).await
     }
 }
 
@@ -195,11 +206,22 @@ impl Get {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends the request with `alt=media` and returns the media itself rather than its metadata.
+    /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
+    /// memory: for small media (see `download_stream`).
     pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
         let mut request = self.to_request();
         request.set_query("alt", "media");
         self.client.download(request).await
+    }
+
+    /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
+    /// `write_to`), resuming from the bytes received when the body breaks off.
+    pub async fn download_stream(
+        self,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+        let mut request = self.to_request();
+        request.set_query("alt", "media");
+        self.client.download_stream(request).await
     }
 }
 
@@ -281,11 +303,10 @@ impl Insert {
         self.client.execute(request).await
     }
 
-    /// Sends `data` as this call's media through a resumable upload session (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 5497558138880.
+    /// Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in chunks, resuming from what the server has after a failure (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 5497558138880.
     pub async fn upload_resumable(
         self,
-        data: impl Into<Vec<u8>>,
-        media_type: &str,
+        upload: ::discogen_runtime::media::Upload,
     ) -> ::discogen_runtime::Result<crate::schemas::Object> {
         let mut request = self.to_request();
         request
@@ -295,9 +316,7 @@ impl Insert {
                     ::discogen_runtime::path::simple(& self.bucket)
                 ),
             );
-        self.client
-            .upload_resumable::<crate::schemas::Object>(request, data.into(), media_type)
-            .await
+        self.client.upload_resumable::<crate::schemas::Object>(request, upload).await
     }
 }
 

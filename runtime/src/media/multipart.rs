@@ -1,8 +1,6 @@
-//! Media uploads: the body forms of Google's `/upload/` endpoints.
-//!
-//! A simple upload (`uploadType=media`) sends the bytes as the body; a multipart upload
-//! (`uploadType=multipart`) sends the JSON metadata and the bytes as two parts of one `multipart/related`
-//! body; a resumable upload (`uploadType=resumable`) is [`crate::Client::upload_resumable`].
+//! Simple and multipart uploads: a simple upload (`uploadType=media`) sends the bytes as the body; a
+//! multipart upload (`uploadType=multipart`) sends the JSON metadata and the bytes as two parts of one
+//! `multipart/related` body.
 
 use crate::Request;
 

@@ -1,0 +1,103 @@
+//! One attempt as the media protocols need it: the client's headers and credentials, no retry, no
+//! judgement of the status (a `308` is an answer, not an error), and the body left streaming.
+
+use http::HeaderMap;
+use tokio::time::Instant;
+
+use crate::error::ApiError;
+use crate::retry::is_retryable_status;
+use crate::transport::{Body, CallInfo, TransportError, TransportErrorKind};
+use crate::{Client, Error, Request};
+
+/// A response whose body has not been read.
+pub(crate) struct Opened {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Body,
+}
+
+/// How one attempt of a media call failed.
+pub(crate) enum Failed {
+    /// Another attempt may succeed (a broken connection, a timeout, a 5xx or 429).
+    Retryable(Error),
+    /// It will not.
+    Fatal(Error),
+}
+
+impl Failed {
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            Failed::Retryable(e) | Failed::Fatal(e) => e,
+        }
+    }
+}
+
+impl Client {
+    /// Sends one attempt of `request` and returns the response with its body unread, whatever its
+    /// status.
+    pub(crate) async fn open(
+        &self,
+        mut request: Request,
+        attempt: u32,
+    ) -> std::result::Result<Opened, Failed> {
+        let url = self.send_url(&request).map_err(Failed::Fatal)?;
+        let body = request.take_body().map_err(Failed::Fatal)?;
+        let headers = self
+            .headers(&request, body.is_some())
+            .await
+            .map_err(Failed::Fatal)?;
+        let mut http = http::Request::new(body.map(Body::from).unwrap_or_default());
+        *http.method_mut() = request.method().clone();
+        *http.uri_mut() = url.as_str().parse().map_err(|e| {
+            Failed::Fatal(Error::Transport(TransportError::new(
+                TransportErrorKind::Request,
+                e,
+            )))
+        })?;
+        *http.headers_mut() = headers;
+        http.extensions_mut().insert(CallInfo {
+            method_id: request.method_id_str(),
+            attempt,
+        });
+        let start = Instant::now();
+        let sent = self.transport().send(http);
+        let response = match self.attempt_timeout() {
+            Some(limit) => match tokio::time::timeout(limit, sent).await {
+                Ok(response) => response,
+                Err(_) => {
+                    return Err(Failed::Retryable(Error::Timeout {
+                        elapsed: start.elapsed(),
+                        attempts: attempt,
+                    }))
+                }
+            },
+            None => sent.await,
+        };
+        let (parts, body) = response.map_err(transport_failure)?.into_parts();
+        Ok(Opened {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+/// A transport error as a media attempt's failure.
+pub(crate) fn transport_failure(error: TransportError) -> Failed {
+    match error.is_retryable() {
+        true => Failed::Retryable(Error::Transport(error)),
+        false => Failed::Fatal(Error::Transport(error)),
+    }
+}
+
+/// The error of a response with an error status, its body read (for Google's error message).
+pub(crate) async fn status_failure(opened: Opened, attempt: u32) -> Failed {
+    let body = opened.body.bytes().await.unwrap_or_default();
+    let mut api = ApiError::from_response(opened.status, &body);
+    api.attempts = attempt;
+    let error = Error::Api(Box::new(api));
+    match is_retryable_status(opened.status) || opened.status == 408 {
+        true => Failed::Retryable(error),
+        false => Failed::Fatal(error),
+    }
+}

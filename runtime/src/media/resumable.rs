@@ -1,0 +1,401 @@
+//! Resumable uploads in chunks, as Google's protocol asks: trust only what the session says it has.
+
+use std::fmt;
+
+use http::header::{CONTENT_RANGE, LOCATION, RANGE};
+use serde::de::DeserializeOwned;
+
+use super::exchange::{status_failure, transport_failure, Failed, Opened};
+use super::source::UploadSource;
+use crate::{response, Client, Error, Method, Request, Result};
+
+/// Chunk sizes are multiples of this (256 KiB), as the protocol requires of every chunk but the last.
+pub const CHUNK_GRANULARITY: usize = 256 * 1024;
+
+/// The chunk size unless [`Upload::chunk_size`] says otherwise: 8 MiB.
+pub const DEFAULT_CHUNK_SIZE: usize = 8 * 1024 * 1024;
+
+/// How far an upload has got: the bytes the server has confirmed, of the total when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadProgress {
+    /// Bytes the server has committed.
+    pub committed: u64,
+    /// The source's length, when known.
+    pub total: Option<u64>,
+}
+
+type ProgressFn = Box<dyn FnMut(UploadProgress) + Send>;
+type SessionFn = Box<dyn FnOnce(&str) + Send>;
+
+/// A resumable upload: its source, media type and chunk size, what to tell the app as it goes, and
+/// the session to resume, if any.
+pub struct Upload {
+    source: UploadSource,
+    media_type: String,
+    chunk_size: usize,
+    on_progress: Option<ProgressFn>,
+    on_session: Option<SessionFn>,
+    resume: Option<String>,
+}
+
+impl Upload {
+    /// Uploads `source` as `media_type` (`video/mp4`), in chunks of [`DEFAULT_CHUNK_SIZE`].
+    pub fn new(source: impl Into<UploadSource>, media_type: impl Into<String>) -> Self {
+        Upload {
+            source: source.into(),
+            media_type: media_type.into(),
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            on_progress: None,
+            on_session: None,
+            resume: None,
+        }
+    }
+
+    /// Sends chunks of `bytes`, rounded up to a multiple of [`CHUNK_GRANULARITY`]. Larger chunks mean
+    /// fewer requests; each chunk is held in memory, and a failed one is sent again from what the
+    /// server has of it.
+    pub fn chunk_size(mut self, bytes: usize) -> Self {
+        let chunks = bytes.div_ceil(CHUNK_GRANULARITY).max(1);
+        self.chunk_size = chunks.saturating_mul(CHUNK_GRANULARITY);
+        self
+    }
+
+    /// Calls `report` each time the server confirms more bytes.
+    pub fn on_progress(mut self, report: impl FnMut(UploadProgress) + Send + 'static) -> Self {
+        self.on_progress = Some(Box::new(report));
+        self
+    }
+
+    /// Calls `keep` with the session URL as soon as the session exists: keep it to
+    /// [`resume`](Upload::resume) the upload in another process. It carries the right to upload: store it
+    /// as a secret.
+    pub fn on_session(mut self, keep: impl FnOnce(&str) + Send + 'static) -> Self {
+        self.on_session = Some(Box::new(keep));
+        self
+    }
+
+    /// Goes on with the session at `session_url` instead of starting one: the server says how much it
+    /// has, and the source (the same bytes from the start) is read from there.
+    pub fn resume(mut self, session_url: impl Into<String>) -> Self {
+        self.resume = Some(session_url.into());
+        self
+    }
+}
+
+impl fmt::Debug for Upload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upload")
+            .field("source", &self.source)
+            .field("media_type", &self.media_type)
+            .field("chunk_size", &self.chunk_size)
+            .field("resume", &self.resume.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A resumable upload: starts a session with `request` (its JSON body, if any, is the metadata;
+    /// its path the method's resumable upload path) or resumes [`Upload::resume`]'s, sends the source
+    /// in chunks and decodes the final response.
+    ///
+    /// Fails with [`Error::UploadSessionExpired`] when the session is gone (the upload must start
+    /// again), [`Error::Upload`] when the source cannot be read or changes length, and
+    /// [`Error::InvalidResponse`] when the server breaks the protocol (reports fewer bytes than it had
+    /// confirmed, or more than were sent, or hands out a session on another host).
+    pub async fn upload_resumable<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        upload: Upload,
+    ) -> Result<T> {
+        let method_id = request.method_id_str();
+        let mut upload = upload;
+        let resumed = upload.resume.is_some();
+        let url = match upload.resume.take() {
+            Some(url) => url,
+            None => self.start_session(request, &upload).await?,
+        };
+        if !url.starts_with(&format!("{}/", self.origin())) {
+            return Err(Error::InvalidResponse(format!(
+                "the upload session {url:?} is not on the client's host {}",
+                self.origin()
+            )));
+        }
+        if let Some(keep) = upload.on_session.take() {
+            keep(&url);
+        }
+        let session = Session {
+            client: self,
+            url,
+            method_id,
+            total: upload.source.len(),
+        };
+        let (status, body) = session.run(upload, resumed).await?;
+        response::decode_body(status, &body)
+    }
+
+    /// The session URL for `request`: `uploadType=resumable`, the media's type and length as headers,
+    /// the URL from `Location`.
+    async fn start_session(&self, mut request: Request, upload: &Upload) -> Result<String> {
+        request.set_query("uploadType", "resumable");
+        request.header("X-Upload-Content-Type", upload.media_type.clone());
+        if let Some(len) = upload.source.len() {
+            request.header("X-Upload-Content-Length", len.to_string());
+        }
+        let (status, headers, body) = self.send(request).await?;
+        headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Error::InvalidResponse(format!(
+                    "a resumable upload session was answered with HTTP {status} but no Location \
+                     header: {}",
+                    crate::error::excerpt(&body)
+                ))
+            })
+    }
+}
+
+/// What the session answered.
+enum Reply {
+    /// `308`: it has the first this many bytes.
+    Committed(u64),
+    /// The upload is complete: the final status and body.
+    Done(u16, bytes::Bytes),
+}
+
+struct Session<'c> {
+    client: &'c Client,
+    url: String,
+    method_id: Option<&'static str>,
+    total: Option<u64>,
+}
+
+/// The bytes read but not yet committed, from offset `start`.
+struct Pending {
+    start: u64,
+    bytes: Vec<u8>,
+    /// The source has no more.
+    eof: bool,
+}
+
+impl Pending {
+    fn end(&self) -> u64 {
+        self.start + self.bytes.len() as u64
+    }
+}
+
+impl Session<'_> {
+    async fn run(&self, mut upload: Upload, resumed: bool) -> Result<(u16, bytes::Bytes)> {
+        let mut failures = 0;
+        let mut pending = Pending {
+            start: 0,
+            bytes: Vec::new(),
+            eof: false,
+        };
+        if resumed {
+            // Read the source from what the session has.
+            match self.ask(&mut failures).await? {
+                Reply::Done(status, body) => return Ok((status, body)),
+                Reply::Committed(n) => {
+                    upload
+                        .source
+                        .skip(n)
+                        .await
+                        .map_err(|e| source_error(&upload, e))?;
+                    pending.start = n;
+                }
+            }
+        }
+        loop {
+            self.fill(&mut upload, &mut pending).await?;
+            let reply = match self.put(&upload, &pending, failures + 1).await {
+                Ok(reply) => reply,
+                Err(Failed::Fatal(error)) => return Err(error),
+                Err(Failed::Retryable(error)) => {
+                    self.count_failure(&mut failures, error).await?;
+                    self.ask(&mut failures).await?
+                }
+            };
+            match reply {
+                Reply::Done(status, body) => {
+                    report(&mut upload, pending.end(), self.total);
+                    return Ok((status, body));
+                }
+                Reply::Committed(n) => self.commit(&mut upload, &mut pending, n)?,
+            }
+        }
+    }
+
+    /// Reads the source until the pending bytes make a chunk or it ends, checking its length.
+    async fn fill(&self, upload: &mut Upload, pending: &mut Pending) -> Result<()> {
+        while pending.bytes.len() < upload.chunk_size && !pending.eof {
+            let more = upload
+                .source
+                .read(upload.chunk_size - pending.bytes.len())
+                .await
+                .map_err(|e| source_error(upload, e))?;
+            pending.eof = more.is_empty();
+            pending.bytes.extend_from_slice(&more);
+        }
+        let Some(total) = self.total else {
+            return Ok(());
+        };
+        let end = pending.end();
+        if end > total || (end == total && !pending.eof && self.grew(upload).await?) {
+            return Err(Error::Upload(format!(
+                "{} grew past the {total} bytes it had when the upload started",
+                upload.source.label()
+            )));
+        }
+        if end == total {
+            pending.eof = true;
+        }
+        if pending.eof && end < total {
+            return Err(Error::Upload(format!(
+                "{} ended after {end} of the {total} bytes it had when the upload started",
+                upload.source.label()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether the source has a byte past its announced end.
+    async fn grew(&self, upload: &mut Upload) -> Result<bool> {
+        let probe = upload
+            .source
+            .read(1)
+            .await
+            .map_err(|e| source_error(upload, e))?;
+        Ok(!probe.is_empty())
+    }
+
+    /// Takes the server's word that it has `committed` bytes, if it can be true.
+    fn commit(&self, upload: &mut Upload, pending: &mut Pending, committed: u64) -> Result<()> {
+        if committed < pending.start {
+            return Err(Error::InvalidResponse(format!(
+                "the upload session reports {committed} bytes after confirming {}",
+                pending.start
+            )));
+        }
+        if committed > pending.end() {
+            return Err(Error::InvalidResponse(format!(
+                "the upload session reports {committed} bytes, but only {} were sent",
+                pending.end()
+            )));
+        }
+        if pending.eof && committed == pending.end() && pending.bytes.is_empty() {
+            return Err(Error::InvalidResponse(format!(
+                "the upload session has all {committed} bytes but does not finish the upload"
+            )));
+        }
+        let kept = usize::try_from(committed - pending.start).unwrap_or(usize::MAX);
+        pending.bytes.drain(..kept);
+        pending.start = committed;
+        report(upload, committed, self.total);
+        Ok(())
+    }
+
+    /// Sends the pending bytes as the next chunk.
+    async fn put(
+        &self,
+        upload: &Upload,
+        pending: &Pending,
+        attempt: u32,
+    ) -> std::result::Result<Reply, Failed> {
+        let total = match (pending.eof, self.total) {
+            (true, _) => pending.end().to_string(),
+            (false, Some(total)) => total.to_string(),
+            (false, None) => "*".to_owned(),
+        };
+        let range = match pending.bytes.is_empty() {
+            true => format!("bytes */{total}"),
+            false => format!("bytes {}-{}/{total}", pending.start, pending.end() - 1),
+        };
+        let mut request = self.request(range);
+        if !pending.bytes.is_empty() {
+            request.raw_body(pending.bytes.clone(), upload.media_type.clone());
+        }
+        self.reply(request, attempt).await
+    }
+
+    /// Asks the session what it has (`Content-Range: bytes */N`), retrying while that fails.
+    async fn ask(&self, failures: &mut u32) -> Result<Reply> {
+        loop {
+            let total = self.total.map_or("*".to_owned(), |t| t.to_string());
+            let request = self.request(format!("bytes */{total}"));
+            match self.reply(request, *failures + 1).await {
+                Ok(reply) => return Ok(reply),
+                Err(Failed::Fatal(error)) => return Err(error),
+                Err(Failed::Retryable(error)) => self.count_failure(failures, error).await?,
+            }
+        }
+    }
+
+    /// Counts a failed exchange; sleeps before the next one, or gives up when the client's retry
+    /// policy allows no more.
+    async fn count_failure(&self, failures: &mut u32, error: Error) -> Result<()> {
+        *failures += 1;
+        let policy = self.client.retry_policy();
+        if *failures >= policy.attempts() {
+            return Err(error);
+        }
+        tokio::time::sleep(policy.delay(*failures)).await;
+        Ok(())
+    }
+
+    fn request(&self, content_range: String) -> Request {
+        let mut request = Request::new(Method::PUT, self.url.clone());
+        if let Some(id) = self.method_id {
+            request.method_id(id);
+        }
+        request.header(CONTENT_RANGE.as_str(), content_range);
+        request
+    }
+
+    async fn reply(&self, request: Request, attempt: u32) -> std::result::Result<Reply, Failed> {
+        let opened = self.client.open(request, attempt).await?;
+        match opened.status {
+            308 => committed_range(&opened)
+                .map(Reply::Committed)
+                .map_err(Failed::Fatal),
+            200 | 201 => {
+                let body = opened.body.bytes().await.map_err(transport_failure)?;
+                Ok(Reply::Done(opened.status, body))
+            }
+            404 | 410 => Err(Failed::Fatal(Error::UploadSessionExpired {
+                session_url: self.url.clone(),
+                status: opened.status,
+            })),
+            _ => Err(status_failure(opened, attempt).await),
+        }
+    }
+}
+
+/// The bytes a `308` says the session has: `Range: bytes=0-N` is N + 1, no `Range` none.
+fn committed_range(opened: &Opened) -> Result<u64> {
+    let Some(range) = opened.headers.get(RANGE) else {
+        return Ok(0);
+    };
+    range
+        .to_str()
+        .ok()
+        .and_then(|r| r.strip_prefix("bytes=0-"))
+        .and_then(|last| last.parse::<u64>().ok())
+        .and_then(|last| last.checked_add(1))
+        .ok_or_else(|| {
+            Error::InvalidResponse(format!(
+                "the upload session answered 308 with an unreadable Range header {range:?}"
+            ))
+        })
+}
+
+fn report(upload: &mut Upload, committed: u64, total: Option<u64>) {
+    if let Some(report) = &mut upload.on_progress {
+        report(UploadProgress { committed, total });
+    }
+}
+
+fn source_error(upload: &Upload, error: std::io::Error) -> Error {
+    Error::Upload(format!("cannot read {}: {error}", upload.source.label()))
+}
