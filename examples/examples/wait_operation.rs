@@ -6,7 +6,8 @@
 //! cargo run -p discogen-examples --example wait_operation -- --name NAME  # resume an operation by name
 //! cargo run -p discogen-examples --example wait_operation -- \
 //!     --endpoint https://dialogflow.googleapis.com/ --parent projects/MY_PROJECT   # Google, with ADC
-//! RUST_LOG=discogen_runtime=debug cargo run -p discogen-examples --example wait_operation   # one span per call
+//! RUST_LOG=discogen_runtime=info cargo run -p discogen-examples --example wait_operation    # a span per call, attempt and wait
+//! RUST_LOG=discogen_runtime=debug cargo run -p discogen-examples --example wait_operation   # and retries, polls
 //! RUST_LOG=discogen_runtime=trace cargo run -p discogen-examples --example wait_operation   # and bodies, redacted
 //! ```
 

@@ -123,6 +123,8 @@ mod google {
         inner: gca::Credentials,
         /// Where they came from, for `Debug` and errors: "service_account from key.json".
         source: Arc<str>,
+        /// The file's `universe_domain`, if it has one.
+        universe_domain: Option<Arc<str>>,
     }
 
     impl fmt::Debug for Credentials {
@@ -180,6 +182,20 @@ mod google {
         /// A metadata server at `endpoint`, e.g. `http://127.0.0.1:8080` (no trailing `/`).
         pub fn metadata_server_at(endpoint: impl Into<String>) -> CredentialsBuilder {
             CredentialsBuilder::new(Source::MetadataServer(Some(endpoint.into())))
+        }
+
+        /// The universe domain the credentials belong to: a file's `universe_domain`, else
+        /// `googleapis.com`. `google-cloud-auth` 1.7 answers `googleapis.com` for every kind, so the
+        /// file's field is read here, and the metadata server's universe is not asked.
+        pub fn universe_domain(&self) -> &str {
+            self.universe_domain
+                .as_deref()
+                .unwrap_or(crate::endpoint::DEFAULT_UNIVERSE_DOMAIN)
+        }
+
+        /// Where they came from: "service_account from credentials file key.json".
+        pub(crate) fn source(&self) -> &str {
+            &self.source
         }
 
         /// The headers a request carries: `Authorization` and, if the credentials name one,
@@ -264,6 +280,7 @@ mod google {
                             Ok(Credentials {
                                 inner,
                                 source: Arc::from(label),
+                                universe_domain: None,
                             })
                         }
                     }
@@ -295,6 +312,7 @@ mod google {
                     Ok(Credentials {
                         inner,
                         source: Arc::from(label),
+                        universe_domain: None,
                     })
                 }
             }
@@ -308,6 +326,10 @@ mod google {
             quota_project: Option<String>,
         ) -> Result<Credentials> {
             let kind = file_type(&json, label)?.to_owned();
+            let universe_domain = json
+                .get("universe_domain")
+                .and_then(Value::as_str)
+                .map(Arc::from);
             let scopes = self.scopes.clone();
             let built = match kind.as_str() {
                 "service_account" => {
@@ -357,6 +379,7 @@ mod google {
             Ok(Credentials {
                 inner,
                 source: Arc::from(format!("{kind} from {label}")),
+                universe_domain,
             })
         }
     }

@@ -19,6 +19,7 @@ use tracing::Instrument as _;
 use crate::auth::ApiKey;
 use crate::response::{self, Verdict};
 use crate::retry::RetryPolicy;
+use crate::telemetry::{self, Target, TraceContext};
 use crate::transport::{
     Body, CallInfo, ReqwestTransport, Transport, TransportError, TransportErrorKind,
 };
@@ -99,6 +100,10 @@ struct Inner {
     timeout: Option<Duration>,
     /// Limit of a whole call, across retries.
     total_timeout: Option<Duration>,
+    /// Gives each attempt's `traceparent`.
+    trace_context: Option<Arc<dyn TraceContext>>,
+    /// The universe the credentials must belong to.
+    universe_domain: String,
 }
 
 /// How a client authenticates its requests.
@@ -133,6 +138,12 @@ impl Client {
     /// The base URL every request path is resolved against; always ends with `/`.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The universe domain the client's endpoints and credentials belong to (`googleapis.com` unless
+    /// [`ClientBuilder::universe_domain`] or `GOOGLE_CLOUD_UNIVERSE_DOMAIN` says otherwise).
+    pub fn universe_domain(&self) -> &str {
+        &self.inner.universe_domain
     }
 
     /// The transport every attempt goes through.
@@ -245,36 +256,62 @@ impl Client {
     /// Sends the request, with retries; returns the status, headers and body of a
     /// 2xx response, or [`Error::Api`] for any other status.
     ///
-    /// One `discogen.call` span per call (at DEBUG) carries the method id, HTTP method and
-    /// path, and records the attempt count, the last HTTP status and the latency in ms.
+    /// The call is one `client_request` span, each attempt one `http_request` span inside it (see
+    /// [`crate::telemetry`]).
     pub(crate) async fn send(&self, request: Request) -> Result<(u16, HeaderMap, Vec<u8>)> {
-        let span = tracing::debug_span!(
-            "discogen.call",
-            method_id = request.method_id_str().unwrap_or(""),
-            http.method = %request.method(),
-            path = %request.path(),
-            attempt = tracing::field::Empty,
-            http.status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
+        let method_id = request.method_id_str();
+        let span = tracing::info_span!(
+            "client_request",
+            "otel.name" = method_id.unwrap_or(request.method().as_str()),
+            "otel.kind" = "internal",
+            "rpc.system.name" = "http",
+            "rpc.method" = method_id,
+            "gcp.client.service" = tracing::field::Empty,
+            "gcp.client.repo" = telemetry::CLIENT_REPO,
+            "gcp.client.artifact" = telemetry::CLIENT_ARTIFACT,
+            "gcp.client.version" = telemetry::CLIENT_VERSION,
+            "http.request.method" = request.method().as_str(),
+            "url.full" = tracing::field::Empty,
+            "server.address" = tracing::field::Empty,
+            "server.port" = tracing::field::Empty,
+            "http.request.resend_count" = tracing::field::Empty,
+            "http.response.status_code" = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
+            "otel.status_code" = tracing::field::Empty,
         );
-        let start = Instant::now();
         let result = self
-            .send_with_retries(request, span.clone())
+            .send_with_retries(request, &span)
             .instrument(span.clone())
             .await;
-        span.record("latency_ms", millis(start.elapsed()));
-        if let Err(error) = &result {
-            if let Some(status) = error.status() {
-                span.record("http.status", status);
+        match &result {
+            Ok((status, _, _)) => {
+                span.record("http.response.status_code", status);
             }
+            Err(error) => telemetry::record_error(&span, error),
         }
         result
+    }
+
+    /// Where the call goes, recorded on its span; `None` when nobody listens.
+    fn target(&self, span: &tracing::Span, request: &Request, url: &Url) -> Option<Target> {
+        if span.is_disabled() {
+            return None;
+        }
+        let target = Target::of(url);
+        span.record(
+            "gcp.client.service",
+            telemetry::service(request.method_id_str(), url),
+        );
+        span.record("url.full", target.url_full.as_str());
+        span.record("server.address", target.server_address.as_str());
+        span.record("server.port", target.server_port);
+        Some(target)
     }
 
     async fn send_with_retries(
         &self,
         mut request: Request,
-        span: tracing::Span,
+        span: &tracing::Span,
     ) -> Result<(u16, HeaderMap, Vec<u8>)> {
         if let Some(refusal) = request.refusal() {
             return Err(refusal);
@@ -287,6 +324,7 @@ impl Client {
             .or(self.inner.total_timeout)
             .and_then(|t| start.checked_add(t));
         let url = self.send_url(&request)?;
+        let target = self.target(span, &request, &url);
         let body = request.take_body()?.map(bytes::Bytes::from);
         if tracing::enabled!(tracing::Level::TRACE) {
             if let Some(body) = &body {
@@ -302,14 +340,23 @@ impl Client {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            span.record("attempt", attempt);
+            if attempt > 1 {
+                span.record("http.request.resend_count", attempt - 1);
+            }
             let limits = Limits {
                 start,
                 deadline,
                 attempt_timeout: settings.attempt_timeout.or(self.inner.timeout),
             };
             let failure = self
-                .attempt(&request, &url, body.as_ref(), limits, attempt, &span)
+                .attempt(
+                    &request,
+                    &url,
+                    body.as_ref(),
+                    limits,
+                    attempt,
+                    target.as_ref(),
+                )
                 .await;
             let (error, retry_after) = match failure {
                 Ok(ok) => return Ok(ok),
@@ -348,9 +395,37 @@ impl Client {
         }
     }
 
+    /// Adds the attempt `span`'s `traceparent`, when the app gave a [`TraceContext`].
+    pub(crate) fn inject_trace_context(&self, span: &tracing::Span, headers: &mut HeaderMap) {
+        if let Some(provider) = &self.inner.trace_context {
+            telemetry::inject(&**provider, span, headers);
+        }
+    }
+
+    /// One attempt in its `http_request` span.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        body: Option<&bytes::Bytes>,
+        limits: Limits,
+        attempt: u32,
+        target: Option<&Target>,
+    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), Failure> {
+        let span = telemetry::attempt_span(request.method().as_str(), target, attempt);
+        let result = self
+            .attempt_in_span(request, url, body, limits, attempt, &span)
+            .instrument(span.clone())
+            .await;
+        if let Err(Failure::Retryable { error, .. } | Failure::Fatal(error)) = &result {
+            telemetry::record_error(&span, error);
+        }
+        result
+    }
+
     /// One attempt: headers (and token), then the exchange, within the
     /// attempt timeout and the overall deadline.
-    async fn attempt(
+    async fn attempt_in_span(
         &self,
         request: &Request,
         url: &Url,
@@ -369,13 +444,14 @@ impl Client {
             attempts: attempt,
         };
         let headers = self.headers(request, body.is_some());
-        let headers = match deadline {
+        let mut headers = match deadline {
             Some(d) => tokio::time::timeout_at(d, headers)
                 .await
                 .map_err(|_| Failure::Fatal(timed_out()))?,
             None => headers.await,
         }
         .map_err(Failure::Fatal)?;
+        self.inject_trace_context(span, &mut headers);
 
         let attempt_limit = attempt_timeout.and_then(|t| Instant::now().checked_add(t));
         let limit = match (attempt_limit, deadline) {
@@ -407,7 +483,7 @@ impl Client {
             }
             Err(error) => return Err(Failure::Fatal(Error::Transport(error))),
         };
-        span.record("http.status", status);
+        span.record("http.response.status_code", status);
         tracing::debug!(status, attempt, "response");
         if tracing::enabled!(tracing::Level::TRACE) {
             tracing::trace!(body = %crate::redact::body(&bytes), "response body");
@@ -541,6 +617,37 @@ fn check_path(request: &Request, url: &Url, joined: &str) -> Result<()> {
     })
 }
 
+/// A [`ReqwestTransport`] with the defaults, presenting `certificate` (PEM) if given.
+fn default_transport(certificate: Option<&[u8]>) -> Result<ReqwestTransport> {
+    let mut builder = ReqwestTransport::client_builder();
+    if let Some(pem) = certificate {
+        let identity = reqwest::Identity::from_pem(pem)
+            .map_err(|e| Error::Config(format!("invalid client certificate: {e}")))?;
+        builder = builder.identity(identity);
+    }
+    builder
+        .build()
+        .map(ReqwestTransport::new)
+        .map_err(|e| Error::Config(format!("cannot create HTTP client: {e}")))
+}
+
+/// Refuses Google credentials of another universe than the client's, before anything is sent.
+fn check_universe(auth: Option<&Auth>, universe_domain: &str) -> Result<()> {
+    #[cfg(feature = "adc")]
+    if let Some(Auth::Google(credentials)) = auth {
+        if credentials.universe_domain() != universe_domain {
+            return Err(Error::UniverseMismatch {
+                client: universe_domain.to_owned(),
+                credentials: credentials.universe_domain().to_owned(),
+                source_name: credentials.source().to_owned(),
+            });
+        }
+    }
+    #[cfg(not(feature = "adc"))]
+    let _ = (auth, universe_domain);
+    Ok(())
+}
+
 /// Milliseconds, saturating, for logs.
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
@@ -566,7 +673,16 @@ fn is_loopback(url: &Url) -> bool {
 /// [`ClientBuilder::build`] returns `C`: this crate's [`Client`] by default, a generated crate's
 /// own `Client` (which wraps this one) from that crate's `Client::builder()`.
 pub struct ClientBuilder<C = Client> {
-    base_url: String,
+    /// The crate's default endpoint.
+    default_base_url: String,
+    /// An explicit base URL, used as given.
+    base_url: Option<String>,
+    /// A regional endpoint of the crate, moved to the universe domain like the default.
+    regional_base_url: Option<String>,
+    universe_domain: Option<String>,
+    /// A PEM client certificate and key for mutual TLS.
+    client_certificate: Option<Vec<u8>>,
+    trace_context: Option<Arc<dyn TraceContext>>,
     auth: Option<Auth>,
     api_key: Option<ApiKey>,
     transport: Option<Arc<dyn Transport>>,
@@ -583,7 +699,12 @@ pub struct ClientBuilder<C = Client> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
+            .field("default_base_url", &self.default_base_url)
             .field("base_url", &self.base_url)
+            .field("regional_base_url", &self.regional_base_url)
+            .field("universe_domain", &self.universe_domain)
+            .field("client_certificate", &self.client_certificate.is_some())
+            .field("trace_context", &self.trace_context)
             .field("auth", &self.auth)
             .field("application_default", &self.application_default)
             .field("api_key", &self.api_key)
@@ -599,7 +720,12 @@ impl<C> ClientBuilder<C> {
     /// Starts configuring a client whose base URL defaults to `default_base_url`.
     pub fn new(default_base_url: &str) -> Self {
         ClientBuilder {
-            base_url: default_base_url.to_owned(),
+            default_base_url: default_base_url.to_owned(),
+            base_url: None,
+            regional_base_url: None,
+            universe_domain: None,
+            client_certificate: None,
+            trace_context: None,
             auth: None,
             api_key: None,
             transport: None,
@@ -613,13 +739,50 @@ impl<C> ClientBuilder<C> {
         }
     }
 
-    /// Overrides the base URL; a trailing `/` is added if missing.
+    /// Overrides the base URL; a trailing `/` is added if missing. It is used as given: the universe
+    /// domain and the mTLS choice apply to the crate's endpoints only.
     ///
     /// A plain `http://` URL is accepted only for a loopback host
     /// (`localhost`, `127.0.0.0/8`, `[::1]`) unless
     /// [`ClientBuilder::allow_insecure_http`] is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends to a regional endpoint of the crate (an entry of a generated `Client::REGIONAL_BASE_URLS`,
+    /// or `Client::location_base_url(location)`) instead of its default one; like the default, it
+    /// moves to the [universe domain](ClientBuilder::universe_domain). [`ClientBuilder::base_url`]
+    /// wins over it.
+    pub fn regional_base_url(mut self, url: impl Into<String>) -> Self {
+        self.regional_base_url = Some(url.into());
+        self
+    }
+
+    /// The universe domain (default: `GOOGLE_CLOUD_UNIVERSE_DOMAIN`, else `googleapis.com`): the
+    /// crate's endpoints move from `googleapis.com` to it (`https://dialogflow.example.com/` for
+    /// `example.com`). Google credentials of another universe are an [`Error::UniverseMismatch`] at
+    /// [`ClientBuilder::build`]. An explicit [`ClientBuilder::base_url`] is not moved.
+    pub fn universe_domain(mut self, domain: impl Into<String>) -> Self {
+        self.universe_domain = Some(domain.into());
+        self
+    }
+
+    /// Presents a client certificate (PEM: the certificate chain and its private key) over mutual
+    /// TLS, through the default transport. With `GOOGLE_API_USE_MTLS_ENDPOINT` unset or `auto`, the
+    /// client then sends to the crate's mTLS endpoint (`https://dialogflow.mtls.googleapis.com/`);
+    /// `always` chooses it even without a certificate, `never` never does (see [`crate::endpoint`]).
+    /// A bad PEM, or a [`ClientBuilder::transport`] installed too, is an [`Error::Config`] at
+    /// [`ClientBuilder::build`].
+    pub fn client_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.client_certificate = Some(pem.into());
+        self
+    }
+
+    /// Gives each attempt a `traceparent` header from `provider` (see [`crate::telemetry`]), for
+    /// an app whose `tracing` spans are exported to OpenTelemetry.
+    pub fn trace_context(mut self, provider: impl TraceContext) -> Self {
+        self.trace_context = Some(Arc::new(provider));
         self
     }
 
@@ -743,7 +906,16 @@ impl<C> ClientBuilder<C> {
         };
         #[cfg(not(feature = "adc"))]
         let auth = self.auth;
-        let mut base_url = self.base_url.trim().to_owned();
+        let chosen = crate::endpoint::Choice {
+            default: &self.default_base_url,
+            regional: self.regional_base_url.as_deref(),
+            explicit: self.base_url.as_deref(),
+            universe_domain: self.universe_domain.as_deref(),
+            client_certificate: self.client_certificate.is_some(),
+        }
+        .resolve(|name| std::env::var(name).ok())?;
+        check_universe(auth.as_ref(), &chosen.universe_domain)?;
+        let mut base_url = chosen.base_url.trim().to_owned();
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
@@ -771,12 +943,16 @@ impl<C> ClientBuilder<C> {
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?;
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => Arc::new(
-                ReqwestTransport::with_defaults()
-                    .map_err(|e| Error::Config(format!("cannot create HTTP client: {e}")))?,
-            ),
+        let transport = match (self.transport, &self.client_certificate) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "a client certificate is for the default transport; give it to your own \
+                     transport instead"
+                        .to_owned(),
+                ))
+            }
+            (Some(transport), None) => transport,
+            (None, certificate) => Arc::new(default_transport(certificate.as_deref())?),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -789,6 +965,8 @@ impl<C> ClientBuilder<C> {
                 retry: self.retry,
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,
+                trace_context: self.trace_context,
+                universe_domain: chosen.universe_domain,
             }),
         })
     }

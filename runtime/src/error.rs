@@ -86,6 +86,22 @@ pub enum Error {
     /// committed past what the server confirmed.
     #[error("upload: {0}")]
     Upload(String),
+    /// The Google credentials belong to another universe than the client's endpoints
+    /// ([`ClientBuilder::universe_domain`](crate::ClientBuilder::universe_domain),
+    /// `GOOGLE_CLOUD_UNIVERSE_DOMAIN`): found when the client is built, before anything is sent.
+    #[error(
+        "the credentials ({source_name}) belong to universe domain {credentials:?}, but the client \
+         sends to universe domain {client:?}; set ClientBuilder::universe_domain or \
+         GOOGLE_CLOUD_UNIVERSE_DOMAIN to the credentials' universe, or use credentials of {client:?}"
+    )]
+    UniverseMismatch {
+        /// The client's universe domain.
+        client: String,
+        /// The credentials' universe domain.
+        credentials: String,
+        /// Where the credentials came from.
+        source_name: String,
+    },
     /// The service's responses broke a rule the client relies on, e.g. a
     /// list call that keeps returning a page token it returned before.
     #[error("invalid response from the service: {0}")]

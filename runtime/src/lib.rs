@@ -19,6 +19,7 @@ pub mod auth;
 mod bytes;
 mod client;
 pub mod details;
+pub mod endpoint;
 mod error;
 pub mod lro;
 pub mod media;
@@ -31,6 +32,7 @@ mod request;
 pub mod response;
 pub mod retry;
 pub mod standard;
+pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;
@@ -44,6 +46,7 @@ pub use crate::error::{ApiError, Error, GoogleError};
 pub use crate::paginate::{Page, Stream};
 pub use crate::request::{CallOptions, Params, QueryValue, Request};
 pub use crate::retry::RetryPolicy;
+pub use crate::telemetry::TraceContext;
 pub use http::Method;
 
 /// A JSON body wrapped as `{"data": ...}`, for APIs with the Discovery feature `dataWrapper`. Reading

@@ -1138,7 +1138,18 @@ impl<A: OperationsApi, T: Payloads<A::Operation>> Poller<A, T> {
             None => self.policy.initial_delay.min(self.policy.max_delay),
         };
         let next_delay = delay.map(|d| jittered(d.min(self.policy.max_delay), self.policy.jitter));
+        let span = tracing::info_span!(
+            "lro_wait",
+            "otel.name" = "LRO wait",
+            "otel.kind" = "internal",
+            "gcp.longrunning.name" = self.name.as_str(),
+            "gcp.longrunning.poll_attempt_count" = tracing::field::Empty,
+            "gcp.longrunning.done" = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
+            "otel.status_code" = tracing::field::Empty,
+        );
         Polling {
+            span,
             api: self.api,
             name: self.name,
             policy: self.policy,
@@ -1177,6 +1188,8 @@ impl<A: CancelOperations, T> Poller<A, T> {
 
 /// The state of a poll loop.
 struct Polling<A: OperationsApi> {
+    /// The `lro_wait` span: every poll's call span is inside it.
+    span: tracing::Span,
     api: A,
     name: String,
     policy: PollPolicy,
@@ -1196,11 +1209,18 @@ struct Polling<A: OperationsApi> {
 
 impl<A: OperationsApi> Polling<A> {
     /// Sleeps as the policy says, then polls until a poll succeeds; returns
-    /// that operation, done or not.
+    /// that operation, done or not. Inside the wait's span, which records the outcome.
     async fn next(&mut self) -> Result<A::Operation, LroError> {
-        if let Some(operation) = self.ready.take() {
-            return Ok(operation);
-        }
+        let span = self.span.clone();
+        let result = match self.ready.take() {
+            Some(operation) => Ok(operation),
+            None => self.poll_until_answered().instrument(span.clone()).await,
+        };
+        record_wait(&span, self.attempts, &result);
+        result
+    }
+
+    async fn poll_until_answered(&mut self) -> Result<A::Operation, LroError> {
         if self.name.is_empty() {
             return Err(LroError::MissingName);
         }
@@ -1222,17 +1242,8 @@ impl<A: OperationsApi> Polling<A> {
             }
             let left = self.remaining()?;
             self.attempts += 1;
-            let span = tracing::debug_span!(
-                "discogen_lro_poll",
-                name = %self.name,
-                attempt = self.attempts,
-            );
             let request = self.api.get_request(&self.name);
-            let poll = self
-                .api
-                .runtime()
-                .execute::<A::Operation>(request)
-                .instrument(span.clone());
+            let poll = self.api.runtime().execute::<A::Operation>(request);
             let result = match left {
                 Some(left) => match tokio::time::timeout(left, poll).await {
                     Ok(result) => result,
@@ -1245,16 +1256,19 @@ impl<A: OperationsApi> Polling<A> {
             match result {
                 Ok(operation) => {
                     self.failures = 0;
-                    span.in_scope(|| tracing::debug!(done = operation.done(), "polled"));
+                    tracing::debug!(poll = self.attempts, done = operation.done(), "polled");
                     return Ok(operation);
                 }
                 Err(error)
                     if is_transient(&error) && self.failures < self.policy.max_poll_errors =>
                 {
                     self.failures += 1;
-                    span.in_scope(|| {
-                        tracing::debug!(failures = self.failures, %error, "poll failed; will poll again")
-                    });
+                    tracing::debug!(
+                        poll = self.attempts,
+                        failures = self.failures,
+                        %error,
+                        "poll failed; will poll again"
+                    );
                 }
                 Err(error) => return Err(LroError::Poll(error)),
             }
@@ -1280,6 +1294,35 @@ impl<A: OperationsApi> Polling<A> {
             attempts: self.attempts,
         }
     }
+}
+
+/// Records on the wait's span how many polls were sent and, once known, how the wait ended.
+fn record_wait<O: LongRunningOperation>(
+    span: &tracing::Span,
+    polls: u32,
+    result: &Result<O, LroError>,
+) {
+    if span.is_disabled() {
+        return;
+    }
+    span.record("gcp.longrunning.poll_attempt_count", polls);
+    let error_type = match result {
+        Ok(operation) if !operation.done() => return,
+        Ok(operation) => {
+            span.record("gcp.longrunning.done", true);
+            match operation.error() {
+                Some(status) => status.code.to_string(),
+                None => return,
+            }
+        }
+        Err(LroError::Poll(error)) => crate::telemetry::error_type(error).into_owned(),
+        Err(LroError::DeadlineExceeded { .. }) => "CLIENT_TIMEOUT".to_owned(),
+        Err(LroError::AttemptsExhausted { .. }) => "CLIENT_RETRY_EXHAUSTED".to_owned(),
+        Err(LroError::MissingName) => "CLIENT_REQUEST_ERROR".to_owned(),
+        Err(_) => "UNKNOWN".to_owned(),
+    };
+    span.record("error.type", error_type.as_str());
+    span.record("otel.status_code", "ERROR");
 }
 
 /// Whether a failed poll is worth another: HTTP 429 or 5xx, a transport

@@ -3,9 +3,11 @@
 
 use http::HeaderMap;
 use tokio::time::Instant;
+use tracing::Instrument as _;
 
 use crate::error::ApiError;
 use crate::retry::is_retryable_status;
+use crate::telemetry::{self, Target};
 use crate::transport::{Body, CallInfo, TransportError, TransportErrorKind};
 use crate::{Client, Error, Request};
 
@@ -33,19 +35,44 @@ impl Failed {
 }
 
 impl Client {
-    /// Sends one attempt of `request` and returns the response with its body unread, whatever its
-    /// status.
+    /// Sends one attempt of `request` in its `http_request` span and returns the response with its
+    /// body unread, whatever its status.
     pub(crate) async fn open(
         &self,
-        mut request: Request,
+        request: Request,
         attempt: u32,
     ) -> std::result::Result<Opened, Failed> {
         let url = self.send_url(&request).map_err(Failed::Fatal)?;
+        let target = Target::of(&url);
+        let span = telemetry::attempt_span(request.method().as_str(), Some(&target), attempt);
+        let opened = self
+            .open_in_span(request, url, attempt, &span)
+            .instrument(span.clone())
+            .await;
+        match &opened {
+            Ok(opened) => {
+                span.record("http.response.status_code", opened.status);
+            }
+            Err(Failed::Retryable(error) | Failed::Fatal(error)) => {
+                telemetry::record_error(&span, error);
+            }
+        }
+        opened
+    }
+
+    async fn open_in_span(
+        &self,
+        mut request: Request,
+        url: reqwest::Url,
+        attempt: u32,
+        span: &tracing::Span,
+    ) -> std::result::Result<Opened, Failed> {
         let body = request.take_body().map_err(Failed::Fatal)?;
-        let headers = self
+        let mut headers = self
             .headers(&request, body.is_some())
             .await
             .map_err(Failed::Fatal)?;
+        self.inject_trace_context(span, &mut headers);
         let mut http = http::Request::new(body.map(Body::from).unwrap_or_default());
         *http.method_mut() = request.method().clone();
         *http.uri_mut() = url.as_str().parse().map_err(|e| {
