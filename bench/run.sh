@@ -49,7 +49,7 @@ F="$T/features-crate"
 if [[ $FEATURES == 1 ]]; then
     rm -rf "$F"
     cp -r "$ROOT/generated/dialogflow-v2" "$F"
-    sed -i -e "s#^discogen-runtime = { path = \".*\" }#discogen-runtime = { path = \"$ROOT/runtime\" }#" \
+    sed -i -e "s#^discogen-runtime = { path = \"[^\"]*\"#discogen-runtime = { path = \"$ROOT/runtime\"#" \
         -e 's/^name = "dialogflow-v2"$/name = "dialogflow-v2-features"/' "$F/Cargo.toml"
     printf '\n[workspace]\n' >>"$F/Cargo.toml"
     cp "$BENCH/Cargo.lock" "$F/Cargo.lock"
