@@ -82,10 +82,10 @@ pub enum Error {
         /// 404 or 410.
         status: u16,
     },
-    /// An upload's source could not be read, or its length changed while it was sent: nothing was
-    /// committed past what the server confirmed.
-    #[error("upload: {0}")]
-    Upload(String),
+    /// Media on this side failed: an upload's source could not be read or changed length while it was
+    /// sent (nothing was committed past what the server confirmed), or a download could not be written.
+    #[error("media: {0}")]
+    Media(String),
     /// The Google credentials belong to another universe than the client's endpoints
     /// ([`ClientBuilder::universe_domain`](crate::ClientBuilder::universe_domain),
     /// `GOOGLE_CLOUD_UNIVERSE_DOMAIN`): found when the client is built, before anything is sent.

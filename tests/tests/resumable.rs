@@ -365,7 +365,7 @@ async fn a_source_that_changes_length_fails_the_upload() {
     .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "upload: the reader ended after 512000 of the 614400 bytes it had when the upload started"
+        "media: the reader ended after 512000 of the 614400 bytes it had when the upload started"
     );
     // A file that grows while it is read.
     let path = std::env::temp_dir().join(format!("discogen-grows-{}", std::process::id()));

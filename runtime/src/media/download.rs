@@ -43,14 +43,14 @@ impl Download {
             writer
                 .write_all(&chunk)
                 .await
-                .map_err(|e| Error::Upload(format!("cannot write the download: {e}")))?;
+                .map_err(|e| Error::Media(format!("cannot write the download: {e}")))?;
             written += chunk.len() as u64;
             progress(written);
         }
         writer
             .flush()
             .await
-            .map_err(|e| Error::Upload(format!("cannot write the download: {e}")))?;
+            .map_err(|e| Error::Media(format!("cannot write the download: {e}")))?;
         Ok(written)
     }
 

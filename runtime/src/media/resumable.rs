@@ -99,7 +99,7 @@ impl Client {
     /// in chunks and decodes the final response.
     ///
     /// Fails with [`Error::UploadSessionExpired`] when the session is gone (the upload must start
-    /// again), [`Error::Upload`] when the source cannot be read or changes length, and
+    /// again), [`Error::Media`] when the source cannot be read or changes length, and
     /// [`Error::InvalidResponse`] when the server breaks the protocol (reports fewer bytes than it had
     /// confirmed, or more than were sent, or hands out a session on another host).
     pub async fn upload_resumable<T: DeserializeOwned>(
@@ -243,7 +243,7 @@ impl Session<'_> {
         };
         let end = pending.end();
         if end > total || (end == total && !pending.eof && self.grew(upload).await?) {
-            return Err(Error::Upload(format!(
+            return Err(Error::Media(format!(
                 "{} grew past the {total} bytes it had when the upload started",
                 upload.source.label()
             )));
@@ -252,7 +252,7 @@ impl Session<'_> {
             pending.eof = true;
         }
         if pending.eof && end < total {
-            return Err(Error::Upload(format!(
+            return Err(Error::Media(format!(
                 "{} ended after {end} of the {total} bytes it had when the upload started",
                 upload.source.label()
             )));
@@ -397,5 +397,5 @@ fn report(upload: &mut Upload, committed: u64, total: Option<u64>) {
 }
 
 fn source_error(upload: &Upload, error: std::io::Error) -> Error {
-    Error::Upload(format!("cannot read {}: {error}", upload.source.label()))
+    Error::Media(format!("cannot read {}: {error}", upload.source.label()))
 }
