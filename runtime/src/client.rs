@@ -21,7 +21,7 @@ use crate::response::{self, Verdict};
 use crate::retry::RetryPolicy;
 use crate::telemetry::{self, Target, TraceContext};
 use crate::transport::{
-    Body, CallInfo, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    Body, CallInfo, HttpRequest, ReqwestTransport, Transport, TransportError, TransportErrorKind,
 };
 use crate::{Error, Method, Request, Result};
 
@@ -248,8 +248,10 @@ impl Client {
         self.send(request).await.map(|_| ())
     }
 
-    /// Sends the request and returns the response body as it came (media downloads, `alt=media`).
-    pub async fn download(&self, request: Request) -> Result<Vec<u8>> {
+    /// Sends the request with `alt=media` and returns the response body as it came, in memory (small
+    /// media; [`Client::download_stream`] for any size).
+    pub async fn download(&self, mut request: Request) -> Result<Vec<u8>> {
+        request.set_query("alt", "media");
         self.send(request).await.map(|(_, _, body)| body)
     }
 
@@ -510,17 +512,8 @@ impl Client {
         body: Option<&bytes::Bytes>,
         attempt: u32,
     ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), TransportError> {
-        let mut http = http::Request::new(body.cloned().map(Body::from).unwrap_or_default());
-        *http.method_mut() = request.method().clone();
-        *http.uri_mut() = url
-            .as_str()
-            .parse()
-            .map_err(|e| TransportError::new(TransportErrorKind::Request, e))?;
-        *http.headers_mut() = headers;
-        http.extensions_mut().insert(CallInfo {
-            method_id: request.method_id_str(),
-            attempt,
-        });
+        let body = body.cloned().map(Body::from).unwrap_or_default();
+        let http = http_request(request, url, headers, body, attempt)?;
         let response = self.inner.transport.send(http).await?;
         let (parts, body) = response.into_parts();
         let bytes = body.bytes().await?;
@@ -581,6 +574,28 @@ impl Client {
         }
         Ok(headers)
     }
+}
+
+/// One attempt of `request` as the transport takes it: method, URL, headers, body and its [`CallInfo`].
+pub(crate) fn http_request(
+    request: &Request,
+    url: &Url,
+    headers: HeaderMap,
+    body: Body,
+    attempt: u32,
+) -> std::result::Result<HttpRequest, TransportError> {
+    let mut http = http::Request::new(body);
+    *http.method_mut() = request.method().clone();
+    *http.uri_mut() = url
+        .as_str()
+        .parse()
+        .map_err(|e| TransportError::new(TransportErrorKind::Request, e))?;
+    *http.headers_mut() = headers;
+    http.extensions_mut().insert(CallInfo {
+        method_id: request.method_id_str(),
+        attempt,
+    });
+    Ok(http)
 }
 
 /// The time limits of one attempt.

@@ -15,7 +15,9 @@ use dialogflow_v2::schemas::{
     GoogleCloudDialogflowV2ListIntentsResponse, GoogleLongrunningOperation,
 };
 use dialogflow_v2::testing::{Answer, FakeOperation, MethodId, Mock};
-use dialogflow_v2::{Code, Error, LroError, Progress, StandardParameters, TryStreamExt};
+use dialogflow_v2::{
+    Code, Error, LroError, PollPolicy, Progress, StandardParameters, TryStreamExt,
+};
 use discogen_runtime::transport::TransportErrorKind;
 use serde_json::json;
 
@@ -26,6 +28,18 @@ fn dialogflow(mock: &Mock) -> dialogflow_v2::Client {
         .api_key("secret-key")
         .build()
         .unwrap()
+}
+
+/// Starts an agent export of `projects/p1`: the poller of the operation the mock plays.
+async fn start_export(
+    client: &dialogflow_v2::Client,
+) -> dialogflow_v2::Poller<
+    dialogflow_v2::Client,
+    dialogflow_v2::Typed<GoogleCloudDialogflowV2ExportAgentResponse, serde_json::Value>,
+> {
+    let request = GoogleCloudDialogflowV2ExportAgentRequest::default();
+    let export = client.projects().agent().export("projects/p1", request);
+    export.start().await.unwrap()
 }
 
 fn agent(name: &str) -> GoogleCloudDialogflowV2Agent {
@@ -321,16 +335,10 @@ async fn a_fake_operation_reports_progress_then_its_typed_result() {
     );
     let client = dialogflow(&mock);
     let started = tokio::time::Instant::now();
-    let poller = client
-        .projects()
-        .agent()
-        .export(
-            "projects/p1",
-            GoogleCloudDialogflowV2ExportAgentRequest::default(),
-        )
-        .start()
+    // Without jitter, the sleeps before the three polls add up to at least the initial delay (1 s).
+    let poller = start_export(&client)
         .await
-        .unwrap();
+        .with_policy(PollPolicy::default().with_jitter(false));
     assert_eq!(poller.name(), "projects/p1/operations/export-1");
     let steps: Vec<_> = poller.progress().try_collect().await.unwrap();
     assert_eq!(
@@ -366,16 +374,8 @@ async fn a_failed_fake_operation_is_the_typed_error() {
         FakeOperation::new("projects/p1/operations/export-2")
             .fails(Code::PermissionDenied, "no access to gs://bucket"),
     );
-    let error = dialogflow(&mock)
-        .projects()
-        .agent()
-        .export(
-            "projects/p1",
-            GoogleCloudDialogflowV2ExportAgentRequest::default(),
-        )
-        .start()
+    let error = start_export(&dialogflow(&mock))
         .await
-        .unwrap()
         .wait()
         .await
         .unwrap_err();
@@ -396,16 +396,7 @@ async fn a_cancelled_fake_operation_ends_cancelled_and_resumes_by_name() {
             .running(),
     );
     let client = dialogflow(&mock);
-    let poller = client
-        .projects()
-        .agent()
-        .export(
-            "projects/p1",
-            GoogleCloudDialogflowV2ExportAgentRequest::default(),
-        )
-        .start()
-        .await
-        .unwrap();
+    let poller = start_export(&client).await;
     poller.cancel().await.unwrap();
     // Another process would resume it by name.
     let error = client

@@ -143,6 +143,17 @@ async fn upload(mock: &Mock, upload: Upload) -> Result<Object, Error> {
         .await
 }
 
+/// Uploads [`data`] in chunks of 256 KiB to a server that meets `faults`; the server, the mock and what
+/// the upload returned.
+async fn upload_despite(faults: &[Fault]) -> (Arc<Mutex<Server>>, Mock, Result<Object, Error>) {
+    let server = Arc::new(Mutex::new(Server::default()));
+    server.lock().unwrap().faults = faults.iter().copied().collect();
+    let mock = mock(&server);
+    let chunks = Upload::new(data(), "application/octet-stream").chunk_size(256 * KIB);
+    let result = upload(&mock, chunks).await;
+    (server, mock, result)
+}
+
 /// `METHOD path content-range` of each request.
 fn lines(mock: &Mock) -> Vec<String> {
     mock.requests()
@@ -188,15 +199,8 @@ async fn chunks_of_256_kib_with_their_ranges_and_progress() {
 
 #[tokio::test]
 async fn a_partial_commit_is_sent_again_from_where_the_server_stopped() {
-    let server = Arc::new(Mutex::new(Server::default()));
-    server.lock().unwrap().faults = [Fault::Keep(100_000)].into();
-    let mock = mock(&server);
-    upload(
-        &mock,
-        Upload::new(data(), "application/octet-stream").chunk_size(256 * KIB),
-    )
-    .await
-    .unwrap();
+    let (server, mock, result) = upload_despite(&[Fault::Keep(100_000)]).await;
+    result.unwrap();
     assert_eq!(server.lock().unwrap().stored, data());
     assert_eq!(
         lines(&mock)[1..],
@@ -210,15 +214,8 @@ async fn a_partial_commit_is_sent_again_from_where_the_server_stopped() {
 
 #[tokio::test]
 async fn after_a_failed_chunk_the_session_is_asked_what_it_has() {
-    let server = Arc::new(Mutex::new(Server::default()));
-    server.lock().unwrap().faults = [Fault::Unavailable, Fault::DropAnswer].into();
-    let mock = mock(&server);
-    upload(
-        &mock,
-        Upload::new(data(), "application/octet-stream").chunk_size(256 * KIB),
-    )
-    .await
-    .unwrap();
+    let (server, mock, result) = upload_despite(&[Fault::Unavailable, Fault::DropAnswer]).await;
+    result.unwrap();
     assert_eq!(server.lock().unwrap().stored, data());
     assert_eq!(
         lines(&mock)[1..],
@@ -247,19 +244,12 @@ async fn a_server_that_loses_or_invents_bytes_is_an_error() {
             "the upload session reports 1 bytes after confirming 262144",
         ),
     ] {
-        let server = Arc::new(Mutex::new(Server::default()));
         // The first chunk is kept; the second answer lies.
-        server.lock().unwrap().faults = match fault {
-            Fault::Claim(300_000) => [fault].into(),
-            _ => [Fault::Keep(256 * KIB), fault].into(),
+        let faults = match fault {
+            Fault::Claim(300_000) => vec![fault],
+            _ => vec![Fault::Keep(256 * KIB), fault],
         };
-        let mock = mock(&server);
-        let error = upload(
-            &mock,
-            Upload::new(data(), "application/octet-stream").chunk_size(256 * KIB),
-        )
-        .await
-        .unwrap_err();
+        let error = upload_despite(&faults).await.2.unwrap_err();
         assert_eq!(
             error.to_string(),
             format!("invalid response from the service: {message}")
@@ -269,15 +259,10 @@ async fn a_server_that_loses_or_invents_bytes_is_an_error() {
 
 #[tokio::test]
 async fn an_expired_session_says_the_upload_must_start_again() {
-    let server = Arc::new(Mutex::new(Server::default()));
-    server.lock().unwrap().faults = [Fault::Keep(256 * KIB), Fault::Expired].into();
-    let mock = mock(&server);
-    let error = upload(
-        &mock,
-        Upload::new(data(), "application/octet-stream").chunk_size(256 * KIB),
-    )
-    .await
-    .unwrap_err();
+    let error = upload_despite(&[Fault::Keep(256 * KIB), Fault::Expired])
+        .await
+        .2
+        .unwrap_err();
     assert!(
         matches!(&error, Error::UploadSessionExpired { session_url, status: 404 } if session_url == SESSION),
         "{error:?}"

@@ -742,17 +742,13 @@ fn download(scope: &Scope<'_>) -> TokenStream {
         /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
         /// memory: for small media (see `download_stream`).
         pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
-            let mut request = self.to_request();
-            request.set_query("alt", "media");
-            self.client.download(request).await
+            self.client.download(self.to_request()).await
         }
 
         /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
         /// `write_to`), resuming from the bytes received when the body breaks off.
         pub async fn download_stream(self) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
-            let mut request = self.to_request();
-            request.set_query("alt", "media");
-            self.client.download_stream(request).await
+            self.client.download_stream(self.to_request()).await
         }
     }
 }

@@ -10,7 +10,7 @@ use futures_util::StreamExt as _;
 use http::header::{CONTENT_LENGTH, CONTENT_RANGE, RANGE};
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
-use super::exchange::{status_failure, transport_failure, Failed, Opened};
+use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
 use crate::transport::Body;
 use crate::{Client, Error, Request, Result};
 
@@ -81,9 +81,10 @@ impl fmt::Debug for Download {
 }
 
 impl Client {
-    /// Sends `request` (a media download, `alt=media`) and streams its body: see [`Download`]. The
-    /// first response is retried like any idempotent call.
-    pub async fn download_stream(&self, request: Request) -> Result<Download> {
+    /// Sends `request` with `alt=media` and streams its body: see [`Download`]. The first response is
+    /// retried like any idempotent call.
+    pub async fn download_stream(&self, mut request: Request) -> Result<Download> {
+        request.set_query("alt", "media");
         let mut state = Resuming {
             client: self.clone(),
             request,
@@ -145,13 +146,13 @@ impl Resuming {
                 Ok(opened) => status_failure(opened, self.failures + 1).await,
                 Err(failure) => failure,
             };
-            self.retry_after(failure).await?;
+            back_off(&self.client, &mut self.failures, failure).await?;
         }
     }
 
     /// The rest of the body after `failure` broke it off: asked for from the bytes received.
     async fn reopen(&mut self, failure: Failed) -> Result<Body> {
-        self.retry_after(failure).await?;
+        back_off(&self.client, &mut self.failures, failure).await?;
         let opened = self.open(Some(self.received)).await?;
         if opened.status == 206 {
             check_range(&opened, self.received)?;
@@ -159,22 +160,6 @@ impl Resuming {
         }
         // The server ignored `Range` and sends it all again: skip what was given already.
         skip(opened.body, self.received).await
-    }
-
-    /// Counts `failure` and sleeps before the next attempt, or returns its error when the client's
-    /// retry policy allows no more.
-    async fn retry_after(&mut self, failure: Failed) -> Result<()> {
-        let error = match failure {
-            Failed::Fatal(error) => return Err(error),
-            Failed::Retryable(error) => error,
-        };
-        self.failures += 1;
-        let policy = self.client.retry_policy();
-        if self.failures >= policy.attempts() {
-            return Err(error);
-        }
-        tokio::time::sleep(policy.delay(self.failures)).await;
-        Ok(())
     }
 }
 

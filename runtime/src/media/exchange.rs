@@ -5,10 +5,11 @@ use http::HeaderMap;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
+use crate::client::http_request;
 use crate::error::ApiError;
 use crate::retry::is_retryable_status;
 use crate::telemetry::{self, Target};
-use crate::transport::{Body, CallInfo, TransportError, TransportErrorKind};
+use crate::transport::{Body, TransportError};
 use crate::{Client, Error, Request};
 
 /// A response whose body has not been read.
@@ -32,6 +33,26 @@ impl Failed {
             Failed::Retryable(e) | Failed::Fatal(e) => e,
         }
     }
+}
+
+/// Counts a failed media exchange in `failures`: sleeps as the client's retry policy says before the
+/// next one, or returns the error when the policy allows no more (or it is not worth another).
+pub(crate) async fn back_off(
+    client: &Client,
+    failures: &mut u32,
+    failed: Failed,
+) -> Result<(), Error> {
+    let error = match failed {
+        Failed::Fatal(error) => return Err(error),
+        Failed::Retryable(error) => error,
+    };
+    *failures += 1;
+    let policy = client.retry_policy();
+    if *failures >= policy.attempts() {
+        return Err(error);
+    }
+    tokio::time::sleep(policy.delay(*failures)).await;
+    Ok(())
 }
 
 impl Client {
@@ -73,19 +94,9 @@ impl Client {
             .await
             .map_err(Failed::Fatal)?;
         self.inject_trace_context(span, &mut headers);
-        let mut http = http::Request::new(body.map(Body::from).unwrap_or_default());
-        *http.method_mut() = request.method().clone();
-        *http.uri_mut() = url.as_str().parse().map_err(|e| {
-            Failed::Fatal(Error::Transport(TransportError::new(
-                TransportErrorKind::Request,
-                e,
-            )))
-        })?;
-        *http.headers_mut() = headers;
-        http.extensions_mut().insert(CallInfo {
-            method_id: request.method_id_str(),
-            attempt,
-        });
+        let body = body.map(Body::from).unwrap_or_default();
+        let http =
+            http_request(&request, &url, headers, body, attempt).map_err(transport_failure)?;
         let start = Instant::now();
         let sent = self.transport().send(http);
         let response = match self.attempt_timeout() {

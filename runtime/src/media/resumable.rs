@@ -5,7 +5,7 @@ use std::fmt;
 use http::header::{CONTENT_RANGE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 
-use super::exchange::{status_failure, transport_failure, Failed, Opened};
+use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
 use super::source::UploadSource;
 use crate::{response, Client, Error, Method, Request, Result};
 
@@ -211,9 +211,8 @@ impl Session<'_> {
             self.fill(&mut upload, &mut pending).await?;
             let reply = match self.put(&upload, &pending, failures + 1).await {
                 Ok(reply) => reply,
-                Err(Failed::Fatal(error)) => return Err(error),
-                Err(Failed::Retryable(error)) => {
-                    self.count_failure(&mut failures, error).await?;
+                Err(failed) => {
+                    back_off(self.client, &mut failures, failed).await?;
                     self.ask(&mut failures).await?
                 }
             };
@@ -326,22 +325,9 @@ impl Session<'_> {
             let request = self.request(format!("bytes */{total}"));
             match self.reply(request, *failures + 1).await {
                 Ok(reply) => return Ok(reply),
-                Err(Failed::Fatal(error)) => return Err(error),
-                Err(Failed::Retryable(error)) => self.count_failure(failures, error).await?,
+                Err(failed) => back_off(self.client, failures, failed).await?,
             }
         }
-    }
-
-    /// Counts a failed exchange; sleeps before the next one, or gives up when the client's retry
-    /// policy allows no more.
-    async fn count_failure(&self, failures: &mut u32, error: Error) -> Result<()> {
-        *failures += 1;
-        let policy = self.client.retry_policy();
-        if *failures >= policy.attempts() {
-            return Err(error);
-        }
-        tokio::time::sleep(policy.delay(*failures)).await;
-        Ok(())
     }
 
     fn request(&self, content_range: String) -> Request {

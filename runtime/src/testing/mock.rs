@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use http::Method;
 
 use super::answer::{Answer, AnswerKind};
-use super::operation::{FakeOperation, OperationCall, Operations};
+use super::operation::{FakeOperation, Operations};
 use super::recorded::{path_matches, RecordedRequest};
 use super::MethodId;
 use crate::lro::{Code, LongRunningOperation};
@@ -228,9 +228,9 @@ impl State {
     fn answer(&self, request: RecordedRequest) -> Result<HttpResponse, TransportError> {
         let mut inner = self.lock();
         inner.requests.push(request.clone());
-        if let Some(call) = inner.operations.call(&request) {
+        if let Some(answer) = inner.operations.call(&request) {
             drop(inner);
-            return call.respond();
+            return answer.respond();
         }
         let answer = match inner.next_answer(&request) {
             Ok(answer) => answer,
@@ -400,11 +400,5 @@ impl<R: LongRunningOperation> When<'_, R> {
         let started = operation.started();
         self.mock.operation(operation);
         self.finish(Answers::Always(started));
-    }
-}
-
-impl OperationCall {
-    fn respond(self) -> Result<HttpResponse, TransportError> {
-        self.answer().respond()
     }
 }

@@ -230,16 +230,6 @@ struct Playing {
     cancelled: bool,
 }
 
-/// A call to an operation the mock plays, with its answer.
-#[derive(Debug)]
-pub(crate) struct OperationCall(AnswerKind);
-
-impl OperationCall {
-    pub(crate) fn answer(self) -> AnswerKind {
-        self.0
-    }
-}
-
 impl Operations {
     pub(crate) fn add(&mut self, operation: FakeOperation) {
         self.playing.retain(|p| p.operation.name != operation.name);
@@ -251,7 +241,7 @@ impl Operations {
     }
 
     /// The answer when `request` polls or cancels one of the operations.
-    pub(crate) fn call(&mut self, request: &RecordedRequest) -> Option<OperationCall> {
+    pub(crate) fn call(&mut self, request: &RecordedRequest) -> Option<AnswerKind> {
         let (target, cancel) = split_verb(&request.path);
         let polls = request.method == http::Method::GET || request.path.ends_with("/wait");
         if !cancel && !polls {
@@ -265,7 +255,7 @@ impl Operations {
         })?;
         if cancel {
             playing.cancelled = true;
-            return Some(OperationCall(Answer::<Value>::json(200, json!({})).kind));
+            return Some(Answer::<Value>::json(200, json!({})).kind);
         }
         playing.polls += 1;
         let operation = &playing.operation;
@@ -281,7 +271,7 @@ impl Operations {
                 None => operation.done_state(&operation.outcome),
             }
         };
-        Some(OperationCall(answer))
+        Some(answer)
     }
 }
 

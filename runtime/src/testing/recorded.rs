@@ -3,6 +3,7 @@
 use http::Method;
 use serde_json::Value;
 
+use crate::request::SECRET_QUERY_PARAMS;
 use crate::transport::{CallInfo, HttpRequest, TransportError};
 
 /// Headers never recorded: they carry credentials.
@@ -12,9 +13,6 @@ const CREDENTIAL_HEADERS: [&str; 4] = [
     "cookie",
     "x-goog-api-key",
 ];
-
-/// Query parameters whose values are recorded as `REDACTED`.
-const CREDENTIAL_PARAMS: [&str; 3] = ["key", "access_token", "oauth_token"];
 
 /// One attempt the mock answered (or refused), as sent, without credentials.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +49,7 @@ impl RecordedRequest {
             .map(|query| {
                 form_urlencoded::parse(query.as_bytes())
                     .map(|(name, value)| {
-                        let value = match CREDENTIAL_PARAMS.contains(&name.as_ref()) {
+                        let value = match SECRET_QUERY_PARAMS.contains(&name.as_ref()) {
                             true => "REDACTED".to_owned(),
                             false => value.into_owned(),
                         };

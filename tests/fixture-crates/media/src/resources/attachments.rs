@@ -78,9 +78,7 @@ impl Download {
     /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
     /// memory: for small media (see `download_stream`).
     pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
-        let mut request = self.to_request();
-        request.set_query("alt", "media");
-        self.client.download(request).await
+        self.client.download(self.to_request()).await
     }
 
     /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
@@ -88,9 +86,7 @@ impl Download {
     pub async fn download_stream(
         self,
     ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
-        let mut request = self.to_request();
-        request.set_query("alt", "media");
-        self.client.download_stream(request).await
+        self.client.download_stream(self.to_request()).await
     }
 }
 

@@ -132,9 +132,7 @@ impl Export {
     /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
     /// memory: for small media (see `download_stream`).
     pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
-        let mut request = self.to_request();
-        request.set_query("alt", "media");
-        self.client.download(request).await
+        self.client.download(self.to_request()).await
     }
 
     /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
@@ -142,9 +140,7 @@ impl Export {
     pub async fn download_stream(
         self,
     ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
-        let mut request = self.to_request();
-        request.set_query("alt", "media");
-        self.client.download_stream(request).await
+        self.client.download_stream(self.to_request()).await
     }
 }
 
@@ -209,9 +205,7 @@ impl Get {
     /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
     /// memory: for small media (see `download_stream`).
     pub async fn download(self) -> ::discogen_runtime::Result<Vec<u8>> {
-        let mut request = self.to_request();
-        request.set_query("alt", "media");
-        self.client.download(request).await
+        self.client.download(self.to_request()).await
     }
 
     /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
@@ -219,9 +213,7 @@ impl Get {
     pub async fn download_stream(
         self,
     ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
-        let mut request = self.to_request();
-        request.set_query("alt", "media");
-        self.client.download_stream(request).await
+        self.client.download_stream(self.to_request()).await
     }
 }
 
